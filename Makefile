@@ -1,0 +1,104 @@
+# crm - a Unix-style customer-management toolkit.
+#
+#   make            build every command into $(B)/
+#   make test       run the whole suite (bats), ending with "N passed, N failed"
+#   make deps       install the build and test dependencies (Debian/Ubuntu, as root)
+#   make install    PREFIX=/usr/local DESTDIR= : binaries and man pages
+#   make asan       the suite under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make valgrind   the suite with every crm command run under valgrind
+#   make bench      benchmarks against sqlite3 (large; see bench/README)
+#   make demo       import the bundled sample shop and print the weekly report
+#   make lint       mandoc -Tlint on the man pages
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DESTDIR ?=
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+           -Wold-style-definition -Wwrite-strings -Wvla -Wformat-security -Wshadow
+CPPFLAGS += -D_GNU_SOURCE -Ilib -DCRM_VERSION='"$(VERSION)"'
+LDLIBS  += -lsqlite3 -lcsv -lm
+VERSION  = 0.1.0
+
+# Build directory; the sanitizer and valgrind builds use their own.
+B ?= build
+ifdef SANITIZE
+CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+CMDS     = crm crm-import
+LIB_SRC  = $(wildcard lib/*.c)
+LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
+LIB_HDR  = $(wildcard lib/*.h)
+TOOLS    = $(B)/crm-synth $(B)/t/normcheck
+MAN1     = $(wildcard man/*.1)
+MAN7     = $(wildcard man/*.7)
+
+all: $(CMDS:%=$(B)/%) $(TOOLS)
+
+$(B)/lib/%.o: lib/%.c $(LIB_HDR) | $(B)/lib
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+$(B)/libcrm.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(LIB_OBJ)
+
+$(B)/%: cmd/%.c $(B)/libcrm.a $(LIB_HDR)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(B)/libcrm.a $(LDLIBS)
+
+$(B)/crm-synth: bench/crm-synth.c | $(B)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -lm
+
+$(B)/t/%: tests/unit/%.c $(B)/libcrm.a $(LIB_HDR) | $(B)/t
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(B)/libcrm.a $(LDLIBS)
+
+$(B) $(B)/lib $(B)/t:
+	mkdir -p $@
+
+# The suite runs the commands from $(B); tests/run prints the closing count line.
+test: all
+	CRM_BUILD=$(abspath $(B)) tests/run
+
+asan:
+	$(MAKE) B=build-asan SANITIZE=address,undefined CFLAGS='-O1 -g' test
+
+valgrind: all
+	CRM_BUILD=$(abspath $(B)) CRM_VALGRIND=1 tests/run
+
+bench: all
+	bench/run $(abspath $(B))
+
+demo: all
+	bench/demo $(abspath $(B))
+
+lint:
+	mandoc -Tlint -W warning $(MAN1) $(MAN7)
+
+deps:
+	@if command -v apt-get >/dev/null 2>&1; then \
+		apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+			build-essential clang pkg-config libsqlite3-dev libcsv-dev sqlite3 \
+			bats bats-support bats-assert mandoc valgrind tzdata locales time; \
+	else \
+		echo "make deps: no apt-get here; install a C compiler, SQLite 3 (library," \
+		     "headers and the sqlite3 shell), libcsv, bats-core with bats-support" \
+		     "and bats-assert, mandoc, valgrind and tzdata with your package manager" >&2; \
+		exit 1; \
+	fi
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(CMDS:%=$(B)/%) $(DESTDIR)$(BINDIR)
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+
+clean:
+	rm -rf build build-asan
+
+.PHONY: all test asan valgrind bench demo lint deps install clean
+.SECONDARY: $(LIB_OBJ)

@@ -1,0 +1,119 @@
+/* crm-import - bring shop exports into the crm database.  See crm-import(1). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "diag.h"
+#include "import.h"
+#include "opts.h"
+
+static const char usage[] =
+	"usage: crm-import [--db PATH] [-t | -d CHAR] [--encoding NAME] [--tz ZONE]\n"
+	"                  [--map COLUMN=HEADER]... [--currency CODE] [--default-country CC]\n"
+	"                  [--date-order mdy|dmy] [--rejects FILE] [--strict] [--dry-run]\n"
+	"                  [-q] ENTITY [FILE...]\n"
+	"       crm-import --columns ENTITY\n"
+	"\n"
+	"ENTITY is customers, orders, order_items, tickets, reviews or responses.\n"
+	"Reads standard input when no FILE is named.  See crm-import(1).\n";
+
+enum { OPT_MAP = CRM_OPT_CMD, OPT_REJECTS, OPT_STRICT, OPT_DRY_RUN, OPT_CURRENCY,
+	OPT_COUNTRY, OPT_DATE_ORDER, OPT_COLUMNS };
+
+static const struct option longopts[] = {
+	CRM_COMMON_LONGOPTS,
+	{"map", required_argument, NULL, OPT_MAP},
+	{"rejects", required_argument, NULL, OPT_REJECTS},
+	{"strict", no_argument, NULL, OPT_STRICT},
+	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	{"currency", required_argument, NULL, OPT_CURRENCY},
+	{"default-country", required_argument, NULL, OPT_COUNTRY},
+	{"date-order", required_argument, NULL, OPT_DATE_ORDER},
+	{"columns", required_argument, NULL, OPT_COLUMNS},
+	{"quiet", no_argument, NULL, 'q'},
+	{NULL, 0, NULL, 0},
+};
+
+static const char *env_or(const char *name, const char *dflt)
+{
+	const char *v = getenv(name);
+	return v && *v ? v : dflt;
+}
+
+static int own_option(struct crm_import_opts *o, int c, const char *arg)
+{
+	switch (c) {
+	case OPT_MAP:
+		if (o->nmap == CRM_MAX_MAPS)
+			return crm_usage_error("too many --map options (at most %d)", CRM_MAX_MAPS);
+		o->map[o->nmap++] = arg;
+		return 0;
+	case OPT_REJECTS: o->rejects = arg; return 0;
+	case OPT_STRICT: o->strict = 1; return 0;
+	case OPT_DRY_RUN: o->dry_run = 1; return 0;
+	case 'q': o->quiet = 1; return 0;
+	case OPT_CURRENCY:
+		if (crm_currency_exponent(arg) < 0)
+			return crm_usage_error("--currency '%s': not a known ISO 4217 code", arg);
+		o->currency = arg;
+		return 0;
+	case OPT_COUNTRY:
+		if (crm_country_calling_code(arg) < 0)
+			return crm_usage_error("--default-country '%s': not a country crm knows the "
+					       "calling code of", arg);
+		o->country = arg;
+		return 0;
+	case OPT_DATE_ORDER:
+		if (strcmp(arg, "mdy") && strcmp(arg, "dmy"))
+			return crm_usage_error("--date-order must be mdy or dmy, not '%s'", arg);
+		o->date_order = arg[0] == 'd' ? CRM_DMY : CRM_MDY;
+		return 0;
+	case OPT_COLUMNS:
+		if (crm_entity_describe(arg, stdout) < 0)
+			return crm_usage_error("unknown entity '%s' (one of %s)", arg, crm_entity_names());
+		exit(crm_close_stdout(CRM_OK));
+	}
+	return crm_usage_error("unknown option");
+}
+
+int main(int argc, char **argv)
+{
+	struct crm_common co;
+	struct crm_import_opts o;
+	struct crm_import_counts counts;
+	struct crm_db db;
+	int c, rc;
+
+	crm_set_progname(argv[0]);
+	crm_common_init(&co);
+	memset(&o, 0, sizeof o);
+	o.currency = getenv("CRM_CURRENCY");
+	o.country = env_or("CRM_COUNTRY", "KR");
+	while ((c = getopt_long(argc, argv, CRM_COMMON_SHORTOPTS "q", longopts, NULL)) != -1) {
+		if ((rc = crm_common_option(&co, c, optarg, usage)) < 0)
+			return -rc;
+		if (rc == 0 && own_option(&o, c, optarg) != 0)
+			return CRM_EUSAGE;
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		return crm_usage_error("no entity given (one of %s)", crm_entity_names());
+	if (!crm_entity_known(argv[0]))
+		return crm_usage_error("unknown entity '%s' (one of %s)", argv[0], crm_entity_names());
+	o.entity = argv[0];
+	o.csv = co.csv;
+	o.tz = co.tz;
+
+	if ((rc = crm_db_open(&db, crm_db_path(co.db), CRM_DB_CREATE)) != CRM_OK) {
+		crm_db_close(&db);
+		return rc;
+	}
+	rc = crm_import(&db, &o, argv + 1, argc - 1, &counts);
+	if (rc == CRM_OK || counts.read)
+		if (!o.quiet || rc != CRM_OK)
+			crm_import_summary(&o, &counts, stderr);
+	crm_db_close(&db);
+	return crm_close_stdout(rc);
+}

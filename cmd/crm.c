@@ -1,0 +1,69 @@
+/*
+ * crm - run a crm command: "crm import ARGS" runs "crm-import ARGS".
+ * The command is looked up beside this program first, then in PATH, so an
+ * uninstalled build runs its own commands.  See crm(7).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "diag.h"
+
+static const char *const commands[][2] = {
+	{"import", "bring shop exports (customers, orders, ...) into the database"},
+};
+
+static void list_commands(FILE *out)
+{
+	size_t i;
+	fputs("usage: crm COMMAND [ARGS...]\n       crm --help | --version\n\ncommands:\n", out);
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(out, "  %-10s %s\n", commands[i][0], commands[i][1]);
+	fputs("\n'crm COMMAND --help' or man crm-COMMAND tells more; man 7 crm the conventions.\n", out);
+}
+
+static int known(const char *name)
+{
+	size_t i;
+	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(commands[i][0], name))
+			return 1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char self[PATH_MAX], path[PATH_MAX + 80], prog[64];
+	ssize_t n;
+	crm_set_progname(argv[0]);
+	if (argc < 2)
+		return list_commands(stderr), CRM_EUSAGE;
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		list_commands(stdout);
+		return crm_close_stdout(CRM_OK);
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("crm %s\n", CRM_VERSION);
+		return crm_close_stdout(CRM_OK);
+	}
+	if (!known(argv[1]))
+		return crm_usage_error("'%s' is not a crm command", argv[1]);
+	snprintf(prog, sizeof prog, "crm-%s", argv[1]);
+	argv[1] = prog;
+	n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		char *slash;
+		self[n] = '\0';
+		if ((slash = strrchr(self, '/'))) {
+			*slash = '\0';
+			snprintf(path, sizeof path, "%s/%s", self, prog);
+			if (access(path, X_OK) == 0)
+				execv(path, argv + 1);
+		}
+	}
+	execvp(prog, argv + 1);
+	crm_error("cannot run %s: %s", prog, strerror(errno));
+	return CRM_EIO;
+}

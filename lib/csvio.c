@@ -1,0 +1,545 @@
+/*
+ * csvio.c - CSV/TSV reader on libcsv, and the writer; see csvio.h.
+ *
+ * libcsv is a push parser that knows nothing of lines, BOMs or encodings.
+ * The reader converts the input to UTF-8 in a buffer, then feeds libcsv one
+ * physical line at a time: the line counter is then exact, and the parser
+ * state before each line (ROW_NOT_BEGUN or not) tells where a row starts
+ * even when quoted fields span lines.
+ */
+#include "csvio.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "norm.h"
+
+#define RAW_CHUNK (256 * 1024)
+#define ROW_NOT_BEGUN 0          /* libcsv's private parser state 0 */
+
+struct crm_reader {
+	int fd;
+	char *name;
+	char delim;
+	char *encoding;              /* as given, for messages */
+	iconv_t cd;                  /* (iconv_t)-1: input is UTF-8 */
+	int started;                 /* first bytes seen (BOM checks done) */
+	int eof;
+
+	unsigned char *raw;          /* bytes read, not yet converted */
+	size_t rawlen;
+	char *buf;                   /* UTF-8 text not yet parsed */
+	size_t len, cap;
+
+	struct csv_parser p;
+	long line;                   /* line number of the next byte fed */
+	long row_start;
+	int header_done;
+	int stop;                    /* nonzero: a callback asked to stop */
+
+	char *fbuf;                  /* fields of the current row, NUL-separated */
+	size_t flen, fcap;
+	size_t *foff, *flens;
+	char **fptr;
+	size_t nf, fmax;
+
+	crm_row_fn *on_header, *on_row;
+	void *ctx;
+
+	char err[256];
+	long errline;
+};
+
+/* ---- small helpers --------------------------------------------------------- */
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		fputs("out of memory\n", stderr);
+		abort();
+	}
+	return q;
+}
+
+static int grow(char **buf, size_t *cap, size_t need)
+{
+	size_t c = *cap ? *cap : 4096;
+	if (need <= *cap)
+		return 0;
+	while (c < need)
+		c *= 2;
+	*buf = xrealloc(*buf, c);
+	*cap = c;
+	return 0;
+}
+
+int crm_parse_delim(const char *arg, char *out)
+{
+	if (!strcmp(arg, "\\t") || !strcasecmp(arg, "tab")) {
+		*out = '\t';
+		return 0;
+	}
+	if (strlen(arg) != 1 || arg[0] == '"' || arg[0] == '\n' || arg[0] == '\r')
+		return -1;
+	*out = arg[0];
+	return 0;
+}
+
+/* "cp949" -> the iconv name; NULL for UTF-8 (no conversion). */
+static const char *iconv_name(const char *enc)
+{
+	static const struct { const char *alias, *name; } map[] = {
+		{"cp949", "CP949"}, {"uhc", "CP949"}, {"ms949", "CP949"},
+		{"euc-kr", "EUC-KR"}, {"euckr", "EUC-KR"},
+		{"latin1", "ISO-8859-1"}, {"latin-1", "ISO-8859-1"},
+		{"iso-8859-1", "ISO-8859-1"}, {"cp1252", "CP1252"},
+		{"windows-1252", "CP1252"}, {"shift_jis", "SHIFT_JIS"},
+		{"sjis", "SHIFT_JIS"}, {"cp932", "CP932"}, {"utf-16", "UTF-16"},
+		{"utf-16le", "UTF-16LE"}, {"utf-16be", "UTF-16BE"},
+	};
+	size_t i;
+	if (!enc || !strcasecmp(enc, "utf-8") || !strcasecmp(enc, "utf8"))
+		return NULL;
+	for (i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (!strcasecmp(enc, map[i].alias))
+			return map[i].name;
+	return enc;                  /* let iconv judge other names */
+}
+
+static int open_iconv(struct crm_reader *r, const char *enc, char *err, size_t errsize)
+{
+	const char *name = iconv_name(enc);
+	if (!name)
+		return 0;
+	r->cd = iconv_open("UTF-8", name);
+	if (r->cd == (iconv_t)-1) {
+		snprintf(err, errsize, "unknown encoding '%s'", enc);
+		return -1;
+	}
+	free(r->encoding);
+	r->encoding = strdup(enc);
+	return 0;
+}
+
+struct crm_reader *crm_reader_open(const char *path, const struct crm_csv_opts *o,
+				   char *err, size_t errsize)
+{
+	struct crm_reader *r = calloc(1, sizeof *r);
+	if (!r) {
+		snprintf(err, errsize, "out of memory");
+		return NULL;
+	}
+	r->cd = (iconv_t)-1;
+	r->delim = o && o->delim ? o->delim : ',';
+	if (!strcmp(path, "-")) {
+		r->fd = STDIN_FILENO;
+		r->name = strdup("stdin");
+	} else {
+		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		r->name = strdup(path);
+		if (r->fd < 0) {
+			snprintf(err, errsize, "%s: %s", path, strerror(errno));
+			crm_reader_close(r);
+			return NULL;
+		}
+	}
+	if (open_iconv(r, o ? o->encoding : NULL, err, errsize) < 0) {
+		crm_reader_close(r);
+		return NULL;
+	}
+	r->raw = xrealloc(NULL, RAW_CHUNK);
+	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+		snprintf(err, errsize, "out of memory");
+		crm_reader_close(r);
+		return NULL;
+	}
+	csv_set_delim(&r->p, (unsigned char)r->delim);
+	r->line = 1;
+	return r;
+}
+
+const char *crm_reader_name(const struct crm_reader *r) { return r->name; }
+const char *crm_reader_error(const struct crm_reader *r) { return r->err; }
+long crm_reader_error_line(const struct crm_reader *r) { return r->errline; }
+
+void crm_reader_close(struct crm_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd > STDIN_FILENO)
+		close(r->fd);
+	if (r->cd != (iconv_t)-1)
+		iconv_close(r->cd);
+	csv_free(&r->p);
+	free(r->name);
+	free(r->encoding);
+	free(r->raw);
+	free(r->buf);
+	free(r->fbuf);
+	free(r->foff);
+	free(r->flens);
+	free(r->fptr);
+	free(r);
+}
+
+static void set_error(struct crm_reader *r, long line, const char *fmt, const char *arg)
+{
+	r->errline = line;
+	snprintf(r->err, sizeof r->err, fmt, arg);
+}
+
+/* ---- libcsv callbacks ------------------------------------------------------ */
+
+static int is_plain_number(const char *s)
+{
+	int digits = 0;
+	if (*s == '+' || *s == '-')
+		s++;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		else if (*s != '.' && *s != ',')
+			return 0;
+	}
+	return digits > 0;
+}
+
+static int formula_lead(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+static void on_field(void *s, size_t len, void *ctx)
+{
+	struct crm_reader *r = ctx;
+	const char *f = s ? s : "";
+	if (r->stop)
+		return;
+	/* Undo the writer's formula guard: "'=x" was "=x". */
+	if (len >= 2 && f[0] == '\'' && formula_lead(f[1]) && !is_plain_number(f + 1)) {
+		f++;
+		len--;
+	}
+	if (r->nf == r->fmax) {
+		r->fmax = r->fmax ? r->fmax * 2 : 16;
+		r->foff = xrealloc(r->foff, r->fmax * sizeof *r->foff);
+		r->flens = xrealloc(r->flens, r->fmax * sizeof *r->flens);
+		r->fptr = xrealloc(r->fptr, r->fmax * sizeof *r->fptr);
+	}
+	grow(&r->fbuf, &r->fcap, r->flen + len + 1);
+	memcpy(r->fbuf + r->flen, f, len);
+	r->fbuf[r->flen + len] = '\0';
+	r->foff[r->nf] = r->flen;
+	r->flens[r->nf] = len;
+	r->nf++;
+	r->flen += len + 1;
+}
+
+static void reset_row(struct crm_reader *r)
+{
+	r->nf = 0;
+	r->flen = 0;
+}
+
+static void on_row_end(int c, void *ctx)
+{
+	struct crm_reader *r = ctx;
+	struct crm_row row;
+	size_t i;
+	int rc;
+	(void)c;
+	if (r->stop) {
+		reset_row(r);
+		return;
+	}
+	for (i = 0; i < r->nf; i++)
+		r->fptr[i] = r->fbuf + r->foff[i];
+	row.line = r->row_start;
+	row.n = r->nf;
+	row.field = r->fptr;
+	row.len = r->flens;
+	if (!r->header_done) {
+		r->header_done = 1;
+		rc = r->on_header ? r->on_header(&row, r->ctx) : 0;
+	} else {
+		rc = r->on_row(&row, r->ctx);
+	}
+	if (rc)
+		r->stop = rc;
+	reset_row(r);
+}
+
+/* ---- feeding ----------------------------------------------------------------- */
+
+/* 1-based field number of byte `off` in a line, counting delimiters outside quotes. */
+static size_t field_at(const char *s, size_t off, char delim)
+{
+	size_t i, n = 1;
+	int q = 0;
+	for (i = 0; i < off; i++) {
+		if (s[i] == '"')
+			q = !q;
+		else if (s[i] == delim && !q)
+			n++;
+	}
+	return n;
+}
+
+static int feed_line(struct crm_reader *r, const char *s, size_t n, crm_bad_fn *on_bad)
+{
+	size_t used;
+	if (r->cd == (iconv_t)-1) {
+		size_t ok = crm_utf8_valid_prefix(s, n);
+		if (ok < n) {
+			char msg[200];
+			snprintf(msg, sizeof msg, "field %zu: invalid UTF-8 (byte 0x%02x); if the file is in "
+				 "a legacy encoding, give it with --encoding, e.g. --encoding cp949",
+				 field_at(s, ok, r->delim), (unsigned char)s[ok]);
+			set_error(r, r->line, "%s", msg);
+			return -1;
+		}
+	}
+	if (r->p.pstate == ROW_NOT_BEGUN)
+		r->row_start = r->line;
+	used = csv_parse(&r->p, s, n, on_field, on_row_end, r);
+	if (used < n) {
+		/* A malformed quote: report the row, start afresh on the next line. */
+		size_t field = r->nf + 1;
+		int rc = 0;
+		if (csv_error(&r->p) != CSV_EPARSE) {
+			set_error(r, r->line, "%s", csv_strerror(csv_error(&r->p)));
+			return -1;
+		}
+		if (!r->stop && on_bad)
+			rc = on_bad(r->row_start, field, "malformed quoting: a quote inside a quoted "
+				    "field must be doubled, and a quoted field must end at a delimiter",
+				    r->ctx);
+		if (rc)
+			r->stop = rc;
+		csv_free(&r->p);
+		csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+		csv_set_delim(&r->p, (unsigned char)r->delim);
+		reset_row(r);
+	}
+	return 0;
+}
+
+/* Feed every complete line of buf[0..end); returns bytes consumed or -1. */
+static long feed_lines(struct crm_reader *r, size_t end, crm_bad_fn *on_bad)
+{
+	size_t pos = 0;
+	while (pos < end && !r->stop) {
+		char *nl = memchr(r->buf + pos, '\n', end - pos);
+		size_t n = nl ? (size_t)(nl - (r->buf + pos)) + 1 : end - pos;
+		if (feed_line(r, r->buf + pos, n, on_bad) < 0)
+			return -1;
+		if (nl)
+			r->line++;
+		pos += n;
+	}
+	return (long)pos;
+}
+
+/* Convert raw bytes into buf; returns -1 on an invalid sequence. */
+static int convert(struct crm_reader *r)
+{
+	char *in = (char *)r->raw, *out;
+	size_t inleft = r->rawlen, outleft;
+	if (r->cd == (iconv_t)-1) {
+		grow(&r->buf, &r->cap, r->len + r->rawlen + 1);
+		memcpy(r->buf + r->len, r->raw, r->rawlen);
+		r->len += r->rawlen;
+		r->rawlen = 0;
+		return 0;
+	}
+	grow(&r->buf, &r->cap, r->len + 4 * r->rawlen + 16);
+	out = r->buf + r->len;
+	outleft = r->cap - r->len;
+	if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1 && errno != EINVAL) {
+		long line = r->line;
+		char *p;
+		r->len = (size_t)(out - r->buf);
+		for (p = r->buf; p < r->buf + r->len; p++)
+			line += *p == '\n';
+		r->errline = line;
+		snprintf(r->err, sizeof r->err, "invalid %s byte sequence (byte 0x%02x); is the "
+			 "file really in that encoding?", r->encoding, (unsigned char)*in);
+		return -1;
+	}
+	r->len = (size_t)(out - r->buf);
+	memmove(r->raw, in, inleft);   /* an incomplete sequence waits for more */
+	r->rawlen = inleft;
+	return 0;
+}
+
+static int detect_boms(struct crm_reader *r)
+{
+	if (r->cd == (iconv_t)-1 && r->rawlen >= 2 &&
+	    ((r->raw[0] == 0xFF && r->raw[1] == 0xFE) || (r->raw[0] == 0xFE && r->raw[1] == 0xFF))) {
+		char e[64];
+		if (open_iconv(r, "utf-16", e, sizeof e) < 0) {
+			set_error(r, 1, "%s", e);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int fill(struct crm_reader *r)
+{
+	ssize_t n;
+	do
+		n = read(r->fd, r->raw + r->rawlen, RAW_CHUNK - r->rawlen);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		set_error(r, 0, "read error: %s", strerror(errno));
+		return -1;
+	}
+	if (n == 0)
+		r->eof = 1;
+	r->rawlen += (size_t)n;
+	if (!r->started && (r->rawlen >= 3 || r->eof)) {
+		r->started = 1;
+		if (detect_boms(r) < 0)
+			return -1;
+	}
+	if (!r->started)
+		return 0;
+	if (convert(r) < 0)
+		return -1;
+	if (r->eof && r->rawlen) {
+		set_error(r, r->line, "incomplete %s character at the end of the input", r->encoding);
+		return -1;
+	}
+	return 0;
+}
+
+static void skip_utf8_bom(struct crm_reader *r)
+{
+	static int done;
+	(void)done;
+	if (r->line == 1 && r->len >= 3 && !memcmp(r->buf, "\xEF\xBB\xBF", 3)) {
+		memmove(r->buf, r->buf + 3, r->len - 3);
+		r->len -= 3;
+	}
+}
+
+int crm_read(struct crm_reader *r, crm_row_fn *on_header, crm_row_fn *on_row,
+	     crm_bad_fn *on_bad, void *ctx)
+{
+	int bom_checked = 0;
+	r->on_header = on_header;
+	r->on_row = on_row;
+	r->ctx = ctx;
+	r->stop = 0;
+	while (!r->stop) {
+		char *last;
+		long used;
+		if (fill(r) < 0)
+			return -1;
+		if (!bom_checked && (r->len >= 3 || r->eof)) {
+			skip_utf8_bom(r);
+			bom_checked = 1;
+		}
+		if (!bom_checked)
+			continue;
+		last = r->len ? memrchr(r->buf, '\n', r->len) : NULL;
+		if (!last && !r->eof)
+			continue;            /* a line longer than what we have: read on */
+		used = feed_lines(r, r->eof ? r->len : (size_t)(last - r->buf) + 1, on_bad);
+		if (used < 0)
+			return -1;
+		memmove(r->buf, r->buf + used, r->len - (size_t)used);
+		r->len -= (size_t)used;
+		if (r->eof && !r->stop) {
+			if (csv_fini(&r->p, on_field, on_row_end, r) != 0) {
+				r->errline = r->row_start;
+				snprintf(r->err, sizeof r->err, "unterminated quoted field: the quote opened "
+					 "in the row starting here is never closed");
+				return -1;
+			}
+			break;
+		}
+	}
+	return r->stop;
+}
+
+/* ---- writer ----------------------------------------------------------------- */
+
+void crm_writer_init(struct crm_writer *w, FILE *fp, char delim)
+{
+	w->fp = fp;
+	w->delim = delim ? delim : ',';
+	w->nfield = 0;
+}
+
+static int needs_quotes(const char *s, size_t n, char delim)
+{
+	size_t i;
+	if (n && (s[0] == ' ' || s[n - 1] == ' '))
+		return 1;
+	for (i = 0; i < n; i++)
+		if (s[i] == delim || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+			return 1;
+	return 0;
+}
+
+void crm_write_fieldn(struct crm_writer *w, const char *s, size_t n, int kind)
+{
+	int guard = kind == CRM_CELL_TEXT && n && formula_lead(s[0]) && !is_plain_number(s);
+	size_t i;
+	if (w->nfield++)
+		putc(w->delim, w->fp);
+	if (!guard && !needs_quotes(s, n, w->delim)) {
+		fwrite(s, 1, n, w->fp);
+		return;
+	}
+	if (guard && !needs_quotes(s, n, w->delim)) {
+		putc('\'', w->fp);
+		fwrite(s, 1, n, w->fp);
+		return;
+	}
+	putc('"', w->fp);
+	if (guard)
+		putc('\'', w->fp);
+	for (i = 0; i < n; i++) {
+		if (s[i] == '"')
+			putc('"', w->fp);
+		putc(s[i], w->fp);
+	}
+	putc('"', w->fp);
+}
+
+void crm_write_field(struct crm_writer *w, const char *s, int kind)
+{
+	crm_write_fieldn(w, s ? s : "", s ? strlen(s) : 0, kind);
+}
+
+void crm_write_int(struct crm_writer *w, long long v)
+{
+	if (w->nfield++)
+		putc(w->delim, w->fp);
+	fprintf(w->fp, "%lld", v);
+}
+
+void crm_write_end(struct crm_writer *w)
+{
+	putc('\n', w->fp);
+	w->nfield = 0;
+}
+
+void crm_write_row(struct crm_writer *w, const char *const *fields, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++)
+		crm_write_field(w, fields[i], CRM_CELL_PLAIN);
+	crm_write_end(w);
+}

@@ -1,0 +1,84 @@
+/*
+ * csvio.h - streaming CSV/TSV reading (on libcsv) and writing.
+ *
+ * Contract:
+ *  - crm_reader reads a named file or standard input ("-") in constant
+ *    memory: the buffers grow only to the longest line and the widest row.
+ *  - Input is UTF-8 after conversion: --encoding names a legacy encoding
+ *    converted through iconv (cp949, euc-kr, latin1, cp1252, ...); a UTF-16
+ *    byte-order mark selects UTF-16 by itself; a UTF-8 BOM is skipped.
+ *    Without --encoding, invalid UTF-8 is a fatal error naming its line.
+ *  - Lines end with LF or CRLF.  Row line numbers are the physical line on
+ *    which a row starts, and stay right across quoted newlines.  Blank lines
+ *    are skipped.
+ *  - The first row is the header; crm_read() passes it to on_header, every
+ *    other row to on_row.  A row whose quoting is malformed is passed to
+ *    on_bad with its line, 1-based field number and reason, and reading goes
+ *    on at the next line.  An unterminated quote at the end of the input is
+ *    fatal: crm_read() returns -1 and crm_reader_error() says why.
+ *  - The writer quotes a field only when it must (delimiter, quote, CR, LF,
+ *    leading or trailing space), and with CRM_CELL_TEXT guards a customer's
+ *    text against running as a spreadsheet formula by prefixing "'" to a
+ *    value starting with = + - @ TAB or CR that is not a plain number; the
+ *    reader removes exactly that prefix again, so files round-trip.
+ */
+#ifndef CRM_CSVIO_H
+#define CRM_CSVIO_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+struct crm_csv_opts {
+	char delim;              /* ',' by default, '\t' for --tsv */
+	const char *encoding;    /* NULL or "utf-8": no conversion */
+};
+
+struct crm_row {
+	long line;               /* physical line where the row starts */
+	size_t n;                /* number of fields */
+	char **field;            /* NUL-terminated fields, in place */
+	size_t *len;             /* their lengths */
+};
+
+struct crm_reader;
+
+typedef int crm_row_fn(const struct crm_row *row, void *ctx);   /* nonzero stops */
+typedef int crm_bad_fn(long line, size_t field, const char *why, void *ctx);
+
+/* Open a file ("-" is standard input).  On failure returns NULL and writes a
+ * message (without the program name) into err. */
+struct crm_reader *crm_reader_open(const char *path, const struct crm_csv_opts *o,
+				   char *err, size_t errsize);
+/* The name to use in messages: the path, or "stdin". */
+const char *crm_reader_name(const struct crm_reader *r);
+/* Read every row.  Returns 0 at the end of input, the callback's nonzero
+ * value if one stopped the reading, or -1 on a fatal error. */
+int crm_read(struct crm_reader *r, crm_row_fn *on_header, crm_row_fn *on_row,
+	     crm_bad_fn *on_bad, void *ctx);
+/* The fatal error of the last crm_read(), as "LINE: reason" text. */
+const char *crm_reader_error(const struct crm_reader *r);
+long crm_reader_error_line(const struct crm_reader *r);
+void crm_reader_close(struct crm_reader *r);
+
+/* Parse "-d" arguments: one single-byte character, or "\t"/"tab". */
+int crm_parse_delim(const char *arg, char *out);
+
+/* ---- writer -------------------------------------------------------------- */
+
+enum { CRM_CELL_PLAIN = 0, CRM_CELL_TEXT = 1 };
+
+struct crm_writer {
+	FILE *fp;
+	char delim;
+	int nfield;              /* fields written on the current row */
+};
+
+void crm_writer_init(struct crm_writer *w, FILE *fp, char delim);
+void crm_write_field(struct crm_writer *w, const char *s, int kind);
+void crm_write_fieldn(struct crm_writer *w, const char *s, size_t n, int kind);
+void crm_write_int(struct crm_writer *w, long long v);
+void crm_write_end(struct crm_writer *w);
+/* Write a whole row of plain fields. */
+void crm_write_row(struct crm_writer *w, const char *const *fields, size_t n);
+
+#endif

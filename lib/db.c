@@ -1,0 +1,204 @@
+/* db.c - open, migrate and report on the crm database; see db.h. */
+#include "db.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+
+/* Busy timeout: a report waits this long for an import's commit. */
+#define BUSY_MS 5000
+
+/*
+ * Forward migrations: migrations[i] takes schema version i to i+1.  Never
+ * edit a released step; add a new one.  Times are ISO 8601 text in UTC,
+ * money is integer minor units beside an ISO 4217 code.
+ */
+static const char *const migrations[] = {
+	/* 0 -> 1: the data model of crm(7) */
+	"CREATE TABLE customers ("
+	"  customer_id TEXT PRIMARY KEY NOT NULL,"
+	"  email TEXT, phone TEXT, name TEXT, signup_at TEXT, birthday TEXT,"
+	"  country TEXT, marketing_opt_in INTEGER"
+	") WITHOUT ROWID;"
+	"CREATE UNIQUE INDEX customers_email ON customers(email) WHERE email IS NOT NULL;"
+	"CREATE UNIQUE INDEX customers_phone ON customers(phone) WHERE phone IS NOT NULL;"
+	/* another id of a customer, found to be the same person by e-mail or phone */
+	"CREATE TABLE customer_aliases ("
+	"  alias TEXT PRIMARY KEY NOT NULL, customer_id TEXT NOT NULL, reason TEXT NOT NULL"
+	") WITHOUT ROWID;"
+	"CREATE TABLE orders ("
+	"  order_id TEXT PRIMARY KEY NOT NULL, customer_id TEXT,"
+	"  ordered_at TEXT NOT NULL, amount INTEGER NOT NULL, currency TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status IN ('paid','cancelled','refunded','pending')),"
+	"  channel TEXT"
+	") WITHOUT ROWID;"
+	"CREATE TABLE order_items ("
+	"  order_id TEXT NOT NULL, line INTEGER NOT NULL, sku TEXT, product TEXT,"
+	"  category TEXT, quantity INTEGER NOT NULL, unit_price INTEGER NOT NULL,"
+	"  PRIMARY KEY (order_id, line)"
+	") WITHOUT ROWID;"
+	"CREATE TABLE tickets ("
+	"  ticket_id TEXT PRIMARY KEY NOT NULL, customer_id TEXT, channel TEXT,"
+	"  category TEXT, opened_at TEXT NOT NULL, first_response_at TEXT,"
+	"  resolved_at TEXT, status TEXT, csat INTEGER"
+	") WITHOUT ROWID;"
+	"CREATE TABLE reviews ("
+	"  review_id TEXT PRIMARY KEY NOT NULL, customer_id TEXT, sku TEXT,"
+	"  rating INTEGER NOT NULL, title TEXT, body TEXT, posted_at TEXT NOT NULL,"
+	"  replied_at TEXT, platform TEXT"
+	") WITHOUT ROWID;"
+	"CREATE TABLE responses ("
+	"  response_id TEXT PRIMARY KEY NOT NULL, customer_id TEXT, answered_at TEXT,"
+	"  score INTEGER NOT NULL, comment TEXT, survey TEXT, channel TEXT"
+	") WITHOUT ROWID;"
+	/* one row per crm-import run that wrote, for the record */
+	"CREATE TABLE imports ("
+	"  id INTEGER PRIMARY KEY, entity TEXT NOT NULL, files TEXT NOT NULL,"
+	"  finished_at TEXT NOT NULL, read INTEGER, inserted INTEGER, updated INTEGER,"
+	"  unchanged INTEGER, rejected INTEGER"
+	");",
+};
+
+const char *crm_db_path(const char *opt)
+{
+	const char *env = getenv("CRM_DB");
+	if (opt && *opt)
+		return opt;
+	if (env && *env)
+		return env;
+	return "crm.db";
+}
+
+int crm_db_status(int rc)
+{
+	rc &= 0xff;
+	return rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? CRM_EBUSY : CRM_EIO;
+}
+
+int crm_db_fail(struct crm_db *db, const char *what)
+{
+	int rc = db->h ? sqlite3_extended_errcode(db->h) : SQLITE_ERROR;
+	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
+		crm_error("%s: %s: the database is locked by another process; try again later",
+			  db->path, what);
+	else
+		crm_error("%s: %s: %s", db->path, what, db->h ? sqlite3_errmsg(db->h) : "out of memory");
+	return crm_db_status(rc);
+}
+
+int crm_db_exec(struct crm_db *db, const char *sql)
+{
+	if (sqlite3_exec(db->h, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return crm_db_fail(db, sql);
+	return CRM_OK;
+}
+
+sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		crm_db_fail(db, "prepare");
+		return NULL;
+	}
+	return st;
+}
+
+int crm_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s || !*s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+/* Create the file ourselves so that it is born 0600, whatever the umask. */
+static int create_private(const char *path, int flags)
+{
+	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return close(fd);
+	if (errno == EEXIST)
+		return 0;
+	if (errno == ENOENT && (flags & CRM_DB_MUST_EXIST)) {
+		crm_error("%s: no such database (import something first: crm-import)", path);
+		return -1;
+	}
+	crm_error("%s: cannot create the database: %s", path, strerror(errno));
+	return -1;
+}
+
+static int schema_version(struct crm_db *db, int *v)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "PRAGMA user_version");
+	int rc;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? CRM_OK : crm_db_fail(db, "read the schema version");
+}
+
+static int migrate(struct crm_db *db)
+{
+	int v, rc;
+	char sql[64];
+	if ((rc = schema_version(db, &v)) != CRM_OK)
+		return rc;
+	if (v == CRM_SCHEMA_VERSION)
+		return CRM_OK;
+	if (v > CRM_SCHEMA_VERSION) {
+		crm_error("%s: the database has schema version %d, newer than this crm's %d; "
+			  "upgrade crm", db->path, v, CRM_SCHEMA_VERSION);
+		return CRM_EIO;
+	}
+	if ((rc = crm_db_exec(db, "BEGIN IMMEDIATE")) != CRM_OK)
+		return rc;
+	/* Another process may have migrated while we waited for the lock. */
+	if ((rc = schema_version(db, &v)) != CRM_OK)
+		goto fail;
+	for (; v < CRM_SCHEMA_VERSION; v++)
+		if ((rc = crm_db_exec(db, migrations[v])) != CRM_OK)
+			goto fail;
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", CRM_SCHEMA_VERSION);
+	if ((rc = crm_db_exec(db, sql)) != CRM_OK || (rc = crm_db_exec(db, "COMMIT")) != CRM_OK)
+		goto fail;
+	return CRM_OK;
+fail:
+	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+int crm_db_open(struct crm_db *db, const char *path, int flags)
+{
+	int rc;
+	db->h = NULL;
+	db->path = strdup(path);
+	if (!db->path)
+		return CRM_EIO;
+	if (create_private(path, flags) < 0)
+		return CRM_EIO;
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+		return crm_db_fail(db, "open");
+	sqlite3_busy_timeout(db->h, BUSY_MS);
+	sqlite3_extended_result_codes(db->h, 1);
+	if ((rc = crm_db_exec(db, "PRAGMA journal_mode=WAL")) != CRM_OK ||
+	    (rc = crm_db_exec(db, "PRAGMA synchronous=NORMAL")) != CRM_OK ||
+	    (rc = crm_db_exec(db, "PRAGMA foreign_keys=ON")) != CRM_OK)
+		return rc;
+	return migrate(db);
+}
+
+void crm_db_close(struct crm_db *db)
+{
+	if (db->h && sqlite3_close(db->h) != SQLITE_OK)
+		crm_error("%s: close: %s", db->path, sqlite3_errmsg(db->h));
+	db->h = NULL;
+	free(db->path);
+	db->path = NULL;
+}

@@ -1,0 +1,50 @@
+/*
+ * db.h - the crm database: one SQLite file.
+ *
+ * Contract:
+ *  - crm_db_path() picks the file: --db, else $CRM_DB, else ./crm.db.
+ *  - crm_db_open() creates a missing file readable by its owner only (0600;
+ *    SQLite gives its -wal and -shm files the same mode), opens it in WAL mode
+ *    with a busy timeout, and migrates the schema forward to CRM_SCHEMA_VERSION
+ *    in one transaction.  A database from a newer crm is refused, never
+ *    downgraded.  CRM_DB_MUST_EXIST refuses to create a file (reports).
+ *  - Every SQLite call's result is checked; failures are reported as
+ *    "PROG: PATH: WHAT: SQLITE MESSAGE" by crm_db_fail(), which returns the exit
+ *    code: CRM_EBUSY when the database is locked, else CRM_EIO.
+ *  - Only bound parameters are used for values; SQL text is always constant
+ *    or assembled from the schema's own column names.
+ */
+#ifndef CRM_DB_H
+#define CRM_DB_H
+
+#include <sqlite3.h>
+#include <stdint.h>
+
+#define CRM_SCHEMA_VERSION 1
+
+enum { CRM_DB_CREATE = 0, CRM_DB_MUST_EXIST = 1 };
+
+struct crm_db {
+	sqlite3 *h;
+	char *path;
+};
+
+const char *crm_db_path(const char *opt);
+/* Returns CRM_OK or an exit code (after reporting). */
+int crm_db_open(struct crm_db *db, const char *path, int flags);
+void crm_db_close(struct crm_db *db);
+
+/* Report the database's last error for `what`; returns CRM_EBUSY or CRM_EIO. */
+int crm_db_fail(struct crm_db *db, const char *what);
+/* Exit code for an SQLite result code. */
+int crm_db_status(int rc);
+
+/* Run constant SQL; CRM_OK or an exit code (after reporting). */
+int crm_db_exec(struct crm_db *db, const char *sql);
+/* Prepare constant SQL; NULL after reporting. */
+sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql);
+
+/* Bind helpers: NULL or "" binds SQL NULL. */
+int crm_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+#endif

@@ -1,0 +1,129 @@
+/* diag.c - messages, exit codes, progress; see diag.h. */
+#include "diag.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *crm_progname = "crm";
+
+void crm_set_progname(const char *argv0)
+{
+	const char *slash = argv0 ? strrchr(argv0, '/') : NULL;
+	if (argv0)
+		crm_progname = slash ? slash + 1 : argv0;
+}
+
+static void vmessage(const char *file, long line, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: ", crm_progname);
+	if (file && line > 0)
+		fprintf(stderr, "%s:%ld: ", file, line);
+	else if (file)
+		fprintf(stderr, "%s: ", file);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+void crm_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(NULL, 0, fmt, ap);
+	va_end(ap);
+}
+
+void crm_error_at(const char *file, long line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(file, line, fmt, ap);
+	va_end(ap);
+}
+
+int crm_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmessage(NULL, 0, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", crm_progname);
+	return CRM_EUSAGE;
+}
+
+const char *crm_quote(const char *s, char *buf, size_t size)
+{
+	size_t o = 0, i;
+	const size_t max = 60;
+	if (size < 8) {
+		if (size)
+			buf[0] = '\0';
+		return buf;
+	}
+	buf[o++] = '\'';
+	for (i = 0; s[i] && o + 6 < size; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (i >= max) {
+			/* do not cut a UTF-8 sequence in half */
+			while (o > 1 && ((unsigned char)buf[o - 1] & 0xC0) == 0x80)
+				o--;
+			if (o > 1 && ((unsigned char)buf[o - 1] & 0x80))
+				o--;
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (c == '\n' || c == '\t' || c == '\r') {
+			buf[o++] = '\\';
+			buf[o++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		} else if (c < 0x20 || c == 0x7f) {
+			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+		} else {
+			buf[o++] = (char)c;
+		}
+	}
+	buf[o++] = '\'';
+	buf[o] = '\0';
+	return buf;
+}
+
+static int progress_shown;
+static time_t progress_last;
+
+void crm_progress(const char *what, long long rows)
+{
+	static int tty = -1;
+	time_t now;
+	if ((rows & 0xffff) != 0)
+		return;
+	if (tty < 0)
+		tty = isatty(STDERR_FILENO);
+	if (!tty)
+		return;
+	now = time(NULL);
+	if (now == progress_last)
+		return;
+	progress_last = now;
+	fprintf(stderr, "\r%s: %s: %lld rows\033[K", crm_progname, what, rows);
+	progress_shown = 1;
+}
+
+void crm_progress_done(void)
+{
+	if (progress_shown)
+		fputs("\r\033[K", stderr);
+	progress_shown = 0;
+}
+
+int crm_close_stdout(int status)
+{
+	int err = ferror(stdout);
+	if (fclose(stdout) != 0 || err) {
+		crm_error("write error: %s", strerror(err && !errno ? EIO : errno));
+		return CRM_EIO;
+	}
+	return status;
+}

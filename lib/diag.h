@@ -1,0 +1,51 @@
+/*
+ * diag.h - diagnostics and exit codes shared by every crm command.
+ *
+ * Contract:
+ *  - One exit-code table for the whole toolkit (crm(7), EXIT STATUS).
+ *  - Messages go to standard error as "PROG: MESSAGE" or, for a place in an
+ *    input, "PROG: FILE:LINE: MESSAGE"; lower case, no full stop, the subject
+ *    quoted with single quotes.  Values are quoted with crm_quote(), which
+ *    escapes control characters and shortens very long values.
+ *  - crm_progress() writes a self-erasing line only when standard error is a
+ *    terminal, at most a few times a second; never in a pipe or under cron.
+ */
+#ifndef CRM_DIAG_H
+#define CRM_DIAG_H
+
+#include <stddef.h>
+
+enum crm_exit {
+	CRM_OK = 0,      /* success */
+	CRM_EDATA = 1,   /* bad input data: rows were rejected, or the input is malformed */
+	CRM_EUSAGE = 2,  /* bad options or arguments */
+	CRM_EIO = 3,     /* I/O or database error */
+	CRM_EBUSY = 4,   /* the database is locked by another process: worth a retry */
+};
+
+/* The command name used as the message prefix, set once from argv[0]. */
+extern const char *crm_progname;
+void crm_set_progname(const char *argv0);
+
+void crm_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void crm_error_at(const char *file, long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Print "PROG: MESSAGE" and "Try 'PROG --help' for more information.";
+ * returns CRM_EUSAGE so that callers can `return crm_usage_error(...)`. */
+int crm_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Quote a value for a message into buf: 'abc', with \n, \t and other control
+ * bytes escaped and values longer than 60 bytes cut with "...". */
+const char *crm_quote(const char *s, char *buf, size_t size);
+
+/* Progress on a terminal: crm_progress("orders.csv", rows) is cheap to call on
+ * every row; crm_progress_done() erases the line. */
+void crm_progress(const char *what, long long rows);
+void crm_progress_done(void);
+
+/* Flush and close standard output; on a write error (a full disk, a closed
+ * pipe) report it and return CRM_EIO, else return `status` unchanged. */
+int crm_close_stdout(int status);
+
+#endif

@@ -1,0 +1,444 @@
+/* entity.c - the data model as tables, header mapping, value kinds; see entity.h. */
+#include "entity.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* Aliases are folded names (see crm_fold_name), '|' separated. */
+#define A_CUSTOMER_ID "customerid|customer|customerno|customernumber|memberid|userid|clientid|" \
+	"고객id|고객번호|고객아이디|회원id|회원번호|회원아이디|아이디|주문자id|주문자아이디"
+#define A_EMAIL "e-mail|emailaddress|mail|customeremail|buyeremail|이메일|이메일주소|메일|" \
+	"주문자이메일|구매자이메일"
+#define A_PHONE "phonenumber|mobile|mobilephone|cellphone|cell|tel|telephone|" \
+	"customerphone|휴대폰|휴대폰번호|휴대전화|전화번호|연락처|핸드폰|핸드폰번호|주문자연락처|" \
+	"구매자연락처|주문자휴대폰"
+#define A_NAME "customername|fullname|buyername|billingname|이름|고객명|회원명|성명|" \
+	"주문자명|주문자|구매자명|구매자|수령인"
+#define A_ORDER_ID "orderid|ordernumber|orderno|invoice|invoiceno|invoicenumber|주문번호|" \
+	"주문id|주문코드"
+#define A_CHANNEL "saleschannel|source|채널|판매채널|주문경로|유입경로|문의채널|응답채널"
+#define A_CURRENCY "currencycode|통화|화폐"
+
+static const struct crm_column customers_cols[] = {
+	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
+	{"email", CRM_K_EMAIL, 0, A_EMAIL},
+	{"phone", CRM_K_PHONE, 0, A_PHONE},
+	{"name", CRM_K_TEXT, 0, A_NAME "|customer"},
+	{"signup_at", CRM_K_TIME, 0, "signupdate|signedupat|createdat|registeredat|joinedat|"
+	 "가입일|가입일시|가입일자|회원가입일|등록일"},
+	{"birthday", CRM_K_DATE, 0, "birthdate|dateofbirth|dob|생일|생년월일"},
+	{"country", CRM_K_COUNTRY, 0, "countrycode|국가|국가코드"},
+	{"marketing_opt_in", CRM_K_BOOL, 0, "optin|marketingoptin|acceptsmarketing|"
+	 "marketingconsent|newsletter|마케팅수신동의|마케팅동의|수신동의|광고수신동의|"
+	 "이메일수신동의|sms수신동의"},
+};
+
+static const struct crm_column orders_cols[] = {
+	{"order_id", CRM_K_ID, CRM_COL_REQUIRED | CRM_COL_NONEMPTY, A_ORDER_ID},
+	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
+	{"ordered_at", CRM_K_TIME, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
+	 "orderdate|orderedat|createdat|date|invoicedate|주문일|주문일시|주문일자|결제일|결제일시"},
+	{"amount", CRM_K_MONEY, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
+	 "total|totalamount|ordertotal|grandtotal|totalprice|결제금액|총결제금액|주문금액|"
+	 "총주문금액|실결제금액|최종결제금액"},
+	{"currency", CRM_K_CURRENCY, 0, A_CURRENCY},
+	{"status", CRM_K_ORDER_STATUS, 0, "orderstatus|financialstatus|주문상태|상태|결제상태"},
+	{"channel", CRM_K_TEXT, 0, A_CHANNEL},
+	{"email", CRM_K_EMAIL, CRM_COL_CUSTOMER, A_EMAIL},
+	{"phone", CRM_K_PHONE, CRM_COL_CUSTOMER, A_PHONE},
+	{"name", CRM_K_TEXT, CRM_COL_CUSTOMER, A_NAME},
+};
+
+static const struct crm_column order_items_cols[] = {
+	{"order_id", CRM_K_ID, CRM_COL_REQUIRED | CRM_COL_NONEMPTY, A_ORDER_ID},
+	{"sku", CRM_K_ID, 0, "productcode|stockcode|itemcode|productid|variantsku|lineitemsku|"
+	 "상품코드|상품번호|품번|자체상품코드"},
+	{"product", CRM_K_TEXT, 0, "productname|description|itemname|lineitemname|상품명|품명|"
+	 "상품이름"},
+	{"category", CRM_K_TEXT, 0, "productcategory|producttype|카테고리|분류|상품분류"},
+	{"quantity", CRM_K_INT, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
+	 "qty|lineitemquantity|수량|주문수량|구매수량"},
+	{"unit_price", CRM_K_MONEY, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
+	 "price|unitprice|lineitemprice|itemprice|단가|판매가|상품가격|판매단가"},
+	{"customer_id", CRM_K_ID, CRM_COL_ORDER, A_CUSTOMER_ID},
+	{"ordered_at", CRM_K_TIME, CRM_COL_ORDER | CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
+	 "orderdate|orderedat|createdat|date|invoicedate|주문일|주문일시|주문일자|결제일|결제일시"},
+	{"currency", CRM_K_CURRENCY, CRM_COL_ORDER, A_CURRENCY},
+	{"status", CRM_K_ORDER_STATUS, CRM_COL_ORDER, "orderstatus|financialstatus|주문상태|상태"},
+	{"channel", CRM_K_TEXT, CRM_COL_ORDER, A_CHANNEL},
+	{"email", CRM_K_EMAIL, CRM_COL_ORDER | CRM_COL_CUSTOMER, A_EMAIL},
+	{"phone", CRM_K_PHONE, CRM_COL_ORDER | CRM_COL_CUSTOMER, A_PHONE},
+	{"name", CRM_K_TEXT, CRM_COL_ORDER | CRM_COL_CUSTOMER, A_NAME},
+};
+
+static const struct crm_column tickets_cols[] = {
+	{"ticket_id", CRM_K_ID, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
+	 "ticketid|ticket|ticketno|caseid|문의번호|티켓번호|상담번호|접수번호"},
+	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
+	{"channel", CRM_K_TEXT, 0, "via|" A_CHANNEL},
+	{"category", CRM_K_TEXT, 0, "type|tickettype|유형|문의유형|분류|상담유형"},
+	{"opened_at", CRM_K_TIME, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
+	 "createdat|created|openedat|date|접수일시|문의일시|접수일|등록일|등록일시"},
+	{"first_response_at", CRM_K_TIME, 0, "firstresponseat|firstrepliedat|firstreplyat|"
+	 "첫응답일시|최초응답일시|첫답변일시"},
+	{"resolved_at", CRM_K_TIME, 0, "solvedat|closedat|resolvedat|해결일시|처리완료일시|"
+	 "완료일시|종료일시"},
+	{"status", CRM_K_TICKET_STATUS, 0, "ticketstatus|상태|처리상태"},
+	{"csat", CRM_K_RATING, 0, "satisfaction|satisfactionrating|satisfactionscore|만족도"},
+	{"email", CRM_K_EMAIL, CRM_COL_CUSTOMER, A_EMAIL},
+	{"phone", CRM_K_PHONE, CRM_COL_CUSTOMER, A_PHONE},
+	{"name", CRM_K_TEXT, CRM_COL_CUSTOMER, A_NAME},
+};
+
+static const struct crm_column reviews_cols[] = {
+	{"review_id", CRM_K_ID, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
+	 "reviewid|reviewno|리뷰번호|리뷰id|후기번호"},
+	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
+	{"sku", CRM_K_ID, 0, "productcode|productid|상품코드|상품번호"},
+	{"rating", CRM_K_RATING, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
+	 "stars|score|reviewscore|별점|평점|만족도"},
+	{"title", CRM_K_TEXT, 0, "subject|제목|리뷰제목"},
+	{"body", CRM_K_TEXT, 0, "content|review|text|comment|내용|리뷰내용|후기|후기내용"},
+	{"posted_at", CRM_K_TIME, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
+	 "createdat|postedat|date|작성일|작성일시|등록일|등록일시"},
+	{"replied_at", CRM_K_TIME, 0, "repliedat|answeredat|답변일|답변일시|댓글일시"},
+	{"platform", CRM_K_TEXT, 0, "source|site|플랫폼|판매처|채널"},
+	{"email", CRM_K_EMAIL, CRM_COL_CUSTOMER, A_EMAIL},
+	{"phone", CRM_K_PHONE, CRM_COL_CUSTOMER, A_PHONE},
+	{"name", CRM_K_TEXT, CRM_COL_CUSTOMER, A_NAME},
+};
+
+static const struct crm_column responses_cols[] = {
+	{"response_id", CRM_K_ID, 0, "responseid|응답번호|응답id"},
+	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
+	{"answered_at", CRM_K_TIME, 0, "submittedat|answeredat|timestamp|date|응답일시|"
+	 "제출일시|응답일|타임스탬프"},
+	{"score", CRM_K_SCORE, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
+	 "nps|npsscore|recommend|likelihoodtorecommend|점수|추천점수|추천의향|추천지수"},
+	{"comment", CRM_K_TEXT, 0, "feedback|reason|의견|코멘트|이유"},
+	{"survey", CRM_K_TEXT, 0, "surveyname|설문|설문명|설문이름"},
+	{"channel", CRM_K_TEXT, 0, A_CHANNEL},
+	{"email", CRM_K_EMAIL, CRM_COL_CUSTOMER, A_EMAIL},
+	{"phone", CRM_K_PHONE, CRM_COL_CUSTOMER, A_PHONE},
+	{"name", CRM_K_TEXT, CRM_COL_CUSTOMER, A_NAME},
+};
+
+#define N(a) ((int)(sizeof a / sizeof a[0]))
+static const struct crm_entity entities[] = {
+	{"customers", customers_cols, N(customers_cols), "customer_id"},
+	{"orders", orders_cols, N(orders_cols), "order_id"},
+	{"order_items", order_items_cols, N(order_items_cols), "order_id"},
+	{"tickets", tickets_cols, N(tickets_cols), "ticket_id"},
+	{"reviews", reviews_cols, N(reviews_cols), "review_id"},
+	{"responses", responses_cols, N(responses_cols), "response_id"},
+};
+
+const struct crm_entity *crm_entity_find(const char *name)
+{
+	int i;
+	for (i = 0; i < N(entities); i++)
+		if (!strcmp(entities[i].name, name))
+			return &entities[i];
+	return NULL;
+}
+
+int crm_entity_col(const struct crm_entity *e, const char *name)
+{
+	int i;
+	for (i = 0; i < e->ncols; i++)
+		if (!strcmp(e->cols[i].name, name))
+			return i;
+	return -1;
+}
+
+void crm_fold_name(const char *s, char *out, size_t size)
+{
+	size_t o = 0;
+	for (; *s && o + 1 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (strchr(" _-./()\t", c))
+			continue;
+		out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	out[o] = '\0';
+}
+
+static int alias_match(const char *aliases, const char *folded)
+{
+	size_t n = strlen(folded);
+	const char *p = aliases;
+	while (p && *p) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+		if (len == n && !memcmp(p, folded, n))
+			return 1;
+		p = bar ? bar + 1 : NULL;
+	}
+	return 0;
+}
+
+/* "a, b, c" of the header, for messages. */
+static void list_header(const struct crm_row *hdr, char *out, size_t size)
+{
+	size_t i, o = 0;
+	out[0] = '\0';
+	for (i = 0; i < hdr->n && o + 1 < size; i++)
+		o += (size_t)snprintf(out + o, size - o, "%s'%s'", i ? ", " : "", hdr->field[i]);
+}
+
+static int find_header(const struct crm_row *hdr, const char *want)
+{
+	char a[256], b[256];
+	size_t i;
+	crm_fold_name(want, a, sizeof a);
+	for (i = 0; i < hdr->n; i++) {
+		crm_fold_name(hdr->field[i], b, sizeof b);
+		if (!strcmp(a, b))
+			return (int)i;
+	}
+	return -1;
+}
+
+static int apply_maps(const struct crm_entity *e, const struct crm_row *hdr,
+		      const char *const *maps, int nmap, int *colmap, char *err, size_t errsize)
+{
+	int m;
+	for (m = 0; m < nmap; m++) {
+		char canon[64];
+		const char *eq = strchr(maps[m], '=');
+		size_t n = eq ? (size_t)(eq - maps[m]) : 0;
+		int c, h;
+		if (!eq || n == 0 || n >= sizeof canon || !eq[1]) {
+			snprintf(err, errsize, "--map '%s': expected canonical=Header", maps[m]);
+			return -1;
+		}
+		memcpy(canon, maps[m], n);
+		canon[n] = '\0';
+		if ((c = crm_entity_col(e, canon)) < 0) {
+			snprintf(err, errsize, "--map '%s': %s has no column '%s' (see crm-import "
+				 "--columns %s)", maps[m], e->name, canon, e->name);
+			return -1;
+		}
+		if ((h = find_header(hdr, eq + 1)) < 0) {
+			char found[512];
+			list_header(hdr, found, sizeof found);
+			snprintf(err, errsize, "--map '%s': no column '%s' in the header (found: %s)",
+				 maps[m], eq + 1, found);
+			return -1;
+		}
+		colmap[c] = h;
+	}
+	return 0;
+}
+
+int crm_header_map(const struct crm_entity *e, const struct crm_row *hdr,
+		   const char *const *maps, int nmap, int colmap[CRM_MAX_COLS],
+		   char *err, size_t errsize)
+{
+	char folded[256], found[512];
+	int c, mapped[CRM_MAX_COLS] = {0};
+	size_t h;
+	for (c = 0; c < e->ncols; c++)
+		colmap[c] = -1;
+	if (apply_maps(e, hdr, maps, nmap, colmap, err, errsize) < 0)
+		return -1;
+	for (c = 0; c < e->ncols; c++)
+		mapped[c] = colmap[c] >= 0;
+	for (h = 0; h < hdr->n; h++) {
+		crm_fold_name(hdr->field[h], folded, sizeof folded);
+		for (c = 0; c < e->ncols; c++) {
+			const struct crm_column *col = &e->cols[c];
+			char cname[64];
+			if (mapped[c])
+				continue;
+			crm_fold_name(col->name, cname, sizeof cname);
+			if (strcmp(cname, folded) && !alias_match(col->aliases, folded))
+				continue;
+			if (colmap[c] >= 0) {
+				snprintf(err, errsize, "columns '%s' and '%s' both mean '%s'; choose one "
+					 "with --map %s=HEADER", hdr->field[colmap[c]], hdr->field[h],
+					 col->name, col->name);
+				return -1;
+			}
+			colmap[c] = (int)h;
+			break;
+		}
+	}
+	for (c = 0; c < e->ncols; c++) {
+		if ((e->cols[c].flags & CRM_COL_REQUIRED) && colmap[c] < 0) {
+			list_header(hdr, found, sizeof found);
+			snprintf(err, errsize, "missing required column '%s' for %s (found: %s); name "
+				 "it with --map %s=HEADER", e->cols[c].name, e->name, found,
+				 e->cols[c].name);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- value kinds ------------------------------------------------------------ */
+
+struct word { const char *in, *out; };
+
+static const char *lookup(const struct word *w, const char *s)
+{
+	char f[64];
+	crm_fold_name(s, f, sizeof f);
+	for (; w->in; w++)
+		if (!strcmp(w->in, f))
+			return w->out;
+	return NULL;
+}
+
+static const struct word order_status[] = {
+	{"paid", "paid"}, {"complete", "paid"}, {"completed", "paid"}, {"fulfilled", "paid"},
+	{"shipped", "paid"}, {"delivered", "paid"}, {"processing", "paid"}, {"closed", "paid"},
+	{"결제완료", "paid"}, {"배송준비중", "paid"}, {"배송준비", "paid"}, {"배송중", "paid"},
+	{"배송완료", "paid"}, {"구매확정", "paid"}, {"발송완료", "paid"}, {"상품준비중", "paid"},
+	{"cancelled", "cancelled"}, {"canceled", "cancelled"}, {"voided", "cancelled"},
+	{"void", "cancelled"}, {"취소", "cancelled"}, {"주문취소", "cancelled"},
+	{"취소완료", "cancelled"}, {"결제취소", "cancelled"},
+	{"refunded", "refunded"}, {"returned", "refunded"}, {"partiallyrefunded", "refunded"},
+	{"환불", "refunded"}, {"환불완료", "refunded"}, {"반품", "refunded"},
+	{"반품완료", "refunded"},
+	{"pending", "pending"}, {"authorized", "pending"}, {"unpaid", "pending"},
+	{"입금대기", "pending"}, {"결제대기", "pending"}, {"미입금", "pending"},
+	{NULL, NULL},
+};
+
+static const struct word ticket_status[] = {
+	{"open", "open"}, {"new", "open"}, {"접수", "open"}, {"신규", "open"}, {"미처리", "open"},
+	{"pending", "pending"}, {"hold", "pending"}, {"onhold", "pending"},
+	{"inprogress", "pending"}, {"처리중", "pending"}, {"보류", "pending"},
+	{"대기", "pending"}, {"resolved", "resolved"}, {"solved", "resolved"},
+	{"해결", "resolved"}, {"처리완료", "resolved"}, {"완료", "resolved"},
+	{"답변완료", "resolved"}, {"closed", "closed"}, {"종료", "closed"},
+	{NULL, NULL},
+};
+
+static const struct word countries[] = {
+	{"korea", "KR"}, {"southkorea", "KR"}, {"republicofkorea", "KR"}, {"대한민국", "KR"},
+	{"한국", "KR"}, {"unitedstates", "US"}, {"usa", "US"}, {"unitedstatesofamerica", "US"},
+	{"미국", "US"}, {"japan", "JP"}, {"일본", "JP"}, {"unitedkingdom", "GB"}, {"uk", "GB"},
+	{"greatbritain", "GB"}, {"영국", "GB"}, {"china", "CN"}, {"중국", "CN"},
+	{"germany", "DE"}, {"독일", "DE"}, {"france", "FR"}, {"프랑스", "FR"},
+	{"brazil", "BR"}, {"canada", "CA"}, {"캐나다", "CA"}, {"australia", "AU"},
+	{"호주", "AU"}, {"taiwan", "TW"}, {"대만", "TW"}, {"vietnam", "VN"}, {"베트남", "VN"},
+	{NULL, NULL},
+};
+
+static int copy_out(const char *s, char *out, size_t size)
+{
+	size_t n = strlen(s);
+	if (n >= size)
+		n = size - 1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return CRM_VALUE_OK;
+}
+
+static int country_value(const char *s, char *out, size_t size, const char **why)
+{
+	const char *code = lookup(countries, s);
+	if (code)
+		return copy_out(code, out, size);
+	if (strlen(s) == 2 && crm_country_calling_code(s) >= 0) {
+		out[0] = (char)(s[0] & ~0x20);
+		out[1] = (char)(s[1] & ~0x20);
+		out[2] = '\0';
+		return CRM_VALUE_OK;
+	}
+	if (strlen(s) == 2 && ((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z') &&
+	    ((s[1] | 0x20) >= 'a' && (s[1] | 0x20) <= 'z')) {
+		out[0] = (char)(s[0] & ~0x20);
+		out[1] = (char)(s[1] & ~0x20);
+		out[2] = '\0';
+		return CRM_VALUE_OK;
+	}
+	*why = "is not a country code (ISO 3166, such as KR)";
+	return CRM_VALUE_BAD;
+}
+
+static int ranged_int(const char *s, int64_t lo, int64_t hi, int64_t *num, char *out,
+		      size_t size, const char *why_range, const char **why)
+{
+	if (crm_parse_int(s, num, why) < 0)
+		return CRM_VALUE_BAD;
+	if (*num < lo || *num > hi) {
+		*why = why_range;
+		return CRM_VALUE_BAD;
+	}
+	snprintf(out, size, "%lld", (long long)*num);
+	return CRM_VALUE_OK;
+}
+
+static int currency_value(const char *s, char *out, size_t size, struct crm_value_ctx *vc,
+			  const char **why)
+{
+	size_t i;
+	if (strlen(s) != 3 || crm_currency_exponent(s) < 0) {
+		*why = "is not a known currency code (ISO 4217, such as KRW)";
+		return CRM_VALUE_BAD;
+	}
+	for (i = 0; i < 3; i++)
+		vc->currency[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]);
+	vc->currency[3] = '\0';
+	return copy_out(vc->currency, out, size);
+}
+
+int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, size_t size,
+	      int64_t *num, const char **why)
+{
+	const char *s = crm_trim(in), *w;
+	int b;
+	if (!*s)
+		return CRM_VALUE_EMPTY;
+	switch (k) {
+	case CRM_K_ID:
+	case CRM_K_TEXT:
+		return copy_out(s, out, size);
+	case CRM_K_TIME:
+		return crm_parse_time(s, vc->tz, vc->order, out, why) < 0 ? CRM_VALUE_BAD : CRM_VALUE_OK;
+	case CRM_K_DATE:
+		return crm_parse_date(s, vc->order, out, why) < 0 ? CRM_VALUE_BAD : CRM_VALUE_OK;
+	case CRM_K_MONEY:
+		if (crm_parse_money(s, vc->currency, num, why) < 0)
+			return CRM_VALUE_BAD;
+		snprintf(out, size, "%lld", (long long)*num);
+		return CRM_VALUE_OK;
+	case CRM_K_INT:
+		return ranged_int(s, INT64_MIN, INT64_MAX, num, out, size, "", why);
+	case CRM_K_EMAIL:
+		return crm_norm_email(s, out, size, why) < 0 ? CRM_VALUE_BAD : CRM_VALUE_OK;
+	case CRM_K_PHONE:
+		return crm_norm_phone(s, vc->country, out, size, why) < 0 ? CRM_VALUE_BAD : CRM_VALUE_OK;
+	case CRM_K_BOOL:
+		if (crm_parse_bool(s, &b, why) < 0)
+			return CRM_VALUE_BAD;
+		*num = b;
+		return copy_out(b ? "1" : "0", out, size);
+	case CRM_K_CURRENCY:
+		return currency_value(s, out, size, vc, why);
+	case CRM_K_COUNTRY:
+		return country_value(s, out, size, why);
+	case CRM_K_ORDER_STATUS:
+		if (!(w = lookup(order_status, s))) {
+			*why = "is not an order status (paid, cancelled, refunded, pending)";
+			return CRM_VALUE_BAD;
+		}
+		return copy_out(w, out, size);
+	case CRM_K_TICKET_STATUS:
+		if (!(w = lookup(ticket_status, s))) {
+			*why = "is not a ticket status (open, pending, resolved, closed)";
+			return CRM_VALUE_BAD;
+		}
+		return copy_out(w, out, size);
+	case CRM_K_RATING:
+		return ranged_int(s, 1, 5, num, out, size, "is not a rating from 1 to 5", why);
+	case CRM_K_SCORE:
+		return ranged_int(s, 0, 10, num, out, size, "is not a score from 0 to 10", why);
+	}
+	*why = "has an unknown kind";
+	return CRM_VALUE_BAD;
+}

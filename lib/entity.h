@@ -1,0 +1,81 @@
+/*
+ * entity.h - the data model of crm(7) as tables: each entity's canonical
+ * columns, their kinds and the header aliases found in real exports, and the
+ * mapping of a file's header onto them.
+ *
+ * Contract:
+ *  - Header names are compared after folding: ASCII lower case, and spaces,
+ *    '_', '-', '.', '/', '(' and ')' removed, so "Order ID", "order_id" and
+ *    "ORDER-ID" are one name; Korean names compare the same way (주문 번호 =
+ *    주문번호).
+ *  - crm_header_map() fills colmap[i] with the header index of column i, or
+ *    -1; a --map "canonical=Header" wins over aliases.  It fails (message in
+ *    err, listing the columns found) on a missing required column, an unknown
+ *    canonical name or header in --map, or two headers for one column.
+ *  - crm_value() normalises one cell by its column kind into out; an empty
+ *    cell gives CRM_VALUE_EMPTY.
+ */
+#ifndef CRM_ENTITY_H
+#define CRM_ENTITY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "csvio.h"
+#include "norm.h"
+
+enum crm_kind {
+	CRM_K_ID, CRM_K_TEXT, CRM_K_TIME, CRM_K_DATE, CRM_K_MONEY, CRM_K_INT,
+	CRM_K_EMAIL, CRM_K_PHONE, CRM_K_BOOL, CRM_K_CURRENCY, CRM_K_COUNTRY,
+	CRM_K_ORDER_STATUS, CRM_K_TICKET_STATUS, CRM_K_RATING, CRM_K_SCORE,
+};
+
+enum {
+	CRM_COL_REQUIRED = 1,    /* the file must have it */
+	CRM_COL_CUSTOMER = 2,    /* a customer's e-mail/phone/name on another entity */
+	CRM_COL_ORDER = 4,       /* an order's column on an order_items row */
+	CRM_COL_NONEMPTY = 8,    /* a row with it empty is rejected */
+};
+
+struct crm_column {
+	const char *name;
+	enum crm_kind kind;
+	unsigned flags;
+	const char *aliases;     /* folded names separated by '|' */
+};
+
+#define CRM_MAX_COLS 24
+
+struct crm_entity {
+	const char *name;
+	const struct crm_column *cols;
+	int ncols;
+	const char *key;         /* natural key column */
+};
+
+const struct crm_entity *crm_entity_find(const char *name);
+/* Index of a canonical column in e, or -1. */
+int crm_entity_col(const struct crm_entity *e, const char *name);
+
+/* Fold a header name as described above into out. */
+void crm_fold_name(const char *s, char *out, size_t size);
+
+int crm_header_map(const struct crm_entity *e, const struct crm_row *hdr,
+		   const char *const *maps, int nmap, int colmap[CRM_MAX_COLS],
+		   char *err, size_t errsize);
+
+struct crm_value_ctx {
+	const struct crm_tz *tz;
+	enum crm_date_order order;
+	const char *country;     /* for national phone numbers */
+	char currency[4];        /* in/out for money: the row's currency */
+};
+
+enum { CRM_VALUE_OK = 0, CRM_VALUE_EMPTY = 1, CRM_VALUE_BAD = -1 };
+
+/* Normalise `in` (trimmed in place) into out[size] and, for numbers, *num. */
+int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, size_t size,
+	      int64_t *num, const char **why);
+
+#endif

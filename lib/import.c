@@ -1,0 +1,977 @@
+/*
+ * import.c - the import engine; see import.h.
+ *
+ * One pass over each file, one transaction for the run.  Every row goes
+ * through the same steps: check its width, normalise each mapped cell by its
+ * column kind, resolve its customer, upsert it.  Upserts never read a row
+ * first: INSERT ... ON CONFLICT DO NOTHING tells a new row from an old one,
+ * and an UPDATE whose WHERE compares old and new values tells an updated row
+ * from an unchanged one.  That keeps a fresh import at one B-tree insert per
+ * row (plus one for its customer).
+ */
+#include "import.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "entity.h"
+
+enum { UP_INSERTED, UP_UPDATED, UP_UNCHANGED, UP_ERROR = -1 };
+
+/* A prepared upsert into one table: columns[0..nkey) are the natural key. */
+struct upsert {
+	sqlite3_stmt *ins, *upd, *fill;
+	int n, nkey;
+};
+
+/* The order an order_items file is currently adding lines to. */
+struct cur_order {
+	char id[256];
+	int open;
+	int seen_before;         /* its lines were split in the file */
+	long lines;
+	int64_t amount;
+	int overflow;
+	char currency[4];
+	char *vals[7];           /* order_id customer_id ordered_at amount currency status channel */
+	char buf[1024];
+};
+
+struct imp {
+	struct crm_db *db;
+	const struct crm_import_opts *o;
+	const struct crm_entity *e;
+	struct crm_import_counts *c;
+	struct crm_tz *tz;
+	int status;              /* exit code so far */
+	int stop;                /* fatal: abandon the run */
+
+	struct crm_reader *r;
+	const char *fname;
+	const struct crm_row *hdr;
+	size_t nhdr;
+	int colmap[CRM_MAX_COLS];
+	char *val[CRM_MAX_COLS]; /* normalised values, NULL when empty */
+	int64_t num[CRM_MAX_COLS];
+	char currency[4];        /* the row's currency */
+	char *scratch;
+	size_t scap;
+
+	FILE *rej;
+	struct crm_writer rw;
+	int rej_header;
+
+	struct upsert main, orders;
+	sqlite3_stmt *alias_get, *alias_put, *by_email, *by_phone, *cust_exists,
+		*cust_ensure, *cust_fill, *touched_get, *touched_put, *touched_set,
+		*order_resum, *stale_lines;
+	int have_aliases;
+	struct cur_order cur;
+};
+
+/* Columns of each table, in the order the statements bind them. */
+static const char *const t_customers[] = {"customer_id", "email", "phone", "name",
+	"signup_at", "birthday", "country", "marketing_opt_in", NULL};
+static const char *const t_orders[] = {"order_id", "customer_id", "ordered_at", "amount",
+	"currency", "status", "channel", NULL};
+static const char *const t_items[] = {"order_id", "line", "sku", "product", "category",
+	"quantity", "unit_price", NULL};
+static const char *const t_tickets[] = {"ticket_id", "customer_id", "channel", "category",
+	"opened_at", "first_response_at", "resolved_at", "status", "csat", NULL};
+static const char *const t_reviews[] = {"review_id", "customer_id", "sku", "rating", "title",
+	"body", "posted_at", "replied_at", "platform", NULL};
+static const char *const t_responses[] = {"response_id", "customer_id", "answered_at",
+	"score", "comment", "survey", "channel", NULL};
+
+static const char *const *table_cols(const char *entity)
+{
+	if (!strcmp(entity, "customers")) return t_customers;
+	if (!strcmp(entity, "orders")) return t_orders;
+	if (!strcmp(entity, "order_items")) return t_items;
+	if (!strcmp(entity, "tickets")) return t_tickets;
+	if (!strcmp(entity, "reviews")) return t_reviews;
+	return t_responses;
+}
+
+int crm_entity_known(const char *name) { return crm_entity_find(name) != NULL; }
+
+const char *crm_entity_names(void)
+{
+	return "customers, orders, order_items, tickets, reviews, responses";
+}
+
+int crm_entity_describe(const char *name, FILE *out)
+{
+	const struct crm_entity *e = crm_entity_find(name);
+	int i;
+	if (!e)
+		return -1;
+	fprintf(out, "column,required,aliases\n");
+	for (i = 0; i < e->ncols; i++) {
+		const char *a;
+		fprintf(out, "%s,%s,\"", e->cols[i].name,
+			e->cols[i].flags & CRM_COL_REQUIRED ? "yes" : "no");
+		for (a = e->cols[i].aliases; *a; a++)
+			fputc(*a == '|' ? ' ' : *a, out);
+		fputs("\"\n", out);
+	}
+	return 0;
+}
+
+/* ---- statements ---------------------------------------------------------------- */
+
+static size_t cat(char *buf, size_t o, size_t size, const char *s)
+{
+	size_t n = strlen(s);
+	if (o + n < size) {
+		memcpy(buf + o, s, n + 1);
+		o += n;
+	}
+	return o;
+}
+
+/* Build and prepare the three statements of an upsert into `table`. */
+static int upsert_prepare(struct imp *im, struct upsert *u, const char *table,
+			  const char *const *cols, int nkey)
+{
+	char ins[2048], upd[4096], fill[4096], num[16];
+	size_t a, b, f;
+	int i, n;
+	for (n = 0; cols[n]; n++)
+		;
+	u->n = n;
+	u->nkey = nkey;
+	a = cat(ins, 0, sizeof ins, "INSERT INTO ");
+	a = cat(ins, a, sizeof ins, table);
+	a = cat(ins, a, sizeof ins, "(");
+	b = cat(upd, 0, sizeof upd, "UPDATE ");
+	b = cat(upd, b, sizeof upd, table);
+	b = cat(upd, b, sizeof upd, " SET ");
+	f = cat(fill, 0, sizeof fill, upd);
+	for (i = 0; i < n; i++) {
+		a = cat(ins, a, sizeof ins, i ? "," : "");
+		a = cat(ins, a, sizeof ins, cols[i]);
+		if (i < nkey)
+			continue;
+		snprintf(num, sizeof num, "?%d", i + 1);
+		/* SET c=coalesce(?i,c): an empty cell never erases */
+		b = cat(upd, b, sizeof upd, i > nkey ? "," : "");
+		b = cat(upd, b, sizeof upd, cols[i]);
+		b = cat(upd, b, sizeof upd, "=coalesce(");
+		b = cat(upd, b, sizeof upd, num);
+		b = cat(upd, b, sizeof upd, ",");
+		b = cat(upd, b, sizeof upd, cols[i]);
+		b = cat(upd, b, sizeof upd, ")");
+		/* the fill-only form: SET c=coalesce(c,?i) */
+		f = cat(fill, f, sizeof fill, i > nkey ? "," : "");
+		f = cat(fill, f, sizeof fill, cols[i]);
+		f = cat(fill, f, sizeof fill, "=coalesce(");
+		f = cat(fill, f, sizeof fill, cols[i]);
+		f = cat(fill, f, sizeof fill, ",");
+		f = cat(fill, f, sizeof fill, num);
+		f = cat(fill, f, sizeof fill, ")");
+	}
+	a = cat(ins, a, sizeof ins, ") VALUES (");
+	for (i = 0; i < n; i++) {
+		snprintf(num, sizeof num, "%s?%d", i ? "," : "", i + 1);
+		a = cat(ins, a, sizeof ins, num);
+	}
+	a = cat(ins, a, sizeof ins, ") ON CONFLICT DO NOTHING");
+	b = cat(upd, b, sizeof upd, " WHERE ");
+	f = cat(fill, f, sizeof fill, " WHERE ");
+	for (i = 0; i < nkey; i++) {
+		snprintf(num, sizeof num, "=?%d AND ", i + 1);
+		b = cat(upd, b, sizeof upd, cols[i]);
+		b = cat(upd, b, sizeof upd, num);
+		f = cat(fill, f, sizeof fill, cols[i]);
+		f = cat(fill, f, sizeof fill, num);
+	}
+	b = cat(upd, b, sizeof upd, "(");
+	f = cat(fill, f, sizeof fill, "(");
+	for (i = nkey; i < n; i++) {
+		snprintf(num, sizeof num, "?%d", i + 1);
+		/* changed: c IS NOT coalesce(?i,c); fillable: c IS NULL AND ?i IS NOT NULL */
+		b = cat(upd, b, sizeof upd, i > nkey ? " OR " : "");
+		b = cat(upd, b, sizeof upd, cols[i]);
+		b = cat(upd, b, sizeof upd, " IS NOT coalesce(");
+		b = cat(upd, b, sizeof upd, num);
+		b = cat(upd, b, sizeof upd, ",");
+		b = cat(upd, b, sizeof upd, cols[i]);
+		b = cat(upd, b, sizeof upd, ")");
+		f = cat(fill, f, sizeof fill, i > nkey ? " OR " : "");
+		f = cat(fill, f, sizeof fill, cols[i]);
+		f = cat(fill, f, sizeof fill, " IS NULL AND ");
+		f = cat(fill, f, sizeof fill, num);
+		f = cat(fill, f, sizeof fill, " IS NOT NULL");
+	}
+	cat(upd, b, sizeof upd, ")");
+	cat(fill, f, sizeof fill, ")");
+	u->ins = crm_db_prepare(im->db, ins);
+	u->upd = crm_db_prepare(im->db, upd);
+	u->fill = crm_db_prepare(im->db, fill);
+	return u->ins && u->upd && u->fill ? 0 : -1;
+}
+
+static void upsert_finalize(struct upsert *u)
+{
+	sqlite3_finalize(u->ins);
+	sqlite3_finalize(u->upd);
+	sqlite3_finalize(u->fill);
+}
+
+static int step_done(struct imp *im, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		im->status = crm_db_fail(im->db, what);
+		im->stop = 1;
+		return -1;
+	}
+	return 0;
+}
+
+static void bind_all(sqlite3_stmt *st, char *const *vals, int n)
+{
+	int i;
+	for (i = 0; i < n; i++)
+		crm_bind_text(st, i + 1, vals[i]);
+}
+
+/* Insert, update, or leave; fill_only updates only what the row lacks. */
+static int upsert_run(struct imp *im, struct upsert *u, char *const *vals, int fill_only)
+{
+	sqlite3_stmt *upd = fill_only ? u->fill : u->upd;
+	bind_all(u->ins, vals, u->n);
+	if (step_done(im, u->ins, "insert") < 0)
+		return UP_ERROR;
+	if (sqlite3_changes(im->db->h) == 1)
+		return UP_INSERTED;
+	bind_all(upd, vals, u->n);
+	if (step_done(im, upd, "update") < 0)
+		return UP_ERROR;
+	return sqlite3_changes(im->db->h) ? UP_UPDATED : UP_UNCHANGED;
+}
+
+static void count_upsert(long long *ins, int r)
+{
+	/* inserted, updated and unchanged counters lie next to each other */
+	if (r >= 0)
+		ins[r]++;
+}
+
+/* Single-value lookup: the text of column 0 of the first row, copied to out. */
+static int lookup1(struct imp *im, sqlite3_stmt *st, const char *key, char *out, size_t size)
+{
+	int rc, found = 0;
+	crm_bind_text(st, 1, key);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		snprintf(out, size, "%s", v ? v : "");
+		found = 1;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		im->status = crm_db_fail(im->db, "lookup");
+		im->stop = 1;
+		return -1;
+	}
+	return found;
+}
+
+static int prepare_all(struct imp *im)
+{
+	const char *name = im->e->name;
+	sqlite3_stmt *st;
+	im->alias_get = crm_db_prepare(im->db, "SELECT customer_id FROM customer_aliases WHERE alias=?1");
+	im->alias_put = crm_db_prepare(im->db, "INSERT OR IGNORE INTO customer_aliases(alias,"
+				       "customer_id,reason) VALUES (?1,?2,?3)");
+	im->by_email = crm_db_prepare(im->db, "SELECT customer_id FROM customers WHERE email=?1");
+	im->by_phone = crm_db_prepare(im->db, "SELECT customer_id FROM customers WHERE phone=?1");
+	im->cust_exists = crm_db_prepare(im->db, "SELECT customer_id FROM customers WHERE customer_id=?1");
+	im->cust_ensure = crm_db_prepare(im->db, "INSERT INTO customers(customer_id,email,phone,name) "
+					 "VALUES (?1,?2,?3,?4) ON CONFLICT DO NOTHING");
+	im->cust_fill = crm_db_prepare(im->db, "UPDATE customers SET email=coalesce(email,?2),"
+				       "phone=coalesce(phone,?3),name=coalesce(name,?4) WHERE "
+				       "customer_id=?1 AND (email IS NULL AND ?2 IS NOT NULL OR phone "
+				       "IS NULL AND ?3 IS NOT NULL OR name IS NULL AND ?4 IS NOT NULL)");
+	if (!im->alias_get || !im->alias_put || !im->by_email || !im->by_phone ||
+	    !im->cust_exists || !im->cust_ensure || !im->cust_fill)
+		return -1;
+	if (!(st = crm_db_prepare(im->db, "SELECT EXISTS (SELECT 1 FROM customer_aliases)")))
+		return -1;
+	im->have_aliases = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (!strcmp(name, "order_items")) {
+		if (crm_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS touched(order_id TEXT "
+				"PRIMARY KEY, lines INTEGER NOT NULL) WITHOUT ROWID") != CRM_OK)
+			return -1;
+		im->touched_get = crm_db_prepare(im->db, "SELECT lines FROM temp.touched WHERE order_id=?1");
+		im->touched_put = crm_db_prepare(im->db, "INSERT INTO temp.touched VALUES (?1,?2) "
+						 "ON CONFLICT DO UPDATE SET lines=excluded.lines");
+		im->order_resum = crm_db_prepare(im->db, "UPDATE orders SET amount=(SELECT "
+						 "sum(quantity*unit_price) FROM order_items i WHERE "
+						 "i.order_id=?1) WHERE order_id=?1");
+		im->stale_lines = crm_db_prepare(im->db, "DELETE FROM order_items WHERE order_id IN "
+						 "(SELECT order_id FROM temp.touched) AND line > (SELECT "
+						 "lines FROM temp.touched t WHERE t.order_id=order_items.order_id)");
+		if (!im->touched_get || !im->touched_put || !im->order_resum || !im->stale_lines)
+			return -1;
+		if (upsert_prepare(im, &im->orders, "orders", t_orders, 1) < 0)
+			return -1;
+		return upsert_prepare(im, &im->main, "order_items", t_items, 2);
+	}
+	return upsert_prepare(im, &im->main, name, table_cols(name), 1);
+}
+
+static void finalize_all(struct imp *im)
+{
+	sqlite3_stmt *sts[] = {im->alias_get, im->alias_put, im->by_email, im->by_phone,
+		im->cust_exists, im->cust_ensure, im->cust_fill, im->touched_get,
+		im->touched_put, im->touched_set, im->order_resum, im->stale_lines};
+	size_t i;
+	for (i = 0; i < sizeof sts / sizeof sts[0]; i++)
+		sqlite3_finalize(sts[i]);
+	upsert_finalize(&im->main);
+	upsert_finalize(&im->orders);
+}
+
+/* ---- rejects --------------------------------------------------------------------- */
+
+static void write_reject(struct imp *im, const struct crm_row *row, const char *reason)
+{
+	size_t i;
+	if (!im->rej)
+		return;
+	if (!im->rej_header) {
+		for (i = 0; i < im->hdr->n; i++)
+			crm_write_field(&im->rw, im->hdr->field[i], CRM_CELL_TEXT);
+		crm_write_field(&im->rw, "rejected_file", CRM_CELL_PLAIN);
+		crm_write_field(&im->rw, "rejected_line", CRM_CELL_PLAIN);
+		crm_write_field(&im->rw, "rejected_reason", CRM_CELL_PLAIN);
+		crm_write_end(&im->rw);
+		im->rej_header = 1;
+	}
+	for (i = 0; i < im->hdr->n; i++)
+		crm_write_field(&im->rw, row && i < row->n ? row->field[i] : "", CRM_CELL_TEXT);
+	crm_write_field(&im->rw, im->fname, CRM_CELL_TEXT);
+	crm_write_int(&im->rw, row ? row->line : 0);
+	crm_write_field(&im->rw, reason, CRM_CELL_TEXT);
+	crm_write_end(&im->rw);
+}
+
+/* Report a rejected row; returns nonzero when the run must stop (--strict). */
+static int reject(struct imp *im, const struct crm_row *row, long line, const char *reason)
+{
+	im->c->rejected++;
+	crm_error_at(im->fname, line, "%s", reason);
+	write_reject(im, row, reason);
+	if (im->status == CRM_OK)
+		im->status = CRM_EDATA;
+	if (im->o->strict) {
+		im->stop = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int reject_value(struct imp *im, const struct crm_row *row, int col, const char *raw,
+			const char *why)
+{
+	char msg[512], q[128];
+	snprintf(msg, sizeof msg, "column '%s': %s %s", im->e->cols[col].name,
+		 crm_quote(raw, q, sizeof q), why);
+	return reject(im, row, row->line, msg);
+}
+
+/* ---- values ------------------------------------------------------------------------ */
+
+static int normalise_col(struct imp *im, const struct crm_row *row, int c, char *out,
+			 size_t size, struct crm_value_ctx *vc)
+{
+	const struct crm_column *col = &im->e->cols[c];
+	char *cell = row->field[im->colmap[c]];
+	char raw[128];
+	const char *why = "";
+	int rc;
+	snprintf(raw, sizeof raw, "%s", cell);
+	rc = crm_value(col->kind, cell, vc, out, size, &im->num[c], &why);
+	if (rc == CRM_VALUE_BAD)
+		return reject_value(im, row, c, raw, why) ? -2 : -1;
+	if (rc == CRM_VALUE_EMPTY && (col->flags & CRM_COL_NONEMPTY)) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "column '%s' is empty", col->name);
+		return reject(im, row, row->line, msg) ? -2 : -1;
+	}
+	im->val[c] = rc == CRM_VALUE_EMPTY ? NULL : out;
+	return 0;
+}
+
+/* Pass 1 reads currencies and countries, which pass 2 needs for money and phones. */
+static int first_pass(enum crm_kind k) { return k == CRM_K_CURRENCY || k == CRM_K_COUNTRY; }
+
+static int normalise_row(struct imp *im, const struct crm_row *row)
+{
+	struct crm_value_ctx vc;
+	size_t need = 0, i, off = 0;
+	int c, pass, rc;
+	for (i = 0; i < row->n; i++)
+		need += row->len[i] * 2 + 64;
+	if (need > im->scap) {
+		free(im->scratch);
+		im->scap = need * 2;
+		if (!(im->scratch = malloc(im->scap)))
+			abort();
+	}
+	vc.tz = im->tz;
+	vc.order = im->o->date_order;
+	vc.country = im->o->country;
+	snprintf(vc.currency, sizeof vc.currency, "%s", im->o->currency ? im->o->currency : "");
+	for (c = 0; c < im->e->ncols; c++)
+		im->val[c] = NULL;
+	for (pass = 0; pass < 2; pass++) {
+		for (c = 0; c < im->e->ncols; c++) {
+			size_t size;
+			if (im->colmap[c] < 0 || first_pass(im->e->cols[c].kind) != (pass == 0))
+				continue;
+			size = row->len[im->colmap[c]] * 2 + 64;
+			if ((rc = normalise_col(im, row, c, im->scratch + off, size, &vc)) < 0)
+				return rc;
+			off += size;
+			if (im->e->cols[c].kind == CRM_K_COUNTRY && im->val[c])
+				vc.country = im->val[c];
+		}
+	}
+	memcpy(im->currency, vc.currency, sizeof im->currency);
+	return 0;
+}
+
+static char *V(struct imp *im, const char *name)
+{
+	int c = crm_entity_col(im->e, name);
+	return c >= 0 ? im->val[c] : NULL;
+}
+
+/* ---- customers ------------------------------------------------------------------------ */
+
+static void note_merge(struct imp *im, long line, const char *id, const char *owner,
+		       const char *how, const char *value)
+{
+	char reason[300];
+	snprintf(reason, sizeof reason, "same %s '%s'", how, value);
+	crm_bind_text(im->alias_put, 1, id);
+	crm_bind_text(im->alias_put, 2, owner);
+	crm_bind_text(im->alias_put, 3, reason);
+	if (step_done(im, im->alias_put, "record a customer alias") < 0)
+		return;
+	im->have_aliases = 1;
+	im->c->merged++;
+	if (!im->o->quiet)
+		crm_error_at(im->fname, line, "customer '%s' is customer '%s' (%s): merged",
+			     id, owner, reason);
+}
+
+/*
+ * Find the customer a row speaks of, by id (through aliases), else e-mail,
+ * else phone.  *own is set when the row is that customer's own record (not an
+ * alias's).  Returns 1 with the id in out, 0 for nobody (a guest), -1 when
+ * the row must be rejected (reason in *why) or on a database error.
+ */
+static int find_customer(struct imp *im, const char *id, const char *email, const char *phone,
+			 long line, char *out, size_t size, int *own, char *why, size_t whysize)
+{
+	char owner[256];
+	int i, found;
+	const char *how[2] = {"e-mail", "phone"}, *val[2] = {email, phone};
+	sqlite3_stmt *by[2] = {im->by_email, im->by_phone};
+	*own = 1;
+	if (!id) {
+		for (i = 0; i < 2; i++) {
+			if (!val[i])
+				continue;
+			if ((found = lookup1(im, by[i], val[i], out, size)) != 0)
+				return found;
+		}
+		if (!email && !phone)
+			return 0;
+		snprintf(out, size, "%s", email ? email : phone);
+		return 1;
+	}
+	snprintf(out, size, "%s", id);
+	if (im->have_aliases && (found = lookup1(im, im->alias_get, id, out, size)) != 0) {
+		*own = 0;
+		if (found < 0)
+			return -1;
+	}
+	for (i = 0; i < 2; i++) {
+		char exists[8];
+		if (!val[i] || (found = lookup1(im, by[i], val[i], owner, sizeof owner)) == 0)
+			continue;
+		if (found < 0)
+			return -1;
+		if (!strcmp(owner, out))
+			continue;
+		if ((found = lookup1(im, im->cust_exists, out, exists, sizeof exists)) != 0) {
+			if (found > 0)
+				snprintf(why, whysize, "column '%s': '%s' belongs to customer '%s', "
+					 "not '%s'", i ? "phone" : "email", val[i], owner, out);
+			return -1;
+		}
+		note_merge(im, line, out, owner, how[i], val[i]);
+		snprintf(out, size, "%s", owner);
+		*own = 0;
+		break;
+	}
+	return im->stop ? -1 : 1;
+}
+
+/* Make sure the customer of a non-customer row exists; fill what it lacks. */
+static int ensure_customer(struct imp *im, const struct crm_row *row, const char *id,
+			   const char *email, const char *phone, const char *name, char *out,
+			   size_t size)
+{
+	char why[512];
+	int own, rc = find_customer(im, id, email, phone, row->line, out, size, &own, why, sizeof why);
+	if (rc <= 0) {
+		if (rc < 0 && !im->stop)
+			return reject(im, row, row->line, why) ? -2 : -1;
+		return rc;
+	}
+	crm_bind_text(im->cust_ensure, 1, out);
+	crm_bind_text(im->cust_ensure, 2, email);
+	crm_bind_text(im->cust_ensure, 3, phone);
+	crm_bind_text(im->cust_ensure, 4, name);
+	if (step_done(im, im->cust_ensure, "create a customer") < 0)
+		return -2;
+	if (sqlite3_changes(im->db->h)) {
+		im->c->new_customers++;
+		return 1;
+	}
+	if (!email && !phone && !name)
+		return 1;
+	crm_bind_text(im->cust_fill, 1, out);
+	crm_bind_text(im->cust_fill, 2, email);
+	crm_bind_text(im->cust_fill, 3, phone);
+	crm_bind_text(im->cust_fill, 4, name);
+	return step_done(im, im->cust_fill, "update a customer") < 0 ? -2 : 1;
+}
+
+static int import_customer(struct imp *im, const struct crm_row *row)
+{
+	char id[256], why[512];
+	char *vals[8];
+	int i, own, rc;
+	const char *email = V(im, "email"), *phone = V(im, "phone");
+	rc = find_customer(im, V(im, "customer_id"), email, phone, row->line, id, sizeof id, &own,
+			   why, sizeof why);
+	if (rc == 0) {
+		snprintf(why, sizeof why, "no customer_id, email or phone: nothing to know the "
+			 "customer by");
+		rc = -1;
+	}
+	if (rc < 0)
+		return im->stop ? 1 : reject(im, row, row->line, why);
+	for (i = 0; i < 8; i++)
+		vals[i] = V(im, t_customers[i]);
+	vals[0] = id;
+	rc = upsert_run(im, &im->main, vals, !own);
+	count_upsert(&im->c->inserted, rc);
+	return rc == UP_ERROR;
+}
+
+/* ---- generic entities ---------------------------------------------------------------- */
+
+/* A survey answer without an id is known by its content. */
+static void content_key(struct imp *im, char *out, size_t size)
+{
+	uint64_t h = 1469598103934665603ULL;
+	int c;
+	for (c = 0; c < im->e->ncols; c++) {
+		const char *s = im->val[c] ? im->val[c] : "";
+		for (; *s; s++)
+			h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+		h = (h ^ 0x1f) * 1099511628211ULL;
+	}
+	snprintf(out, size, "h%016llx", (unsigned long long)h);
+}
+
+static int import_generic(struct imp *im, const struct crm_row *row)
+{
+	const char *const *cols = table_cols(im->e->name);
+	char cust[256], key[32], *vals[CRM_MAX_COLS];
+	int i, rc;
+	rc = ensure_customer(im, row, V(im, "customer_id"), V(im, "email"), V(im, "phone"),
+			     V(im, "name"), cust, sizeof cust);
+	if (rc < 0)
+		return rc == -2;
+	for (i = 0; cols[i]; i++)
+		vals[i] = V(im, cols[i]);
+	vals[1] = rc ? cust : NULL;          /* customer_id is second in every table */
+	if (!strcmp(im->e->name, "orders")) {
+		vals[4] = im->currency;
+		if (!vals[5])
+			vals[5] = (char *)"paid";
+		im->c->guest_orders += rc == 0;
+	}
+	if (!vals[0]) {
+		content_key(im, key, sizeof key);
+		vals[0] = key;
+	}
+	rc = upsert_run(im, &im->main, vals, 0);
+	count_upsert(&im->c->inserted, rc);
+	return rc == UP_ERROR;
+}
+
+/* ---- order_items ------------------------------------------------------------------------ */
+
+static int flush_order(struct imp *im)
+{
+	struct cur_order *o = &im->cur;
+	char amount[32], lines[32];
+	int rc;
+	if (!o->open)
+		return 0;
+	o->open = 0;
+	snprintf(lines, sizeof lines, "%ld", o->lines);
+	crm_bind_text(im->touched_put, 1, o->id);
+	crm_bind_text(im->touched_put, 2, lines);
+	if (step_done(im, im->touched_put, "track orders") < 0)
+		return -1;
+	if (o->seen_before) {
+		/* the order's lines were split in the file: sum what is stored */
+		crm_bind_text(im->order_resum, 1, o->id);
+		return step_done(im, im->order_resum, "update an order total");
+	}
+	snprintf(amount, sizeof amount, "%lld", (long long)o->amount);
+	o->vals[3] = amount;
+	o->vals[4] = o->currency;
+	rc = upsert_run(im, &im->orders, o->vals, 0);
+	count_upsert(&im->c->orders_inserted, rc);
+	if (rc != UP_ERROR && o->vals[5] && !strcmp(o->vals[5], "cancelled"))
+		im->c->cancelled_orders++;
+	return rc == UP_ERROR ? -1 : 0;
+}
+
+static char *keep(struct cur_order *o, size_t *off, const char *s)
+{
+	size_t n;
+	char *p;
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	if (*off + n > sizeof o->buf)
+		n = sizeof o->buf - *off;
+	p = o->buf + *off;
+	memcpy(p, s, n);
+	p[n - 1] = '\0';
+	*off += n;
+	return p;
+}
+
+static int open_order(struct imp *im, const struct crm_row *row)
+{
+	struct cur_order *o = &im->cur;
+	char cust[256];
+	size_t off = 0;
+	int rc, found;
+	if (flush_order(im) < 0)
+		return -2;
+	snprintf(o->id, sizeof o->id, "%s", V(im, "order_id"));
+	found = lookup1(im, im->touched_get, o->id, cust, sizeof cust);
+	if (found < 0)
+		return -2;
+	o->seen_before = found;
+	o->lines = found ? strtol(cust, NULL, 10) : 0;
+	o->amount = 0;
+	o->overflow = 0;
+	memcpy(o->currency, im->currency, sizeof o->currency);
+	rc = ensure_customer(im, row, V(im, "customer_id"), V(im, "email"), V(im, "phone"),
+			     V(im, "name"), cust, sizeof cust);
+	if (rc < 0)
+		return rc;
+	im->c->guest_orders += rc == 0 && !found;
+	o->vals[0] = keep(o, &off, o->id);
+	o->vals[1] = rc ? keep(o, &off, cust) : NULL;
+	o->vals[2] = keep(o, &off, V(im, "ordered_at"));
+	o->vals[5] = keep(o, &off, V(im, "status") ? V(im, "status") : "paid");
+	o->vals[6] = keep(o, &off, V(im, "channel"));
+	o->open = 1;
+	return 0;
+}
+
+static int import_item(struct imp *im, const struct crm_row *row)
+{
+	struct cur_order *o = &im->cur;
+	char line[32], *vals[7], msg[256];
+	int64_t q = im->num[crm_entity_col(im->e, "quantity")];
+	int64_t p = im->num[crm_entity_col(im->e, "unit_price")], t;
+	int rc;
+	if (!o->open || strcmp(o->id, V(im, "order_id"))) {
+		if ((rc = open_order(im, row)) < 0)
+			return rc == -2;
+	}
+	o->lines++;      /* rejected lines keep their number too: fixing one inserts it */
+	if (strcmp(im->currency, o->currency)) {
+		snprintf(msg, sizeof msg, "column 'unit_price': currency %s differs from the "
+			 "order's %s", im->currency, o->currency);
+		return reject(im, row, row->line, msg);
+	}
+	if (__builtin_mul_overflow(q, p, &t) || __builtin_add_overflow(o->amount, t, &o->amount)) {
+		snprintf(msg, sizeof msg, "order '%s': the total does not fit in 64 bits", o->id);
+		return reject(im, row, row->line, msg);
+	}
+	im->c->return_lines += q < 0;
+	snprintf(line, sizeof line, "%ld", o->lines);
+	vals[0] = o->id;
+	vals[1] = line;
+	vals[2] = V(im, "sku");
+	vals[3] = V(im, "product");
+	vals[4] = V(im, "category");
+	vals[5] = V(im, "quantity");
+	vals[6] = V(im, "unit_price");
+	rc = upsert_run(im, &im->main, vals, 0);
+	count_upsert(&im->c->inserted, rc);
+	return rc == UP_ERROR;
+}
+
+static int finish_items(struct imp *im)
+{
+	if (flush_order(im) < 0)
+		return -1;
+	/* lines beyond an order's count in this run are gone from the export */
+	return step_done(im, im->stale_lines, "remove stale order lines");
+}
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+static int on_header(const struct crm_row *row, void *ctx)
+{
+	struct imp *im = ctx;
+	char err[1024];
+	size_t i;
+	struct crm_row *copy = malloc(sizeof *copy);
+	if (!copy)
+		abort();
+	/* keep the header for the rejects file: the reader reuses its buffers */
+	copy->n = row->n;
+	copy->line = row->line;
+	copy->field = calloc(row->n + 1, sizeof *copy->field);
+	copy->len = calloc(row->n + 1, sizeof *copy->len);
+	for (i = 0; i < row->n; i++) {
+		copy->field[i] = strdup(row->field[i]);
+		copy->len[i] = row->len[i];
+	}
+	im->hdr = copy;
+	im->nhdr = row->n;
+	if (crm_header_map(im->e, copy, im->o->map, im->o->nmap, im->colmap, err, sizeof err) < 0) {
+		crm_error_at(im->fname, row->line, "%s", err);
+		im->status = CRM_EDATA;
+		im->stop = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static int on_row(const struct crm_row *row, void *ctx)
+{
+	struct imp *im = ctx;
+	int rc;
+	im->c->read++;
+	crm_progress(im->fname, im->c->read);
+	if (row->n != im->nhdr) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "expected %zu fields as in the header, found %zu",
+			 im->nhdr, row->n);
+		return reject(im, row, row->line, msg);
+	}
+	if ((rc = normalise_row(im, row)) < 0)
+		return rc == -2;
+	if (!strcmp(im->e->name, "customers"))
+		rc = import_customer(im, row);
+	else if (!strcmp(im->e->name, "order_items"))
+		rc = import_item(im, row);
+	else
+		rc = import_generic(im, row);
+	return rc || im->stop;
+}
+
+static int on_bad(long line, size_t field, const char *why, void *ctx)
+{
+	struct imp *im = ctx;
+	char msg[300];
+	im->c->read++;
+	snprintf(msg, sizeof msg, "field %zu: %s", field, why);
+	return reject(im, NULL, line, msg);
+}
+
+static void free_header(struct imp *im)
+{
+	size_t i;
+	struct crm_row *h = (struct crm_row *)im->hdr;
+	if (!h)
+		return;
+	for (i = 0; i < h->n; i++)
+		free(h->field[i]);
+	free(h->field);
+	free(h->len);
+	free(h);
+	im->hdr = NULL;
+}
+
+static int import_file(struct imp *im, const char *path)
+{
+	char err[512];
+	int rc;
+	im->r = crm_reader_open(path, &im->o->csv, err, sizeof err);
+	if (!im->r) {
+		crm_error("%s", err);
+		return CRM_EIO;
+	}
+	im->fname = crm_reader_name(im->r);
+	rc = crm_read(im->r, on_header, on_row, on_bad, im);
+	if (rc < 0) {
+		crm_error_at(im->fname, crm_reader_error_line(im->r), "%s", crm_reader_error(im->r));
+		im->stop = 1;
+		im->status = crm_reader_error_line(im->r) > 0 ? CRM_EDATA : CRM_EIO;
+	} else if (!im->hdr && !im->stop) {
+		crm_error_at(im->fname, 0, "empty input: no header line");
+		im->stop = 1;
+		im->status = CRM_EDATA;
+	}
+	if (!im->stop && !strcmp(im->e->name, "order_items") && finish_items(im) < 0)
+		im->stop = 1;
+	crm_progress_done();
+	crm_reader_close(im->r);
+	im->r = NULL;
+	free_header(im);
+	return im->status;
+}
+
+static int log_import(struct imp *im, char *const *files, int nfiles)
+{
+	char list[1024] = "";
+	size_t o = 0;
+	int i;
+	sqlite3_stmt *st = crm_db_prepare(im->db, "INSERT INTO imports(entity,files,finished_at,"
+					  "read,inserted,updated,unchanged,rejected) VALUES (?1,?2,"
+					  "strftime('%Y-%m-%dT%H:%M:%SZ','now'),?3,?4,?5,?6,?7)");
+	if (!st)
+		return -1;
+	for (i = 0; i < nfiles; i++)
+		o = cat(list, o, sizeof list, i ? " " : ""), o = cat(list, o, sizeof list, files[i]);
+	crm_bind_text(st, 1, im->e->name);
+	crm_bind_text(st, 2, list);
+	sqlite3_bind_int64(st, 3, im->c->read);
+	sqlite3_bind_int64(st, 4, im->c->inserted);
+	sqlite3_bind_int64(st, 5, im->c->updated);
+	sqlite3_bind_int64(st, 6, im->c->unchanged);
+	sqlite3_bind_int64(st, 7, im->c->rejected);
+	i = step_done(im, st, "record the import");
+	sqlite3_finalize(st);
+	return i;
+}
+
+static int open_rejects(struct imp *im)
+{
+	if (!im->o->rejects)
+		return 0;
+	im->rej = fopen(im->o->rejects, "w");
+	if (!im->rej) {
+		crm_error("%s: %m", im->o->rejects);
+		return -1;
+	}
+	crm_writer_init(&im->rw, im->rej, im->o->csv.delim);
+	return 0;
+}
+
+static int close_rejects(struct imp *im)
+{
+	if (im->rej && (ferror(im->rej) | fclose(im->rej))) {
+		crm_error("%s: write error: %m", im->o->rejects);
+		return -1;
+	}
+	return 0;
+}
+
+static int run(struct imp *im, char *const *files, int nfiles)
+{
+	int i, rc;
+	if ((rc = crm_db_exec(im->db, "PRAGMA cache_size=-16384")) != CRM_OK ||
+	    (rc = crm_db_exec(im->db, "BEGIN IMMEDIATE")) != CRM_OK)
+		return rc;
+	if (prepare_all(im) < 0) {
+		im->status = crm_db_status(sqlite3_errcode(im->db->h));
+		im->stop = 1;
+	}
+	for (i = 0; i < nfiles && !im->stop; i++)
+		import_file(im, files[i]);
+	finalize_all(im);
+	if (im->stop || im->o->dry_run || (!im->o->dry_run && log_import(im, files, nfiles) < 0)) {
+		sqlite3_exec(im->db->h, "ROLLBACK", NULL, NULL, NULL);
+		if (im->o->strict && im->c->rejected)
+			crm_error("--strict: a row was rejected, nothing was imported");
+		else if (im->stop && !im->o->dry_run)
+			crm_error("nothing was imported");
+		return im->status;
+	}
+	if ((rc = crm_db_exec(im->db, "COMMIT")) != CRM_OK)
+		return rc;
+	return im->status;
+}
+
+int crm_import(struct crm_db *db, const struct crm_import_opts *o,
+	       char *const *files, int nfiles, struct crm_import_counts *counts)
+{
+	static char *const stdin_only[] = {(char *)"-"};
+	struct imp im;
+	const char *why = "";
+	int rc;
+	memset(&im, 0, sizeof im);
+	memset(counts, 0, sizeof *counts);
+	im.db = db;
+	im.o = o;
+	im.c = counts;
+	if (!(im.e = crm_entity_find(o->entity)))
+		return crm_usage_error("unknown entity '%s' (one of %s)", o->entity, crm_entity_names());
+	if (!(im.tz = crm_tz_open(o->tz, &why))) {
+		char q[128];
+		return crm_usage_error("--tz %s %s", crm_quote(o->tz ? o->tz : "", q, sizeof q), why);
+	}
+	if (nfiles == 0) {
+		files = stdin_only;
+		nfiles = 1;
+	}
+	if (open_rejects(&im) < 0) {
+		crm_tz_close(im.tz);
+		return CRM_EIO;
+	}
+	rc = run(&im, files, nfiles);
+	if (close_rejects(&im) < 0 && rc == CRM_OK)
+		rc = CRM_EIO;
+	free(im.scratch);
+	crm_tz_close(im.tz);
+	return rc;
+}
+
+void crm_import_summary(const struct crm_import_opts *o, const struct crm_import_counts *c,
+			FILE *out)
+{
+	fprintf(out, "%s: %s: %lld read, %lld inserted, %lld updated, %lld unchanged, %lld rejected",
+		crm_progname, o->entity, c->read, c->inserted, c->updated, c->unchanged, c->rejected);
+	if (o->dry_run)
+		fputs(" (dry run: nothing written)", out);
+	fputc('\n', out);
+	if (!strcmp(o->entity, "order_items"))
+		fprintf(out, "%s: orders: %lld inserted, %lld updated, %lld unchanged; %lld cancelled, "
+			"%lld guest, %lld return lines\n", crm_progname, c->orders_inserted,
+			c->orders_updated, c->orders_unchanged, c->cancelled_orders, c->guest_orders,
+			c->return_lines);
+	if (!strcmp(o->entity, "customers") && c->merged)
+		fprintf(out, "%s: customers: %lld merged\n", crm_progname, c->merged);
+	else if (c->new_customers || c->merged)
+		fprintf(out, "%s: customers: %lld created, %lld merged\n", crm_progname,
+			c->new_customers, c->merged);
+}

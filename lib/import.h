@@ -1,0 +1,70 @@
+/*
+ * import.h - bring rows of shop exports into the crm database.
+ *
+ * Contract:
+ *  - crm_import() reads each file (CSV/TSV as csvio.h says) as rows of one
+ *    entity (customers, orders, order_items, tickets, reviews, responses),
+ *    maps its header onto the entity's canonical columns (canonical names,
+ *    the aliases of crm(7) in English and Korean, --map), normalises every
+ *    value (norm.h), and upserts each row by its natural key, all in ONE
+ *    transaction: on any fatal error, or with dry_run, nothing is written.
+ *  - Every row read is counted exactly once as inserted, updated, unchanged
+ *    or rejected; a rejected row is reported as FILE:LINE with its column and
+ *    reason, and copied to the rejects file when one is given.  With strict,
+ *    the first rejected row aborts the whole import.
+ *  - An empty cell never erases a stored value.
+ *  - Customers: the same e-mail or phone under another id is the same
+ *    customer; the other id becomes an alias and the merge is reported.
+ *    Orders, tickets, reviews and responses of an unknown customer create it.
+ *  - order_items rows also create or update their orders: amount is the sum
+ *    of quantity x unit_price of the order's lines; a row without a customer
+ *    is a guest order.
+ *  - Returns CRM_OK, CRM_EDATA (rows rejected, or a file-level data error),
+ *    CRM_EUSAGE, CRM_EIO or CRM_EBUSY, having reported the reason.
+ */
+#ifndef CRM_IMPORT_H
+#define CRM_IMPORT_H
+
+#include <stdio.h>
+
+#include "csvio.h"
+#include "db.h"
+#include "norm.h"
+
+#define CRM_MAX_MAPS 64
+
+struct crm_import_opts {
+	const char *entity;
+	struct crm_csv_opts csv;
+	const char *tz;              /* zone of naive times */
+	enum crm_date_order date_order;
+	const char *currency;        /* for amounts with no currency of their own */
+	const char *country;         /* for national phone numbers */
+	const char *map[CRM_MAX_MAPS];   /* "canonical=Header" */
+	int nmap;
+	const char *rejects;         /* NULL: no rejects file */
+	int strict, dry_run, quiet;
+};
+
+struct crm_import_counts {
+	long long read, inserted, updated, unchanged, rejected;
+	long long merged;            /* customer ids found to be another customer */
+	long long new_customers;     /* created from orders, tickets, ... */
+	long long orders_inserted, orders_updated, orders_unchanged;   /* order_items */
+	long long return_lines, cancelled_orders, guest_orders;
+};
+
+/* Is `name` an entity crm-import knows?  Writes the list for messages. */
+int crm_entity_known(const char *name);
+const char *crm_entity_names(void);
+/* Print the canonical columns and their aliases of an entity (--columns). */
+int crm_entity_describe(const char *name, FILE *out);
+
+int crm_import(struct crm_db *db, const struct crm_import_opts *o,
+	       char *const *files, int nfiles, struct crm_import_counts *counts);
+
+/* The one-line summary written to standard error after an import. */
+void crm_import_summary(const struct crm_import_opts *o, const struct crm_import_counts *c,
+			FILE *out);
+
+#endif

@@ -1,0 +1,67 @@
+/* opts.c - the shared options; see opts.h. */
+#include "opts.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "diag.h"
+
+#ifndef CRM_VERSION
+#define CRM_VERSION "0"
+#endif
+
+void crm_common_init(struct crm_common *co)
+{
+	co->db = NULL;
+	co->csv.delim = ',';
+	co->csv.encoding = NULL;
+	co->tz = NULL;
+}
+
+int crm_common_option(struct crm_common *co, int c, const char *arg, const char *usage)
+{
+	switch (c) {
+	case CRM_OPT_DB:
+		co->db = arg;
+		return 1;
+	case 't':
+		co->csv.delim = '\t';
+		return 1;
+	case 'd':
+		if (crm_parse_delim(arg, &co->csv.delim) < 0) {
+			crm_usage_error("the delimiter must be one character, not '%s'", arg);
+			return -CRM_EUSAGE;
+		}
+		return 1;
+	case CRM_OPT_ENCODING:
+		co->csv.encoding = arg;
+		return 1;
+	case CRM_OPT_TZ:
+		co->tz = arg;
+		return 1;
+	case 'h':
+		fputs(usage, stdout);
+		exit(crm_close_stdout(CRM_OK));
+	case CRM_OPT_VERSION:
+		printf("%s (crm) %s\n", crm_progname, CRM_VERSION);
+		exit(crm_close_stdout(CRM_OK));
+	case '?':
+		fprintf(stderr, "Try '%s --help' for more information.\n", crm_progname);
+		return -CRM_EUSAGE;
+	default:
+		return 0;
+	}
+}
+
+int crm_parse_long(const char *arg, long min, long max, long *out)
+{
+	char *end;
+	long v;
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno || end == arg || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}

@@ -1,0 +1,58 @@
+/*
+ * opts.h - the options every crm command shares, parsed once.
+ *
+ * Contract: a command puts CRM_COMMON_LONGOPTS in its getopt_long table and
+ * CRM_COMMON_SHORTOPTS in its short string, and hands every option it does not
+ * know itself to crm_common_option():
+ *   --db PATH, -t/--tsv, -d/--delimiter CHAR, --encoding NAME, --tz ZONE,
+ *   -h/--help, --version
+ * --help prints the command's usage text to standard output and exits 0;
+ * --version prints "PROG (crm) VERSION" and exits 0.  Long-only options are
+ * numbered from CRM_OPT_BASE so they never collide with short ones; a
+ * command's own long-only options start at CRM_OPT_CMD.
+ */
+#ifndef CRM_OPTS_H
+#define CRM_OPTS_H
+
+#include <getopt.h>
+#include <limits.h>
+
+#include "csvio.h"
+
+struct crm_common {
+	const char *db;            /* NULL: $CRM_DB or ./crm.db */
+	struct crm_csv_opts csv;   /* delimiter and encoding of input and output */
+	const char *tz;            /* NULL: $TZ, else UTC */
+};
+
+enum {
+	CRM_OPT_BASE = CHAR_MAX + 1,
+	CRM_OPT_DB = CRM_OPT_BASE,
+	CRM_OPT_ENCODING,
+	CRM_OPT_TZ,
+	CRM_OPT_VERSION,
+	CRM_OPT_CMD = CRM_OPT_BASE + 32,
+};
+
+#define CRM_COMMON_SHORTOPTS "td:h"
+#define CRM_COMMON_LONGOPTS \
+	{"db", required_argument, NULL, CRM_OPT_DB}, \
+	{"tsv", no_argument, NULL, 't'}, \
+	{"delimiter", required_argument, NULL, 'd'}, \
+	{"encoding", required_argument, NULL, CRM_OPT_ENCODING}, \
+	{"tz", required_argument, NULL, CRM_OPT_TZ}, \
+	{"help", no_argument, NULL, 'h'}, \
+	{"version", no_argument, NULL, CRM_OPT_VERSION}
+
+void crm_common_init(struct crm_common *co);
+
+/* Handle option `c`: returns 1 if it was a common option, 0 if not, or
+ * CRM_EUSAGE negated (-2) after reporting a bad value.  --help and
+ * --version exit here. */
+int crm_common_option(struct crm_common *co, int c, const char *arg, const char *usage);
+
+/* Checked number parsing for option values (no atoi): returns 0 and sets
+ * *out, or -1 when arg is not an integer within [min, max]. */
+int crm_parse_long(const char *arg, long min, long max, long *out);
+
+#endif
