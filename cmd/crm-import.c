@@ -102,6 +102,9 @@ int main(int argc, char **argv)
 		return crm_usage_error("no entity given (one of %s)", crm_entity_names());
 	if (!crm_entity_known(argv[0]))
 		return crm_usage_error("unknown entity '%s' (one of %s)", argv[0], crm_entity_names());
+	if (co.csv.encoding && !crm_encoding_known(co.csv.encoding))
+		return crm_usage_error("--encoding '%s': not an encoding iconv knows (try cp949, "
+				       "euc-kr, latin1, cp1252)", co.csv.encoding);
 	o.entity = argv[0];
 	o.csv = co.csv;
 	o.tz = co.tz;
@@ -111,7 +114,7 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	rc = crm_import(&db, &o, argv + 1, argc - 1, &counts);
-	if (rc == CRM_OK || counts.read)
+	if (!counts.aborted && (rc == CRM_OK || counts.read))
 		if (!o.quiet || rc != CRM_OK)
 			crm_import_summary(&o, &counts, stderr);
 	crm_db_close(&db);

@@ -114,6 +114,18 @@ static const char *iconv_name(const char *enc)
 	return enc;                  /* let iconv judge other names */
 }
 
+int crm_encoding_known(const char *enc)
+{
+	const char *name = iconv_name(enc);
+	iconv_t cd;
+	if (!name)
+		return 1;
+	if ((cd = iconv_open("UTF-8", name)) == (iconv_t)-1)
+		return 0;
+	iconv_close(cd);
+	return 1;
+}
+
 static int open_iconv(struct crm_reader *r, const char *enc, char *err, size_t errsize)
 {
 	const char *name = iconv_name(enc);
@@ -424,8 +436,6 @@ static int fill(struct crm_reader *r)
 
 static void skip_utf8_bom(struct crm_reader *r)
 {
-	static int done;
-	(void)done;
 	if (r->line == 1 && r->len >= 3 && !memcmp(r->buf, "\xEF\xBB\xBF", 3)) {
 		memmove(r->buf, r->buf + 3, r->len - 3);
 		r->len -= 3;

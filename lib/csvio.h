@@ -60,6 +60,9 @@ const char *crm_reader_error(const struct crm_reader *r);
 long crm_reader_error_line(const struct crm_reader *r);
 void crm_reader_close(struct crm_reader *r);
 
+/* Can --encoding NAME be converted from? */
+int crm_encoding_known(const char *name);
+
 /* Parse "-d" arguments: one single-byte character, or "\t"/"tab". */
 int crm_parse_delim(const char *arg, char *out);
 

@@ -14,6 +14,17 @@
 /* Busy timeout: a report waits this long for an import's commit. */
 #define BUSY_MS 5000
 
+static int busy_timeout(void)
+{
+	const char *env = getenv("CRM_BUSY_TIMEOUT");
+	char *end;
+	long ms;
+	if (!env || !*env)
+		return BUSY_MS;
+	ms = strtol(env, &end, 10);
+	return *end || ms < 0 || ms > 3600000 ? BUSY_MS : (int)ms;
+}
+
 /*
  * Forward migrations: migrations[i] takes schema version i to i+1.  Never
  * edit a released step; add a new one.  Times are ISO 8601 text in UTC,
@@ -185,7 +196,7 @@ int crm_db_open(struct crm_db *db, const char *path, int flags)
 		return CRM_EIO;
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
 		return crm_db_fail(db, "open");
-	sqlite3_busy_timeout(db->h, BUSY_MS);
+	sqlite3_busy_timeout(db->h, busy_timeout());
 	sqlite3_extended_result_codes(db->h, 1);
 	if ((rc = crm_db_exec(db, "PRAGMA journal_mode=WAL")) != CRM_OK ||
 	    (rc = crm_db_exec(db, "PRAGMA synchronous=NORMAL")) != CRM_OK ||

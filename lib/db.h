@@ -5,7 +5,7 @@
  *  - crm_db_path() picks the file: --db, else $CRM_DB, else ./crm.db.
  *  - crm_db_open() creates a missing file readable by its owner only (0600;
  *    SQLite gives its -wal and -shm files the same mode), opens it in WAL mode
- *    with a busy timeout, and migrates the schema forward to CRM_SCHEMA_VERSION
+ *    with a busy timeout ($CRM_BUSY_TIMEOUT ms, default 5000), and migrates the schema forward to CRM_SCHEMA_VERSION
  *    in one transaction.  A database from a newer crm is refused, never
  *    downgraded.  CRM_DB_MUST_EXIST refuses to create a file (reports).
  *  - Every SQLite call's result is checked; failures are reported as

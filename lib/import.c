@@ -33,7 +33,6 @@ struct cur_order {
 	int seen_before;         /* its lines were split in the file */
 	long lines;
 	int64_t amount;
-	int overflow;
 	char currency[4];
 	char *vals[7];           /* order_id customer_id ordered_at amount currency status channel */
 	char buf[1024];
@@ -307,10 +306,11 @@ static int prepare_all(struct imp *im)
 	sqlite3_finalize(st);
 	if (!strcmp(name, "order_items")) {
 		if (crm_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS touched(order_id TEXT "
-				"PRIMARY KEY, lines INTEGER NOT NULL) WITHOUT ROWID") != CRM_OK)
+				"PRIMARY KEY, lines INTEGER NOT NULL, currency TEXT) WITHOUT ROWID") != CRM_OK)
 			return -1;
-		im->touched_get = crm_db_prepare(im->db, "SELECT lines FROM temp.touched WHERE order_id=?1");
-		im->touched_put = crm_db_prepare(im->db, "INSERT INTO temp.touched VALUES (?1,?2) "
+		im->touched_get = crm_db_prepare(im->db, "SELECT lines || ' ' || "
+						 "currency FROM temp.touched WHERE order_id=?1");
+		im->touched_put = crm_db_prepare(im->db, "INSERT INTO temp.touched VALUES (?1,?2,?3) "
 						 "ON CONFLICT DO UPDATE SET lines=excluded.lines");
 		im->order_resum = crm_db_prepare(im->db, "UPDATE orders SET amount=(SELECT "
 						 "sum(quantity*unit_price) FROM order_items i WHERE "
@@ -341,7 +341,7 @@ static void finalize_all(struct imp *im)
 
 /* ---- rejects --------------------------------------------------------------------- */
 
-static void write_reject(struct imp *im, const struct crm_row *row, const char *reason)
+static void write_reject(struct imp *im, const struct crm_row *row, long line, const char *reason)
 {
 	size_t i;
 	if (!im->rej)
@@ -358,7 +358,7 @@ static void write_reject(struct imp *im, const struct crm_row *row, const char *
 	for (i = 0; i < im->hdr->n; i++)
 		crm_write_field(&im->rw, row && i < row->n ? row->field[i] : "", CRM_CELL_TEXT);
 	crm_write_field(&im->rw, im->fname, CRM_CELL_TEXT);
-	crm_write_int(&im->rw, row ? row->line : 0);
+	crm_write_int(&im->rw, line);
 	crm_write_field(&im->rw, reason, CRM_CELL_TEXT);
 	crm_write_end(&im->rw);
 }
@@ -368,7 +368,7 @@ static int reject(struct imp *im, const struct crm_row *row, long line, const ch
 {
 	im->c->rejected++;
 	crm_error_at(im->fname, line, "%s", reason);
-	write_reject(im, row, reason);
+	write_reject(im, row, line, reason);
 	if (im->status == CRM_OK)
 		im->status = CRM_EDATA;
 	if (im->o->strict) {
@@ -638,6 +638,7 @@ static int flush_order(struct imp *im)
 	snprintf(lines, sizeof lines, "%ld", o->lines);
 	crm_bind_text(im->touched_put, 1, o->id);
 	crm_bind_text(im->touched_put, 2, lines);
+	crm_bind_text(im->touched_put, 3, o->currency);
 	if (step_done(im, im->touched_put, "track orders") < 0)
 		return -1;
 	if (o->seen_before) {
@@ -684,10 +685,16 @@ static int open_order(struct imp *im, const struct crm_row *row)
 	if (found < 0)
 		return -2;
 	o->seen_before = found;
-	o->lines = found ? strtol(cust, NULL, 10) : 0;
 	o->amount = 0;
-	o->overflow = 0;
 	memcpy(o->currency, im->currency, sizeof o->currency);
+	if (found) {
+		/* "LINES CURRENCY" of the part of the order seen earlier */
+		char *sp;
+		o->lines = strtol(cust, &sp, 10);
+		snprintf(o->currency, sizeof o->currency, "%s", *sp ? sp + 1 : "");
+	} else {
+		o->lines = 0;
+	}
 	rc = ensure_customer(im, row, V(im, "customer_id"), V(im, "email"), V(im, "phone"),
 			     V(im, "name"), cust, sizeof cust);
 	if (rc < 0)
@@ -828,7 +835,8 @@ static int import_file(struct imp *im, const char *path)
 	im->r = crm_reader_open(path, &im->o->csv, err, sizeof err);
 	if (!im->r) {
 		crm_error("%s", err);
-		return CRM_EIO;
+		im->stop = 1;
+		return im->status = CRM_EIO;
 	}
 	im->fname = crm_reader_name(im->r);
 	rc = crm_read(im->r, on_header, on_row, on_bad, im);
@@ -911,11 +919,19 @@ static int run(struct imp *im, char *const *files, int nfiles)
 	finalize_all(im);
 	if (im->stop || im->o->dry_run || (!im->o->dry_run && log_import(im, files, nfiles) < 0)) {
 		sqlite3_exec(im->db->h, "ROLLBACK", NULL, NULL, NULL);
+		im->c->aborted = !im->o->dry_run;
 		if (im->o->strict && im->c->rejected)
 			crm_error("--strict: a row was rejected, nothing was imported");
 		else if (im->stop && !im->o->dry_run)
 			crm_error("nothing was imported");
 		return im->status;
+	}
+	if (im->rej && fflush(im->rej) != 0) {
+		/* the rejects are part of what must not be lost */
+		crm_error("%s: write error: %m; nothing was imported", im->o->rejects);
+		sqlite3_exec(im->db->h, "ROLLBACK", NULL, NULL, NULL);
+		im->c->aborted = 1;
+		return CRM_EIO;
 	}
 	if ((rc = crm_db_exec(im->db, "COMMIT")) != CRM_OK)
 		return rc;
@@ -949,7 +965,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 		return CRM_EIO;
 	}
 	rc = run(&im, files, nfiles);
-	if (close_rejects(&im) < 0 && rc == CRM_OK)
+	if (close_rejects(&im) < 0 && (rc == CRM_OK || rc == CRM_EDATA))
 		rc = CRM_EIO;
 	free(im.scratch);
 	crm_tz_close(im.tz);

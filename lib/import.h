@@ -52,6 +52,7 @@ struct crm_import_counts {
 	long long new_customers;     /* created from orders, tickets, ... */
 	long long orders_inserted, orders_updated, orders_unchanged;   /* order_items */
 	long long return_lines, cancelled_orders, guest_orders;
+	int aborted;                 /* rolled back: nothing was written */
 };
 
 /* Is `name` an entity crm-import knows?  Writes the list for messages. */

@@ -168,6 +168,17 @@ static int digit_run(cursor *pp, cursor e, int *v)
 	return n;
 }
 
+/* Read exactly two digits. */
+static int two_digits(cursor *pp, cursor e, int *v)
+{
+	cursor p = *pp;
+	if (e - p < 2 || !is_digit(p[0]) || !is_digit(p[1]))
+		return 0;
+	*v = (p[0] - '0') * 10 + (p[1] - '0');
+	*pp = p + 2;
+	return 1;
+}
+
 /* ---- calendar ------------------------------------------------------------ */
 
 static int is_leap(int y)
@@ -232,25 +243,6 @@ static void put_date(char *o, int y, int m, int d)
 	put2(o + 5, m);
 	o[7] = '-';
 	put2(o + 8, d);
-}
-
-static int format_utc(int64_t t, char out[CRM_TIME_LEN])
-{
-	int64_t days = floor_div(t, 86400), y;
-	int secs = (int)(t - days * 86400), m, d;
-	civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999)
-		return -1;
-	put_date(out, (int)y, m, d);
-	out[10] = 'T';
-	put2(out + 11, secs / 3600);
-	out[13] = ':';
-	put2(out + 14, secs / 60 % 60);
-	out[16] = ':';
-	put2(out + 17, secs % 60);
-	out[19] = 'Z';
-	out[20] = '\0';
-	return 0;
 }
 
 /* ---- time zones ---------------------------------------------------------- */
@@ -448,12 +440,12 @@ static int parse_fixed_zone(const char *s, int32_t *off)
 	if (p == e || (*p != '+' && *p != '-'))
 		return -1;
 	int sign = *p++ == '-' ? -1 : 1, h, m = 0;
-	if (digit_run(&p, e, &h) != 2)
+	if (!two_digits(&p, e, &h))
 		return -1;
 	if (p < e) {
 		if (*p == ':')
 			p++;
-		if (digit_run(&p, e, &m) != 2 || p != e)
+		if (!two_digits(&p, e, &m) || p != e)
 			return -1;
 	}
 	if (h > 18 || m > 59)
@@ -631,16 +623,18 @@ static int match_offset(cursor *pp, cursor e, int32_t *off)
 		p += 3;
 	} else if (*p == '+' || *p == '-') {
 		int sign = *p++ == '-' ? -1 : 1, h, m = 0;
-		if (digit_run(&p, e, &h) != 2)
+		if (!two_digits(&p, e, &h))
 			return -1;
 		if (p < e && *p == ':') {
 			p++;
-			if (digit_run(&p, e, &m) != 2)
+			if (!two_digits(&p, e, &m))
 				return -1;
 		} else if (p < e && is_digit(*p)) {
-			if (digit_run(&p, e, &m) != 2)
+			if (!two_digits(&p, e, &m))
 				return -1;
 		}
+		if (p < e && is_digit(*p))
+			return -1;
 		if (h > 18 || m > 59)
 			return -1;
 		*off = sign * (h * 3600 + m * 60);
@@ -868,8 +862,41 @@ int crm_parse_time(const char *s, const struct crm_tz *tz, enum crm_date_order o
 		utc = ls - (tz ? tz->off : 0);
 	else if (tz_resolve(tz, w.y, ld, ls, &utc, why) != 0)
 		return -1;
-	if (format_utc(utc, out) != 0)
+	/* The UTC date is usually the local one or next to it. */
+	int64_t ud = floor_div(utc, DAY);
+	int y = w.y, m = w.mo, d = w.d, sec = (int)(utc - ud * DAY);
+	if (ud == ld + 1) {
+		if (++d > days_in_month(y, m)) {
+			d = 1;
+			if (++m > 12) {
+				m = 1;
+				y++;
+			}
+		}
+	} else if (ud == ld - 1) {
+		if (--d < 1) {
+			if (--m < 1) {
+				m = 12;
+				y--;
+			}
+			d = days_in_month(y, m);
+		}
+	} else if (ud != ld) {
+		int64_t yy;
+		civil_from_days(ud, &yy, &m, &d);
+		y = yy < 0 || yy > 9999 ? -1 : (int)yy;
+	}
+	if (y < 1000 || y > 9999)
 		return fail(why, R_YEAR);
+	put_date(out, y, m, d);
+	out[10] = 'T';
+	put2(out + 11, sec / 3600);
+	out[13] = ':';
+	put2(out + 14, sec / 60 % 60);
+	out[16] = ':';
+	put2(out + 17, sec % 60);
+	out[19] = 'Z';
+	out[20] = '\0';
 	return 0;
 }
 
@@ -963,24 +990,27 @@ int crm_currency_exponent(const char *code)
 
 struct symbol {
 	const char *text;
+	unsigned char len;
 	const char *code;       /* what it means alone */
 	const char *also;       /* other currencies it agrees with */
 };
 
+#define SYM(t, c, a) { t, sizeof t - 1, c, a }
 /* Longer symbols first where one is a prefix of another. */
 static const struct symbol symbols[] = {
-	{ "US$", "USD", NULL }, { "R$", "BRL", NULL }, { "CA$", "CAD", NULL },
-	{ "C$", "CAD", NULL }, { "AU$", "AUD", NULL }, { "A$", "AUD", NULL },
-	{ "NZ$", "NZD", NULL }, { "HK$", "HKD", NULL }, { "S$", "SGD", NULL },
-	{ "NT$", "TWD", NULL }, { "MX$", "MXN", NULL },
-	{ "$", "USD", "CAD AUD NZD HKD SGD TWD MXN CLP COP ARS" },
-	{ "₩", "KRW", NULL }, { "￦", "KRW", NULL }, { "원", "KRW", NULL },
-	{ "€", "EUR", NULL }, { "£", "GBP", NULL },
-	{ "¥", "JPY", "CNY" }, { "￥", "JPY", "CNY" }, { "円", "JPY", NULL },
-	{ "元", "CNY", NULL }, { "₹", "INR", NULL }, { "₫", "VND", NULL },
-	{ "₽", "RUB", NULL }, { "₱", "PHP", NULL }, { "฿", "THB", NULL },
-	{ "₺", "TRY", NULL },
+	SYM("US$", "USD", NULL), SYM("R$", "BRL", NULL), SYM("CA$", "CAD", NULL),
+	SYM("C$", "CAD", NULL), SYM("AU$", "AUD", NULL), SYM("A$", "AUD", NULL),
+	SYM("NZ$", "NZD", NULL), SYM("HK$", "HKD", NULL), SYM("S$", "SGD", NULL),
+	SYM("NT$", "TWD", NULL), SYM("MX$", "MXN", NULL),
+	SYM("$", "USD", "CAD AUD NZD HKD SGD TWD MXN CLP COP ARS"),
+	SYM("₩", "KRW", NULL), SYM("￦", "KRW", NULL), SYM("원", "KRW", NULL),
+	SYM("€", "EUR", NULL), SYM("£", "GBP", NULL),
+	SYM("¥", "JPY", "CNY"), SYM("￥", "JPY", "CNY"), SYM("円", "JPY", NULL),
+	SYM("元", "CNY", NULL), SYM("₹", "INR", NULL), SYM("₫", "VND", NULL),
+	SYM("₽", "RUB", NULL), SYM("₱", "PHP", NULL), SYM("฿", "THB", NULL),
+	SYM("₺", "TRY", NULL),
 };
+#undef SYM
 
 struct mark {
 	int cur;                /* index in currencies[], -1 if none */
@@ -995,10 +1025,12 @@ static int match_mark(cursor *pp, cursor e, struct mark *m)
 	if (p >= e || is_digit(*p))
 		return 0;
 	for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++) {
-		if (lit(&p, e, symbols[i].text)) {
-			m->cur = find_currency(symbols[i].code);
-			m->also = symbols[i].also;
-			*pp = p;
+		const struct symbol *y = &symbols[i];
+		if ((unsigned char)y->text[0] == p[0] && e - p >= y->len &&
+		    memcmp(p, y->text, y->len) == 0) {
+			m->cur = find_currency3((const unsigned char *)y->code);
+			m->also = y->also;
+			*pp = p + y->len;
 			return 1;
 		}
 	}
@@ -1006,10 +1038,8 @@ static int match_mark(cursor *pp, cursor e, struct mark *m)
 	    (e - p == 3 || !is_alpha(p[3]))) {
 		m->cur = find_currency3(p);
 		m->also = NULL;
-		if (m->cur < 0)
-			return -1;
 		*pp = p + 3;
-		return 1;
+		return m->cur < 0 ? -1 : 1;
 	}
 	return 0;
 }
@@ -1044,7 +1074,7 @@ int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char 
 	static const char R_UNKNOWN[] = "has an unknown currency";
 	static const char R_LARGE[] = "is too large";
 	cursor p, e;
-	int neg = 0, sign = 0, paren = 0, r;
+	int neg = 0, sign = 0, paren = 0, unknown = 0, r;
 	struct mark m1 = { -1, NULL }, m2 = { -1, NULL };
 
 	trim_span(s, &p, &e);
@@ -1066,8 +1096,8 @@ int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char 
 		skip_space(&p, e);
 	}
 	if ((r = match_mark(&p, e, &m1)) < 0)
-		return fail(why, R_UNKNOWN);
-	if (r > 0) {
+		unknown = 1;
+	if (r != 0) {
 		skip_space(&p, e);
 		if (!sign && p < e && (*p == '-' || *p == '+')) {
 			sign = 1;
@@ -1106,10 +1136,12 @@ int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char 
 	if (ng == 0)
 		return fail(why, R_NOTAMOUNT);
 	skip_space(&p, e);
-	if ((r = match_mark(&p, e, &m2)) < 0)
-		return fail(why, R_UNKNOWN);
+	if (match_mark(&p, e, &m2) < 0)
+		unknown = 1;
 	if (p != e || (paren && sign))
 		return fail(why, R_NOTAMOUNT);
+	if (unknown)
+		return fail(why, R_UNKNOWN);
 	if (paren)
 		neg = 1;
 

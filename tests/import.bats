@@ -1,0 +1,507 @@
+#!/usr/bin/env bats
+# crm-import end to end: real files, a real database, exact messages.
+load helpers
+
+customers_csv() {
+	csv customers.csv \
+		'customer_id,email,phone,name,signup_at,birthday,country,marketing_opt_in' \
+		'C1, Minjun@Example.KR ,010-1234-5678,김민준,2025-03-10,1990-01-02,KR,Y' \
+		'C2,jane@example.com,,"Doe, Jane",2025.3.11,,US,N' \
+		'C3,seoyeon@example.kr,010 9876 5432,이서연,2025년 3월 12일,,KR,예'
+}
+
+orders_csv() {
+	csv orders.csv \
+		'order_id,customer_id,ordered_at,amount,currency,status,channel' \
+		'O1,C1,2025-03-10 10:00:00,"12,900",KRW,paid,web' \
+		'O2,C1,2025-04-01 11:30,"₩25,000",KRW,paid,app' \
+		'O3,C2,03/15/2025,$19.99,USD,paid,web' \
+		'O4,C9,2025-05-01,5000,KRW,cancelled,store'
+}
+
+@test "customers: values are normalised and counted" {
+	customers_csv
+	run crm-import customers customers.csv
+	assert_success
+	assert_output "crm-import: customers: 3 read, 3 inserted, 0 updated, 0 unchanged, 0 rejected"
+	run q "SELECT * FROM customers ORDER BY customer_id"
+	assert_output - <<-'OUT'
+	C1|minjun@example.kr|+821012345678|김민준|2025-03-10T00:00:00Z|1990-01-02|KR|1
+	C2|jane@example.com||Doe, Jane|2025-03-11T00:00:00Z||US|0
+	C3|seoyeon@example.kr|+821098765432|이서연|2025-03-12T00:00:00Z||KR|1
+	OUT
+}
+
+@test "re-importing the same file changes nothing" {
+	customers_csv
+	orders_csv
+	crm-import customers customers.csv
+	crm-import orders orders.csv
+	before=$(q .dump | grep -v 'INSERT INTO imports')
+	run crm-import orders orders.csv
+	assert_success
+	assert_output "crm-import: orders: 4 read, 0 inserted, 0 updated, 4 unchanged, 0 rejected"
+	run crm-import customers customers.csv
+	assert_output "crm-import: customers: 3 read, 0 inserted, 0 updated, 3 unchanged, 0 rejected"
+	after=$(q .dump | grep -v 'INSERT INTO imports')
+	[ "$before" = "$after" ]
+}
+
+@test "orders: money in minor units, unknown customers created" {
+	orders_csv
+	run crm-import orders orders.csv
+	assert_success
+	assert_line "crm-import: customers: 3 created, 0 merged"
+	run q "SELECT order_id, customer_id, ordered_at, amount, currency, status FROM orders ORDER BY 1"
+	assert_output - <<-'OUT'
+	O1|C1|2025-03-10T10:00:00Z|12900|KRW|paid
+	O2|C1|2025-04-01T11:30:00Z|25000|KRW|paid
+	O3|C2|2025-03-15T00:00:00Z|1999|USD|paid
+	O4|C9|2025-05-01T00:00:00Z|5000|KRW|cancelled
+	OUT
+	run q "SELECT typeof(amount) FROM orders LIMIT 1"
+	assert_output integer
+}
+
+@test "a changed row updates it, and an empty cell erases nothing" {
+	orders_csv
+	crm-import orders orders.csv
+	csv later.csv 'order_id,customer_id,ordered_at,amount,currency,status,channel' \
+		'O1,C1,2025-03-10 10:00:00,"12,900",KRW,refunded,' \
+		'O2,C1,2025-04-01 11:30,"₩25,000",KRW,paid,app'
+	run crm-import orders later.csv
+	assert_success
+	assert_output "crm-import: orders: 2 read, 0 inserted, 1 updated, 1 unchanged, 0 rejected"
+	run q "SELECT status, channel FROM orders WHERE order_id='O1'"
+	assert_output "refunded|web"
+}
+
+@test "the same e-mail or phone under another id is one customer" {
+	customers_csv
+	crm-import customers customers.csv
+	csv more.csv 'customer_id,email,phone,name' \
+		'C7,MINJUN@example.kr,,' \
+		'C8,,+82 10-9876-5432,Seoyeon Lee'
+	run crm-import customers more.csv
+	assert_success
+	assert_output - <<-'OUT'
+	crm-import: more.csv:2: customer 'C7' is customer 'C1' (same e-mail 'minjun@example.kr'): merged
+	crm-import: more.csv:3: customer 'C8' is customer 'C3' (same phone '+821098765432'): merged
+	crm-import: customers: 2 read, 0 inserted, 0 updated, 2 unchanged, 0 rejected
+	crm-import: customers: 2 merged
+	OUT
+	run q "SELECT count(*) FROM customers"
+	assert_output 3
+	# orders under the merged id land on the customer
+	csv o.csv 'order_id,customer_id,ordered_at,amount' 'O9,C7,2025-06-01,1000'
+	crm-import --currency KRW orders o.csv
+	run q "SELECT customer_id FROM orders WHERE order_id='O9'"
+	assert_output C1
+	# and a second run is quiet
+	run crm-import customers more.csv
+	assert_output "crm-import: customers: 2 read, 0 inserted, 0 updated, 2 unchanged, 0 rejected"
+}
+
+@test "an e-mail that belongs to another existing customer is rejected" {
+	customers_csv
+	crm-import customers customers.csv
+	csv clash.csv 'customer_id,email' 'C2,minjun@example.kr'
+	run crm-import customers clash.csv
+	assert_failure 1
+	assert_line --index 0 "crm-import: clash.csv:2: column 'email': 'minjun@example.kr' belongs to customer 'C1', not 'C2'"
+}
+
+@test "headers: English and Korean aliases, any case and spacing" {
+	csv shop.csv 'Order ID,Customer ID,Order Date,E-mail,Total,Currency,Financial Status' \
+		'#1001,,2025-03-10 09:00,Kim@Example.com,"$1,234.50",USD,Paid'
+	run crm-import orders shop.csv
+	assert_success
+	run q "SELECT o.order_id, o.customer_id, amount, status, c.email FROM orders o JOIN customers c USING (customer_id)"
+	assert_output "#1001|kim@example.com|123450|paid|kim@example.com"
+	csv kr.csv '주문번호,회원 아이디,주문일시,결제금액,주문상태' '20250310-1,kim,2025. 3. 10.,"12,900원",배송완료'
+	run crm-import orders kr.csv
+	assert_success
+	run q "SELECT amount, currency, status FROM orders WHERE order_id='20250310-1'"
+	assert_output "12900|KRW|paid"
+}
+
+@test "--map names a column the aliases do not know" {
+	csv odd.csv 'ref,who,when,paid' 'A1,C1,2025-01-02,1000'
+	run crm-import --currency KRW --map order_id=ref --map customer_id=who \
+		--map ordered_at=when --map amount=PAID orders odd.csv
+	assert_success
+	run q "SELECT order_id, customer_id, amount FROM orders"
+	assert_output "A1|C1|1000"
+	run crm-import --map nope=ref orders odd.csv
+	assert_failure 1
+	assert_output --partial "--map 'nope=ref': orders has no column 'nope'"
+	run crm-import --map order_id odd.csv
+	assert_failure 2
+}
+
+@test "a missing required column is an error before any row, listing the columns" {
+	csv no_date.csv 'order_id,amount' 'O1,100'
+	run crm-import --currency KRW orders no_date.csv
+	assert_failure 1
+	assert_line --index 0 "crm-import: no_date.csv:1: missing required column 'ordered_at' for orders (found: 'order_id', 'amount'); name it with --map ordered_at=HEADER"
+	run q "SELECT count(*) FROM orders"
+	assert_output 0
+}
+
+@test "two headers for one column are refused" {
+	csv two.csv 'order_id,email,E-mail,ordered_at,amount' 'O1,a@b.co,c@d.co,2025-01-01,1'
+	run crm-import --currency KRW orders two.csv
+	assert_failure 1
+	assert_line --index 0 "crm-import: two.csv:1: columns 'email' and 'E-mail' both mean 'email'; choose one with --map email=HEADER"
+}
+
+@test "bad values: each row reported with file, line, column and reason; the rest imported" {
+	csv bad.csv 'order_id,customer_id,ordered_at,amount,currency' \
+		'O1,C1,2024-13-01,100,KRW' \
+		'O2,C1,2025-01-01,12x,KRW' \
+		'O3,C1,2025-01-01,100,KRW,extra' \
+		'O4,C1,2025-01-01,0.001,GBP' \
+		'O5,C1,2025-01-01,100,' \
+		',C1,2025-01-01,100,KRW' \
+		'O7,C1,2025-01-02,"1,000",KRW'
+	run crm-import orders bad.csv
+	assert_failure 1
+	assert_output - <<-'OUT'
+	crm-import: bad.csv:2: column 'ordered_at': '2024-13-01' is not a date
+	crm-import: bad.csv:3: column 'amount': '12x' is not an amount
+	crm-import: bad.csv:4: expected 5 fields as in the header, found 6
+	crm-import: bad.csv:5: column 'amount': '0.001' is finer than GBP's minor unit
+	crm-import: bad.csv:6: column 'amount': '100' has no currency (use --currency)
+	crm-import: bad.csv:7: column 'order_id' is empty
+	crm-import: orders: 7 read, 1 inserted, 0 updated, 0 unchanged, 6 rejected
+	crm-import: customers: 1 created, 0 merged
+	OUT
+	run q "SELECT order_id, amount FROM orders"
+	assert_output "O7|1000"
+}
+
+@test "--rejects keeps every bad row with its line and reason, re-importable" {
+	csv bad.csv 'order_id,customer_id,ordered_at,amount,currency' \
+		'O1,C1,2024-13-01,100,KRW' \
+		'O2,=cmd(),2025-01-01,100,KRW' \
+		'O3,C1,2025-01-01,12x,KRW'
+	run crm-import --rejects rej.csv orders bad.csv
+	assert_failure 1
+	run cat rej.csv
+	assert_output - <<-'OUT'
+	order_id,customer_id,ordered_at,amount,currency,rejected_file,rejected_line,rejected_reason
+	O1,C1,2024-13-01,100,KRW,bad.csv,2,column 'ordered_at': '2024-13-01' is not a date
+	O3,C1,2025-01-01,12x,KRW,bad.csv,4,column 'amount': '12x' is not an amount
+	OUT
+	# fixed and fed back, the rejects file imports as it is
+	sed -i 's/2024-13-01/2024-12-01/; s/12x/120/' rej.csv
+	run crm-import orders rej.csv
+	assert_success
+	assert_output - <<-'OUT'
+	crm-import: orders: 2 read, 2 inserted, 0 updated, 0 unchanged, 0 rejected
+	crm-import: customers: 1 created, 0 merged
+	OUT
+}
+
+@test "a customer's text in the rejects file cannot run as a formula" {
+	csv bad.csv 'customer_id,name,email' 'C1,"=HYPERLINK(""http://x"")",not-an-email' 'C2,-5,also-bad'
+	run crm-import --rejects rej.csv customers bad.csv
+	assert_failure 1
+	run sed -n 2,3p rej.csv
+	assert_output - <<-'OUT'
+	C1,"'=HYPERLINK(""http://x"")",not-an-email,bad.csv,2,column 'email': 'not-an-email' is not an e-mail address
+	C2,-5,also-bad,bad.csv,3,column 'email': 'also-bad' is not an e-mail address
+	OUT
+	# the reader takes the guard off again
+	sed -i 's/not-an-email/c1@example.com/; s/also-bad/c2@example.com/' rej.csv
+	crm-import customers rej.csv
+	run q "SELECT name FROM customers ORDER BY 1"
+	assert_output - <<-'OUT'
+	-5
+	=HYPERLINK("http://x")
+	OUT
+}
+
+@test "--strict: one bad row aborts and writes nothing" {
+	csv bad.csv 'order_id,customer_id,ordered_at,amount,currency' \
+		'O1,C1,2025-01-01,100,KRW' 'O2,C1,2025-02-30,100,KRW' 'O3,C1,2025-01-03,100,KRW'
+	run crm-import --strict orders bad.csv
+	assert_failure 1
+	assert_line --index 0 "crm-import: bad.csv:3: column 'ordered_at': '2025-02-30' is not a date"
+	assert_line --index 1 "crm-import: --strict: a row was rejected, nothing was imported"
+	run q "SELECT count(*) FROM orders; SELECT count(*) FROM customers; SELECT count(*) FROM imports"
+	assert_output $'0\n0\n0'
+}
+
+@test "--dry-run validates and counts, and writes nothing" {
+	orders_csv
+	run crm-import --dry-run orders orders.csv
+	assert_success
+	assert_line --index 0 "crm-import: orders: 4 read, 4 inserted, 0 updated, 0 unchanged, 0 rejected (dry run: nothing written)"
+	run q "SELECT count(*) FROM orders"
+	assert_output 0
+}
+
+@test "ragged rows, stray quotes: reported, the rest imported" {
+	printf '%s\n' 'order_id,customer_id,ordered_at,amount' 'O1,C1,2025-01-01' \
+		'O2,C1,"2025-01-02"x,5' 'O3,C1,2025-01-03,7' >rag.csv
+	run crm-import --currency KRW orders rag.csv
+	assert_failure 1
+	assert_output - <<-'OUT'
+	crm-import: rag.csv:2: expected 4 fields as in the header, found 3
+	crm-import: rag.csv:3: field 3: malformed quoting: a quote inside a quoted field must be doubled, and a quoted field must end at a delimiter
+	crm-import: orders: 3 read, 1 inserted, 0 updated, 0 unchanged, 2 rejected
+	crm-import: customers: 1 created, 0 merged
+	OUT
+}
+
+@test "an unterminated quote is fatal and nothing is written" {
+	printf '%s\n' 'order_id,customer_id,ordered_at,amount' 'O1,C1,2025-01-01,5' \
+		'O2,"C1,2025-01-02,5' 'O3,C1,2025-01-03,7' >open.csv
+	run crm-import --currency KRW orders open.csv
+	assert_failure 1
+	assert_output - <<-'OUT'
+	crm-import: open.csv:3: unterminated quoted field: the quote opened in the row starting here is never closed
+	crm-import: nothing was imported
+	OUT
+	run q "SELECT count(*) FROM orders"
+	assert_output 0
+}
+
+@test "line numbers stay right across quoted newlines and CRLF" {
+	printf 'order_id,customer_id,ordered_at,amount\r\nO1,"C\r\n1",2025-01-01,5\r\n\r\nO2,C2,"2025-\n01-02",5\r\nO3,C3,bad,5\r\n' >nl.csv
+	run crm-import --currency KRW orders nl.csv
+	assert_failure 1
+	assert_line --index 0 "crm-import: nl.csv:5: column 'ordered_at': '2025-\\n01-02' is not a date"
+	assert_line --index 1 "crm-import: nl.csv:7: column 'ordered_at': 'bad' is not a date"
+}
+
+@test "invalid UTF-8 is reported with its line and a hint; --encoding cp949 reads it" {
+	run crm-import --tz Asia/Seoul order_items "$FIX/smartstore_cp949.csv"
+	assert_failure 1
+	assert_line --index 0 "crm-import: $FIX/smartstore_cp949.csv:1: field 1: invalid UTF-8 (byte 0xc1); if the file is in a legacy encoding, give it with --encoding, e.g. --encoding cp949"
+	assert_line --index 1 "crm-import: nothing was imported"
+	run crm-import --tz Asia/Seoul --encoding cp949 order_items "$FIX/smartstore_cp949.csv"
+	assert_success
+	run q "SELECT count(*) FROM order_items"
+	assert_output 5
+}
+
+@test "a byte that is invalid in the named encoding is fatal with its line" {
+	printf 'order_id,ordered_at,amount\nO1,2025-01-01,5\nO2,2025-01-01,\xff\xff\n' >bad949.csv
+	run crm-import --currency KRW --encoding cp949 orders bad949.csv
+	assert_failure 1
+	assert_line --index 0 "crm-import: bad949.csv:3: invalid cp949 byte sequence (byte 0xff); is the file really in that encoding?"
+	run crm-import --encoding klingon orders bad949.csv
+	assert_failure 2
+	assert_line --index 0 "crm-import: --encoding 'klingon': not an encoding iconv knows (try cp949, euc-kr, latin1, cp1252)"
+}
+
+@test "a Korean shop export: BOM, CRLF, Korean headers, quoted commas and newlines, 원 amounts" {
+	run crm-import --tz Asia/Seoul order_items "$FIX/smartstore_utf8bom.csv"
+	assert_success
+	assert_output - <<-'OUT'
+	crm-import: order_items: 5 read, 5 inserted, 0 updated, 0 unchanged, 0 rejected
+	crm-import: orders: 4 inserted, 0 updated, 0 unchanged; 1 cancelled, 1 guest, 1 return lines
+	crm-import: customers: 2 created, 0 merged
+	OUT
+	run q "SELECT order_id, customer_id, ordered_at, amount, currency, status FROM orders ORDER BY 1"
+	assert_output - <<-'OUT'
+	20250310-0001|minjun@example.kr|2025-03-10T05:05:00Z|29900|KRW|paid
+	20250311-0002|seoyeon@example.kr|2025-03-10T15:00:00Z|15000|KRW|paid
+	20250312-0003||2025-03-12T00:30:00Z|21000|KRW|cancelled
+	20250313-0004|minjun@example.kr|2025-03-12T15:00:00Z|-12900|KRW|refunded
+	OUT
+	run q "SELECT line, sku, product, quantity, unit_price FROM order_items WHERE order_id='20250310-0001'"
+	assert_output - <<-'OUT'
+	1|SK-001|수분 크림, 50ml|1|12900
+	2|SK-002|토너 "대용량"|2|8500
+	OUT
+	run q "SELECT name, phone FROM customers ORDER BY 1"
+	assert_output $'김민준|+821012345678\n이서연|+821098765432'
+	run crm-import --tz Asia/Seoul order_items "$FIX/smartstore_utf8bom.csv"
+	assert_line --index 0 "crm-import: order_items: 5 read, 0 inserted, 0 updated, 5 unchanged, 0 rejected"
+}
+
+@test "order_items: split orders, a shrunk re-export, currencies that disagree" {
+	csv items.csv 'order_id,ordered_at,sku,quantity,unit_price,currency' \
+		'A,2025-01-01,s1,2,100,USD' 'B,2025-01-01,s2,1,50,USD' 'A,2025-01-01,s3,1,1.5,USD' \
+		'B,2025-01-01,s4,1,7,KRW'
+	run crm-import order_items items.csv
+	assert_failure 1
+	assert_line --index 0 "crm-import: items.csv:5: column 'unit_price': currency KRW differs from the order's USD"
+	run q "SELECT order_id, amount FROM orders ORDER BY 1"
+	assert_output $'A|20150\nB|5000'
+	csv items.csv 'order_id,ordered_at,sku,quantity,unit_price,currency' 'A,2025-01-01,s1,2,100,USD'
+	run crm-import order_items items.csv
+	assert_success
+	run q "SELECT count(*), sum(quantity*unit_price) FROM order_items WHERE order_id='A'; SELECT amount FROM orders WHERE order_id='A'"
+	assert_output $'1|20000\n20000'
+}
+
+@test "standard input: '-' or no file at all; TSV and other delimiters" {
+	orders_csv
+	run crm-import orders - <orders.csv
+	assert_success
+	assert_line --index 0 "crm-import: orders: 4 read, 4 inserted, 0 updated, 0 unchanged, 0 rejected"
+	tr ',' '\t' <orders.csv | sed 's/"12\t900"/12900/; s/"₩25\t000"/25000/' >orders.tsv
+	run crm-import -t orders <orders.tsv
+	assert_success
+	assert_line --index 0 "crm-import: orders: 4 read, 0 inserted, 0 updated, 4 unchanged, 0 rejected"
+	printf 'order_id;ordered_at;amount\nO9;2025-01-01;1,5\n' | crm-import -d ';' --currency EUR orders
+	run q "SELECT amount, currency FROM orders WHERE order_id='O9'"
+	assert_output "150|EUR"
+	run crm-import -d ';;' orders orders.csv
+	assert_failure 2
+	assert_line --index 0 "crm-import: the delimiter must be one character, not ';;'"
+}
+
+@test "responses without ids are known by their content" {
+	csv r.csv 'email,score,comment,date' 'a@x.co,9,좋아요,2025-01-01' 'b@x.co,3,"slow, late",2025-01-02'
+	run crm-import responses r.csv
+	assert_success
+	run crm-import responses r.csv
+	assert_line --index 0 "crm-import: responses: 2 read, 0 inserted, 0 updated, 2 unchanged, 0 rejected"
+	run q "SELECT customer_id, score, comment FROM responses ORDER BY score"
+	assert_output $'b@x.co|3|slow, late\na@x.co|9|좋아요'
+	csv bad.csv 'score,comment' '11,a' 'x,b' ',c'
+	run crm-import responses bad.csv
+	assert_failure 1
+	assert_output --partial "bad.csv:2: column 'score': '11' is not a score from 0 to 10"
+	assert_output --partial "bad.csv:3: column 'score': 'x' is not a whole number"
+	assert_output --partial "bad.csv:4: column 'score' is empty"
+}
+
+@test "tickets and reviews import with their customers" {
+	csv t.csv '문의번호,회원아이디,문의채널,문의유형,접수일시,첫응답일시,처리완료일시,처리상태,만족도' \
+		'T1,C1,kakao,배송,2025-03-10 09:00,2025-03-10 09:40,2025-03-11 10:00,처리완료,5' \
+		'T2,C2,email,환불,2025-03-10 10:00,,,접수,'
+	run crm-import tickets t.csv
+	assert_success
+	run q "SELECT ticket_id, customer_id, channel, category, first_response_at, status, csat FROM tickets ORDER BY 1"
+	assert_output $'T1|C1|kakao|배송|2025-03-10T09:40:00Z|resolved|5\nT2|C2|email|환불||open|'
+	csv rv.csv 'review_id,customer_id,rating,body,posted_at,platform' 'R1,C1,1,"늦어요, 별로",2025-03-12,naver' 'R2,C1,6,x,2025-03-12,naver'
+	run crm-import reviews rv.csv
+	assert_failure 1
+	assert_line --index 0 "crm-import: rv.csv:3: column 'rating': '6' is not a rating from 1 to 5"
+	run q "SELECT review_id, rating, body FROM reviews"
+	assert_output "R1|1|늦어요, 별로"
+}
+
+@test "--tz reads naive times in a zone; offsets in the value win" {
+	csv o.csv 'order_id,ordered_at,amount' 'O1,2025-03-10 09:00,1' 'O2,2025-03-10T09:00:00+01:00,1'
+	crm-import --currency KRW --tz Asia/Seoul orders o.csv
+	run q "SELECT ordered_at FROM orders ORDER BY 1"
+	assert_output $'2025-03-10T00:00:00Z\n2025-03-10T08:00:00Z'
+	run crm-import --tz Mars/Olympus orders o.csv
+	assert_failure 2
+}
+
+@test "unknown entity, no entity, unknown option: usage errors" {
+	run crm-import widgets x.csv
+	assert_failure 2
+	assert_output - <<-'OUT'
+	crm-import: unknown entity 'widgets' (one of customers, orders, order_items, tickets, reviews, responses)
+	Try 'crm-import --help' for more information.
+	OUT
+	run crm-import
+	assert_failure 2
+	run crm-import --bogus orders
+	assert_failure 2
+	[ ! -e "$CRM_DB" ]
+}
+
+@test "a missing file is an I/O error" {
+	run crm-import orders nope.csv
+	assert_failure 3
+	assert_line --index 0 "crm-import: nope.csv: No such file or directory"
+}
+
+@test "the database is created readable by its owner only" {
+	orders_csv
+	umask 022
+	crm-import orders orders.csv
+	run stat -c %a "$CRM_DB"
+	assert_output 600
+}
+
+@test "an unwritable database is an I/O error" {
+	mkdir ro && chmod 555 ro
+	orders_csv
+	run crm-import --db ro/x.db orders orders.csv
+	if [ "$(id -u)" = 0 ]; then skip "root writes anywhere"; fi
+	assert_failure 3
+}
+
+@test "a read-only database file is an I/O error, with SQLite's reason" {
+	orders_csv
+	crm-import orders orders.csv
+	chmod 400 "$CRM_DB"
+	if [ "$(id -u)" = 0 ]; then
+		# root ignores modes: make the file immutable to SQLite instead
+		run crm-import --db "file:$CRM_DB?mode=ro" orders orders.csv
+		assert_failure 3
+	else
+		run crm-import orders orders.csv
+		assert_failure 3
+		assert_output --partial "attempt to write a readonly database"
+	fi
+}
+
+@test "a locked database exits 4 (busy: retry later)" {
+	orders_csv
+	crm-import orders orders.csv
+	mkfifo hold
+	(sqlite3 "$CRM_DB" <hold >/dev/null 2>&1 &)
+	exec 5>hold
+	echo "BEGIN IMMEDIATE; INSERT INTO imports(entity,files,finished_at) VALUES('x','y','z');" >&5
+	# wait until the writer holds the lock
+	for _ in $(seq 50); do
+		CRM_BUSY_TIMEOUT=0 sqlite3 "$CRM_DB" "BEGIN IMMEDIATE; ROLLBACK" 2>/dev/null || break
+		sleep 0.1
+	done
+	CRM_BUSY_TIMEOUT=200 run crm-import orders orders.csv
+	echo "ROLLBACK;" >&5
+	exec 5>&-
+	assert_failure 4
+	assert_line --index 0 "crm-import: $CRM_DB: BEGIN IMMEDIATE: the database is locked by another process; try again later"
+}
+
+@test "write errors on the rejects file are reported" {
+	csv bad.csv 'order_id,ordered_at,amount' 'O1,x,1'
+	run crm-import --currency KRW --rejects /dev/full orders bad.csv
+	assert_failure 3
+	assert_line --index 1 "crm-import: /dev/full: write error: No space left on device; nothing was imported"
+	run q "SELECT count(*) FROM orders"
+	assert_output 0
+}
+
+@test "a schema newer than this crm is refused" {
+	orders_csv
+	crm-import orders orders.csv
+	q "PRAGMA user_version = 99"
+	run crm-import orders orders.csv
+	assert_failure 3
+	assert_output "crm-import: $CRM_DB: the database has schema version 99, newer than this crm's 1; upgrade crm"
+}
+
+@test "crm import dispatches to crm-import" {
+	orders_csv
+	run crm import orders orders.csv
+	assert_success
+	assert_line --index 0 "crm-import: orders: 4 read, 4 inserted, 0 updated, 0 unchanged, 0 rejected"
+	run crm frobnicate
+	assert_failure 2
+	assert_line --index 0 "crm: 'frobnicate' is not a crm command"
+	run crm --help
+	assert_success
+	assert_output --partial "import"
+}
+
+@test "--columns lists an entity's columns and aliases" {
+	run crm-import --columns orders
+	assert_success
+	assert_line --index 0 "column,required,aliases"
+	assert_output --partial 'amount,yes,"total'
+	assert_output --partial '결제금액'
+}
