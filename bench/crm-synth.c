@@ -321,6 +321,14 @@ static int64_t after(int64_t t0, int64_t delay, uint64_t r)
 	return t;
 }
 
+/* People write between 08:00 and 23:59: a night-time t moves to the morning
+ * of the same day (so it stays after t0 and not after the end). */
+static int64_t waking(int64_t t)
+{
+	int64_t sod = t - floor_div(t, 86400) * 86400;
+	return sod < 8 * 3600 ? t + 8 * 3600 : t;
+}
+
 /* ------------------------------------------------------------------------ */
 /* Order time: inverse of a cumulative weight over the period               */
 
@@ -650,7 +658,7 @@ static void setup_catalog(void)
 		for (int j = 0; j < cat->count; j++, p++) {
 			uint64_t r = mix64(0xC0FFEEULL + (uint64_t)p * GOLDEN);
 			const struct ptype *t = &cat->types[j % cat->ntypes];
-			int ing = (j / cat->ntypes + j) % cat->ning;
+			int ing = (j / cat->ntypes + j % cat->ntypes) % cat->ning; /* unique */
 			int korean = below(fld(r, 0), 100) < 60;
 			int set = below(fld(r, 1), 100) < 5;
 			char name[160];
@@ -1153,8 +1161,8 @@ static void gen_tickets(void)
 		int st = order_status(i);
 		int cat = (st == ST_REFUNDED || st == ST_CANCELLED) && below(fld(r, 2), 100) < 60
 		          ? 1 : wpick(fld(r, 3), tcat_w, 5);
-		int64_t opened = after(order_time(i), logu(fld(r, 4), 3600, 14 * 86400),
-		                       fld(r, 5));
+		int64_t opened = waking(after(order_time(i),
+		                              logu(fld(r, 4), 3600, 14 * 86400), fld(r, 5)));
 		int64_t fr = opened + logu(fld(r, 6), fr_lo[ch], fr_hi[ch]);
 		int64_t res = fr + logu(fld(r, 7), 600, 7 * 86400);
 		int has_fr = fr <= end_ts;
@@ -1271,8 +1279,8 @@ static void gen_reviews(void)
 			bl += (size_t)snprintf(body + bl, sizeof body - bl, "%s", bodies[sent][s]);
 		}
 		body[bl] = 0;
-		int64_t posted = after(order_time(i), logu(fld(r, 12), 2 * 86400, 45 * 86400),
-		                       fld(r, 13));
+		int64_t posted = waking(after(order_time(i),
+		                              logu(fld(r, 12), 2 * 86400, 45 * 86400), fld(r, 13)));
 		unsigned reply_pct = sent == 0 ? 40 : sent == 1 ? 60 : 70;
 		int64_t replied = posted + logu(fld(r, 14), 1800, 5 * 86400);
 		int has_reply = below(fld(r, 15), 100) < reply_pct && replied <= end_ts;
@@ -1352,7 +1360,7 @@ static void gen_responses(void)
 				quarterly = 0;
 		}
 		if (!quarterly)
-			ans = after(t0, logu(fld(r, 5), 3600, 7 * 86400), fld(r, 6));
+			ans = waking(after(t0, logu(fld(r, 5), 3600, 7 * 86400), fld(r, 6)));
 		int english = cust_english(cust_rec(c)) ? below(fld(r, 7), 100) < 85
 		                                        : below(fld(r, 7), 100) < 8;
 		put_id('S', j + 1, w);
@@ -1460,7 +1468,7 @@ int main(int argc, char **argv)
 		const char *a = argv[k];
 		if (only_args || a[0] != '-' || !a[1]) {
 			if (entity)
-				bad("more than one entity given:", a);
+				bad("more than one entity given", a);
 			entity = a;
 			continue;
 		}
@@ -1498,7 +1506,7 @@ int main(int argc, char **argv)
 			bad("unknown option", a);
 		if (!val) {
 			if (k + 1 >= argc)
-				bad("option needs a value:", a);
+				bad("option needs a value", a);
 			val = argv[++k];
 		}
 		switch (which) {

@@ -46,5 +46,7 @@ sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql);
 
 /* Bind helpers: NULL or "" binds SQL NULL. */
 int crm_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* The same without a copy: s must stay valid until the statement is reset. */
+int crm_bind_static(sqlite3_stmt *st, int i, const char *s);
 
 #endif

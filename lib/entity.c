@@ -360,6 +360,24 @@ static int country_value(const char *s, char *out, size_t size, const char **why
 	return CRM_VALUE_BAD;
 }
 
+/* snprintf("%lld") is a tenth of an import's time on ten million rows. */
+static void format_i64(int64_t v, char *out, size_t size)
+{
+	char tmp[24];
+	size_t n = 0, i = 0;
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) != 0);
+	if (v < 0)
+		tmp[n++] = '-';
+	if (n >= size)
+		n = 0;
+	while (n)
+		out[i++] = tmp[--n];
+	out[i] = '\0';
+}
+
 static int ranged_int(const char *s, int64_t lo, int64_t hi, int64_t *num, char *out,
 		      size_t size, const char *why_range, const char **why)
 {
@@ -369,7 +387,7 @@ static int ranged_int(const char *s, int64_t lo, int64_t hi, int64_t *num, char 
 		*why = why_range;
 		return CRM_VALUE_BAD;
 	}
-	snprintf(out, size, "%lld", (long long)*num);
+	format_i64(*num, out, size);
 	return CRM_VALUE_OK;
 }
 
@@ -405,7 +423,7 @@ int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, si
 	case CRM_K_MONEY:
 		if (crm_parse_money(s, vc->currency, num, why) < 0)
 			return CRM_VALUE_BAD;
-		snprintf(out, size, "%lld", (long long)*num);
+		format_i64(*num, out, size);
 		return CRM_VALUE_OK;
 	case CRM_K_INT:
 		return ranged_int(s, INT64_MIN, INT64_MAX, num, out, size, "", why);

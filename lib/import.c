@@ -232,11 +232,12 @@ static int step_done(struct imp *im, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+/* The values outlive the step (step_done resets), so no copies are made. */
 static void bind_all(sqlite3_stmt *st, char *const *vals, int n)
 {
 	int i;
 	for (i = 0; i < n; i++)
-		crm_bind_text(st, i + 1, vals[i]);
+		crm_bind_static(st, i + 1, vals[i]);
 }
 
 /* Insert, update, or leave; fill_only updates only what the row lacks. */
@@ -265,7 +266,7 @@ static void count_upsert(long long *ins, int r)
 static int lookup1(struct imp *im, sqlite3_stmt *st, const char *key, char *out, size_t size)
 {
 	int rc, found = 0;
-	crm_bind_text(st, 1, key);
+	crm_bind_static(st, 1, key);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		const char *v = (const char *)sqlite3_column_text(st, 0);
@@ -394,13 +395,10 @@ static int normalise_col(struct imp *im, const struct crm_row *row, int c, char 
 {
 	const struct crm_column *col = &im->e->cols[c];
 	char *cell = row->field[im->colmap[c]];
-	char raw[128];
 	const char *why = "";
-	int rc;
-	snprintf(raw, sizeof raw, "%s", cell);
-	rc = crm_value(col->kind, cell, vc, out, size, &im->num[c], &why);
-	if (rc == CRM_VALUE_BAD)
-		return reject_value(im, row, c, raw, why) ? -2 : -1;
+	int rc = crm_value(col->kind, cell, vc, out, size, &im->num[c], &why);
+	if (rc == CRM_VALUE_BAD)   /* the cell is trimmed now, which reads better */
+		return reject_value(im, row, c, crm_trim(cell), why) ? -2 : -1;
 	if (rc == CRM_VALUE_EMPTY && (col->flags & CRM_COL_NONEMPTY)) {
 		char msg[128];
 		snprintf(msg, sizeof msg, "column '%s' is empty", col->name);
@@ -462,9 +460,9 @@ static void note_merge(struct imp *im, long line, const char *id, const char *ow
 {
 	char reason[300];
 	snprintf(reason, sizeof reason, "same %s '%s'", how, value);
-	crm_bind_text(im->alias_put, 1, id);
-	crm_bind_text(im->alias_put, 2, owner);
-	crm_bind_text(im->alias_put, 3, reason);
+	crm_bind_static(im->alias_put, 1, id);
+	crm_bind_static(im->alias_put, 2, owner);
+	crm_bind_static(im->alias_put, 3, reason);
 	if (step_done(im, im->alias_put, "record a customer alias") < 0)
 		return;
 	im->have_aliases = 1;
@@ -540,10 +538,10 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
 			return reject(im, row, row->line, why) ? -2 : -1;
 		return rc;
 	}
-	crm_bind_text(im->cust_ensure, 1, out);
-	crm_bind_text(im->cust_ensure, 2, email);
-	crm_bind_text(im->cust_ensure, 3, phone);
-	crm_bind_text(im->cust_ensure, 4, name);
+	crm_bind_static(im->cust_ensure, 1, out);
+	crm_bind_static(im->cust_ensure, 2, email);
+	crm_bind_static(im->cust_ensure, 3, phone);
+	crm_bind_static(im->cust_ensure, 4, name);
 	if (step_done(im, im->cust_ensure, "create a customer") < 0)
 		return -2;
 	if (sqlite3_changes(im->db->h)) {
@@ -552,10 +550,10 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
 	}
 	if (!email && !phone && !name)
 		return 1;
-	crm_bind_text(im->cust_fill, 1, out);
-	crm_bind_text(im->cust_fill, 2, email);
-	crm_bind_text(im->cust_fill, 3, phone);
-	crm_bind_text(im->cust_fill, 4, name);
+	crm_bind_static(im->cust_fill, 1, out);
+	crm_bind_static(im->cust_fill, 2, email);
+	crm_bind_static(im->cust_fill, 3, phone);
+	crm_bind_static(im->cust_fill, 4, name);
 	return step_done(im, im->cust_fill, "update a customer") < 0 ? -2 : 1;
 }
 
@@ -636,14 +634,14 @@ static int flush_order(struct imp *im)
 		return 0;
 	o->open = 0;
 	snprintf(lines, sizeof lines, "%ld", o->lines);
-	crm_bind_text(im->touched_put, 1, o->id);
-	crm_bind_text(im->touched_put, 2, lines);
-	crm_bind_text(im->touched_put, 3, o->currency);
+	crm_bind_static(im->touched_put, 1, o->id);
+	crm_bind_static(im->touched_put, 2, lines);
+	crm_bind_static(im->touched_put, 3, o->currency);
 	if (step_done(im, im->touched_put, "track orders") < 0)
 		return -1;
 	if (o->seen_before) {
 		/* the order's lines were split in the file: sum what is stored */
-		crm_bind_text(im->order_resum, 1, o->id);
+		crm_bind_static(im->order_resum, 1, o->id);
 		return step_done(im, im->order_resum, "update an order total");
 	}
 	snprintf(amount, sizeof amount, "%lld", (long long)o->amount);
@@ -870,8 +868,8 @@ static int log_import(struct imp *im, char *const *files, int nfiles)
 		return -1;
 	for (i = 0; i < nfiles; i++)
 		o = cat(list, o, sizeof list, i ? " " : ""), o = cat(list, o, sizeof list, files[i]);
-	crm_bind_text(st, 1, im->e->name);
-	crm_bind_text(st, 2, list);
+	crm_bind_static(st, 1, im->e->name);
+	crm_bind_static(st, 2, list);
 	sqlite3_bind_int64(st, 3, im->c->read);
 	sqlite3_bind_int64(st, 4, im->c->inserted);
 	sqlite3_bind_int64(st, 5, im->c->updated);

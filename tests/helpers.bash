@@ -1,4 +1,5 @@
 # Shared by every suite: bats-assert, a private database per test, fixtures.
+bats_require_minimum_version 1.5.0
 load /usr/lib/bats/bats-support/load
 load /usr/lib/bats/bats-assert/load
 

@@ -1,0 +1,60 @@
+#!/usr/bin/env bats
+# The contract every crm command keeps (crm(7)): --help, --version, usage
+# errors with exit 2 and nothing on stdout, write errors on stdout caught.
+load helpers
+
+commands() { printf '%s\n' crm crm-import; }
+
+@test "every command: --help prints its usage to stdout and exits 0" {
+	for cmd in $(commands); do
+		run "$cmd" --help
+		assert_success
+		assert_output --partial "usage: $cmd"
+	done
+}
+
+@test "every command: --version names the command and crm's version" {
+	for cmd in $(commands); do
+		run "$cmd" --version
+		assert_success
+		assert_output --regexp "^$cmd( \(crm\))? [0-9]+\.[0-9]+\.[0-9]+$"
+	done
+}
+
+@test "every command: an unknown option is a usage error, exit 2, nothing on stdout" {
+	for cmd in $(commands); do
+		run --separate-stderr "$cmd" --no-such-option
+		[ "$status" -eq 2 ] || fail "$cmd exited $status"
+		[ -z "$output" ] || fail "$cmd wrote to stdout: $output"
+		[[ "$stderr" == *"Try '$cmd --help'"* ]] || [[ "$stderr" == *"usage"* ]] || fail "$cmd: $stderr"
+	done
+}
+
+@test "every command: a write error on stdout is reported, exit 3" {
+	for cmd in $(commands); do
+		run "$cmd" --help
+		run sh -c "$cmd --help >/dev/full"
+		[ "$status" -eq 3 ] || fail "$cmd exited $status on /dev/full"
+		assert_output --partial "write error"
+	done
+}
+
+@test "every command has a man page that mandoc finds clean" {
+	command -v mandoc >/dev/null || skip "mandoc is not installed"
+	for cmd in $(commands); do
+		[ -f "$BATS_TEST_DIRNAME/../man/$cmd.1" ] || fail "no man/$cmd.1"
+		run mandoc -Tlint -W warning "$BATS_TEST_DIRNAME/../man/$cmd.1"
+		assert_success
+	done
+	run mandoc -Tlint -W warning "$BATS_TEST_DIRNAME/../man/crm.7"
+	assert_success
+}
+
+@test "every option in a usage text is documented in the man page" {
+	command -v mandoc >/dev/null || skip "mandoc is not installed"
+	run crm-import --help
+	# each option of the usage appears in the man page
+	for opt in $(crm-import --help | grep -o -- '--[a-z-]*' | sort -u); do
+		grep -q -- "Fl ${opt#-}" "$BATS_TEST_DIRNAME/../man/crm-import.1" || fail "$opt not in crm-import(1)"
+	done
+}
