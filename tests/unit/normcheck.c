@@ -210,8 +210,10 @@ int main(int argc, char **argv)
 			return usage();
 		char *end;
 		long long minor = strtoll(s, &end, 10);
-		if (*end || crm_format_money(minor, o.value2, out, sizeof out) < 0)
-			return refuse(s, "cannot be formatted");
+		if (*end || end == s)
+			return refuse(s, "is not a whole number");
+		if (crm_format_money(minor, o.value2, out, sizeof out) < 0)
+			return refuse(o.value2, "is not a known currency");
 		puts(out);
 	} else if (strcmp(kind, "exponent") == 0) {
 		printf("%d\n", crm_currency_exponent(s));
