@@ -412,8 +412,9 @@ static int normalise_col(struct imp *im, const struct crm_row *row, int c, char 
 	return 0;
 }
 
-/* Pass 1 reads currencies and countries, which pass 2 needs for money and phones. */
-static int first_pass(enum crm_kind k) { return k == CRM_K_CURRENCY || k == CRM_K_COUNTRY; }
+/* Pass 1 reads the currency, which pass 2 needs for money.  National phone
+ * numbers are the shop's (--default-country), not the customer's country. */
+static int first_pass(enum crm_kind k) { return k == CRM_K_CURRENCY; }
 
 static int normalise_row(struct imp *im, const struct crm_row *row)
 {
@@ -443,8 +444,6 @@ static int normalise_row(struct imp *im, const struct crm_row *row)
 			if ((rc = normalise_col(im, row, c, im->scratch + off, size, &vc)) < 0)
 				return rc;
 			off += size;
-			if (im->e->cols[c].kind == CRM_K_COUNTRY && im->val[c])
-				vc.country = im->val[c];
 		}
 	}
 	memcpy(im->currency, vc.currency, sizeof im->currency);
