@@ -139,7 +139,7 @@ static size_t cat(char *buf, size_t o, size_t size, const char *s)
 static int upsert_prepare(struct imp *im, struct upsert *u, const char *table,
 			  const char *const *cols, int nkey)
 {
-	char ins[2048], upd[4096], fill[4096], num[16];
+	char ins[2048], upd[4096], fill[4096], num[32];
 	size_t a, b, f;
 	int i, n;
 	for (n = 0; cols[n]; n++)
@@ -178,7 +178,10 @@ static int upsert_prepare(struct imp *im, struct upsert *u, const char *table,
 	}
 	a = cat(ins, a, sizeof ins, ") VALUES (");
 	for (i = 0; i < n; i++) {
-		snprintf(num, sizeof num, "%s?%d", i ? "," : "", i + 1);
+		/* an order whose file says nothing of its status is paid; an
+		 * existing order keeps the status it has */
+		int dflt = !strcmp(cols[i], "status") && !strcmp(table, "orders");
+		snprintf(num, sizeof num, dflt ? "%scoalesce(?%d,'paid')" : "%s?%d", i ? "," : "", i + 1);
 		a = cat(ins, a, sizeof ins, num);
 	}
 	a = cat(ins, a, sizeof ins, ") ON CONFLICT DO NOTHING");
@@ -641,8 +644,6 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 	vals[1] = rc ? cust : NULL;          /* customer_id is second in every table */
 	if (cols == t_orders) {
 		vals[4] = im->currency;
-		if (!vals[5])
-			vals[5] = (char *)"paid";
 		im->c->guest_orders += rc == 0;
 	}
 	if (!vals[0]) {
@@ -732,7 +733,7 @@ static int open_order(struct imp *im, const struct crm_row *row)
 	o->vals[0] = keep(o, &off, o->id);
 	o->vals[1] = rc ? keep(o, &off, cust) : NULL;
 	o->vals[2] = keep(o, &off, V(im, "ordered_at"));
-	o->vals[5] = keep(o, &off, V(im, "status") ? V(im, "status") : "paid");
+	o->vals[5] = keep(o, &off, V(im, "status"));
 	o->vals[6] = keep(o, &off, V(im, "channel"));
 	o->open = 1;
 	return 0;

@@ -505,3 +505,14 @@ orders_csv() {
 	assert_output --partial 'amount,yes,"total'
 	assert_output --partial '결제금액'
 }
+
+@test "order_items without a status column leave an order's status alone" {
+	csv o.csv 'order_id,ordered_at,amount,status' 'A,2025-01-01,300,refunded'
+	csv i.csv 'order_id,ordered_at,sku,quantity,unit_price' 'A,2025-01-01,s1,3,100' 'B,2025-01-02,s1,1,100'
+	crm-import --currency KRW orders o.csv
+	run crm-import --currency KRW order_items i.csv
+	assert_success
+	assert_line --index 1 "crm-import: orders: 1 inserted, 0 updated, 1 unchanged; 0 cancelled, 2 guest, 0 return lines"
+	run q "SELECT order_id, amount, status FROM orders ORDER BY 1"
+	assert_output $'A|300|refunded\nB|100|paid'
+}
