@@ -621,7 +621,7 @@ static const char *const brand_en[] = {
 };
 
 struct product {
-	char sku[12];
+	char sku[16];
 	char name[160];        /* already CSV-quoted if needed */
 	const char *category;
 	int64_t price[2];      /* KRW, USD cents */

@@ -742,7 +742,7 @@ static int open_order(struct imp *im, const struct crm_row *row)
 static int import_item(struct imp *im, const struct crm_row *row)
 {
 	struct cur_order *o = &im->cur;
-	char line[32], *vals[7], msg[256];
+	char line[32], *vals[7], msg[400];
 	int64_t q = im->num[crm_entity_col(im->e, "quantity")];
 	int64_t p = im->num[crm_entity_col(im->e, "unit_price")], t;
 	int rc;
