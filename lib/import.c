@@ -11,6 +11,7 @@
  */
 #include "import.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,98 +126,72 @@ int crm_entity_describe(const char *name, FILE *out)
 
 /* ---- statements ---------------------------------------------------------------- */
 
-static size_t cat(char *buf, size_t o, size_t size, const char *s)
+/* A bounded SQL text; a text too long fails to prepare rather than overflow. */
+struct sqlbuf {
+	char s[4096];
+	size_t n;
+};
+
+static void add(struct sqlbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void add(struct sqlbuf *b, const char *fmt, ...)
 {
-	size_t n = strlen(s);
-	if (o + n < size) {
-		memcpy(buf + o, s, n + 1);
-		o += n;
-	}
-	return o;
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vsnprintf(b->s + b->n, sizeof b->s - b->n, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		b->n = b->n + (size_t)n < sizeof b->s ? b->n + (size_t)n : sizeof b->s - 1;
 }
 
-/* Build and prepare the three statements of an upsert into `table`. */
+/*
+ * Build and prepare the three statements of an upsert into `table`:
+ *   INSERT INTO t(k,a,b) VALUES (?1,?2,?3) ON CONFLICT DO NOTHING
+ *   UPDATE t SET a=coalesce(?2,a),... WHERE k=?1 AND (a IS NOT coalesce(?2,a) OR ...)
+ *   UPDATE t SET a=coalesce(a,?2),... WHERE k=?1 AND (a IS NULL AND ?2 IS NOT NULL OR ...)
+ * coalesce(?i, c) is what makes an empty cell erase nothing; the WHERE
+ * clauses make sqlite3_changes() say whether anything changed.
+ */
 static int upsert_prepare(struct imp *im, struct upsert *u, const char *table,
 			  const char *const *cols, int nkey)
 {
-	char ins[2048], upd[4096], fill[4096], num[32];
-	size_t a, b, f;
+	struct sqlbuf ins = {"", 0}, upd = {"", 0}, fill = {"", 0}, chg = {"", 0}, nul = {"", 0};
 	int i, n;
 	for (n = 0; cols[n]; n++)
 		;
 	u->n = n;
 	u->nkey = nkey;
-	a = cat(ins, 0, sizeof ins, "INSERT INTO ");
-	a = cat(ins, a, sizeof ins, table);
-	a = cat(ins, a, sizeof ins, "(");
-	b = cat(upd, 0, sizeof upd, "UPDATE ");
-	b = cat(upd, b, sizeof upd, table);
-	b = cat(upd, b, sizeof upd, " SET ");
-	f = cat(fill, 0, sizeof fill, upd);
-	for (i = 0; i < n; i++) {
-		a = cat(ins, a, sizeof ins, i ? "," : "");
-		a = cat(ins, a, sizeof ins, cols[i]);
-		if (i < nkey)
-			continue;
-		snprintf(num, sizeof num, "?%d", i + 1);
-		/* SET c=coalesce(?i,c): an empty cell never erases */
-		b = cat(upd, b, sizeof upd, i > nkey ? "," : "");
-		b = cat(upd, b, sizeof upd, cols[i]);
-		b = cat(upd, b, sizeof upd, "=coalesce(");
-		b = cat(upd, b, sizeof upd, num);
-		b = cat(upd, b, sizeof upd, ",");
-		b = cat(upd, b, sizeof upd, cols[i]);
-		b = cat(upd, b, sizeof upd, ")");
-		/* the fill-only form: SET c=coalesce(c,?i) */
-		f = cat(fill, f, sizeof fill, i > nkey ? "," : "");
-		f = cat(fill, f, sizeof fill, cols[i]);
-		f = cat(fill, f, sizeof fill, "=coalesce(");
-		f = cat(fill, f, sizeof fill, cols[i]);
-		f = cat(fill, f, sizeof fill, ",");
-		f = cat(fill, f, sizeof fill, num);
-		f = cat(fill, f, sizeof fill, ")");
-	}
-	a = cat(ins, a, sizeof ins, ") VALUES (");
+	add(&ins, "INSERT INTO %s(", table);
+	for (i = 0; i < n; i++)
+		add(&ins, "%s%s", i ? "," : "", cols[i]);
+	add(&ins, ") VALUES (");
 	for (i = 0; i < n; i++) {
 		/* an order whose file says nothing of its status is paid; an
 		 * existing order keeps the status it has */
 		int dflt = !strcmp(cols[i], "status") && !strcmp(table, "orders");
-		snprintf(num, sizeof num, dflt ? "%scoalesce(?%d,'paid')" : "%s?%d", i ? "," : "", i + 1);
-		a = cat(ins, a, sizeof ins, num);
+		add(&ins, dflt ? "%scoalesce(?%d,'paid')" : "%s?%d", i ? "," : "", i + 1);
 	}
-	a = cat(ins, a, sizeof ins, ") ON CONFLICT DO NOTHING");
-	b = cat(upd, b, sizeof upd, " WHERE ");
-	f = cat(fill, f, sizeof fill, " WHERE ");
-	for (i = 0; i < nkey; i++) {
-		snprintf(num, sizeof num, "=?%d AND ", i + 1);
-		b = cat(upd, b, sizeof upd, cols[i]);
-		b = cat(upd, b, sizeof upd, num);
-		f = cat(fill, f, sizeof fill, cols[i]);
-		f = cat(fill, f, sizeof fill, num);
-	}
-	b = cat(upd, b, sizeof upd, "(");
-	f = cat(fill, f, sizeof fill, "(");
+	add(&ins, ") ON CONFLICT DO NOTHING");
+	add(&upd, "UPDATE %s SET ", table);
+	add(&fill, "UPDATE %s SET ", table);
 	for (i = nkey; i < n; i++) {
-		snprintf(num, sizeof num, "?%d", i + 1);
-		/* changed: c IS NOT coalesce(?i,c); fillable: c IS NULL AND ?i IS NOT NULL */
-		b = cat(upd, b, sizeof upd, i > nkey ? " OR " : "");
-		b = cat(upd, b, sizeof upd, cols[i]);
-		b = cat(upd, b, sizeof upd, " IS NOT coalesce(");
-		b = cat(upd, b, sizeof upd, num);
-		b = cat(upd, b, sizeof upd, ",");
-		b = cat(upd, b, sizeof upd, cols[i]);
-		b = cat(upd, b, sizeof upd, ")");
-		f = cat(fill, f, sizeof fill, i > nkey ? " OR " : "");
-		f = cat(fill, f, sizeof fill, cols[i]);
-		f = cat(fill, f, sizeof fill, " IS NULL AND ");
-		f = cat(fill, f, sizeof fill, num);
-		f = cat(fill, f, sizeof fill, " IS NOT NULL");
+		const char *c = cols[i], *comma = i > nkey ? "," : "", *or = i > nkey ? " OR " : "";
+		add(&upd, "%s%s=coalesce(?%d,%s)", comma, c, i + 1, c);
+		add(&fill, "%s%s=coalesce(%s,?%d)", comma, c, c, i + 1);
+		add(&chg, "%s%s IS NOT coalesce(?%d,%s)", or, c, i + 1, c);
+		add(&nul, "%s%s IS NULL AND ?%d IS NOT NULL", or, c, i + 1);
 	}
-	cat(upd, b, sizeof upd, ")");
-	cat(fill, f, sizeof fill, ")");
-	u->ins = crm_db_prepare(im->db, ins);
-	u->upd = crm_db_prepare(im->db, upd);
-	u->fill = crm_db_prepare(im->db, fill);
+	add(&upd, " WHERE ");
+	add(&fill, " WHERE ");
+	for (i = 0; i < nkey; i++) {
+		add(&upd, "%s=?%d AND ", cols[i], i + 1);
+		add(&fill, "%s=?%d AND ", cols[i], i + 1);
+	}
+	add(&upd, "(%s)", chg.s);
+	add(&fill, "(%s)", nul.s);
+	u->ins = crm_db_prepare(im->db, ins.s);
+	u->upd = crm_db_prepare(im->db, upd.s);
+	u->fill = crm_db_prepare(im->db, fill.s);
 	return u->ins && u->upd && u->fill ? 0 : -1;
 }
 
@@ -890,8 +865,7 @@ static int import_file(struct imp *im, const char *path)
 
 static int log_import(struct imp *im, char *const *files, int nfiles)
 {
-	char list[1024] = "";
-	size_t o = 0;
+	struct sqlbuf list = {"", 0};
 	int i;
 	sqlite3_stmt *st = crm_db_prepare(im->db, "INSERT INTO imports(entity,files,finished_at,"
 					  "read,inserted,updated,unchanged,rejected) VALUES (?1,?2,"
@@ -899,9 +873,9 @@ static int log_import(struct imp *im, char *const *files, int nfiles)
 	if (!st)
 		return -1;
 	for (i = 0; i < nfiles; i++)
-		o = cat(list, o, sizeof list, i ? " " : ""), o = cat(list, o, sizeof list, files[i]);
+		add(&list, "%s%s", i ? " " : "", files[i]);
 	crm_bind_static(st, 1, im->e->name);
-	crm_bind_static(st, 2, list);
+	crm_bind_static(st, 2, list.s);
 	sqlite3_bind_int64(st, 3, im->c->read);
 	sqlite3_bind_int64(st, 4, im->c->inserted);
 	sqlite3_bind_int64(st, 5, im->c->updated);
