@@ -254,7 +254,8 @@ static void put_date(char *o, int y, int m, int d)
  * change within a window around it stores that offset; a day near a
  * transition stores the instant of the transition and the offsets before and
  * after it, which settles gaps and overlaps exactly.  Filling one year costs
- * one switch of TZ and about 370 calls of localtime_r.
+ * one switch of TZ and about 370 calls of localtime_r.  Neither the cache
+ * nor the switching of TZ is thread-safe; a crm_tz is for one thread.
  */
 #define TZ_SLOTS   64
 #define TZ_NSUSP   24
@@ -723,7 +724,7 @@ static int parse_when(cursor p, cursor e, enum crm_date_order order, struct when
 	na = digit_run(&p, e, &a);
 	if (na == 0)
 		return fail(why, R_NOTDATE);
-	if (na == 8 && (p == e || *p == 'T' || space_len(p, e))) {
+	if (na == 8 && (p == e || *p == 'T' || *p == 't' || space_len(p, e))) {
 		/* 20250310 */
 		w->y = a / 10000;
 		w->mo = a / 100 % 100;
@@ -801,7 +802,7 @@ static int parse_when(cursor p, cursor e, enum crm_date_order order, struct when
 
 	if (p == e)
 		return 0;
-	if (*p == 'T') {
+	if (*p == 'T' || *p == 't') {
 		p++;
 		if (p >= e || !is_digit(*p))
 			return fail(why, R_NOTDATE);

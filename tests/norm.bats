@@ -10,7 +10,7 @@ load /usr/lib/bats/bats-assert/load
 setup() {
 	: "${CRM_BUILD:=$BATS_TEST_DIRNAME/../build}"
 	NC="$CRM_BUILD/t/normcheck"
-	[ -x "$NC" ] || skip "normcheck is not built: $NC"
+	[ -x "$NC" ] || fail "normcheck is not built: $NC"
 	export TZ=UTC
 	unset TZDIR
 }
@@ -37,6 +37,7 @@ refuse() {
 	check time '2025-03-10 14:05:06' 2025-03-10T14:05:06Z
 	check time '2025-03-10T14:05:06' 2025-03-10T14:05:06Z
 	check time '2025-03-10T14:05' 2025-03-10T14:05:00Z
+	check time '2025-03-10t14:05:06z' 2025-03-10T14:05:06Z
 	check time '2025-3-9' 2025-03-09T00:00:00Z
 	check time '  2025-03-10 14:05:06  ' 2025-03-10T14:05:06Z
 	check time $'\t2025-03-10\r' 2025-03-10T00:00:00Z
