@@ -1186,6 +1186,10 @@ int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char 
 		else
 			dec = 0;
 	}
+	/* "1.000" is a thousand in a Korean or German export and one in an
+	 * American one: never guess (a currency with three decimals is exact) */
+	int dot_or_thousand = !nspace && !napos && !ncomma && ndot == 1 && glen[1] == 3 &&
+			      glen[0] <= 3 && gpos[0][0] != '0';
 	int nint = dec >= 0 ? dec + 1 : ng;
 	if (thou && nint > 1) {
 		if (glen[0] > 3 || gpos[0][0] == '0')
@@ -1218,6 +1222,8 @@ int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char 
 
 	/* the value in minor units */
 	int exp = currencies[c].exp;
+	if (dot_or_thousand && exp != 3)
+		return fail(why, "is ambiguous: the dot may separate thousands or decimals");
 	uint64_t v = 0;
 	const uint64_t max = INT64_MAX;
 	for (int g = 0; g < nint; g++) {
@@ -1447,7 +1453,7 @@ int crm_norm_phone(const char *s, const char *country, char *out, size_t size,
 				num[len++] = d[i];
 	} else {
 		if (!country || !*country)
-			return fail(why, "has no country code (use --country)");
+			return fail(why, "has no country code (use --default-country)");
 		const struct country *c = find_country(country);
 		if (!c)
 			return fail(why, "has an unknown country");

@@ -329,7 +329,7 @@ refuse() {
 	check money '1234.50 usd' '123450 USD'
 	check money --currency USD '1234.5' '123450 USD'
 	check money --currency USD '1234' '123400 USD'
-	check money --currency USD '1.500' '150 USD'
+	refuse money --currency USD '1.500' 'is ambiguous: the dot may separate thousands or decimals'
 	check money --currency USD '0.5' '50 USD'
 	check money --currency USD '0' '0 USD'
 	check money --currency CAD '$5' '500 CAD'
@@ -348,6 +348,14 @@ refuse() {
 	check money "CHF 1'234.50" '123450 CHF'
 	check money 'KWD 1.234' '1234 KWD'
 	check money --currency BHD '0.005' '5 BHD'
+}
+
+@test "money: a single dot before three digits is never guessed" {
+	refuse money --currency KRW '1.000' 'is ambiguous: the dot may separate thousands or decimals'
+	refuse money --currency EUR '12.900' 'is ambiguous: the dot may separate thousands or decimals'
+	check money --currency KWD '1.500' '1500 KWD'
+	check money --currency KRW '1.234.567' '1234567 KRW'
+	check money --currency USD '0.500' '50 USD'
 }
 
 @test "money: thousands and decimal separators" {
@@ -396,7 +404,9 @@ refuse() {
 @test "money: precision is never lost" {
 	refuse money --currency GBP '0.001' "is finer than GBP's minor unit"
 	refuse money '£0.001' "is finer than GBP's minor unit"
-	refuse money --currency USD '1.005' "is finer than USD's minor unit"
+	refuse money --currency USD '1.005' 'is ambiguous: the dot may separate thousands or decimals'
+	refuse money --currency USD '21.005' 'is ambiguous: the dot may separate thousands or decimals'
+	refuse money --currency USD '1.0051' "is finer than USD's minor unit"
 	refuse money --currency JPY '100.5' "is finer than JPY's minor unit"
 	refuse money 'KWD 1.2345' "is finer than KWD's minor unit"
 	check money --currency GBP '0.010' '1 GBP'
@@ -528,7 +538,7 @@ refuse() {
 	refuse phone --country KR '010-1234-56789' 'has too many digits for a phone number'
 	refuse phone --country KR '010-123' 'has too few digits for a phone number'
 	refuse phone --country KR '82 10 1234 5678' 'has too many digits for a phone number'
-	refuse phone '010-1234-5678' 'has no country code (use --country)'
+	refuse phone '010-1234-5678' 'has no country code (use --default-country)'
 	refuse phone --country XX '010-1234-5678' 'has an unknown country'
 }
 
