@@ -410,7 +410,7 @@ refuse() {
 	refuse money --currency JPY '100.5' "is finer than JPY's minor unit"
 	refuse money 'KWD 1.2345' "is finer than KWD's minor unit"
 	check money --currency GBP '0.010' '1 GBP'
-	check money --currency JPY '100.000' '100 JPY'
+	refuse money --currency JPY '100.000' 'is ambiguous: the dot may separate thousands or decimals'
 }
 
 @test "money: currencies must be known and agree" {
