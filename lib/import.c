@@ -19,7 +19,7 @@
 #include "diag.h"
 #include "entity.h"
 
-enum { UP_INSERTED, UP_UPDATED, UP_UNCHANGED, UP_ERROR = -1 };
+enum { UP_INSERTED, UP_UPDATED, UP_UNCHANGED, UP_ERROR = -1, UP_CONFLICT = -2 };
 
 /* A prepared upsert into one table: columns[0..nkey) are the natural key. */
 struct upsert {
@@ -72,6 +72,7 @@ struct imp {
 		*cust_ensure, *cust_fill, *touched_get, *touched_put, *touched_set,
 		*order_resum, *stale_lines;
 	int have_aliases;
+	char conflict[200];      /* SQLite's words for the last UNIQUE conflict */
 	struct cur_order cur;
 };
 
@@ -171,7 +172,11 @@ static int upsert_prepare(struct imp *im, struct upsert *u, const char *table,
 		int dflt = !strcmp(cols[i], "status") && !strcmp(table, "orders");
 		add(&ins, dflt ? "%scoalesce(?%d,'paid')" : "%s?%d", i ? "," : "", i + 1);
 	}
-	add(&ins, ") ON CONFLICT DO NOTHING");
+	/* the key alone: a clash on another UNIQUE index must not pass silently */
+	add(&ins, ") ON CONFLICT(");
+	for (i = 0; i < nkey; i++)
+		add(&ins, "%s%s", i ? "," : "", cols[i]);
+	add(&ins, ") DO NOTHING");
 	add(&upd, "UPDATE %s SET ", table);
 	add(&fill, "UPDATE %s SET ", table);
 	for (i = nkey; i < n; i++) {
@@ -202,9 +207,17 @@ static void upsert_finalize(struct upsert *u)
 	sqlite3_finalize(u->fill);
 }
 
+/* Step and reset: 0, or 1 for a row that breaks a UNIQUE index (an e-mail
+ * or phone of another customer: the row is rejected, the run goes on), or
+ * -1 for a fatal error (reported, run stopped). */
 static int step_done(struct imp *im, sqlite3_stmt *st, const char *what)
 {
 	int rc = sqlite3_step(st);
+	if (rc == SQLITE_CONSTRAINT_UNIQUE) {
+		snprintf(im->conflict, sizeof im->conflict, "%s", sqlite3_errmsg(im->db->h));
+		sqlite3_reset(st);
+		return 1;
+	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
 		im->status = crm_db_fail(im->db, what);
@@ -226,14 +239,15 @@ static void bind_all(sqlite3_stmt *st, char *const *vals, int n)
 static int upsert_run(struct imp *im, struct upsert *u, char *const *vals, int fill_only)
 {
 	sqlite3_stmt *upd = fill_only ? u->fill : u->upd;
+	int rc;
 	bind_all(u->ins, vals, u->n);
-	if (step_done(im, u->ins, "insert") < 0)
-		return UP_ERROR;
+	if ((rc = step_done(im, u->ins, "insert")) != 0)
+		return rc < 0 ? UP_ERROR : UP_CONFLICT;
 	if (sqlite3_changes(im->db->h) == 1)
 		return UP_INSERTED;
 	bind_all(upd, vals, u->n);
-	if (step_done(im, upd, "update") < 0)
-		return UP_ERROR;
+	if ((rc = step_done(im, upd, "update")) != 0)
+		return rc < 0 ? UP_ERROR : UP_CONFLICT;
 	return sqlite3_changes(im->db->h) ? UP_UPDATED : UP_UNCHANGED;
 }
 
@@ -275,7 +289,7 @@ static int prepare_all(struct imp *im)
 	im->by_phone = crm_db_prepare(im->db, "SELECT customer_id FROM customers WHERE phone=?1");
 	im->cust_exists = crm_db_prepare(im->db, "SELECT customer_id FROM customers WHERE customer_id=?1");
 	im->cust_ensure = crm_db_prepare(im->db, "INSERT INTO customers(customer_id,email,phone,name) "
-					 "VALUES (?1,?2,?3,?4) ON CONFLICT DO NOTHING");
+					 "VALUES (?1,?2,?3,?4) ON CONFLICT(customer_id) DO NOTHING");
 	im->cust_fill = crm_db_prepare(im->db, "UPDATE customers SET email=coalesce(email,?2),"
 				       "phone=coalesce(phone,?3),name=coalesce(name,?4) WHERE "
 				       "customer_id=?1 AND (email IS NULL AND ?2 IS NOT NULL OR phone "
@@ -529,6 +543,14 @@ static int find_customer(struct imp *im, const char *id, const char *email, cons
 	return im->stop ? -1 : 1;
 }
 
+/* A row whose e-mail or phone is another customer's: -1, or -2 to stop. */
+static int reject_conflict(struct imp *im, const struct crm_row *row)
+{
+	char msg[300];
+	snprintf(msg, sizeof msg, "the e-mail or phone is another customer's (%s)", im->conflict);
+	return reject(im, row, row->line, msg) ? -2 : -1;
+}
+
 /* Make sure the customer of a non-customer row exists; fill what it lacks. */
 static int ensure_customer(struct imp *im, const struct crm_row *row, const char *id,
 			   const char *email, const char *phone, const char *name, char *out,
@@ -553,8 +575,8 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
 	crm_bind_static(im->cust_ensure, 2, email);
 	crm_bind_static(im->cust_ensure, 3, phone);
 	crm_bind_static(im->cust_ensure, 4, name);
-	if (step_done(im, im->cust_ensure, "create a customer") < 0)
-		return -2;
+	if ((rc = step_done(im, im->cust_ensure, "create a customer")) != 0)
+		return rc < 0 ? -2 : reject_conflict(im, row);
 	if (sqlite3_changes(im->db->h))
 		im->c->new_customers++;
 	if (slot && !im->have_aliases)
@@ -565,7 +587,9 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
 	crm_bind_static(im->cust_fill, 2, email);
 	crm_bind_static(im->cust_fill, 3, phone);
 	crm_bind_static(im->cust_fill, 4, name);
-	return step_done(im, im->cust_fill, "update a customer") < 0 ? -2 : 1;
+	if ((rc = step_done(im, im->cust_fill, "update a customer")) != 0)
+		return rc < 0 ? -2 : reject_conflict(im, row);
+	return 1;
 }
 
 static int import_customer(struct imp *im, const struct crm_row *row)
@@ -586,6 +610,8 @@ static int import_customer(struct imp *im, const struct crm_row *row)
 	table_values(im, t_customers, vals);
 	vals[0] = id;
 	rc = upsert_run(im, &im->main, vals, !own);
+	if (rc == UP_CONFLICT)
+		return reject_conflict(im, row) == -2;
 	count_upsert(&im->c->inserted, rc);
 	return rc == UP_ERROR;
 }

@@ -516,3 +516,19 @@ orders_csv() {
 	run q "SELECT order_id, amount, status FROM orders ORDER BY 1"
 	assert_output $'A|300|refunded\nB|100|paid'
 }
+
+@test "a row with one customer's e-mail and another's phone is rejected, the run goes on" {
+	csv c.csv 'customer_id,email,phone' 'A,a@x.co,010-1111-2222' 'B,b@x.co,010-3333-4444'
+	crm-import customers c.csv
+	csv mix.csv 'customer_id,email,phone' 'N,a@x.co,010-3333-4444' ',b@x.co,010-1111-2222' 'C,c@x.co,'
+	run crm-import -q customers mix.csv
+	assert_failure 1
+	# N merges into A by e-mail and only fills what A lacks; the second row
+	# would give B the phone of A
+	assert_output - <<-'OUT'
+	crm-import: mix.csv:3: the e-mail or phone is another customer's (UNIQUE constraint failed: customers.phone)
+	crm-import: customers: 3 read, 1 inserted, 0 updated, 1 unchanged, 1 rejected
+	OUT
+	run q "SELECT customer_id, email, phone FROM customers ORDER BY 1"
+	assert_output $'A|a@x.co|+821011112222\nB|b@x.co|+821033334444\nC|c@x.co|'
+}
