@@ -528,6 +528,7 @@ orders_csv() {
 	assert_output - <<-'OUT'
 	crm-import: mix.csv:3: the e-mail or phone is another customer's (UNIQUE constraint failed: customers.phone)
 	crm-import: customers: 3 read, 1 inserted, 0 updated, 1 unchanged, 1 rejected
+	crm-import: customers: 1 merged
 	OUT
 	run q "SELECT customer_id, email, phone FROM customers ORDER BY 1"
 	assert_output $'A|a@x.co|+821011112222\nB|b@x.co|+821033334444\nC|c@x.co|'
