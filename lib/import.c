@@ -11,6 +11,7 @@
  */
 #include "import.h"
 
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -62,6 +63,7 @@ struct imp {
 	FILE *rej;
 	struct crm_writer rw;
 	int rej_header;
+	char *rej_cols;          /* the rejects file's header, joined by \x1f */
 
 	int col[CRM_MAX_COLS];    /* entity column of each table column, or -1 */
 	enum { E_CUSTOMERS, E_ITEMS, E_OTHER } kind;
@@ -303,15 +305,17 @@ static int prepare_all(struct imp *im)
 	sqlite3_finalize(st);
 	if (!strcmp(name, "order_items")) {
 		if (crm_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS touched(order_id TEXT "
-				"PRIMARY KEY, lines INTEGER NOT NULL, currency TEXT) WITHOUT ROWID") != CRM_OK)
+				"PRIMARY KEY, lines INTEGER NOT NULL, currency TEXT, split INTEGER) WITHOUT ROWID") != CRM_OK)
 			return -1;
 		im->touched_get = crm_db_prepare(im->db, "SELECT lines || ' ' || "
 						 "currency FROM temp.touched WHERE order_id=?1");
-		im->touched_put = crm_db_prepare(im->db, "INSERT INTO temp.touched VALUES (?1,?2,?3) "
-						 "ON CONFLICT DO UPDATE SET lines=excluded.lines");
+		im->touched_put = crm_db_prepare(im->db, "INSERT INTO temp.touched VALUES (?1,?2,?3,?4) "
+						 "ON CONFLICT DO UPDATE SET lines=excluded.lines, split=1");
+		/* orders whose lines were split in the file, once stale lines are gone */
 		im->order_resum = crm_db_prepare(im->db, "UPDATE orders SET amount=(SELECT "
-						 "sum(quantity*unit_price) FROM order_items i WHERE "
-						 "i.order_id=?1) WHERE order_id=?1");
+						 "coalesce(sum(quantity*unit_price),0) FROM order_items i "
+						 "WHERE i.order_id=orders.order_id) WHERE order_id IN "
+						 "(SELECT order_id FROM temp.touched WHERE split)");
 		im->stale_lines = crm_db_prepare(im->db, "DELETE FROM order_items WHERE order_id IN "
 						 "(SELECT order_id FROM temp.touched) AND line > (SELECT "
 						 "lines FROM temp.touched t WHERE t.order_id=order_items.order_id)");
@@ -338,6 +342,25 @@ static void finalize_all(struct imp *im)
 
 /* ---- rejects --------------------------------------------------------------------- */
 
+/* A header as one string, to compare the headers of several files. */
+static char *join_header(const struct crm_row *h)
+{
+	size_t i, n = 1;
+	char *s, *p;
+	for (i = 0; i < h->n; i++)
+		n += h->len[i] + 1;
+	if (!(p = s = malloc(n)))
+		abort();
+	for (i = 0; i < h->n; i++) {
+		memcpy(p, h->field[i], h->len[i]);
+		p += h->len[i];
+		*p++ = '\x1f';
+	}
+	*p = '\0';
+	return s;
+}
+
+
 static void write_reject(struct imp *im, const struct crm_row *row, long line, const char *reason)
 {
 	size_t i;
@@ -351,6 +374,7 @@ static void write_reject(struct imp *im, const struct crm_row *row, long line, c
 		crm_write_field(&im->rw, "rejected_reason", CRM_CELL_PLAIN);
 		crm_write_end(&im->rw);
 		im->rej_header = 1;
+		im->rej_cols = join_header(im->hdr);
 	}
 	for (i = 0; i < im->hdr->n; i++)
 		crm_write_field(&im->rw, row && i < row->n ? row->field[i] : "", CRM_CELL_TEXT);
@@ -670,13 +694,11 @@ static int flush_order(struct imp *im)
 	crm_bind_static(im->touched_put, 1, o->id);
 	crm_bind_static(im->touched_put, 2, lines);
 	crm_bind_static(im->touched_put, 3, o->currency);
+	sqlite3_bind_int(im->touched_put, 4, o->seen_before);
 	if (step_done(im, im->touched_put, "track orders") < 0)
 		return -1;
-	if (o->seen_before) {
-		/* the order's lines were split in the file: sum what is stored */
-		crm_bind_static(im->order_resum, 1, o->id);
-		return step_done(im, im->order_resum, "update an order total");
-	}
+	if (o->seen_before)
+		return 0;   /* summed in finish_items() */
 	snprintf(amount, sizeof amount, "%lld", (long long)o->amount);
 	o->vals[3] = amount;
 	o->vals[4] = o->currency;
@@ -780,10 +802,21 @@ static int finish_items(struct imp *im)
 	if (flush_order(im) < 0)
 		return -1;
 	/* lines beyond an order's count in this run are gone from the export */
-	return step_done(im, im->stale_lines, "remove stale order lines");
+	if (step_done(im, im->stale_lines, "remove stale order lines") < 0)
+		return -1;
+	return step_done(im, im->order_resum, "update split orders' totals");
 }
 
 /* ---- reading ---------------------------------------------------------------------------- */
+
+/* Does a header match the one the rejects file was started with? */
+static int same_header(struct imp *im, const struct crm_row *h)
+{
+	char *j = join_header(h);
+	int same = !strcmp(j, im->rej_cols);
+	free(j);
+	return same;
+}
 
 static int on_header(const struct crm_row *row, void *ctx)
 {
@@ -804,6 +837,13 @@ static int on_header(const struct crm_row *row, void *ctx)
 	}
 	im->hdr = copy;
 	im->nhdr = row->n;
+	if (im->rej_header && !same_header(im, copy)) {
+		crm_error_at(im->fname, row->line, "--rejects: the columns differ from those of the "
+			     "files before; import files of different shapes in separate runs");
+		im->status = CRM_EUSAGE;
+		im->stop = 1;
+		return 1;
+	}
 	if (crm_header_map(im->e, copy, im->o->map, im->o->nmap, im->colmap, err, sizeof err) < 0) {
 		crm_error_at(im->fname, row->line, "%s", err);
 		im->status = CRM_EDATA;
@@ -916,7 +956,9 @@ static int open_rejects(struct imp *im)
 {
 	if (!im->o->rejects)
 		return 0;
-	im->rej = fopen(im->o->rejects, "w");
+	/* rejected rows hold the same personal data as the database */
+	int fd = open(im->o->rejects, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	im->rej = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!im->rej) {
 		crm_error("%s: %m", im->o->rejects);
 		return -1;
@@ -1009,6 +1051,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 		rc = CRM_EIO;
 	free(im.scratch);
 	free(im.seen);
+	free(im.rej_cols);
 	crm_tz_close(im.tz);
 	return rc;
 }

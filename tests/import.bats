@@ -533,3 +533,28 @@ orders_csv() {
 	run q "SELECT customer_id, email, phone FROM customers ORDER BY 1"
 	assert_output $'A|a@x.co|+821011112222\nB|b@x.co|+821033334444\nC|c@x.co|'
 }
+
+@test "order_items: an order split around another and re-exported shorter sums right" {
+	csv a.csv 'order_id,ordered_at,sku,quantity,unit_price' 'A,2025-01-01,s1,1,100' \
+		'A,2025-01-01,s2,1,200' 'A,2025-01-01,s3,1,400'
+	crm-import --currency KRW order_items a.csv
+	csv b.csv 'order_id,ordered_at,sku,quantity,unit_price' 'A,2025-01-01,s1,1,100' \
+		'B,2025-01-01,s9,1,5' 'A,2025-01-01,s2,1,200'
+	run crm-import --currency KRW order_items b.csv
+	assert_success
+	run q "SELECT order_id, amount FROM orders ORDER BY 1; SELECT count(*) FROM order_items WHERE order_id='A'"
+	assert_output $'A|300\nB|5\n2'
+}
+
+@test "the rejects file is private, and files of another shape are refused" {
+	csv bad.csv 'order_id,ordered_at,amount' 'O1,x,1'
+	csv other.csv 'order_id,amount,ordered_at' 'O2,1,y'
+	umask 022
+	run crm-import --currency KRW --rejects rej.csv orders bad.csv other.csv
+	assert_failure 2
+	assert_line --index 1 "crm-import: other.csv:1: --rejects: the columns differ from those of the files before; import files of different shapes in separate runs"
+	run stat -c %a rej.csv
+	assert_output 600
+	run q "SELECT count(*) FROM orders"
+	assert_output 0
+}
