@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db.h"
 #include "diag.h"
@@ -54,6 +55,8 @@ static int own_option(struct crm_import_opts *o, int c, const char *arg)
 	case OPT_DRY_RUN: o->dry_run = 1; return 0;
 	case 'q': o->quiet = 1; return 0;
 	case OPT_CURRENCY:
+		if (!arg)
+			return 0;
 		if (crm_currency_exponent(arg) < 0)
 			return crm_usage_error("--currency '%s': not a known ISO 4217 code", arg);
 		o->currency = arg;
@@ -77,19 +80,32 @@ static int own_option(struct crm_import_opts *o, int c, const char *arg)
 	return crm_usage_error("unknown option");
 }
 
+static int check_tz(const char *tz)
+{
+	const char *why = "";
+	struct crm_tz *z = crm_tz_open(tz, &why);
+	if (!z)
+		return crm_usage_error("--tz '%s' %s", tz ? tz : "", why);
+	crm_tz_close(z);
+	return CRM_OK;
+}
+
 int main(int argc, char **argv)
 {
 	struct crm_common co;
 	struct crm_import_opts o;
 	struct crm_import_counts counts;
 	struct crm_db db;
+	const char *path;
 	int c, rc;
 
 	crm_set_progname(argv[0]);
+	argv[0] = (char *)crm_progname;     /* getopt's messages use it */
 	crm_common_init(&co);
 	memset(&o, 0, sizeof o);
-	o.currency = getenv("CRM_CURRENCY");
-	o.country = env_or("CRM_COUNTRY", "KR");
+	if (own_option(&o, OPT_CURRENCY, env_or("CRM_CURRENCY", NULL)) ||
+	    own_option(&o, OPT_COUNTRY, env_or("CRM_COUNTRY", "KR")))
+		return CRM_EUSAGE;
 	while ((c = getopt_long(argc, argv, CRM_COMMON_SHORTOPTS "q", longopts, NULL)) != -1) {
 		if ((rc = crm_common_option(&co, c, optarg, usage)) < 0)
 			return -rc;
@@ -108,8 +124,13 @@ int main(int argc, char **argv)
 	o.entity = argv[0];
 	o.csv = co.csv;
 	o.tz = co.tz;
+	if ((rc = check_tz(co.tz)) != CRM_OK)
+		return rc;
+	path = crm_db_path(co.db);
+	if (o.dry_run && access(path, F_OK) != 0)
+		path = ":memory:";      /* a dry run creates no database file */
 
-	if ((rc = crm_db_open(&db, crm_db_path(co.db), CRM_DB_CREATE)) != CRM_OK) {
+	if ((rc = crm_db_open(&db, path, CRM_DB_CREATE)) != CRM_OK) {
 		crm_db_close(&db);
 		return rc;
 	}

@@ -200,7 +200,7 @@ int crm_db_open(struct crm_db *db, const char *path, int flags)
 	db->path = strdup(path);
 	if (!db->path)
 		return CRM_EIO;
-	if (create_private(path, flags) < 0)
+	if (strcmp(path, ":memory:") && create_private(path, flags) < 0)
 		return CRM_EIO;
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
 		return crm_db_fail(db, "open");

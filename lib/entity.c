@@ -14,7 +14,7 @@
 	"customerphone|휴대폰|휴대폰번호|휴대전화|전화번호|연락처|핸드폰|핸드폰번호|주문자연락처|" \
 	"구매자연락처|주문자휴대폰"
 #define A_NAME "customername|fullname|buyername|billingname|이름|고객명|회원명|성명|" \
-	"주문자명|주문자|구매자명|구매자|수령인"
+	"주문자명|주문자|구매자명|구매자"
 #define A_ORDER_ID "orderid|ordernumber|orderno|invoice|invoiceno|invoicenumber|주문번호|" \
 	"주문id|주문코드"
 #define A_CHANNEL "saleschannel|source|채널|판매채널|주문경로|유입경로|문의채널|응답채널"
@@ -24,7 +24,7 @@ static const struct crm_column customers_cols[] = {
 	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
 	{"email", CRM_K_EMAIL, 0, A_EMAIL},
 	{"phone", CRM_K_PHONE, 0, A_PHONE},
-	{"name", CRM_K_TEXT, 0, A_NAME "|customer"},
+	{"name", CRM_K_TEXT, 0, A_NAME},
 	{"signup_at", CRM_K_TIME, 0, "signupdate|signedupat|createdat|registeredat|joinedat|"
 	 "가입일|가입일시|가입일자|회원가입일|등록일"},
 	{"birthday", CRM_K_DATE, 0, "birthdate|dateofbirth|dob|생일|생년월일"},
@@ -211,14 +211,14 @@ static int apply_maps(const struct crm_entity *e, const struct crm_row *hdr,
 		int c, h;
 		if (!eq || n == 0 || n >= sizeof canon || !eq[1]) {
 			snprintf(err, errsize, "--map '%s': expected canonical=Header", maps[m]);
-			return -1;
+			return -2;
 		}
 		memcpy(canon, maps[m], n);
 		canon[n] = '\0';
 		if ((c = crm_entity_col(e, canon)) < 0) {
 			snprintf(err, errsize, "--map '%s': %s has no column '%s' (see crm-import "
 				 "--columns %s)", maps[m], e->name, canon, e->name);
-			return -1;
+			return -2;
 		}
 		if ((h = find_header(hdr, eq + 1)) < 0) {
 			char found[512];
@@ -237,15 +237,20 @@ int crm_header_map(const struct crm_entity *e, const struct crm_row *hdr,
 		   char *err, size_t errsize)
 {
 	char folded[256], found[512];
-	int c, mapped[CRM_MAX_COLS] = {0};
+	int c, rc, mapped[CRM_MAX_COLS] = {0};
 	size_t h;
 	for (c = 0; c < e->ncols; c++)
 		colmap[c] = -1;
-	if (apply_maps(e, hdr, maps, nmap, colmap, err, errsize) < 0)
-		return -1;
+	if ((rc = apply_maps(e, hdr, maps, nmap, colmap, err, errsize)) < 0)
+		return rc;
 	for (c = 0; c < e->ncols; c++)
 		mapped[c] = colmap[c] >= 0;
 	for (h = 0; h < hdr->n; h++) {
+		int taken = 0;
+		for (c = 0; c < e->ncols; c++)
+			taken |= colmap[c] == (int)h;
+		if (taken)
+			continue;    /* a header named by --map means that column only */
 		crm_fold_name(hdr->field[h], folded, sizeof folded);
 		for (c = 0; c < e->ncols; c++) {
 			const struct crm_column *col = &e->cols[c];

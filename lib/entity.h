@@ -9,9 +9,11 @@
  *    "ORDER-ID" are one name; Korean names compare the same way (주문 번호 =
  *    주문번호).
  *  - crm_header_map() fills colmap[i] with the header index of column i, or
- *    -1; a --map "canonical=Header" wins over aliases.  It fails (message in
- *    err, listing the columns found) on a missing required column, an unknown
- *    canonical name or header in --map, or two headers for one column.
+ *    -1; a --map "canonical=Header" wins over aliases, and its header means
+ *    that column only.  It returns -2 (message in err) for a malformed --map
+ *    or one naming an unknown column: a usage error; -1 for what depends on
+ *    the file: a missing required column (listing the columns found), a
+ *    --map header the file lacks, or two headers for one column.
  *  - crm_value() normalises one cell by its column kind into out; an empty
  *    cell gives CRM_VALUE_EMPTY.
  */

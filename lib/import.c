@@ -823,6 +823,7 @@ static int on_header(const struct crm_row *row, void *ctx)
 	struct imp *im = ctx;
 	char err[1024];
 	size_t i;
+	int rc;
 	struct crm_row *copy = malloc(sizeof *copy);
 	if (!copy)
 		abort();
@@ -844,9 +845,10 @@ static int on_header(const struct crm_row *row, void *ctx)
 		im->stop = 1;
 		return 1;
 	}
-	if (crm_header_map(im->e, copy, im->o->map, im->o->nmap, im->colmap, err, sizeof err) < 0) {
+	if ((rc = crm_header_map(im->e, copy, im->o->map, im->o->nmap, im->colmap, err,
+				 sizeof err)) < 0) {
 		crm_error_at(im->fname, row->line, "%s", err);
-		im->status = CRM_EDATA;
+		im->status = rc == -2 ? CRM_EUSAGE : CRM_EDATA;
 		im->stop = 1;
 		return 1;
 	}

@@ -133,7 +133,7 @@ orders_csv() {
 	run q "SELECT order_id, customer_id, amount FROM orders"
 	assert_output "A1|C1|1000"
 	run crm-import --map nope=ref orders odd.csv
-	assert_failure 1
+	assert_failure 2
 	assert_output --partial "--map 'nope=ref': orders has no column 'nope'"
 	run crm-import --map order_id odd.csv
 	assert_failure 2
@@ -238,8 +238,13 @@ orders_csv() {
 	run crm-import --dry-run orders orders.csv
 	assert_success
 	assert_line --index 0 "crm-import: orders: 4 read, 4 inserted, 0 updated, 0 unchanged, 0 rejected (dry run: nothing written)"
-	run q "SELECT count(*) FROM orders"
-	assert_output 0
+	# against an existing database too
+	csv c.csv 'customer_id,email' 'C1,c1@x.co'
+	crm-import customers c.csv
+	run crm-import --dry-run orders orders.csv
+	assert_success
+	run q "SELECT count(*) FROM orders; SELECT count(*) FROM customers"
+	assert_output $'0\n1'
 }
 
 @test "ragged rows, stray quotes: reported, the rest imported" {
@@ -393,8 +398,29 @@ orders_csv() {
 	crm-import --currency KRW --tz Asia/Seoul orders o.csv
 	run q "SELECT ordered_at FROM orders ORDER BY 1"
 	assert_output $'2025-03-10T00:00:00Z\n2025-03-10T08:00:00Z'
+	rm -f "$CRM_DB"
 	run crm-import --tz Mars/Olympus orders o.csv
 	assert_failure 2
+	[ ! -e "$CRM_DB" ]
+}
+
+@test "a --map header means that column only; bad CRM_CURRENCY is a usage error" {
+	csv shop.csv 'Name,Email,Created at,Total,Billing Name' '#1001,a@x.co,2025-01-01,"$5.00",Kim'
+	run crm-import --map order_id=Name orders shop.csv
+	assert_success
+	run q "SELECT order_id, amount, currency FROM orders; SELECT name FROM customers"
+	assert_output $'#1001|500|USD
+Kim'
+	CRM_CURRENCY=XYZ run crm-import orders shop.csv
+	assert_failure 2
+	assert_line --index 0 "crm-import: --currency 'XYZ': not a known ISO 4217 code"
+}
+
+@test "--dry-run on a missing database creates no file" {
+	orders_csv
+	run crm-import --dry-run orders orders.csv
+	assert_success
+	[ ! -e "$CRM_DB" ]
 }
 
 @test "unknown entity, no entity, unknown option: usage errors" {
