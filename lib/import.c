@@ -449,6 +449,10 @@ static int normalise_row(struct imp *im, const struct crm_row *row)
 	vc.order = im->o->date_order;
 	vc.country = im->o->country;
 	snprintf(vc.currency, sizeof vc.currency, "%s", im->o->currency ? im->o->currency : "");
+	/* Shopify-style exports name the currency on an order's first line only */
+	if (im->kind == E_ITEMS && !vc.currency[0] && im->cur.open &&
+	    !strcmp(crm_trim(row->field[im->colmap[0]]), im->cur.id))
+		memcpy(vc.currency, im->cur.currency, sizeof vc.currency);
 	for (c = 0; c < im->e->ncols; c++)
 		im->val[c] = NULL;
 	for (pass = 0; pass < 2; pass++) {

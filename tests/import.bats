@@ -584,3 +584,13 @@ Kim'
 	run q "SELECT count(*) FROM orders"
 	assert_output 0
 }
+
+@test "order_items: later lines of an order take the currency of its first" {
+	csv s.csv 'Name,Created at,Lineitem sku,Lineitem quantity,Lineitem price,Currency' \
+		'#1,2025-01-01,a,1,10.00,USD' '#1,2025-01-01,b,2,2.50,' '#2,2025-01-02,c,1,3.00,'
+	run crm-import --map order_id=Name order_items s.csv
+	assert_failure 1
+	assert_line --index 0 "crm-import: s.csv:4: column 'unit_price': '3.00' has no currency (use --currency)"
+	run q "SELECT order_id, amount, currency FROM orders"
+	assert_output "#1|1500|USD"
+}
