@@ -6,7 +6,7 @@
 #   make install    PREFIX=/usr/local DESTDIR= : binaries and man pages
 #   make asan       the suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make valgrind   the suite with every crm command run under valgrind
-#   make bench      benchmarks against sqlite3 (large; see bench/README)
+#   make bench      benchmarks against sqlite3 (large; see bench/run)
 #   make demo       import the bundled sample shop and print the weekly report
 #   make lint       mandoc -Tlint on the man pages
 
