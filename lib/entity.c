@@ -348,12 +348,6 @@ static int country_value(const char *s, char *out, size_t size, const char **why
 	const char *code = lookup(countries, s);
 	if (code)
 		return copy_out(code, out, size);
-	if (strlen(s) == 2 && crm_country_calling_code(s) >= 0) {
-		out[0] = (char)(s[0] & ~0x20);
-		out[1] = (char)(s[1] & ~0x20);
-		out[2] = '\0';
-		return CRM_VALUE_OK;
-	}
 	if (strlen(s) == 2 && ((s[0] | 0x20) >= 'a' && (s[0] | 0x20) <= 'z') &&
 	    ((s[1] | 0x20) >= 'a' && (s[1] | 0x20) <= 'z')) {
 		out[0] = (char)(s[0] & ~0x20);

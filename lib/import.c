@@ -71,7 +71,7 @@ struct imp {
 
 	struct upsert main, orders;
 	sqlite3_stmt *alias_get, *alias_put, *by_email, *by_phone, *cust_exists,
-		*cust_ensure, *cust_fill, *touched_get, *touched_put, *touched_set,
+		*cust_ensure, *cust_fill, *touched_get, *touched_put,
 		*order_resum, *stale_lines;
 	int have_aliases;
 	char conflict[200];      /* SQLite's words for the last UNIQUE conflict */
@@ -332,7 +332,7 @@ static void finalize_all(struct imp *im)
 {
 	sqlite3_stmt *sts[] = {im->alias_get, im->alias_put, im->by_email, im->by_phone,
 		im->cust_exists, im->cust_ensure, im->cust_fill, im->touched_get,
-		im->touched_put, im->touched_set, im->order_resum, im->stale_lines};
+		im->touched_put, im->order_resum, im->stale_lines};
 	size_t i;
 	for (i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		sqlite3_finalize(sts[i]);
@@ -579,6 +579,16 @@ static int reject_conflict(struct imp *im, const struct crm_row *row)
 	return reject(im, row, row->line, msg) ? -2 : -1;
 }
 
+/* ?1..?4 of the customer statements: id, e-mail, phone, name. */
+static void bind_customer(sqlite3_stmt *st, const char *id, const char *email,
+			  const char *phone, const char *name)
+{
+	crm_bind_static(st, 1, id);
+	crm_bind_static(st, 2, email);
+	crm_bind_static(st, 3, phone);
+	crm_bind_static(st, 4, name);
+}
+
 /* Make sure the customer of a non-customer row exists; fill what it lacks. */
 static int ensure_customer(struct imp *im, const struct crm_row *row, const char *id,
 			   const char *email, const char *phone, const char *name, char *out,
@@ -599,10 +609,7 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
 			return reject(im, row, row->line, why) ? -2 : -1;
 		return rc;
 	}
-	crm_bind_static(im->cust_ensure, 1, out);
-	crm_bind_static(im->cust_ensure, 2, email);
-	crm_bind_static(im->cust_ensure, 3, phone);
-	crm_bind_static(im->cust_ensure, 4, name);
+	bind_customer(im->cust_ensure, out, email, phone, name);
 	if ((rc = step_done(im, im->cust_ensure, "create a customer")) != 0)
 		return rc < 0 ? -2 : reject_conflict(im, row);
 	if (sqlite3_changes(im->db->h))
@@ -611,10 +618,7 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
 		strcpy(slot, id);
 	if (!email && !phone && !name)
 		return 1;
-	crm_bind_static(im->cust_fill, 1, out);
-	crm_bind_static(im->cust_fill, 2, email);
-	crm_bind_static(im->cust_fill, 3, phone);
-	crm_bind_static(im->cust_fill, 4, name);
+	bind_customer(im->cust_fill, out, email, phone, name);
 	if ((rc = step_done(im, im->cust_fill, "update a customer")) != 0)
 		return rc < 0 ? -2 : reject_conflict(im, row);
 	return 1;
