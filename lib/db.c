@@ -202,7 +202,10 @@ int crm_db_open(struct crm_db *db, const char *path, int flags)
 		return CRM_EIO;
 	if (strcmp(path, ":memory:") && create_private(path, flags) < 0)
 		return CRM_EIO;
-	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK)
+	/* Every command uses its connection from one thread: no mutexes, and
+	 * no allocation statistics (they take a global one on each malloc). */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		return crm_db_fail(db, "open");
 	sqlite3_busy_timeout(db->h, busy_timeout());
 	sqlite3_extended_result_codes(db->h, 1);

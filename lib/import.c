@@ -20,6 +20,9 @@
 #include "diag.h"
 #include "entity.h"
 
+enum who { W_ID, W_EMAIL, W_PHONE, W_NAME, W_N };
+static const char *const who_names[W_N] = {"customer_id", "email", "phone", "name"};
+
 enum { UP_INSERTED, UP_UPDATED, UP_UNCHANGED, UP_ERROR = -1, UP_CONFLICT = -2 };
 
 /* A prepared upsert into one table: columns[0..nkey) are the natural key. */
@@ -74,6 +77,7 @@ struct imp {
 		*cust_ensure, *cust_fill, *touched_get, *touched_put,
 		*order_resum, *stale_lines;
 	int have_aliases;
+	int who[W_N];            /* entity column of each customer column, or -1 */
 	char conflict[200];      /* SQLite's words for the last UNIQUE conflict */
 	struct cur_order cur;
 };
@@ -470,12 +474,17 @@ static int normalise_row(struct imp *im, const struct crm_row *row)
 	return 0;
 }
 
-/* The value of a named column: the index lookup is cheap enough per row
- * only because entities have a dozen columns. */
+/* The value of a named column, looked up by name: for the rarer columns. */
 static char *V(struct imp *im, const char *name)
 {
 	int c = crm_entity_col(im->e, name);
 	return c >= 0 ? im->val[c] : NULL;
+}
+
+/* The customer columns every row asks for, by the indices found once. */
+static char *W(struct imp *im, enum who w)
+{
+	return im->who[w] >= 0 ? im->val[im->who[w]] : NULL;
 }
 
 /* Values of the table's columns, in its order (customer_id left as is). */
@@ -629,8 +638,8 @@ static int import_customer(struct imp *im, const struct crm_row *row)
 	char id[256], why[512];
 	char *vals[8];
 	int own, rc;
-	const char *email = V(im, "email"), *phone = V(im, "phone");
-	rc = find_customer(im, V(im, "customer_id"), email, phone, row->line, id, sizeof id, &own,
+	const char *email = W(im, W_EMAIL), *phone = W(im, W_PHONE);
+	rc = find_customer(im, W(im, W_ID), email, phone, row->line, id, sizeof id, &own,
 			   why, sizeof why);
 	if (rc == 0) {
 		snprintf(why, sizeof why, "no customer_id, email or phone: nothing to know the "
@@ -669,8 +678,8 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 	const char *const *cols = table_cols(im->e->name);
 	char cust[256], key[32], *vals[CRM_MAX_COLS];
 	int rc;
-	rc = ensure_customer(im, row, V(im, "customer_id"), V(im, "email"), V(im, "phone"),
-			     V(im, "name"), cust, sizeof cust);
+	rc = ensure_customer(im, row, W(im, W_ID), W(im, W_EMAIL), W(im, W_PHONE),
+			     W(im, W_NAME), cust, sizeof cust);
 	if (rc < 0)
 		return rc == -2;
 	table_values(im, cols, vals);
@@ -756,8 +765,8 @@ static int open_order(struct imp *im, const struct crm_row *row)
 	} else {
 		o->lines = 0;
 	}
-	rc = ensure_customer(im, row, V(im, "customer_id"), V(im, "email"), V(im, "phone"),
-			     V(im, "name"), cust, sizeof cust);
+	rc = ensure_customer(im, row, W(im, W_ID), W(im, W_EMAIL), W(im, W_PHONE),
+			     W(im, W_NAME), cust, sizeof cust);
 	if (rc < 0)
 		return rc;
 	im->c->guest_orders += rc == 0 && !found;
@@ -1020,6 +1029,17 @@ static int run(struct imp *im, char *const *files, int nfiles)
 	return im->status;
 }
 
+/* Entity column indices, found once so that rows never look up by name. */
+static void find_columns(struct imp *im)
+{
+	const char *const *cols = table_cols(im->e->name);
+	int i;
+	for (i = 0; cols[i]; i++)
+		im->col[i] = crm_entity_col(im->e, cols[i]);
+	for (i = 0; i < W_N; i++)
+		im->who[i] = crm_entity_col(im->e, who_names[i]);
+}
+
 int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	       char *const *files, int nfiles, struct crm_import_counts *counts)
 {
@@ -1040,12 +1060,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	}
 	im.kind = !strcmp(o->entity, "customers") ? E_CUSTOMERS :
 		  !strcmp(o->entity, "order_items") ? E_ITEMS : E_OTHER;
-	{
-		const char *const *cols = table_cols(o->entity);
-		int i;
-		for (i = 0; cols[i]; i++)
-			im.col[i] = crm_entity_col(im.e, cols[i]);
-	}
+	find_columns(&im);
 	if (!(im.seen = calloc(SEEN_SLOTS, sizeof *im.seen)))
 		abort();
 	if (nfiles == 0) {
