@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "stats.h"
 
 /* Busy timeout: a report waits this long for an import's commit. */
 #define BUSY_MS 5000
@@ -75,7 +76,30 @@ static const char *const migrations[] = {
 	"  finished_at TEXT NOT NULL, read INTEGER, inserted INTEGER, updated INTEGER,"
 	"  unchanged INTEGER, rejected INTEGER"
 	");",
+	/* 1 -> 2: per-customer figures kept at import (stats.h), and saved
+	 * segment runs so that crm-segment can tell who moved where */
+	"CREATE TABLE customer_stats ("
+	"  customer_id TEXT NOT NULL, currency TEXT NOT NULL,"
+	"  first_at TEXT NOT NULL, last_at TEXT NOT NULL,"
+	"  orders INTEGER NOT NULL, monetary INTEGER NOT NULL,"
+	"  PRIMARY KEY (customer_id, currency)"
+	") WITHOUT ROWID;"
+	"INSERT INTO customer_stats " CRM_STATS_SELECT("1") ";"
+	"CREATE TABLE segment_runs ("
+	"  run_id INTEGER PRIMARY KEY, saved_at TEXT NOT NULL, as_of TEXT NOT NULL,"
+	"  scheme TEXT NOT NULL, currency TEXT NOT NULL, customers INTEGER NOT NULL"
+	");"
+	"CREATE TABLE segment_members ("
+	"  run_id INTEGER NOT NULL REFERENCES segment_runs ON DELETE CASCADE,"
+	"  customer_id TEXT NOT NULL, segment TEXT NOT NULL,"
+	"  recency INTEGER NOT NULL, frequency INTEGER NOT NULL, monetary INTEGER NOT NULL,"
+	"  r INTEGER NOT NULL, f INTEGER NOT NULL, m INTEGER NOT NULL,"
+	"  PRIMARY KEY (run_id, customer_id)"
+	") WITHOUT ROWID;",
 };
+
+_Static_assert(sizeof migrations / sizeof migrations[0] == CRM_SCHEMA_VERSION,
+	       "one migration per schema version");
 
 const char *crm_db_path(const char *opt)
 {

@@ -19,6 +19,7 @@
 
 #include "diag.h"
 #include "entity.h"
+#include "stats.h"
 
 enum who { W_ID, W_EMAIL, W_PHONE, W_NAME, W_N };
 static const char *const who_names[W_N] = {"customer_id", "email", "phone", "name"};
@@ -73,6 +74,7 @@ struct imp {
 	char (*seen)[24];        /* SEEN_SLOTS customer ids known to exist */
 
 	struct upsert main, orders;
+	struct crm_stats *stats;     /* orders' customers' figures */
 	sqlite3_stmt *alias_get, *alias_put, *by_email, *by_phone, *cust_exists,
 		*cust_ensure, *cust_fill, *touched_get, *touched_put,
 		*order_resum, *stale_lines;
@@ -657,6 +659,19 @@ static int import_customer(struct imp *im, const struct crm_row *row)
 	return rc == UP_ERROR;
 }
 
+/* A new order's part in its customer's figures (stats.h). */
+static int count_order(struct imp *im, char *const *vals, int64_t amount)
+{
+	int rc;
+	if (!vals[1] || !crm_order_counts(vals[5]))
+		return CRM_OK;
+	if ((rc = crm_stats_add(im->stats, vals[1], vals[4], vals[2], amount)) != CRM_OK) {
+		im->status = rc;
+		im->stop = 1;
+	}
+	return rc;
+}
+
 /* ---- generic entities ---------------------------------------------------------------- */
 
 /* A survey answer without an id is known by its content. */
@@ -694,6 +709,9 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 	}
 	rc = upsert_run(im, &im->main, vals, 0);
 	count_upsert(&im->c->inserted, rc);
+	if (rc == UP_INSERTED && cols == t_orders &&
+	    count_order(im, vals, im->num[im->col[3]]) != CRM_OK)
+		return 1;
 	return rc == UP_ERROR;
 }
 
@@ -721,6 +739,8 @@ static int flush_order(struct imp *im)
 	o->vals[4] = o->currency;
 	rc = upsert_run(im, &im->orders, o->vals, 0);
 	count_upsert(&im->c->orders_inserted, rc);
+	if (rc == UP_INSERTED && count_order(im, o->vals, o->amount) != CRM_OK)
+		return -1;
 	if (rc != UP_ERROR && o->vals[5] && !strcmp(o->vals[5], "cancelled"))
 		im->c->cancelled_orders++;
 	return rc == UP_ERROR ? -1 : 0;
@@ -1001,12 +1021,17 @@ static int run(struct imp *im, char *const *files, int nfiles)
 	if ((rc = crm_db_exec(im->db, "PRAGMA cache_size=-16384")) != CRM_OK ||
 	    (rc = crm_db_exec(im->db, "BEGIN IMMEDIATE")) != CRM_OK)
 		return rc;
-	if (prepare_all(im) < 0) {
+	if (prepare_all(im) < 0 || !(im->stats = crm_stats_begin(im->db))) {
 		im->status = crm_db_status(sqlite3_errcode(im->db->h));
 		im->stop = 1;
 	}
 	for (i = 0; i < nfiles && !im->stop; i++)
 		import_file(im, files[i]);
+	if (!im->stop && !im->o->dry_run && (rc = crm_stats_finish(im->stats)) != CRM_OK) {
+		im->status = rc;
+		im->stop = 1;
+	}
+	crm_stats_end(im->stats);
 	finalize_all(im);
 	if (im->stop || im->o->dry_run || (!im->o->dry_run && log_import(im, files, nfiles) < 0)) {
 		sqlite3_exec(im->db->h, "ROLLBACK", NULL, NULL, NULL);

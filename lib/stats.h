@@ -1,0 +1,50 @@
+/*
+ * stats.h - per-customer order figures, kept up to date by whoever writes
+ * orders, so that segmenting a shop never rescans its orders.
+ *
+ * Contract:
+ *  - customer_stats holds, per customer and currency, the time of the first
+ *    and the last order, the number of orders and their total in minor
+ *    units, over the orders that count: those paid or pending
+ *    (crm_order_counts); cancelled and refunded orders do not.
+ *  - A writer of orders brackets its transaction's writes with
+ *    crm_stats_begin() and crm_stats_finish(), and calls crm_stats_add() for
+ *    every order it INSERTS.  Orders it UPDATES need no call: a temporary
+ *    trigger notes their customers (old and new), and crm_stats_finish()
+ *    recomputes those customers from their orders.  The figures are then
+ *    exactly what a GROUP BY over orders would give.
+ *  - New orders are summed in memory in batches of a bounded number of
+ *    customers and written sorted by customer, so memory does not grow with
+ *    the number of orders.
+ *  - Functions return CRM_OK or an exit code, having reported the error.
+ */
+#ifndef CRM_STATS_H
+#define CRM_STATS_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+struct crm_stats;
+
+/* Does an order of this status (NULL: paid) count for the customer? */
+int crm_order_counts(const char *status);
+
+/* Prepare for a transaction that writes orders; NULL after reporting. */
+struct crm_stats *crm_stats_begin(struct crm_db *db);
+/* A new order of `customer` (not NULL) at canonical UTC time `at`. */
+int crm_stats_add(struct crm_stats *s, const char *customer, const char *currency,
+		  const char *at, int64_t amount);
+/* Write what is pending and recompute customers with updated orders. */
+int crm_stats_finish(struct crm_stats *s);
+/* Free, dropping the temporary trigger; safe with NULL. */
+void crm_stats_end(struct crm_stats *s);
+
+/* The SQL that computes customer_stats rows from orders, for the customers
+ * selected by WHERE_CUSTOMERS (a condition on orders' columns). */
+#define CRM_STATS_SELECT(WHERE_CUSTOMERS) \
+	"SELECT customer_id, currency, min(ordered_at), max(ordered_at), count(*), " \
+	"sum(amount) FROM orders WHERE customer_id IS NOT NULL AND (status = 'paid' OR " \
+	"status = 'pending') AND (" WHERE_CUSTOMERS ") GROUP BY customer_id, currency"
+
+#endif

@@ -1,0 +1,79 @@
+#!/usr/bin/env bats
+# customer_stats: the per-customer figures crm-import keeps for crm-segment.
+load helpers
+
+# The figures as a GROUP BY over orders computes them, and as stored.
+want() {
+	q "SELECT customer_id, currency, min(ordered_at), max(ordered_at), count(*), sum(amount)
+	   FROM orders WHERE customer_id IS NOT NULL AND status IN ('paid', 'pending')
+	   GROUP BY 1, 2 ORDER BY 1, 2"
+}
+have() { q "SELECT * FROM customer_stats ORDER BY 1, 2"; }
+
+@test "stats: a fresh import of orders stores each customer's figures" {
+	csv o.csv order_id,customer_id,ordered_at,amount,currency,status \
+		A1,c1,2026-01-05,1000,KRW,paid A2,c1,2026-02-05,2000,KRW,pending \
+		A3,c2,2026-03-01,500,KRW,refunded A4,c2,2026-03-02,700,KRW,cancelled \
+		A5,,2026-03-03,900,KRW,paid A6,c3,2026-03-04,10.50,USD,paid
+	run crm-import -q orders o.csv
+	assert_success
+	run have
+	assert_output "c1|KRW|2026-01-05T00:00:00Z|2026-02-05T00:00:00Z|2|3000
+c3|USD|2026-03-04T00:00:00Z|2026-03-04T00:00:00Z|1|1050"
+}
+
+@test "stats: a refund, a changed date and a new order in a re-import are counted again" {
+	csv o.csv order_id,customer_id,ordered_at,amount,status \
+		A1,c1,2026-01-05,1000,paid A2,c1,2026-02-05,2000,paid A3,c2,2026-03-01,500,paid
+	crm-import -q --currency KRW orders o.csv
+	csv o.csv order_id,customer_id,ordered_at,amount,status \
+		A1,c1,2026-01-05,1000,paid A2,c1,2026-02-05,2000,refunded A3,c2,2026-03-09,500,paid \
+		A4,c2,2026-04-01,100,paid
+	run crm-import -q --currency KRW orders o.csv
+	assert_success
+	run have
+	assert_output "c1|KRW|2026-01-05T00:00:00Z|2026-01-05T00:00:00Z|1|1000
+c2|KRW|2026-03-09T00:00:00Z|2026-04-01T00:00:00Z|2|600"
+	[ "$(have)" = "$(want)" ]
+}
+
+@test "stats: orders made from order lines count once, with their summed amount" {
+	csv i.csv order_id,customer_id,ordered_at,sku,quantity,unit_price \
+		B1,c1,2026-05-01,x,2,1000 B1,c1,2026-05-01,y,1,500 B2,c1,2026-05-03,x,-1,1000
+	run crm-import -q --currency KRW order_items i.csv
+	assert_success
+	run have
+	assert_output "c1|KRW|2026-05-01T00:00:00Z|2026-05-03T00:00:00Z|2|1500"
+}
+
+@test "stats: a dry run and a failed run leave the figures as they were" {
+	csv o.csv order_id,customer_id,ordered_at,amount A1,c1,2026-01-05,1000
+	crm-import -q --currency KRW orders o.csv
+	csv p.csv order_id,customer_id,ordered_at,amount A2,c1,2026-01-06,1000 A3,c1,nope,1
+	run crm-import -q --dry-run --currency KRW orders p.csv
+	run crm-import -q --strict --currency KRW orders p.csv
+	assert_failure 1
+	run have
+	assert_output "c1|KRW|2026-01-05T00:00:00Z|2026-01-05T00:00:00Z|1|1000"
+}
+
+@test "stats: a database of schema version 1 gets its figures when it is migrated" {
+	sqlite3 "$CRM_DB" <"$FIX/schema-v1.sql"
+	[ "$(q 'PRAGMA user_version')" = 1 ]
+	csv c.csv customer_id,name c1,Kim
+	run crm-import -q customers c.csv
+	assert_success
+	[ "$(q 'PRAGMA user_version')" = 2 ]
+	run have
+	assert_output "c1|KRW|2026-01-05T00:00:00Z|2026-02-05T00:00:00Z|2|3000
+c2|KRW|2026-03-02T00:00:00Z|2026-03-02T00:00:00Z|1|700"
+}
+
+@test "stats: a large synthetic shop's figures equal a GROUP BY over its orders" {
+	"$CRM_BUILD/crm-synth" --orders 60000 orders >o.csv
+	crm-import -q orders o.csv
+	"$CRM_BUILD/crm-synth" --orders 60000 --seed 7 orders | sed '2,30000d' >p.csv
+	crm-import -q orders p.csv || true
+	[ "$(q 'SELECT count(*) FROM customer_stats')" -gt 1000 ]
+	[ "$(have)" = "$(want)" ]
+}
