@@ -30,11 +30,11 @@ CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-CMDS     = crm crm-import
+CMDS     = crm crm-import crm-segment
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
 LIB_HDR  = $(wildcard lib/*.h)
-TOOLS    = $(B)/crm-synth $(B)/t/normcheck
+TOOLS    = $(B)/crm-synth $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 

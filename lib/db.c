@@ -162,7 +162,12 @@ int crm_bind_static(sqlite3_stmt *st, int i, const char *s)
 /* Create the file ourselves so that it is born 0600, whatever the umask. */
 static int create_private(const char *path, int flags)
 {
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	int fd;
+	if ((flags & CRM_DB_MUST_EXIST) && access(path, F_OK) != 0) {
+		crm_error("%s: no such database (import something first: crm-import)", path);
+		return -1;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd >= 0)
 		return close(fd);
 	if (errno == EEXIST)

@@ -19,6 +19,11 @@
 	"주문id|주문코드"
 #define A_CHANNEL "saleschannel|source|채널|판매채널|주문경로|유입경로|문의채널|응답채널"
 #define A_CURRENCY "currencycode|통화|화폐"
+#define A_ORDERED_AT "orderdate|orderedat|createdat|date|invoicedate|주문일|주문일시|주문일자|" \
+	"결제일|결제일시"
+#define A_AMOUNT "total|totalamount|ordertotal|grandtotal|totalprice|결제금액|총결제금액|" \
+	"주문금액|총주문금액|실결제금액|최종결제금액"
+#define A_ORDER_STATUS "orderstatus|financialstatus|주문상태|상태|결제상태"
 
 static const struct crm_column customers_cols[] = {
 	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
@@ -37,13 +42,10 @@ static const struct crm_column customers_cols[] = {
 static const struct crm_column orders_cols[] = {
 	{"order_id", CRM_K_ID, CRM_COL_REQUIRED | CRM_COL_NONEMPTY, A_ORDER_ID},
 	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
-	{"ordered_at", CRM_K_TIME, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
-	 "orderdate|orderedat|createdat|date|invoicedate|주문일|주문일시|주문일자|결제일|결제일시"},
-	{"amount", CRM_K_MONEY, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
-	 "total|totalamount|ordertotal|grandtotal|totalprice|결제금액|총결제금액|주문금액|"
-	 "총주문금액|실결제금액|최종결제금액"},
+	{"ordered_at", CRM_K_TIME, CRM_COL_REQUIRED | CRM_COL_NONEMPTY, A_ORDERED_AT},
+	{"amount", CRM_K_MONEY, CRM_COL_REQUIRED | CRM_COL_NONEMPTY, A_AMOUNT},
 	{"currency", CRM_K_CURRENCY, 0, A_CURRENCY},
-	{"status", CRM_K_ORDER_STATUS, 0, "orderstatus|financialstatus|주문상태|상태|결제상태"},
+	{"status", CRM_K_ORDER_STATUS, 0, A_ORDER_STATUS},
 	{"channel", CRM_K_TEXT, 0, A_CHANNEL},
 	{"email", CRM_K_EMAIL, CRM_COL_CUSTOMER, A_EMAIL},
 	{"phone", CRM_K_PHONE, CRM_COL_CUSTOMER, A_PHONE},
@@ -133,6 +135,19 @@ static const struct crm_entity entities[] = {
 	{"reviews", reviews_cols, N(reviews_cols), "review_id"},
 	{"responses", responses_cols, N(responses_cols), "response_id"},
 };
+
+/* Orders as crm-segment reads them from a stream: no order id needed. */
+static const struct crm_column order_stream_cols[] = {
+	{"customer_id", CRM_K_ID, CRM_COL_REQUIRED, A_CUSTOMER_ID},
+	{"ordered_at", CRM_K_TIME, CRM_COL_REQUIRED | CRM_COL_NONEMPTY, A_ORDERED_AT},
+	{"amount", CRM_K_MONEY, CRM_COL_REQUIRED | CRM_COL_NONEMPTY, A_AMOUNT},
+	{"currency", CRM_K_CURRENCY, 0, A_CURRENCY},
+	{"status", CRM_K_ORDER_STATUS, 0, A_ORDER_STATUS},
+	{"email", CRM_K_EMAIL, CRM_COL_CUSTOMER, A_EMAIL},
+	{"name", CRM_K_TEXT, CRM_COL_CUSTOMER, A_NAME},
+};
+const struct crm_entity crm_order_stream = {"orders", order_stream_cols, N(order_stream_cols),
+	"customer_id"};
 
 const struct crm_entity *crm_entity_find(const char *name)
 {

@@ -57,6 +57,9 @@ struct crm_entity {
 };
 
 const struct crm_entity *crm_entity_find(const char *name);
+/* The orders of a stream read for figures (customer_id, ordered_at, amount,
+ * currency, status, email, name): customer_id required, no order_id. */
+extern const struct crm_entity crm_order_stream;
 /* Index of a canonical column in e, or -1. */
 int crm_entity_col(const struct crm_entity *e, const char *name);
 

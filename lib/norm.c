@@ -423,6 +423,66 @@ static int tz_resolve(const struct crm_tz *tz, int y, int64_t ld, int64_t ls,
 	return 0;
 }
 
+/* The UTC offset of a named zone at instant t, from the day cache. */
+static int32_t tz_offset(const struct crm_tz *tz, int64_t t)
+{
+	int64_t day = floor_div(t, DAY), y;
+	int m, d;
+	civil_from_days(day, &y, &m, &d);
+	struct tz_year *blk = &tz->years[y & (TZ_SLOTS - 1)];
+	struct tz_switch sw;
+	int32_t off;
+	if (blk->year != y) {
+		if (tz_enter(tz, &sw) != 0)
+			return 0;
+		fill_year(blk, (int)y);
+		tz_leave(&sw);
+	}
+	int32_t code = blk->off[day - blk->jan1];
+	if (code < OFF_SUSP)
+		return code;
+	if (code < OFF_EXACT) {
+		const struct tz_susp *s = &blk->susp[code - OFF_SUSP];
+		return t >= s->t ? s->b : s->a;
+	}
+	if (tz_enter(tz, &sw) != 0)
+		return 0;
+	off = off_at(t);
+	tz_leave(&sw);
+	return off;
+}
+
+int64_t crm_local_day(const struct crm_tz *tz, int64_t t)
+{
+	return floor_div(t + (tz->fixed ? tz->off : tz_offset(tz, t)), DAY);
+}
+
+int crm_date_day(const char *s, int64_t *day)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	static const char shape[] = "dddd-dd-dd";
+	for (int i = 0; i < 10; i++)
+		if (shape[i] == 'd' ? !is_digit(u[i]) : u[i] != '-')
+			return -1;
+	if (u[10])
+		return -1;
+	int y = (u[0] - '0') * 1000 + (u[1] - '0') * 100 + (u[2] - '0') * 10 + (u[3] - '0');
+	int m = (u[5] - '0') * 10 + (u[6] - '0'), d = (u[8] - '0') * 10 + (u[9] - '0');
+	if (!valid_ymd(y, m, d))
+		return -1;
+	*day = days_from_civil(y, m, d);
+	return 0;
+}
+
+void crm_day_date(int64_t day, char out[CRM_DATE_LEN])
+{
+	int64_t y;
+	int m, d;
+	civil_from_days(day, &y, &m, &d);
+	put_date(out, (int)y, m, d);
+	out[10] = '\0';
+}
+
 /* "Z", "UTC", "GMT" (any case), or +HH, +HHMM, +HH:MM, -..., up to 18 hours. */
 static int parse_fixed_zone(const char *s, int32_t *off)
 {

@@ -60,6 +60,12 @@ int crm_parse_date(const char *s, enum crm_date_order order,
 /* Seconds since the epoch of a canonical UTC time written by crm_parse_time. */
 int64_t crm_time_epoch(const char canonical[CRM_TIME_LEN]);
 
+/* Calendar days since 1970-01-01: the local day of instant t in tz, the day
+ * of a "YYYY-MM-DD" date (-1 when it is not one), and the date of a day. */
+int64_t crm_local_day(const struct crm_tz *tz, int64_t t);
+int crm_date_day(const char *s, int64_t *day);
+void crm_day_date(int64_t day, char out[CRM_DATE_LEN]);
+
 /* ---- money ---------------------------------------------------------------- */
 
 /* Decimal exponent of an ISO 4217 code (KRW 0, USD 2, KWD 3), or -1 if the

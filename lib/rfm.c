@@ -1,0 +1,694 @@
+/* rfm.c - customers' figures and RFM scores; see rfm.h. */
+#include "rfm.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diag.h"
+#include "entity.h"
+#include "stats.h"
+
+static void *xrealloc(void *p, size_t n)
+{
+	if (!(p = realloc(p, n ? n : 1)))
+		abort();
+	return p;
+}
+
+/* ---- bins ---------------------------------------------------------------------- */
+
+/* A non-negative amount in major units: "500000", "49.99" -> minor units. */
+static int parse_major(const char *s, int exp, int64_t *out)
+{
+	int64_t v = 0;
+	int decimals = -1;
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (*s == '.' && decimals < 0 && exp > 0) {
+			decimals = 0;
+			continue;
+		}
+		if (*s < '0' || *s > '9' || decimals >= exp)
+			return -1;
+		if (__builtin_mul_overflow(v, 10, &v) || __builtin_add_overflow(v, *s - '0', &v))
+			return -1;
+		decimals += decimals >= 0;
+	}
+	for (decimals = decimals < 0 ? 0 : decimals; decimals < exp; decimals++)
+		if (__builtin_mul_overflow(v, 10, &v))
+			return -1;
+	*out = v;
+	return 0;
+}
+
+int crm_bins_parse(const char *arg, const char *currency, struct crm_bins bins[CRM_NFIG],
+		   char *err, size_t errsize)
+{
+	static const char figs[] = "RFM";
+	const char *f = arg[0] ? strchr(figs, arg[0] & ~0x20) : NULL;
+	int exp = currency && *currency ? crm_currency_exponent(currency) : 0;
+	struct crm_bins b = {1, {0}};
+	char buf[256], *tok, *save = NULL;
+	int i = 0;
+	if (!f || arg[1] != '=' || strlen(arg + 2) >= sizeof buf) {
+		snprintf(err, errsize, "--bins '%s': expected R=, F= or M= and four cut-offs", arg);
+		return -1;
+	}
+	strcpy(buf, arg + 2);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), i++) {
+		if (i == 4 || parse_major(tok, *f == 'M' ? exp : 0, &b.cut[i]) < 0 ||
+		    (i > 0 && b.cut[i] <= b.cut[i - 1])) {
+			snprintf(err, errsize, "--bins '%s': expected four increasing %s, such as "
+				 "%s", arg, *f == 'M' ? "amounts" : "whole numbers",
+				 *f == 'R' ? "R=30,90,180,365" : *f == 'F' ? "F=1,2,3,5" :
+				 "M=10000,50000,100000,500000");
+			return -1;
+		}
+	}
+	if (i != 4) {
+		snprintf(err, errsize, "--bins '%s': expected four cut-offs, found %d", arg, i);
+		return -1;
+	}
+	bins[f - figs] = b;
+	return 0;
+}
+
+/* ---- scores ---------------------------------------------------------------------- */
+
+/* Sort int64 values: LSD radix on 16-bit digits, sign bit flipped. */
+static void radix_sort(uint64_t *a, uint64_t *tmp, size_t n)
+{
+	size_t i, count[65536];
+	int shift;
+	for (shift = 0; shift < 64; shift += 16) {
+		memset(count, 0, sizeof count);
+		for (i = 0; i < n; i++)
+			count[(a[i] >> shift) & 0xffff]++;
+		for (i = 1; i < 65536; i++)
+			count[i] += count[i - 1];
+		for (i = n; i-- > 0;)
+			tmp[--count[(a[i] >> shift) & 0xffff]] = a[i];
+		memcpy(a, tmp, n * sizeof *a);
+	}
+}
+
+/* The figure as "more is better", as an order-preserving unsigned key. */
+static uint64_t fig_key(const struct crm_rfm_entry *e, int fig)
+{
+	int64_t v = fig == CRM_FIG_R ? -(int64_t)e->recency :
+		    fig == CRM_FIG_F ? e->frequency : e->monetary;
+	return (uint64_t)v ^ (UINT64_C(1) << 63);
+}
+
+/* Number of sorted keys strictly below k. */
+static size_t below(const uint64_t *sorted, size_t n, uint64_t k)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (sorted[mid] < k)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void score_quintiles(struct crm_rfm *r, int fig, uint64_t *keys, uint64_t *tmp)
+{
+	size_t i;
+	for (i = 0; i < r->n; i++)
+		keys[i] = fig_key(&r->e[i], fig);
+	radix_sort(keys, tmp, r->n);
+	for (i = 0; i < r->n; i++) {
+		size_t b = below(keys, r->n, fig_key(&r->e[i], fig));
+		r->e[i].score[fig] = (unsigned char)(1 + (5 * (unsigned long long)b) / r->n);
+	}
+}
+
+static void score_bins(struct crm_rfm *r, int fig, const struct crm_bins *b)
+{
+	size_t i;
+	int k;
+	for (i = 0; i < r->n; i++) {
+		const struct crm_rfm_entry *e = &r->e[i];
+		int64_t v = fig == CRM_FIG_R ? e->recency : fig == CRM_FIG_F ? e->frequency :
+			    e->monetary;
+		int over = 0;
+		for (k = 0; k < 4; k++)
+			over += v > b->cut[k];
+		r->e[i].score[fig] = (unsigned char)(fig == CRM_FIG_R ? 5 - over : 1 + over);
+	}
+}
+
+void crm_rfm_score(struct crm_rfm *r, const struct crm_bins bins[CRM_NFIG])
+{
+	uint64_t *keys = xrealloc(NULL, r->n * sizeof *keys);
+	uint64_t *tmp = xrealloc(NULL, r->n * sizeof *tmp);
+	int fig;
+	for (fig = 0; fig < CRM_NFIG; fig++) {
+		if (bins[fig].set)
+			score_bins(r, fig, &bins[fig]);
+		else
+			score_quintiles(r, fig, keys, tmp);
+	}
+	free(keys);
+	free(tmp);
+}
+
+/* ---- entries ---------------------------------------------------------------------- */
+
+static struct crm_rfm_entry *add_entry(struct crm_rfm *r, size_t *cap)
+{
+	if (r->n == *cap) {
+		*cap = *cap ? *cap * 2 : 4096;
+		r->e = xrealloc(r->e, *cap * sizeof *r->e);
+	}
+	return &r->e[r->n++];
+}
+
+static void set_entry(struct crm_rfm_entry *e, int64_t as_of, int64_t first_day,
+		      int64_t last_day, int64_t orders, int64_t monetary)
+{
+	memset(e, 0, sizeof *e);
+	e->recency = (int32_t)(as_of - last_day);
+	e->tenure = (int32_t)(as_of - first_day);
+	e->frequency = (int32_t)orders;
+	e->monetary = monetary;
+}
+
+/* The as-of day and the first instant after it (UTC text). */
+static int set_as_of(struct crm_rfm *r, const struct crm_rfm_opts *o, int64_t day)
+{
+	char next[CRM_DATE_LEN];
+	const char *why = "";
+	r->as_of = day;
+	crm_day_date(day, r->as_of_date);
+	crm_day_date(day + 1, next);
+	if (crm_parse_time(next, o->tz, CRM_MDY, r->as_of_end, &why) < 0) {
+		crm_error("--as-of %s: the next midnight %s", r->as_of_date, why);
+		return CRM_EUSAGE;
+	}
+	return CRM_OK;
+}
+
+static int64_t local_day(const struct crm_rfm_opts *o, const char *canonical)
+{
+	return crm_local_day(o->tz, crm_time_epoch(canonical));
+}
+
+/* ---- from the database ------------------------------------------------------------ */
+
+static int currency_clash(const char *a, const char *b)
+{
+	crm_error("customers have orders in %s and %s: choose one with --currency", a, b);
+	return CRM_EDATA;
+}
+
+enum { AFTER_AS_OF = -1 };   /* an order lies after the as-of day */
+
+/* customer_stats, in customer order, or AFTER_AS_OF. */
+static int load_stats(struct crm_db *db, const struct crm_rfm_opts *o, struct crm_rfm *r)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT currency, first_at, last_at, orders, "
+					  "monetary FROM customer_stats ORDER BY customer_id, currency");
+	size_t cap = 0;
+	int rc;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *cur = (const char *)sqlite3_column_text(st, 0);
+		int64_t first, last;
+		if (strcmp(cur, r->currency)) {
+			if (o->currency)
+				continue;
+			if (r->currency[0]) {
+				rc = currency_clash(r->currency, cur);
+				break;
+			}
+			snprintf(r->currency, sizeof r->currency, "%s", cur);
+		}
+		first = local_day(o, (const char *)sqlite3_column_text(st, 1));
+		last = local_day(o, (const char *)sqlite3_column_text(st, 2));
+		if (last > r->as_of) {
+			rc = AFTER_AS_OF;
+			break;
+		}
+		set_entry(add_entry(r, &cap), r->as_of, first, last, sqlite3_column_int64(st, 3),
+			  sqlite3_column_int64(st, 4));
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_DONE)
+		return CRM_OK;
+	return rc == AFTER_AS_OF || rc == CRM_EDATA ? rc : crm_db_fail(db, "read customer figures");
+}
+
+/* The counting orders up to the as-of day, of the chosen currency. */
+#define ORDERS_UPTO "FROM orders WHERE customer_id IS NOT NULL AND (status = 'paid' OR " \
+	"status = 'pending') AND currency = ?1 AND ordered_at < ?2 GROUP BY customer_id"
+
+static int orders_currency(struct crm_db *db, struct crm_rfm *r)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT DISTINCT currency FROM orders WHERE "
+					  "customer_id IS NOT NULL AND ordered_at < ?1 LIMIT 2");
+	int rc, n = 0;
+	char seen[2][4] = {"", ""};
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	crm_bind_static(st, 1, r->as_of_end);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(seen[n++], sizeof seen[0], "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(db, "read currencies");
+	if (n == 2)
+		return currency_clash(seen[0], seen[1]);
+	memcpy(r->currency, seen[0], sizeof r->currency);
+	return CRM_OK;
+}
+
+/* Figures computed from the orders themselves, for a past as-of day. */
+static int load_orders(struct crm_db *db, const struct crm_rfm_opts *o, struct crm_rfm *r)
+{
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+	r->n = 0;
+	r->from_orders = 1;
+	if (!o->currency && (rc = orders_currency(db, r)) != CRM_OK)
+		return rc;
+	st = crm_db_prepare(db, "SELECT min(ordered_at), max(ordered_at), count(*), sum(amount) "
+			    ORDERS_UPTO " ORDER BY customer_id");
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	crm_bind_static(st, 1, r->currency);
+	crm_bind_static(st, 2, r->as_of_end);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		set_entry(add_entry(r, &cap), r->as_of,
+			  local_day(o, (const char *)sqlite3_column_text(st, 0)),
+			  local_day(o, (const char *)sqlite3_column_text(st, 1)),
+			  sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read orders");
+}
+
+static int64_t today(const struct crm_rfm_opts *o)
+{
+	return crm_local_day(o->tz, (int64_t)time(NULL));
+}
+
+int crm_rfm_load_db(struct crm_db *db, const struct crm_rfm_opts *o, struct crm_rfm *r)
+{
+	int64_t day;
+	int rc;
+	memset(r, 0, sizeof *r);
+	if (o->currency)
+		snprintf(r->currency, sizeof r->currency, "%s", o->currency);
+	if (o->as_of ? crm_date_day(o->as_of, &day) < 0 : (day = today(o), 0))
+		return crm_usage_error("--as-of '%s' is not a date (YYYY-MM-DD)", o->as_of);
+	if ((rc = set_as_of(r, o, day)) != CRM_OK)
+		return rc;
+	rc = load_stats(db, o, r);
+	if (rc == AFTER_AS_OF)
+		rc = load_orders(db, o, r);
+	return rc;
+}
+
+/* ---- from a stream ---------------------------------------------------------------- */
+
+/* One customer (in one currency) of the stream. */
+struct agg {
+	char *id, *email, *name;
+	char currency[4];
+	int64_t first, last;     /* epoch seconds */
+	int64_t orders, amount;
+};
+
+struct stream {
+	const struct crm_rfm_opts *o;
+	const char *fname;
+	size_t nhdr;
+	int colmap[CRM_MAX_COLS];
+	int have_header, fatal;
+	int64_t before;          /* orders at or after this instant are ignored */
+	struct agg *slot;
+	size_t nslot, used;
+	long long bad;
+	char *buf;
+	size_t bufsize;
+};
+
+enum { S_ID, S_AT, S_AMOUNT, S_CURRENCY, S_STATUS, S_EMAIL, S_NAME };   /* crm_order_stream */
+
+static unsigned long hash_key(const char *id, const char *currency)
+{
+	unsigned long h = 1469598103UL;
+	for (; *id; id++)
+		h = (h ^ (unsigned char)*id) * 16777619UL;
+	for (; *currency; currency++)
+		h = (h ^ (unsigned char)*currency) * 16777619UL;
+	return h;
+}
+
+static struct agg *agg_find(struct stream *s, const char *id, const char *currency)
+{
+	size_t i = hash_key(id, currency) & (s->nslot - 1);
+	while (s->slot[i].id && (strcmp(s->slot[i].id, id) || strcmp(s->slot[i].currency, currency)))
+		i = (i + 1) & (s->nslot - 1);
+	return &s->slot[i];
+}
+
+static void agg_grow(struct stream *s)
+{
+	struct agg *old = s->slot;
+	size_t i, n = s->nslot;
+	s->nslot = n ? n * 2 : 1024;
+	s->slot = calloc(s->nslot, sizeof *s->slot);
+	if (!s->slot)
+		abort();
+	for (i = 0; i < n; i++)
+		if (old[i].id)
+			*agg_find(s, old[i].id, old[i].currency) = old[i];
+	free(old);
+}
+
+static char *dup_or_null(const char *v)
+{
+	char *d;
+	if (!v)
+		return NULL;
+	if (!(d = strdup(v)))
+		abort();
+	return d;
+}
+
+static void agg_add(struct stream *s, char *const *v, const char *currency, int64_t t,
+		    int64_t amount)
+{
+	struct agg *a;
+	if (2 * (s->used + 1) > s->nslot)
+		agg_grow(s);
+	a = agg_find(s, v[S_ID], currency);
+	if (!a->id) {
+		a->id = dup_or_null(v[S_ID]);
+		snprintf(a->currency, sizeof a->currency, "%s", currency);
+		a->first = a->last = t;
+		s->used++;
+	}
+	if (!a->email)
+		a->email = dup_or_null(v[S_EMAIL]);
+	if (!a->name)
+		a->name = dup_or_null(v[S_NAME]);
+	a->first = t < a->first ? t : a->first;
+	a->last = t > a->last ? t : a->last;
+	a->orders++;
+	a->amount += amount;
+}
+
+static int s_header(const struct crm_row *row, void *ctx)
+{
+	struct stream *s = ctx;
+	char err[1024];
+	int rc = crm_header_map(&crm_order_stream, row, s->o->map, s->o->nmap, s->colmap, err,
+				sizeof err);
+	if (rc < 0) {
+		crm_error_at(s->fname, row->line, "%s", err);
+		s->fatal = rc == -2 ? CRM_EUSAGE : CRM_EDATA;
+		return 1;
+	}
+	s->nhdr = row->n;
+	s->have_header = 1;
+	return 0;
+}
+
+/* Report a bad row and go on: the figures come from the good ones. */
+static int s_bad(struct stream *s, long line, const char *msg)
+{
+	crm_error_at(s->fname, line, "%s", msg);
+	s->bad++;
+	return 0;
+}
+
+/* Normalise the mapped cells; the currency first, which money needs. */
+static int s_values(struct stream *s, const struct crm_row *row, char **v, int64_t *amount,
+		    char currency[4])
+{
+	static const int order[] = {S_CURRENCY, S_ID, S_AT, S_AMOUNT, S_STATUS, S_EMAIL, S_NAME};
+	struct crm_value_ctx vc = {s->o->tz, s->o->date_order, NULL, ""};
+	size_t need = 0, off = 0, k;
+	for (k = 0; k < row->n; k++)
+		need += row->len[k] * 2 + 64;
+	if (need + 7 * 64 > s->bufsize) {
+		s->bufsize = 2 * (need + 7 * 64);
+		s->buf = xrealloc(s->buf, s->bufsize);
+	}
+	snprintf(vc.currency, sizeof vc.currency, "%s", s->o->currency ? s->o->currency : "");
+	for (k = 0; k < sizeof order / sizeof order[0]; k++) {
+		int c = order[k], h = s->colmap[c], rc;
+		const struct crm_column *col = &crm_order_stream.cols[c];
+		size_t size = (h >= 0 ? row->len[h] * 2 : 0) + 64;
+		const char *why = "";
+		int64_t num = 0;
+		char q[128], msg[400];
+		v[c] = NULL;
+		if (h < 0)
+			continue;
+		rc = crm_value(col->kind, row->field[h], &vc, s->buf + off, size, &num, &why);
+		if (rc == CRM_VALUE_BAD)
+			snprintf(msg, sizeof msg, "column '%s': %s %s", col->name,
+				 crm_quote(crm_trim(row->field[h]), q, sizeof q), why);
+		else if (rc == CRM_VALUE_EMPTY && (col->flags & CRM_COL_NONEMPTY))
+			snprintf(msg, sizeof msg, "column '%s' is empty", col->name);
+		else
+			msg[0] = '\0';
+		if (msg[0])
+			return s_bad(s, row->line, msg), -1;
+		if (rc == CRM_VALUE_OK)
+			v[c] = s->buf + off;
+		if (c == S_AMOUNT)
+			*amount = num;
+		off += size;
+	}
+	memcpy(currency, vc.currency, 4);
+	return 0;
+}
+
+static int s_row(const struct crm_row *row, void *ctx)
+{
+	struct stream *s = ctx;
+	char *v[CRM_MAX_COLS], currency[4];
+	int64_t amount = 0, t;
+	if (row->n != s->nhdr) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "expected %zu fields as in the header, found %zu",
+			 s->nhdr, row->n);
+		return s_bad(s, row->line, msg);
+	}
+	if (s_values(s, row, v, &amount, currency) < 0)
+		return 0;
+	if (!v[S_ID])
+		v[S_ID] = v[S_EMAIL];    /* crm-import knows such a customer by e-mail */
+	if (!v[S_ID] || !crm_order_counts(v[S_STATUS]))
+		return 0;    /* a guest's order, or one that does not count */
+	t = crm_time_epoch(v[S_AT]);
+	if (t >= s->before)
+		return 0;
+	agg_add(s, v, currency, t, amount);
+	return 0;
+}
+
+static int s_malformed(long line, size_t field, const char *why, void *ctx)
+{
+	char msg[300];
+	snprintf(msg, sizeof msg, "field %zu: %s", field, why);
+	return s_bad(ctx, line, msg);
+}
+
+static int read_stream(const char *path, struct stream *s)
+{
+	char err[512];
+	int rc;
+	struct crm_reader *rd = crm_reader_open(path, &s->o->csv, err, sizeof err);
+	if (!rd) {
+		crm_error("%s", err);
+		return CRM_EIO;
+	}
+	s->fname = crm_reader_name(rd);
+	rc = crm_read(rd, s_header, s_row, s_malformed, s);
+	if (rc < 0) {
+		crm_error_at(s->fname, crm_reader_error_line(rd), "%s", crm_reader_error(rd));
+		rc = crm_reader_error_line(rd) > 0 ? CRM_EDATA : CRM_EIO;
+	} else if (s->fatal) {
+		rc = s->fatal;
+	} else if (!s->have_header) {
+		crm_error_at(s->fname, 0, "empty input: no header line");
+		rc = CRM_EDATA;
+	}
+	crm_reader_close(rd);
+	return rc;
+}
+
+static int by_id(const void *a, const void *b)
+{
+	return strcmp((*(struct agg *const *)a)->id, (*(struct agg *const *)b)->id);
+}
+
+/* The chosen currency's customers, sorted by id, as entries. */
+static int stream_entries(struct stream *s, const struct crm_rfm_opts *o, struct crm_rfm *r)
+{
+	struct agg **list = xrealloc(NULL, s->used * sizeof *list);
+	size_t i, n = 0;
+	int64_t last = INT64_MIN;
+	for (i = 0; i < s->nslot; i++)
+		if (s->slot[i].id && (!o->currency || !strcmp(s->slot[i].currency, o->currency)))
+			list[n++] = &s->slot[i];
+	qsort(list, n, sizeof *list, by_id);
+	/* in customer order, so that a clash names the same pair as the database */
+	for (i = 0; i < n; i++) {
+		if (!r->currency[0])
+			memcpy(r->currency, list[i]->currency, sizeof r->currency);
+		if (strcmp(list[i]->currency, r->currency)) {
+			int rc = currency_clash(r->currency, list[i]->currency);
+			free(list);
+			return rc;
+		}
+		last = list[i]->last > last ? list[i]->last : last;
+	}
+	if (!o->as_of && n && set_as_of(r, o, crm_local_day(o->tz, last) + 1) != CRM_OK) {
+		free(list);
+		return CRM_EUSAGE;
+	}
+	r->e = xrealloc(NULL, n * sizeof *r->e);
+	r->id = xrealloc(NULL, n * sizeof *r->id);
+	r->email = xrealloc(NULL, n * sizeof *r->email);
+	r->name = xrealloc(NULL, n * sizeof *r->name);
+	for (i = 0; i < n; i++) {
+		struct agg *a = list[i];
+		set_entry(&r->e[i], r->as_of, crm_local_day(o->tz, a->first),
+			  crm_local_day(o->tz, a->last), a->orders, a->amount);
+		r->id[i] = a->id;
+		r->email[i] = a->email;
+		r->name[i] = a->name;
+		a->id = a->email = a->name = NULL;     /* r owns them now */
+	}
+	r->n = n;
+	free(list);
+	return CRM_OK;
+}
+
+static void stream_free(struct stream *s)
+{
+	size_t i;
+	for (i = 0; i < s->nslot; i++) {
+		free(s->slot[i].id);
+		free(s->slot[i].email);
+		free(s->slot[i].name);
+	}
+	free(s->slot);
+	free(s->buf);
+}
+
+int crm_rfm_load_csv(const char *path, const struct crm_rfm_opts *o, struct crm_rfm *r)
+{
+	struct stream s;
+	int64_t day;
+	int rc;
+	memset(r, 0, sizeof *r);
+	memset(&s, 0, sizeof s);
+	s.o = o;
+	s.before = INT64_MAX;
+	if (o->currency)
+		snprintf(r->currency, sizeof r->currency, "%s", o->currency);
+	if (o->as_of) {
+		if (crm_date_day(o->as_of, &day) < 0)
+			return crm_usage_error("--as-of '%s' is not a date (YYYY-MM-DD)", o->as_of);
+		if ((rc = set_as_of(r, o, day)) != CRM_OK)
+			return rc;
+		s.before = crm_time_epoch(r->as_of_end);
+	}
+	agg_grow(&s);
+	rc = read_stream(path, &s);
+	if (rc == CRM_OK)
+		rc = stream_entries(&s, o, r);
+	r->bad_rows = s.bad;
+	stream_free(&s);
+	return rc;
+}
+
+/* ---- listing ------------------------------------------------------------------------ */
+
+static int each_stream(const struct crm_rfm *r, crm_rfm_fn *fn, void *ctx)
+{
+	size_t i;
+	int rc;
+	char first[CRM_DATE_LEN], last[CRM_DATE_LEN];
+	for (i = 0; i < r->n; i++) {
+		struct crm_rfm_who w = {r->id[i], r->email[i], r->name[i], first, last, -1};
+		crm_day_date(r->as_of - r->e[i].tenure, first);
+		crm_day_date(r->as_of - r->e[i].recency, last);
+		if ((rc = fn(i, &w, ctx)) != 0)
+			return rc;
+	}
+	return CRM_OK;
+}
+
+int crm_rfm_each(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, void *ctx)
+{
+	static const char from_stats[] =
+		"SELECT s.customer_id, c.email, c.name, c.marketing_opt_in FROM customer_stats s "
+		"LEFT JOIN customers c ON c.customer_id = s.customer_id WHERE s.currency = ?1 "
+		"ORDER BY s.customer_id";
+	static const char from_orders[] =
+		"SELECT o.customer_id, c.email, c.name, c.marketing_opt_in FROM (SELECT customer_id "
+		ORDERS_UPTO ") o LEFT JOIN customers c ON c.customer_id = o.customer_id "
+		"ORDER BY o.customer_id";
+	char first[CRM_DATE_LEN], last[CRM_DATE_LEN];
+	sqlite3_stmt *st;
+	size_t i = 0;
+	int rc, stop = 0;
+	if (r->id || !r->n)
+		return each_stream(r, fn, ctx);
+	if (!(st = crm_db_prepare(db, r->from_orders ? from_orders : from_stats)))
+		return crm_db_status(sqlite3_errcode(db->h));
+	crm_bind_static(st, 1, r->currency);
+	if (r->from_orders)
+		crm_bind_static(st, 2, r->as_of_end);
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW && i < r->n) {
+		struct crm_rfm_who w = {
+			(const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+			(const char *)sqlite3_column_text(st, 2), first, last,
+			sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3),
+		};
+		crm_day_date(r->as_of - r->e[i].tenure, first);
+		crm_day_date(r->as_of - r->e[i].recency, last);
+		stop = fn(i++, &w, ctx);
+	}
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return crm_db_fail(db, "read customers");
+	if (i != r->n) {
+		crm_error("%s: the customers changed while they were read", db->path);
+		return CRM_EIO;
+	}
+	return CRM_OK;
+}
+
+void crm_rfm_free(struct crm_rfm *r)
+{
+	size_t i;
+	for (i = 0; r->id && i < r->n; i++) {
+		free(r->id[i]);
+		free(r->email[i]);
+		free(r->name[i]);
+	}
+	free(r->id);
+	free(r->email);
+	free(r->name);
+	free(r->e);
+	memset(r, 0, sizeof *r);
+}

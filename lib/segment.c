@@ -1,0 +1,372 @@
+/* segment.c - segment schemes and saved runs; see segment.h. */
+#include "segment.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "diag.h"
+
+/* ---- schemes ---------------------------------------------------------------------- */
+
+/* The R x F grid as rectangles; the tests prove they tile the 25 cells. */
+static const struct cell {
+	const char *name;
+	int r_lo, r_hi, f_lo, f_hi;
+} grid[] = {
+	{"Champions", 5, 5, 4, 5},
+	{"Loyal", 3, 4, 4, 5},
+	{"Potential Loyalists", 4, 5, 2, 3},
+	{"New", 5, 5, 1, 1},
+	{"Promising", 4, 4, 1, 1},
+	{"Need Attention", 3, 3, 3, 3},
+	{"About to Sleep", 3, 3, 1, 2},
+	{"At Risk", 1, 2, 3, 4},
+	{"Can't Lose", 1, 2, 5, 5},
+	{"Hibernating", 1, 2, 1, 2},
+};
+#define NGRID ((int)(sizeof grid / sizeof grid[0]))
+
+static const char *grid_names[NGRID];
+static const char *life_names[] = {"New", "Regular", "VIP", "At Risk", "Lost"};
+enum { L_NEW, L_REGULAR, L_VIP, L_RISK, L_LOST };
+
+static int grid_index(int r, int f)
+{
+	int i;
+	for (i = 0; i < NGRID; i++)
+		if (r >= grid[i].r_lo && r <= grid[i].r_hi && f >= grid[i].f_lo && f <= grid[i].f_hi)
+			return i;
+	return -1;
+}
+
+int crm_grid_claims(int r, int f)
+{
+	int i, n = 0;
+	for (i = 0; i < NGRID; i++)
+		n += r >= grid[i].r_lo && r <= grid[i].r_hi && f >= grid[i].f_lo && f <= grid[i].f_hi;
+	return n;
+}
+
+const char *crm_grid_segment(int r, int f)
+{
+	int i = grid_index(r, f);
+	return i < 0 ? NULL : grid[i].name;
+}
+
+void crm_scheme_rfm(struct crm_scheme *s)
+{
+	int i;
+	for (i = 0; i < NGRID; i++)
+		grid_names[i] = grid[i].name;
+	memset(s, 0, sizeof *s);
+	s->kind = CRM_SCHEME_RFM;
+	s->n = NGRID;
+	s->names = grid_names;
+}
+
+void crm_scheme_lifecycle(struct crm_scheme *s, const struct crm_lifecycle *l)
+{
+	memset(s, 0, sizeof *s);
+	s->kind = CRM_SCHEME_LIFECYCLE;
+	s->life = *l;
+	s->n = 5;
+	s->names = life_names;
+}
+
+void crm_scheme_rules(struct crm_scheme *s, const struct crm_rules *rules)
+{
+	int i, n = crm_rules_nsegments(rules);
+	memset(s, 0, sizeof *s);
+	s->kind = CRM_SCHEME_RULES;
+	s->rules = rules;
+	s->names = malloc((size_t)(n + 1) * sizeof *s->names);
+	if (!s->names)
+		abort();
+	for (i = 0; i < n; i++)
+		s->names[i] = crm_rules_segment(rules, i);
+	s->n = n;
+	/* a rules file may name its catch-all "Other" itself */
+	if (crm_segment_find(s, "Other") < 0)
+		s->names[s->n++] = "Other";
+}
+
+void crm_scheme_free(struct crm_scheme *s)
+{
+	if (s->kind == CRM_SCHEME_RULES)
+		free(s->names);
+	s->names = NULL;
+}
+
+const char *crm_scheme_label(const struct crm_scheme *s)
+{
+	return s->kind == CRM_SCHEME_RFM ? "rfm" : s->kind == CRM_SCHEME_LIFECYCLE ? "lifecycle" :
+	       "rules";
+}
+
+static int lifecycle_of(const struct crm_lifecycle *l, const struct crm_rfm_entry *e)
+{
+	if (e->recency > l->lost_days)
+		return L_LOST;
+	if (e->recency > l->risk_days)
+		return L_RISK;
+	if (e->tenure <= l->new_days)
+		return L_NEW;
+	if (e->frequency >= l->vip_orders || (l->vip_spend >= 0 && e->monetary >= l->vip_spend))
+		return L_VIP;
+	return L_REGULAR;
+}
+
+static int rules_of(const struct crm_scheme *s, const struct crm_rfm_entry *e)
+{
+	struct crm_rule_vals v;
+	int i;
+	v.v[CRM_RV_RECENCY] = e->recency;
+	v.v[CRM_RV_FREQUENCY] = e->frequency;
+	v.v[CRM_RV_MONETARY] = e->monetary;
+	v.v[CRM_RV_R] = e->score[CRM_FIG_R];
+	v.v[CRM_RV_F] = e->score[CRM_FIG_F];
+	v.v[CRM_RV_M] = e->score[CRM_FIG_M];
+	v.v[CRM_RV_TENURE] = e->tenure;
+	i = crm_rules_match(s->rules, &v);
+	return i >= 0 ? i : crm_segment_find(s, "Other");
+}
+
+int crm_segment_of(const struct crm_scheme *s, const struct crm_rfm_entry *e)
+{
+	switch (s->kind) {
+	case CRM_SCHEME_RFM:
+		return grid_index(e->score[CRM_FIG_R], e->score[CRM_FIG_F]);
+	case CRM_SCHEME_LIFECYCLE:
+		return lifecycle_of(&s->life, e);
+	default:
+		return rules_of(s, e);
+	}
+}
+
+int crm_segment_find(const struct crm_scheme *s, const char *name)
+{
+	int i;
+	for (i = 0; i < s->n; i++)
+		if (!strcasecmp(s->names[i], name))
+			return i;
+	return -1;
+}
+
+void crm_segment_list(const struct crm_scheme *s, char *out, size_t size)
+{
+	size_t o = 0;
+	int i;
+	out[0] = '\0';
+	for (i = 0; i < s->n && o + 1 < size; i++)
+		o += (size_t)snprintf(out + o, size - o, "%s'%s'", i ? ", " : "", s->names[i]);
+}
+
+/* ---- saving ------------------------------------------------------------------------ */
+
+struct crm_run {
+	struct crm_db *db;
+	sqlite3_stmt *add;
+	long long id, customers;
+	int failed;
+};
+
+static void utc_now(char out[CRM_TIME_LEN])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, CRM_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+struct crm_run *crm_run_begin(struct crm_db *db, const struct crm_rfm *r,
+			      const struct crm_scheme *s)
+{
+	struct crm_run *run = calloc(1, sizeof *run);
+	sqlite3_stmt *st;
+	char now[CRM_TIME_LEN];
+	if (!run)
+		abort();
+	run->db = db;
+	utc_now(now);
+	st = crm_db_prepare(db, "INSERT INTO segment_runs(saved_at, as_of, scheme, currency, "
+			    "customers) VALUES (?1, ?2, ?3, ?4, 0)");
+	run->add = crm_db_prepare(db, "INSERT INTO segment_members VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9)");
+	if (st && run->add) {
+		crm_bind_static(st, 1, now);
+		crm_bind_static(st, 2, r->as_of_date);
+		crm_bind_static(st, 3, crm_scheme_label(s));
+		sqlite3_bind_text(st, 4, r->currency, -1, SQLITE_STATIC);
+		if (sqlite3_step(st) == SQLITE_DONE) {
+			run->id = sqlite3_last_insert_rowid(db->h);
+			sqlite3_finalize(st);
+			return run;
+		}
+		crm_db_fail(db, "save the segment run");
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(run->add);
+	free(run);
+	return NULL;
+}
+
+int crm_run_add(struct crm_run *run, const char *customer_id, const struct crm_rfm_entry *e,
+		const char *segment)
+{
+	sqlite3_stmt *st = run->add;
+	int rc;
+	sqlite3_bind_int64(st, 1, run->id);
+	crm_bind_static(st, 2, customer_id);
+	crm_bind_static(st, 3, segment);
+	sqlite3_bind_int(st, 4, e->recency);
+	sqlite3_bind_int(st, 5, e->frequency);
+	sqlite3_bind_int64(st, 6, e->monetary);
+	sqlite3_bind_int(st, 7, e->score[CRM_FIG_R]);
+	sqlite3_bind_int(st, 8, e->score[CRM_FIG_F]);
+	sqlite3_bind_int(st, 9, e->score[CRM_FIG_M]);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		run->failed = 1;
+		return crm_db_fail(run->db, "save a segment member");
+	}
+	run->customers++;
+	return CRM_OK;
+}
+
+long long crm_run_end(struct crm_run *run, int ok)
+{
+	long long id = -1;
+	sqlite3_stmt *st;
+	sqlite3_finalize(run->add);
+	if (ok && !run->failed &&
+	    (st = crm_db_prepare(run->db, "UPDATE segment_runs SET customers=?1 WHERE run_id=?2"))) {
+		sqlite3_bind_int64(st, 1, run->customers);
+		sqlite3_bind_int64(st, 2, run->id);
+		if (sqlite3_step(st) == SQLITE_DONE)
+			id = run->id;
+		else
+			crm_db_fail(run->db, "save the segment run");
+		sqlite3_finalize(st);
+	}
+	free(run);
+	return id;
+}
+
+/* ---- reading runs ------------------------------------------------------------------ */
+
+int crm_run_last_two(struct crm_db *db, long long *older, long long *newer)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT run_id FROM segment_runs ORDER BY run_id "
+					  "DESC LIMIT 2");
+	long long id[2];
+	int n = 0, rc;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		id[n++] = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(db, "read segment runs");
+	if (n < 2) {
+		crm_error("%s: %s saved segment run%s; save runs with --save to compare them",
+			  db->path, n ? "only one" : "no", n ? "" : "s");
+		return CRM_EDATA;
+	}
+	*newer = id[0];
+	*older = id[1];
+	return CRM_OK;
+}
+
+int crm_run_exists(struct crm_db *db, long long id)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT 1 FROM segment_runs WHERE run_id=?1");
+	int rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
+}
+
+/* Members of ?1 against ?2, then those of ?2 only. */
+#define MOVES_SQL(COLS_OLD, COLS_NEW, GROUP) \
+	"SELECT " COLS_OLD " FROM segment_members a LEFT JOIN segment_members b " \
+	"ON b.run_id = ?2 AND b.customer_id = a.customer_id " \
+	"LEFT JOIN customers c ON c.customer_id = a.customer_id " \
+	"WHERE a.run_id = ?1 AND b.segment IS NOT a.segment " GROUP \
+	" UNION ALL SELECT " COLS_NEW " FROM segment_members b " \
+	"LEFT JOIN customers c ON c.customer_id = b.customer_id " \
+	"WHERE b.run_id = ?2 AND NOT EXISTS (SELECT 1 FROM segment_members a " \
+	"WHERE a.run_id = ?1 AND a.customer_id = b.customer_id) " GROUP
+
+static sqlite3_stmt *runs_stmt(struct crm_db *db, const char *sql, long long older,
+			       long long newer)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, sql);
+	if (st) {
+		sqlite3_bind_int64(st, 1, older);
+		sqlite3_bind_int64(st, 2, newer);
+	}
+	return st;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+int crm_run_moves(struct crm_db *db, long long older, long long newer, crm_move_fn *fn,
+		  void *ctx)
+{
+	sqlite3_stmt *st = runs_stmt(db, MOVES_SQL(
+		"a.segment, coalesce(b.segment, '(gone)'), count(*)",
+		"'(new)', b.segment, count(*)", "GROUP BY 1, 2") " ORDER BY 3 DESC, 1, 2",
+		older, newer);
+	int rc, stop = 0;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = fn(col(st, 0), col(st, 1), sqlite3_column_int64(st, 2), ctx);
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "compare segment runs");
+}
+
+int crm_run_movers(struct crm_db *db, long long older, long long newer, crm_mover_fn *fn,
+		   void *ctx)
+{
+	sqlite3_stmt *st = runs_stmt(db, MOVES_SQL(
+		"a.customer_id, c.email, c.name, a.segment, coalesce(b.segment, '(gone)')",
+		"b.customer_id, c.email, c.name, '(new)', b.segment", "") " ORDER BY 1",
+		older, newer);
+	int rc, stop = 0;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = fn(col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4), ctx);
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "compare segment runs");
+}
+
+int crm_run_list(struct crm_db *db, crm_runrow_fn *fn, void *ctx)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT run_id, saved_at, as_of, scheme, currency, "
+					  "customers FROM segment_runs ORDER BY run_id");
+	int rc, stop = 0;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		stop = fn(sqlite3_column_int64(st, 0), col(st, 1), col(st, 2), col(st, 3),
+			  col(st, 4), sqlite3_column_int64(st, 5), ctx);
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "list segment runs");
+}

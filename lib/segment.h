@@ -1,0 +1,96 @@
+/*
+ * segment.h - named segments of customers from their RFM figures (rfm.h),
+ * and the history of saved segment runs: who moved where.
+ *
+ * Contract:
+ *  - A scheme maps every customer to exactly one segment by index:
+ *    - "rfm": the R x F grid below, which covers each of the 25 cells once:
+ *        Champions R5 F4-5        Loyal R3-4 F4-5        Potential Loyalists R4-5 F2-3
+ *        New R5 F1                Promising R4 F1        Need Attention R3 F3
+ *        About to Sleep R3 F1-2   At Risk R1-2 F3-4      Can't Lose R1-2 F5
+ *        Hibernating R1-2 F1-2
+ *    - "lifecycle": the first that holds of
+ *        Lost     recency > lost_days
+ *        At Risk  recency > risk_days
+ *        New      tenure <= new_days
+ *        VIP      frequency >= vip_orders, or monetary >= vip_spend if set
+ *        Regular  everybody else
+ *    - "rules": a rules file (rules.h); a customer no rule matches is "Other".
+ *  - Segment names compare case-insensitively (crm_segment_find).
+ *  - A saved run (crm_run_save) records the as-of day, the scheme and every
+ *    customer's segment and scores; crm_run_moves() counts, for two runs,
+ *    the customers per (old segment, new segment) pair that differ, with
+ *    "(new)" and "(gone)" for customers in one run only; crm_run_movers()
+ *    lists them.  Functions return CRM_OK or an exit code, having reported.
+ */
+#ifndef CRM_SEGMENT_H
+#define CRM_SEGMENT_H
+
+#include <stdint.h>
+
+#include "db.h"
+#include "rfm.h"
+#include "rules.h"
+
+enum crm_scheme_kind { CRM_SCHEME_RFM, CRM_SCHEME_LIFECYCLE, CRM_SCHEME_RULES };
+
+struct crm_lifecycle {
+	int new_days, risk_days, lost_days, vip_orders;
+	int64_t vip_spend;           /* minor units; -1: not used */
+};
+#define CRM_LIFECYCLE_DEFAULTS {30, 90, 365, 5, -1}
+
+struct crm_scheme {
+	enum crm_scheme_kind kind;
+	struct crm_lifecycle life;
+	const struct crm_rules *rules;
+	int n;                       /* number of segments */
+	const char **names;
+};
+
+void crm_scheme_rfm(struct crm_scheme *s);
+void crm_scheme_lifecycle(struct crm_scheme *s, const struct crm_lifecycle *l);
+void crm_scheme_rules(struct crm_scheme *s, const struct crm_rules *rules);
+void crm_scheme_free(struct crm_scheme *s);
+/* "rfm", "lifecycle" or "rules" */
+const char *crm_scheme_label(const struct crm_scheme *s);
+
+/* The segment of the R x F grid cell (scores 1..5), by name; and how many
+ * of the grid's segments claim the cell (1 for each cell: tests prove it). */
+const char *crm_grid_segment(int r, int f);
+int crm_grid_claims(int r, int f);
+/* Index of a customer's segment in s->names. */
+int crm_segment_of(const struct crm_scheme *s, const struct crm_rfm_entry *e);
+/* Index of a segment by name (any case), or -1. */
+int crm_segment_find(const struct crm_scheme *s, const char *name);
+/* "A, B, C": the scheme's segment names, for messages. */
+void crm_segment_list(const struct crm_scheme *s, char *out, size_t size);
+
+/* ---- history ---------------------------------------------------------------------- */
+
+/* Start a saved run; the caller then adds every customer with crm_run_add
+ * inside the same write transaction. */
+struct crm_run;
+struct crm_run *crm_run_begin(struct crm_db *db, const struct crm_rfm *r,
+			      const struct crm_scheme *s);
+int crm_run_add(struct crm_run *run, const char *customer_id, const struct crm_rfm_entry *e,
+		const char *segment);
+/* Finish (count the customers) and free; returns the run id or -1. */
+long long crm_run_end(struct crm_run *run, int ok);
+
+/* The ids of the last two saved runs; CRM_EDATA (reported) if fewer. */
+int crm_run_last_two(struct crm_db *db, long long *older, long long *newer);
+int crm_run_exists(struct crm_db *db, long long id);
+
+typedef int crm_move_fn(const char *from, const char *to, long long customers, void *ctx);
+int crm_run_moves(struct crm_db *db, long long older, long long newer, crm_move_fn *fn,
+		  void *ctx);
+typedef int crm_mover_fn(const char *id, const char *email, const char *name,
+			 const char *from, const char *to, void *ctx);
+int crm_run_movers(struct crm_db *db, long long older, long long newer, crm_mover_fn *fn,
+		   void *ctx);
+typedef int crm_runrow_fn(long long id, const char *saved_at, const char *as_of,
+			  const char *scheme, const char *currency, long long customers, void *ctx);
+int crm_run_list(struct crm_db *db, crm_runrow_fn *fn, void *ctx);
+
+#endif
