@@ -103,29 +103,27 @@ static uint64_t fig_key(const struct crm_rfm_entry *e, int fig)
 	return (uint64_t)v ^ (UINT64_C(1) << 63);
 }
 
-/* Number of sorted keys strictly below k. */
-static size_t below(const uint64_t *sorted, size_t n, uint64_t k)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (sorted[mid] < k)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
+/*
+ * score(v) = 1 + floor(5 B / N) >= k  <=>  B >= ceil((k - 1) N / 5) = Bk
+ * <=> v > sorted[Bk - 1], as B counts the keys below v.  So four cut keys
+ * give every score with four comparisons, and no search per customer.
+ */
 static void score_quintiles(struct crm_rfm *r, int fig, uint64_t *keys, uint64_t *tmp)
 {
-	size_t i;
-	for (i = 0; i < r->n; i++)
+	uint64_t cut[4];
+	size_t i, n = r->n;
+	int k;
+	for (i = 0; i < n; i++)
 		keys[i] = fig_key(&r->e[i], fig);
-	radix_sort(keys, tmp, r->n);
-	for (i = 0; i < r->n; i++) {
-		size_t b = below(keys, r->n, fig_key(&r->e[i], fig));
-		r->e[i].score[fig] = (unsigned char)(1 + (5 * (unsigned long long)b) / r->n);
+	radix_sort(keys, tmp, n);
+	for (k = 2; k <= 5; k++) {
+		size_t bk = ((size_t)(k - 1) * n + 4) / 5;
+		cut[k - 2] = bk ? keys[bk - 1] : 0;
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t v = fig_key(&r->e[i], fig);
+		r->e[i].score[fig] = (unsigned char)(1 + (v > cut[0]) + (v > cut[1]) + (v > cut[2]) +
+						      (v > cut[3]));
 	}
 }
 
@@ -334,8 +332,10 @@ struct stream {
 	int colmap[CRM_MAX_COLS];
 	int have_header, fatal;
 	int64_t before;          /* orders at or after this instant are ignored */
-	struct agg *slot;
-	size_t nslot, used;
+	struct agg *agg;         /* the customers, densely */
+	size_t nagg, cap;
+	uint32_t *slot;          /* open addressing: 1 + index into agg, 0 free */
+	size_t nslot;
 	long long bad;
 	char *buf;
 	size_t bufsize;
@@ -353,26 +353,29 @@ static unsigned long hash_key(const char *id, const char *currency)
 	return h;
 }
 
-static struct agg *agg_find(struct stream *s, const char *id, const char *currency)
+/* The slot of a customer: free, or holding it. */
+static uint32_t *agg_slot(struct stream *s, const char *id, const char *currency)
 {
 	size_t i = hash_key(id, currency) & (s->nslot - 1);
-	while (s->slot[i].id && (strcmp(s->slot[i].id, id) || strcmp(s->slot[i].currency, currency)))
+	while (s->slot[i]) {
+		const struct agg *a = &s->agg[s->slot[i] - 1];
+		if (!strcmp(a->id, id) && !strcmp(a->currency, currency))
+			break;
 		i = (i + 1) & (s->nslot - 1);
+	}
 	return &s->slot[i];
 }
 
+/* Slots of 4 bytes at half load keep the table small beside the customers. */
 static void agg_grow(struct stream *s)
 {
-	struct agg *old = s->slot;
-	size_t i, n = s->nslot;
-	s->nslot = n ? n * 2 : 1024;
-	s->slot = calloc(s->nslot, sizeof *s->slot);
-	if (!s->slot)
+	size_t i;
+	s->nslot = s->nslot ? s->nslot * 2 : 1024;
+	free(s->slot);
+	if (!(s->slot = calloc(s->nslot, sizeof *s->slot)))
 		abort();
-	for (i = 0; i < n; i++)
-		if (old[i].id)
-			*agg_find(s, old[i].id, old[i].currency) = old[i];
-	free(old);
+	for (i = 0; i < s->nagg; i++)
+		*agg_slot(s, s->agg[i].id, s->agg[i].currency) = (uint32_t)(i + 1);
 }
 
 static char *dup_or_null(const char *v)
@@ -389,15 +392,23 @@ static void agg_add(struct stream *s, char *const *v, const char *currency, int6
 		    int64_t amount)
 {
 	struct agg *a;
-	if (2 * (s->used + 1) > s->nslot)
+	uint32_t *slot;
+	if (2 * (s->nagg + 1) > s->nslot)
 		agg_grow(s);
-	a = agg_find(s, v[S_ID], currency);
-	if (!a->id) {
+	slot = agg_slot(s, v[S_ID], currency);
+	if (!*slot) {
+		if (s->nagg == s->cap) {
+			s->cap = s->cap ? 2 * s->cap : 1024;
+			s->agg = xrealloc(s->agg, s->cap * sizeof *s->agg);
+		}
+		a = &s->agg[s->nagg++];
+		memset(a, 0, sizeof *a);
 		a->id = dup_or_null(v[S_ID]);
 		snprintf(a->currency, sizeof a->currency, "%s", currency);
 		a->first = a->last = t;
-		s->used++;
+		*slot = (uint32_t)s->nagg;
 	}
+	a = &s->agg[*slot - 1];
 	if (!a->email)
 		a->email = dup_or_null(v[S_EMAIL]);
 	if (!a->name)
@@ -539,12 +550,12 @@ static int by_id(const void *a, const void *b)
 /* The chosen currency's customers, sorted by id, as entries. */
 static int stream_entries(struct stream *s, const struct crm_rfm_opts *o, struct crm_rfm *r)
 {
-	struct agg **list = xrealloc(NULL, s->used * sizeof *list);
+	struct agg **list = xrealloc(NULL, s->nagg * sizeof *list);
 	size_t i, n = 0;
 	int64_t last = INT64_MIN;
-	for (i = 0; i < s->nslot; i++)
-		if (s->slot[i].id && (!o->currency || !strcmp(s->slot[i].currency, o->currency)))
-			list[n++] = &s->slot[i];
+	for (i = 0; i < s->nagg; i++)
+		if (!o->currency || !strcmp(s->agg[i].currency, o->currency))
+			list[n++] = &s->agg[i];
 	qsort(list, n, sizeof *list, by_id);
 	/* in customer order, so that a clash names the same pair as the database */
 	for (i = 0; i < n; i++) {
@@ -582,11 +593,12 @@ static int stream_entries(struct stream *s, const struct crm_rfm_opts *o, struct
 static void stream_free(struct stream *s)
 {
 	size_t i;
-	for (i = 0; i < s->nslot; i++) {
-		free(s->slot[i].id);
-		free(s->slot[i].email);
-		free(s->slot[i].name);
+	for (i = 0; i < s->nagg; i++) {
+		free(s->agg[i].id);
+		free(s->agg[i].email);
+		free(s->agg[i].name);
 	}
+	free(s->agg);
 	free(s->slot);
 	free(s->buf);
 }

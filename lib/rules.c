@@ -147,7 +147,7 @@ static int keyword(const char *s, size_t n, const char *kw)
 {
 	size_t i = 0;
 	for (; i < n && kw[i]; i++)
-		if ((s[i] | 0x20) != kw[i] && !(s[i] == '_' && kw[i] == '_'))
+		if ((s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]) != kw[i])
 			return 0;
 	return i == n && !kw[i];
 }
