@@ -26,8 +26,8 @@ VERSION  = 0.1.0
 # Build directory; the sanitizer and valgrind builds use their own.
 B ?= build
 ifdef SANITIZE
-CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
-LDFLAGS += -fsanitize=$(SANITIZE)
+override CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+override LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 CMDS     = crm crm-import crm-segment
