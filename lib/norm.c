@@ -452,6 +452,12 @@ static int32_t tz_offset(const struct crm_tz *tz, int64_t t)
 	return off;
 }
 
+int crm_tz_fixed(const struct crm_tz *tz, int32_t *off)
+{
+	*off = tz->off;
+	return tz->fixed;
+}
+
 int64_t crm_local_day(const struct crm_tz *tz, int64_t t)
 {
 	return floor_div(t + (tz->fixed ? tz->off : tz_offset(tz, t)), DAY);

@@ -30,6 +30,9 @@ struct crm_tz;          /* a time zone: an IANA name or a fixed offset */
  * when the zone is unknown. */
 struct crm_tz *crm_tz_open(const char *spec, const char **why);
 void crm_tz_close(struct crm_tz *tz);
+/* 1 with the offset in seconds east of UTC when the zone is a fixed offset
+ * (UTC included), 0 for a named zone whose offset changes. */
+int crm_tz_fixed(const struct crm_tz *tz, int32_t *off);
 
 /* The canonical stored forms. */
 #define CRM_TIME_LEN 21   /* "2025-03-10T05:06:07Z" + NUL */
