@@ -409,3 +409,26 @@ Try 'crm-segment --help' for more information."
 	assert_success
 	assert_line --index 1 --partial "a,,'=HYPERLINK(1),"
 }
+
+@test "segment: days are local days in --tz, for stored and streamed orders alike" {
+	csv o.csv order_id,customer_id,ordered_at,amount,currency 1,a,2026-10-31T20:00:00Z,5,KRW \
+		2,b,2026-10-31T14:00:00Z,5,KRW
+	crm-import -q orders o.csv
+	for tz in Asia/Seoul +09:00; do
+		run crm-segment --tz "$tz" --as-of 2026-11-01
+		assert_success
+		assert_line --index 1 --partial "a,,,0,1,5,KRW,2026-11-01,2026-11-01,"
+		assert_line --index 2 --partial "b,,,1,1,5,KRW,2026-10-31,2026-10-31,"
+		run crm-segment --tz "$tz" --as-of 2026-11-01 o.csv
+		assert_line --index 1 --partial "a,,,0,1,5,KRW,2026-11-01,2026-11-01,"
+	done
+	run crm-segment --as-of 2026-11-01
+	assert_line --index 1 --partial "a,,,1,1,5,KRW,2026-10-31,2026-10-31,"
+}
+
+@test "segment: crm segment runs crm-segment" {
+	csv o.csv order_id,customer_id,ordered_at,amount,currency 1,a,2026-10-01,5,KRW
+	run crm segment --as-of 2026-11-01 o.csv
+	assert_success
+	assert_line --index 1 "a,,,31,1,5,KRW,2026-10-01,2026-10-01,1,1,1,111,Hibernating"
+}
