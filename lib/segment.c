@@ -319,54 +319,67 @@ static const char *col(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-int crm_run_moves(struct crm_db *db, long long older, long long newer, crm_move_fn *fn,
-		  void *ctx)
+/* The caller's callback and context, behind one row function. */
+struct visit {
+	int (*row)(sqlite3_stmt *st, const struct visit *v);
+	void *fn, *ctx;
+};
+
+/* Step a statement to its end, one visit per row; a nonzero visit stops. */
+static int each_row(struct crm_db *db, sqlite3_stmt *st, const struct visit *v, const char *what)
 {
-	sqlite3_stmt *st = runs_stmt(db, MOVES_SQL(
-		"a.segment, coalesce(b.segment, '(gone)'), count(*)",
-		"'(new)', b.segment, count(*)", "GROUP BY 1, 2") " ORDER BY 3 DESC, 1, 2",
-		older, newer);
-	int rc, stop = 0;
+	int rc = SQLITE_DONE, stop = 0;
 	if (!st)
 		return crm_db_status(sqlite3_errcode(db->h));
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		stop = fn(col(st, 0), col(st, 1), sqlite3_column_int64(st, 2), ctx);
+		stop = v->row(st, v);
 	sqlite3_finalize(st);
 	if (stop)
 		return stop;
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "compare segment runs");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, what);
+}
+
+static int move_row(sqlite3_stmt *st, const struct visit *v)
+{
+	return ((crm_move_fn *)v->fn)(col(st, 0), col(st, 1), sqlite3_column_int64(st, 2), v->ctx);
+}
+
+static int mover_row(sqlite3_stmt *st, const struct visit *v)
+{
+	return ((crm_mover_fn *)v->fn)(col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4),
+				       v->ctx);
+}
+
+static int run_row(sqlite3_stmt *st, const struct visit *v)
+{
+	return ((crm_runrow_fn *)v->fn)(sqlite3_column_int64(st, 0), col(st, 1), col(st, 2),
+					col(st, 3), col(st, 4), sqlite3_column_int64(st, 5), v->ctx);
+}
+
+int crm_run_moves(struct crm_db *db, long long older, long long newer, crm_move_fn *fn,
+		  void *ctx)
+{
+	struct visit v = {move_row, (void *)fn, ctx};
+	return each_row(db, runs_stmt(db, MOVES_SQL(
+		"a.segment, coalesce(b.segment, '(gone)'), count(*)",
+		"'(new)', b.segment, count(*)", "GROUP BY 1, 2") " ORDER BY 3 DESC, 1, 2",
+		older, newer), &v, "compare segment runs");
 }
 
 int crm_run_movers(struct crm_db *db, long long older, long long newer, crm_mover_fn *fn,
 		   void *ctx)
 {
-	sqlite3_stmt *st = runs_stmt(db, MOVES_SQL(
+	struct visit v = {mover_row, (void *)fn, ctx};
+	return each_row(db, runs_stmt(db, MOVES_SQL(
 		"a.customer_id, c.email, c.name, a.segment, coalesce(b.segment, '(gone)')",
 		"b.customer_id, c.email, c.name, '(new)', b.segment", "") " ORDER BY 1",
-		older, newer);
-	int rc, stop = 0;
-	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		stop = fn(col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4), ctx);
-	sqlite3_finalize(st);
-	if (stop)
-		return stop;
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "compare segment runs");
+		older, newer), &v, "compare segment runs");
 }
 
 int crm_run_list(struct crm_db *db, crm_runrow_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT run_id, saved_at, as_of, scheme, currency, "
-					  "customers FROM segment_runs ORDER BY run_id");
-	int rc, stop = 0;
-	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		stop = fn(sqlite3_column_int64(st, 0), col(st, 1), col(st, 2), col(st, 3),
-			  col(st, 4), sqlite3_column_int64(st, 5), ctx);
-	sqlite3_finalize(st);
-	if (stop)
-		return stop;
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "list segment runs");
+	struct visit v = {run_row, (void *)fn, ctx};
+	return each_row(db, crm_db_prepare(db, "SELECT run_id, saved_at, as_of, scheme, currency, "
+					   "customers FROM segment_runs ORDER BY run_id"),
+			&v, "list segment runs");
 }
