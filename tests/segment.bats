@@ -432,3 +432,20 @@ Try 'crm-segment --help' for more information."
 	assert_success
 	assert_line --index 1 "a,,,31,1,5,KRW,2026-10-01,2026-10-01,1,1,1,111,Hibernating"
 }
+
+@test "segment: a stream's own headers, day-first dates, TSV and a legacy encoding" {
+	printf '%s\n' '회원ID,Bestelldatum,결제금액' 'a,03/10/2026,"12,900원"' 'a,04/10/2026,1000원' \
+		'b,01/10/2026,500원' >kr.csv
+	run crm-segment --as-of 2026-11-01 --map ordered_at=Bestelldatum --date-order dmy kr.csv
+	assert_success
+	assert_line --index 1 "a,,,28,2,13900,KRW,2026-10-03,2026-10-04,3,3,3,333,Need Attention"
+	assert_line --index 2 "b,,,31,1,500,KRW,2026-10-01,2026-10-01,1,1,1,111,Hibernating"
+	run crm-segment --as-of 2026-11-01 kr.csv
+	assert_failure 1
+	assert_output --partial "missing required column 'ordered_at'"
+	tr , '\t' <kr.csv | sed 's/"//g; s/12\t900/12900/' | iconv -f utf-8 -t cp949 >kr.tsv
+	run crm-segment -t --encoding cp949 --as-of 2026-11-01 --map ordered_at=Bestelldatum \
+		--date-order dmy kr.tsv
+	assert_success
+	assert_line --index 1 "$(printf 'a\t\t\t28\t2\t13900\tKRW\t2026-10-03\t2026-10-04\t3\t3\t3\t333\tNeed Attention')"
+}
