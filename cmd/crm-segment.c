@@ -274,6 +274,13 @@ static void write_summary(struct seg *s)
 
 /* ---- the run ------------------------------------------------------------------------ */
 
+/* One customer more in the summary of its segment. */
+static void tally(struct seg *s, size_t i)
+{
+	s->count[s->seg[i]]++;
+	s->revenue[s->seg[i]] += s->r.e[i].monetary;
+}
+
 static int each_customer(size_t i, const struct crm_rfm_who *who, void *ctx)
 {
 	struct seg *s = ctx;
@@ -283,12 +290,10 @@ static int each_customer(size_t i, const struct crm_rfm_who *who, void *ctx)
 		return CRM_EIO;
 	if (s->opted_in && who->opted_in != 1)
 		return 0;
-	if (s->summary) {
-		s->count[g]++;
-		s->revenue[g] += s->r.e[i].monetary;
-	} else if (s->want < 0 || g == s->want) {
+	if (s->summary)
+		tally(s, i);
+	else if (s->want < 0 || g == s->want)
 		write_customer(s, e, who, s->sch.names[g]);
-	}
 	return 0;
 }
 
@@ -364,10 +369,8 @@ static int output(struct seg *s)
 	if (!s->summary)
 		write_header(s);
 	if (s->summary && !s->opted_in && !s->run) {
-		for (i = 0; i < s->r.n; i++) {
-			s->count[s->seg[i]]++;
-			s->revenue[s->seg[i]] += s->r.e[i].monetary;
-		}
+		for (i = 0; i < s->r.n; i++)
+			tally(s, i);
 	} else {
 		rc = crm_rfm_each(s->have_db ? &s->db : NULL, &s->r, each_customer, s);
 	}

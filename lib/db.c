@@ -172,10 +172,6 @@ static int create_private(const char *path, int flags)
 		return close(fd);
 	if (errno == EEXIST)
 		return 0;
-	if (errno == ENOENT && (flags & CRM_DB_MUST_EXIST)) {
-		crm_error("%s: no such database (import something first: crm-import)", path);
-		return -1;
-	}
 	crm_error("%s: cannot create the database: %s", path, strerror(errno));
 	return -1;
 }

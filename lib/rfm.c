@@ -339,16 +339,25 @@ static int64_t today(const struct crm_rfm_opts *o)
 	return crm_local_day(o->tz, (int64_t)time(NULL));
 }
 
-int crm_rfm_load_db(struct crm_db *db, const struct crm_rfm_opts *o, struct crm_rfm *r)
+/* An empty result with the options' currency and, if given, as-of day. */
+static int start(struct crm_rfm *r, const struct crm_rfm_opts *o)
 {
 	int64_t day;
-	int rc;
 	memset(r, 0, sizeof *r);
 	if (o->currency)
 		snprintf(r->currency, sizeof r->currency, "%s", o->currency);
-	if (o->as_of ? crm_date_day(o->as_of, &day) < 0 : (day = today(o), 0))
+	if (!o->as_of)
+		return CRM_OK;
+	if (crm_date_day(o->as_of, &day) < 0)
 		return crm_usage_error("--as-of '%s' is not a date (YYYY-MM-DD)", o->as_of);
-	if ((rc = set_as_of(r, o, day)) != CRM_OK)
+	return set_as_of(r, o, day);
+}
+
+int crm_rfm_load_db(struct crm_db *db, const struct crm_rfm_opts *o, struct crm_rfm *r)
+{
+	int rc;
+	if ((rc = start(r, o)) != CRM_OK ||
+	    (!o->as_of && (rc = set_as_of(r, o, today(o))) != CRM_OK))
 		return rc;
 	rc = load_stats(db, o, r);
 	if (rc == AFTER_AS_OF)
@@ -384,20 +393,10 @@ struct stream {
 
 enum { S_ID, S_AT, S_AMOUNT, S_CURRENCY, S_STATUS, S_EMAIL, S_NAME };   /* crm_order_stream */
 
-static unsigned long hash_key(const char *id, const char *currency)
-{
-	unsigned long h = 1469598103UL;
-	for (; *id; id++)
-		h = (h ^ (unsigned char)*id) * 16777619UL;
-	for (; *currency; currency++)
-		h = (h ^ (unsigned char)*currency) * 16777619UL;
-	return h;
-}
-
 /* The slot of a customer: free, or holding it. */
 static uint32_t *agg_slot(struct stream *s, const char *id, const char *currency)
 {
-	size_t i = hash_key(id, currency) & (s->nslot - 1);
+	size_t i = crm_customer_hash(id, currency) & (s->nslot - 1);
 	while (s->slot[i]) {
 		const struct agg *a = &s->agg[s->slot[i] - 1];
 		if (!strcmp(a->id, id) && !strcmp(a->currency, currency))
@@ -647,21 +646,12 @@ static void stream_free(struct stream *s)
 int crm_rfm_load_csv(const char *path, const struct crm_rfm_opts *o, struct crm_rfm *r)
 {
 	struct stream s;
-	int64_t day;
 	int rc;
-	memset(r, 0, sizeof *r);
 	memset(&s, 0, sizeof s);
 	s.o = o;
-	s.before = INT64_MAX;
-	if (o->currency)
-		snprintf(r->currency, sizeof r->currency, "%s", o->currency);
-	if (o->as_of) {
-		if (crm_date_day(o->as_of, &day) < 0)
-			return crm_usage_error("--as-of '%s' is not a date (YYYY-MM-DD)", o->as_of);
-		if ((rc = set_as_of(r, o, day)) != CRM_OK)
-			return rc;
-		s.before = crm_time_epoch(r->as_of_end);
-	}
+	if ((rc = start(r, o)) != CRM_OK)
+		return rc;
+	s.before = o->as_of ? crm_time_epoch(r->as_of_end) : INT64_MAX;
 	agg_grow(&s);
 	rc = read_stream(path, &s);
 	if (rc == CRM_OK)

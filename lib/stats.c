@@ -96,7 +96,7 @@ static int flush(struct crm_stats *s)
 	return rc;
 }
 
-static unsigned hash(const char *id, const char *currency)
+unsigned crm_customer_hash(const char *id, const char *currency)
 {
 	unsigned h = 2166136261u;
 	for (; *id; id++)
@@ -108,7 +108,7 @@ static unsigned hash(const char *id, const char *currency)
 
 static struct entry *find(struct crm_stats *s, const char *id, const char *currency)
 {
-	unsigned i = hash(id, currency) & (SLOTS - 1);
+	unsigned i = crm_customer_hash(id, currency) & (SLOTS - 1);
 	while (s->slot[i].id && (strcmp(s->slot[i].id, id) || strcmp(s->slot[i].currency, currency)))
 		i = (i + 1) & (SLOTS - 1);
 	return &s->slot[i];

@@ -27,6 +27,9 @@
 
 struct crm_stats;
 
+/* The hash of a customer in a currency, for in-memory tables of figures. */
+unsigned crm_customer_hash(const char *id, const char *currency);
+
 /* Does an order of this status (NULL: paid) count for the customer? */
 int crm_order_counts(const char *status);
 
