@@ -96,6 +96,19 @@ static const char *const migrations[] = {
 	"  r INTEGER NOT NULL, f INTEGER NOT NULL, m INTEGER NOT NULL,"
 	"  PRIMARY KEY (run_id, customer_id)"
 	") WITHOUT ROWID;",
+	/* 2 -> 3: coupon codes (crm-coupon) and the detractors called back
+	 * (crm-nps --followed-up) */
+	"CREATE TABLE coupons ("
+	"  code TEXT PRIMARY KEY NOT NULL, campaign TEXT NOT NULL, customer_id TEXT,"
+	"  discount TEXT NOT NULL, min_order INTEGER, currency TEXT,"
+	"  issued_at TEXT NOT NULL, expires_at TEXT, redeemed_at TEXT, order_id TEXT,"
+	"  voided_at TEXT, expired_at TEXT"
+	") WITHOUT ROWID;"
+	"CREATE INDEX coupons_campaign ON coupons(campaign, customer_id);"
+	"CREATE TABLE followups ("
+	"  response_id TEXT PRIMARY KEY NOT NULL, customer_id TEXT,"
+	"  followed_at TEXT NOT NULL, note TEXT"
+	") WITHOUT ROWID;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CRM_SCHEMA_VERSION,

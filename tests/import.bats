@@ -508,7 +508,7 @@ Kim'
 	q "PRAGMA user_version = 99"
 	run crm-import orders orders.csv
 	assert_failure 3
-	assert_output "crm-import: $CRM_DB: the database has schema version 99, newer than this crm's 2; upgrade crm"
+	assert_output "crm-import: $CRM_DB: the database has schema version 99, newer than this crm's 3; upgrade crm"
 }
 
 @test "crm import dispatches to crm-import" {
