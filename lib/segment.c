@@ -257,19 +257,35 @@ long long crm_run_end(struct crm_run *run, int ok)
 
 /* ---- reading runs ------------------------------------------------------------------ */
 
+int crm_run_latest(struct crm_db *db, int n, long long *ids, char (*as_of)[16])
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT run_id, as_of FROM segment_runs "
+					  "ORDER BY run_id DESC LIMIT ?1");
+	int got = 0, rc;
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 1, n);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && got < n) {
+		ids[got] = sqlite3_column_int64(st, 0);
+		if (as_of)
+			snprintf(as_of[got], sizeof as_of[got], "%s",
+				 (const char *)sqlite3_column_text(st, 1));
+		got++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		crm_db_fail(db, "read segment runs");
+		return -1;
+	}
+	return got;
+}
+
 int crm_run_last_two(struct crm_db *db, long long *older, long long *newer)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT run_id FROM segment_runs ORDER BY run_id "
-					  "DESC LIMIT 2");
 	long long id[2];
-	int n = 0, rc;
-	if (!st)
+	int n = crm_run_latest(db, 2, id, NULL);
+	if (n < 0)
 		return crm_db_status(sqlite3_errcode(db->h));
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		id[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_fail(db, "read segment runs");
 	if (n < 2) {
 		crm_error("%s: %s saved segment run%s; save runs with --save to compare them",
 			  db->path, n ? "only one" : "no", n ? "" : "s");
@@ -374,6 +390,21 @@ int crm_run_movers(struct crm_db *db, long long older, long long newer, crm_move
 		"a.customer_id, c.email, c.name, a.segment, coalesce(b.segment, '(gone)')",
 		"b.customer_id, c.email, c.name, '(new)', b.segment", "") " ORDER BY 1",
 		older, newer), &v, "compare segment runs");
+}
+
+static int share_row(sqlite3_stmt *st, const struct visit *v)
+{
+	return ((crm_share_fn *)v->fn)(col(st, 0), sqlite3_column_int64(st, 1), v->ctx);
+}
+
+int crm_run_shares(struct crm_db *db, long long run, crm_share_fn *fn, void *ctx)
+{
+	struct visit v = {share_row, (void *)fn, ctx};
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT segment, count(*) FROM segment_members "
+					  "WHERE run_id = ?1 GROUP BY segment ORDER BY 2 DESC, 1");
+	if (st)
+		sqlite3_bind_int64(st, 1, run);
+	return each_row(db, st, &v, "read a segment run");
 }
 
 int crm_run_list(struct crm_db *db, crm_runrow_fn *fn, void *ctx)

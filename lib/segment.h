@@ -80,6 +80,12 @@ long long crm_run_end(struct crm_run *run, int ok);
 
 /* The ids of the last two saved runs; CRM_EDATA (reported) if fewer. */
 int crm_run_last_two(struct crm_db *db, long long *older, long long *newer);
+/* The ids and as-of days of up to n latest runs, newest first: how many,
+ * or -1 after reporting a database error.  Quiet when there are none. */
+int crm_run_latest(struct crm_db *db, int n, long long *ids, char (*as_of)[16]);
+/* Customers per segment of one run, most first. */
+typedef int crm_share_fn(const char *segment, long long customers, void *ctx);
+int crm_run_shares(struct crm_db *db, long long run, crm_share_fn *fn, void *ctx);
 int crm_run_exists(struct crm_db *db, long long id);
 
 typedef int crm_move_fn(const char *from, const char *to, long long customers, void *ctx);

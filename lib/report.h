@@ -1,0 +1,131 @@
+/*
+ * report.h - the weekly customer report: what happened to customers,
+ * revenue, segments, satisfaction, service, reviews and coupons in a
+ * period, beside the period before it.
+ *
+ * Contract:
+ *  - crm_report_build() reads the database (read only) and fills a report:
+ *    a list of sections, each a list of metrics (a value this period and the
+ *    previous one), tables (rows of text cells) and charts (labelled
+ *    series).  A section whose data does not exist (no tickets, no survey
+ *    answers, no saved segment run, ...) is left out.
+ *  - The figures come from the modules that own them: customer_stats
+ *    (stats.h) for first and last orders, saved segment runs (segment.h),
+ *    survey scores (nps.h), coupons (coupon.h).  Orders, tickets, reviews
+ *    and answers are selected by their stored UTC time within the period's
+ *    local days (period.h), through indexes, so the cost grows with the
+ *    period's rows, not the database's.
+ *  - Definitions (crm-report(1) documents them for users):
+ *      active customers   customers with a counting order (paid or pending)
+ *                         in the period, in the report's currency
+ *      new                active customers whose first counting order is in it
+ *      returning          active customers who are not new
+ *      repeat rate        share of active customers with a second (or later)
+ *                         order by the end of the period
+ *      lost               customers whose last order is lost_days old, where
+ *                         that day fell in the period
+ *      revenue            sum of counting orders, guests included
+ *      response, resolve  first_response_at and resolved_at minus opened_at,
+ *                         median and 90th percentile by nearest rank
+ *      SLA breach         a ticket of the period answered (resolved) later
+ *                         than the SLA, or not yet at the report's as-of end
+ *                         when the SLA has passed
+ *      negative review    rating 1 or 2; listed while replied_at is empty
+ *  - The output is a pure function of the database, the options and the
+ *    as-of day: no clock is read when as_of is given.
+ *  - Functions return CRM_OK or an exit code, having reported the error.
+ */
+#ifndef CRM_REPORT_H
+#define CRM_REPORT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "db.h"
+#include "norm.h"
+#include "period.h"
+
+enum crm_unit {
+	CRM_U_COUNT,        /* whole number */
+	CRM_U_MONEY,        /* minor units of the report's currency */
+	CRM_U_PCT,          /* percent, 0..100 */
+	CRM_U_SCORE,        /* NPS, -100..100 */
+	CRM_U_HOURS,        /* hours */
+	CRM_U_RATING,       /* mean of a 1-5 (or 1-7) scale */
+};
+
+struct crm_metric {
+	const char *key, *label;     /* "new", "New customers" */
+	enum crm_unit unit;
+	double cur, prev;
+	int has_cur, has_prev;       /* 0: no value (n = 0, nothing to compare) */
+	double margin;               /* 95% margin of cur, 0 for none */
+	int noise;                   /* 1: the change is within the noise */
+};
+
+#define CRM_TABLE_COLS 6
+struct crm_table {
+	const char *key, *title;
+	int ncols;
+	const char *cols[CRM_TABLE_COLS];
+	int right[CRM_TABLE_COLS];   /* 1: a number, aligned right */
+	int nrows;
+	char **cells;                /* nrows * ncols strings */
+	long long more;              /* rows left out of a long list */
+};
+
+#define CRM_CHART_POINTS 16
+struct crm_chart {
+	const char *key, *title;
+	int bars;                    /* 1: bars, 0: a line */
+	enum crm_unit unit;
+	int n;
+	char labels[CRM_CHART_POINTS][24];
+	double values[CRM_CHART_POINTS];
+	int has[CRM_CHART_POINTS];   /* 0: no value for the point */
+};
+
+#define CRM_SECTION_METRICS 12
+#define CRM_SECTION_TABLES 3
+struct crm_section {
+	const char *key, *title;
+	int nmetrics, ntables;
+	struct crm_metric metrics[CRM_SECTION_METRICS];
+	struct crm_table tables[CRM_SECTION_TABLES];
+	struct crm_chart *chart;     /* NULL: none */
+	char note[160];              /* a line for people, or "" */
+};
+
+#define CRM_REPORT_SECTIONS 8
+struct crm_report {
+	struct crm_period period, prev;
+	char currency[4];
+	char as_of[CRM_DATE_LEN];
+	int nsections;
+	struct crm_section sections[CRM_REPORT_SECTIONS];
+};
+
+struct crm_report_opts {
+	const struct crm_tz *tz;     /* zone of the period's days */
+	const char *currency;        /* NULL: the period's most used */
+	int lost_days;               /* 365 */
+	int sla_first, sla_resolve;  /* seconds; 0: no SLA */
+	int64_t as_of;               /* today (a day number) */
+	int list_rows;               /* longest list shown (negative reviews) */
+};
+
+int crm_report_build(struct crm_db *db, const struct crm_period *p,
+		     const struct crm_report_opts *o, struct crm_report *r);
+void crm_report_free(struct crm_report *r);
+
+/* Writers, in report_fmt.c: the same report for a terminal, Markdown, one
+ * self-contained HTML page with inline SVG charts, and JSON. */
+enum crm_report_format { CRM_FMT_TEXT, CRM_FMT_MARKDOWN, CRM_FMT_HTML, CRM_FMT_JSON };
+void crm_report_write(FILE *out, const struct crm_report *r, enum crm_report_format f);
+
+/* A value as people read it: "₩1,234,000", "12.5%", "+3.1", "4.2 h". */
+void crm_report_value(char *out, size_t size, enum crm_unit u, double v, const char *currency);
+/* The change from prev to cur: "+12 (+8.5%)", "+2.1 pp", "-0.4 h", or "". */
+void crm_report_change(char *out, size_t size, const struct crm_metric *m, const char *currency);
+
+#endif
