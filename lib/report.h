@@ -122,6 +122,8 @@ void crm_report_free(struct crm_report *r);
  * self-contained HTML page with inline SVG charts, and JSON. */
 enum crm_report_format { CRM_FMT_TEXT, CRM_FMT_MARKDOWN, CRM_FMT_HTML, CRM_FMT_JSON };
 void crm_report_write(FILE *out, const struct crm_report *r, enum crm_report_format f);
+/* The HTML writer, in report_html.c. */
+void crm_report_html(FILE *out, const struct crm_report *r);
 
 /* A value as people read it: "₩1,234,000", "12.5%", "+3.1", "4.2 h". */
 void crm_report_value(char *out, size_t size, enum crm_unit u, double v, const char *currency);

@@ -1,0 +1,232 @@
+/* crm-report - the weekly customer report.  See crm-report(1). */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "diag.h"
+#include "opts.h"
+#include "period.h"
+#include "report.h"
+
+static const char usage[] =
+	"usage: crm-report [--db PATH] [--tz ZONE] [--period SPEC | --from DATE --to DATE]\n"
+	"                  [--week-start DAY] [--as-of DATE] [--format text|markdown|html|json]\n"
+	"                  [--currency CODE] [--sla first=DURATION,resolve=DURATION]\n"
+	"                  [--lost-days N] [--list N]\n"
+	"\n"
+	"The customer report of a period (default: last week, Monday to Sunday) against\n"
+	"the period before it: customers, revenue, segments, satisfaction, service,\n"
+	"reviews and coupons.  SPEC: last-week, this-week, last-month, this-month,\n"
+	"YYYY-MM or YYYY-Www.  See crm-report(1).\n";
+
+enum { OPT_PERIOD = CRM_OPT_CMD, OPT_FROM, OPT_TO, OPT_WEEK_START, OPT_AS_OF, OPT_FORMAT,
+	OPT_CURRENCY, OPT_SLA, OPT_LOST_DAYS, OPT_LIST };
+
+static const struct option longopts[] = {
+	CRM_COMMON_LONGOPTS,
+	{"period", required_argument, NULL, OPT_PERIOD},
+	{"from", required_argument, NULL, OPT_FROM},
+	{"to", required_argument, NULL, OPT_TO},
+	{"week-start", required_argument, NULL, OPT_WEEK_START},
+	{"as-of", required_argument, NULL, OPT_AS_OF},
+	{"format", required_argument, NULL, OPT_FORMAT},
+	{"currency", required_argument, NULL, OPT_CURRENCY},
+	{"sla", required_argument, NULL, OPT_SLA},
+	{"lost-days", required_argument, NULL, OPT_LOST_DAYS},
+	{"list", required_argument, NULL, OPT_LIST},
+	{NULL, 0, NULL, 0},
+};
+
+struct rep {
+	struct crm_common co;
+	struct crm_report_opts ro;
+	const char *period, *from, *to, *as_of;
+	int week_start;
+	enum crm_report_format format;
+	char currency[4];
+};
+
+static int week_start_option(struct rep *r, const char *arg)
+{
+	static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+	int i;
+	for (i = 0; i < 7; i++)
+		if (!strncasecmp(arg, days[i], 3) && strlen(arg) >= 3) {
+			r->week_start = i + 1;
+			return 0;
+		}
+	return crm_usage_error("--week-start '%s': expected a day of the week (mon, sun, ...)", arg);
+}
+
+static int format_option(struct rep *r, const char *arg)
+{
+	static const char *const names[] = {"text", "markdown", "html", "json"};
+	int i;
+	for (i = 0; i < 4; i++)
+		if (!strcmp(arg, names[i])) {
+			r->format = (enum crm_report_format)i;
+			return 0;
+		}
+	return crm_usage_error("--format must be text, markdown, html or json, not '%s'", arg);
+}
+
+/* "4h", "90m", "2d", "30s", "1h30m": seconds, or -1. */
+static long duration(const char *s)
+{
+	long total = 0, v;
+	char *end;
+	if (!*s)
+		return -1;
+	while (*s) {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		v = strtol(s, &end, 10);
+		switch (*end) {
+		case 'd': v *= 86400; break;
+		case 'h': v *= 3600; break;
+		case 'm': v *= 60; break;
+		case 's': break;
+		default: return -1;
+		}
+		if (v > 365L * 86400 || total > 365L * 86400)
+			return -1;
+		total += v;
+		s = end + 1;
+	}
+	return total;
+}
+
+static int sla_option(struct rep *r, const char *arg)
+{
+	char buf[128], *item, *save = NULL;
+	snprintf(buf, sizeof buf, "%s", arg);
+	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(item, '=');
+		long secs = eq ? duration(eq + 1) : -1;
+		if (secs <= 0)
+			goto bad;
+		*eq = '\0';
+		if (!strcmp(item, "first"))
+			r->ro.sla_first = (int)secs;
+		else if (!strcmp(item, "resolve"))
+			r->ro.sla_resolve = (int)secs;
+		else
+			goto bad;
+	}
+	return 0;
+bad:
+	return crm_usage_error("--sla '%s': expected first=DURATION,resolve=DURATION "
+			       "(DURATION like 4h, 30m, 2d)", arg);
+}
+
+static int own_option(struct rep *r, int c, const char *arg)
+{
+	long v;
+	int i;
+	switch (c) {
+	case OPT_PERIOD: r->period = arg; return 0;
+	case OPT_FROM: r->from = arg; return 0;
+	case OPT_TO: r->to = arg; return 0;
+	case OPT_WEEK_START: return week_start_option(r, arg);
+	case OPT_AS_OF: r->as_of = arg; return 0;
+	case OPT_FORMAT: return format_option(r, arg);
+	case OPT_CURRENCY:
+		if (crm_currency_exponent(arg) < 0 || strlen(arg) != 3)
+			return crm_usage_error("--currency '%s': not a known ISO 4217 code", arg);
+		for (i = 0; i < 3; i++)
+			r->currency[i] = (char)toupper((unsigned char)arg[i]);
+		r->ro.currency = r->currency;
+		return 0;
+	case OPT_SLA: return sla_option(r, arg);
+	case OPT_LOST_DAYS:
+		if (crm_parse_long(arg, 1, 100000, &v) < 0)
+			return crm_usage_error("--lost-days '%s': expected a whole number of days", arg);
+		r->ro.lost_days = (int)v;
+		return 0;
+	case OPT_LIST:
+		if (crm_parse_long(arg, 0, 100000, &v) < 0)
+			return crm_usage_error("--list '%s': expected a number of rows", arg);
+		r->ro.list_rows = (int)v;
+		return 0;
+	}
+	return crm_usage_error("unknown option");
+}
+
+/* The period asked for, relative to the as-of day. */
+static int choose_period(struct rep *r, const struct crm_tz *tz, struct crm_period *p)
+{
+	const char *why;
+	int64_t today;
+	if (r->as_of) {
+		if (crm_date_day(r->as_of, &today) < 0)
+			return crm_usage_error("--as-of '%s' is not a date (YYYY-MM-DD)", r->as_of);
+	} else {
+		today = crm_local_day(tz, (int64_t)time(NULL));
+	}
+	r->ro.as_of = today;
+	if (r->from || r->to) {
+		if (!r->from || !r->to || r->period)
+			return crm_usage_error("--from and --to go together, without --period");
+		if (crm_period_span(r->from, r->to, p, &why) < 0)
+			return crm_usage_error("--from %s --to %s: %s", r->from, r->to, why);
+		return CRM_OK;
+	}
+	if (crm_period_parse(r->period ? r->period : "last-week", today, r->week_start, p,
+			     &why) < 0)
+		return crm_usage_error("--period '%s': %s", r->period, why);
+	return CRM_OK;
+}
+
+static int report(struct rep *r, const struct crm_period *p)
+{
+	struct crm_db db;
+	struct crm_report rep;
+	int rc = crm_db_open(&db, crm_db_path(r->co.db), CRM_DB_MUST_EXIST);
+	rep.nsections = 0;
+	if (rc != CRM_OK)
+		return rc;
+	/* one snapshot: an import committing meanwhile shows in none or all */
+	if ((rc = crm_db_exec(&db, "BEGIN")) == CRM_OK &&
+	    (rc = crm_report_build(&db, p, &r->ro, &rep)) == CRM_OK)
+		crm_report_write(stdout, &rep, r->format);
+	crm_report_free(&rep);
+	sqlite3_exec(db.h, "COMMIT", NULL, NULL, NULL);
+	crm_db_close(&db);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static struct rep r;
+	struct crm_period p;
+	struct crm_tz *tz;
+	const char *why = "";
+	int c, rc;
+
+	crm_set_progname(argv[0]);
+	argv[0] = (char *)crm_progname;
+	crm_common_init(&r.co);
+	r.week_start = 1;
+	r.ro.lost_days = 365;
+	r.ro.list_rows = 10;
+	while ((c = getopt_long(argc, argv, CRM_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
+		if ((rc = crm_common_option(&r.co, c, optarg, usage)) < 0)
+			return -rc;
+		if (rc == 0 && own_option(&r, c, optarg) != 0)
+			return CRM_EUSAGE;
+	}
+	if (optind < argc)
+		return crm_usage_error("unexpected argument '%s': the report reads the database",
+				       argv[optind]);
+	if (!(tz = crm_tz_open(r.co.tz, &why)))
+		return crm_usage_error("--tz '%s' %s", r.co.tz ? r.co.tz : "", why);
+	r.ro.tz = tz;
+	rc = choose_period(&r, tz, &p);
+	if (rc == CRM_OK)
+		rc = report(&r, &p);
+	crm_tz_close(tz);
+	return crm_close_stdout(rc);
+}

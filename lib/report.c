@@ -1,0 +1,640 @@
+/* report.c - the figures of the weekly report; see report.h. */
+#include "report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "segment.h"
+
+#define WEEKS 12                        /* points of the weekly charts */
+#define CUR 0
+#define PREV 1
+
+struct ctx {
+	struct crm_db *db;
+	const struct crm_report_opts *o;
+	struct crm_report *r;
+	char from[2][CRM_TIME_LEN], to[2][CRM_TIME_LEN];   /* CUR, PREV bounds */
+	char end[CRM_TIME_LEN];             /* the end of the as-of day */
+};
+
+/* ---- building blocks ------------------------------------------------------------ */
+
+static struct crm_section *section(struct crm_report *r, const char *key, const char *title)
+{
+	struct crm_section *s = &r->sections[r->nsections++];
+	memset(s, 0, sizeof *s);
+	s->key = key;
+	s->title = title;
+	return s;
+}
+
+static struct crm_metric *metric(struct crm_section *s, const char *key, const char *label,
+				 enum crm_unit unit)
+{
+	struct crm_metric *m = &s->metrics[s->nmetrics++];
+	memset(m, 0, sizeof *m);
+	m->key = key;
+	m->label = label;
+	m->unit = unit;
+	return m;
+}
+
+static void set(struct crm_metric *m, int which, double v)
+{
+	if (which == CUR) {
+		m->cur = v;
+		m->has_cur = 1;
+	} else {
+		m->prev = v;
+		m->has_prev = 1;
+	}
+}
+
+static struct crm_table *table(struct crm_section *s, const char *key, const char *title,
+			       const char *const *cols, const int *right)
+{
+	struct crm_table *t = &s->tables[s->ntables++];
+	memset(t, 0, sizeof *t);
+	t->key = key;
+	t->title = title;
+	for (; cols[t->ncols]; t->ncols++) {
+		t->cols[t->ncols] = cols[t->ncols];
+		t->right[t->ncols] = right[t->ncols];
+	}
+	return t;
+}
+
+static char *dup(const char *s)
+{
+	char *d = strdup(s ? s : "");
+	if (!d)
+		abort();
+	return d;
+}
+
+/* Append a row of t->ncols cells (copied). */
+static void table_row(struct crm_table *t, const char *const *cells)
+{
+	int i;
+	char **c = realloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *c);
+	if (!c)
+		abort();
+	t->cells = c;
+	for (i = 0; i < t->ncols; i++)
+		c[t->nrows * t->ncols + i] = dup(cells[i]);
+	t->nrows++;
+}
+
+static struct crm_chart *chart(struct crm_section *s, const char *key, const char *title,
+			       int bars, enum crm_unit unit)
+{
+	struct crm_chart *c = calloc(1, sizeof *c);
+	if (!c)
+		abort();
+	c->key = key;
+	c->title = title;
+	c->bars = bars;
+	c->unit = unit;
+	s->chart = c;
+	return c;
+}
+
+/* A statement with text parameters ?1, ?2, ... (NULL ends the list). */
+static sqlite3_stmt *query(struct ctx *c, const char *sql, const char *const *args)
+{
+	sqlite3_stmt *st = crm_db_prepare(c->db, sql);
+	int i;
+	for (i = 0; st && args[i]; i++)
+		crm_bind_static(st, i + 1, args[i]);
+	return st;
+}
+
+/* Run a one-row query; its columns as numbers into v[0..n-1]. */
+static int one_row(struct ctx *c, const char *sql, const char *const *args, double *v, int n)
+{
+	sqlite3_stmt *st = query(c, sql, args);
+	int rc, i;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(c->db->h));
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (i = 0; i < n; i++)
+			v[i] = sqlite3_column_double(st, i);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, "report");
+}
+
+/* The UTC bounds of a period shifted by `days`. */
+static int shifted(struct ctx *c, const struct crm_period *p, int64_t days,
+		   char from[CRM_TIME_LEN], char to[CRM_TIME_LEN])
+{
+	struct crm_period q = *p;
+	const char *why;
+	q.from += days;
+	q.to += days;
+	if (crm_period_bounds(&q, c->o->tz, from, to, &why) < 0) {
+		crm_error("the period's bounds: %s", why);
+		return CRM_EUSAGE;
+	}
+	return CRM_OK;
+}
+
+/* ---- customers and revenue ----------------------------------------------------------- */
+
+#define COUNTING "(status = 'paid' OR status = 'pending')"
+
+static int pick_currency(struct ctx *c)
+{
+	static const char sql[] = "SELECT currency FROM orders WHERE ordered_at >= ?1 AND "
+		"ordered_at < ?2 AND " COUNTING " GROUP BY currency ORDER BY count(*) DESC, "
+		"currency LIMIT 1";
+	int i;
+	for (i = CUR; i <= PREV && !c->r->currency[0]; i++) {
+		const char *args[] = {c->from[i], c->to[i], NULL};
+		sqlite3_stmt *st = query(c, sql, args);
+		int rc;
+		if (!st)
+			return crm_db_status(sqlite3_errcode(c->db->h));
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			snprintf(c->r->currency, sizeof c->r->currency, "%s",
+				 (const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return crm_db_fail(c->db, "read orders");
+	}
+	return CRM_OK;
+}
+
+static int customers_of(struct ctx *c, struct crm_section *s, int i)
+{
+	static const char active_sql[] = "SELECT count(*), coalesce(sum(s.first_at >= ?1), 0), "
+		"coalesce(sum(s.first_at < ?1 OR p.n > 1), 0) FROM (SELECT customer_id, count(*) AS n "
+		"FROM orders WHERE ordered_at >= ?1 AND ordered_at < ?2 AND " COUNTING " AND "
+		"currency = ?3 AND customer_id IS NOT NULL GROUP BY customer_id) p JOIN "
+		"customer_stats s ON s.customer_id = p.customer_id AND s.currency = ?3";
+	/* those whose last order lies lost_days before the period: found from
+	 * that window's orders, so that no scan of every customer is needed */
+	static const char lost_sql[] = "SELECT count(*) FROM (SELECT DISTINCT customer_id FROM "
+		"orders WHERE ordered_at >= ?1 AND ordered_at < ?2 AND " COUNTING " AND "
+		"currency = ?3 AND customer_id IS NOT NULL) w JOIN customer_stats s ON "
+		"s.customer_id = w.customer_id AND s.currency = ?3 WHERE s.last_at >= ?1 AND "
+		"s.last_at < ?2";
+	const struct crm_period *p = i == CUR ? &c->r->period : &c->r->prev;
+	const char *args[] = {c->from[i], c->to[i], c->r->currency, NULL};
+	char lf[CRM_TIME_LEN], lt[CRM_TIME_LEN];
+	const char *largs[] = {lf, lt, c->r->currency, NULL};
+	double v[3] = {0, 0, 0}, lost = 0;
+	int rc;
+	if ((rc = one_row(c, active_sql, args, v, 3)) != CRM_OK ||
+	    (rc = shifted(c, p, -c->o->lost_days, lf, lt)) != CRM_OK ||
+	    (rc = one_row(c, lost_sql, largs, &lost, 1)) != CRM_OK)
+		return rc;
+	set(&s->metrics[0], i, v[0]);
+	set(&s->metrics[1], i, v[1]);
+	set(&s->metrics[2], i, v[0] - v[1]);
+	if (v[0] > 0)
+		set(&s->metrics[3], i, 100.0 * v[2] / v[0]);
+	set(&s->metrics[4], i, lost);
+	return CRM_OK;
+}
+
+static int customers_section(struct ctx *c)
+{
+	struct crm_section *s = section(c->r, "customers", "Customers");
+	int rc;
+	metric(s, "active", "Active customers", CRM_U_COUNT);
+	metric(s, "new", "New customers", CRM_U_COUNT);
+	metric(s, "returning", "Returning customers", CRM_U_COUNT);
+	metric(s, "repeat_rate", "Repeat-purchase rate", CRM_U_PCT);
+	metric(s, "lost", "Lost customers", CRM_U_COUNT);
+	if ((rc = customers_of(c, s, CUR)) != CRM_OK || (rc = customers_of(c, s, PREV)) != CRM_OK)
+		return rc;
+	snprintf(s->note, sizeof s->note, "lost: no order for %d days", c->o->lost_days);
+	return CRM_OK;
+}
+
+static const char revenue_sql[] = "SELECT count(*), coalesce(sum(amount), 0) FROM orders "
+	"WHERE ordered_at >= ?1 AND ordered_at < ?2 AND " COUNTING " AND currency = ?3";
+
+static int revenue_of(struct ctx *c, struct crm_section *s, int i)
+{
+	const char *args[] = {c->from[i], c->to[i], c->r->currency, NULL};
+	double v[2] = {0, 0};
+	int rc = one_row(c, revenue_sql, args, v, 2);
+	if (rc != CRM_OK)
+		return rc;
+	set(&s->metrics[0], i, v[1]);
+	set(&s->metrics[1], i, v[0]);
+	if (v[0] > 0)
+		set(&s->metrics[2], i, floor(v[1] / v[0] + 0.5));
+	return CRM_OK;
+}
+
+/* Revenue of the WEEKS weeks that end with the period's last week. */
+static int weekly_revenue(struct ctx *c, struct crm_section *s)
+{
+	struct crm_chart *ch = chart(s, "weekly_revenue", "Weekly revenue", 1, CRM_U_MONEY);
+	int64_t last = crm_week_first(c->r->period.to - 1, 1);
+	int k, rc;
+	for (k = 0; k < WEEKS; k++) {
+		struct crm_period w = {last - 7 * (WEEKS - 1 - k), 0, CRM_PERIOD_WEEK, ""};
+		char f[CRM_TIME_LEN], t[CRM_TIME_LEN], d[CRM_DATE_LEN];
+		const char *args[] = {f, t, c->r->currency, NULL};
+		double v[2] = {0, 0};
+		w.to = w.from + 7;
+		if ((rc = shifted(c, &w, 0, f, t)) != CRM_OK ||
+		    (rc = one_row(c, revenue_sql, args, v, 2)) != CRM_OK)
+			return rc;
+		crm_day_date(w.from, d);
+		snprintf(ch->labels[k], sizeof ch->labels[k], "%s", d);
+		ch->values[k] = v[1];
+		ch->has[k] = 1;
+	}
+	ch->n = WEEKS;
+	return CRM_OK;
+}
+
+static int revenue_section(struct ctx *c)
+{
+	struct crm_section *s = section(c->r, "revenue", "Revenue");
+	int rc;
+	metric(s, "revenue", "Revenue", CRM_U_MONEY);
+	metric(s, "orders", "Orders", CRM_U_COUNT);
+	metric(s, "aov", "Average order value", CRM_U_MONEY);
+	if ((rc = revenue_of(c, s, CUR)) != CRM_OK || (rc = revenue_of(c, s, PREV)) != CRM_OK)
+		return rc;
+	return weekly_revenue(c, s);
+}
+
+/* ---- segments ------------------------------------------------------------------------ */
+
+struct shares {
+	struct crm_table *t;
+	struct crm_chart *ch;
+	struct crm_db *db;
+	long long older, total;
+	int pass;                            /* 0: count, 1: rows */
+};
+
+static int older_count(struct crm_db *db, long long run, const char *segment, long long *n)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT count(*) FROM segment_members WHERE "
+					  "run_id = ?1 AND segment = ?2");
+	int rc;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	sqlite3_bind_int64(st, 1, run);
+	crm_bind_static(st, 2, segment);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? CRM_OK : crm_db_fail(db, "read a segment run");
+}
+
+static int share_row(const char *segment, long long n, void *ctx)
+{
+	struct shares *sh = ctx;
+	char cnt[24], pct[24], chg[32] = "";
+	const char *cells[4] = {segment, cnt, pct, chg};
+	long long before = 0;
+	if (sh->pass == 0) {
+		sh->total += n;
+		return 0;
+	}
+	if (sh->older && older_count(sh->db, sh->older, segment, &before) != CRM_OK)
+		return CRM_EIO;
+	snprintf(cnt, sizeof cnt, "%lld", n);
+	snprintf(pct, sizeof pct, "%.1f%%", sh->total ? 100.0 * (double)n / (double)sh->total : 0);
+	if (sh->older)
+		snprintf(chg, sizeof chg, "%+lld", n - before);
+	table_row(sh->t, cells);
+	if (sh->ch->n < CRM_CHART_POINTS) {
+		snprintf(sh->ch->labels[sh->ch->n], sizeof sh->ch->labels[0], "%s", segment);
+		sh->ch->values[sh->ch->n] = (double)n;
+		sh->ch->has[sh->ch->n++] = 1;
+	}
+	return 0;
+}
+
+struct moves {
+	struct crm_table *t;
+	int left;
+};
+
+static int move_row(const char *from, const char *to, long long n, void *ctx)
+{
+	struct moves *mv = ctx;
+	char cnt[24];
+	const char *cells[3] = {from, to, cnt};
+	if (mv->left <= 0) {
+		mv->t->more++;
+		return 0;
+	}
+	snprintf(cnt, sizeof cnt, "%lld", n);
+	table_row(mv->t, cells);
+	mv->left--;
+	return 0;
+}
+
+static int segments_section(struct ctx *c)
+{
+	static const char *const dcols[] = {"segment", "customers", "share", "change", NULL};
+	static const int dright[] = {0, 1, 1, 1};
+	static const char *const mcols[] = {"from", "to", "customers", NULL};
+	static const int mright[] = {0, 0, 1};
+	long long id[2];
+	char as_of[2][16];
+	int n = crm_run_latest(c->db, 2, id, as_of), rc;
+	struct crm_section *s;
+	struct shares sh = {0};
+	struct moves mv = {0};
+	if (n <= 0)
+		return n < 0 ? crm_db_status(sqlite3_errcode(c->db->h)) : CRM_OK;
+	s = section(c->r, "segments", "Segments");
+	sh.t = table(s, "distribution", "Segments", dcols, dright);
+	sh.ch = chart(s, "segment_bars", "Customers per segment", 1, CRM_U_COUNT);
+	sh.db = c->db;
+	sh.older = n > 1 ? id[1] : 0;
+	if ((rc = crm_run_shares(c->db, id[0], share_row, &sh)) != CRM_OK)
+		return rc;
+	sh.pass = 1;
+	if ((rc = crm_run_shares(c->db, id[0], share_row, &sh)) != CRM_OK)
+		return rc;
+	if (n < 2) {
+		snprintf(s->note, sizeof s->note, "saved run %lld (as of %s)", id[0], as_of[0]);
+		return CRM_OK;
+	}
+	snprintf(s->note, sizeof s->note, "saved run %lld (as of %s) against run %lld (as of %s)",
+		 id[0], as_of[0], id[1], as_of[1]);
+	mv.t = table(s, "moves", "Biggest moves", mcols, mright);
+	mv.left = 5;
+	return crm_run_moves(c->db, id[1], id[0], move_row, &mv);
+}
+
+/* ---- customer service ------------------------------------------------------------------ */
+
+struct durations {
+	int64_t *v;
+	size_t n, cap;
+};
+
+static void push(struct durations *d, int64_t v)
+{
+	if (d->n == d->cap) {
+		d->cap = d->cap ? 2 * d->cap : 256;
+		if (!(d->v = realloc(d->v, d->cap * sizeof *d->v)))
+			abort();
+	}
+	d->v[d->n++] = v;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The p-th percentile by nearest rank, in hours. */
+static double percentile_hours(const struct durations *d, double p)
+{
+	size_t k = (size_t)ceil(p * (double)d->n);
+	return (double)d->v[k ? k - 1 : 0] / 3600.0;
+}
+
+struct service {
+	struct durations first, resolve;
+	long long n, breach_first, breach_resolve;
+};
+
+static int64_t epoch_of(sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	return s && strlen(s) == CRM_TIME_LEN - 1 ? crm_time_epoch(s) : -1;
+}
+
+/* A response or resolution time, and whether it broke the SLA (limit). */
+static void duration(struct durations *d, long long *breach, int64_t opened, int64_t at,
+		     int64_t now, int limit)
+{
+	if (at >= 0)
+		push(d, at - opened);
+	if (limit > 0 && (at >= 0 ? at - opened : now - opened) > limit)
+		(*breach)++;
+}
+
+static int service_of(struct ctx *c, int i, struct service *sv)
+{
+	const char *args[] = {c->from[i], c->to[i], NULL};
+	sqlite3_stmt *st = query(c, "SELECT opened_at, first_response_at, resolved_at FROM "
+				 "tickets WHERE opened_at >= ?1 AND opened_at < ?2", args);
+	int64_t now = crm_time_epoch(c->end);
+	int rc;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(c->db->h));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t op = epoch_of(st, 0);
+		if (op < 0)
+			continue;
+		sv->n++;
+		duration(&sv->first, &sv->breach_first, op, epoch_of(st, 1), now, c->o->sla_first);
+		duration(&sv->resolve, &sv->breach_resolve, op, epoch_of(st, 2), now,
+			 c->o->sla_resolve);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(c->db, "read tickets");
+	qsort(sv->first.v, sv->first.n, sizeof *sv->first.v, by_value);
+	qsort(sv->resolve.v, sv->resolve.n, sizeof *sv->resolve.v, by_value);
+	return CRM_OK;
+}
+
+static void service_metrics(struct ctx *c, struct crm_section *s, int i, const struct service *sv)
+{
+	set(&s->metrics[0], i, (double)sv->n);
+	if (sv->first.n) {
+		set(&s->metrics[1], i, percentile_hours(&sv->first, 0.5));
+		set(&s->metrics[2], i, percentile_hours(&sv->first, 0.9));
+	}
+	if (sv->resolve.n) {
+		set(&s->metrics[3], i, percentile_hours(&sv->resolve, 0.5));
+		set(&s->metrics[4], i, percentile_hours(&sv->resolve, 0.9));
+	}
+	if (c->o->sla_first)
+		set(&s->metrics[5], i, (double)sv->breach_first);
+	if (c->o->sla_resolve)
+		set(&s->metrics[6], i, (double)sv->breach_resolve);
+}
+
+/* Tickets of the period per value of a column, most first. */
+static int tickets_by(struct ctx *c, struct crm_section *s, const char *key, const char *title,
+		      const char *sql)
+{
+	static const int right[] = {0, 1};
+	const char *cols[] = {key, "tickets", NULL};
+	const char *args[] = {c->from[CUR], c->to[CUR], NULL};
+	struct crm_table *t = table(s, key, title, cols, right);
+	sqlite3_stmt *st = query(c, sql, args);
+	int rc;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(c->db->h));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *cells[2] = {(const char *)sqlite3_column_text(st, 0),
+					(const char *)sqlite3_column_text(st, 1)};
+		table_row(t, cells);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, "read tickets");
+}
+
+#define TICKETS_BY(COL) "SELECT coalesce(" COL ", '(none)'), count(*) FROM tickets WHERE " \
+	"opened_at >= ?1 AND opened_at < ?2 GROUP BY 1 ORDER BY 2 DESC, 1"
+
+static int service_section(struct ctx *c)
+{
+	struct service sv[2];
+	struct crm_section *s;
+	int i, rc = CRM_OK;
+	memset(sv, 0, sizeof sv);
+	for (i = CUR; i <= PREV && rc == CRM_OK; i++)
+		rc = service_of(c, i, &sv[i]);
+	if (rc == CRM_OK && sv[CUR].n + sv[PREV].n > 0) {
+		s = section(c->r, "service", "Customer service");
+		metric(s, "tickets", "Tickets opened", CRM_U_COUNT);
+		metric(s, "first_response_median", "First response, median", CRM_U_HOURS);
+		metric(s, "first_response_p90", "First response, 90th percentile", CRM_U_HOURS);
+		metric(s, "resolution_median", "Resolution, median", CRM_U_HOURS);
+		metric(s, "resolution_p90", "Resolution, 90th percentile", CRM_U_HOURS);
+		metric(s, "sla_first_breaches", "First-response SLA breaches", CRM_U_COUNT);
+		metric(s, "sla_resolve_breaches", "Resolution SLA breaches", CRM_U_COUNT);
+		for (i = CUR; i <= PREV; i++)
+			service_metrics(c, s, i, &sv[i]);
+		if ((rc = tickets_by(c, s, "channel", "Tickets by channel", TICKETS_BY("channel"))) ==
+		    CRM_OK)
+			rc = tickets_by(c, s, "category", "Tickets by category",
+					TICKETS_BY("category"));
+	}
+	for (i = CUR; i <= PREV; i++) {
+		free(sv[i].first.v);
+		free(sv[i].resolve.v);
+	}
+	return rc;
+}
+
+/* ---- reviews ------------------------------------------------------------------------- */
+
+static int negative_reviews(struct ctx *c, struct crm_section *s)
+{
+	static const char *const cols[] = {"posted", "rating", "customer", "platform", "title",
+		NULL};
+	static const int right[] = {0, 1, 0, 0, 0};
+	static const char sql[] = "SELECT substr(r.posted_at, 1, 10), r.rating, "
+		"coalesce(c.name, c.email, r.customer_id, ''), coalesce(r.platform, ''), "
+		"coalesce(r.title, substr(r.body, 1, 60), '') FROM reviews r LEFT JOIN customers c "
+		"ON c.customer_id = r.customer_id WHERE r.replied_at IS NULL AND r.rating <= 2 "
+		"AND r.posted_at < ?1 ORDER BY r.posted_at, r.review_id";
+	const char *args[] = {c->end, NULL};
+	struct crm_table *t = table(s, "unanswered", "Negative reviews without a reply", cols, right);
+	sqlite3_stmt *st = query(c, sql, args);
+	int rc, k;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(c->db->h));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *cells[5];
+		if (t->nrows >= c->o->list_rows) {
+			t->more++;
+			continue;
+		}
+		for (k = 0; k < 5; k++)
+			cells[k] = (const char *)sqlite3_column_text(st, k);
+		table_row(t, cells);
+	}
+	sqlite3_finalize(st);
+	set(&s->metrics[2], CUR, (double)(t->nrows + t->more));
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, "read reviews");
+}
+
+static int reviews_section(struct ctx *c)
+{
+	static const char sql[] = "SELECT count(*), avg(rating) FROM reviews WHERE "
+		"posted_at >= ?1 AND posted_at < ?2";
+	double v[2][2] = {{0, 0}, {0, 0}}, any = 0;
+	const char *none[] = {NULL};
+	struct crm_section *s;
+	int i, rc;
+	if ((rc = one_row(c, "SELECT EXISTS (SELECT 1 FROM reviews)", none, &any, 1)) != CRM_OK ||
+	    !any)
+		return rc;
+	for (i = CUR; i <= PREV; i++) {
+		const char *args[] = {c->from[i], c->to[i], NULL};
+		if ((rc = one_row(c, sql, args, v[i], 2)) != CRM_OK)
+			return rc;
+	}
+	s = section(c->r, "reviews", "Reviews");
+	metric(s, "reviews", "Reviews", CRM_U_COUNT);
+	metric(s, "rating", "Average rating", CRM_U_RATING);
+	metric(s, "unanswered_negative", "Negative reviews without a reply", CRM_U_COUNT);
+	for (i = CUR; i <= PREV; i++) {
+		set(&s->metrics[0], i, v[i][0]);
+		if (v[i][0] > 0)
+			set(&s->metrics[1], i, v[i][1]);
+	}
+	return negative_reviews(c, s);
+}
+
+/* ---- the report ------------------------------------------------------------------------ */
+
+static int bounds(struct ctx *c)
+{
+	struct crm_period asof = {c->o->as_of, c->o->as_of + 1, CRM_PERIOD_DAYS, ""};
+	char unused[CRM_TIME_LEN];
+	int rc;
+	if ((rc = shifted(c, &c->r->period, 0, c->from[CUR], c->to[CUR])) != CRM_OK ||
+	    (rc = shifted(c, &c->r->prev, 0, c->from[PREV], c->to[PREV])) != CRM_OK)
+		return rc;
+	return shifted(c, &asof, 0, unused, c->end);
+}
+
+static int has_orders(struct ctx *c)
+{
+	return c->r->currency[0] != '\0';
+}
+
+int crm_report_build(struct crm_db *db, const struct crm_period *p,
+		     const struct crm_report_opts *o, struct crm_report *r)
+{
+	struct ctx c = {db, o, r, {"", ""}, {"", ""}, ""};
+	int rc;
+	memset(r, 0, sizeof *r);
+	r->period = *p;
+	crm_period_previous(p, &r->prev);
+	crm_day_date(o->as_of, r->as_of);
+	if (o->currency)
+		snprintf(r->currency, sizeof r->currency, "%s", o->currency);
+	if ((rc = bounds(&c)) != CRM_OK || (!o->currency && (rc = pick_currency(&c)) != CRM_OK))
+		return rc;
+	if (has_orders(&c) && ((rc = customers_section(&c)) != CRM_OK ||
+			       (rc = revenue_section(&c)) != CRM_OK))
+		return rc;
+	if ((rc = segments_section(&c)) != CRM_OK || (rc = service_section(&c)) != CRM_OK ||
+	    (rc = reviews_section(&c)) != CRM_OK)
+		return rc;
+	return CRM_OK;
+}
+
+void crm_report_free(struct crm_report *r)
+{
+	int i, k, n;
+	for (i = 0; i < r->nsections; i++) {
+		struct crm_section *s = &r->sections[i];
+		for (k = 0; k < s->ntables; k++) {
+			for (n = 0; n < s->tables[k].nrows * s->tables[k].ncols; n++)
+				free(s->tables[k].cells[n]);
+			free(s->tables[k].cells);
+		}
+		free(s->chart);
+	}
+	r->nsections = 0;
+}

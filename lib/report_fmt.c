@@ -1,0 +1,462 @@
+/* report_fmt.c - the report for a terminal, Markdown, HTML and JSON; see report.h. */
+#include "report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ---- values ---------------------------------------------------------------------------- */
+
+/* "1234567.50" -> "1,234,567.50" */
+static void group_digits(const char *in, char *out, size_t size)
+{
+	const char *dot = strchr(in, '.'), *p = in;
+	size_t intlen, k = 0, i;
+	if (*p == '-' && k + 1 < size)
+		out[k++] = *p++;
+	intlen = (size_t)((dot ? dot : in + strlen(in)) - p);
+	for (i = 0; i < intlen && k + 2 < size; i++) {
+		if (i && (intlen - i) % 3 == 0)
+			out[k++] = ',';
+		out[k++] = p[i];
+	}
+	snprintf(out + k, size - k, "%s", dot ? dot : "");
+}
+
+void crm_report_value(char *out, size_t size, enum crm_unit u, double v, const char *currency)
+{
+	char plain[64];
+	switch (u) {
+	case CRM_U_COUNT:
+		snprintf(plain, sizeof plain, "%.0f", v);
+		group_digits(plain, out, size);
+		return;
+	case CRM_U_MONEY:
+		crm_format_money((int64_t)llround(v), currency, plain, sizeof plain);
+		group_digits(plain, out, size > 5 ? size - 4 : size);
+		snprintf(out + strlen(out), size - strlen(out), " %s", currency);
+		return;
+	case CRM_U_PCT: snprintf(out, size, "%.1f%%", v); return;
+	case CRM_U_SCORE: snprintf(out, size, "%+.1f", v); return;
+	case CRM_U_HOURS: snprintf(out, size, "%.1f h", v); return;
+	case CRM_U_RATING: snprintf(out, size, "%.2f", v); return;
+	}
+}
+
+void crm_report_change(char *out, size_t size, const struct crm_metric *m, const char *currency)
+{
+	double d = m->cur - m->prev;
+	char v[64];
+	*out = '\0';
+	if (!m->has_cur || !m->has_prev)
+		return;
+	switch (m->unit) {
+	case CRM_U_COUNT:
+	case CRM_U_MONEY:
+		crm_report_value(v, sizeof v, m->unit, fabs(d), currency);
+		if (m->prev != 0)
+			snprintf(out, size, "%s%s (%+.1f%%)", d < 0 ? "-" : "+", v,
+				 100.0 * d / fabs(m->prev));
+		else
+			snprintf(out, size, "%s%s", d < 0 ? "-" : "+", v);
+		return;
+	case CRM_U_PCT: snprintf(out, size, "%+.1f pp", d); break;
+	case CRM_U_SCORE: snprintf(out, size, "%+.1f", d); break;
+	case CRM_U_HOURS: snprintf(out, size, "%+.1f h", d); break;
+	case CRM_U_RATING: snprintf(out, size, "%+.2f", d); break;
+	}
+	if (m->noise)
+		snprintf(out + strlen(out), size - strlen(out), " (noise)");
+}
+
+/* The value of one side of a metric, with its margin; "-" when none. */
+static void side(char *out, size_t size, const struct crm_metric *m, int prev, const char *cur)
+{
+	if (!(prev ? m->has_prev : m->has_cur)) {
+		snprintf(out, size, "-");
+		return;
+	}
+	crm_report_value(out, size, m->unit, prev ? m->prev : m->cur, cur);
+	if (!prev && m->margin > 0)
+		snprintf(out + strlen(out), size - strlen(out), " ±%.1f", m->margin);
+}
+
+static const char *cell(const struct crm_table *t, int row, int col)
+{
+	return t->cells[row * t->ncols + col];
+}
+
+/* ---- text ---------------------------------------------------------------------------- */
+
+/* Display width of UTF-8 text: one column per character, two for Hangul
+ * and the other wide scripts, so that Korean names line up. */
+static int width(const char *s)
+{
+	int w = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned c = *p, len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+		unsigned cp = len == 3 ? ((c & 0x0f) << 12) | ((p[1] & 0x3f) << 6) | (p[2] & 0x3f) : 0;
+		w += len == 3 && ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
+				  (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
+				  (cp >= 0xff00 && cp <= 0xff60)) ? 2 : 1;
+		for (; len && *p; len--)
+			p++;
+	}
+	return w;
+}
+
+static void pad(FILE *out, const char *s, int w, int right)
+{
+	int n = w - width(s);
+	if (right)
+		fprintf(out, "%*s%s", n > 0 ? n : 0, "", s);
+	else
+		fprintf(out, "%s%*s", s, n > 0 ? n : 0, "");
+}
+
+static void text_metrics(FILE *out, const struct crm_report *r, const struct crm_section *s)
+{
+	int i;
+	fprintf(out, "  %-34s %16s %16s  %s\n", "", r->period.label, r->prev.label, "change");
+	for (i = 0; i < s->nmetrics; i++) {
+		const struct crm_metric *m = &s->metrics[i];
+		char a[64], b[64], c[64];
+		if (!m->has_cur && !m->has_prev)
+			continue;
+		side(a, sizeof a, m, 0, r->currency);
+		side(b, sizeof b, m, 1, r->currency);
+		crm_report_change(c, sizeof c, m, r->currency);
+		fprintf(out, "  %-34s ", m->label);
+		pad(out, a, 16, 1);
+		fputc(' ', out);
+		pad(out, b, 16, 1);
+		fprintf(out, "  %s\n", c);
+	}
+}
+
+static void text_table(FILE *out, const struct crm_table *t)
+{
+	int w[CRM_TABLE_COLS], i, k;
+	fprintf(out, "\n  %s\n", t->title);
+	for (k = 0; k < t->ncols; k++) {
+		w[k] = width(t->cols[k]);
+		for (i = 0; i < t->nrows; i++)
+			if (width(cell(t, i, k)) > w[k])
+				w[k] = width(cell(t, i, k));
+	}
+	for (i = -1; i < t->nrows; i++) {
+		fputs("   ", out);
+		for (k = 0; k < t->ncols; k++) {
+			fputs(k ? "  " : " ", out);
+			pad(out, i < 0 ? t->cols[k] : cell(t, i, k), k == t->ncols - 1 && !t->right[k] ?
+			    0 : w[k], t->right[k]);
+		}
+		fputc('\n', out);
+	}
+	if (t->more)
+		fprintf(out, "    ... and %lld more\n", t->more);
+}
+
+static double chart_max(const struct crm_chart *c)
+{
+	double m = 0;
+	int i;
+	for (i = 0; i < c->n; i++)
+		if (c->has[i] && fabs(c->values[i]) > m)
+			m = fabs(c->values[i]);
+	return m;
+}
+
+static void text_chart(FILE *out, const struct crm_report *r, const struct crm_chart *c)
+{
+	double max = chart_max(c);
+	int i, lw = 0;
+	fprintf(out, "\n  %s\n", c->title);
+	for (i = 0; i < c->n; i++)
+		lw = width(c->labels[i]) > lw ? width(c->labels[i]) : lw;
+	for (i = 0; i < c->n; i++) {
+		char v[64];
+		int bar = max > 0 && c->has[i] ? (int)lround(30.0 * fabs(c->values[i]) / max) : 0;
+		if (c->has[i])
+			crm_report_value(v, sizeof v, c->unit, c->values[i], r->currency);
+		else
+			snprintf(v, sizeof v, "-");
+		fputs("    ", out);
+		pad(out, c->labels[i], lw, 0);
+		fprintf(out, "  %-30.*s  %s\n", bar, "##############################", v);
+	}
+}
+
+static void write_text(FILE *out, const struct crm_report *r)
+{
+	int i, k;
+	fprintf(out, "Customer report %s, against %s\n", r->period.label, r->prev.label);
+	fprintf(out, "as of %s%s%s\n", r->as_of, r->currency[0] ? "; money in " : "", r->currency);
+	if (!r->nsections)
+		fputs("\nNo data in this period.\n", out);
+	for (i = 0; i < r->nsections; i++) {
+		const struct crm_section *s = &r->sections[i];
+		fprintf(out, "\n%s\n", s->title);
+		if (s->nmetrics)
+			text_metrics(out, r, s);
+		for (k = 0; k < s->ntables; k++)
+			text_table(out, &s->tables[k]);
+		if (s->chart)
+			text_chart(out, r, s->chart);
+		if (s->note[0])
+			fprintf(out, "  (%s)\n", s->note);
+	}
+}
+
+/* ---- Markdown ----------------------------------------------------------------------- */
+
+/* A table cell: pipes escaped, and nothing a renderer would read as markup. */
+static void md_cell(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (strchr("|\\*_`[]<>#", *s))
+			fputc('\\', out);
+		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
+	}
+}
+
+static void md_table(FILE *out, const struct crm_table *t)
+{
+	int i, k;
+	fprintf(out, "\n**%s**\n\n|", t->title);
+	for (k = 0; k < t->ncols; k++)
+		fprintf(out, " %s |", t->cols[k]);
+	fputs("\n|", out);
+	for (k = 0; k < t->ncols; k++)
+		fputs(t->right[k] ? " ---: |" : " --- |", out);
+	fputc('\n', out);
+	for (i = 0; i < t->nrows; i++) {
+		fputc('|', out);
+		for (k = 0; k < t->ncols; k++) {
+			fputc(' ', out);
+			md_cell(out, cell(t, i, k));
+			fputs(" |", out);
+		}
+		fputc('\n', out);
+	}
+	if (t->more)
+		fprintf(out, "\n... and %lld more\n", t->more);
+}
+
+static void md_metrics(FILE *out, const struct crm_report *r, const struct crm_section *s)
+{
+	int i;
+	fprintf(out, "\n| | %s | %s | change |\n| --- | ---: | ---: | ---: |\n", r->period.label,
+		r->prev.label);
+	for (i = 0; i < s->nmetrics; i++) {
+		const struct crm_metric *m = &s->metrics[i];
+		char a[64], b[64], c[64];
+		if (!m->has_cur && !m->has_prev)
+			continue;
+		side(a, sizeof a, m, 0, r->currency);
+		side(b, sizeof b, m, 1, r->currency);
+		crm_report_change(c, sizeof c, m, r->currency);
+		fprintf(out, "| %s | %s | %s | %s |\n", m->label, a, b, c);
+	}
+}
+
+static void md_chart(FILE *out, const struct crm_report *r, const struct crm_chart *c)
+{
+	int i;
+	fprintf(out, "\n**%s**\n\n| | |\n| --- | ---: |\n", c->title);
+	for (i = 0; i < c->n; i++) {
+		char v[64] = "-";
+		if (c->has[i])
+			crm_report_value(v, sizeof v, c->unit, c->values[i], r->currency);
+		fputs("| ", out);
+		md_cell(out, c->labels[i]);
+		fprintf(out, " | %s |\n", v);
+	}
+}
+
+static void write_markdown(FILE *out, const struct crm_report *r)
+{
+	int i, k;
+	fprintf(out, "# Customer report %s\n\nAgainst %s; as of %s%s%s.\n", r->period.label,
+		r->prev.label, r->as_of, r->currency[0] ? "; money in " : "", r->currency);
+	if (!r->nsections)
+		fputs("\nNo data in this period.\n", out);
+	for (i = 0; i < r->nsections; i++) {
+		const struct crm_section *s = &r->sections[i];
+		fprintf(out, "\n## %s\n", s->title);
+		if (s->nmetrics)
+			md_metrics(out, r, s);
+		for (k = 0; k < s->ntables; k++)
+			md_table(out, &s->tables[k]);
+		if (s->chart)
+			md_chart(out, r, s->chart);
+		if (s->note[0])
+			fprintf(out, "\n_%s_\n", s->note);
+	}
+}
+
+/* ---- JSON --------------------------------------------------------------------------- */
+
+static void json_str(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			fprintf(out, "\\%c", c);
+		else if (c < 0x20)
+			fprintf(out, "\\u%04x", c);
+		else
+			fputc(c, out);
+	}
+	fputc('"', out);
+}
+
+/* A number as JSON: money as its exact decimal, the rest as plain numbers. */
+static void json_num(FILE *out, enum crm_unit u, double v, int has, const char *currency)
+{
+	char buf[64];
+	if (!has) {
+		fputs("null", out);
+		return;
+	}
+	if (u == CRM_U_MONEY) {
+		crm_format_money((int64_t)llround(v), currency, buf, sizeof buf);
+		fputs(buf, out);
+	} else if (u == CRM_U_COUNT) {
+		fprintf(out, "%.0f", v);
+	} else {
+		fprintf(out, "%.4g", v);
+	}
+}
+
+static void json_metrics(FILE *out, const struct crm_report *r, const struct crm_section *s)
+{
+	int i, first = 1;
+	fputs("\"metrics\": {", out);
+	for (i = 0; i < s->nmetrics; i++) {
+		const struct crm_metric *m = &s->metrics[i];
+		if (!m->has_cur && !m->has_prev)
+			continue;
+		fprintf(out, "%s\n      ", first ? "" : ",");
+		first = 0;
+		json_str(out, m->key);
+		fputs(": {\"label\": ", out);
+		json_str(out, m->label);
+		fputs(", \"current\": ", out);
+		json_num(out, m->unit, m->cur, m->has_cur, r->currency);
+		fputs(", \"previous\": ", out);
+		json_num(out, m->unit, m->prev, m->has_prev, r->currency);
+		fputs(", \"change\": ", out);
+		json_num(out, m->unit, m->cur - m->prev, m->has_cur && m->has_prev, r->currency);
+		if (m->margin > 0)
+			fprintf(out, ", \"margin\": %.4g, \"within_noise\": %s", m->margin,
+				m->noise ? "true" : "false");
+		fputc('}', out);
+	}
+	fputs("}", out);
+}
+
+static void json_table(FILE *out, const struct crm_table *t)
+{
+	int i, k;
+	fputs("{\"key\": ", out);
+	json_str(out, t->key);
+	fputs(", \"title\": ", out);
+	json_str(out, t->title);
+	fputs(", \"columns\": [", out);
+	for (k = 0; k < t->ncols; k++) {
+		fputs(k ? ", " : "", out);
+		json_str(out, t->cols[k]);
+	}
+	fputs("], \"rows\": [", out);
+	for (i = 0; i < t->nrows; i++) {
+		fputs(i ? ",\n        [" : "\n        [", out);
+		for (k = 0; k < t->ncols; k++) {
+			fputs(k ? ", " : "", out);
+			json_str(out, cell(t, i, k));
+		}
+		fputc(']', out);
+	}
+	fprintf(out, "], \"more\": %lld}", t->more);
+}
+
+static void json_chart(FILE *out, const struct crm_report *r, const struct crm_chart *c)
+{
+	int i;
+	fputs("\"chart\": {\"key\": ", out);
+	json_str(out, c->key);
+	fputs(", \"title\": ", out);
+	json_str(out, c->title);
+	fprintf(out, ", \"kind\": \"%s\", \"points\": [", c->bars ? "bars" : "line");
+	for (i = 0; i < c->n; i++) {
+		fputs(i ? ", {\"label\": " : "{\"label\": ", out);
+		json_str(out, c->labels[i]);
+		fputs(", \"value\": ", out);
+		json_num(out, c->unit, c->values[i], c->has[i], r->currency);
+		fputc('}', out);
+	}
+	fputs("]}", out);
+}
+
+static void json_period(FILE *out, const char *name, const struct crm_period *p)
+{
+	char a[CRM_DATE_LEN], b[CRM_DATE_LEN];
+	crm_day_date(p->from, a);
+	crm_day_date(p->to - 1, b);
+	fprintf(out, "  \"%s\": {\"label\": ", name);
+	json_str(out, p->label);
+	fprintf(out, ", \"first_day\": \"%s\", \"last_day\": \"%s\"},\n", a, b);
+}
+
+static void write_json(FILE *out, const struct crm_report *r)
+{
+	int i, k;
+	fputs("{\n", out);
+	json_period(out, "period", &r->period);
+	json_period(out, "previous", &r->prev);
+	fprintf(out, "  \"as_of\": \"%s\",\n  \"currency\": ", r->as_of);
+	if (r->currency[0])
+		json_str(out, r->currency);
+	else
+		fputs("null", out);
+	fputs(",\n  \"sections\": [", out);
+	for (i = 0; i < r->nsections; i++) {
+		const struct crm_section *s = &r->sections[i];
+		fputs(i ? ",\n    {\"key\": " : "\n    {\"key\": ", out);
+		json_str(out, s->key);
+		fputs(", \"title\": ", out);
+		json_str(out, s->title);
+		fputs(",\n     ", out);
+		json_metrics(out, r, s);
+		fputs(",\n     \"tables\": [", out);
+		for (k = 0; k < s->ntables; k++) {
+			fputs(k ? ", " : "", out);
+			json_table(out, &s->tables[k]);
+		}
+		fputs("]", out);
+		if (s->chart) {
+			fputs(",\n     ", out);
+			json_chart(out, r, s->chart);
+		}
+		if (s->note[0]) {
+			fputs(",\n     \"note\": ", out);
+			json_str(out, s->note);
+		}
+		fputc('}', out);
+	}
+	fputs("\n  ]\n}\n", out);
+}
+
+/* ---- HTML --------------------------------------------------------------------------- */
+
+void crm_report_write(FILE *out, const struct crm_report *r, enum crm_report_format f)
+{
+	switch (f) {
+	case CRM_FMT_TEXT: write_text(out, r); break;
+	case CRM_FMT_MARKDOWN: write_markdown(out, r); break;
+	case CRM_FMT_JSON: write_json(out, r); break;
+	case CRM_FMT_HTML: crm_report_html(out, r); break;
+	}
+}

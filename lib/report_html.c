@@ -1,0 +1,311 @@
+/*
+ * report_html.c - the report as one self-contained HTML page; see report.h.
+ *
+ * Mail clients drop <style> blocks, scripts and external files, and some
+ * drop SVG: so every style is inline, nothing is loaded, and each chart is
+ * followed by its figures as a table, which carries the content where the
+ * SVG is not drawn.
+ */
+#include "report.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define FONT "font-family:-apple-system,'Segoe UI',Roboto,'Noto Sans KR',Arial,sans-serif"
+#define TD "padding:4px 8px;border-bottom:1px solid #e5e7eb"
+#define ACCENT "#2563eb"
+
+static void esc(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': fputs("&amp;", out); break;
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\'': fputs("&#39;", out); break;
+		default: fputc(*s, out);
+		}
+	}
+}
+
+static void td(FILE *out, const char *s, int right, int head)
+{
+	fprintf(out, "<%s style=\"%s;text-align:%s%s\">", head ? "th" : "td", TD,
+		right ? "right" : "left", head ? ";color:#6b7280;font-weight:600" : "");
+	esc(out, s);
+	fprintf(out, "</%s>", head ? "th" : "td");
+}
+
+static void table_open(FILE *out)
+{
+	fputs("<table role=\"presentation\" cellspacing=\"0\" style=\"border-collapse:collapse;"
+	      "width:100%;font-size:14px;margin:8px 0 16px\">\n", out);
+}
+
+static void metrics(FILE *out, const struct crm_report *r, const struct crm_section *s)
+{
+	int i;
+	table_open(out);
+	fputs("<tr>", out);
+	td(out, "", 0, 1);
+	td(out, r->period.label, 1, 1);
+	td(out, r->prev.label, 1, 1);
+	td(out, "change", 1, 1);
+	fputs("</tr>\n", out);
+	for (i = 0; i < s->nmetrics; i++) {
+		const struct crm_metric *m = &s->metrics[i];
+		char a[64], b[64], c[64];
+		if (!m->has_cur && !m->has_prev)
+			continue;
+		crm_report_change(c, sizeof c, m, r->currency);
+		if (m->has_cur)
+			crm_report_value(a, sizeof a, m->unit, m->cur, r->currency);
+		else
+			strcpy(a, "-");
+		if (m->has_cur && m->margin > 0)
+			snprintf(a + strlen(a), sizeof a - strlen(a), " ±%.1f", m->margin);
+		if (m->has_prev)
+			crm_report_value(b, sizeof b, m->unit, m->prev, r->currency);
+		else
+			strcpy(b, "-");
+		fputs("<tr>", out);
+		td(out, m->label, 0, 0);
+		td(out, a, 1, 0);
+		td(out, b, 1, 0);
+		td(out, c, 1, 0);
+		fputs("</tr>\n", out);
+	}
+	fputs("</table>\n", out);
+}
+
+static void table(FILE *out, const struct crm_table *t)
+{
+	int i, k;
+	fputs("<h3 style=\"font-size:15px;margin:12px 0 4px\">", out);
+	esc(out, t->title);
+	fputs("</h3>\n", out);
+	table_open(out);
+	fputs("<tr>", out);
+	for (k = 0; k < t->ncols; k++)
+		td(out, t->cols[k], t->right[k], 1);
+	fputs("</tr>\n", out);
+	for (i = 0; i < t->nrows; i++) {
+		fputs("<tr>", out);
+		for (k = 0; k < t->ncols; k++)
+			td(out, t->cells[i * t->ncols + k], t->right[k], 0);
+		fputs("</tr>\n", out);
+	}
+	fputs("</table>\n", out);
+	if (t->more)
+		fprintf(out, "<p style=\"font-size:13px;color:#6b7280\">... and %lld more</p>\n",
+			t->more);
+}
+
+/* ---- charts ----------------------------------------------------------------------------- */
+
+#define W 640
+#define H 220
+#define PAD_L 8
+#define PAD_B 40
+#define PAD_T 24
+
+static void range(const struct crm_chart *c, double *lo, double *hi)
+{
+	int i;
+	*lo = 0;
+	*hi = 0;
+	for (i = 0; i < c->n; i++) {
+		if (!c->has[i])
+			continue;
+		*lo = c->values[i] < *lo ? c->values[i] : *lo;
+		*hi = c->values[i] > *hi ? c->values[i] : *hi;
+	}
+	if (*hi - *lo <= 0)
+		*hi = *lo + 1;
+}
+
+static double y_of(double v, double lo, double hi)
+{
+	return PAD_T + (H - PAD_T - PAD_B) * (hi - v) / (hi - lo);
+}
+
+static void svg_open(FILE *out, const struct crm_chart *c, int height)
+{
+	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+		"viewBox=\"0 0 %d %d\" role=\"img\" style=\"max-width:100%%;height:auto\" "
+		"font-size=\"11\" " FONT ">\n<title>", W, height, W, height);
+	fputs("", out);
+	esc(out, c->title);
+	fputs("</title>\n", out);
+}
+
+/* A label under a point: the date's month and day, or the text itself. */
+static void short_label(FILE *out, const char *l)
+{
+	esc(out, strlen(l) == 10 && l[4] == '-' ? l + 5 : l);
+}
+
+static void column_chart(FILE *out, const struct crm_report *r, const struct crm_chart *c)
+{
+	double lo, hi, slot = (double)(W - 2 * PAD_L) / (c->n ? c->n : 1);
+	int i;
+	range(c, &lo, &hi);
+	svg_open(out, c, H);
+	fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#9ca3af\"/>\n",
+		PAD_L, y_of(0, lo, hi), W - PAD_L, y_of(0, lo, hi));
+	for (i = 0; i < c->n; i++) {
+		double x = PAD_L + slot * i + slot * 0.15, y0 = y_of(0, lo, hi);
+		double y = c->has[i] ? y_of(c->values[i], lo, hi) : y0;
+		char v[64];
+		fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n",
+			x, y < y0 ? y : y0, slot * 0.7, fabs(y0 - y), i == c->n - 1 ? ACCENT : "#93c5fd");
+		fprintf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#374151\">",
+			x + slot * 0.35, H - PAD_B + 16);
+		short_label(out, c->labels[i]);
+		fputs("</text>\n", out);
+		if (i == c->n - 1 && c->has[i]) {
+			crm_report_value(v, sizeof v, c->unit, c->values[i], r->currency);
+			fprintf(out, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\" fill=\"#111827\">",
+				x + slot * 0.7, (y < y0 ? y : y0) - 6);
+			esc(out, v);
+			fputs("</text>\n", out);
+		}
+	}
+	fputs("</svg>\n", out);
+}
+
+static void line_chart(FILE *out, const struct crm_report *r, const struct crm_chart *c)
+{
+	double lo, hi, step = (double)(W - 2 * PAD_L - 40) / (c->n > 1 ? c->n - 1 : 1);
+	int i, pen = 0;
+	range(c, &lo, &hi);
+	svg_open(out, c, H);
+	fprintf(out, "<line x1=\"%d\" y1=\"%.1f\" x2=\"%d\" y2=\"%.1f\" stroke=\"#9ca3af\"/>\n",
+		PAD_L, y_of(0, lo, hi), W - PAD_L, y_of(0, lo, hi));
+	fputs("<path fill=\"none\" stroke=\"" ACCENT "\" stroke-width=\"2\" d=\"", out);
+	for (i = 0; i < c->n; i++) {
+		if (!c->has[i]) {
+			pen = 0;
+			continue;
+		}
+		fprintf(out, "%s%.1f %.1f ", pen ? "L" : "M", PAD_L + 20 + step * i,
+			y_of(c->values[i], lo, hi));
+		pen = 1;
+	}
+	fputs("\"/>\n", out);
+	for (i = 0; i < c->n; i++) {
+		double x = PAD_L + 20 + step * i;
+		char v[64];
+		fprintf(out, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#374151\">", x,
+			H - PAD_B + 16);
+		short_label(out, c->labels[i]);
+		fputs("</text>\n", out);
+		if (!c->has[i])
+			continue;
+		crm_report_value(v, sizeof v, c->unit, c->values[i], r->currency);
+		fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"" ACCENT "\"/>"
+			"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" fill=\"#111827\">", x,
+			y_of(c->values[i], lo, hi), x, y_of(c->values[i], lo, hi) - 8);
+		esc(out, v);
+		fputs("</text>\n", out);
+	}
+	fputs("</svg>\n", out);
+}
+
+/* Horizontal bars with their labels: names of segments read better so. */
+static void bar_chart(FILE *out, const struct crm_report *r, const struct crm_chart *c)
+{
+	double lo, hi;
+	int i, row = 22, h = c->n * row + 8;
+	range(c, &lo, &hi);
+	svg_open(out, c, h);
+	for (i = 0; i < c->n; i++) {
+		double w = c->has[i] && hi > 0 ? (W - 260) * c->values[i] / hi : 0;
+		char v[64] = "";
+		if (c->has[i])
+			crm_report_value(v, sizeof v, c->unit, c->values[i], r->currency);
+		fprintf(out, "<text x=\"150\" y=\"%d\" text-anchor=\"end\" fill=\"#374151\">",
+			i * row + 18);
+		esc(out, c->labels[i]);
+		fprintf(out, "</text><rect x=\"158\" y=\"%d\" width=\"%.1f\" height=\"14\" fill=\"%s\"/>"
+			"<text x=\"%.1f\" y=\"%d\" fill=\"#111827\">", i * row + 7, w,
+			i ? "#93c5fd" : ACCENT, 164 + w, i * row + 18);
+		esc(out, v);
+		fputs("</text>\n", out);
+	}
+	fputs("</svg>\n", out);
+}
+
+static void chart(FILE *out, const struct crm_report *r, const struct crm_chart *c)
+{
+	struct crm_table t = {c->key, c->title, 2, {"", "value"}, {0, 1}, 0, NULL, 0};
+	char cells[CRM_CHART_POINTS][2][64], *ptr[CRM_CHART_POINTS * 2];
+	int i;
+	fputs("<h3 style=\"font-size:15px;margin:12px 0 4px\">", out);
+	esc(out, c->title);
+	fputs("</h3>\n<div>", out);
+	if (!c->bars)
+		line_chart(out, r, c);
+	else if (!strcmp(c->key, "segment_bars"))
+		bar_chart(out, r, c);
+	else
+		column_chart(out, r, c);
+	fputs("</div>\n", out);
+	if (!strcmp(c->key, "segment_bars"))
+		return;      /* its figures are the distribution table above */
+	for (i = 0; i < c->n; i++) {
+		snprintf(cells[i][0], sizeof cells[i][0], "%s", c->labels[i]);
+		if (c->has[i])
+			crm_report_value(cells[i][1], sizeof cells[i][1], c->unit, c->values[i],
+					 r->currency);
+		else
+			snprintf(cells[i][1], sizeof cells[i][1], "-");
+		ptr[2 * i] = cells[i][0];
+		ptr[2 * i + 1] = cells[i][1];
+	}
+	t.nrows = c->n;
+	t.cells = ptr;
+	t.title = "Figures";
+	table(out, &t);
+}
+
+void crm_report_html(FILE *out, const struct crm_report *r)
+{
+	int i, k;
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n<title>", out);
+	fputs("Customer report ", out);
+	esc(out, r->period.label);
+	fputs("</title></head>\n<body style=\"margin:0;background:#f3f4f6;" FONT ";color:#111827\">\n"
+	      "<div style=\"max-width:720px;margin:0 auto;padding:16px;background:#ffffff\">\n"
+	      "<h1 style=\"font-size:22px;margin:8px 0\">Customer report ", out);
+	esc(out, r->period.label);
+	fputs("</h1>\n<p style=\"color:#6b7280;font-size:14px;margin:0 0 16px\">Against ", out);
+	esc(out, r->prev.label);
+	fprintf(out, "; as of %s%s", r->as_of, r->currency[0] ? "; money in " : "");
+	esc(out, r->currency);
+	fputs(".</p>\n", out);
+	if (!r->nsections)
+		fputs("<p>No data in this period.</p>\n", out);
+	for (i = 0; i < r->nsections; i++) {
+		const struct crm_section *s = &r->sections[i];
+		fputs("<h2 style=\"font-size:18px;margin:24px 0 4px;border-bottom:2px solid "
+		      ACCENT "\">", out);
+		esc(out, s->title);
+		fputs("</h2>\n", out);
+		if (s->nmetrics)
+			metrics(out, r, s);
+		for (k = 0; k < s->ntables; k++)
+			table(out, &s->tables[k]);
+		if (s->chart)
+			chart(out, r, s->chart);
+		if (s->note[0]) {
+			fputs("<p style=\"font-size:13px;color:#6b7280\">", out);
+			esc(out, s->note);
+			fputs("</p>\n", out);
+		}
+	}
+	fputs("</div>\n</body></html>\n", out);
+}
