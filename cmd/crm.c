@@ -14,6 +14,7 @@
 static const char *const commands[][2] = {
 	{"import", "bring shop exports (customers, orders, ...) into the database"},
 	{"segment", "RFM scores and segments of customers, and who moved where"},
+	{"report", "the weekly customer report, for people and for cron"},
 };
 
 static void list_commands(FILE *out)

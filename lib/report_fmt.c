@@ -131,7 +131,7 @@ static void text_metrics(FILE *out, const struct crm_report *r, const struct crm
 		pad(out, a, 16, 1);
 		fputc(' ', out);
 		pad(out, b, 16, 1);
-		fprintf(out, "  %s\n", c);
+		fprintf(out, "%s%s\n", c[0] ? "  " : "", c);
 	}
 }
 
