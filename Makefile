@@ -83,11 +83,13 @@ deps:
 		apt-get update && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 			build-essential clang pkg-config libsqlite3-dev libcsv-dev sqlite3 \
-			bats bats-support bats-assert mandoc valgrind tzdata locales time; \
+			bats bats-support bats-assert mandoc valgrind tzdata locales time \
+			chromium fonts-noto-cjk python3; \
 	else \
 		echo "make deps: no apt-get here; install a C compiler, SQLite 3 (library," \
 		     "headers and the sqlite3 shell), libcsv, bats-core with bats-support" \
-		     "and bats-assert, mandoc, valgrind and tzdata with your package manager" >&2; \
+		     "and bats-assert, mandoc, valgrind, tzdata, python3, and Chromium with a" \
+		     "CJK font for the HTML report's test, with your package manager" >&2; \
 		exit 1; \
 	fi
 

@@ -354,8 +354,8 @@ static int segments_section(struct ctx *c)
 	if (n <= 0)
 		return n < 0 ? crm_db_status(sqlite3_errcode(c->db->h)) : CRM_OK;
 	s = section(c->r, "segments", "Segments");
-	sh.t = table(s, "distribution", "Segments", dcols, dright);
-	sh.ch = chart(s, "segment_bars", "Customers per segment", 1, CRM_U_COUNT);
+	sh.t = table(s, "distribution", "Customers per segment", dcols, dright);
+	sh.ch = chart(s, "segment_bars", "Segments", 1, CRM_U_COUNT);
 	sh.db = c->db;
 	sh.older = n > 1 ? id[1] : 0;
 	if ((rc = crm_run_shares(c->db, id[0], share_row, &sh)) != CRM_OK)

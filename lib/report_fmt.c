@@ -202,8 +202,8 @@ static void write_text(FILE *out, const struct crm_report *r)
 			text_metrics(out, r, s);
 		for (k = 0; k < s->ntables; k++)
 			text_table(out, &s->tables[k]);
-		if (s->chart)
-			text_chart(out, r, s->chart);
+		if (s->chart && strcmp(s->chart->key, "segment_bars"))
+			text_chart(out, r, s->chart);      /* segment bars repeat their table */
 		if (s->note[0])
 			fprintf(out, "  (%s)\n", s->note);
 	}
@@ -289,7 +289,7 @@ static void write_markdown(FILE *out, const struct crm_report *r)
 			md_metrics(out, r, s);
 		for (k = 0; k < s->ntables; k++)
 			md_table(out, &s->tables[k]);
-		if (s->chart)
+		if (s->chart && strcmp(s->chart->key, "segment_bars"))
 			md_chart(out, r, s->chart);
 		if (s->note[0])
 			fprintf(out, "\n_%s_\n", s->note);
