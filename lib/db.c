@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "segment.h"
 #include "stats.h"
 
 /* Busy timeout: a report waits this long for an import's commit. */
@@ -115,7 +116,14 @@ static const char *const migrations[] = {
 	"CREATE INDEX tickets_opened ON tickets(opened_at);"
 	"CREATE INDEX reviews_posted ON reviews(posted_at);"
 	"CREATE INDEX reviews_unreplied ON reviews(posted_at) WHERE replied_at IS NULL AND rating <= 2;"
-	"CREATE INDEX responses_answered ON responses(answered_at);",
+	"CREATE INDEX responses_answered ON responses(answered_at);"
+	/* who moved where between saved runs, counted once at --save */
+	"CREATE TABLE segment_flows ("
+	"  run_id INTEGER NOT NULL REFERENCES segment_runs ON DELETE CASCADE,"
+	"  from_segment TEXT NOT NULL, to_segment TEXT NOT NULL, customers INTEGER NOT NULL,"
+	"  PRIMARY KEY (run_id, from_segment, to_segment)"
+	") WITHOUT ROWID;"
+	CRM_FLOWS_SQL("1") ";",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CRM_SCHEMA_VERSION,

@@ -10,6 +10,8 @@
 #include "segment.h"
 
 #define WEEKS 12                        /* points of the weekly charts */
+#define SWAP_TABLES(s) do { struct crm_table t_ = (s)->tables[0]; \
+	(s)->tables[0] = (s)->tables[1]; (s)->tables[1] = t_; } while (0)
 #define CUR 0
 #define PREV 1
 
@@ -271,107 +273,112 @@ static int revenue_section(struct ctx *c)
 
 /* ---- segments ------------------------------------------------------------------------ */
 
-struct shares {
-	struct crm_table *t;
-	struct crm_chart *ch;
-	struct crm_db *db;
-	long long older, total;
-	int pass;                            /* 0: count, 1: rows */
+/* The segments of the last saved run and where their customers came from,
+ * from the flows counted when it was saved (segment.h). */
+#define MAX_SEGMENTS 64
+struct flows {
+	struct crm_table *moves;
+	char name[MAX_SEGMENTS][64];
+	long long now[MAX_SEGMENTS], before[MAX_SEGMENTS], total;
+	int n, left, had_before;
 };
 
-static int older_count(struct crm_db *db, long long run, const char *segment, long long *n)
+static int segment_slot(struct flows *f, const char *name)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT count(*) FROM segment_members WHERE "
-					  "run_id = ?1 AND segment = ?2");
-	int rc;
-	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
-	sqlite3_bind_int64(st, 1, run);
-	crm_bind_static(st, 2, segment);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? CRM_OK : crm_db_fail(db, "read a segment run");
+	int i;
+	for (i = 0; i < f->n; i++)
+		if (!strcmp(f->name[i], name))
+			return i;
+	if (f->n == MAX_SEGMENTS)
+		return -1;
+	snprintf(f->name[f->n], sizeof f->name[0], "%s", name);
+	return f->n++;
 }
 
-static int share_row(const char *segment, long long n, void *ctx)
+static int flow_row(const char *from, const char *to, long long n, void *ctx)
 {
-	struct shares *sh = ctx;
-	char cnt[24], pct[24], chg[32] = "";
-	const char *cells[4] = {segment, cnt, pct, chg};
-	long long before = 0;
-	if (sh->pass == 0) {
-		sh->total += n;
-		return 0;
+	struct flows *f = ctx;
+	int i;
+	if (strcmp(to, "(gone)") && (i = segment_slot(f, to)) >= 0) {
+		f->now[i] += n;
+		f->total += n;
 	}
-	if (sh->older && older_count(sh->db, sh->older, segment, &before) != CRM_OK)
-		return CRM_EIO;
-	snprintf(cnt, sizeof cnt, "%lld", n);
-	snprintf(pct, sizeof pct, "%.1f%%", sh->total ? 100.0 * (double)n / (double)sh->total : 0);
-	if (sh->older)
-		snprintf(chg, sizeof chg, "%+lld", n - before);
-	table_row(sh->t, cells);
-	if (sh->ch->n < CRM_CHART_POINTS) {
-		snprintf(sh->ch->labels[sh->ch->n], sizeof sh->ch->labels[0], "%s", segment);
-		sh->ch->values[sh->ch->n] = (double)n;
-		sh->ch->has[sh->ch->n++] = 1;
+	if (strcmp(from, "(new)") && (i = segment_slot(f, from)) >= 0) {
+		f->before[i] += n;
+		f->had_before = 1;
+	}
+	if (f->moves && strcmp(from, to)) {
+		char cnt[24];
+		const char *cells[3] = {from, to, cnt};
+		snprintf(cnt, sizeof cnt, "%lld", n);
+		if (f->left-- > 0)
+			table_row(f->moves, cells);
+		else
+			f->moves->more++;
 	}
 	return 0;
 }
 
-struct moves {
-	struct crm_table *t;
-	int left;
-};
-
-static int move_row(const char *from, const char *to, long long n, void *ctx)
+static void distribution(struct crm_section *s, struct flows *f)
 {
-	struct moves *mv = ctx;
-	char cnt[24];
-	const char *cells[3] = {from, to, cnt};
-	if (mv->left <= 0) {
-		mv->t->more++;
-		return 0;
+	static const char *const cols[] = {"segment", "customers", "share", "change", NULL};
+	static const int right[] = {0, 1, 1, 1};
+	struct crm_table *t = table(s, "distribution", "Customers per segment", cols, right);
+	struct crm_chart *ch = chart(s, "segment_bars", "Segments", 1, CRM_U_COUNT);
+	int done[MAX_SEGMENTS] = {0}, k, i;
+	for (k = 0; k < f->n; k++) {
+		char cnt[24], pct[24], chg[32] = "";
+		const char *cells[4] = {NULL, cnt, pct, chg};
+		int best = -1;
+		for (i = 0; i < f->n; i++)      /* most customers first, then by name */
+			if (!done[i] && (best < 0 || f->now[i] > f->now[best] ||
+					 (f->now[i] == f->now[best] && strcmp(f->name[i], f->name[best]) < 0)))
+				best = i;
+		done[best] = 1;
+		if (!f->now[best])
+			continue;                    /* a segment everybody left */
+		cells[0] = f->name[best];
+		snprintf(cnt, sizeof cnt, "%lld", f->now[best]);
+		snprintf(pct, sizeof pct, "%.1f%%", 100.0 * (double)f->now[best] / (double)f->total);
+		if (f->had_before)
+			snprintf(chg, sizeof chg, "%+lld", f->now[best] - f->before[best]);
+		table_row(t, cells);
+		if (ch->n < CRM_CHART_POINTS) {
+			snprintf(ch->labels[ch->n], sizeof ch->labels[0], "%s", f->name[best]);
+			ch->values[ch->n] = (double)f->now[best];
+			ch->has[ch->n++] = 1;
+		}
 	}
-	snprintf(cnt, sizeof cnt, "%lld", n);
-	table_row(mv->t, cells);
-	mv->left--;
-	return 0;
 }
 
 static int segments_section(struct ctx *c)
 {
-	static const char *const dcols[] = {"segment", "customers", "share", "change", NULL};
-	static const int dright[] = {0, 1, 1, 1};
 	static const char *const mcols[] = {"from", "to", "customers", NULL};
 	static const int mright[] = {0, 0, 1};
 	long long id[2];
 	char as_of[2][16];
 	int n = crm_run_latest(c->db, 2, id, as_of), rc;
 	struct crm_section *s;
-	struct shares sh = {0};
-	struct moves mv = {0};
+	struct flows *f;
 	if (n <= 0)
 		return n < 0 ? crm_db_status(sqlite3_errcode(c->db->h)) : CRM_OK;
+	if (!(f = calloc(1, sizeof *f)))
+		abort();
 	s = section(c->r, "segments", "Segments");
-	sh.t = table(s, "distribution", "Customers per segment", dcols, dright);
-	sh.ch = chart(s, "segment_bars", "Segments", 1, CRM_U_COUNT);
-	sh.db = c->db;
-	sh.older = n > 1 ? id[1] : 0;
-	if ((rc = crm_run_shares(c->db, id[0], share_row, &sh)) != CRM_OK)
-		return rc;
-	sh.pass = 1;
-	if ((rc = crm_run_shares(c->db, id[0], share_row, &sh)) != CRM_OK)
-		return rc;
-	if (n < 2) {
+	if (n > 1) {
+		f->moves = table(s, "moves", "Biggest moves", mcols, mright);
+		f->left = 5;
+		snprintf(s->note, sizeof s->note, "saved run %lld (as of %s) against run %lld "
+			 "(as of %s)", id[0], as_of[0], id[1], as_of[1]);
+	} else {
 		snprintf(s->note, sizeof s->note, "saved run %lld (as of %s)", id[0], as_of[0]);
-		return CRM_OK;
 	}
-	snprintf(s->note, sizeof s->note, "saved run %lld (as of %s) against run %lld (as of %s)",
-		 id[0], as_of[0], id[1], as_of[1]);
-	mv.t = table(s, "moves", "Biggest moves", mcols, mright);
-	mv.left = 5;
-	return crm_run_moves(c->db, id[1], id[0], move_row, &mv);
+	if ((rc = crm_run_flows(c->db, id[0], flow_row, f)) == CRM_OK)
+		distribution(s, f);
+	if (n > 1)                  /* the distribution first, then the moves */
+		SWAP_TABLES(s);
+	free(f);
+	return rc;
 }
 
 /* ---- customer service ------------------------------------------------------------------ */

@@ -236,6 +236,19 @@ int crm_run_add(struct crm_run *run, const char *customer_id, const struct crm_r
 	return CRM_OK;
 }
 
+/* The run's flows from the run before it (segment.h). */
+static int save_flows(struct crm_run *run)
+{
+	sqlite3_stmt *st = crm_db_prepare(run->db, CRM_FLOWS_SQL("s.run_id = ?1"));
+	int rc;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(run->db->h));
+	sqlite3_bind_int64(st, 1, run->id);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(run->db, "save the segment moves");
+}
+
 long long crm_run_end(struct crm_run *run, int ok)
 {
 	long long id = -1;
@@ -251,6 +264,8 @@ long long crm_run_end(struct crm_run *run, int ok)
 			crm_db_fail(run->db, "save the segment run");
 		sqlite3_finalize(st);
 	}
+	if (id >= 0 && save_flows(run) != CRM_OK)
+		id = -1;
 	free(run);
 	return id;
 }
@@ -392,16 +407,11 @@ int crm_run_movers(struct crm_db *db, long long older, long long newer, crm_move
 		older, newer), &v, "compare segment runs");
 }
 
-static int share_row(sqlite3_stmt *st, const struct visit *v)
+int crm_run_flows(struct crm_db *db, long long run, crm_flow_fn *fn, void *ctx)
 {
-	return ((crm_share_fn *)v->fn)(col(st, 0), sqlite3_column_int64(st, 1), v->ctx);
-}
-
-int crm_run_shares(struct crm_db *db, long long run, crm_share_fn *fn, void *ctx)
-{
-	struct visit v = {share_row, (void *)fn, ctx};
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT segment, count(*) FROM segment_members "
-					  "WHERE run_id = ?1 GROUP BY segment ORDER BY 2 DESC, 1");
+	struct visit v = {move_row, (void *)fn, ctx};
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT from_segment, to_segment, customers FROM "
+					  "segment_flows WHERE run_id = ?1 ORDER BY 3 DESC, 1, 2");
 	if (st)
 		sqlite3_bind_int64(st, 1, run);
 	return each_row(db, st, &v, "read a segment run");

@@ -268,3 +268,25 @@ print({s["key"]: s for s in json.load(sys.stdin)["sections"]}["revenue"]["metric
 	run crm-report --as-of 2026-11-16 --format json
 	assert_output --partial '"orders": {"label": "Orders", "current": 6,'
 }
+
+@test "report: the moves it shows are crm-segment --diff's, also for runs saved before schema 3" {
+	shop
+	crm-segment --as-of 2026-10-01 --save >/dev/null
+	crm-segment --as-of 2026-11-16 --save >/dev/null
+	crm-segment --diff | tail -n +2 | grep -v '^\(.*\),\1,' | head -5 >want.csv
+	moves() { crm-report --as-of 2026-11-16 --format json | python3 -c '
+import json, sys
+s = {x["key"]: x for x in json.load(sys.stdin)["sections"]}["segments"]
+for row in {t["key"]: t for t in s["tables"]}["moves"]["rows"]:
+    print(",".join(row))'; }
+	[ -s want.csv ]
+	moves >got.csv
+	cmp want.csv got.csv
+	# a database of schema 2 gets its runs' flows when it is migrated
+	q "DROP TABLE segment_flows; DROP TABLE coupons; DROP TABLE followups;
+	   DROP INDEX orders_time; DROP INDEX tickets_opened; DROP INDEX reviews_posted;
+	   DROP INDEX reviews_unreplied; DROP INDEX responses_answered; PRAGMA user_version = 2"
+	moves >migrated.csv
+	cmp want.csv migrated.csv
+	[ "$(q 'PRAGMA user_version')" = 3 ]
+}
