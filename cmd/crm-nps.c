@@ -453,7 +453,7 @@ static int record_followups(struct nps *s)
 		crm_error("followups: nothing recorded (--strict)");
 		return rc;
 	}
-	crm_error("followups: %lld read, %lld answers recorded, %lld unchanged, %lld rejected",
+	crm_error("followups: %lld read, %lld recorded, %lld unchanged, %lld rejected",
 		  c.read, c.recorded, c.unchanged, c.rejected);
 	return c.rejected || rc == CRM_EDATA ? CRM_EDATA : CRM_OK;
 }

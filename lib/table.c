@@ -153,7 +153,7 @@ static void text_flush(struct crm_table *t)
 		const char *s = t->cells[i];
 		size_t gap = width[i % (size_t)t->ncols] - crm_utf8_width(s);
 		int last = (int)(i % (size_t)t->ncols) == t->ncols - 1;
-		int right = t->cols[i % (size_t)t->ncols].kind == CRM_T_NUM && i >= (size_t)t->ncols;
+		int right = t->cols[i % (size_t)t->ncols].kind == CRM_T_NUM;
 		if (right)
 			pad(t->fp, gap);
 		fputs(s, t->fp);

@@ -16,8 +16,8 @@
  *    characters as \n, \t, ... or \u00XX; bytes that are not UTF-8 become
  *    U+FFFD).  Rows stream out as they come; "[]" for no rows.
  *  - text: for people; a header and the rows in columns separated by two
- *    spaces, numbers right-aligned, text left-aligned, widths counted in
- *    terminal columns (crm_utf8_width); control characters shown as \n, \t,
+ *    spaces, numbers and their names right-aligned, text left-aligned,
+ *    widths counted in terminal columns (crm_utf8_width); control characters shown as \n, \t,
  *    \xHH; missing values as "-".  Rows are kept until crm_table_end, so
  *    memory grows with the rows of this format only.
  *  - crm_table_end writes what is pending and frees the table.
