@@ -148,8 +148,8 @@ static int check_options(struct nps *s, int argc)
 	if ((s->detractors || s->followed_up) && argc)
 		return crm_usage_error("%s works on the database, not on a FILE of answers",
 				       s->detractors ? "--detractors" : "--followed-up");
-	if (s->followed_up && (s->so.nby || s->so.scale != CRM_SCALE_NPS) && !s->detractors)
-		return crm_usage_error("--followed-up records calls; add --detractors for the list");
+	if (s->followed_up && !s->detractors && (s->so.nby || s->so.scale != CRM_SCALE_NPS))
+		return crm_usage_error("--followed-up records calls back; it takes no --by or --scale");
 	if (s->from_date && day_option(s, "--from", s->from_date, s->from))
 		return CRM_EUSAGE;
 	if (s->to_date && day_option(s, "--to", s->to_date, s->to))
@@ -475,11 +475,16 @@ static int from_db(struct nps *s)
 	}
 	if (s->detractors)
 		return (rc = list_detractors(s)) != CRM_OK ? rc : status;
+	/* one snapshot of the answers and the segment run they are grouped by */
 	if ((rc = crm_db_exec(&s->db, "BEGIN")) != CRM_OK)
 		return rc;
-	rc = crm_survey_load_db(&s->db, &s->so, &s->gs);
-	sqlite3_exec(s->db.h, "COMMIT", NULL, NULL, NULL);
-	return rc == CRM_OK ? write_groups(s) : rc;
+	if ((rc = crm_survey_load_db(&s->db, &s->so, &s->gs)) != CRM_OK) {
+		sqlite3_exec(s->db.h, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	if ((rc = crm_db_exec(&s->db, "COMMIT")) != CRM_OK)
+		return rc;
+	return write_groups(s);
 }
 
 static int from_stream(struct nps *s, const char *path)

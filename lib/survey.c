@@ -235,9 +235,9 @@ static void load_init(struct load *L, const struct crm_survey_opts *o, struct cr
 
 /* Report a bad answer: at a line of a stream, or by response id in the
  * database.  Returns nonzero (and sets fatal) when strict stops here. */
-static int bad(struct load *L, long line, const char *id, long long *class, const char *fmt, ...)
+static int bad(struct load *L, long line, const char *id, long long *count, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-static int bad(struct load *L, long line, const char *id, long long *class, const char *fmt, ...)
+static int bad(struct load *L, long line, const char *id, long long *count, const char *fmt, ...)
 {
 	char msg[512], q[128];
 	va_list ap;
@@ -248,23 +248,27 @@ static int bad(struct load *L, long line, const char *id, long long *class, cons
 		crm_error_at(L->file, line, "%s", msg);
 	else
 		crm_error_at(L->file, 0, "response %s: %s", crm_quote(id, q, sizeof q), msg);
-	(*class)++;
+	(*count)++;
 	if (L->o->strict)
 		L->fatal = CRM_EDATA;
 	return L->o->strict;
 }
 
-/* Month and week labels of the local day of a canonical UTC time. */
-static void time_labels(struct load *L, const char *at)
+/* Month and week labels of the local day of a canonical UTC time; -1 when
+ * the time is not one (a database written by hand). */
+static int time_labels(struct load *L, const char *at)
 {
-	int64_t day = crm_local_day(L->o->tz, crm_time_epoch(at)), monday;
-	if (day == L->day)
-		return;
+	int64_t t = crm_time_epoch(at), day, monday;
+	if (t == INT64_MIN)
+		return -1;
+	if ((day = crm_local_day(L->o->tz, t)) == L->day)
+		return 0;
 	L->day = day;
 	crm_day_date(day, L->label[0]);
 	L->label[0][7] = '\0';
 	monday = day - ((day + 3) % 7 + 7) % 7;     /* day 0, 1970-01-01, was a Thursday */
 	crm_day_date(monday, L->label[1]);
+	return 0;
 }
 
 static int in_range(const struct crm_survey_opts *o, const char *at)
@@ -298,8 +302,9 @@ static int count_answer(struct load *L, long line, const char *id, const char *s
 			   "column 'score': %s %s", crm_quote(score, q, sizeof q), why);
 	if (L->time_key && !at)
 		return bad(L, line, id, &gs->bad.other, "column 'answered_at' is empty");
-	if (L->time_key)
-		time_labels(L, at);
+	if (L->time_key && time_labels(L, at) < 0)
+		return bad(L, line, id, &gs->bad.other, "column 'answered_at': %s is not a time",
+			   crm_quote(at, q, sizeof q));
 	for (k = 0; k < o->nby; k++) {
 		enum crm_by by = o->by[k];
 		key[k] = by == CRM_BY_MONTH ? L->label[0] : by == CRM_BY_WEEK ? L->label[1] :

@@ -195,6 +195,26 @@ crm-nps: 2 of 3 answers left out: 2 outside the scale, 0 not a number, 0 empty s
 	assert_output ""
 }
 
+@test "nps: with a time grouping, a database answer without a usable time is bad" {
+	shop
+	q "UPDATE responses SET answered_at = 'yesterday' WHERE response_id = 'r4'"
+	run --separate-stderr crm-nps --by month
+	assert_failure 1
+	assert_output "month,$NPS_HEADER,$TREND
+2025-01,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,,,
+2025-02,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,0.0,0.0,no
+2025-03,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,0.0,0.0,no"
+	[ "$stderr" = "crm-nps: $CRM_DB: response 'r4': column 'answered_at': 'yesterday' is not a time
+crm-nps: $CRM_DB: response 'r5': column 'answered_at' is empty
+crm-nps: fewer than 30 answers in 2025-01 (1), 2025-02 (1), 2025-03 (1): their margins of error mean little
+crm-nps: 2 of 5 answers left out: 0 outside the scale, 0 not a number, 0 empty score, 2 other" ] ||
+		fail "$stderr"
+	# without one, every answer counts
+	run --separate-stderr crm-nps
+	assert_success
+	assert_line --index 1 --partial "5,1,0,4,"
+}
+
 @test "nps: --by month gives one row per month, the change and whether it beats the noise" {
 	# SE in points: Jan 100 sqrt(0.61/20) = 17.464 (var 305), Feb 100 sqrt(0.44/20)
 	# = 14.832 (var 220), Mar 100 sqrt(0.45/20) = 15.0 (var 225)
@@ -506,7 +526,7 @@ widths 3 6 5 1"
 @test "nps: usage errors and the options of the man page" {
 	scores s.csv 9
 	for bad in "--scale x" "--by day" "--by month,week" "--by channel,channel" "--format xml" \
-		"--date-order ymd" "--followed-up" "--tz Nowhere/City" "--encoding nope-9"; do
+		"--date-order ymd" "--tz Nowhere/City" "--encoding nope-9" "--followed-up"; do
 		# shellcheck disable=SC2086
 		run --separate-stderr crm-nps s.csv $bad
 		[ "$status" -eq 2 ] || fail "'$bad' exited $status"
@@ -516,6 +536,9 @@ widths 3 6 5 1"
 	assert_failure 2
 	run --separate-stderr crm-nps --scale ces --detractors
 	assert_failure 2
+	run --separate-stderr crm-nps --followed-up s.csv --by month
+	assert_failure 2
+	[[ "$stderr" == *"--followed-up records calls back; it takes no --by or --scale"* ]] || fail "$stderr"
 	command -v mandoc >/dev/null || skip "mandoc is not installed"
 	for opt in $(crm-nps --help | grep -o -- '--[a-z-]*' | sort -u); do
 		grep -q -- "Fl ${opt#-}" "$BATS_TEST_DIRNAME/../man/crm-nps.1" || fail "$opt not in crm-nps(1)"
