@@ -149,6 +149,32 @@ static const struct crm_column order_stream_cols[] = {
 const struct crm_entity crm_order_stream = {"orders", order_stream_cols, N(order_stream_cols),
 	"customer_id"};
 
+/* Answers as crm-nps reads them: the score's scale is the command's to judge. */
+static const struct crm_column response_stream_cols[] = {
+	{"response_id", CRM_K_ID, 0, "responseid|응답번호|응답id"},
+	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
+	{"answered_at", CRM_K_TIME, 0, "submittedat|answeredat|timestamp|date|응답일시|"
+	 "제출일시|응답일|타임스탬프"},
+	{"score", CRM_K_TEXT, CRM_COL_REQUIRED, "nps|npsscore|recommend|likelihoodtorecommend|"
+	 "rating|csat|ces|effort|effortscore|satisfaction|점수|추천점수|추천의향|추천지수|만족도"},
+	{"comment", CRM_K_TEXT, 0, "feedback|reason|의견|코멘트|이유"},
+	{"survey", CRM_K_TEXT, 0, "surveyname|설문|설문명|설문이름"},
+	{"channel", CRM_K_TEXT, 0, A_CHANNEL},
+	{"segment", CRM_K_TEXT, 0, "customersegment|세그먼트|고객세그먼트|고객군"},
+};
+const struct crm_entity crm_response_stream = {"responses", response_stream_cols,
+	N(response_stream_cols), "response_id"};
+
+static const struct crm_column followup_stream_cols[] = {
+	{"response_id", CRM_K_ID, 0, "responseid|응답번호|응답id"},
+	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
+	{"followed_at", CRM_K_TIME, 0, "followedupat|calledat|contactedat|date|연락일|연락일시|"
+	 "통화일시"},
+	{"note", CRM_K_TEXT, 0, "notes|memo|comment|메모|비고"},
+};
+const struct crm_entity crm_followup_stream = {"followups", followup_stream_cols,
+	N(followup_stream_cols), "response_id"};
+
 const struct crm_entity *crm_entity_find(const char *name)
 {
 	int i;

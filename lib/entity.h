@@ -60,6 +60,13 @@ const struct crm_entity *crm_entity_find(const char *name);
 /* The orders of a stream read for figures (customer_id, ordered_at, amount,
  * currency, status, email, name): customer_id required, no order_id. */
 extern const struct crm_entity crm_order_stream;
+/* Survey answers as crm-nps reads them from a stream: the responses
+ * columns plus the customer's segment; only score is required, and it is
+ * read as text for the scale to judge (CRM_K_TEXT). */
+extern const struct crm_entity crm_response_stream;
+/* The customers called back (crm-nps --followed-up): response_id,
+ * customer_id, followed_at, note. */
+extern const struct crm_entity crm_followup_stream;
 /* Index of a canonical column in e, or -1. */
 int crm_entity_col(const struct crm_entity *e, const char *name);
 

@@ -1641,3 +1641,45 @@ char *crm_trim(char *s)
 	s[e - b] = '\0';
 	return s;
 }
+
+/* The wide ranges of Unicode's East Asian Width (W and F) that shop text
+ * meets, and the combining marks that take no column. */
+static int char_width(uint32_t c)
+{
+	static const uint32_t wide[][2] = {
+		{0x1100, 0x115F}, {0x231A, 0x231B}, {0x2E80, 0x303E}, {0x3041, 0x33FF},
+		{0x3400, 0x4DBF}, {0x4E00, 0x9FFF}, {0xA000, 0xA4CF}, {0xA960, 0xA97F},
+		{0xAC00, 0xD7A3}, {0xF900, 0xFAFF}, {0xFE30, 0xFE4F}, {0xFF00, 0xFF60},
+		{0xFFE0, 0xFFE6}, {0x1F300, 0x1F64F}, {0x1F900, 0x1F9FF}, {0x20000, 0x3FFFD},
+	};
+	size_t i;
+	if ((c >= 0x0300 && c <= 0x036F) || c == 0x200B || (c >= 0xFE00 && c <= 0xFE0F))
+		return 0;
+	for (i = 0; i < sizeof wide / sizeof wide[0]; i++)
+		if (c >= wide[i][0] && c <= wide[i][1])
+			return 2;
+	return 1;
+}
+
+size_t crm_utf8_width(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t w = 0, n = strlen(str), i = 0;
+	while (i < n) {
+		size_t len = s[i] < 0x80 ? 1 : s[i] >= 0xF0 ? 4 : s[i] >= 0xE0 ? 3 : 2;
+		uint32_t c;
+		if (len == 1 || crm_utf8_valid_prefix(str + i, len > n - i ? n - i : len) != len) {
+			w++;
+			i++;
+			continue;
+		}
+		c = len == 2 ? (uint32_t)(s[i] & 0x1F) << 6 | (s[i + 1] & 0x3F) :
+		    len == 3 ? (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 |
+			       (s[i + 2] & 0x3F) :
+		    (uint32_t)(s[i] & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3F) << 12 |
+		    (uint32_t)(s[i + 2] & 0x3F) << 6 | (s[i + 3] & 0x3F);
+		w += (size_t)char_width(c);
+		i += len;
+	}
+	return w;
+}

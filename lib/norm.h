@@ -125,6 +125,11 @@ int crm_parse_bool(const char *s, int *out, const char **why);
 /* Length of the valid UTF-8 prefix of s[0..n): n when all of it is valid. */
 size_t crm_utf8_valid_prefix(const char *s, size_t n);
 
+/* Terminal columns of UTF-8 text, for aligned output: East Asian wide
+ * characters (Hangul, CJK, full-width forms, emoji) count 2, combining
+ * marks 0, every other character 1, and each byte that is not UTF-8 1. */
+size_t crm_utf8_width(const char *s);
+
 /* Trim ASCII white space in place; returns s. */
 char *crm_trim(char *s);
 

@@ -1,0 +1,800 @@
+/* survey.c - survey answers counted per group, detractors, follow-ups; see survey.h. */
+#include "survey.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diag.h"
+#include "entity.h"
+
+static const char *const by_names[CRM_NBY] = {"month", "week", "channel", "segment", "survey"};
+
+int crm_by_parse(const char *name)
+{
+	int i;
+	for (i = 0; i < CRM_NBY; i++)
+		if (!strcmp(by_names[i], name))
+			return i;
+	return -1;
+}
+
+const char *crm_by_name(enum crm_by by) { return by_names[by]; }
+int crm_by_is_time(enum crm_by by) { return by == CRM_BY_MONTH || by == CRM_BY_WEEK; }
+
+long long crm_survey_bad_total(const struct crm_survey_bad *b)
+{
+	return b->range + b->nan + b->empty + b->other;
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	if (!(p = realloc(p, n ? n : 1)))
+		abort();
+	return p;
+}
+
+static char *xstrdup(const char *s)
+{
+	char *d;
+	if (!s)
+		return NULL;
+	if (!(d = strdup(s)))
+		abort();
+	return d;
+}
+
+/* ---- groups ---------------------------------------------------------------------- */
+
+static uint32_t key_hash(char *const *key, int nby)
+{
+	uint32_t h = 2166136261u;
+	int k;
+	for (k = 0; k < nby; k++) {
+		const unsigned char *p = (const unsigned char *)(key[k] ? key[k] : "");
+		for (; *p; p++)
+			h = (h ^ *p) * 16777619u;
+		h = (h ^ (key[k] ? 0xffu : 0xfeu)) * 16777619u;   /* "" and missing differ */
+	}
+	return h;
+}
+
+static int key_equal(char *const *a, char *const *b, int nby)
+{
+	int k;
+	for (k = 0; k < nby; k++)
+		if (!a[k] != !b[k] || (a[k] && strcmp(a[k], b[k])))
+			return 0;
+	return 1;
+}
+
+static uint32_t *group_slot(struct crm_groups *gs, char *const *key, int nby)
+{
+	size_t i = key_hash(key, nby) & (gs->nslot - 1);
+	while (gs->slot[i] && !key_equal(gs->g[gs->slot[i] - 1].key, key, nby))
+		i = (i + 1) & (gs->nslot - 1);
+	return &gs->slot[i];
+}
+
+static void groups_grow(struct crm_groups *gs, int nby)
+{
+	size_t i;
+	gs->nslot = gs->nslot ? 2 * gs->nslot : 64;
+	free(gs->slot);
+	if (!(gs->slot = calloc(gs->nslot, sizeof *gs->slot)))
+		abort();
+	for (i = 0; i < gs->n; i++)
+		*group_slot(gs, gs->g[i].key, nby) = (uint32_t)(i + 1);
+}
+
+/* The group of these keys, made on first sight (the keys are copied). */
+static size_t group_of(struct crm_groups *gs, char *const *key, int nby)
+{
+	uint32_t *slot;
+	struct crm_group *g;
+	int k;
+	if (2 * (gs->n + 1) > gs->nslot)
+		groups_grow(gs, nby);
+	slot = group_slot(gs, key, nby);
+	if (*slot)
+		return *slot - 1;
+	if (gs->n == gs->cap) {
+		gs->cap = gs->cap ? 2 * gs->cap : 64;
+		gs->g = xrealloc(gs->g, gs->cap * sizeof *gs->g);
+	}
+	g = &gs->g[gs->n];
+	memset(g, 0, sizeof *g);
+	for (k = 0; k < nby; k++)
+		g->key[k] = xstrdup(key[k]);
+	crm_nps_acc_init(&g->acc);
+	g->prev = -1;
+	*slot = (uint32_t)++gs->n;
+	return gs->n - 1;
+}
+
+void crm_groups_free(struct crm_groups *gs)
+{
+	size_t i;
+	int k;
+	for (i = 0; i < gs->n; i++)
+		for (k = 0; k < CRM_NBY; k++)
+			free(gs->g[i].key[k]);
+	free(gs->g);
+	free(gs->slot);
+	memset(gs, 0, sizeof *gs);
+}
+
+static int cmp_key(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !b - !a;      /* a missing value first */
+	return strcmp(a, b);
+}
+
+static int by_keys(const void *pa, const void *pb, void *ctx)
+{
+	const struct crm_group *a = pa, *b = pb;
+	int k, n = *(const int *)ctx, c;
+	for (k = 0; k < n; k++)
+		if ((c = cmp_key(a->key[k], b->key[k])) != 0)
+			return c;
+	return 0;
+}
+
+struct period_order {
+	const struct crm_groups *gs;
+	int nby, t;               /* t: the time key's position */
+};
+
+/* The other keys first, then the time: one group's periods side by side. */
+static int by_group_then_time(const void *pa, const void *pb, void *ctx)
+{
+	const struct period_order *po = ctx;
+	const struct crm_group *a = &po->gs->g[*(const size_t *)pa], *b = &po->gs->g[*(const size_t *)pb];
+	int k, c;
+	for (k = 0; k < po->nby; k++)
+		if (k != po->t && (c = cmp_key(a->key[k], b->key[k])) != 0)
+			return c;
+	return cmp_key(a->key[po->t], b->key[po->t]);
+}
+
+static void link_previous(struct crm_groups *gs, const struct crm_survey_opts *o)
+{
+	struct period_order po = {gs, o->nby, -1};
+	size_t *idx, i;
+	int k;
+	for (k = 0; k < o->nby; k++)
+		if (crm_by_is_time(o->by[k]))
+			po.t = k;
+	if (po.t < 0 || gs->n < 2)
+		return;
+	idx = xrealloc(NULL, gs->n * sizeof *idx);
+	for (i = 0; i < gs->n; i++)
+		idx[i] = i;
+	qsort_r(idx, gs->n, sizeof *idx, by_group_then_time, &po);
+	for (i = 1; i < gs->n; i++) {
+		const struct crm_group *a = &gs->g[idx[i - 1]], *b = &gs->g[idx[i]];
+		int same = 1;
+		for (k = 0; k < o->nby; k++)
+			same &= k == po.t || !cmp_key(a->key[k], b->key[k]);
+		if (same)
+			gs->g[idx[i]].prev = (long)idx[i - 1];
+	}
+	free(idx);
+}
+
+/* Sorted groups, linked to their previous periods; the hash is spent. */
+static void finish_groups(struct crm_groups *gs, const struct crm_survey_opts *o)
+{
+	int nby = o->nby;
+	if (gs->n > 1)
+		qsort_r(gs->g, gs->n, sizeof *gs->g, by_keys, &nby);
+	free(gs->slot);
+	gs->slot = NULL;
+	gs->nslot = 0;
+	link_previous(gs, o);
+}
+
+/* ---- one answer ------------------------------------------------------------------ */
+
+struct load {
+	const struct crm_survey_opts *o;
+	struct crm_groups *gs;
+	const char *file;          /* stream name or database path */
+	int time_key, need_time;   /* a month or week key; that or a range */
+	int fatal;                 /* an exit code that stops the reading */
+	/* the last answer's local day and labels, and its group */
+	int64_t day;
+	char label[2][CRM_DATE_LEN];
+	long last;
+	/* stream */
+	int colmap[CRM_MAX_COLS];
+	size_t nhdr;
+	int have_header;
+	char *buf;
+	size_t bufsize;
+};
+
+static void load_init(struct load *L, const struct crm_survey_opts *o, struct crm_groups *gs)
+{
+	int k;
+	memset(L, 0, sizeof *L);
+	memset(gs, 0, sizeof *gs);
+	L->o = o;
+	L->gs = gs;
+	L->day = INT64_MIN;
+	L->last = -1;
+	for (k = 0; k < o->nby; k++)
+		L->time_key |= crm_by_is_time(o->by[k]);
+	L->need_time = L->time_key || o->from || o->to;
+	if (o->nby == 0)
+		group_of(gs, NULL, 0);     /* the one group, answers or not */
+}
+
+/* Report a bad answer: at a line of a stream, or by response id in the
+ * database.  Returns nonzero (and sets fatal) when strict stops here. */
+static int bad(struct load *L, long line, const char *id, long long *count, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static int bad(struct load *L, long line, const char *id, long long *count, const char *fmt, ...)
+{
+	char msg[512], q[128];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (line > 0 || !id)
+		crm_error_at(L->file, line, "%s", msg);
+	else
+		crm_error_at(L->file, 0, "response %s: %s", crm_quote(id, q, sizeof q), msg);
+	(*count)++;
+	if (L->o->strict)
+		L->fatal = CRM_EDATA;
+	return L->o->strict;
+}
+
+/* Month and week labels of the local day of a canonical UTC time; -1 when
+ * the time is not one (a database written by hand). */
+static int time_labels(struct load *L, const char *at)
+{
+	int64_t t = crm_time_epoch(at), day, monday;
+	if (t == INT64_MIN)
+		return -1;
+	if ((day = crm_local_day(L->o->tz, t)) == L->day)
+		return 0;
+	L->day = day;
+	crm_day_date(day, L->label[0]);
+	L->label[0][7] = '\0';
+	monday = day - ((day + 3) % 7 + 7) % 7;     /* day 0, 1970-01-01, was a Thursday */
+	crm_day_date(monday, L->label[1]);
+	return 0;
+}
+
+static int in_range(const struct crm_survey_opts *o, const char *at)
+{
+	if (!o->from && !o->to)
+		return 1;
+	return at && (!o->from || strcmp(at, o->from) >= 0) && (!o->to || strcmp(at, o->to) < 0);
+}
+
+/*
+ * Count one answer within the filters, or report why it is bad.  at is a
+ * canonical UTC time or NULL; text[] the channel, segment and survey by
+ * crm_by.  Returns nonzero to stop the reading.
+ */
+static int count_answer(struct load *L, long line, const char *id, const char *score,
+			const char *at, const char *const text[CRM_NBY])
+{
+	struct crm_groups *gs = L->gs;
+	const struct crm_survey_opts *o = L->o;
+	char why[64], q[128], *key[CRM_NBY];
+	enum crm_score_bad b;
+	int s, k;
+	if (!in_range(o, at))
+		return 0;
+	gs->rows++;
+	b = crm_score_parse(score ? score : "", o->scale, &s, why, sizeof why);
+	if (b == CRM_SCORE_EMPTY)
+		return bad(L, line, id, &gs->bad.empty, "column 'score' is empty");
+	if (b != CRM_SCORE_OK)
+		return bad(L, line, id, b == CRM_SCORE_NAN ? &gs->bad.nan : &gs->bad.range,
+			   "column 'score': %s %s", crm_quote(score, q, sizeof q), why);
+	if (L->time_key && !at)
+		return bad(L, line, id, &gs->bad.other, "column 'answered_at' is empty");
+	if (L->time_key && time_labels(L, at) < 0)
+		return bad(L, line, id, &gs->bad.other, "column 'answered_at': %s is not a time",
+			   crm_quote(at, q, sizeof q));
+	for (k = 0; k < o->nby; k++) {
+		enum crm_by by = o->by[k];
+		key[k] = by == CRM_BY_MONTH ? L->label[0] : by == CRM_BY_WEEK ? L->label[1] :
+			 (char *)(text[by] && *text[by] ? text[by] : NULL);
+	}
+	/* answers come in runs of one group: skip the hash for those */
+	if (L->last < 0 || !key_equal(gs->g[L->last].key, key, o->nby))
+		L->last = (long)group_of(gs, key, o->nby);
+	crm_nps_add(&gs->g[L->last].acc, s);
+	return 0;
+}
+
+/* ---- from a stream --------------------------------------------------------------- */
+
+enum { R_ID, R_CUSTOMER, R_AT, R_SCORE, R_COMMENT, R_SURVEY, R_CHANNEL, R_SEGMENT };   /* crm_response_stream */
+
+/* A column the options need that the header lacks: a data error. */
+static int need_column(struct load *L, const struct crm_row *hdr, int col, const char *why)
+{
+	char found[512];
+	size_t i, o = 0;
+	if (L->colmap[col] >= 0)
+		return 0;
+	found[0] = '\0';
+	for (i = 0; i < hdr->n && o + 1 < sizeof found; i++)
+		o += (size_t)snprintf(found + o, sizeof found - o, "%s'%s'", i ? ", " : "", hdr->field[i]);
+	crm_error_at(L->file, hdr->line, "%s needs a column '%s' (found: %s); name it with --map %s=HEADER",
+		     why, crm_response_stream.cols[col].name, found, crm_response_stream.cols[col].name);
+	L->fatal = CRM_EDATA;
+	return 1;
+}
+
+static int s_header(const struct crm_row *row, void *ctx)
+{
+	struct load *L = ctx;
+	const struct crm_survey_opts *o = L->o;
+	char err[1024];
+	int rc = crm_header_map(&crm_response_stream, row, o->map, o->nmap, L->colmap, err, sizeof err);
+	int k;
+	if (rc < 0) {
+		crm_error_at(L->file, row->line, "%s", err);
+		L->fatal = rc == -2 ? CRM_EUSAGE : CRM_EDATA;
+		return 1;
+	}
+	for (k = 0; k < o->nby; k++) {
+		enum crm_by by = o->by[k];
+		int col = by == CRM_BY_CHANNEL ? R_CHANNEL : by == CRM_BY_SEGMENT ? R_SEGMENT :
+			  by == CRM_BY_SURVEY ? R_SURVEY : R_AT;
+		char why[32];
+		snprintf(why, sizeof why, "--by %s", crm_by_name(by));
+		if (need_column(L, row, col, why))
+			return 1;
+	}
+	if ((o->from || o->to) && need_column(L, row, R_AT, o->from ? "--from" : "--to"))
+		return 1;
+	if (o->survey && need_column(L, row, R_SURVEY, "--survey"))
+		return 1;
+	L->nhdr = row->n;
+	L->have_header = 1;
+	return 0;
+}
+
+static char *cell(const struct load *L, const struct crm_row *row, int col)
+{
+	int h = L->colmap[col];
+	return h >= 0 ? crm_trim(row->field[h]) : NULL;
+}
+
+static int s_row(const struct crm_row *row, void *ctx)
+{
+	struct load *L = ctx;
+	const char *text[CRM_NBY] = {NULL}, *at = NULL, *why = "";
+	char canonical[CRM_TIME_LEN], q[128], *raw;
+	if (row->n != L->nhdr) {
+		L->gs->rows++;
+		return bad(L, row->line, NULL, &L->gs->bad.other,
+			   "expected %zu fields as in the header, found %zu", L->nhdr, row->n);
+	}
+	text[CRM_BY_SURVEY] = cell(L, row, R_SURVEY);
+	if (L->o->survey && (!text[CRM_BY_SURVEY] || strcmp(text[CRM_BY_SURVEY], L->o->survey)))
+		return 0;
+	text[CRM_BY_CHANNEL] = cell(L, row, R_CHANNEL);
+	text[CRM_BY_SEGMENT] = cell(L, row, R_SEGMENT);
+	if (L->need_time && (raw = cell(L, row, R_AT)) && *raw) {
+		if (crm_parse_time(raw, L->o->tz, L->o->date_order, canonical, &why) < 0) {
+			L->gs->rows++;
+			return bad(L, row->line, NULL, &L->gs->bad.other, "column 'answered_at': %s %s",
+				   crm_quote(raw, q, sizeof q), why);
+		}
+		at = canonical;
+	}
+	return count_answer(L, row->line, NULL, cell(L, row, R_SCORE), at, text);
+}
+
+static int s_malformed(long line, size_t field, const char *why, void *ctx)
+{
+	struct load *L = ctx;
+	L->gs->rows++;
+	return bad(L, line, NULL, &L->gs->bad.other, "field %zu: %s", field, why);
+}
+
+int crm_survey_load_csv(const char *path, const struct crm_survey_opts *o, struct crm_groups *gs)
+{
+	struct load L;
+	char err[512];
+	int rc;
+	struct crm_reader *rd;
+	load_init(&L, o, gs);
+	if (!(rd = crm_reader_open(path, &o->csv, err, sizeof err))) {
+		crm_error("%s", err);
+		return CRM_EIO;
+	}
+	L.file = crm_reader_name(rd);
+	rc = crm_read(rd, s_header, s_row, s_malformed, &L);
+	if (rc < 0) {
+		crm_error_at(L.file, crm_reader_error_line(rd), "%s", crm_reader_error(rd));
+		rc = crm_reader_error_line(rd) > 0 ? CRM_EDATA : CRM_EIO;
+	} else if (L.fatal) {
+		rc = L.fatal;
+	} else {
+		rc = CRM_OK;     /* no header at all: no answers, which is no error */
+	}
+	crm_reader_close(rd);
+	if (rc == CRM_OK)
+		finish_groups(gs, o);
+	return rc;
+}
+
+/* ---- from the database ----------------------------------------------------------- */
+
+#define ANSWERS_WHERE "WHERE (?1 IS NULL OR r.answered_at >= ?1) AND " \
+	"(?2 IS NULL OR r.answered_at < ?2) AND (?3 IS NULL OR r.survey = ?3)"
+
+/* The last saved segment run, or 0 (reported) when there is none. */
+static long long last_segment_run(struct crm_db *db, int *rc)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT max(run_id) FROM segment_runs");
+	long long id = 0;
+	if (!st) {
+		*rc = crm_db_status(sqlite3_errcode(db->h));
+		return 0;
+	}
+	if (sqlite3_step(st) == SQLITE_ROW)
+		id = sqlite3_column_int64(st, 0);
+	else
+		*rc = crm_db_fail(db, "read segment runs");
+	sqlite3_finalize(st);
+	if (!id && *rc == CRM_OK) {
+		crm_error("%s: --by segment needs a saved segment run (crm-segment --save)", db->path);
+		*rc = CRM_EDATA;
+	}
+	return id;
+}
+
+static int want_segment(const struct crm_survey_opts *o)
+{
+	int k;
+	for (k = 0; k < o->nby; k++)
+		if (o->by[k] == CRM_BY_SEGMENT)
+			return 1;
+	return 0;
+}
+
+static sqlite3_stmt *answers_query(struct crm_db *db, const struct crm_survey_opts *o, int *rc)
+{
+	static const char plain[] = "SELECT r.response_id, r.score, r.answered_at, r.channel, "
+		"r.survey, NULL FROM responses r " ANSWERS_WHERE;
+	static const char segmented[] = "SELECT r.response_id, r.score, r.answered_at, r.channel, "
+		"r.survey, m.segment FROM responses r LEFT JOIN segment_members m "
+		"ON m.run_id = ?4 AND m.customer_id = r.customer_id " ANSWERS_WHERE;
+	long long run = 0;
+	sqlite3_stmt *st;
+	if (want_segment(o) && !(run = last_segment_run(db, rc)))
+		return NULL;
+	if (!(st = crm_db_prepare(db, run ? segmented : plain))) {
+		*rc = crm_db_status(sqlite3_errcode(db->h));
+		return NULL;
+	}
+	crm_bind_static(st, 1, o->from);
+	crm_bind_static(st, 2, o->to);
+	crm_bind_static(st, 3, o->survey);
+	if (run)
+		sqlite3_bind_int64(st, 4, run);
+	return st;
+}
+
+int crm_survey_load_db(struct crm_db *db, const struct crm_survey_opts *o, struct crm_groups *gs)
+{
+	struct load L;
+	sqlite3_stmt *st;
+	int rc = CRM_OK, step;
+	load_init(&L, o, gs);
+	L.file = db->path;
+	if (!(st = answers_query(db, o, &rc)))
+		return rc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *text[CRM_NBY] = {NULL};
+		text[CRM_BY_CHANNEL] = (const char *)sqlite3_column_text(st, 3);
+		text[CRM_BY_SURVEY] = (const char *)sqlite3_column_text(st, 4);
+		text[CRM_BY_SEGMENT] = (const char *)sqlite3_column_text(st, 5);
+		if (count_answer(&L, 0, (const char *)sqlite3_column_text(st, 0),
+				 (const char *)sqlite3_column_text(st, 1),
+				 (const char *)sqlite3_column_text(st, 2), text))
+			break;
+	}
+	if (L.fatal)
+		rc = L.fatal;
+	else if (step != SQLITE_DONE)
+		rc = crm_db_fail(db, "read survey answers");
+	sqlite3_finalize(st);
+	if (rc == CRM_OK)
+		finish_groups(gs, o);
+	return rc;
+}
+
+/* ---- detractors ------------------------------------------------------------------ */
+
+/* Open detractors with their customer and the currency of the customer's
+ * latest counting order (customer_stats, one row per currency). */
+static const char detractors_sql[] =
+	"SELECT r.response_id, r.answered_at, r.score, r.comment, r.survey, r.channel, "
+	"r.customer_id, c.name, c.email, c.phone, s.last_at, s.orders, s.monetary, s.currency "
+	"FROM responses r LEFT JOIN customers c ON c.customer_id = r.customer_id "
+	"LEFT JOIN customer_stats s ON s.customer_id = r.customer_id AND s.currency = "
+	"(SELECT x.currency FROM customer_stats x WHERE x.customer_id = r.customer_id "
+	"ORDER BY x.last_at DESC, x.currency LIMIT 1) "
+	ANSWERS_WHERE " AND r.score >= 0 AND r.score <= 6 AND NOT EXISTS "
+	"(SELECT 1 FROM followups f WHERE f.response_id = r.response_id) "
+	"ORDER BY r.answered_at DESC, r.response_id";
+
+#define TEXT(st, i) ((const char *)sqlite3_column_text(st, i))
+
+static void detractor_row(sqlite3_stmt *st, const struct crm_survey_opts *o,
+			  struct crm_detractor *d, char last[CRM_DATE_LEN], char spent[64])
+{
+	memset(d, 0, sizeof *d);
+	d->response_id = TEXT(st, 0);
+	d->answered_at = TEXT(st, 1);
+	d->score = sqlite3_column_int(st, 2);
+	d->comment = TEXT(st, 3);
+	d->survey = TEXT(st, 4);
+	d->channel = TEXT(st, 5);
+	d->customer_id = TEXT(st, 6);
+	d->name = TEXT(st, 7);
+	d->email = TEXT(st, 8);
+	d->phone = TEXT(st, 9);
+	if (sqlite3_column_type(st, 10) == SQLITE_NULL)
+		return;
+	crm_day_date(crm_local_day(o->tz, crm_time_epoch(TEXT(st, 10))), last);
+	d->last_order = last;
+	d->orders = sqlite3_column_int64(st, 11);
+	d->currency = TEXT(st, 13);
+	if (crm_format_money(sqlite3_column_int64(st, 12), d->currency, spent, 64) > 0)
+		d->spent = spent;
+}
+
+int crm_detractors_each(struct crm_db *db, const struct crm_survey_opts *o,
+			crm_detractor_fn *fn, void *ctx)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, detractors_sql);
+	struct crm_detractor d;
+	char last[CRM_DATE_LEN], spent[64];
+	int rc, stop = 0;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	crm_bind_static(st, 1, o->from);
+	crm_bind_static(st, 2, o->to);
+	crm_bind_static(st, 3, o->survey);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		detractor_row(st, o, &d, last, spent);
+		if ((stop = fn(&d, ctx)) != 0)
+			break;
+	}
+	sqlite3_finalize(st);
+	if (stop)
+		return stop;
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read detractors");
+}
+
+/* ---- follow-ups ------------------------------------------------------------------ */
+
+enum { F_RESPONSE, F_CUSTOMER, F_AT, F_NOTE };   /* crm_followup_stream */
+
+struct follow {
+	struct crm_db *db;
+	const struct crm_survey_opts *o;
+	struct crm_followup_counts *c;
+	const char *file;
+	char now[CRM_TIME_LEN];
+	int colmap[CRM_MAX_COLS];
+	size_t nhdr;
+	int fatal;
+	sqlite3_stmt *answer, *one, *customer, *known;
+};
+
+static int f_reject(struct follow *F, long line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int f_reject(struct follow *F, long line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	crm_error_at(F->file, line, "%s", msg);
+	F->c->rejected++;
+	if (F->o->strict)
+		F->fatal = CRM_EDATA;
+	return F->o->strict;
+}
+
+static int f_header(const struct crm_row *row, void *ctx)
+{
+	struct follow *F = ctx;
+	char err[1024];
+	int rc = crm_header_map(&crm_followup_stream, row, F->o->map, F->o->nmap, F->colmap, err,
+				sizeof err);
+	if (rc == 0 && F->colmap[F_RESPONSE] < 0 && F->colmap[F_CUSTOMER] < 0) {
+		snprintf(err, sizeof err, "follow-ups need a column 'response_id' or 'customer_id'");
+		rc = -1;
+	}
+	if (rc < 0) {
+		crm_error_at(F->file, row->line, "%s", err);
+		F->fatal = rc == -2 ? CRM_EUSAGE : CRM_EDATA;
+		return 1;
+	}
+	F->nhdr = row->n;
+	return 0;
+}
+
+/* Run a statement that writes; the number of rows it changed, or -1. */
+static int f_step(struct follow *F, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
+		F->fatal = crm_db_fail(F->db, "record follow-ups");
+		return -1;
+	}
+	return sqlite3_changes(F->db->h);
+}
+
+/* Does a lookup find a row?  1, 0, or -1 on a database error. */
+static int f_found(struct follow *F, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		F->fatal = crm_db_fail(F->db, "read survey answers");
+		return -1;
+	}
+	return rc == SQLITE_ROW;
+}
+
+/*
+ * Record the answers `write` selects for `id` (a response or a customer);
+ * when it records none, `exists` tells an answer already followed up
+ * (unchanged) from an unknown id (rejected).  Returns nonzero to stop.
+ */
+static int f_record(struct follow *F, long line, sqlite3_stmt *write, sqlite3_stmt *exists,
+		    const char *col, const char *id, const char *at, const char *note)
+{
+	char q[128];
+	int changed, found;
+	crm_bind_static(write, 1, id);
+	crm_bind_static(write, 2, at);
+	crm_bind_static(write, 3, note);
+	if ((changed = f_step(F, write)) < 0)
+		return 1;
+	if (changed) {
+		F->c->recorded += changed;
+		return 0;
+	}
+	crm_bind_static(exists, 1, id);
+	if ((found = f_found(F, exists)) < 0)
+		return 1;
+	if (!found)
+		return f_reject(F, line, "column '%s': %s has no survey answer in %s", col,
+				crm_quote(id, q, sizeof q), F->db->path);
+	F->c->unchanged++;
+	return 0;
+}
+
+static int f_row(const struct crm_row *row, void *ctx)
+{
+	struct follow *F = ctx;
+	char at[CRM_TIME_LEN], q[128];
+	const char *why = "", *resp, *cust, *raw, *note;
+	F->c->read++;
+	if (row->n != F->nhdr)
+		return f_reject(F, row->line, "expected %zu fields as in the header, found %zu",
+				F->nhdr, row->n);
+#define F_CELL(c) (F->colmap[c] >= 0 && *crm_trim(row->field[F->colmap[c]]) ? \
+		   row->field[F->colmap[c]] : NULL)
+	resp = F_CELL(F_RESPONSE);
+	cust = F_CELL(F_CUSTOMER);
+	raw = F_CELL(F_AT);
+	note = F_CELL(F_NOTE);
+#undef F_CELL
+	snprintf(at, sizeof at, "%s", F->now);
+	if (raw && crm_parse_time(raw, F->o->tz, F->o->date_order, at, &why) < 0)
+		return f_reject(F, row->line, "column 'followed_at': %s %s", crm_quote(raw, q, sizeof q),
+				why);
+	if (resp)
+		return f_record(F, row->line, F->answer, F->one, "response_id", resp, at, note);
+	if (cust)
+		return f_record(F, row->line, F->customer, F->known, "customer_id", cust, at, note);
+	return f_reject(F, row->line, "no response_id or customer_id");
+}
+
+static int f_malformed(long line, size_t field, const char *why, void *ctx)
+{
+	struct follow *F = ctx;
+	F->c->read++;
+	return f_reject(F, line, "field %zu: %s", field, why);
+}
+
+/* A customer id as the file gives it, or the customer it is an alias of. */
+#define F_CUSTOMER_ID "coalesce((SELECT customer_id FROM customer_aliases WHERE alias = ?1), ?1)"
+
+static int f_prepare(struct follow *F)
+{
+	F->answer = crm_db_prepare(F->db, "INSERT INTO followups (response_id, customer_id, "
+				   "followed_at, note) SELECT response_id, customer_id, ?2, ?3 "
+				   "FROM responses WHERE response_id = ?1 "
+				   "ON CONFLICT (response_id) DO NOTHING");
+	F->one = crm_db_prepare(F->db, "SELECT 1 FROM responses WHERE response_id = ?1");
+	/* the customer's detractor answers up to the call that are still open */
+	F->customer = crm_db_prepare(F->db, "INSERT INTO followups (response_id, customer_id, "
+				     "followed_at, note) SELECT response_id, customer_id, ?2, ?3 "
+				     "FROM responses WHERE customer_id = " F_CUSTOMER_ID " AND "
+				     "score >= 0 AND score <= 6 AND "
+				     "(answered_at IS NULL OR answered_at <= ?2) "
+				     "ON CONFLICT (response_id) DO NOTHING");
+	F->known = crm_db_prepare(F->db, "SELECT 1 FROM responses WHERE customer_id = "
+				  F_CUSTOMER_ID " LIMIT 1");
+	return F->one && F->answer && F->customer && F->known ? CRM_OK :
+	       crm_db_status(sqlite3_errcode(F->db->h));
+}
+
+static void f_finalize(struct follow *F)
+{
+	sqlite3_finalize(F->one);
+	sqlite3_finalize(F->answer);
+	sqlite3_finalize(F->customer);
+	sqlite3_finalize(F->known);
+}
+
+static int f_read(struct follow *F, const char *path)
+{
+	char err[512];
+	int rc;
+	struct crm_reader *rd = crm_reader_open(path, &F->o->csv, err, sizeof err);
+	if (!rd) {
+		crm_error("%s", err);
+		return CRM_EIO;
+	}
+	F->file = crm_reader_name(rd);
+	rc = crm_read(rd, f_header, f_row, f_malformed, F);
+	if (rc < 0) {
+		crm_error_at(F->file, crm_reader_error_line(rd), "%s", crm_reader_error(rd));
+		rc = crm_reader_error_line(rd) > 0 ? CRM_EDATA : CRM_EIO;
+	} else {
+		rc = F->fatal;
+	}
+	crm_reader_close(rd);
+	return rc;
+}
+
+int crm_followups_record(struct crm_db *db, const char *path, const struct crm_survey_opts *o,
+			 struct crm_followup_counts *c)
+{
+	struct follow F;
+	time_t now = time(NULL);
+	struct tm tm;
+	int rc;
+	memset(&F, 0, sizeof F);
+	memset(c, 0, sizeof *c);
+	F.db = db;
+	F.o = o;
+	F.c = c;
+	gmtime_r(&now, &tm);
+	strftime(F.now, sizeof F.now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if ((rc = crm_db_exec(db, "BEGIN IMMEDIATE")) != CRM_OK)
+		return rc;
+	if ((rc = f_prepare(&F)) == CRM_OK)
+		rc = f_read(&F, path);
+	f_finalize(&F);
+	if (rc == CRM_OK)
+		return crm_db_exec(db, "COMMIT");
+	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}

@@ -1,0 +1,227 @@
+/* table.c - a table of results as CSV/TSV, aligned text or JSON; see table.h. */
+#include "table.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvio.h"
+#include "norm.h"
+
+struct crm_table {
+	FILE *fp;
+	enum crm_format f;
+	struct crm_writer w;
+	struct crm_table_col *cols;
+	int ncols;
+	int col;                 /* next cell's column */
+	long long rows;
+	/* text: every cell kept, escaped, row after row */
+	char **cells;
+	size_t ncells, cap;
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+	if (!(p = realloc(p, n ? n : 1)))
+		abort();
+	return p;
+}
+
+int crm_format_parse(const char *name)
+{
+	if (!strcmp(name, "csv"))
+		return CRM_FORMAT_CSV;
+	if (!strcmp(name, "text"))
+		return CRM_FORMAT_TEXT;
+	if (!strcmp(name, "json"))
+		return CRM_FORMAT_JSON;
+	return -1;
+}
+
+/* ---- json ------------------------------------------------------------------------ */
+
+static void json_string(FILE *fp, const char *s)
+{
+	size_t n = strlen(s), i = 0;
+	putc('"', fp);
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x80) {
+			/* one character: copied when it is UTF-8, else U+FFFD */
+			size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+			if (len <= n - i && crm_utf8_valid_prefix(s + i, len) == len) {
+				fwrite(s + i, 1, len, fp);
+				i += len;
+			} else {
+				fputs("\xEF\xBF\xBD", fp);
+				i++;
+			}
+			continue;
+		}
+		if (c == '"' || c == '\\')
+			fprintf(fp, "\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", fp);
+		else if (c == '\t')
+			fputs("\\t", fp);
+		else if (c == '\r')
+			fputs("\\r", fp);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(fp, "\\u%04x", c);
+		else
+			putc(c, fp);
+		i++;
+	}
+	putc('"', fp);
+}
+
+static void json_cell(struct crm_table *t, const char *s)
+{
+	const struct crm_table_col *c = &t->cols[t->col];
+	fputs(t->col ? ", " : (t->rows ? ",\n  {" : "[\n  {"), t->fp);
+	json_string(t->fp, c->name);
+	fputs(": ", t->fp);
+	if (!s)
+		fputs("null", t->fp);
+	else if (c->kind == CRM_T_NUM)
+		fputs(s, t->fp);
+	else if (c->kind == CRM_T_BOOL)
+		fputs(strcmp(s, "0") ? "true" : "false", t->fp);
+	else
+		json_string(t->fp, s);
+	if (t->col == t->ncols - 1)
+		putc('}', t->fp);
+}
+
+/* ---- text ------------------------------------------------------------------------ */
+
+/* A cell as a person sees it: control characters shown, never obeyed. */
+static char *text_escape(const char *s, enum crm_cell_kind kind)
+{
+	size_t n, o = 0;
+	char *out;
+	if (!s)
+		return strdup("-");
+	if (kind == CRM_T_BOOL)
+		return strdup(strcmp(s, "0") ? "yes" : "no");
+	n = strlen(s);
+	out = xrealloc(NULL, 4 * n + 1);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '\n' || c == '\t' || c == '\r') {
+			out[o++] = '\\';
+			out[o++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
+		} else if (c < 0x20 || c == 0x7f) {
+			o += (size_t)snprintf(out + o, 5, "\\x%02x", c);
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void text_keep(struct crm_table *t, char *s)
+{
+	if (!s)
+		abort();
+	if (t->ncells == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 256;
+		t->cells = xrealloc(t->cells, t->cap * sizeof *t->cells);
+	}
+	t->cells[t->ncells++] = s;
+}
+
+static void pad(FILE *fp, size_t n)
+{
+	while (n--)
+		putc(' ', fp);
+}
+
+static void text_flush(struct crm_table *t)
+{
+	size_t *width = xrealloc(NULL, (size_t)t->ncols * sizeof *width), i;
+	int c;
+	for (c = 0; c < t->ncols; c++)
+		width[c] = 0;
+	for (i = 0; i < t->ncells; i++) {
+		size_t w = crm_utf8_width(t->cells[i]);
+		c = (int)(i % (size_t)t->ncols);
+		width[c] = w > width[c] ? w : width[c];
+	}
+	for (i = 0; i < t->ncells; i++) {
+		const char *s = t->cells[i];
+		size_t gap = width[i % (size_t)t->ncols] - crm_utf8_width(s);
+		int last = (int)(i % (size_t)t->ncols) == t->ncols - 1;
+		int right = t->cols[i % (size_t)t->ncols].kind == CRM_T_NUM;
+		if (right)
+			pad(t->fp, gap);
+		fputs(s, t->fp);
+		if (!right && !last)
+			pad(t->fp, gap);
+		fputs(last ? "\n" : "  ", t->fp);
+	}
+	free(width);
+}
+
+/* ---- the table ------------------------------------------------------------------- */
+
+struct crm_table *crm_table_begin(FILE *fp, enum crm_format f, char delim,
+				  const struct crm_table_col *cols, int ncols)
+{
+	struct crm_table *t = calloc(1, sizeof *t);
+	int c;
+	if (!t)
+		abort();
+	t->fp = fp;
+	t->f = f;
+	t->ncols = ncols;
+	t->cols = xrealloc(NULL, (size_t)ncols * sizeof *cols);
+	memcpy(t->cols, cols, (size_t)ncols * sizeof *cols);
+	crm_writer_init(&t->w, fp, delim);
+	for (c = 0; c < ncols; c++) {
+		if (f == CRM_FORMAT_CSV)
+			crm_write_field(&t->w, cols[c].name, CRM_CELL_PLAIN);
+		else if (f == CRM_FORMAT_TEXT)
+			text_keep(t, strdup(cols[c].name));
+	}
+	if (f == CRM_FORMAT_CSV)
+		crm_write_end(&t->w);
+	return t;
+}
+
+void crm_table_cell(struct crm_table *t, const char *s)
+{
+	const struct crm_table_col *c = &t->cols[t->col];
+	if (t->f == CRM_FORMAT_CSV) {
+		if (s && c->kind == CRM_T_BOOL)
+			s = strcmp(s, "0") ? "yes" : "no";
+		crm_write_field(&t->w, s, c->kind == CRM_T_TEXT ? CRM_CELL_TEXT : CRM_CELL_PLAIN);
+	} else if (t->f == CRM_FORMAT_JSON) {
+		json_cell(t, s);
+	} else {
+		text_keep(t, text_escape(s, c->kind));
+	}
+	if (++t->col == t->ncols) {
+		t->col = 0;
+		t->rows++;
+		if (t->f == CRM_FORMAT_CSV)
+			crm_write_end(&t->w);
+	}
+}
+
+void crm_table_end(struct crm_table *t)
+{
+	size_t i;
+	if (!t)
+		return;
+	if (t->f == CRM_FORMAT_JSON)
+		fputs(t->rows ? "\n]\n" : "[]\n", t->fp);
+	else if (t->f == CRM_FORMAT_TEXT)
+		text_flush(t);
+	for (i = 0; i < t->ncells; i++)
+		free(t->cells[i]);
+	free(t->cells);
+	free(t->cols);
+	free(t);
+}

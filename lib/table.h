@@ -1,0 +1,56 @@
+/*
+ * table.h - one table of results written as CSV/TSV, aligned text or JSON,
+ * for the commands' --format option.
+ *
+ * Contract:
+ *  - The caller names the columns and their kinds once, then gives rows cell
+ *    by cell, as strings already formatted (numbers with their decimals);
+ *    a NULL cell is a missing value.
+ *  - csv: the header, then one line per row through the crm_writer of
+ *    csvio.h: quoted only where needed, CRM_T_TEXT cells guarded against
+ *    running as spreadsheet formulas; a missing value is an empty field;
+ *    booleans are "yes"/"no".  Rows stream out as they come.
+ *  - json: an array of objects, one per row, keys in column order, two
+ *    spaces of indent; numbers bare, booleans true/false, missing values
+ *    null, strings escaped as RFC 8259 says (quote, backslash, control
+ *    characters as \n, \t, ... or \u00XX; bytes that are not UTF-8 become
+ *    U+FFFD).  Rows stream out as they come; "[]" for no rows.
+ *  - text: for people; a header and the rows in columns separated by two
+ *    spaces, numbers and their names right-aligned, text left-aligned,
+ *    widths counted in terminal columns (crm_utf8_width); control characters shown as \n, \t,
+ *    \xHH; missing values as "-".  Rows are kept until crm_table_end, so
+ *    memory grows with the rows of this format only.
+ *  - crm_table_end writes what is pending and frees the table.
+ */
+#ifndef CRM_TABLE_H
+#define CRM_TABLE_H
+
+#include <stdio.h>
+
+enum crm_format { CRM_FORMAT_CSV, CRM_FORMAT_TEXT, CRM_FORMAT_JSON };
+
+enum crm_cell_kind {
+	CRM_T_TEXT,      /* a customer's text (a comment, a name): guarded in CSV */
+	CRM_T_PLAIN,     /* our own text (an id, a date, a label) */
+	CRM_T_NUM,       /* a number written by us: bare in JSON, right-aligned */
+	CRM_T_BOOL,      /* "1" or "0" */
+};
+
+struct crm_table_col {
+	const char *name;
+	enum crm_cell_kind kind;
+};
+
+/* "csv", "text" or "json" -> the format; -1 for another name. */
+int crm_format_parse(const char *name);
+
+struct crm_table;
+
+/* delim: the CSV delimiter (',' or '\t' for --tsv); copies cols. */
+struct crm_table *crm_table_begin(FILE *fp, enum crm_format f, char delim,
+				  const struct crm_table_col *cols, int ncols);
+/* The next cell of the current row; after the last column the row ends. */
+void crm_table_cell(struct crm_table *t, const char *s);
+void crm_table_end(struct crm_table *t);
+
+#endif
