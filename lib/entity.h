@@ -60,6 +60,9 @@ const struct crm_entity *crm_entity_find(const char *name);
 /* The orders of a stream read for figures (customer_id, ordered_at, amount,
  * currency, status, email, name): customer_id required, no order_id. */
 extern const struct crm_entity crm_order_stream;
+/* The customers of a stream read for coupons (customer_id, email, name,
+ * birthday): customer_id required. */
+extern const struct crm_entity crm_customer_stream;
 /* Index of a canonical column in e, or -1. */
 int crm_entity_col(const struct crm_entity *e, const char *name);
 
