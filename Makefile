@@ -34,7 +34,7 @@ CMDS     = crm crm-import crm-segment crm-coupon
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
 LIB_HDR  = $(wildcard lib/*.h)
-TOOLS    = $(B)/crm-synth $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck
+TOOLS    = $(B)/crm-synth $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck $(B)/t/couponcheck
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 

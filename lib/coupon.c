@@ -178,14 +178,13 @@ int crm_coupon_make(const char *prefix, int length, char out[CRM_COUPON_SIZE])
 
 long long crm_coupon_capacity(int length)
 {
-	long long space = 1;
+	/* 31^20 needs 99 bits: exact in 128 */
+	unsigned __int128 space = 1;
 	int i;
-	for (i = 0; i < length; i++) {
-		if (space > LLONG_MAX / CRM_COUPON_RADIX)
-			return LLONG_MAX;
+	for (i = 0; i < length; i++)
 		space *= CRM_COUPON_RADIX;
-	}
-	return space / CRM_COUPON_GUESS_ODDS;
+	space /= CRM_COUPON_GUESS_ODDS;
+	return space > LLONG_MAX ? LLONG_MAX : (long long)space;
 }
 
 int crm_coupon_length_for(long long codes)

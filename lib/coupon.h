@@ -112,8 +112,9 @@ int crm_coupon_random(char *out, size_t n);
 /* A new grouped code: prefix ("" for none), `length` random characters and
  * the check character; -1 with errno set when there is no randomness. */
 int crm_coupon_make(const char *prefix, int length, char out[CRM_COUPON_SIZE]);
-/* How many live codes of `length` random characters keep a guess below 1 in
- * CRM_COUPON_GUESS_ODDS (saturating at INT64_MAX). */
+/* How many live codes of `length` random characters keep a guess at 1 in
+ * CRM_COUPON_GUESS_ODDS or less: floor(31^length / CRM_COUPON_GUESS_ODDS),
+ * saturating at LLONG_MAX (from 17 characters on). */
 long long crm_coupon_capacity(int length);
 /* The smallest length whose capacity holds `codes`, or -1. */
 int crm_coupon_length_for(long long codes);
