@@ -14,6 +14,7 @@
 static const char *const commands[][2] = {
 	{"import", "bring shop exports (customers, orders, ...) into the database"},
 	{"segment", "RFM scores and segments of customers, and who moved where"},
+	{"coupon", "single-use coupon codes: issue, redeem, void, expire, list, stats"},
 };
 
 static void list_commands(FILE *out)
