@@ -828,16 +828,15 @@ static int redeem(struct coupon *c)
 
 /* Void each code; a refused one is reported and the others go on.  The
  * status is the first refusal's. */
-static int void_each(struct coupon *c, long long *voided, long long *already)
+static int void_each(struct coupon *c, long long n[3])
 {
 	int i, rc, v, status = CRM_OK;
 	for (i = 0; i < c->argc; i++) {
 		rc = crm_coupon_void(&c->db, c->argv[i], c->now, &v);
 		if (rc == CRM_EIO || rc == CRM_EBUSY)
 			return rc;
-		if (rc == CRM_OK)
-			*(v ? voided : already) += 1;
-		else if (status == CRM_OK)
+		n[rc != CRM_OK ? 2 : v ? 0 : 1]++;
+		if (status == CRM_OK)
 			status = rc;
 	}
 	return status;
@@ -845,7 +844,7 @@ static int void_each(struct coupon *c, long long *voided, long long *already)
 
 static int void_codes(struct coupon *c)
 {
-	long long voided = 0, already = 0;
+	long long n[3] = {0, 0, 0};    /* voided, already void, refused */
 	int rc, status;
 	if (!c->argc == !c->campaign)
 		return crm_usage_error("void takes codes or --campaign NAME");
@@ -853,17 +852,16 @@ static int void_codes(struct coupon *c)
 	    (rc = crm_db_exec(&c->db, "BEGIN IMMEDIATE")) != CRM_OK)
 		return rc;
 	if (c->campaign)
-		status = crm_coupon_void_campaign(&c->db, c->campaign, c->now, &voided);
+		status = crm_coupon_void_campaign(&c->db, c->campaign, c->now, &n[0]);
 	else
-		status = void_each(c, &voided, &already);
+		status = void_each(c, n);
 	if (status == CRM_EIO || status == CRM_EBUSY ||
 	    (rc = crm_db_exec(&c->db, "COMMIT")) != CRM_OK) {
 		sqlite3_exec(c->db.h, "ROLLBACK", NULL, NULL, NULL);
 		return status == CRM_EIO || status == CRM_EBUSY ? status : rc;
 	}
 	if (!c->quiet)
-		crm_error("void: %lld voided, %lld already void, %lld refused", voided, already,
-			  (long long)c->argc - voided - already);
+		crm_error("void: %lld voided, %lld already void, %lld refused", n[0], n[1], n[2]);
 	return status;
 }
 

@@ -8,6 +8,7 @@
  *                                 of every length must fail the check
  *   couponcheck check CODE...     the compact form of each code, or
  *                                 "error: 'CODE' REASON" (exit 1)
+ *   couponcheck seal CHARS        CHARS and their check character
  *   couponcheck make PREFIX LENGTH COUNT   COUNT new codes
  *   couponcheck capacity          "LENGTH CAPACITY" for every length
  *   couponcheck random N          chi-square of N random characters over
@@ -143,6 +144,16 @@ static int check(int argc, char **argv)
 	return rc;
 }
 
+static int seal(const char *s)
+{
+	size_t i, n = strlen(s);
+	for (i = 0; i < n; i++)
+		if (crm_coupon_value((unsigned char)s[i]) < 0 || n > LONGEST - 1)
+			return printf("error: '%s' is not alphabet characters\n", s), 1;
+	printf("%s%c\n", s, crm_coupon_check(s, n));
+	return 0;
+}
+
 static int make(int argc, char **argv)
 {
 	char prefix[CRM_COUPON_MAX_PREFIX + 1], code[CRM_COUPON_SIZE];
@@ -199,13 +210,15 @@ int main(int argc, char **argv)
 		return errors();
 	if (!strcmp(what, "check"))
 		return check(argc, argv);
+	if (!strcmp(what, "seal") && argc == 3)
+		return seal(argv[2]);
 	if (!strcmp(what, "make"))
 		return make(argc, argv);
 	if (!strcmp(what, "capacity"))
 		return capacity();
 	if (!strcmp(what, "random") && argc == 3)
 		return randomness(atol(argv[2]));
-	fputs("usage: couponcheck alphabet|errors|check CODE...|make PREFIX LENGTH COUNT|"
+	fputs("usage: couponcheck alphabet|errors|check CODE...|seal CHARS|make PREFIX LENGTH COUNT|"
 	      "capacity|random N\n", stderr);
 	return 2;
 }
