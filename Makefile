@@ -30,11 +30,11 @@ override CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize
 override LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-CMDS     = crm crm-import crm-nps crm-report crm-segment
+CMDS     = crm crm-coupon crm-import crm-nps crm-report crm-segment
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
 LIB_HDR  = $(wildcard lib/*.h)
-TOOLS    = $(B)/crm-synth $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck $(B)/t/npscheck
+TOOLS    = $(B)/crm-synth $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck $(B)/t/npscheck $(B)/t/couponcheck
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 

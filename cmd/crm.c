@@ -15,6 +15,7 @@ static const char *const commands[][2] = {
 	{"import", "bring shop exports (customers, orders, ...) into the database"},
 	{"nps", "NPS, CSAT and CES of survey answers; the detractors to call back"},
 	{"segment", "RFM scores and segments of customers, and who moved where"},
+	{"coupon", "single-use coupon codes: issue, redeem, void, expire, list, stats"},
 	{"report", "the weekly customer report, for people and for cron"},
 };
 

@@ -103,9 +103,15 @@ static const char *const migrations[] = {
 	"  code TEXT PRIMARY KEY NOT NULL, campaign TEXT NOT NULL, customer_id TEXT,"
 	"  discount TEXT NOT NULL, min_order INTEGER, currency TEXT,"
 	"  issued_at TEXT NOT NULL, expires_at TEXT, redeemed_at TEXT, order_id TEXT,"
-	"  voided_at TEXT, expired_at TEXT"
+	"  voided_at TEXT, expired_at TEXT,"
+	/* a redemption names its order; a code ends at most one way */
+	"  CHECK ((redeemed_at IS NULL) = (order_id IS NULL)),"
+	"  CHECK ((redeemed_at IS NOT NULL) + (voided_at IS NOT NULL) +"
+	"    (expired_at IS NOT NULL) <= 1)"
 	") WITHOUT ROWID;"
 	"CREATE INDEX coupons_campaign ON coupons(campaign, customer_id);"
+	/* codes are typed without their dashes: one code per compact form */
+	"CREATE UNIQUE INDEX coupons_key ON coupons(replace(code, '-', ''));"
 	"CREATE TABLE followups ("
 	"  response_id TEXT PRIMARY KEY NOT NULL, customer_id TEXT,"
 	"  followed_at TEXT NOT NULL, note TEXT"

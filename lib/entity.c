@@ -175,6 +175,17 @@ static const struct crm_column followup_stream_cols[] = {
 const struct crm_entity crm_followup_stream = {"followups", followup_stream_cols,
 	N(followup_stream_cols), "response_id"};
 
+/* Customers as crm-coupon reads them from a stream (crm-segment's output, a
+ * customer export): the id required, the rest used when present. */
+static const struct crm_column customer_stream_cols[] = {
+	{"customer_id", CRM_K_ID, CRM_COL_REQUIRED, A_CUSTOMER_ID},
+	{"email", CRM_K_EMAIL, 0, A_EMAIL},
+	{"name", CRM_K_TEXT, 0, A_NAME},
+	{"birthday", CRM_K_DATE, 0, "birthdate|dateofbirth|dob|생일|생년월일"},
+};
+const struct crm_entity crm_customer_stream = {"customers", customer_stream_cols,
+	N(customer_stream_cols), "customer_id"};
+
 const struct crm_entity *crm_entity_find(const char *name)
 {
 	int i;

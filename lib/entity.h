@@ -67,6 +67,9 @@ extern const struct crm_entity crm_response_stream;
 /* The customers called back (crm-nps --followed-up): response_id,
  * customer_id, followed_at, note. */
 extern const struct crm_entity crm_followup_stream;
+/* The customers of a stream read for coupons (customer_id, email, name,
+ * birthday): customer_id required. */
+extern const struct crm_entity crm_customer_stream;
 /* Index of a canonical column in e, or -1. */
 int crm_entity_col(const struct crm_entity *e, const char *name);
 

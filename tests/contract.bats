@@ -3,7 +3,7 @@
 # errors with exit 2 and nothing on stdout, write errors on stdout caught.
 load helpers
 
-commands() { printf '%s\n' crm crm-import crm-nps crm-report crm-segment; }
+commands() { printf '%s\n' crm crm-coupon crm-import crm-nps crm-report crm-segment; }
 
 @test "every command: --help prints its usage to stdout and exits 0" {
 	for cmd in $(commands); do
@@ -53,7 +53,7 @@ commands() { printf '%s\n' crm crm-import crm-nps crm-report crm-segment; }
 @test "every option in a usage text is documented in the man page" {
 	command -v mandoc >/dev/null || skip "mandoc is not installed"
 	# each option of the usage appears in the man page
-	for cmd in crm-import crm-segment; do
+	for cmd in crm-import crm-segment crm-coupon; do
 		for opt in $("$cmd" --help | grep -o -- '--[a-z-]*' | sort -u); do
 			grep -q -- "Fl ${opt#-}" "$BATS_TEST_DIRNAME/../man/$cmd.1" || fail "$opt not in $cmd(1)"
 		done

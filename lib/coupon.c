@@ -1,0 +1,838 @@
+/* coupon.c - coupon codes and their life in the database; see coupon.h. */
+#include "coupon.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "diag.h"
+#include "opts.h"
+
+static const char alphabet[] = CRM_COUPON_ALPHABET;
+
+/* The longest compact code: a prefix, the random characters, the check. */
+#define MAX_COMPACT (CRM_COUPON_MAX_PREFIX + CRM_COUPON_MAX_LENGTH + 1)
+
+_Static_assert(sizeof alphabet - 1 == CRM_COUPON_RADIX, "the radix is the alphabet's size");
+/* Weights 1..MAX_COMPACT must be distinct and non-zero modulo the radix. */
+_Static_assert(MAX_COMPACT < CRM_COUPON_RADIX, "codes too long for the check character");
+
+static const char *const state_names[] = {"issued", "redeemed", "voided", "expired"};
+
+const char *crm_coupon_state_name(enum crm_coupon_state s)
+{
+	return (unsigned)s < 4 ? state_names[s] : "unknown";
+}
+
+int crm_coupon_state_parse(const char *s)
+{
+	int i;
+	if (!strcmp(s, "void"))
+		return CRM_COUPON_VOIDED;
+	for (i = 0; i < 4; i++)
+		if (!strcmp(s, state_names[i]))
+			return i;
+	return -1;
+}
+
+/* ---- codes --------------------------------------------------------------- */
+
+int crm_coupon_value(int c)
+{
+	const char *p;
+	if (c <= 0 || c > 127 || !(p = strchr(alphabet, c)))
+		return -1;
+	return (int)(p - alphabet);
+}
+
+/* The sum of k * v(c) over s[0..n), where the last character has weight
+ * `last` and each one before it one more, modulo the radix. */
+static unsigned weighted_sum(const char *s, size_t n, unsigned last)
+{
+	unsigned sum = 0;
+	size_t i;
+	for (i = 0; i < n; i++)
+		sum += (unsigned)(last + (n - 1 - i)) * (unsigned)crm_coupon_value((unsigned char)s[i]);
+	return sum % CRM_COUPON_RADIX;
+}
+
+char crm_coupon_check(const char *s, size_t n)
+{
+	/* the check character will have weight 1, so the others start at 2 */
+	unsigned sum = weighted_sum(s, n, 2);
+	return alphabet[(CRM_COUPON_RADIX - sum) % CRM_COUPON_RADIX];
+}
+
+int crm_coupon_compact(const char *typed, char *out, size_t size, const char **why)
+{
+	const unsigned char *p;
+	size_t n = 0;
+	for (p = (const unsigned char *)typed; *p; p++) {
+		int c = *p;
+		if (c == ' ' || c == '\t' || c == '-')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c -= 'a' - 'A';
+		if (crm_coupon_value(c) < 0) {
+			*why = "has a character that no code has (none has 0, O, 1, I or L)";
+			return -1;
+		}
+		if (n >= MAX_COMPACT || n + 1 >= size) {
+			*why = "is too long for a code";
+			return -1;
+		}
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	if (n < CRM_COUPON_MIN_LENGTH + 1) {
+		*why = "is too short for a code";
+		return -1;
+	}
+	if (weighted_sum(out, n, 1) != 0) {
+		*why = "fails its check character";
+		return -1;
+	}
+	return 0;
+}
+
+int crm_coupon_prefix(const char *in, char *out, const char **why)
+{
+	size_t n = 0;
+	for (; *in; in++) {
+		int c = (unsigned char)*in;
+		if (c >= 'a' && c <= 'z')
+			c -= 'a' - 'A';
+		if (crm_coupon_value(c) < 0) {
+			*why = "has a character that codes do not use (only 2-9 and A-Z but I, L, O)";
+			return -1;
+		}
+		if (n == CRM_COUPON_MAX_PREFIX) {
+			*why = "is longer than 8 characters";
+			return -1;
+		}
+		out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	if (!n) {
+		*why = "is empty";
+		return -1;
+	}
+	return 0;
+}
+
+int crm_coupon_random(char *out, size_t n)
+{
+	unsigned char buf[64];
+	size_t have = 0, used = 0, o = 0;
+	while (o < n) {
+		unsigned b;
+		if (used == have) {
+			ssize_t got = getrandom(buf, sizeof buf, 0);
+			if (got < 0 && errno == EINTR)
+				continue;
+			if (got <= 0)
+				return -1;
+			have = (size_t)got;
+			used = 0;
+		}
+		/* 248 = 8 * 31: every character keeps exactly 8 of the bytes */
+		b = buf[used++];
+		if (b < 8 * CRM_COUPON_RADIX)
+			out[o++] = alphabet[b % CRM_COUPON_RADIX];
+	}
+	return 0;
+}
+
+/* The prefix, a dash, then the rest in groups of three. */
+static void group(const char *s, size_t nprefix, size_t n, char *out)
+{
+	size_t i, o = 0;
+	for (i = 0; i < n; i++) {
+		if (i > 0 && (i == nprefix || (i > nprefix && (i - nprefix) % 3 == 0)))
+			out[o++] = '-';
+		out[o++] = s[i];
+	}
+	out[o] = '\0';
+}
+
+int crm_coupon_make(const char *prefix, int length, char out[CRM_COUPON_SIZE])
+{
+	char s[MAX_COMPACT + 1];
+	size_t np = prefix ? strlen(prefix) : 0, n;
+	if (length < CRM_COUPON_MIN_LENGTH || length > CRM_COUPON_MAX_LENGTH ||
+	    np > CRM_COUPON_MAX_PREFIX) {
+		errno = EINVAL;
+		return -1;
+	}
+	memcpy(s, prefix ? prefix : "", np);
+	if (crm_coupon_random(s + np, (size_t)length) < 0)
+		return -1;
+	n = np + (size_t)length;
+	s[n] = crm_coupon_check(s, n);
+	group(s, np, n + 1, out);
+	return 0;
+}
+
+long long crm_coupon_capacity(int length)
+{
+	/* 31^20 needs 99 bits: exact in 128 */
+	unsigned __int128 space = 1;
+	int i;
+	for (i = 0; i < length; i++)
+		space *= CRM_COUPON_RADIX;
+	space /= CRM_COUPON_GUESS_ODDS;
+	return space > LLONG_MAX ? LLONG_MAX : (long long)space;
+}
+
+int crm_coupon_length_for(long long codes)
+{
+	int len;
+	for (len = CRM_COUPON_MIN_LENGTH; len <= CRM_COUPON_MAX_LENGTH; len++)
+		if (crm_coupon_capacity(len) >= codes)
+			return len;
+	return -1;
+}
+
+/* ---- terms --------------------------------------------------------------- */
+
+void crm_coupon_money(int64_t minor, const char *currency, char *out, size_t size)
+{
+	char num[32];
+	if (crm_format_money(minor, currency, num, sizeof num) <= 0)
+		snprintf(num, sizeof num, "%lld", (long long)minor);
+	snprintf(out, size, "%s %s", num, currency);
+}
+
+/* A positive amount; its currency becomes the terms' currency. */
+static int parse_amount(const char *s, const char *dflt, struct crm_coupon_terms *t,
+			int64_t *minor, const char **why)
+{
+	char cur[4];
+	snprintf(cur, sizeof cur, "%s", t->currency[0] ? t->currency : dflt ? dflt : "");
+	if (crm_parse_money(s, cur, minor, why) < 0)
+		return -1;
+	if (*minor <= 0) {
+		*why = "is not a positive amount";
+		return -1;
+	}
+	memcpy(t->currency, cur, sizeof cur);
+	return 0;
+}
+
+int crm_coupon_parse_discount(const char *s, const char *currency, struct crm_coupon_terms *t,
+			      const char **why)
+{
+	char buf[64];
+	size_t n;
+	long pct;
+	int64_t minor;
+	if (strlen(s) >= sizeof buf) {
+		*why = "is too long for a discount";
+		return -1;
+	}
+	strcpy(buf, s);
+	crm_trim(buf);
+	n = strlen(buf);
+	if (n && buf[n - 1] == '%') {
+		buf[n - 1] = '\0';
+		if (crm_parse_long(crm_trim(buf), 1, 100, &pct) < 0) {
+			*why = "is not a whole percentage from 1 to 100";
+			return -1;
+		}
+		snprintf(t->discount, sizeof t->discount, "%ld%%", pct);
+		return 0;
+	}
+	if (parse_amount(s, currency, t, &minor, why) < 0)
+		return -1;
+	crm_coupon_money(minor, t->currency, t->discount, sizeof t->discount);
+	return 0;
+}
+
+int crm_coupon_parse_min_order(const char *s, const char *currency, struct crm_coupon_terms *t,
+			       const char **why)
+{
+	return parse_amount(s, currency, t, &t->min_order, why);
+}
+
+int crm_coupon_birthday_month(const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	const char *m;
+	int v;
+	if (n == 10 && s[4] == '-' && s[7] == '-')
+		m = s + 5;
+	else if (n == 5 && s[2] == '-')
+		m = s;
+	else
+		return -1;
+	if (m[0] < '0' || m[0] > '9' || m[1] < '0' || m[1] > '9')
+		return -1;
+	v = (m[0] - '0') * 10 + (m[1] - '0');
+	return v >= 1 && v <= 12 ? v : -1;
+}
+
+/* ---- the database -------------------------------------------------------- */
+
+/* A coupon's state now (crm_coupon_state), from its columns. */
+#define STATE_SQL \
+	"(CASE WHEN redeemed_at IS NOT NULL THEN 1 WHEN voided_at IS NOT NULL THEN 2 " \
+	"WHEN expired_at IS NOT NULL OR expires_at <= :now THEN 3 ELSE 0 END)"
+#define COUPON_COLS \
+	"code, campaign, customer_id, discount, currency, min_order, issued_at, expires_at, " \
+	"redeemed_at, order_id, voided_at, expired_at, " STATE_SQL
+/* The key of a code: its compact form, as index coupons_key has it. */
+#define BY_KEY "replace(code, '-', '') = :key"
+/* Only a live code may be redeemed or voided. */
+#define LIVE \
+	"redeemed_at IS NULL AND voided_at IS NULL AND expired_at IS NULL AND " \
+	"(expires_at IS NULL OR expires_at > :now)"
+
+/* Bind a named parameter if the statement has it. */
+static void bind_name(sqlite3_stmt *st, const char *name, const char *v)
+{
+	int i = sqlite3_bind_parameter_index(st, name);
+	if (i)
+		crm_bind_static(st, i, v);
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static void read_coupon(sqlite3_stmt *st, struct crm_coupon *c)
+{
+	c->code = col_text(st, 0);
+	c->campaign = col_text(st, 1);
+	c->customer_id = col_text(st, 2);
+	c->discount = col_text(st, 3);
+	c->currency = col_text(st, 4);
+	c->min_order = sqlite3_column_type(st, 5) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 5);
+	c->issued_at = col_text(st, 6);
+	c->expires_at = col_text(st, 7);
+	c->redeemed_at = col_text(st, 8);
+	c->order_id = col_text(st, 9);
+	c->voided_at = col_text(st, 10);
+	c->expired_at = col_text(st, 11);
+	c->state = (enum crm_coupon_state)sqlite3_column_int(st, 12);
+}
+
+/* Step st to its end, handing each coupon to fn; finalizes st.  Returns
+ * fn's nonzero result, CRM_OK, or an exit code. */
+static int each_coupon(struct crm_db *db, sqlite3_stmt *st, crm_coupon_fn *fn, void *ctx)
+{
+	struct crm_coupon c;
+	int rc, stop = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_coupon(st, &c);
+		if ((stop = fn(&c, ctx)) != 0)
+			break;
+	}
+	if (!stop && rc != SQLITE_DONE)
+		stop = crm_db_fail(db, "read coupons");
+	sqlite3_finalize(st);
+	return stop;
+}
+
+/* Run a statement that returns one integer (or none: 0); finalizes st. */
+static int one_int(struct crm_db *db, sqlite3_stmt *st, const char *what, long long *out)
+{
+	int rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, what);
+}
+
+/* Run a statement that changes rows; *n says how many; finalizes st. */
+static int change(struct crm_db *db, sqlite3_stmt *st, const char *what, long long *n)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(db, what);
+	*n = sqlite3_changes(db->h);
+	return CRM_OK;
+}
+
+/* ---- issuing ------------------------------------------------------------- */
+
+struct crm_coupon_issuer {
+	struct crm_db *db;
+	const struct crm_coupon_issue *is;
+	sqlite3_stmt *who, *held, *add;
+};
+
+struct crm_coupon_issuer *crm_coupon_issuer_open(struct crm_db *db,
+						 const struct crm_coupon_issue *is)
+{
+	struct crm_coupon_issuer *iss = calloc(1, sizeof *iss);
+	const struct crm_coupon_terms *t = is->terms;
+	if (!iss)
+		abort();
+	iss->db = db;
+	iss->is = is;
+	iss->who = crm_db_prepare(db, "SELECT customer_id, email, name, birthday, marketing_opt_in "
+				  "FROM customers WHERE customer_id = coalesce((SELECT customer_id "
+				  "FROM customer_aliases WHERE alias = ?1), ?1)");
+	iss->held = crm_db_prepare(db, "SELECT " COUPON_COLS " FROM coupons WHERE campaign = :campaign "
+				   "AND customer_id = :customer ORDER BY " STATE_SQL " = 0 DESC, "
+				   "issued_at DESC, code LIMIT 1");
+	iss->add = crm_db_prepare(db, "INSERT INTO coupons(code, campaign, customer_id, discount, "
+				  "min_order, currency, issued_at, expires_at) VALUES "
+				  "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
+	if (!iss->who || !iss->held || !iss->add) {
+		crm_coupon_issuer_close(iss);
+		return NULL;
+	}
+	bind_name(iss->held, ":campaign", is->campaign);
+	bind_name(iss->held, ":now", is->now);
+	crm_bind_static(iss->add, 2, is->campaign);
+	crm_bind_static(iss->add, 4, t->discount);
+	if (t->min_order >= 0)
+		sqlite3_bind_int64(iss->add, 5, t->min_order);
+	crm_bind_static(iss->add, 6, t->currency);
+	crm_bind_static(iss->add, 7, is->now);
+	crm_bind_static(iss->add, 8, t->expires_at);
+	return iss;
+}
+
+void crm_coupon_issuer_close(struct crm_coupon_issuer *iss)
+{
+	if (!iss)
+		return;
+	sqlite3_finalize(iss->who);
+	sqlite3_finalize(iss->held);
+	sqlite3_finalize(iss->add);
+	free(iss);
+}
+
+static void read_who(sqlite3_stmt *st, struct crm_coupon_who *who)
+{
+	who->id = col_text(st, 0);
+	who->email = col_text(st, 1);
+	who->name = col_text(st, 2);
+	who->birthday = col_text(st, 3);
+	who->opted_in = sqlite3_column_type(st, 4) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 4);
+}
+
+int crm_coupon_customer(struct crm_coupon_issuer *iss, const char *id,
+			struct crm_coupon_who *who, int *found)
+{
+	int rc;
+	sqlite3_reset(iss->who);
+	sqlite3_bind_text(iss->who, 1, id, -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(iss->who);
+	*found = rc == SQLITE_ROW;
+	if (*found)
+		read_who(iss->who, who);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(iss->db, "read customers");
+}
+
+int crm_coupon_held(struct crm_coupon_issuer *iss, const char *customer_id, crm_coupon_fn *fn,
+		    void *ctx, int *found)
+{
+	struct crm_coupon c;
+	int rc;
+	sqlite3_reset(iss->held);
+	bind_name(iss->held, ":customer", customer_id);
+	rc = sqlite3_step(iss->held);
+	*found = rc == SQLITE_ROW;
+	if (*found) {
+		read_coupon(iss->held, &c);
+		rc = fn(&c, ctx);
+		sqlite3_reset(iss->held);
+		return rc;
+	}
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(iss->db, "read coupons");
+}
+
+int crm_coupon_issue(struct crm_coupon_issuer *iss, const char *customer_id,
+		     char code[CRM_COUPON_SIZE])
+{
+	int try, rc;
+	for (try = 0; try < CRM_COUPON_TRIES; try++) {
+		if (crm_coupon_make(iss->is->prefix, iss->is->length, code) < 0) {
+			crm_error("no random numbers from the system: %s", strerror(errno));
+			return CRM_EIO;
+		}
+		sqlite3_reset(iss->add);
+		crm_bind_static(iss->add, 1, code);
+		crm_bind_static(iss->add, 3, customer_id);
+		rc = sqlite3_step(iss->add);
+		if (rc == SQLITE_DONE)
+			return CRM_OK;
+		/* the code is taken (by its key or its grouping): draw another */
+		if (rc != SQLITE_CONSTRAINT_PRIMARYKEY && rc != SQLITE_CONSTRAINT_UNIQUE)
+			return crm_db_fail(iss->db, "store a coupon");
+	}
+	crm_error("%s: no free code in %d draws: codes of %d characters are running out; use a "
+		  "longer --length", iss->db->path, CRM_COUPON_TRIES, iss->is->length);
+	return CRM_EIO;
+}
+
+int crm_coupon_live(struct crm_db *db, const char *now, long long *n)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT count(*) FROM coupons WHERE " LIVE);
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	bind_name(st, ":now", now);
+	return one_int(db, st, "count live coupons", n);
+}
+
+int crm_coupon_birthdays(struct crm_db *db, int month,
+			 int (*fn)(const struct crm_coupon_who *who, void *ctx), void *ctx)
+{
+	struct crm_coupon_who who;
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT customer_id, email, name, birthday, "
+					  "marketing_opt_in FROM customers WHERE birthday IS NOT NULL "
+					  "ORDER BY customer_id");
+	int rc, stop = 0;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		read_who(st, &who);
+		if (crm_coupon_birthday_month(who.birthday) == month && (stop = fn(&who, ctx)) != 0)
+			break;
+	}
+	if (!stop && rc != SQLITE_DONE)
+		stop = crm_db_fail(db, "read customers");
+	sqlite3_finalize(st);
+	return stop;
+}
+
+/* ---- redeeming and voiding ----------------------------------------------- */
+
+/* Report a refusal of the code as typed; returns the status. */
+static int refuse(const char *typed, int status, const char *why)
+{
+	char q[128];
+	crm_quote(typed, q, sizeof q);
+	switch (status) {
+	case CRM_COUPON_EMISTYPED:
+		crm_error("%s %s: mistyped, check the code", q, why);
+		break;
+	case CRM_COUPON_EREDEEMED:
+		crm_error("%s: already redeemed", q);
+		break;
+	case CRM_COUPON_EEXPIRED:
+		crm_error("%s: expired", q);
+		break;
+	case CRM_COUPON_EVOIDED:
+		crm_error("%s: voided", q);
+		break;
+	default:
+		/* the same words for every code that does not exist */
+		crm_error("%s: code not valid", q);
+		status = CRM_COUPON_EUNKNOWN;
+	}
+	return status;
+}
+
+static const int state_refusal[] = {
+	[CRM_COUPON_REDEEMED] = CRM_COUPON_EREDEEMED,
+	[CRM_COUPON_VOIDED] = CRM_COUPON_EVOIDED,
+	[CRM_COUPON_EXPIRED] = CRM_COUPON_EEXPIRED,
+};
+
+/* The state, minimum order and currency of the code with this key:
+ * *found 0 when there is none. */
+struct lookup {
+	int found;
+	enum crm_coupon_state state;
+	int64_t min_order;
+	char currency[4];
+};
+
+static int look_up(struct crm_db *db, const char *key, const char *now, struct lookup *l)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT " STATE_SQL ", min_order, currency FROM "
+					  "coupons WHERE " BY_KEY);
+	int rc;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	bind_name(st, ":key", key);
+	bind_name(st, ":now", now);
+	rc = sqlite3_step(st);
+	memset(l, 0, sizeof *l);
+	if (rc == SQLITE_ROW) {
+		l->found = 1;
+		l->state = (enum crm_coupon_state)sqlite3_column_int(st, 0);
+		l->min_order = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 :
+			       sqlite3_column_int64(st, 1);
+		snprintf(l->currency, sizeof l->currency, "%s", col_text(st, 2) ? col_text(st, 2) : "");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read coupons");
+}
+
+/* The order's amount: from the database, else as given; *known 0 if neither. */
+static int order_amount(struct crm_db *db, const struct crm_coupon_redemption *r,
+			int64_t *amount, char currency[4], int *known)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT amount, currency FROM orders WHERE order_id = ?1");
+	int rc;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	crm_bind_static(st, 1, r->order_id);
+	rc = sqlite3_step(st);
+	*known = 1;
+	if (rc == SQLITE_ROW) {
+		*amount = sqlite3_column_int64(st, 0);
+		snprintf(currency, 4, "%s", col_text(st, 1) ? col_text(st, 1) : "");
+	} else if (r->amount >= 0) {
+		*amount = r->amount;
+		snprintf(currency, 4, "%s", r->amount_currency ? r->amount_currency : "");
+	} else {
+		*known = 0;
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read orders");
+}
+
+static int check_minimum(struct crm_db *db, const char *typed, const struct lookup *l,
+			 const struct crm_coupon_redemption *r)
+{
+	char q[128], qo[128], min[64], got[64], cur[4];
+	int64_t amount = 0;
+	int known = 0, rc;
+	if (l->min_order < 0)
+		return CRM_OK;
+	if ((rc = order_amount(db, r, &amount, cur, &known)) != CRM_OK || !known)
+		return rc;    /* an order not known yet: the shop's till applied the minimum */
+	crm_coupon_money(l->min_order, l->currency, min, sizeof min);
+	crm_quote(typed, q, sizeof q);
+	crm_quote(r->order_id, qo, sizeof qo);
+	if (strcmp(cur, l->currency)) {
+		crm_error("%s: order %s is in %s, the minimum order is %s", q, qo, cur, min);
+		return CRM_COUPON_EMINIMUM;
+	}
+	if (amount < l->min_order) {
+		crm_coupon_money(amount, cur, got, sizeof got);
+		crm_error("%s: order %s of %s is below the minimum order of %s", q, qo, got, min);
+		return CRM_COUPON_EMINIMUM;
+	}
+	return CRM_OK;
+}
+
+/* Inside the write lock: classify, check the minimum, then the UPDATE that
+ * only a live code passes, so that exactly one redeemer can ever win. */
+static int redeem_locked(struct crm_db *db, const char *typed, const char *key,
+			 const struct crm_coupon_redemption *r)
+{
+	struct lookup l;
+	sqlite3_stmt *st;
+	long long n = 0;
+	int rc;
+	if ((rc = look_up(db, key, r->now, &l)) != CRM_OK)
+		return rc;
+	if (!l.found)
+		return refuse(typed, CRM_COUPON_EUNKNOWN, NULL);
+	if (l.state != CRM_COUPON_ISSUED)
+		return refuse(typed, state_refusal[l.state], NULL);
+	if ((rc = check_minimum(db, typed, &l, r)) != CRM_OK)
+		return rc;
+	st = crm_db_prepare(db, "UPDATE coupons SET redeemed_at = :now, order_id = :order WHERE "
+			    BY_KEY " AND " LIVE);
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	bind_name(st, ":now", r->now);
+	bind_name(st, ":order", r->order_id);
+	bind_name(st, ":key", key);
+	if ((rc = change(db, st, "redeem a coupon", &n)) != CRM_OK)
+		return rc;
+	return n == 1 ? CRM_OK : refuse(typed, CRM_COUPON_EREDEEMED, NULL);
+}
+
+static int by_key(struct crm_db *db, const char *key, const char *now, crm_coupon_fn *fn,
+		  void *ctx)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT " COUPON_COLS " FROM coupons WHERE " BY_KEY);
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	bind_name(st, ":key", key);
+	bind_name(st, ":now", now);
+	return each_coupon(db, st, fn, ctx);
+}
+
+int crm_coupon_redeem(struct crm_db *db, const char *typed, const struct crm_coupon_redemption *r,
+		      crm_coupon_fn *fn, void *ctx)
+{
+	char key[MAX_COMPACT + 1];
+	const char *why = "";
+	int rc;
+	if (crm_coupon_compact(typed, key, sizeof key, &why) < 0)
+		return refuse(typed, CRM_COUPON_EMISTYPED, why);
+	if ((rc = crm_db_exec(db, "BEGIN IMMEDIATE")) != CRM_OK)
+		return rc;
+	if ((rc = redeem_locked(db, typed, key, r)) == CRM_OK)
+		rc = crm_db_exec(db, "COMMIT");
+	if (rc != CRM_OK) {
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		return rc;
+	}
+	return fn ? by_key(db, key, r->now, fn, ctx) : CRM_OK;
+}
+
+int crm_coupon_void(struct crm_db *db, const char *typed, const char *now, int *voided)
+{
+	char key[MAX_COMPACT + 1];
+	const char *why = "";
+	struct lookup l;
+	sqlite3_stmt *st;
+	long long n = 0;
+	int rc;
+	*voided = 0;
+	if (crm_coupon_compact(typed, key, sizeof key, &why) < 0)
+		return refuse(typed, CRM_COUPON_EMISTYPED, why);
+	if ((rc = look_up(db, key, now, &l)) != CRM_OK)
+		return rc;
+	if (!l.found)
+		return refuse(typed, CRM_COUPON_EUNKNOWN, NULL);
+	if (l.state == CRM_COUPON_VOIDED)
+		return CRM_OK;
+	if (l.state != CRM_COUPON_ISSUED)
+		return refuse(typed, state_refusal[l.state], NULL);
+	st = crm_db_prepare(db, "UPDATE coupons SET voided_at = :now WHERE " BY_KEY " AND " LIVE);
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	bind_name(st, ":now", now);
+	bind_name(st, ":key", key);
+	if ((rc = change(db, st, "void a coupon", &n)) != CRM_OK)
+		return rc;
+	*voided = n == 1;
+	return CRM_OK;
+}
+
+int crm_coupon_void_campaign(struct crm_db *db, const char *campaign, const char *now,
+			     long long *n)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "UPDATE coupons SET voided_at = :now WHERE "
+					  "campaign = :campaign AND " LIVE);
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	bind_name(st, ":now", now);
+	bind_name(st, ":campaign", campaign);
+	return change(db, st, "void coupons", n);
+}
+
+int crm_coupon_expire(struct crm_db *db, const char *campaign, const char *now, long long *n)
+{
+	/* expired_at is the expiry itself, so marking late or twice changes nothing */
+	sqlite3_stmt *st = crm_db_prepare(db, "UPDATE coupons SET expired_at = expires_at WHERE "
+					  "(:campaign IS NULL OR campaign = :campaign) AND "
+					  "redeemed_at IS NULL AND voided_at IS NULL AND "
+					  "expired_at IS NULL AND expires_at <= :now");
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	bind_name(st, ":now", now);
+	bind_name(st, ":campaign", campaign);
+	return change(db, st, "expire coupons", n);
+}
+
+/* ---- listing and counting ------------------------------------------------ */
+
+int crm_coupon_list(struct crm_db *db, const struct crm_coupon_filter *f, crm_coupon_fn *fn,
+		    void *ctx)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT " COUPON_COLS " FROM coupons WHERE "
+					  "(:campaign IS NULL OR campaign = :campaign) AND "
+					  "(:customer IS NULL OR customer_id = :customer) AND "
+					  "(:state IS NULL OR " STATE_SQL " = :state) "
+					  "ORDER BY campaign, issued_at, code");
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	bind_name(st, ":campaign", f->campaign);
+	bind_name(st, ":customer", f->customer_id);
+	bind_name(st, ":now", f->now);
+	if (f->state >= 0)
+		sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":state"), f->state);
+	return each_coupon(db, st, fn, ctx);
+}
+
+/* The codes a filter selects for figures, as coupons `x`. */
+#define SELECTED(x) \
+	"(:campaign IS NULL OR " x ".campaign = :campaign) AND " \
+	"(:from IS NULL OR " x ".issued_at >= :from) AND (:to IS NULL OR " x ".issued_at < :to)"
+#define COUNTS "(o.status = 'paid' OR o.status = 'pending')"
+
+static void bind_filter(sqlite3_stmt *st, const struct crm_coupon_filter *f, const char *currency)
+{
+	bind_name(st, ":campaign", f->campaign);
+	bind_name(st, ":from", f->from);
+	bind_name(st, ":to", f->to);
+	bind_name(st, ":now", f->now);
+	bind_name(st, ":currency", currency);
+}
+
+/* The currency of the redeeming orders: the filter's, else the only one. */
+static int revenue_currency(struct crm_db *db, const struct crm_coupon_filter *f, char out[4])
+{
+	sqlite3_stmt *st;
+	char seen[2][4] = {"", ""};
+	int rc, n = 0;
+	out[0] = '\0';
+	if (f->currency) {
+		snprintf(out, 4, "%s", f->currency);
+		return CRM_OK;
+	}
+	st = crm_db_prepare(db, "SELECT DISTINCT o.currency FROM coupons c JOIN orders o ON "
+			    "o.order_id = c.order_id WHERE c.redeemed_at IS NOT NULL AND " COUNTS
+			    " AND " SELECTED("c") " ORDER BY 1 LIMIT 2");
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	bind_filter(st, f, NULL);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(seen[n++], 4, "%s", col_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(db, "read orders");
+	if (n > 1) {
+		crm_error("the redeeming orders are in %s and %s: choose one with --currency",
+			  seen[0], seen[1]);
+		return CRM_EDATA;
+	}
+	memcpy(out, seen[0], 4);
+	return CRM_OK;
+}
+
+int crm_coupon_stats(struct crm_db *db, const struct crm_coupon_filter *f,
+		     crm_coupon_stats_fn *fn, void *ctx)
+{
+	struct crm_coupon_figures fig;
+	sqlite3_stmt *st;
+	char currency[4];
+	int rc, stop = 0;
+	if ((rc = revenue_currency(db, f, currency)) != CRM_OK)
+		return rc;
+	/* revenue counts each redeeming order once, however many codes it used */
+	st = crm_db_prepare(db, "SELECT c.campaign, count(*), count(c.redeemed_at), "
+			    "sum(c.redeemed_at IS NULL AND c.voided_at IS NULL AND "
+			    "(c.expired_at IS NOT NULL OR c.expires_at <= :now)), count(c.voided_at), "
+			    "(SELECT coalesce(sum(o.amount), 0) FROM orders o WHERE "
+			    "o.currency = :currency AND " COUNTS " AND o.order_id IN "
+			    "(SELECT r.order_id FROM coupons r WHERE r.campaign = c.campaign AND "
+			    "r.redeemed_at IS NOT NULL AND " SELECTED("r") ")) "
+			    "FROM coupons c WHERE " SELECTED("c") " GROUP BY c.campaign "
+			    "ORDER BY c.campaign");
+	if (!st)
+		return crm_db_status(sqlite3_errcode(db->h));
+	bind_filter(st, f, currency);
+	fig.currency = currency;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fig.campaign = col_text(st, 0);
+		fig.issued = sqlite3_column_int64(st, 1);
+		fig.redeemed = sqlite3_column_int64(st, 2);
+		fig.expired = sqlite3_column_int64(st, 3);
+		fig.voided = sqlite3_column_int64(st, 4);
+		fig.revenue = sqlite3_column_int64(st, 5);
+		if ((stop = fn(&fig, ctx)) != 0)
+			break;
+	}
+	if (!stop && rc != SQLITE_DONE)
+		stop = crm_db_fail(db, "count coupons");
+	sqlite3_finalize(st);
+	return stop;
+}
