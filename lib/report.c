@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "coupon.h"
 #include "diag.h"
+#include "nps.h"
 #include "segment.h"
 
 #define WEEKS 12                        /* points of the weekly charts */
@@ -381,6 +383,161 @@ static int segments_section(struct ctx *c)
 	return rc;
 }
 
+/* ---- satisfaction ---------------------------------------------------------------------- */
+
+/* A satisfaction figure of both periods, with its margin and noise test. */
+static void satisfaction_metric(struct crm_metric *m, const struct crm_nps_result *r)
+{
+	double delta, noise;
+	if (r[CUR].n)
+		set(m, CUR, r[CUR].value);
+	if (r[PREV].n)
+		set(m, PREV, r[PREV].value);
+	m->margin = r[CUR].n ? r[CUR].margin : 0;
+	m->noise = crm_nps_change(&r[PREV], &r[CUR], &delta, &noise) == 0;
+}
+
+/* CSAT of the tickets opened in a period: their 1-5 ratings. */
+static int tickets_csat(struct ctx *c, int i, struct crm_nps_acc *acc)
+{
+	const char *args[] = {c->from[i], c->to[i], NULL};
+	sqlite3_stmt *st = query(c, "SELECT csat, count(*) FROM tickets WHERE opened_at >= ?1 "
+				 "AND opened_at < ?2 AND csat BETWEEN 1 AND 5 GROUP BY csat", args);
+	int rc;
+	if (!st)
+		return crm_db_status(sqlite3_errcode(c->db->h));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		crm_nps_add_many(acc, sqlite3_column_int(st, 0), sqlite3_column_int64(st, 1));
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, "read tickets");
+}
+
+/* NPS of the WEEKS weeks that end with the period's last week. */
+static int weekly_nps(struct ctx *c, struct crm_section *s)
+{
+	struct crm_chart *ch = chart(s, "weekly_nps", "Weekly NPS", 0, CRM_U_SCORE);
+	int64_t last = crm_week_first(c->r->period.to - 1, 1);
+	int k, rc;
+	for (k = 0; k < WEEKS; k++) {
+		struct crm_period w = {last - 7 * (WEEKS - 1 - k), 0, CRM_PERIOD_WEEK, ""};
+		char f[CRM_TIME_LEN], t[CRM_TIME_LEN];
+		struct crm_nps_acc acc;
+		struct crm_nps_result r;
+		long long bad = 0;
+		w.to = w.from + 7;
+		crm_nps_acc_init(&acc);
+		if ((rc = shifted(c, &w, 0, f, t)) != CRM_OK ||
+		    (rc = crm_nps_db_range(c->db, f, t, NULL, CRM_SCALE_NPS, &acc, &bad)) != CRM_OK)
+			return rc;
+		crm_nps_compute(&acc, CRM_SCALE_NPS, &r);
+		crm_day_date(w.from, ch->labels[k]);
+		ch->values[k] = r.value;
+		ch->has[k] = r.n > 0;
+	}
+	ch->n = WEEKS;
+	return CRM_OK;
+}
+
+static int satisfaction_section(struct ctx *c)
+{
+	struct crm_nps_result nps[2], csat[2];
+	struct crm_section *s;
+	int i, rc;
+	for (i = CUR; i <= PREV; i++) {
+		struct crm_nps_acc a, t;
+		long long bad = 0;
+		crm_nps_acc_init(&a);
+		crm_nps_acc_init(&t);
+		if ((rc = crm_nps_db_range(c->db, c->from[i], c->to[i], NULL, CRM_SCALE_NPS, &a,
+					   &bad)) != CRM_OK || (rc = tickets_csat(c, i, &t)) != CRM_OK)
+			return rc;
+		crm_nps_compute(&a, CRM_SCALE_NPS, &nps[i]);
+		crm_nps_compute(&t, CRM_SCALE_CSAT, &csat[i]);
+	}
+	if (!nps[CUR].n && !nps[PREV].n && !csat[CUR].n && !csat[PREV].n)
+		return CRM_OK;
+	s = section(c->r, "satisfaction", "Satisfaction");
+	metric(s, "answers", "Survey answers", CRM_U_COUNT);
+	set(&s->metrics[0], CUR, (double)nps[CUR].n);
+	set(&s->metrics[0], PREV, (double)nps[PREV].n);
+	satisfaction_metric(metric(s, "nps", "NPS", CRM_U_SCORE), nps);
+	satisfaction_metric(metric(s, "csat", "CSAT of tickets (4-5 of 5)", CRM_U_PCT), csat);
+	if (nps[CUR].small)
+		snprintf(s->note, sizeof s->note, "%lld answers: below %d a margin of error says "
+			 "little", nps[CUR].n, CRM_NPS_SMALL_N);
+	return weekly_nps(c, s);
+}
+
+/* ---- coupons --------------------------------------------------------------------------- */
+
+struct coupons {
+	struct crm_table *t;
+	long long issued, redeemed;
+	int64_t revenue;
+	const char *currency;
+};
+
+static int coupon_row(const struct crm_coupon_figures *f, void *ctx)
+{
+	struct coupons *cp = ctx;
+	char iss[24], red[24], rate[24], rev[64];
+	const char *cells[5] = {f->campaign, iss, red, rate, rev};
+	cp->issued += f->issued;
+	cp->redeemed += f->redeemed;
+	cp->revenue += f->revenue;
+	if (!cp->t || !f->issued)
+		return 0;
+	snprintf(iss, sizeof iss, "%lld", f->issued);
+	snprintf(red, sizeof red, "%lld", f->redeemed);
+	snprintf(rate, sizeof rate, "%.1f%%", 100.0 * (double)f->redeemed / (double)f->issued);
+	crm_report_value(rev, sizeof rev, CRM_U_MONEY, (double)f->revenue, cp->currency);
+	table_row(cp->t, cells);
+	return 0;
+}
+
+static int coupons_section(struct ctx *c)
+{
+	static const char *const cols[] = {"campaign", "issued", "redeemed", "rate", "revenue", NULL};
+	static const int right[] = {0, 1, 1, 1, 1};
+	struct coupons cp[2];
+	struct crm_section *s;
+	int i, rc;
+	memset(cp, 0, sizeof cp);
+	for (i = CUR; i <= PREV; i++) {
+		struct crm_coupon_filter f = {NULL, NULL, -1, c->from[i], c->to[i],
+			c->r->currency[0] ? c->r->currency : NULL, c->end};
+		cp[i].currency = c->r->currency;
+		if ((rc = crm_coupon_stats(c->db, &f, coupon_row, &cp[i])) != CRM_OK)
+			return rc;
+	}
+	if (!cp[CUR].issued && !cp[PREV].issued)
+		return CRM_OK;
+	s = section(c->r, "coupons", "Coupons");
+	metric(s, "issued", "Coupons issued", CRM_U_COUNT);
+	metric(s, "redeemed", "Redeemed (of those issued)", CRM_U_COUNT);
+	metric(s, "rate", "Redemption rate", CRM_U_PCT);
+	metric(s, "revenue", "Revenue of redeeming orders", CRM_U_MONEY);
+	for (i = CUR; i <= PREV; i++) {
+		set(&s->metrics[0], i, (double)cp[i].issued);
+		set(&s->metrics[1], i, (double)cp[i].redeemed);
+		if (cp[i].issued)
+			set(&s->metrics[2], i, 100.0 * (double)cp[i].redeemed / (double)cp[i].issued);
+		set(&s->metrics[3], i, (double)cp[i].revenue);
+	}
+	/* the campaigns of the period, listed by a second pass */
+	memset(&cp[CUR], 0, sizeof cp[CUR]);
+	cp[CUR].t = table(s, "campaigns", "Campaigns", cols, right);
+	cp[CUR].currency = c->r->currency;
+	{
+		struct crm_coupon_filter f = {NULL, NULL, -1, c->from[CUR], c->to[CUR],
+			c->r->currency[0] ? c->r->currency : NULL, c->end};
+		rc = crm_coupon_stats(c->db, &f, coupon_row, &cp[CUR]);
+	}
+	snprintf(s->note, sizeof s->note, "coupons issued in the period, and what became of them "
+		 "by the as-of day");
+	return rc;
+}
+
 /* ---- customer service ------------------------------------------------------------------ */
 
 struct durations {
@@ -625,8 +782,9 @@ int crm_report_build(struct crm_db *db, const struct crm_period *p,
 	if (has_orders(&c) && ((rc = customers_section(&c)) != CRM_OK ||
 			       (rc = revenue_section(&c)) != CRM_OK))
 		return rc;
-	if ((rc = segments_section(&c)) != CRM_OK || (rc = service_section(&c)) != CRM_OK ||
-	    (rc = reviews_section(&c)) != CRM_OK)
+	if ((rc = segments_section(&c)) != CRM_OK || (rc = satisfaction_section(&c)) != CRM_OK ||
+	    (rc = service_section(&c)) != CRM_OK || (rc = reviews_section(&c)) != CRM_OK ||
+	    (rc = coupons_section(&c)) != CRM_OK)
 		return rc;
 	return CRM_OK;
 }

@@ -27,15 +27,25 @@ shop() {
 		10,e,2025-11-12T08:00:00,1500,KRW,paid \
 		11,f,2025-11-03T08:00:00,1500,KRW,paid
 	# W46: t1 answered in 1 h, resolved in 4 h; t2 answered in 6 h, open
-	csv tickets.csv ticket_id,customer_id,channel,category,opened_at,first_response_at,resolved_at \
-		t1,a,kakao,배송,2026-11-09T09:00:00,2026-11-09T10:00:00,2026-11-09T13:00:00 \
-		t2,b,email,결제,2026-11-10T09:00:00,2026-11-10T15:00:00, \
-		t3,d,kakao,배송,2026-11-04T09:00:00,2026-11-04T09:30:00,2026-11-05T09:00:00
+	csv tickets.csv ticket_id,customer_id,channel,category,opened_at,first_response_at,resolved_at,csat \
+		t1,a,kakao,배송,2026-11-09T09:00:00,2026-11-09T10:00:00,2026-11-09T13:00:00,5 \
+		t2,b,email,결제,2026-11-10T09:00:00,2026-11-10T15:00:00,,2 \
+		t3,d,kakao,배송,2026-11-04T09:00:00,2026-11-04T09:30:00,2026-11-05T09:00:00,4
+	# W46: 10 9 6 8 -> 2 promoters, 1 detractor of 4: NPS 25, margin
+	#      1.96 * 100 * sqrt((0.5 + 0.25 - 0.25^2) / 4) = 81.3; W45: 10 3 -> 0
+	csv responses.csv response_id,customer_id,answered_at,score \
+		s1,a,2026-11-09,10 s2,b,2026-11-10,9 s3,c,2026-11-15,6 s4,,2026-11-12,8 \
+		s5,d,2026-11-03,10 s6,d,2026-11-04,3
 	csv reviews.csv review_id,customer_id,rating,title,posted_at,replied_at,platform \
 		r1,a,2,별로예요,2026-11-10,,naver r2,b,5,좋아요,2026-11-11,,naver \
 		r3,d,4,Good,2026-11-04,2026-11-05,coupang r4,c,1,Broken,2026-10-01,,coupang \
 		r5,d,1,Answered,2026-10-02,2026-10-03,coupang
-	for e in customers orders tickets reviews; do crm-import -q "$e" "$e.csv"; done
+	for e in customers orders tickets reviews responses; do crm-import -q "$e" "$e.csv"; done
+	# W46: codes for a and b, a's redeemed on order 2 (10000)
+	printf 'customer_id\na\nb\n' | crm-coupon issue --campaign winback --discount 10% \
+		--expires 30d --now 2026-11-10T09:00:00 >codes.csv 2>/dev/null
+	crm-coupon redeem "$(grep ',a,' codes.csv | cut -d, -f1)" --order 2 \
+		--now 2026-11-11T09:00:00 >/dev/null
 }
 
 @test "report: the customers and revenue of a week against the week before, counted by hand" {
@@ -90,6 +100,32 @@ EOF
 	# without --sla there is nothing to breach
 	run crm-report --as-of 2026-11-16 --format json
 	refute_output --partial sla_first
+}
+
+@test "report: satisfaction (NPS with its margin, CSAT of tickets) and coupons, counted by hand" {
+	shop
+	run crm-report --as-of 2026-11-16 --format json
+	assert_success
+	echo "$output" >r.json
+	python3 - <<'EOF'
+import json
+r = json.load(open("r.json"))
+s = {x["key"]: x for x in r["sections"]}
+m = s["satisfaction"]["metrics"]
+assert (m["answers"]["current"], m["answers"]["previous"]) == (4, 2), m
+assert (m["nps"]["current"], m["nps"]["previous"]) == (25, 0), m
+assert m["nps"]["margin"] == 81.26 and m["nps"]["within_noise"] is True, m
+assert (m["csat"]["current"], m["csat"]["previous"]) == (50, 100), m
+pts = s["satisfaction"]["chart"]["points"]
+assert pts[-1] == {"label": "2026-11-09", "value": 25} and pts[-2]["value"] == 0, pts
+assert pts[0]["value"] is None, pts
+assert "below 30" in s["satisfaction"]["note"]
+c = s["coupons"]["metrics"]
+assert (c["issued"]["current"], c["redeemed"]["current"]) == (2, 1), c
+assert c["rate"]["current"] == 50 and c["revenue"]["current"] == 10000, c
+assert c["issued"]["previous"] == 0, c
+assert s["coupons"]["tables"][0]["rows"] == [["winback", "2", "1", "50.0%", "10,000 KRW"]], s["coupons"]
+EOF
 }
 
 @test "report: reviews, and the negative ones still unanswered, oldest first" {
@@ -198,7 +234,8 @@ print({s["key"]: s for s in json.load(sys.stdin)["sections"]}["revenue"]["metric
 	flags="--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking --disable-component-update --disable-sync --user-data-dir=$BATS_TEST_TMPDIR/chromium"
 	timeout 120 chromium $flags --dump-dom "file://$PWD/r.html" >dom.html 2>/dev/null
 	# the browser parsed the whole page: every section and all three charts
-	[ "$(grep -c '<svg' dom.html)" -eq 2 ]
+	[ "$(grep -c '<svg' dom.html)" -eq 3 ]
+	grep -q '<path fill="none"' dom.html          # the NPS line
 	# 12 weekly columns, then one bar per segment of the last run
 	bars=$(sqlite3 "$CRM_DB" "SELECT count(DISTINCT segment) FROM segment_members WHERE run_id = 2")
 	[ "$(grep -o '<rect' dom.html | wc -l)" -eq $((12 + bars)) ]
