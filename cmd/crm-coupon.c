@@ -494,12 +494,9 @@ static int add_birthday(const struct crm_coupon_who *who, void *ctx)
  * pipe or a file (never a terminal or cron's /dev/null). */
 static const char *stream_path(const struct coupon *c)
 {
-	struct stat st;
 	if (c->argc > 0)
 		return c->argv[0];
-	if (fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode)))
-		return "-";
-	return NULL;
+	return crm_stdin_is_data() ? "-" : NULL;
 }
 
 /* What the options say every code carries. */

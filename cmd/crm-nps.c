@@ -163,19 +163,13 @@ static int check_options(struct nps *s, int argc)
 	return CRM_OK;
 }
 
-/* A stream when a FILE is named, or when standard input is a pipe or a file
- * and no database is named, as crm-segment decides. */
+/* A stream as crm_stream_path() decides; the call list and follow-ups need
+ * the database whatever standard input is. */
 static const char *stream_path(const struct nps *s, int argc, char **argv)
 {
-	struct stat st;
-	const char *env = getenv("CRM_DB");
-	if (argc > 0)
-		return argv[0];
-	if (s->co.db || (env && *env) || s->detractors || s->followed_up)
+	if (argc == 0 && (s->detractors || s->followed_up))
 		return NULL;
-	if (fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode)))
-		return "-";
-	return NULL;
+	return crm_stream_path(&s->co, argc, argv);
 }
 
 /* ---- figures ---------------------------------------------------------------------- */

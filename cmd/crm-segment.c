@@ -181,22 +181,6 @@ static int check_options(struct seg *s)
 	return CRM_OK;
 }
 
-/* A stream when a FILE is named, or when standard input is a pipe or a file
- * and no database is named (so `crm-segment < orders.csv` works, and cron's
- * /dev/null or a terminal never passes for orders). */
-static const char *stream_path(const struct seg *s, int argc, char **argv)
-{
-	struct stat st;
-	const char *env = getenv("CRM_DB");
-	if (argc > 0)
-		return argv[0];
-	if (s->co.db || (env && *env))
-		return NULL;
-	if (fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode)))
-		return "-";
-	return NULL;
-}
-
 /* ---- output ----------------------------------------------------------------------- */
 
 static void write_money(struct crm_writer *w, int64_t v, const char *currency)
@@ -537,7 +521,7 @@ int main(int argc, char **argv)
 		return crm_usage_error("--tz '%s' %s", s.co.tz ? s.co.tz : "", why);
 	s.ro.tz = tz;
 	crm_writer_init(&s.w, stdout, s.co.csv.delim);
-	path = stream_path(&s, argc, argv);
+	path = crm_stream_path(&s.co, argc, argv);
 	if (s.runs || s.diff)
 		rc = argc ? crm_usage_error("--runs and --diff read the database, not a file") :
 		     history(&s);

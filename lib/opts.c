@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "diag.h"
 
@@ -64,4 +66,20 @@ int crm_parse_long(const char *arg, long min, long max, long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+int crm_stdin_is_data(void)
+{
+	struct stat st;
+	return fstat(STDIN_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
+}
+
+const char *crm_stream_path(const struct crm_common *co, int argc, char *const *argv)
+{
+	const char *env = getenv("CRM_DB");
+	if (argc > 0)
+		return argv[0];
+	if (co->db || (env && *env))
+		return NULL;
+	return crm_stdin_is_data() ? "-" : NULL;
 }

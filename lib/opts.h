@@ -51,6 +51,14 @@ void crm_common_init(struct crm_common *co);
  * --version exit here. */
 int crm_common_option(struct crm_common *co, int c, const char *arg, const char *usage);
 
+/* Is standard input a pipe or a file?  Not a terminal, and not cron's
+ * /dev/null (a character device): those never pass for input data. */
+int crm_stdin_is_data(void);
+/* What a command that works with or without a database reads: the FILE
+ * named (argv[0]), else "-" when standard input is data and no database is
+ * named (--db or $CRM_DB), else NULL: the database. */
+const char *crm_stream_path(const struct crm_common *co, int argc, char *const *argv);
+
 /* Checked number parsing for option values (no atoi): returns 0 and sets
  * *out, or -1 when arg is not an integer within [min, max]. */
 int crm_parse_long(const char *arg, long min, long max, long *out);

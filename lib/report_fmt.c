@@ -188,26 +188,42 @@ static void text_chart(FILE *out, const struct crm_report *r, const struct crm_c
 	}
 }
 
-static void write_text(FILE *out, const struct crm_report *r)
+/* The parts of a plain layout (text or Markdown), walked in one order. */
+struct layout {
+	const char *head;            /* printf: label, previous label, as-of, "; money in ", currency */
+	const char *section;         /* printf: title */
+	const char *note;            /* printf: note */
+	void (*metrics)(FILE *, const struct crm_report *, const struct crm_section *);
+	void (*table)(FILE *, const struct crm_table *);
+	void (*chart)(FILE *, const struct crm_report *, const struct crm_chart *);
+};
+
+static void walk(FILE *out, const struct crm_report *r, const struct layout *l)
 {
 	int i, k;
-	fprintf(out, "Customer report %s, against %s\n", r->period.label, r->prev.label);
-	fprintf(out, "as of %s%s%s\n", r->as_of, r->currency[0] ? "; money in " : "", r->currency);
+	fprintf(out, l->head, r->period.label, r->prev.label, r->as_of,
+		r->currency[0] ? "; money in " : "", r->currency);
 	if (!r->nsections)
 		fputs("\nNo data in this period.\n", out);
 	for (i = 0; i < r->nsections; i++) {
 		const struct crm_section *s = &r->sections[i];
-		fprintf(out, "\n%s\n", s->title);
+		fprintf(out, l->section, s->title);
 		if (s->nmetrics)
-			text_metrics(out, r, s);
+			l->metrics(out, r, s);
 		for (k = 0; k < s->ntables; k++)
-			text_table(out, &s->tables[k]);
+			l->table(out, &s->tables[k]);
+		/* segment bars only repeat their table where nothing is drawn */
 		if (s->chart && strcmp(s->chart->key, "segment_bars"))
-			text_chart(out, r, s->chart);      /* segment bars repeat their table */
+			l->chart(out, r, s->chart);
 		if (s->note[0])
-			fprintf(out, "  (%s)\n", s->note);
+			fprintf(out, l->note, s->note);
 	}
 }
+
+static const struct layout text_layout = {
+	"Customer report %s, against %s\nas of %s%s%s\n", "\n%s\n", "  (%s)\n",
+	text_metrics, text_table, text_chart,
+};
 
 /* ---- Markdown ----------------------------------------------------------------------- */
 
@@ -275,26 +291,10 @@ static void md_chart(FILE *out, const struct crm_report *r, const struct crm_cha
 	}
 }
 
-static void write_markdown(FILE *out, const struct crm_report *r)
-{
-	int i, k;
-	fprintf(out, "# Customer report %s\n\nAgainst %s; as of %s%s%s.\n", r->period.label,
-		r->prev.label, r->as_of, r->currency[0] ? "; money in " : "", r->currency);
-	if (!r->nsections)
-		fputs("\nNo data in this period.\n", out);
-	for (i = 0; i < r->nsections; i++) {
-		const struct crm_section *s = &r->sections[i];
-		fprintf(out, "\n## %s\n", s->title);
-		if (s->nmetrics)
-			md_metrics(out, r, s);
-		for (k = 0; k < s->ntables; k++)
-			md_table(out, &s->tables[k]);
-		if (s->chart && strcmp(s->chart->key, "segment_bars"))
-			md_chart(out, r, s->chart);
-		if (s->note[0])
-			fprintf(out, "\n_%s_\n", s->note);
-	}
-}
+static const struct layout markdown_layout = {
+	"# Customer report %s\n\nAgainst %s; as of %s%s%s.\n", "\n## %s\n", "\n_%s_\n",
+	md_metrics, md_table, md_chart,
+};
 
 /* ---- JSON --------------------------------------------------------------------------- */
 
@@ -454,8 +454,8 @@ static void write_json(FILE *out, const struct crm_report *r)
 void crm_report_write(FILE *out, const struct crm_report *r, enum crm_report_format f)
 {
 	switch (f) {
-	case CRM_FMT_TEXT: write_text(out, r); break;
-	case CRM_FMT_MARKDOWN: write_markdown(out, r); break;
+	case CRM_FMT_TEXT: walk(out, r, &text_layout); break;
+	case CRM_FMT_MARKDOWN: walk(out, r, &markdown_layout); break;
 	case CRM_FMT_JSON: write_json(out, r); break;
 	case CRM_FMT_HTML: crm_report_html(out, r); break;
 	}
