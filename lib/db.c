@@ -252,7 +252,7 @@ fail:
 	return rc;
 }
 
-int crm_db_open(struct crm_db *db, const char *path, int flags)
+static int open_db(struct crm_db *db, const char *path, int flags)
 {
 	int rc;
 	db->h = NULL;
@@ -275,6 +275,14 @@ int crm_db_open(struct crm_db *db, const char *path, int flags)
 	    (rc = crm_db_exec(db, "PRAGMA foreign_keys=ON")) != CRM_OK)
 		return rc;
 	return migrate(db);
+}
+
+int crm_db_open(struct crm_db *db, const char *path, int flags)
+{
+	int rc = open_db(db, path, flags);
+	if (rc != CRM_OK)
+		crm_db_close(db);    /* nothing stays open, whatever the caller does next */
+	return rc;
 }
 
 void crm_db_close(struct crm_db *db)

@@ -31,6 +31,8 @@ struct crm_db {
 
 const char *crm_db_path(const char *opt);
 /* Returns CRM_OK or an exit code (after reporting). */
+/* On failure the error is reported and nothing is left open; closing
+ * again is harmless. */
 int crm_db_open(struct crm_db *db, const char *path, int flags);
 void crm_db_close(struct crm_db *db);
 

@@ -610,8 +610,10 @@ static int service_of(struct ctx *c, int i, struct service *sv)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return crm_db_fail(c->db, "read tickets");
-	qsort(sv->first.v, sv->first.n, sizeof *sv->first.v, by_value);
-	qsort(sv->resolve.v, sv->resolve.n, sizeof *sv->resolve.v, by_value);
+	if (sv->first.n)
+		qsort(sv->first.v, sv->first.n, sizeof *sv->first.v, by_value);
+	if (sv->resolve.n)
+		qsort(sv->resolve.v, sv->resolve.n, sizeof *sv->resolve.v, by_value);
 	return CRM_OK;
 }
 
