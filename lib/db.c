@@ -120,9 +120,9 @@ static const char *const migrations[] = {
 	 * queries so that a week of a large shop is one short index range */
 	"CREATE INDEX orders_time ON orders(ordered_at, status, currency, amount, customer_id);"
 	"CREATE INDEX tickets_opened ON tickets(opened_at);"
-	"CREATE INDEX reviews_posted ON reviews(posted_at);"
+	"CREATE INDEX reviews_posted ON reviews(posted_at, rating);"
 	"CREATE INDEX reviews_unreplied ON reviews(posted_at) WHERE replied_at IS NULL AND rating <= 2;"
-	"CREATE INDEX responses_answered ON responses(answered_at);"
+	"CREATE INDEX responses_answered ON responses(answered_at, score, survey);"
 	/* who moved where between saved runs, counted once at --save */
 	"CREATE TABLE segment_flows ("
 	"  run_id INTEGER NOT NULL REFERENCES segment_runs ON DELETE CASCADE,"
