@@ -7,7 +7,9 @@
  * first: INSERT ... ON CONFLICT DO NOTHING tells a new row from an old one,
  * and an UPDATE whose WHERE compares old and new values tells an updated row
  * from an unchanged one.  That keeps a fresh import at one B-tree insert per
- * row (plus one for its customer).
+ * row.  A row that names its customer by id alone leaves the customer to the
+ * ledger of stats.h, which creates all such customers at the end in key
+ * order; rows with an e-mail, phone or name resolve theirs at once.
  */
 #include "import.h"
 
@@ -79,6 +81,7 @@ struct imp {
 		*cust_ensure, *cust_fill, *touched_get, *touched_put,
 		*order_resum, *stale_lines;
 	int have_aliases;
+	int defer;               /* this file names customers by id alone: the ledger creates them */
 	int who[W_N];            /* entity column of each customer column, or -1 */
 	char conflict[200];      /* SQLite's words for the last UNIQUE conflict */
 	struct cur_order cur;
@@ -600,7 +603,27 @@ static void bind_customer(sqlite3_stmt *st, const char *id, const char *email,
 	crm_bind_static(st, 4, name);
 }
 
-/* Make sure the customer of a non-customer row exists; fill what it lacks. */
+/* ensure_customer(): the customer, known by id, is the ledger's to create. */
+#define DEFERRED 2
+
+/*
+ * A file without e-mail, phone or name columns cannot merge customers or
+ * clash on an e-mail, so its customers need only exist by the end: the
+ * ledger creates them in key order instead of one random B-tree seek per
+ * row.  The id still goes through the aliases, which only rows with an
+ * e-mail or phone add, in files that flush the ledger first.
+ */
+static int defer_customer(struct imp *im, const char *id, char *out, size_t size)
+{
+	snprintf(out, size, "%s", id);
+	if (im->have_aliases && lookup1(im, im->alias_get, id, out, size) < 0)
+		return -2;
+	return DEFERRED;
+}
+
+/* Make sure the customer of a non-customer row exists, or will (DEFERRED:
+ * the caller notes it in the ledger); fill what it lacks.  1 or DEFERRED
+ * with the id in out, 0 for a guest, -1 for a rejected row, -2 to stop. */
 static int ensure_customer(struct imp *im, const struct crm_row *row, const char *id,
 			   const char *email, const char *phone, const char *name, char *out,
 			   size_t size)
@@ -608,6 +631,8 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
 	char why[512];
 	char *slot = id && !email && !phone && !name && !im->have_aliases ? seen_slot(im, id) : NULL;
 	int own, rc;
+	if (id && im->defer)
+		return defer_customer(im, id, out, size);
 	/* A repeat customer's row with nothing but an id needs no statement.
 	 * Aliases turn the cache off: an id may then stand for another. */
 	if (slot && !strcmp(slot, id) && strlen(id) < size) {
@@ -659,13 +684,19 @@ static int import_customer(struct imp *im, const struct crm_row *row)
 	return rc == UP_ERROR;
 }
 
-/* A new order's part in its customer's figures (stats.h). */
-static int count_order(struct imp *im, char *const *vals, int64_t amount)
+/* What the ledger must know of a row (stats.h): a new order's part in its
+ * customer's figures, and a customer to create when ensure_customer()
+ * deferred it.  vals are the orders table's values for a new order. */
+static int note_customer(struct imp *im, char *const *vals, int new_order, int64_t amount,
+			 int deferred)
 {
-	int rc;
-	if (!vals[1] || !crm_order_counts(vals[5]))
-		return CRM_OK;
-	if ((rc = crm_stats_add(im->stats, vals[1], vals[4], vals[2], amount)) != CRM_OK) {
+	int rc = CRM_OK;
+	if (new_order && vals[1] && crm_order_counts(vals[5]))
+		rc = crm_stats_add(im->stats, vals[1], vals[4], vals[2], amount,
+				   deferred ? CRM_STATS_ENSURE : 0);
+	else if (deferred)
+		rc = crm_stats_ensure(im->stats, vals[1]);
+	if (rc != CRM_OK) {
 		im->status = rc;
 		im->stop = 1;
 	}
@@ -692,16 +723,16 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 {
 	const char *const *cols = table_cols(im->e->name);
 	char cust[256], key[32], *vals[CRM_MAX_COLS];
-	int rc;
-	rc = ensure_customer(im, row, W(im, W_ID), W(im, W_EMAIL), W(im, W_PHONE),
-			     W(im, W_NAME), cust, sizeof cust);
-	if (rc < 0)
-		return rc == -2;
+	int rc, who;
+	who = ensure_customer(im, row, W(im, W_ID), W(im, W_EMAIL), W(im, W_PHONE),
+			      W(im, W_NAME), cust, sizeof cust);
+	if (who < 0)
+		return who == -2;
 	table_values(im, cols, vals);
-	vals[1] = rc ? cust : NULL;          /* customer_id is second in every table */
+	vals[1] = who ? cust : NULL;         /* customer_id is second in every table */
 	if (cols == t_orders) {
 		vals[4] = im->currency;
-		im->c->guest_orders += rc == 0;
+		im->c->guest_orders += who == 0;
 	}
 	if (!vals[0]) {
 		content_key(im, key, sizeof key);
@@ -709,10 +740,10 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 	}
 	rc = upsert_run(im, &im->main, vals, 0);
 	count_upsert(&im->c->inserted, rc);
-	if (rc == UP_INSERTED && cols == t_orders &&
-	    count_order(im, vals, im->num[im->col[3]]) != CRM_OK)
+	if (rc == UP_ERROR)
 		return 1;
-	return rc == UP_ERROR;
+	return note_customer(im, vals, rc == UP_INSERTED && cols == t_orders,
+			     cols == t_orders ? im->num[im->col[3]] : 0, who == DEFERRED) != CRM_OK;
 }
 
 /* ---- order_items ------------------------------------------------------------------------ */
@@ -739,7 +770,8 @@ static int flush_order(struct imp *im)
 	o->vals[4] = o->currency;
 	rc = upsert_run(im, &im->orders, o->vals, 0);
 	count_upsert(&im->c->orders_inserted, rc);
-	if (rc == UP_INSERTED && count_order(im, o->vals, o->amount) != CRM_OK)
+	/* open_order() noted a deferred customer already */
+	if (rc == UP_INSERTED && note_customer(im, o->vals, 1, o->amount, 0) != CRM_OK)
 		return -1;
 	if (rc != UP_ERROR && o->vals[5] && !strcmp(o->vals[5], "cancelled"))
 		im->c->cancelled_orders++;
@@ -767,7 +799,7 @@ static int open_order(struct imp *im, const struct crm_row *row)
 	struct cur_order *o = &im->cur;
 	char cust[256];
 	size_t off = 0;
-	int rc, found;
+	int rc, found, err;
 	if (flush_order(im) < 0)
 		return -2;
 	snprintf(o->id, sizeof o->id, "%s", V(im, "order_id"));
@@ -789,6 +821,12 @@ static int open_order(struct imp *im, const struct crm_row *row)
 			     W(im, W_NAME), cust, sizeof cust);
 	if (rc < 0)
 		return rc;
+	/* noted now: an order seen before in the file is not flushed again */
+	if (rc == DEFERRED && (err = crm_stats_ensure(im->stats, cust)) != CRM_OK) {
+		im->status = err;
+		im->stop = 1;
+		return -2;
+	}
 	im->c->guest_orders += rc == 0 && !found;
 	o->vals[0] = keep(o, &off, o->id);
 	o->vals[1] = rc ? keep(o, &off, cust) : NULL;
@@ -846,6 +884,32 @@ static int finish_items(struct imp *im)
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
+static int has_column(struct imp *im, enum who w)
+{
+	return im->who[w] >= 0 && im->colmap[im->who[w]] >= 0;
+}
+
+/*
+ * Decided per file, so that a file never switches path row by row: rows
+ * without e-mail, phone and name columns defer their customers to the
+ * ledger; rows with any of them look customers up (merges, clashes), so the
+ * customers the ledger holds must be in the database first.
+ */
+static int choose_customer_path(struct imp *im)
+{
+	int rc;
+	im->defer = im->kind != E_CUSTOMERS && !has_column(im, W_EMAIL) &&
+		    !has_column(im, W_PHONE) && !has_column(im, W_NAME);
+	if (im->defer || !crm_stats_pending(im->stats))
+		return 0;
+	if ((rc = crm_stats_flush(im->stats, &im->c->new_customers)) != CRM_OK) {
+		im->status = rc;
+		im->stop = 1;
+		return 1;
+	}
+	return 0;
+}
+
 /* Does a header match the one the rejects file was started with? */
 static int same_header(struct imp *im, const struct crm_row *h)
 {
@@ -889,7 +953,7 @@ static int on_header(const struct crm_row *row, void *ctx)
 		im->stop = 1;
 		return 1;
 	}
-	return 0;
+	return choose_customer_path(im);
 }
 
 static int on_row(const struct crm_row *row, void *ctx)
@@ -1027,7 +1091,8 @@ static int run(struct imp *im, char *const *files, int nfiles)
 	}
 	for (i = 0; i < nfiles && !im->stop; i++)
 		import_file(im, files[i]);
-	if (!im->stop && !im->o->dry_run && (rc = crm_stats_finish(im->stats)) != CRM_OK) {
+	/* a dry run too: the ledger's customers are counted as they are created */
+	if (!im->stop && (rc = crm_stats_finish(im->stats, &im->c->new_customers)) != CRM_OK) {
 		im->status = rc;
 		im->stop = 1;
 	}
