@@ -24,19 +24,23 @@
  * at their end (a new database) or are walked once from front to back (an
  * old one).
  *
- * Memory: the entries, hash slots, sort keys and id bytes of the table take
- * BYTES_PER_KEY per key out of CRM_LEDGER_KB (default DEFAULT_KB); a merge
- * adds a READ_BUF per run, and MAX_RUNS runs are merged into one, so no
- * figure grows with the input.
+ * The table is open addressing with the entries in the slots, so that
+ * finding a key costs one cache miss, not one for a slot and one for an
+ * entry.  Memory: a slot, and for the FILL of slots in use a sort key and
+ * ID_BYTES of id, out of CRM_LEDGER_KB (default DEFAULT_KB); a merge adds a
+ * READ_BUF per run, and MAX_RUNS runs are merged into one, so no figure
+ * grows with the input.
  */
 #define DEFAULT_KB 16384
-#define BYTES_PER_KEY 128   /* entry 80 + two 4-byte slots + sort key 16 + ~16 id bytes */
+#define FILL_NUM 3           /* at most 3/4 of the slots in use */
+#define FILL_DEN 4
 #define ID_BYTES 16
 #define MIN_KEYS 16
 #define ID_MAX 1023          /* longer customer ids are refused */
 #define MAX_RUNS 64
 #define READ_BUF (32 * 1024)
 #define WRITE_BUF (256 * 1024)
+#define BATCH 64             /* rows of a flush's multi-row INSERT */
 
 /* A record of a run: this header, then the id's bytes (no NUL).  The file
  * is private to the process, so integers are in the machine's order. */
@@ -51,17 +55,19 @@ enum {
 	R_HEAD = R_AMOUNT + 8
 };
 
-/* A key of the table in memory; the id's bytes are in the arena. */
+/* A slot of the table in memory; the id's bytes are in the arena. */
 struct entry {
 	uint64_t prefix;         /* the id's first 8 bytes, big-endian: most compares end here */
 	uint32_t off;
 	uint16_t len;
+	uint8_t used;
 	uint8_t ensure;          /* the customer must exist */
 	char currency[4];        /* "" when the entry only ensures */
 	char first[CRM_TIME_LEN], last[CRM_TIME_LEN];
 	int64_t orders, amount;  /* orders 0: no figures yet */
 };
 
+/* A key in use, by slot: sorting these moves 16 bytes, not an entry. */
 struct sortkey {
 	uint64_t prefix;
 	uint32_t entry;
@@ -106,13 +112,25 @@ struct merge {
 	size_t nsrc, nheap;
 };
 
+/*
+ * Rows a flush writes with one multi-row INSERT: one statement of BATCH
+ * rows costs about two thirds of BATCH statements of one row.  The rows'
+ * values are copies: the merge's records move on.
+ */
+struct batch {
+	sqlite3_stmt *many, *one;
+	const char *what;
+	int (*bind)(sqlite3_stmt *st, int at, const struct rec *r);
+	int n;
+	struct rec rec[BATCH];
+};
+
 struct crm_stats {
 	struct crm_db *db;
-	sqlite3_stmt *upsert, *create;
+	struct batch create, figures;
 	/* the table in memory */
-	struct entry *entry;
-	uint32_t *slot;          /* entry index + 1; 0: free */
-	struct sortkey *order;
+	struct entry *entry;     /* nslot slots */
+	struct sortkey *order;   /* the nentry slots in use, sorted before they are read */
 	char *arena;
 	size_t nentry, maxentry, nslot, aused, asize;
 	size_t ensures;          /* notes of customers to create since the last flush */
@@ -123,6 +141,7 @@ struct crm_stats {
 	const char *tmpdir;
 	struct merge m;          /* big (a record per source): kept, not on the stack */
 	struct rec out, prev;
+	long long *created;      /* the flush's count of new customers */
 };
 
 int crm_order_counts(const char *status)
@@ -150,22 +169,63 @@ static const char dirty_sql[] =
 	"INSERT OR IGNORE INTO stats_dirty SELECT NEW.customer_id WHERE NEW.customer_id IS NOT NULL;"
 	"END;";
 
-/* How many keys fit in the memory $CRM_LEDGER_KB allows. */
-static size_t ledger_keys(void)
+/* How many slots fit in the memory $CRM_LEDGER_KB allows. */
+static size_t ledger_slots(void)
 {
 	const char *env = getenv("CRM_LEDGER_KB");
-	unsigned long long kb = DEFAULT_KB;
-	size_t keys = MIN_KEYS;
+	unsigned long long kb = DEFAULT_KB, per_slot, n;
 	char *end;
 	if (env && *env) {
 		kb = strtoull(env, &end, 10);
 		if (*end || kb > (1ull << 22))
 			kb = DEFAULT_KB;
 	}
-	/* a power of two: the slots are twice as many, masked */
-	while ((unsigned long long)keys * 2 * BYTES_PER_KEY <= kb * 1024)
-		keys *= 2;
-	return keys;
+	per_slot = sizeof(struct entry) + (sizeof(struct sortkey) + ID_BYTES) * FILL_NUM / FILL_DEN;
+	n = kb * 1024 / per_slot;
+	return n * FILL_NUM / FILL_DEN < MIN_KEYS ? MIN_KEYS * FILL_DEN / FILL_NUM + 1 : n;
+}
+
+static int bind_create(sqlite3_stmt *st, int at, const struct rec *r)
+{
+	crm_bind_static(st, at + 1, r->id);
+	return 1;
+}
+
+static int bind_figures(sqlite3_stmt *st, int at, const struct rec *r)
+{
+	crm_bind_static(st, at + 1, r->id);
+	crm_bind_static(st, at + 2, r->currency);
+	crm_bind_static(st, at + 3, r->first);
+	crm_bind_static(st, at + 4, r->last);
+	sqlite3_bind_int64(st, at + 5, r->orders);
+	sqlite3_bind_int64(st, at + 6, r->amount);
+	return 6;
+}
+
+/* "HEAD ROW TAIL" and "HEAD ROW,ROW,... TAIL" with BATCH rows. */
+static int batch_prepare(struct crm_stats *s, struct batch *b, const char *head,
+			 const char *row, const char *tail)
+{
+	size_t hl = strlen(head), rl = strlen(row), tl = strlen(tail), n = hl;
+	char *sql = malloc(hl + BATCH * (rl + 1) + tl + 1);
+	int i;
+	if (!sql)
+		abort();
+	memcpy(sql, head, hl);
+	for (i = 0; i < BATCH; i++) {
+		if (i)
+			sql[n++] = ',';
+		memcpy(sql + n, row, rl);
+		n += rl;
+		if (i == 0) {
+			memcpy(sql + n, tail, tl + 1);
+			b->one = crm_db_prepare(s->db, sql);
+		}
+	}
+	memcpy(sql + n, tail, tl + 1);
+	b->many = crm_db_prepare(s->db, sql);
+	free(sql);
+	return b->one && b->many ? CRM_OK : crm_db_status(sqlite3_errcode(s->db->h));
 }
 
 static void *alloc(size_t n, size_t size)
@@ -180,11 +240,10 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 {
 	struct crm_stats *s = alloc(1, sizeof *s);
 	s->db = db;
-	s->maxentry = ledger_keys();
-	s->nslot = s->maxentry * 2;
+	s->nslot = ledger_slots();
+	s->maxentry = s->nslot * FILL_NUM / FILL_DEN;
 	s->asize = s->maxentry * ID_BYTES > ID_MAX + 1 ? s->maxentry * ID_BYTES : ID_MAX + 1;
-	s->entry = alloc(s->maxentry, sizeof *s->entry);
-	s->slot = alloc(s->nslot, sizeof *s->slot);
+	s->entry = alloc(s->nslot, sizeof *s->entry);
 	s->order = alloc(s->maxentry, sizeof *s->order);
 	s->arena = alloc(s->asize, 1);
 	s->wbuf = alloc(WRITE_BUF, 1);
@@ -193,15 +252,19 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 	if (!s->tmpdir || !*s->tmpdir)
 		s->tmpdir = "/tmp";
 	if (crm_db_exec(db, dirty_sql) != CRM_OK ||
-	    !(s->upsert = crm_db_prepare(db, "INSERT INTO customer_stats VALUES (?1,?2,?3,?4,?5,?6) "
-					 "ON CONFLICT DO UPDATE SET first_at=min(first_at,excluded.first_at), "
-					 "last_at=max(last_at,excluded.last_at), orders=orders+excluded.orders, "
-					 "monetary=monetary+excluded.monetary")) ||
-	    !(s->create = crm_db_prepare(db, "INSERT INTO customers(customer_id) VALUES (?1) "
-					 "ON CONFLICT(customer_id) DO NOTHING"))) {
+	    batch_prepare(s, &s->create, "INSERT INTO customers(customer_id) VALUES ", "(?)",
+			  " ON CONFLICT(customer_id) DO NOTHING") != CRM_OK ||
+	    batch_prepare(s, &s->figures, "INSERT INTO customer_stats VALUES ", "(?,?,?,?,?,?)",
+			  " ON CONFLICT DO UPDATE SET first_at=min(first_at,excluded.first_at), "
+			  "last_at=max(last_at,excluded.last_at), orders=orders+excluded.orders, "
+			  "monetary=monetary+excluded.monetary") != CRM_OK) {
 		crm_stats_end(s);
 		return NULL;
 	}
+	s->create.what = "create a customer";
+	s->create.bind = bind_create;
+	s->figures.what = "update customer figures";
+	s->figures.bind = bind_figures;
 	return s;
 }
 
@@ -216,19 +279,22 @@ static uint64_t id_prefix(const char *id, size_t len)
 	return p;
 }
 
-/* The slot of a key: its entry's, or the free one where it would go. */
-static uint32_t *find(struct crm_stats *s, const char *id, size_t len, uint64_t prefix,
-		      const char *currency)
+/* The slot of a key: its own, or the free one where it would go. */
+static struct entry *find(struct crm_stats *s, const char *id, size_t len, uint64_t prefix,
+			  const char *currency)
 {
-	size_t mask = s->nslot - 1, i = crm_customer_hash(id, currency) & mask;
-	for (;; i = (i + 1) & mask) {
-		const struct entry *e;
-		if (!s->slot[i])
-			return &s->slot[i];
-		e = &s->entry[s->slot[i] - 1];
+	/* the hash scaled to the table: any size, no modulo */
+	size_t i = (size_t)(((uint64_t)crm_customer_hash(id, currency) * s->nslot) >> 32);
+	for (;;) {
+		struct entry *e = &s->entry[i];
+		if (!e->used)
+			return e;
+		/* the prefix holds an id of up to 8 bytes whole */
 		if (e->prefix == prefix && e->len == len && !strcmp(e->currency, currency) &&
-		    !memcmp(s->arena + e->off, id, len))
-			return &s->slot[i];
+		    (len <= 8 || !memcmp(s->arena + e->off, id, len)))
+			return e;
+		if (++i == s->nslot)
+			i = 0;
 	}
 }
 
@@ -258,17 +324,12 @@ static int by_key(const void *x, const void *y, void *ctx)
 
 static void sort_memory(struct crm_stats *s)
 {
-	size_t i;
-	for (i = 0; i < s->nentry; i++) {
-		s->order[i].prefix = s->entry[i].prefix;
-		s->order[i].entry = (uint32_t)i;
-	}
 	qsort_r(s->order, s->nentry, sizeof *s->order, by_key, s);
 }
 
 static void clear_memory(struct crm_stats *s)
 {
-	memset(s->slot, 0, s->nslot * sizeof *s->slot);
+	memset(s->entry, 0, s->nslot * sizeof *s->entry);
 	s->nentry = 0;
 	s->aused = 0;
 }
@@ -598,16 +659,23 @@ static int spill(struct crm_stats *s)
 
 /* ---- noting --------------------------------------------------------------------- */
 
+/* snprintf("%s") without the formatting: it is on every order's path. */
+static void copy_text(char *to, const char *from, size_t size)
+{
+	size_t n = strnlen(from, size - 1);
+	memcpy(to, from, n);
+	to[n] = '\0';
+}
+
 /* The entry of a key, made when it is new; NULL after reporting. */
 static struct entry *note(struct crm_stats *s, const char *customer, const char *currency,
 			  int *rc)
 {
 	size_t len = strlen(customer);
 	uint64_t prefix = id_prefix(customer, len);
-	uint32_t *slot = find(s, customer, len, prefix, currency);
-	struct entry *e;
-	if (*slot)
-		return &s->entry[*slot - 1];
+	struct entry *e = find(s, customer, len, prefix, currency);
+	if (e->used)
+		return e;
 	if (len > ID_MAX) {
 		crm_error("customer id of %zu bytes: too long (at most %d)", len, ID_MAX);
 		*rc = CRM_EDATA;
@@ -616,17 +684,18 @@ static struct entry *note(struct crm_stats *s, const char *customer, const char 
 	if (s->nentry == s->maxentry || s->aused + len > s->asize) {
 		if ((*rc = spill(s)) != CRM_OK)
 			return NULL;
-		slot = find(s, customer, len, prefix, currency);
+		e = find(s, customer, len, prefix, currency);
 	}
-	e = &s->entry[s->nentry];
-	memset(e, 0, sizeof *e);  /* written to the file whole: no stray bytes */
+	/* a free slot is all zero bytes: none stray into the file */
+	e->used = 1;
 	e->prefix = prefix;
 	e->off = (uint32_t)s->aused;
 	e->len = (uint16_t)len;
 	memcpy(s->arena + s->aused, customer, len);
 	s->aused += len;
-	snprintf(e->currency, sizeof e->currency, "%s", currency);
-	*slot = (uint32_t)++s->nentry;
+	copy_text(e->currency, currency, sizeof e->currency);
+	s->order[s->nentry].prefix = prefix;
+	s->order[s->nentry++].entry = (uint32_t)(e - s->entry);
 	return e;
 }
 
@@ -638,13 +707,13 @@ int crm_stats_add(struct crm_stats *s, const char *customer, const char *currenc
 	if (!e)
 		return rc;
 	if (!e->orders) {
-		snprintf(e->first, sizeof e->first, "%s", at);
-		snprintf(e->last, sizeof e->last, "%s", at);
+		copy_text(e->first, at, sizeof e->first);
+		copy_text(e->last, at, sizeof e->last);
 	} else {
 		if (strcmp(at, e->first) < 0)
-			snprintf(e->first, sizeof e->first, "%s", at);
+			copy_text(e->first, at, sizeof e->first);
 		if (strcmp(at, e->last) > 0)
-			snprintf(e->last, sizeof e->last, "%s", at);
+			copy_text(e->last, at, sizeof e->last);
 	}
 	e->orders++;
 	e->amount += amount;
@@ -673,30 +742,49 @@ int crm_stats_pending(const struct crm_stats *s)
 
 /* ---- flushing ------------------------------------------------------------------- */
 
+static int step_batch(struct crm_stats *s, struct batch *b, sqlite3_stmt *st, int from, int n)
+{
+	int i, at = 0, rc;
+	for (i = from; i < from + n; i++)
+		at += b->bind(st, at, &b->rec[i]);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(s->db, b->what);
+	if (b == &s->create)
+		*s->created += sqlite3_changes(s->db->h);
+	return CRM_OK;
+}
+
+/* Write the rows of a batch: all at once when it is full, else one by one. */
+static int write_batch(struct crm_stats *s, struct batch *b)
+{
+	int i, rc = CRM_OK;
+	if (b->n == BATCH)
+		rc = step_batch(s, b, b->many, 0, BATCH);
+	else
+		for (i = 0; i < b->n && rc == CRM_OK; i++)
+			rc = step_batch(s, b, b->one, i, 1);
+	b->n = 0;
+	return rc;
+}
+
+static int add_row(struct crm_stats *s, struct batch *b, const struct rec *r)
+{
+	rec_copy(&b->rec[b->n++], r);
+	return b->n == BATCH ? write_batch(s, b) : CRM_OK;
+}
+
 /* One key, in key order: create its customer once, add its figures. */
-static int write_key(struct crm_stats *s, const struct rec *r, long long *created)
+static int write_key(struct crm_stats *s, const struct rec *r)
 {
 	int rc;
 	if (r->ensure && (r->len != s->prev.len || memcmp(r->id, s->prev.id, r->len))) {
-		crm_bind_static(s->create, 1, r->id);
-		rc = sqlite3_step(s->create);
-		sqlite3_reset(s->create);
-		if (rc != SQLITE_DONE)
-			return crm_db_fail(s->db, "create a customer");
-		*created += sqlite3_changes(s->db->h);
+		if ((rc = add_row(s, &s->create, r)) != CRM_OK)
+			return rc;
 		rec_copy(&s->prev, r);
 	}
-	if (!r->orders)
-		return CRM_OK;
-	crm_bind_static(s->upsert, 1, r->id);
-	crm_bind_static(s->upsert, 2, r->currency);
-	crm_bind_static(s->upsert, 3, r->first);
-	crm_bind_static(s->upsert, 4, r->last);
-	sqlite3_bind_int64(s->upsert, 5, r->orders);
-	sqlite3_bind_int64(s->upsert, 6, r->amount);
-	rc = sqlite3_step(s->upsert);
-	sqlite3_reset(s->upsert);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(s->db, "update customer figures");
+	return r->orders ? add_row(s, &s->figures, r) : CRM_OK;
 }
 
 int crm_stats_flush(struct crm_stats *s, long long *created)
@@ -705,13 +793,17 @@ int crm_stats_flush(struct crm_stats *s, long long *created)
 	sort_memory(s);
 	if ((rc = merge_open(&s->m, s, 1)) != CRM_OK)
 		return rc;
+	s->created = created;
 	s->prev.len = 0;
 	s->prev.id[0] = '\0';
+	s->create.n = s->figures.n = 0;
 	while ((rc = merge_next(&s->m, &s->out)) > 0)
-		if ((rc = write_key(s, &s->out, created)) != CRM_OK)
+		if ((rc = write_key(s, &s->out)) != CRM_OK)
 			break;
 	rc = rc < 0 ? -rc : rc;
 	merge_close(&s->m);
+	if (rc == CRM_OK && (rc = write_batch(s, &s->create)) == CRM_OK)
+		rc = write_batch(s, &s->figures);
 	if (rc != CRM_OK)
 		return rc;
 	clear_memory(s);
@@ -750,14 +842,15 @@ void crm_stats_end(struct crm_stats *s)
 {
 	if (!s)
 		return;
-	sqlite3_finalize(s->upsert);
-	sqlite3_finalize(s->create);
+	sqlite3_finalize(s->create.many);
+	sqlite3_finalize(s->create.one);
+	sqlite3_finalize(s->figures.many);
+	sqlite3_finalize(s->figures.one);
 	/* the trigger is the connection's; no later writer should feed it */
 	sqlite3_exec(s->db->h, "DROP TRIGGER IF EXISTS temp.stats_dirty_update", NULL, NULL, NULL);
 	merge_close(&s->m);
 	close_file(&s->file);
 	free(s->entry);
-	free(s->slot);
 	free(s->order);
 	free(s->arena);
 	free(s->wbuf);
