@@ -34,6 +34,34 @@ struct upsert {
 	int n, nkey;
 };
 
+/*
+ * Rows of import_generic() waiting for one multi-row INSERT ... ON CONFLICT
+ * DO NOTHING RETURNING key: RETURNING names the rows that were new; the
+ * others then take the update path, in file order.  Nothing a row does
+ * before its upsert reads its own table, so deferring the upserts of a
+ * batch changes no outcome: a key twice in a batch is inserted by its first
+ * row and updated by the later ones, as one row at a time would do.
+ */
+#define BATCH_ROWS 64
+
+struct batch_row {
+	size_t val[CRM_MAX_COLS];   /* offsets into the batch's bytes; NO_VAL: NULL */
+	int64_t amount;
+	int deferred;               /* the customer is the ledger's to create */
+	int inserted;
+};
+
+struct batch {
+	sqlite3_stmt *ins;          /* BATCH_ROWS rows */
+	int n;
+	struct batch_row row[BATCH_ROWS];
+	signed char first[2 * BATCH_ROWS];   /* key hash -> first row with the key, -1: none */
+	char *bytes;
+	size_t used, cap;
+};
+
+#define NO_VAL ((size_t)-1)
+
 /* The order an order_items file is currently adding lines to. */
 struct cur_order {
 	char id[256];
@@ -76,6 +104,7 @@ struct imp {
 	char (*seen)[24];        /* SEEN_SLOTS customer ids known to exist */
 
 	struct upsert main, orders;
+	struct batch batch;          /* import_generic()'s rows */
 	struct crm_stats *stats;     /* orders' customers' figures */
 	sqlite3_stmt *alias_get, *alias_put, *by_email, *by_phone, *cust_exists,
 		*cust_ensure, *cust_fill, *touched_get, *touched_put,
@@ -211,6 +240,32 @@ static int upsert_prepare(struct imp *im, struct upsert *u, const char *table,
 	return u->ins && u->upd && u->fill ? 0 : -1;
 }
 
+/* INSERT INTO t(k,a,b) VALUES (?1,?2,?3),(?4,?5,?6),... ON CONFLICT(k) DO NOTHING
+ * RETURNING k, the rows' values as in upsert_prepare(). */
+static int batch_prepare(struct imp *im, const char *table, const char *const *cols)
+{
+	size_t cap = 256 + BATCH_ROWS * CRM_MAX_COLS * 32, len = 0;
+	char *sql = malloc(cap);
+	int r, i, n, p = 0;
+	if (!sql)
+		abort();
+	len += (size_t)snprintf(sql + len, cap - len, "INSERT INTO %s(", table);
+	for (n = 0; cols[n]; n++)
+		len += (size_t)snprintf(sql + len, cap - len, "%s%s", n ? "," : "", cols[n]);
+	len += (size_t)snprintf(sql + len, cap - len, ") VALUES ");
+	for (r = 0; r < BATCH_ROWS; r++)
+		for (i = 0; i < n; i++) {
+			int dflt = !strcmp(cols[i], "status") && !strcmp(table, "orders");
+			len += (size_t)snprintf(sql + len, cap - len, dflt ? "%scoalesce(?%d,'paid')%s" :
+						"%s?%d%s", i ? "," : r ? ",(" : "(", ++p,
+						i == n - 1 ? ")" : "");
+		}
+	snprintf(sql + len, cap - len, " ON CONFLICT(%s) DO NOTHING RETURNING %s", cols[0], cols[0]);
+	im->batch.ins = crm_db_prepare(im->db, sql);
+	free(sql);
+	return im->batch.ins ? 0 : -1;
+}
+
 static void upsert_finalize(struct upsert *u)
 {
 	sqlite3_finalize(u->ins);
@@ -246,20 +301,27 @@ static void bind_all(sqlite3_stmt *st, char *const *vals, int n)
 		crm_bind_static(st, i + 1, vals[i]);
 }
 
+/* Update a row known to exist, or leave it; fill_only updates only what it lacks. */
+static int upsert_update(struct imp *im, struct upsert *u, char *const *vals, int fill_only)
+{
+	sqlite3_stmt *upd = fill_only ? u->fill : u->upd;
+	int rc;
+	bind_all(upd, vals, u->n);
+	if ((rc = step_done(im, upd, "update")) != 0)
+		return rc < 0 ? UP_ERROR : UP_CONFLICT;
+	return sqlite3_changes(im->db->h) ? UP_UPDATED : UP_UNCHANGED;
+}
+
 /* Insert, update, or leave; fill_only updates only what the row lacks. */
 static int upsert_run(struct imp *im, struct upsert *u, char *const *vals, int fill_only)
 {
-	sqlite3_stmt *upd = fill_only ? u->fill : u->upd;
 	int rc;
 	bind_all(u->ins, vals, u->n);
 	if ((rc = step_done(im, u->ins, "insert")) != 0)
 		return rc < 0 ? UP_ERROR : UP_CONFLICT;
 	if (sqlite3_changes(im->db->h) == 1)
 		return UP_INSERTED;
-	bind_all(upd, vals, u->n);
-	if ((rc = step_done(im, upd, "update")) != 0)
-		return rc < 0 ? UP_ERROR : UP_CONFLICT;
-	return sqlite3_changes(im->db->h) ? UP_UPDATED : UP_UNCHANGED;
+	return upsert_update(im, u, vals, fill_only);
 }
 
 static void count_upsert(long long *ins, int r)
@@ -334,7 +396,9 @@ static int prepare_all(struct imp *im)
 			return -1;
 		return upsert_prepare(im, &im->main, "order_items", t_items, 2);
 	}
-	return upsert_prepare(im, &im->main, name, table_cols(name), 1);
+	if (upsert_prepare(im, &im->main, name, table_cols(name), 1) < 0)
+		return -1;
+	return im->kind == E_OTHER ? batch_prepare(im, name, table_cols(name)) : 0;
 }
 
 static void finalize_all(struct imp *im)
@@ -347,6 +411,8 @@ static void finalize_all(struct imp *im)
 		sqlite3_finalize(sts[i]);
 	upsert_finalize(&im->main);
 	upsert_finalize(&im->orders);
+	sqlite3_finalize(im->batch.ins);
+	im->batch.ins = NULL;
 }
 
 /* ---- rejects --------------------------------------------------------------------- */
@@ -719,11 +785,117 @@ static void content_key(struct imp *im, char *out, size_t size)
 	snprintf(out, size, "h%016llx", (unsigned long long)h);
 }
 
+static unsigned key_hash(const char *key)
+{
+	unsigned h = 2166136261u;
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h;
+}
+
+static char *batch_val(struct batch *b, const struct batch_row *r, int i)
+{
+	return r->val[i] == NO_VAL ? NULL : b->bytes + r->val[i];
+}
+
+/* The first row of the batch with a key: where the returned key was inserted. */
+static signed char *batch_slot(struct batch *b, const char *key)
+{
+	unsigned i = key_hash(key) % (2 * BATCH_ROWS);
+	while (b->first[i] >= 0 && strcmp(b->bytes + b->row[(int)b->first[i]].val[0], key))
+		i = (i + 1) % (2 * BATCH_ROWS);
+	return &b->first[i];
+}
+
+/* Queue a row: its values are copied, the row's buffers being reused. */
+static void batch_add(struct imp *im, char *const *vals, int64_t amount, int deferred)
+{
+	struct batch *b = &im->batch;
+	struct batch_row *r = &b->row[b->n];
+	signed char *slot;
+	int i;
+	if (b->n == 0) {
+		b->used = 0;
+		memset(b->first, -1, sizeof b->first);
+	}
+	for (i = 0; i < im->main.n; i++) {
+		size_t len = vals[i] ? strlen(vals[i]) + 1 : 0;
+		r->val[i] = vals[i] ? b->used : NO_VAL;
+		if (b->used + len > b->cap) {
+			b->cap = (b->used + len) * 2;
+			if (!(b->bytes = realloc(b->bytes, b->cap)))
+				abort();
+		}
+		if (vals[i])
+			memcpy(b->bytes + b->used, vals[i], len);
+		b->used += len;
+	}
+	r->amount = amount;
+	r->deferred = deferred;
+	r->inserted = 0;
+	if (*(slot = batch_slot(b, vals[0])) < 0)
+		*slot = (signed char)b->n;
+	b->n++;
+}
+
+/* A full batch: one INSERT; the rows it returns are the new ones. */
+static int batch_insert(struct imp *im)
+{
+	struct batch *b = &im->batch;
+	int r, i, p = 1, rc;
+	for (r = 0; r < BATCH_ROWS; r++)
+		for (i = 0; i < im->main.n; i++)
+			crm_bind_static(b->ins, p++, batch_val(b, &b->row[r], i));
+	while ((rc = sqlite3_step(b->ins)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(b->ins, 0);
+		signed char *slot = batch_slot(b, key ? key : "");
+		if (*slot >= 0)
+			b->row[(int)*slot].inserted = 1;
+	}
+	sqlite3_reset(b->ins);
+	if (rc != SQLITE_DONE) {
+		im->status = crm_db_fail(im->db, "insert");
+		im->stop = 1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Upsert the queued rows, count them and tell the ledger, in file order.
+ * A batch that is not full (a file's end) goes one row at a time. */
+static int batch_run(struct imp *im)
+{
+	struct batch *b = &im->batch;
+	int r, i, rc, n = b->n, orders = table_cols(im->e->name) == t_orders;
+	b->n = 0;   /* the rows stay readable until the next batch_add() */
+	if (n == BATCH_ROWS && batch_insert(im) < 0)
+		return -1;
+	for (r = 0; r < n; r++) {
+		struct batch_row *row = &b->row[r];
+		char *vals[CRM_MAX_COLS];
+		for (i = 0; i < im->main.n; i++)
+			vals[i] = batch_val(b, row, i);
+		if (row->inserted)
+			rc = UP_INSERTED;
+		else if (n == BATCH_ROWS)
+			rc = upsert_update(im, &im->main, vals, 0);
+		else
+			rc = upsert_run(im, &im->main, vals, 0);
+		count_upsert(&im->c->inserted, rc);
+		if (rc == UP_ERROR)
+			return -1;
+		if (note_customer(im, vals, rc == UP_INSERTED && orders, row->amount,
+				  row->deferred) != CRM_OK)
+			return -1;
+	}
+	return 0;
+}
+
 static int import_generic(struct imp *im, const struct crm_row *row)
 {
 	const char *const *cols = table_cols(im->e->name);
 	char cust[256], key[32], *vals[CRM_MAX_COLS];
-	int rc, who;
+	int who;
 	who = ensure_customer(im, row, W(im, W_ID), W(im, W_EMAIL), W(im, W_PHONE),
 			      W(im, W_NAME), cust, sizeof cust);
 	if (who < 0)
@@ -738,12 +910,8 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 		content_key(im, key, sizeof key);
 		vals[0] = key;
 	}
-	rc = upsert_run(im, &im->main, vals, 0);
-	count_upsert(&im->c->inserted, rc);
-	if (rc == UP_ERROR)
-		return 1;
-	return note_customer(im, vals, rc == UP_INSERTED && cols == t_orders,
-			     cols == t_orders ? im->num[im->col[3]] : 0, who == DEFERRED) != CRM_OK;
+	batch_add(im, vals, cols == t_orders ? im->num[im->col[3]] : 0, who == DEFERRED);
+	return im->batch.n == BATCH_ROWS && batch_run(im) < 0;
 }
 
 /* ---- order_items ------------------------------------------------------------------------ */
@@ -1025,6 +1193,9 @@ static int import_file(struct imp *im, const char *path)
 	}
 	if (!im->stop && im->kind == E_ITEMS && finish_items(im) < 0)
 		im->stop = 1;
+	/* the ledger may be flushed at the next file's header: these rows first */
+	if (!im->stop && im->batch.n && batch_run(im) < 0)
+		im->stop = 1;
 	crm_progress_done();
 	crm_reader_close(im->r);
 	im->r = NULL;
@@ -1165,6 +1336,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	if (close_rejects(&im) < 0 && (rc == CRM_OK || rc == CRM_EDATA))
 		rc = CRM_EIO;
 	free(im.scratch);
+	free(im.batch.bytes);
 	free(im.seen);
 	free(im.rej_cols);
 	crm_tz_close(im.tz);
