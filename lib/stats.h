@@ -50,6 +50,9 @@ struct crm_stats *crm_stats_begin(struct crm_db *db);
 enum { CRM_STATS_ENSURE = 1 };
 int crm_stats_add(struct crm_stats *s, const char *customer, const char *currency,
 		  const char *at, int64_t amount, int flags);
+/* Bring the ledger's memory for a key into the cache: a hint, before a
+ * batch of crm_stats_add() or crm_stats_ensure() calls. */
+void crm_stats_prefetch(struct crm_stats *s, const char *customer, const char *currency);
 /* A customer that must exist once the ledger is flushed. */
 int crm_stats_ensure(struct crm_stats *s, const char *customer);
 /* Does the ledger hold customers that are not yet created? */
