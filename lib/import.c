@@ -82,6 +82,7 @@ struct imp {
 	struct crm_tz *tz;
 	int status;              /* exit code so far */
 	int stop;                /* fatal: abandon the run */
+	int broken;              /* the database or the ledger failed: touch neither again */
 
 	struct crm_reader *r;
 	const char *fname;
@@ -273,6 +274,14 @@ static void upsert_finalize(struct upsert *u)
 	sqlite3_finalize(u->fill);
 }
 
+/* The database or the ledger failed with exit code rc (reported). */
+static void fail(struct imp *im, int rc)
+{
+	im->status = rc;
+	im->stop = 1;
+	im->broken = 1;
+}
+
 /* Step and reset: 0, or 1 for a row that breaks a UNIQUE index (an e-mail
  * or phone of another customer: the row is rejected, the run goes on), or
  * -1 for a fatal error (reported, run stopped). */
@@ -286,8 +295,7 @@ static int step_done(struct imp *im, sqlite3_stmt *st, const char *what)
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		im->status = crm_db_fail(im->db, what);
-		im->stop = 1;
+		fail(im, crm_db_fail(im->db, what));
 		return -1;
 	}
 	return 0;
@@ -344,8 +352,7 @@ static int lookup1(struct imp *im, sqlite3_stmt *st, const char *key, char *out,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		im->status = crm_db_fail(im->db, "lookup");
-		im->stop = 1;
+		fail(im, crm_db_fail(im->db, "lookup"));
 		return -1;
 	}
 	return found;
@@ -762,10 +769,8 @@ static int note_customer(struct imp *im, char *const *vals, int new_order, int64
 				   deferred ? CRM_STATS_ENSURE : 0);
 	else if (deferred)
 		rc = crm_stats_ensure(im->stats, vals[1]);
-	if (rc != CRM_OK) {
-		im->status = rc;
-		im->stop = 1;
-	}
+	if (rc != CRM_OK)
+		fail(im, rc);
 	return rc;
 }
 
@@ -854,8 +859,7 @@ static int batch_insert(struct imp *im)
 	}
 	sqlite3_reset(b->ins);
 	if (rc != SQLITE_DONE) {
-		im->status = crm_db_fail(im->db, "insert");
-		im->stop = 1;
+		fail(im, crm_db_fail(im->db, "insert"));
 		return -1;
 	}
 	return 0;
@@ -1007,8 +1011,7 @@ static int open_order(struct imp *im, const struct crm_row *row)
 		return rc;
 	/* noted now: an order seen before in the file is not flushed again */
 	if (rc == DEFERRED && (err = crm_stats_ensure(im->stats, cust)) != CRM_OK) {
-		im->status = err;
-		im->stop = 1;
+		fail(im, err);
 		return -2;
 	}
 	im->c->guest_orders += rc == 0 && !found;
@@ -1087,8 +1090,7 @@ static int choose_customer_path(struct imp *im)
 	if (im->defer || !crm_stats_pending(im->stats))
 		return 0;
 	if ((rc = crm_stats_flush(im->stats, &im->c->new_customers)) != CRM_OK) {
-		im->status = rc;
-		im->stop = 1;
+		fail(im, rc);
 		return 1;
 	}
 	return 0;
@@ -1266,23 +1268,33 @@ static int close_rejects(struct imp *im)
 	return 0;
 }
 
+/* A dry run stopped by its input (--strict, a malformed or missing file)
+ * still prints its counts: those of the rows before the stop, as when each
+ * row was written at once. */
+static void count_before_stop(struct imp *im)
+{
+	int rc;
+	if (im->batch.n && batch_run(im) < 0)
+		return;
+	if ((rc = crm_stats_flush(im->stats, &im->c->new_customers)) != CRM_OK)
+		fail(im, rc);
+}
+
 static int run(struct imp *im, char *const *files, int nfiles)
 {
 	int i, rc;
 	if ((rc = crm_db_exec(im->db, "PRAGMA cache_size=-16384")) != CRM_OK ||
 	    (rc = crm_db_exec(im->db, "BEGIN IMMEDIATE")) != CRM_OK)
 		return rc;
-	if (prepare_all(im) < 0 || !(im->stats = crm_stats_begin(im->db))) {
-		im->status = crm_db_status(sqlite3_errcode(im->db->h));
-		im->stop = 1;
-	}
+	if (prepare_all(im) < 0 || !(im->stats = crm_stats_begin(im->db)))
+		fail(im, crm_db_status(sqlite3_errcode(im->db->h)));
 	for (i = 0; i < nfiles && !im->stop; i++)
 		import_file(im, files[i]);
 	/* a dry run too: the ledger's customers are counted as they are created */
-	if (!im->stop && (rc = crm_stats_finish(im->stats, &im->c->new_customers)) != CRM_OK) {
-		im->status = rc;
-		im->stop = 1;
-	}
+	if (!im->stop && (rc = crm_stats_finish(im->stats, &im->c->new_customers)) != CRM_OK)
+		fail(im, rc);
+	if (im->stop && !im->broken && im->o->dry_run)
+		count_before_stop(im);
 	crm_stats_end(im->stats);
 	finalize_all(im);
 	if (im->stop || im->o->dry_run || (!im->o->dry_run && log_import(im, files, nfiles) < 0)) {
