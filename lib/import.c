@@ -92,6 +92,7 @@ struct imp {
 	char *val[CRM_MAX_COLS]; /* normalised values, NULL when empty */
 	int64_t num[CRM_MAX_COLS];
 	char currency[4];        /* the row's currency */
+	char currency0[4];       /* --currency: every row's until it names its own */
 	char *scratch;
 	size_t scap;
 
@@ -530,7 +531,7 @@ static int normalise_row(struct imp *im, const struct crm_row *row)
 	vc.tz = im->tz;
 	vc.order = im->o->date_order;
 	vc.country = im->o->country;
-	snprintf(vc.currency, sizeof vc.currency, "%s", im->o->currency ? im->o->currency : "");
+	memcpy(vc.currency, im->currency0, sizeof vc.currency);
 	/* Shopify-style exports name the currency on an order's first line only */
 	if (im->kind == E_ITEMS && !vc.currency[0] && im->cur.open &&
 	    !strcmp(crm_trim(row->field[im->colmap[0]]), im->cur.id))
@@ -688,7 +689,9 @@ static void bind_customer(sqlite3_stmt *st, const char *id, const char *email,
  */
 static int defer_customer(struct imp *im, const char *id, char *out, size_t size)
 {
-	snprintf(out, size, "%s", id);
+	size_t n = strnlen(id, size - 1);   /* snprintf's cut, without its cost per row */
+	memcpy(out, id, n);
+	out[n] = '\0';
 	if (im->have_aliases && lookup1(im, im->alias_get, id, out, size) < 0)
 		return -2;
 	return DEFERRED;
@@ -1347,6 +1350,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 		char q[128];
 		return crm_usage_error("--tz %s %s", crm_quote(o->tz ? o->tz : "", q, sizeof q), why);
 	}
+	snprintf(im.currency0, sizeof im.currency0, "%s", o->currency ? o->currency : "");
 	im.kind = !strcmp(o->entity, "customers") ? E_CUSTOMERS :
 		  !strcmp(o->entity, "order_items") ? E_ITEMS : E_OTHER;
 	find_columns(&im);
