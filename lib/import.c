@@ -36,11 +36,13 @@ struct upsert {
 
 /*
  * Rows of import_generic() waiting for one multi-row INSERT ... ON CONFLICT
- * DO NOTHING RETURNING key: RETURNING names the rows that were new; the
- * others then take the update path, in file order.  Nothing a row does
- * before its upsert reads its own table, so deferring the upserts of a
- * batch changes no outcome: a key twice in a batch is inserted by its first
- * row and updated by the later ones, as one row at a time would do.
+ * DO NOTHING RETURNING key: RETURNING names the rows that were new.  The
+ * others then take the update path: one multi-row UPDATE ... FROM (VALUES
+ * ...) RETURNING key when every key of the batch is different, else one
+ * UPDATE per row in file order.  Nothing a row does before its upsert reads
+ * its own table, so deferring the upserts of a batch changes no outcome: a
+ * key twice in a batch is inserted by its first row and updated by the
+ * later ones, as one row at a time would do.
  */
 #define BATCH_ROWS 64
 
@@ -48,12 +50,15 @@ struct batch_row {
 	size_t val[CRM_MAX_COLS];   /* offsets into the batch's bytes; NO_VAL: NULL */
 	int64_t amount;
 	int deferred;               /* the customer is the ledger's to create */
-	int inserted;
+	int outcome;                /* UP_INSERTED, UP_UPDATED, ...; NOT_YET */
 };
 
+#define NOT_YET (-3)
+
 struct batch {
-	sqlite3_stmt *ins;          /* BATCH_ROWS rows */
+	sqlite3_stmt *ins, *upd;    /* BATCH_ROWS rows */
 	int n;
+	int repeats;                /* a key is in the batch twice */
 	struct batch_row row[BATCH_ROWS];
 	signed char first[2 * BATCH_ROWS];   /* key hash -> first row with the key, -1: none */
 	char *bytes;
@@ -175,6 +180,32 @@ struct sqlbuf {
 	size_t n;
 };
 
+/* An SQL text of any length, for the statements of many rows. */
+struct sqlbig {
+	char *s;
+	size_t n, cap;
+};
+
+static void big(struct sqlbig *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void big(struct sqlbig *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s ? b->s + b->n : NULL, b->cap - b->n, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			abort();
+		if (b->n + (size_t)n < b->cap)
+			break;
+		b->cap = (b->n + (size_t)n + 1) * 2;
+		if (!(b->s = realloc(b->s, b->cap)))
+			abort();
+	}
+	b->n += (size_t)n;
+}
+
 static void add(struct sqlbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void add(struct sqlbuf *b, const char *fmt, ...)
 {
@@ -242,30 +273,57 @@ static int upsert_prepare(struct imp *im, struct upsert *u, const char *table,
 	return u->ins && u->upd && u->fill ? 0 : -1;
 }
 
-/* INSERT INTO t(k,a,b) VALUES (?1,?2,?3),(?4,?5,?6),... ON CONFLICT(k) DO NOTHING
- * RETURNING k, the rows' values as in upsert_prepare(). */
-static int batch_prepare(struct imp *im, const char *table, const char *const *cols)
+/* "(?1,?2),(?3,?4),..." for BATCH_ROWS rows of n columns; with `paid`, an
+ * orders row's status defaults as in upsert_prepare(). */
+static void batch_values(struct sqlbig *b, const char *const *cols, int n, int paid)
 {
-	size_t cap = 256 + BATCH_ROWS * CRM_MAX_COLS * 32, len = 0;
-	char *sql = malloc(cap);
-	int r, i, n, p = 0;
-	if (!sql)
-		abort();
-	len += (size_t)snprintf(sql + len, cap - len, "INSERT INTO %s(", table);
-	for (n = 0; cols[n]; n++)
-		len += (size_t)snprintf(sql + len, cap - len, "%s%s", n ? "," : "", cols[n]);
-	len += (size_t)snprintf(sql + len, cap - len, ") VALUES ");
+	int r, i, p = 0;
 	for (r = 0; r < BATCH_ROWS; r++)
 		for (i = 0; i < n; i++) {
-			int dflt = !strcmp(cols[i], "status") && !strcmp(table, "orders");
-			len += (size_t)snprintf(sql + len, cap - len, dflt ? "%scoalesce(?%d,'paid')%s" :
-						"%s?%d%s", i ? "," : r ? ",(" : "(", ++p,
-						i == n - 1 ? ")" : "");
+			int dflt = paid && !strcmp(cols[i], "status");
+			big(b, dflt ? "%scoalesce(?%d,'paid')%s" : "%s?%d%s",
+			    i ? "," : r ? ",(" : "(", ++p, i == n - 1 ? ")" : "");
 		}
-	snprintf(sql + len, cap - len, " ON CONFLICT(%s) DO NOTHING RETURNING %s", cols[0], cols[0]);
-	im->batch.ins = crm_db_prepare(im->db, sql);
-	free(sql);
-	return im->batch.ins ? 0 : -1;
+}
+
+/*
+ *   INSERT INTO t(k,a,b) VALUES (?1,?2,?3),(?4,?5,?6),... ON CONFLICT(k) DO NOTHING
+ *     RETURNING k
+ *   WITH v(x1,x2,x3) AS (VALUES (?1,?2,?3),(?4,?5,?6),...) UPDATE t SET
+ *     a=coalesce(v.x2,a),... FROM v WHERE k=v.x1 AND (a IS NOT coalesce(v.x2,a)
+ *     OR ...) RETURNING k
+ * The rows' values and the update's test are those of upsert_prepare().
+ */
+static int batch_prepare(struct imp *im, const char *table, const char *const *cols)
+{
+	struct sqlbig ins = {NULL, 0, 0}, upd = {NULL, 0, 0};
+	int i, n;
+	for (n = 0; cols[n]; n++)
+		;
+	big(&ins, "INSERT INTO %s(", table);
+	for (i = 0; i < n; i++)
+		big(&ins, "%s%s", i ? "," : "", cols[i]);
+	big(&ins, ") VALUES ");
+	batch_values(&ins, cols, n, !strcmp(table, "orders"));
+	big(&ins, " ON CONFLICT(%s) DO NOTHING RETURNING %s", cols[0], cols[0]);
+	big(&upd, "WITH v(");
+	for (i = 0; i < n; i++)
+		big(&upd, "%sx%d", i ? "," : "", i + 1);
+	big(&upd, ") AS (VALUES ");
+	batch_values(&upd, cols, n, 0);
+	big(&upd, ") UPDATE %s SET ", table);
+	for (i = 1; i < n; i++)
+		big(&upd, "%s%s=coalesce(v.x%d,%s)", i > 1 ? "," : "", cols[i], i + 1, cols[i]);
+	big(&upd, " FROM v WHERE %s=v.x1 AND (", cols[0]);
+	for (i = 1; i < n; i++)
+		big(&upd, "%s%s IS NOT coalesce(v.x%d,%s)", i > 1 ? " OR " : "", cols[i], i + 1,
+		    cols[i]);
+	big(&upd, ") RETURNING %s", cols[0]);
+	im->batch.ins = crm_db_prepare(im->db, ins.s);
+	im->batch.upd = crm_db_prepare(im->db, upd.s);
+	free(ins.s);
+	free(upd.s);
+	return im->batch.ins && im->batch.upd ? 0 : -1;
 }
 
 static void upsert_finalize(struct upsert *u)
@@ -420,7 +478,8 @@ static void finalize_all(struct imp *im)
 	upsert_finalize(&im->main);
 	upsert_finalize(&im->orders);
 	sqlite3_finalize(im->batch.ins);
-	im->batch.ins = NULL;
+	sqlite3_finalize(im->batch.upd);
+	im->batch.ins = im->batch.upd = NULL;
 }
 
 /* ---- rejects --------------------------------------------------------------------- */
@@ -824,6 +883,7 @@ static void batch_add(struct imp *im, char *const *vals, int64_t amount, int def
 	int i;
 	if (b->n == 0) {
 		b->used = 0;
+		b->repeats = 0;
 		memset(b->first, -1, sizeof b->first);
 	}
 	for (i = 0; i < im->main.n; i++) {
@@ -840,31 +900,54 @@ static void batch_add(struct imp *im, char *const *vals, int64_t amount, int def
 	}
 	r->amount = amount;
 	r->deferred = deferred;
-	r->inserted = 0;
-	if (*(slot = batch_slot(b, vals[0])) < 0)
+	r->outcome = NOT_YET;
+	if (*(slot = batch_slot(b, r->val[0] == NO_VAL ? "" : b->bytes + r->val[0])) < 0)
 		*slot = (signed char)b->n;
+	else
+		b->repeats = 1;
 	b->n++;
 }
 
-/* A full batch: one INSERT; the rows it returns are the new ones. */
-static int batch_insert(struct imp *im)
+/* Run a statement of a full batch; the first row with each key it returns
+ * gets `outcome`.  The number of keys returned, or -1 (reported). */
+static int batch_step(struct imp *im, sqlite3_stmt *st, int outcome, const char *what)
 {
 	struct batch *b = &im->batch;
-	int r, i, p = 1, rc;
+	int r, i, p = 1, rc, got = 0;
 	for (r = 0; r < BATCH_ROWS; r++)
 		for (i = 0; i < im->main.n; i++)
-			crm_bind_static(b->ins, p++, batch_val(b, &b->row[r], i));
-	while ((rc = sqlite3_step(b->ins)) == SQLITE_ROW) {
-		const char *key = (const char *)sqlite3_column_text(b->ins, 0);
+			crm_bind_static(st, p++, batch_val(b, &b->row[r], i));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(st, 0);
 		signed char *slot = batch_slot(b, key ? key : "");
-		if (*slot >= 0)
-			b->row[(int)*slot].inserted = 1;
+		if (*slot >= 0 && b->row[(int)*slot].outcome == NOT_YET) {
+			b->row[(int)*slot].outcome = outcome;
+			got++;
+		}
 	}
-	sqlite3_reset(b->ins);
+	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
-		fail(im, crm_db_fail(im->db, "insert"));
+		fail(im, crm_db_fail(im->db, what));
 		return -1;
 	}
+	return got;
+}
+
+/* A full batch: one INSERT for the new rows; with no key twice, one UPDATE
+ * for the others, which are then updated or unchanged. */
+static int batch_write(struct imp *im)
+{
+	struct batch *b = &im->batch;
+	int r, got;
+	if ((got = batch_step(im, b->ins, UP_INSERTED, "insert")) < 0)
+		return -1;
+	if (got == BATCH_ROWS || b->repeats)
+		return 0;
+	if (batch_step(im, b->upd, UP_UPDATED, "update") < 0)
+		return -1;
+	for (r = 0; r < BATCH_ROWS; r++)
+		if (b->row[r].outcome == NOT_YET)
+			b->row[r].outcome = UP_UNCHANGED;
 	return 0;
 }
 
@@ -876,7 +959,7 @@ static void prefetch_note(struct imp *im, struct batch *b, const struct batch_ro
 	const char *cust = batch_val(b, row, 1), *status = batch_val(b, row, 5);
 	if (!cust)
 		return;
-	if (orders && row->inserted && crm_order_counts(status))
+	if (orders && row->outcome == UP_INSERTED && crm_order_counts(status))
 		crm_stats_prefetch(im->stats, cust, batch_val(b, row, 4));
 	else if (row->deferred)
 		crm_stats_prefetch(im->stats, cust, "");
@@ -889,7 +972,7 @@ static int batch_run(struct imp *im)
 	struct batch *b = &im->batch;
 	int r, i, rc, n = b->n, orders = table_cols(im->e->name) == t_orders;
 	b->n = 0;   /* the rows stay readable until the next batch_add() */
-	if (n == BATCH_ROWS && batch_insert(im) < 0)
+	if (n == BATCH_ROWS && batch_write(im) < 0)
 		return -1;
 	for (r = 0; r < n; r++)
 		prefetch_note(im, b, &b->row[r], orders);
@@ -898,8 +981,8 @@ static int batch_run(struct imp *im)
 		char *vals[CRM_MAX_COLS];
 		for (i = 0; i < im->main.n; i++)
 			vals[i] = batch_val(b, row, i);
-		if (row->inserted)
-			rc = UP_INSERTED;
+		if (row->outcome != NOT_YET)
+			rc = row->outcome;
 		else if (n == BATCH_ROWS)
 			rc = upsert_update(im, &im->main, vals, 0);
 		else
