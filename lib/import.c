@@ -7,7 +7,9 @@
  * first: INSERT ... ON CONFLICT DO NOTHING tells a new row from an old one,
  * and an UPDATE whose WHERE compares old and new values tells an updated row
  * from an unchanged one.  That keeps a fresh import at one B-tree insert per
- * row (plus one for its customer).
+ * row.  A row that names its customer by id alone leaves the customer to the
+ * ledger of stats.h, which creates all such customers at the end in key
+ * order; rows with an e-mail, phone or name resolve theirs at once.
  */
 #include "import.h"
 
@@ -32,6 +34,39 @@ struct upsert {
 	int n, nkey;
 };
 
+/*
+ * Rows of import_generic() waiting for one multi-row INSERT ... ON CONFLICT
+ * DO NOTHING RETURNING key: RETURNING names the rows that were new.  The
+ * others then take the update path: one multi-row UPDATE ... FROM (VALUES
+ * ...) RETURNING key when every key of the batch is different, else one
+ * UPDATE per row in file order.  Nothing a row does before its upsert reads
+ * its own table, so deferring the upserts of a batch changes no outcome: a
+ * key twice in a batch is inserted by its first row and updated by the
+ * later ones, as one row at a time would do.
+ */
+#define BATCH_ROWS 64
+
+struct batch_row {
+	size_t val[CRM_MAX_COLS];   /* offsets into the batch's bytes; NO_VAL: NULL */
+	int64_t amount;
+	int deferred;               /* the customer is the ledger's to create */
+	int outcome;                /* UP_INSERTED, UP_UPDATED, ...; NOT_YET */
+};
+
+#define NOT_YET (-3)
+
+struct batch {
+	sqlite3_stmt *ins, *upd;    /* BATCH_ROWS rows */
+	int n;
+	int repeats;                /* a key is in the batch twice */
+	struct batch_row row[BATCH_ROWS];
+	signed char first[2 * BATCH_ROWS];   /* key hash -> first row with the key, -1: none */
+	char *bytes;
+	size_t used, cap;
+};
+
+#define NO_VAL ((size_t)-1)
+
 /* The order an order_items file is currently adding lines to. */
 struct cur_order {
 	char id[256];
@@ -52,6 +87,7 @@ struct imp {
 	struct crm_tz *tz;
 	int status;              /* exit code so far */
 	int stop;                /* fatal: abandon the run */
+	int broken;              /* the database or the ledger failed: touch neither again */
 
 	struct crm_reader *r;
 	const char *fname;
@@ -61,6 +97,7 @@ struct imp {
 	char *val[CRM_MAX_COLS]; /* normalised values, NULL when empty */
 	int64_t num[CRM_MAX_COLS];
 	char currency[4];        /* the row's currency */
+	char currency0[4];       /* --currency: every row's until it names its own */
 	char *scratch;
 	size_t scap;
 
@@ -74,11 +111,13 @@ struct imp {
 	char (*seen)[24];        /* SEEN_SLOTS customer ids known to exist */
 
 	struct upsert main, orders;
+	struct batch batch;          /* import_generic()'s rows */
 	struct crm_stats *stats;     /* orders' customers' figures */
 	sqlite3_stmt *alias_get, *alias_put, *by_email, *by_phone, *cust_exists,
 		*cust_ensure, *cust_fill, *touched_get, *touched_put,
 		*order_resum, *stale_lines;
 	int have_aliases;
+	int defer;               /* this file names customers by id alone: the ledger creates them */
 	int who[W_N];            /* entity column of each customer column, or -1 */
 	char conflict[200];      /* SQLite's words for the last UNIQUE conflict */
 	struct cur_order cur;
@@ -140,6 +179,32 @@ struct sqlbuf {
 	char s[4096];
 	size_t n;
 };
+
+/* An SQL text of any length, for the statements of many rows. */
+struct sqlbig {
+	char *s;
+	size_t n, cap;
+};
+
+static void big(struct sqlbig *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void big(struct sqlbig *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->s ? b->s + b->n : NULL, b->cap - b->n, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			abort();
+		if (b->n + (size_t)n < b->cap)
+			break;
+		b->cap = (b->n + (size_t)n + 1) * 2;
+		if (!(b->s = realloc(b->s, b->cap)))
+			abort();
+	}
+	b->n += (size_t)n;
+}
 
 static void add(struct sqlbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void add(struct sqlbuf *b, const char *fmt, ...)
@@ -208,11 +273,72 @@ static int upsert_prepare(struct imp *im, struct upsert *u, const char *table,
 	return u->ins && u->upd && u->fill ? 0 : -1;
 }
 
+/* "(?1,?2),(?3,?4),..." for BATCH_ROWS rows of n columns; with `paid`, an
+ * orders row's status defaults as in upsert_prepare(). */
+static void batch_values(struct sqlbig *b, const char *const *cols, int n, int paid)
+{
+	int r, i, p = 0;
+	for (r = 0; r < BATCH_ROWS; r++)
+		for (i = 0; i < n; i++) {
+			int dflt = paid && !strcmp(cols[i], "status");
+			big(b, dflt ? "%scoalesce(?%d,'paid')%s" : "%s?%d%s",
+			    i ? "," : r ? ",(" : "(", ++p, i == n - 1 ? ")" : "");
+		}
+}
+
+/*
+ *   INSERT INTO t(k,a,b) VALUES (?1,?2,?3),(?4,?5,?6),... ON CONFLICT(k) DO NOTHING
+ *     RETURNING k
+ *   WITH v(x1,x2,x3) AS (VALUES (?1,?2,?3),(?4,?5,?6),...) UPDATE t SET
+ *     a=coalesce(v.x2,a),... FROM v WHERE k=v.x1 AND (a IS NOT coalesce(v.x2,a)
+ *     OR ...) RETURNING k
+ * The rows' values and the update's test are those of upsert_prepare().
+ */
+static int batch_prepare(struct imp *im, const char *table, const char *const *cols)
+{
+	struct sqlbig ins = {NULL, 0, 0}, upd = {NULL, 0, 0};
+	int i, n;
+	for (n = 0; cols[n]; n++)
+		;
+	big(&ins, "INSERT INTO %s(", table);
+	for (i = 0; i < n; i++)
+		big(&ins, "%s%s", i ? "," : "", cols[i]);
+	big(&ins, ") VALUES ");
+	batch_values(&ins, cols, n, !strcmp(table, "orders"));
+	big(&ins, " ON CONFLICT(%s) DO NOTHING RETURNING %s", cols[0], cols[0]);
+	big(&upd, "WITH v(");
+	for (i = 0; i < n; i++)
+		big(&upd, "%sx%d", i ? "," : "", i + 1);
+	big(&upd, ") AS (VALUES ");
+	batch_values(&upd, cols, n, 0);
+	big(&upd, ") UPDATE %s SET ", table);
+	for (i = 1; i < n; i++)
+		big(&upd, "%s%s=coalesce(v.x%d,%s)", i > 1 ? "," : "", cols[i], i + 1, cols[i]);
+	big(&upd, " FROM v WHERE %s=v.x1 AND (", cols[0]);
+	for (i = 1; i < n; i++)
+		big(&upd, "%s%s IS NOT coalesce(v.x%d,%s)", i > 1 ? " OR " : "", cols[i], i + 1,
+		    cols[i]);
+	big(&upd, ") RETURNING %s", cols[0]);
+	im->batch.ins = crm_db_prepare(im->db, ins.s);
+	im->batch.upd = crm_db_prepare(im->db, upd.s);
+	free(ins.s);
+	free(upd.s);
+	return im->batch.ins && im->batch.upd ? 0 : -1;
+}
+
 static void upsert_finalize(struct upsert *u)
 {
 	sqlite3_finalize(u->ins);
 	sqlite3_finalize(u->upd);
 	sqlite3_finalize(u->fill);
+}
+
+/* The database or the ledger failed with exit code rc (reported). */
+static void fail(struct imp *im, int rc)
+{
+	im->status = rc;
+	im->stop = 1;
+	im->broken = 1;
 }
 
 /* Step and reset: 0, or 1 for a row that breaks a UNIQUE index (an e-mail
@@ -228,8 +354,7 @@ static int step_done(struct imp *im, sqlite3_stmt *st, const char *what)
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		im->status = crm_db_fail(im->db, what);
-		im->stop = 1;
+		fail(im, crm_db_fail(im->db, what));
 		return -1;
 	}
 	return 0;
@@ -243,20 +368,27 @@ static void bind_all(sqlite3_stmt *st, char *const *vals, int n)
 		crm_bind_static(st, i + 1, vals[i]);
 }
 
+/* Update a row known to exist, or leave it; fill_only updates only what it lacks. */
+static int upsert_update(struct imp *im, struct upsert *u, char *const *vals, int fill_only)
+{
+	sqlite3_stmt *upd = fill_only ? u->fill : u->upd;
+	int rc;
+	bind_all(upd, vals, u->n);
+	if ((rc = step_done(im, upd, "update")) != 0)
+		return rc < 0 ? UP_ERROR : UP_CONFLICT;
+	return sqlite3_changes(im->db->h) ? UP_UPDATED : UP_UNCHANGED;
+}
+
 /* Insert, update, or leave; fill_only updates only what the row lacks. */
 static int upsert_run(struct imp *im, struct upsert *u, char *const *vals, int fill_only)
 {
-	sqlite3_stmt *upd = fill_only ? u->fill : u->upd;
 	int rc;
 	bind_all(u->ins, vals, u->n);
 	if ((rc = step_done(im, u->ins, "insert")) != 0)
 		return rc < 0 ? UP_ERROR : UP_CONFLICT;
 	if (sqlite3_changes(im->db->h) == 1)
 		return UP_INSERTED;
-	bind_all(upd, vals, u->n);
-	if ((rc = step_done(im, upd, "update")) != 0)
-		return rc < 0 ? UP_ERROR : UP_CONFLICT;
-	return sqlite3_changes(im->db->h) ? UP_UPDATED : UP_UNCHANGED;
+	return upsert_update(im, u, vals, fill_only);
 }
 
 static void count_upsert(long long *ins, int r)
@@ -279,8 +411,7 @@ static int lookup1(struct imp *im, sqlite3_stmt *st, const char *key, char *out,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		im->status = crm_db_fail(im->db, "lookup");
-		im->stop = 1;
+		fail(im, crm_db_fail(im->db, "lookup"));
 		return -1;
 	}
 	return found;
@@ -331,7 +462,9 @@ static int prepare_all(struct imp *im)
 			return -1;
 		return upsert_prepare(im, &im->main, "order_items", t_items, 2);
 	}
-	return upsert_prepare(im, &im->main, name, table_cols(name), 1);
+	if (upsert_prepare(im, &im->main, name, table_cols(name), 1) < 0)
+		return -1;
+	return im->kind == E_OTHER ? batch_prepare(im, name, table_cols(name)) : 0;
 }
 
 static void finalize_all(struct imp *im)
@@ -344,6 +477,9 @@ static void finalize_all(struct imp *im)
 		sqlite3_finalize(sts[i]);
 	upsert_finalize(&im->main);
 	upsert_finalize(&im->orders);
+	sqlite3_finalize(im->batch.ins);
+	sqlite3_finalize(im->batch.upd);
+	im->batch.ins = im->batch.upd = NULL;
 }
 
 /* ---- rejects --------------------------------------------------------------------- */
@@ -454,7 +590,7 @@ static int normalise_row(struct imp *im, const struct crm_row *row)
 	vc.tz = im->tz;
 	vc.order = im->o->date_order;
 	vc.country = im->o->country;
-	snprintf(vc.currency, sizeof vc.currency, "%s", im->o->currency ? im->o->currency : "");
+	memcpy(vc.currency, im->currency0, sizeof vc.currency);
 	/* Shopify-style exports name the currency on an order's first line only */
 	if (im->kind == E_ITEMS && !vc.currency[0] && im->cur.open &&
 	    !strcmp(crm_trim(row->field[im->colmap[0]]), im->cur.id))
@@ -600,7 +736,29 @@ static void bind_customer(sqlite3_stmt *st, const char *id, const char *email,
 	crm_bind_static(st, 4, name);
 }
 
-/* Make sure the customer of a non-customer row exists; fill what it lacks. */
+/* ensure_customer(): the customer, known by id, is the ledger's to create. */
+#define DEFERRED 2
+
+/*
+ * A file without e-mail, phone or name columns cannot merge customers or
+ * clash on an e-mail, so its customers need only exist by the end: the
+ * ledger creates them in key order instead of one random B-tree seek per
+ * row.  The id still goes through the aliases, which only rows with an
+ * e-mail or phone add, in files that flush the ledger first.
+ */
+static int defer_customer(struct imp *im, const char *id, char *out, size_t size)
+{
+	size_t n = strnlen(id, size - 1);   /* snprintf's cut, without its cost per row */
+	memcpy(out, id, n);
+	out[n] = '\0';
+	if (im->have_aliases && lookup1(im, im->alias_get, id, out, size) < 0)
+		return -2;
+	return DEFERRED;
+}
+
+/* Make sure the customer of a non-customer row exists, or will (DEFERRED:
+ * the caller notes it in the ledger); fill what it lacks.  1 or DEFERRED
+ * with the id in out, 0 for a guest, -1 for a rejected row, -2 to stop. */
 static int ensure_customer(struct imp *im, const struct crm_row *row, const char *id,
 			   const char *email, const char *phone, const char *name, char *out,
 			   size_t size)
@@ -608,6 +766,8 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
 	char why[512];
 	char *slot = id && !email && !phone && !name && !im->have_aliases ? seen_slot(im, id) : NULL;
 	int own, rc;
+	if (id && im->defer)
+		return defer_customer(im, id, out, size);
 	/* A repeat customer's row with nothing but an id needs no statement.
 	 * Aliases turn the cache off: an id may then stand for another. */
 	if (slot && !strcmp(slot, id) && strlen(id) < size) {
@@ -659,16 +819,20 @@ static int import_customer(struct imp *im, const struct crm_row *row)
 	return rc == UP_ERROR;
 }
 
-/* A new order's part in its customer's figures (stats.h). */
-static int count_order(struct imp *im, char *const *vals, int64_t amount)
+/* What the ledger must know of a row (stats.h): a new order's part in its
+ * customer's figures, and a customer to create when ensure_customer()
+ * deferred it.  vals are the orders table's values for a new order. */
+static int note_customer(struct imp *im, char *const *vals, int new_order, int64_t amount,
+			 int deferred)
 {
-	int rc;
-	if (!vals[1] || !crm_order_counts(vals[5]))
-		return CRM_OK;
-	if ((rc = crm_stats_add(im->stats, vals[1], vals[4], vals[2], amount)) != CRM_OK) {
-		im->status = rc;
-		im->stop = 1;
-	}
+	int rc = CRM_OK;
+	if (new_order && vals[1] && crm_order_counts(vals[5]))
+		rc = crm_stats_add(im->stats, vals[1], vals[4], vals[2], amount,
+				   deferred ? CRM_STATS_ENSURE : 0);
+	else if (deferred)
+		rc = crm_stats_ensure(im->stats, vals[1]);
+	if (rc != CRM_OK)
+		fail(im, rc);
 	return rc;
 }
 
@@ -688,31 +852,172 @@ static void content_key(struct imp *im, char *out, size_t size)
 	snprintf(out, size, "h%016llx", (unsigned long long)h);
 }
 
+static unsigned key_hash(const char *key)
+{
+	unsigned h = 2166136261u;
+	for (; *key; key++)
+		h = (h ^ (unsigned char)*key) * 16777619u;
+	return h;
+}
+
+static char *batch_val(struct batch *b, const struct batch_row *r, int i)
+{
+	return r->val[i] == NO_VAL ? NULL : b->bytes + r->val[i];
+}
+
+/* The first row of the batch with a key: where the returned key was inserted. */
+static signed char *batch_slot(struct batch *b, const char *key)
+{
+	unsigned i = key_hash(key) % (2 * BATCH_ROWS);
+	while (b->first[i] >= 0 && strcmp(b->bytes + b->row[(int)b->first[i]].val[0], key))
+		i = (i + 1) % (2 * BATCH_ROWS);
+	return &b->first[i];
+}
+
+/* Queue a row: its values are copied, the row's buffers being reused. */
+static void batch_add(struct imp *im, char *const *vals, int64_t amount, int deferred)
+{
+	struct batch *b = &im->batch;
+	struct batch_row *r = &b->row[b->n];
+	signed char *slot;
+	int i;
+	if (b->n == 0) {
+		b->used = 0;
+		b->repeats = 0;
+		memset(b->first, -1, sizeof b->first);
+	}
+	for (i = 0; i < im->main.n; i++) {
+		size_t len = vals[i] ? strlen(vals[i]) + 1 : 0;
+		r->val[i] = vals[i] ? b->used : NO_VAL;
+		if (b->used + len > b->cap) {
+			b->cap = (b->used + len) * 2;
+			if (!(b->bytes = realloc(b->bytes, b->cap)))
+				abort();
+		}
+		if (vals[i])
+			memcpy(b->bytes + b->used, vals[i], len);
+		b->used += len;
+	}
+	r->amount = amount;
+	r->deferred = deferred;
+	r->outcome = NOT_YET;
+	if (*(slot = batch_slot(b, r->val[0] == NO_VAL ? "" : b->bytes + r->val[0])) < 0)
+		*slot = (signed char)b->n;
+	else
+		b->repeats = 1;
+	b->n++;
+}
+
+/* Run a statement of a full batch; the first row with each key it returns
+ * gets `outcome`.  The number of keys returned, or -1 (reported). */
+static int batch_step(struct imp *im, sqlite3_stmt *st, int outcome, const char *what)
+{
+	struct batch *b = &im->batch;
+	int r, i, p = 1, rc, got = 0;
+	for (r = 0; r < BATCH_ROWS; r++)
+		for (i = 0; i < im->main.n; i++)
+			crm_bind_static(st, p++, batch_val(b, &b->row[r], i));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *key = (const char *)sqlite3_column_text(st, 0);
+		signed char *slot = batch_slot(b, key ? key : "");
+		if (*slot >= 0 && b->row[(int)*slot].outcome == NOT_YET) {
+			b->row[(int)*slot].outcome = outcome;
+			got++;
+		}
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		fail(im, crm_db_fail(im->db, what));
+		return -1;
+	}
+	return got;
+}
+
+/* A full batch: one INSERT for the new rows; with no key twice, one UPDATE
+ * for the others, which are then updated or unchanged. */
+static int batch_write(struct imp *im)
+{
+	struct batch *b = &im->batch;
+	int r, got;
+	if ((got = batch_step(im, b->ins, UP_INSERTED, "insert")) < 0)
+		return -1;
+	if (got == BATCH_ROWS || b->repeats)
+		return 0;
+	if (batch_step(im, b->upd, UP_UPDATED, "update") < 0)
+		return -1;
+	for (r = 0; r < BATCH_ROWS; r++)
+		if (b->row[r].outcome == NOT_YET)
+			b->row[r].outcome = UP_UNCHANGED;
+	return 0;
+}
+
+/* The ledger's slot for what note_customer() will most likely note of a
+ * row, fetched for all rows at once: the misses overlap, not queue. */
+static void prefetch_note(struct imp *im, struct batch *b, const struct batch_row *row,
+			  int orders)
+{
+	const char *cust = batch_val(b, row, 1), *status = batch_val(b, row, 5);
+	if (!cust)
+		return;
+	if (orders && row->outcome == UP_INSERTED && crm_order_counts(status))
+		crm_stats_prefetch(im->stats, cust, batch_val(b, row, 4));
+	else if (row->deferred)
+		crm_stats_prefetch(im->stats, cust, "");
+}
+
+/* Upsert the queued rows, count them and tell the ledger, in file order.
+ * A batch that is not full (a file's end) goes one row at a time. */
+static int batch_run(struct imp *im)
+{
+	struct batch *b = &im->batch;
+	int r, i, rc, n = b->n, orders = table_cols(im->e->name) == t_orders;
+	b->n = 0;   /* the rows stay readable until the next batch_add() */
+	if (n == BATCH_ROWS && batch_write(im) < 0)
+		return -1;
+	for (r = 0; r < n; r++)
+		prefetch_note(im, b, &b->row[r], orders);
+	for (r = 0; r < n; r++) {
+		struct batch_row *row = &b->row[r];
+		char *vals[CRM_MAX_COLS];
+		for (i = 0; i < im->main.n; i++)
+			vals[i] = batch_val(b, row, i);
+		if (row->outcome != NOT_YET)
+			rc = row->outcome;
+		else if (n == BATCH_ROWS)
+			rc = upsert_update(im, &im->main, vals, 0);
+		else
+			rc = upsert_run(im, &im->main, vals, 0);
+		count_upsert(&im->c->inserted, rc);
+		if (rc == UP_ERROR)
+			return -1;
+		if (note_customer(im, vals, rc == UP_INSERTED && orders, row->amount,
+				  row->deferred) != CRM_OK)
+			return -1;
+	}
+	return 0;
+}
+
 static int import_generic(struct imp *im, const struct crm_row *row)
 {
 	const char *const *cols = table_cols(im->e->name);
 	char cust[256], key[32], *vals[CRM_MAX_COLS];
-	int rc;
-	rc = ensure_customer(im, row, W(im, W_ID), W(im, W_EMAIL), W(im, W_PHONE),
-			     W(im, W_NAME), cust, sizeof cust);
-	if (rc < 0)
-		return rc == -2;
+	int who;
+	who = ensure_customer(im, row, W(im, W_ID), W(im, W_EMAIL), W(im, W_PHONE),
+			      W(im, W_NAME), cust, sizeof cust);
+	if (who < 0)
+		return who == -2;
 	table_values(im, cols, vals);
-	vals[1] = rc ? cust : NULL;          /* customer_id is second in every table */
+	vals[1] = who ? cust : NULL;         /* customer_id is second in every table */
 	if (cols == t_orders) {
 		vals[4] = im->currency;
-		im->c->guest_orders += rc == 0;
+		im->c->guest_orders += who == 0;
 	}
 	if (!vals[0]) {
 		content_key(im, key, sizeof key);
 		vals[0] = key;
 	}
-	rc = upsert_run(im, &im->main, vals, 0);
-	count_upsert(&im->c->inserted, rc);
-	if (rc == UP_INSERTED && cols == t_orders &&
-	    count_order(im, vals, im->num[im->col[3]]) != CRM_OK)
-		return 1;
-	return rc == UP_ERROR;
+	batch_add(im, vals, cols == t_orders ? im->num[im->col[3]] : 0, who == DEFERRED);
+	return im->batch.n == BATCH_ROWS && batch_run(im) < 0;
 }
 
 /* ---- order_items ------------------------------------------------------------------------ */
@@ -739,7 +1044,8 @@ static int flush_order(struct imp *im)
 	o->vals[4] = o->currency;
 	rc = upsert_run(im, &im->orders, o->vals, 0);
 	count_upsert(&im->c->orders_inserted, rc);
-	if (rc == UP_INSERTED && count_order(im, o->vals, o->amount) != CRM_OK)
+	/* open_order() noted a deferred customer already */
+	if (rc == UP_INSERTED && note_customer(im, o->vals, 1, o->amount, 0) != CRM_OK)
 		return -1;
 	if (rc != UP_ERROR && o->vals[5] && !strcmp(o->vals[5], "cancelled"))
 		im->c->cancelled_orders++;
@@ -767,7 +1073,7 @@ static int open_order(struct imp *im, const struct crm_row *row)
 	struct cur_order *o = &im->cur;
 	char cust[256];
 	size_t off = 0;
-	int rc, found;
+	int rc, found, err;
 	if (flush_order(im) < 0)
 		return -2;
 	snprintf(o->id, sizeof o->id, "%s", V(im, "order_id"));
@@ -789,6 +1095,11 @@ static int open_order(struct imp *im, const struct crm_row *row)
 			     W(im, W_NAME), cust, sizeof cust);
 	if (rc < 0)
 		return rc;
+	/* noted now: an order seen before in the file is not flushed again */
+	if (rc == DEFERRED && (err = crm_stats_ensure(im->stats, cust)) != CRM_OK) {
+		fail(im, err);
+		return -2;
+	}
 	im->c->guest_orders += rc == 0 && !found;
 	o->vals[0] = keep(o, &off, o->id);
 	o->vals[1] = rc ? keep(o, &off, cust) : NULL;
@@ -846,6 +1157,31 @@ static int finish_items(struct imp *im)
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
+static int has_column(struct imp *im, enum who w)
+{
+	return im->who[w] >= 0 && im->colmap[im->who[w]] >= 0;
+}
+
+/*
+ * Decided per file, so that a file never switches path row by row: rows
+ * without e-mail, phone and name columns defer their customers to the
+ * ledger; rows with any of them look customers up (merges, clashes), so the
+ * customers the ledger holds must be in the database first.
+ */
+static int choose_customer_path(struct imp *im)
+{
+	int rc;
+	im->defer = im->kind != E_CUSTOMERS && !has_column(im, W_EMAIL) &&
+		    !has_column(im, W_PHONE) && !has_column(im, W_NAME);
+	if (im->defer || !crm_stats_pending(im->stats))
+		return 0;
+	if ((rc = crm_stats_flush(im->stats, &im->c->new_customers)) != CRM_OK) {
+		fail(im, rc);
+		return 1;
+	}
+	return 0;
+}
+
 /* Does a header match the one the rejects file was started with? */
 static int same_header(struct imp *im, const struct crm_row *h)
 {
@@ -889,7 +1225,7 @@ static int on_header(const struct crm_row *row, void *ctx)
 		im->stop = 1;
 		return 1;
 	}
-	return 0;
+	return choose_customer_path(im);
 }
 
 static int on_row(const struct crm_row *row, void *ctx)
@@ -961,6 +1297,9 @@ static int import_file(struct imp *im, const char *path)
 	}
 	if (!im->stop && im->kind == E_ITEMS && finish_items(im) < 0)
 		im->stop = 1;
+	/* the ledger may be flushed at the next file's header: these rows first */
+	if (!im->stop && im->batch.n && batch_run(im) < 0)
+		im->stop = 1;
 	crm_progress_done();
 	crm_reader_close(im->r);
 	im->r = NULL;
@@ -1015,22 +1354,33 @@ static int close_rejects(struct imp *im)
 	return 0;
 }
 
+/* A dry run stopped by its input (--strict, a malformed or missing file)
+ * still prints its counts: those of the rows before the stop, as when each
+ * row was written at once. */
+static void count_before_stop(struct imp *im)
+{
+	int rc;
+	if (im->batch.n && batch_run(im) < 0)
+		return;
+	if ((rc = crm_stats_flush(im->stats, &im->c->new_customers)) != CRM_OK)
+		fail(im, rc);
+}
+
 static int run(struct imp *im, char *const *files, int nfiles)
 {
 	int i, rc;
 	if ((rc = crm_db_exec(im->db, "PRAGMA cache_size=-16384")) != CRM_OK ||
 	    (rc = crm_db_exec(im->db, "BEGIN IMMEDIATE")) != CRM_OK)
 		return rc;
-	if (prepare_all(im) < 0 || !(im->stats = crm_stats_begin(im->db))) {
-		im->status = crm_db_status(sqlite3_errcode(im->db->h));
-		im->stop = 1;
-	}
+	if (prepare_all(im) < 0 || !(im->stats = crm_stats_begin(im->db)))
+		fail(im, crm_db_status(sqlite3_errcode(im->db->h)));
 	for (i = 0; i < nfiles && !im->stop; i++)
 		import_file(im, files[i]);
-	if (!im->stop && !im->o->dry_run && (rc = crm_stats_finish(im->stats)) != CRM_OK) {
-		im->status = rc;
-		im->stop = 1;
-	}
+	/* a dry run too: the ledger's customers are counted as they are created */
+	if (!im->stop && (rc = crm_stats_finish(im->stats, &im->c->new_customers)) != CRM_OK)
+		fail(im, rc);
+	if (im->stop && !im->broken && im->o->dry_run)
+		count_before_stop(im);
 	crm_stats_end(im->stats);
 	finalize_all(im);
 	if (im->stop || im->o->dry_run || (!im->o->dry_run && log_import(im, files, nfiles) < 0)) {
@@ -1083,6 +1433,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 		char q[128];
 		return crm_usage_error("--tz %s %s", crm_quote(o->tz ? o->tz : "", q, sizeof q), why);
 	}
+	snprintf(im.currency0, sizeof im.currency0, "%s", o->currency ? o->currency : "");
 	im.kind = !strcmp(o->entity, "customers") ? E_CUSTOMERS :
 		  !strcmp(o->entity, "order_items") ? E_ITEMS : E_OTHER;
 	find_columns(&im);
@@ -1100,6 +1451,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	if (close_rejects(&im) < 0 && (rc == CRM_OK || rc == CRM_EDATA))
 		rc = CRM_EIO;
 	free(im.scratch);
+	free(im.batch.bytes);
 	free(im.seen);
 	free(im.rej_cols);
 	crm_tz_close(im.tz);

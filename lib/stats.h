@@ -13,9 +13,19 @@
  *    trigger notes their customers (old and new), and crm_stats_finish()
  *    recomputes those customers from their orders.  The figures are then
  *    exactly what a GROUP BY over orders would give.
- *  - New orders are summed in memory in batches of a bounded number of
- *    customers and written sorted by customer, so memory does not grow with
- *    the number of orders.
+ *  - The customer ledger: what crm_stats_add() and crm_stats_ensure() note is
+ *    summed in memory per (customer, currency), and written only by
+ *    crm_stats_flush() (crm_stats_finish() flushes first), in customer order:
+ *    each customer noted with CRM_STATS_ENSURE or by crm_stats_ensure() is
+ *    created (INSERT ... ON CONFLICT DO NOTHING) and counted in *created
+ *    when it was new, and its figures are added.  Until then such customers
+ *    are NOT in the database: a writer that looks customers up must flush
+ *    first whenever crm_stats_pending() says so.
+ *  - Memory is bounded ($CRM_LEDGER_KB, default 16384 KiB, for the table):
+ *    when it is full the table is written, sorted, as a run to an unlinked
+ *    temporary file in $TMPDIR (default /tmp); a flush merges the runs.
+ *    Nothing grows with the number of orders; a failure to write the file
+ *    (a full disk) is reported and returned, and the caller rolls back.
  *  - Functions return CRM_OK or an exit code, having reported the error.
  */
 #ifndef CRM_STATS_H
@@ -35,11 +45,23 @@ int crm_order_counts(const char *status);
 
 /* Prepare for a transaction that writes orders; NULL after reporting. */
 struct crm_stats *crm_stats_begin(struct crm_db *db);
-/* A new order of `customer` (not NULL) at canonical UTC time `at`. */
+/* A new order of `customer` (not NULL) at canonical UTC time `at`; with
+ * CRM_STATS_ENSURE the customer is also one to create (crm_stats_ensure). */
+enum { CRM_STATS_ENSURE = 1 };
 int crm_stats_add(struct crm_stats *s, const char *customer, const char *currency,
-		  const char *at, int64_t amount);
-/* Write what is pending and recompute customers with updated orders. */
-int crm_stats_finish(struct crm_stats *s);
+		  const char *at, int64_t amount, int flags);
+/* Bring the ledger's memory for a key into the cache: a hint, before a
+ * batch of crm_stats_add() or crm_stats_ensure() calls. */
+void crm_stats_prefetch(struct crm_stats *s, const char *customer, const char *currency);
+/* A customer that must exist once the ledger is flushed. */
+int crm_stats_ensure(struct crm_stats *s, const char *customer);
+/* Does the ledger hold customers that are not yet created? */
+int crm_stats_pending(const struct crm_stats *s);
+/* Write the ledger (create its customers, adding the new ones to *created;
+ * add its figures) and empty it. */
+int crm_stats_flush(struct crm_stats *s, long long *created);
+/* Flush, then recompute customers with updated orders. */
+int crm_stats_finish(struct crm_stats *s, long long *created);
 /* Free, dropping the temporary trigger; safe with NULL. */
 void crm_stats_end(struct crm_stats *s);
 

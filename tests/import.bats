@@ -594,3 +594,28 @@ Kim'
 	run q "SELECT order_id, amount, currency FROM orders"
 	assert_output "#1|1500|USD"
 }
+
+@test "customers of bare-id rows are created by the end, and rows with e-mails after them see them" {
+	csv c.csv customer_id,email Y,y@x.co
+	crm-import customers c.csv
+	csv a.csv order_id,customer_id,ordered_at,amount A1,X,2026-01-01,100 A2,Z,2026-01-02,100
+	csv b.csv order_id,customer_id,email,ordered_at,amount \
+		B1,X,y@x.co,2026-01-03,100 B2,W,w@x.co,2026-01-04,100 B3,Z,z@x.co,2026-01-05,100
+	# X exists when b.csv asks, so its e-mail clashes rather than merges
+	run crm-import --currency KRW orders a.csv b.csv
+	assert_failure 1
+	assert_output - <<-'OUT'
+	crm-import: b.csv:2: column 'email': 'y@x.co' belongs to customer 'Y', not 'X'
+	crm-import: orders: 5 read, 4 inserted, 0 updated, 0 unchanged, 1 rejected
+	crm-import: customers: 3 created, 0 merged
+	OUT
+	run q "SELECT customer_id, email FROM customers ORDER BY 1; SELECT count(*) FROM customer_aliases"
+	assert_output $'W|w@x.co\nX|\nY|y@x.co\nZ|z@x.co\n0'
+	# a dry run counts the customers it would create
+	csv d.csv order_id,customer_id,ordered_at,amount D1,V,2026-01-01,100 D2,X,2026-01-02,100
+	run crm-import --dry-run --currency KRW orders d.csv
+	assert_success
+	assert_line --index 1 "crm-import: customers: 1 created, 0 merged"
+	run q "SELECT count(*) FROM customers"
+	assert_output 4
+}

@@ -60,3 +60,27 @@ load helpers
 	assert_success
 	assert_line --index 0 --regexp "^crm-import: order_items: ([0-9]+) read, 0 inserted, 0 updated, \1 unchanged, 0 rejected$"
 }
+
+@test "a temporary file that cannot be written aborts the import and writes nothing" {
+	crm-synth --orders 5000 orders >small.csv
+	crm-synth --orders 30000 --seed 2 orders >big.csv
+	crm-import -q orders small.csv
+	before=$(q "SELECT count(*), sum(amount) FROM orders; SELECT count(*) FROM customers; SELECT sum(orders) FROM customer_stats")
+	# a full disk: the ledger's runs (16 keys each) pass 200 KiB long before
+	# SQLite writes anything; SIGXFSZ ignored, the write fails with EFBIG
+	export TMPDIR=$BATS_TEST_TMPDIR
+	run bash -c "trap '' XFSZ; ulimit -f 200; CRM_LEDGER_KB=1 crm-import orders big.csv"
+	assert_failure 3
+	assert_output - <<-OUT
+	crm-import: $TMPDIR: write error on a temporary file: File too large
+	crm-import: nothing was imported
+	OUT
+	# and it leaves no file behind
+	run find "$TMPDIR" -name 'crm-ledger-*'
+	assert_output ""
+	run env TMPDIR=/nonexistent CRM_LEDGER_KB=1 crm-import orders big.csv
+	assert_failure 3
+	assert_line --index 0 "crm-import: /nonexistent: cannot create a temporary file: No such file or directory"
+	run q "SELECT count(*), sum(amount) FROM orders; SELECT count(*) FROM customers; SELECT sum(orders) FROM customer_stats"
+	assert_output "$before"
+}
