@@ -619,3 +619,36 @@ Kim'
 	run q "SELECT count(*) FROM customers"
 	assert_output 4
 }
+
+@test "rows written 64 at a time count as one at a time: a key twice, changes, new rows, a short last batch" {
+	row() { printf '%s,C%d,2025-01-01,%s,KRW,%s\n' "$1" "$2" "$3" "${4:-paid}"; }
+	{
+		echo order_id,customer_id,ordered_at,amount,currency,status
+		for i in $(seq -w 1 100); do row "O$i" $((10#$i % 7)) $((10#$i * 100)); done
+	} >a.csv
+	run crm-import -q orders a.csv
+	assert_success
+	{
+		echo order_id,customer_id,ordered_at,amount,currency,status
+		for i in $(seq -w 1 50); do row "O0$i" $((10#$i % 7)) $((10#$i * 100)); done
+		row N001 1 500; row N001 1 999                     # a key twice in the first batch
+		for i in $(seq 51 62); do row "O0$i" $((i % 7)) $((i * 100)); done
+		for i in $(seq 63 72); do row "O0$i" $((i % 7)) $((i * 100 + 1)); done
+		for i in $(seq -w 2 11); do row "N0$i" 2 100; done
+		for i in $(seq 73 100); do row "O$(printf %03d $i)" $((i % 7)) $((i * 100)); done
+		for i in $(seq 12 27); do row "N0$i" 3 100; done
+		row N001 1 999 cancelled; row O001 1 100           # a short last batch
+	} >b.csv
+	[ "$(wc -l <b.csv)" = 131 ]
+	run crm-import orders b.csv
+	assert_success
+	assert_line --index 0 "crm-import: orders: 130 read, 27 inserted, 12 updated, 91 unchanged, 0 rejected"
+	run q "SELECT amount, status FROM orders WHERE order_id IN ('N001', 'O063') ORDER BY 1"
+	assert_output $'999|cancelled\n6301|paid'
+	[ "$(q 'SELECT * FROM customer_stats ORDER BY 1, 2')" = "$(q "SELECT customer_id, currency,
+		min(ordered_at), max(ordered_at), count(*), sum(amount) FROM orders WHERE status IN
+		('paid', 'pending') GROUP BY 1, 2 ORDER BY 1, 2")" ]
+	# again: N001's three rows change it three times, in file order
+	run crm-import orders b.csv
+	assert_line --index 0 "crm-import: orders: 130 read, 0 inserted, 3 updated, 127 unchanged, 0 rejected"
+}
