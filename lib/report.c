@@ -237,23 +237,30 @@ static int revenue_of(struct ctx *c, struct crm_section *s, int i)
 	return CRM_OK;
 }
 
+/* Week k (0 .. WEEKS-1) of the charts, the last being the period's last
+ * week: its UTC bounds, and its first day as the point's label. */
+static int chart_week(struct ctx *c, int k, char from[CRM_TIME_LEN], char to[CRM_TIME_LEN],
+		      char label[24])
+{
+	struct crm_period w = {crm_week_first(c->r->period.to - 1, 1) - 7 * (WEEKS - 1 - k), 0,
+		CRM_PERIOD_WEEK, ""};
+	w.to = w.from + 7;
+	crm_day_date(w.from, label);
+	return shifted(c, &w, 0, from, to);
+}
+
 /* Revenue of the WEEKS weeks that end with the period's last week. */
 static int weekly_revenue(struct ctx *c, struct crm_section *s)
 {
 	struct crm_chart *ch = chart(s, "weekly_revenue", "Weekly revenue", 1, CRM_U_MONEY);
-	int64_t last = crm_week_first(c->r->period.to - 1, 1);
 	int k, rc;
 	for (k = 0; k < WEEKS; k++) {
-		struct crm_period w = {last - 7 * (WEEKS - 1 - k), 0, CRM_PERIOD_WEEK, ""};
-		char f[CRM_TIME_LEN], t[CRM_TIME_LEN], d[CRM_DATE_LEN];
+		char f[CRM_TIME_LEN], t[CRM_TIME_LEN];
 		const char *args[] = {f, t, c->r->currency, NULL};
 		double v[2] = {0, 0};
-		w.to = w.from + 7;
-		if ((rc = shifted(c, &w, 0, f, t)) != CRM_OK ||
+		if ((rc = chart_week(c, k, f, t, ch->labels[k])) != CRM_OK ||
 		    (rc = one_row(c, revenue_sql, args, v, 2)) != CRM_OK)
 			return rc;
-		crm_day_date(w.from, d);
-		snprintf(ch->labels[k], sizeof ch->labels[k], "%s", d);
 		ch->values[k] = v[1];
 		ch->has[k] = 1;
 	}
@@ -416,21 +423,17 @@ static int tickets_csat(struct ctx *c, int i, struct crm_nps_acc *acc)
 static int weekly_nps(struct ctx *c, struct crm_section *s)
 {
 	struct crm_chart *ch = chart(s, "weekly_nps", "Weekly NPS", 0, CRM_U_SCORE);
-	int64_t last = crm_week_first(c->r->period.to - 1, 1);
 	int k, rc;
 	for (k = 0; k < WEEKS; k++) {
-		struct crm_period w = {last - 7 * (WEEKS - 1 - k), 0, CRM_PERIOD_WEEK, ""};
 		char f[CRM_TIME_LEN], t[CRM_TIME_LEN];
 		struct crm_nps_acc acc;
 		struct crm_nps_result r;
 		long long bad = 0;
-		w.to = w.from + 7;
 		crm_nps_acc_init(&acc);
-		if ((rc = shifted(c, &w, 0, f, t)) != CRM_OK ||
+		if ((rc = chart_week(c, k, f, t, ch->labels[k])) != CRM_OK ||
 		    (rc = crm_nps_db_range(c->db, f, t, NULL, CRM_SCALE_NPS, &acc, &bad)) != CRM_OK)
 			return rc;
 		crm_nps_compute(&acc, CRM_SCALE_NPS, &r);
-		crm_day_date(w.from, ch->labels[k]);
 		ch->values[k] = r.value;
 		ch->has[k] = r.n > 0;
 	}

@@ -129,5 +129,10 @@ void crm_report_html(FILE *out, const struct crm_report *r);
 void crm_report_value(char *out, size_t size, enum crm_unit u, double v, const char *currency);
 /* The change from prev to cur: "+12 (+8.5%)", "+2.1 pp", "-0.4 h", or "". */
 void crm_report_change(char *out, size_t size, const struct crm_metric *m, const char *currency);
+/* A metric's row for people: this period (with its margin), the previous
+ * one ("-" when there is no value) and the change.  0 when the metric has
+ * no value at all and its row is left out. */
+#define CRM_CELL 64
+int crm_report_cells(const struct crm_metric *m, const char *currency, char cells[3][CRM_CELL]);
 
 #endif

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "table.h"
+
 /* ---- values ---------------------------------------------------------------------------- */
 
 /* "1234567.50" -> "1,234,567.50" */
@@ -81,6 +83,16 @@ static void side(char *out, size_t size, const struct crm_metric *m, int prev, c
 		snprintf(out + strlen(out), size - strlen(out), " ±%.1f", m->margin);
 }
 
+int crm_report_cells(const struct crm_metric *m, const char *currency, char cells[3][CRM_CELL])
+{
+	if (!m->has_cur && !m->has_prev)
+		return 0;
+	side(cells[0], CRM_CELL, m, 0, currency);
+	side(cells[1], CRM_CELL, m, 1, currency);
+	crm_report_change(cells[2], CRM_CELL, m, currency);
+	return 1;
+}
+
 static const char *cell(const struct crm_table *t, int row, int col)
 {
 	return t->cells[row * t->ncols + col];
@@ -88,22 +100,9 @@ static const char *cell(const struct crm_table *t, int row, int col)
 
 /* ---- text ---------------------------------------------------------------------------- */
 
-/* Display width of UTF-8 text: one column per character, two for Hangul
- * and the other wide scripts, so that Korean names line up. */
 static int width(const char *s)
 {
-	int w = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	while (*p) {
-		unsigned c = *p, len = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
-		unsigned cp = len == 3 ? ((c & 0x0f) << 12) | ((p[1] & 0x3f) << 6) | (p[2] & 0x3f) : 0;
-		w += len == 3 && ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-				  (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-				  (cp >= 0xff00 && cp <= 0xff60)) ? 2 : 1;
-		for (; len && *p; len--)
-			p++;
-	}
-	return w;
+	return (int)crm_utf8_width(s);
 }
 
 static void pad(FILE *out, const char *s, int w, int right)
@@ -120,18 +119,14 @@ static void text_metrics(FILE *out, const struct crm_report *r, const struct crm
 	int i;
 	fprintf(out, "  %-34s %16s %16s  %s\n", "", r->period.label, r->prev.label, "change");
 	for (i = 0; i < s->nmetrics; i++) {
-		const struct crm_metric *m = &s->metrics[i];
-		char a[64], b[64], c[64];
-		if (!m->has_cur && !m->has_prev)
+		char v[3][CRM_CELL];
+		if (!crm_report_cells(&s->metrics[i], r->currency, v))
 			continue;
-		side(a, sizeof a, m, 0, r->currency);
-		side(b, sizeof b, m, 1, r->currency);
-		crm_report_change(c, sizeof c, m, r->currency);
-		fprintf(out, "  %-34s ", m->label);
-		pad(out, a, 16, 1);
+		fprintf(out, "  %-34s ", s->metrics[i].label);
+		pad(out, v[0], 16, 1);
 		fputc(' ', out);
-		pad(out, b, 16, 1);
-		fprintf(out, "%s%s\n", c[0] ? "  " : "", c);
+		pad(out, v[1], 16, 1);
+		fprintf(out, "%s%s\n", v[2][0] ? "  " : "", v[2]);
 	}
 }
 
@@ -266,14 +261,9 @@ static void md_metrics(FILE *out, const struct crm_report *r, const struct crm_s
 	fprintf(out, "\n| | %s | %s | change |\n| --- | ---: | ---: | ---: |\n", r->period.label,
 		r->prev.label);
 	for (i = 0; i < s->nmetrics; i++) {
-		const struct crm_metric *m = &s->metrics[i];
-		char a[64], b[64], c[64];
-		if (!m->has_cur && !m->has_prev)
-			continue;
-		side(a, sizeof a, m, 0, r->currency);
-		side(b, sizeof b, m, 1, r->currency);
-		crm_report_change(c, sizeof c, m, r->currency);
-		fprintf(out, "| %s | %s | %s | %s |\n", m->label, a, b, c);
+		char v[3][CRM_CELL];
+		if (crm_report_cells(&s->metrics[i], r->currency, v))
+			fprintf(out, "| %s | %s | %s | %s |\n", s->metrics[i].label, v[0], v[1], v[2]);
 	}
 }
 
@@ -297,21 +287,6 @@ static const struct layout markdown_layout = {
 };
 
 /* ---- JSON --------------------------------------------------------------------------- */
-
-static void json_str(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			fputc(c, out);
-	}
-	fputc('"', out);
-}
 
 /* A number as JSON: money as its exact decimal, the rest as plain numbers. */
 static void json_num(FILE *out, enum crm_unit u, double v, int has, const char *currency)
@@ -341,9 +316,9 @@ static void json_metrics(FILE *out, const struct crm_report *r, const struct crm
 			continue;
 		fprintf(out, "%s\n      ", first ? "" : ",");
 		first = 0;
-		json_str(out, m->key);
+		crm_json_string(out, m->key);
 		fputs(": {\"label\": ", out);
-		json_str(out, m->label);
+		crm_json_string(out, m->label);
 		fputs(", \"current\": ", out);
 		json_num(out, m->unit, m->cur, m->has_cur, r->currency);
 		fputs(", \"previous\": ", out);
@@ -362,20 +337,20 @@ static void json_table(FILE *out, const struct crm_table *t)
 {
 	int i, k;
 	fputs("{\"key\": ", out);
-	json_str(out, t->key);
+	crm_json_string(out, t->key);
 	fputs(", \"title\": ", out);
-	json_str(out, t->title);
+	crm_json_string(out, t->title);
 	fputs(", \"columns\": [", out);
 	for (k = 0; k < t->ncols; k++) {
 		fputs(k ? ", " : "", out);
-		json_str(out, t->cols[k]);
+		crm_json_string(out, t->cols[k]);
 	}
 	fputs("], \"rows\": [", out);
 	for (i = 0; i < t->nrows; i++) {
 		fputs(i ? ",\n        [" : "\n        [", out);
 		for (k = 0; k < t->ncols; k++) {
 			fputs(k ? ", " : "", out);
-			json_str(out, cell(t, i, k));
+			crm_json_string(out, cell(t, i, k));
 		}
 		fputc(']', out);
 	}
@@ -386,13 +361,13 @@ static void json_chart(FILE *out, const struct crm_report *r, const struct crm_c
 {
 	int i;
 	fputs("\"chart\": {\"key\": ", out);
-	json_str(out, c->key);
+	crm_json_string(out, c->key);
 	fputs(", \"title\": ", out);
-	json_str(out, c->title);
+	crm_json_string(out, c->title);
 	fprintf(out, ", \"kind\": \"%s\", \"points\": [", c->bars ? "bars" : "line");
 	for (i = 0; i < c->n; i++) {
 		fputs(i ? ", {\"label\": " : "{\"label\": ", out);
-		json_str(out, c->labels[i]);
+		crm_json_string(out, c->labels[i]);
 		fputs(", \"value\": ", out);
 		json_num(out, c->unit, c->values[i], c->has[i], r->currency);
 		fputc('}', out);
@@ -406,7 +381,7 @@ static void json_period(FILE *out, const char *name, const struct crm_period *p)
 	crm_day_date(p->from, a);
 	crm_day_date(p->to - 1, b);
 	fprintf(out, "  \"%s\": {\"label\": ", name);
-	json_str(out, p->label);
+	crm_json_string(out, p->label);
 	fprintf(out, ", \"first_day\": \"%s\", \"last_day\": \"%s\"},\n", a, b);
 }
 
@@ -418,16 +393,16 @@ static void write_json(FILE *out, const struct crm_report *r)
 	json_period(out, "previous", &r->prev);
 	fprintf(out, "  \"as_of\": \"%s\",\n  \"currency\": ", r->as_of);
 	if (r->currency[0])
-		json_str(out, r->currency);
+		crm_json_string(out, r->currency);
 	else
 		fputs("null", out);
 	fputs(",\n  \"sections\": [", out);
 	for (i = 0; i < r->nsections; i++) {
 		const struct crm_section *s = &r->sections[i];
 		fputs(i ? ",\n    {\"key\": " : "\n    {\"key\": ", out);
-		json_str(out, s->key);
+		crm_json_string(out, s->key);
 		fputs(", \"title\": ", out);
-		json_str(out, s->title);
+		crm_json_string(out, s->title);
 		fputs(",\n     ", out);
 		json_metrics(out, r, s);
 		fputs(",\n     \"tables\": [", out);
@@ -442,7 +417,7 @@ static void write_json(FILE *out, const struct crm_report *r)
 		}
 		if (s->note[0]) {
 			fputs(",\n     \"note\": ", out);
-			json_str(out, s->note);
+			crm_json_string(out, s->note);
 		}
 		fputc('}', out);
 	}

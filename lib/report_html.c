@@ -55,26 +55,14 @@ static void metrics(FILE *out, const struct crm_report *r, const struct crm_sect
 	td(out, "change", 1, 1);
 	fputs("</tr>\n", out);
 	for (i = 0; i < s->nmetrics; i++) {
-		const struct crm_metric *m = &s->metrics[i];
-		char a[64], b[64], c[64];
-		if (!m->has_cur && !m->has_prev)
+		char v[3][CRM_CELL];
+		if (!crm_report_cells(&s->metrics[i], r->currency, v))
 			continue;
-		crm_report_change(c, sizeof c, m, r->currency);
-		if (m->has_cur)
-			crm_report_value(a, sizeof a, m->unit, m->cur, r->currency);
-		else
-			strcpy(a, "-");
-		if (m->has_cur && m->margin > 0)
-			snprintf(a + strlen(a), sizeof a - strlen(a), " ±%.1f", m->margin);
-		if (m->has_prev)
-			crm_report_value(b, sizeof b, m->unit, m->prev, r->currency);
-		else
-			strcpy(b, "-");
 		fputs("<tr>", out);
-		td(out, m->label, 0, 0);
-		td(out, a, 1, 0);
-		td(out, b, 1, 0);
-		td(out, c, 1, 0);
+		td(out, s->metrics[i].label, 0, 0);
+		td(out, v[0], 1, 0);
+		td(out, v[1], 1, 0);
+		td(out, v[2], 1, 0);
 		fputs("</tr>\n", out);
 	}
 	fputs("</table>\n", out);

@@ -40,7 +40,7 @@ int crm_format_parse(const char *name)
 
 /* ---- json ------------------------------------------------------------------------ */
 
-static void json_string(FILE *fp, const char *s)
+void crm_json_string(FILE *fp, const char *s)
 {
 	size_t n = strlen(s), i = 0;
 	putc('"', fp);
@@ -79,7 +79,7 @@ static void json_cell(struct crm_table *t, const char *s)
 {
 	const struct crm_table_col *c = &t->cols[t->col];
 	fputs(t->col ? ", " : (t->rows ? ",\n  {" : "[\n  {"), t->fp);
-	json_string(t->fp, c->name);
+	crm_json_string(t->fp, c->name);
 	fputs(": ", t->fp);
 	if (!s)
 		fputs("null", t->fp);
@@ -88,7 +88,7 @@ static void json_cell(struct crm_table *t, const char *s)
 	else if (c->kind == CRM_T_BOOL)
 		fputs(strcmp(s, "0") ? "true" : "false", t->fp);
 	else
-		json_string(t->fp, s);
+		crm_json_string(t->fp, s);
 	if (t->col == t->ncols - 1)
 		putc('}', t->fp);
 }

@@ -41,6 +41,10 @@ struct crm_table_col {
 	enum crm_cell_kind kind;
 };
 
+/* A JSON string literal of s (RFC 8259): quote, backslash and control
+ * characters escaped, invalid UTF-8 replaced by U+FFFD. */
+void crm_json_string(FILE *fp, const char *s);
+
 /* "csv", "text" or "json" -> the format; -1 for another name. */
 int crm_format_parse(const char *name);
 
