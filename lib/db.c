@@ -11,7 +11,6 @@
 
 #include "diag.h"
 #include "segment.h"
-#include "stats.h"
 
 /* Busy timeout: a report waits this long for an import's commit. */
 #define BUSY_MS 5000
@@ -29,8 +28,9 @@ static int busy_timeout(void)
 
 /*
  * Forward migrations: migrations[i] takes schema version i to i+1.  Never
- * edit a released step; add a new one.  Times are ISO 8601 text in UTC,
- * money is integer minor units beside an ISO 4217 code.
+ * edit a released step; add a new one.  Times are ISO 8601 text in UTC
+ * (customer_stats': Unix seconds), money is integer minor units beside an
+ * ISO 4217 code.
  */
 static const char *const migrations[] = {
 	/* 0 -> 1: the data model of crm(7) */
@@ -85,7 +85,10 @@ static const char *const migrations[] = {
 	"  orders INTEGER NOT NULL, monetary INTEGER NOT NULL,"
 	"  PRIMARY KEY (customer_id, currency)"
 	") WITHOUT ROWID;"
-	"INSERT INTO customer_stats " CRM_STATS_SELECT("1") ";"
+	/* the step as released: stats.h's SELECT of that time, text times */
+	"INSERT INTO customer_stats SELECT customer_id, currency, min(ordered_at), "
+	"max(ordered_at), count(*), sum(amount) FROM orders WHERE customer_id IS NOT NULL "
+	"AND (status = 'paid' OR status = 'pending') GROUP BY customer_id, currency;"
 	"CREATE TABLE segment_runs ("
 	"  run_id INTEGER PRIMARY KEY, saved_at TEXT NOT NULL, as_of TEXT NOT NULL,"
 	"  scheme TEXT NOT NULL, currency TEXT NOT NULL, customers INTEGER NOT NULL"
@@ -130,6 +133,18 @@ static const char *const migrations[] = {
 	"  PRIMARY KEY (run_id, from_segment, to_segment)"
 	") WITHOUT ROWID;"
 	CRM_FLOWS_SQL("1") ";",
+	/* 3 -> 4: customer_stats' times become integer Unix seconds: a
+	 * segmentation reads the whole table, a report one row per customer */
+	"CREATE TABLE customer_stats_4 ("
+	"  customer_id TEXT NOT NULL, currency TEXT NOT NULL,"
+	"  first_unix INTEGER NOT NULL, last_unix INTEGER NOT NULL,"
+	"  orders INTEGER NOT NULL, monetary INTEGER NOT NULL,"
+	"  PRIMARY KEY (customer_id, currency)"
+	") WITHOUT ROWID;"
+	"INSERT INTO customer_stats_4 SELECT customer_id, currency, unixepoch(first_at), "
+	"unixepoch(last_at), orders, monetary FROM customer_stats ORDER BY 1, 2;"
+	"DROP TABLE customer_stats;"
+	"ALTER TABLE customer_stats_4 RENAME TO customer_stats;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CRM_SCHEMA_VERSION,

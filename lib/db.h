@@ -20,7 +20,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#define CRM_SCHEMA_VERSION 3
+#define CRM_SCHEMA_VERSION 4
 
 enum { CRM_DB_CREATE = 0, CRM_DB_MUST_EXIST = 1 };
 

@@ -827,7 +827,7 @@ static int note_customer(struct imp *im, char *const *vals, int new_order, int64
 {
 	int rc = CRM_OK;
 	if (new_order && vals[1] && crm_order_counts(vals[5]))
-		rc = crm_stats_add(im->stats, vals[1], vals[4], vals[2], amount,
+		rc = crm_stats_add(im->stats, vals[1], vals[4], crm_time_epoch(vals[2]), amount,
 				   deferred ? CRM_STATS_ENSURE : 0);
 	else if (deferred)
 		rc = crm_stats_ensure(im->stats, vals[1]);

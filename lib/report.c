@@ -174,8 +174,8 @@ static int pick_currency(struct ctx *c)
 
 static int customers_of(struct ctx *c, struct crm_section *s, int i)
 {
-	static const char active_sql[] = "SELECT count(*), coalesce(sum(s.first_at >= ?1), 0), "
-		"coalesce(sum(s.first_at < ?1 OR p.n > 1), 0) FROM (SELECT customer_id, count(*) AS n "
+	static const char active_sql[] = "SELECT count(*), coalesce(sum(s.first_unix >= unixepoch(?1)), 0), "
+		"coalesce(sum(s.first_unix < unixepoch(?1) OR p.n > 1), 0) FROM (SELECT customer_id, count(*) AS n "
 		"FROM orders WHERE ordered_at >= ?1 AND ordered_at < ?2 AND " COUNTING " AND "
 		"currency = ?3 AND customer_id IS NOT NULL GROUP BY customer_id) p JOIN "
 		"customer_stats s ON s.customer_id = p.customer_id AND s.currency = ?3";
@@ -184,8 +184,8 @@ static int customers_of(struct ctx *c, struct crm_section *s, int i)
 	static const char lost_sql[] = "SELECT count(*) FROM (SELECT DISTINCT customer_id FROM "
 		"orders WHERE ordered_at >= ?1 AND ordered_at < ?2 AND " COUNTING " AND "
 		"currency = ?3 AND customer_id IS NOT NULL) w JOIN customer_stats s ON "
-		"s.customer_id = w.customer_id AND s.currency = ?3 WHERE s.last_at >= ?1 AND "
-		"s.last_at < ?2";
+		"s.customer_id = w.customer_id AND s.currency = ?3 WHERE s.last_unix >= unixepoch(?1) "
+		"AND s.last_unix < unixepoch(?2)";
 	const struct crm_period *p = i == CUR ? &c->r->period : &c->r->prev;
 	const char *args[] = {c->from[i], c->to[i], c->r->currency, NULL};
 	char lf[CRM_TIME_LEN], lt[CRM_TIME_LEN];

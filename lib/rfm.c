@@ -246,13 +246,10 @@ enum { AFTER_AS_OF = -1 };   /* an order lies after the as-of day */
 /* customer_stats, in customer order, or AFTER_AS_OF. */
 static int load_stats(struct crm_db *db, const struct crm_rfm_opts *o, struct crm_rfm *r)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT currency, first_at, last_at, orders, "
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT currency, first_unix, last_unix, orders, "
 					  "monetary FROM customer_stats ORDER BY customer_id, currency");
 	size_t cap = 0;
 	int rc;
-	struct day_cache fc, lc;
-	day_cache_init(&fc, o);
-	day_cache_init(&lc, o);
 	if (!st)
 		return crm_db_status(sqlite3_errcode(db->h));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -267,8 +264,8 @@ static int load_stats(struct crm_db *db, const struct crm_rfm_opts *o, struct cr
 			}
 			snprintf(r->currency, sizeof r->currency, "%s", cur);
 		}
-		first = local_day(o, &fc, (const char *)sqlite3_column_text(st, 1));
-		last = local_day(o, &lc, (const char *)sqlite3_column_text(st, 2));
+		first = crm_local_day(o->tz, sqlite3_column_int64(st, 1));
+		last = crm_local_day(o->tz, sqlite3_column_int64(st, 2));
 		if (last > r->as_of) {
 			rc = AFTER_AS_OF;
 			break;

@@ -49,9 +49,9 @@ enum {
 	R_LEN = 0,           /* uint16_t: id length */
 	R_ENSURE = 2,        /* 1 byte */
 	R_CURRENCY = 3,      /* 3 bytes, NUL-padded */
-	R_FIRST = 6,         /* CRM_TIME_LEN - 1 bytes, NUL-padded */
-	R_LAST = R_FIRST + CRM_TIME_LEN - 1,
-	R_ORDERS = R_LAST + CRM_TIME_LEN - 1,   /* int64_t */
+	R_FIRST = 6,         /* int64_t: Unix seconds */
+	R_LAST = R_FIRST + 8,                   /* int64_t */
+	R_ORDERS = R_LAST + 8,                  /* int64_t */
 	R_AMOUNT = R_ORDERS + 8,                /* int64_t */
 	R_HEAD = R_AMOUNT + 8
 };
@@ -64,7 +64,7 @@ struct entry {
 	uint8_t used;
 	uint8_t ensure;          /* the customer must exist */
 	char currency[4];        /* "" when the entry only ensures */
-	char first[CRM_TIME_LEN], last[CRM_TIME_LEN];
+	int64_t first, last;     /* Unix seconds */
 	int64_t orders, amount;  /* orders 0: no figures yet */
 };
 
@@ -79,7 +79,7 @@ struct rec {
 	size_t len;
 	int ensure;
 	char currency[4];
-	char first[CRM_TIME_LEN], last[CRM_TIME_LEN];
+	int64_t first, last;
 	int64_t orders, amount;
 	char id[ID_MAX + 1];
 };
@@ -196,8 +196,8 @@ static int bind_figures(sqlite3_stmt *st, int at, const struct rec *r)
 {
 	crm_bind_static(st, at + 1, r->id);
 	crm_bind_static(st, at + 2, r->currency);
-	crm_bind_static(st, at + 3, r->first);
-	crm_bind_static(st, at + 4, r->last);
+	sqlite3_bind_int64(st, at + 3, r->first);
+	sqlite3_bind_int64(st, at + 4, r->last);
 	sqlite3_bind_int64(st, at + 5, r->orders);
 	sqlite3_bind_int64(st, at + 6, r->amount);
 	return 6;
@@ -268,8 +268,8 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 	    batch_prepare(s, &s->create, "INSERT INTO customers(customer_id) VALUES ", "(?)",
 			  " ON CONFLICT(customer_id) DO NOTHING") != CRM_OK ||
 	    batch_prepare(s, &s->figures, "INSERT INTO customer_stats VALUES ", "(?,?,?,?,?,?)",
-			  " ON CONFLICT DO UPDATE SET first_at=min(first_at,excluded.first_at), "
-			  "last_at=max(last_at,excluded.last_at), orders=orders+excluded.orders, "
+			  " ON CONFLICT DO UPDATE SET first_unix=min(first_unix,excluded.first_unix), "
+			  "last_unix=max(last_unix,excluded.last_unix), orders=orders+excluded.orders, "
 			  "monetary=monetary+excluded.monetary") != CRM_OK) {
 		crm_stats_end(s);
 		return NULL;
@@ -364,8 +364,8 @@ static void entry_rec(const struct crm_stats *s, size_t i, struct rec *r)
 	r->len = e->len;
 	r->ensure = e->ensure;
 	memcpy(r->currency, e->currency, sizeof r->currency);
-	memcpy(r->first, e->first, sizeof r->first);
-	memcpy(r->last, e->last, sizeof r->last);
+	r->first = e->first;
+	r->last = e->last;
 	r->orders = e->orders;
 	r->amount = e->amount;
 	memcpy(r->id, s->arena + e->off, e->len);
@@ -424,8 +424,8 @@ static int put(struct crm_stats *s, struct runfile *f, const struct rec *r)
 	memcpy(p + R_LEN, &len, sizeof len);
 	p[R_ENSURE] = (char)r->ensure;
 	memcpy(p + R_CURRENCY, r->currency, 3);
-	memcpy(p + R_FIRST, r->first, CRM_TIME_LEN - 1);
-	memcpy(p + R_LAST, r->last, CRM_TIME_LEN - 1);
+	memcpy(p + R_FIRST, &r->first, 8);
+	memcpy(p + R_LAST, &r->last, 8);
 	memcpy(p + R_ORDERS, &r->orders, 8);
 	memcpy(p + R_AMOUNT, &r->amount, 8);
 	memcpy(p + R_HEAD, r->id, r->len);
@@ -499,10 +499,8 @@ static int run_next(struct crm_stats *s, struct source *x)
 	r->ensure = p[R_ENSURE];
 	memcpy(r->currency, p + R_CURRENCY, 3);
 	r->currency[3] = '\0';
-	memcpy(r->first, p + R_FIRST, CRM_TIME_LEN - 1);
-	r->first[CRM_TIME_LEN - 1] = '\0';
-	memcpy(r->last, p + R_LAST, CRM_TIME_LEN - 1);
-	r->last[CRM_TIME_LEN - 1] = '\0';
+	memcpy(&r->first, p + R_FIRST, 8);
+	memcpy(&r->last, p + R_LAST, 8);
 	memcpy(&r->orders, p + R_ORDERS, 8);
 	memcpy(&r->amount, p + R_AMOUNT, 8);
 	memcpy(r->id, p + R_HEAD, len);
@@ -590,13 +588,13 @@ static void combine(struct rec *into, const struct rec *r)
 	if (!r->orders)
 		return;
 	if (!into->orders) {
-		memcpy(into->first, r->first, sizeof into->first);
-		memcpy(into->last, r->last, sizeof into->last);
+		into->first = r->first;
+		into->last = r->last;
 	} else {
-		if (strcmp(r->first, into->first) < 0)
-			memcpy(into->first, r->first, sizeof into->first);
-		if (strcmp(r->last, into->last) > 0)
-			memcpy(into->last, r->last, sizeof into->last);
+		if (r->first < into->first)
+			into->first = r->first;
+		if (r->last > into->last)
+			into->last = r->last;
 	}
 	into->orders += r->orders;
 	into->amount += r->amount;
@@ -723,21 +721,16 @@ static struct entry *note(struct crm_stats *s, const char *customer, const char 
 }
 
 int crm_stats_add(struct crm_stats *s, const char *customer, const char *currency,
-		  const char *at, int64_t amount, int flags)
+		  int64_t at, int64_t amount, int flags)
 {
 	int rc = CRM_OK;
 	struct entry *e = note(s, customer, currency, &rc);
 	if (!e)
 		return rc;
-	if (!e->orders) {
-		copy_text(e->first, at, sizeof e->first);
-		copy_text(e->last, at, sizeof e->last);
-	} else {
-		if (strcmp(at, e->first) < 0)
-			copy_text(e->first, at, sizeof e->first);
-		if (strcmp(at, e->last) > 0)
-			copy_text(e->last, at, sizeof e->last);
-	}
+	if (!e->orders || at < e->first)
+		e->first = at;
+	if (!e->orders || at > e->last)
+		e->last = at;
 	e->orders++;
 	e->amount += amount;
 	if (flags & CRM_STATS_ENSURE) {

@@ -6,7 +6,10 @@
  *  - customer_stats holds, per customer and currency, the time of the first
  *    and the last order, the number of orders and their total in minor
  *    units, over the orders that count: those paid or pending
- *    (crm_order_counts); cancelled and refunded orders do not.
+ *    (crm_order_counts); cancelled and refunded orders do not.  Times are
+ *    integer Unix seconds (first_unix, last_unix), not text like the other
+ *    tables': a segmentation reads the whole table, and integers make it
+ *    smaller and a local day one division.
  *  - A writer of orders brackets its transaction's writes with
  *    crm_stats_begin() and crm_stats_finish(), and calls crm_stats_add() for
  *    every order it INSERTS.  Orders it UPDATES need no call: a temporary
@@ -45,11 +48,11 @@ int crm_order_counts(const char *status);
 
 /* Prepare for a transaction that writes orders; NULL after reporting. */
 struct crm_stats *crm_stats_begin(struct crm_db *db);
-/* A new order of `customer` (not NULL) at canonical UTC time `at`; with
+/* A new order of `customer` (not NULL) at `at` (Unix seconds); with
  * CRM_STATS_ENSURE the customer is also one to create (crm_stats_ensure). */
 enum { CRM_STATS_ENSURE = 1 };
 int crm_stats_add(struct crm_stats *s, const char *customer, const char *currency,
-		  const char *at, int64_t amount, int flags);
+		  int64_t at, int64_t amount, int flags);
 /* Bring the ledger's memory for a key into the cache: a hint, before a
  * batch of crm_stats_add() or crm_stats_ensure() calls. */
 void crm_stats_prefetch(struct crm_stats *s, const char *customer, const char *currency);
@@ -68,7 +71,8 @@ void crm_stats_end(struct crm_stats *s);
 /* The SQL that computes customer_stats rows from orders, for the customers
  * selected by WHERE_CUSTOMERS (a condition on orders' columns). */
 #define CRM_STATS_SELECT(WHERE_CUSTOMERS) \
-	"SELECT customer_id, currency, min(ordered_at), max(ordered_at), count(*), " \
+	"SELECT customer_id, currency, unixepoch(min(ordered_at)), " \
+	"unixepoch(max(ordered_at)), count(*), " \
 	"sum(amount) FROM orders WHERE customer_id IS NOT NULL AND (status = 'paid' OR " \
 	"status = 'pending') AND (" WHERE_CUSTOMERS ") GROUP BY customer_id, currency"
 

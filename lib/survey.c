@@ -526,11 +526,11 @@ int crm_survey_load_db(struct crm_db *db, const struct crm_survey_opts *o, struc
  * latest counting order (customer_stats, one row per currency). */
 static const char detractors_sql[] =
 	"SELECT r.response_id, r.answered_at, r.score, r.comment, r.survey, r.channel, "
-	"r.customer_id, c.name, c.email, c.phone, s.last_at, s.orders, s.monetary, s.currency "
+	"r.customer_id, c.name, c.email, c.phone, s.last_unix, s.orders, s.monetary, s.currency "
 	"FROM responses r LEFT JOIN customers c ON c.customer_id = r.customer_id "
 	"LEFT JOIN customer_stats s ON s.customer_id = r.customer_id AND s.currency = "
 	"(SELECT x.currency FROM customer_stats x WHERE x.customer_id = r.customer_id "
-	"ORDER BY x.last_at DESC, x.currency LIMIT 1) "
+	"ORDER BY x.last_unix DESC, x.currency LIMIT 1) "
 	ANSWERS_WHERE " AND r.score >= 0 AND r.score <= 6 AND NOT EXISTS "
 	"(SELECT 1 FROM followups f WHERE f.response_id = r.response_id) "
 	"ORDER BY r.answered_at DESC, r.response_id";
@@ -553,7 +553,7 @@ static void detractor_row(sqlite3_stmt *st, const struct crm_survey_opts *o,
 	d->phone = TEXT(st, 9);
 	if (sqlite3_column_type(st, 10) == SQLITE_NULL)
 		return;
-	crm_day_date(crm_local_day(o->tz, crm_time_epoch(TEXT(st, 10))), last);
+	crm_day_date(crm_local_day(o->tz, sqlite3_column_int64(st, 10)), last);
 	d->last_order = last;
 	d->orders = sqlite3_column_int64(st, 11);
 	d->currency = TEXT(st, 13);

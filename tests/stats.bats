@@ -8,7 +8,11 @@ want() {
 	   FROM orders WHERE customer_id IS NOT NULL AND status IN ('paid', 'pending')
 	   GROUP BY 1, 2 ORDER BY 1, 2"
 }
-have() { q "SELECT * FROM customer_stats ORDER BY 1, 2"; }
+# Stored times are Unix seconds: shown as the orders' text to compare.
+have() {
+	q "SELECT customer_id, currency, strftime('%Y-%m-%dT%H:%M:%SZ', first_unix, 'unixepoch'),
+	   strftime('%Y-%m-%dT%H:%M:%SZ', last_unix, 'unixepoch'), orders, monetary FROM customer_stats ORDER BY 1, 2"
+}
 
 @test "stats: a fresh import of orders stores each customer's figures" {
 	csv o.csv order_id,customer_id,ordered_at,amount,currency,status \
@@ -63,7 +67,7 @@ c2|KRW|2026-03-09T00:00:00Z|2026-04-01T00:00:00Z|2|600"
 	csv c.csv customer_id,name c1,Kim
 	run crm-import -q customers c.csv
 	assert_success
-	[ "$(q 'PRAGMA user_version')" = 3 ]
+	[ "$(q 'PRAGMA user_version')" = 4 ]
 	run have
 	assert_output "c1|KRW|2026-01-05T00:00:00Z|2026-02-05T00:00:00Z|2|3000
 c2|KRW|2026-03-02T00:00:00Z|2026-03-02T00:00:00Z|1|700"
