@@ -188,11 +188,7 @@ static int report(struct rep *r, const struct crm_period *p)
 	rep.nsections = 0;
 	if (rc != CRM_OK)
 		return rc;
-	/* a reader maps the file rather than copying each page it visits
-	 * (a third off a report of a large shop); one snapshot: an import
-	 * committing meanwhile shows in none of it or all */
-	if ((rc = crm_db_exec(&db, "PRAGMA mmap_size=1073741824")) == CRM_OK &&
-	    (rc = crm_db_exec(&db, "BEGIN")) == CRM_OK &&
+	if ((rc = crm_db_begin_read(&db)) == CRM_OK &&
 	    (rc = crm_report_build(&db, p, &r->ro, &rep)) == CRM_OK)
 		crm_report_write(stdout, &rep, r->format);
 	crm_report_free(&rep);

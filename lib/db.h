@@ -8,6 +8,11 @@
  *    with a busy timeout ($CRM_BUSY_TIMEOUT ms, default 5000), and migrates the schema forward to CRM_SCHEMA_VERSION
  *    in one transaction.  A database from a newer crm is refused, never
  *    downgraded.  CRM_DB_MUST_EXIST refuses to create a file (reports).
+ *  - crm_db_begin_read() starts a reader's one snapshot: whatever an import
+ *    commits meanwhile shows in none of what it reads or in all of it.  The
+ *    file is mapped rather than copied page by page, as far as SQLite's
+ *    build allows (Debian's: 2 GiB); a report of a large shop reads a
+ *    third of its pages from the file's far end.
  *  - Every SQLite call's result is checked; failures are reported as
  *    "PROG: PATH: WHAT: SQLITE MESSAGE" by crm_db_fail(), which returns the exit
  *    code: CRM_EBUSY when the database is locked, else CRM_EIO.
@@ -35,6 +40,8 @@ const char *crm_db_path(const char *opt);
  * again is harmless. */
 int crm_db_open(struct crm_db *db, const char *path, int flags);
 void crm_db_close(struct crm_db *db);
+/* BEGIN a read transaction over the mapped file; CRM_OK or an exit code. */
+int crm_db_begin_read(struct crm_db *db);
 
 /* Report the database's last error for `what`; returns CRM_EBUSY or CRM_EIO. */
 int crm_db_fail(struct crm_db *db, const char *what);

@@ -117,18 +117,25 @@ static sqlite3_stmt *query(struct ctx *c, const char *sql, const char *const *ar
 	return st;
 }
 
-/* Run a one-row query; its columns as numbers into v[0..n-1]. */
-static int one_row(struct ctx *c, const char *sql, const char *const *args, double *v, int n)
+/* Step a prepared one-row query and finalize it; its columns as numbers
+ * into v[0..n-1]. */
+static int row_values(struct ctx *c, sqlite3_stmt *st, double *v, int n)
 {
-	sqlite3_stmt *st = query(c, sql, args);
 	int rc, i;
-	if (!st)
-		return crm_db_status(sqlite3_errcode(c->db->h));
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		for (i = 0; i < n; i++)
 			v[i] = sqlite3_column_double(st, i);
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, "report");
+}
+
+/* Run a one-row query; its columns as numbers into v[0..n-1]. */
+static int one_row(struct ctx *c, const char *sql, const char *const *args, double *v, int n)
+{
+	sqlite3_stmt *st = query(c, sql, args);
+	if (!st)
+		return crm_db_status(sqlite3_errcode(c->db->h));
+	return row_values(c, st, v, n);
 }
 
 /* The UTC bounds of a period shifted by `days`. */
@@ -174,34 +181,65 @@ static int pick_currency(struct ctx *c)
 
 static int customers_of(struct ctx *c, struct crm_section *s, int i)
 {
-	static const char active_sql[] = "SELECT count(*), coalesce(sum(s.first_unix >= unixepoch(?1)), 0), "
-		"coalesce(sum(s.first_unix < unixepoch(?1) OR p.n > 1), 0) FROM (SELECT customer_id, count(*) AS n "
+	/* ?4: the period's start in Unix seconds, as customer_stats keeps times */
+	static const char active_sql[] = "SELECT count(*), coalesce(sum(s.first_unix >= ?4), 0), "
+		"coalesce(sum(s.first_unix < ?4 OR p.n > 1), 0) FROM (SELECT customer_id, count(*) AS n "
 		"FROM orders WHERE ordered_at >= ?1 AND ordered_at < ?2 AND " COUNTING " AND "
 		"currency = ?3 AND customer_id IS NOT NULL GROUP BY customer_id) p JOIN "
 		"customer_stats s ON s.customer_id = p.customer_id AND s.currency = ?3";
-	/* those whose last order lies lost_days before the period: found from
-	 * that window's orders, so that no scan of every customer is needed */
-	static const char lost_sql[] = "SELECT count(*) FROM (SELECT DISTINCT customer_id FROM "
-		"orders WHERE ordered_at >= ?1 AND ordered_at < ?2 AND " COUNTING " AND "
-		"currency = ?3 AND customer_id IS NOT NULL) w JOIN customer_stats s ON "
-		"s.customer_id = w.customer_id AND s.currency = ?3 WHERE s.last_unix >= unixepoch(?1) "
-		"AND s.last_unix < unixepoch(?2)";
-	const struct crm_period *p = i == CUR ? &c->r->period : &c->r->prev;
 	const char *args[] = {c->from[i], c->to[i], c->r->currency, NULL};
-	char lf[CRM_TIME_LEN], lt[CRM_TIME_LEN];
-	const char *largs[] = {lf, lt, c->r->currency, NULL};
-	double v[3] = {0, 0, 0}, lost = 0;
+	double v[3] = {0, 0, 0};
+	sqlite3_stmt *st = query(c, active_sql, args);
 	int rc;
-	if ((rc = one_row(c, active_sql, args, v, 3)) != CRM_OK ||
-	    (rc = shifted(c, p, -c->o->lost_days, lf, lt)) != CRM_OK ||
-	    (rc = one_row(c, lost_sql, largs, &lost, 1)) != CRM_OK)
+	if (!st)
+		return crm_db_status(sqlite3_errcode(c->db->h));
+	sqlite3_bind_int64(st, 4, crm_time_epoch(c->from[i]));
+	if ((rc = row_values(c, st, v, 3)) != CRM_OK)
 		return rc;
 	set(&s->metrics[0], i, v[0]);
 	set(&s->metrics[1], i, v[1]);
 	set(&s->metrics[2], i, v[0] - v[1]);
 	if (v[0] > 0)
 		set(&s->metrics[3], i, 100.0 * v[2] / v[0]);
-	set(&s->metrics[4], i, lost);
+	return CRM_OK;
+}
+
+/*
+ * Those whose last order lies lost_days before the period, for both
+ * periods at once: one pass over customer_stats' integer times costs less
+ * than finding each window's customers among its orders and looking every
+ * one of them up (0.15 against 0.36 s at 3.3M customers).
+ */
+static int lost_of(struct ctx *c, struct crm_section *s)
+{
+	static const char sql[] = "SELECT last_unix FROM customer_stats WHERE "
+		"last_unix >= ?1 AND last_unix < ?2 AND currency = ?3";
+	const struct crm_period *p[2] = {&c->r->period, &c->r->prev};
+	int64_t from[2], to[2], lost[2] = {0, 0};
+	sqlite3_stmt *st;
+	int i, rc;
+	for (i = CUR; i <= PREV; i++) {
+		char f[CRM_TIME_LEN], t[CRM_TIME_LEN];
+		if ((rc = shifted(c, p[i], -c->o->lost_days, f, t)) != CRM_OK)
+			return rc;
+		from[i] = crm_time_epoch(f);
+		to[i] = crm_time_epoch(t);
+	}
+	if (!(st = crm_db_prepare(c->db, sql)))
+		return crm_db_status(sqlite3_errcode(c->db->h));
+	sqlite3_bind_int64(st, 1, from[PREV] < from[CUR] ? from[PREV] : from[CUR]);
+	sqlite3_bind_int64(st, 2, to[PREV] > to[CUR] ? to[PREV] : to[CUR]);
+	crm_bind_static(st, 3, c->r->currency);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t last = sqlite3_column_int64(st, 0);
+		for (i = CUR; i <= PREV; i++)
+			lost[i] += last >= from[i] && last < to[i];
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(c->db, "report");
+	for (i = CUR; i <= PREV; i++)
+		set(&s->metrics[4], i, (double)lost[i]);
 	return CRM_OK;
 }
 
@@ -214,7 +252,8 @@ static int customers_section(struct ctx *c)
 	metric(s, "returning", "Returning customers", CRM_U_COUNT);
 	metric(s, "repeat_rate", "Repeat-purchase rate", CRM_U_PCT);
 	metric(s, "lost", "Lost customers", CRM_U_COUNT);
-	if ((rc = customers_of(c, s, CUR)) != CRM_OK || (rc = customers_of(c, s, PREV)) != CRM_OK)
+	if ((rc = customers_of(c, s, CUR)) != CRM_OK || (rc = customers_of(c, s, PREV)) != CRM_OK ||
+	    (rc = lost_of(c, s)) != CRM_OK)
 		return rc;
 	snprintf(s->note, sizeof s->note, "lost: no order for %d days", c->o->lost_days);
 	return CRM_OK;

@@ -77,6 +77,43 @@ assert pts[-2] == {"label": "2026-11-02", "value": 2000}, pts[-2]
 EOF
 }
 
+@test "report: lost customers at the edges of both weeks' windows, in local days and one currency" {
+	# --lost-days 30 in Seoul: W46 loses those whose last order was on
+	# 2026-10-10 .. 10-16 (local), W45 those of 10-03 .. 10-09
+	csv orders.csv order_id,customer_id,ordered_at,amount,currency,status \
+		1,p1,2026-10-10T00:00:00,100,KRW,paid 2,p2,2026-10-09T23:59:59,100,KRW,paid \
+		3,p3,2026-10-16T23:59:59,100,KRW,paid 4,p4,2026-10-17T00:00:00,100,KRW,paid \
+		5,p5,2026-10-03T00:00:00,100,KRW,pending 6,p6,2026-10-02T23:59:59,100,KRW,paid \
+		7,p7,2026-10-12T10:00:00,100,USD,paid 8,p8,2026-10-12T10:00:00,100,KRW,paid \
+		9,p8,2026-11-20T10:00:00,100,KRW,paid 10,p9,2026-10-12T10:00:00,100,KRW,cancelled \
+		11,q,2026-11-10T10:00:00,100,KRW,paid 12,q,2026-11-03T10:00:00,100,KRW,paid
+	crm-import -q --tz Asia/Seoul orders orders.csv
+	run crm-report --tz Asia/Seoul --period 2026-W46 --lost-days 30 --format json
+	assert_success
+	echo "$output" >r.json
+	# p1 and p3 in W46; p2 and p5 in W45; p4 too late, p6 too early, p7 in
+	# dollars, p8 came back, p9's only order was cancelled
+	python3 -c '
+import json
+m = {x["key"]: x for x in json.load(open("r.json"))["sections"]}["customers"]["metrics"]
+assert (m["lost"]["current"], m["lost"]["previous"]) == (2, 2), m["lost"]'
+	run crm-report --tz UTC --period 2026-W46 --lost-days 30 --format json
+	echo "$output" >u.json
+	# in UTC the orders lie nine hours earlier: W46 loses p3 and p4, W45 p1
+	# and p2, and p5 falls out
+	python3 -c '
+import json
+m = {x["key"]: x for x in json.load(open("u.json"))["sections"]}["customers"]["metrics"]
+assert (m["lost"]["current"], m["lost"]["previous"]) == (2, 2), m["lost"]'
+	run crm-report --tz UTC --period 2026-W46 --lost-days 37 --format json
+	echo "$output" >w.json
+	# seven days more: W46 loses W45's p1 and p2, and W45 p5 and p6
+	python3 -c '
+import json
+m = {x["key"]: x for x in json.load(open("w.json"))["sections"]}["customers"]["metrics"]
+assert (m["lost"]["current"], m["lost"]["previous"]) == (2, 2), m["lost"]'
+}
+
 @test "report: service times by nearest rank, SLA breaches, tickets by channel and category" {
 	shop
 	run crm-report --as-of 2026-11-16 --sla first=4h,resolve=48h --format json
