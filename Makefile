@@ -20,7 +20,7 @@ CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
            -Wold-style-definition -Wwrite-strings -Wvla -Wformat-security -Wshadow
 CPPFLAGS += -D_GNU_SOURCE -Ilib -DCRM_VERSION='"$(VERSION)"'
-LDLIBS  += -lsqlite3 -lcsv -lm
+LDLIBS  += -lsqlite3 -lcsv -lm -pthread
 VERSION  = 0.1.0
 
 # Build directory; the sanitizer and valgrind builds use their own.

@@ -11,10 +11,15 @@
  *      monetary  their total, in minor units of the currency
  *    Local days are calendar days in the time zone given (--tz, TZ).
  *  - Entries are in customer_id order (bytewise), whatever the input order.
- *  - From the database, figures come from customer_stats (kept at import);
- *    when the as-of day lies before some customer's last order, they are
- *    computed from the orders on or before that day instead (slower, same
- *    result).  From an orders CSV stream they are summed in memory that grows
+ *  - From the database, figures come from customer_stats (kept at import),
+ *    read in two halves at once, split at a customer id, by this connection
+ *    and a second one on a second thread; the second one's half is read
+ *    again here when a writer committed meanwhile, or when this
+ *    connection's read snapshot began before the call (without the write
+ *    lock).  When the as-of day lies before some customer's last order,
+ *    figures are computed from the orders on or before that day instead
+ *    (slower, same result); only then is a second currency an error, if
+ *    none was chosen.  From an orders CSV stream they are summed in memory that grows
  *    with the number of customers, not of orders.  Both give the same result
  *    for the same orders.
  *  - Quintile scores: for a figure where more is better (frequency,

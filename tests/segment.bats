@@ -396,6 +396,31 @@ Try 'crm-segment --help' for more information."
 	assert_output "crm-segment: customers have orders in KRW and USD: choose one with --currency"
 }
 
+@test "segment: the database is read in two halves: a currency or a late order in either is seen" {
+	# ids a and b lie on either side of the split (the midpoint of the least and greatest)
+	csv two.csv order_id,customer_id,ordered_at,amount,currency 1,a,2026-10-01,5,KRW \
+		2,b,2026-10-01,5,USD
+	crm-import -q orders two.csv
+	run crm-segment --as-of 2026-11-01
+	assert_failure 1
+	assert_output "crm-segment: customers have orders in KRW and USD: choose one with --currency"
+	run crm-segment --as-of 2026-11-01 --currency USD
+	assert_success
+	assert_line --index 1 "b,,,31,1,5.00,USD,2026-10-01,2026-10-01,1,1,1,111,Hibernating"
+	# b's dollars now come after the as-of day: the figures come from the
+	# orders up to it, which know no second currency (a late order outranks
+	# a currency met before it)
+	csv late.csv order_id,customer_id,ordered_at,amount,currency 2,b,2026-12-01,5,USD \
+		3,c,2026-10-02,7,KRW
+	crm-import -q orders late.csv
+	crm-segment --as-of 2026-11-01 >db.csv
+	{ head -n 2 two.csv; tail -n +2 late.csv; } >now.csv
+	run crm-segment --as-of 2026-11-01 now.csv
+	assert_success
+	assert_output "$(cat db.csv)"
+	[ "$(wc -l <db.csv)" = 3 ]
+}
+
 @test "segment: no database is an error that says what to do" {
 	run crm-segment --db nowhere.db
 	assert_failure 3
