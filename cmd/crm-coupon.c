@@ -131,8 +131,9 @@ static int number_option(const char *name, const char *arg, long min, long max, 
 	return 0;
 }
 
-static int own_option(struct coupon *c, int opt, const char *arg)
+static int own_option(void *ctx, int opt, const char *arg)
 {
+	struct coupon *c = ctx;
 	switch (opt) {
 	case OPT_NOW: c->now_opt = arg; return 0;
 	case OPT_CAMPAIGN: c->campaign = arg; return 0;
@@ -177,14 +178,7 @@ static int own_option(struct coupon *c, int opt, const char *arg)
 static int parse(struct coupon *c, int argc, char **argv, const char *shortopts,
 		 const struct option *opts)
 {
-	int opt, rc;
-	while ((opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
-		if ((rc = crm_common_option(&c->co, opt, optarg, usage)) < 0)
-			return -rc;
-		if (rc == 0 && own_option(c, opt, optarg) != 0)
-			return CRM_EUSAGE;
-	}
-	return CRM_OK;
+	return crm_parse_options(&c->co, argc, argv, shortopts, opts, usage, own_option, c);
 }
 
 /* A campaign names the codes in reports: printable text, not too long. */

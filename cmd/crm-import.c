@@ -42,8 +42,9 @@ static const char *env_or(const char *name, const char *dflt)
 	return v && *v ? v : dflt;
 }
 
-static int own_option(struct crm_import_opts *o, int c, const char *arg)
+static int own_option(void *ctx, int c, const char *arg)
 {
+	struct crm_import_opts *o = ctx;
 	switch (c) {
 	case OPT_MAP:
 		if (o->nmap == CRM_MAX_MAPS)
@@ -97,7 +98,7 @@ int main(int argc, char **argv)
 	struct crm_import_counts counts;
 	struct crm_db db;
 	const char *path;
-	int c, rc;
+	int rc;
 
 	crm_set_progname(argv[0]);
 	argv[0] = (char *)crm_progname;     /* getopt's messages use it */
@@ -106,12 +107,9 @@ int main(int argc, char **argv)
 	if (own_option(&o, OPT_CURRENCY, env_or("CRM_CURRENCY", NULL)) ||
 	    own_option(&o, OPT_COUNTRY, env_or("CRM_COUNTRY", "KR")))
 		return CRM_EUSAGE;
-	while ((c = getopt_long(argc, argv, CRM_COMMON_SHORTOPTS "q", longopts, NULL)) != -1) {
-		if ((rc = crm_common_option(&co, c, optarg, usage)) < 0)
-			return -rc;
-		if (rc == 0 && own_option(&o, c, optarg) != 0)
-			return CRM_EUSAGE;
-	}
+	if ((rc = crm_parse_options(&co, argc, argv, CRM_COMMON_SHORTOPTS "q", longopts, usage,
+				    own_option, &o)) != CRM_OK)
+		return rc;
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)

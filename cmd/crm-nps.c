@@ -93,8 +93,9 @@ static int by_option(struct nps *s, const char *arg)
 	return 0;
 }
 
-static int own_option(struct nps *s, int c, const char *arg)
+static int own_option(void *ctx, int c, const char *arg)
 {
+	struct nps *s = ctx;
 	int v;
 	switch (c) {
 	case OPT_BY: return by_option(s, arg);
@@ -499,17 +500,14 @@ int main(int argc, char **argv)
 	static struct nps s;
 	struct crm_tz *tz;
 	const char *why = "", *path;
-	int c, rc;
+	int rc;
 
 	crm_set_progname(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&s.co);
-	while ((c = getopt_long(argc, argv, CRM_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if ((rc = crm_common_option(&s.co, c, optarg, usage)) < 0)
-			return -rc;
-		if (rc == 0 && own_option(&s, c, optarg) != 0)
-			return CRM_EUSAGE;
-	}
+	if ((rc = crm_parse_options(&s.co, argc, argv, CRM_COMMON_SHORTOPTS, longopts, usage,
+				    own_option, &s)) != CRM_OK)
+		return rc;
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)

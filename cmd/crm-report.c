@@ -122,8 +122,9 @@ bad:
 			       "(DURATION like 4h, 30m, 2d)", arg);
 }
 
-static int own_option(struct rep *r, int c, const char *arg)
+static int own_option(void *ctx, int c, const char *arg)
 {
+	struct rep *r = ctx;
 	long v;
 	int i;
 	switch (c) {
@@ -203,7 +204,7 @@ int main(int argc, char **argv)
 	struct crm_period p;
 	struct crm_tz *tz;
 	const char *why = "";
-	int c, rc;
+	int rc;
 
 	crm_set_progname(argv[0]);
 	argv[0] = (char *)crm_progname;
@@ -211,12 +212,9 @@ int main(int argc, char **argv)
 	r.week_start = 1;
 	r.ro.lost_days = 365;
 	r.ro.list_rows = 10;
-	while ((c = getopt_long(argc, argv, CRM_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if ((rc = crm_common_option(&r.co, c, optarg, usage)) < 0)
-			return -rc;
-		if (rc == 0 && own_option(&r, c, optarg) != 0)
-			return CRM_EUSAGE;
-	}
+	if ((rc = crm_parse_options(&r.co, argc, argv, CRM_COMMON_SHORTOPTS, longopts, usage,
+				    own_option, &r)) != CRM_OK)
+		return rc;
 	if (optind < argc)
 		return crm_usage_error("unexpected argument '%s': the report reads the database",
 				       argv[optind]);

@@ -111,8 +111,9 @@ bad:
 	return crm_usage_error("--diff '%s': expected OLD:NEW, two run ids (see --runs)", arg);
 }
 
-static int own_option(struct seg *s, int c, const char *arg)
+static int own_option(void *ctx, int c, const char *arg)
 {
+	struct seg *s = ctx;
 	long v;
 	switch (c) {
 	case OPT_AS_OF: s->ro.as_of = arg; return 0;
@@ -498,18 +499,15 @@ int main(int argc, char **argv)
 	static struct seg s;
 	struct crm_tz *tz;
 	const char *why = "", *path;
-	int c, rc;
+	int rc;
 
 	crm_set_progname(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&s.co);
 	s.life = (struct crm_lifecycle)CRM_LIFECYCLE_DEFAULTS;
-	while ((c = getopt_long(argc, argv, CRM_COMMON_SHORTOPTS, longopts, NULL)) != -1) {
-		if ((rc = crm_common_option(&s.co, c, optarg, usage)) < 0)
-			return -rc;
-		if (rc == 0 && own_option(&s, c, optarg) != 0)
-			return CRM_EUSAGE;
-	}
+	if ((rc = crm_parse_options(&s.co, argc, argv, CRM_COMMON_SHORTOPTS, longopts, usage,
+				    own_option, &s)) != CRM_OK)
+		return rc;
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)

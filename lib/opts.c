@@ -56,6 +56,20 @@ int crm_common_option(struct crm_common *co, int c, const char *arg, const char 
 	}
 }
 
+int crm_parse_options(struct crm_common *co, int argc, char **argv, const char *shortopts,
+		      const struct option *longopts, const char *usage,
+		      crm_own_option_fn *own, void *ctx)
+{
+	int c, rc;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		if ((rc = crm_common_option(co, c, optarg, usage)) < 0)
+			return -rc;
+		if (rc == 0 && own(ctx, c, optarg) != 0)
+			return CRM_EUSAGE;
+	}
+	return CRM_OK;
+}
+
 int crm_parse_long(const char *arg, long min, long max, long *out)
 {
 	char *end;

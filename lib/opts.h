@@ -51,6 +51,16 @@ void crm_common_init(struct crm_common *co);
  * --version exit here. */
 int crm_common_option(struct crm_common *co, int c, const char *arg, const char *usage);
 
+/* A command's own options: 0 when `c` was one (and its value good), else
+ * nonzero after reporting. */
+typedef int crm_own_option_fn(void *ctx, int c, const char *arg);
+/* getopt_long over argv: the common options into *co, the command's own
+ * to own(ctx, ...).  CRM_OK with optind past the options, or the exit
+ * code of a usage error (reported). */
+int crm_parse_options(struct crm_common *co, int argc, char **argv, const char *shortopts,
+		      const struct option *longopts, const char *usage,
+		      crm_own_option_fn *own, void *ctx);
+
 /* Is standard input a pipe or a file?  Not a terminal, and not cron's
  * /dev/null (a character device): those never pass for input data. */
 int crm_stdin_is_data(void);
