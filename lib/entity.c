@@ -528,9 +528,10 @@ size_t crm_row_values_need(const struct crm_row *row)
  * numbers are the shop's (--default-country), not the customer's country. */
 static int first_pass(enum crm_kind k) { return k == CRM_K_CURRENCY; }
 
-/* Normalise column c's cell into out[size]: 0, or -1 with the reason in why. */
-static int row_value(const struct crm_entity *e, int c, char *cell, struct crm_value_ctx *vc,
-		     char *out, size_t size, struct crm_values *v, char *why, size_t whysize)
+/* Normalise column c's cell into out[size]: the bytes used, or -1 with the
+ * reason in why. */
+static long row_value(const struct crm_entity *e, int c, char *cell, struct crm_value_ctx *vc,
+		      char *out, size_t size, struct crm_values *v, char *why, size_t whysize)
 {
 	const struct crm_column *col = &e->cols[c];
 	const char *reason = "";
@@ -546,14 +547,20 @@ static int row_value(const struct crm_entity *e, int c, char *cell, struct crm_v
 		return -1;
 	}
 	v->val[c] = rc == CRM_VALUE_EMPTY ? NULL : out;
-	return 0;
+	return rc == CRM_VALUE_EMPTY ? 0 : (long)strlen(out) + 1;
 }
 
-int crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
-		   const struct crm_row *row, struct crm_value_ctx *vc, char *buf,
-		   struct crm_values *v, char *why, size_t whysize)
+/*
+ * Each value may take its cell's room in crm_row_values_need(), but is
+ * packed after the one before: what it does not use is the next one's, so
+ * the values stay within buf and lie together for whoever reads them next.
+ */
+long crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
+		    const struct crm_row *row, struct crm_value_ctx *vc, char *buf,
+		    struct crm_values *v, char *why, size_t whysize)
 {
-	size_t off = 0, size;
+	size_t off = 0;
+	long n;
 	int c, pass;
 	for (c = 0; c < e->ncols; c++)
 		v->val[c] = NULL;
@@ -561,13 +568,13 @@ int crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
 		for (c = 0; c < e->ncols; c++) {
 			if (colmap[c] < 0 || first_pass(e->cols[c].kind) != (pass == 0))
 				continue;
-			size = row->len[colmap[c]] * 2 + 64;
-			if (row_value(e, c, row->field[colmap[c]], vc, buf + off, size, v, why,
-				      whysize) < 0)
+			n = row_value(e, c, row->field[colmap[c]], vc, buf + off,
+				      row->len[colmap[c]] * 2 + 64, v, why, whysize);
+			if (n < 0)
 				return -1;
-			off += size;
+			off += (size_t)n;
 		}
 	}
 	memcpy(v->currency, vc->currency, sizeof v->currency);
-	return 0;
+	return (long)off;
 }

@@ -107,11 +107,12 @@ struct crm_values {
 /* The room crm_row_values() needs in buf for a row. */
 size_t crm_row_values_need(const struct crm_row *row);
 /* Normalise every cell of `row` that colmap maps (trimming it in place) into
- * v, the values written to buf; vc->currency is the currency the row starts
- * with.  Returns 0, or -1 with the reason the row is rejected in why, as
- * "column 'ordered_at': '2024-13-01' is not a date". */
-int crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
-		   const struct crm_row *row, struct crm_value_ctx *vc, char *buf,
-		   struct crm_values *v, char *why, size_t whysize);
+ * v, the values written one after the other into buf; vc->currency is the
+ * currency the row starts with.  Returns the bytes of buf used, or -1 with
+ * the reason the row is rejected in why, as "column 'ordered_at':
+ * '2024-13-01' is not a date". */
+long crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
+		    const struct crm_row *row, struct crm_value_ctx *vc, char *buf,
+		    struct crm_values *v, char *why, size_t whysize);
 
 #endif

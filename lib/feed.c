@@ -52,8 +52,6 @@ struct crm_feed {
 	char currency0[4];
 	int colmap[CRM_MAX_COLS];
 	size_t nhdr;
-	char *scratch;
-	size_t scap;
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -208,38 +206,26 @@ static const char *content_key(struct batch *b, const struct crm_entity *e,
 	return keep_text(b, key);
 }
 
-/* The values were written to the scratch buffer: move them next to their row. */
-static void keep_values(struct batch *b, struct crm_values *v, int ncols)
-{
-	int c;
-	for (c = 0; c < ncols; c++) {
-		size_t n;
-		if (!v->val[c])
-			continue;
-		n = strlen(v->val[c]) + 1;
-		v->val[c] = memcpy(take_bytes(b, n, 1), v->val[c], n);
-	}
-}
-
+/* The row's values go right after its fields, in the room new_item() kept. */
 static void normalise(struct crm_feed *f, struct crm_feed_item *it)
 {
 	const struct crm_import_opts *o = f->fo.o;
 	struct batch *b = f->cur;
 	struct crm_values *v = &b->vals[it - b->item];
 	struct crm_value_ctx vc;
-	size_t need = crm_row_values_need(&it->row);
 	char why[512];
-	if (need > f->scap)
-		f->scratch = xrealloc(f->scratch, f->scap = need * 2);
+	long n;
 	vc.tz = f->fo.tz;
 	vc.order = o->date_order;
 	vc.country = o->country;
 	memcpy(vc.currency, f->currency0, sizeof vc.currency);
-	if (crm_row_values(f->fo.e, f->colmap, &it->row, &vc, f->scratch, v, why, sizeof why) < 0) {
+	n = crm_row_values(f->fo.e, f->colmap, &it->row, &vc, b->bytes + b->used, v, why,
+			   sizeof why);
+	if (n < 0) {
 		it->text = keep_text(b, why);
 		return;
 	}
-	keep_values(b, v, f->fo.e->ncols);
+	b->used += (size_t)n;
 	it->v = v;
 	if (f->fo.keycol >= 0 && !v->val[f->fo.keycol])
 		it->key = content_key(b, f->fo.e, v);
@@ -358,7 +344,6 @@ static void feed_free(struct crm_feed *f)
 	crm_pipe_close(f->pipe);
 	for (i = 0; i < NBATCH; i++)
 		batch_free(f->all[i]);
-	free(f->scratch);
 	free(f);
 }
 
