@@ -97,7 +97,7 @@ static void batch_free(struct batch *b)
 /* Hand the batch being filled to the consumer. */
 static void send(struct crm_feed *f)
 {
-	if (f->cur && f->cur->pub.n) {
+	if (f->cur) {
 		crm_pipe_put(f->pipe, f->cur);
 		f->cur = NULL;
 	}
@@ -114,13 +114,19 @@ static int fits(const struct batch *b, size_t bytes, size_t nfields)
 	return b->pub.n < BATCH_ITEMS && b->used + bytes <= b->cap && b->fused + nfields <= b->fcap;
 }
 
-/* Make an empty batch big enough for one item; nothing points into it yet. */
-static void batch_fit(struct batch *b, size_t bytes, size_t nfields)
+/* Empty a batch and size it for its first item, nothing pointing into it
+ * yet: the usual size, larger for a row that needs it, and the usual size
+ * again after such a row, so that one huge row does not hold memory. */
+static void batch_start(struct batch *b, size_t bytes, size_t nfields)
 {
-	if (bytes > b->cap)
-		b->bytes = xrealloc(b->bytes, b->cap = bytes);
-	if (nfields > b->fcap) {
-		b->fcap = nfields;
+	size_t cap = bytes > BATCH_BYTES ? bytes : BATCH_BYTES;
+	size_t fcap = nfields > BATCH_FIELDS ? nfields : BATCH_FIELDS;
+	b->pub.n = 0;
+	b->used = b->fused = 0;
+	if (cap != b->cap)
+		b->bytes = xrealloc(b->bytes, b->cap = cap);
+	if (fcap != b->fcap) {
+		b->fcap = fcap;
 		b->fptr = xrealloc(b->fptr, b->fcap * sizeof *b->fptr);
 		b->flen = xrealloc(b->flen, b->fcap * sizeof *b->flen);
 	}
@@ -137,11 +143,8 @@ static struct crm_feed_item *new_item(struct crm_feed *f, enum crm_feed_kind kin
 	if (!f->cur) {
 		if (!(f->cur = crm_pipe_get(f->pipe)))
 			return NULL;
-		f->cur->pub.n = 0;
-		f->cur->used = f->cur->fused = 0;
+		batch_start(f->cur, bytes, nfields);
 	}
-	if (!fits(f->cur, bytes, nfields))
-		batch_fit(f->cur, bytes, nfields);   /* empty, or it would have been sent */
 	it = &f->cur->item[f->cur->pub.n++];
 	memset(it, 0, sizeof *it);
 	it->kind = kind;
@@ -306,20 +309,17 @@ static int read_file(struct crm_feed *f, const char *path)
 	struct crm_reader *r = crm_reader_open(path, &f->fo.o->csv, err, sizeof err);
 	const char *text = r ? crm_reader_name(r) : err;
 	struct crm_feed_item *it = new_item(f, CRM_FEED_FILE, strlen(text) + 1, 0);
-	int rc;
-	if (!it || !r) {
-		if (it) {
-			it->rc = -1;
-			it->text = keep_text(f->cur, text);
-		}
-		crm_reader_close(r);
-		return -1;
+	int rc = -1;
+	if (it) {
+		it->rc = r ? 0 : -1;
+		it->text = keep_text(f->cur, text);
 	}
-	it->text = keep_text(f->cur, text);
-	crm_reader_waits(r, send_now, f, crm_pipe_cancel_fd(f->pipe));
-	rc = crm_read(r, on_header, on_row, on_bad, f);
-	if (!crm_pipe_cancelled(f->pipe))
-		end_file(f, r, rc);
+	if (it && r) {
+		crm_reader_waits(r, send_now, f, crm_pipe_cancel_fd(f->pipe));
+		rc = crm_read(r, on_header, on_row, on_bad, f);
+		if (!crm_pipe_cancelled(f->pipe))
+			end_file(f, r, rc);
+	}
 	crm_reader_close(r);
 	return rc != 0 || crm_pipe_cancelled(f->pipe) ? -1 : 0;
 }
