@@ -49,6 +49,10 @@ struct crm_pipe *crm_pipe_open(void *const *bufs, int n)
 	int i;
 	if (!p)
 		return NULL;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->room, NULL);
+	pthread_cond_init(&p->ready, NULL);
+	atomic_init(&p->cancelled, 0);
 	p->n = n;
 	p->free.buf = calloc((size_t)n, sizeof *p->free.buf);
 	p->full.buf = calloc((size_t)n, sizeof *p->full.buf);
@@ -59,10 +63,6 @@ struct crm_pipe *crm_pipe_open(void *const *bufs, int n)
 	}
 	for (i = 0; i < n; i++)
 		ring_push(&p->free, n, bufs[i]);
-	atomic_init(&p->cancelled, 0);
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->room, NULL);
-	pthread_cond_init(&p->ready, NULL);
 	return p;
 }
 
@@ -70,11 +70,10 @@ void crm_pipe_close(struct crm_pipe *p)
 {
 	if (!p)
 		return;
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->room);
+	pthread_cond_destroy(&p->ready);
 	if (p->wake[0] >= 0) {
-		/* the mutex and condvars exist only once the pipe(2) does */
-		pthread_mutex_destroy(&p->mu);
-		pthread_cond_destroy(&p->room);
-		pthread_cond_destroy(&p->ready);
 		close(p->wake[0]);
 		close(p->wake[1]);
 	}
