@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,9 @@
 
 struct crm_reader {
 	int fd;
+	int cancel_fd;               /* readable: stop waiting for input; -1: none */
+	void (*idle)(void *);        /* called before waiting for input */
+	void *idle_ctx;
 	char *name;
 	char delim;
 	char *encoding;              /* as given, for messages */
@@ -150,6 +154,7 @@ struct crm_reader *crm_reader_open(const char *path, const struct crm_csv_opts *
 		return NULL;
 	}
 	r->cd = (iconv_t)-1;
+	r->cancel_fd = -1;
 	r->delim = o && o->delim ? o->delim : ',';
 	if (!strcmp(path, "-")) {
 		r->fd = STDIN_FILENO;
@@ -181,6 +186,13 @@ struct crm_reader *crm_reader_open(const char *path, const struct crm_csv_opts *
 const char *crm_reader_name(const struct crm_reader *r) { return r->name; }
 const char *crm_reader_error(const struct crm_reader *r) { return r->err; }
 long crm_reader_error_line(const struct crm_reader *r) { return r->errline; }
+
+void crm_reader_waits(struct crm_reader *r, void (*idle)(void *ctx), void *ctx, int cancel_fd)
+{
+	r->idle = idle;
+	r->idle_ctx = ctx;
+	r->cancel_fd = cancel_fd;
+}
 
 void crm_reader_close(struct crm_reader *r)
 {
@@ -405,9 +417,35 @@ static int detect_boms(struct crm_reader *r)
 	return 0;
 }
 
+/* Wait until there is input or cancel_fd is readable: 0, or -1 to give up.
+ * A regular file always has input: the first poll() returns at once. */
+static int wait_input(struct crm_reader *r)
+{
+	struct pollfd pf[2] = {{r->fd, POLLIN, 0}, {r->cancel_fd, POLLIN, 0}};
+	int n, timeout = 0;
+	for (;;) {
+		n = poll(pf, 2, timeout);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n != 0 || timeout < 0)
+			break;
+		if (r->idle)
+			r->idle(r->idle_ctx);
+		timeout = -1;
+	}
+	/* a poll that fails leaves the wait to read() */
+	if (n > 0 && pf[1].revents) {
+		set_error(r, 0, "%s", "cancelled");
+		return -1;
+	}
+	return 0;
+}
+
 static int fill(struct crm_reader *r)
 {
 	ssize_t n;
+	if ((r->cancel_fd >= 0 || r->idle) && wait_input(r) < 0)
+		return -1;
 	do
 		n = read(r->fd, r->raw + r->rawlen, RAW_CHUNK - r->rawlen);
 	while (n < 0 && errno == EINTR);

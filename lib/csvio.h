@@ -16,6 +16,12 @@
  *    on_bad with its line, 1-based field number and reason, and reading goes
  *    on at the next line.  An unterminated quote at the end of the input is
  *    fatal: crm_read() returns -1 and crm_reader_error() says why.
+ *  - For a reader on a thread of its own, crm_reader_waits(): before it
+ *    waits for input that has not come yet (a pipe, a terminal), it calls
+ *    idle(), so that what it has read so far can be passed on; and while it
+ *    waits it also watches cancel_fd and gives up as soon as that is
+ *    readable: another thread's way to stop a reader that may never get
+ *    more input.  crm_read() then returns -1, the error being "cancelled".
  *  - The writer quotes a field only when it must (delimiter, quote, CR, LF,
  *    leading or trailing space), and with CRM_CELL_TEXT guards a customer's
  *    text against running as a spreadsheet formula by prefixing "'" to a
@@ -59,6 +65,9 @@ int crm_read(struct crm_reader *r, crm_row_fn *on_header, crm_row_fn *on_row,
 const char *crm_reader_error(const struct crm_reader *r);
 long crm_reader_error_line(const struct crm_reader *r);
 void crm_reader_close(struct crm_reader *r);
+/* Call idle(ctx) before waiting for input; give up waiting once cancel_fd
+ * is readable (see above). */
+void crm_reader_waits(struct crm_reader *r, void (*idle)(void *ctx), void *ctx, int cancel_fd);
 
 /* Can --encoding NAME be converted from? */
 int crm_encoding_known(const char *name);

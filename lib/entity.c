@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "diag.h"
+
 /* Aliases are folded names (see crm_fold_name), '|' separated. */
 #define A_CUSTOMER_ID "customerid|customer|customerno|customernumber|memberid|userid|clientid|" \
 	"고객id|고객번호|고객아이디|회원id|회원번호|회원아이디|아이디|주문자id|주문자아이디"
@@ -510,4 +512,69 @@ int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, si
 	}
 	*why = "has an unknown kind";
 	return CRM_VALUE_BAD;
+}
+
+/* ---- rows ------------------------------------------------------------------------- */
+
+size_t crm_row_values_need(const struct crm_row *row)
+{
+	size_t need = 0, i;
+	for (i = 0; i < row->n; i++)
+		need += row->len[i] * 2 + 64;
+	return need;
+}
+
+/* Pass 1 reads the currency, which pass 2 needs for money.  National phone
+ * numbers are the shop's (--default-country), not the customer's country. */
+static int first_pass(enum crm_kind k) { return k == CRM_K_CURRENCY; }
+
+/* Normalise column c's cell into out[size]: the bytes used, or -1 with the
+ * reason in why. */
+static long row_value(const struct crm_entity *e, int c, char *cell, struct crm_value_ctx *vc,
+		      char *out, size_t size, struct crm_values *v, char *why, size_t whysize)
+{
+	const struct crm_column *col = &e->cols[c];
+	const char *reason = "";
+	char q[128];
+	int rc = crm_value(col->kind, cell, vc, out, size, &v->num[c], &reason);
+	if (rc == CRM_VALUE_BAD) {   /* the cell is trimmed now, which reads better */
+		snprintf(why, whysize, "column '%s': %s %s", col->name,
+			 crm_quote(crm_trim(cell), q, sizeof q), reason);
+		return -1;
+	}
+	if (rc == CRM_VALUE_EMPTY && (col->flags & CRM_COL_NONEMPTY)) {
+		snprintf(why, whysize, "column '%s' is empty", col->name);
+		return -1;
+	}
+	v->val[c] = rc == CRM_VALUE_EMPTY ? NULL : out;
+	return rc == CRM_VALUE_EMPTY ? 0 : (long)strlen(out) + 1;
+}
+
+/*
+ * Each value may take its cell's room in crm_row_values_need(), but is
+ * packed after the one before: what it does not use is the next one's, so
+ * the values stay within buf and lie together for whoever reads them next.
+ */
+long crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
+		    const struct crm_row *row, struct crm_value_ctx *vc, char *buf,
+		    struct crm_values *v, char *why, size_t whysize)
+{
+	size_t off = 0;
+	long n;
+	int c, pass;
+	for (c = 0; c < e->ncols; c++)
+		v->val[c] = NULL;
+	for (pass = 0; pass < 2; pass++) {
+		for (c = 0; c < e->ncols; c++) {
+			if (colmap[c] < 0 || first_pass(e->cols[c].kind) != (pass == 0))
+				continue;
+			n = row_value(e, c, row->field[colmap[c]], vc, buf + off,
+				      row->len[colmap[c]] * 2 + 64, v, why, whysize);
+			if (n < 0)
+				return -1;
+			off += (size_t)n;
+		}
+	}
+	memcpy(v->currency, vc->currency, sizeof v->currency);
+	return (long)off;
 }

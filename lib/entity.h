@@ -15,7 +15,11 @@
  *    the file: a missing required column (listing the columns found), a
  *    --map header the file lacks, or two headers for one column.
  *  - crm_value() normalises one cell by its column kind into out; an empty
- *    cell gives CRM_VALUE_EMPTY.
+ *    cell gives CRM_VALUE_EMPTY.  crm_row_values() normalises the mapped
+ *    cells of a whole row, or says in words why the row cannot be taken.
+ *    Both depend only on their arguments: two threads may use them at once
+ *    with contexts of their own (norm.h: a crm_tz is for one thread, and a
+ *    named zone is pinned with crm_tz_pin() while others run).
  */
 #ifndef CRM_ENTITY_H
 #define CRM_ENTITY_H
@@ -92,5 +96,23 @@ enum { CRM_VALUE_OK = 0, CRM_VALUE_EMPTY = 1, CRM_VALUE_BAD = -1 };
 /* Normalise `in` (trimmed in place) into out[size] and, for numbers, *num. */
 int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, size_t size,
 	      int64_t *num, const char **why);
+
+/* A row's normalised values, by entity column. */
+struct crm_values {
+	char *val[CRM_MAX_COLS];     /* NULL: unmapped or empty */
+	int64_t num[CRM_MAX_COLS];   /* of the numeric columns that have a value */
+	char currency[4];            /* the row's currency, "" if none */
+};
+
+/* The room crm_row_values() needs in buf for a row. */
+size_t crm_row_values_need(const struct crm_row *row);
+/* Normalise every cell of `row` that colmap maps (trimming it in place) into
+ * v, the values written one after the other into buf; vc->currency is the
+ * currency the row starts with.  Returns the bytes of buf used, or -1 with
+ * the reason the row is rejected in why, as "column 'ordered_at':
+ * '2024-13-01' is not a date". */
+long crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
+		    const struct crm_row *row, struct crm_value_ctx *vc, char *buf,
+		    struct crm_values *v, char *why, size_t whysize);
 
 #endif

@@ -10,6 +10,10 @@
  * row.  A row that names its customer by id alone leaves the customer to the
  * ledger of stats.h, which creates all such customers at the end in key
  * order; rows with an e-mail, phone or name resolve theirs at once.
+ *
+ * Reading, checking and normalising rows needs nothing but the options and
+ * the header, so it runs on the feed's thread (feed.h), a batch ahead of
+ * this one, which writes: the two halves of an import overlap on two cores.
  */
 #include "import.h"
 
@@ -21,6 +25,7 @@
 
 #include "diag.h"
 #include "entity.h"
+#include "feed.h"
 #include "stats.h"
 
 enum who { W_ID, W_EMAIL, W_PHONE, W_NAME, W_N };
@@ -89,14 +94,13 @@ struct imp {
 	int stop;                /* fatal: abandon the run */
 	int broken;              /* the database or the ledger failed: touch neither again */
 
-	struct crm_reader *r;
-	const char *fname;
+	char *fname;             /* the file being imported, for messages */
 	const struct crm_row *hdr;
 	size_t nhdr;
 	int colmap[CRM_MAX_COLS];
-	char *val[CRM_MAX_COLS]; /* normalised values, NULL when empty */
-	int64_t num[CRM_MAX_COLS];
-	char currency[4];        /* the row's currency */
+	struct crm_values *v;    /* the row's normalised values */
+	const char *key;         /* its content key, when its key column is empty */
+	struct crm_values own;   /* else normalised here, into scratch */
 	char currency0[4];       /* --currency: every row's until it names its own */
 	char *scratch;
 	size_t scap;
@@ -541,46 +545,24 @@ static int reject(struct imp *im, const struct crm_row *row, long line, const ch
 	return 0;
 }
 
-static int reject_value(struct imp *im, const struct crm_row *row, int col, const char *raw,
-			const char *why)
-{
-	char msg[512], q[128];
-	snprintf(msg, sizeof msg, "column '%s': %s %s", im->e->cols[col].name,
-		 crm_quote(raw, q, sizeof q), why);
-	return reject(im, row, row->line, msg);
-}
-
 /* ---- values ------------------------------------------------------------------------ */
 
-static int normalise_col(struct imp *im, const struct crm_row *row, int c, char *out,
-			 size_t size, struct crm_value_ctx *vc)
+/*
+ * The feed normalises the rows of every entity on its own thread, except
+ * order_items without --currency: there a row may take the currency of its
+ * order, and which order is open depends on the rows before it, and on
+ * whether this thread accepted them.  Those rows are normalised here.
+ */
+static int normalise_here(const struct imp *im)
 {
-	const struct crm_column *col = &im->e->cols[c];
-	char *cell = row->field[im->colmap[c]];
-	const char *why = "";
-	int rc = crm_value(col->kind, cell, vc, out, size, &im->num[c], &why);
-	if (rc == CRM_VALUE_BAD)   /* the cell is trimmed now, which reads better */
-		return reject_value(im, row, c, crm_trim(cell), why) ? -2 : -1;
-	if (rc == CRM_VALUE_EMPTY && (col->flags & CRM_COL_NONEMPTY)) {
-		char msg[128];
-		snprintf(msg, sizeof msg, "column '%s' is empty", col->name);
-		return reject(im, row, row->line, msg) ? -2 : -1;
-	}
-	im->val[c] = rc == CRM_VALUE_EMPTY ? NULL : out;
-	return 0;
+	return im->kind == E_ITEMS && !im->currency0[0];
 }
-
-/* Pass 1 reads the currency, which pass 2 needs for money.  National phone
- * numbers are the shop's (--default-country), not the customer's country. */
-static int first_pass(enum crm_kind k) { return k == CRM_K_CURRENCY; }
 
 static int normalise_row(struct imp *im, const struct crm_row *row)
 {
 	struct crm_value_ctx vc;
-	size_t need = 0, i, off = 0;
-	int c, pass, rc;
-	for (i = 0; i < row->n; i++)
-		need += row->len[i] * 2 + 64;
+	size_t need = crm_row_values_need(row);
+	char why[512];
 	if (need > im->scap) {
 		free(im->scratch);
 		im->scap = need * 2;
@@ -595,20 +577,9 @@ static int normalise_row(struct imp *im, const struct crm_row *row)
 	if (im->kind == E_ITEMS && !vc.currency[0] && im->cur.open &&
 	    !strcmp(crm_trim(row->field[im->colmap[0]]), im->cur.id))
 		memcpy(vc.currency, im->cur.currency, sizeof vc.currency);
-	for (c = 0; c < im->e->ncols; c++)
-		im->val[c] = NULL;
-	for (pass = 0; pass < 2; pass++) {
-		for (c = 0; c < im->e->ncols; c++) {
-			size_t size;
-			if (im->colmap[c] < 0 || first_pass(im->e->cols[c].kind) != (pass == 0))
-				continue;
-			size = row->len[im->colmap[c]] * 2 + 64;
-			if ((rc = normalise_col(im, row, c, im->scratch + off, size, &vc)) < 0)
-				return rc;
-			off += size;
-		}
-	}
-	memcpy(im->currency, vc.currency, sizeof im->currency);
+	im->v = &im->own;
+	if (crm_row_values(im->e, im->colmap, row, &vc, im->scratch, &im->own, why, sizeof why) < 0)
+		return reject(im, row, row->line, why) ? -2 : -1;
 	return 0;
 }
 
@@ -616,13 +587,13 @@ static int normalise_row(struct imp *im, const struct crm_row *row)
 static char *V(struct imp *im, const char *name)
 {
 	int c = crm_entity_col(im->e, name);
-	return c >= 0 ? im->val[c] : NULL;
+	return c >= 0 ? im->v->val[c] : NULL;
 }
 
 /* The customer columns every row asks for, by the indices found once. */
 static char *W(struct imp *im, enum who w)
 {
-	return im->who[w] >= 0 ? im->val[im->who[w]] : NULL;
+	return im->who[w] >= 0 ? im->v->val[im->who[w]] : NULL;
 }
 
 /* Values of the table's columns, in its order (customer_id left as is). */
@@ -630,7 +601,7 @@ static void table_values(struct imp *im, const char *const *cols, char **vals)
 {
 	int i;
 	for (i = 0; cols[i]; i++)
-		vals[i] = im->col[i] >= 0 ? im->val[im->col[i]] : NULL;
+		vals[i] = im->col[i] >= 0 ? im->v->val[im->col[i]] : NULL;
 }
 
 #define SEEN_SLOTS (1u << 16)
@@ -838,20 +809,6 @@ static int note_customer(struct imp *im, char *const *vals, int new_order, int64
 
 /* ---- generic entities ---------------------------------------------------------------- */
 
-/* A survey answer without an id is known by its content. */
-static void content_key(struct imp *im, char *out, size_t size)
-{
-	uint64_t h = 1469598103934665603ULL;
-	int c;
-	for (c = 0; c < im->e->ncols; c++) {
-		const char *s = im->val[c] ? im->val[c] : "";
-		for (; *s; s++)
-			h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-		h = (h ^ 0x1f) * 1099511628211ULL;
-	}
-	snprintf(out, size, "h%016llx", (unsigned long long)h);
-}
-
 static unsigned key_hash(const char *key)
 {
 	unsigned h = 2166136261u;
@@ -1000,7 +957,7 @@ static int batch_run(struct imp *im)
 static int import_generic(struct imp *im, const struct crm_row *row)
 {
 	const char *const *cols = table_cols(im->e->name);
-	char cust[256], key[32], *vals[CRM_MAX_COLS];
+	char cust[256], *vals[CRM_MAX_COLS];
 	int who;
 	who = ensure_customer(im, row, W(im, W_ID), W(im, W_EMAIL), W(im, W_PHONE),
 			      W(im, W_NAME), cust, sizeof cust);
@@ -1009,14 +966,12 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 	table_values(im, cols, vals);
 	vals[1] = who ? cust : NULL;         /* customer_id is second in every table */
 	if (cols == t_orders) {
-		vals[4] = im->currency;
+		vals[4] = im->v->currency;
 		im->c->guest_orders += who == 0;
 	}
-	if (!vals[0]) {
-		content_key(im, key, sizeof key);
-		vals[0] = key;
-	}
-	batch_add(im, vals, cols == t_orders ? im->num[im->col[3]] : 0, who == DEFERRED);
+	if (!vals[0])
+		vals[0] = (char *)im->key;     /* the feed's, for a row without a key */
+	batch_add(im, vals, cols == t_orders ? im->v->num[im->col[3]] : 0, who == DEFERRED);
 	return im->batch.n == BATCH_ROWS && batch_run(im) < 0;
 }
 
@@ -1082,7 +1037,7 @@ static int open_order(struct imp *im, const struct crm_row *row)
 		return -2;
 	o->seen_before = found;
 	o->amount = 0;
-	memcpy(o->currency, im->currency, sizeof o->currency);
+	memcpy(o->currency, im->v->currency, sizeof o->currency);
 	if (found) {
 		/* "LINES CURRENCY" of the part of the order seen earlier */
 		char *sp;
@@ -1114,17 +1069,17 @@ static int import_item(struct imp *im, const struct crm_row *row)
 {
 	struct cur_order *o = &im->cur;
 	char line[32], *vals[7], msg[400];
-	int64_t q = im->num[crm_entity_col(im->e, "quantity")];
-	int64_t p = im->num[crm_entity_col(im->e, "unit_price")], t;
+	int64_t q = im->v->num[crm_entity_col(im->e, "quantity")];
+	int64_t p = im->v->num[crm_entity_col(im->e, "unit_price")], t;
 	int rc;
 	if (!o->open || strcmp(o->id, V(im, "order_id"))) {
 		if ((rc = open_order(im, row)) < 0)
 			return rc == -2;
 	}
 	o->lines++;      /* rejected lines keep their number too: fixing one inserts it */
-	if (strcmp(im->currency, o->currency)) {
+	if (strcmp(im->v->currency, o->currency)) {
 		snprintf(msg, sizeof msg, "column 'unit_price': currency %s differs from the "
-			 "order's %s", im->currency, o->currency);
+			 "order's %s", im->v->currency, o->currency);
 		return reject(im, row, row->line, msg);
 	}
 	if (__builtin_mul_overflow(q, p, &t) || __builtin_add_overflow(o->amount, t, &o->amount)) {
@@ -1191,73 +1146,91 @@ static int same_header(struct imp *im, const struct crm_row *h)
 	return same;
 }
 
-static int on_header(const struct crm_row *row, void *ctx)
+/* A file's items, as the feed (feed.h) passes them; each handler stops the
+ * run through im->stop as reading the file used to. */
+
+static void begin_file(struct imp *im, const struct crm_feed_item *it)
 {
-	struct imp *im = ctx;
-	char err[1024];
-	size_t i;
-	int rc;
+	if (it->rc < 0) {
+		crm_error("%s", it->text);
+		im->stop = 1;
+		im->status = CRM_EIO;
+		return;
+	}
+	if (!(im->fname = strdup(it->text)))   /* the batch is reused, the name is not */
+		abort();
+}
+
+/* Keep the header for the rejects file: the batch holding it is reused. */
+static struct crm_row *copy_header(const struct crm_row *row)
+{
 	struct crm_row *copy = malloc(sizeof *copy);
+	size_t i;
 	if (!copy)
 		abort();
-	/* keep the header for the rejects file: the reader reuses its buffers */
 	copy->n = row->n;
 	copy->line = row->line;
 	copy->field = calloc(row->n + 1, sizeof *copy->field);
 	copy->len = calloc(row->n + 1, sizeof *copy->len);
+	if (!copy->field || !copy->len)
+		abort();
 	for (i = 0; i < row->n; i++) {
-		copy->field[i] = strdup(row->field[i]);
+		if (!(copy->field[i] = strdup(row->field[i])))
+			abort();
 		copy->len[i] = row->len[i];
 	}
-	im->hdr = copy;
+	return copy;
+}
+
+static void on_header(struct imp *im, const struct crm_feed_item *it)
+{
+	const struct crm_row *row = &it->row;
+	im->hdr = copy_header(row);
 	im->nhdr = row->n;
-	if (im->rej_header && !same_header(im, copy)) {
+	if (im->rej_header && !same_header(im, im->hdr)) {
 		crm_error_at(im->fname, row->line, "--rejects: the columns differ from those of the "
 			     "files before; import files of different shapes in separate runs");
 		im->status = CRM_EUSAGE;
 		im->stop = 1;
-		return 1;
+		return;
 	}
-	if ((rc = crm_header_map(im->e, copy, im->o->map, im->o->nmap, im->colmap, err,
-				 sizeof err)) < 0) {
-		crm_error_at(im->fname, row->line, "%s", err);
-		im->status = rc == -2 ? CRM_EUSAGE : CRM_EDATA;
+	if (it->rc < 0) {
+		crm_error_at(im->fname, row->line, "%s", it->text);
+		im->status = it->rc == -2 ? CRM_EUSAGE : CRM_EDATA;
 		im->stop = 1;
-		return 1;
+		return;
 	}
-	return choose_customer_path(im);
+	memcpy(im->colmap, it->colmap, sizeof im->colmap);
+	choose_customer_path(im);
 }
 
-static int on_row(const struct crm_row *row, void *ctx)
+static void on_row(struct imp *im, const struct crm_feed_item *it)
 {
-	struct imp *im = ctx;
-	int rc;
+	const struct crm_row *row = &it->row;
 	im->c->read++;
 	crm_progress(im->fname, im->c->read);
-	if (row->n != im->nhdr) {
-		char msg[128];
-		snprintf(msg, sizeof msg, "expected %zu fields as in the header, found %zu",
-			 im->nhdr, row->n);
-		return reject(im, row, row->line, msg);
+	if (it->text) {              /* the wrong width, or a value the feed refused */
+		reject(im, row, row->line, it->text);
+		return;
 	}
-	if ((rc = normalise_row(im, row)) < 0)
-		return rc == -2;
+	if (it->v) {
+		im->v = it->v;
+		im->key = it->key;
+	} else if (normalise_row(im, row) < 0) {
+		return;
+	}
 	if (im->kind == E_CUSTOMERS)
-		rc = import_customer(im, row);
+		import_customer(im, row);
 	else if (im->kind == E_ITEMS)
-		rc = import_item(im, row);
+		import_item(im, row);
 	else
-		rc = import_generic(im, row);
-	return rc || im->stop;
+		import_generic(im, row);
 }
 
-static int on_bad(long line, size_t field, const char *why, void *ctx)
+static void on_bad(struct imp *im, const struct crm_feed_item *it)
 {
-	struct imp *im = ctx;
-	char msg[300];
 	im->c->read++;
-	snprintf(msg, sizeof msg, "field %zu: %s", field, why);
-	return reject(im, NULL, line, msg);
+	reject(im, NULL, it->row.line, it->text);
 }
 
 static void free_header(struct imp *im)
@@ -1274,22 +1247,21 @@ static void free_header(struct imp *im)
 	im->hdr = NULL;
 }
 
-static int import_file(struct imp *im, const char *path)
+/* What is left of a file once its items are done, or the run stopped. */
+static void close_file(struct imp *im)
 {
-	char err[512];
-	int rc;
-	im->r = crm_reader_open(path, &im->o->csv, err, sizeof err);
-	if (!im->r) {
-		crm_error("%s", err);
+	crm_progress_done();
+	free_header(im);
+	free(im->fname);
+	im->fname = NULL;
+}
+
+static void end_file(struct imp *im, const struct crm_feed_item *it)
+{
+	if (it->rc < 0) {
+		crm_error_at(im->fname, it->row.line, "%s", it->text);
 		im->stop = 1;
-		return im->status = CRM_EIO;
-	}
-	im->fname = crm_reader_name(im->r);
-	rc = crm_read(im->r, on_header, on_row, on_bad, im);
-	if (rc < 0) {
-		crm_error_at(im->fname, crm_reader_error_line(im->r), "%s", crm_reader_error(im->r));
-		im->stop = 1;
-		im->status = crm_reader_error_line(im->r) > 0 ? CRM_EDATA : CRM_EIO;
+		im->status = it->row.line > 0 ? CRM_EDATA : CRM_EIO;
 	} else if (!im->hdr && !im->stop) {
 		crm_error_at(im->fname, 0, "empty input: no header line");
 		im->stop = 1;
@@ -1300,11 +1272,48 @@ static int import_file(struct imp *im, const char *path)
 	/* the ledger may be flushed at the next file's header: these rows first */
 	if (!im->stop && im->batch.n && batch_run(im) < 0)
 		im->stop = 1;
-	crm_progress_done();
-	crm_reader_close(im->r);
-	im->r = NULL;
-	free_header(im);
-	return im->status;
+	close_file(im);
+}
+
+static void take_item(struct imp *im, const struct crm_feed_item *it)
+{
+	switch (it->kind) {
+	case CRM_FEED_FILE: begin_file(im, it); break;
+	case CRM_FEED_HEADER: on_header(im, it); break;
+	case CRM_FEED_ROW: on_row(im, it); break;
+	case CRM_FEED_BAD: on_bad(im, it); break;
+	case CRM_FEED_END: end_file(im, it); break;
+	}
+}
+
+/*
+ * The files are read and their rows normalised on the feed's thread while
+ * this one writes: the two halves of an import overlap.  Everything that is
+ * seen from outside (the database, the ledger, messages, the rejects file,
+ * the counts, the progress line) stays on this thread, in file order.
+ */
+static void import_files(struct imp *im, char *const *files, int nfiles)
+{
+	struct crm_feed_opts fo = {im->o, im->e, !normalise_here(im), im->tz,
+				   im->kind == E_OTHER ? im->col[0] : -1};
+	struct crm_feed *feed;
+	struct crm_feed_batch *b;
+	int i;
+	/* converting times in a named zone must not write the environment
+	 * while the other thread may read it */
+	crm_tz_pin(im->tz);
+	if (!(feed = crm_feed_start(&fo, files, nfiles))) {
+		crm_error("cannot start reading: %m");
+		im->stop = 1;
+		im->status = CRM_EIO;
+	}
+	while (!im->stop && (b = crm_feed_next(feed)))
+		for (i = 0; i < b->n && !im->stop; i++)
+			take_item(im, &b->item[i]);
+	if (im->fname)               /* stopped within a file */
+		close_file(im);
+	crm_feed_stop(feed);
+	crm_tz_unpin(im->tz);
 }
 
 static int log_import(struct imp *im, char *const *files, int nfiles)
@@ -1368,14 +1377,14 @@ static void count_before_stop(struct imp *im)
 
 static int run(struct imp *im, char *const *files, int nfiles)
 {
-	int i, rc;
+	int rc;
 	if ((rc = crm_db_exec(im->db, "PRAGMA cache_size=-16384")) != CRM_OK ||
 	    (rc = crm_db_exec(im->db, "BEGIN IMMEDIATE")) != CRM_OK)
 		return rc;
 	if (prepare_all(im) < 0 || !(im->stats = crm_stats_begin(im->db)))
 		fail(im, crm_db_status(sqlite3_errcode(im->db->h)));
-	for (i = 0; i < nfiles && !im->stop; i++)
-		import_file(im, files[i]);
+	if (!im->stop)
+		import_files(im, files, nfiles);
 	/* a dry run too: the ledger's customers are counted as they are created */
 	if (!im->stop && (rc = crm_stats_finish(im->stats, &im->c->new_customers)) != CRM_OK)
 		fail(im, rc);

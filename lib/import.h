@@ -21,6 +21,16 @@
  *    is a guest order.
  *  - Returns CRM_OK, CRM_EDATA (rows rejected, or a file-level data error),
  *    CRM_EUSAGE, CRM_EIO or CRM_EBUSY, having reported the reason.
+ *  - Threads: crm_import() reads on a thread of its own (feed.h), which
+ *    parses and converts the files, maps their headers, and checks and
+ *    normalises their rows (for order_items without a currency option, only
+ *    checks them); it writes nothing anywhere.  The calling thread does all
+ *    the rest, in file order: the database and the customer ledger, the
+ *    messages and the progress line on standard error, the rejects file, the
+ *    counts.  So what an import writes is the same as when one thread did it
+ *    all, and the reading thread is joined before crm_import() returns.
+ *    Meanwhile TZ holds the --tz zone when it is a named one (norm.h,
+ *    crm_tz_pin), and the caller must have no other thread running.
  */
 #ifndef CRM_IMPORT_H
 #define CRM_IMPORT_H

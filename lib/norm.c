@@ -285,13 +285,21 @@ struct crm_tz {
 };
 
 struct tz_switch {
+	int pinned;             /* TZ is the zone's already: nothing to switch */
 	int had;
 	char saved[512];
 };
 
+/* The zone TZ is set to by crm_tz_pin(), and what TZ was before. */
+static const struct crm_tz *pinned;
+static struct tz_switch unpinned;
+
 static int tz_enter(const struct crm_tz *tz, struct tz_switch *sw)
 {
-	const char *old = getenv("TZ");
+	const char *old;
+	if ((sw->pinned = tz == pinned))
+		return 0;
+	old = getenv("TZ");
 	sw->had = old != NULL;
 	if (old) {
 		size_t n = strlen(old);
@@ -307,6 +315,8 @@ static int tz_enter(const struct crm_tz *tz, struct tz_switch *sw)
 
 static void tz_leave(struct tz_switch *sw)
 {
+	if (sw->pinned)
+		return;
 	if (sw->had)
 		setenv("TZ", sw->saved, 1);
 	else
@@ -626,6 +636,24 @@ struct crm_tz *crm_tz_open(const char *spec, const char **why)
 	}
 	strcpy(tz->name, spec);
 	return tz;
+}
+
+int crm_tz_pin(const struct crm_tz *tz)
+{
+	if (tz->fixed || pinned)
+		return 0;
+	if (tz_enter(tz, &unpinned) != 0)
+		return -1;
+	pinned = tz;
+	return 0;
+}
+
+void crm_tz_unpin(const struct crm_tz *tz)
+{
+	if (!tz || tz != pinned)
+		return;
+	pinned = NULL;
+	tz_leave(&unpinned);
 }
 
 void crm_tz_close(struct crm_tz *tz)

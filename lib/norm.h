@@ -10,7 +10,11 @@
  *  - Nothing is guessed silently: a value that could mean two things, or
  *    that would lose precision, is refused with a reason.
  *  - No function allocates; outputs go to caller-supplied buffers.
- *  - Not thread-safe where noted (the time-zone cache).
+ *  - Not thread-safe where noted (the time-zone cache).  A named zone is
+ *    converted by switching TZ in the environment for a moment, which no
+ *    other thread may read meanwhile (getenv is not safe against setenv);
+ *    crm_tz_pin() sets TZ once for a while instead, so that one thread can
+ *    convert times while others run.
  */
 #ifndef CRM_NORM_H
 #define CRM_NORM_H
@@ -30,6 +34,12 @@ struct crm_tz;          /* a time zone: an IANA name or a fixed offset */
  * when the zone is unknown. */
 struct crm_tz *crm_tz_open(const char *spec, const char **why);
 void crm_tz_close(struct crm_tz *tz);
+/* Set TZ to a named zone until crm_tz_unpin(), converting times in it
+ * without touching the environment again; nothing for a fixed offset.  Call
+ * both while no other thread runs.  Returns -1 if TZ cannot be set (times
+ * are then converted as without it). */
+int crm_tz_pin(const struct crm_tz *tz);
+void crm_tz_unpin(const struct crm_tz *tz);
 /* 1 with the offset in seconds east of UTC when the zone is a fixed offset
  * (UTC included), 0 for a named zone whose offset changes. */
 int crm_tz_fixed(const struct crm_tz *tz, int32_t *off);

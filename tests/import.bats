@@ -653,3 +653,26 @@ Kim'
 	run crm-import orders b.csv
 	assert_line --index 0 "crm-import: orders: 130 read, 0 inserted, 3 updated, 127 unchanged, 0 rejected"
 }
+
+@test "several files: each with its own header, standard input among them; an empty one stops the run" {
+	csv a.csv order_id,ordered_at,amount A1,2025-01-01,1 A2,bad,2
+	csv b.csv amount,order_id,ordered_at 3,B1,2025-01-02 4,B2,2025-01-03
+	csv s.csv ordered_at,order_id,amount 2025-01-04,S1,5
+	run crm-import --currency KRW orders a.csv - b.csv <s.csv
+	assert_failure 1
+	assert_output - <<-'OUT'
+	crm-import: a.csv:3: column 'ordered_at': 'bad' is not a date
+	crm-import: orders: 5 read, 4 inserted, 0 updated, 0 unchanged, 1 rejected
+	OUT
+	run q "SELECT order_id, amount FROM orders ORDER BY 1"
+	assert_output $'A1|1\nB1|3\nB2|4\nS1|5'
+	# the files after the one that stops the run are not even reported
+	: >empty.csv
+	run crm-import --currency KRW orders a.csv empty.csv nope.csv
+	assert_failure 1
+	assert_output - <<-'OUT'
+	crm-import: a.csv:3: column 'ordered_at': 'bad' is not a date
+	crm-import: empty.csv: empty input: no header line
+	crm-import: nothing was imported
+	OUT
+}

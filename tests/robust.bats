@@ -94,3 +94,78 @@ load helpers
 	run q "SELECT count(*) FROM orders"
 	assert_output 0
 }
+
+# Rows are read and checked on one thread and written on another; what the
+# two find must come out as one thread would say it, in file order.
+
+@test "rejected rows from both threads come out in file order, in messages and in the rejects file" {
+	csv c.csv customer_id,email A,a@x.co B,b@x.co
+	crm-import -q customers c.csv
+	# bad dates, ragged rows and stray quotes are found while reading; an
+	# e-mail of another customer only by the database
+	{
+		echo order_id,customer_id,email,ordered_at,amount,currency
+		for i in $(seq 5000); do
+			if ((i % 401 == 0)); then echo "O$i,C$((i % 50)),,2025-13-01,100,KRW"
+			elif ((i % 997 == 0)); then echo "O$i,C$((i % 50)),,2025-01-01,100,KRW,extra"
+			elif ((i % 1499 == 0)); then echo "O$i,C$((i % 50)),,\"2025-01-01\"x,100,KRW"
+			elif ((i % 613 == 0)); then echo "O$i,B,a@x.co,2025-01-01,100,KRW"
+			else echo "O$i,C$((i % 50)),,2025-01-01,100,KRW"; fi
+		done
+	} >o.csv
+	want=$(for i in $(seq 5000); do
+		if ((i % 401 == 0)); then echo "crm-import: o.csv:$((i + 1)): column 'ordered_at': '2025-13-01' is not a date"
+		elif ((i % 997 == 0)); then echo "crm-import: o.csv:$((i + 1)): expected 6 fields as in the header, found 7"
+		elif ((i % 1499 == 0)); then echo "crm-import: o.csv:$((i + 1)): field 4: malformed quoting: a quote inside a quoted field must be doubled, and a quoted field must end at a delimiter"
+		elif ((i % 613 == 0)); then echo "crm-import: o.csv:$((i + 1)): column 'email': 'a@x.co' belongs to customer 'A', not 'B'"
+		fi
+	done)
+	cp "$CRM_DB" before.db
+	run crm-import --rejects rej.csv orders o.csv
+	assert_failure 1
+	assert_output "$want"$'\n'"crm-import: orders: 5000 read, 4972 inserted, 0 updated, 0 unchanged, 28 rejected"$'\n'"crm-import: customers: 50 created, 0 merged"
+	run cut -d, -f8 rej.csv
+	assert_output "$(echo rejected_line; sed 's/^crm-import: o.csv:\([0-9]*\):.*/\1/' <<<"$want")"
+	# the same from a pipe, whose reader waits for input now and then
+	mv rej.csv file-rej.csv
+	cp before.db "$CRM_DB"
+	run crm-import --rejects rej.csv orders - < <(cat o.csv)
+	assert_failure 1
+	assert_output "${want//o.csv/stdin}"$'\n'"crm-import: orders: 5000 read, 4972 inserted, 0 updated, 0 unchanged, 28 rejected"$'\n'"crm-import: customers: 50 created, 0 merged"
+	[ "$(sed 's/,stdin,/,o.csv,/' rej.csv)" = "$(cat file-rej.csv)" ]
+}
+
+@test "--strict stops at the first bad row of an input that has not ended" {
+	# the reading thread is left waiting for more input: neither the abort
+	# nor the exit may wait for it
+	mkfifo in
+	{ printf 'order_id,ordered_at,amount\nO1,2025-01-01,1\nO2,nope,1\n'; exec sleep 60; } >in 2>/dev/null 3>&- &
+	writer=$!
+	run timeout 20 crm-import --strict --currency KRW orders in
+	kill "$writer"
+	assert_failure 1
+	assert_output - <<-'OUT'
+	crm-import: in:3: column 'ordered_at': 'nope' is not a date
+	crm-import: --strict: a row was rejected, nothing was imported
+	OUT
+}
+
+@test "a field, and a row, larger than the batches the rows are handed over in" {
+	big=$(head -c 1000000 /dev/zero | tr '\0' x)
+	{
+		echo order_id,ordered_at,amount,channel
+		echo "O1,2025-01-01,1,$big"
+		echo "O2,2025-01-01,1,web$(printf ',z%.0s' $(seq 20000))"
+		echo O3,2025-01-01,1,app
+	} >wide.csv
+	run crm-import --currency KRW --rejects rej.csv orders wide.csv
+	assert_failure 1
+	assert_output - <<-'OUT'
+	crm-import: wide.csv:3: expected 4 fields as in the header, found 20004
+	crm-import: orders: 3 read, 2 inserted, 0 updated, 0 unchanged, 1 rejected
+	OUT
+	run q "SELECT order_id, length(channel) FROM orders ORDER BY 1"
+	assert_output $'O1|1000000\nO3|3'
+	run sed -n 2p rej.csv
+	assert_output "O2,2025-01-01,1,web,wide.csv,3,\"expected 4 fields as in the header, found 20004\""
+}

@@ -1,0 +1,393 @@
+/*
+ * feed.c - the reading half of an import; see feed.h.
+ *
+ * The thread copies each row into the batch it fills, as the reader's
+ * buffers are reused at the next row, and normalises the copy in place.  A
+ * batch's bytes and field slots never move while it fills: a row that does
+ * not fit sends the batch on and starts the next one, and only an empty
+ * batch grows, for a row larger than any before.  So items point straight
+ * into their batch and the consumer reads them as they are.
+ */
+#include "feed.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipe.h"
+
+/* Four batches: one filling, one in use, two waiting.  Deeper queues only
+ * hold more memory; what evens out the two threads is the batch size. */
+#define NBATCH 4
+#define BATCH_ITEMS 1024
+#define BATCH_BYTES (256 * 1024)
+#define BATCH_FIELDS (16 * 1024)
+#define TEXT_MAX 1024            /* the longest reason or name an item needs room for */
+
+struct batch {
+	struct crm_feed_batch pub;
+	struct crm_feed_item item[BATCH_ITEMS];
+	struct crm_values vals[BATCH_ITEMS];
+	char *bytes;
+	size_t used, cap;
+	char **fptr;
+	size_t *flen;
+	size_t fused, fcap;
+};
+
+struct crm_feed {
+	struct crm_feed_opts fo;
+	char *const *files;
+	int nfiles;
+	struct crm_pipe *pipe;
+	pthread_t thread;
+	struct batch *all[NBATCH];
+	struct batch *cur;           /* the thread's, filling */
+	struct batch *held;          /* the consumer's */
+
+	/* the thread's own */
+	char currency0[4];
+	int colmap[CRM_MAX_COLS];
+	size_t nhdr;
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+	if (!(p = realloc(p, n ? n : 1)))
+		abort();
+	return p;
+}
+
+/* ---- batches --------------------------------------------------------------------- */
+
+static struct batch *batch_new(void)
+{
+	struct batch *b = calloc(1, sizeof *b);
+	if (!b)
+		return NULL;
+	b->pub.item = b->item;
+	b->cap = BATCH_BYTES;
+	b->fcap = BATCH_FIELDS;
+	b->bytes = malloc(b->cap);
+	b->fptr = malloc(b->fcap * sizeof *b->fptr);
+	b->flen = malloc(b->fcap * sizeof *b->flen);
+	if (!b->bytes || !b->fptr || !b->flen) {
+		free(b->bytes);
+		free(b->fptr);
+		free(b->flen);
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+static void batch_free(struct batch *b)
+{
+	if (!b)
+		return;
+	free(b->bytes);
+	free(b->fptr);
+	free(b->flen);
+	free(b);
+}
+
+/* Hand the batch being filled to the consumer. */
+static void send(struct crm_feed *f)
+{
+	if (f->cur) {
+		crm_pipe_put(f->pipe, f->cur);
+		f->cur = NULL;
+	}
+}
+
+/* The input makes us wait: what is read so far need not. */
+static void send_now(void *ctx)
+{
+	send(ctx);
+}
+
+static int fits(const struct batch *b, size_t bytes, size_t nfields)
+{
+	return b->pub.n < BATCH_ITEMS && b->used + bytes <= b->cap && b->fused + nfields <= b->fcap;
+}
+
+/* Empty a batch and size it for its first item, nothing pointing into it
+ * yet: the usual size, larger for a row that needs it, and the usual size
+ * again after such a row, so that one huge row does not hold memory. */
+static void batch_start(struct batch *b, size_t bytes, size_t nfields)
+{
+	size_t cap = bytes > BATCH_BYTES ? bytes : BATCH_BYTES;
+	size_t fcap = nfields > BATCH_FIELDS ? nfields : BATCH_FIELDS;
+	b->pub.n = 0;
+	b->used = b->fused = 0;
+	if (cap != b->cap)
+		b->bytes = xrealloc(b->bytes, b->cap = cap);
+	if (fcap != b->fcap) {
+		b->fcap = fcap;
+		b->fptr = xrealloc(b->fptr, b->fcap * sizeof *b->fptr);
+		b->flen = xrealloc(b->flen, b->fcap * sizeof *b->flen);
+	}
+}
+
+/* A new item with room for `bytes` bytes and `nfields` fields; NULL once
+ * the consumer has stopped the feed. */
+static struct crm_feed_item *new_item(struct crm_feed *f, enum crm_feed_kind kind, size_t bytes,
+				      size_t nfields)
+{
+	struct crm_feed_item *it;
+	if (f->cur && !fits(f->cur, bytes, nfields))
+		send(f);
+	if (!f->cur) {
+		if (!(f->cur = crm_pipe_get(f->pipe)))
+			return NULL;
+		batch_start(f->cur, bytes, nfields);
+	}
+	it = &f->cur->item[f->cur->pub.n++];
+	memset(it, 0, sizeof *it);
+	it->kind = kind;
+	return it;
+}
+
+static char *take_bytes(struct batch *b, size_t n, size_t align)
+{
+	char *p;
+	b->used = (b->used + align - 1) / align * align;
+	p = b->bytes + b->used;
+	b->used += n;
+	return p;
+}
+
+static const char *keep_text(struct batch *b, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(take_bytes(b, n, 1), s, n);
+}
+
+/* What new_item() must reserve for a copy of a row, alignment included. */
+static size_t row_bytes(const struct crm_row *row)
+{
+	size_t n = 0, i;
+	for (i = 0; i < row->n; i++)
+		n += row->len[i] + 1;
+	return n + TEXT_MAX + sizeof(int) * CRM_MAX_COLS + 16;
+}
+
+static void copy_row(struct batch *b, struct crm_feed_item *it, const struct crm_row *row)
+{
+	size_t i;
+	it->row.line = row->line;
+	it->row.n = row->n;
+	it->row.field = b->fptr + b->fused;
+	it->row.len = b->flen + b->fused;
+	b->fused += row->n;
+	for (i = 0; i < row->n; i++) {
+		it->row.field[i] = memcpy(take_bytes(b, row->len[i] + 1, 1), row->field[i],
+					  row->len[i] + 1);
+		it->row.len[i] = row->len[i];
+	}
+}
+
+/* ---- the thread's work -------------------------------------------------------------- */
+
+/* A survey answer without an id is known by its content. */
+static const char *content_key(struct batch *b, const struct crm_entity *e,
+			       const struct crm_values *v)
+{
+	uint64_t h = 1469598103934665603ULL;
+	char key[32];
+	int c;
+	for (c = 0; c < e->ncols; c++) {
+		const char *s = v->val[c] ? v->val[c] : "";
+		for (; *s; s++)
+			h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+		h = (h ^ 0x1f) * 1099511628211ULL;
+	}
+	snprintf(key, sizeof key, "h%016llx", (unsigned long long)h);
+	return keep_text(b, key);
+}
+
+/* The row's values go right after its fields, in the room new_item() kept. */
+static void normalise(struct crm_feed *f, struct crm_feed_item *it)
+{
+	const struct crm_import_opts *o = f->fo.o;
+	struct batch *b = f->cur;
+	struct crm_values *v = &b->vals[it - b->item];
+	struct crm_value_ctx vc;
+	char why[512];
+	long n;
+	vc.tz = f->fo.tz;
+	vc.order = o->date_order;
+	vc.country = o->country;
+	memcpy(vc.currency, f->currency0, sizeof vc.currency);
+	n = crm_row_values(f->fo.e, f->colmap, &it->row, &vc, b->bytes + b->used, v, why,
+			   sizeof why);
+	if (n < 0) {
+		it->text = keep_text(b, why);
+		return;
+	}
+	b->used += (size_t)n;
+	it->v = v;
+	if (f->fo.keycol >= 0 && !v->val[f->fo.keycol])
+		it->key = content_key(b, f->fo.e, v);
+}
+
+static int on_header(const struct crm_row *row, void *ctx)
+{
+	struct crm_feed *f = ctx;
+	const struct crm_import_opts *o = f->fo.o;
+	struct crm_feed_item *it = new_item(f, CRM_FEED_HEADER, row_bytes(row), row->n);
+	char err[TEXT_MAX];
+	if (!it)
+		return 1;
+	copy_row(f->cur, it, row);
+	f->nhdr = row->n;
+	it->rc = crm_header_map(f->fo.e, &it->row, o->map, o->nmap, f->colmap, err, sizeof err);
+	if (it->rc < 0) {
+		it->text = keep_text(f->cur, err);
+		return 1;            /* the consumer stops there */
+	}
+	it->colmap = memcpy(take_bytes(f->cur, sizeof f->colmap, sizeof(int)), f->colmap,
+			    sizeof f->colmap);
+	return 0;
+}
+
+static int on_row(const struct crm_row *row, void *ctx)
+{
+	struct crm_feed *f = ctx;
+	size_t need = f->fo.normalise ? crm_row_values_need(row) : 0;
+	struct crm_feed_item *it;
+	if (crm_pipe_cancelled(f->pipe) ||
+	    !(it = new_item(f, CRM_FEED_ROW, row_bytes(row) + need, row->n)))
+		return 1;
+	copy_row(f->cur, it, row);
+	if (row->n != f->nhdr) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "expected %zu fields as in the header, found %zu",
+			 f->nhdr, row->n);
+		it->text = keep_text(f->cur, msg);
+	} else if (f->fo.normalise) {
+		normalise(f, it);
+	}
+	return 0;
+}
+
+static int on_bad(long line, size_t field, const char *why, void *ctx)
+{
+	struct crm_feed *f = ctx;
+	struct crm_feed_item *it = new_item(f, CRM_FEED_BAD, TEXT_MAX, 0);
+	char msg[300];
+	if (!it)
+		return 1;
+	snprintf(msg, sizeof msg, "field %zu: %s", field, why);
+	it->row.line = line;
+	it->text = keep_text(f->cur, msg);
+	return 0;
+}
+
+/* After the file's last item, the batch goes at once: the consumer then
+ * finishes the file while this thread opens the next. */
+static void end_file(struct crm_feed *f, struct crm_reader *r, int rc)
+{
+	struct crm_feed_item *it = new_item(f, CRM_FEED_END, TEXT_MAX, 0);
+	if (!it)
+		return;
+	it->rc = rc;
+	if (rc < 0) {
+		it->row.line = crm_reader_error_line(r);
+		it->text = keep_text(f->cur, crm_reader_error(r));
+	}
+	send(f);
+}
+
+/* Read one file into items: 0, or -1 when no file may follow. */
+static int read_file(struct crm_feed *f, const char *path)
+{
+	char err[512];
+	struct crm_reader *r = crm_reader_open(path, &f->fo.o->csv, err, sizeof err);
+	const char *text = r ? crm_reader_name(r) : err;
+	struct crm_feed_item *it = new_item(f, CRM_FEED_FILE, strlen(text) + 1, 0);
+	int rc = -1;
+	if (it) {
+		it->rc = r ? 0 : -1;
+		it->text = keep_text(f->cur, text);
+	}
+	if (it && r) {
+		crm_reader_waits(r, send_now, f, crm_pipe_cancel_fd(f->pipe));
+		rc = crm_read(r, on_header, on_row, on_bad, f);
+		if (!crm_pipe_cancelled(f->pipe))
+			end_file(f, r, rc);
+	}
+	crm_reader_close(r);
+	return rc != 0 || crm_pipe_cancelled(f->pipe) ? -1 : 0;
+}
+
+static void *feed_main(void *arg)
+{
+	struct crm_feed *f = arg;
+	int i;
+	for (i = 0; i < f->nfiles; i++)
+		if (read_file(f, f->files[i]) < 0)
+			break;
+	send(f);
+	crm_pipe_end(f->pipe);
+	return NULL;
+}
+
+/* ---- the consumer's side ------------------------------------------------------------- */
+
+static void feed_free(struct crm_feed *f)
+{
+	int i;
+	crm_pipe_close(f->pipe);
+	for (i = 0; i < NBATCH; i++)
+		batch_free(f->all[i]);
+	free(f);
+}
+
+struct crm_feed *crm_feed_start(const struct crm_feed_opts *fo, char *const *files, int nfiles)
+{
+	struct crm_feed *f = calloc(1, sizeof *f);
+	void *bufs[NBATCH];
+	int i, err;
+	if (!f)
+		return NULL;
+	f->fo = *fo;
+	f->files = files;
+	f->nfiles = nfiles;
+	snprintf(f->currency0, sizeof f->currency0, "%s", fo->o->currency ? fo->o->currency : "");
+	for (i = 0; i < NBATCH; i++)
+		if (!(bufs[i] = f->all[i] = batch_new()))
+			break;
+	if (i < NBATCH || !(f->pipe = crm_pipe_open(bufs, NBATCH))) {
+		feed_free(f);
+		errno = ENOMEM;
+		return NULL;
+	}
+	if ((err = pthread_create(&f->thread, NULL, feed_main, f)) != 0) {
+		feed_free(f);
+		errno = err;
+		return NULL;
+	}
+	return f;
+}
+
+struct crm_feed_batch *crm_feed_next(struct crm_feed *f)
+{
+	if (f->held)
+		crm_pipe_give(f->pipe, f->held);
+	f->held = crm_pipe_take(f->pipe);
+	return f->held ? &f->held->pub : NULL;
+}
+
+void crm_feed_stop(struct crm_feed *f)
+{
+	if (!f)
+		return;
+	/* the thread may be waiting for room in the queue or for input */
+	crm_pipe_cancel(f->pipe);
+	pthread_join(f->thread, NULL);
+	feed_free(f);
+}

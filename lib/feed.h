@@ -1,0 +1,71 @@
+/*
+ * feed.h - the reading half of an import, on a thread of its own.
+ *
+ * Contract:
+ *  - crm_feed_start() starts a thread that reads the files one after the
+ *    other (csvio.h) and hands what it finds to the caller's thread as
+ *    items, in file order, in batches through a bounded queue (pipe.h):
+ *    the memory of a feed does not grow with its input.
+ *  - The items of one file: CRM_FEED_FILE, then (when it opened) its
+ *    CRM_FEED_HEADER, a CRM_FEED_ROW for each row and a CRM_FEED_BAD for each
+ *    row whose quoting is malformed, in the order of the file, and last
+ *    CRM_FEED_END.  No item follows a file that could not be opened, whose
+ *    header does not map, or whose reading failed.
+ *  - The thread does only what depends on the options and the header: it
+ *    maps the header (crm_header_map), checks each row's width, and with
+ *    `normalise` normalises the row's mapped cells (crm_row_values) and
+ *    gives a row whose key column is empty its content key.  A row it finds
+ *    bad carries the reason.  It writes no message and touches no database:
+ *    reporting and counting are the consumer's.
+ *  - The caller's thread takes batches with crm_feed_next(); a batch stays
+ *    valid, and its rows writable, until the next call.  crm_feed_stop()
+ *    stops the thread wherever it is (waiting for the queue or for input on
+ *    a pipe) and joins it, then frees everything.
+ */
+#ifndef CRM_FEED_H
+#define CRM_FEED_H
+
+#include "entity.h"
+#include "import.h"
+
+enum crm_feed_kind { CRM_FEED_FILE, CRM_FEED_HEADER, CRM_FEED_ROW, CRM_FEED_BAD, CRM_FEED_END };
+
+struct crm_feed_item {
+	enum crm_feed_kind kind;
+	/* FILE: 0, or -1 when the file could not be opened; HEADER:
+	 * crm_header_map()'s result; END: crm_read()'s (-1: a fatal error) */
+	int rc;
+	/* HEADER, ROW: the fields (a normalised row's mapped cells trimmed);
+	 * BAD: line only; END after a fatal error: its line */
+	struct crm_row row;
+	/* FILE: the name for messages, or why it could not be opened; HEADER:
+	 * why it does not map; ROW, BAD: why the row is rejected, or NULL; END:
+	 * the fatal error */
+	const char *text;
+	const int *colmap;           /* HEADER that maps */
+	struct crm_values *v;        /* ROW normalised and not rejected */
+	const char *key;             /* and whose key column is empty: its content key */
+};
+
+struct crm_feed_batch {
+	int n;
+	struct crm_feed_item *item;
+};
+
+struct crm_feed_opts {
+	const struct crm_import_opts *o;     /* format, --map and the normalisers' options */
+	const struct crm_entity *e;
+	int normalise;
+	const struct crm_tz *tz;             /* with normalise: for the feed's thread alone */
+	int keycol;                          /* the entity's key column, or -1 */
+};
+
+struct crm_feed;
+
+/* Start reading; NULL (errno set) when the thread cannot be started. */
+struct crm_feed *crm_feed_start(const struct crm_feed_opts *fo, char *const *files, int nfiles);
+/* The next batch, waiting for it; NULL after the last. */
+struct crm_feed_batch *crm_feed_next(struct crm_feed *f);
+void crm_feed_stop(struct crm_feed *f);
+
+#endif
