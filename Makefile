@@ -21,11 +21,12 @@ CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
            -Wold-style-definition -Wwrite-strings -Wvla -Wformat-security -Wshadow
 CPPFLAGS += -D_GNU_SOURCE -Ilib -DCRM_VERSION='"$(VERSION)"'
-LDLIBS  += -lsqlite3 -lcsv -lm -pthread
+LDLIBS  += -lsqlite3 -lcsv -lm
 VERSION  = 0.1.0
 
-# crm-import reads on one thread and writes on another (lib/feed.c); override,
-# so that a CFLAGS given on the command line (make asan) keeps it.
+# crm-import reads on one thread and writes on another (lib/feed.c), and
+# crm-segment reads customer figures in two halves at once (lib/rfm.c);
+# override, so that a CFLAGS given on the command line (make asan) keeps it.
 override CFLAGS += -pthread
 
 # Build directory; the sanitizer and valgrind builds use their own.
@@ -71,12 +72,13 @@ test: all
 asan:
 	$(MAKE) B=build-asan SANITIZE=address,undefined CFLAGS='-O1 -g' test
 
-# The suites that run crm-import, whose reading and writing threads TSan watches.
-IMPORT_TESTS = tests/import.bats tests/robust.bats tests/stats.bats
+# The suites whose commands run two threads, which TSan watches: crm-import
+# (reading and writing) and crm-segment (two halves of the figures).
+THREAD_TESTS = tests/import.bats tests/robust.bats tests/stats.bats tests/segment.bats
 
 tsan:
 	$(MAKE) B=build-tsan SANITIZE=thread CFLAGS='-O1 -g' all
-	CRM_BUILD=$(abspath build-tsan) TESTS="$(IMPORT_TESTS)" tests/run
+	CRM_BUILD=$(abspath build-tsan) TESTS="$(THREAD_TESTS)" tests/run
 
 valgrind: all
 	CRM_BUILD=$(abspath $(B)) CRM_VALGRIND=1 tests/run
