@@ -290,14 +290,22 @@ struct tz_switch {
 	char saved[512];
 };
 
-/* The zone TZ is set to by crm_tz_pin(), and what TZ was before. */
+/* The zone TZ is set to by crm_tz_pin(), how many pins hold it, and what
+ * TZ was before. */
 static const struct crm_tz *pinned;
+static int pins;
 static struct tz_switch unpinned;
+
+/* Is TZ this zone's already?  A copy (crm_tz_copy) of the pinned zone is. */
+static int is_pinned(const struct crm_tz *tz)
+{
+	return pinned && (tz == pinned || !strcmp(tz->name, pinned->name));
+}
 
 static int tz_enter(const struct crm_tz *tz, struct tz_switch *sw)
 {
 	const char *old;
-	if ((sw->pinned = tz == pinned))
+	if ((sw->pinned = is_pinned(tz)))
 		return 0;
 	old = getenv("TZ");
 	sw->had = old != NULL;
@@ -638,19 +646,37 @@ struct crm_tz *crm_tz_open(const char *spec, const char **why)
 	return tz;
 }
 
+struct crm_tz *crm_tz_copy(const struct crm_tz *tz)
+{
+	struct crm_tz *c = malloc(sizeof *c);
+	if (!c)
+		return NULL;
+	*c = *tz;
+	if (!tz->fixed && !(c->years = calloc(TZ_SLOTS, sizeof *c->years))) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
 int crm_tz_pin(const struct crm_tz *tz)
 {
-	if (tz->fixed || pinned)
+	if (tz->fixed)
 		return 0;
+	if (pinned) {
+		pins += is_pinned(tz);
+		return is_pinned(tz) ? 0 : -1;
+	}
 	if (tz_enter(tz, &unpinned) != 0)
 		return -1;
 	pinned = tz;
+	pins = 1;
 	return 0;
 }
 
 void crm_tz_unpin(const struct crm_tz *tz)
 {
-	if (!tz || tz != pinned)
+	if (!tz || tz->fixed || !is_pinned(tz) || --pins > 0)
 		return;
 	pinned = NULL;
 	tz_leave(&unpinned);

@@ -36,10 +36,15 @@ struct crm_tz *crm_tz_open(const char *spec, const char **why);
 void crm_tz_close(struct crm_tz *tz);
 /* Set TZ to a named zone until crm_tz_unpin(), converting times in it
  * without touching the environment again; nothing for a fixed offset.  Call
- * both while no other thread runs.  Returns -1 if TZ cannot be set (times
- * are then converted as without it). */
+ * both while no other thread runs.  Pins of one zone nest.  Returns -1 if
+ * TZ cannot be set, or another zone is pinned (times are then converted
+ * as without it). */
 int crm_tz_pin(const struct crm_tz *tz);
 void crm_tz_unpin(const struct crm_tz *tz);
+/* The same zone with a cache of its own, for another thread: while the zone
+ * is pinned, the two convert times at once.  NULL when out of memory;
+ * crm_tz_close() it. */
+struct crm_tz *crm_tz_copy(const struct crm_tz *tz);
 /* 1 with the offset in seconds east of UTC when the zone is a fixed offset
  * (UTC included), 0 for a named zone whose offset changes. */
 int crm_tz_fixed(const struct crm_tz *tz, int32_t *off);

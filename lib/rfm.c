@@ -255,6 +255,7 @@ enum {
 struct part {
 	struct crm_db *db;
 	const struct crm_rfm_opts *o;
+	const struct crm_tz *tz; /* the thread's own: a zone's cache is not shared */
 	int64_t as_of;
 	const char *split;       /* NULL: the whole table */
 	int upper;               /* ids from split on, else those before it */
@@ -297,14 +298,14 @@ static void scan_part(struct part *p)
 	if (p->split)
 		crm_bind_static(st, 1, p->split);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t last = crm_local_day(p->o->tz, sqlite3_column_int64(st, 2));
+		int64_t last = crm_local_day(p->tz, sqlite3_column_int64(st, 2));
 		if (last > p->as_of) {
 			p->after_as_of = 1;
 			break;
 		}
 		if (part_currency(p, (const char *)sqlite3_column_text(st, 0)))
 			set_entry(add_entry(&p->r, &cap), p->as_of,
-				  crm_local_day(p->o->tz, sqlite3_column_int64(st, 1)), last,
+				  crm_local_day(p->tz, sqlite3_column_int64(st, 1)), last,
 				  sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
 	}
 	sqlite3_finalize(st);
@@ -324,6 +325,7 @@ static void part_init(struct part *p, struct crm_db *db, const struct crm_rfm_op
 	memset(p, 0, sizeof *p);
 	p->db = db;
 	p->o = o;
+	p->tz = o->tz;
 	p->as_of = r->as_of;
 	p->split = split;
 	p->upper = upper;
@@ -402,6 +404,29 @@ static int split_key(struct crm_db *db, char key[9])
 	return v[1] - v[0] < 2 ? NO_SPLIT : CRM_OK;
 }
 
+/* Run the upper half on its own thread, the lower one on this; 0 when the
+ * thread could not be started.  A named zone is pinned meanwhile and each
+ * half has its own copy: converting times then writes neither the
+ * environment nor a shared cache. */
+static int scan_both(struct part *lo, struct part *hi)
+{
+	struct crm_tz *tz = NULL;
+	pthread_t t;
+	int threaded = crm_tz_pin(lo->tz) == 0;
+	if (threaded && !(tz = crm_tz_copy(lo->tz)))
+		threaded = 0;
+	hi->tz = tz;
+	if (threaded)
+		threaded = pthread_create(&t, NULL, part_thread, hi) == 0;
+	scan_part(lo);
+	if (threaded)
+		pthread_join(t, NULL);
+	hi->tz = lo->tz;
+	crm_tz_close(tz);
+	crm_tz_unpin(lo->tz);
+	return threaded;
+}
+
 /* The upper half on a second connection, while this thread reads the lower
  * one.  The second connection's snapshot must be ours: it is when no other
  * writer committed between its first look at the data version and its
@@ -411,7 +436,6 @@ static int load_halves(struct crm_db *db, const struct crm_rfm_opts *o, struct c
 {
 	struct crm_db other;
 	struct part lo, hi;
-	pthread_t t;
 	int64_t v0, v1;
 	char key[9];
 	int rc, threaded;
@@ -424,10 +448,7 @@ static int load_halves(struct crm_db *db, const struct crm_rfm_opts *o, struct c
 	}
 	part_init(&lo, db, o, r, key, 0);
 	part_init(&hi, &other, o, r, key, 1);
-	threaded = pthread_create(&t, NULL, part_thread, &hi) == 0;
-	scan_part(&lo);
-	if (threaded)
-		pthread_join(t, NULL);
+	threaded = scan_both(&lo, &hi);
 	sqlite3_exec(other.h, "COMMIT", NULL, NULL, NULL);
 	if (!threaded || data_version(&other, &v1) != CRM_OK || v1 != v0) {
 		free(hi.r.e);

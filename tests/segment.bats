@@ -421,6 +421,19 @@ Try 'crm-segment --help' for more information."
 	[ "$(wc -l <db.csv)" = 3 ]
 }
 
+@test "segment: both halves convert days in a named zone with summer time, as the stream does" {
+	"$CRM_BUILD/crm-synth" --orders 5000 orders >big.csv
+	for tz in America/New_York Asia/Seoul; do
+		# the file's times are local times of the zone, for both
+		export CRM_DB=$BATS_TEST_TMPDIR/${tz%/*}.db
+		crm-import -q --tz "$tz" orders big.csv
+		crm-segment --tz "$tz" --as-of 2026-12-01 >db.csv
+		crm-segment --tz "$tz" --as-of 2026-12-01 big.csv >stream.csv
+		[ "$(wc -l <db.csv)" -gt 1000 ]
+		cmp db.csv stream.csv
+	done
+}
+
 @test "segment: no database is an error that says what to do" {
 	run crm-segment --db nowhere.db
 	assert_failure 3
