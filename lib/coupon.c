@@ -337,15 +337,6 @@ static int each_coupon(struct crm_db *db, sqlite3_stmt *st, crm_coupon_fn *fn, v
 	return stop;
 }
 
-/* Run a statement that returns one integer (or none: 0); finalizes st. */
-static int one_int(struct crm_db *db, sqlite3_stmt *st, const char *what, long long *out)
-{
-	int rc = sqlite3_step(st);
-	*out = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, what);
-}
-
 /* Run a statement that changes rows; *n says how many; finalizes st. */
 static int change(struct crm_db *db, sqlite3_stmt *st, const char *what, long long *n)
 {
@@ -479,7 +470,7 @@ int crm_coupon_live(struct crm_db *db, const char *now, long long *n)
 	if (!st)
 		return crm_db_status(sqlite3_errcode(db->h));
 	bind_name(st, ":now", now);
-	return one_int(db, st, "count live coupons", n);
+	return crm_db_one_int(db, st, "count live coupons", n);
 }
 
 int crm_coupon_birthdays(struct crm_db *db, int month,

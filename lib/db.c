@@ -236,16 +236,25 @@ static int create_private(const char *path, int flags)
 	return -1;
 }
 
-static int schema_version(struct crm_db *db, int *v)
+int crm_db_one_int(struct crm_db *db, sqlite3_stmt *st, const char *what, long long *out)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, "PRAGMA user_version");
 	int rc;
+	*out = 0;
 	if (!st)
 		return crm_db_status(sqlite3_errcode(db->h));
-	rc = sqlite3_step(st);
-	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? CRM_OK : crm_db_fail(db, "read the schema version");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, what);
+}
+
+static int schema_version(struct crm_db *db, int *v)
+{
+	long long n;
+	int rc = crm_db_one_int(db, crm_db_prepare(db, "PRAGMA user_version"),
+				"read the schema version", &n);
+	*v = (int)n;
+	return rc;
 }
 
 static int migrate(struct crm_db *db)

@@ -40,6 +40,10 @@ const char *crm_db_path(const char *opt);
  * again is harmless. */
 int crm_db_open(struct crm_db *db, const char *path, int flags);
 void crm_db_close(struct crm_db *db);
+/* Step a one-row statement st (from crm_db_prepare: NULL when that failed)
+ * and finalize it: its first column into *out (0 when no row).  CRM_OK, or
+ * the exit code of the failure to `what`, reported. */
+int crm_db_one_int(struct crm_db *db, sqlite3_stmt *st, const char *what, long long *out);
 /* BEGIN a read transaction over the mapped file; CRM_OK or an exit code. */
 int crm_db_begin_read(struct crm_db *db);
 

@@ -424,7 +424,7 @@ static int lookup1(struct imp *im, sqlite3_stmt *st, const char *key, char *out,
 static int prepare_all(struct imp *im)
 {
 	const char *name = im->e->name;
-	sqlite3_stmt *st;
+	long long any;
 	im->alias_get = crm_db_prepare(im->db, "SELECT customer_id FROM customer_aliases WHERE alias=?1");
 	im->alias_put = crm_db_prepare(im->db, "INSERT OR IGNORE INTO customer_aliases(alias,"
 				       "customer_id,reason) VALUES (?1,?2,?3)");
@@ -440,10 +440,10 @@ static int prepare_all(struct imp *im)
 	if (!im->alias_get || !im->alias_put || !im->by_email || !im->by_phone ||
 	    !im->cust_exists || !im->cust_ensure || !im->cust_fill)
 		return -1;
-	if (!(st = crm_db_prepare(im->db, "SELECT EXISTS (SELECT 1 FROM customer_aliases)")))
+	if (crm_db_one_int(im->db, crm_db_prepare(im->db, "SELECT EXISTS (SELECT 1 FROM "
+						  "customer_aliases)"), "read customer aliases", &any) != CRM_OK)
 		return -1;
-	im->have_aliases = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
+	im->have_aliases = any != 0;
 	if (!strcmp(name, "order_items")) {
 		if (crm_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS touched(order_id TEXT "
 				"PRIMARY KEY, lines INTEGER NOT NULL, currency TEXT, split INTEGER) WITHOUT ROWID") != CRM_OK)

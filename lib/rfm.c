@@ -362,16 +362,10 @@ static int join_parts(struct part *lo, struct part *hi, struct crm_rfm *r)
 	return CRM_OK;
 }
 
-static int data_version(struct crm_db *db, int64_t *v)
+static int data_version(struct crm_db *db, long long *v)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, "PRAGMA data_version");
-	int rc;
-	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
-	rc = sqlite3_step(st);
-	*v = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? CRM_OK : crm_db_fail(db, "read the data version");
+	return crm_db_one_int(db, crm_db_prepare(db, "PRAGMA data_version"),
+			      "read the data version", v);
 }
 
 /* An id between the least and the greatest: the midpoint of their first
@@ -436,7 +430,7 @@ static int load_halves(struct crm_db *db, const struct crm_rfm_opts *o, struct c
 {
 	struct crm_db other;
 	struct part lo, hi;
-	int64_t v0, v1;
+	long long v0, v1;
 	char key[9];
 	int rc, threaded;
 	if ((rc = crm_db_open(&other, db->path, CRM_DB_MUST_EXIST)) != CRM_OK)

@@ -831,15 +831,11 @@ int crm_stats_flush(struct crm_stats *s, long long *created)
 /* Customers whose orders changed: their figures again, from their orders. */
 static int recompute_dirty(struct crm_stats *s)
 {
-	int rc;
-	sqlite3_stmt *st = crm_db_prepare(s->db, "SELECT EXISTS (SELECT 1 FROM temp.stats_dirty)");
-	int any;
-	if (!st)
-		return crm_db_status(sqlite3_errcode(s->db->h));
-	any = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_finalize(st);
-	if (!any)
-		return CRM_OK;
+	long long any;
+	int rc = crm_db_one_int(s->db, crm_db_prepare(s->db, "SELECT EXISTS (SELECT 1 FROM "
+						      "temp.stats_dirty)"), "read changed customers", &any);
+	if (rc != CRM_OK || !any)
+		return rc;
 	if ((rc = crm_db_exec(s->db, "DELETE FROM customer_stats WHERE customer_id IN "
 			      "(SELECT customer_id FROM temp.stats_dirty)")) != CRM_OK ||
 	    (rc = crm_db_exec(s->db, "INSERT INTO customer_stats " CRM_STATS_SELECT(
