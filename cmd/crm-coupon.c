@@ -1005,14 +1005,14 @@ static int parse_command(struct coupon *c, int argc, char **argv, const struct v
 
 static int setup(struct coupon *c)
 {
-	const char *why = "", *env = getenv("CRM_CURRENCY");
+	const char *env = getenv("CRM_CURRENCY");
 	if (!c->currency && env && *env && currency_option(c, env) != 0)
 		return CRM_EUSAGE;
 	if (c->co.csv.encoding && !crm_encoding_known(c->co.csv.encoding))
 		return crm_usage_error("--encoding '%s': not an encoding iconv knows",
 				       c->co.csv.encoding);
-	if (!(c->tz = crm_tz_open(c->co.tz, &why)))
-		return crm_usage_error("--tz '%s' %s", c->co.tz ? c->co.tz : "", why);
+	if (!(c->tz = crm_common_tz(&c->co)))
+		return CRM_EUSAGE;
 	if (c->campaign && check_campaign(c->campaign) != CRM_OK)
 		return CRM_EUSAGE;
 	crm_writer_init(&c->w, stdout, c->co.csv.delim);

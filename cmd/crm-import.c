@@ -81,14 +81,11 @@ static int own_option(void *ctx, int c, const char *arg)
 	return crm_usage_error("unknown option");
 }
 
-static int check_tz(const char *tz)
+static int check_tz(const struct crm_common *co)
 {
-	const char *why = "";
-	struct crm_tz *z = crm_tz_open(tz, &why);
-	if (!z)
-		return crm_usage_error("--tz '%s' %s", tz ? tz : "", why);
+	struct crm_tz *z = crm_common_tz(co);
 	crm_tz_close(z);
-	return CRM_OK;
+	return z ? CRM_OK : CRM_EUSAGE;
 }
 
 int main(int argc, char **argv)
@@ -122,7 +119,7 @@ int main(int argc, char **argv)
 	o.entity = argv[0];
 	o.csv = co.csv;
 	o.tz = co.tz;
-	if ((rc = check_tz(co.tz)) != CRM_OK)
+	if ((rc = check_tz(&co)) != CRM_OK)
 		return rc;
 	path = crm_db_path(co.db);
 	if (o.dry_run && access(path, F_OK) != 0)

@@ -499,7 +499,7 @@ int main(int argc, char **argv)
 {
 	static struct nps s;
 	struct crm_tz *tz;
-	const char *why = "", *path;
+	const char *path;
 	int rc;
 
 	crm_set_progname(argv[0]);
@@ -512,8 +512,8 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (argc > 1)
 		return crm_usage_error("one file of answers at most, not %d", argc);
-	if (!(tz = crm_tz_open(s.co.tz, &why)))
-		return crm_usage_error("--tz '%s' %s", s.co.tz ? s.co.tz : "", why);
+	if (!(tz = crm_common_tz(&s.co)))
+		return CRM_EUSAGE;
 	s.so.tz = tz;
 	if ((rc = check_options(&s, argc)) == CRM_OK) {
 		path = stream_path(&s, argc, argv);

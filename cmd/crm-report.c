@@ -203,7 +203,6 @@ int main(int argc, char **argv)
 	static struct rep r;
 	struct crm_period p;
 	struct crm_tz *tz;
-	const char *why = "";
 	int rc;
 
 	crm_set_progname(argv[0]);
@@ -218,8 +217,8 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		return crm_usage_error("unexpected argument '%s': the report reads the database",
 				       argv[optind]);
-	if (!(tz = crm_tz_open(r.co.tz, &why)))
-		return crm_usage_error("--tz '%s' %s", r.co.tz ? r.co.tz : "", why);
+	if (!(tz = crm_common_tz(&r.co)))
+		return CRM_EUSAGE;
 	r.ro.tz = tz;
 	rc = choose_period(&r, tz, &p);
 	if (rc == CRM_OK)

@@ -498,7 +498,7 @@ int main(int argc, char **argv)
 {
 	static struct seg s;
 	struct crm_tz *tz;
-	const char *why = "", *path;
+	const char *path;
 	int rc;
 
 	crm_set_progname(argv[0]);
@@ -516,8 +516,8 @@ int main(int argc, char **argv)
 		return rc;
 	if (s.co.csv.encoding && !crm_encoding_known(s.co.csv.encoding))
 		return crm_usage_error("--encoding '%s': not an encoding iconv knows", s.co.csv.encoding);
-	if (!(tz = crm_tz_open(s.co.tz, &why)))
-		return crm_usage_error("--tz '%s' %s", s.co.tz ? s.co.tz : "", why);
+	if (!(tz = crm_common_tz(&s.co)))
+		return CRM_EUSAGE;
 	s.ro.tz = tz;
 	crm_writer_init(&s.w, stdout, s.co.csv.delim);
 	path = crm_stream_path(&s.co, argc, argv);

@@ -56,6 +56,15 @@ int crm_common_option(struct crm_common *co, int c, const char *arg, const char 
 	}
 }
 
+struct crm_tz *crm_common_tz(const struct crm_common *co)
+{
+	const char *why = "";
+	struct crm_tz *tz = crm_tz_open(co->tz, &why);
+	if (!tz)
+		crm_usage_error("--tz '%s' %s", co->tz ? co->tz : "", why);
+	return tz;
+}
+
 int crm_parse_options(struct crm_common *co, int argc, char **argv, const char *shortopts,
 		      const struct option *longopts, const char *usage,
 		      crm_own_option_fn *own, void *ctx)

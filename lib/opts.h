@@ -18,6 +18,7 @@
 #include <limits.h>
 
 #include "csvio.h"
+#include "norm.h"
 
 struct crm_common {
 	const char *db;            /* NULL: $CRM_DB or ./crm.db */
@@ -60,6 +61,10 @@ typedef int crm_own_option_fn(void *ctx, int c, const char *arg);
 int crm_parse_options(struct crm_common *co, int argc, char **argv, const char *shortopts,
 		      const struct option *longopts, const char *usage,
 		      crm_own_option_fn *own, void *ctx);
+
+/* The zone of --tz ($TZ, else UTC, when not given); NULL after reporting
+ * the usage error that names the value.  crm_tz_close() it. */
+struct crm_tz *crm_common_tz(const struct crm_common *co);
 
 /* Is standard input a pipe or a file?  Not a terminal, and not cron's
  * /dev/null (a character device): those never pass for input data. */
