@@ -288,17 +288,32 @@ static int chart_week(struct ctx *c, int k, char from[CRM_TIME_LEN], char to[CRM
 	return shifted(c, &w, 0, from, to);
 }
 
-/* Revenue of the WEEKS weeks that end with the period's last week. */
+/* The period (CUR or PREV) whose bounds these are, or -1. */
+static int period_with(const struct ctx *c, const char *from, const char *to)
+{
+	int i;
+	for (i = CUR; i <= PREV; i++)
+		if (!strcmp(from, c->from[i]) && !strcmp(to, c->to[i]))
+			return i;
+	return -1;
+}
+
+/* Revenue of the WEEKS weeks that end with the period's last week; a week
+ * that is one of the periods (a weekly report's last two) has its revenue
+ * already in the section's first metric. */
 static int weekly_revenue(struct ctx *c, struct crm_section *s)
 {
 	struct crm_chart *ch = chart(s, "weekly_revenue", "Weekly revenue", 1, CRM_U_MONEY);
-	int k, rc;
+	int k, i, rc;
 	for (k = 0; k < WEEKS; k++) {
 		char f[CRM_TIME_LEN], t[CRM_TIME_LEN];
 		const char *args[] = {f, t, c->r->currency, NULL};
 		double v[2] = {0, 0};
-		if ((rc = chart_week(c, k, f, t, ch->labels[k])) != CRM_OK ||
-		    (rc = one_row(c, revenue_sql, args, v, 2)) != CRM_OK)
+		if ((rc = chart_week(c, k, f, t, ch->labels[k])) != CRM_OK)
+			return rc;
+		if ((i = period_with(c, f, t)) >= 0)
+			v[1] = i == CUR ? s->metrics[0].cur : s->metrics[0].prev;
+		else if ((rc = one_row(c, revenue_sql, args, v, 2)) != CRM_OK)
 			return rc;
 		ch->values[k] = v[1];
 		ch->has[k] = 1;
