@@ -264,13 +264,10 @@ struct part {
 	int after_as_of, rc;
 };
 
+#define PART_SQL(WHERE) "SELECT currency, first_unix, last_unix, orders, monetary " \
+	"FROM customer_stats " WHERE "ORDER BY customer_id, currency"
 static const char *const part_sql[] = {
-	"SELECT currency, first_unix, last_unix, orders, monetary FROM customer_stats "
-	"ORDER BY customer_id, currency",
-	"SELECT currency, first_unix, last_unix, orders, monetary FROM customer_stats "
-	"WHERE customer_id < ?1 ORDER BY customer_id, currency",
-	"SELECT currency, first_unix, last_unix, orders, monetary FROM customer_stats "
-	"WHERE customer_id >= ?1 ORDER BY customer_id, currency",
+	PART_SQL(""), PART_SQL("WHERE customer_id < ?1 "), PART_SQL("WHERE customer_id >= ?1 "),
 };
 
 /* Is this row's currency the part's?  A second one is noted, not fatal
