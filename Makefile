@@ -40,7 +40,7 @@ CMDS     = crm crm-coupon crm-import crm-nps crm-report crm-segment
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
 LIB_HDR  = $(wildcard lib/*.h)
-TOOLS    = $(B)/crm-synth $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck $(B)/t/npscheck $(B)/t/couponcheck
+TOOLS    = $(B)/crm-synth $(B)/sqlite-floor $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck $(B)/t/npscheck $(B)/t/couponcheck
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 
@@ -55,6 +55,9 @@ $(B)/libcrm.a: $(LIB_OBJ)
 
 $(B)/%: cmd/%.c $(B)/libcrm.a $(LIB_HDR)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(B)/libcrm.a $(LDLIBS)
+
+$(B)/sqlite-floor: bench/sqlite-floor.c | $(B)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -lsqlite3
 
 $(B)/crm-synth: bench/crm-synth.c | $(B)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -lm
