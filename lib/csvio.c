@@ -18,8 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "diag.h"
 #include "norm.h"
 
 #define RAW_CHUNK (256 * 1024)
@@ -34,6 +36,7 @@ struct crm_reader {
 	char delim;
 	char *encoding;              /* as given, for messages */
 	iconv_t cd;                  /* (iconv_t)-1: input is UTF-8 */
+	int fifo;                    /* a named pipe: its writer may come later */
 	int started;                 /* first bytes seen (BOM checks done) */
 	int eof;
 
@@ -145,6 +148,27 @@ static int open_iconv(struct crm_reader *r, const char *enc, char *err, size_t e
 	return 0;
 }
 
+/*
+ * open() of a named pipe waits for a writer, where nothing can cancel it;
+ * opened without waiting, the pipe is then waited on in poll() like any
+ * pipe (Linux's poll() reports no hang-up before a writer has come).
+ */
+static int open_input(const char *path, int *fifo)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), err;
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0 || fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		err = errno;
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	*fifo = S_ISFIFO(st.st_mode);
+	return fd;
+}
+
 struct crm_reader *crm_reader_open(const char *path, const struct crm_csv_opts *o,
 				   char *err, size_t errsize)
 {
@@ -160,7 +184,7 @@ struct crm_reader *crm_reader_open(const char *path, const struct crm_csv_opts *
 		r->fd = STDIN_FILENO;
 		r->name = strdup("stdin");
 	} else {
-		r->fd = open(path, O_RDONLY | O_CLOEXEC);
+		r->fd = open_input(path, &r->fifo);
 		r->name = strdup(path);
 		if (r->fd < 0) {
 			snprintf(err, errsize, "%s: %s", path, strerror(errno));
@@ -444,7 +468,7 @@ static int wait_input(struct crm_reader *r)
 static int fill(struct crm_reader *r)
 {
 	ssize_t n;
-	if ((r->cancel_fd >= 0 || r->idle) && wait_input(r) < 0)
+	if ((r->cancel_fd >= 0 || r->idle || r->fifo) && wait_input(r) < 0)
 		return -1;
 	do
 		n = read(r->fd, r->raw + r->rawlen, RAW_CHUNK - r->rawlen);
@@ -518,6 +542,30 @@ int crm_read(struct crm_reader *r, crm_row_fn *on_header, crm_row_fn *on_row,
 		}
 	}
 	return r->stop;
+}
+
+int crm_read_path(const char *path, const struct crm_csv_opts *o, int flags, const char **name,
+		  crm_row_fn *on_header, crm_row_fn *on_row, crm_bad_fn *on_bad, void *ctx)
+{
+	char err[512];
+	int rc;
+	struct crm_reader *r = crm_reader_open(path, o, err, sizeof err);
+	if (!r) {
+		crm_error("%s", err);
+		return CRM_EIO;
+	}
+	*name = r->name;
+	rc = crm_read(r, on_header, on_row, on_bad, ctx);
+	if (rc < 0) {
+		crm_error_at(r->name, r->errline, "%s", r->err);
+		rc = r->errline > 0 ? CRM_EDATA : CRM_EIO;
+	} else if (rc == 0 && !r->header_done && (flags & CRM_READ_NEED_HEADER)) {
+		crm_error_at(r->name, 0, "empty input: no header line");
+		rc = CRM_EDATA;
+	}
+	*name = NULL;
+	crm_reader_close(r);
+	return rc;
 }
 
 /* ---- writer ----------------------------------------------------------------- */

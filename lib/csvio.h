@@ -4,6 +4,8 @@
  * Contract:
  *  - crm_reader reads a named file or standard input ("-") in constant
  *    memory: the buffers grow only to the longest line and the widest row.
+ *    A named pipe is opened without waiting for its writer; the wait is in
+ *    reading it, where crm_reader_waits() below can cut it short.
  *  - Input is UTF-8 after conversion: --encoding names a legacy encoding
  *    converted through iconv (cp949, euc-kr, latin1, cp1252, ...); a UTF-16
  *    byte-order mark selects UTF-16 by itself; a UTF-8 BOM is skipped.
@@ -61,6 +63,19 @@ const char *crm_reader_name(const struct crm_reader *r);
  * value if one stopped the reading, or -1 on a fatal error. */
 int crm_read(struct crm_reader *r, crm_row_fn *on_header, crm_row_fn *on_row,
 	     crm_bad_fn *on_bad, void *ctx);
+/*
+ * Open path, crm_read() it into the callbacks and close it: the whole read
+ * of a command that takes one file.  *name is the reader's name for the
+ * file ("stdin" for "-") while the callbacks run, for their messages, and
+ * is NULL afterwards.  It reports what no callback sees: a file that does
+ * not open (CRM_EIO), a fatal error at its line (CRM_EDATA; CRM_EIO when the
+ * error is no line's, a read error) and, with CRM_READ_NEED_HEADER, an input
+ * without even a header line (CRM_EDATA).  Returns CRM_OK, a callback's
+ * nonzero stop value, or that exit code.
+ */
+enum { CRM_READ_NEED_HEADER = 1 };
+int crm_read_path(const char *path, const struct crm_csv_opts *o, int flags, const char **name,
+		  crm_row_fn *on_header, crm_row_fn *on_row, crm_bad_fn *on_bad, void *ctx);
 /* The fatal error of the last crm_read(), as "LINE: reason" text. */
 const char *crm_reader_error(const struct crm_reader *r);
 long crm_reader_error_line(const struct crm_reader *r);

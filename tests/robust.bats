@@ -150,6 +150,29 @@ load helpers
 	OUT
 }
 
+@test "a named pipe after a file that stops the import is never waited for" {
+	# nobody ever writes to 'later': the reading thread is already opening
+	# it when --strict stops the run, and that open must not hold the stop
+	csv bad.csv 'order_id,ordered_at,amount' 'O1,2025-01-01,1' 'O2,nope,1'
+	mkfifo later
+	run timeout 20 crm-import --strict --currency KRW orders bad.csv later
+	assert_failure 1
+	assert_output - <<-'OUT'
+	crm-import: bad.csv:3: column 'ordered_at': 'nope' is not a date
+	crm-import: --strict: a row was rejected, nothing was imported
+	OUT
+}
+
+@test "a named pipe whose writer comes after the import has started is read whole" {
+	csv o.csv 'order_id,ordered_at,amount' 'O1,2025-01-01,1' 'O2,2025-01-02,2'
+	mkfifo late
+	(sleep 1; cat o.csv >late) &
+	run timeout 20 crm-import --currency KRW orders late
+	assert_success
+	assert_output "crm-import: orders: 2 read, 2 inserted, 0 updated, 0 unchanged, 0 rejected"
+	[ "$(sqlite3 "$CRM_DB" 'SELECT group_concat(order_id) FROM orders')" = "O1,O2" ]
+}
+
 @test "a field, and a row, larger than the batches the rows are handed over in" {
 	big=$(head -c 1000000 /dev/zero | tr '\0' x)
 	{
