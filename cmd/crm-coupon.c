@@ -320,7 +320,7 @@ struct issue {
 	const char *fname;
 	int colmap[CRM_MAX_COLS];
 	size_t nhdr;
-	int have_header, fatal;
+	int fatal;
 	long long rejected;
 	/* the codes, written out after the commit */
 	FILE *out;
@@ -369,7 +369,6 @@ static int on_header(const struct crm_row *row, void *ctx)
 		return 1;
 	}
 	is->nhdr = row->n;
-	is->have_header = 1;
 	return 0;
 }
 
@@ -456,26 +455,9 @@ static int on_malformed(long line, size_t field, const char *why, void *ctx)
 
 static int read_customers(struct issue *is, const char *path)
 {
-	char err[512];
-	int rc;
-	struct crm_reader *rd = crm_reader_open(path, &is->c->co.csv, err, sizeof err);
-	if (!rd) {
-		crm_error("%s", err);
-		return CRM_EIO;
-	}
-	is->fname = crm_reader_name(rd);
-	rc = crm_read(rd, on_header, on_row, on_malformed, is);
-	if (rc < 0) {
-		crm_error_at(is->fname, crm_reader_error_line(rd), "%s", crm_reader_error(rd));
-		rc = crm_reader_error_line(rd) > 0 ? CRM_EDATA : CRM_EIO;
-	} else if (is->fatal) {
-		rc = is->fatal;
-	} else if (!is->have_header) {
-		crm_error_at(is->fname, 0, "empty input: no header line");
-		rc = CRM_EDATA;
-	}
-	crm_reader_close(rd);
-	return rc;
+	int rc = crm_read_path(path, &is->c->co.csv, CRM_READ_NEED_HEADER, &is->fname, on_header,
+			       on_row, on_malformed, is);
+	return is->fatal ? is->fatal : rc;
 }
 
 static int add_birthday(const struct crm_coupon_who *who, void *ctx)
@@ -1008,9 +990,6 @@ static int setup(struct coupon *c)
 	const char *env = getenv("CRM_CURRENCY");
 	if (!c->currency && env && *env && currency_option(c, env) != 0)
 		return CRM_EUSAGE;
-	if (c->co.csv.encoding && !crm_encoding_known(c->co.csv.encoding))
-		return crm_usage_error("--encoding '%s': not an encoding iconv knows",
-				       c->co.csv.encoding);
 	if (!(c->tz = crm_common_tz(&c->co)))
 		return CRM_EUSAGE;
 	if (c->campaign && check_campaign(c->campaign) != CRM_OK)

@@ -569,7 +569,7 @@ struct stream {
 	const char *fname;
 	size_t nhdr;
 	int colmap[CRM_MAX_COLS];
-	int have_header, fatal;
+	int fatal;
 	int64_t before;          /* orders at or after this instant are ignored */
 	struct agg *agg;         /* the customers, densely */
 	size_t nagg, cap;
@@ -660,7 +660,6 @@ static int s_header(const struct crm_row *row, void *ctx)
 		return 1;
 	}
 	s->nhdr = row->n;
-	s->have_header = 1;
 	return 0;
 }
 
@@ -749,26 +748,9 @@ static int s_malformed(long line, size_t field, const char *why, void *ctx)
 
 static int read_stream(const char *path, struct stream *s)
 {
-	char err[512];
-	int rc;
-	struct crm_reader *rd = crm_reader_open(path, &s->o->csv, err, sizeof err);
-	if (!rd) {
-		crm_error("%s", err);
-		return CRM_EIO;
-	}
-	s->fname = crm_reader_name(rd);
-	rc = crm_read(rd, s_header, s_row, s_malformed, s);
-	if (rc < 0) {
-		crm_error_at(s->fname, crm_reader_error_line(rd), "%s", crm_reader_error(rd));
-		rc = crm_reader_error_line(rd) > 0 ? CRM_EDATA : CRM_EIO;
-	} else if (s->fatal) {
-		rc = s->fatal;
-	} else if (!s->have_header) {
-		crm_error_at(s->fname, 0, "empty input: no header line");
-		rc = CRM_EDATA;
-	}
-	crm_reader_close(rd);
-	return rc;
+	int rc = crm_read_path(path, &s->o->csv, CRM_READ_NEED_HEADER, &s->fname, s_header, s_row,
+			       s_malformed, s);
+	return s->fatal ? s->fatal : rc;
 }
 
 static int by_id(const void *a, const void *b)

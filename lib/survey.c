@@ -409,25 +409,12 @@ static int s_malformed(long line, size_t field, const char *why, void *ctx)
 int crm_survey_load_csv(const char *path, const struct crm_survey_opts *o, struct crm_groups *gs)
 {
 	struct load L;
-	char err[512];
 	int rc;
-	struct crm_reader *rd;
 	load_init(&L, o, gs);
-	if (!(rd = crm_reader_open(path, &o->csv, err, sizeof err))) {
-		crm_error("%s", err);
-		return CRM_EIO;
-	}
-	L.file = crm_reader_name(rd);
-	rc = crm_read(rd, s_header, s_row, s_malformed, &L);
-	if (rc < 0) {
-		crm_error_at(L.file, crm_reader_error_line(rd), "%s", crm_reader_error(rd));
-		rc = crm_reader_error_line(rd) > 0 ? CRM_EDATA : CRM_EIO;
-	} else if (L.fatal) {
+	/* no header at all: no answers, which is no error */
+	rc = crm_read_path(path, &o->csv, 0, &L.file, s_header, s_row, s_malformed, &L);
+	if (L.fatal)
 		rc = L.fatal;
-	} else {
-		rc = CRM_OK;     /* no header at all: no answers, which is no error */
-	}
-	crm_reader_close(rd);
 	if (rc == CRM_OK)
 		finish_groups(gs, o);
 	return rc;
@@ -755,23 +742,8 @@ static void f_finalize(struct follow *F)
 
 static int f_read(struct follow *F, const char *path)
 {
-	char err[512];
-	int rc;
-	struct crm_reader *rd = crm_reader_open(path, &F->o->csv, err, sizeof err);
-	if (!rd) {
-		crm_error("%s", err);
-		return CRM_EIO;
-	}
-	F->file = crm_reader_name(rd);
-	rc = crm_read(rd, f_header, f_row, f_malformed, F);
-	if (rc < 0) {
-		crm_error_at(F->file, crm_reader_error_line(rd), "%s", crm_reader_error(rd));
-		rc = crm_reader_error_line(rd) > 0 ? CRM_EDATA : CRM_EIO;
-	} else {
-		rc = F->fatal;
-	}
-	crm_reader_close(rd);
-	return rc;
+	int rc = crm_read_path(path, &F->o->csv, 0, &F->file, f_header, f_row, f_malformed, F);
+	return F->fatal ? F->fatal : rc;
 }
 
 int crm_followups_record(struct crm_db *db, const char *path, const struct crm_survey_opts *o,
