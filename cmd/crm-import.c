@@ -113,9 +113,6 @@ int main(int argc, char **argv)
 		return crm_usage_error("no entity given (one of %s)", crm_entity_names());
 	if (!crm_entity_known(argv[0]))
 		return crm_usage_error("unknown entity '%s' (one of %s)", argv[0], crm_entity_names());
-	if (co.csv.encoding && !crm_encoding_known(co.csv.encoding))
-		return crm_usage_error("--encoding '%s': not an encoding iconv knows (try cp949, "
-				       "euc-kr, latin1, cp1252)", co.csv.encoding);
 	o.entity = argv[0];
 	o.csv = co.csv;
 	o.tz = co.tz;

@@ -159,8 +159,6 @@ static int check_options(struct nps *s, int argc)
 		return crm_usage_error("--from %s is not before --to %s", s->from_date, s->to_date);
 	s->so.from = s->from_date ? s->from : NULL;
 	s->so.to = s->to_date ? s->to : NULL;
-	if (s->co.csv.encoding && !crm_encoding_known(s->co.csv.encoding))
-		return crm_usage_error("--encoding '%s': not an encoding iconv knows", s->co.csv.encoding);
 	return CRM_OK;
 }
 

@@ -514,8 +514,6 @@ int main(int argc, char **argv)
 		return crm_usage_error("one orders file at most, not %d", argc);
 	if ((rc = check_options(&s)) != CRM_OK)
 		return rc;
-	if (s.co.csv.encoding && !crm_encoding_known(s.co.csv.encoding))
-		return crm_usage_error("--encoding '%s': not an encoding iconv knows", s.co.csv.encoding);
 	if (!(tz = crm_common_tz(&s.co)))
 		return CRM_EUSAGE;
 	s.ro.tz = tz;

@@ -37,6 +37,11 @@ int crm_common_option(struct crm_common *co, int c, const char *arg, const char 
 		}
 		return 1;
 	case CRM_OPT_ENCODING:
+		if (!crm_encoding_known(arg)) {
+			crm_usage_error("--encoding '%s': not an encoding iconv knows (try cp949, "
+					"euc-kr, latin1, cp1252)", arg);
+			return -CRM_EUSAGE;
+		}
 		co->csv.encoding = arg;
 		return 1;
 	case CRM_OPT_TZ:

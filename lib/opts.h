@@ -6,6 +6,8 @@
  * know itself to crm_common_option():
  *   --db PATH, -t/--tsv, -d/--delimiter CHAR, --encoding NAME, --tz ZONE,
  *   -h/--help, --version
+ * A delimiter of more than one character and an encoding iconv does not
+ * know are usage errors, reported as soon as the option is read.
  * --help prints the command's usage text to standard output and exits 0;
  * --version prints "PROG (crm) VERSION" and exits 0.  Long-only options are
  * numbered from CRM_OPT_BASE so they never collide with short ones; a

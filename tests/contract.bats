@@ -30,6 +30,16 @@ commands() { printf '%s\n' crm crm-coupon crm-import crm-nps crm-report crm-segm
 	done
 }
 
+@test "every command that reads CSV: an --encoding iconv does not know is a usage error, exit 2" {
+	for cmd in crm-coupon crm-import crm-nps crm-segment; do
+		run --separate-stderr "$cmd" --encoding klingon --help-not-reached
+		[ "$status" -eq 2 ] || fail "$cmd exited $status"
+		[ -z "$output" ] || fail "$cmd wrote to stdout: $output"
+		[ "${stderr%%$'\n'*}" = "$cmd: --encoding 'klingon': not an encoding iconv knows (try cp949, euc-kr, latin1, cp1252)" ] ||
+			fail "$cmd: $stderr"
+	done
+}
+
 @test "every command: a write error on stdout is reported, exit 3" {
 	for cmd in $(commands); do
 		run "$cmd" --help
