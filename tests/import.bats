@@ -654,6 +654,39 @@ Kim'
 	assert_line --index 0 "crm-import: orders: 130 read, 0 inserted, 3 updated, 127 unchanged, 0 rejected"
 }
 
+@test "batches of keys above the table's greatest, and batches that are not, count as one at a time" {
+	# a batch whose 64 keys are all new and above the greatest key is
+	# written without asking which rows went in: every other batch must not be
+	row() { printf '%s,C%d,2025-01-01,%s\n' "$1" "$2" "$3"; }
+	keys() { local p=$1 i; for i in $(seq "$2" "$3"); do row "$(printf '%s%03d' "$p" "$i")" $((i % 5)) $((i * 10)); done; }
+	hdr=order_id,customer_id,ordered_at,amount
+	{ echo $hdr; keys O 1 130; } >a.csv
+	run crm-import --currency KRW orders a.csv
+	assert_line --index 0 "crm-import: orders: 130 read, 130 inserted, 0 updated, 0 unchanged, 0 rejected"
+	{
+		echo $hdr
+		keys P 1 64                                  # all above O130: new
+		keys P 65 95; row O050 0 1; keys P 96 127    # O050 is there, changed
+		keys Q 1 32; row Q032 2 7; keys Q 33 63      # a key twice
+		keys R 1 63; row P100 0 1000                 # P100 is there, unchanged
+		keys S 1 2                                   # a short last batch
+	} >c.csv
+	[ "$(wc -l <c.csv)" = 259 ]
+	run crm-import --currency KRW orders c.csv
+	assert_line --index 0 "crm-import: orders: 258 read, 255 inserted, 2 updated, 1 unchanged, 0 rejected"
+	run crm-import --currency KRW orders c.csv
+	assert_line --index 0 "crm-import: orders: 258 read, 0 inserted, 2 updated, 256 unchanged, 0 rejected"
+	# a file's short tail goes in row by row: the next file's batch is not above it
+	{ echo $hdr; keys T 1 70; } >t1.csv
+	{ echo $hdr; keys T 65 70; keys U 1 58; } >t2.csv
+	run crm-import --currency KRW orders t1.csv t2.csv
+	assert_line --index 0 "crm-import: orders: 134 read, 128 inserted, 0 updated, 6 unchanged, 0 rejected"
+	[ "$(q 'SELECT count(*), sum(amount) FROM orders')" = "513|$(( (130*131/2 + 127*128/2 + 63*64/2*2 + 3 + 70*71/2 + 58*59/2) * 10 + 1 - 500 + 7 - 320 ))" ]
+	[ "$(q 'SELECT * FROM customer_stats ORDER BY 1, 2')" = "$(q "SELECT customer_id, currency,
+		unixepoch(min(ordered_at)), unixepoch(max(ordered_at)), count(*), sum(amount)
+		FROM orders GROUP BY 1, 2 ORDER BY 1, 2")" ]
+}
+
 @test "several files: each with its own header, standard input among them; an empty one stops the run" {
 	csv a.csv order_id,ordered_at,amount A1,2025-01-01,1 A2,bad,2
 	csv b.csv amount,order_id,ordered_at 3,B1,2025-01-02 4,B2,2025-01-03
