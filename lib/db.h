@@ -13,6 +13,11 @@
  *    file is mapped rather than copied page by page, as far as SQLite's
  *    build allows (Debian's: 2 GiB); a report of a large shop reads a
  *    third of its pages from the file's far end.
+ *  - crm_db_begin_bulk() starts a large write (an import).  Into a file
+ *    that this open created it goes without the write-ahead log, which
+ *    would write every page twice; the file is back in WAL mode after
+ *    crm_db_end_bulk().  Killed in between, the file keeps a rollback
+ *    journal that the next open plays back: it is as it was before.
  *  - Every SQLite call's result is checked; failures are reported as
  *    "PROG: PATH: WHAT: SQLITE MESSAGE" by crm_db_fail(), which returns the exit
  *    code: CRM_EBUSY when the database is locked, else CRM_EIO.
@@ -32,6 +37,8 @@ enum { CRM_DB_CREATE = 0, CRM_DB_MUST_EXIST = 1 };
 struct crm_db {
 	sqlite3 *h;
 	char *path;
+	int created;             /* this open created the file */
+	int bulk;                /* crm_db_begin_bulk() left WAL mode */
 };
 
 const char *crm_db_path(const char *opt);
@@ -44,6 +51,11 @@ void crm_db_close(struct crm_db *db);
  * and finalize it: its first column into *out (0 when no row).  CRM_OK, or
  * the exit code of the failure to `what`, reported. */
 int crm_db_one_int(struct crm_db *db, sqlite3_stmt *st, const char *what, long long *out);
+/* BEGIN IMMEDIATE a large write; into a file this open created, without
+ * the write-ahead log (see db.c).  crm_db_end_bulk() after its COMMIT or
+ * ROLLBACK goes back to WAL.  CRM_OK or an exit code. */
+int crm_db_begin_bulk(struct crm_db *db);
+void crm_db_end_bulk(struct crm_db *db);
 /* BEGIN a read transaction over the mapped file; CRM_OK or an exit code. */
 int crm_db_begin_read(struct crm_db *db);
 

@@ -1465,7 +1465,7 @@ static int run(struct imp *im, char *const *files, int nfiles)
 {
 	int rc;
 	if ((rc = crm_db_exec(im->db, "PRAGMA cache_size=-16384")) != CRM_OK ||
-	    (rc = crm_db_exec(im->db, "BEGIN IMMEDIATE")) != CRM_OK)
+	    (rc = crm_db_begin_bulk(im->db)) != CRM_OK)
 		return rc;
 	if (prepare_all(im) < 0 || !(im->stats = crm_stats_begin(im->db)))
 		fail(im, crm_db_status(sqlite3_errcode(im->db->h)));
@@ -1543,6 +1543,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 		return CRM_EIO;
 	}
 	rc = run(&im, files, nfiles);
+	crm_db_end_bulk(db);
 	if (close_rejects(&im) < 0 && (rc == CRM_OK || rc == CRM_EDATA))
 		rc = CRM_EIO;
 	free(im.scratch);

@@ -28,6 +28,41 @@ load helpers
 	assert_line --index 0 "crm-import: orders: 600000 read, 595000 inserted, 5000 updated, 0 unchanged, 0 rejected"
 }
 
+@test "kill -9 during the first import into a new file: the file is as new, then imports in WAL mode" {
+	# a file born in the run is written without the write-ahead log
+	crm-synth --orders 600000 orders >big.csv
+	crm-import -q orders big.csv &
+	pid=$!
+	for _ in $(seq 400); do
+		[ "$(stat -c %s "$CRM_DB" 2>/dev/null || echo 0)" -gt 4000000 ] && break
+		sleep 0.05
+	done
+	kill -9 "$pid" || fail "the import ended before it could be killed"
+	wait "$pid" || true
+	[ ! -e "$CRM_DB-wal" ] || [ ! -s "$CRM_DB-wal" ] || fail "the first import wrote a WAL"
+	[ -e "$CRM_DB-journal" ] || fail "no rollback journal left by the killed import"
+	run q "PRAGMA integrity_check; SELECT count(*) FROM orders; SELECT count(*) FROM customers"
+	assert_output $'ok\n0\n0'
+	run crm-import orders big.csv
+	assert_success
+	assert_line --index 0 "crm-import: orders: 600000 read, 600000 inserted, 0 updated, 0 unchanged, 0 rejected"
+	run q "PRAGMA journal_mode"
+	assert_output wal
+	[ "$(stat -c %a "$CRM_DB")" = 600 ]
+}
+
+@test "a new database is left in WAL mode by its first import, and after a failed one" {
+	csv o.csv order_id,ordered_at,amount O1,2025-01-01,1
+	crm-import -q --currency KRW orders o.csv
+	[ "$(q 'PRAGMA journal_mode')" = wal ]
+	rm -f "$CRM_DB"*
+	csv bad.csv order_id,ordered_at,amount O1,nope,1
+	run crm-import --strict --currency KRW orders bad.csv
+	assert_failure 1
+	[ "$(q 'PRAGMA journal_mode')" = wal ]
+	[ ! -e "$CRM_DB-journal" ]
+}
+
 @test "a progress line on a terminal, none in a pipe" {
 	command -v script >/dev/null || skip "script(1) is not installed"
 	crm-synth --orders 70000 orders >o.csv
