@@ -2,7 +2,7 @@
  * sqlite-floor - what SQLite alone costs to store an orders file: the lower
  * bound of any importer that keeps those rows in that table.
  *
- *   sqlite-floor [-i] DB CSV
+ *   sqlite-floor [-i | -c] DB CSV
  *
  * DB holds a table `orders` with the seven columns of crm-synth's orders
  * (order_id, customer_id, ordered_at, amount, currency, status, channel);
@@ -18,10 +18,18 @@
  * index once instead of inserting into it row by row, the fastest way it
  * has to fill an empty table's indexes.
  *
+ * -c: then also what crm-import writes besides the orders, into DB's
+ * (empty) customers and customer_stats: one row for each customer the
+ * orders name, and one of figures (first and last order, count, sum) for
+ * each customer and currency of paid or pending orders, each table in key
+ * order as crm-import's ledger writes them.  Summing them up is not
+ * counted; inserting them is.
+ *
  * Prints "SECONDS ROWS".  The file must be crm-synth's plain CSV: a header,
  * then seven comma-separated fields with no quotes (anything else is refused).
  */
 #include <sqlite3.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +38,16 @@
 #define NCOL 7
 #define BATCH 64
 #define MAX_INDEX 16
+
+/* -c: a customer and currency, summed from the orders */
+struct cust {
+	char id[24];
+	char currency[4];
+	int64_t first, last, orders, amount;
+};
+
+static struct cust *cust;
+static size_t ncust, cap_cust;   /* slots of an open-addressing table, then a sorted array */
 
 static double now(void)
 {
@@ -99,6 +117,151 @@ static double insert(sqlite3 *db, sqlite3_stmt *st, int n, char *f[][NCOL])
 	return now() - t;
 }
 
+/* "YYYY-MM-DD HH:MM:SS" as seconds since 1970 (days from the civil date). */
+static int64_t unix_seconds(const char *s)
+{
+	int y, m, d, hh = 0, mm = 0, ss = 0;
+	if (sscanf(s, "%d-%d-%d %d:%d:%d", &y, &m, &d, &hh, &mm, &ss) < 3)
+		return 0;
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400, yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t days = era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+	return days * 86400 + hh * 3600 + mm * 60 + ss;
+}
+
+static struct cust *cust_slot(struct cust *t, size_t cap, const char *id, const char *cur)
+{
+	uint64_t h = 1469598103934665603u;
+	for (const char *p = id; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211u;
+	for (const char *p = cur; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211u;
+	for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1))
+		if (!t[i].id[0] || (!strcmp(t[i].id, id) && !strcmp(t[i].currency, cur)))
+			return &t[i];
+}
+
+/* Sum an order into its customer's figures (currency "" when it is not
+ * counted: the customer exists all the same). */
+static void cust_add(char **f)
+{
+	const char *cur = strcmp(f[5], "paid") && strcmp(f[5], "pending") ? "" : f[4];
+	struct cust *c;
+	if (!*f[1] || strlen(f[1]) >= sizeof c->id || strlen(cur) >= sizeof c->currency)
+		return;
+	if (2 * (ncust + 1) > cap_cust) {
+		size_t cap = cap_cust ? 2 * cap_cust : 1 << 16;
+		struct cust *t = calloc(cap, sizeof *t);
+		if (!t)
+			exit(1);
+		for (size_t i = 0; i < cap_cust; i++)
+			if (cust[i].id[0])
+				*cust_slot(t, cap, cust[i].id, cust[i].currency) = cust[i];
+		free(cust);
+		cust = t;
+		cap_cust = cap;
+	}
+	c = cust_slot(cust, cap_cust, f[1], cur);
+	if (!c->id[0]) {
+		strcpy(c->id, f[1]);
+		strcpy(c->currency, cur);
+		ncust++;
+	}
+	if (*cur) {
+		int64_t t = unix_seconds(f[2]);
+		if (!c->orders || t < c->first)
+			c->first = t;
+		if (!c->orders || t > c->last)
+			c->last = t;
+		c->orders++;
+		c->amount += strtoll(f[3], NULL, 10);
+	}
+}
+
+static int by_key(const void *a, const void *b)
+{
+	const struct cust *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+	return c ? c : strcmp(x->currency, y->currency);
+}
+
+/* The table's used slots, packed and sorted by customer and currency. */
+static void cust_sort(void)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < cap_cust; i++)
+		if (cust[i].id[0])
+			cust[n++] = cust[i];
+	qsort(cust, n, sizeof *cust, by_key);
+}
+
+static sqlite3_stmt *prepare_rows(sqlite3 *db, const char *head, const char *row, int rows)
+{
+	char sql[BATCH * 20 + 128];
+	sqlite3_stmt *st;
+	int len = snprintf(sql, sizeof sql, "%s", head);
+	for (int r = 0; r < rows; r++)
+		len += snprintf(sql + len, sizeof sql - len, "%s%s", r ? "," : "", row);
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		die_db(db, "prepare");
+	return st;
+}
+
+/* Insert the customers' rows that bind() takes, 64 to a statement:
+ * bind(st, at, c, &skip) binds c's row at parameter `at` and returns how
+ * many it bound, or sets skip (st NULL: only says whether it would).  The
+ * seconds it took. */
+static double insert_all(sqlite3 *db, const char *head, const char *row, size_t n,
+			 int (*bind)(sqlite3_stmt *st, int at, const struct cust *c, int *skip))
+{
+	double t = now();
+	sqlite3_stmt *full = prepare_rows(db, head, row, BATCH), *st;
+	size_t i = 0;
+	while (i < n) {
+		int rows = 0, at = 1, skip;
+		size_t j;
+		/* the rows this statement takes: up to BATCH bound ones */
+		for (j = i; j < n && rows < BATCH; j++) {
+			bind(NULL, 0, &cust[j], &skip);
+			rows += !skip;
+		}
+		st = rows == BATCH ? full : rows ? prepare_rows(db, head, row, rows) : NULL;
+		for (; st && i < j; i++)
+			at += bind(st, at, &cust[i], &skip);
+		i = j;
+		if (st && (sqlite3_step(st) != SQLITE_DONE || sqlite3_reset(st) != SQLITE_OK))
+			die_db(db, head);
+		if (st && st != full)
+			sqlite3_finalize(st);
+	}
+	sqlite3_finalize(full);
+	return now() - t;
+}
+
+/* A customer: once, at its first key (its currencies follow it). */
+static int bind_customer(sqlite3_stmt *st, int at, const struct cust *c, int *skip)
+{
+	*skip = c > cust && !strcmp(c[-1].id, c->id);
+	if (st && !*skip)
+		sqlite3_bind_text(st, at, c->id, -1, SQLITE_STATIC);
+	return !*skip;
+}
+
+static int bind_figures(sqlite3_stmt *st, int at, const struct cust *c, int *skip)
+{
+	*skip = !c->orders;
+	if (!st || *skip)
+		return 0;
+	sqlite3_bind_text(st, at, c->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, at + 1, c->currency, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, at + 2, c->first);
+	sqlite3_bind_int64(st, at + 3, c->last);
+	sqlite3_bind_int64(st, at + 4, c->orders);
+	sqlite3_bind_int64(st, at + 5, c->amount);
+	return 6;
+}
+
 /* The CREATE INDEX statements of the orders table's own indexes, dropped;
  * their number. */
 static int drop_indexes(sqlite3 *db, char **create)
@@ -132,12 +295,13 @@ int main(int argc, char **argv)
 	size_t cap[BATCH] = {0};
 	long lineno = 0, rows = 0;
 	int r = 0, after = argc == 4 && !strcmp(argv[1], "-i"), nindex = 0;
+	int customers = argc == 4 && !strcmp(argv[1], "-c");
 	char *create[MAX_INDEX];
 	double spent, t;
-	argv += after;
-	argc -= after;
+	argv += after || customers;
+	argc -= after || customers;
 	if (argc != 3) {
-		fprintf(stderr, "usage: sqlite-floor [-i] DB CSV\n");
+		fprintf(stderr, "usage: sqlite-floor [-i | -c] DB CSV\n");
 		return 2;
 	}
 	if (!(in = fopen(argv[2], "r"))) {
@@ -165,6 +329,8 @@ int main(int argc, char **argv)
 			return 1;
 		}
 		rows++;
+		if (customers)
+			cust_add(f[r]);
 		if (++r == BATCH) {
 			spent += insert(db, many, BATCH, f);
 			r = 0;
@@ -181,6 +347,16 @@ int main(int argc, char **argv)
 		sqlite3_finalize(tail);
 	}
 	sqlite3_finalize(many);
+	spent += now() - t;
+	if (customers) {
+		cust_sort();
+		spent += insert_all(db, "INSERT INTO customers(customer_id) VALUES ", "(?)", ncust,
+				    bind_customer);
+		spent += insert_all(db, "INSERT INTO customer_stats VALUES ", "(?,?,?,?,?,?)", ncust,
+				    bind_figures);
+		free(cust);
+	}
+	t = now();
 	for (int i = 0; i < nindex; i++) {
 		if (sqlite3_exec(db, create[i], NULL, NULL, NULL) != SQLITE_OK)
 			die_db(db, create[i]);
