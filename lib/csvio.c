@@ -66,16 +66,6 @@ struct crm_reader {
 
 /* ---- small helpers --------------------------------------------------------- */
 
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
-		fputs("out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
 static int grow(char **buf, size_t *cap, size_t need)
 {
 	size_t c = *cap ? *cap : 4096;
@@ -83,7 +73,7 @@ static int grow(char **buf, size_t *cap, size_t need)
 		return 0;
 	while (c < need)
 		c *= 2;
-	*buf = xrealloc(*buf, c);
+	*buf = crm_xrealloc(*buf, c);
 	*cap = c;
 	return 0;
 }
@@ -196,7 +186,7 @@ struct crm_reader *crm_reader_open(const char *path, const struct crm_csv_opts *
 		crm_reader_close(r);
 		return NULL;
 	}
-	r->raw = xrealloc(NULL, RAW_CHUNK);
+	r->raw = crm_xrealloc(NULL, RAW_CHUNK);
 	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
 		snprintf(err, errsize, "out of memory");
 		crm_reader_close(r);
@@ -278,9 +268,9 @@ static void on_field(void *s, size_t len, void *ctx)
 	}
 	if (r->nf == r->fmax) {
 		r->fmax = r->fmax ? r->fmax * 2 : 16;
-		r->foff = xrealloc(r->foff, r->fmax * sizeof *r->foff);
-		r->flens = xrealloc(r->flens, r->fmax * sizeof *r->flens);
-		r->fptr = xrealloc(r->fptr, r->fmax * sizeof *r->fptr);
+		r->foff = crm_xrealloc(r->foff, r->fmax * sizeof *r->foff);
+		r->flens = crm_xrealloc(r->flens, r->fmax * sizeof *r->flens);
+		r->fptr = crm_xrealloc(r->fptr, r->fmax * sizeof *r->fptr);
 	}
 	grow(&r->fbuf, &r->fcap, r->flen + len + 1);
 	memcpy(r->fbuf + r->flen, f, len);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -126,4 +127,14 @@ int crm_close_stdout(int status)
 		return CRM_EIO;
 	}
 	return status;
+}
+
+void *crm_xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q) {
+		crm_error("out of memory");
+		abort();
+	}
+	return q;
 }

@@ -44,6 +44,11 @@ const char *crm_quote(const char *s, char *buf, size_t size);
 void crm_progress(const char *what, long long rows);
 void crm_progress_done(void);
 
+/* realloc() that does not return without the memory: out of it, a message
+ * and abort().  Used for buffers a command sizes itself, where there is no
+ * smaller way to go on. */
+void *crm_xrealloc(void *p, size_t n);
+
 /* Flush and close standard output; on a write error (a full disk, a closed
  * pipe) report it and return CRM_EIO, else return `status` unchanged. */
 int crm_close_stdout(int status);

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "pipe.h"
 
 /* Four batches: one filling, one in use, two waiting.  Deeper queues only
@@ -54,14 +55,17 @@ struct crm_feed {
 	size_t nhdr;
 };
 
-static void *xrealloc(void *p, size_t n)
-{
-	if (!(p = realloc(p, n ? n : 1)))
-		abort();
-	return p;
-}
-
 /* ---- batches --------------------------------------------------------------------- */
+
+static void batch_free(struct batch *b)
+{
+	if (!b)
+		return;
+	free(b->bytes);
+	free(b->fptr);
+	free(b->flen);
+	free(b);
+}
 
 static struct batch *batch_new(void)
 {
@@ -75,23 +79,10 @@ static struct batch *batch_new(void)
 	b->fptr = malloc(b->fcap * sizeof *b->fptr);
 	b->flen = malloc(b->fcap * sizeof *b->flen);
 	if (!b->bytes || !b->fptr || !b->flen) {
-		free(b->bytes);
-		free(b->fptr);
-		free(b->flen);
-		free(b);
+		batch_free(b);
 		return NULL;
 	}
 	return b;
-}
-
-static void batch_free(struct batch *b)
-{
-	if (!b)
-		return;
-	free(b->bytes);
-	free(b->fptr);
-	free(b->flen);
-	free(b);
 }
 
 /* Hand the batch being filled to the consumer. */
@@ -124,11 +115,11 @@ static void batch_start(struct batch *b, size_t bytes, size_t nfields)
 	b->pub.n = 0;
 	b->used = b->fused = 0;
 	if (cap != b->cap)
-		b->bytes = xrealloc(b->bytes, b->cap = cap);
+		b->bytes = crm_xrealloc(b->bytes, b->cap = cap);
 	if (fcap != b->fcap) {
 		b->fcap = fcap;
-		b->fptr = xrealloc(b->fptr, b->fcap * sizeof *b->fptr);
-		b->flen = xrealloc(b->flen, b->fcap * sizeof *b->flen);
+		b->fptr = crm_xrealloc(b->fptr, b->fcap * sizeof *b->fptr);
+		b->flen = crm_xrealloc(b->flen, b->fcap * sizeof *b->flen);
 	}
 }
 

@@ -304,14 +304,11 @@ static void batch_values(struct sqlbig *b, const char *const *cols, int n, int p
 /* Remember key as the table's greatest key if it is above the one known. */
 static void raise_top(struct batch *b, const char *key)
 {
-	size_t len = strlen(key) + 1;
+	size_t len;
 	if (b->top && strcmp(key, b->top) <= 0)
 		return;
-	if (len > b->top_cap) {
-		b->top_cap = len * 2;
-		if (!(b->top = realloc(b->top, b->top_cap)))
-			abort();
-	}
+	if ((len = strlen(key) + 1) > b->top_cap)
+		b->top = crm_xrealloc(b->top, b->top_cap = len * 2);
 	memcpy(b->top, key, len);
 }
 

@@ -11,13 +11,6 @@
 #include "entity.h"
 #include "stats.h"
 
-static void *xrealloc(void *p, size_t n)
-{
-	if (!(p = realloc(p, n ? n : 1)))
-		abort();
-	return p;
-}
-
 /* ---- bins ---------------------------------------------------------------------- */
 
 /* A non-negative amount in major units: "500000", "49.99" -> minor units. */
@@ -147,8 +140,8 @@ static void score_bins(struct crm_rfm *r, int fig, const struct crm_bins *b)
 
 void crm_rfm_score(struct crm_rfm *r, const struct crm_bins bins[CRM_NFIG])
 {
-	uint64_t *keys = xrealloc(NULL, r->n * sizeof *keys);
-	uint64_t *tmp = xrealloc(NULL, r->n * sizeof *tmp);
+	uint64_t *keys = crm_xrealloc(NULL, r->n * sizeof *keys);
+	uint64_t *tmp = crm_xrealloc(NULL, r->n * sizeof *tmp);
 	int fig;
 	for (fig = 0; fig < CRM_NFIG; fig++) {
 		if (bins[fig].set)
@@ -166,7 +159,7 @@ static struct crm_rfm_entry *add_entry(struct crm_rfm *r, size_t *cap)
 {
 	if (r->n == *cap) {
 		*cap = *cap ? *cap * 2 : 4096;
-		r->e = xrealloc(r->e, *cap * sizeof *r->e);
+		r->e = crm_xrealloc(r->e, *cap * sizeof *r->e);
 	}
 	return &r->e[r->n++];
 }
@@ -351,7 +344,7 @@ static int join_parts(struct part *lo, struct part *hi, struct crm_rfm *r)
 	memcpy(r->currency, lo->r.currency[0] ? lo->r.currency : hi->r.currency, sizeof r->currency);
 	/* the lower half's array grows in place (a big block moves by its
 	 * pages, not its bytes) to take the upper half's entries */
-	r->e = xrealloc(lo->r.e, (lo->r.n + hi->r.n) * sizeof *r->e);
+	r->e = crm_xrealloc(lo->r.e, (lo->r.n + hi->r.n) * sizeof *r->e);
 	lo->r.e = NULL;
 	if (hi->r.n)
 		memcpy(r->e + lo->r.n, hi->r.e, hi->r.n * sizeof *r->e);
@@ -628,7 +621,7 @@ static void agg_add(struct stream *s, char *const *v, const char *currency, int6
 	if (!*slot) {
 		if (s->nagg == s->cap) {
 			s->cap = s->cap ? 2 * s->cap : 1024;
-			s->agg = xrealloc(s->agg, s->cap * sizeof *s->agg);
+			s->agg = crm_xrealloc(s->agg, s->cap * sizeof *s->agg);
 		}
 		a = &s->agg[s->nagg++];
 		memset(a, 0, sizeof *a);
@@ -682,7 +675,7 @@ static int s_values(struct stream *s, const struct crm_row *row, char **v, int64
 		need += row->len[k] * 2 + 64;
 	if (need + 7 * 64 > s->bufsize) {
 		s->bufsize = 2 * (need + 7 * 64);
-		s->buf = xrealloc(s->buf, s->bufsize);
+		s->buf = crm_xrealloc(s->buf, s->bufsize);
 	}
 	snprintf(vc.currency, sizeof vc.currency, "%s", s->o->currency ? s->o->currency : "");
 	for (k = 0; k < sizeof order / sizeof order[0]; k++) {
@@ -761,7 +754,7 @@ static int by_id(const void *a, const void *b)
 /* The chosen currency's customers, sorted by id, as entries. */
 static int stream_entries(struct stream *s, const struct crm_rfm_opts *o, struct crm_rfm *r)
 {
-	struct agg **list = xrealloc(NULL, s->nagg * sizeof *list);
+	struct agg **list = crm_xrealloc(NULL, s->nagg * sizeof *list);
 	size_t i, n = 0;
 	int64_t last = INT64_MIN;
 	for (i = 0; i < s->nagg; i++)
@@ -783,10 +776,10 @@ static int stream_entries(struct stream *s, const struct crm_rfm_opts *o, struct
 		free(list);
 		return CRM_EUSAGE;
 	}
-	r->e = xrealloc(NULL, n * sizeof *r->e);
-	r->id = xrealloc(NULL, n * sizeof *r->id);
-	r->email = xrealloc(NULL, n * sizeof *r->email);
-	r->name = xrealloc(NULL, n * sizeof *r->name);
+	r->e = crm_xrealloc(NULL, n * sizeof *r->e);
+	r->id = crm_xrealloc(NULL, n * sizeof *r->id);
+	r->email = crm_xrealloc(NULL, n * sizeof *r->email);
+	r->name = crm_xrealloc(NULL, n * sizeof *r->name);
 	for (i = 0; i < n; i++) {
 		struct agg *a = list[i];
 		set_entry(&r->e[i], r->as_of, crm_local_day(o->tz, a->first),

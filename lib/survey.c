@@ -29,13 +29,6 @@ long long crm_survey_bad_total(const struct crm_survey_bad *b)
 	return b->range + b->nan + b->empty + b->other;
 }
 
-static void *xrealloc(void *p, size_t n)
-{
-	if (!(p = realloc(p, n ? n : 1)))
-		abort();
-	return p;
-}
-
 static char *xstrdup(const char *s)
 {
 	char *d;
@@ -102,7 +95,7 @@ static size_t group_of(struct crm_groups *gs, char *const *key, int nby)
 		return *slot - 1;
 	if (gs->n == gs->cap) {
 		gs->cap = gs->cap ? 2 * gs->cap : 64;
-		gs->g = xrealloc(gs->g, gs->cap * sizeof *gs->g);
+		gs->g = crm_xrealloc(gs->g, gs->cap * sizeof *gs->g);
 	}
 	g = &gs->g[gs->n];
 	memset(g, 0, sizeof *g);
@@ -170,7 +163,7 @@ static void link_previous(struct crm_groups *gs, const struct crm_survey_opts *o
 			po.t = k;
 	if (po.t < 0 || gs->n < 2)
 		return;
-	idx = xrealloc(NULL, gs->n * sizeof *idx);
+	idx = crm_xrealloc(NULL, gs->n * sizeof *idx);
 	for (i = 0; i < gs->n; i++)
 		idx[i] = i;
 	qsort_r(idx, gs->n, sizeof *idx, by_group_then_time, &po);

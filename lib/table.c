@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "csvio.h"
+#include "diag.h"
 #include "norm.h"
 
 struct crm_table {
@@ -19,13 +20,6 @@ struct crm_table {
 	char **cells;
 	size_t ncells, cap;
 };
-
-static void *xrealloc(void *p, size_t n)
-{
-	if (!(p = realloc(p, n ? n : 1)))
-		abort();
-	return p;
-}
 
 int crm_format_parse(const char *name)
 {
@@ -105,7 +99,7 @@ static char *text_escape(const char *s, enum crm_cell_kind kind)
 	if (kind == CRM_T_BOOL)
 		return strdup(strcmp(s, "0") ? "yes" : "no");
 	n = strlen(s);
-	out = xrealloc(NULL, 4 * n + 1);
+	out = crm_xrealloc(NULL, 4 * n + 1);
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 		if (c == '\n' || c == '\t' || c == '\r') {
@@ -127,7 +121,7 @@ static void text_keep(struct crm_table *t, char *s)
 		abort();
 	if (t->ncells == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 256;
-		t->cells = xrealloc(t->cells, t->cap * sizeof *t->cells);
+		t->cells = crm_xrealloc(t->cells, t->cap * sizeof *t->cells);
 	}
 	t->cells[t->ncells++] = s;
 }
@@ -140,7 +134,7 @@ static void pad(FILE *fp, size_t n)
 
 static void text_flush(struct crm_table *t)
 {
-	size_t *width = xrealloc(NULL, (size_t)t->ncols * sizeof *width), i;
+	size_t *width = crm_xrealloc(NULL, (size_t)t->ncols * sizeof *width), i;
 	int c;
 	for (c = 0; c < t->ncols; c++)
 		width[c] = 0;
@@ -176,7 +170,7 @@ struct crm_table *crm_table_begin(FILE *fp, enum crm_format f, char delim,
 	t->fp = fp;
 	t->f = f;
 	t->ncols = ncols;
-	t->cols = xrealloc(NULL, (size_t)ncols * sizeof *cols);
+	t->cols = crm_xrealloc(NULL, (size_t)ncols * sizeof *cols);
 	memcpy(t->cols, cols, (size_t)ncols * sizeof *cols);
 	crm_writer_init(&t->w, fp, delim);
 	for (c = 0; c < ncols; c++) {
