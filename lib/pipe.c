@@ -82,24 +82,37 @@ void crm_pipe_close(struct crm_pipe *p)
 	free(p);
 }
 
-void *crm_pipe_get(struct crm_pipe *p)
+/* A buffer from ring r, waiting on `nonempty` while there is none (and,
+ * with `ended`, the producer has not ended); NULL once cancelled. */
+static void *wait_pop(struct crm_pipe *p, struct ring *r, pthread_cond_t *nonempty,
+		      const int *ended)
 {
 	void *b = NULL;
 	pthread_mutex_lock(&p->mu);
-	while (!p->free.count && !crm_pipe_cancelled(p))
-		pthread_cond_wait(&p->room, &p->mu);
-	if (!crm_pipe_cancelled(p))
-		b = ring_pop(&p->free, p->n);
+	while (!r->count && !(ended && *ended) && !crm_pipe_cancelled(p))
+		pthread_cond_wait(nonempty, &p->mu);
+	if (r->count && !crm_pipe_cancelled(p))
+		b = ring_pop(r, p->n);
 	pthread_mutex_unlock(&p->mu);
 	return b;
 }
 
-void crm_pipe_put(struct crm_pipe *p, void *buf)
+static void push_signal(struct crm_pipe *p, struct ring *r, pthread_cond_t *nonempty, void *buf)
 {
 	pthread_mutex_lock(&p->mu);
-	ring_push(&p->full, p->n, buf);
-	pthread_cond_signal(&p->ready);
+	ring_push(r, p->n, buf);
+	pthread_cond_signal(nonempty);
 	pthread_mutex_unlock(&p->mu);
+}
+
+void *crm_pipe_get(struct crm_pipe *p)
+{
+	return wait_pop(p, &p->free, &p->room, NULL);
+}
+
+void crm_pipe_put(struct crm_pipe *p, void *buf)
+{
+	push_signal(p, &p->full, &p->ready, buf);
 }
 
 void crm_pipe_end(struct crm_pipe *p)
@@ -112,22 +125,12 @@ void crm_pipe_end(struct crm_pipe *p)
 
 void *crm_pipe_take(struct crm_pipe *p)
 {
-	void *b = NULL;
-	pthread_mutex_lock(&p->mu);
-	while (!p->full.count && !p->ended && !crm_pipe_cancelled(p))
-		pthread_cond_wait(&p->ready, &p->mu);
-	if (p->full.count && !crm_pipe_cancelled(p))
-		b = ring_pop(&p->full, p->n);
-	pthread_mutex_unlock(&p->mu);
-	return b;
+	return wait_pop(p, &p->full, &p->ready, &p->ended);
 }
 
 void crm_pipe_give(struct crm_pipe *p, void *buf)
 {
-	pthread_mutex_lock(&p->mu);
-	ring_push(&p->free, p->n, buf);
-	pthread_cond_signal(&p->room);
-	pthread_mutex_unlock(&p->mu);
+	push_signal(p, &p->free, &p->room, buf);
 }
 
 void crm_pipe_cancel(struct crm_pipe *p)
