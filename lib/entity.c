@@ -516,11 +516,15 @@ int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, si
 
 /* ---- rows ------------------------------------------------------------------------- */
 
+/* The room a cell's value may take: a normaliser may lengthen it
+ * (12,900원 -> 12900 is shorter, but a phone gains its country code). */
+static size_t cell_room(size_t len) { return len * 2 + 64; }
+
 size_t crm_row_values_need(const struct crm_row *row)
 {
 	size_t need = 0, i;
 	for (i = 0; i < row->n; i++)
-		need += row->len[i] * 2 + 64;
+		need += cell_room(row->len[i]);
 	return need;
 }
 
@@ -569,7 +573,7 @@ long crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
 			if (colmap[c] < 0 || first_pass(e->cols[c].kind) != (pass == 0))
 				continue;
 			n = row_value(e, c, row->field[colmap[c]], vc, buf + off,
-				      row->len[colmap[c]] * 2 + 64, v, why, whysize);
+				      cell_room(row->len[colmap[c]]), v, why, whysize);
 			if (n < 0)
 				return -1;
 			off += (size_t)n;
