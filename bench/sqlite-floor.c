@@ -267,22 +267,20 @@ static int bind_figures(sqlite3_stmt *st, int at, const struct cust *c, int *ski
 static int drop_indexes(sqlite3 *db, char **create)
 {
 	sqlite3_stmt *st;
-	char drop[300];
+	char drop[MAX_INDEX][300];
 	int n = 0;
 	if (sqlite3_prepare_v2(db, "SELECT name, sql FROM sqlite_schema WHERE type = 'index' "
 			       "AND tbl_name = 'orders' AND sql IS NOT NULL", -1, &st, NULL) != SQLITE_OK)
 		die_db(db, "read the indexes");
-	while (sqlite3_step(st) == SQLITE_ROW && n < MAX_INDEX)
+	while (sqlite3_step(st) == SQLITE_ROW && n < MAX_INDEX) {
+		snprintf(drop[n], sizeof drop[n], "DROP INDEX \"%s\"", sqlite3_column_text(st, 0));
 		create[n++] = strdup((const char *)sqlite3_column_text(st, 1));
-	sqlite3_finalize(st);
-	for (int i = 0; i < n; i++) {
-		/* "CREATE INDEX name ON ...": the name is the third word */
-		if (sscanf(create[i], "CREATE INDEX %250s", drop + 11) != 1)
-			die_db(db, "parse an index");
-		memcpy(drop, "DROP INDEX ", 11);
-		if (sqlite3_exec(db, drop, NULL, NULL, NULL) != SQLITE_OK)
-			die_db(db, drop);
 	}
+	sqlite3_finalize(st);
+	/* not while the schema is being read: it is locked */
+	for (int i = 0; i < n; i++)
+		if (sqlite3_exec(db, drop[i], NULL, NULL, NULL) != SQLITE_OK)
+			die_db(db, drop[i]);
 	return n;
 }
 
