@@ -88,30 +88,28 @@ EOF
 		9,p8,2026-11-20T10:00:00,100,KRW,paid 10,p9,2026-10-12T10:00:00,100,KRW,cancelled \
 		11,q,2026-11-10T10:00:00,100,KRW,paid 12,q,2026-11-03T10:00:00,100,KRW,paid
 	crm-import -q --tz Asia/Seoul orders orders.csv
+	# lost FILE: "current previous" of the report's lost customers
+	lost() {
+		python3 -c '
+import json, sys
+m = {x["key"]: x for x in json.load(open(sys.argv[1]))["sections"]}["customers"]["metrics"]
+print(m["lost"]["current"], m["lost"]["previous"])' "$1"
+	}
 	run crm-report --tz Asia/Seoul --period 2026-W46 --lost-days 30 --format json
 	assert_success
 	echo "$output" >r.json
 	# p1 and p3 in W46; p2 and p5 in W45; p4 too late, p6 too early, p7 in
 	# dollars, p8 came back, p9's only order was cancelled
-	python3 -c '
-import json
-m = {x["key"]: x for x in json.load(open("r.json"))["sections"]}["customers"]["metrics"]
-assert (m["lost"]["current"], m["lost"]["previous"]) == (2, 2), m["lost"]'
+	[ "$(lost r.json)" = "2 2" ] || fail "lost: $(lost r.json)"
 	run crm-report --tz UTC --period 2026-W46 --lost-days 30 --format json
 	echo "$output" >u.json
 	# in UTC the orders lie nine hours earlier: W46 loses p3 and p4, W45 p1
 	# and p2, and p5 falls out
-	python3 -c '
-import json
-m = {x["key"]: x for x in json.load(open("u.json"))["sections"]}["customers"]["metrics"]
-assert (m["lost"]["current"], m["lost"]["previous"]) == (2, 2), m["lost"]'
+	[ "$(lost u.json)" = "2 2" ] || fail "lost: $(lost u.json)"
 	run crm-report --tz UTC --period 2026-W46 --lost-days 37 --format json
 	echo "$output" >w.json
 	# seven days more: W46 loses W45's p1 and p2, and W45 p5 and p6
-	python3 -c '
-import json
-m = {x["key"]: x for x in json.load(open("w.json"))["sections"]}["customers"]["metrics"]
-assert (m["lost"]["current"], m["lost"]["previous"]) == (2, 2), m["lost"]'
+	[ "$(lost w.json)" = "2 2" ] || fail "lost: $(lost w.json)"
 }
 
 @test "report: service times by nearest rank, SLA breaches, tickets by channel and category" {
