@@ -63,12 +63,13 @@ struct crm_metric {
 	int noise;                   /* 1: the change is within the noise */
 };
 
-#define CRM_TABLE_COLS 6
-struct crm_table {
+/* A table in a section, held whole (table.h's crm_table streams rows out). */
+#define CRM_REPORT_TABLE_COLS 6
+struct crm_report_table {
 	const char *key, *title;
 	int ncols;
-	const char *cols[CRM_TABLE_COLS];
-	int right[CRM_TABLE_COLS];   /* 1: a number, aligned right */
+	const char *cols[CRM_REPORT_TABLE_COLS];
+	int right[CRM_REPORT_TABLE_COLS];   /* 1: a number, aligned right */
 	int nrows;
 	char **cells;                /* nrows * ncols strings */
 	long long more;              /* rows left out of a long list */
@@ -91,7 +92,7 @@ struct crm_section {
 	const char *key, *title;
 	int nmetrics, ntables;
 	struct crm_metric metrics[CRM_SECTION_METRICS];
-	struct crm_table tables[CRM_SECTION_TABLES];
+	struct crm_report_table tables[CRM_SECTION_TABLES];
 	struct crm_chart *chart;     /* NULL: none */
 	char note[160];              /* a line for people, or "" */
 };

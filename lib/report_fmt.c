@@ -93,7 +93,7 @@ int crm_report_cells(const struct crm_metric *m, const char *currency, char cell
 	return 1;
 }
 
-static const char *cell(const struct crm_table *t, int row, int col)
+static const char *cell(const struct crm_report_table *t, int row, int col)
 {
 	return t->cells[row * t->ncols + col];
 }
@@ -130,9 +130,9 @@ static void text_metrics(FILE *out, const struct crm_report *r, const struct crm
 	}
 }
 
-static void text_table(FILE *out, const struct crm_table *t)
+static void text_table(FILE *out, const struct crm_report_table *t)
 {
-	int w[CRM_TABLE_COLS], i, k;
+	int w[CRM_REPORT_TABLE_COLS], i, k;
 	fprintf(out, "\n  %s\n", t->title);
 	for (k = 0; k < t->ncols; k++) {
 		w[k] = width(t->cols[k]);
@@ -189,7 +189,7 @@ struct layout {
 	const char *section;         /* printf: title */
 	const char *note;            /* printf: note */
 	void (*metrics)(FILE *, const struct crm_report *, const struct crm_section *);
-	void (*table)(FILE *, const struct crm_table *);
+	void (*table)(FILE *, const struct crm_report_table *);
 	void (*chart)(FILE *, const struct crm_report *, const struct crm_chart *);
 };
 
@@ -232,7 +232,7 @@ static void md_cell(FILE *out, const char *s)
 	}
 }
 
-static void md_table(FILE *out, const struct crm_table *t)
+static void md_table(FILE *out, const struct crm_report_table *t)
 {
 	int i, k;
 	fprintf(out, "\n**%s**\n\n|", t->title);
@@ -333,7 +333,7 @@ static void json_metrics(FILE *out, const struct crm_report *r, const struct crm
 	fputs("}", out);
 }
 
-static void json_table(FILE *out, const struct crm_table *t)
+static void json_table(FILE *out, const struct crm_report_table *t)
 {
 	int i, k;
 	fputs("{\"key\": ", out);

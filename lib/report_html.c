@@ -68,7 +68,7 @@ static void metrics(FILE *out, const struct crm_report *r, const struct crm_sect
 	fputs("</table>\n", out);
 }
 
-static void table(FILE *out, const struct crm_table *t)
+static void table(FILE *out, const struct crm_report_table *t)
 {
 	int i, k;
 	fputs("<h3 style=\"font-size:15px;margin:12px 0 4px\">", out);
@@ -228,7 +228,7 @@ static void bar_chart(FILE *out, const struct crm_report *r, const struct crm_ch
 
 static void chart(FILE *out, const struct crm_report *r, const struct crm_chart *c)
 {
-	struct crm_table t = {c->key, c->title, 2, {"", "value"}, {0, 1}, 0, NULL, 0};
+	struct crm_report_table t = {c->key, c->title, 2, {"", "value"}, {0, 1}, 0, NULL, 0};
 	char cells[CRM_CHART_POINTS][2][64], *ptr[CRM_CHART_POINTS * 2];
 	int i;
 	fputs("<h3 style=\"font-size:15px;margin:12px 0 4px\">", out);
