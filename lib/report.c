@@ -95,14 +95,14 @@ static void table_row(struct crm_report_table *t, const char *const *cells)
 }
 
 static struct crm_chart *chart(struct crm_section *s, const char *key, const char *title,
-			       int bars, enum crm_unit unit)
+			       enum crm_chart_kind kind, enum crm_unit unit)
 {
 	struct crm_chart *c = calloc(1, sizeof *c);
 	if (!c)
 		abort();
 	c->key = key;
 	c->title = title;
-	c->bars = bars;
+	c->kind = kind;
 	c->unit = unit;
 	s->chart = c;
 	return c;
@@ -304,7 +304,8 @@ static int period_with(const struct ctx *c, const char *from, const char *to)
  * already in the section's first metric. */
 static int weekly_revenue(struct ctx *c, struct crm_section *s)
 {
-	struct crm_chart *ch = chart(s, "weekly_revenue", "Weekly revenue", 1, CRM_U_MONEY);
+	struct crm_chart *ch = chart(s, "weekly_revenue", "Weekly revenue", CRM_CHART_COLUMNS,
+				     CRM_U_MONEY);
 	int k, i, rc;
 	for (k = 0; k < WEEKS; k++) {
 		char f[CRM_TIME_LEN], t[CRM_TIME_LEN];
@@ -388,7 +389,7 @@ static void distribution(struct crm_section *s, struct flows *f)
 	static const char *const cols[] = {"segment", "customers", "share", "change", NULL};
 	static const int right[] = {0, 1, 1, 1};
 	struct crm_report_table *t = table(s, "distribution", "Customers per segment", cols, right);
-	struct crm_chart *ch = chart(s, "segment_bars", "Segments", 1, CRM_U_COUNT);
+	struct crm_chart *ch = chart(s, "segment_bars", "Segments", CRM_CHART_BARS, CRM_U_COUNT);
 	int done[MAX_SEGMENTS] = {0}, k, i;
 	for (k = 0; k < f->n; k++) {
 		char cnt[24], pct[24], chg[32] = "";
@@ -477,7 +478,7 @@ static int tickets_csat(struct ctx *c, int i, struct crm_nps_acc *acc)
 /* NPS of the WEEKS weeks that end with the period's last week. */
 static int weekly_nps(struct ctx *c, struct crm_section *s)
 {
-	struct crm_chart *ch = chart(s, "weekly_nps", "Weekly NPS", 0, CRM_U_SCORE);
+	struct crm_chart *ch = chart(s, "weekly_nps", "Weekly NPS", CRM_CHART_LINE, CRM_U_SCORE);
 	int k, rc;
 	for (k = 0; k < WEEKS; k++) {
 		char f[CRM_TIME_LEN], t[CRM_TIME_LEN];

@@ -76,9 +76,17 @@ struct crm_report_table {
 };
 
 #define CRM_CHART_POINTS 16
+/* How a chart is drawn; JSON calls the two kinds of bars "bars". */
+enum crm_chart_kind {
+	CRM_CHART_LINE,              /* points joined by a line */
+	CRM_CHART_COLUMNS,           /* a column per point, the last one stressed */
+	CRM_CHART_BARS,              /* labelled horizontal bars, whose figures are
+				      * a table of the section already */
+};
+
 struct crm_chart {
 	const char *key, *title;
-	int bars;                    /* 1: bars, 0: a line */
+	enum crm_chart_kind kind;
 	enum crm_unit unit;
 	int n;
 	char labels[CRM_CHART_POINTS][24];

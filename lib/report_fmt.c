@@ -207,8 +207,8 @@ static void walk(FILE *out, const struct crm_report *r, const struct layout *l)
 			l->metrics(out, r, s);
 		for (k = 0; k < s->ntables; k++)
 			l->table(out, &s->tables[k]);
-		/* segment bars only repeat their table where nothing is drawn */
-		if (s->chart && strcmp(s->chart->key, "segment_bars"))
+		/* bars only repeat their table where nothing is drawn */
+		if (s->chart && s->chart->kind != CRM_CHART_BARS)
 			l->chart(out, r, s->chart);
 		if (s->note[0])
 			fprintf(out, l->note, s->note);
@@ -364,7 +364,8 @@ static void json_chart(FILE *out, const struct crm_report *r, const struct crm_c
 	crm_json_string(out, c->key);
 	fputs(", \"title\": ", out);
 	crm_json_string(out, c->title);
-	fprintf(out, ", \"kind\": \"%s\", \"points\": [", c->bars ? "bars" : "line");
+	fprintf(out, ", \"kind\": \"%s\", \"points\": [",
+		c->kind == CRM_CHART_LINE ? "line" : "bars");
 	for (i = 0; i < c->n; i++) {
 		fputs(i ? ", {\"label\": " : "{\"label\": ", out);
 		crm_json_string(out, c->labels[i]);

@@ -234,14 +234,13 @@ static void chart(FILE *out, const struct crm_report *r, const struct crm_chart 
 	fputs("<h3 style=\"font-size:15px;margin:12px 0 4px\">", out);
 	esc(out, c->title);
 	fputs("</h3>\n<div>", out);
-	if (!c->bars)
-		line_chart(out, r, c);
-	else if (!strcmp(c->key, "segment_bars"))
-		bar_chart(out, r, c);
-	else
-		column_chart(out, r, c);
+	switch (c->kind) {
+	case CRM_CHART_LINE: line_chart(out, r, c); break;
+	case CRM_CHART_COLUMNS: column_chart(out, r, c); break;
+	case CRM_CHART_BARS: bar_chart(out, r, c); break;
+	}
 	fputs("</div>\n", out);
-	if (!strcmp(c->key, "segment_bars"))
+	if (c->kind == CRM_CHART_BARS)
 		return;      /* its figures are the distribution table above */
 	for (i = 0; i < c->n; i++) {
 		snprintf(cells[i][0], sizeof cells[i][0], "%s", c->labels[i]);
