@@ -127,12 +127,18 @@ int crm_report_build(struct crm_db *db, const struct crm_period *p,
 		     const struct crm_report_opts *o, struct crm_report *r);
 void crm_report_free(struct crm_report *r);
 
-/* Writers, in report_fmt.c: the same report for a terminal, Markdown, one
- * self-contained HTML page with inline SVG charts, and JSON. */
+/*
+ * Writers.  crm_report_write() (report_fmt.c) writes the same report for a
+ * terminal, Markdown or JSON itself, and hands the HTML page (one
+ * self-contained page with inline SVG charts) to crm_report_html()
+ * (report_html.c).  What both need to show a figure is report_value.c's,
+ * below; one writer never calls into the other but for that hand-over.
+ */
 enum crm_report_format { CRM_FMT_TEXT, CRM_FMT_MARKDOWN, CRM_FMT_HTML, CRM_FMT_JSON };
 void crm_report_write(FILE *out, const struct crm_report *r, enum crm_report_format f);
-/* The HTML writer, in report_html.c. */
 void crm_report_html(FILE *out, const struct crm_report *r);
+
+/* ---- figures for people, in report_value.c ---------------------------------------- */
 
 /* A value as people read it: "₩1,234,000", "12.5%", "+3.1", "4.2 h". */
 void crm_report_value(char *out, size_t size, enum crm_unit u, double v, const char *currency);
@@ -143,5 +149,10 @@ void crm_report_change(char *out, size_t size, const struct crm_metric *m, const
  * no value at all and its row is left out. */
 #define CRM_CELL 64
 int crm_report_cells(const struct crm_metric *m, const char *currency, char cells[3][CRM_CELL]);
+/* Point i of chart c as people read it; "-" when it has no value. */
+void crm_report_point(char *out, size_t size, const struct crm_chart *c, int i,
+		      const char *currency);
+/* The cell of a table's row and column. */
+const char *crm_report_cell(const struct crm_report_table *t, int row, int col);
 
 #endif

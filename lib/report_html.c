@@ -82,7 +82,7 @@ static void table(FILE *out, const struct crm_report_table *t)
 	for (i = 0; i < t->nrows; i++) {
 		fputs("<tr>", out);
 		for (k = 0; k < t->ncols; k++)
-			td(out, t->cells[i * t->ncols + k], t->right[k], 0);
+			td(out, crm_report_cell(t, i, k), t->right[k], 0);
 		fputs("</tr>\n", out);
 	}
 	fputs("</table>\n", out);
@@ -244,11 +244,7 @@ static void chart(FILE *out, const struct crm_report *r, const struct crm_chart 
 		return;      /* its figures are the distribution table above */
 	for (i = 0; i < c->n; i++) {
 		snprintf(cells[i][0], sizeof cells[i][0], "%s", c->labels[i]);
-		if (c->has[i])
-			crm_report_value(cells[i][1], sizeof cells[i][1], c->unit, c->values[i],
-					 r->currency);
-		else
-			snprintf(cells[i][1], sizeof cells[i][1], "-");
+		crm_report_point(cells[i][1], sizeof cells[i][1], c, i, r->currency);
 		ptr[2 * i] = cells[i][0];
 		ptr[2 * i + 1] = cells[i][1];
 	}
