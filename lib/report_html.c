@@ -68,12 +68,18 @@ static void metrics(FILE *out, const struct crm_report *r, const struct crm_sect
 	fputs("</table>\n", out);
 }
 
+/* The title over a table or a chart. */
+static void heading(FILE *out, const char *title)
+{
+	fputs("<h3 style=\"font-size:15px;margin:12px 0 4px\">", out);
+	esc(out, title);
+	fputs("</h3>\n", out);
+}
+
 static void table(FILE *out, const struct crm_report_table *t)
 {
 	int i, k;
-	fputs("<h3 style=\"font-size:15px;margin:12px 0 4px\">", out);
-	esc(out, t->title);
-	fputs("</h3>\n", out);
+	heading(out, t->title);
 	table_open(out);
 	fputs("<tr>", out);
 	for (k = 0; k < t->ncols; k++)
@@ -231,9 +237,8 @@ static void chart(FILE *out, const struct crm_report *r, const struct crm_chart 
 	struct crm_report_table t = {c->key, c->title, 2, {"", "value"}, {0, 1}, 0, NULL, 0};
 	char cells[CRM_CHART_POINTS][2][64], *ptr[CRM_CHART_POINTS * 2];
 	int i;
-	fputs("<h3 style=\"font-size:15px;margin:12px 0 4px\">", out);
-	esc(out, c->title);
-	fputs("</h3>\n<div>", out);
+	heading(out, c->title);
+	fputs("<div>", out);
 	switch (c->kind) {
 	case CRM_CHART_LINE: line_chart(out, r, c); break;
 	case CRM_CHART_COLUMNS: column_chart(out, r, c); break;
