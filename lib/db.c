@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "diag.h"
-#include "segment.h"
 
 /* Busy timeout: a report waits this long for an import's commit. */
 #define BUSY_MS 5000

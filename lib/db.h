@@ -23,6 +23,9 @@
  *    code: CRM_EBUSY when the database is locked, else CRM_EIO.
  *  - Only bound parameters are used for values; SQL text is always constant
  *    or assembled from the schema's own column names.
+ *  - The schema is db's own: db.c makes every table, and the segment_flows
+ *    rows that a saved run adds come from CRM_FLOWS_SQL below; db uses no
+ *    module above it.
  */
 #ifndef CRM_DB_H
 #define CRM_DB_H
@@ -31,6 +34,20 @@
 #include <stdint.h>
 
 #define CRM_SCHEMA_VERSION 4
+
+/* CRM_FLOWS_SQL(RUNS) adds the segment_flows rows (segment.h) of the saved
+ * runs s that RUNS selects: the migration that made the table ran it over
+ * every run, crm_run_end() runs it for the run it saved. */
+#define CRM_FLOWS_SQL(RUNS) \
+	"WITH pairs AS (SELECT s.run_id AS r, (SELECT max(q.run_id) FROM segment_runs q " \
+	"WHERE q.run_id < s.run_id) AS p FROM segment_runs s WHERE " RUNS ") " \
+	"INSERT INTO segment_flows SELECT pairs.r, coalesce(a.segment, '(new)'), b.segment, " \
+	"count(*) FROM pairs JOIN segment_members b ON b.run_id = pairs.r LEFT JOIN " \
+	"segment_members a ON a.run_id = pairs.p AND a.customer_id = b.customer_id " \
+	"GROUP BY 1, 2, 3 UNION ALL SELECT pairs.r, a.segment, '(gone)', count(*) FROM pairs " \
+	"JOIN segment_members a ON a.run_id = pairs.p WHERE NOT EXISTS (SELECT 1 FROM " \
+	"segment_members b WHERE b.run_id = pairs.r AND b.customer_id = a.customer_id) " \
+	"GROUP BY 1, 2, 3"
 
 enum { CRM_DB_CREATE = 0, CRM_DB_MUST_EXIST = 1 };
 

@@ -12,7 +12,7 @@
 #include "segment.h"
 
 #define WEEKS 12                        /* points of the weekly charts */
-#define SWAP_TABLES(s) do { struct crm_table t_ = (s)->tables[0]; \
+#define SWAP_TABLES(s) do { struct crm_report_table t_ = (s)->tables[0]; \
 	(s)->tables[0] = (s)->tables[1]; (s)->tables[1] = t_; } while (0)
 #define CUR 0
 #define PREV 1
@@ -58,10 +58,11 @@ static void set(struct crm_metric *m, int which, double v)
 	}
 }
 
-static struct crm_table *table(struct crm_section *s, const char *key, const char *title,
-			       const char *const *cols, const int *right)
+static struct crm_report_table *table(struct crm_section *s, const char *key,
+				      const char *title, const char *const *cols,
+				      const int *right)
 {
-	struct crm_table *t = &s->tables[s->ntables++];
+	struct crm_report_table *t = &s->tables[s->ntables++];
 	memset(t, 0, sizeof *t);
 	t->key = key;
 	t->title = title;
@@ -81,7 +82,7 @@ static char *dup(const char *s)
 }
 
 /* Append a row of t->ncols cells (copied). */
-static void table_row(struct crm_table *t, const char *const *cells)
+static void table_row(struct crm_report_table *t, const char *const *cells)
 {
 	int i;
 	char **c = realloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *c);
@@ -94,14 +95,14 @@ static void table_row(struct crm_table *t, const char *const *cells)
 }
 
 static struct crm_chart *chart(struct crm_section *s, const char *key, const char *title,
-			       int bars, enum crm_unit unit)
+			       enum crm_chart_kind kind, enum crm_unit unit)
 {
 	struct crm_chart *c = calloc(1, sizeof *c);
 	if (!c)
 		abort();
 	c->key = key;
 	c->title = title;
-	c->bars = bars;
+	c->kind = kind;
 	c->unit = unit;
 	s->chart = c;
 	return c;
@@ -303,7 +304,8 @@ static int period_with(const struct ctx *c, const char *from, const char *to)
  * already in the section's first metric. */
 static int weekly_revenue(struct ctx *c, struct crm_section *s)
 {
-	struct crm_chart *ch = chart(s, "weekly_revenue", "Weekly revenue", 1, CRM_U_MONEY);
+	struct crm_chart *ch = chart(s, "weekly_revenue", "Weekly revenue", CRM_CHART_COLUMNS,
+				     CRM_U_MONEY);
 	int k, i, rc;
 	for (k = 0; k < WEEKS; k++) {
 		char f[CRM_TIME_LEN], t[CRM_TIME_LEN];
@@ -340,7 +342,7 @@ static int revenue_section(struct ctx *c)
  * from the flows counted when it was saved (segment.h). */
 #define MAX_SEGMENTS 64
 struct flows {
-	struct crm_table *moves;
+	struct crm_report_table *moves;
 	char name[MAX_SEGMENTS][64];
 	long long now[MAX_SEGMENTS], before[MAX_SEGMENTS], total;
 	int n, left, had_before;
@@ -386,8 +388,8 @@ static void distribution(struct crm_section *s, struct flows *f)
 {
 	static const char *const cols[] = {"segment", "customers", "share", "change", NULL};
 	static const int right[] = {0, 1, 1, 1};
-	struct crm_table *t = table(s, "distribution", "Customers per segment", cols, right);
-	struct crm_chart *ch = chart(s, "segment_bars", "Segments", 1, CRM_U_COUNT);
+	struct crm_report_table *t = table(s, "distribution", "Customers per segment", cols, right);
+	struct crm_chart *ch = chart(s, "segment_bars", "Segments", CRM_CHART_BARS, CRM_U_COUNT);
 	int done[MAX_SEGMENTS] = {0}, k, i;
 	for (k = 0; k < f->n; k++) {
 		char cnt[24], pct[24], chg[32] = "";
@@ -476,7 +478,7 @@ static int tickets_csat(struct ctx *c, int i, struct crm_nps_acc *acc)
 /* NPS of the WEEKS weeks that end with the period's last week. */
 static int weekly_nps(struct ctx *c, struct crm_section *s)
 {
-	struct crm_chart *ch = chart(s, "weekly_nps", "Weekly NPS", 0, CRM_U_SCORE);
+	struct crm_chart *ch = chart(s, "weekly_nps", "Weekly NPS", CRM_CHART_LINE, CRM_U_SCORE);
 	int k, rc;
 	for (k = 0; k < WEEKS; k++) {
 		char f[CRM_TIME_LEN], t[CRM_TIME_LEN];
@@ -528,7 +530,7 @@ static int satisfaction_section(struct ctx *c)
 /* ---- coupons --------------------------------------------------------------------------- */
 
 struct coupons {
-	struct crm_table *t;
+	struct crm_report_table *t;
 	long long issued, redeemed;
 	int64_t revenue;
 	const char *currency;
@@ -698,7 +700,7 @@ static int tickets_by(struct ctx *c, struct crm_section *s, const char *key, con
 	static const int right[] = {0, 1};
 	const char *cols[] = {key, "tickets", NULL};
 	const char *args[] = {c->from[CUR], c->to[CUR], NULL};
-	struct crm_table *t = table(s, key, title, cols, right);
+	struct crm_report_table *t = table(s, key, title, cols, right);
 	sqlite3_stmt *st = query(c, sql, args);
 	int rc;
 	if (!st)
@@ -763,7 +765,8 @@ static int negative_reviews(struct ctx *c, struct crm_section *s)
 	static const char count_sql[] = "SELECT count(*) FROM reviews WHERE replied_at IS NULL "
 		"AND rating <= 2 AND posted_at < ?1";
 	const char *args[] = {c->end, NULL};
-	struct crm_table *t = table(s, "unanswered", "Negative reviews without a reply", cols, right);
+	struct crm_report_table *t = table(s, "unanswered", "Negative reviews without a reply",
+					   cols, right);
 	sqlite3_stmt *st = query(c, sql, args);
 	double all = 0;
 	int rc, k;

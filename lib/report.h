@@ -63,21 +63,30 @@ struct crm_metric {
 	int noise;                   /* 1: the change is within the noise */
 };
 
-#define CRM_TABLE_COLS 6
-struct crm_table {
+/* A table in a section, held whole (table.h's crm_table streams rows out). */
+#define CRM_REPORT_TABLE_COLS 6
+struct crm_report_table {
 	const char *key, *title;
 	int ncols;
-	const char *cols[CRM_TABLE_COLS];
-	int right[CRM_TABLE_COLS];   /* 1: a number, aligned right */
+	const char *cols[CRM_REPORT_TABLE_COLS];
+	int right[CRM_REPORT_TABLE_COLS];   /* 1: a number, aligned right */
 	int nrows;
 	char **cells;                /* nrows * ncols strings */
 	long long more;              /* rows left out of a long list */
 };
 
 #define CRM_CHART_POINTS 16
+/* How a chart is drawn; JSON calls the two kinds of bars "bars". */
+enum crm_chart_kind {
+	CRM_CHART_LINE,              /* points joined by a line */
+	CRM_CHART_COLUMNS,           /* a column per point, the last one stressed */
+	CRM_CHART_BARS,              /* labelled horizontal bars, whose figures are
+				      * a table of the section already */
+};
+
 struct crm_chart {
 	const char *key, *title;
-	int bars;                    /* 1: bars, 0: a line */
+	enum crm_chart_kind kind;
 	enum crm_unit unit;
 	int n;
 	char labels[CRM_CHART_POINTS][24];
@@ -91,7 +100,7 @@ struct crm_section {
 	const char *key, *title;
 	int nmetrics, ntables;
 	struct crm_metric metrics[CRM_SECTION_METRICS];
-	struct crm_table tables[CRM_SECTION_TABLES];
+	struct crm_report_table tables[CRM_SECTION_TABLES];
 	struct crm_chart *chart;     /* NULL: none */
 	char note[160];              /* a line for people, or "" */
 };
@@ -118,12 +127,18 @@ int crm_report_build(struct crm_db *db, const struct crm_period *p,
 		     const struct crm_report_opts *o, struct crm_report *r);
 void crm_report_free(struct crm_report *r);
 
-/* Writers, in report_fmt.c: the same report for a terminal, Markdown, one
- * self-contained HTML page with inline SVG charts, and JSON. */
+/*
+ * Writers.  crm_report_write() (report_fmt.c) writes the same report for a
+ * terminal, Markdown or JSON itself, and hands the HTML page (one
+ * self-contained page with inline SVG charts) to crm_report_html()
+ * (report_html.c).  What both need to show a figure is report_value.c's,
+ * below; one writer never calls into the other but for that hand-over.
+ */
 enum crm_report_format { CRM_FMT_TEXT, CRM_FMT_MARKDOWN, CRM_FMT_HTML, CRM_FMT_JSON };
 void crm_report_write(FILE *out, const struct crm_report *r, enum crm_report_format f);
-/* The HTML writer, in report_html.c. */
 void crm_report_html(FILE *out, const struct crm_report *r);
+
+/* ---- figures for people, in report_value.c ---------------------------------------- */
 
 /* A value as people read it: "₩1,234,000", "12.5%", "+3.1", "4.2 h". */
 void crm_report_value(char *out, size_t size, enum crm_unit u, double v, const char *currency);
@@ -134,5 +149,10 @@ void crm_report_change(char *out, size_t size, const struct crm_metric *m, const
  * no value at all and its row is left out. */
 #define CRM_CELL 64
 int crm_report_cells(const struct crm_metric *m, const char *currency, char cells[3][CRM_CELL]);
+/* Point i of chart c as people read it; "-" when it has no value. */
+void crm_report_point(char *out, size_t size, const struct crm_chart *c, int i,
+		      const char *currency);
+/* The cell of a table's row and column. */
+const char *crm_report_cell(const struct crm_report_table *t, int row, int col);
 
 #endif

@@ -1,4 +1,5 @@
-/* report_fmt.c - the report for a terminal, Markdown, HTML and JSON; see report.h. */
+/* report_fmt.c - the report for a terminal, Markdown and JSON, and
+ * crm_report_write(), which hands HTML to report_html.c; see report.h. */
 #include "report.h"
 
 #include <math.h>
@@ -6,97 +7,6 @@
 #include <string.h>
 
 #include "table.h"
-
-/* ---- values ---------------------------------------------------------------------------- */
-
-/* "1234567.50" -> "1,234,567.50" */
-static void group_digits(const char *in, char *out, size_t size)
-{
-	const char *dot = strchr(in, '.'), *p = in;
-	size_t intlen, k = 0, i;
-	if (*p == '-' && k + 1 < size)
-		out[k++] = *p++;
-	intlen = (size_t)((dot ? dot : in + strlen(in)) - p);
-	for (i = 0; i < intlen && k + 2 < size; i++) {
-		if (i && (intlen - i) % 3 == 0)
-			out[k++] = ',';
-		out[k++] = p[i];
-	}
-	snprintf(out + k, size - k, "%s", dot ? dot : "");
-}
-
-void crm_report_value(char *out, size_t size, enum crm_unit u, double v, const char *currency)
-{
-	char plain[64];
-	switch (u) {
-	case CRM_U_COUNT:
-		snprintf(plain, sizeof plain, "%.0f", v);
-		group_digits(plain, out, size);
-		return;
-	case CRM_U_MONEY:
-		crm_format_money((int64_t)llround(v), currency, plain, sizeof plain);
-		group_digits(plain, out, size > 5 ? size - 4 : size);
-		snprintf(out + strlen(out), size - strlen(out), " %s", currency);
-		return;
-	case CRM_U_PCT: snprintf(out, size, "%.1f%%", v); return;
-	case CRM_U_SCORE: snprintf(out, size, "%+.1f", v); return;
-	case CRM_U_HOURS: snprintf(out, size, "%.1f h", v); return;
-	case CRM_U_RATING: snprintf(out, size, "%.2f", v); return;
-	}
-}
-
-void crm_report_change(char *out, size_t size, const struct crm_metric *m, const char *currency)
-{
-	double d = m->cur - m->prev;
-	char v[64];
-	*out = '\0';
-	if (!m->has_cur || !m->has_prev)
-		return;
-	switch (m->unit) {
-	case CRM_U_COUNT:
-	case CRM_U_MONEY:
-		crm_report_value(v, sizeof v, m->unit, fabs(d), currency);
-		if (m->prev != 0)
-			snprintf(out, size, "%s%s (%+.1f%%)", d < 0 ? "-" : "+", v,
-				 100.0 * d / fabs(m->prev));
-		else
-			snprintf(out, size, "%s%s", d < 0 ? "-" : "+", v);
-		return;
-	case CRM_U_PCT: snprintf(out, size, "%+.1f pp", d); break;
-	case CRM_U_SCORE: snprintf(out, size, "%+.1f", d); break;
-	case CRM_U_HOURS: snprintf(out, size, "%+.1f h", d); break;
-	case CRM_U_RATING: snprintf(out, size, "%+.2f", d); break;
-	}
-	if (m->noise)
-		snprintf(out + strlen(out), size - strlen(out), " (noise)");
-}
-
-/* The value of one side of a metric, with its margin; "-" when none. */
-static void side(char *out, size_t size, const struct crm_metric *m, int prev, const char *cur)
-{
-	if (!(prev ? m->has_prev : m->has_cur)) {
-		snprintf(out, size, "-");
-		return;
-	}
-	crm_report_value(out, size, m->unit, prev ? m->prev : m->cur, cur);
-	if (!prev && m->margin > 0)
-		snprintf(out + strlen(out), size - strlen(out), " ±%.1f", m->margin);
-}
-
-int crm_report_cells(const struct crm_metric *m, const char *currency, char cells[3][CRM_CELL])
-{
-	if (!m->has_cur && !m->has_prev)
-		return 0;
-	side(cells[0], CRM_CELL, m, 0, currency);
-	side(cells[1], CRM_CELL, m, 1, currency);
-	crm_report_change(cells[2], CRM_CELL, m, currency);
-	return 1;
-}
-
-static const char *cell(const struct crm_table *t, int row, int col)
-{
-	return t->cells[row * t->ncols + col];
-}
 
 /* ---- text ---------------------------------------------------------------------------- */
 
@@ -130,22 +40,22 @@ static void text_metrics(FILE *out, const struct crm_report *r, const struct crm
 	}
 }
 
-static void text_table(FILE *out, const struct crm_table *t)
+static void text_table(FILE *out, const struct crm_report_table *t)
 {
-	int w[CRM_TABLE_COLS], i, k;
+	int w[CRM_REPORT_TABLE_COLS], i, k;
 	fprintf(out, "\n  %s\n", t->title);
 	for (k = 0; k < t->ncols; k++) {
 		w[k] = width(t->cols[k]);
 		for (i = 0; i < t->nrows; i++)
-			if (width(cell(t, i, k)) > w[k])
-				w[k] = width(cell(t, i, k));
+			if (width(crm_report_cell(t, i, k)) > w[k])
+				w[k] = width(crm_report_cell(t, i, k));
 	}
 	for (i = -1; i < t->nrows; i++) {
 		fputs("   ", out);
 		for (k = 0; k < t->ncols; k++) {
 			fputs(k ? "  " : " ", out);
-			pad(out, i < 0 ? t->cols[k] : cell(t, i, k), k == t->ncols - 1 && !t->right[k] ?
-			    0 : w[k], t->right[k]);
+			pad(out, i < 0 ? t->cols[k] : crm_report_cell(t, i, k),
+			    k == t->ncols - 1 && !t->right[k] ? 0 : w[k], t->right[k]);
 		}
 		fputc('\n', out);
 	}
@@ -173,10 +83,7 @@ static void text_chart(FILE *out, const struct crm_report *r, const struct crm_c
 	for (i = 0; i < c->n; i++) {
 		char v[64];
 		int bar = max > 0 && c->has[i] ? (int)lround(30.0 * fabs(c->values[i]) / max) : 0;
-		if (c->has[i])
-			crm_report_value(v, sizeof v, c->unit, c->values[i], r->currency);
-		else
-			snprintf(v, sizeof v, "-");
+		crm_report_point(v, sizeof v, c, i, r->currency);
 		fputs("    ", out);
 		pad(out, c->labels[i], lw, 0);
 		fprintf(out, "  %-30.*s  %s\n", bar, "##############################", v);
@@ -189,7 +96,7 @@ struct layout {
 	const char *section;         /* printf: title */
 	const char *note;            /* printf: note */
 	void (*metrics)(FILE *, const struct crm_report *, const struct crm_section *);
-	void (*table)(FILE *, const struct crm_table *);
+	void (*table)(FILE *, const struct crm_report_table *);
 	void (*chart)(FILE *, const struct crm_report *, const struct crm_chart *);
 };
 
@@ -207,8 +114,8 @@ static void walk(FILE *out, const struct crm_report *r, const struct layout *l)
 			l->metrics(out, r, s);
 		for (k = 0; k < s->ntables; k++)
 			l->table(out, &s->tables[k]);
-		/* segment bars only repeat their table where nothing is drawn */
-		if (s->chart && strcmp(s->chart->key, "segment_bars"))
+		/* bars only repeat their table where nothing is drawn */
+		if (s->chart && s->chart->kind != CRM_CHART_BARS)
 			l->chart(out, r, s->chart);
 		if (s->note[0])
 			fprintf(out, l->note, s->note);
@@ -232,7 +139,7 @@ static void md_cell(FILE *out, const char *s)
 	}
 }
 
-static void md_table(FILE *out, const struct crm_table *t)
+static void md_table(FILE *out, const struct crm_report_table *t)
 {
 	int i, k;
 	fprintf(out, "\n**%s**\n\n|", t->title);
@@ -246,7 +153,7 @@ static void md_table(FILE *out, const struct crm_table *t)
 		fputc('|', out);
 		for (k = 0; k < t->ncols; k++) {
 			fputc(' ', out);
-			md_cell(out, cell(t, i, k));
+			md_cell(out, crm_report_cell(t, i, k));
 			fputs(" |", out);
 		}
 		fputc('\n', out);
@@ -272,9 +179,8 @@ static void md_chart(FILE *out, const struct crm_report *r, const struct crm_cha
 	int i;
 	fprintf(out, "\n**%s**\n\n| | |\n| --- | ---: |\n", c->title);
 	for (i = 0; i < c->n; i++) {
-		char v[64] = "-";
-		if (c->has[i])
-			crm_report_value(v, sizeof v, c->unit, c->values[i], r->currency);
+		char v[64];
+		crm_report_point(v, sizeof v, c, i, r->currency);
 		fputs("| ", out);
 		md_cell(out, c->labels[i]);
 		fprintf(out, " | %s |\n", v);
@@ -333,7 +239,7 @@ static void json_metrics(FILE *out, const struct crm_report *r, const struct crm
 	fputs("}", out);
 }
 
-static void json_table(FILE *out, const struct crm_table *t)
+static void json_table(FILE *out, const struct crm_report_table *t)
 {
 	int i, k;
 	fputs("{\"key\": ", out);
@@ -350,7 +256,7 @@ static void json_table(FILE *out, const struct crm_table *t)
 		fputs(i ? ",\n        [" : "\n        [", out);
 		for (k = 0; k < t->ncols; k++) {
 			fputs(k ? ", " : "", out);
-			crm_json_string(out, cell(t, i, k));
+			crm_json_string(out, crm_report_cell(t, i, k));
 		}
 		fputc(']', out);
 	}
@@ -364,7 +270,8 @@ static void json_chart(FILE *out, const struct crm_report *r, const struct crm_c
 	crm_json_string(out, c->key);
 	fputs(", \"title\": ", out);
 	crm_json_string(out, c->title);
-	fprintf(out, ", \"kind\": \"%s\", \"points\": [", c->bars ? "bars" : "line");
+	fprintf(out, ", \"kind\": \"%s\", \"points\": [",
+		c->kind == CRM_CHART_LINE ? "line" : "bars");
 	for (i = 0; i < c->n; i++) {
 		fputs(i ? ", {\"label\": " : "{\"label\": ", out);
 		crm_json_string(out, c->labels[i]);
@@ -424,7 +331,7 @@ static void write_json(FILE *out, const struct crm_report *r)
 	fputs("\n  ]\n}\n", out);
 }
 
-/* ---- HTML --------------------------------------------------------------------------- */
+/* ---- all formats -------------------------------------------------------------------- */
 
 void crm_report_write(FILE *out, const struct crm_report *r, enum crm_report_format f)
 {

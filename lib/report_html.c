@@ -68,12 +68,18 @@ static void metrics(FILE *out, const struct crm_report *r, const struct crm_sect
 	fputs("</table>\n", out);
 }
 
-static void table(FILE *out, const struct crm_table *t)
+/* The title over a table or a chart. */
+static void heading(FILE *out, const char *title)
+{
+	fputs("<h3 style=\"font-size:15px;margin:12px 0 4px\">", out);
+	esc(out, title);
+	fputs("</h3>\n", out);
+}
+
+static void table(FILE *out, const struct crm_report_table *t)
 {
 	int i, k;
-	fputs("<h3 style=\"font-size:15px;margin:12px 0 4px\">", out);
-	esc(out, t->title);
-	fputs("</h3>\n", out);
+	heading(out, t->title);
 	table_open(out);
 	fputs("<tr>", out);
 	for (k = 0; k < t->ncols; k++)
@@ -82,7 +88,7 @@ static void table(FILE *out, const struct crm_table *t)
 	for (i = 0; i < t->nrows; i++) {
 		fputs("<tr>", out);
 		for (k = 0; k < t->ncols; k++)
-			td(out, t->cells[i * t->ncols + k], t->right[k], 0);
+			td(out, crm_report_cell(t, i, k), t->right[k], 0);
 		fputs("</tr>\n", out);
 	}
 	fputs("</table>\n", out);
@@ -228,28 +234,22 @@ static void bar_chart(FILE *out, const struct crm_report *r, const struct crm_ch
 
 static void chart(FILE *out, const struct crm_report *r, const struct crm_chart *c)
 {
-	struct crm_table t = {c->key, c->title, 2, {"", "value"}, {0, 1}, 0, NULL, 0};
+	struct crm_report_table t = {c->key, c->title, 2, {"", "value"}, {0, 1}, 0, NULL, 0};
 	char cells[CRM_CHART_POINTS][2][64], *ptr[CRM_CHART_POINTS * 2];
 	int i;
-	fputs("<h3 style=\"font-size:15px;margin:12px 0 4px\">", out);
-	esc(out, c->title);
-	fputs("</h3>\n<div>", out);
-	if (!c->bars)
-		line_chart(out, r, c);
-	else if (!strcmp(c->key, "segment_bars"))
-		bar_chart(out, r, c);
-	else
-		column_chart(out, r, c);
+	heading(out, c->title);
+	fputs("<div>", out);
+	switch (c->kind) {
+	case CRM_CHART_LINE: line_chart(out, r, c); break;
+	case CRM_CHART_COLUMNS: column_chart(out, r, c); break;
+	case CRM_CHART_BARS: bar_chart(out, r, c); break;
+	}
 	fputs("</div>\n", out);
-	if (!strcmp(c->key, "segment_bars"))
+	if (c->kind == CRM_CHART_BARS)
 		return;      /* its figures are the distribution table above */
 	for (i = 0; i < c->n; i++) {
 		snprintf(cells[i][0], sizeof cells[i][0], "%s", c->labels[i]);
-		if (c->has[i])
-			crm_report_value(cells[i][1], sizeof cells[i][1], c->unit, c->values[i],
-					 r->currency);
-		else
-			snprintf(cells[i][1], sizeof cells[i][1], "-");
+		crm_report_point(cells[i][1], sizeof cells[i][1], c, i, r->currency);
 		ptr[2 * i] = cells[i][0];
 		ptr[2 * i + 1] = cells[i][1];
 	}

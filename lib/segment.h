@@ -86,20 +86,10 @@ int crm_run_latest(struct crm_db *db, int n, long long *ids, char (*as_of)[16]);
 /*
  * A saved run's flows: for each pair (segment in the run before, segment in
  * this run), how many customers, stays included; "(new)" and "(gone)" stand
- * for a customer in one run only.  They are computed once, when the run is
- * saved, so that a report reads a few rows instead of joining two runs.
- * CRM_FLOWS_SQL(RUNS) computes them for the runs s that RUNS selects.
+ * for a customer in one run only.  They are counted once, when the run is
+ * saved, so that a report reads a few rows instead of joining two runs; the
+ * SQL that counts them is the schema's (db.h's CRM_FLOWS_SQL).
  */
-#define CRM_FLOWS_SQL(RUNS) \
-	"WITH pairs AS (SELECT s.run_id AS r, (SELECT max(q.run_id) FROM segment_runs q " \
-	"WHERE q.run_id < s.run_id) AS p FROM segment_runs s WHERE " RUNS ") " \
-	"INSERT INTO segment_flows SELECT pairs.r, coalesce(a.segment, '(new)'), b.segment, " \
-	"count(*) FROM pairs JOIN segment_members b ON b.run_id = pairs.r LEFT JOIN " \
-	"segment_members a ON a.run_id = pairs.p AND a.customer_id = b.customer_id " \
-	"GROUP BY 1, 2, 3 UNION ALL SELECT pairs.r, a.segment, '(gone)', count(*) FROM pairs " \
-	"JOIN segment_members a ON a.run_id = pairs.p WHERE NOT EXISTS (SELECT 1 FROM " \
-	"segment_members b WHERE b.run_id = pairs.r AND b.customer_id = a.customer_id) " \
-	"GROUP BY 1, 2, 3"
 typedef int crm_flow_fn(const char *from, const char *to, long long customers, void *ctx);
 /* The flows into a saved run, most customers first. */
 int crm_run_flows(struct crm_db *db, long long run, crm_flow_fn *fn, void *ctx);
