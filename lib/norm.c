@@ -1189,58 +1189,77 @@ static int group_space_len(cursor p, cursor e)
 
 #define MAXGROUPS 24
 
-int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char **why)
-{
-	static const char R_NOTAMOUNT[] = "is not an amount";
-	static const char R_UNKNOWN[] = "has an unknown currency";
-	static const char R_LARGE[] = "is too large";
-	cursor p, e;
-	int neg = 0, sign = 0, paren = 0, unknown = 0, r;
-	struct mark m1 = { -1, NULL }, m2 = { -1, NULL };
+static const char R_NOTAMOUNT[] = "is not an amount";
+static const char R_UNKNOWN[] = "has an unknown currency";
+static const char R_LARGE[] = "is too large";
 
-	trim_span(s, &p, &e);
-	if (p == e)
-		return fail(why, "is empty");
+/* An amount taken apart: its sign, the currency marks before and after the
+ * digits, and the digit groups with the separators between them. */
+struct amount {
+	int neg, sign, paren, unknown;
+	struct mark m1, m2;
+	int ng;                 /* digit groups */
+	cursor gpos[MAXGROUPS];
+	int glen[MAXGROUPS];
+	unsigned char gsep[MAXGROUPS];  /* after each group but the last */
+	int dec;                /* index of the decimal separator, -1 if none */
+	int nint;               /* groups before the decimal separator */
+	int dot_or_thousand;    /* "1.000": a single dot before three digits */
+};
+
+/* A '-' or '+' at *pp, once per amount. */
+static void money_sign(cursor *pp, cursor e, struct amount *a)
+{
+	if (!a->sign && *pp < e && (**pp == '-' || **pp == '+')) {
+		a->sign = 1;
+		a->neg = *(*pp)++ == '-';
+		skip_space(pp, e);
+	}
+}
+
+/* Parentheses around the amount, a sign and a currency mark before the
+ * digits, and a sign after that mark ("$-5"). */
+static int money_head(cursor *pp, cursor *pe, struct amount *a, const char **why)
+{
+	cursor p = *pp, e = *pe;
+	int r;
 	if (*p == '(') {
 		if (e[-1] != ')')
 			return fail(why, R_NOTAMOUNT);
-		paren = 1;
+		a->paren = 1;
 		p++;
 		e--;
 		skip_space(&p, e);
 		while ((r = space_len_back(p, e)) > 0)
 			e -= r;
 	}
-	if (p < e && (*p == '-' || *p == '+')) {
-		sign = 1;
-		neg = *p++ == '-';
-		skip_space(&p, e);
-	}
-	if ((r = match_mark(&p, e, &m1)) < 0)
-		unknown = 1;
+	money_sign(&p, e, a);
+	if ((r = match_mark(&p, e, &a->m1)) < 0)
+		a->unknown = 1;
 	if (r != 0) {
 		skip_space(&p, e);
-		if (!sign && p < e && (*p == '-' || *p == '+')) {
-			sign = 1;
-			neg = *p++ == '-';
-			skip_space(&p, e);
-		}
+		money_sign(&p, e, a);
 	}
+	*pp = p;
+	*pe = e;
+	return 0;
+}
 
-	/* digit groups and the separators between them */
-	cursor gpos[MAXGROUPS];
-	int glen[MAXGROUPS], ng = 0;
-	unsigned char gsep[MAXGROUPS];
+/* The digit groups and the separators between them; a separator counts
+ * only when a digit follows it. */
+static int money_groups(cursor *pp, cursor e, struct amount *a, const char **why)
+{
+	cursor p = *pp;
 	for (;;) {
 		cursor q = p;
 		while (p < e && is_digit(*p))
 			p++;
 		if (p == q)
 			break;
-		if (ng == MAXGROUPS)
+		if (a->ng == MAXGROUPS)
 			return fail(why, R_NOTAMOUNT);
-		gpos[ng] = q;
-		glen[ng++] = (int)(p - q);
+		a->gpos[a->ng] = q;
+		a->glen[a->ng++] = (int)(p - q);
 		int sl = 0;
 		unsigned char sc = 0;
 		if (p < e && (*p == '.' || *p == ',' || *p == '\'')) {
@@ -1251,121 +1270,168 @@ int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char 
 		}
 		if (sl == 0 || p + sl >= e || !is_digit(p[sl]))
 			break;
-		gsep[ng - 1] = sc;
+		a->gsep[a->ng - 1] = sc;
 		p += sl;
 	}
-	if (ng == 0)
-		return fail(why, R_NOTAMOUNT);
-	skip_space(&p, e);
-	if (match_mark(&p, e, &m2) < 0)
-		unknown = 1;
-	if (p != e || (paren && sign))
-		return fail(why, R_NOTAMOUNT);
-	if (unknown)
-		return fail(why, R_UNKNOWN);
-	if (paren)
-		neg = 1;
+	*pp = p;
+	return a->ng == 0 ? fail(why, R_NOTAMOUNT) : 0;
+}
 
-	/* which separator is the decimal one */
-	int nsep = ng - 1, ndot = 0, ncomma = 0, nspace = 0, napos = 0, dec = -1;
-	unsigned char thou = 0;
+/* Which separator is the decimal one (a->dec) and which separates thousands
+ * (*thou, 0 if none), by the rules at the top of this file. */
+static int money_separators(struct amount *a, unsigned char *thou, const char **why)
+{
+	int nsep = a->ng - 1, ndot = 0, ncomma = 0, nspace = 0, napos = 0;
+	const unsigned char *gsep = a->gsep;
 	for (int i = 0; i < nsep; i++) {
 		ndot += gsep[i] == '.';
 		ncomma += gsep[i] == ',';
 		nspace += gsep[i] == ' ';
 		napos += gsep[i] == '\'';
 	}
+	a->dec = -1;
+	*thou = 0;
 	if (nspace || napos) {
 		if ((nspace && napos) || ndot + ncomma > 1)
 			return fail(why, R_NOTAMOUNT);
-		thou = nspace ? ' ' : '\'';
+		*thou = nspace ? ' ' : '\'';
 		if (ndot + ncomma == 1) {
 			if (gsep[nsep - 1] != '.' && gsep[nsep - 1] != ',')
 				return fail(why, R_NOTAMOUNT);
-			dec = nsep - 1;
+			a->dec = nsep - 1;
 		}
 	} else if (ndot && ncomma) {
 		unsigned char last = gsep[nsep - 1];
 		if ((last == '.' ? ndot : ncomma) != 1)
 			return fail(why, R_NOTAMOUNT);
-		dec = nsep - 1;
-		thou = last == '.' ? ',' : '.';
+		a->dec = nsep - 1;
+		*thou = last == '.' ? ',' : '.';
 	} else if (ncomma) {
 		int all3 = 1;
-		for (int i = 1; i < ng; i++)
-			all3 &= glen[i] == 3;
+		for (int i = 1; i < a->ng; i++)
+			all3 &= a->glen[i] == 3;
 		if (all3)
-			thou = ',';
-		else if (ncomma == 1 && glen[1] <= 2)
-			dec = 0;
+			*thou = ',';
+		else if (ncomma == 1 && a->glen[1] <= 2)
+			a->dec = 0;
 		else
 			return fail(why, R_NOTAMOUNT);
 	} else if (ndot) {
 		if (ndot > 1)
-			thou = '.';
+			*thou = '.';
 		else
-			dec = 0;
+			a->dec = 0;
 	}
 	/* "1.000" is a thousand in a Korean or German export and one in an
 	 * American one: never guess (a currency with three decimals is exact) */
-	int dot_or_thousand = !nspace && !napos && !ncomma && ndot == 1 && glen[1] == 3 &&
-			      glen[0] <= 3 && gpos[0][0] != '0';
-	int nint = dec >= 0 ? dec + 1 : ng;
-	if (thou && nint > 1) {
-		if (glen[0] > 3 || gpos[0][0] == '0')
+	a->dot_or_thousand = !nspace && !napos && !ncomma && ndot == 1 && a->glen[1] == 3 &&
+			     a->glen[0] <= 3 && a->gpos[0][0] != '0';
+	return 0;
+}
+
+/* The decimal separator, then the thousands groups before it: the first of
+ * 1-3 digits and no leading zero, every later one of exactly 3. */
+static int money_decimal(struct amount *a, const char **why)
+{
+	unsigned char thou;
+	if (money_separators(a, &thou, why) != 0)
+		return -1;
+	a->nint = a->dec >= 0 ? a->dec + 1 : a->ng;
+	if (thou && a->nint > 1) {
+		if (a->glen[0] > 3 || a->gpos[0][0] == '0')
 			return fail(why, R_NOTAMOUNT);
-		for (int i = 1; i < nint; i++)
-			if (glen[i] != 3)
+		for (int i = 1; i < a->nint; i++)
+			if (a->glen[i] != 3)
 				return fail(why, R_NOTAMOUNT);
 	}
+	return 0;
+}
 
-	/* the currency */
+/* The currency index: the row's, which the marks must agree with, else the
+ * marks' own. */
+static int money_currency(const struct amount *a, const char *currency, int *pc,
+			  const char **why)
+{
+	const struct mark *m1 = &a->m1, *m2 = &a->m2;
 	int c;
 	if (currency && currency[0]) {
 		c = find_currency(currency);
 		if (c < 0)
 			return fail(why, R_UNKNOWN);
-		if ((m1.cur >= 0 && !mark_agrees(&m1, c)) || (m2.cur >= 0 && !mark_agrees(&m2, c)))
+		if ((m1->cur >= 0 && !mark_agrees(m1, c)) || (m2->cur >= 0 && !mark_agrees(m2, c)))
 			return fail(why, currencies[c].notin);
-	} else if (m1.cur >= 0 && m2.cur >= 0) {
-		if (mark_agrees(&m1, m2.cur))
-			c = m2.cur;
-		else if (mark_agrees(&m2, m1.cur))
-			c = m1.cur;
+	} else if (m1->cur >= 0 && m2->cur >= 0) {
+		if (mark_agrees(m1, m2->cur))
+			c = m2->cur;
+		else if (mark_agrees(m2, m1->cur))
+			c = m1->cur;
 		else
 			return fail(why, "has two different currencies");
-	} else if (m1.cur >= 0 || m2.cur >= 0) {
-		c = m1.cur >= 0 ? m1.cur : m2.cur;
+	} else if (m1->cur >= 0 || m2->cur >= 0) {
+		c = m1->cur >= 0 ? m1->cur : m2->cur;
 	} else {
 		return fail(why, "has no currency (use --currency)");
 	}
+	*pc = c;
+	return 0;
+}
 
-	/* the value in minor units */
+/* v * 10 + dg without passing INT64_MAX. */
+static int push_digit(uint64_t *v, unsigned dg)
+{
+	if (*v > ((uint64_t)INT64_MAX - dg) / 10)
+		return -1;
+	*v = *v * 10 + dg;
+	return 0;
+}
+
+/* The value in minor units of currency c: the integer groups, then the
+ * fraction padded or cut to the exponent, where only zeros may be cut. */
+static int money_minor(const struct amount *a, int c, uint64_t *pv, const char **why)
+{
 	int exp = currencies[c].exp;
-	if (dot_or_thousand && exp != 3)
+	if (a->dot_or_thousand && exp != 3)
 		return fail(why, "is ambiguous: the dot may separate thousands or decimals");
 	uint64_t v = 0;
-	const uint64_t max = INT64_MAX;
-	for (int g = 0; g < nint; g++) {
-		for (int i = 0; i < glen[g]; i++) {
-			unsigned dg = gpos[g][i] - '0';
-			if (v > (max - dg) / 10)
+	for (int g = 0; g < a->nint; g++)
+		for (int i = 0; i < a->glen[g]; i++)
+			if (push_digit(&v, (unsigned)(a->gpos[g][i] - '0')) != 0)
 				return fail(why, R_LARGE);
-			v = v * 10 + dg;
-		}
-	}
-	cursor frac = dec >= 0 ? gpos[ng - 1] : NULL;
-	int flen = dec >= 0 ? glen[ng - 1] : 0;
+	cursor frac = a->dec >= 0 ? a->gpos[a->ng - 1] : NULL;
+	int flen = a->dec >= 0 ? a->glen[a->ng - 1] : 0;
 	for (int i = exp; i < flen; i++)
 		if (frac[i] != '0')
 			return fail(why, currencies[c].finer);
-	for (int i = 0; i < exp; i++) {
-		unsigned dg = i < flen ? (unsigned)(frac[i] - '0') : 0;
-		if (v > (max - dg) / 10)
+	for (int i = 0; i < exp; i++)
+		if (push_digit(&v, i < flen ? (unsigned)(frac[i] - '0') : 0) != 0)
 			return fail(why, R_LARGE);
-		v = v * 10 + dg;
-	}
-	*minor = neg ? -(int64_t)v : (int64_t)v;
+	*pv = v;
+	return 0;
+}
+
+int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char **why)
+{
+	struct amount a = { .m1 = { -1, NULL }, .m2 = { -1, NULL } };
+	cursor p, e;
+	int c;
+	uint64_t v;
+
+	trim_span(s, &p, &e);
+	if (p == e)
+		return fail(why, "is empty");
+	if (money_head(&p, &e, &a, why) != 0 || money_groups(&p, e, &a, why) != 0)
+		return -1;
+	skip_space(&p, e);
+	if (match_mark(&p, e, &a.m2) < 0)
+		a.unknown = 1;
+	if (p != e || (a.paren && a.sign))
+		return fail(why, R_NOTAMOUNT);
+	if (a.unknown)
+		return fail(why, R_UNKNOWN);
+	if (money_decimal(&a, why) != 0 || money_currency(&a, currency, &c, why) != 0 ||
+	    money_minor(&a, c, &v, why) != 0)
+		return -1;
+	*minor = a.paren || a.neg ? -(int64_t)v : (int64_t)v;
 	if (currency)
 		memcpy(currency, currencies[c].code, 4);
 	return 0;
