@@ -835,91 +835,131 @@ static int kor_unit(cursor *pp, cursor e, const char *unit)
 	return 1;
 }
 
-static int parse_when(cursor p, cursor e, enum crm_date_order order, struct when *w,
-		      const char **why)
-{
-	int a, b = 0, c = 0, na, nb, nc;
+/* The first number of a date, its digit count, and where the date ends. */
+struct lead {
+	int a, na;
+	cursor p, e;
+};
 
-	memset(w, 0, sizeof *w);
-	na = digit_run(&p, e, &a);
-	if (na == 0)
+static void set_ymd(struct when *w, int y, int mo, int d)
+{
+	w->y = y;
+	w->mo = mo;
+	w->d = d;
+}
+
+/* 2025-03-10 and 2025/03/10, or d/d/yyyy read in `order`. */
+static int date_dashed(struct lead *l, enum crm_date_order order, struct when *w,
+		       const char **why)
+{
+	cursor e = l->e;
+	unsigned char sep = *l->p++;
+	int a = l->a, na = l->na, b, c;
+	int nb = digit_run(&l->p, e, &b);
+	if (nb < 1 || nb > 2 || l->p >= e || *l->p != sep)
 		return fail(why, R_NOTDATE);
-	if (na == 8 && (p == e || *p == 'T' || *p == 't' || space_len(p, e))) {
-		/* 20250310 */
-		w->y = a / 10000;
-		w->mo = a / 100 % 100;
-		w->d = a % 100;
-	} else if (na > 4 || p == e) {
-		return fail(why, R_NOTDATE);
-	} else if (*p == '-' || *p == '/') {
-		unsigned char sep = *p++;
-		nb = digit_run(&p, e, &b);
-		if (nb < 1 || nb > 2 || p >= e || *p != sep)
-			return fail(why, R_NOTDATE);
-		p++;
-		nc = digit_run(&p, e, &c);
-		if (na == 4 && nc >= 1 && nc <= 2) {
-			w->y = a;
-			w->mo = b;
-			w->d = c;
-		} else if (sep == '/' && na <= 2 && nc == 4) {
-			int m1 = order == CRM_DMY ? b : a, d1 = order == CRM_DMY ? a : b;
-			if (!valid_ymd(c, m1, d1)) {
-				if (!valid_ymd(c, d1, m1))
-					return fail(why, R_NOTDATE);
-				return fail(why, order == CRM_DMY ? "is not a day/month/year date"
-								  : "is not a month/day/year date");
-			}
-			w->y = c;
-			w->mo = m1;
-			w->d = d1;
-		} else if (nc == 2 && (na == 2 || (sep == '/' && na == 1))) {
-			return fail(why, R_TWODIGIT);
-		} else {
-			return fail(why, R_NOTDATE);
+	l->p++;
+	int nc = digit_run(&l->p, e, &c);
+	if (na == 4 && nc >= 1 && nc <= 2) {
+		set_ymd(w, a, b, c);
+	} else if (sep == '/' && na <= 2 && nc == 4) {
+		int m1 = order == CRM_DMY ? b : a, d1 = order == CRM_DMY ? a : b;
+		if (!valid_ymd(c, m1, d1)) {
+			if (!valid_ymd(c, d1, m1))
+				return fail(why, R_NOTDATE);
+			return fail(why, order == CRM_DMY ? "is not a day/month/year date"
+							  : "is not a month/day/year date");
 		}
-	} else if (*p == '.') {
-		/* 2025.03.10, 2025. 3. 10. */
-		p++;
-		skip_space(&p, e);
-		nb = digit_run(&p, e, &b);
-		if (nb < 1 || nb > 2 || p >= e || *p != '.')
-			return fail(why, R_NOTDATE);
-		p++;
-		skip_space(&p, e);
-		nc = digit_run(&p, e, &c);
-		if (nc < 1 || nc > 2 || (na != 4 && na != 2))
-			return fail(why, R_NOTDATE);
-		if (p < e && *p == '.')
-			p++;
-		if (na == 2)
-			return fail(why, R_TWODIGIT);
-		w->y = a;
-		w->mo = b;
-		w->d = c;
-	} else if (kor_unit(&p, e, "년")) {
-		/* 2025년 3월 10일 */
-		skip_space(&p, e);
-		nb = digit_run(&p, e, &b);
-		if (nb < 1 || nb > 2 || !kor_unit(&p, e, "월"))
-			return fail(why, R_NOTDATE);
-		skip_space(&p, e);
-		nc = digit_run(&p, e, &c);
-		if (nc < 1 || nc > 2 || !kor_unit(&p, e, "일") || (na != 4 && na != 2))
-			return fail(why, R_NOTDATE);
-		if (na == 2)
-			return fail(why, R_TWODIGIT);
-		w->y = a;
-		w->mo = b;
-		w->d = c;
+		set_ymd(w, c, m1, d1);
+	} else if (nc == 2 && (na == 2 || (sep == '/' && na == 1))) {
+		return fail(why, R_TWODIGIT);
 	} else {
 		return fail(why, R_NOTDATE);
 	}
+	return 0;
+}
+
+/* 2025.03.10, 2025. 3. 10. (the last dot optional) */
+static int date_dotted(struct lead *l, struct when *w, const char **why)
+{
+	cursor e = l->e;
+	int b, c;
+	l->p++;
+	skip_space(&l->p, e);
+	int nb = digit_run(&l->p, e, &b);
+	if (nb < 1 || nb > 2 || l->p >= e || *l->p != '.')
+		return fail(why, R_NOTDATE);
+	l->p++;
+	skip_space(&l->p, e);
+	int nc = digit_run(&l->p, e, &c);
+	if (nc < 1 || nc > 2 || (l->na != 4 && l->na != 2))
+		return fail(why, R_NOTDATE);
+	if (l->p < e && *l->p == '.')
+		l->p++;
+	if (l->na == 2)
+		return fail(why, R_TWODIGIT);
+	set_ymd(w, l->a, b, c);
+	return 0;
+}
+
+/* 2025년 3월 10일, the year's unit already read */
+static int date_korean(struct lead *l, struct when *w, const char **why)
+{
+	cursor e = l->e;
+	int b, c;
+	skip_space(&l->p, e);
+	int nb = digit_run(&l->p, e, &b);
+	if (nb < 1 || nb > 2 || !kor_unit(&l->p, e, "월"))
+		return fail(why, R_NOTDATE);
+	skip_space(&l->p, e);
+	int nc = digit_run(&l->p, e, &c);
+	if (nc < 1 || nc > 2 || !kor_unit(&l->p, e, "일") || (l->na != 4 && l->na != 2))
+		return fail(why, R_NOTDATE);
+	if (l->na == 2)
+		return fail(why, R_TWODIGIT);
+	set_ymd(w, l->a, b, c);
+	return 0;
+}
+
+/* The date in whichever form its first separator names. */
+static int parse_date_part(struct lead *l, enum crm_date_order order, struct when *w,
+			   const char **why)
+{
+	cursor e = l->e;
+	if (l->na == 0)
+		return fail(why, R_NOTDATE);
+	if (l->na == 8 && (l->p == e || *l->p == 'T' || *l->p == 't' || space_len(l->p, e))) {
+		/* 20250310 */
+		set_ymd(w, l->a / 10000, l->a / 100 % 100, l->a % 100);
+		return 0;
+	}
+	if (l->na > 4 || l->p == e)
+		return fail(why, R_NOTDATE);
+	if (*l->p == '-' || *l->p == '/')
+		return date_dashed(l, order, w, why);
+	if (*l->p == '.')
+		return date_dotted(l, w, why);
+	if (kor_unit(&l->p, e, "년"))
+		return date_korean(l, w, why);
+	return fail(why, R_NOTDATE);
+}
+
+static int parse_when(cursor p, cursor e, enum crm_date_order order, struct when *w,
+		      const char **why)
+{
+	struct lead l = { 0, 0, p, e };
+
+	memset(w, 0, sizeof *w);
+	l.na = digit_run(&l.p, e, &l.a);
+	if (parse_date_part(&l, order, w, why) != 0)
+		return -1;
 	if (!valid_ymd(w->y, w->mo, w->d))
 		return fail(why, R_NOTDATE);
 	if (w->y < 1000)
 		return fail(why, R_YEAR);
 
+	/* the time after a 'T' or white space */
+	p = l.p;
 	if (p == e)
 		return 0;
 	if (*p == 'T' || *p == 't') {
@@ -963,29 +1003,25 @@ static int fast_iso(const unsigned char *s, struct when *w)
 #undef V
 }
 
-int crm_parse_time(const char *s, const struct crm_tz *tz, enum crm_date_order order,
-		   char out[CRM_TIME_LEN], const char **why)
+/* A date and time in any accepted form: the common exact ones first. */
+static int read_when(const char *s, enum crm_date_order order, struct when *w,
+		     const char **why)
 {
-	struct when w;
-	if (!fast_iso((const unsigned char *)s, &w)) {
-		cursor b, e;
-		trim_span(s, &b, &e);
-		if (b == e)
-			return fail(why, "is empty");
-		if (parse_when(b, e, order, &w, why) != 0)
-			return -1;
-	}
-	int64_t ld = days_from_civil(w.y, w.mo, w.d);
-	int64_t ls = ld * DAY + w.h * 3600 + w.mi * 60 + w.sec, utc;
-	if (w.has_off)
-		utc = ls - w.off;
-	else if (!tz || tz->fixed)
-		utc = ls - (tz ? tz->off : 0);
-	else if (tz_resolve(tz, w.y, ld, ls, &utc, why) != 0)
-		return -1;
-	/* The UTC date is usually the local one or next to it. */
-	int64_t ud = floor_div(utc, DAY);
-	int y = w.y, m = w.mo, d = w.d, sec = (int)(utc - ud * DAY);
+	cursor b, e;
+	if (fast_iso((const unsigned char *)s, w))
+		return 0;
+	trim_span(s, &b, &e);
+	if (b == e)
+		return fail(why, "is empty");
+	return parse_when(b, e, order, w, why);
+}
+
+/* The calendar date of UTC day ud, when the local date w is on day ld:
+ * usually the same day or one next to it, stepped without the full
+ * conversion.  Returns the year, -1 when out of 0-9999. */
+static int utc_date(int64_t ud, int64_t ld, const struct when *w, int *pm, int *pd)
+{
+	int y = w->y, m = w->mo, d = w->d;
 	if (ud == ld + 1) {
 		if (++d > days_in_month(y, m)) {
 			d = 1;
@@ -1007,6 +1043,28 @@ int crm_parse_time(const char *s, const struct crm_tz *tz, enum crm_date_order o
 		civil_from_days(ud, &yy, &m, &d);
 		y = yy < 0 || yy > 9999 ? -1 : (int)yy;
 	}
+	*pm = m;
+	*pd = d;
+	return y;
+}
+
+int crm_parse_time(const char *s, const struct crm_tz *tz, enum crm_date_order order,
+		   char out[CRM_TIME_LEN], const char **why)
+{
+	struct when w;
+	if (read_when(s, order, &w, why) != 0)
+		return -1;
+	int64_t ld = days_from_civil(w.y, w.mo, w.d);
+	int64_t ls = ld * DAY + w.h * 3600 + w.mi * 60 + w.sec, utc;
+	if (w.has_off)
+		utc = ls - w.off;
+	else if (!tz || tz->fixed)
+		utc = ls - (tz ? tz->off : 0);
+	else if (tz_resolve(tz, w.y, ld, ls, &utc, why) != 0)
+		return -1;
+	int64_t ud = floor_div(utc, DAY);
+	int m, d, sec = (int)(utc - ud * DAY);
+	int y = utc_date(ud, ld, &w, &m, &d);
 	if (y < 1000 || y > 9999)
 		return fail(why, R_YEAR);
 	put_date(out, y, m, d);
@@ -1025,14 +1083,8 @@ int crm_parse_date(const char *s, enum crm_date_order order, char out[CRM_DATE_L
 		   const char **why)
 {
 	struct when w;
-	if (!fast_iso((const unsigned char *)s, &w)) {
-		cursor b, e;
-		trim_span(s, &b, &e);
-		if (b == e)
-			return fail(why, "is empty");
-		if (parse_when(b, e, order, &w, why) != 0)
-			return -1;
-	}
+	if (read_when(s, order, &w, why) != 0)
+		return -1;
 	put_date(out, w.y, w.mo, w.d);
 	out[10] = '\0';
 	return 0;
