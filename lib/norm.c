@@ -1634,87 +1634,108 @@ int crm_country_calling_code(const char *country)
 	return c ? c->code : -1;
 }
 
-int crm_norm_phone(const char *s, const char *country, char *out, size_t size,
-		   const char **why)
-{
-	static const char R_NOTPHONE[] = "is not a phone number";
-	static const char R_FEW[] = "has too few digits for a phone number";
-	static const char R_MANY[] = "has too many digits for a phone number";
-	cursor p, e;
-	char dg[24];
-	int n = 0, plus = 0;
+static const char R_NOTPHONE[] = "is not a phone number";
+static const char R_FEW[] = "has too few digits for a phone number";
+static const char R_MANY[] = "has too many digits for a phone number";
 
-	trim_span(s, &p, &e);
-	if (p == e)
-		return fail(why, "is empty");
+/* The digits of a phone number, and whether a '+' led them: spaces, dashes,
+ * dots and parentheses are dropped, anything else refused. */
+static int phone_digits(cursor p, cursor e, char dg[24], int *pn, int *plus,
+			const char **why)
+{
+	int n = 0;
 	for (; p < e; p++) {
 		unsigned c = *p;
 		if (is_digit(c)) {
-			if (n == (int)sizeof dg)
+			if (n == 24)
 				return fail(why, R_MANY);
 			dg[n++] = (char)c;
-		} else if (c == '+' && n == 0 && !plus) {
-			plus = 1;
+		} else if (c == '+' && n == 0 && !*plus) {
+			*plus = 1;
 		} else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t') {
 			continue;
 		} else {
 			return fail(why, R_NOTPHONE);
 		}
 	}
-	if (n == 0)
-		return fail(why, R_NOTPHONE);
+	*pn = n;
+	return n == 0 ? fail(why, R_NOTPHONE) : 0;
+}
 
-	char num[24];
-	int len = 0;
-	const char *d = dg;
-	if (plus || (n >= 2 && dg[0] == '0' && dg[1] == '0')) {
-		if (!plus) {
-			d += 2;
-			n -= 2;
-		}
-		if (n == 0 || d[0] == '0')
-			return fail(why, R_NOTPHONE);
-		/* the calling code, and a trunk prefix written after it */
-		int cc = 0, cl = 0;
-		for (int k = 1; k <= 3 && k < n && !cl; k++) {
-			cc = cc * 10 + (d[k - 1] - '0');
-			for (int i = 0; i < NCOUNTRY; i++)
-				if (countries[i].code == cc) {
-					cl = k;
-					if (countries[i].trunk && d[k] == countries[i].trunk)
-						cl = -k;
-					break;
-				}
-		}
-		for (int i = 0; i < n; i++)
-			if (!(cl < 0 && i == -cl))
-				num[len++] = d[i];
-	} else {
-		if (!country || !*country)
-			return fail(why, "has no country code (use --default-country)");
-		const struct country *c = find_country(country);
-		if (!c)
-			return fail(why, "has an unknown country");
-		if (c->code == 1 && n == 11 && d[0] == '1') {
-			d++;
-			n--;
-		} else if (c->trunk && d[0] == c->trunk) {
-			d++;
-			n--;
-		}
-		if (n < c->min)
-			return fail(why, R_FEW);
-		if (n > c->max)
-			return fail(why, R_MANY);
-		if (c->code == 1 && (d[0] < '2' || d[3] < '2'))
-			return fail(why, R_NOTPHONE);
-		int cc = c->code, k = cc >= 100 ? 3 : cc >= 10 ? 2 : 1;
-		for (int i = k - 1; i >= 0; i--, cc /= 10)
-			num[i] = (char)('0' + cc % 10);
-		len = k;
-		for (int i = 0; i < n; i++)
-			num[len++] = d[i];
+/* An international number d[0..n) after its "+" or "00": the calling code,
+ * then the rest without a trunk prefix written after the code. */
+static int phone_international(const char *d, int n, char num[24], int *plen,
+			       const char **why)
+{
+	if (n == 0 || d[0] == '0')
+		return fail(why, R_NOTPHONE);
+	int cc = 0, cl = 0, len = 0;
+	for (int k = 1; k <= 3 && k < n && !cl; k++) {
+		cc = cc * 10 + (d[k - 1] - '0');
+		for (int i = 0; i < NCOUNTRY; i++)
+			if (countries[i].code == cc) {
+				cl = k;
+				if (countries[i].trunk && d[k] == countries[i].trunk)
+					cl = -k;
+				break;
+			}
 	}
+	for (int i = 0; i < n; i++)
+		if (!(cl < 0 && i == -cl))
+			num[len++] = d[i];
+	*plen = len;
+	return 0;
+}
+
+/* A national number d[0..n) of `country`, with or without its trunk
+ * prefix, behind the country's calling code. */
+static int phone_national(const char *d, int n, const char *country, char num[24],
+			  int *plen, const char **why)
+{
+	if (!country || !*country)
+		return fail(why, "has no country code (use --default-country)");
+	const struct country *c = find_country(country);
+	if (!c)
+		return fail(why, "has an unknown country");
+	if ((c->code == 1 && n == 11 && d[0] == '1') || (c->trunk && d[0] == c->trunk)) {
+		d++;
+		n--;
+	}
+	if (n < c->min)
+		return fail(why, R_FEW);
+	if (n > c->max)
+		return fail(why, R_MANY);
+	if (c->code == 1 && (d[0] < '2' || d[3] < '2'))
+		return fail(why, R_NOTPHONE);
+	int cc = c->code, k = cc >= 100 ? 3 : cc >= 10 ? 2 : 1, len = k;
+	for (int i = k - 1; i >= 0; i--, cc /= 10)
+		num[i] = (char)('0' + cc % 10);
+	for (int i = 0; i < n; i++)
+		num[len++] = d[i];
+	*plen = len;
+	return 0;
+}
+
+int crm_norm_phone(const char *s, const char *country, char *out, size_t size,
+		   const char **why)
+{
+	cursor p, e;
+	char dg[24], num[24];
+	int n, plus = 0, len, r;
+
+	trim_span(s, &p, &e);
+	if (p == e)
+		return fail(why, "is empty");
+	if (phone_digits(p, e, dg, &n, &plus, why) != 0)
+		return -1;
+	if (plus)
+		r = phone_international(dg, n, num, &len, why);
+	else if (n >= 2 && dg[0] == '0' && dg[1] == '0')
+		r = phone_international(dg + 2, n - 2, num, &len, why);
+	else
+		r = phone_national(dg, n, country, num, &len, why);
+	if (r != 0)
+		return -1;
 	if (len < 8)
 		return fail(why, R_FEW);
 	if (len > 15)
