@@ -31,13 +31,18 @@
  *    by one or two digits is a decimal comma ("3,5"); anything else is
  *    refused.
  *  - Only '.': several dots separate thousands ("1.234.567"); a single dot
- *    is a decimal point ("1.500" USD is 1.50).
+ *    is a decimal point ("1.5"), except before exactly three digits after
+ *    one to three others ("1.000", "12.900"): a thousand in a Korean or
+ *    German export and one in an American one, so refused as "is
+ *    ambiguous: the dot may separate thousands or decimals", unless the
+ *    currency has three decimals (KWD, BHD, ...).
  *  - A space (also U+00A0, U+202F, U+2009) or an apostrophe between digits
  *    separates thousands; then a single '.' or ',' is the decimal separator.
  *  - Thousands groups: the first has 1-3 digits and no leading zero, every
  *    later one exactly 3.
- *  - Digits beyond the currency's minor unit must be zeros ("1.500" USD is
- *    150 cents); otherwise the value is refused, never rounded.
+ *  - Digits beyond the currency's minor unit must be zeros ("0.500" or
+ *    "1.5000" USD is 150 cents); otherwise the value is refused, never
+ *    rounded.
  *  - Symbols: "$" means USD when no currency is known, and agrees with any
  *    dollar/peso currency (CAD, AUD, ...) when one is; "¥"/"￥" mean JPY and
  *    agree with CNY.  Other symbols and ISO codes name one currency.
