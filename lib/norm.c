@@ -1468,11 +1468,13 @@ static int money_minor(const struct amount *a, int c, uint64_t *pv, const char *
 
 int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char **why)
 {
-	struct amount a = { .m1 = { -1, NULL }, .m2 = { -1, NULL } };
+	struct amount a;            /* the groups' arrays are filled as read */
 	cursor p, e;
 	int c;
 	uint64_t v;
 
+	a.neg = a.sign = a.paren = a.unknown = a.ng = 0;
+	a.m1 = a.m2 = (struct mark){ -1, NULL };
 	trim_span(s, &p, &e);
 	if (p == e)
 		return fail(why, "is empty");
