@@ -3,9 +3,10 @@
  *
  * libcsv is a push parser that knows nothing of lines, BOMs or encodings.
  * The reader converts the input to UTF-8 in a buffer, then feeds libcsv one
- * physical line at a time: the line counter is then exact, and the parser
- * state before each line (ROW_NOT_BEGUN or not) tells where a row starts
- * even when quoted fields span lines.
+ * physical line at a time: the line counter is then exact.  A row starts on
+ * the line it is fed with unless a quoted field is still open from the line
+ * before; the reader tells that from the quotes it feeds (quote_open)
+ * rather than from libcsv's parser state, a private field.
  */
 #include "csvio.h"
 
@@ -25,7 +26,6 @@
 #include "norm.h"
 
 #define RAW_CHUNK (256 * 1024)
-#define ROW_NOT_BEGUN 0          /* libcsv's private parser state 0 */
 
 struct crm_reader {
 	int fd;
@@ -48,6 +48,7 @@ struct crm_reader {
 	struct csv_parser p;
 	long line;                   /* line number of the next byte fed */
 	long row_start;
+	int quote_open;              /* the lines fed end inside a quoted field */
 	int header_done;
 	int stop;                    /* nonzero: a callback asked to stop */
 
@@ -331,6 +332,29 @@ static size_t field_at(const char *s, size_t off, char delim)
 	return n;
 }
 
+/* Does s[0..n) hold an odd number of quotes?  Under CSV_STRICT a quote
+ * opens a field, closes it, or is doubled inside it; any other is an error
+ * after which the parser starts afresh.  So a line that libcsv takes whole
+ * toggles "inside a quoted field" exactly when its count of quotes is odd. */
+static int odd_quotes(const char *s, size_t n)
+{
+	const char *e = s + n;
+	int odd = 0;
+	while ((s = memchr(s, '"', (size_t)(e - s))) != NULL) {
+		odd ^= 1;
+		s++;
+	}
+	return odd;
+}
+
+static void parser_reset(struct crm_reader *r)
+{
+	csv_free(&r->p);
+	csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
+	csv_set_delim(&r->p, (unsigned char)r->delim);
+	r->quote_open = 0;
+}
+
 static int feed_line(struct crm_reader *r, const char *s, size_t n, crm_bad_fn *on_bad)
 {
 	size_t used;
@@ -345,28 +369,28 @@ static int feed_line(struct crm_reader *r, const char *s, size_t n, crm_bad_fn *
 			return -1;
 		}
 	}
-	if (r->p.pstate == ROW_NOT_BEGUN)
+	if (!r->quote_open)
 		r->row_start = r->line;
 	used = csv_parse(&r->p, s, n, on_field, on_row_end, r);
-	if (used < n) {
-		/* A malformed quote: report the row, start afresh on the next line. */
-		size_t field = r->nf + 1;
-		int rc = 0;
-		if (csv_error(&r->p) != CSV_EPARSE) {
-			set_error(r, r->line, "%s", csv_strerror(csv_error(&r->p)));
-			return -1;
-		}
-		if (!r->stop && on_bad)
-			rc = on_bad(r->row_start, field, "malformed quoting: a quote inside a quoted "
-				    "field must be doubled, and a quoted field must end at a delimiter",
-				    r->ctx);
-		if (rc)
-			r->stop = rc;
-		csv_free(&r->p);
-		csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
-		csv_set_delim(&r->p, (unsigned char)r->delim);
-		reset_row(r);
+	if (used == n) {
+		r->quote_open ^= odd_quotes(s, n);
+		return 0;
 	}
+	/* A malformed quote: report the row, start afresh on the next line. */
+	size_t field = r->nf + 1;
+	int rc = 0;
+	if (csv_error(&r->p) != CSV_EPARSE) {
+		set_error(r, r->line, "%s", csv_strerror(csv_error(&r->p)));
+		return -1;
+	}
+	if (!r->stop && on_bad)
+		rc = on_bad(r->row_start, field, "malformed quoting: a quote inside a quoted "
+			    "field must be doubled, and a quoted field must end at a delimiter",
+			    r->ctx);
+	if (rc)
+		r->stop = rc;
+	parser_reset(r);
+	reset_row(r);
 	return 0;
 }
 

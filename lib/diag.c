@@ -91,21 +91,28 @@ const char *crm_quote(const char *s, char *buf, size_t size)
 	return buf;
 }
 
+/* The clock is read every PROGRESS_ROWS rows (a mask test on the others),
+ * and a line written when PROGRESS_NS have passed since the last one: a few
+ * lines a second at any speed above a few thousand rows a second. */
+#define PROGRESS_ROWS 1024
+#define PROGRESS_NS 250000000LL
+
 static int progress_shown;
-static time_t progress_last;
+static long long progress_last = -PROGRESS_NS;  /* the first check writes */
 
 void crm_progress(const char *what, long long rows)
 {
 	static int tty = -1;
-	time_t now;
-	if ((rows & 0xffff) != 0)
+	struct timespec ts;
+	long long now;
+	if ((rows & (PROGRESS_ROWS - 1)) != 0)
 		return;
 	if (tty < 0)
 		tty = isatty(STDERR_FILENO);
-	if (!tty)
+	if (!tty || clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
 		return;
-	now = time(NULL);
-	if (now == progress_last)
+	now = ts.tv_sec * 1000000000LL + ts.tv_nsec;
+	if (now - progress_last < PROGRESS_NS)
 		return;
 	progress_last = now;
 	fprintf(stderr, "\r%s: %s: %lld rows\033[K", crm_progname, what, rows);

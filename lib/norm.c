@@ -31,13 +31,18 @@
  *    by one or two digits is a decimal comma ("3,5"); anything else is
  *    refused.
  *  - Only '.': several dots separate thousands ("1.234.567"); a single dot
- *    is a decimal point ("1.500" USD is 1.50).
+ *    is a decimal point ("1.5"), except before exactly three digits after
+ *    one to three others ("1.000", "12.900"): a thousand in a Korean or
+ *    German export and one in an American one, so refused as "is
+ *    ambiguous: the dot may separate thousands or decimals", unless the
+ *    currency has three decimals (KWD, BHD, ...).
  *  - A space (also U+00A0, U+202F, U+2009) or an apostrophe between digits
  *    separates thousands; then a single '.' or ',' is the decimal separator.
  *  - Thousands groups: the first has 1-3 digits and no leading zero, every
  *    later one exactly 3.
- *  - Digits beyond the currency's minor unit must be zeros ("1.500" USD is
- *    150 cents); otherwise the value is refused, never rounded.
+ *  - Digits beyond the currency's minor unit must be zeros ("0.500" or
+ *    "1.5000" USD is 150 cents); otherwise the value is refused, never
+ *    rounded.
  *  - Symbols: "$" means USD when no currency is known, and agrees with any
  *    dollar/peso currency (CAD, AUD, ...) when one is; "¥"/"￥" mean JPY and
  *    agree with CNY.  Other symbols and ISO codes name one currency.
@@ -835,91 +840,131 @@ static int kor_unit(cursor *pp, cursor e, const char *unit)
 	return 1;
 }
 
-static int parse_when(cursor p, cursor e, enum crm_date_order order, struct when *w,
-		      const char **why)
-{
-	int a, b = 0, c = 0, na, nb, nc;
+/* The first number of a date, its digit count, and where the date ends. */
+struct lead {
+	int a, na;
+	cursor p, e;
+};
 
-	memset(w, 0, sizeof *w);
-	na = digit_run(&p, e, &a);
-	if (na == 0)
+static void set_ymd(struct when *w, int y, int mo, int d)
+{
+	w->y = y;
+	w->mo = mo;
+	w->d = d;
+}
+
+/* 2025-03-10 and 2025/03/10, or d/d/yyyy read in `order`. */
+static int date_dashed(struct lead *l, enum crm_date_order order, struct when *w,
+		       const char **why)
+{
+	cursor e = l->e;
+	unsigned char sep = *l->p++;
+	int a = l->a, na = l->na, b, c;
+	int nb = digit_run(&l->p, e, &b);
+	if (nb < 1 || nb > 2 || l->p >= e || *l->p != sep)
 		return fail(why, R_NOTDATE);
-	if (na == 8 && (p == e || *p == 'T' || *p == 't' || space_len(p, e))) {
-		/* 20250310 */
-		w->y = a / 10000;
-		w->mo = a / 100 % 100;
-		w->d = a % 100;
-	} else if (na > 4 || p == e) {
-		return fail(why, R_NOTDATE);
-	} else if (*p == '-' || *p == '/') {
-		unsigned char sep = *p++;
-		nb = digit_run(&p, e, &b);
-		if (nb < 1 || nb > 2 || p >= e || *p != sep)
-			return fail(why, R_NOTDATE);
-		p++;
-		nc = digit_run(&p, e, &c);
-		if (na == 4 && nc >= 1 && nc <= 2) {
-			w->y = a;
-			w->mo = b;
-			w->d = c;
-		} else if (sep == '/' && na <= 2 && nc == 4) {
-			int m1 = order == CRM_DMY ? b : a, d1 = order == CRM_DMY ? a : b;
-			if (!valid_ymd(c, m1, d1)) {
-				if (!valid_ymd(c, d1, m1))
-					return fail(why, R_NOTDATE);
-				return fail(why, order == CRM_DMY ? "is not a day/month/year date"
-								  : "is not a month/day/year date");
-			}
-			w->y = c;
-			w->mo = m1;
-			w->d = d1;
-		} else if (nc == 2 && (na == 2 || (sep == '/' && na == 1))) {
-			return fail(why, R_TWODIGIT);
-		} else {
-			return fail(why, R_NOTDATE);
+	l->p++;
+	int nc = digit_run(&l->p, e, &c);
+	if (na == 4 && nc >= 1 && nc <= 2) {
+		set_ymd(w, a, b, c);
+	} else if (sep == '/' && na <= 2 && nc == 4) {
+		int m1 = order == CRM_DMY ? b : a, d1 = order == CRM_DMY ? a : b;
+		if (!valid_ymd(c, m1, d1)) {
+			if (!valid_ymd(c, d1, m1))
+				return fail(why, R_NOTDATE);
+			return fail(why, order == CRM_DMY ? "is not a day/month/year date"
+							  : "is not a month/day/year date");
 		}
-	} else if (*p == '.') {
-		/* 2025.03.10, 2025. 3. 10. */
-		p++;
-		skip_space(&p, e);
-		nb = digit_run(&p, e, &b);
-		if (nb < 1 || nb > 2 || p >= e || *p != '.')
-			return fail(why, R_NOTDATE);
-		p++;
-		skip_space(&p, e);
-		nc = digit_run(&p, e, &c);
-		if (nc < 1 || nc > 2 || (na != 4 && na != 2))
-			return fail(why, R_NOTDATE);
-		if (p < e && *p == '.')
-			p++;
-		if (na == 2)
-			return fail(why, R_TWODIGIT);
-		w->y = a;
-		w->mo = b;
-		w->d = c;
-	} else if (kor_unit(&p, e, "년")) {
-		/* 2025년 3월 10일 */
-		skip_space(&p, e);
-		nb = digit_run(&p, e, &b);
-		if (nb < 1 || nb > 2 || !kor_unit(&p, e, "월"))
-			return fail(why, R_NOTDATE);
-		skip_space(&p, e);
-		nc = digit_run(&p, e, &c);
-		if (nc < 1 || nc > 2 || !kor_unit(&p, e, "일") || (na != 4 && na != 2))
-			return fail(why, R_NOTDATE);
-		if (na == 2)
-			return fail(why, R_TWODIGIT);
-		w->y = a;
-		w->mo = b;
-		w->d = c;
+		set_ymd(w, c, m1, d1);
+	} else if (nc == 2 && (na == 2 || (sep == '/' && na == 1))) {
+		return fail(why, R_TWODIGIT);
 	} else {
 		return fail(why, R_NOTDATE);
 	}
+	return 0;
+}
+
+/* 2025.03.10, 2025. 3. 10. (the last dot optional) */
+static int date_dotted(struct lead *l, struct when *w, const char **why)
+{
+	cursor e = l->e;
+	int b, c;
+	l->p++;
+	skip_space(&l->p, e);
+	int nb = digit_run(&l->p, e, &b);
+	if (nb < 1 || nb > 2 || l->p >= e || *l->p != '.')
+		return fail(why, R_NOTDATE);
+	l->p++;
+	skip_space(&l->p, e);
+	int nc = digit_run(&l->p, e, &c);
+	if (nc < 1 || nc > 2 || (l->na != 4 && l->na != 2))
+		return fail(why, R_NOTDATE);
+	if (l->p < e && *l->p == '.')
+		l->p++;
+	if (l->na == 2)
+		return fail(why, R_TWODIGIT);
+	set_ymd(w, l->a, b, c);
+	return 0;
+}
+
+/* 2025년 3월 10일, the year's unit already read */
+static int date_korean(struct lead *l, struct when *w, const char **why)
+{
+	cursor e = l->e;
+	int b, c;
+	skip_space(&l->p, e);
+	int nb = digit_run(&l->p, e, &b);
+	if (nb < 1 || nb > 2 || !kor_unit(&l->p, e, "월"))
+		return fail(why, R_NOTDATE);
+	skip_space(&l->p, e);
+	int nc = digit_run(&l->p, e, &c);
+	if (nc < 1 || nc > 2 || !kor_unit(&l->p, e, "일") || (l->na != 4 && l->na != 2))
+		return fail(why, R_NOTDATE);
+	if (l->na == 2)
+		return fail(why, R_TWODIGIT);
+	set_ymd(w, l->a, b, c);
+	return 0;
+}
+
+/* The date in whichever form its first separator names. */
+static int parse_date_part(struct lead *l, enum crm_date_order order, struct when *w,
+			   const char **why)
+{
+	cursor e = l->e;
+	if (l->na == 0)
+		return fail(why, R_NOTDATE);
+	if (l->na == 8 && (l->p == e || *l->p == 'T' || *l->p == 't' || space_len(l->p, e))) {
+		/* 20250310 */
+		set_ymd(w, l->a / 10000, l->a / 100 % 100, l->a % 100);
+		return 0;
+	}
+	if (l->na > 4 || l->p == e)
+		return fail(why, R_NOTDATE);
+	if (*l->p == '-' || *l->p == '/')
+		return date_dashed(l, order, w, why);
+	if (*l->p == '.')
+		return date_dotted(l, w, why);
+	if (kor_unit(&l->p, e, "년"))
+		return date_korean(l, w, why);
+	return fail(why, R_NOTDATE);
+}
+
+static int parse_when(cursor p, cursor e, enum crm_date_order order, struct when *w,
+		      const char **why)
+{
+	struct lead l = { 0, 0, p, e };
+
+	memset(w, 0, sizeof *w);
+	l.na = digit_run(&l.p, e, &l.a);
+	if (parse_date_part(&l, order, w, why) != 0)
+		return -1;
 	if (!valid_ymd(w->y, w->mo, w->d))
 		return fail(why, R_NOTDATE);
 	if (w->y < 1000)
 		return fail(why, R_YEAR);
 
+	/* the time after a 'T' or white space */
+	p = l.p;
 	if (p == e)
 		return 0;
 	if (*p == 'T' || *p == 't') {
@@ -963,29 +1008,25 @@ static int fast_iso(const unsigned char *s, struct when *w)
 #undef V
 }
 
-int crm_parse_time(const char *s, const struct crm_tz *tz, enum crm_date_order order,
-		   char out[CRM_TIME_LEN], const char **why)
+/* A date and time in any accepted form: the common exact ones first. */
+static int read_when(const char *s, enum crm_date_order order, struct when *w,
+		     const char **why)
 {
-	struct when w;
-	if (!fast_iso((const unsigned char *)s, &w)) {
-		cursor b, e;
-		trim_span(s, &b, &e);
-		if (b == e)
-			return fail(why, "is empty");
-		if (parse_when(b, e, order, &w, why) != 0)
-			return -1;
-	}
-	int64_t ld = days_from_civil(w.y, w.mo, w.d);
-	int64_t ls = ld * DAY + w.h * 3600 + w.mi * 60 + w.sec, utc;
-	if (w.has_off)
-		utc = ls - w.off;
-	else if (!tz || tz->fixed)
-		utc = ls - (tz ? tz->off : 0);
-	else if (tz_resolve(tz, w.y, ld, ls, &utc, why) != 0)
-		return -1;
-	/* The UTC date is usually the local one or next to it. */
-	int64_t ud = floor_div(utc, DAY);
-	int y = w.y, m = w.mo, d = w.d, sec = (int)(utc - ud * DAY);
+	cursor b, e;
+	if (fast_iso((const unsigned char *)s, w))
+		return 0;
+	trim_span(s, &b, &e);
+	if (b == e)
+		return fail(why, "is empty");
+	return parse_when(b, e, order, w, why);
+}
+
+/* The calendar date of UTC day ud, when the local date w is on day ld:
+ * usually the same day or one next to it, stepped without the full
+ * conversion.  Returns the year, -1 when out of 0-9999. */
+static int utc_date(int64_t ud, int64_t ld, const struct when *w, int *pm, int *pd)
+{
+	int y = w->y, m = w->mo, d = w->d;
 	if (ud == ld + 1) {
 		if (++d > days_in_month(y, m)) {
 			d = 1;
@@ -1007,6 +1048,28 @@ int crm_parse_time(const char *s, const struct crm_tz *tz, enum crm_date_order o
 		civil_from_days(ud, &yy, &m, &d);
 		y = yy < 0 || yy > 9999 ? -1 : (int)yy;
 	}
+	*pm = m;
+	*pd = d;
+	return y;
+}
+
+int crm_parse_time(const char *s, const struct crm_tz *tz, enum crm_date_order order,
+		   char out[CRM_TIME_LEN], const char **why)
+{
+	struct when w;
+	if (read_when(s, order, &w, why) != 0)
+		return -1;
+	int64_t ld = days_from_civil(w.y, w.mo, w.d);
+	int64_t ls = ld * DAY + w.h * 3600 + w.mi * 60 + w.sec, utc;
+	if (w.has_off)
+		utc = ls - w.off;
+	else if (!tz || tz->fixed)
+		utc = ls - (tz ? tz->off : 0);
+	else if (tz_resolve(tz, w.y, ld, ls, &utc, why) != 0)
+		return -1;
+	int64_t ud = floor_div(utc, DAY);
+	int m, d, sec = (int)(utc - ud * DAY);
+	int y = utc_date(ud, ld, &w, &m, &d);
 	if (y < 1000 || y > 9999)
 		return fail(why, R_YEAR);
 	put_date(out, y, m, d);
@@ -1025,14 +1088,8 @@ int crm_parse_date(const char *s, enum crm_date_order order, char out[CRM_DATE_L
 		   const char **why)
 {
 	struct when w;
-	if (!fast_iso((const unsigned char *)s, &w)) {
-		cursor b, e;
-		trim_span(s, &b, &e);
-		if (b == e)
-			return fail(why, "is empty");
-		if (parse_when(b, e, order, &w, why) != 0)
-			return -1;
-	}
+	if (read_when(s, order, &w, why) != 0)
+		return -1;
 	put_date(out, w.y, w.mo, w.d);
 	out[10] = '\0';
 	return 0;
@@ -1189,58 +1246,77 @@ static int group_space_len(cursor p, cursor e)
 
 #define MAXGROUPS 24
 
-int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char **why)
-{
-	static const char R_NOTAMOUNT[] = "is not an amount";
-	static const char R_UNKNOWN[] = "has an unknown currency";
-	static const char R_LARGE[] = "is too large";
-	cursor p, e;
-	int neg = 0, sign = 0, paren = 0, unknown = 0, r;
-	struct mark m1 = { -1, NULL }, m2 = { -1, NULL };
+static const char R_NOTAMOUNT[] = "is not an amount";
+static const char R_UNKNOWN[] = "has an unknown currency";
+static const char R_LARGE[] = "is too large";
 
-	trim_span(s, &p, &e);
-	if (p == e)
-		return fail(why, "is empty");
+/* An amount taken apart: its sign, the currency marks before and after the
+ * digits, and the digit groups with the separators between them. */
+struct amount {
+	int neg, sign, paren, unknown;
+	struct mark m1, m2;
+	int ng;                 /* digit groups */
+	cursor gpos[MAXGROUPS];
+	int glen[MAXGROUPS];
+	unsigned char gsep[MAXGROUPS];  /* after each group but the last */
+	int dec;                /* index of the decimal separator, -1 if none */
+	int nint;               /* groups before the decimal separator */
+	int dot_or_thousand;    /* "1.000": a single dot before three digits */
+};
+
+/* A '-' or '+' at *pp, once per amount. */
+static void money_sign(cursor *pp, cursor e, struct amount *a)
+{
+	if (!a->sign && *pp < e && (**pp == '-' || **pp == '+')) {
+		a->sign = 1;
+		a->neg = *(*pp)++ == '-';
+		skip_space(pp, e);
+	}
+}
+
+/* Parentheses around the amount, a sign and a currency mark before the
+ * digits, and a sign after that mark ("$-5"). */
+static int money_head(cursor *pp, cursor *pe, struct amount *a, const char **why)
+{
+	cursor p = *pp, e = *pe;
+	int r;
 	if (*p == '(') {
 		if (e[-1] != ')')
 			return fail(why, R_NOTAMOUNT);
-		paren = 1;
+		a->paren = 1;
 		p++;
 		e--;
 		skip_space(&p, e);
 		while ((r = space_len_back(p, e)) > 0)
 			e -= r;
 	}
-	if (p < e && (*p == '-' || *p == '+')) {
-		sign = 1;
-		neg = *p++ == '-';
-		skip_space(&p, e);
-	}
-	if ((r = match_mark(&p, e, &m1)) < 0)
-		unknown = 1;
+	money_sign(&p, e, a);
+	if ((r = match_mark(&p, e, &a->m1)) < 0)
+		a->unknown = 1;
 	if (r != 0) {
 		skip_space(&p, e);
-		if (!sign && p < e && (*p == '-' || *p == '+')) {
-			sign = 1;
-			neg = *p++ == '-';
-			skip_space(&p, e);
-		}
+		money_sign(&p, e, a);
 	}
+	*pp = p;
+	*pe = e;
+	return 0;
+}
 
-	/* digit groups and the separators between them */
-	cursor gpos[MAXGROUPS];
-	int glen[MAXGROUPS], ng = 0;
-	unsigned char gsep[MAXGROUPS];
+/* The digit groups and the separators between them; a separator counts
+ * only when a digit follows it. */
+static int money_groups(cursor *pp, cursor e, struct amount *a, const char **why)
+{
+	cursor p = *pp;
 	for (;;) {
 		cursor q = p;
 		while (p < e && is_digit(*p))
 			p++;
 		if (p == q)
 			break;
-		if (ng == MAXGROUPS)
+		if (a->ng == MAXGROUPS)
 			return fail(why, R_NOTAMOUNT);
-		gpos[ng] = q;
-		glen[ng++] = (int)(p - q);
+		a->gpos[a->ng] = q;
+		a->glen[a->ng++] = (int)(p - q);
 		int sl = 0;
 		unsigned char sc = 0;
 		if (p < e && (*p == '.' || *p == ',' || *p == '\'')) {
@@ -1251,121 +1327,170 @@ int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char 
 		}
 		if (sl == 0 || p + sl >= e || !is_digit(p[sl]))
 			break;
-		gsep[ng - 1] = sc;
+		a->gsep[a->ng - 1] = sc;
 		p += sl;
 	}
-	if (ng == 0)
-		return fail(why, R_NOTAMOUNT);
-	skip_space(&p, e);
-	if (match_mark(&p, e, &m2) < 0)
-		unknown = 1;
-	if (p != e || (paren && sign))
-		return fail(why, R_NOTAMOUNT);
-	if (unknown)
-		return fail(why, R_UNKNOWN);
-	if (paren)
-		neg = 1;
+	*pp = p;
+	return a->ng == 0 ? fail(why, R_NOTAMOUNT) : 0;
+}
 
-	/* which separator is the decimal one */
-	int nsep = ng - 1, ndot = 0, ncomma = 0, nspace = 0, napos = 0, dec = -1;
-	unsigned char thou = 0;
+/* Which separator is the decimal one (a->dec) and which separates thousands
+ * (*thou, 0 if none), by the rules at the top of this file. */
+static int money_separators(struct amount *a, unsigned char *thou, const char **why)
+{
+	int nsep = a->ng - 1, ndot = 0, ncomma = 0, nspace = 0, napos = 0;
+	const unsigned char *gsep = a->gsep;
 	for (int i = 0; i < nsep; i++) {
 		ndot += gsep[i] == '.';
 		ncomma += gsep[i] == ',';
 		nspace += gsep[i] == ' ';
 		napos += gsep[i] == '\'';
 	}
+	a->dec = -1;
+	*thou = 0;
 	if (nspace || napos) {
 		if ((nspace && napos) || ndot + ncomma > 1)
 			return fail(why, R_NOTAMOUNT);
-		thou = nspace ? ' ' : '\'';
+		*thou = nspace ? ' ' : '\'';
 		if (ndot + ncomma == 1) {
 			if (gsep[nsep - 1] != '.' && gsep[nsep - 1] != ',')
 				return fail(why, R_NOTAMOUNT);
-			dec = nsep - 1;
+			a->dec = nsep - 1;
 		}
 	} else if (ndot && ncomma) {
 		unsigned char last = gsep[nsep - 1];
 		if ((last == '.' ? ndot : ncomma) != 1)
 			return fail(why, R_NOTAMOUNT);
-		dec = nsep - 1;
-		thou = last == '.' ? ',' : '.';
+		a->dec = nsep - 1;
+		*thou = last == '.' ? ',' : '.';
 	} else if (ncomma) {
 		int all3 = 1;
-		for (int i = 1; i < ng; i++)
-			all3 &= glen[i] == 3;
+		for (int i = 1; i < a->ng; i++)
+			all3 &= a->glen[i] == 3;
 		if (all3)
-			thou = ',';
-		else if (ncomma == 1 && glen[1] <= 2)
-			dec = 0;
+			*thou = ',';
+		else if (ncomma == 1 && a->glen[1] <= 2)
+			a->dec = 0;
 		else
 			return fail(why, R_NOTAMOUNT);
 	} else if (ndot) {
 		if (ndot > 1)
-			thou = '.';
+			*thou = '.';
 		else
-			dec = 0;
+			a->dec = 0;
 	}
 	/* "1.000" is a thousand in a Korean or German export and one in an
 	 * American one: never guess (a currency with three decimals is exact) */
-	int dot_or_thousand = !nspace && !napos && !ncomma && ndot == 1 && glen[1] == 3 &&
-			      glen[0] <= 3 && gpos[0][0] != '0';
-	int nint = dec >= 0 ? dec + 1 : ng;
-	if (thou && nint > 1) {
-		if (glen[0] > 3 || gpos[0][0] == '0')
+	a->dot_or_thousand = !nspace && !napos && !ncomma && ndot == 1 && a->glen[1] == 3 &&
+			     a->glen[0] <= 3 && a->gpos[0][0] != '0';
+	return 0;
+}
+
+/* The decimal separator, then the thousands groups before it: the first of
+ * 1-3 digits and no leading zero, every later one of exactly 3. */
+static int money_decimal(struct amount *a, const char **why)
+{
+	unsigned char thou;
+	if (money_separators(a, &thou, why) != 0)
+		return -1;
+	a->nint = a->dec >= 0 ? a->dec + 1 : a->ng;
+	if (thou && a->nint > 1) {
+		if (a->glen[0] > 3 || a->gpos[0][0] == '0')
 			return fail(why, R_NOTAMOUNT);
-		for (int i = 1; i < nint; i++)
-			if (glen[i] != 3)
+		for (int i = 1; i < a->nint; i++)
+			if (a->glen[i] != 3)
 				return fail(why, R_NOTAMOUNT);
 	}
+	return 0;
+}
 
-	/* the currency */
+/* The currency index: the row's, which the marks must agree with, else the
+ * marks' own. */
+static int money_currency(const struct amount *a, const char *currency, int *pc,
+			  const char **why)
+{
+	const struct mark *m1 = &a->m1, *m2 = &a->m2;
 	int c;
 	if (currency && currency[0]) {
 		c = find_currency(currency);
 		if (c < 0)
 			return fail(why, R_UNKNOWN);
-		if ((m1.cur >= 0 && !mark_agrees(&m1, c)) || (m2.cur >= 0 && !mark_agrees(&m2, c)))
+		if ((m1->cur >= 0 && !mark_agrees(m1, c)) || (m2->cur >= 0 && !mark_agrees(m2, c)))
 			return fail(why, currencies[c].notin);
-	} else if (m1.cur >= 0 && m2.cur >= 0) {
-		if (mark_agrees(&m1, m2.cur))
-			c = m2.cur;
-		else if (mark_agrees(&m2, m1.cur))
-			c = m1.cur;
+	} else if (m1->cur >= 0 && m2->cur >= 0) {
+		if (mark_agrees(m1, m2->cur))
+			c = m2->cur;
+		else if (mark_agrees(m2, m1->cur))
+			c = m1->cur;
 		else
 			return fail(why, "has two different currencies");
-	} else if (m1.cur >= 0 || m2.cur >= 0) {
-		c = m1.cur >= 0 ? m1.cur : m2.cur;
+	} else if (m1->cur >= 0 || m2->cur >= 0) {
+		c = m1->cur >= 0 ? m1->cur : m2->cur;
 	} else {
 		return fail(why, "has no currency (use --currency)");
 	}
+	*pc = c;
+	return 0;
+}
 
-	/* the value in minor units */
+/* v * 10 + dg without passing INT64_MAX. */
+static int push_digit(uint64_t *v, unsigned dg)
+{
+	if (*v > ((uint64_t)INT64_MAX - dg) / 10)
+		return -1;
+	*v = *v * 10 + dg;
+	return 0;
+}
+
+/* The value in minor units of currency c: the integer groups, then the
+ * fraction padded or cut to the exponent, where only zeros may be cut. */
+static int money_minor(const struct amount *a, int c, uint64_t *pv, const char **why)
+{
 	int exp = currencies[c].exp;
-	if (dot_or_thousand && exp != 3)
+	if (a->dot_or_thousand && exp != 3)
 		return fail(why, "is ambiguous: the dot may separate thousands or decimals");
 	uint64_t v = 0;
-	const uint64_t max = INT64_MAX;
-	for (int g = 0; g < nint; g++) {
-		for (int i = 0; i < glen[g]; i++) {
-			unsigned dg = gpos[g][i] - '0';
-			if (v > (max - dg) / 10)
+	for (int g = 0; g < a->nint; g++)
+		for (int i = 0; i < a->glen[g]; i++)
+			if (push_digit(&v, (unsigned)(a->gpos[g][i] - '0')) != 0)
 				return fail(why, R_LARGE);
-			v = v * 10 + dg;
-		}
-	}
-	cursor frac = dec >= 0 ? gpos[ng - 1] : NULL;
-	int flen = dec >= 0 ? glen[ng - 1] : 0;
+	cursor frac = a->dec >= 0 ? a->gpos[a->ng - 1] : NULL;
+	int flen = a->dec >= 0 ? a->glen[a->ng - 1] : 0;
 	for (int i = exp; i < flen; i++)
 		if (frac[i] != '0')
 			return fail(why, currencies[c].finer);
-	for (int i = 0; i < exp; i++) {
-		unsigned dg = i < flen ? (unsigned)(frac[i] - '0') : 0;
-		if (v > (max - dg) / 10)
+	for (int i = 0; i < exp; i++)
+		if (push_digit(&v, i < flen ? (unsigned)(frac[i] - '0') : 0) != 0)
 			return fail(why, R_LARGE);
-		v = v * 10 + dg;
-	}
-	*minor = neg ? -(int64_t)v : (int64_t)v;
+	*pv = v;
+	return 0;
+}
+
+int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char **why)
+{
+	struct amount a;            /* the groups' arrays are filled as read */
+	cursor p, e;
+	int c;
+	uint64_t v;
+
+	a.neg = a.sign = a.paren = a.unknown = a.ng = 0;
+	a.m1 = a.m2 = (struct mark){ -1, NULL };
+	trim_span(s, &p, &e);
+	if (p == e)
+		return fail(why, "is empty");
+	if (money_head(&p, &e, &a, why) != 0 || money_groups(&p, e, &a, why) != 0)
+		return -1;
+	skip_space(&p, e);
+	if (match_mark(&p, e, &a.m2) < 0)
+		a.unknown = 1;
+	if (p != e || (a.paren && a.sign))
+		return fail(why, R_NOTAMOUNT);
+	if (a.unknown)
+		return fail(why, R_UNKNOWN);
+	if (money_decimal(&a, why) != 0 || money_currency(&a, currency, &c, why) != 0 ||
+	    money_minor(&a, c, &v, why) != 0)
+		return -1;
+	*minor = a.paren || a.neg ? -(int64_t)v : (int64_t)v;
 	if (currency)
 		memcpy(currency, currencies[c].code, 4);
 	return 0;
@@ -1516,87 +1641,108 @@ int crm_country_calling_code(const char *country)
 	return c ? c->code : -1;
 }
 
-int crm_norm_phone(const char *s, const char *country, char *out, size_t size,
-		   const char **why)
-{
-	static const char R_NOTPHONE[] = "is not a phone number";
-	static const char R_FEW[] = "has too few digits for a phone number";
-	static const char R_MANY[] = "has too many digits for a phone number";
-	cursor p, e;
-	char dg[24];
-	int n = 0, plus = 0;
+static const char R_NOTPHONE[] = "is not a phone number";
+static const char R_FEW[] = "has too few digits for a phone number";
+static const char R_MANY[] = "has too many digits for a phone number";
 
-	trim_span(s, &p, &e);
-	if (p == e)
-		return fail(why, "is empty");
+/* The digits of a phone number, and whether a '+' led them: spaces, dashes,
+ * dots and parentheses are dropped, anything else refused. */
+static int phone_digits(cursor p, cursor e, char dg[24], int *pn, int *plus,
+			const char **why)
+{
+	int n = 0;
 	for (; p < e; p++) {
 		unsigned c = *p;
 		if (is_digit(c)) {
-			if (n == (int)sizeof dg)
+			if (n == 24)
 				return fail(why, R_MANY);
 			dg[n++] = (char)c;
-		} else if (c == '+' && n == 0 && !plus) {
-			plus = 1;
+		} else if (c == '+' && n == 0 && !*plus) {
+			*plus = 1;
 		} else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t') {
 			continue;
 		} else {
 			return fail(why, R_NOTPHONE);
 		}
 	}
-	if (n == 0)
-		return fail(why, R_NOTPHONE);
+	*pn = n;
+	return n == 0 ? fail(why, R_NOTPHONE) : 0;
+}
 
-	char num[24];
-	int len = 0;
-	const char *d = dg;
-	if (plus || (n >= 2 && dg[0] == '0' && dg[1] == '0')) {
-		if (!plus) {
-			d += 2;
-			n -= 2;
-		}
-		if (n == 0 || d[0] == '0')
-			return fail(why, R_NOTPHONE);
-		/* the calling code, and a trunk prefix written after it */
-		int cc = 0, cl = 0;
-		for (int k = 1; k <= 3 && k < n && !cl; k++) {
-			cc = cc * 10 + (d[k - 1] - '0');
-			for (int i = 0; i < NCOUNTRY; i++)
-				if (countries[i].code == cc) {
-					cl = k;
-					if (countries[i].trunk && d[k] == countries[i].trunk)
-						cl = -k;
-					break;
-				}
-		}
-		for (int i = 0; i < n; i++)
-			if (!(cl < 0 && i == -cl))
-				num[len++] = d[i];
-	} else {
-		if (!country || !*country)
-			return fail(why, "has no country code (use --default-country)");
-		const struct country *c = find_country(country);
-		if (!c)
-			return fail(why, "has an unknown country");
-		if (c->code == 1 && n == 11 && d[0] == '1') {
-			d++;
-			n--;
-		} else if (c->trunk && d[0] == c->trunk) {
-			d++;
-			n--;
-		}
-		if (n < c->min)
-			return fail(why, R_FEW);
-		if (n > c->max)
-			return fail(why, R_MANY);
-		if (c->code == 1 && (d[0] < '2' || d[3] < '2'))
-			return fail(why, R_NOTPHONE);
-		int cc = c->code, k = cc >= 100 ? 3 : cc >= 10 ? 2 : 1;
-		for (int i = k - 1; i >= 0; i--, cc /= 10)
-			num[i] = (char)('0' + cc % 10);
-		len = k;
-		for (int i = 0; i < n; i++)
-			num[len++] = d[i];
+/* An international number d[0..n) after its "+" or "00": the calling code,
+ * then the rest without a trunk prefix written after the code. */
+static int phone_international(const char *d, int n, char num[24], int *plen,
+			       const char **why)
+{
+	if (n == 0 || d[0] == '0')
+		return fail(why, R_NOTPHONE);
+	int cc = 0, cl = 0, len = 0;
+	for (int k = 1; k <= 3 && k < n && !cl; k++) {
+		cc = cc * 10 + (d[k - 1] - '0');
+		for (int i = 0; i < NCOUNTRY; i++)
+			if (countries[i].code == cc) {
+				cl = k;
+				if (countries[i].trunk && d[k] == countries[i].trunk)
+					cl = -k;
+				break;
+			}
 	}
+	for (int i = 0; i < n; i++)
+		if (!(cl < 0 && i == -cl))
+			num[len++] = d[i];
+	*plen = len;
+	return 0;
+}
+
+/* A national number d[0..n) of `country`, with or without its trunk
+ * prefix, behind the country's calling code. */
+static int phone_national(const char *d, int n, const char *country, char num[24],
+			  int *plen, const char **why)
+{
+	if (!country || !*country)
+		return fail(why, "has no country code (use --default-country)");
+	const struct country *c = find_country(country);
+	if (!c)
+		return fail(why, "has an unknown country");
+	if ((c->code == 1 && n == 11 && d[0] == '1') || (c->trunk && d[0] == c->trunk)) {
+		d++;
+		n--;
+	}
+	if (n < c->min)
+		return fail(why, R_FEW);
+	if (n > c->max)
+		return fail(why, R_MANY);
+	if (c->code == 1 && (d[0] < '2' || d[3] < '2'))
+		return fail(why, R_NOTPHONE);
+	int cc = c->code, k = cc >= 100 ? 3 : cc >= 10 ? 2 : 1, len = k;
+	for (int i = k - 1; i >= 0; i--, cc /= 10)
+		num[i] = (char)('0' + cc % 10);
+	for (int i = 0; i < n; i++)
+		num[len++] = d[i];
+	*plen = len;
+	return 0;
+}
+
+int crm_norm_phone(const char *s, const char *country, char *out, size_t size,
+		   const char **why)
+{
+	cursor p, e;
+	char dg[24], num[24];
+	int n, plus = 0, len, r;
+
+	trim_span(s, &p, &e);
+	if (p == e)
+		return fail(why, "is empty");
+	if (phone_digits(p, e, dg, &n, &plus, why) != 0)
+		return -1;
+	if (plus)
+		r = phone_international(dg, n, num, &len, why);
+	else if (n >= 2 && dg[0] == '0' && dg[1] == '0')
+		r = phone_international(dg + 2, n - 2, num, &len, why);
+	else
+		r = phone_national(dg, n, country, num, &len, why);
+	if (r != 0)
+		return -1;
 	if (len < 8)
 		return fail(why, R_FEW);
 	if (len > 15)

@@ -69,3 +69,25 @@ commands() { printf '%s\n' crm crm-coupon crm-import crm-nps crm-report crm-segm
 		done
 	done
 }
+
+@test "crm runs its commands from beside the file it runs from: by a path, through a symlink, from PATH" {
+	local crm
+	crm=$(command -v crm)
+	csv o.csv order_id,ordered_at,amount O1,2025-01-01,5
+	mkdir bin
+	ln -s "$crm" bin/crm
+	# PATH holds no crm command: only the real file's directory has them
+	PATH=/usr/bin:/bin run "$crm" import --columns orders
+	assert_success
+	assert_line --index 0 column,required,aliases
+	PATH=/usr/bin:/bin run bin/crm import --currency KRW orders o.csv
+	assert_success
+	assert_output "crm-import: orders: 1 read, 1 inserted, 0 updated, 0 unchanged, 0 rejected"
+	PATH=$PWD/bin:/usr/bin:/bin run crm import --columns orders
+	assert_success
+	assert_line --index 0 column,required,aliases
+	cd bin
+	PATH=/usr/bin:/bin run ./crm import --columns orders
+	assert_success
+	assert_line --index 0 column,required,aliases
+}

@@ -709,3 +709,25 @@ Kim'
 	crm-import: nothing was imported
 	OUT
 }
+
+@test "line numbers: doubled quotes across lines, blank and white lines, a bad quote and an open one after a row of several lines" {
+	printf '%s\n' 'order_id,customer_id,ordered_at,amount' 'O1,"C ""one' '"" 1",bad1,5' '' \
+		'   ' 'O2,"C' '2","2025-01-02"x,5' 'O3,"""C3""",bad3,5' 'O4,C4,"bad' '4",5' >ql.csv
+	run crm-import --currency KRW orders ql.csv
+	assert_failure 1
+	assert_output - <<-'OUT'
+	crm-import: ql.csv:2: column 'ordered_at': 'bad1' is not a date
+	crm-import: ql.csv:6: field 3: malformed quoting: a quote inside a quoted field must be doubled, and a quoted field must end at a delimiter
+	crm-import: ql.csv:8: column 'ordered_at': 'bad3' is not a date
+	crm-import: ql.csv:9: column 'ordered_at': 'bad\n4' is not a date
+	crm-import: orders: 4 read, 0 inserted, 0 updated, 0 unchanged, 4 rejected
+	OUT
+	printf '%s\n' 'order_id,customer_id,ordered_at,amount' 'O1,"C' '""1""",2025-01-01,5' \
+		'O2,"C2,2025-01-02,5' 'O3,C3,2025-01-03,7' >qo.csv
+	run crm-import --currency KRW orders qo.csv
+	assert_failure 1
+	assert_output - <<-'OUT'
+	crm-import: qo.csv:4: unterminated quoted field: the quote opened in the row starting here is never closed
+	crm-import: nothing was imported
+	OUT
+}

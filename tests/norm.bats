@@ -657,3 +657,43 @@ refuse() {
 	check trim '   ' '[]'
 	check trim 'x' '[x]'
 }
+
+# ---- cases at the seams of the split normalisers ---------------------------------
+
+@test "time: each date form refuses its own malformed tail" {
+	refuse time '2025.3' 'is not a date'
+	refuse time '2025. 3. 100.' 'is not a date'
+	refuse time '2025년 3월 10' 'is not a date'
+	refuse time '12345678' 'is not a date'
+	refuse time '20250310X' 'is not a date'
+	refuse time '1-2-2025' 'is not a date'
+	refuse time '2025/3/10/' 'is not a date'
+	check time '2025-03-10  14:05' 2025-03-10T14:05:00Z
+	check time '2025-03-10 14:05:06.5 +09:00' 2025-03-10T05:05:06Z
+	refuse time '1000-01-01 00:00 +01:00' 'has a year out of range'
+}
+
+@test "money: sign, groups, separators and currency at their limits" {
+	local g24 g25
+	g24=1$(printf ',000%.0s' $(seq 23))
+	g25=$g24,000
+	refuse money --currency KRW "$g24" 'is too large'
+	refuse money --currency KRW "$g25" 'is not an amount'
+	refuse money --currency USD '1,5 678' 'is not an amount'
+	refuse money --currency USD '0,123,456' 'is not an amount'
+	refuse money --currency USD '-(5)' 'is not an amount'
+	refuse money --currency USD '(5) USD' 'is not an amount'
+	check money --currency USD "1'234'567.5" '123456750 USD'
+	check money '12,900 ₩' '12900 KRW'
+	check money '₩12,900 KRW' '12900 KRW'
+	refuse money --currency USD '₩12,900 KRW' 'is not in USD'
+	check money --currency USD '1.5000' '150 USD'
+}
+
+@test "phone: international prefixes at their limits" {
+	refuse phone '00' 'is not a phone number'
+	refuse phone '00 0 123 456 789' 'is not a phone number'
+	refuse phone '+1234567890123456789012345' 'has too many digits for a phone number'
+	check phone '+82 (0)10 1234 5678' +821012345678
+	check phone '+886 0912 345 678' +886912345678
+}
