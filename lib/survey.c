@@ -559,8 +559,6 @@ struct follow {
 	struct crm_followup_counts *c;
 	const char *file;
 	char now[CRM_TIME_LEN];
-	int colmap[CRM_MAX_COLS];
-	size_t nhdr;
 	int fatal;
 	sqlite3_stmt *answer, *one, *customer, *known;
 };
@@ -581,23 +579,13 @@ static int f_reject(struct follow *F, long line, const char *fmt, ...)
 	return F->o->strict;
 }
 
-static int f_header(const struct crm_row *row, void *ctx)
+static int f_header(const int colmap[CRM_MAX_COLS], const struct crm_row *row, void *ctx)
 {
 	struct follow *F = ctx;
-	char err[1024];
-	int rc = crm_header_map(&crm_followup_stream, row, F->o->map, F->o->nmap, F->colmap, err,
-				sizeof err);
-	if (rc == 0 && F->colmap[F_RESPONSE] < 0 && F->colmap[F_CUSTOMER] < 0) {
-		snprintf(err, sizeof err, "follow-ups need a column 'response_id' or 'customer_id'");
-		rc = -1;
-	}
-	if (rc < 0) {
-		crm_error_at(F->file, row->line, "%s", err);
-		F->fatal = rc == -2 ? CRM_EUSAGE : CRM_EDATA;
-		return 1;
-	}
-	F->nhdr = row->n;
-	return 0;
+	if (colmap[F_RESPONSE] >= 0 || colmap[F_CUSTOMER] >= 0)
+		return 0;
+	crm_error_at(F->file, row->line, "follow-ups need a column 'response_id' or 'customer_id'");
+	return CRM_EDATA;
 }
 
 /* Run a statement that writes; the number of rows it changed, or -1. */
@@ -653,38 +641,26 @@ static int f_record(struct follow *F, long line, sqlite3_stmt *write, sqlite3_st
 	return 0;
 }
 
-static int f_row(const struct crm_row *row, void *ctx)
+/* A follow-up without a time was made now. */
+static int f_row(const struct crm_values *v, const struct crm_row *row, void *ctx)
 {
 	struct follow *F = ctx;
-	char at[CRM_TIME_LEN], q[128];
-	const char *why = "", *resp, *cust, *raw, *note;
+	const char *at = v->val[F_AT] ? v->val[F_AT] : F->now;
 	F->c->read++;
-	if (row->n != F->nhdr)
-		return f_reject(F, row->line, "expected %zu fields as in the header, found %zu",
-				F->nhdr, row->n);
-#define F_CELL(c) (F->colmap[c] >= 0 && *crm_trim(row->field[F->colmap[c]]) ? \
-		   row->field[F->colmap[c]] : NULL)
-	resp = F_CELL(F_RESPONSE);
-	cust = F_CELL(F_CUSTOMER);
-	raw = F_CELL(F_AT);
-	note = F_CELL(F_NOTE);
-#undef F_CELL
-	snprintf(at, sizeof at, "%s", F->now);
-	if (raw && crm_parse_time(raw, F->o->tz, F->o->date_order, at, &why) < 0)
-		return f_reject(F, row->line, "column 'followed_at': %s %s", crm_quote(raw, q, sizeof q),
-				why);
-	if (resp)
-		return f_record(F, row->line, F->answer, F->one, "response_id", resp, at, note);
-	if (cust)
-		return f_record(F, row->line, F->customer, F->known, "customer_id", cust, at, note);
+	if (v->val[F_RESPONSE])
+		return f_record(F, row->line, F->answer, F->one, "response_id", v->val[F_RESPONSE], at,
+				v->val[F_NOTE]);
+	if (v->val[F_CUSTOMER])
+		return f_record(F, row->line, F->customer, F->known, "customer_id", v->val[F_CUSTOMER],
+				at, v->val[F_NOTE]);
 	return f_reject(F, row->line, "no response_id or customer_id");
 }
 
-static int f_malformed(long line, size_t field, const char *why, void *ctx)
+static int f_bad_row(long line, const char *why, void *ctx)
 {
 	struct follow *F = ctx;
 	F->c->read++;
-	return f_reject(F, line, "field %zu: %s", field, why);
+	return f_reject(F, line, "%s", why);
 }
 
 /* A customer id as the file gives it, or the customer it is an alias of. */
@@ -720,7 +696,13 @@ static void f_finalize(struct follow *F)
 
 static int f_read(struct follow *F, const char *path)
 {
-	int rc = crm_read_path(path, &F->o->csv, 0, &F->file, f_header, f_row, f_malformed, F);
+	const struct crm_survey_opts *o = F->o;
+	struct crm_stream st = {
+		.e = &crm_followup_stream, .maps = o->map, .nmap = o->nmap,
+		.vc = {o->tz, o->date_order, NULL, ""}, .csv = &o->csv, .name = &F->file,
+		.on_header = f_header, .on_row = f_row, .on_reject = f_bad_row, .ctx = F,
+	};
+	int rc = crm_stream_read(&st, path);
 	return F->fatal ? F->fatal : rc;
 }
 
