@@ -352,14 +352,14 @@ static int s_row(const struct crm_values *v, const struct crm_row *row, void *ct
 {
 	struct load *L = ctx;
 	const char *text[CRM_NBY] = {NULL}, *at = NULL;
-	char canonical[CRM_TIME_LEN], why[512];
+	char canonical[CRM_TIME_LEN], why[512], *raw;
 	text[CRM_BY_SURVEY] = v->val[R_SURVEY];
 	if (L->o->survey && (!text[CRM_BY_SURVEY] || strcmp(text[CRM_BY_SURVEY], L->o->survey)))
 		return 0;
 	text[CRM_BY_CHANNEL] = v->val[R_CHANNEL];
 	text[CRM_BY_SEGMENT] = v->val[R_SEGMENT];
-	if (L->need_time && v->val[R_AT]) {
-		if (crm_stream_value(L->st, R_AT, v->val[R_AT], canonical, sizeof canonical, NULL, why,
+	if (L->need_time && (raw = v->val[R_AT])) {
+		if (crm_stream_value(L->st, R_AT, raw, canonical, sizeof canonical, NULL, why,
 				     sizeof why) == CRM_VALUE_BAD) {
 			L->gs->rows++;
 			return bad(L, row->line, NULL, &L->gs->bad.other, "%s", why);
@@ -645,14 +645,13 @@ static int f_record(struct follow *F, long line, sqlite3_stmt *write, sqlite3_st
 static int f_row(const struct crm_values *v, const struct crm_row *row, void *ctx)
 {
 	struct follow *F = ctx;
+	const char *resp = v->val[F_RESPONSE], *cust = v->val[F_CUSTOMER], *note = v->val[F_NOTE];
 	const char *at = v->val[F_AT] ? v->val[F_AT] : F->now;
 	F->c->read++;
-	if (v->val[F_RESPONSE])
-		return f_record(F, row->line, F->answer, F->one, "response_id", v->val[F_RESPONSE], at,
-				v->val[F_NOTE]);
-	if (v->val[F_CUSTOMER])
-		return f_record(F, row->line, F->customer, F->known, "customer_id", v->val[F_CUSTOMER],
-				at, v->val[F_NOTE]);
+	if (resp)
+		return f_record(F, row->line, F->answer, F->one, "response_id", resp, at, note);
+	if (cust)
+		return f_record(F, row->line, F->customer, F->known, "customer_id", cust, at, note);
 	return f_reject(F, row->line, "no response_id or customer_id");
 }
 
