@@ -2,6 +2,7 @@
 #include "entity.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -532,24 +533,34 @@ size_t crm_row_values_need(const struct crm_row *row)
  * numbers are the shop's (--default-country), not the customer's country. */
 static int first_pass(enum crm_kind k) { return k == CRM_K_CURRENCY; }
 
+/* Normalise column c's cell as crm_value() does, the reason for a bad or
+ * an empty required cell worded into why: "column 'x': 'cell' REASON". */
+static int cell_value(const struct crm_column *col, char *cell, struct crm_value_ctx *vc,
+		      char *out, size_t size, int64_t *num, char *why, size_t whysize)
+{
+	const char *reason = "";
+	char q[128];
+	int rc = crm_value(col->kind, cell, vc, out, size, num, &reason);
+	if (rc == CRM_VALUE_BAD) {   /* the cell is trimmed now, which reads better */
+		snprintf(why, whysize, "column '%s': %s %s", col->name,
+			 crm_quote(crm_trim(cell), q, sizeof q), reason);
+		return CRM_VALUE_BAD;
+	}
+	if (rc == CRM_VALUE_EMPTY && (col->flags & CRM_COL_NONEMPTY)) {
+		snprintf(why, whysize, "column '%s' is empty", col->name);
+		return CRM_VALUE_BAD;
+	}
+	return rc;
+}
+
 /* Normalise column c's cell into out[size]: the bytes used, or -1 with the
  * reason in why. */
 static long row_value(const struct crm_entity *e, int c, char *cell, struct crm_value_ctx *vc,
 		      char *out, size_t size, struct crm_values *v, char *why, size_t whysize)
 {
-	const struct crm_column *col = &e->cols[c];
-	const char *reason = "";
-	char q[128];
-	int rc = crm_value(col->kind, cell, vc, out, size, &v->num[c], &reason);
-	if (rc == CRM_VALUE_BAD) {   /* the cell is trimmed now, which reads better */
-		snprintf(why, whysize, "column '%s': %s %s", col->name,
-			 crm_quote(crm_trim(cell), q, sizeof q), reason);
+	int rc = cell_value(&e->cols[c], cell, vc, out, size, &v->num[c], why, whysize);
+	if (rc == CRM_VALUE_BAD)
 		return -1;
-	}
-	if (rc == CRM_VALUE_EMPTY && (col->flags & CRM_COL_NONEMPTY)) {
-		snprintf(why, whysize, "column '%s' is empty", col->name);
-		return -1;
-	}
 	v->val[c] = rc == CRM_VALUE_EMPTY ? NULL : out;
 	return rc == CRM_VALUE_EMPTY ? 0 : (long)strlen(out) + 1;
 }
@@ -581,4 +592,105 @@ long crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
 	}
 	memcpy(v->currency, vc->currency, sizeof v->currency);
 	return (long)off;
+}
+
+/* ---- reading an entity stream ------------------------------------------------------ */
+
+void crm_stream_width_error(char *out, size_t size, size_t want, size_t got)
+{
+	snprintf(out, size, "expected %zu fields as in the header, found %zu", want, got);
+}
+
+void crm_stream_malformed(char *out, size_t size, size_t field, const char *why)
+{
+	snprintf(out, size, "field %zu: %s", field, why);
+}
+
+int crm_stream_value(const struct crm_stream *s, int col, char *cell, char *out, size_t size,
+		     int64_t *num, char *why, size_t whysize)
+{
+	struct crm_value_ctx vc = s->vc;
+	int64_t n = 0;
+	return cell_value(&s->e->cols[col], cell, &vc, out, size, num ? num : &n, why, whysize);
+}
+
+/* One crm_stream_read(): what it learns from the header, and the room the
+ * values of a row are written into, grown to the widest row. */
+struct stream_read {
+	const struct crm_stream *s;
+	const char *name, **namep;      /* namep: the caller's, or name */
+	int colmap[CRM_MAX_COLS];       /* the header's */
+	int norm[CRM_MAX_COLS];         /* less the raw columns: what crm_row_values() reads */
+	size_t nhdr;
+	int fatal;
+	char *buf;
+	size_t bufsize;
+};
+
+static int stream_header(const struct crm_row *hdr, void *ctx)
+{
+	struct stream_read *r = ctx;
+	const struct crm_stream *s = r->s;
+	char err[1024];
+	int c, rc = crm_header_map(s->e, hdr, s->maps, s->nmap, r->colmap, err, sizeof err);
+	if (rc < 0) {
+		crm_error_at(*r->namep, hdr->line, "%s", err);
+		r->fatal = rc == -2 ? CRM_EUSAGE : CRM_EDATA;
+		return 1;
+	}
+	if (s->on_header && (r->fatal = s->on_header(r->colmap, hdr, s->ctx)) != 0)
+		return 1;
+	for (c = 0; c < s->e->ncols; c++)
+		r->norm[c] = s->raw & CRM_STREAM_RAW(c) ? -1 : r->colmap[c];
+	r->nhdr = hdr->n;
+	return 0;
+}
+
+static int stream_row(const struct crm_row *row, void *ctx)
+{
+	struct stream_read *r = ctx;
+	const struct crm_stream *s = r->s;
+	struct crm_value_ctx vc = s->vc;
+	struct crm_values v;
+	size_t need = crm_row_values_need(row);
+	char why[512], *cell;
+	int c;
+	if (row->n != r->nhdr) {
+		crm_stream_width_error(why, sizeof why, r->nhdr, row->n);
+		return s->on_reject(row->line, why, s->ctx);
+	}
+	if (need > r->bufsize) {
+		r->bufsize = 2 * need;
+		r->buf = crm_xrealloc(r->buf, r->bufsize);
+	}
+	if (crm_row_values(s->e, r->norm, row, &vc, r->buf, &v, why, sizeof why) < 0)
+		return s->on_reject(row->line, why, s->ctx);
+	for (c = 0; c < s->e->ncols; c++) {
+		if (r->norm[c] >= 0 || r->colmap[c] < 0)
+			continue;
+		cell = crm_trim(row->field[r->colmap[c]]);
+		v.val[c] = *cell ? cell : NULL;
+	}
+	return s->on_row(&v, row, s->ctx);
+}
+
+static int stream_malformed(long line, size_t field, const char *why, void *ctx)
+{
+	struct stream_read *r = ctx;
+	char msg[512];
+	crm_stream_malformed(msg, sizeof msg, field, why);
+	return r->s->on_reject(line, msg, r->s->ctx);
+}
+
+int crm_stream_read(const struct crm_stream *s, const char *path)
+{
+	struct stream_read r;
+	int rc;
+	memset(&r, 0, sizeof r);
+	r.s = s;
+	r.namep = s->name ? s->name : &r.name;
+	rc = crm_read_path(path, s->csv, s->flags, r.namep, stream_header, stream_row,
+			   stream_malformed, &r);
+	free(r.buf);
+	return r.fatal ? r.fatal : rc;
 }

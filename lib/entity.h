@@ -115,4 +115,66 @@ long crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
 		    const struct crm_row *row, struct crm_value_ctx *vc, char *buf,
 		    struct crm_values *v, char *why, size_t whysize);
 
+
+/* ---- reading an entity stream ---------------------------------------------------- */
+
+/*
+ * crm_stream_read() reads one CSV stream of an entity (crm_read_path() of
+ * csvio.h: "-" is standard input), maps its header (crm_header_map()) and
+ * normalises each row (crm_row_values()), so that every reader words a
+ * rejected row alike:
+ *  - A header that does not map is reported at its line, and the read ends
+ *    with CRM_EUSAGE (a malformed --map) or CRM_EDATA.  Then on_header, if
+ *    any, checks what the caller needs beyond the entity: it reports its
+ *    own message and returns nonzero (an exit code) to end the read there.
+ *  - A row whose width is not the header's, whose quoting is malformed, or
+ *    with a cell its column's kind refuses goes to on_reject with its line
+ *    and the reason, worded as the functions below word it; any other row
+ *    goes to on_row with its values.  The values (and the row's cells) last
+ *    until the callback returns.  Either returns nonzero to stop the read.
+ *  - A column in `raw` is not normalised: its value is the cell trimmed, or
+ *    NULL when empty, for a caller that judges it itself or only on some
+ *    rows (then crm_stream_value() words a refusal as the reader would).
+ *  - vc is each row's starting context: its currency is the one a row
+ *    without a currency column has ("" for none).
+ * Returns CRM_OK, the exit code of a header refused or of crm_read_path(),
+ * or a callback's nonzero stop value.
+ */
+typedef int crm_stream_header_fn(const int colmap[CRM_MAX_COLS], const struct crm_row *hdr,
+				 void *ctx);
+typedef int crm_stream_row_fn(const struct crm_values *v, const struct crm_row *row, void *ctx);
+typedef int crm_stream_reject_fn(long line, const char *why, void *ctx);
+
+#define CRM_STREAM_RAW(col) (1u << (col))
+
+struct crm_stream {
+	const struct crm_entity *e;
+	const char *const *maps;         /* --map canonical=Header */
+	int nmap;
+	struct crm_value_ctx vc;         /* tz, date order, country, starting currency */
+	const struct crm_csv_opts *csv;
+	int flags;                       /* CRM_READ_NEED_HEADER of csvio.h */
+	unsigned raw;                    /* CRM_STREAM_RAW() of the columns left as text */
+	const char **name;               /* NULL, or kept as the file's name while reading */
+	crm_stream_header_fn *on_header; /* NULL: the entity's own checks are enough */
+	crm_stream_row_fn *on_row;
+	crm_stream_reject_fn *on_reject;
+	void *ctx;
+};
+
+int crm_stream_read(const struct crm_stream *s, const char *path);
+
+/* Normalise a raw column's cell (trimmed in place) as the reader would have,
+ * into out[size] and, for numbers, *num (may be NULL): CRM_VALUE_OK,
+ * CRM_VALUE_EMPTY, or CRM_VALUE_BAD with the reason in why (an empty cell
+ * of a CRM_COL_NONEMPTY column too). */
+int crm_stream_value(const struct crm_stream *s, int col, char *cell, char *out, size_t size,
+		     int64_t *num, char *why, size_t whysize);
+
+/* The two reasons a row is rejected before its cells are read, for a reader
+ * that cannot use crm_stream_read() (crm-import's, on a thread of its own):
+ * "expected 3 fields as in the header, found 2", "field 2: REASON". */
+void crm_stream_width_error(char *out, size_t size, size_t want, size_t got);
+void crm_stream_malformed(char *out, size_t size, size_t field, const char *why);
+
 #endif

@@ -256,8 +256,7 @@ static int on_row(const struct crm_row *row, void *ctx)
 	copy_row(f->cur, it, row);
 	if (row->n != f->nhdr) {
 		char msg[128];
-		snprintf(msg, sizeof msg, "expected %zu fields as in the header, found %zu",
-			 f->nhdr, row->n);
+		crm_stream_width_error(msg, sizeof msg, f->nhdr, row->n);
 		it->text = keep_text(f->cur, msg);
 	} else if (f->fo.normalise) {
 		normalise(f, it);
@@ -272,7 +271,7 @@ static int on_bad(long line, size_t field, const char *why, void *ctx)
 	char msg[300];
 	if (!it)
 		return 1;
-	snprintf(msg, sizeof msg, "field %zu: %s", field, why);
+	crm_stream_malformed(msg, sizeof msg, field, why);
 	it->row.line = line;
 	it->text = keep_text(f->cur, msg);
 	return 0;

@@ -560,17 +560,12 @@ struct agg {
 struct stream {
 	const struct crm_rfm_opts *o;
 	const char *fname;
-	size_t nhdr;
-	int colmap[CRM_MAX_COLS];
-	int fatal;
 	int64_t before;          /* orders at or after this instant are ignored */
 	struct agg *agg;         /* the customers, densely */
 	size_t nagg, cap;
 	uint32_t *slot;          /* open addressing: 1 + index into agg, 0 free */
 	size_t nslot;
 	long long bad;
-	char *buf;
-	size_t bufsize;
 };
 
 enum { S_ID, S_AT, S_AMOUNT, S_CURRENCY, S_STATUS, S_EMAIL, S_NAME };   /* crm_order_stream */
@@ -610,14 +605,14 @@ static char *dup_or_null(const char *v)
 	return d;
 }
 
-static void agg_add(struct stream *s, char *const *v, const char *currency, int64_t t,
-		    int64_t amount)
+/* One order of the customer `id` (an id or an e-mail) of the values v. */
+static void agg_add(struct stream *s, const char *id, const struct crm_values *v, int64_t t)
 {
 	struct agg *a;
 	uint32_t *slot;
 	if (2 * (s->nagg + 1) > s->nslot)
 		agg_grow(s);
-	slot = agg_slot(s, v[S_ID], currency);
+	slot = agg_slot(s, id, v->currency);
 	if (!*slot) {
 		if (s->nagg == s->cap) {
 			s->cap = s->cap ? 2 * s->cap : 1024;
@@ -625,125 +620,58 @@ static void agg_add(struct stream *s, char *const *v, const char *currency, int6
 		}
 		a = &s->agg[s->nagg++];
 		memset(a, 0, sizeof *a);
-		a->id = dup_or_null(v[S_ID]);
-		snprintf(a->currency, sizeof a->currency, "%s", currency);
+		a->id = dup_or_null(id);
+		snprintf(a->currency, sizeof a->currency, "%s", v->currency);
 		a->first = a->last = t;
 		*slot = (uint32_t)s->nagg;
 	}
 	a = &s->agg[*slot - 1];
 	if (!a->email)
-		a->email = dup_or_null(v[S_EMAIL]);
+		a->email = dup_or_null(v->val[S_EMAIL]);
 	if (!a->name)
-		a->name = dup_or_null(v[S_NAME]);
+		a->name = dup_or_null(v->val[S_NAME]);
 	a->first = t < a->first ? t : a->first;
 	a->last = t > a->last ? t : a->last;
 	a->orders++;
-	a->amount += amount;
-}
-
-static int s_header(const struct crm_row *row, void *ctx)
-{
-	struct stream *s = ctx;
-	char err[1024];
-	int rc = crm_header_map(&crm_order_stream, row, s->o->map, s->o->nmap, s->colmap, err,
-				sizeof err);
-	if (rc < 0) {
-		crm_error_at(s->fname, row->line, "%s", err);
-		s->fatal = rc == -2 ? CRM_EUSAGE : CRM_EDATA;
-		return 1;
-	}
-	s->nhdr = row->n;
-	return 0;
+	a->amount += v->num[S_AMOUNT];
 }
 
 /* Report a bad row and go on: the figures come from the good ones. */
-static int s_bad(struct stream *s, long line, const char *msg)
+static int s_reject(long line, const char *why, void *ctx)
 {
-	crm_error_at(s->fname, line, "%s", msg);
+	struct stream *s = ctx;
+	crm_error_at(s->fname, line, "%s", why);
 	s->bad++;
 	return 0;
 }
 
-/* Normalise the mapped cells; the currency first, which money needs. */
-static int s_values(struct stream *s, const struct crm_row *row, char **v, int64_t *amount,
-		    char currency[4])
-{
-	static const int order[] = {S_CURRENCY, S_ID, S_AT, S_AMOUNT, S_STATUS, S_EMAIL, S_NAME};
-	struct crm_value_ctx vc = {s->o->tz, s->o->date_order, NULL, ""};
-	size_t need = 0, off = 0, k;
-	for (k = 0; k < row->n; k++)
-		need += row->len[k] * 2 + 64;
-	if (need + 7 * 64 > s->bufsize) {
-		s->bufsize = 2 * (need + 7 * 64);
-		s->buf = crm_xrealloc(s->buf, s->bufsize);
-	}
-	snprintf(vc.currency, sizeof vc.currency, "%s", s->o->currency ? s->o->currency : "");
-	for (k = 0; k < sizeof order / sizeof order[0]; k++) {
-		int c = order[k], h = s->colmap[c], rc;
-		const struct crm_column *col = &crm_order_stream.cols[c];
-		size_t size = (h >= 0 ? row->len[h] * 2 : 0) + 64;
-		const char *why = "";
-		int64_t num = 0;
-		char q[128], msg[400];
-		v[c] = NULL;
-		if (h < 0)
-			continue;
-		rc = crm_value(col->kind, row->field[h], &vc, s->buf + off, size, &num, &why);
-		if (rc == CRM_VALUE_BAD)
-			snprintf(msg, sizeof msg, "column '%s': %s %s", col->name,
-				 crm_quote(crm_trim(row->field[h]), q, sizeof q), why);
-		else if (rc == CRM_VALUE_EMPTY && (col->flags & CRM_COL_NONEMPTY))
-			snprintf(msg, sizeof msg, "column '%s' is empty", col->name);
-		else
-			msg[0] = '\0';
-		if (msg[0])
-			return s_bad(s, row->line, msg), -1;
-		if (rc == CRM_VALUE_OK)
-			v[c] = s->buf + off;
-		if (c == S_AMOUNT)
-			*amount = num;
-		off += size;
-	}
-	memcpy(currency, vc.currency, 4);
-	return 0;
-}
-
-static int s_row(const struct crm_row *row, void *ctx)
+static int s_row(const struct crm_values *v, const struct crm_row *row, void *ctx)
 {
 	struct stream *s = ctx;
-	char *v[CRM_MAX_COLS], currency[4];
-	int64_t amount = 0, t;
-	if (row->n != s->nhdr) {
-		char msg[128];
-		snprintf(msg, sizeof msg, "expected %zu fields as in the header, found %zu",
-			 s->nhdr, row->n);
-		return s_bad(s, row->line, msg);
-	}
-	if (s_values(s, row, v, &amount, currency) < 0)
-		return 0;
-	if (!v[S_ID])
-		v[S_ID] = v[S_EMAIL];    /* crm-import knows such a customer by e-mail */
-	if (!v[S_ID] || !crm_order_counts(v[S_STATUS]))
+	/* crm-import knows a customer without an id by e-mail */
+	const char *id = v->val[S_ID] ? v->val[S_ID] : v->val[S_EMAIL];
+	int64_t t;
+	(void)row;
+	if (!id || !crm_order_counts(v->val[S_STATUS]))
 		return 0;    /* a guest's order, or one that does not count */
-	t = crm_time_epoch(v[S_AT]);
+	t = crm_time_epoch(v->val[S_AT]);
 	if (t >= s->before)
 		return 0;
-	agg_add(s, v, currency, t, amount);
+	agg_add(s, id, v, t);
 	return 0;
 }
 
-static int s_malformed(long line, size_t field, const char *why, void *ctx)
-{
-	char msg[300];
-	snprintf(msg, sizeof msg, "field %zu: %s", field, why);
-	return s_bad(ctx, line, msg);
-}
-
+/* The currency is normalised before the money, which needs it (crm_row_values). */
 static int read_stream(const char *path, struct stream *s)
 {
-	int rc = crm_read_path(path, &s->o->csv, CRM_READ_NEED_HEADER, &s->fname, s_header, s_row,
-			       s_malformed, s);
-	return s->fatal ? s->fatal : rc;
+	struct crm_stream st = {
+		.e = &crm_order_stream, .maps = s->o->map, .nmap = s->o->nmap,
+		.vc = {s->o->tz, s->o->date_order, NULL, ""}, .csv = &s->o->csv,
+		.flags = CRM_READ_NEED_HEADER, .name = &s->fname,
+		.on_row = s_row, .on_reject = s_reject, .ctx = s,
+	};
+	snprintf(st.vc.currency, sizeof st.vc.currency, "%s", s->o->currency ? s->o->currency : "");
+	return crm_stream_read(&st, path);
 }
 
 static int by_id(const void *a, const void *b)
@@ -804,7 +732,6 @@ static void stream_free(struct stream *s)
 	}
 	free(s->agg);
 	free(s->slot);
-	free(s->buf);
 }
 
 int crm_rfm_load_csv(const char *path, const struct crm_rfm_opts *o, struct crm_rfm *r)

@@ -202,12 +202,7 @@ struct load {
 	int64_t day;
 	char label[2][CRM_DATE_LEN];
 	long last;
-	/* stream */
-	int colmap[CRM_MAX_COLS];
-	size_t nhdr;
-	int have_header;
-	char *buf;
-	size_t bufsize;
+	const struct crm_stream *st;   /* the stream read, or NULL */
 };
 
 static void load_init(struct load *L, const struct crm_survey_opts *o, struct crm_groups *gs)
@@ -315,97 +310,87 @@ static int count_answer(struct load *L, long line, const char *id, const char *s
 enum { R_ID, R_CUSTOMER, R_AT, R_SCORE, R_COMMENT, R_SURVEY, R_CHANNEL, R_SEGMENT };   /* crm_response_stream */
 
 /* A column the options need that the header lacks: a data error. */
-static int need_column(struct load *L, const struct crm_row *hdr, int col, const char *why)
+static int need_column(struct load *L, const int colmap[CRM_MAX_COLS], const struct crm_row *hdr,
+		       int col, const char *why)
 {
 	char found[512];
 	size_t i, o = 0;
-	if (L->colmap[col] >= 0)
+	if (colmap[col] >= 0)
 		return 0;
 	found[0] = '\0';
 	for (i = 0; i < hdr->n && o + 1 < sizeof found; i++)
 		o += (size_t)snprintf(found + o, sizeof found - o, "%s'%s'", i ? ", " : "", hdr->field[i]);
 	crm_error_at(L->file, hdr->line, "%s needs a column '%s' (found: %s); name it with --map %s=HEADER",
 		     why, crm_response_stream.cols[col].name, found, crm_response_stream.cols[col].name);
-	L->fatal = CRM_EDATA;
-	return 1;
+	return CRM_EDATA;
 }
 
-static int s_header(const struct crm_row *row, void *ctx)
+static int s_header(const int colmap[CRM_MAX_COLS], const struct crm_row *row, void *ctx)
 {
 	struct load *L = ctx;
 	const struct crm_survey_opts *o = L->o;
-	char err[1024];
-	int rc = crm_header_map(&crm_response_stream, row, o->map, o->nmap, L->colmap, err, sizeof err);
 	int k;
-	if (rc < 0) {
-		crm_error_at(L->file, row->line, "%s", err);
-		L->fatal = rc == -2 ? CRM_EUSAGE : CRM_EDATA;
-		return 1;
-	}
 	for (k = 0; k < o->nby; k++) {
 		enum crm_by by = o->by[k];
 		int col = by == CRM_BY_CHANNEL ? R_CHANNEL : by == CRM_BY_SEGMENT ? R_SEGMENT :
 			  by == CRM_BY_SURVEY ? R_SURVEY : R_AT;
 		char why[32];
 		snprintf(why, sizeof why, "--by %s", crm_by_name(by));
-		if (need_column(L, row, col, why))
-			return 1;
+		if (need_column(L, colmap, row, col, why))
+			return CRM_EDATA;
 	}
-	if ((o->from || o->to) && need_column(L, row, R_AT, o->from ? "--from" : "--to"))
-		return 1;
-	if (o->survey && need_column(L, row, R_SURVEY, "--survey"))
-		return 1;
-	L->nhdr = row->n;
-	L->have_header = 1;
+	if ((o->from || o->to) && need_column(L, colmap, row, R_AT, o->from ? "--from" : "--to"))
+		return CRM_EDATA;
+	if (o->survey && need_column(L, colmap, row, R_SURVEY, "--survey"))
+		return CRM_EDATA;
 	return 0;
 }
 
-static char *cell(const struct load *L, const struct crm_row *row, int col)
-{
-	int h = L->colmap[col];
-	return h >= 0 ? crm_trim(row->field[h]) : NULL;
-}
-
-static int s_row(const struct crm_row *row, void *ctx)
+/* The time is read only when a key or range needs it, and after the
+ * --survey filter: an answer to another survey is no answer, bad or not. */
+static int s_row(const struct crm_values *v, const struct crm_row *row, void *ctx)
 {
 	struct load *L = ctx;
-	const char *text[CRM_NBY] = {NULL}, *at = NULL, *why = "";
-	char canonical[CRM_TIME_LEN], q[128], *raw;
-	if (row->n != L->nhdr) {
-		L->gs->rows++;
-		return bad(L, row->line, NULL, &L->gs->bad.other,
-			   "expected %zu fields as in the header, found %zu", L->nhdr, row->n);
-	}
-	text[CRM_BY_SURVEY] = cell(L, row, R_SURVEY);
+	const char *text[CRM_NBY] = {NULL}, *at = NULL;
+	char canonical[CRM_TIME_LEN], why[512], *raw;
+	text[CRM_BY_SURVEY] = v->val[R_SURVEY];
 	if (L->o->survey && (!text[CRM_BY_SURVEY] || strcmp(text[CRM_BY_SURVEY], L->o->survey)))
 		return 0;
-	text[CRM_BY_CHANNEL] = cell(L, row, R_CHANNEL);
-	text[CRM_BY_SEGMENT] = cell(L, row, R_SEGMENT);
-	if (L->need_time && (raw = cell(L, row, R_AT)) && *raw) {
-		if (crm_parse_time(raw, L->o->tz, L->o->date_order, canonical, &why) < 0) {
+	text[CRM_BY_CHANNEL] = v->val[R_CHANNEL];
+	text[CRM_BY_SEGMENT] = v->val[R_SEGMENT];
+	if (L->need_time && (raw = v->val[R_AT])) {
+		if (crm_stream_value(L->st, R_AT, raw, canonical, sizeof canonical, NULL, why,
+				     sizeof why) == CRM_VALUE_BAD) {
 			L->gs->rows++;
-			return bad(L, row->line, NULL, &L->gs->bad.other, "column 'answered_at': %s %s",
-				   crm_quote(raw, q, sizeof q), why);
+			return bad(L, row->line, NULL, &L->gs->bad.other, "%s", why);
 		}
 		at = canonical;
 	}
-	return count_answer(L, row->line, NULL, cell(L, row, R_SCORE), at, text);
+	return count_answer(L, row->line, NULL, v->val[R_SCORE], at, text);
 }
 
-static int s_malformed(long line, size_t field, const char *why, void *ctx)
+static int s_reject(long line, const char *why, void *ctx)
 {
 	struct load *L = ctx;
 	L->gs->rows++;
-	return bad(L, line, NULL, &L->gs->bad.other, "field %zu: %s", field, why);
+	return bad(L, line, NULL, &L->gs->bad.other, "%s", why);
 }
 
 int crm_survey_load_csv(const char *path, const struct crm_survey_opts *o, struct crm_groups *gs)
 {
 	struct load L;
+	/* the score is text for the scale to judge; no header at all: no
+	 * answers, which is no error */
+	struct crm_stream st = {
+		.e = &crm_response_stream, .maps = o->map, .nmap = o->nmap,
+		.vc = {o->tz, o->date_order, NULL, ""}, .csv = &o->csv,
+		.raw = CRM_STREAM_RAW(R_AT), .name = &L.file, .on_header = s_header,
+		.on_row = s_row, .on_reject = s_reject, .ctx = &L,
+	};
 	int rc;
 	load_init(&L, o, gs);
-	/* no header at all: no answers, which is no error */
-	rc = crm_read_path(path, &o->csv, 0, &L.file, s_header, s_row, s_malformed, &L);
+	L.st = &st;
+	rc = crm_stream_read(&st, path);
 	if (L.fatal)
 		rc = L.fatal;
 	if (rc == CRM_OK)
@@ -574,8 +559,6 @@ struct follow {
 	struct crm_followup_counts *c;
 	const char *file;
 	char now[CRM_TIME_LEN];
-	int colmap[CRM_MAX_COLS];
-	size_t nhdr;
 	int fatal;
 	sqlite3_stmt *answer, *one, *customer, *known;
 };
@@ -596,23 +579,13 @@ static int f_reject(struct follow *F, long line, const char *fmt, ...)
 	return F->o->strict;
 }
 
-static int f_header(const struct crm_row *row, void *ctx)
+static int f_header(const int colmap[CRM_MAX_COLS], const struct crm_row *row, void *ctx)
 {
 	struct follow *F = ctx;
-	char err[1024];
-	int rc = crm_header_map(&crm_followup_stream, row, F->o->map, F->o->nmap, F->colmap, err,
-				sizeof err);
-	if (rc == 0 && F->colmap[F_RESPONSE] < 0 && F->colmap[F_CUSTOMER] < 0) {
-		snprintf(err, sizeof err, "follow-ups need a column 'response_id' or 'customer_id'");
-		rc = -1;
-	}
-	if (rc < 0) {
-		crm_error_at(F->file, row->line, "%s", err);
-		F->fatal = rc == -2 ? CRM_EUSAGE : CRM_EDATA;
-		return 1;
-	}
-	F->nhdr = row->n;
-	return 0;
+	if (colmap[F_RESPONSE] >= 0 || colmap[F_CUSTOMER] >= 0)
+		return 0;
+	crm_error_at(F->file, row->line, "follow-ups need a column 'response_id' or 'customer_id'");
+	return CRM_EDATA;
 }
 
 /* Run a statement that writes; the number of rows it changed, or -1. */
@@ -668,26 +641,13 @@ static int f_record(struct follow *F, long line, sqlite3_stmt *write, sqlite3_st
 	return 0;
 }
 
-static int f_row(const struct crm_row *row, void *ctx)
+/* A follow-up without a time was made now. */
+static int f_row(const struct crm_values *v, const struct crm_row *row, void *ctx)
 {
 	struct follow *F = ctx;
-	char at[CRM_TIME_LEN], q[128];
-	const char *why = "", *resp, *cust, *raw, *note;
+	const char *resp = v->val[F_RESPONSE], *cust = v->val[F_CUSTOMER], *note = v->val[F_NOTE];
+	const char *at = v->val[F_AT] ? v->val[F_AT] : F->now;
 	F->c->read++;
-	if (row->n != F->nhdr)
-		return f_reject(F, row->line, "expected %zu fields as in the header, found %zu",
-				F->nhdr, row->n);
-#define F_CELL(c) (F->colmap[c] >= 0 && *crm_trim(row->field[F->colmap[c]]) ? \
-		   row->field[F->colmap[c]] : NULL)
-	resp = F_CELL(F_RESPONSE);
-	cust = F_CELL(F_CUSTOMER);
-	raw = F_CELL(F_AT);
-	note = F_CELL(F_NOTE);
-#undef F_CELL
-	snprintf(at, sizeof at, "%s", F->now);
-	if (raw && crm_parse_time(raw, F->o->tz, F->o->date_order, at, &why) < 0)
-		return f_reject(F, row->line, "column 'followed_at': %s %s", crm_quote(raw, q, sizeof q),
-				why);
 	if (resp)
 		return f_record(F, row->line, F->answer, F->one, "response_id", resp, at, note);
 	if (cust)
@@ -695,11 +655,11 @@ static int f_row(const struct crm_row *row, void *ctx)
 	return f_reject(F, row->line, "no response_id or customer_id");
 }
 
-static int f_malformed(long line, size_t field, const char *why, void *ctx)
+static int f_bad_row(long line, const char *why, void *ctx)
 {
 	struct follow *F = ctx;
 	F->c->read++;
-	return f_reject(F, line, "field %zu: %s", field, why);
+	return f_reject(F, line, "%s", why);
 }
 
 /* A customer id as the file gives it, or the customer it is an alias of. */
@@ -735,7 +695,13 @@ static void f_finalize(struct follow *F)
 
 static int f_read(struct follow *F, const char *path)
 {
-	int rc = crm_read_path(path, &F->o->csv, 0, &F->file, f_header, f_row, f_malformed, F);
+	const struct crm_survey_opts *o = F->o;
+	struct crm_stream st = {
+		.e = &crm_followup_stream, .maps = o->map, .nmap = o->nmap,
+		.vc = {o->tz, o->date_order, NULL, ""}, .csv = &o->csv, .name = &F->file,
+		.on_header = f_header, .on_row = f_row, .on_reject = f_bad_row, .ctx = F,
+	};
+	int rc = crm_stream_read(&st, path);
 	return F->fatal ? F->fatal : rc;
 }
 
