@@ -681,7 +681,7 @@ static int issue_locked(struct issue *is)
 	long long fresh;
 	int rc;
 	if (!(is->iss = crm_coupon_issuer_open(&is->c->db, &is->is)))
-		return crm_db_status(sqlite3_errcode(is->c->db.h));
+		return crm_db_last_status(&is->c->db);
 	if (is->c->birthday_month && !stream_path(is->c) &&
 	    (rc = crm_coupon_birthdays(&is->c->db, is->c->birthday_month, add_birthday, is)) != CRM_OK)
 		return rc;
@@ -741,9 +741,9 @@ static int issue(struct coupon *c)
 		rc = CRM_EIO;
 	}
 	if (rc == CRM_OK)
-		rc = crm_db_exec(&c->db, "COMMIT");
+		rc = crm_db_commit(&c->db);
 	if (rc != CRM_OK) {
-		sqlite3_exec(c->db.h, "ROLLBACK", NULL, NULL, NULL);
+		crm_db_rollback(&c->db);
 		goto done;
 	}
 	rc = copy_out(is.out);
@@ -829,8 +829,8 @@ static int void_codes(struct coupon *c)
 	else
 		status = void_each(c, n);
 	if (status == CRM_EIO || status == CRM_EBUSY ||
-	    (rc = crm_db_exec(&c->db, "COMMIT")) != CRM_OK) {
-		sqlite3_exec(c->db.h, "ROLLBACK", NULL, NULL, NULL);
+	    (rc = crm_db_commit(&c->db)) != CRM_OK) {
+		crm_db_rollback(&c->db);
 		return status == CRM_EIO || status == CRM_EBUSY ? status : rc;
 	}
 	if (!c->quiet)

@@ -468,7 +468,7 @@ int crm_coupon_live(struct crm_db *db, const char *now, long long *n)
 {
 	sqlite3_stmt *st = crm_db_prepare(db, "SELECT count(*) FROM coupons WHERE " LIVE);
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":now", now);
 	return crm_db_one_int(db, st, "count live coupons", n);
 }
@@ -482,7 +482,7 @@ int crm_coupon_birthdays(struct crm_db *db, int month,
 					  "ORDER BY customer_id");
 	int rc, stop = 0;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		read_who(st, &who);
 		if (crm_coupon_birthday_month(who.birthday) == month && (stop = fn(&who, ctx)) != 0)
@@ -543,7 +543,7 @@ static int look_up(struct crm_db *db, const char *key, const char *now, struct l
 					  "coupons WHERE " BY_KEY);
 	int rc;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":key", key);
 	bind_name(st, ":now", now);
 	rc = sqlite3_step(st);
@@ -566,7 +566,7 @@ static int order_amount(struct crm_db *db, const struct crm_coupon_redemption *r
 	sqlite3_stmt *st = crm_db_prepare(db, "SELECT amount, currency FROM orders WHERE order_id = ?1");
 	int rc;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	crm_bind_static(st, 1, r->order_id);
 	rc = sqlite3_step(st);
 	*known = 1;
@@ -628,7 +628,7 @@ static int redeem_locked(struct crm_db *db, const char *typed, const char *key,
 	st = crm_db_prepare(db, "UPDATE coupons SET redeemed_at = :now, order_id = :order WHERE "
 			    BY_KEY " AND " LIVE);
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":now", r->now);
 	bind_name(st, ":order", r->order_id);
 	bind_name(st, ":key", key);
@@ -642,7 +642,7 @@ static int by_key(struct crm_db *db, const char *key, const char *now, crm_coupo
 {
 	sqlite3_stmt *st = crm_db_prepare(db, "SELECT " COUPON_COLS " FROM coupons WHERE " BY_KEY);
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":key", key);
 	bind_name(st, ":now", now);
 	return each_coupon(db, st, fn, ctx);
@@ -688,7 +688,7 @@ int crm_coupon_void(struct crm_db *db, const char *typed, const char *now, int *
 		return refuse(typed, state_refusal[l.state], NULL);
 	st = crm_db_prepare(db, "UPDATE coupons SET voided_at = :now WHERE " BY_KEY " AND " LIVE);
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":now", now);
 	bind_name(st, ":key", key);
 	if ((rc = change(db, st, "void a coupon", &n)) != CRM_OK)
@@ -703,7 +703,7 @@ int crm_coupon_void_campaign(struct crm_db *db, const char *campaign, const char
 	sqlite3_stmt *st = crm_db_prepare(db, "UPDATE coupons SET voided_at = :now WHERE "
 					  "campaign = :campaign AND " LIVE);
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":now", now);
 	bind_name(st, ":campaign", campaign);
 	return change(db, st, "void coupons", n);
@@ -717,7 +717,7 @@ int crm_coupon_expire(struct crm_db *db, const char *campaign, const char *now, 
 					  "redeemed_at IS NULL AND voided_at IS NULL AND "
 					  "expired_at IS NULL AND expires_at <= :now");
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":now", now);
 	bind_name(st, ":campaign", campaign);
 	return change(db, st, "expire coupons", n);
@@ -734,7 +734,7 @@ int crm_coupon_list(struct crm_db *db, const struct crm_coupon_filter *f, crm_co
 					  "(:state IS NULL OR " STATE_SQL " = :state) "
 					  "ORDER BY campaign, issued_at, code");
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":campaign", f->campaign);
 	bind_name(st, ":customer", f->customer_id);
 	bind_name(st, ":now", f->now);
@@ -773,7 +773,7 @@ static int revenue_currency(struct crm_db *db, const struct crm_coupon_filter *f
 			    "o.order_id = c.order_id WHERE c.redeemed_at IS NOT NULL AND " COUNTS
 			    " AND " SELECTED("c") " ORDER BY 1 LIMIT 2");
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_filter(st, f, NULL);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		snprintf(seen[n++], 4, "%s", col_text(st, 0));
@@ -809,7 +809,7 @@ int crm_coupon_stats(struct crm_db *db, const struct crm_coupon_filter *f,
 			    "FROM coupons c WHERE " SELECTED("c") " GROUP BY c.campaign "
 			    "ORDER BY c.campaign");
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_filter(st, f, currency);
 	fig.currency = currency;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
