@@ -49,6 +49,16 @@
  *    probability (codes stored) / 31^LENGTH, about 1e-6 at the capacity, so
  *    running out of tries means a broken random source or a space filled by
  *    old codes, and is reported.
+ *  - Planning an issue (coupon_plan.c).  Its customers come from a stream
+ *    (crm_customer_stream's columns; a row without an id takes its e-mail
+ *    as crm-import does, a bad row is reported and counted as rejected) or
+ *    are added one by one.  Each is looked up in the database, through
+ *    crm-import's aliases, for their merged id and what they lack; one
+ *    listed again gets no second code (the first listing counts); one who
+ *    holds a code of the campaign gets it again if it is live and nothing
+ *    if not, unless `again`.  Before any code is made the new codes and the
+ *    live ones must fit the code space (below), else CRM_EUSAGE, reported
+ *    with the --length that would hold them.
  *  - Times are canonical UTC text (norm.h, CRM_TIME_LEN).  "Now" is passed in
  *    (`now`) so that a caller can fix it.  A code is expired from its
  *    expires_at on, whether or not crm_coupon_expire() has marked it.
@@ -188,6 +198,78 @@ int crm_coupon_live(struct crm_db *db, const char *now, long long *n);
 /* Every customer whose birthday falls in month (1-12), by customer_id. */
 int crm_coupon_birthdays(struct crm_db *db, int month,
 			 int (*fn)(const struct crm_coupon_who *who, void *ctx), void *ctx);
+
+/* ---- planning an issue --------------------------------------------------- */
+
+/* What an issue does for one customer. */
+enum crm_coupon_fate {
+	CRM_COUPON_NEW,          /* a new code */
+	CRM_COUPON_RESEND,       /* their live code of the campaign, sent again */
+	CRM_COUPON_SPENT,        /* none: their code of the campaign is no longer live */
+	CRM_COUPON_UNSELECTED,   /* none: not born in the month, or not opted in */
+	CRM_COUPON_DUPLICATE,    /* none: listed before */
+	CRM_COUPON_FATES
+};
+
+struct crm_csv_opts;
+
+/* Who an issue is for, and how its customers stream is read. */
+struct crm_coupon_audience {
+	int birthday_month;      /* 1-12: only those born in it; 0: anyone */
+	int opted_in;            /* only those the database knows to have opted in */
+	int again;               /* a new code even to those who hold one */
+	const struct crm_csv_opts *csv;
+	const char *const *map;  /* --map COLUMN=HEADER, nmap of them */
+	int nmap;
+	const struct crm_tz *tz; /* naive birthdays of the stream */
+	enum crm_date_order date_order;
+};
+
+/* A customer of a plan; strings NULL when unknown, valid until the plan
+ * changes. */
+struct crm_coupon_planned {
+	const char *id, *email, *name;
+	int month;               /* of the birthday, or -1 */
+	enum crm_coupon_fate fate;
+};
+
+/* The plan's figures: customers and rejected rows once read, fates once run. */
+struct crm_coupon_tally {
+	size_t customers;
+	long long rejected;
+	long long fate[CRM_COUPON_FATES];
+};
+
+struct crm_coupon_plan;
+struct crm_coupon_plan *crm_coupon_plan_new(const struct crm_coupon_audience *a);
+/* Frees the plan and its issuer; NULL is harmless. */
+void crm_coupon_plan_free(struct crm_coupon_plan *p);
+/* Read customers from the CSV at path ("-": standard input), reporting and
+ * counting rejected rows.  CRM_OK (rows may have been rejected), CRM_EUSAGE
+ * for a bad --map, CRM_EDATA for a header that will not do, or an I/O exit
+ * code. */
+int crm_coupon_plan_read(struct crm_coupon_plan *p, const char *path);
+/* One customer: id (not empty), e-mail and name (NULL or "": unknown), the
+ * birthday month or -1. */
+void crm_coupon_plan_add(struct crm_coupon_plan *p, const char *id, const char *email,
+			 const char *name, int month);
+/* Add every customer of the database born in the audience's month. */
+int crm_coupon_plan_birthdays(struct crm_coupon_plan *p, struct crm_db *db);
+/* Resolve, plan and check the code space, inside the caller's write
+ * transaction, for the issue `is` (which must outlive the plan).  CRM_OK
+ * or an exit code, reported. */
+int crm_coupon_plan_run(struct crm_coupon_plan *p, struct crm_db *db,
+			const struct crm_coupon_issue *is);
+/* After crm_coupon_plan_run(): store the new codes and hand fn every code
+ * to send, new or resent, in the customers' order (fn's nonzero result
+ * stops and is returned).  CRM_OK or an exit code. */
+typedef int crm_coupon_send_fn(const struct crm_coupon_planned *to, const struct crm_coupon *c,
+			       void *ctx);
+int crm_coupon_plan_make(struct crm_coupon_plan *p, crm_coupon_send_fn *fn, void *ctx);
+const struct crm_coupon_tally *crm_coupon_plan_tally(const struct crm_coupon_plan *p);
+/* The i-th customer into *out: 1, or 0 past the last. */
+int crm_coupon_plan_customer(const struct crm_coupon_plan *p, size_t i,
+			     struct crm_coupon_planned *out);
 
 /* Redeem a typed code for an order, exactly once: in one BEGIN IMMEDIATE
  * transaction, by an UPDATE that only a live code passes.  A minimum order
