@@ -174,11 +174,13 @@ static int own_option(void *ctx, int opt, const char *arg)
 	return crm_usage_error("unknown option");
 }
 
-/* Parse options with getopt_long over argv; CRM_OK or an exit code. */
-static int parse(struct coupon *c, int argc, char **argv, const char *shortopts,
-		 const struct option *opts)
+/* One option that getopt_long returned; CRM_OK or an exit code. */
+static int take_option(struct coupon *c, int opt)
 {
-	return crm_parse_options(&c->co, argc, argv, shortopts, opts, usage, own_option, c);
+	int rc = crm_common_option(&c->co, opt, optarg, usage);
+	if (rc < 0)
+		return -rc;
+	return rc == 0 && own_option(c, opt, optarg) != 0 ? CRM_EUSAGE : CRM_OK;
 }
 
 /* A campaign names the codes in reports: printable text, not too long. */
@@ -651,12 +653,12 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{"issue", issue_opts, CRM_COMMON_SHORTOPTS "q", issue},
-	{"redeem", redeem_opts, CRM_COMMON_SHORTOPTS, redeem},
-	{"void", void_opts, CRM_COMMON_SHORTOPTS "q", void_codes},
-	{"expire", expire_opts, CRM_COMMON_SHORTOPTS "q", expire},
-	{"list", list_opts, CRM_COMMON_SHORTOPTS, list},
-	{"stats", stats_opts, CRM_COMMON_SHORTOPTS, stats},
+	{"issue", issue_opts, "+" CRM_COMMON_SHORTOPTS "q", issue},
+	{"redeem", redeem_opts, "+" CRM_COMMON_SHORTOPTS, redeem},
+	{"void", void_opts, "+" CRM_COMMON_SHORTOPTS "q", void_codes},
+	{"expire", expire_opts, "+" CRM_COMMON_SHORTOPTS "q", expire},
+	{"list", list_opts, "+" CRM_COMMON_SHORTOPTS, list},
+	{"stats", stats_opts, "+" CRM_COMMON_SHORTOPTS, stats},
 };
 
 static const struct verb *find_verb(const char *name)
@@ -668,28 +670,53 @@ static const struct verb *find_verb(const char *name)
 	return NULL;
 }
 
+/*
+ * The verb's own and the common options anywhere after it, and its
+ * operands, as GNU getopt_long permutes them: the scan goes on from the
+ * verb in the order given ("+") and gathers each operand it stops at, up
+ * to a "--" (getopt stepped past it: the rest are operands).  Resuming
+ * the one scan needs no reset of getopt, which has no portable form: POSIX
+ * resets with optind = 1, which glibc takes for "go on in the same mode"
+ * (it starts afresh, permuting or not, only from optind = 0, which POSIX
+ * leaves undefined).
+ */
+static int parse_verb(struct coupon *c, int argc, char **argv, const struct verb *v)
+{
+	char **ops = argv + optind;
+	int n = 0, at, opt, rc;
+	while (optind < argc) {
+		at = optind;
+		if ((opt = getopt_long(argc, argv, v->shortopts, v->opts, NULL)) != -1) {
+			if ((rc = take_option(c, opt)) != CRM_OK)
+				return rc;
+		} else if (optind > at) {
+			break;
+		} else {
+			ops[n++] = argv[optind++];
+		}
+	}
+	while (optind < argc)
+		ops[n++] = argv[optind++];
+	c->argc = n;
+	c->argv = ops;
+	return CRM_OK;
+}
+
 /* Common options before the verb ("+": stop at the verb), then the verb's
  * own and common ones anywhere after it. */
 static int parse_command(struct coupon *c, int argc, char **argv, const struct verb **v)
 {
-	int rc;
-	if ((rc = parse(c, argc, argv, "+" CRM_COMMON_SHORTOPTS, common_opts)) != CRM_OK)
+	int rc = crm_parse_options(&c->co, argc, argv, "+" CRM_COMMON_SHORTOPTS, common_opts, usage,
+				   own_option, c);
+	if (rc != CRM_OK)
 		return rc;
 	if (optind >= argc)
 		return crm_usage_error("no verb given (issue, redeem, void, expire, list or stats)");
 	if (!(*v = find_verb(argv[optind])))
 		return crm_usage_error("unknown verb '%s' (issue, redeem, void, expire, list or stats)",
 				       argv[optind]);
-	c->verb = argv[optind];
-	argv += optind;
-	argc -= optind;
-	argv[0] = (char *)crm_progname;     /* getopt's messages use it */
-	optind = 0;                         /* glibc: start afresh, permuting again */
-	if ((rc = parse(c, argc, argv, (*v)->shortopts, (*v)->opts)) != CRM_OK)
-		return rc;
-	c->argc = argc - optind;
-	c->argv = argv + optind;
-	return CRM_OK;
+	c->verb = argv[optind++];
+	return parse_verb(c, argc, argv, *v);
 }
 
 static int setup(struct coupon *c)
