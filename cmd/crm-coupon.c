@@ -183,18 +183,10 @@ static int take_option(struct coupon *c, int opt)
 	return rc == 0 && own_option(c, opt, optarg) != 0 ? CRM_EUSAGE : CRM_OK;
 }
 
-/* A campaign names the codes in reports: printable text, not too long. */
 static int check_campaign(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	if (!*p)
-		return crm_usage_error("--campaign must not be empty");
-	if (strlen(s) > 100)
-		return crm_usage_error("--campaign is longer than 100 bytes");
-	for (; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return crm_usage_error("--campaign has a control character");
-	return CRM_OK;
+	const char *why = crm_coupon_campaign_bad(s);
+	return why ? crm_usage_error("--campaign %s", why) : CRM_OK;
 }
 
 /* ---- time ---------------------------------------------------------------- */
@@ -226,17 +218,6 @@ static int day_start(struct coupon *c, int64_t day, char out[CRM_TIME_LEN])
 		return CRM_EUSAGE;
 	}
 	return CRM_OK;
-}
-
-/* The last local day on which a code that expires at `expires_at` is valid. */
-static void valid_until(struct coupon *c, const char *expires_at, char out[CRM_DATE_LEN])
-{
-	char t[CRM_TIME_LEN];
-	out[0] = '\0';
-	if (!expires_at || strlen(expires_at) != CRM_TIME_LEN - 1)
-		return;
-	memcpy(t, expires_at, sizeof t);
-	crm_day_date(crm_local_day(c->tz, crm_time_epoch(t) - 1), out);
 }
 
 /* --expires Nd (through the local day N days from today) or DATE (through
@@ -356,7 +337,7 @@ static int write_code(const struct crm_coupon_planned *k, const struct crm_coupo
 	struct issue *is = ctx;
 	struct crm_writer *w = &is->w;
 	char until[CRM_DATE_LEN];
-	valid_until(is->c, cp->expires_at, until);
+	crm_coupon_valid_until(is->c->tz, cp->expires_at, until);
 	crm_write_field(w, cp->code, CRM_CELL_PLAIN);
 	crm_write_field(w, k->id, CRM_CELL_TEXT);
 	crm_write_field(w, k->email, CRM_CELL_TEXT);
@@ -508,22 +489,6 @@ static int redeem(struct coupon *c)
 
 /* ---- void and expire ----------------------------------------------------- */
 
-/* Void each code; a refused one is reported and the others go on.  The
- * status is the first refusal's. */
-static int void_each(struct coupon *c, long long n[3])
-{
-	int i, rc, v, status = CRM_OK;
-	for (i = 0; i < c->argc; i++) {
-		rc = crm_coupon_void(&c->db, c->argv[i], c->now, &v);
-		if (rc == CRM_EIO || rc == CRM_EBUSY)
-			return rc;
-		n[rc != CRM_OK ? 2 : v ? 0 : 1]++;
-		if (status == CRM_OK)
-			status = rc;
-	}
-	return status;
-}
-
 static int void_codes(struct coupon *c)
 {
 	long long n[3] = {0, 0, 0};    /* voided, already void, refused */
@@ -536,7 +501,7 @@ static int void_codes(struct coupon *c)
 	if (c->campaign)
 		status = crm_coupon_void_campaign(&c->db, c->campaign, c->now, &n[0]);
 	else
-		status = void_each(c, n);
+		status = crm_coupon_void_each(&c->db, c->argv, c->argc, c->now, n);
 	if (status == CRM_EIO || status == CRM_EBUSY ||
 	    (rc = crm_db_commit(&c->db)) != CRM_OK) {
 		crm_db_rollback(&c->db);

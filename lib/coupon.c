@@ -20,6 +20,19 @@ _Static_assert(sizeof alphabet - 1 == CRM_COUPON_RADIX, "the radix is the alphab
 /* Weights 1..MAX_COMPACT must be distinct and non-zero modulo the radix. */
 _Static_assert(MAX_COMPACT < CRM_COUPON_RADIX, "codes too long for the check character");
 
+const char *crm_coupon_campaign_bad(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	if (!*p)
+		return "must not be empty";
+	if (strlen(s) > 100)
+		return "is longer than 100 bytes";
+	for (; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return "has a control character";
+	return NULL;
+}
+
 static const char *const state_names[] = {"issued", "redeemed", "voided", "expired"};
 
 const char *crm_coupon_state_name(enum crm_coupon_state s)
@@ -255,6 +268,17 @@ int crm_coupon_parse_min_order(const char *s, const char *currency, struct crm_c
 			       const char **why)
 {
 	return parse_amount(s, currency, t, &t->min_order, why);
+}
+
+void crm_coupon_valid_until(const struct crm_tz *tz, const char *expires_at,
+			    char out[CRM_DATE_LEN])
+{
+	char t[CRM_TIME_LEN];
+	out[0] = '\0';
+	if (!expires_at || strlen(expires_at) != CRM_TIME_LEN - 1)
+		return;
+	memcpy(t, expires_at, sizeof t);
+	crm_day_date(crm_local_day(tz, crm_time_epoch(t) - 1), out);
 }
 
 int crm_coupon_birthday_month(const char *s)
@@ -695,6 +719,21 @@ int crm_coupon_void(struct crm_db *db, const char *typed, const char *now, int *
 		return rc;
 	*voided = n == 1;
 	return CRM_OK;
+}
+
+int crm_coupon_void_each(struct crm_db *db, char *const *typed, int count, const char *now,
+			 long long n[3])
+{
+	int i, rc, v, status = CRM_OK;
+	for (i = 0; i < count; i++) {
+		rc = crm_coupon_void(db, typed[i], now, &v);
+		if (rc == CRM_EIO || rc == CRM_EBUSY)
+			return rc;
+		n[rc != CRM_OK ? 2 : v ? 0 : 1]++;
+		if (status == CRM_OK)
+			status = rc;
+	}
+	return status;
 }
 
 int crm_coupon_void_campaign(struct crm_db *db, const char *campaign, const char *now,

@@ -102,6 +102,11 @@ enum crm_coupon_state {
 	CRM_COUPON_ISSUED, CRM_COUPON_REDEEMED, CRM_COUPON_VOIDED, CRM_COUPON_EXPIRED,
 };
 
+/* Why a campaign name will not do ("must not be empty", "is longer than
+ * 100 bytes", "has a control character"), or NULL: a campaign names the
+ * codes in reports, so it is printable text, not too long. */
+const char *crm_coupon_campaign_bad(const char *s);
+
 /* "issued", "redeemed", "voided", "expired". */
 const char *crm_coupon_state_name(enum crm_coupon_state s);
 /* The state named s ("void" is "voided"), or -1. */
@@ -150,6 +155,10 @@ int crm_coupon_parse_min_order(const char *s, const char *currency, struct crm_c
 			       const char **why);
 /* Write minor units with their currency, "5000 KRW", into out. */
 void crm_coupon_money(int64_t minor, const char *currency, char *out, size_t size);
+/* The last local day in tz on which a code that expires at expires_at (a
+ * canonical time) is valid, YYYY-MM-DD; "" for NULL or not a time. */
+void crm_coupon_valid_until(const struct crm_tz *tz, const char *expires_at,
+			    char out[CRM_DATE_LEN]);
 /* The month (1-12) of a birthday stored as YYYY-MM-DD or MM-DD, or -1. */
 int crm_coupon_birthday_month(const char *s);
 
@@ -288,6 +297,12 @@ int crm_coupon_redeem(struct crm_db *db, const char *typed, const struct crm_cou
 /* Void one typed code, inside the caller's write transaction; voiding a
  * voided code again is no error (*voided is then 0). */
 int crm_coupon_void(struct crm_db *db, const char *typed, const char *now, int *voided);
+/* Void each typed code in turn, inside the caller's write transaction: a
+ * refused one is reported and the others go on.  n[0] counts the codes
+ * voided, n[1] those void already, n[2] the refused.  The status is the
+ * first refusal's, or the exit code of a database error, which stops. */
+int crm_coupon_void_each(struct crm_db *db, char *const *typed, int count, const char *now,
+			 long long n[3]);
 /* Void every live code of a campaign; *n says how many. */
 int crm_coupon_void_campaign(struct crm_db *db, const char *campaign, const char *now,
 			     long long *n);
