@@ -4,15 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "coupon.h"
 #include "csvio.h"
 #include "db.h"
 #include "diag.h"
-#include "entity.h"
 #include "norm.h"
 #include "opts.h"
 
