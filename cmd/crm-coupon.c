@@ -4,15 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "coupon.h"
 #include "csvio.h"
 #include "db.h"
 #include "diag.h"
-#include "entity.h"
 #include "norm.h"
 #include "opts.h"
 
@@ -174,25 +171,19 @@ static int own_option(void *ctx, int opt, const char *arg)
 	return crm_usage_error("unknown option");
 }
 
-/* Parse options with getopt_long over argv; CRM_OK or an exit code. */
-static int parse(struct coupon *c, int argc, char **argv, const char *shortopts,
-		 const struct option *opts)
+/* One option that getopt_long returned; CRM_OK or an exit code. */
+static int take_option(struct coupon *c, int opt)
 {
-	return crm_parse_options(&c->co, argc, argv, shortopts, opts, usage, own_option, c);
+	int rc = crm_common_option(&c->co, opt, optarg, usage);
+	if (rc < 0)
+		return -rc;
+	return rc == 0 && own_option(c, opt, optarg) != 0 ? CRM_EUSAGE : CRM_OK;
 }
 
-/* A campaign names the codes in reports: printable text, not too long. */
 static int check_campaign(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	if (!*p)
-		return crm_usage_error("--campaign must not be empty");
-	if (strlen(s) > 100)
-		return crm_usage_error("--campaign is longer than 100 bytes");
-	for (; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			return crm_usage_error("--campaign has a control character");
-	return CRM_OK;
+	const char *why = crm_coupon_campaign_bad(s);
+	return why ? crm_usage_error("--campaign %s", why) : CRM_OK;
 }
 
 /* ---- time ---------------------------------------------------------------- */
@@ -224,17 +215,6 @@ static int day_start(struct coupon *c, int64_t day, char out[CRM_TIME_LEN])
 		return CRM_EUSAGE;
 	}
 	return CRM_OK;
-}
-
-/* The last local day on which a code that expires at `expires_at` is valid. */
-static void valid_until(struct coupon *c, const char *expires_at, char out[CRM_DATE_LEN])
-{
-	char t[CRM_TIME_LEN];
-	out[0] = '\0';
-	if (!expires_at || strlen(expires_at) != CRM_TIME_LEN - 1)
-		return;
-	memcpy(t, expires_at, sizeof t);
-	crm_day_date(crm_local_day(c->tz, crm_time_epoch(t) - 1), out);
 }
 
 /* --expires Nd (through the local day N days from today) or DATE (through
@@ -301,170 +281,15 @@ static int open_db(struct coupon *c, int flags)
 
 /* ---- issue --------------------------------------------------------------- */
 
-enum fate { F_NEW, F_RESEND, F_SPENT, F_UNSELECTED, F_DUPLICATE };
-
-struct customer {
-	char *id, *email, *name;
-	int month;               /* of the birthday, or -1 when not known */
-	enum fate fate;
-};
-
 struct issue {
 	struct coupon *c;
 	struct crm_coupon_terms terms;
 	struct crm_coupon_issue is;
-	struct crm_coupon_issuer *iss;
-	struct customer *cust;
-	size_t n, cap;
-	/* the stream */
-	const char *fname;
-	int colmap[CRM_MAX_COLS];
-	size_t nhdr;
-	int fatal;
-	long long rejected;
+	struct crm_coupon_plan *plan;
 	/* the codes, written out after the commit */
 	FILE *out;
 	struct crm_writer w;
-	long long count[F_DUPLICATE + 1];
 };
-
-enum { C_ID, C_EMAIL, C_NAME, C_BIRTHDAY };   /* crm_customer_stream */
-
-static char *dup_or_null(const char *s)
-{
-	char *d;
-	if (!s || !*s)
-		return NULL;
-	if (!(d = strdup(s)))
-		abort();
-	return d;
-}
-
-static void add_customer(struct issue *is, const char *id, const char *email, const char *name,
-			 int month)
-{
-	struct customer *k;
-	if (is->n == is->cap) {
-		is->cap = is->cap ? 2 * is->cap : 256;
-		if (!(is->cust = realloc(is->cust, is->cap * sizeof *is->cust)))
-			abort();
-	}
-	k = &is->cust[is->n++];
-	k->id = dup_or_null(id);
-	k->email = dup_or_null(email);
-	k->name = dup_or_null(name);
-	k->month = month;
-	k->fate = F_NEW;
-}
-
-static int on_header(const struct crm_row *row, void *ctx)
-{
-	struct issue *is = ctx;
-	char err[1024];
-	int rc = crm_header_map(&crm_customer_stream, row, is->c->map, is->c->nmap, is->colmap, err,
-				sizeof err);
-	if (rc < 0) {
-		crm_error_at(is->fname, row->line, "%s", err);
-		is->fatal = rc == -2 ? CRM_EUSAGE : CRM_EDATA;
-		return 1;
-	}
-	is->nhdr = row->n;
-	return 0;
-}
-
-static int reject(struct issue *is, long line, const char *msg)
-{
-	crm_error_at(is->fname, line, "%s", msg);
-	is->rejected++;
-	return 0;
-}
-
-/* One cell of the stream normalised by its column's kind into out[size]:
- * 1 with a value, 0 when absent or empty, -1 after rejecting the row. */
-static int cell(struct issue *is, const struct crm_row *row, int col, char *out, size_t size)
-{
-	const struct crm_column *cc = &crm_customer_stream.cols[col];
-	struct crm_value_ctx vc = {is->c->tz, is->c->date_order, NULL, ""};
-	int h = is->colmap[col], rc;
-	const char *why = "";
-	int64_t num;
-	char q[128], msg[400];
-	if (h < 0)
-		return 0;
-	rc = crm_value(cc->kind, row->field[h], &vc, out, size, &num, &why);
-	if (rc == CRM_VALUE_BAD) {
-		snprintf(msg, sizeof msg, "column '%s': %s %s", cc->name,
-			 crm_quote(crm_trim(row->field[h]), q, sizeof q), why);
-		return reject(is, row->line, msg), -1;
-	}
-	return rc == CRM_VALUE_OK;
-}
-
-/* The birthday's month: MM-DD as it is, other forms as crm-import reads them. */
-static int birthday_cell(struct issue *is, const struct crm_row *row, int *month)
-{
-	char date[CRM_DATE_LEN + 64];
-	int h = is->colmap[C_BIRTHDAY], rc;
-	*month = -1;
-	if (h < 0 || !is->c->birthday_month)
-		return 0;
-	if ((*month = crm_coupon_birthday_month(crm_trim(row->field[h]))) > 0)
-		return 0;
-	if ((rc = cell(is, row, C_BIRTHDAY, date, sizeof date)) <= 0)
-		return rc;
-	*month = crm_coupon_birthday_month(date);
-	return 0;
-}
-
-static int on_row(const struct crm_row *row, void *ctx)
-{
-	struct issue *is = ctx;
-	size_t size = row->n ? 64 : 1, k;
-	char *id, *email, *name, msg[128];
-	int month, have_id;
-	if (row->n != is->nhdr) {
-		snprintf(msg, sizeof msg, "expected %zu fields as in the header, found %zu", is->nhdr,
-			 row->n);
-		return reject(is, row->line, msg);
-	}
-	for (k = 0; k < row->n; k++)
-		size += row->len[k] * 2 + 64;
-	if (!(id = malloc(3 * size)))
-		abort();
-	email = id + size;
-	name = email + size;
-	email[0] = name[0] = '\0';
-	if ((have_id = cell(is, row, C_ID, id, size)) >= 0 && cell(is, row, C_EMAIL, email, size) >= 0 &&
-	    cell(is, row, C_NAME, name, size) >= 0 && birthday_cell(is, row, &month) >= 0) {
-		/* crm-import knows a customer without an id by their e-mail */
-		if (have_id || email[0])
-			add_customer(is, have_id ? id : email, email, name, month);
-		else
-			reject(is, row->line, "column 'customer_id' is empty");
-	}
-	free(id);
-	return 0;
-}
-
-static int on_malformed(long line, size_t field, const char *why, void *ctx)
-{
-	char msg[300];
-	snprintf(msg, sizeof msg, "field %zu: %s", field, why);
-	return reject(ctx, line, msg);
-}
-
-static int read_customers(struct issue *is, const char *path)
-{
-	int rc = crm_read_path(path, &is->c->co.csv, CRM_READ_NEED_HEADER, &is->fname, on_header,
-			       on_row, on_malformed, is);
-	return is->fatal ? is->fatal : rc;
-}
-
-static int add_birthday(const struct crm_coupon_who *who, void *ctx)
-{
-	add_customer(ctx, who->id, who->email, who->name, crm_coupon_birthday_month(who->birthday));
-	return 0;
-}
 
 /* Customers come from a named FILE, or from standard input when it is a
  * pipe or a file (never a terminal or cron's /dev/null). */
@@ -504,160 +329,23 @@ static int issue_terms(struct coupon *c, struct issue *is, char prefix[CRM_COUPO
 	return CRM_OK;
 }
 
-static int by_id(const void *a, const void *b)
+static int write_code(const struct crm_coupon_planned *k, const struct crm_coupon *cp, void *ctx)
 {
-	const struct customer *const *x = a, *const *y = b;
-	int d = strcmp((*x)->id, (*y)->id);
-	return d ? d : (*x < *y ? -1 : *x > *y);
-}
-
-/* A customer listed twice gets one code: the first row counts. */
-static void mark_duplicates(struct issue *is)
-{
-	struct customer **by = malloc((is->n + 1) * sizeof *by);
-	size_t i;
-	if (!by)
-		abort();
-	for (i = 0; i < is->n; i++)
-		by[i] = &is->cust[i];
-	qsort(by, is->n, sizeof *by, by_id);
-	for (i = 1; i < is->n; i++)
-		if (!strcmp(by[i]->id, by[i - 1]->id) && by[i]->fate != F_UNSELECTED)
-			by[i]->fate = F_DUPLICATE;
-	free(by);
-}
-
-static void replace(char **field, const char *v)
-{
-	free(*field);
-	*field = dup_or_null(v);
-}
-
-/* Fill a customer from the database (their id as crm-import merged it, and
- * what the stream lacks) and decide whether the options select them. */
-static int resolve(struct issue *is, struct customer *k)
-{
-	struct crm_coupon_who who;
-	int found, rc;
-	if ((rc = crm_coupon_customer(is->iss, k->id, &who, &found)) != CRM_OK)
-		return rc;
-	if (found) {
-		if (strcmp(who.id, k->id))
-			replace(&k->id, who.id);
-		if (!k->email)
-			k->email = dup_or_null(who.email);
-		if (!k->name)
-			k->name = dup_or_null(who.name);
-		if (k->month < 0)
-			k->month = crm_coupon_birthday_month(who.birthday);
-	}
-	if ((is->c->birthday_month && k->month != is->c->birthday_month) ||
-	    (is->c->opted_in && (!found || who.opted_in != 1)))
-		k->fate = F_UNSELECTED;
-	return CRM_OK;
-}
-
-static int note_held(const struct crm_coupon *cp, void *ctx)
-{
-	struct customer *k = ctx;
-	k->fate = cp->state == CRM_COUPON_ISSUED ? F_RESEND : F_SPENT;
-	return 0;
-}
-
-/* Decide every customer's fate; *fresh counts the codes to make. */
-static int plan(struct issue *is, long long *fresh)
-{
-	size_t i;
-	int rc, found;
-	*fresh = 0;
-	for (i = 0; i < is->n; i++)
-		if ((rc = resolve(is, &is->cust[i])) != CRM_OK)
-			return rc;
-	mark_duplicates(is);
-	for (i = 0; i < is->n; i++) {
-		struct customer *k = &is->cust[i];
-		if (k->fate != F_NEW)
-			continue;
-		if (!is->c->again &&
-		    (rc = crm_coupon_held(is->iss, k->id, note_held, k, &found)) != CRM_OK)
-			return rc;
-		*fresh += k->fate == F_NEW;
-	}
-	return CRM_OK;
-}
-
-/* Refuse before any code is made when the live codes would not fit. */
-static int check_space(struct issue *is, long long fresh)
-{
-	long long live, cap = crm_coupon_capacity(is->is.length);
-	int rc, need;
-	if ((rc = crm_coupon_live(&is->c->db, is->c->now, &live)) != CRM_OK)
-		return rc;
-	if (fresh <= cap - live)
-		return CRM_OK;
-	need = crm_coupon_length_for(live + fresh);
-	crm_error("%lld new codes and %lld live ones do not fit codes of %d random characters "
-		  "safely (at most %lld live, so that a guess hits one in a million at worst); "
-		  "use --length %d", fresh, live, is->is.length, cap,
-		  need > 0 ? need : CRM_COUPON_MAX_LENGTH);
-	return CRM_EUSAGE;
-}
-
-static void write_code(struct issue *is, const struct customer *k, const char *code,
-		       const char *discount, int64_t min_order, const char *currency,
-		       const char *expires_at)
-{
+	struct issue *is = ctx;
 	struct crm_writer *w = &is->w;
 	char until[CRM_DATE_LEN];
-	valid_until(is->c, expires_at, until);
-	crm_write_field(w, code, CRM_CELL_PLAIN);
+	crm_coupon_valid_until(is->c->tz, cp->expires_at, until);
+	crm_write_field(w, cp->code, CRM_CELL_PLAIN);
 	crm_write_field(w, k->id, CRM_CELL_TEXT);
 	crm_write_field(w, k->email, CRM_CELL_TEXT);
 	crm_write_field(w, k->name, CRM_CELL_TEXT);
 	crm_write_field(w, is->c->campaign, CRM_CELL_TEXT);
-	crm_write_field(w, discount, CRM_CELL_PLAIN);
-	write_money(w, min_order, currency);
-	crm_write_field(w, expires_at, CRM_CELL_PLAIN);
+	crm_write_field(w, cp->discount, CRM_CELL_PLAIN);
+	write_money(w, cp->min_order, cp->currency);
+	crm_write_field(w, cp->expires_at, CRM_CELL_PLAIN);
 	crm_write_field(w, until, CRM_CELL_PLAIN);
 	crm_write_end(w);
-}
-
-struct resend {
-	struct issue *is;
-	const struct customer *k;
-};
-
-static int write_held(const struct crm_coupon *cp, void *ctx)
-{
-	struct resend *r = ctx;
-	write_code(r->is, r->k, cp->code, cp->discount, cp->min_order, cp->currency, cp->expires_at);
 	return 0;
-}
-
-/* Make the new codes and write every code to send, in the input's order. */
-static int make_codes(struct issue *is)
-{
-	static const char *const cols[] = {"code", "customer_id", "email", "name", "campaign",
-		"discount", "min_order", "expires_at", "valid_until"};
-	const struct crm_coupon_terms *t = &is->terms;
-	char code[CRM_COUPON_SIZE];
-	size_t i;
-	int rc, found;
-	crm_write_row(&is->w, cols, sizeof cols / sizeof cols[0]);
-	for (i = 0; i < is->n; i++) {
-		struct customer *k = &is->cust[i];
-		struct resend r = {is, k};
-		is->count[k->fate]++;
-		if (k->fate == F_NEW) {
-			if ((rc = crm_coupon_issue(is->iss, k->id, code)) != CRM_OK)
-				return rc;
-			write_code(is, k, code, t->discount, t->min_order, t->currency, t->expires_at);
-		} else if (k->fate == F_RESEND &&
-			   (rc = crm_coupon_held(is->iss, k->id, write_held, &r, &found)) != CRM_OK) {
-			return rc;
-		}
-	}
-	return CRM_OK;
 }
 
 /* The codes reach standard output only once they are committed. */
@@ -676,41 +364,38 @@ static int copy_out(FILE *from)
 	return CRM_OK;
 }
 
+/* Plan, then make the new codes and write every code to send, in the
+ * input's order. */
 static int issue_locked(struct issue *is)
 {
-	long long fresh;
+	static const char *const cols[] = {"code", "customer_id", "email", "name", "campaign",
+		"discount", "min_order", "expires_at", "valid_until"};
+	struct coupon *c = is->c;
 	int rc;
-	if (!(is->iss = crm_coupon_issuer_open(&is->c->db, &is->is)))
-		return crm_db_status(sqlite3_errcode(is->c->db.h));
-	if (is->c->birthday_month && !stream_path(is->c) &&
-	    (rc = crm_coupon_birthdays(&is->c->db, is->c->birthday_month, add_birthday, is)) != CRM_OK)
+	if (c->birthday_month && !stream_path(c) &&
+	    (rc = crm_coupon_plan_birthdays(is->plan, &c->db)) != CRM_OK)
 		return rc;
-	if ((rc = plan(is, &fresh)) != CRM_OK || (rc = check_space(is, fresh)) != CRM_OK)
+	if ((rc = crm_coupon_plan_run(is->plan, &c->db, &is->is)) != CRM_OK)
 		return rc;
-	return make_codes(is);
+	crm_write_row(&is->w, cols, sizeof cols / sizeof cols[0]);
+	return crm_coupon_plan_make(is->plan, write_code, is);
 }
 
 static void issue_summary(const struct issue *is)
 {
-	const long long *n = is->count;
+	const struct crm_coupon_tally *t = crm_coupon_plan_tally(is->plan);
+	const long long *n = t->fate;
 	crm_error("issue '%s': %zu customers, %lld issued, %lld resent, %lld spent, %lld not "
 		  "selected, %lld duplicates, %lld rejected", is->c->campaign,
-		  is->n + (size_t)is->rejected, n[F_NEW], n[F_RESEND], n[F_SPENT], n[F_UNSELECTED],
-		  n[F_DUPLICATE], is->rejected);
+		  t->customers + (size_t)t->rejected, n[CRM_COUPON_NEW], n[CRM_COUPON_RESEND],
+		  n[CRM_COUPON_SPENT], n[CRM_COUPON_UNSELECTED], n[CRM_COUPON_DUPLICATE], t->rejected);
 }
 
-static void issue_free(struct issue *is)
+static struct crm_coupon_plan *new_plan(const struct coupon *c)
 {
-	size_t i;
-	crm_coupon_issuer_close(is->iss);
-	for (i = 0; i < is->n; i++) {
-		free(is->cust[i].id);
-		free(is->cust[i].email);
-		free(is->cust[i].name);
-	}
-	free(is->cust);
-	if (is->out)
-		fclose(is->out);
+	struct crm_coupon_audience a = {c->birthday_month, c->opted_in, c->again, &c->co.csv,
+		c->map, c->nmap, c->tz, c->date_order};
+	return crm_coupon_plan_new(&a);
 }
 
 static int issue(struct coupon *c)
@@ -732,7 +417,8 @@ static int issue(struct coupon *c)
 		return CRM_EIO;
 	}
 	crm_writer_init(&is.w, is.out, c->co.csv.delim);
-	if ((path && (rc = read_customers(&is, path)) != CRM_OK) ||
+	is.plan = new_plan(c);
+	if ((path && (rc = crm_coupon_plan_read(is.plan, path)) != CRM_OK) ||
 	    (rc = open_db(c, CRM_DB_CREATE)) != CRM_OK ||
 	    (rc = crm_db_exec(&c->db, "BEGIN IMMEDIATE")) != CRM_OK)
 		goto done;
@@ -741,18 +427,19 @@ static int issue(struct coupon *c)
 		rc = CRM_EIO;
 	}
 	if (rc == CRM_OK)
-		rc = crm_db_exec(&c->db, "COMMIT");
+		rc = crm_db_commit(&c->db);
 	if (rc != CRM_OK) {
-		sqlite3_exec(c->db.h, "ROLLBACK", NULL, NULL, NULL);
+		crm_db_rollback(&c->db);
 		goto done;
 	}
 	rc = copy_out(is.out);
-	if (!c->quiet || is.rejected)
+	if (!c->quiet || crm_coupon_plan_tally(is.plan)->rejected)
 		issue_summary(&is);
-	if (rc == CRM_OK && is.rejected)
+	if (rc == CRM_OK && crm_coupon_plan_tally(is.plan)->rejected)
 		rc = CRM_EDATA;
 done:
-	issue_free(&is);
+	crm_coupon_plan_free(is.plan);
+	fclose(is.out);
 	return rc;
 }
 
@@ -799,22 +486,6 @@ static int redeem(struct coupon *c)
 
 /* ---- void and expire ----------------------------------------------------- */
 
-/* Void each code; a refused one is reported and the others go on.  The
- * status is the first refusal's. */
-static int void_each(struct coupon *c, long long n[3])
-{
-	int i, rc, v, status = CRM_OK;
-	for (i = 0; i < c->argc; i++) {
-		rc = crm_coupon_void(&c->db, c->argv[i], c->now, &v);
-		if (rc == CRM_EIO || rc == CRM_EBUSY)
-			return rc;
-		n[rc != CRM_OK ? 2 : v ? 0 : 1]++;
-		if (status == CRM_OK)
-			status = rc;
-	}
-	return status;
-}
-
 static int void_codes(struct coupon *c)
 {
 	long long n[3] = {0, 0, 0};    /* voided, already void, refused */
@@ -827,10 +498,10 @@ static int void_codes(struct coupon *c)
 	if (c->campaign)
 		status = crm_coupon_void_campaign(&c->db, c->campaign, c->now, &n[0]);
 	else
-		status = void_each(c, n);
+		status = crm_coupon_void_each(&c->db, c->argv, c->argc, c->now, n);
 	if (status == CRM_EIO || status == CRM_EBUSY ||
-	    (rc = crm_db_exec(&c->db, "COMMIT")) != CRM_OK) {
-		sqlite3_exec(c->db.h, "ROLLBACK", NULL, NULL, NULL);
+	    (rc = crm_db_commit(&c->db)) != CRM_OK) {
+		crm_db_rollback(&c->db);
 		return status == CRM_EIO || status == CRM_EBUSY ? status : rc;
 	}
 	if (!c->quiet)
@@ -944,12 +615,12 @@ struct verb {
 };
 
 static const struct verb verbs[] = {
-	{"issue", issue_opts, CRM_COMMON_SHORTOPTS "q", issue},
-	{"redeem", redeem_opts, CRM_COMMON_SHORTOPTS, redeem},
-	{"void", void_opts, CRM_COMMON_SHORTOPTS "q", void_codes},
-	{"expire", expire_opts, CRM_COMMON_SHORTOPTS "q", expire},
-	{"list", list_opts, CRM_COMMON_SHORTOPTS, list},
-	{"stats", stats_opts, CRM_COMMON_SHORTOPTS, stats},
+	{"issue", issue_opts, "+" CRM_COMMON_SHORTOPTS "q", issue},
+	{"redeem", redeem_opts, "+" CRM_COMMON_SHORTOPTS, redeem},
+	{"void", void_opts, "+" CRM_COMMON_SHORTOPTS "q", void_codes},
+	{"expire", expire_opts, "+" CRM_COMMON_SHORTOPTS "q", expire},
+	{"list", list_opts, "+" CRM_COMMON_SHORTOPTS, list},
+	{"stats", stats_opts, "+" CRM_COMMON_SHORTOPTS, stats},
 };
 
 static const struct verb *find_verb(const char *name)
@@ -961,28 +632,53 @@ static const struct verb *find_verb(const char *name)
 	return NULL;
 }
 
+/*
+ * The verb's own and the common options anywhere after it, and its
+ * operands, as GNU getopt_long permutes them: the scan goes on from the
+ * verb in the order given ("+") and gathers each operand it stops at, up
+ * to a "--" (getopt stepped past it: the rest are operands).  Resuming
+ * the one scan needs no reset of getopt, which has no portable form: POSIX
+ * resets with optind = 1, which glibc takes for "go on in the same mode"
+ * (it starts afresh, permuting or not, only from optind = 0, which POSIX
+ * leaves undefined).
+ */
+static int parse_verb(struct coupon *c, int argc, char **argv, const struct verb *v)
+{
+	char **ops = argv + optind;
+	int n = 0, at, opt, rc;
+	while (optind < argc) {
+		at = optind;
+		if ((opt = getopt_long(argc, argv, v->shortopts, v->opts, NULL)) != -1) {
+			if ((rc = take_option(c, opt)) != CRM_OK)
+				return rc;
+		} else if (optind > at) {
+			break;
+		} else {
+			ops[n++] = argv[optind++];
+		}
+	}
+	while (optind < argc)
+		ops[n++] = argv[optind++];
+	c->argc = n;
+	c->argv = ops;
+	return CRM_OK;
+}
+
 /* Common options before the verb ("+": stop at the verb), then the verb's
  * own and common ones anywhere after it. */
 static int parse_command(struct coupon *c, int argc, char **argv, const struct verb **v)
 {
-	int rc;
-	if ((rc = parse(c, argc, argv, "+" CRM_COMMON_SHORTOPTS, common_opts)) != CRM_OK)
+	int rc = crm_parse_options(&c->co, argc, argv, "+" CRM_COMMON_SHORTOPTS, common_opts, usage,
+				   own_option, c);
+	if (rc != CRM_OK)
 		return rc;
 	if (optind >= argc)
 		return crm_usage_error("no verb given (issue, redeem, void, expire, list or stats)");
 	if (!(*v = find_verb(argv[optind])))
 		return crm_usage_error("unknown verb '%s' (issue, redeem, void, expire, list or stats)",
 				       argv[optind]);
-	c->verb = argv[optind];
-	argv += optind;
-	argc -= optind;
-	argv[0] = (char *)crm_progname;     /* getopt's messages use it */
-	optind = 0;                         /* glibc: start afresh, permuting again */
-	if ((rc = parse(c, argc, argv, (*v)->shortopts, (*v)->opts)) != CRM_OK)
-		return rc;
-	c->argc = argc - optind;
-	c->argv = argv + optind;
-	return CRM_OK;
+	c->verb = argv[optind++];
+	return parse_verb(c, argc, argv, *v);
 }
 
 static int setup(struct coupon *c)

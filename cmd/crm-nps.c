@@ -432,7 +432,7 @@ static int list_detractors(struct nps *s)
 	s->t = NULL;
 	if (rc == CRM_OK)
 		return crm_db_exec(&s->db, "COMMIT");
-	sqlite3_exec(s->db.h, "ROLLBACK", NULL, NULL, NULL);
+	crm_db_rollback(&s->db);
 	return rc;
 }
 
@@ -472,7 +472,7 @@ static int from_db(struct nps *s)
 	if ((rc = crm_db_exec(&s->db, "BEGIN")) != CRM_OK)
 		return rc;
 	if ((rc = crm_survey_load_db(&s->db, &s->so, &s->gs)) != CRM_OK) {
-		sqlite3_exec(s->db.h, "ROLLBACK", NULL, NULL, NULL);
+		crm_db_rollback(&s->db);
 		return rc;
 	}
 	if ((rc = crm_db_exec(&s->db, "COMMIT")) != CRM_OK)

@@ -193,7 +193,7 @@ static int report(struct rep *r, const struct crm_period *p)
 	    (rc = crm_report_build(&db, p, &r->ro, &rep)) == CRM_OK)
 		crm_report_write(stdout, &rep, r->format);
 	crm_report_free(&rep);
-	sqlite3_exec(db.h, "COMMIT", NULL, NULL, NULL);
+	crm_db_rollback(&db);     /* ends the snapshot */
 	crm_db_close(&db);
 	return rc;
 }

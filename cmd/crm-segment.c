@@ -350,7 +350,7 @@ static int output(struct seg *s)
 	size_t i;
 	int rc = CRM_OK;
 	if (s->save && !(s->run = crm_run_begin(&s->db, &s->r, &s->sch)))
-		return crm_db_status(sqlite3_errcode(s->db.h));
+		return crm_db_last_status(&s->db);
 	if (!s->summary)
 		write_header(s);
 	if (s->summary && !s->opted_in && !s->run) {
@@ -387,7 +387,7 @@ static int from_db(struct seg *s)
 		rc = output(s);
 	if (rc == CRM_OK)
 		return crm_db_exec(&s->db, "COMMIT");
-	sqlite3_exec(s->db.h, "ROLLBACK", NULL, NULL, NULL);
+	crm_db_rollback(&s->db);
 	return rc;
 }
 

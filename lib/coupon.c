@@ -20,6 +20,19 @@ _Static_assert(sizeof alphabet - 1 == CRM_COUPON_RADIX, "the radix is the alphab
 /* Weights 1..MAX_COMPACT must be distinct and non-zero modulo the radix. */
 _Static_assert(MAX_COMPACT < CRM_COUPON_RADIX, "codes too long for the check character");
 
+const char *crm_coupon_campaign_bad(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	if (!*p)
+		return "must not be empty";
+	if (strlen(s) > 100)
+		return "is longer than 100 bytes";
+	for (; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return "has a control character";
+	return NULL;
+}
+
 static const char *const state_names[] = {"issued", "redeemed", "voided", "expired"};
 
 const char *crm_coupon_state_name(enum crm_coupon_state s)
@@ -257,6 +270,17 @@ int crm_coupon_parse_min_order(const char *s, const char *currency, struct crm_c
 	return parse_amount(s, currency, t, &t->min_order, why);
 }
 
+void crm_coupon_valid_until(const struct crm_tz *tz, const char *expires_at,
+			    char out[CRM_DATE_LEN])
+{
+	char t[CRM_TIME_LEN];
+	out[0] = '\0';
+	if (!expires_at || strlen(expires_at) != CRM_TIME_LEN - 1)
+		return;
+	memcpy(t, expires_at, sizeof t);
+	crm_day_date(crm_local_day(tz, crm_time_epoch(t) - 1), out);
+}
+
 int crm_coupon_birthday_month(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -468,7 +492,7 @@ int crm_coupon_live(struct crm_db *db, const char *now, long long *n)
 {
 	sqlite3_stmt *st = crm_db_prepare(db, "SELECT count(*) FROM coupons WHERE " LIVE);
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":now", now);
 	return crm_db_one_int(db, st, "count live coupons", n);
 }
@@ -482,7 +506,7 @@ int crm_coupon_birthdays(struct crm_db *db, int month,
 					  "ORDER BY customer_id");
 	int rc, stop = 0;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		read_who(st, &who);
 		if (crm_coupon_birthday_month(who.birthday) == month && (stop = fn(&who, ctx)) != 0)
@@ -543,7 +567,7 @@ static int look_up(struct crm_db *db, const char *key, const char *now, struct l
 					  "coupons WHERE " BY_KEY);
 	int rc;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":key", key);
 	bind_name(st, ":now", now);
 	rc = sqlite3_step(st);
@@ -566,7 +590,7 @@ static int order_amount(struct crm_db *db, const struct crm_coupon_redemption *r
 	sqlite3_stmt *st = crm_db_prepare(db, "SELECT amount, currency FROM orders WHERE order_id = ?1");
 	int rc;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	crm_bind_static(st, 1, r->order_id);
 	rc = sqlite3_step(st);
 	*known = 1;
@@ -628,7 +652,7 @@ static int redeem_locked(struct crm_db *db, const char *typed, const char *key,
 	st = crm_db_prepare(db, "UPDATE coupons SET redeemed_at = :now, order_id = :order WHERE "
 			    BY_KEY " AND " LIVE);
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":now", r->now);
 	bind_name(st, ":order", r->order_id);
 	bind_name(st, ":key", key);
@@ -642,7 +666,7 @@ static int by_key(struct crm_db *db, const char *key, const char *now, crm_coupo
 {
 	sqlite3_stmt *st = crm_db_prepare(db, "SELECT " COUPON_COLS " FROM coupons WHERE " BY_KEY);
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":key", key);
 	bind_name(st, ":now", now);
 	return each_coupon(db, st, fn, ctx);
@@ -688,7 +712,7 @@ int crm_coupon_void(struct crm_db *db, const char *typed, const char *now, int *
 		return refuse(typed, state_refusal[l.state], NULL);
 	st = crm_db_prepare(db, "UPDATE coupons SET voided_at = :now WHERE " BY_KEY " AND " LIVE);
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":now", now);
 	bind_name(st, ":key", key);
 	if ((rc = change(db, st, "void a coupon", &n)) != CRM_OK)
@@ -697,13 +721,28 @@ int crm_coupon_void(struct crm_db *db, const char *typed, const char *now, int *
 	return CRM_OK;
 }
 
+int crm_coupon_void_each(struct crm_db *db, char *const *typed, int count, const char *now,
+			 long long n[3])
+{
+	int i, rc, v, status = CRM_OK;
+	for (i = 0; i < count; i++) {
+		rc = crm_coupon_void(db, typed[i], now, &v);
+		if (rc == CRM_EIO || rc == CRM_EBUSY)
+			return rc;
+		n[rc != CRM_OK ? 2 : v ? 0 : 1]++;
+		if (status == CRM_OK)
+			status = rc;
+	}
+	return status;
+}
+
 int crm_coupon_void_campaign(struct crm_db *db, const char *campaign, const char *now,
 			     long long *n)
 {
 	sqlite3_stmt *st = crm_db_prepare(db, "UPDATE coupons SET voided_at = :now WHERE "
 					  "campaign = :campaign AND " LIVE);
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":now", now);
 	bind_name(st, ":campaign", campaign);
 	return change(db, st, "void coupons", n);
@@ -717,7 +756,7 @@ int crm_coupon_expire(struct crm_db *db, const char *campaign, const char *now, 
 					  "redeemed_at IS NULL AND voided_at IS NULL AND "
 					  "expired_at IS NULL AND expires_at <= :now");
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":now", now);
 	bind_name(st, ":campaign", campaign);
 	return change(db, st, "expire coupons", n);
@@ -734,7 +773,7 @@ int crm_coupon_list(struct crm_db *db, const struct crm_coupon_filter *f, crm_co
 					  "(:state IS NULL OR " STATE_SQL " = :state) "
 					  "ORDER BY campaign, issued_at, code");
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_name(st, ":campaign", f->campaign);
 	bind_name(st, ":customer", f->customer_id);
 	bind_name(st, ":now", f->now);
@@ -773,7 +812,7 @@ static int revenue_currency(struct crm_db *db, const struct crm_coupon_filter *f
 			    "o.order_id = c.order_id WHERE c.redeemed_at IS NOT NULL AND " COUNTS
 			    " AND " SELECTED("c") " ORDER BY 1 LIMIT 2");
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_filter(st, f, NULL);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		snprintf(seen[n++], 4, "%s", col_text(st, 0));
@@ -809,7 +848,7 @@ int crm_coupon_stats(struct crm_db *db, const struct crm_coupon_filter *f,
 			    "FROM coupons c WHERE " SELECTED("c") " GROUP BY c.campaign "
 			    "ORDER BY c.campaign");
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	bind_filter(st, f, currency);
 	fig.currency = currency;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {

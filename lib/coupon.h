@@ -49,6 +49,16 @@
  *    probability (codes stored) / 31^LENGTH, about 1e-6 at the capacity, so
  *    running out of tries means a broken random source or a space filled by
  *    old codes, and is reported.
+ *  - Planning an issue (coupon_plan.c).  Its customers come from a stream
+ *    (crm_customer_stream's columns; a row without an id takes its e-mail
+ *    as crm-import does, a bad row is reported and counted as rejected) or
+ *    are added one by one.  Each is looked up in the database, through
+ *    crm-import's aliases, for their merged id and what they lack; one
+ *    listed again gets no second code (the first listing counts); one who
+ *    holds a code of the campaign gets it again if it is live and nothing
+ *    if not, unless `again`.  Before any code is made the new codes and the
+ *    live ones must fit the code space (below), else CRM_EUSAGE, reported
+ *    with the --length that would hold them.
  *  - Times are canonical UTC text (norm.h, CRM_TIME_LEN).  "Now" is passed in
  *    (`now`) so that a caller can fix it.  A code is expired from its
  *    expires_at on, whether or not crm_coupon_expire() has marked it.
@@ -91,6 +101,11 @@ enum crm_coupon_status {
 enum crm_coupon_state {
 	CRM_COUPON_ISSUED, CRM_COUPON_REDEEMED, CRM_COUPON_VOIDED, CRM_COUPON_EXPIRED,
 };
+
+/* Why a campaign name will not do ("must not be empty", "is longer than
+ * 100 bytes", "has a control character"), or NULL: a campaign names the
+ * codes in reports, so it is printable text, not too long. */
+const char *crm_coupon_campaign_bad(const char *s);
 
 /* "issued", "redeemed", "voided", "expired". */
 const char *crm_coupon_state_name(enum crm_coupon_state s);
@@ -140,6 +155,10 @@ int crm_coupon_parse_min_order(const char *s, const char *currency, struct crm_c
 			       const char **why);
 /* Write minor units with their currency, "5000 KRW", into out. */
 void crm_coupon_money(int64_t minor, const char *currency, char *out, size_t size);
+/* The last local day in tz on which a code that expires at expires_at (a
+ * canonical time) is valid, YYYY-MM-DD; "" for NULL or not a time. */
+void crm_coupon_valid_until(const struct crm_tz *tz, const char *expires_at,
+			    char out[CRM_DATE_LEN]);
 /* The month (1-12) of a birthday stored as YYYY-MM-DD or MM-DD, or -1. */
 int crm_coupon_birthday_month(const char *s);
 
@@ -189,6 +208,78 @@ int crm_coupon_live(struct crm_db *db, const char *now, long long *n);
 int crm_coupon_birthdays(struct crm_db *db, int month,
 			 int (*fn)(const struct crm_coupon_who *who, void *ctx), void *ctx);
 
+/* ---- planning an issue --------------------------------------------------- */
+
+/* What an issue does for one customer. */
+enum crm_coupon_fate {
+	CRM_COUPON_NEW,          /* a new code */
+	CRM_COUPON_RESEND,       /* their live code of the campaign, sent again */
+	CRM_COUPON_SPENT,        /* none: their code of the campaign is no longer live */
+	CRM_COUPON_UNSELECTED,   /* none: not born in the month, or not opted in */
+	CRM_COUPON_DUPLICATE,    /* none: listed before */
+	CRM_COUPON_FATES
+};
+
+struct crm_csv_opts;
+
+/* Who an issue is for, and how its customers stream is read. */
+struct crm_coupon_audience {
+	int birthday_month;      /* 1-12: only those born in it; 0: anyone */
+	int opted_in;            /* only those the database knows to have opted in */
+	int again;               /* a new code even to those who hold one */
+	const struct crm_csv_opts *csv;
+	const char *const *map;  /* --map COLUMN=HEADER, nmap of them */
+	int nmap;
+	const struct crm_tz *tz; /* naive birthdays of the stream */
+	enum crm_date_order date_order;
+};
+
+/* A customer of a plan; strings NULL when unknown, valid until the plan
+ * changes. */
+struct crm_coupon_planned {
+	const char *id, *email, *name;
+	int month;               /* of the birthday, or -1 */
+	enum crm_coupon_fate fate;
+};
+
+/* The plan's figures: customers and rejected rows once read, fates once run. */
+struct crm_coupon_tally {
+	size_t customers;
+	long long rejected;
+	long long fate[CRM_COUPON_FATES];
+};
+
+struct crm_coupon_plan;
+struct crm_coupon_plan *crm_coupon_plan_new(const struct crm_coupon_audience *a);
+/* Frees the plan and its issuer; NULL is harmless. */
+void crm_coupon_plan_free(struct crm_coupon_plan *p);
+/* Read customers from the CSV at path ("-": standard input), reporting and
+ * counting rejected rows.  CRM_OK (rows may have been rejected), CRM_EUSAGE
+ * for a bad --map, CRM_EDATA for a header that will not do, or an I/O exit
+ * code. */
+int crm_coupon_plan_read(struct crm_coupon_plan *p, const char *path);
+/* One customer: id (not empty), e-mail and name (NULL or "": unknown), the
+ * birthday month or -1. */
+void crm_coupon_plan_add(struct crm_coupon_plan *p, const char *id, const char *email,
+			 const char *name, int month);
+/* Add every customer of the database born in the audience's month. */
+int crm_coupon_plan_birthdays(struct crm_coupon_plan *p, struct crm_db *db);
+/* Resolve, plan and check the code space, inside the caller's write
+ * transaction, for the issue `is` (which must outlive the plan).  CRM_OK
+ * or an exit code, reported. */
+int crm_coupon_plan_run(struct crm_coupon_plan *p, struct crm_db *db,
+			const struct crm_coupon_issue *is);
+/* After crm_coupon_plan_run(): store the new codes and hand fn every code
+ * to send, new or resent, in the customers' order (fn's nonzero result
+ * stops and is returned).  CRM_OK or an exit code. */
+typedef int crm_coupon_send_fn(const struct crm_coupon_planned *to, const struct crm_coupon *c,
+			       void *ctx);
+int crm_coupon_plan_make(struct crm_coupon_plan *p, crm_coupon_send_fn *fn, void *ctx);
+const struct crm_coupon_tally *crm_coupon_plan_tally(const struct crm_coupon_plan *p);
+/* The i-th customer into *out: 1, or 0 past the last. */
+int crm_coupon_plan_customer(const struct crm_coupon_plan *p, size_t i,
+			     struct crm_coupon_planned *out);
+
 /* Redeem a typed code for an order, exactly once: in one BEGIN IMMEDIATE
  * transaction, by an UPDATE that only a live code passes.  A minimum order
  * is checked against the order's amount in the database, else against
@@ -206,6 +297,12 @@ int crm_coupon_redeem(struct crm_db *db, const char *typed, const struct crm_cou
 /* Void one typed code, inside the caller's write transaction; voiding a
  * voided code again is no error (*voided is then 0). */
 int crm_coupon_void(struct crm_db *db, const char *typed, const char *now, int *voided);
+/* Void each typed code in turn, inside the caller's write transaction: a
+ * refused one is reported and the others go on.  n[0] counts the codes
+ * voided, n[1] those void already, n[2] the refused.  The status is the
+ * first refusal's, or the exit code of a database error, which stops. */
+int crm_coupon_void_each(struct crm_db *db, char *const *typed, int count, const char *now,
+			 long long n[3]);
 /* Void every live code of a campaign; *n says how many. */
 int crm_coupon_void_campaign(struct crm_db *db, const char *campaign, const char *now,
 			     long long *n);

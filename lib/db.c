@@ -355,3 +355,23 @@ void crm_db_close(struct crm_db *db)
 	free(db->path);
 	db->path = NULL;
 }
+
+/* ---- ending a transaction ------------------------------------------------- */
+
+int crm_db_commit(struct crm_db *db)
+{
+	return crm_db_exec(db, "COMMIT");
+}
+
+void crm_db_rollback(struct crm_db *db)
+{
+	/* silent: the failure that led here has been reported, and a ROLLBACK
+	 * that fails leaves what SQLite rolls back itself when the file closes */
+	if (db->h && !sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int crm_db_last_status(struct crm_db *db)
+{
+	return crm_db_status(sqlite3_errcode(db->h));
+}

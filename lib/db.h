@@ -91,4 +91,16 @@ int crm_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* The same without a copy: s must stay valid until the statement is reset. */
 int crm_bind_static(sqlite3_stmt *st, int i, const char *s);
 
+/* ---- ending a transaction ---- */
+/* COMMIT; CRM_OK, or the exit code of its failure (reported). */
+int crm_db_commit(struct crm_db *db);
+/* Undo the open transaction, if there is one, silently: for the error
+ * path, after the error has been reported.  It also ends a reader's
+ * snapshot (crm_db_begin_read), where there is nothing to undo. */
+void crm_db_rollback(struct crm_db *db);
+/* The exit code (CRM_EBUSY or CRM_EIO) of the last SQLite call on db that
+ * failed, for a caller whose callee reported it but returned only NULL
+ * (crm_db_prepare and the openers built on it). */
+int crm_db_last_status(struct crm_db *db);
+
 #endif

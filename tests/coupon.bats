@@ -102,6 +102,50 @@ error: 'WB-7K3-M9Q-XP6-7K3-M9Q-XP6-7K3-M9Q-XP6-2' is too long for a code"
 	assert_line --index 15 "20 9223372036854775807"
 }
 
+# ---- planning an issue, in the library (couponcheck plan) ----------------------------
+
+@test "plan: a customer listed twice, or once by a merged id, collapses to one code; the first listing counts" {
+	people
+	q "INSERT INTO customer_aliases VALUES ('old-b', 'b', 'email')"
+	run cc plan "$CRM_DB" 8 a old-b zed a b
+	assert_success
+	assert_output "a a@x.kr Ann new
+b b@x.kr Bob new
+zed - - new
+a a@x.kr Ann duplicate
+b b@x.kr Bob duplicate
+5 customers: 3 new 0 resend 0 spent 0 unselected 2 duplicate"
+}
+
+@test "plan: the code space check refuses one code too many for the length, before any is made" {
+	run --separate-stderr cc plan "$CRM_DB" 5 $(seq -f 'c%g' 1 28)
+	assert_success
+	assert_line --index 28 "28 customers: 28 new 0 resend 0 spent 0 unselected 0 duplicate"
+	run --separate-stderr cc plan "$CRM_DB" 5 $(seq -f 'c%g' 1 29)
+	assert_failure 2
+	assert_output ""
+	[ "$stderr" = "couponcheck: 29 new codes and 0 live ones do not fit codes of 5 random characters safely (at most 28 live, so that a guess hits one in a million at worst); use --length 6" ] || fail "$stderr"
+	# duplicates take no room
+	run cc plan "$CRM_DB" 5 $(seq -f 'c%g' 1 28) c1 c2
+	assert_success
+	[ "$(q 'SELECT count(*) FROM coupons')" -eq 0 ]
+}
+
+@test "plan: a customer the database does not know keeps their id and gets a code, but not when opted-in only" {
+	people
+	run cc plan "$CRM_DB" 8 zed c
+	assert_success
+	assert_output "zed - - new
+c c@x.kr Cy new
+2 customers: 2 new 0 resend 0 spent 0 unselected 0 duplicate"
+	run cc plan -o "$CRM_DB" 8 zed b c
+	assert_success
+	assert_output "zed - - unselected
+b b@x.kr Bob unselected
+c c@x.kr Cy new
+3 customers: 1 new 0 resend 0 spent 2 unselected 0 duplicate"
+}
+
 # ---- issue -----------------------------------------------------------------------
 
 @test "issue: one code per customer for a mail merge, stored with its terms" {

@@ -13,12 +13,20 @@
  *   couponcheck capacity          "LENGTH CAPACITY" for every length
  *   couponcheck random N          chi-square of N random characters over
  *                                 the 31 of the alphabet ("chi2 X")
+ *   couponcheck plan [-o] DB LENGTH ID...
+ *                                 plan an issue of codes of LENGTH to the
+ *                                 customers ID... (-o: opted in only) in the
+ *                                 database DB, making none: "ID EMAIL NAME
+ *                                 FATE" for each ('-' for unknown), then the
+ *                                 tally; exit status the plan's
  */
 #include "coupon.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "diag.h"
 
 #define RADIX CRM_COUPON_RADIX
 #define LONGEST (CRM_COUPON_MAX_PREFIX + CRM_COUPON_MAX_LENGTH + 1)
@@ -201,6 +209,54 @@ static int randomness(long n)
 	return 0;
 }
 
+static const char *or_dash(const char *s)
+{
+	return s ? s : "-";
+}
+
+static void print_plan(const struct crm_coupon_plan *p)
+{
+	static const char *const fates[] = {"new", "resend", "spent", "unselected", "duplicate"};
+	const struct crm_coupon_tally *t = crm_coupon_plan_tally(p);
+	struct crm_coupon_planned k;
+	size_t i;
+	for (i = 0; crm_coupon_plan_customer(p, i, &k); i++)
+		printf("%s %s %s %s\n", k.id, or_dash(k.email), or_dash(k.name), fates[k.fate]);
+	printf("%zu customers:", t->customers);
+	for (i = 0; i < CRM_COUPON_FATES; i++)
+		printf(" %lld %s", t->fate[i], fates[i]);
+	putchar('\n');
+}
+
+/* Plan inside a transaction that is rolled back: the database stays as it was. */
+static int plan(int argc, char **argv)
+{
+	struct crm_coupon_terms terms = {"10%", -1, "", "2027-01-01T00:00:00Z"};
+	struct crm_coupon_issue is = {"unit", "", 0, &terms, "2026-11-16T10:00:00Z"};
+	struct crm_coupon_audience a = {0};
+	struct crm_coupon_plan *p;
+	struct crm_db db = {0};
+	int i = 2, rc;
+	crm_set_progname("couponcheck");
+	if (i < argc && !strcmp(argv[i], "-o"))
+		a.opted_in = 1, i++;
+	if (argc - i < 2)
+		return 2;
+	is.length = atoi(argv[i + 1]);
+	if ((rc = crm_db_open(&db, argv[i], CRM_DB_CREATE)) != CRM_OK)
+		return rc;
+	p = crm_coupon_plan_new(&a);
+	for (i += 2; i < argc; i++)
+		crm_coupon_plan_add(p, argv[i], NULL, NULL, -1);
+	if ((rc = crm_db_exec(&db, "BEGIN IMMEDIATE")) == CRM_OK &&
+	    (rc = crm_coupon_plan_run(p, &db, &is)) == CRM_OK)
+		print_plan(p);
+	crm_db_rollback(&db);
+	crm_coupon_plan_free(p);
+	crm_db_close(&db);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -218,7 +274,9 @@ int main(int argc, char **argv)
 		return capacity();
 	if (!strcmp(what, "random") && argc == 3)
 		return randomness(atol(argv[2]));
+	if (!strcmp(what, "plan"))
+		return plan(argc, argv);
 	fputs("usage: couponcheck alphabet|errors|check CODE...|seal CHARS|make PREFIX LENGTH COUNT|"
-	      "capacity|random N\n", stderr);
+	      "capacity|random N|plan [-o] DB LENGTH ID...\n", stderr);
 	return 2;
 }
