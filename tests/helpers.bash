@@ -1,7 +1,9 @@
 # Shared by every suite: bats-assert, a private database per test, fixtures.
-bats_require_minimum_version 1.5.0
-load /usr/lib/bats/bats-support/load
-load /usr/lib/bats/bats-assert/load
+# bats-support and bats-assert are found in $BATS_LIB_PATH (bats' default is
+# /usr/lib/bats, where Debian puts them; set it where they live elsewhere).
+bats_require_minimum_version 1.7.0
+bats_load_library bats-support
+bats_load_library bats-assert
 
 FIX=$BATS_TEST_DIRNAME/fixtures
 
