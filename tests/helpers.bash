@@ -23,3 +23,17 @@ csv() {
 	shift
 	printf '%s\n' "$@" >"$name"
 }
+
+# assert_golden WANT [GOT]: the file GOT, or else the $output of a
+# `run --keep-empty-lines` (which keeps its trailing newlines), is the file
+# WANT byte for byte; on failure the diff says where. "$(cat WANT)" would
+# drop the trailing newlines of both sides.
+assert_golden() {
+	local want=$1 d
+	if [ $# -gt 1 ]; then
+		d=$(diff -u -- "$want" "$2") && return 0
+	else
+		d=$(printf '%s' "$output" | diff -u --label "$want" --label output -- "$want" -) && return 0
+	fi
+	fail "output differs from '$want':"$'\n'"$d"
+}
