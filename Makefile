@@ -80,7 +80,12 @@ $(B)/t/%: $(B)/t/%.o $(B)/libcrm.a
 $(B) $(B)/lib $(B)/cmd $(B)/t:
 	mkdir -p $@
 
--include $(wildcard $(B)/lib/*.d $(B)/cmd/*.d $(B)/t/*.d)
+OBJ = $(LIB_OBJ) $(CMDS:%=$(B)/cmd/%.o) $(addsuffix .o,$(filter $(B)/t/%,$(TOOLS)))
+-include $(wildcard $(OBJ:.o=.d))
+# An object without its .d (built before there were any) depends on every
+# header, until it is built again and has one.
+NODEP = $(foreach o,$(OBJ),$(if $(wildcard $(o:.o=.d)),,$(o)))
+$(NODEP): $(wildcard lib/*.h)
 
 # The suite runs the commands from $(B); tests/run prints the closing count line.
 test: all
@@ -134,4 +139,4 @@ clean:
 	rm -rf build build-asan build-tsan
 
 .PHONY: all test asan tsan valgrind bench demo lint deps install clean
-.SECONDARY: $(LIB_OBJ) $(CMDS:%=$(B)/cmd/%.o) $(addsuffix .o,$(filter $(B)/t/%,$(TOOLS)))
+.SECONDARY: $(OBJ)
