@@ -39,22 +39,34 @@ endif
 CMDS     = crm crm-coupon crm-import crm-nps crm-report crm-segment
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
-LIB_HDR  = $(wildcard lib/*.h)
 TOOLS    = $(B)/crm-synth $(B)/sqlite-floor $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck $(B)/t/npscheck $(B)/t/couponcheck
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 
 all: $(CMDS:%=$(B)/%) $(TOOLS)
 
-$(B)/lib/%.o: lib/%.c $(LIB_HDR) | $(B)/lib
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+# Each object depends on the headers it includes, as the compiler lists them
+# in a .d file beside it (-MP: a deleted header is no error), so touching a
+# header recompiles only what includes it; the programs linking libcrm.a are
+# linked again.
+DEPFLAGS = -MMD -MP
+COMPILE  = $(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
+
+$(B)/lib/%.o: lib/%.c | $(B)/lib
+	$(COMPILE)
+
+$(B)/cmd/%.o: cmd/%.c | $(B)/cmd
+	$(COMPILE)
+
+$(B)/t/%.o: tests/unit/%.c | $(B)/t
+	$(COMPILE)
 
 $(B)/libcrm.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $(LIB_OBJ)
 
-$(B)/%: cmd/%.c $(B)/libcrm.a $(LIB_HDR)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(B)/libcrm.a $(LDLIBS)
+$(B)/%: $(B)/cmd/%.o $(B)/libcrm.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcrm.a $(LDLIBS)
 
 $(B)/sqlite-floor: bench/sqlite-floor.c | $(B)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -lsqlite3
@@ -62,11 +74,18 @@ $(B)/sqlite-floor: bench/sqlite-floor.c | $(B)
 $(B)/crm-synth: bench/crm-synth.c | $(B)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -lm
 
-$(B)/t/%: tests/unit/%.c $(B)/libcrm.a $(LIB_HDR) | $(B)/t
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< $(B)/libcrm.a $(LDLIBS)
+$(B)/t/%: $(B)/t/%.o $(B)/libcrm.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcrm.a $(LDLIBS)
 
-$(B) $(B)/lib $(B)/t:
+$(B) $(B)/lib $(B)/cmd $(B)/t:
 	mkdir -p $@
+
+OBJ = $(LIB_OBJ) $(CMDS:%=$(B)/cmd/%.o) $(addsuffix .o,$(filter $(B)/t/%,$(TOOLS)))
+-include $(wildcard $(OBJ:.o=.d))
+# An object without its .d (built before there were any) depends on every
+# header, until it is built again and has one.
+NODEP = $(foreach o,$(OBJ),$(if $(wildcard $(o:.o=.d)),,$(o)))
+$(NODEP): $(wildcard lib/*.h)
 
 # The suite runs the commands from $(B); tests/run prints the closing count line.
 test: all
@@ -120,4 +139,4 @@ clean:
 	rm -rf build build-asan build-tsan
 
 .PHONY: all test asan tsan valgrind bench demo lint deps install clean
-.SECONDARY: $(LIB_OBJ)
+.SECONDARY: $(OBJ)

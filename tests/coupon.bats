@@ -217,9 +217,9 @@ b|winback|15%|1|1|$NOW|2026-12-17T00:00:00Z|1" ]
 	people
 	csv in.csv customer_id a b c
 	issue -q in.csv >first.csv
-	run --separate-stderr issue in.csv
+	run --separate-stderr --keep-empty-lines issue in.csv
 	assert_success
-	assert_output "$(cat first.csv)"
+	assert_golden first.csv
 	[ "$stderr" = "crm-coupon: issue 'winback': 3 customers, 0 issued, 3 resent, 0 spent, 0 not selected, 0 duplicates, 0 rejected" ] || fail "$stderr"
 	[ "$(q 'SELECT count(*) FROM coupons')" -eq 3 ]
 	# a redeemed and a voided code are not sent again, nor replaced

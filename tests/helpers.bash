@@ -1,7 +1,9 @@
 # Shared by every suite: bats-assert, a private database per test, fixtures.
-bats_require_minimum_version 1.5.0
-load /usr/lib/bats/bats-support/load
-load /usr/lib/bats/bats-assert/load
+# bats-support and bats-assert are found in $BATS_LIB_PATH (bats' default is
+# /usr/lib/bats, where Debian puts them; set it where they live elsewhere).
+bats_require_minimum_version 1.7.0
+bats_load_library bats-support
+bats_load_library bats-assert
 
 FIX=$BATS_TEST_DIRNAME/fixtures
 
@@ -20,4 +22,18 @@ csv() {
 	local name=$1
 	shift
 	printf '%s\n' "$@" >"$name"
+}
+
+# assert_golden WANT [GOT]: the file GOT, or else the $output of a
+# `run --keep-empty-lines` (which keeps its trailing newlines), is the file
+# WANT byte for byte; on failure the diff says where. "$(cat WANT)" would
+# drop the trailing newlines of both sides.
+assert_golden() {
+	local want=$1 d
+	if [ $# -gt 1 ]; then
+		d=$(diff -u -- "$want" "$2") && return 0
+	else
+		d=$(printf '%s' "$output" | diff -u --label "$want" --label output -- "$want" -) && return 0
+	fi
+	fail "output differs from '$want':"$'\n'"$d"
 }

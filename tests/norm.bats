@@ -4,9 +4,9 @@
 #   check  KIND [OPTIONS...] VALUE EXPECTED   VALUE is accepted as EXPECTED
 #   refuse KIND [OPTIONS...] VALUE REASON     VALUE is refused with REASON
 
-load /usr/lib/bats/bats-support/load
-load /usr/lib/bats/bats-assert/load
+load helpers
 
+# The helpers' setup (a database per test) is replaced: these drive a checker.
 setup() {
 	: "${CRM_BUILD:=$BATS_TEST_DIRNAME/../build}"
 	NC="$CRM_BUILD/t/normcheck"

@@ -397,9 +397,9 @@ web	2	1	0	1	50.0	0.0	50.0	0.0	138.6	-73.3	73.3"
 	done
 	# and a pipe with no database named is the stream
 	crm-nps --by month >db.out
-	run --separate-stderr env -u CRM_DB sh -c 'cat r.csv | crm-nps --by month'
+	run --separate-stderr --keep-empty-lines env -u CRM_DB sh -c 'cat r.csv | crm-nps --by month'
 	assert_success
-	assert_output "$(cat db.out)"
+	assert_golden db.out
 }
 
 @test "nps: --by segment uses the last saved segment run, or the stream's segment column" {

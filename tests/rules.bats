@@ -7,9 +7,9 @@
 #   refuse [CUR] LINE COL PROBLEM        loading fails: "FILE:LINE: column COL: PROBLEM", status 2
 #   wrong TEXT COL PROBLEM               a one-line file TEXT is refused at line 1
 
-load /usr/lib/bats/bats-support/load
-load /usr/lib/bats/bats-assert/load
+load helpers
 
+# The helpers' setup (a database per test) is replaced: these drive a checker.
 setup() {
 	: "${CRM_BUILD:=$BATS_TEST_DIRNAME/../build}"
 	RC="$CRM_BUILD/t/rulescheck"

@@ -40,14 +40,14 @@ e,e@x.kr,,365,5,20000,KRW,2025-06-01,2025-11-01,1,5,5,155,Can't Lose"
 	echo "19,,g@x.kr,2026-10-30,7000,KRW,paid" >>orders.csv
 	crm-import -q orders orders.csv
 	crm-segment --as-of 2026-11-01 >db.out
-	run crm-segment --as-of 2026-11-01 orders.csv
+	run --keep-empty-lines crm-segment --as-of 2026-11-01 orders.csv
 	assert_success
-	assert_output "$(cat db.out)"
+	assert_golden db.out
 	# standard input as a pipe, no database named: the stream
 	unset CRM_DB
-	run sh -c 'cat orders.csv | crm-segment --as-of 2026-11-01'
+	run --keep-empty-lines sh -c 'cat orders.csv | crm-segment --as-of 2026-11-01'
 	assert_success
-	assert_output "$(cat db.out)"
+	assert_golden db.out
 	# and a larger synthetic shop
 	"$CRM_BUILD/crm-synth" --orders 5000 orders >big.csv
 	export CRM_DB=$BATS_TEST_TMPDIR/big.db
@@ -415,9 +415,9 @@ Try 'crm-segment --help' for more information."
 	crm-import -q orders late.csv
 	crm-segment --as-of 2026-11-01 >db.csv
 	{ head -n 2 two.csv; tail -n +2 late.csv; } >now.csv
-	run crm-segment --as-of 2026-11-01 now.csv
+	run --keep-empty-lines crm-segment --as-of 2026-11-01 now.csv
 	assert_success
-	assert_output "$(cat db.csv)"
+	assert_golden db.csv
 	[ "$(wc -l <db.csv)" = 3 ]
 }
 

@@ -1,0 +1,209 @@
+#!/usr/bin/env bats
+# Every command's usage errors in one table, as GNU datamash keeps its own in
+# tests/datamash-error-msgs.pl: one place to read how crm refuses a command
+# line.  Each row is one test, named by the command line it runs:
+#
+#   @test "COMMAND ARGS..." { refuses STATUS LINE...; }
+#
+# The name is split as the shell splits words; the command runs with
+# standard input /dev/null (no data) and a database that does not exist,
+# must exit STATUS, write nothing on standard output, and exactly the LINEs
+# on standard error.  A LINE "TRY" stands for the hint every usage error
+# ends with: "Try 'PROG --help' for more information.", PROG being the
+# command that the first LINE names.  orders.csv holds a header and one
+# good order, for the errors found once a file is opened.
+#
+# These are the messages as the commands word them today; where two word the
+# same mistake differently, the rows show both.
+load helpers
+
+refuses() {
+	local status=$1 rc=0 line
+	local -a cmd want=()
+	shift
+	eval "cmd=($BATS_TEST_DESCRIPTION)"
+	for line in "$@"; do
+		[ "$line" = TRY ] && line="Try '${1%%:*} --help' for more information."
+		want+=("$line")
+	done
+	printf '%s\n' "${want[@]}" >want.err
+	printf '%s\n' order_id,customer_id,ordered_at,amount,currency 1,a,2026-10-01,500,KRW >orders.csv
+	"${cmd[@]}" </dev/null >got.out 2>got.err || rc=$?
+	[ "$rc" -eq "$status" ] || fail "exit status $rc, not $status; standard error:"$'\n'"$(cat got.err)"
+	[ ! -s got.out ] || fail "standard output is not empty:"$'\n'"$(cat got.out)"
+	assert_golden want.err got.err
+}
+
+# ---- crm-import ---------------------------------------------------------------------------
+@test "crm-import --frobnicate orders" { refuses 2 "crm-import: unrecognized option '--frobnicate'" TRY; }
+@test "crm-import -x orders" { refuses 2 "crm-import: invalid option -- 'x'" TRY; }
+@test "crm-import --strict=yes orders" { refuses 2 "crm-import: option '--strict' doesn't allow an argument" TRY; }
+@test "crm-import orders --db" { refuses 2 "crm-import: option '--db' requires an argument" TRY; }
+@test "crm-import orders -d" { refuses 2 "crm-import: option requires an argument -- 'd'" TRY; }
+@test "crm-import -d ab orders" { refuses 2 "crm-import: the delimiter must be one character, not 'ab'" TRY; }
+@test "crm-import --encoding nosuch orders" { refuses 2 "crm-import: --encoding 'nosuch': not an encoding iconv knows (try cp949, euc-kr, latin1, cp1252)" TRY; }
+@test "crm-import --tz Nowhere/City orders" { refuses 2 "crm-import: --tz 'Nowhere/City' is not a known time zone" TRY; }
+@test "crm-import --currency XYZ orders" { refuses 2 "crm-import: --currency 'XYZ': not a known ISO 4217 code" TRY; }
+@test "crm-import --currency usdx orders" { refuses 2 "crm-import: --currency 'usdx': not a known ISO 4217 code" TRY; }
+@test "crm-import --default-country ZZ orders" { refuses 2 "crm-import: --default-country 'ZZ': not a country crm knows the calling code of" TRY; }
+@test "crm-import --date-order ymd orders" { refuses 2 "crm-import: --date-order must be mdy or dmy, not 'ymd'" TRY; }
+@test "crm-import --map ordered_at orders orders.csv" { refuses 2 "crm-import: orders.csv:1: --map 'ordered_at': expected canonical=Header" "crm-import: nothing was imported"; }
+@test "crm-import --map foo=bar orders orders.csv" { refuses 2 "crm-import: orders.csv:1: --map 'foo=bar': orders has no column 'foo' (see crm-import --columns orders)" "crm-import: nothing was imported"; }
+@test "crm-import --columns nosuch" { refuses 2 "crm-import: unknown entity 'nosuch' (one of customers, orders, order_items, tickets, reviews, responses)" TRY; }
+@test "crm-import" { refuses 2 "crm-import: no entity given (one of customers, orders, order_items, tickets, reviews, responses)" TRY; }
+@test "crm-import nosuch" { refuses 2 "crm-import: unknown entity 'nosuch' (one of customers, orders, order_items, tickets, reviews, responses)" TRY; }
+
+# ---- crm-segment --------------------------------------------------------------------------
+@test "crm-segment --frobnicate" { refuses 2 "crm-segment: unrecognized option '--frobnicate'" TRY; }
+@test "crm-segment --as-of" { refuses 2 "crm-segment: option '--as-of' requires an argument" TRY; }
+@test "crm-segment --as-of 2026-13-01" { refuses 2 "crm-segment: --as-of '2026-13-01' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-segment --currency XYZ" { refuses 2 "crm-segment: --currency 'XYZ': not a known ISO 4217 code" TRY; }
+@test "crm-segment --currency usdx" { refuses 2 "crm-segment: --currency 'usdx': not a known ISO 4217 code" TRY; }
+@test "crm-segment --scheme foo" { refuses 2 "crm-segment: --scheme must be rfm or lifecycle, not 'foo'" TRY; }
+@test "crm-segment --new-days x" { refuses 2 "crm-segment: --new-days 'x': expected a whole number of days" TRY; }
+@test "crm-segment --risk-days -1" { refuses 2 "crm-segment: --risk-days '-1': expected a whole number of days" TRY; }
+@test "crm-segment --lost-days 1.5" { refuses 2 "crm-segment: --lost-days '1.5': expected a whole number of days" TRY; }
+@test "crm-segment --vip-orders 0" { refuses 2 "crm-segment: --vip-orders '0': expected a number of orders" TRY; }
+# an amount that is no amount is called negative (the parse failure leaves -1)
+@test "crm-segment --vip-spend abc orders.csv" { refuses 2 "crm-segment: --vip-spend 'abc' is negative" TRY; }
+@test "crm-segment --vip-spend -5 orders.csv" { refuses 2 "crm-segment: --vip-spend '-5' is negative" TRY; }
+@test "crm-segment --bins R=x orders.csv" { refuses 2 "crm-segment: --bins 'R=x': expected four increasing whole numbers, such as R=30,90,180,365" TRY; }
+@test "crm-segment --segment nosuch orders.csv" { refuses 2 "crm-segment: --segment 'nosuch': no such segment (one of 'Champions', 'Loyal', 'Potential Loyalists', 'New', 'Promising', 'Need Attention', 'About to Sleep', 'At Risk', 'Can't Lose', 'Hibernating')" TRY; }
+@test "crm-segment --diff=x" { refuses 2 "crm-segment: --diff 'x': expected OLD:NEW, two run ids (see --runs)" TRY; }
+# --diff's value is optional, so it goes after "="; a separate word is a FILE
+@test "crm-segment --diff 1:2" { refuses 2 "crm-segment: --runs and --diff read the database, not a file" TRY; }
+@test "crm-segment --date-order x" { refuses 2 "crm-segment: --date-order must be mdy or dmy, not 'x'" TRY; }
+@test "crm-segment --map ordered_at orders.csv" { refuses 2 "crm-segment: orders.csv:1: --map 'ordered_at': expected canonical=Header"; }
+@test "crm-segment --map foo=bar orders.csv" { refuses 2 "crm-segment: orders.csv:1: --map 'foo=bar': orders has no column 'foo' (see crm-import --columns orders)"; }
+@test "crm-segment -d ab" { refuses 2 "crm-segment: the delimiter must be one character, not 'ab'" TRY; }
+@test "crm-segment --encoding nosuch" { refuses 2 "crm-segment: --encoding 'nosuch': not an encoding iconv knows (try cp949, euc-kr, latin1, cp1252)" TRY; }
+@test "crm-segment --tz Nowhere/City" { refuses 2 "crm-segment: --tz 'Nowhere/City' is not a known time zone" TRY; }
+@test "crm-segment --rules r.txt --scheme rfm" { refuses 2 "crm-segment: --rules and --scheme exclude each other" TRY; }
+@test "crm-segment --runs --save" { refuses 2 "crm-segment: --runs goes alone" TRY; }
+@test "crm-segment --diff --save" { refuses 2 "crm-segment: --diff compares saved runs; it takes only --list and --segment" TRY; }
+@test "crm-segment --list" { refuses 2 "crm-segment: --list goes with --diff" TRY; }
+@test "crm-segment a.csv b.csv" { refuses 2 "crm-segment: one orders file at most, not 2" TRY; }
+@test "crm-segment --runs orders.csv" { refuses 2 "crm-segment: --runs and --diff read the database, not a file" TRY; }
+@test "crm-segment --save orders.csv" { refuses 2 "crm-segment: --save needs the database, not a stream of orders" TRY; }
+@test "crm-segment --opted-in orders.csv" { refuses 2 "crm-segment: --opted-in (consent is kept with customers) needs the database, not a stream of orders" TRY; }
+
+# ---- crm-nps ------------------------------------------------------------------------------
+@test "crm-nps --frobnicate" { refuses 2 "crm-nps: unrecognized option '--frobnicate'" TRY; }
+@test "crm-nps --currency USD" { refuses 2 "crm-nps: unrecognized option '--currency'" TRY; }
+@test "crm-nps --by" { refuses 2 "crm-nps: option '--by' requires an argument" TRY; }
+@test "crm-nps --by foo" { refuses 2 "crm-nps: --by 'foo': expected month, week, channel, segment or survey" TRY; }
+@test "crm-nps --by month,month" { refuses 2 "crm-nps: --by month: given twice" TRY; }
+@test "crm-nps --by month,week" { refuses 2 "crm-nps: --by month and week: one time grouping at most" TRY; }
+@test "crm-nps --scale x" { refuses 2 "crm-nps: --scale must be nps, csat or ces, not 'x'" TRY; }
+@test "crm-nps --format x" { refuses 2 "crm-nps: --format must be csv, text or json, not 'x'" TRY; }
+@test "crm-nps --date-order x" { refuses 2 "crm-nps: --date-order must be mdy or dmy, not 'x'" TRY; }
+@test "crm-nps --from x" { refuses 2 "crm-nps: --from 'x' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-nps --to 2025-02-30" { refuses 2 "crm-nps: --to '2025-02-30' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-nps --from 2025-02-01 --to 2025-01-01" { refuses 2 "crm-nps: --from 2025-02-01 is not before --to 2025-01-01" TRY; }
+@test "crm-nps --detractors --by month" { refuses 2 "crm-nps: --detractors lists answers; it takes no --by" TRY; }
+@test "crm-nps --detractors --scale csat" { refuses 2 "crm-nps: --detractors are NPS answers from 0 to 6; it takes no --scale" TRY; }
+@test "crm-nps --detractors orders.csv" { refuses 2 "crm-nps: --detractors works on the database, not on a FILE of answers" TRY; }
+@test "crm-nps --followed-up f.csv --by month" { refuses 2 "crm-nps: --followed-up records calls back; it takes no --by or --scale" TRY; }
+@test "crm-nps a.csv b.csv" { refuses 2 "crm-nps: one file of answers at most, not 2" TRY; }
+@test "crm-nps --map score orders.csv" { refuses 2 "crm-nps: orders.csv:1: --map 'score': expected canonical=Header"; }
+@test "crm-nps --map foo=bar orders.csv" { refuses 2 "crm-nps: orders.csv:1: --map 'foo=bar': responses has no column 'foo' (see crm-import --columns responses)"; }
+@test "crm-nps -d ab" { refuses 2 "crm-nps: the delimiter must be one character, not 'ab'" TRY; }
+@test "crm-nps --encoding nosuch" { refuses 2 "crm-nps: --encoding 'nosuch': not an encoding iconv knows (try cp949, euc-kr, latin1, cp1252)" TRY; }
+@test "crm-nps --tz Nowhere/City" { refuses 2 "crm-nps: --tz 'Nowhere/City' is not a known time zone" TRY; }
+
+# ---- crm-coupon: before the verb ----------------------------------------------------------
+@test "crm-coupon" { refuses 2 "crm-coupon: no verb given (issue, redeem, void, expire, list or stats)" TRY; }
+@test "crm-coupon frob" { refuses 2 "crm-coupon: unknown verb 'frob' (issue, redeem, void, expire, list or stats)" TRY; }
+@test "crm-coupon --frobnicate list" { refuses 2 "crm-coupon: unrecognized option '--frobnicate'" TRY; }
+@test "crm-coupon -q expire" { refuses 2 "crm-coupon: invalid option -- 'q'" TRY; }
+@test "crm-coupon --now" { refuses 2 "crm-coupon: option '--now' requires an argument" TRY; }
+@test "crm-coupon --now x list" { refuses 2 "crm-coupon: --now 'x' is not a date" TRY; }
+@test "crm-coupon -d ab list" { refuses 2 "crm-coupon: the delimiter must be one character, not 'ab'" TRY; }
+@test "crm-coupon --encoding nosuch list" { refuses 2 "crm-coupon: --encoding 'nosuch': not an encoding iconv knows (try cp949, euc-kr, latin1, cp1252)" TRY; }
+@test "crm-coupon --tz Nowhere/City list" { refuses 2 "crm-coupon: --tz 'Nowhere/City' is not a known time zone" TRY; }
+
+# ---- crm-coupon issue ---------------------------------------------------------------------
+@test "crm-coupon issue --frobnicate" { refuses 2 "crm-coupon: unrecognized option '--frobnicate'" TRY; }
+@test "crm-coupon issue --order 5" { refuses 2 "crm-coupon: unrecognized option '--order'" TRY; }
+@test "crm-coupon issue --campaign" { refuses 2 "crm-coupon: option '--campaign' requires an argument" TRY; }
+@test "crm-coupon issue orders.csv" { refuses 2 "crm-coupon: issue needs --campaign, --discount and --expires" TRY; }
+@test "crm-coupon issue --campaign w --discount 10% --expires 30d" { refuses 2 "crm-coupon: issue reads customers from FILE or standard input, or from the database with --birthday-month" TRY; }
+@test "crm-coupon issue --campaign w --discount 10% --expires 30d a.csv b.csv" { refuses 2 "crm-coupon: issue reads one customers file at most, not 2" TRY; }
+@test "crm-coupon issue --campaign '' --discount 10% --expires 30d orders.csv" { refuses 2 "crm-coupon: --campaign must not be empty" TRY; }
+@test "crm-coupon issue --campaign w --discount x --expires 30d orders.csv" { refuses 2 'crm-coupon: --discount '\''x'\'' is not an amount (a whole percentage such as 15%, or an amount such as 5000 or $5.00)' TRY; }
+@test "crm-coupon issue --campaign w --discount 10% --expires 30d --min-order x orders.csv" { refuses 2 "crm-coupon: --min-order 'x' is not an amount" TRY; }
+@test "crm-coupon issue --campaign w --discount 10% --expires x orders.csv" { refuses 2 "crm-coupon: --expires 'x': expected a number of days such as 30d, or a date YYYY-MM-DD" TRY; }
+@test "crm-coupon issue --campaign w --discount 10% --expires 9999d orders.csv" { refuses 2 "crm-coupon: --expires '9999d': expected from 0d to 3650d" TRY; }
+@test "crm-coupon issue --campaign w --discount 10% --expires 2000-01-01 orders.csv" { refuses 2 "crm-coupon: --expires '2000-01-01' is in the past" TRY; }
+@test "crm-coupon issue --campaign w --discount 10% --expires 30d --prefix 'a b' orders.csv" { refuses 2 "crm-coupon: --prefix 'a b' has a character that codes do not use (only 2-9 and A-Z but I, L, O)" TRY; }
+@test "crm-coupon issue --campaign w --discount 10% --expires 30d --length 1 orders.csv" { refuses 2 "crm-coupon: --length '1': expected a whole number from 5 to 20" TRY; }
+@test "crm-coupon issue --campaign w --discount 10% --expires 30d --birthday-month 13" { refuses 2 "crm-coupon: --birthday-month '13': expected a whole number from 1 to 12" TRY; }
+@test "crm-coupon issue --campaign w --discount 10% --expires 30d --currency XYZ orders.csv" { refuses 2 "crm-coupon: --currency 'XYZ': not a known ISO 4217 code" TRY; }
+@test "crm-coupon issue --campaign w --discount 10% --expires 30d --date-order x orders.csv" { refuses 2 "crm-coupon: --date-order must be mdy or dmy, not 'x'" TRY; }
+@test "crm-coupon issue --campaign w --discount 10% --expires 30d --map customer_id orders.csv" { refuses 2 "crm-coupon: orders.csv:1: --map 'customer_id': expected canonical=Header"; }
+
+# ---- crm-coupon redeem, void, expire ------------------------------------------------------
+@test "crm-coupon redeem" { refuses 2 "crm-coupon: redeem takes one code, not 0" TRY; }
+@test "crm-coupon redeem A B --order 1" { refuses 2 "crm-coupon: redeem takes one code, not 2" TRY; }
+@test "crm-coupon redeem A" { refuses 2 "crm-coupon: redeem needs --order ID" TRY; }
+@test "crm-coupon redeem A --order" { refuses 2 "crm-coupon: option '--order' requires an argument" TRY; }
+# an amount that is no amount is called negative (the parse failure leaves -1)
+@test "crm-coupon redeem A --order 1 --amount x" { refuses 2 "crm-coupon: --amount 'x' is negative" TRY; }
+@test "crm-coupon redeem A --order 1 --amount -5" { refuses 2 "crm-coupon: --amount '-5' is negative" TRY; }
+@test "crm-coupon redeem A --order 1 --currency XYZ" { refuses 2 "crm-coupon: --currency 'XYZ': not a known ISO 4217 code" TRY; }
+@test "crm-coupon void" { refuses 2 "crm-coupon: void takes codes or --campaign NAME" TRY; }
+@test "crm-coupon void A --campaign w" { refuses 2 "crm-coupon: void takes codes or --campaign NAME" TRY; }
+@test "crm-coupon void --campaign ''" { refuses 2 "crm-coupon: --campaign must not be empty" TRY; }
+@test "crm-coupon expire extra" { refuses 2 "crm-coupon: expire takes no arguments" TRY; }
+@test "crm-coupon expire --state issued" { refuses 2 "crm-coupon: unrecognized option '--state'" TRY; }
+
+# ---- crm-coupon list, stats ---------------------------------------------------------------
+@test "crm-coupon list --frobnicate" { refuses 2 "crm-coupon: unrecognized option '--frobnicate'" TRY; }
+@test "crm-coupon list --order 5" { refuses 2 "crm-coupon: unrecognized option '--order'" TRY; }
+@test "crm-coupon list --campaign" { refuses 2 "crm-coupon: option '--campaign' requires an argument" TRY; }
+@test "crm-coupon list --campaign ''" { refuses 2 "crm-coupon: --campaign must not be empty" TRY; }
+@test "crm-coupon list --state x" { refuses 2 "crm-coupon: --state must be issued, redeemed, voided or expired, not 'x'" TRY; }
+@test "crm-coupon list extra" { refuses 2 "crm-coupon: list takes no arguments" TRY; }
+@test "crm-coupon stats extra" { refuses 2 "crm-coupon: stats takes no arguments" TRY; }
+@test "crm-coupon stats --from x" { refuses 2 "crm-coupon: --from 'x' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-coupon stats --to x" { refuses 2 "crm-coupon: --to 'x' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-coupon stats --from 2025-02-01 --to 2025-01-01" { refuses 2 "crm-coupon: --to 2025-01-01 is before --from 2025-02-01" TRY; }
+@test "crm-coupon stats --currency XYZ" { refuses 2 "crm-coupon: --currency 'XYZ': not a known ISO 4217 code" TRY; }
+
+# ---- crm-report ---------------------------------------------------------------------------
+@test "crm-report --frobnicate" { refuses 2 "crm-report: unrecognized option '--frobnicate'" TRY; }
+@test "crm-report --period" { refuses 2 "crm-report: option '--period' requires an argument" TRY; }
+@test "crm-report --period bogus" { refuses 2 "crm-report: --period 'bogus': expected last-week, this-week, last-month, this-month, YYYY-MM or YYYY-Www" TRY; }
+@test "crm-report --period 2025-13" { refuses 2 "crm-report: --period '2025-13': there is no such month" TRY; }
+@test "crm-report --period 2025-W60" { refuses 2 "crm-report: --period '2025-W60': there is no such ISO week in that year" TRY; }
+@test "crm-report --from x --to y" { refuses 2 "crm-report: --from x --to y: expected a date YYYY-MM-DD" TRY; }
+@test "crm-report --from 2025-01-01" { refuses 2 "crm-report: --from and --to go together, without --period" TRY; }
+@test "crm-report --period last-week --from 2025-01-01 --to 2025-01-31" { refuses 2 "crm-report: --from and --to go together, without --period" TRY; }
+@test "crm-report --from 2025-02-01 --to 2025-01-01" { refuses 2 "crm-report: --from 2025-02-01 --to 2025-01-01: the period ends before it starts" TRY; }
+@test "crm-report --week-start x" { refuses 2 "crm-report: --week-start 'x': expected a day of the week (mon, sun, ...)" TRY; }
+@test "crm-report --as-of 2025-02-30" { refuses 2 "crm-report: --as-of '2025-02-30' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-report --format x" { refuses 2 "crm-report: --format must be text, markdown, html or json, not 'x'" TRY; }
+@test "crm-report --currency XYZ" { refuses 2 "crm-report: --currency 'XYZ': not a known ISO 4217 code" TRY; }
+@test "crm-report --sla x" { refuses 2 "crm-report: --sla 'x': expected first=DURATION,resolve=DURATION (DURATION like 4h, 30m, 2d)" TRY; }
+@test "crm-report --sla first=0h" { refuses 2 "crm-report: --sla 'first=0h': expected first=DURATION,resolve=DURATION (DURATION like 4h, 30m, 2d)" TRY; }
+@test "crm-report --lost-days 0" { refuses 2 "crm-report: --lost-days '0': expected a whole number of days" TRY; }
+@test "crm-report --list -1" { refuses 2 "crm-report: --list '-1': expected a number of rows" TRY; }
+@test "crm-report extra" { refuses 2 "crm-report: unexpected argument 'extra': the report reads the database" TRY; }
+@test "crm-report -d ab" { refuses 2 "crm-report: the delimiter must be one character, not 'ab'" TRY; }
+@test "crm-report --encoding nosuch" { refuses 2 "crm-report: --encoding 'nosuch': not an encoding iconv knows (try cp949, euc-kr, latin1, cp1252)" TRY; }
+@test "crm-report --tz Nowhere/City" { refuses 2 "crm-report: --tz 'Nowhere/City' is not a known time zone" TRY; }
+
+# ---- crm ----------------------------------------------------------------------------------
+@test "crm" {
+	refuses 2 "usage: crm COMMAND [ARGS...]" "       crm --help | --version" "" "commands:" \
+		"  import     bring shop exports (customers, orders, ...) into the database" \
+		"  nps        NPS, CSAT and CES of survey answers; the detractors to call back" \
+		"  segment    RFM scores and segments of customers, and who moved where" \
+		"  coupon     single-use coupon codes: issue, redeem, void, expire, list, stats" \
+		"  report     the weekly customer report, for people and for cron" "" \
+		"'crm COMMAND --help' or man crm-COMMAND tells more; man 7 crm the conventions."
+}
+@test "crm frob" { refuses 2 "crm: 'frob' is not a crm command" TRY; }
+@test "crm --frobnicate" { refuses 2 "crm: '--frobnicate' is not a crm command" TRY; }
+@test "crm import --frobnicate" { refuses 2 "crm-import: unrecognized option '--frobnicate'" TRY; }
+@test "crm coupon list --state x" { refuses 2 "crm-coupon: --state must be issued, redeemed, voided or expired, not 'x'" TRY; }
