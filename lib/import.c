@@ -616,7 +616,7 @@ static int normalise_row(struct imp *im, const struct crm_row *row)
 			abort();
 	}
 	vc.tz = im->tz;
-	vc.order = im->o->date_order;
+	vc.order = im->o->in.date_order;
 	vc.country = im->o->country;
 	memcpy(vc.currency, im->currency0, sizeof vc.currency);
 	/* Shopify-style exports name the currency on an order's first line only */
@@ -1377,8 +1377,8 @@ static void take_item(struct imp *im, const struct crm_feed_item *it)
  */
 static void import_files(struct imp *im, char *const *files, int nfiles)
 {
-	struct crm_feed_opts fo = {im->o, im->e, !normalise_here(im), im->tz,
-				   im->kind == E_OTHER ? im->col[0] : -1};
+	struct crm_feed_opts fo = {im->o->csv, &im->o->in, im->o->country, im->e,
+				   !normalise_here(im), im->tz, im->kind == E_OTHER ? im->col[0] : -1};
 	struct crm_feed *feed;
 	struct crm_feed_batch *b;
 	int i;
@@ -1525,7 +1525,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 		char q[128];
 		return crm_usage_error("--tz %s %s", crm_quote(o->tz ? o->tz : "", q, sizeof q), why);
 	}
-	snprintf(im.currency0, sizeof im.currency0, "%s", o->currency ? o->currency : "");
+	memcpy(im.currency0, o->in.currency, sizeof im.currency0);
 	im.kind = !strcmp(o->entity, "customers") ? E_CUSTOMERS :
 		  !strcmp(o->entity, "order_items") ? E_ITEMS : E_OTHER;
 	find_columns(&im);

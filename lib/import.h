@@ -40,18 +40,15 @@
 #include "csvio.h"
 #include "db.h"
 #include "norm.h"
-
-#define CRM_MAX_MAPS 64
+#include "opts.h"
 
 struct crm_import_opts {
 	const char *entity;
 	struct crm_csv_opts csv;
 	const char *tz;              /* zone of naive times */
-	enum crm_date_order date_order;
-	const char *currency;        /* for amounts with no currency of their own */
+	struct crm_input in;         /* --map, --date-order, and --currency: for amounts
+				      * with no currency of their own */
 	const char *country;         /* for national phone numbers */
-	const char *map[CRM_MAX_MAPS];   /* "canonical=Header" */
-	int nmap;
 	const char *rejects;         /* NULL: no rejects file */
 	int strict, dry_run, quiet;
 };
