@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "diag.h"
+#include "entity.h"
 #include "import.h"
 #include "opts.h"
 
@@ -65,19 +66,13 @@ static int own_option(void *ctx, int c, const char *arg)
 	return crm_usage_error("unknown option");
 }
 
-static int check_tz(const struct crm_common *co)
-{
-	struct crm_tz *z = crm_common_tz(co);
-	crm_tz_close(z);
-	return z ? CRM_OK : CRM_EUSAGE;
-}
-
 int main(int argc, char **argv)
 {
 	struct crm_common co;
 	struct crm_import_opts o;
 	struct crm_import_counts counts;
 	struct crm_db db;
+	struct crm_tz *tz;
 	const char *path;
 	int rc;
 
@@ -97,19 +92,19 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (argc < 1)
 		return crm_usage_error("no entity given (one of %s)", crm_entity_names());
-	if (!crm_entity_known(argv[0]))
+	if (!(o.entity = crm_entity_find(argv[0])))
 		return crm_usage_error("unknown entity '%s' (one of %s)", argv[0], crm_entity_names());
-	o.entity = argv[0];
 	o.csv = co.csv;
-	o.tz = co.tz;
-	if ((rc = check_tz(&co)) != CRM_OK)
-		return rc;
+	if (!(tz = crm_common_tz(&co)))
+		return CRM_EUSAGE;
+	o.tz = tz;
 	path = crm_db_path(co.db);
 	if (o.dry_run && access(path, F_OK) != 0)
 		path = ":memory:";      /* a dry run creates no database file */
 
 	if ((rc = crm_db_open(&db, path, CRM_DB_CREATE)) != CRM_OK) {
 		crm_db_close(&db);
+		crm_tz_close(tz);
 		return rc;
 	}
 	rc = crm_import(&db, &o, argv + 1, argc - 1, &counts);
@@ -117,5 +112,6 @@ int main(int argc, char **argv)
 		if (!o.quiet || rc != CRM_OK)
 			crm_import_summary(&o, &counts, stderr);
 	crm_db_close(&db);
+	crm_tz_close(tz);
 	return crm_close_stdout(rc);
 }

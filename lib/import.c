@@ -100,7 +100,7 @@ struct imp {
 	const struct crm_import_opts *o;
 	const struct crm_entity *e;
 	struct crm_import_counts *c;
-	struct crm_tz *tz;
+	const struct crm_tz *tz;
 	int status;              /* exit code so far */
 	int stop;                /* fatal: abandon the run */
 	int broken;              /* the database or the ledger failed: touch neither again */
@@ -1512,22 +1512,17 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 {
 	static char *const stdin_only[] = {(char *)"-"};
 	struct imp im;
-	const char *why = "";
 	int rc;
 	memset(&im, 0, sizeof im);
 	memset(counts, 0, sizeof *counts);
 	im.db = db;
 	im.o = o;
 	im.c = counts;
-	if (!(im.e = crm_entity_find(o->entity)))
-		return crm_usage_error("unknown entity '%s' (one of %s)", o->entity, crm_entity_names());
-	if (!(im.tz = crm_tz_open(o->tz, &why))) {
-		char q[128];
-		return crm_usage_error("--tz %s %s", crm_quote(o->tz ? o->tz : "", q, sizeof q), why);
-	}
+	im.e = o->entity;
+	im.tz = o->tz;
 	memcpy(im.currency0, o->in.currency, sizeof im.currency0);
-	im.kind = !strcmp(o->entity, "customers") ? E_CUSTOMERS :
-		  !strcmp(o->entity, "order_items") ? E_ITEMS : E_OTHER;
+	im.kind = !strcmp(im.e->name, "customers") ? E_CUSTOMERS :
+		  !strcmp(im.e->name, "order_items") ? E_ITEMS : E_OTHER;
 	find_columns(&im);
 	if (!(im.seen = calloc(SEEN_SLOTS, sizeof *im.seen)))
 		abort();
@@ -1536,7 +1531,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 		nfiles = 1;
 	}
 	if (open_rejects(&im) < 0) {
-		crm_tz_close(im.tz);
+		free(im.seen);
 		return CRM_EIO;
 	}
 	rc = run(&im, files, nfiles);
@@ -1548,7 +1543,6 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	free(im.batch.top);
 	free(im.seen);
 	free(im.rej_cols);
-	crm_tz_close(im.tz);
 	return rc;
 }
 
@@ -1556,16 +1550,16 @@ void crm_import_summary(const struct crm_import_opts *o, const struct crm_import
 			FILE *out)
 {
 	fprintf(out, "%s: %s: %lld read, %lld inserted, %lld updated, %lld unchanged, %lld rejected",
-		crm_progname, o->entity, c->read, c->inserted, c->updated, c->unchanged, c->rejected);
+		crm_progname, o->entity->name, c->read, c->inserted, c->updated, c->unchanged, c->rejected);
 	if (o->dry_run)
 		fputs(" (dry run: nothing written)", out);
 	fputc('\n', out);
-	if (!strcmp(o->entity, "order_items"))
+	if (!strcmp(o->entity->name, "order_items"))
 		fprintf(out, "%s: orders: %lld inserted, %lld updated, %lld unchanged; %lld cancelled, "
 			"%lld guest, %lld return lines\n", crm_progname, c->orders_inserted,
 			c->orders_updated, c->orders_unchanged, c->cancelled_orders, c->guest_orders,
 			c->return_lines);
-	if (!strcmp(o->entity, "customers") && c->merged)
+	if (!strcmp(o->entity->name, "customers") && c->merged)
 		fprintf(out, "%s: customers: %lld merged\n", crm_progname, c->merged);
 	else if (c->new_customers || c->merged)
 		fprintf(out, "%s: customers: %lld created, %lld merged\n", crm_progname,

@@ -19,8 +19,11 @@
  *  - order_items rows also create or update their orders: amount is the sum
  *    of quantity x unit_price of the order's lines; a row without a customer
  *    is a guest order.
+ *  - The caller checks the entity and opens the --tz zone, once, as the
+ *    command line names them (crm_entity_find, crm_common_tz of opts.h).
  *  - Returns CRM_OK, CRM_EDATA (rows rejected, or a file-level data error),
- *    CRM_EUSAGE, CRM_EIO or CRM_EBUSY, having reported the reason.
+ *    CRM_EUSAGE (a bad --map), CRM_EIO or CRM_EBUSY, having reported the
+ *    reason.
  *  - Threads: crm_import() reads on a thread of its own (feed.h), which
  *    parses and converts the files, maps their headers, and checks and
  *    normalises their rows (for order_items without a currency option, only
@@ -39,13 +42,14 @@
 
 #include "csvio.h"
 #include "db.h"
+#include "entity.h"
 #include "norm.h"
 #include "opts.h"
 
 struct crm_import_opts {
-	const char *entity;
+	const struct crm_entity *entity;  /* crm_entity_find()'s */
 	struct crm_csv_opts csv;
-	const char *tz;              /* zone of naive times */
+	const struct crm_tz *tz;     /* zone of naive times: the caller's, open */
 	struct crm_input in;         /* --map, --date-order, and --currency: for amounts
 				      * with no currency of their own */
 	const char *country;         /* for national phone numbers */
