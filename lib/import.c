@@ -123,6 +123,7 @@ struct imp {
 
 	int col[CRM_MAX_COLS];    /* entity column of each table column, or -1 */
 	enum { E_CUSTOMERS, E_ITEMS, E_OTHER } kind;
+	int is_orders;           /* E_OTHER: the orders, whose rows are figures too */
 	char (*seen)[24];        /* SEEN_SLOTS customer ids known to exist */
 
 	struct upsert main, orders;
@@ -137,55 +138,6 @@ struct imp {
 	char conflict[200];      /* SQLite's words for the last UNIQUE conflict */
 	struct cur_order cur;
 };
-
-/* Columns of each table, in the order the statements bind them. */
-static const char *const t_customers[] = {"customer_id", "email", "phone", "name",
-	"signup_at", "birthday", "country", "marketing_opt_in", NULL};
-static const char *const t_orders[] = {"order_id", "customer_id", "ordered_at", "amount",
-	"currency", "status", "channel", NULL};
-static const char *const t_items[] = {"order_id", "line", "sku", "product", "category",
-	"quantity", "unit_price", NULL};
-static const char *const t_tickets[] = {"ticket_id", "customer_id", "channel", "category",
-	"opened_at", "first_response_at", "resolved_at", "status", "csat", NULL};
-static const char *const t_reviews[] = {"review_id", "customer_id", "sku", "rating", "title",
-	"body", "posted_at", "replied_at", "platform", NULL};
-static const char *const t_responses[] = {"response_id", "customer_id", "answered_at",
-	"score", "comment", "survey", "channel", NULL};
-
-static const char *const *table_cols(const char *entity)
-{
-	if (!strcmp(entity, "customers")) return t_customers;
-	if (!strcmp(entity, "orders")) return t_orders;
-	if (!strcmp(entity, "order_items")) return t_items;
-	if (!strcmp(entity, "tickets")) return t_tickets;
-	if (!strcmp(entity, "reviews")) return t_reviews;
-	return t_responses;
-}
-
-int crm_entity_known(const char *name) { return crm_entity_find(name) != NULL; }
-
-const char *crm_entity_names(void)
-{
-	return "customers, orders, order_items, tickets, reviews, responses";
-}
-
-int crm_entity_describe(const char *name, FILE *out)
-{
-	const struct crm_entity *e = crm_entity_find(name);
-	int i;
-	if (!e)
-		return -1;
-	fprintf(out, "column,required,aliases\n");
-	for (i = 0; i < e->ncols; i++) {
-		const char *a;
-		fprintf(out, "%s,%s,\"", e->cols[i].name,
-			e->cols[i].flags & CRM_COL_REQUIRED ? "yes" : "no");
-		for (a = e->cols[i].aliases; *a; a++)
-			fputc(*a == '|' ? ' ' : *a, out);
-		fputs("\"\n", out);
-	}
-	return 0;
-}
 
 /* ---- statements ---------------------------------------------------------------- */
 
@@ -507,13 +459,14 @@ static int prepare_all(struct imp *im)
 						 "lines FROM temp.touched t WHERE t.order_id=order_items.order_id)");
 		if (!im->touched_get || !im->touched_put || !im->order_resum || !im->stale_lines)
 			return -1;
-		if (upsert_prepare(im, &im->orders, "orders", t_orders, 1) < 0)
+		const char *const *orders = crm_entity_find("orders")->table;
+		if (upsert_prepare(im, &im->orders, "orders", orders, 1) < 0)
 			return -1;
-		return upsert_prepare(im, &im->main, "order_items", t_items, 2);
+		return upsert_prepare(im, &im->main, "order_items", im->e->table, 2);
 	}
-	if (upsert_prepare(im, &im->main, name, table_cols(name), 1) < 0)
+	if (upsert_prepare(im, &im->main, name, im->e->table, 1) < 0)
 		return -1;
-	return im->kind == E_OTHER ? batch_prepare(im, name, table_cols(name)) : 0;
+	return im->kind == E_OTHER ? batch_prepare(im, name, im->e->table) : 0;
 }
 
 static void finalize_all(struct imp *im)
@@ -827,7 +780,7 @@ static int import_customer(struct imp *im, const struct crm_row *row)
 	}
 	if (rc < 0)
 		return im->stop ? 1 : reject(im, row, row->line, why);
-	table_values(im, t_customers, vals);
+	table_values(im, im->e->table, vals);
 	vals[0] = id;
 	rc = upsert_run(im, &im->main, vals, !own);
 	if (rc == UP_CONFLICT)
@@ -1008,7 +961,7 @@ static void prefetch_note(struct imp *im, struct batch *b, const struct batch_ro
 static int batch_run(struct imp *im)
 {
 	struct batch *b = &im->batch;
-	int r, i, rc, n = b->n, orders = table_cols(im->e->name) == t_orders;
+	int r, i, rc, n = b->n, orders = im->is_orders;
 	b->n = 0;   /* the rows stay readable until the next batch_add() */
 	if (n == BATCH_ROWS && batch_write(im) < 0)
 		return -1;
@@ -1039,7 +992,7 @@ static int batch_run(struct imp *im)
 
 static int import_generic(struct imp *im, const struct crm_row *row)
 {
-	const char *const *cols = table_cols(im->e->name);
+	const char *const *cols = im->e->table;
 	char cust[256], *vals[CRM_MAX_COLS];
 	int who;
 	who = ensure_customer(im, row, W(im, W_ID), W(im, W_EMAIL), W(im, W_PHONE),
@@ -1048,13 +1001,13 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 		return who == -2;
 	table_values(im, cols, vals);
 	vals[1] = who ? cust : NULL;         /* customer_id is second in every table */
-	if (cols == t_orders) {
+	if (im->is_orders) {
 		vals[4] = im->v->currency;
 		im->c->guest_orders += who == 0;
 	}
 	if (!vals[0])
 		vals[0] = (char *)im->key;     /* the feed's, for a row without a key */
-	batch_add(im, vals, cols == t_orders ? im->v->num[im->col[3]] : 0, who == DEFERRED);
+	batch_add(im, vals, im->is_orders ? im->v->num[im->col[3]] : 0, who == DEFERRED);
 	return im->batch.n == BATCH_ROWS && batch_run(im) < 0;
 }
 
@@ -1378,7 +1331,8 @@ static void take_item(struct imp *im, const struct crm_feed_item *it)
 static void import_files(struct imp *im, char *const *files, int nfiles)
 {
 	struct crm_feed_opts fo = {im->o->csv, &im->o->in, im->o->country, im->e,
-				   !normalise_here(im), im->tz, im->kind == E_OTHER ? im->col[0] : -1};
+				   !normalise_here(im), im->tz,
+				   im->kind == E_OTHER ? im->col[0] : -1};
 	struct crm_feed *feed;
 	struct crm_feed_batch *b;
 	int i;
@@ -1499,7 +1453,7 @@ static int run(struct imp *im, char *const *files, int nfiles)
 /* Entity column indices, found once so that rows never look up by name. */
 static void find_columns(struct imp *im)
 {
-	const char *const *cols = table_cols(im->e->name);
+	const char *const *cols = im->e->table;
 	int i;
 	for (i = 0; cols[i]; i++)
 		im->col[i] = crm_entity_col(im->e, cols[i]);
@@ -1523,6 +1477,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	memcpy(im.currency0, o->in.currency, sizeof im.currency0);
 	im.kind = !strcmp(im.e->name, "customers") ? E_CUSTOMERS :
 		  !strcmp(im.e->name, "order_items") ? E_ITEMS : E_OTHER;
+	im.is_orders = !strcmp(im.e->name, "orders");
 	find_columns(&im);
 	if (!(im.seen = calloc(SEEN_SLOTS, sizeof *im.seen)))
 		abort();
@@ -1550,7 +1505,8 @@ void crm_import_summary(const struct crm_import_opts *o, const struct crm_import
 			FILE *out)
 {
 	fprintf(out, "%s: %s: %lld read, %lld inserted, %lld updated, %lld unchanged, %lld rejected",
-		crm_progname, o->entity->name, c->read, c->inserted, c->updated, c->unchanged, c->rejected);
+		crm_progname, o->entity->name, c->read, c->inserted, c->updated, c->unchanged,
+		c->rejected);
 	if (o->dry_run)
 		fputs(" (dry run: nothing written)", out);
 	fputc('\n', out);

@@ -66,12 +66,6 @@ struct crm_import_counts {
 	int aborted;                 /* rolled back: nothing was written */
 };
 
-/* Is `name` an entity crm-import knows?  Writes the list for messages. */
-int crm_entity_known(const char *name);
-const char *crm_entity_names(void);
-/* Print the canonical columns and their aliases of an entity (--columns). */
-int crm_entity_describe(const char *name, FILE *out);
-
 int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	       char *const *files, int nfiles, struct crm_import_counts *counts);
 
