@@ -32,12 +32,11 @@ static const char usage[] =
 	"See crm-coupon(1).\n";
 
 enum { OPT_NOW = CRM_OPT_CMD, OPT_CAMPAIGN, OPT_DISCOUNT, OPT_EXPIRES, OPT_MIN_ORDER,
-	OPT_CURRENCY, OPT_PREFIX, OPT_LENGTH, OPT_BIRTHDAY_MONTH, OPT_OPTED_IN, OPT_AGAIN, OPT_MAP,
-	OPT_DATE_ORDER, OPT_ORDER, OPT_AMOUNT, OPT_STATE, OPT_CUSTOMER, OPT_FROM, OPT_TO };
+	OPT_PREFIX, OPT_LENGTH, OPT_BIRTHDAY_MONTH, OPT_OPTED_IN, OPT_AGAIN, OPT_ORDER, OPT_AMOUNT,
+	OPT_STATE, OPT_CUSTOMER, OPT_FROM, OPT_TO };
 
 #define O_NOW {"now", required_argument, NULL, OPT_NOW}
 #define O_CAMPAIGN {"campaign", required_argument, NULL, OPT_CAMPAIGN}
-#define O_CURRENCY {"currency", required_argument, NULL, OPT_CURRENCY}
 #define O_QUIET {"quiet", no_argument, NULL, 'q'}
 #define O_END {NULL, 0, NULL, 0}
 
@@ -45,7 +44,7 @@ enum { OPT_NOW = CRM_OPT_CMD, OPT_CAMPAIGN, OPT_DISCOUNT, OPT_EXPIRES, OPT_MIN_O
 static const struct option common_opts[] = {CRM_COMMON_LONGOPTS, O_NOW, O_END};
 
 static const struct option issue_opts[] = {
-	CRM_COMMON_LONGOPTS, O_NOW, O_CAMPAIGN, O_CURRENCY, O_QUIET,
+	CRM_COMMON_LONGOPTS, O_NOW, O_CAMPAIGN, CRM_INPUT_CURRENCY, O_QUIET,
 	{"discount", required_argument, NULL, OPT_DISCOUNT},
 	{"expires", required_argument, NULL, OPT_EXPIRES},
 	{"min-order", required_argument, NULL, OPT_MIN_ORDER},
@@ -54,12 +53,11 @@ static const struct option issue_opts[] = {
 	{"birthday-month", required_argument, NULL, OPT_BIRTHDAY_MONTH},
 	{"opted-in", no_argument, NULL, OPT_OPTED_IN},
 	{"again", no_argument, NULL, OPT_AGAIN},
-	{"map", required_argument, NULL, OPT_MAP},
-	{"date-order", required_argument, NULL, OPT_DATE_ORDER},
+	CRM_INPUT_MAP, CRM_INPUT_DATE_ORDER,
 	O_END,
 };
 static const struct option redeem_opts[] = {
-	CRM_COMMON_LONGOPTS, O_NOW, O_CURRENCY,
+	CRM_COMMON_LONGOPTS, O_NOW, CRM_INPUT_CURRENCY,
 	{"order", required_argument, NULL, OPT_ORDER},
 	{"amount", required_argument, NULL, OPT_AMOUNT},
 	O_END,
@@ -73,13 +71,11 @@ static const struct option list_opts[] = {
 	O_END,
 };
 static const struct option stats_opts[] = {
-	CRM_COMMON_LONGOPTS, O_NOW, O_CAMPAIGN, O_CURRENCY,
+	CRM_COMMON_LONGOPTS, O_NOW, O_CAMPAIGN, CRM_INPUT_CURRENCY,
 	{"from", required_argument, NULL, OPT_FROM},
 	{"to", required_argument, NULL, OPT_TO},
 	O_END,
 };
-
-#define MAX_MAPS 64
 
 struct coupon {
 	struct crm_common co;
@@ -89,10 +85,11 @@ struct coupon {
 	/* options */
 	const char *now_opt, *campaign, *discount, *expires, *min_order, *prefix_opt, *order;
 	const char *amount, *customer, *from, *to;
-	const char *currency;     /* --currency, else $CRM_CURRENCY, upper case */
-	char currency_buf[4];
+	struct crm_input in;      /* --currency (else $CRM_CURRENCY), --map, --date-order */
 	int length, birthday_month, opted_in, again, quiet, state;
-	const char *map[MAX_MAPS];
+	/* what the run reads of in */
+	const char *currency;     /* NULL: none */
+	const char *const *map;
 	int nmap;
 	enum crm_date_order date_order;
 	/* the run */
@@ -105,18 +102,6 @@ struct coupon {
 };
 
 /* ---- options ------------------------------------------------------------- */
-
-static int currency_option(struct coupon *c, const char *arg)
-{
-	int i;
-	if (strlen(arg) != 3 || crm_currency_exponent(arg) < 0)
-		return crm_usage_error("--currency '%s': not a known ISO 4217 code", arg);
-	for (i = 0; i < 3; i++)      /* stored codes are upper case */
-		c->currency_buf[i] = (char)(arg[i] >= 'a' && arg[i] <= 'z' ? arg[i] - 32 : arg[i]);
-	c->currency_buf[3] = '\0';
-	c->currency = c->currency_buf;
-	return 0;
-}
 
 static int number_option(const char *name, const char *arg, long min, long max, int *out)
 {
@@ -137,7 +122,6 @@ static int own_option(void *ctx, int opt, const char *arg)
 	case OPT_DISCOUNT: c->discount = arg; return 0;
 	case OPT_EXPIRES: c->expires = arg; return 0;
 	case OPT_MIN_ORDER: c->min_order = arg; return 0;
-	case OPT_CURRENCY: return currency_option(c, arg);
 	case OPT_PREFIX: c->prefix_opt = arg; return 0;
 	case OPT_LENGTH:
 		return number_option("--length", arg, CRM_COUPON_MIN_LENGTH, CRM_COUPON_MAX_LENGTH,
@@ -147,16 +131,10 @@ static int own_option(void *ctx, int opt, const char *arg)
 	case OPT_OPTED_IN: c->opted_in = 1; return 0;
 	case OPT_AGAIN: c->again = 1; return 0;
 	case 'q': c->quiet = 1; return 0;
-	case OPT_MAP:
-		if (c->nmap == MAX_MAPS)
-			return crm_usage_error("too many --map options (at most %d)", MAX_MAPS);
-		c->map[c->nmap++] = arg;
-		return 0;
-	case OPT_DATE_ORDER:
-		if (strcmp(arg, "mdy") && strcmp(arg, "dmy"))
-			return crm_usage_error("--date-order must be mdy or dmy, not '%s'", arg);
-		c->date_order = arg[0] == 'd' ? CRM_DMY : CRM_MDY;
-		return 0;
+	case CRM_OPT_CURRENCY:
+	case CRM_OPT_MAP:
+	case CRM_OPT_DATE_ORDER:
+		return crm_input_option(&c->in, opt, arg);
 	case OPT_ORDER: c->order = arg; return 0;
 	case OPT_AMOUNT: c->amount = arg; return 0;
 	case OPT_STATE:
@@ -683,9 +661,12 @@ static int parse_command(struct coupon *c, int argc, char **argv, const struct v
 
 static int setup(struct coupon *c)
 {
-	const char *env = getenv("CRM_CURRENCY");
-	if (!c->currency && env && *env && currency_option(c, env) != 0)
+	if (crm_input_env(&c->in) != 0)
 		return CRM_EUSAGE;
+	c->currency = crm_input_currency(&c->in);
+	c->map = c->in.map;
+	c->nmap = c->in.nmap;
+	c->date_order = c->in.date_order;
 	if (!(c->tz = crm_common_tz(&c->co)))
 		return CRM_EUSAGE;
 	if (c->campaign && check_campaign(c->campaign) != CRM_OK)
@@ -703,6 +684,7 @@ int main(int argc, char **argv)
 	crm_set_progname(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&c.co);
+	crm_input_init(&c.in);
 	c.state = -1;
 	if ((rc = parse_command(&c, argc, argv, &v)) == CRM_OK && (rc = setup(&c)) == CRM_OK)
 		rc = v->run(&c);

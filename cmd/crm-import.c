@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "diag.h"
+#include "entity.h"
 #include "import.h"
 #include "opts.h"
 
@@ -19,18 +20,15 @@ static const char usage[] =
 	"ENTITY is customers, orders, order_items, tickets, reviews or responses.\n"
 	"Reads standard input when no FILE is named.  See crm-import(1).\n";
 
-enum { OPT_MAP = CRM_OPT_CMD, OPT_REJECTS, OPT_STRICT, OPT_DRY_RUN, OPT_CURRENCY,
-	OPT_COUNTRY, OPT_DATE_ORDER, OPT_COLUMNS };
+enum { OPT_REJECTS = CRM_OPT_CMD, OPT_STRICT, OPT_DRY_RUN, OPT_COUNTRY, OPT_COLUMNS };
 
 static const struct option longopts[] = {
 	CRM_COMMON_LONGOPTS,
-	{"map", required_argument, NULL, OPT_MAP},
+	CRM_INPUT_LONGOPTS,
 	{"rejects", required_argument, NULL, OPT_REJECTS},
 	{"strict", no_argument, NULL, OPT_STRICT},
 	{"dry-run", no_argument, NULL, OPT_DRY_RUN},
-	{"currency", required_argument, NULL, OPT_CURRENCY},
 	{"default-country", required_argument, NULL, OPT_COUNTRY},
-	{"date-order", required_argument, NULL, OPT_DATE_ORDER},
 	{"columns", required_argument, NULL, OPT_COLUMNS},
 	{"quiet", no_argument, NULL, 'q'},
 	{NULL, 0, NULL, 0},
@@ -46,32 +44,19 @@ static int own_option(void *ctx, int c, const char *arg)
 {
 	struct crm_import_opts *o = ctx;
 	switch (c) {
-	case OPT_MAP:
-		if (o->nmap == CRM_MAX_MAPS)
-			return crm_usage_error("too many --map options (at most %d)", CRM_MAX_MAPS);
-		o->map[o->nmap++] = arg;
-		return 0;
+	case CRM_OPT_MAP:
+	case CRM_OPT_DATE_ORDER:
+	case CRM_OPT_CURRENCY:
+		return crm_input_option(&o->in, c, arg);
 	case OPT_REJECTS: o->rejects = arg; return 0;
 	case OPT_STRICT: o->strict = 1; return 0;
 	case OPT_DRY_RUN: o->dry_run = 1; return 0;
 	case 'q': o->quiet = 1; return 0;
-	case OPT_CURRENCY:
-		if (!arg)
-			return 0;
-		if (crm_currency_exponent(arg) < 0)
-			return crm_usage_error("--currency '%s': not a known ISO 4217 code", arg);
-		o->currency = arg;
-		return 0;
 	case OPT_COUNTRY:
 		if (crm_country_calling_code(arg) < 0)
 			return crm_usage_error("--default-country '%s': not a country crm knows the "
 					       "calling code of", arg);
 		o->country = arg;
-		return 0;
-	case OPT_DATE_ORDER:
-		if (strcmp(arg, "mdy") && strcmp(arg, "dmy"))
-			return crm_usage_error("--date-order must be mdy or dmy, not '%s'", arg);
-		o->date_order = arg[0] == 'd' ? CRM_DMY : CRM_MDY;
 		return 0;
 	case OPT_COLUMNS:
 		if (crm_entity_describe(arg, stdout) < 0)
@@ -81,19 +66,13 @@ static int own_option(void *ctx, int c, const char *arg)
 	return crm_usage_error("unknown option");
 }
 
-static int check_tz(const struct crm_common *co)
-{
-	struct crm_tz *z = crm_common_tz(co);
-	crm_tz_close(z);
-	return z ? CRM_OK : CRM_EUSAGE;
-}
-
 int main(int argc, char **argv)
 {
 	struct crm_common co;
 	struct crm_import_opts o;
 	struct crm_import_counts counts;
 	struct crm_db db;
+	struct crm_tz *tz;
 	const char *path;
 	int rc;
 
@@ -101,29 +80,31 @@ int main(int argc, char **argv)
 	argv[0] = (char *)crm_progname;     /* getopt's messages use it */
 	crm_common_init(&co);
 	memset(&o, 0, sizeof o);
-	if (own_option(&o, OPT_CURRENCY, env_or("CRM_CURRENCY", NULL)) ||
-	    own_option(&o, OPT_COUNTRY, env_or("CRM_COUNTRY", "KR")))
+	crm_input_init(&o.in);
+	if (own_option(&o, OPT_COUNTRY, env_or("CRM_COUNTRY", "KR")))
 		return CRM_EUSAGE;
 	if ((rc = crm_parse_options(&co, argc, argv, CRM_COMMON_SHORTOPTS "q", longopts, usage,
 				    own_option, &o)) != CRM_OK)
 		return rc;
+	if (crm_input_env(&o.in) != 0)
+		return CRM_EUSAGE;
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
 		return crm_usage_error("no entity given (one of %s)", crm_entity_names());
-	if (!crm_entity_known(argv[0]))
+	if (!(o.entity = crm_entity_find(argv[0])))
 		return crm_usage_error("unknown entity '%s' (one of %s)", argv[0], crm_entity_names());
-	o.entity = argv[0];
 	o.csv = co.csv;
-	o.tz = co.tz;
-	if ((rc = check_tz(&co)) != CRM_OK)
-		return rc;
+	if (!(tz = crm_common_tz(&co)))
+		return CRM_EUSAGE;
+	o.tz = tz;
 	path = crm_db_path(co.db);
 	if (o.dry_run && access(path, F_OK) != 0)
 		path = ":memory:";      /* a dry run creates no database file */
 
 	if ((rc = crm_db_open(&db, path, CRM_DB_CREATE)) != CRM_OK) {
 		crm_db_close(&db);
+		crm_tz_close(tz);
 		return rc;
 	}
 	rc = crm_import(&db, &o, argv + 1, argc - 1, &counts);
@@ -131,5 +112,6 @@ int main(int argc, char **argv)
 		if (!o.quiet || rc != CRM_OK)
 			crm_import_summary(&o, &counts, stderr);
 	crm_db_close(&db);
+	crm_tz_close(tz);
 	return crm_close_stdout(rc);
 }

@@ -31,7 +31,7 @@ static const char usage[] =
 	"call back; --followed-up records those called.  See crm-nps(1).\n";
 
 enum { OPT_BY = CRM_OPT_CMD, OPT_SCALE, OPT_FROM, OPT_TO, OPT_SURVEY, OPT_DETRACTORS,
-	OPT_FOLLOWED_UP, OPT_STRICT, OPT_FORMAT, OPT_MAP, OPT_DATE_ORDER };
+	OPT_FOLLOWED_UP, OPT_STRICT, OPT_FORMAT };
 
 static const struct option longopts[] = {
 	CRM_COMMON_LONGOPTS,
@@ -44,12 +44,10 @@ static const struct option longopts[] = {
 	{"followed-up", required_argument, NULL, OPT_FOLLOWED_UP},
 	{"strict", no_argument, NULL, OPT_STRICT},
 	{"format", required_argument, NULL, OPT_FORMAT},
-	{"map", required_argument, NULL, OPT_MAP},
-	{"date-order", required_argument, NULL, OPT_DATE_ORDER},
+	CRM_INPUT_MAP, CRM_INPUT_DATE_ORDER,
 	{NULL, 0, NULL, 0},
 };
 
-#define MAX_MAPS 64
 /* Groups named in the small-n warning before "and N more". */
 #define SMALL_LISTED 5
 
@@ -60,7 +58,7 @@ struct nps {
 	char from[CRM_TIME_LEN], to[CRM_TIME_LEN];
 	int detractors;
 	enum crm_format format;
-	const char *map[MAX_MAPS];
+	struct crm_input in;       /* --map, --date-order */
 	/* the run */
 	struct crm_db db;
 	int have_db;
@@ -115,16 +113,9 @@ static int own_option(void *ctx, int c, const char *arg)
 			return crm_usage_error("--format must be csv, text or json, not '%s'", arg);
 		s->format = v;
 		return 0;
-	case OPT_MAP:
-		if (s->so.nmap == MAX_MAPS)
-			return crm_usage_error("too many --map options (at most %d)", MAX_MAPS);
-		s->map[s->so.nmap++] = arg;
-		return 0;
-	case OPT_DATE_ORDER:
-		if (strcmp(arg, "mdy") && strcmp(arg, "dmy"))
-			return crm_usage_error("--date-order must be mdy or dmy, not '%s'", arg);
-		s->so.date_order = arg[0] == 'd' ? CRM_DMY : CRM_MDY;
-		return 0;
+	case CRM_OPT_MAP:
+	case CRM_OPT_DATE_ORDER:
+		return crm_input_option(&s->in, c, arg);
 	}
 	return crm_usage_error("unknown option");
 }
@@ -484,7 +475,6 @@ static int from_stream(struct nps *s, const char *path)
 {
 	int rc;
 	s->so.csv = s->co.csv;
-	s->so.map = s->map;
 	if ((rc = crm_survey_load_csv(path, &s->so, &s->gs)) != CRM_OK) {
 		if (rc == CRM_EDATA && s->so.strict)
 			crm_error("a bad answer with --strict: no figures written");
@@ -503,9 +493,13 @@ int main(int argc, char **argv)
 	crm_set_progname(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&s.co);
+	crm_input_init(&s.in);
 	if ((rc = crm_parse_options(&s.co, argc, argv, CRM_COMMON_SHORTOPTS, longopts, usage,
 				    own_option, &s)) != CRM_OK)
 		return rc;
+	s.so.map = s.in.map;
+	s.so.nmap = s.in.nmap;
+	s.so.date_order = s.in.date_order;
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)

@@ -23,7 +23,7 @@ static const char usage[] =
 	"YYYY-MM or YYYY-Www.  See crm-report(1).\n";
 
 enum { OPT_PERIOD = CRM_OPT_CMD, OPT_FROM, OPT_TO, OPT_WEEK_START, OPT_AS_OF, OPT_FORMAT,
-	OPT_CURRENCY, OPT_SLA, OPT_LOST_DAYS, OPT_LIST };
+	OPT_SLA, OPT_LOST_DAYS, OPT_LIST };
 
 static const struct option longopts[] = {
 	CRM_COMMON_LONGOPTS,
@@ -33,7 +33,7 @@ static const struct option longopts[] = {
 	{"week-start", required_argument, NULL, OPT_WEEK_START},
 	{"as-of", required_argument, NULL, OPT_AS_OF},
 	{"format", required_argument, NULL, OPT_FORMAT},
-	{"currency", required_argument, NULL, OPT_CURRENCY},
+	CRM_INPUT_CURRENCY,
 	{"sla", required_argument, NULL, OPT_SLA},
 	{"lost-days", required_argument, NULL, OPT_LOST_DAYS},
 	{"list", required_argument, NULL, OPT_LIST},
@@ -46,7 +46,7 @@ struct rep {
 	const char *period, *from, *to, *as_of;
 	int week_start;
 	enum crm_report_format format;
-	char currency[4];
+	struct crm_input in;       /* --currency */
 };
 
 static int week_start_option(struct rep *r, const char *arg)
@@ -126,7 +126,6 @@ static int own_option(void *ctx, int c, const char *arg)
 {
 	struct rep *r = ctx;
 	long v;
-	int i;
 	switch (c) {
 	case OPT_PERIOD: r->period = arg; return 0;
 	case OPT_FROM: r->from = arg; return 0;
@@ -134,13 +133,7 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_WEEK_START: return week_start_option(r, arg);
 	case OPT_AS_OF: r->as_of = arg; return 0;
 	case OPT_FORMAT: return format_option(r, arg);
-	case OPT_CURRENCY:
-		if (crm_currency_exponent(arg) < 0 || strlen(arg) != 3)
-			return crm_usage_error("--currency '%s': not a known ISO 4217 code", arg);
-		for (i = 0; i < 3; i++)
-			r->currency[i] = (char)toupper((unsigned char)arg[i]);
-		r->ro.currency = r->currency;
-		return 0;
+	case CRM_OPT_CURRENCY: return crm_input_option(&r->in, c, arg);
 	case OPT_SLA: return sla_option(r, arg);
 	case OPT_LOST_DAYS:
 		if (crm_parse_long(arg, 1, 100000, &v) < 0)
@@ -208,12 +201,14 @@ int main(int argc, char **argv)
 	crm_set_progname(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&r.co);
+	crm_input_init(&r.in);
 	r.week_start = 1;
 	r.ro.lost_days = 365;
 	r.ro.list_rows = 10;
 	if ((rc = crm_parse_options(&r.co, argc, argv, CRM_COMMON_SHORTOPTS, longopts, usage,
 				    own_option, &r)) != CRM_OK)
 		return rc;
+	r.ro.currency = crm_input_currency(&r.in);
 	if (optind < argc)
 		return crm_usage_error("unexpected argument '%s': the report reads the database",
 				       argv[optind]);

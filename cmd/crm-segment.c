@@ -28,14 +28,14 @@ static const char usage[] =
 	"segments, from the database or from an orders CSV (FILE, or standard input\n"
 	"when it is a pipe or file and no database is named).  See crm-segment(1).\n";
 
-enum { OPT_AS_OF = CRM_OPT_CMD, OPT_CURRENCY, OPT_BINS, OPT_SCHEME, OPT_RULES, OPT_NEW_DAYS,
+enum { OPT_AS_OF = CRM_OPT_CMD, OPT_BINS, OPT_SCHEME, OPT_RULES, OPT_NEW_DAYS,
 	OPT_RISK_DAYS, OPT_LOST_DAYS, OPT_VIP_ORDERS, OPT_VIP_SPEND, OPT_SEGMENT, OPT_OPTED_IN,
-	OPT_SUMMARY, OPT_SAVE, OPT_DIFF, OPT_LIST, OPT_RUNS, OPT_MAP, OPT_DATE_ORDER };
+	OPT_SUMMARY, OPT_SAVE, OPT_DIFF, OPT_LIST, OPT_RUNS };
 
 static const struct option longopts[] = {
 	CRM_COMMON_LONGOPTS,
 	{"as-of", required_argument, NULL, OPT_AS_OF},
-	{"currency", required_argument, NULL, OPT_CURRENCY},
+	CRM_INPUT_CURRENCY,
 	{"bins", required_argument, NULL, OPT_BINS},
 	{"scheme", required_argument, NULL, OPT_SCHEME},
 	{"rules", required_argument, NULL, OPT_RULES},
@@ -51,12 +51,9 @@ static const struct option longopts[] = {
 	{"diff", optional_argument, NULL, OPT_DIFF},
 	{"list", no_argument, NULL, OPT_LIST},
 	{"runs", no_argument, NULL, OPT_RUNS},
-	{"map", required_argument, NULL, OPT_MAP},
-	{"date-order", required_argument, NULL, OPT_DATE_ORDER},
+	CRM_INPUT_MAP, CRM_INPUT_DATE_ORDER,
 	{NULL, 0, NULL, 0},
 };
-
-#define MAX_MAPS 64
 
 struct seg {
 	struct crm_common co;
@@ -67,9 +64,7 @@ struct seg {
 	struct crm_lifecycle life;
 	int opted_in, summary, save, diff, list, runs;
 	long long diff_old, diff_new;     /* 0: the last two runs */
-	const char *map[MAX_MAPS];
-	int nmap;
-	char currency[4];
+	struct crm_input in;              /* --currency, --map, --date-order */
 
 	/* the run */
 	struct crm_db db;
@@ -117,13 +112,6 @@ static int own_option(void *ctx, int c, const char *arg)
 	long v;
 	switch (c) {
 	case OPT_AS_OF: s->ro.as_of = arg; return 0;
-	case OPT_CURRENCY:
-		if (crm_currency_exponent(arg) < 0 || strlen(arg) != 3)
-			return crm_usage_error("--currency '%s': not a known ISO 4217 code", arg);
-		for (v = 0; v < 3; v++)      /* stored codes are upper case */
-			s->currency[v] = (char)toupper((unsigned char)arg[v]);
-		s->ro.currency = s->currency;
-		return 0;
 	case OPT_BINS:
 		if (s->nbins == 8)
 			return crm_usage_error("too many --bins options");
@@ -151,16 +139,10 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_DIFF: return diff_option(s, arg);
 	case OPT_LIST: s->list = 1; return 0;
 	case OPT_RUNS: s->runs = 1; return 0;
-	case OPT_MAP:
-		if (s->nmap == MAX_MAPS)
-			return crm_usage_error("too many --map options (at most %d)", MAX_MAPS);
-		s->map[s->nmap++] = arg;
-		return 0;
-	case OPT_DATE_ORDER:
-		if (strcmp(arg, "mdy") && strcmp(arg, "dmy"))
-			return crm_usage_error("--date-order must be mdy or dmy, not '%s'", arg);
-		s->ro.date_order = arg[0] == 'd' ? CRM_DMY : CRM_MDY;
-		return 0;
+	case CRM_OPT_CURRENCY:
+	case CRM_OPT_MAP:
+	case CRM_OPT_DATE_ORDER:
+		return crm_input_option(&s->in, c, arg);
 	}
 	return crm_usage_error("unknown option");
 }
@@ -398,8 +380,6 @@ static int from_stream(struct seg *s, const char *path)
 		return crm_usage_error("%s needs the database, not a stream of orders",
 				       s->save ? "--save" : "--opted-in (consent is kept with customers)");
 	s->ro.csv = s->co.csv;
-	s->ro.map = s->map;
-	s->ro.nmap = s->nmap;
 	if ((rc = crm_rfm_load_csv(path, &s->ro, &s->r)) != CRM_OK)
 		return rc;
 	if ((rc = segment_all(s)) == CRM_OK)
@@ -504,10 +484,15 @@ int main(int argc, char **argv)
 	crm_set_progname(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&s.co);
+	crm_input_init(&s.in);
 	s.life = (struct crm_lifecycle)CRM_LIFECYCLE_DEFAULTS;
 	if ((rc = crm_parse_options(&s.co, argc, argv, CRM_COMMON_SHORTOPTS, longopts, usage,
 				    own_option, &s)) != CRM_OK)
 		return rc;
+	s.ro.currency = crm_input_currency(&s.in);
+	s.ro.map = s.in.map;
+	s.ro.nmap = s.in.nmap;
+	s.ro.date_order = s.in.date_order;
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)

@@ -129,15 +129,70 @@ static const struct crm_column responses_cols[] = {
 	{"name", CRM_K_TEXT, CRM_COL_CUSTOMER, A_NAME},
 };
 
+/* The tables' columns; order_items' line is the table's own, numbered by
+ * the import. */
+static const char *const t_customers[] = {"customer_id", "email", "phone", "name",
+	"signup_at", "birthday", "country", "marketing_opt_in", NULL};
+static const char *const t_orders[] = {"order_id", "customer_id", "ordered_at", "amount",
+	"currency", "status", "channel", NULL};
+static const char *const t_items[] = {"order_id", "line", "sku", "product", "category",
+	"quantity", "unit_price", NULL};
+static const char *const t_tickets[] = {"ticket_id", "customer_id", "channel", "category",
+	"opened_at", "first_response_at", "resolved_at", "status", "csat", NULL};
+static const char *const t_reviews[] = {"review_id", "customer_id", "sku", "rating", "title",
+	"body", "posted_at", "replied_at", "platform", NULL};
+static const char *const t_responses[] = {"response_id", "customer_id", "answered_at",
+	"score", "comment", "survey", "channel", NULL};
+
 #define N(a) ((int)(sizeof a / sizeof a[0]))
 static const struct crm_entity entities[] = {
-	{"customers", customers_cols, N(customers_cols), "customer_id"},
-	{"orders", orders_cols, N(orders_cols), "order_id"},
-	{"order_items", order_items_cols, N(order_items_cols), "order_id"},
-	{"tickets", tickets_cols, N(tickets_cols), "ticket_id"},
-	{"reviews", reviews_cols, N(reviews_cols), "review_id"},
-	{"responses", responses_cols, N(responses_cols), "response_id"},
+	{"customers", customers_cols, N(customers_cols), "customer_id", t_customers},
+	{"orders", orders_cols, N(orders_cols), "order_id", t_orders},
+	{"order_items", order_items_cols, N(order_items_cols), "order_id", t_items},
+	{"tickets", tickets_cols, N(tickets_cols), "ticket_id", t_tickets},
+	{"reviews", reviews_cols, N(reviews_cols), "review_id", t_reviews},
+	{"responses", responses_cols, N(responses_cols), "response_id", t_responses},
 };
+
+const struct crm_entity *crm_entity_find(const char *name)
+{
+	int i;
+	for (i = 0; i < N(entities); i++)
+		if (!strcmp(entities[i].name, name))
+			return &entities[i];
+	return NULL;
+}
+
+const char *crm_entity_names(void)
+{
+	static char names[256];
+	size_t n = 0;
+	int i;
+	if (names[0])
+		return names;
+	for (i = 0; i < N(entities) && n < sizeof names; i++)
+		n += (size_t)snprintf(names + n, sizeof names - n, "%s%s", i ? ", " : "",
+				      entities[i].name);
+	return names;
+}
+
+int crm_entity_describe(const char *name, FILE *out)
+{
+	const struct crm_entity *e = crm_entity_find(name);
+	int i;
+	if (!e)
+		return -1;
+	fprintf(out, "column,required,aliases\n");
+	for (i = 0; i < e->ncols; i++) {
+		const char *a;
+		fprintf(out, "%s,%s,\"", e->cols[i].name,
+			e->cols[i].flags & CRM_COL_REQUIRED ? "yes" : "no");
+		for (a = e->cols[i].aliases; *a; a++)
+			fputc(*a == '|' ? ' ' : *a, out);
+		fputs("\"\n", out);
+	}
+	return 0;
+}
 
 /* Orders as crm-segment reads them from a stream: no order id needed. */
 static const struct crm_column order_stream_cols[] = {
@@ -150,7 +205,7 @@ static const struct crm_column order_stream_cols[] = {
 	{"name", CRM_K_TEXT, CRM_COL_CUSTOMER, A_NAME},
 };
 const struct crm_entity crm_order_stream = {"orders", order_stream_cols, N(order_stream_cols),
-	"customer_id"};
+	"customer_id", NULL};
 
 /* Answers as crm-nps reads them: the score's scale is the command's to judge. */
 static const struct crm_column response_stream_cols[] = {
@@ -166,7 +221,7 @@ static const struct crm_column response_stream_cols[] = {
 	{"segment", CRM_K_TEXT, 0, "customersegment|세그먼트|고객세그먼트|고객군"},
 };
 const struct crm_entity crm_response_stream = {"responses", response_stream_cols,
-	N(response_stream_cols), "response_id"};
+	N(response_stream_cols), "response_id", NULL};
 
 static const struct crm_column followup_stream_cols[] = {
 	{"response_id", CRM_K_ID, 0, "responseid|응답번호|응답id"},
@@ -176,7 +231,7 @@ static const struct crm_column followup_stream_cols[] = {
 	{"note", CRM_K_TEXT, 0, "notes|memo|comment|메모|비고"},
 };
 const struct crm_entity crm_followup_stream = {"followups", followup_stream_cols,
-	N(followup_stream_cols), "response_id"};
+	N(followup_stream_cols), "response_id", NULL};
 
 /* Customers as crm-coupon reads them from a stream (crm-segment's output, a
  * customer export): the id required, the rest used when present. */
@@ -187,16 +242,7 @@ static const struct crm_column customer_stream_cols[] = {
 	{"birthday", CRM_K_DATE, 0, "birthdate|dateofbirth|dob|생일|생년월일"},
 };
 const struct crm_entity crm_customer_stream = {"customers", customer_stream_cols,
-	N(customer_stream_cols), "customer_id"};
-
-const struct crm_entity *crm_entity_find(const char *name)
-{
-	int i;
-	for (i = 0; i < N(entities); i++)
-		if (!strcmp(entities[i].name, name))
-			return &entities[i];
-	return NULL;
-}
+	N(customer_stream_cols), "customer_id", NULL};
 
 int crm_entity_col(const struct crm_entity *e, const char *name)
 {

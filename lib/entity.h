@@ -4,6 +4,10 @@
  * mapping of a file's header onto them.
  *
  * Contract:
+ *  - The entities crm-import knows are one table: crm_entity_find(),
+ *    crm_entity_names() and crm_entity_describe() read it, and each of its
+ *    entities names the columns of its database table; the streams other
+ *    commands read (crm_order_stream, ...) have no table.
  *  - Header names are compared after folding: ASCII lower case, and spaces,
  *    '_', '-', '.', '/', '(' and ')' removed, so "Order ID", "order_id" and
  *    "ORDER-ID" are one name; Korean names compare the same way (주문 번호 =
@@ -58,9 +62,19 @@ struct crm_entity {
 	const struct crm_column *cols;
 	int ncols;
 	const char *key;         /* natural key column */
+	/* The columns of its database table (crm(7)) in the order the import
+	 * binds them: the key first, customer_id second; NULL for a stream. */
+	const char *const *table;
 };
 
+/* The entities crm-import knows, by name; NULL for another name. */
 const struct crm_entity *crm_entity_find(const char *name);
+/* Their names for messages, "customers, orders, ...", from the same table;
+ * the text is made at the first call, so make that on one thread. */
+const char *crm_entity_names(void);
+/* Print an entity's canonical columns, whether each is required and its
+ * header aliases as CSV (crm-import --columns); -1 for an unknown name. */
+int crm_entity_describe(const char *name, FILE *out);
 /* The orders of a stream read for figures (customer_id, ordered_at, amount,
  * currency, status, email, name): customer_id required, no order_id. */
 extern const struct crm_entity crm_order_stream;

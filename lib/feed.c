@@ -203,7 +203,7 @@ static const char *content_key(struct batch *b, const struct crm_entity *e,
 /* The row's values go right after its fields, in the room new_item() kept. */
 static void normalise(struct crm_feed *f, struct crm_feed_item *it)
 {
-	const struct crm_import_opts *o = f->fo.o;
+	const struct crm_input *o = f->fo.in;
 	struct batch *b = f->cur;
 	struct crm_values *v = &b->vals[it - b->item];
 	struct crm_value_ctx vc;
@@ -211,7 +211,7 @@ static void normalise(struct crm_feed *f, struct crm_feed_item *it)
 	long n;
 	vc.tz = f->fo.tz;
 	vc.order = o->date_order;
-	vc.country = o->country;
+	vc.country = f->fo.country;
 	memcpy(vc.currency, f->currency0, sizeof vc.currency);
 	n = crm_row_values(f->fo.e, f->colmap, &it->row, &vc, b->bytes + b->used, v, why,
 			   sizeof why);
@@ -228,7 +228,7 @@ static void normalise(struct crm_feed *f, struct crm_feed_item *it)
 static int on_header(const struct crm_row *row, void *ctx)
 {
 	struct crm_feed *f = ctx;
-	const struct crm_import_opts *o = f->fo.o;
+	const struct crm_input *o = f->fo.in;
 	struct crm_feed_item *it = new_item(f, CRM_FEED_HEADER, row_bytes(row), row->n);
 	char err[TEXT_MAX];
 	if (!it)
@@ -296,7 +296,7 @@ static void end_file(struct crm_feed *f, struct crm_reader *r, int rc)
 static int read_file(struct crm_feed *f, const char *path)
 {
 	char err[512];
-	struct crm_reader *r = crm_reader_open(path, &f->fo.o->csv, err, sizeof err);
+	struct crm_reader *r = crm_reader_open(path, &f->fo.csv, err, sizeof err);
 	const char *text = r ? crm_reader_name(r) : err;
 	struct crm_feed_item *it = new_item(f, CRM_FEED_FILE, strlen(text) + 1, 0);
 	int rc = -1;
@@ -347,7 +347,7 @@ struct crm_feed *crm_feed_start(const struct crm_feed_opts *fo, char *const *fil
 	f->fo = *fo;
 	f->files = files;
 	f->nfiles = nfiles;
-	snprintf(f->currency0, sizeof f->currency0, "%s", fo->o->currency ? fo->o->currency : "");
+	memcpy(f->currency0, fo->in->currency, sizeof f->currency0);
 	for (i = 0; i < NBATCH; i++)
 		if (!(bufs[i] = f->all[i] = batch_new()))
 			break;

@@ -25,8 +25,9 @@
 #ifndef CRM_FEED_H
 #define CRM_FEED_H
 
+#include "csvio.h"
 #include "entity.h"
-#include "import.h"
+#include "opts.h"
 
 enum crm_feed_kind { CRM_FEED_FILE, CRM_FEED_HEADER, CRM_FEED_ROW, CRM_FEED_BAD, CRM_FEED_END };
 
@@ -53,7 +54,10 @@ struct crm_feed_batch {
 };
 
 struct crm_feed_opts {
-	const struct crm_import_opts *o;     /* format, --map and the normalisers' options */
+	struct crm_csv_opts csv;             /* the files' format */
+	const struct crm_input *in;          /* --map, and the normalisers' date order and
+					      * currency; read by the thread until stopped */
+	const char *country;                 /* with normalise: for national phone numbers */
 	const struct crm_entity *e;
 	int normalise;
 	const struct crm_tz *tz;             /* with normalise: for the feed's thread alone */

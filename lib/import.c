@@ -100,7 +100,7 @@ struct imp {
 	const struct crm_import_opts *o;
 	const struct crm_entity *e;
 	struct crm_import_counts *c;
-	struct crm_tz *tz;
+	const struct crm_tz *tz;
 	int status;              /* exit code so far */
 	int stop;                /* fatal: abandon the run */
 	int broken;              /* the database or the ledger failed: touch neither again */
@@ -123,6 +123,7 @@ struct imp {
 
 	int col[CRM_MAX_COLS];    /* entity column of each table column, or -1 */
 	enum { E_CUSTOMERS, E_ITEMS, E_OTHER } kind;
+	int is_orders;           /* E_OTHER: the orders, whose rows are figures too */
 	char (*seen)[24];        /* SEEN_SLOTS customer ids known to exist */
 
 	struct upsert main, orders;
@@ -137,55 +138,6 @@ struct imp {
 	char conflict[200];      /* SQLite's words for the last UNIQUE conflict */
 	struct cur_order cur;
 };
-
-/* Columns of each table, in the order the statements bind them. */
-static const char *const t_customers[] = {"customer_id", "email", "phone", "name",
-	"signup_at", "birthday", "country", "marketing_opt_in", NULL};
-static const char *const t_orders[] = {"order_id", "customer_id", "ordered_at", "amount",
-	"currency", "status", "channel", NULL};
-static const char *const t_items[] = {"order_id", "line", "sku", "product", "category",
-	"quantity", "unit_price", NULL};
-static const char *const t_tickets[] = {"ticket_id", "customer_id", "channel", "category",
-	"opened_at", "first_response_at", "resolved_at", "status", "csat", NULL};
-static const char *const t_reviews[] = {"review_id", "customer_id", "sku", "rating", "title",
-	"body", "posted_at", "replied_at", "platform", NULL};
-static const char *const t_responses[] = {"response_id", "customer_id", "answered_at",
-	"score", "comment", "survey", "channel", NULL};
-
-static const char *const *table_cols(const char *entity)
-{
-	if (!strcmp(entity, "customers")) return t_customers;
-	if (!strcmp(entity, "orders")) return t_orders;
-	if (!strcmp(entity, "order_items")) return t_items;
-	if (!strcmp(entity, "tickets")) return t_tickets;
-	if (!strcmp(entity, "reviews")) return t_reviews;
-	return t_responses;
-}
-
-int crm_entity_known(const char *name) { return crm_entity_find(name) != NULL; }
-
-const char *crm_entity_names(void)
-{
-	return "customers, orders, order_items, tickets, reviews, responses";
-}
-
-int crm_entity_describe(const char *name, FILE *out)
-{
-	const struct crm_entity *e = crm_entity_find(name);
-	int i;
-	if (!e)
-		return -1;
-	fprintf(out, "column,required,aliases\n");
-	for (i = 0; i < e->ncols; i++) {
-		const char *a;
-		fprintf(out, "%s,%s,\"", e->cols[i].name,
-			e->cols[i].flags & CRM_COL_REQUIRED ? "yes" : "no");
-		for (a = e->cols[i].aliases; *a; a++)
-			fputc(*a == '|' ? ' ' : *a, out);
-		fputs("\"\n", out);
-	}
-	return 0;
-}
 
 /* ---- statements ---------------------------------------------------------------- */
 
@@ -507,13 +459,14 @@ static int prepare_all(struct imp *im)
 						 "lines FROM temp.touched t WHERE t.order_id=order_items.order_id)");
 		if (!im->touched_get || !im->touched_put || !im->order_resum || !im->stale_lines)
 			return -1;
-		if (upsert_prepare(im, &im->orders, "orders", t_orders, 1) < 0)
+		const char *const *orders = crm_entity_find("orders")->table;
+		if (upsert_prepare(im, &im->orders, "orders", orders, 1) < 0)
 			return -1;
-		return upsert_prepare(im, &im->main, "order_items", t_items, 2);
+		return upsert_prepare(im, &im->main, "order_items", im->e->table, 2);
 	}
-	if (upsert_prepare(im, &im->main, name, table_cols(name), 1) < 0)
+	if (upsert_prepare(im, &im->main, name, im->e->table, 1) < 0)
 		return -1;
-	return im->kind == E_OTHER ? batch_prepare(im, name, table_cols(name)) : 0;
+	return im->kind == E_OTHER ? batch_prepare(im, name, im->e->table) : 0;
 }
 
 static void finalize_all(struct imp *im)
@@ -616,7 +569,7 @@ static int normalise_row(struct imp *im, const struct crm_row *row)
 			abort();
 	}
 	vc.tz = im->tz;
-	vc.order = im->o->date_order;
+	vc.order = im->o->in.date_order;
 	vc.country = im->o->country;
 	memcpy(vc.currency, im->currency0, sizeof vc.currency);
 	/* Shopify-style exports name the currency on an order's first line only */
@@ -827,7 +780,7 @@ static int import_customer(struct imp *im, const struct crm_row *row)
 	}
 	if (rc < 0)
 		return im->stop ? 1 : reject(im, row, row->line, why);
-	table_values(im, t_customers, vals);
+	table_values(im, im->e->table, vals);
 	vals[0] = id;
 	rc = upsert_run(im, &im->main, vals, !own);
 	if (rc == UP_CONFLICT)
@@ -1008,7 +961,7 @@ static void prefetch_note(struct imp *im, struct batch *b, const struct batch_ro
 static int batch_run(struct imp *im)
 {
 	struct batch *b = &im->batch;
-	int r, i, rc, n = b->n, orders = table_cols(im->e->name) == t_orders;
+	int r, i, rc, n = b->n, orders = im->is_orders;
 	b->n = 0;   /* the rows stay readable until the next batch_add() */
 	if (n == BATCH_ROWS && batch_write(im) < 0)
 		return -1;
@@ -1039,7 +992,7 @@ static int batch_run(struct imp *im)
 
 static int import_generic(struct imp *im, const struct crm_row *row)
 {
-	const char *const *cols = table_cols(im->e->name);
+	const char *const *cols = im->e->table;
 	char cust[256], *vals[CRM_MAX_COLS];
 	int who;
 	who = ensure_customer(im, row, W(im, W_ID), W(im, W_EMAIL), W(im, W_PHONE),
@@ -1048,13 +1001,13 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 		return who == -2;
 	table_values(im, cols, vals);
 	vals[1] = who ? cust : NULL;         /* customer_id is second in every table */
-	if (cols == t_orders) {
+	if (im->is_orders) {
 		vals[4] = im->v->currency;
 		im->c->guest_orders += who == 0;
 	}
 	if (!vals[0])
 		vals[0] = (char *)im->key;     /* the feed's, for a row without a key */
-	batch_add(im, vals, cols == t_orders ? im->v->num[im->col[3]] : 0, who == DEFERRED);
+	batch_add(im, vals, im->is_orders ? im->v->num[im->col[3]] : 0, who == DEFERRED);
 	return im->batch.n == BATCH_ROWS && batch_run(im) < 0;
 }
 
@@ -1377,7 +1330,8 @@ static void take_item(struct imp *im, const struct crm_feed_item *it)
  */
 static void import_files(struct imp *im, char *const *files, int nfiles)
 {
-	struct crm_feed_opts fo = {im->o, im->e, !normalise_here(im), im->tz,
+	struct crm_feed_opts fo = {im->o->csv, &im->o->in, im->o->country, im->e,
+				   !normalise_here(im), im->tz,
 				   im->kind == E_OTHER ? im->col[0] : -1};
 	struct crm_feed *feed;
 	struct crm_feed_batch *b;
@@ -1499,7 +1453,7 @@ static int run(struct imp *im, char *const *files, int nfiles)
 /* Entity column indices, found once so that rows never look up by name. */
 static void find_columns(struct imp *im)
 {
-	const char *const *cols = table_cols(im->e->name);
+	const char *const *cols = im->e->table;
 	int i;
 	for (i = 0; cols[i]; i++)
 		im->col[i] = crm_entity_col(im->e, cols[i]);
@@ -1512,22 +1466,18 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 {
 	static char *const stdin_only[] = {(char *)"-"};
 	struct imp im;
-	const char *why = "";
 	int rc;
 	memset(&im, 0, sizeof im);
 	memset(counts, 0, sizeof *counts);
 	im.db = db;
 	im.o = o;
 	im.c = counts;
-	if (!(im.e = crm_entity_find(o->entity)))
-		return crm_usage_error("unknown entity '%s' (one of %s)", o->entity, crm_entity_names());
-	if (!(im.tz = crm_tz_open(o->tz, &why))) {
-		char q[128];
-		return crm_usage_error("--tz %s %s", crm_quote(o->tz ? o->tz : "", q, sizeof q), why);
-	}
-	snprintf(im.currency0, sizeof im.currency0, "%s", o->currency ? o->currency : "");
-	im.kind = !strcmp(o->entity, "customers") ? E_CUSTOMERS :
-		  !strcmp(o->entity, "order_items") ? E_ITEMS : E_OTHER;
+	im.e = o->entity;
+	im.tz = o->tz;
+	memcpy(im.currency0, o->in.currency, sizeof im.currency0);
+	im.kind = !strcmp(im.e->name, "customers") ? E_CUSTOMERS :
+		  !strcmp(im.e->name, "order_items") ? E_ITEMS : E_OTHER;
+	im.is_orders = !strcmp(im.e->name, "orders");
 	find_columns(&im);
 	if (!(im.seen = calloc(SEEN_SLOTS, sizeof *im.seen)))
 		abort();
@@ -1536,7 +1486,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 		nfiles = 1;
 	}
 	if (open_rejects(&im) < 0) {
-		crm_tz_close(im.tz);
+		free(im.seen);
 		return CRM_EIO;
 	}
 	rc = run(&im, files, nfiles);
@@ -1548,7 +1498,6 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	free(im.batch.top);
 	free(im.seen);
 	free(im.rej_cols);
-	crm_tz_close(im.tz);
 	return rc;
 }
 
@@ -1556,16 +1505,17 @@ void crm_import_summary(const struct crm_import_opts *o, const struct crm_import
 			FILE *out)
 {
 	fprintf(out, "%s: %s: %lld read, %lld inserted, %lld updated, %lld unchanged, %lld rejected",
-		crm_progname, o->entity, c->read, c->inserted, c->updated, c->unchanged, c->rejected);
+		crm_progname, o->entity->name, c->read, c->inserted, c->updated, c->unchanged,
+		c->rejected);
 	if (o->dry_run)
 		fputs(" (dry run: nothing written)", out);
 	fputc('\n', out);
-	if (!strcmp(o->entity, "order_items"))
+	if (!strcmp(o->entity->name, "order_items"))
 		fprintf(out, "%s: orders: %lld inserted, %lld updated, %lld unchanged; %lld cancelled, "
 			"%lld guest, %lld return lines\n", crm_progname, c->orders_inserted,
 			c->orders_updated, c->orders_unchanged, c->cancelled_orders, c->guest_orders,
 			c->return_lines);
-	if (!strcmp(o->entity, "customers") && c->merged)
+	if (!strcmp(o->entity->name, "customers") && c->merged)
 		fprintf(out, "%s: customers: %lld merged\n", crm_progname, c->merged);
 	else if (c->new_customers || c->merged)
 		fprintf(out, "%s: customers: %lld created, %lld merged\n", crm_progname,

@@ -19,8 +19,11 @@
  *  - order_items rows also create or update their orders: amount is the sum
  *    of quantity x unit_price of the order's lines; a row without a customer
  *    is a guest order.
+ *  - The caller checks the entity and opens the --tz zone, once, as the
+ *    command line names them (crm_entity_find, crm_common_tz of opts.h).
  *  - Returns CRM_OK, CRM_EDATA (rows rejected, or a file-level data error),
- *    CRM_EUSAGE, CRM_EIO or CRM_EBUSY, having reported the reason.
+ *    CRM_EUSAGE (a bad --map), CRM_EIO or CRM_EBUSY, having reported the
+ *    reason.
  *  - Threads: crm_import() reads on a thread of its own (feed.h), which
  *    parses and converts the files, maps their headers, and checks and
  *    normalises their rows (for order_items without a currency option, only
@@ -39,19 +42,17 @@
 
 #include "csvio.h"
 #include "db.h"
+#include "entity.h"
 #include "norm.h"
-
-#define CRM_MAX_MAPS 64
+#include "opts.h"
 
 struct crm_import_opts {
-	const char *entity;
+	const struct crm_entity *entity;  /* crm_entity_find()'s */
 	struct crm_csv_opts csv;
-	const char *tz;              /* zone of naive times */
-	enum crm_date_order date_order;
-	const char *currency;        /* for amounts with no currency of their own */
+	const struct crm_tz *tz;     /* zone of naive times: the caller's, open */
+	struct crm_input in;         /* --map, --date-order, and --currency: for amounts
+				      * with no currency of their own */
 	const char *country;         /* for national phone numbers */
-	const char *map[CRM_MAX_MAPS];   /* "canonical=Header" */
-	int nmap;
 	const char *rejects;         /* NULL: no rejects file */
 	int strict, dry_run, quiet;
 };
@@ -64,12 +65,6 @@ struct crm_import_counts {
 	long long return_lines, cancelled_orders, guest_orders;
 	int aborted;                 /* rolled back: nothing was written */
 };
-
-/* Is `name` an entity crm-import knows?  Writes the list for messages. */
-int crm_entity_known(const char *name);
-const char *crm_entity_names(void);
-/* Print the canonical columns and their aliases of an entity (--columns). */
-int crm_entity_describe(const char *name, FILE *out);
 
 int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	       char *const *files, int nfiles, struct crm_import_counts *counts);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -59,6 +60,55 @@ int crm_common_option(struct crm_common *co, int c, const char *arg, const char 
 	default:
 		return 0;
 	}
+}
+
+void crm_input_init(struct crm_input *in)
+{
+	memset(in, 0, sizeof *in);
+	in->date_order = CRM_MDY;
+}
+
+static int currency_option(struct crm_input *in, const char *arg)
+{
+	int i;
+	if (strlen(arg) != 3 || crm_currency_exponent(arg) < 0)
+		return crm_usage_error("--currency '%s': not a known ISO 4217 code", arg);
+	for (i = 0; i < 3; i++)      /* stored codes are upper case */
+		in->currency[i] = (char)(arg[i] >= 'a' && arg[i] <= 'z' ? arg[i] - 32 : arg[i]);
+	in->currency[3] = '\0';
+	return 0;
+}
+
+int crm_input_option(struct crm_input *in, int c, const char *arg)
+{
+	switch (c) {
+	case CRM_OPT_MAP:
+		if (in->nmap == CRM_MAX_MAPS)
+			return crm_usage_error("too many --map options (at most %d)", CRM_MAX_MAPS);
+		in->map[in->nmap++] = arg;
+		return 0;
+	case CRM_OPT_DATE_ORDER:
+		if (strcmp(arg, "mdy") && strcmp(arg, "dmy"))
+			return crm_usage_error("--date-order must be mdy or dmy, not '%s'", arg);
+		in->date_order = arg[0] == 'd' ? CRM_DMY : CRM_MDY;
+		return 0;
+	case CRM_OPT_CURRENCY:
+		return currency_option(in, arg);
+	}
+	return crm_usage_error("unknown option");
+}
+
+int crm_input_env(struct crm_input *in)
+{
+	const char *env = getenv("CRM_CURRENCY");
+	if (in->currency[0] || !env || !*env)
+		return 0;
+	return currency_option(in, env);
+}
+
+const char *crm_input_currency(const struct crm_input *in)
+{
+	return in->currency[0] ? in->currency : NULL;
 }
 
 struct crm_tz *crm_common_tz(const struct crm_common *co)

@@ -12,6 +12,18 @@
  * --version prints "PROG (crm) VERSION" and exits 0.  Long-only options are
  * numbered from CRM_OPT_BASE so they never collide with short ones; a
  * command's own long-only options start at CRM_OPT_CMD.
+ *
+ * The input options of the commands that read exports are written down
+ * once too: a command puts CRM_INPUT_LONGOPTS (or the one macro of each
+ * option it takes) in its table, and hands CRM_OPT_MAP, CRM_OPT_DATE_ORDER
+ * and CRM_OPT_CURRENCY to crm_input_option():
+ *   --map COLUMN=HEADER (at most CRM_MAX_MAPS), --date-order mdy|dmy,
+ *   --currency CODE (an ISO 4217 code, kept in upper case)
+ * A bad value is a usage error reported as soon as the option is read.
+ * $CRM_CURRENCY is read by crm_input_env() alone, and only by the commands
+ * whose --currency is the currency of amounts that name none (crm-import,
+ * crm-coupon); for crm-segment and crm-report --currency chooses which
+ * orders to count or show, which no environment should do unasked.
  */
 #ifndef CRM_OPTS_H
 #define CRM_OPTS_H
@@ -34,6 +46,9 @@ enum {
 	CRM_OPT_ENCODING,
 	CRM_OPT_TZ,
 	CRM_OPT_VERSION,
+	CRM_OPT_MAP,
+	CRM_OPT_DATE_ORDER,
+	CRM_OPT_CURRENCY,
 	CRM_OPT_CMD = CRM_OPT_BASE + 32,
 };
 
@@ -48,6 +63,31 @@ enum {
 	{"version", no_argument, NULL, CRM_OPT_VERSION}
 
 void crm_common_init(struct crm_common *co);
+
+#define CRM_MAX_MAPS 64
+
+struct crm_input {
+	const char *map[CRM_MAX_MAPS];   /* "canonical=Header" */
+	int nmap;
+	enum crm_date_order date_order;  /* of dates like 03/10/2025; CRM_MDY */
+	char currency[4];                /* upper case; "" when not given */
+};
+
+#define CRM_INPUT_MAP {"map", required_argument, NULL, CRM_OPT_MAP}
+#define CRM_INPUT_DATE_ORDER {"date-order", required_argument, NULL, CRM_OPT_DATE_ORDER}
+#define CRM_INPUT_CURRENCY {"currency", required_argument, NULL, CRM_OPT_CURRENCY}
+#define CRM_INPUT_LONGOPTS CRM_INPUT_MAP, CRM_INPUT_DATE_ORDER, CRM_INPUT_CURRENCY
+
+void crm_input_init(struct crm_input *in);
+/* Option `c` (one of the three above): 0 when its value is good, else
+ * CRM_EUSAGE after reporting it; crm_own_option_fn's convention. */
+int crm_input_option(struct crm_input *in, int c, const char *arg);
+/* After the options: the currency from $CRM_CURRENCY when --currency was
+ * not given (unset or empty: none).  0, or CRM_EUSAGE after reporting a
+ * bad value as --currency's would be. */
+int crm_input_env(struct crm_input *in);
+/* The currency, or NULL when there is none. */
+const char *crm_input_currency(const struct crm_input *in);
 
 /* Handle option `c`: returns 1 if it was a common option, 0 if not, or
  * CRM_EUSAGE negated (-2) after reporting a bad value.  --help and
