@@ -10,6 +10,7 @@
 #   make bench      benchmarks against sqlite3 (large; see bench/run)
 #   make demo       import the bundled sample shop and print the weekly report
 #   make lint       mandoc -Tlint on the man pages
+#   make layout     the architecture's figures: include and link cycles, SQL in cmd/, long files and functions
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -111,6 +112,10 @@ bench: all
 demo: all
 	bench/demo $(abspath $(B))
 
+# tests/layout.bats checks the same rules inside make test.
+layout: all
+	tests/layout $(abspath $(B))
+
 lint:
 	mandoc -Tlint -W warning $(MAN1) $(MAN7)
 
@@ -138,5 +143,5 @@ install: all
 clean:
 	rm -rf build build-asan build-tsan
 
-.PHONY: all test asan tsan valgrind bench demo lint deps install clean
+.PHONY: all test asan tsan valgrind bench demo layout lint deps install clean
 .SECONDARY: $(OBJ)
