@@ -314,12 +314,9 @@ static int need_column(struct load *L, const int colmap[CRM_MAX_COLS], const str
 		       int col, const char *why)
 {
 	char found[512];
-	size_t i, o = 0;
 	if (colmap[col] >= 0)
 		return 0;
-	found[0] = '\0';
-	for (i = 0; i < hdr->n && o + 1 < sizeof found; i++)
-		o += (size_t)snprintf(found + o, sizeof found - o, "%s'%s'", i ? ", " : "", hdr->field[i]);
+	crm_header_list(hdr, found, sizeof found);
 	crm_error_at(L->file, hdr->line, "%s needs a column '%s' (found: %s); name it with --map %s=HEADER",
 		     why, crm_response_stream.cols[col].name, found, crm_response_stream.cols[col].name);
 	return CRM_EDATA;
