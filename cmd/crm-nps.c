@@ -497,9 +497,7 @@ int main(int argc, char **argv)
 	if ((rc = crm_parse_options(&s.co, argc, argv, CRM_COMMON_SHORTOPTS, longopts, usage,
 				    own_option, &s)) != CRM_OK)
 		return rc;
-	s.so.map = s.in.map;
-	s.so.nmap = s.in.nmap;
-	s.so.date_order = s.in.date_order;
+	s.so.in = &s.in;
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)

@@ -379,8 +379,8 @@ int crm_survey_load_csv(const char *path, const struct crm_survey_opts *o, struc
 	/* the score is text for the scale to judge; no header at all: no
 	 * answers, which is no error */
 	struct crm_stream st = {
-		.e = &crm_response_stream, .maps = o->map, .nmap = o->nmap,
-		.vc = {o->tz, o->date_order, NULL, ""}, .csv = &o->csv,
+		.e = &crm_response_stream, .maps = o->in->map, .nmap = o->in->nmap,
+		.vc = {o->tz, o->in->date_order, NULL, ""}, .csv = &o->csv,
 		.raw = CRM_STREAM_RAW(R_AT), .name = &L.file, .on_header = s_header,
 		.on_row = s_row, .on_reject = s_reject, .ctx = &L,
 	};
@@ -694,8 +694,8 @@ static int f_read(struct follow *F, const char *path)
 {
 	const struct crm_survey_opts *o = F->o;
 	struct crm_stream st = {
-		.e = &crm_followup_stream, .maps = o->map, .nmap = o->nmap,
-		.vc = {o->tz, o->date_order, NULL, ""}, .csv = &o->csv, .name = &F->file,
+		.e = &crm_followup_stream, .maps = o->in->map, .nmap = o->in->nmap,
+		.vc = {o->tz, o->in->date_order, NULL, ""}, .csv = &o->csv, .name = &F->file,
 		.on_header = f_header, .on_row = f_row, .on_reject = f_bad_row, .ctx = F,
 	};
 	int rc = crm_stream_read(&st, path);
