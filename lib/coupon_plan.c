@@ -9,6 +9,7 @@
 #include "csvio.h"
 #include "diag.h"
 #include "entity.h"
+#include "opts.h"
 
 struct customer {
 	char *id, *email, *name;
@@ -124,8 +125,8 @@ static int on_row(const struct crm_values *v, const struct crm_row *row, void *c
 int crm_coupon_plan_read(struct crm_coupon_plan *p, const char *path)
 {
 	struct crm_stream st = {
-		.e = &crm_customer_stream, .maps = p->a.map, .nmap = p->a.nmap,
-		.vc = {p->a.tz, p->a.date_order, NULL, ""}, .csv = p->a.csv,
+		.e = &crm_customer_stream, .maps = p->a.in->map, .nmap = p->a.in->nmap,
+		.vc = {p->a.tz, p->a.in->date_order, NULL, ""}, .csv = p->a.csv,
 		.flags = CRM_READ_NEED_HEADER, .raw = CRM_STREAM_RAW(C_BIRTHDAY), .name = &p->fname,
 		.on_row = on_row, .on_reject = reject, .ctx = p,
 	};
