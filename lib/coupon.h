@@ -229,7 +229,7 @@ struct crm_coupon_audience {
 	int opted_in;            /* only those the database knows to have opted in */
 	int again;               /* a new code even to those who hold one */
 	const struct crm_csv_opts *csv;
-	const struct crm_input *in;   /* --map and --date-order of the stream */
+	const struct crm_input *in;   /* --map and --date-order of the stream; NULL: none read */
 	const struct crm_tz *tz; /* naive birthdays of the stream */
 };
 

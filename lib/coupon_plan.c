@@ -2,7 +2,6 @@
  * see coupon.h. */
 #include "coupon.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
