@@ -87,11 +87,7 @@ struct coupon {
 	const char *amount, *customer, *from, *to;
 	struct crm_input in;      /* --currency (else $CRM_CURRENCY), --map, --date-order */
 	int length, birthday_month, opted_in, again, quiet, state;
-	/* what the run reads of in */
-	const char *currency;     /* NULL: none */
-	const char *const *map;
-	int nmap;
-	enum crm_date_order date_order;
+	const char *currency;     /* what the run reads of in; NULL: none */
 	/* the run */
 	struct crm_tz *tz;
 	char now[CRM_TIME_LEN];
@@ -372,7 +368,7 @@ static void issue_summary(const struct issue *is)
 static struct crm_coupon_plan *new_plan(const struct coupon *c)
 {
 	struct crm_coupon_audience a = {c->birthday_month, c->opted_in, c->again, &c->co.csv,
-		c->map, c->nmap, c->tz, c->date_order};
+		&c->in, c->tz};
 	return crm_coupon_plan_new(&a);
 }
 
@@ -664,9 +660,6 @@ static int setup(struct coupon *c)
 	if (crm_input_env(&c->in) != 0)
 		return CRM_EUSAGE;
 	c->currency = crm_input_currency(&c->in);
-	c->map = c->in.map;
-	c->nmap = c->in.nmap;
-	c->date_order = c->in.date_order;
 	if (!(c->tz = crm_common_tz(&c->co)))
 		return CRM_EUSAGE;
 	if (c->campaign && check_campaign(c->campaign) != CRM_OK)

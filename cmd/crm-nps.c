@@ -474,7 +474,6 @@ static int from_db(struct nps *s)
 static int from_stream(struct nps *s, const char *path)
 {
 	int rc;
-	s->so.csv = s->co.csv;
 	if ((rc = crm_survey_load_csv(path, &s->so, &s->gs)) != CRM_OK) {
 		if (rc == CRM_EDATA && s->so.strict)
 			crm_error("a bad answer with --strict: no figures written");
@@ -497,9 +496,9 @@ int main(int argc, char **argv)
 	if ((rc = crm_parse_options(&s.co, argc, argv, CRM_COMMON_SHORTOPTS, longopts, usage,
 				    own_option, &s)) != CRM_OK)
 		return rc;
-	s.so.map = s.in.map;
-	s.so.nmap = s.in.nmap;
-	s.so.date_order = s.in.date_order;
+	/* for the answers' stream and the follow-ups alike */
+	s.so.in = &s.in;
+	s.so.csv = s.co.csv;
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)

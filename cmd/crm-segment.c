@@ -379,7 +379,6 @@ static int from_stream(struct seg *s, const char *path)
 	if (s->save || s->opted_in)
 		return crm_usage_error("%s needs the database, not a stream of orders",
 				       s->save ? "--save" : "--opted-in (consent is kept with customers)");
-	s->ro.csv = s->co.csv;
 	if ((rc = crm_rfm_load_csv(path, &s->ro, &s->r)) != CRM_OK)
 		return rc;
 	if ((rc = segment_all(s)) == CRM_OK)
@@ -489,10 +488,8 @@ int main(int argc, char **argv)
 	if ((rc = crm_parse_options(&s.co, argc, argv, CRM_COMMON_SHORTOPTS, longopts, usage,
 				    own_option, &s)) != CRM_OK)
 		return rc;
-	s.ro.currency = crm_input_currency(&s.in);
-	s.ro.map = s.in.map;
-	s.ro.nmap = s.in.nmap;
-	s.ro.date_order = s.in.date_order;
+	s.ro.in = &s.in;
+	s.ro.csv = s.co.csv;
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)

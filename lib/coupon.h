@@ -221,6 +221,7 @@ enum crm_coupon_fate {
 };
 
 struct crm_csv_opts;
+struct crm_input;
 
 /* Who an issue is for, and how its customers stream is read. */
 struct crm_coupon_audience {
@@ -228,10 +229,8 @@ struct crm_coupon_audience {
 	int opted_in;            /* only those the database knows to have opted in */
 	int again;               /* a new code even to those who hold one */
 	const struct crm_csv_opts *csv;
-	const char *const *map;  /* --map COLUMN=HEADER, nmap of them */
-	int nmap;
+	const struct crm_input *in;   /* --map and --date-order of the stream; NULL: none read */
 	const struct crm_tz *tz; /* naive birthdays of the stream */
-	enum crm_date_order date_order;
 };
 
 /* A customer of a plan; strings NULL when unknown, valid until the plan

@@ -2,13 +2,13 @@
  * see coupon.h. */
 #include "coupon.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "csvio.h"
 #include "diag.h"
 #include "entity.h"
+#include "opts.h"
 
 struct customer {
 	char *id, *email, *name;
@@ -23,11 +23,9 @@ struct crm_coupon_plan {
 	struct customer *cust;
 	size_t n, cap;
 	struct crm_coupon_tally tally;
-	/* the stream */
+	/* the stream being read */
+	const struct crm_stream *st;
 	const char *fname;
-	int colmap[CRM_MAX_COLS];
-	size_t nhdr;
-	int fatal;
 };
 
 enum { C_ID, C_EMAIL, C_NAME, C_BIRTHDAY };   /* crm_customer_stream */
@@ -85,108 +83,57 @@ void crm_coupon_plan_add(struct crm_coupon_plan *p, const char *id, const char *
 
 /* ---- the customers stream ------------------------------------------------ */
 
-static int on_header(const struct crm_row *row, void *ctx)
+static int reject(long line, const char *why, void *ctx)
 {
 	struct crm_coupon_plan *p = ctx;
-	char err[1024];
-	int rc = crm_header_map(&crm_customer_stream, row, p->a.map, p->a.nmap, p->colmap, err,
-				sizeof err);
-	if (rc < 0) {
-		crm_error_at(p->fname, row->line, "%s", err);
-		p->fatal = rc == -2 ? CRM_EUSAGE : CRM_EDATA;
-		return 1;
-	}
-	p->nhdr = row->n;
-	return 0;
-}
-
-static int reject(struct crm_coupon_plan *p, long line, const char *msg)
-{
-	crm_error_at(p->fname, line, "%s", msg);
+	crm_error_at(p->fname, line, "%s", why);
 	p->tally.rejected++;
 	return 0;
 }
 
-/* One cell of the stream normalised by its column's kind into out[size]:
- * 1 with a value, 0 when absent or empty, -1 after rejecting the row. */
-static int cell(struct crm_coupon_plan *p, const struct crm_row *row, int col, char *out,
-		size_t size)
+/* The birthday's month: MM-DD as it is, other forms as crm-import reads
+ * them; -1 when not known, or -2 after rejecting the row. */
+static int birthday_month(struct crm_coupon_plan *p, char *cell, long line)
 {
-	const struct crm_column *cc = &crm_customer_stream.cols[col];
-	struct crm_value_ctx vc = {p->a.tz, p->a.date_order, NULL, ""};
-	int h = p->colmap[col], rc;
-	const char *why = "";
-	int64_t num;
-	char q[128], msg[400];
-	if (h < 0)
-		return 0;
-	rc = crm_value(cc->kind, row->field[h], &vc, out, size, &num, &why);
-	if (rc == CRM_VALUE_BAD) {
-		snprintf(msg, sizeof msg, "column '%s': %s %s", cc->name,
-			 crm_quote(crm_trim(row->field[h]), q, sizeof q), why);
-		return reject(p, row->line, msg), -1;
-	}
-	return rc == CRM_VALUE_OK;
+	char date[CRM_DATE_LEN + 64], why[512];
+	int month;
+	if (!cell || !p->a.birthday_month)
+		return -1;
+	if ((month = crm_coupon_birthday_month(cell)) > 0)
+		return month;
+	if (crm_stream_value(p->st, C_BIRTHDAY, cell, date, sizeof date, NULL, why, sizeof why) ==
+	    CRM_VALUE_BAD)
+		return reject(line, why, p), -2;
+	return crm_coupon_birthday_month(date);
 }
 
-/* The birthday's month: MM-DD as it is, other forms as crm-import reads them. */
-static int birthday_cell(struct crm_coupon_plan *p, const struct crm_row *row, int *month)
-{
-	char date[CRM_DATE_LEN + 64];
-	int h = p->colmap[C_BIRTHDAY], rc;
-	*month = -1;
-	if (h < 0 || !p->a.birthday_month)
-		return 0;
-	if ((*month = crm_coupon_birthday_month(crm_trim(row->field[h]))) > 0)
-		return 0;
-	if ((rc = cell(p, row, C_BIRTHDAY, date, sizeof date)) <= 0)
-		return rc;
-	*month = crm_coupon_birthday_month(date);
-	return 0;
-}
-
-static int on_row(const struct crm_row *row, void *ctx)
+static int on_row(const struct crm_values *v, const struct crm_row *row, void *ctx)
 {
 	struct crm_coupon_plan *p = ctx;
-	size_t size = row->n ? 64 : 1, k;
-	char *id, *email, *name, msg[128];
-	int month, have_id;
-	if (row->n != p->nhdr) {
-		snprintf(msg, sizeof msg, "expected %zu fields as in the header, found %zu", p->nhdr,
-			 row->n);
-		return reject(p, row->line, msg);
-	}
-	for (k = 0; k < row->n; k++)
-		size += row->len[k] * 2 + 64;
-	if (!(id = malloc(3 * size)))
-		abort();
-	email = id + size;
-	name = email + size;
-	email[0] = name[0] = '\0';
-	if ((have_id = cell(p, row, C_ID, id, size)) >= 0 && cell(p, row, C_EMAIL, email, size) >= 0 &&
-	    cell(p, row, C_NAME, name, size) >= 0 && birthday_cell(p, row, &month) >= 0) {
-		/* crm-import knows a customer without an id by their e-mail */
-		if (have_id || email[0])
-			crm_coupon_plan_add(p, have_id ? id : email, email, name, month);
-		else
-			reject(p, row->line, "column 'customer_id' is empty");
-	}
-	free(id);
+	const char *id = v->val[C_ID], *email = v->val[C_EMAIL];
+	int month = birthday_month(p, v->val[C_BIRTHDAY], row->line);
+	if (month == -2)
+		return 0;
+	/* crm-import knows a customer without an id by their e-mail */
+	if (!id && !email)
+		return reject(row->line, "column 'customer_id' is empty", p);
+	crm_coupon_plan_add(p, id ? id : email, email, v->val[C_NAME], month);
 	return 0;
-}
-
-static int on_malformed(long line, size_t field, const char *why, void *ctx)
-{
-	char msg[300];
-	snprintf(msg, sizeof msg, "field %zu: %s", field, why);
-	return reject(ctx, line, msg);
 }
 
 int crm_coupon_plan_read(struct crm_coupon_plan *p, const char *path)
 {
-	int rc = crm_read_path(path, p->a.csv, CRM_READ_NEED_HEADER, &p->fname, on_header, on_row,
-			       on_malformed, p);
-	return p->fatal ? p->fatal : rc;
+	struct crm_stream st = {
+		.e = &crm_customer_stream, .maps = p->a.in->map, .nmap = p->a.in->nmap,
+		.vc = {p->a.tz, p->a.in->date_order, NULL, ""}, .csv = p->a.csv,
+		.flags = CRM_READ_NEED_HEADER, .raw = CRM_STREAM_RAW(C_BIRTHDAY), .name = &p->fname,
+		.on_row = on_row, .on_reject = reject, .ctx = p,
+	};
+	int rc;
+	p->st = &st;
+	rc = crm_stream_read(&st, path);
+	p->st = NULL;
+	return rc;
 }
 
 static int add_birthday(const struct crm_coupon_who *who, void *ctx)

@@ -279,8 +279,7 @@ static int alias_match(const char *aliases, const char *folded)
 	return 0;
 }
 
-/* "a, b, c" of the header, for messages. */
-static void list_header(const struct crm_row *hdr, char *out, size_t size)
+void crm_header_list(const struct crm_row *hdr, char *out, size_t size)
 {
 	size_t i, o = 0;
 	out[0] = '\0';
@@ -323,7 +322,7 @@ static int apply_maps(const struct crm_entity *e, const struct crm_row *hdr,
 		}
 		if ((h = find_header(hdr, eq + 1)) < 0) {
 			char found[512];
-			list_header(hdr, found, sizeof found);
+			crm_header_list(hdr, found, sizeof found);
 			snprintf(err, errsize, "--map '%s': no column '%s' in the header (found: %s)",
 				 maps[m], eq + 1, found);
 			return -1;
@@ -373,7 +372,7 @@ int crm_header_map(const struct crm_entity *e, const struct crm_row *hdr,
 	}
 	for (c = 0; c < e->ncols; c++) {
 		if ((e->cols[c].flags & CRM_COL_REQUIRED) && colmap[c] < 0) {
-			list_header(hdr, found, sizeof found);
+			crm_header_list(hdr, found, sizeof found);
 			snprintf(err, errsize, "missing required column '%s' for %s (found: %s); name "
 				 "it with --map %s=HEADER", e->cols[c].name, e->name, found,
 				 e->cols[c].name);

@@ -97,6 +97,9 @@ void crm_fold_name(const char *s, char *out, size_t size);
 int crm_header_map(const struct crm_entity *e, const struct crm_row *hdr,
 		   const char *const *maps, int nmap, int colmap[CRM_MAX_COLS],
 		   char *err, size_t errsize);
+/* The header's names quoted and listed for a message about a column the
+ * file lacks: "'a', 'b', 'c'" into out[size], cut short if it will not fit. */
+void crm_header_list(const struct crm_row *hdr, char *out, size_t size);
 
 struct crm_value_ctx {
 	const struct crm_tz *tz;

@@ -267,13 +267,14 @@ static const char *const part_sql[] = {
  * yet: an order after the as-of day, anywhere, makes it moot. */
 static int part_currency(struct part *p, const char *cur)
 {
+	int chosen = crm_input_currency(p->o->in) != NULL;
 	if (!strcmp(cur, p->r.currency))
 		return 1;
-	if (!p->o->currency && !p->r.currency[0])
+	if (!chosen && !p->r.currency[0])
 		snprintf(p->r.currency, sizeof p->r.currency, "%s", cur);
-	else if (!p->o->currency && !p->other[0])
+	else if (!chosen && !p->other[0])
 		snprintf(p->other, sizeof p->other, "%s", cur);
-	return !p->o->currency && !p->other[0];
+	return !chosen && !p->other[0];
 }
 
 static void scan_part(struct part *p)
@@ -499,7 +500,7 @@ static int load_orders(struct crm_db *db, const struct crm_rfm_opts *o, struct c
 	day_cache_init(&lc, o);
 	r->n = 0;
 	r->from_orders = 1;
-	if (!o->currency && (rc = orders_currency(db, r)) != CRM_OK)
+	if (!crm_input_currency(o->in) && (rc = orders_currency(db, r)) != CRM_OK)
 		return rc;
 	st = crm_db_prepare(db, "SELECT min(ordered_at), max(ordered_at), count(*), sum(amount) "
 			    ORDERS_UPTO " ORDER BY customer_id");
@@ -526,8 +527,7 @@ static int start(struct crm_rfm *r, const struct crm_rfm_opts *o)
 {
 	int64_t day;
 	memset(r, 0, sizeof *r);
-	if (o->currency)
-		snprintf(r->currency, sizeof r->currency, "%s", o->currency);
+	memcpy(r->currency, o->in->currency, sizeof r->currency);   /* "" for none */
 	if (!o->as_of)
 		return CRM_OK;
 	if (crm_date_day(o->as_of, &day) < 0)
@@ -665,12 +665,12 @@ static int s_row(const struct crm_values *v, const struct crm_row *row, void *ct
 static int read_stream(const char *path, struct stream *s)
 {
 	struct crm_stream st = {
-		.e = &crm_order_stream, .maps = s->o->map, .nmap = s->o->nmap,
-		.vc = {s->o->tz, s->o->date_order, NULL, ""}, .csv = &s->o->csv,
+		.e = &crm_order_stream, .maps = s->o->in->map, .nmap = s->o->in->nmap,
+		.vc = {s->o->tz, s->o->in->date_order, NULL, ""}, .csv = &s->o->csv,
 		.flags = CRM_READ_NEED_HEADER, .name = &s->fname,
 		.on_row = s_row, .on_reject = s_reject, .ctx = s,
 	};
-	snprintf(st.vc.currency, sizeof st.vc.currency, "%s", s->o->currency ? s->o->currency : "");
+	memcpy(st.vc.currency, s->o->in->currency, sizeof st.vc.currency);
 	return crm_stream_read(&st, path);
 }
 
@@ -685,8 +685,9 @@ static int stream_entries(struct stream *s, const struct crm_rfm_opts *o, struct
 	struct agg **list = crm_xrealloc(NULL, s->nagg * sizeof *list);
 	size_t i, n = 0;
 	int64_t last = INT64_MIN;
+	const char *chosen = crm_input_currency(o->in);
 	for (i = 0; i < s->nagg; i++)
-		if (!o->currency || !strcmp(s->agg[i].currency, o->currency))
+		if (!chosen || !strcmp(s->agg[i].currency, chosen))
 			list[n++] = &s->agg[i];
 	qsort(list, n, sizeof *list, by_id);
 	/* in customer order, so that a clash names the same pair as the database */

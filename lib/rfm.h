@@ -44,6 +44,7 @@
 #include "csvio.h"
 #include "db.h"
 #include "norm.h"
+#include "opts.h"
 
 enum crm_fig { CRM_FIG_R, CRM_FIG_F, CRM_FIG_M, CRM_NFIG };
 
@@ -56,12 +57,10 @@ struct crm_bins {
 struct crm_rfm_opts {
 	const struct crm_tz *tz;
 	const char *as_of;       /* "YYYY-MM-DD", or NULL for the default */
-	const char *currency;    /* NULL: the only one there is */
-	/* stream input */
-	struct crm_csv_opts csv;
-	enum crm_date_order date_order;
-	const char *const *map;  /* --map of crm-import */
-	int nmap;
+	/* --currency (none: the only one there is), and for a stream --map of
+	 * crm-import and --date-order; never NULL */
+	const struct crm_input *in;
+	struct crm_csv_opts csv; /* stream input */
 };
 
 /* One customer's figures and scores. */

@@ -314,12 +314,9 @@ static int need_column(struct load *L, const int colmap[CRM_MAX_COLS], const str
 		       int col, const char *why)
 {
 	char found[512];
-	size_t i, o = 0;
 	if (colmap[col] >= 0)
 		return 0;
-	found[0] = '\0';
-	for (i = 0; i < hdr->n && o + 1 < sizeof found; i++)
-		o += (size_t)snprintf(found + o, sizeof found - o, "%s'%s'", i ? ", " : "", hdr->field[i]);
+	crm_header_list(hdr, found, sizeof found);
 	crm_error_at(L->file, hdr->line, "%s needs a column '%s' (found: %s); name it with --map %s=HEADER",
 		     why, crm_response_stream.cols[col].name, found, crm_response_stream.cols[col].name);
 	return CRM_EDATA;
@@ -382,8 +379,8 @@ int crm_survey_load_csv(const char *path, const struct crm_survey_opts *o, struc
 	/* the score is text for the scale to judge; no header at all: no
 	 * answers, which is no error */
 	struct crm_stream st = {
-		.e = &crm_response_stream, .maps = o->map, .nmap = o->nmap,
-		.vc = {o->tz, o->date_order, NULL, ""}, .csv = &o->csv,
+		.e = &crm_response_stream, .maps = o->in->map, .nmap = o->in->nmap,
+		.vc = {o->tz, o->in->date_order, NULL, ""}, .csv = &o->csv,
 		.raw = CRM_STREAM_RAW(R_AT), .name = &L.file, .on_header = s_header,
 		.on_row = s_row, .on_reject = s_reject, .ctx = &L,
 	};
@@ -697,8 +694,8 @@ static int f_read(struct follow *F, const char *path)
 {
 	const struct crm_survey_opts *o = F->o;
 	struct crm_stream st = {
-		.e = &crm_followup_stream, .maps = o->map, .nmap = o->nmap,
-		.vc = {o->tz, o->date_order, NULL, ""}, .csv = &o->csv, .name = &F->file,
+		.e = &crm_followup_stream, .maps = o->in->map, .nmap = o->in->nmap,
+		.vc = {o->tz, o->in->date_order, NULL, ""}, .csv = &o->csv, .name = &F->file,
 		.on_header = f_header, .on_row = f_row, .on_reject = f_bad_row, .ctx = F,
 	};
 	int rc = crm_stream_read(&st, path);

@@ -36,6 +36,7 @@
 #include "db.h"
 #include "norm.h"
 #include "nps.h"
+#include "opts.h"
 
 enum crm_by { CRM_BY_MONTH, CRM_BY_WEEK, CRM_BY_CHANNEL, CRM_BY_SEGMENT, CRM_BY_SURVEY,
 	CRM_NBY };
@@ -53,11 +54,9 @@ struct crm_survey_opts {
 	const char *from, *to;     /* canonical UTC instants, or NULL */
 	const char *survey;        /* keep this survey only, or NULL */
 	int strict;
-	/* a stream */
+	/* a stream: the follow-ups, and the answers when not from the database */
 	struct crm_csv_opts csv;
-	enum crm_date_order date_order;
-	const char *const *map;    /* --map of crm-import */
-	int nmap;
+	const struct crm_input *in;   /* --map of crm-import, --date-order; never NULL */
 };
 
 /* Bad answers by class: the counts of the summary line. */

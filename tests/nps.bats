@@ -557,3 +557,25 @@ widths 3 6 5 1"
 	# 20 times the answers, at most 1 MB more peak memory
 	[ "$big" -lt $((small + 1024)) ] || fail "peak RSS $small KB -> $big KB"
 }
+
+@test "nps: --followed-up reads a file as -t and --encoding say, as the answers are read" {
+	shop
+	printf 'response_id\tnote\nr1\tcalled\n' >called.tsv
+	run --separate-stderr crm-nps -t --followed-up called.tsv
+	assert_success
+	[ "$stderr" = "crm-nps: followups: 1 read, 1 recorded, 0 unchanged, 0 rejected" ] || fail "$stderr"
+	run q "SELECT response_id, note FROM followups"
+	assert_output "r1|called"
+	# notes in legacy encodings, TSV as well
+	printf 'customer_id\tnote\nb\t환불 완료\n' | iconv -f utf-8 -t cp949 >kr.tsv
+	run --separate-stderr crm-nps --tsv --encoding cp949 --followed-up kr.tsv
+	assert_success
+	[ "$stderr" = "crm-nps: followups: 1 read, 1 recorded, 0 unchanged, 0 rejected" ] || fail "$stderr"
+	printf 'customer_id,note\nc,café\n' | iconv -f utf-8 -t latin1 >l1.csv
+	run --separate-stderr crm-nps --encoding latin1 --followed-up l1.csv
+	assert_success
+	run q "SELECT customer_id, note FROM followups ORDER BY customer_id"
+	assert_output "a|called
+b|환불 완료
+c|café"
+}
