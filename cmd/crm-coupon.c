@@ -398,7 +398,7 @@ static int issue(struct coupon *c)
 	is.plan = new_plan(c);
 	if ((path && (rc = crm_coupon_plan_read(is.plan, path)) != CRM_OK) ||
 	    (rc = open_db(c, CRM_DB_CREATE)) != CRM_OK ||
-	    (rc = crm_db_exec(&c->db, "BEGIN IMMEDIATE")) != CRM_OK)
+	    (rc = crm_db_begin_write(&c->db)) != CRM_OK)
 		goto done;
 	if ((rc = issue_locked(&is)) == CRM_OK && fflush(is.out) != 0) {
 		crm_error("temporary file: write error: %s", strerror(errno));
@@ -471,7 +471,7 @@ static int void_codes(struct coupon *c)
 	if (!c->argc == !c->campaign)
 		return crm_usage_error("void takes codes or --campaign NAME");
 	if ((rc = open_db(c, CRM_DB_MUST_EXIST)) != CRM_OK ||
-	    (rc = crm_db_exec(&c->db, "BEGIN IMMEDIATE")) != CRM_OK)
+	    (rc = crm_db_begin_write(&c->db)) != CRM_OK)
 		return rc;
 	if (c->campaign)
 		status = crm_coupon_void_campaign(&c->db, c->campaign, c->now, &n[0]);

@@ -361,14 +361,14 @@ static int from_db(struct seg *s)
 	if ((rc = open_db(s, CRM_DB_MUST_EXIST)) != CRM_OK)
 		return rc;
 	/* one snapshot for the figures and the customers listed after them */
-	rc = s->save ? crm_db_exec(&s->db, "BEGIN IMMEDIATE") : crm_db_begin_read(&s->db);
+	rc = s->save ? crm_db_begin_write(&s->db) : crm_db_begin_read(&s->db);
 	if (rc != CRM_OK)
 		return rc;
 	if ((rc = crm_rfm_load_db(&s->db, &s->ro, &s->r)) == CRM_OK &&
 	    (rc = segment_all(s)) == CRM_OK)
 		rc = output(s);
 	if (rc == CRM_OK)
-		return crm_db_exec(&s->db, "COMMIT");
+		return crm_db_commit(&s->db);
 	crm_db_rollback(&s->db);
 	return rc;
 }

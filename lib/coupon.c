@@ -680,10 +680,10 @@ int crm_coupon_redeem(struct crm_db *db, const char *typed, const struct crm_cou
 	int rc;
 	if (crm_coupon_compact(typed, key, sizeof key, &why) < 0)
 		return refuse(typed, CRM_COUPON_EMISTYPED, why);
-	if ((rc = crm_db_exec(db, "BEGIN IMMEDIATE")) != CRM_OK)
+	if ((rc = crm_db_begin_write(db)) != CRM_OK)
 		return rc;
 	if ((rc = redeem_locked(db, typed, key, r)) == CRM_OK)
-		rc = crm_db_exec(db, "COMMIT");
+		rc = crm_db_commit(db);
 	if (rc != CRM_OK) {
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 		return rc;

@@ -248,7 +248,7 @@ static int plan(int argc, char **argv)
 	p = crm_coupon_plan_new(&a);
 	for (i += 2; i < argc; i++)
 		crm_coupon_plan_add(p, argv[i], NULL, NULL, -1);
-	if ((rc = crm_db_exec(&db, "BEGIN IMMEDIATE")) == CRM_OK &&
+	if ((rc = crm_db_begin_write(&db)) == CRM_OK &&
 	    (rc = crm_coupon_plan_run(p, &db, &is)) == CRM_OK)
 		print_plan(p);
 	crm_db_rollback(&db);
