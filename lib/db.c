@@ -277,7 +277,7 @@ int crm_db_one_int(struct crm_db *db, sqlite3_stmt *st, const char *what, long l
 	int rc;
 	*out = 0;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		*out = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);

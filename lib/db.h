@@ -111,8 +111,9 @@ int crm_db_commit(struct crm_db *db);
  * snapshot (crm_db_begin_read), where there is nothing to undo. */
 void crm_db_rollback(struct crm_db *db);
 /* The exit code (CRM_EBUSY or CRM_EIO) of the last SQLite call on db that
- * failed, for a caller whose callee reported it but returned only NULL
- * (crm_db_prepare and the openers built on it). */
+ * failed, for a caller whose callee reported it but returned only NULL or
+ * -1 (crm_db_prepare and the openers built on it): the one way to learn it
+ * after the fact. */
 int crm_db_last_status(struct crm_db *db);
 
 #endif
