@@ -182,61 +182,6 @@ static int set_now(struct coupon *c)
 	return CRM_OK;
 }
 
-/* The first instant of local day `day`, as canonical UTC time. */
-static int day_start(struct coupon *c, int64_t day, char out[CRM_TIME_LEN])
-{
-	char date[CRM_DATE_LEN];
-	const char *why = "";
-	crm_day_date(day, date);
-	if (crm_parse_time(date, c->tz, CRM_MDY, out, &why) < 0) {
-		crm_error("%s: the local midnight %s", date, why);
-		return CRM_EUSAGE;
-	}
-	return CRM_OK;
-}
-
-/* --expires Nd (through the local day N days from today) or DATE (through
- * that day): the code expires at the next local midnight. */
-static int parse_expires(struct coupon *c, char out[CRM_TIME_LEN])
-{
-	const char *arg = c->expires;
-	int64_t today = crm_local_day(c->tz, c->now_t), last;
-	size_t n = strlen(arg);
-	long days;
-	if (n > 1 && n < 16 && arg[n - 1] == 'd') {
-		char num[16];
-		memcpy(num, arg, n - 1);
-		num[n - 1] = '\0';
-		if (crm_parse_long(num, 0, 3650, &days) < 0)
-			return crm_usage_error("--expires '%s': expected from 0d to 3650d", arg);
-		last = today + days;
-	} else if (crm_date_day(arg, &last) < 0) {
-		return crm_usage_error("--expires '%s': expected a number of days such as 30d, or a "
-				       "date YYYY-MM-DD", arg);
-	} else if (last < today) {
-		return crm_usage_error("--expires '%s' is in the past", arg);
-	}
-	return day_start(c, last + 1, out);
-}
-
-/* --from and --to: local days, both included. */
-static int parse_range(struct coupon *c, char from[CRM_TIME_LEN], char to[CRM_TIME_LEN])
-{
-	int64_t a = 0, b = 0;
-	int rc;
-	if (c->from && crm_date_day(c->from, &a) < 0)
-		return crm_usage_error("--from '%s' is not a date (YYYY-MM-DD)", c->from);
-	if (c->to && crm_date_day(c->to, &b) < 0)
-		return crm_usage_error("--to '%s' is not a date (YYYY-MM-DD)", c->to);
-	if (c->from && c->to && b < a)
-		return crm_usage_error("--to %s is before --from %s", c->to, c->from);
-	if (c->from && (rc = day_start(c, a, from)) != CRM_OK)
-		return rc;
-	if (c->to && (rc = day_start(c, b + 1, to)) != CRM_OK)
-		return rc;
-	return CRM_OK;
-}
-
 /* ---- output -------------------------------------------------------------- */
 
 static void write_money(struct crm_writer *w, int64_t minor, const char *currency)
@@ -294,7 +239,7 @@ static int issue_terms(struct coupon *c, struct issue *is, char prefix[CRM_COUPO
 				       "amount such as 5000 or $5.00)", c->discount, why);
 	if (c->min_order && crm_coupon_parse_min_order(c->min_order, c->currency, t, &why) < 0)
 		return crm_usage_error("--min-order '%s' %s", c->min_order, why);
-	if ((rc = parse_expires(c, t->expires_at)) != CRM_OK)
+	if ((rc = crm_coupon_expiry(c->expires, c->tz, c->now_t, t->expires_at)) != CRM_OK)
 		return rc;
 	prefix[0] = '\0';
 	if (c->prefix_opt && crm_coupon_prefix(c->prefix_opt, prefix, &why) < 0)
@@ -573,7 +518,7 @@ static int stats(struct coupon *c)
 	int rc;
 	if (c->argc)
 		return crm_usage_error("stats takes no arguments");
-	if ((rc = parse_range(c, from, to)) != CRM_OK)
+	if ((rc = crm_coupon_days(c->from, c->to, c->tz, from, to)) != CRM_OK)
 		return rc;
 	f.from = c->from ? from : NULL;
 	f.to = c->to ? to : NULL;

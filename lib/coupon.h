@@ -85,6 +85,7 @@
 #define CRM_COUPON_LENGTH 8
 #define CRM_COUPON_GUESS_ODDS 1000000LL
 #define CRM_COUPON_TRIES 8
+#define CRM_COUPON_MAX_DAYS 3650   /* --expires 3650d at most: ten years */
 /* A grouped code and its NUL: prefix, '-', 21 characters in 7 groups. */
 #define CRM_COUPON_SIZE 48
 
@@ -159,6 +160,20 @@ void crm_coupon_money(int64_t minor, const char *currency, char *out, size_t siz
  * canonical time) is valid, YYYY-MM-DD; "" for NULL or not a time. */
 void crm_coupon_valid_until(const struct crm_tz *tz, const char *expires_at,
 			    char out[CRM_DATE_LEN]);
+/* --expires: Nd (0 to CRM_COUPON_MAX_DAYS: through the local day in tz N
+ * days after the day of `now`, epoch seconds) or YYYY-MM-DD (through that
+ * day, not before today).  A code expires at the local midnight that ends
+ * its last day: that instant into out.  CRM_OK, or CRM_EUSAGE reported as a
+ * usage error naming --expires (or, for a zone whose midnight does not
+ * exist, "DATE: the local midnight WHY"). */
+int crm_coupon_expiry(const char *arg, const struct crm_tz *tz, int64_t now,
+		      char out[CRM_TIME_LEN]);
+/* --from and --to (NULL: not given), local days in tz, both included: the
+ * first instant of `from` into start and the first after `to` into end, so
+ * that a time t is in them when start <= t < end.  CRM_OK, or CRM_EUSAGE
+ * reported as crm_coupon_expiry() does. */
+int crm_coupon_days(const char *from, const char *to, const struct crm_tz *tz,
+		    char start[CRM_TIME_LEN], char end[CRM_TIME_LEN]);
 /* The month (1-12) of a birthday stored as YYYY-MM-DD or MM-DD, or -1. */
 int crm_coupon_birthday_month(const char *s);
 

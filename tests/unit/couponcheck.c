@@ -19,6 +19,12 @@
  *                                 database DB, making none: "ID EMAIL NAME
  *                                 FATE" for each ('-' for unknown), then the
  *                                 tally; exit status the plan's
+ *   couponcheck expires ZONE NOW ARG...
+ *                                 "ARG EXPIRES_AT" for each --expires ARG
+ *                                 issued at NOW in ZONE, or "ARG refused"
+ *                                 after the usage error (exit 2)
+ *   couponcheck days ZONE FROM TO "START END" of --from FROM --to TO in
+ *                                 ZONE ('-': not given), or the usage error
  */
 #include "coupon.h"
 
@@ -257,6 +263,60 @@ static int plan(int argc, char **argv)
 	return rc;
 }
 
+/* The zone ZONE, or NULL (reported). */
+static struct crm_tz *zone(const char *spec)
+{
+	const char *why = "";
+	struct crm_tz *tz = crm_tz_open(spec, &why);
+	crm_set_progname("couponcheck");
+	if (!tz)
+		fprintf(stderr, "couponcheck: '%s' %s\n", spec, why);
+	return tz;
+}
+
+static int expires(int argc, char **argv)
+{
+	struct crm_tz *tz;
+	char now[CRM_TIME_LEN], out[CRM_TIME_LEN];
+	const char *why = "";
+	int i, rc = 0;
+	if (argc < 4 || !(tz = zone(argv[2])))
+		return 2;
+	if (crm_parse_time(argv[3], tz, CRM_MDY, now, &why) < 0) {
+		fprintf(stderr, "couponcheck: '%s' %s\n", argv[3], why);
+		crm_tz_close(tz);
+		return 2;
+	}
+	for (i = 4; i < argc; i++) {
+		if (crm_coupon_expiry(argv[i], tz, crm_time_epoch(now), out) == CRM_OK) {
+			printf("%s %s\n", argv[i], out);
+		} else {
+			printf("%s refused\n", argv[i]);
+			rc = 2;
+		}
+	}
+	crm_tz_close(tz);
+	return rc;
+}
+
+static const char *given(const char *s)
+{
+	return strcmp(s, "-") ? s : NULL;
+}
+
+static int days(int argc, char **argv)
+{
+	struct crm_tz *tz;
+	char start[CRM_TIME_LEN] = "-", end[CRM_TIME_LEN] = "-";
+	int rc;
+	if (argc != 5 || !(tz = zone(argv[2])))
+		return 2;
+	if ((rc = crm_coupon_days(given(argv[3]), given(argv[4]), tz, start, end)) == CRM_OK)
+		printf("%s %s\n", start, end);
+	crm_tz_close(tz);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	const char *what = argc > 1 ? argv[1] : "";
@@ -276,7 +336,12 @@ int main(int argc, char **argv)
 		return randomness(atol(argv[2]));
 	if (!strcmp(what, "plan"))
 		return plan(argc, argv);
+	if (!strcmp(what, "expires"))
+		return expires(argc, argv);
+	if (!strcmp(what, "days"))
+		return days(argc, argv);
 	fputs("usage: couponcheck alphabet|errors|check CODE...|seal CHARS|make PREFIX LENGTH COUNT|"
-	      "capacity|random N|plan [-o] DB LENGTH ID...\n", stderr);
+	      "capacity|random N|plan [-o] DB LENGTH ID...|expires ZONE NOW ARG...|"
+	      "days ZONE FROM TO\n", stderr);
 	return 2;
 }
