@@ -182,18 +182,7 @@ static int set_now(struct coupon *c)
 	return CRM_OK;
 }
 
-/* ---- output -------------------------------------------------------------- */
-
-static void write_money(struct crm_writer *w, int64_t minor, const char *currency)
-{
-	char buf[64];
-	if (minor < 0) {
-		crm_write_field(w, "", CRM_CELL_PLAIN);
-		return;
-	}
-	crm_coupon_money(minor, currency ? currency : "", buf, sizeof buf);
-	crm_write_field(w, buf, CRM_CELL_PLAIN);
-}
+/* ---- the database -------------------------------------------------------- */
 
 static int open_db(struct coupon *c, int flags)
 {
@@ -252,25 +241,6 @@ static int issue_terms(struct coupon *c, struct issue *is, char prefix[CRM_COUPO
 	return CRM_OK;
 }
 
-static int write_code(const struct crm_coupon_planned *k, const struct crm_coupon *cp, void *ctx)
-{
-	struct issue *is = ctx;
-	struct crm_writer *w = &is->w;
-	char until[CRM_DATE_LEN];
-	crm_coupon_valid_until(is->c->tz, cp->expires_at, until);
-	crm_write_field(w, cp->code, CRM_CELL_PLAIN);
-	crm_write_field(w, k->id, CRM_CELL_TEXT);
-	crm_write_field(w, k->email, CRM_CELL_TEXT);
-	crm_write_field(w, k->name, CRM_CELL_TEXT);
-	crm_write_field(w, is->c->campaign, CRM_CELL_TEXT);
-	crm_write_field(w, cp->discount, CRM_CELL_PLAIN);
-	write_money(w, cp->min_order, cp->currency);
-	crm_write_field(w, cp->expires_at, CRM_CELL_PLAIN);
-	crm_write_field(w, until, CRM_CELL_PLAIN);
-	crm_write_end(w);
-	return 0;
-}
-
 /* The codes reach standard output only once they are committed. */
 static int copy_out(FILE *from)
 {
@@ -285,23 +255,6 @@ static int copy_out(FILE *from)
 		return CRM_EIO;
 	}
 	return CRM_OK;
-}
-
-/* Plan, then make the new codes and write every code to send, in the
- * input's order. */
-static int issue_locked(struct issue *is)
-{
-	static const char *const cols[] = {"code", "customer_id", "email", "name", "campaign",
-		"discount", "min_order", "expires_at", "valid_until"};
-	struct coupon *c = is->c;
-	int rc;
-	if (c->birthday_month && !stream_path(c) &&
-	    (rc = crm_coupon_plan_birthdays(is->plan, &c->db)) != CRM_OK)
-		return rc;
-	if ((rc = crm_coupon_plan_run(is->plan, &c->db, &is->is)) != CRM_OK)
-		return rc;
-	crm_write_row(&is->w, cols, sizeof cols / sizeof cols[0]);
-	return crm_coupon_plan_make(is->plan, write_code, is);
 }
 
 static void issue_summary(const struct issue *is)
@@ -343,18 +296,8 @@ static int issue(struct coupon *c)
 	is.plan = new_plan(c);
 	if ((path && (rc = crm_coupon_plan_read(is.plan, path)) != CRM_OK) ||
 	    (rc = open_db(c, CRM_DB_CREATE)) != CRM_OK ||
-	    (rc = crm_db_begin_write(&c->db)) != CRM_OK)
+	    (rc = crm_coupon_plan_issue(is.plan, &c->db, &is.is, &is.w)) != CRM_OK)
 		goto done;
-	if ((rc = issue_locked(&is)) == CRM_OK && fflush(is.out) != 0) {
-		crm_error("temporary file: write error: %s", strerror(errno));
-		rc = CRM_EIO;
-	}
-	if (rc == CRM_OK)
-		rc = crm_db_commit(&c->db);
-	if (rc != CRM_OK) {
-		crm_db_rollback(&c->db);
-		goto done;
-	}
 	rc = copy_out(is.out);
 	if (!c->quiet || crm_coupon_plan_tally(is.plan)->rejected)
 		issue_summary(&is);
@@ -378,7 +321,7 @@ static int write_redeemed(const struct crm_coupon *cp, void *ctx)
 	crm_write_field(w, cp->campaign, CRM_CELL_TEXT);
 	crm_write_field(w, cp->customer_id, CRM_CELL_TEXT);
 	crm_write_field(w, cp->discount, CRM_CELL_PLAIN);
-	write_money(w, cp->min_order, cp->currency);
+	crm_coupon_write_money(w, cp->min_order, cp->currency);
 	crm_write_field(w, cp->order_id, CRM_CELL_TEXT);
 	crm_write_field(w, cp->redeemed_at, CRM_CELL_PLAIN);
 	crm_write_end(w);
@@ -456,7 +399,7 @@ static int write_listed(const struct crm_coupon *cp, void *ctx)
 	crm_write_field(w, cp->customer_id, CRM_CELL_TEXT);
 	crm_write_field(w, crm_coupon_state_name(cp->state), CRM_CELL_PLAIN);
 	crm_write_field(w, cp->discount, CRM_CELL_PLAIN);
-	write_money(w, cp->min_order, cp->currency);
+	crm_coupon_write_money(w, cp->min_order, cp->currency);
 	crm_write_field(w, cp->issued_at, CRM_CELL_PLAIN);
 	crm_write_field(w, cp->expires_at, CRM_CELL_PLAIN);
 	crm_write_field(w, cp->redeemed_at, CRM_CELL_PLAIN);

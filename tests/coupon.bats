@@ -146,6 +146,19 @@ c c@x.kr Cy new
 3 customers: 1 new 0 resend 0 spent 2 unselected 0 duplicate"
 }
 
+@test "plan: an issue whose codes cannot all be written stores none; written, every code is stored" {
+	people
+	run --separate-stderr cc issue "$CRM_DB" /dev/full a c
+	assert_failure 3
+	[ "$stderr" = "couponcheck: temporary file: write error: No space left on device" ] || fail "$stderr"
+	[ "$(q 'SELECT count(*) FROM coupons')" -eq 0 ]
+	run cc issue "$CRM_DB" codes.csv a c
+	assert_success
+	[ "$(head -1 codes.csv)" = "$HEADER" ]
+	[ "$(tail -n +2 codes.csv | cut -d, -f2,3,5,9 | paste -sd' ')" = "a,a@x.kr,unit,2026-12-31 c,c@x.kr,unit,2026-12-31" ]
+	[ "$(q 'SELECT count(*) FROM coupons')" -eq 2 ]
+}
+
 # ---- --expires and --from/--to, in the library (couponcheck expires, days) ------------
 
 @test "expires: Nd from 0d to 3650d or a date not past, through the last local day; anything else refused" {
