@@ -340,9 +340,10 @@ static int redeem(struct coupon *c)
 		return crm_usage_error("redeem needs --order ID");
 	if (c->amount) {
 		snprintf(cur, sizeof cur, "%s", c->currency ? c->currency : "");
-		if (crm_parse_money(c->amount, cur, &r.amount, &why) < 0 || r.amount < 0)
-			return crm_usage_error("--amount '%s' %s", c->amount,
-					       r.amount < 0 ? "is negative" : why);
+		if (crm_parse_money(c->amount, cur, &r.amount, &why) < 0)
+			return crm_usage_error("--amount '%s' %s", c->amount, why);
+		if (r.amount < 0)
+			return crm_usage_error("--amount '%s' is negative", c->amount);
 		r.amount_currency = cur;
 	}
 	if ((rc = open_db(c, CRM_DB_MUST_EXIST)) != CRM_OK)

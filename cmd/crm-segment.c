@@ -299,10 +299,10 @@ static int money_options(struct seg *s, struct crm_bins bins[CRM_NFIG])
 		char cur[4];
 		const char *why = "";
 		snprintf(cur, sizeof cur, "%s", s->r.currency);
-		if (crm_parse_money(s->vip_spend, cur, &s->life.vip_spend, &why) < 0 ||
-		    s->life.vip_spend < 0)
-			return crm_usage_error("--vip-spend '%s' %s", s->vip_spend,
-					       s->life.vip_spend < 0 ? "is negative" : why);
+		if (crm_parse_money(s->vip_spend, cur, &s->life.vip_spend, &why) < 0)
+			return crm_usage_error("--vip-spend '%s' %s", s->vip_spend, why);
+		if (s->life.vip_spend < 0)
+			return crm_usage_error("--vip-spend '%s' is negative", s->vip_spend);
 	}
 	return CRM_OK;
 }
