@@ -178,73 +178,7 @@ static int set_now(struct coupon *c)
 	return CRM_OK;
 }
 
-/* The first instant of local day `day`, as canonical UTC time. */
-static int day_start(struct coupon *c, int64_t day, char out[CRM_TIME_LEN])
-{
-	char date[CRM_DATE_LEN];
-	const char *why = "";
-	crm_day_date(day, date);
-	if (crm_parse_time(date, c->tz, CRM_MDY, out, &why) < 0) {
-		crm_error("%s: the local midnight %s", date, why);
-		return CRM_EUSAGE;
-	}
-	return CRM_OK;
-}
-
-/* --expires Nd (through the local day N days from today) or DATE (through
- * that day): the code expires at the next local midnight. */
-static int parse_expires(struct coupon *c, char out[CRM_TIME_LEN])
-{
-	const char *arg = c->expires;
-	int64_t today = crm_local_day(c->tz, c->now_t), last;
-	size_t n = strlen(arg);
-	long days;
-	if (n > 1 && n < 16 && arg[n - 1] == 'd') {
-		char num[16];
-		memcpy(num, arg, n - 1);
-		num[n - 1] = '\0';
-		if (crm_parse_long(num, 0, 3650, &days) < 0)
-			return crm_usage_error("--expires '%s': expected from 0d to 3650d", arg);
-		last = today + days;
-	} else if (crm_date_day(arg, &last) < 0) {
-		return crm_usage_error("--expires '%s': expected a number of days such as 30d, or a "
-				       "date YYYY-MM-DD", arg);
-	} else if (last < today) {
-		return crm_usage_error("--expires '%s' is in the past", arg);
-	}
-	return day_start(c, last + 1, out);
-}
-
-/* --from and --to: local days, both included. */
-static int parse_range(struct coupon *c, char from[CRM_TIME_LEN], char to[CRM_TIME_LEN])
-{
-	int64_t a = 0, b = 0;
-	int rc;
-	if (c->from && crm_date_day(c->from, &a) < 0)
-		return crm_usage_error("--from '%s' is not a date (YYYY-MM-DD)", c->from);
-	if (c->to && crm_date_day(c->to, &b) < 0)
-		return crm_usage_error("--to '%s' is not a date (YYYY-MM-DD)", c->to);
-	if (c->from && c->to && b < a)
-		return crm_usage_error("--to %s is before --from %s", c->to, c->from);
-	if (c->from && (rc = day_start(c, a, from)) != CRM_OK)
-		return rc;
-	if (c->to && (rc = day_start(c, b + 1, to)) != CRM_OK)
-		return rc;
-	return CRM_OK;
-}
-
-/* ---- output -------------------------------------------------------------- */
-
-static void write_money(struct crm_writer *w, int64_t minor, const char *currency)
-{
-	char buf[64];
-	if (minor < 0) {
-		crm_write_field(w, "", CRM_CELL_PLAIN);
-		return;
-	}
-	crm_coupon_money(minor, currency ? currency : "", buf, sizeof buf);
-	crm_write_field(w, buf, CRM_CELL_PLAIN);
-}
+/* ---- the database -------------------------------------------------------- */
 
 static int open_db(struct coupon *c, int flags)
 {
@@ -290,7 +224,7 @@ static int issue_terms(struct coupon *c, struct issue *is, char prefix[CRM_COUPO
 				       "amount such as 5000 or $5.00)", c->discount, why);
 	if (c->min_order && crm_coupon_parse_min_order(c->min_order, c->currency, t, &why) < 0)
 		return crm_usage_error("--min-order '%s' %s", c->min_order, why);
-	if ((rc = parse_expires(c, t->expires_at)) != CRM_OK)
+	if ((rc = crm_coupon_expiry(c->expires, c->tz, c->now_t, t->expires_at)) != CRM_OK)
 		return rc;
 	prefix[0] = '\0';
 	if (c->prefix_opt && crm_coupon_prefix(c->prefix_opt, prefix, &why) < 0)
@@ -301,25 +235,6 @@ static int issue_terms(struct coupon *c, struct issue *is, char prefix[CRM_COUPO
 	is->is.terms = t;
 	is->is.now = c->now;
 	return CRM_OK;
-}
-
-static int write_code(const struct crm_coupon_planned *k, const struct crm_coupon *cp, void *ctx)
-{
-	struct issue *is = ctx;
-	struct crm_writer *w = &is->w;
-	char until[CRM_DATE_LEN];
-	crm_coupon_valid_until(is->c->tz, cp->expires_at, until);
-	crm_write_field(w, cp->code, CRM_CELL_PLAIN);
-	crm_write_field(w, k->id, CRM_CELL_TEXT);
-	crm_write_field(w, k->email, CRM_CELL_TEXT);
-	crm_write_field(w, k->name, CRM_CELL_TEXT);
-	crm_write_field(w, is->c->campaign, CRM_CELL_TEXT);
-	crm_write_field(w, cp->discount, CRM_CELL_PLAIN);
-	write_money(w, cp->min_order, cp->currency);
-	crm_write_field(w, cp->expires_at, CRM_CELL_PLAIN);
-	crm_write_field(w, until, CRM_CELL_PLAIN);
-	crm_write_end(w);
-	return 0;
 }
 
 /* The codes reach standard output only once they are committed. */
@@ -336,23 +251,6 @@ static int copy_out(FILE *from)
 		return CRM_EIO;
 	}
 	return CRM_OK;
-}
-
-/* Plan, then make the new codes and write every code to send, in the
- * input's order. */
-static int issue_locked(struct issue *is)
-{
-	static const char *const cols[] = {"code", "customer_id", "email", "name", "campaign",
-		"discount", "min_order", "expires_at", "valid_until"};
-	struct coupon *c = is->c;
-	int rc;
-	if (c->birthday_month && !stream_path(c) &&
-	    (rc = crm_coupon_plan_birthdays(is->plan, &c->db)) != CRM_OK)
-		return rc;
-	if ((rc = crm_coupon_plan_run(is->plan, &c->db, &is->is)) != CRM_OK)
-		return rc;
-	crm_write_row(&is->w, cols, sizeof cols / sizeof cols[0]);
-	return crm_coupon_plan_make(is->plan, write_code, is);
 }
 
 static void issue_summary(const struct issue *is)
@@ -394,18 +292,8 @@ static int issue(struct coupon *c)
 	is.plan = new_plan(c);
 	if ((path && (rc = crm_coupon_plan_read(is.plan, path)) != CRM_OK) ||
 	    (rc = open_db(c, CRM_DB_CREATE)) != CRM_OK ||
-	    (rc = crm_db_exec(&c->db, "BEGIN IMMEDIATE")) != CRM_OK)
+	    (rc = crm_coupon_plan_issue(is.plan, &c->db, &is.is, &is.w)) != CRM_OK)
 		goto done;
-	if ((rc = issue_locked(&is)) == CRM_OK && fflush(is.out) != 0) {
-		crm_error("temporary file: write error: %s", strerror(errno));
-		rc = CRM_EIO;
-	}
-	if (rc == CRM_OK)
-		rc = crm_db_commit(&c->db);
-	if (rc != CRM_OK) {
-		crm_db_rollback(&c->db);
-		goto done;
-	}
 	rc = copy_out(is.out);
 	if (!c->quiet || crm_coupon_plan_tally(is.plan)->rejected)
 		issue_summary(&is);
@@ -429,7 +317,7 @@ static int write_redeemed(const struct crm_coupon *cp, void *ctx)
 	crm_write_field(w, cp->campaign, CRM_CELL_TEXT);
 	crm_write_field(w, cp->customer_id, CRM_CELL_TEXT);
 	crm_write_field(w, cp->discount, CRM_CELL_PLAIN);
-	write_money(w, cp->min_order, cp->currency);
+	crm_coupon_write_money(w, cp->min_order, cp->currency);
 	crm_write_field(w, cp->order_id, CRM_CELL_TEXT);
 	crm_write_field(w, cp->redeemed_at, CRM_CELL_PLAIN);
 	crm_write_end(w);
@@ -448,9 +336,10 @@ static int redeem(struct coupon *c)
 		return crm_usage_error("redeem needs --order ID");
 	if (c->amount) {
 		snprintf(cur, sizeof cur, "%s", c->currency ? c->currency : "");
-		if (crm_parse_money(c->amount, cur, &r.amount, &why) < 0 || r.amount < 0)
-			return crm_usage_error("--amount '%s' %s", c->amount,
-					       r.amount < 0 ? "is negative" : why);
+		if (crm_parse_money(c->amount, cur, &r.amount, &why) < 0)
+			return crm_usage_error("--amount '%s' %s", c->amount, why);
+		if (r.amount < 0)
+			return crm_usage_error("--amount '%s' is negative", c->amount);
 		r.amount_currency = cur;
 	}
 	if ((rc = open_db(c, CRM_DB_MUST_EXIST)) != CRM_OK)
@@ -467,7 +356,7 @@ static int void_codes(struct coupon *c)
 	if (!c->argc == !c->campaign)
 		return crm_usage_error("void takes codes or --campaign NAME");
 	if ((rc = open_db(c, CRM_DB_MUST_EXIST)) != CRM_OK ||
-	    (rc = crm_db_exec(&c->db, "BEGIN IMMEDIATE")) != CRM_OK)
+	    (rc = crm_db_begin_write(&c->db)) != CRM_OK)
 		return rc;
 	if (c->campaign)
 		status = crm_coupon_void_campaign(&c->db, c->campaign, c->now, &n[0]);
@@ -507,7 +396,7 @@ static int write_listed(const struct crm_coupon *cp, void *ctx)
 	crm_write_field(w, cp->customer_id, CRM_CELL_TEXT);
 	crm_write_field(w, crm_coupon_state_name(cp->state), CRM_CELL_PLAIN);
 	crm_write_field(w, cp->discount, CRM_CELL_PLAIN);
-	write_money(w, cp->min_order, cp->currency);
+	crm_coupon_write_money(w, cp->min_order, cp->currency);
 	crm_write_field(w, cp->issued_at, CRM_CELL_PLAIN);
 	crm_write_field(w, cp->expires_at, CRM_CELL_PLAIN);
 	crm_write_field(w, cp->redeemed_at, CRM_CELL_PLAIN);
@@ -569,7 +458,7 @@ static int stats(struct coupon *c)
 	int rc;
 	if (c->argc)
 		return crm_usage_error("stats takes no arguments");
-	if ((rc = parse_range(c, from, to)) != CRM_OK)
+	if ((rc = crm_coupon_days(c->from, c->to, c->tz, from, to)) != CRM_OK)
 		return rc;
 	f.from = c->from ? from : NULL;
 	f.to = c->to ? to : NULL;

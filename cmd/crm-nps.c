@@ -415,14 +415,14 @@ static int list_detractors(struct nps *s)
 		{"spent", CRM_T_NUM}, {"currency", CRM_T_PLAIN}};
 	int rc;
 	/* one snapshot for the whole list */
-	if ((rc = crm_db_exec(&s->db, "BEGIN")) != CRM_OK)
+	if ((rc = crm_db_begin(&s->db)) != CRM_OK)
 		return rc;
 	s->t = crm_table_begin(stdout, s->format, s->co.csv.delim, cols, 14);
 	rc = crm_detractors_each(&s->db, &s->so, write_detractor, s->t);
 	crm_table_end(s->t);
 	s->t = NULL;
 	if (rc == CRM_OK)
-		return crm_db_exec(&s->db, "COMMIT");
+		return crm_db_commit(&s->db);
 	crm_db_rollback(&s->db);
 	return rc;
 }
@@ -460,13 +460,13 @@ static int from_db(struct nps *s)
 	if (s->detractors)
 		return (rc = list_detractors(s)) != CRM_OK ? rc : status;
 	/* one snapshot of the answers and the segment run they are grouped by */
-	if ((rc = crm_db_exec(&s->db, "BEGIN")) != CRM_OK)
+	if ((rc = crm_db_begin(&s->db)) != CRM_OK)
 		return rc;
 	if ((rc = crm_survey_load_db(&s->db, &s->so, &s->gs)) != CRM_OK) {
 		crm_db_rollback(&s->db);
 		return rc;
 	}
-	if ((rc = crm_db_exec(&s->db, "COMMIT")) != CRM_OK)
+	if ((rc = crm_db_commit(&s->db)) != CRM_OK)
 		return rc;
 	return write_groups(s);
 }

@@ -299,10 +299,10 @@ static int money_options(struct seg *s, struct crm_bins bins[CRM_NFIG])
 		char cur[4];
 		const char *why = "";
 		snprintf(cur, sizeof cur, "%s", s->r.currency);
-		if (crm_parse_money(s->vip_spend, cur, &s->life.vip_spend, &why) < 0 ||
-		    s->life.vip_spend < 0)
-			return crm_usage_error("--vip-spend '%s' %s", s->vip_spend,
-					       s->life.vip_spend < 0 ? "is negative" : why);
+		if (crm_parse_money(s->vip_spend, cur, &s->life.vip_spend, &why) < 0)
+			return crm_usage_error("--vip-spend '%s' %s", s->vip_spend, why);
+		if (s->life.vip_spend < 0)
+			return crm_usage_error("--vip-spend '%s' is negative", s->vip_spend);
 	}
 	return CRM_OK;
 }
@@ -361,14 +361,14 @@ static int from_db(struct seg *s)
 	if ((rc = open_db(s, CRM_DB_MUST_EXIST)) != CRM_OK)
 		return rc;
 	/* one snapshot for the figures and the customers listed after them */
-	rc = s->save ? crm_db_exec(&s->db, "BEGIN IMMEDIATE") : crm_db_begin_read(&s->db);
+	rc = s->save ? crm_db_begin_write(&s->db) : crm_db_begin_read(&s->db);
 	if (rc != CRM_OK)
 		return rc;
 	if ((rc = crm_rfm_load_db(&s->db, &s->ro, &s->r)) == CRM_OK &&
 	    (rc = segment_all(s)) == CRM_OK)
 		rc = output(s);
 	if (rc == CRM_OK)
-		return crm_db_exec(&s->db, "COMMIT");
+		return crm_db_commit(&s->db);
 	crm_db_rollback(&s->db);
 	return rc;
 }

@@ -281,6 +281,60 @@ void crm_coupon_valid_until(const struct crm_tz *tz, const char *expires_at,
 	crm_day_date(crm_local_day(tz, crm_time_epoch(t) - 1), out);
 }
 
+/* The first instant of local day `day`, as canonical UTC time. */
+static int day_start(const struct crm_tz *tz, int64_t day, char out[CRM_TIME_LEN])
+{
+	char date[CRM_DATE_LEN];
+	const char *why = "";
+	crm_day_date(day, date);
+	if (crm_parse_time(date, tz, CRM_MDY, out, &why) < 0) {
+		crm_error("%s: the local midnight %s", date, why);
+		return CRM_EUSAGE;
+	}
+	return CRM_OK;
+}
+
+int crm_coupon_expiry(const char *arg, const struct crm_tz *tz, int64_t now,
+		      char out[CRM_TIME_LEN])
+{
+	int64_t today = crm_local_day(tz, now), last;
+	size_t n = strlen(arg);
+	long days;
+	if (n > 1 && n < 16 && arg[n - 1] == 'd') {
+		char num[16];
+		memcpy(num, arg, n - 1);
+		num[n - 1] = '\0';
+		if (crm_parse_long(num, 0, CRM_COUPON_MAX_DAYS, &days) < 0)
+			return crm_usage_error("--expires '%s': expected from 0d to %dd", arg,
+					       CRM_COUPON_MAX_DAYS);
+		last = today + days;
+	} else if (crm_date_day(arg, &last) < 0) {
+		return crm_usage_error("--expires '%s': expected a number of days such as 30d, or a "
+				       "date YYYY-MM-DD", arg);
+	} else if (last < today) {
+		return crm_usage_error("--expires '%s' is in the past", arg);
+	}
+	return day_start(tz, last + 1, out);
+}
+
+int crm_coupon_days(const char *from, const char *to, const struct crm_tz *tz,
+		    char start[CRM_TIME_LEN], char end[CRM_TIME_LEN])
+{
+	int64_t a = 0, b = 0;
+	int rc;
+	if (from && crm_date_day(from, &a) < 0)
+		return crm_usage_error("--from '%s' is not a date (YYYY-MM-DD)", from);
+	if (to && crm_date_day(to, &b) < 0)
+		return crm_usage_error("--to '%s' is not a date (YYYY-MM-DD)", to);
+	if (from && to && b < a)
+		return crm_usage_error("--to %s is before --from %s", to, from);
+	if (from && (rc = day_start(tz, a, start)) != CRM_OK)
+		return rc;
+	if (to && (rc = day_start(tz, b + 1, end)) != CRM_OK)
+		return rc;
+	return CRM_OK;
+}
+
 int crm_coupon_birthday_month(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
@@ -680,10 +734,10 @@ int crm_coupon_redeem(struct crm_db *db, const char *typed, const struct crm_cou
 	int rc;
 	if (crm_coupon_compact(typed, key, sizeof key, &why) < 0)
 		return refuse(typed, CRM_COUPON_EMISTYPED, why);
-	if ((rc = crm_db_exec(db, "BEGIN IMMEDIATE")) != CRM_OK)
+	if ((rc = crm_db_begin_write(db)) != CRM_OK)
 		return rc;
 	if ((rc = redeem_locked(db, typed, key, r)) == CRM_OK)
-		rc = crm_db_exec(db, "COMMIT");
+		rc = crm_db_commit(db);
 	if (rc != CRM_OK) {
 		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
 		return rc;

@@ -77,6 +77,8 @@
 #include "db.h"
 #include "norm.h"
 
+struct crm_writer;
+
 #define CRM_COUPON_ALPHABET "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 #define CRM_COUPON_RADIX 31
 #define CRM_COUPON_MAX_PREFIX 8
@@ -85,6 +87,7 @@
 #define CRM_COUPON_LENGTH 8
 #define CRM_COUPON_GUESS_ODDS 1000000LL
 #define CRM_COUPON_TRIES 8
+#define CRM_COUPON_MAX_DAYS 3650   /* --expires 3650d at most: ten years */
 /* A grouped code and its NUL: prefix, '-', 21 characters in 7 groups. */
 #define CRM_COUPON_SIZE 48
 
@@ -159,6 +162,23 @@ void crm_coupon_money(int64_t minor, const char *currency, char *out, size_t siz
  * canonical time) is valid, YYYY-MM-DD; "" for NULL or not a time. */
 void crm_coupon_valid_until(const struct crm_tz *tz, const char *expires_at,
 			    char out[CRM_DATE_LEN]);
+/* --expires: Nd (0 to CRM_COUPON_MAX_DAYS: through the local day in tz N
+ * days after the day of `now`, epoch seconds) or YYYY-MM-DD (through that
+ * day, not before today).  A code expires at the local midnight that ends
+ * its last day: that instant into out.  CRM_OK, or CRM_EUSAGE reported as a
+ * usage error naming --expires (or, for a zone whose midnight does not
+ * exist, "DATE: the local midnight WHY"). */
+int crm_coupon_expiry(const char *arg, const struct crm_tz *tz, int64_t now,
+		      char out[CRM_TIME_LEN]);
+/* --from and --to (NULL: not given), local days in tz, both included: the
+ * first instant of `from` into start and the first after `to` into end, so
+ * that a time t is in them when start <= t < end.  CRM_OK, or CRM_EUSAGE
+ * reported as crm_coupon_expiry() does. */
+int crm_coupon_days(const char *from, const char *to, const struct crm_tz *tz,
+		    char start[CRM_TIME_LEN], char end[CRM_TIME_LEN]);
+/* A money cell: minor units with their currency ("5000 KRW"), or empty
+ * for a negative `minor` (none). */
+void crm_coupon_write_money(struct crm_writer *w, int64_t minor, const char *currency);
 /* The month (1-12) of a birthday stored as YYYY-MM-DD or MM-DD, or -1. */
 int crm_coupon_birthday_month(const char *s);
 
@@ -274,6 +294,16 @@ int crm_coupon_plan_run(struct crm_coupon_plan *p, struct crm_db *db,
 typedef int crm_coupon_send_fn(const struct crm_coupon_planned *to, const struct crm_coupon *c,
 			       void *ctx);
 int crm_coupon_plan_make(struct crm_coupon_plan *p, crm_coupon_send_fn *fn, void *ctx);
+/* Issue: in one write transaction (BEGIN IMMEDIATE), add the database's
+ * customers born in the audience's month when no stream was read, run the
+ * plan, make the codes and write every code to send to w as CSV: the
+ * header "code,customer_id,email,name,campaign,discount,min_order,
+ * expires_at,valid_until", then a row each.  w's file is flushed before
+ * the COMMIT, so that a write that fails undoes the issue; the caller
+ * passes a temporary file and shows it only once this returns CRM_OK.
+ * CRM_OK or an exit code, reported; on failure nothing is stored. */
+int crm_coupon_plan_issue(struct crm_coupon_plan *p, struct crm_db *db,
+			  const struct crm_coupon_issue *is, struct crm_writer *w);
 const struct crm_coupon_tally *crm_coupon_plan_tally(const struct crm_coupon_plan *p);
 /* The i-th customer into *out: 1, or 0 past the last. */
 int crm_coupon_plan_customer(const struct crm_coupon_plan *p, size_t i,

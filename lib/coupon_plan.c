@@ -2,6 +2,8 @@
  * see coupon.h. */
 #include "coupon.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,8 +25,9 @@ struct crm_coupon_plan {
 	struct customer *cust;
 	size_t n, cap;
 	struct crm_coupon_tally tally;
-	/* the stream being read */
-	const struct crm_stream *st;
+	/* the stream */
+	const struct crm_stream *st;     /* while it is read */
+	int streamed;            /* crm_coupon_plan_read() was called */
 	const char *fname;
 };
 
@@ -130,6 +133,7 @@ int crm_coupon_plan_read(struct crm_coupon_plan *p, const char *path)
 		.on_row = on_row, .on_reject = reject, .ctx = p,
 	};
 	int rc;
+	p->streamed = 1;
 	p->st = &st;
 	rc = crm_stream_read(&st, path);
 	p->st = NULL;
@@ -340,4 +344,73 @@ int crm_coupon_plan_customer(const struct crm_coupon_plan *p, size_t i,
 		return 0;
 	as_planned(&p->cust[i], out);
 	return 1;
+}
+
+/* ---- issuing ------------------------------------------------------------- */
+
+void crm_coupon_write_money(struct crm_writer *w, int64_t minor, const char *currency)
+{
+	char buf[64];
+	if (minor < 0) {
+		crm_write_field(w, "", CRM_CELL_PLAIN);
+		return;
+	}
+	crm_coupon_money(minor, currency ? currency : "", buf, sizeof buf);
+	crm_write_field(w, buf, CRM_CELL_PLAIN);
+}
+
+struct spool {
+	const struct crm_coupon_plan *p;
+	struct crm_writer *w;
+};
+
+static int write_code(const struct crm_coupon_planned *k, const struct crm_coupon *cp, void *ctx)
+{
+	const struct spool *s = ctx;
+	struct crm_writer *w = s->w;
+	char until[CRM_DATE_LEN];
+	crm_coupon_valid_until(s->p->a.tz, cp->expires_at, until);
+	crm_write_field(w, cp->code, CRM_CELL_PLAIN);
+	crm_write_field(w, k->id, CRM_CELL_TEXT);
+	crm_write_field(w, k->email, CRM_CELL_TEXT);
+	crm_write_field(w, k->name, CRM_CELL_TEXT);
+	crm_write_field(w, s->p->is->campaign, CRM_CELL_TEXT);
+	crm_write_field(w, cp->discount, CRM_CELL_PLAIN);
+	crm_coupon_write_money(w, cp->min_order, cp->currency);
+	crm_write_field(w, cp->expires_at, CRM_CELL_PLAIN);
+	crm_write_field(w, until, CRM_CELL_PLAIN);
+	crm_write_end(w);
+	return 0;
+}
+
+/* Plan, then make the new codes and write every code to send, in the
+ * customers' order, all of it on the file before the caller commits. */
+static int issue_locked(struct crm_coupon_plan *p, struct crm_db *db,
+			const struct crm_coupon_issue *is, struct crm_writer *w)
+{
+	static const char *const cols[] = {"code", "customer_id", "email", "name", "campaign",
+		"discount", "min_order", "expires_at", "valid_until"};
+	struct spool s = {p, w};
+	int rc;
+	if (p->a.birthday_month && !p->streamed && (rc = crm_coupon_plan_birthdays(p, db)) != CRM_OK)
+		return rc;
+	if ((rc = crm_coupon_plan_run(p, db, is)) != CRM_OK)
+		return rc;
+	crm_write_row(w, cols, sizeof cols / sizeof cols[0]);
+	if ((rc = crm_coupon_plan_make(p, write_code, &s)) == CRM_OK && fflush(w->fp) != 0) {
+		crm_error("temporary file: write error: %s", strerror(errno));
+		rc = CRM_EIO;
+	}
+	return rc;
+}
+
+int crm_coupon_plan_issue(struct crm_coupon_plan *p, struct crm_db *db,
+			  const struct crm_coupon_issue *is, struct crm_writer *w)
+{
+	int rc;
+	if ((rc = crm_db_begin_write(db)) == CRM_OK && (rc = issue_locked(p, db, is, w)) == CRM_OK)
+		rc = crm_db_commit(db);
+	if (rc != CRM_OK)
+		crm_db_rollback(db);
+	return rc;
 }

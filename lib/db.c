@@ -195,7 +195,7 @@ int crm_db_begin_bulk(struct crm_db *db)
 	if (db->created && sqlite3_exec(db->h, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) ==
 	    SQLITE_OK)
 		db->bulk = 1;
-	return crm_db_exec(db, "BEGIN IMMEDIATE");
+	return crm_db_begin_write(db);
 }
 
 void crm_db_end_bulk(struct crm_db *db)
@@ -210,7 +210,17 @@ void crm_db_end_bulk(struct crm_db *db)
 int crm_db_begin_read(struct crm_db *db)
 {
 	int rc = crm_db_exec(db, "PRAGMA mmap_size=1099511627776");
-	return rc == CRM_OK ? crm_db_exec(db, "BEGIN") : rc;
+	return rc == CRM_OK ? crm_db_begin(db) : rc;
+}
+
+int crm_db_begin(struct crm_db *db)
+{
+	return crm_db_exec(db, "BEGIN");
+}
+
+int crm_db_begin_write(struct crm_db *db)
+{
+	return crm_db_exec(db, "BEGIN IMMEDIATE");
 }
 
 int crm_db_exec(struct crm_db *db, const char *sql)
@@ -267,7 +277,7 @@ int crm_db_one_int(struct crm_db *db, sqlite3_stmt *st, const char *what, long l
 	int rc;
 	*out = 0;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		*out = sqlite3_column_int64(st, 0);
 	sqlite3_finalize(st);
@@ -296,7 +306,7 @@ static int migrate(struct crm_db *db)
 			  "upgrade crm", db->path, v, CRM_SCHEMA_VERSION);
 		return CRM_EIO;
 	}
-	if ((rc = crm_db_exec(db, "BEGIN IMMEDIATE")) != CRM_OK)
+	if ((rc = crm_db_begin_write(db)) != CRM_OK)
 		return rc;
 	/* Another process may have migrated while we waited for the lock. */
 	if ((rc = schema_version(db, &v)) != CRM_OK)
@@ -305,7 +315,7 @@ static int migrate(struct crm_db *db)
 		if ((rc = crm_db_exec(db, migrations[v])) != CRM_OK)
 			goto fail;
 	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", CRM_SCHEMA_VERSION);
-	if ((rc = crm_db_exec(db, sql)) != CRM_OK || (rc = crm_db_exec(db, "COMMIT")) != CRM_OK)
+	if ((rc = crm_db_exec(db, sql)) != CRM_OK || (rc = crm_db_commit(db)) != CRM_OK)
 		goto fail;
 	return CRM_OK;
 fail:

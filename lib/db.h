@@ -18,6 +18,11 @@
  *    would write every page twice; the file is back in WAL mode after
  *    crm_db_end_bulk().  Killed in between, the file keeps a rollback
  *    journal that the next open plays back: it is as it was before.
+ *  - crm_db_begin() and crm_db_begin_write() are the other ways into a
+ *    transaction (a snapshot; a write that holds the lock from the start),
+ *    and crm_db_commit() and crm_db_rollback() the ways out, so that no
+ *    command writes SQL of its own.  A failure is reported with the
+ *    statement, "PROG: PATH: BEGIN IMMEDIATE: SQLITE MESSAGE".
  *  - Every SQLite call's result is checked; failures are reported as
  *    "PROG: PATH: WHAT: SQLITE MESSAGE" by crm_db_fail(), which returns the exit
  *    code: CRM_EBUSY when the database is locked, else CRM_EIO.
@@ -75,6 +80,13 @@ int crm_db_begin_bulk(struct crm_db *db);
 void crm_db_end_bulk(struct crm_db *db);
 /* BEGIN a read transaction over the mapped file; CRM_OK or an exit code. */
 int crm_db_begin_read(struct crm_db *db);
+/* BEGIN a plain transaction: a snapshot from its first read on, the file
+ * read as SQLite would (no mapping asked).  CRM_OK or an exit code. */
+int crm_db_begin(struct crm_db *db);
+/* BEGIN IMMEDIATE: take the write lock now (waiting out the busy timeout),
+ * so what the transaction reads stays true until its COMMIT.  CRM_OK or an
+ * exit code. */
+int crm_db_begin_write(struct crm_db *db);
 
 /* Report the database's last error for `what`; returns CRM_EBUSY or CRM_EIO. */
 int crm_db_fail(struct crm_db *db, const char *what);
@@ -99,8 +111,9 @@ int crm_db_commit(struct crm_db *db);
  * snapshot (crm_db_begin_read), where there is nothing to undo. */
 void crm_db_rollback(struct crm_db *db);
 /* The exit code (CRM_EBUSY or CRM_EIO) of the last SQLite call on db that
- * failed, for a caller whose callee reported it but returned only NULL
- * (crm_db_prepare and the openers built on it). */
+ * failed, for a caller whose callee reported it but returned only NULL or
+ * -1 (crm_db_prepare and the openers built on it): the one way to learn it
+ * after the fact. */
 int crm_db_last_status(struct crm_db *db);
 
 #endif

@@ -1419,7 +1419,7 @@ static int run(struct imp *im, char *const *files, int nfiles)
 	    (rc = crm_db_begin_bulk(im->db)) != CRM_OK)
 		return rc;
 	if (prepare_all(im) < 0 || !(im->stats = crm_stats_begin(im->db)))
-		fail(im, crm_db_status(sqlite3_errcode(im->db->h)));
+		fail(im, crm_db_last_status(im->db));
 	if (!im->stop)
 		import_files(im, files, nfiles);
 	/* a dry run too: the ledger's customers are counted as they are created */

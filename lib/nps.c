@@ -285,7 +285,7 @@ int crm_nps_db_range(struct crm_db *db, const char *from, const char *to, const 
 					  "(?3 IS NULL OR survey = ?3) GROUP BY score");
 	int rc;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	crm_bind_static(st, 1, from);
 	crm_bind_static(st, 2, to);
 	crm_bind_static(st, 3, survey);

@@ -135,7 +135,7 @@ static int one_row(struct ctx *c, const char *sql, const char *const *args, doub
 {
 	sqlite3_stmt *st = query(c, sql, args);
 	if (!st)
-		return crm_db_status(sqlite3_errcode(c->db->h));
+		return crm_db_last_status(c->db);
 	return row_values(c, st, v, n);
 }
 
@@ -169,7 +169,7 @@ static int pick_currency(struct ctx *c)
 		sqlite3_stmt *st = query(c, sql, args);
 		int rc;
 		if (!st)
-			return crm_db_status(sqlite3_errcode(c->db->h));
+			return crm_db_last_status(c->db);
 		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			snprintf(c->r->currency, sizeof c->r->currency, "%s",
 				 (const char *)sqlite3_column_text(st, 0));
@@ -193,7 +193,7 @@ static int customers_of(struct ctx *c, struct crm_section *s, int i)
 	sqlite3_stmt *st = query(c, active_sql, args);
 	int rc;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(c->db->h));
+		return crm_db_last_status(c->db);
 	sqlite3_bind_int64(st, 4, crm_time_epoch(c->from[i]));
 	if ((rc = row_values(c, st, v, 3)) != CRM_OK)
 		return rc;
@@ -227,7 +227,7 @@ static int lost_of(struct ctx *c, struct crm_section *s)
 		to[i] = crm_time_epoch(t);
 	}
 	if (!(st = crm_db_prepare(c->db, sql)))
-		return crm_db_status(sqlite3_errcode(c->db->h));
+		return crm_db_last_status(c->db);
 	sqlite3_bind_int64(st, 1, from[PREV] < from[CUR] ? from[PREV] : from[CUR]);
 	sqlite3_bind_int64(st, 2, to[PREV] > to[CUR] ? to[PREV] : to[CUR]);
 	crm_bind_static(st, 3, c->r->currency);
@@ -426,7 +426,7 @@ static int segments_section(struct ctx *c)
 	struct crm_section *s;
 	struct flows *f;
 	if (n <= 0)
-		return n < 0 ? crm_db_status(sqlite3_errcode(c->db->h)) : CRM_OK;
+		return n < 0 ? crm_db_last_status(c->db) : CRM_OK;
 	if (!(f = calloc(1, sizeof *f)))
 		abort();
 	s = section(c->r, "segments", "Segments");
@@ -468,7 +468,7 @@ static int tickets_csat(struct ctx *c, int i, struct crm_nps_acc *acc)
 				 "AND opened_at < ?2 AND csat BETWEEN 1 AND 5 GROUP BY csat", args);
 	int rc;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(c->db->h));
+		return crm_db_last_status(c->db);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		crm_nps_add_many(acc, sqlite3_column_int(st, 0), sqlite3_column_int64(st, 1));
 	sqlite3_finalize(st);
@@ -656,7 +656,7 @@ static int service_of(struct ctx *c, int i, struct service *sv)
 	int64_t now = crm_time_epoch(c->end);
 	int rc;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(c->db->h));
+		return crm_db_last_status(c->db);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t op = epoch_of(st, 0);
 		if (op < 0)
@@ -704,7 +704,7 @@ static int tickets_by(struct ctx *c, struct crm_section *s, const char *key, con
 	sqlite3_stmt *st = query(c, sql, args);
 	int rc;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(c->db->h));
+		return crm_db_last_status(c->db);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *cells[2] = {(const char *)sqlite3_column_text(st, 0),
 					(const char *)sqlite3_column_text(st, 1)};
@@ -771,7 +771,7 @@ static int negative_reviews(struct ctx *c, struct crm_section *s)
 	double all = 0;
 	int rc, k;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(c->db->h));
+		return crm_db_last_status(c->db);
 	sqlite3_bind_int(st, 2, c->o->list_rows);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *cells[5];

@@ -283,7 +283,7 @@ static void scan_part(struct part *p)
 	size_t cap = 0;
 	int rc;
 	if (!st) {
-		p->rc = crm_db_status(sqlite3_errcode(p->db->h));
+		p->rc = crm_db_last_status(p->db);
 		return;
 	}
 	if (p->split)
@@ -370,7 +370,7 @@ static int split_key(struct crm_db *db, char key[9])
 	uint64_t v[2] = {0, 0}, mid;
 	int rc, i, k;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		for (i = 0; i < 2; i++) {
 			const unsigned char *t = sqlite3_column_text(st, i);
@@ -476,7 +476,7 @@ static int orders_currency(struct crm_db *db, struct crm_rfm *r)
 	int rc, n = 0;
 	char seen[2][4] = {"", ""};
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	crm_bind_static(st, 1, r->as_of_end);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		snprintf(seen[n++], sizeof seen[0], "%s", (const char *)sqlite3_column_text(st, 0));
@@ -505,7 +505,7 @@ static int load_orders(struct crm_db *db, const struct crm_rfm_opts *o, struct c
 	st = crm_db_prepare(db, "SELECT min(ordered_at), max(ordered_at), count(*), sum(amount) "
 			    ORDERS_UPTO " ORDER BY customer_id");
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	crm_bind_static(st, 1, r->currency);
 	crm_bind_static(st, 2, r->as_of_end);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -787,7 +787,7 @@ int crm_rfm_each(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, voi
 	if (r->id || !r->n)
 		return each_stream(r, fn, ctx);
 	if (!(st = crm_db_prepare(db, r->from_orders ? from_orders : from_stats)))
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	crm_bind_static(st, 1, r->currency);
 	if (r->from_orders)
 		crm_bind_static(st, 2, r->as_of_end);

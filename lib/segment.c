@@ -242,7 +242,7 @@ static int save_flows(struct crm_run *run)
 	sqlite3_stmt *st = crm_db_prepare(run->db, CRM_FLOWS_SQL("s.run_id = ?1"));
 	int rc;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(run->db->h));
+		return crm_db_last_status(run->db);
 	sqlite3_bind_int64(st, 1, run->id);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
@@ -300,7 +300,7 @@ int crm_run_last_two(struct crm_db *db, long long *older, long long *newer)
 	long long id[2];
 	int n = crm_run_latest(db, 2, id, NULL);
 	if (n < 0)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	if (n < 2) {
 		crm_error("%s: %s saved segment run%s; save runs with --save to compare them",
 			  db->path, n ? "only one" : "no", n ? "" : "s");
@@ -361,7 +361,7 @@ static int each_row(struct crm_db *db, sqlite3_stmt *st, const struct visit *v, 
 {
 	int rc = SQLITE_DONE, stop = 0;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		stop = v->row(st, v);
 	sqlite3_finalize(st);

@@ -226,7 +226,7 @@ static int batch_prepare(struct crm_stats *s, struct batch *b, const char *head,
 	memcpy(sql + n, tail, tl + 1);
 	b->many = crm_db_prepare(s->db, sql);
 	free(sql);
-	return b->one && b->many ? CRM_OK : crm_db_status(sqlite3_errcode(s->db->h));
+	return b->one && b->many ? CRM_OK : crm_db_last_status(s->db);
 }
 
 static void *alloc(size_t n, size_t size)

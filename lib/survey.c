@@ -406,7 +406,7 @@ static long long last_segment_run(struct crm_db *db, int *rc)
 	sqlite3_stmt *st = crm_db_prepare(db, "SELECT max(run_id) FROM segment_runs");
 	long long id = 0;
 	if (!st) {
-		*rc = crm_db_status(sqlite3_errcode(db->h));
+		*rc = crm_db_last_status(db);
 		return 0;
 	}
 	if (sqlite3_step(st) == SQLITE_ROW)
@@ -442,7 +442,7 @@ static sqlite3_stmt *answers_query(struct crm_db *db, const struct crm_survey_op
 	if (want_segment(o) && !(run = last_segment_run(db, rc)))
 		return NULL;
 	if (!(st = crm_db_prepare(db, run ? segmented : plain))) {
-		*rc = crm_db_status(sqlite3_errcode(db->h));
+		*rc = crm_db_last_status(db);
 		return NULL;
 	}
 	crm_bind_static(st, 1, o->from);
@@ -531,7 +531,7 @@ int crm_detractors_each(struct crm_db *db, const struct crm_survey_opts *o,
 	char last[CRM_DATE_LEN], spent[64];
 	int rc, stop = 0;
 	if (!st)
-		return crm_db_status(sqlite3_errcode(db->h));
+		return crm_db_last_status(db);
 	crm_bind_static(st, 1, o->from);
 	crm_bind_static(st, 2, o->to);
 	crm_bind_static(st, 3, o->survey);
@@ -678,8 +678,7 @@ static int f_prepare(struct follow *F)
 				     "ON CONFLICT (response_id) DO NOTHING");
 	F->known = crm_db_prepare(F->db, "SELECT 1 FROM responses WHERE customer_id = "
 				  F_CUSTOMER_ID " LIMIT 1");
-	return F->one && F->answer && F->customer && F->known ? CRM_OK :
-	       crm_db_status(sqlite3_errcode(F->db->h));
+	return F->one && F->answer && F->customer && F->known ? CRM_OK : crm_db_last_status(F->db);
 }
 
 static void f_finalize(struct follow *F)

@@ -146,6 +146,89 @@ c c@x.kr Cy new
 3 customers: 1 new 0 resend 0 spent 2 unselected 0 duplicate"
 }
 
+@test "plan: an issue whose codes cannot all be written stores none; written, every code is stored" {
+	people
+	run --separate-stderr cc issue "$CRM_DB" /dev/full a c
+	assert_failure 3
+	[ "$stderr" = "couponcheck: temporary file: write error: No space left on device" ] || fail "$stderr"
+	[ "$(q 'SELECT count(*) FROM coupons')" -eq 0 ]
+	run cc issue "$CRM_DB" codes.csv a c
+	assert_success
+	[ "$(head -1 codes.csv)" = "$HEADER" ]
+	[ "$(tail -n +2 codes.csv | cut -d, -f2,3,5,9 | paste -sd' ')" = "a,a@x.kr,unit,2026-12-31 c,c@x.kr,unit,2026-12-31" ]
+	[ "$(q 'SELECT count(*) FROM coupons')" -eq 2 ]
+}
+
+# ---- --expires and --from/--to, in the library (couponcheck expires, days) ------------
+
+@test "expires: Nd from 0d to 3650d or a date not past, through the last local day; anything else refused" {
+	run --separate-stderr cc expires UTC "$NOW" 0d 30d 3650d 2026-11-16 2026-12-31
+	assert_success
+	assert_output "0d 2026-11-17T00:00:00Z
+30d 2026-12-17T00:00:00Z
+3650d 2036-11-14T00:00:00Z
+2026-11-16 2026-11-17T00:00:00Z
+2026-12-31 2027-01-01T00:00:00Z"
+	[ "$stderr" = "" ] || fail "$stderr"
+	# one refusal each: no weeks, no sign, no overflow, no past, no impossible date
+	for bad in 2w -1d 3651d 99999999999999d 999999999999999d d 30 2026-11-15 2026-13-01; do
+		run --separate-stderr cc expires UTC "$NOW" "$bad"
+		assert_failure 2
+		assert_output "$bad refused"
+		[ "${stderr_lines[1]}" = "Try 'couponcheck --help' for more information." ] || fail "$stderr"
+	done
+	run --separate-stderr cc expires UTC "$NOW" 99999999999999d
+	[ "${stderr_lines[0]}" = "couponcheck: --expires '99999999999999d': expected from 0d to 3650d" ]
+	run --separate-stderr cc expires UTC "$NOW" 999999999999999d
+	[ "${stderr_lines[0]}" = "couponcheck: --expires '999999999999999d': expected a number of days such as 30d, or a date YYYY-MM-DD" ]
+	run --separate-stderr cc expires UTC "$NOW" 2026-11-15
+	[ "${stderr_lines[0]}" = "couponcheck: --expires '2026-11-15' is in the past" ]
+}
+
+@test "expires: days are the zone's: today is local, the end is the local midnight, across a change of clocks" {
+	# 20:00 UTC is already the 17th in Seoul
+	run cc expires Asia/Seoul 2026-11-16T20:00:00Z 0d 1d 2026-11-17
+	assert_success
+	assert_output "0d 2026-11-17T15:00:00Z
+1d 2026-11-18T15:00:00Z
+2026-11-17 2026-11-17T15:00:00Z"
+	run cc expires Asia/Seoul 2026-11-16T20:00:00Z 2026-11-16
+	assert_failure 2
+	# New York's clocks go forward at 2:00 on 2027-03-14: that midnight is still UTC-5
+	run cc expires America/New_York 2026-11-16T03:00:00Z 0d 2027-03-13 2027-03-14
+	assert_success
+	assert_output "0d 2026-11-16T05:00:00Z
+2027-03-13 2027-03-14T05:00:00Z
+2027-03-14 2027-03-15T04:00:00Z"
+	# Santiago's go forward at midnight: a day that ends there cannot be the last
+	run --separate-stderr cc expires America/Santiago 2026-09-01T12:00:00Z 2026-09-04 2026-09-05
+	assert_failure 2
+	assert_output "2026-09-04 2026-09-05T04:00:00Z
+2026-09-05 refused"
+	[ "$stderr" = "couponcheck: 2026-09-06: the local midnight does not exist in the time zone (clocks go forward)" ] || fail "$stderr"
+}
+
+@test "days: --from and --to are local days, both included, either open" {
+	run cc days Asia/Seoul 2026-11-01 2026-11-30
+	assert_success
+	assert_output "2026-10-31T15:00:00Z 2026-11-30T15:00:00Z"
+	run cc days UTC - 2026-11-30
+	assert_output "- 2026-12-01T00:00:00Z"
+	run cc days UTC 2026-11-30 -
+	assert_output "2026-11-30T00:00:00Z -"
+	run cc days UTC 2026-11-30 2026-11-30
+	assert_output "2026-11-30T00:00:00Z 2026-12-01T00:00:00Z"
+	run --separate-stderr cc days UTC 2026-12-01 2026-11-30
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "couponcheck: --to 2026-11-30 is before --from 2026-12-01" ]
+	run --separate-stderr cc days UTC 2026-02-30 -
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "couponcheck: --from '2026-02-30' is not a date (YYYY-MM-DD)" ]
+	run --separate-stderr cc days UTC - x
+	assert_failure 2
+	[ "${stderr_lines[0]}" = "couponcheck: --to 'x' is not a date (YYYY-MM-DD)" ]
+}
+
 # ---- issue -----------------------------------------------------------------------
 
 @test "issue: one code per customer for a mail merge, stored with its terms" {

@@ -64,8 +64,7 @@ refuses() {
 @test "crm-segment --risk-days -1" { refuses 2 "crm-segment: --risk-days '-1': expected a whole number of days" TRY; }
 @test "crm-segment --lost-days 1.5" { refuses 2 "crm-segment: --lost-days '1.5': expected a whole number of days" TRY; }
 @test "crm-segment --vip-orders 0" { refuses 2 "crm-segment: --vip-orders '0': expected a number of orders" TRY; }
-# an amount that is no amount is called negative (the parse failure leaves -1)
-@test "crm-segment --vip-spend abc orders.csv" { refuses 2 "crm-segment: --vip-spend 'abc' is negative" TRY; }
+@test "crm-segment --vip-spend abc orders.csv" { refuses 2 "crm-segment: --vip-spend 'abc' is not an amount" TRY; }
 @test "crm-segment --vip-spend -5 orders.csv" { refuses 2 "crm-segment: --vip-spend '-5' is negative" TRY; }
 @test "crm-segment --bins R=x orders.csv" { refuses 2 "crm-segment: --bins 'R=x': expected four increasing whole numbers, such as R=30,90,180,365" TRY; }
 @test "crm-segment --segment nosuch orders.csv" { refuses 2 "crm-segment: --segment 'nosuch': no such segment (one of 'Champions', 'Loyal', 'Potential Loyalists', 'New', 'Promising', 'Need Attention', 'About to Sleep', 'At Risk', 'Can't Lose', 'Hibernating')" TRY; }
@@ -147,9 +146,9 @@ refuses() {
 @test "crm-coupon redeem A B --order 1" { refuses 2 "crm-coupon: redeem takes one code, not 2" TRY; }
 @test "crm-coupon redeem A" { refuses 2 "crm-coupon: redeem needs --order ID" TRY; }
 @test "crm-coupon redeem A --order" { refuses 2 "crm-coupon: option '--order' requires an argument" TRY; }
-# an amount that is no amount is called negative (the parse failure leaves -1)
-@test "crm-coupon redeem A --order 1 --amount x" { refuses 2 "crm-coupon: --amount 'x' is negative" TRY; }
-@test "crm-coupon redeem A --order 1 --amount -5" { refuses 2 "crm-coupon: --amount '-5' is negative" TRY; }
+@test "crm-coupon redeem A --order 1 --amount x" { refuses 2 "crm-coupon: --amount 'x' is not an amount" TRY; }
+@test "crm-coupon redeem A --order 1 --amount -5" { refuses 2 "crm-coupon: --amount '-5' has no currency (use --currency)" TRY; }
+@test "crm-coupon redeem A --order 1 --amount -5 --currency KRW" { refuses 2 "crm-coupon: --amount '-5' is negative" TRY; }
 @test "crm-coupon redeem A --order 1 --currency XYZ" { refuses 2 "crm-coupon: --currency 'XYZ': not a known ISO 4217 code" TRY; }
 @test "crm-coupon void" { refuses 2 "crm-coupon: void takes codes or --campaign NAME" TRY; }
 @test "crm-coupon void A --campaign w" { refuses 2 "crm-coupon: void takes codes or --campaign NAME" TRY; }

@@ -19,6 +19,16 @@
  *                                 database DB, making none: "ID EMAIL NAME
  *                                 FATE" for each ('-' for unknown), then the
  *                                 tally; exit status the plan's
+ *   couponcheck issue DB FILE ID...
+ *                                 issue codes of 8 characters to the
+ *                                 customers ID... in DB, the CSV to FILE;
+ *                                 exit status the issue's
+ *   couponcheck expires ZONE NOW ARG...
+ *                                 "ARG EXPIRES_AT" for each --expires ARG
+ *                                 issued at NOW in ZONE, or "ARG refused"
+ *                                 after the usage error (exit 2)
+ *   couponcheck days ZONE FROM TO "START END" of --from FROM --to TO in
+ *                                 ZONE ('-': not given), or the usage error
  */
 #include "coupon.h"
 
@@ -26,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvio.h"
 #include "diag.h"
 
 #define RADIX CRM_COUPON_RADIX
@@ -228,10 +239,12 @@ static void print_plan(const struct crm_coupon_plan *p)
 	putchar('\n');
 }
 
+/* The terms of every issue the checker plans or makes. */
+static const struct crm_coupon_terms terms = {"10%", -1, "", "2027-01-01T00:00:00Z"};
+
 /* Plan inside a transaction that is rolled back: the database stays as it was. */
 static int plan(int argc, char **argv)
 {
-	struct crm_coupon_terms terms = {"10%", -1, "", "2027-01-01T00:00:00Z"};
 	struct crm_coupon_issue is = {"unit", "", 0, &terms, "2026-11-16T10:00:00Z"};
 	struct crm_coupon_audience a = {0};
 	struct crm_coupon_plan *p;
@@ -248,12 +261,93 @@ static int plan(int argc, char **argv)
 	p = crm_coupon_plan_new(&a);
 	for (i += 2; i < argc; i++)
 		crm_coupon_plan_add(p, argv[i], NULL, NULL, -1);
-	if ((rc = crm_db_exec(&db, "BEGIN IMMEDIATE")) == CRM_OK &&
+	if ((rc = crm_db_begin_write(&db)) == CRM_OK &&
 	    (rc = crm_coupon_plan_run(p, &db, &is)) == CRM_OK)
 		print_plan(p);
 	crm_db_rollback(&db);
 	crm_coupon_plan_free(p);
 	crm_db_close(&db);
+	return rc;
+}
+
+/* Issue codes of 8 characters to ID... in DB, writing them to FILE. */
+static int issue(int argc, char **argv)
+{
+	struct crm_coupon_issue is = {"unit", "", 8, &terms, "2026-11-16T10:00:00Z"};
+	struct crm_coupon_audience a = {0};
+	struct crm_coupon_plan *p;
+	struct crm_db db = {0};
+	struct crm_writer w;
+	const char *why = "";
+	FILE *f;
+	int i, rc;
+	crm_set_progname("couponcheck");
+	if (argc < 4 || !(a.tz = crm_tz_open("UTC", &why)) || !(f = fopen(argv[3], "w")))
+		return 2;
+	crm_writer_init(&w, f, ',');
+	p = crm_coupon_plan_new(&a);
+	for (i = 4; i < argc; i++)
+		crm_coupon_plan_add(p, argv[i], NULL, NULL, -1);
+	if ((rc = crm_db_open(&db, argv[2], CRM_DB_CREATE)) == CRM_OK)
+		rc = crm_coupon_plan_issue(p, &db, &is, &w);
+	crm_coupon_plan_free(p);
+	crm_db_close(&db);
+	fclose(f);
+	crm_tz_close((struct crm_tz *)a.tz);
+	return rc;
+}
+
+/* The zone ZONE, or NULL (reported). */
+static struct crm_tz *zone(const char *spec)
+{
+	const char *why = "";
+	struct crm_tz *tz = crm_tz_open(spec, &why);
+	crm_set_progname("couponcheck");
+	if (!tz)
+		fprintf(stderr, "couponcheck: '%s' %s\n", spec, why);
+	return tz;
+}
+
+static int expires(int argc, char **argv)
+{
+	struct crm_tz *tz;
+	char now[CRM_TIME_LEN], out[CRM_TIME_LEN];
+	const char *why = "";
+	int i, rc = 0;
+	if (argc < 4 || !(tz = zone(argv[2])))
+		return 2;
+	if (crm_parse_time(argv[3], tz, CRM_MDY, now, &why) < 0) {
+		fprintf(stderr, "couponcheck: '%s' %s\n", argv[3], why);
+		crm_tz_close(tz);
+		return 2;
+	}
+	for (i = 4; i < argc; i++) {
+		if (crm_coupon_expiry(argv[i], tz, crm_time_epoch(now), out) == CRM_OK) {
+			printf("%s %s\n", argv[i], out);
+		} else {
+			printf("%s refused\n", argv[i]);
+			rc = 2;
+		}
+	}
+	crm_tz_close(tz);
+	return rc;
+}
+
+static const char *given(const char *s)
+{
+	return strcmp(s, "-") ? s : NULL;
+}
+
+static int days(int argc, char **argv)
+{
+	struct crm_tz *tz;
+	char start[CRM_TIME_LEN] = "-", end[CRM_TIME_LEN] = "-";
+	int rc;
+	if (argc != 5 || !(tz = zone(argv[2])))
+		return 2;
+	if ((rc = crm_coupon_days(given(argv[3]), given(argv[4]), tz, start, end)) == CRM_OK)
+		printf("%s %s\n", start, end);
+	crm_tz_close(tz);
 	return rc;
 }
 
@@ -276,7 +370,14 @@ int main(int argc, char **argv)
 		return randomness(atol(argv[2]));
 	if (!strcmp(what, "plan"))
 		return plan(argc, argv);
+	if (!strcmp(what, "issue"))
+		return issue(argc, argv);
+	if (!strcmp(what, "expires"))
+		return expires(argc, argv);
+	if (!strcmp(what, "days"))
+		return days(argc, argv);
 	fputs("usage: couponcheck alphabet|errors|check CODE...|seal CHARS|make PREFIX LENGTH COUNT|"
-	      "capacity|random N|plan [-o] DB LENGTH ID...\n", stderr);
+	      "capacity|random N|plan [-o] DB LENGTH ID...|issue DB FILE ID...|"
+	      "expires ZONE NOW ARG...|days ZONE FROM TO\n", stderr);
 	return 2;
 }
