@@ -341,8 +341,10 @@ static int output(struct seg *s)
 	} else {
 		rc = crm_rfm_each(s->have_db ? &s->db : NULL, &s->r, each_customer, s);
 	}
-	if (s->run && crm_run_end(s->run, rc == CRM_OK) < 0 && rc == CRM_OK)
+	if (s->run && rc == CRM_OK && crm_run_finish(s->run) < 0)
 		rc = CRM_EIO;
+	crm_run_free(s->run);
+	s->run = NULL;
 	if (rc == CRM_OK && s->summary)
 		write_summary(s);
 	return rc;
@@ -464,8 +466,8 @@ static int history(struct seg *s)
 
 static void cleanup(struct seg *s)
 {
-	crm_rfm_free(&s->r);
-	crm_scheme_free(&s->sch);
+	crm_rfm_release(&s->r);
+	crm_scheme_release(&s->sch);
 	crm_rules_free(s->rules);
 	free(s->seg);
 	free(s->count);

@@ -11,6 +11,22 @@
  *    terminal, about four times a second (it reads the clock every 1,024
  *    rows and writes when a quarter of a second has passed, the first time
  *    at once); never in a pipe or under cron.
+ *
+ * Ownership and names (every module, git's rule):
+ *  - S_init(x) sets up an object the caller owns (on its stack or inside
+ *    another); so does a function that fills one (crm_rfm_load_csv(),
+ *    crm_report_build()).  S_release(x) frees what x holds, not x itself,
+ *    and leaves it empty.
+ *  - S_new() (or a loader: crm_rules_load()) returns an object that S_free()
+ *    frees, contents and all.  S_open() is S_new() for an object that also
+ *    holds a file, a thread or a database handle, and S_close() closes that
+ *    and frees the object (crm_db_open() fills a struct the caller owns:
+ *    crm_db_close() closes the handle and frees the contents only).
+ *  - S_begin() returns a new object for a piece of output or of a
+ *    transaction's work; S_finish() completes that work (writes what is
+ *    pending, saves) without freeing, and S_free() frees it, finished or not.
+ *  - S_free(NULL) and S_close(NULL) do nothing.  Any other function frees
+ *    nothing it was given.
  */
 #ifndef CRM_DIAG_H
 #define CRM_DIAG_H

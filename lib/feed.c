@@ -337,7 +337,7 @@ static void feed_free(struct crm_feed *f)
 	free(f);
 }
 
-struct crm_feed *crm_feed_start(const struct crm_feed_opts *fo, char *const *files, int nfiles)
+struct crm_feed *crm_feed_open(const struct crm_feed_opts *fo, char *const *files, int nfiles)
 {
 	struct crm_feed *f = calloc(1, sizeof *f);
 	void *bufs[NBATCH];
@@ -372,7 +372,7 @@ struct crm_feed_batch *crm_feed_next(struct crm_feed *f)
 	return f->held ? &f->held->pub : NULL;
 }
 
-void crm_feed_stop(struct crm_feed *f)
+void crm_feed_close(struct crm_feed *f)
 {
 	if (!f)
 		return;

@@ -1339,7 +1339,7 @@ static void import_files(struct imp *im, char *const *files, int nfiles)
 	/* converting times in a named zone must not write the environment
 	 * while the other thread may read it */
 	crm_tz_pin(im->tz);
-	if (!(feed = crm_feed_start(&fo, files, nfiles))) {
+	if (!(feed = crm_feed_open(&fo, files, nfiles))) {
 		crm_error("cannot start reading: %m");
 		im->stop = 1;
 		im->status = CRM_EIO;
@@ -1349,7 +1349,7 @@ static void import_files(struct imp *im, char *const *files, int nfiles)
 			take_item(im, &b->item[i]);
 	if (im->fname)               /* stopped within a file */
 		close_file(im);
-	crm_feed_stop(feed);
+	crm_feed_close(feed);
 	crm_tz_unpin(im->tz);
 }
 
@@ -1427,7 +1427,7 @@ static int run(struct imp *im, char *const *files, int nfiles)
 		fail(im, rc);
 	if (im->stop && !im->broken && im->o->dry_run)
 		count_before_stop(im);
-	crm_stats_end(im->stats);
+	crm_stats_free(im->stats);
 	finalize_all(im);
 	if (im->stop || im->o->dry_run || (!im->o->dry_run && log_import(im, files, nfiles) < 0)) {
 		sqlite3_exec(im->db->h, "ROLLBACK", NULL, NULL, NULL);

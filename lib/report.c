@@ -858,7 +858,7 @@ int crm_report_build(struct crm_db *db, const struct crm_period *p,
 	return CRM_OK;
 }
 
-void crm_report_free(struct crm_report *r)
+void crm_report_release(struct crm_report *r)
 {
 	int i, k, n;
 	for (i = 0; i < r->nsections; i++) {

@@ -722,7 +722,7 @@ static int stream_entries(struct stream *s, const struct crm_rfm_opts *o, struct
 	return CRM_OK;
 }
 
-static void stream_free(struct stream *s)
+static void stream_release(struct stream *s)
 {
 	size_t i;
 	for (i = 0; i < s->nagg; i++) {
@@ -748,7 +748,7 @@ int crm_rfm_load_csv(const char *path, const struct crm_rfm_opts *o, struct crm_
 	if (rc == CRM_OK)
 		rc = stream_entries(&s, o, r);
 	r->bad_rows = s.bad;
-	stream_free(&s);
+	stream_release(&s);
 	return rc;
 }
 
@@ -812,7 +812,7 @@ int crm_rfm_each(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, voi
 	return CRM_OK;
 }
 
-void crm_rfm_free(struct crm_rfm *r)
+void crm_rfm_release(struct crm_rfm *r)
 {
 	size_t i;
 	for (i = 0; r->id && i < r->n; i++) {

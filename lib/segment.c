@@ -93,7 +93,7 @@ void crm_scheme_rules(struct crm_scheme *s, const struct crm_rules *rules)
 		s->names[s->n++] = "Other";
 }
 
-void crm_scheme_free(struct crm_scheme *s)
+void crm_scheme_release(struct crm_scheme *s)
 {
 	if (s->kind == CRM_SCHEME_RULES)
 		free(s->names);
@@ -249,12 +249,11 @@ static int save_flows(struct crm_run *run)
 	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(run->db, "save the segment moves");
 }
 
-long long crm_run_end(struct crm_run *run, int ok)
+long long crm_run_finish(struct crm_run *run)
 {
 	long long id = -1;
 	sqlite3_stmt *st;
-	sqlite3_finalize(run->add);
-	if (ok && !run->failed &&
+	if (!run->failed &&
 	    (st = crm_db_prepare(run->db, "UPDATE segment_runs SET customers=?1 WHERE run_id=?2"))) {
 		sqlite3_bind_int64(st, 1, run->customers);
 		sqlite3_bind_int64(st, 2, run->id);
@@ -266,8 +265,15 @@ long long crm_run_end(struct crm_run *run, int ok)
 	}
 	if (id >= 0 && save_flows(run) != CRM_OK)
 		id = -1;
-	free(run);
 	return id;
+}
+
+void crm_run_free(struct crm_run *run)
+{
+	if (!run)
+		return;
+	sqlite3_finalize(run->add);
+	free(run);
 }
 
 /* ---- reading runs ------------------------------------------------------------------ */

@@ -271,7 +271,7 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 			  " ON CONFLICT DO UPDATE SET first_unix=min(first_unix,excluded.first_unix), "
 			  "last_unix=max(last_unix,excluded.last_unix), orders=orders+excluded.orders, "
 			  "monetary=monetary+excluded.monetary") != CRM_OK) {
-		crm_stats_end(s);
+		crm_stats_free(s);
 		return NULL;
 	}
 	s->create.what = "create a customer";
@@ -543,7 +543,7 @@ static void sift_down(struct merge *m, size_t i)
 	}
 }
 
-static void merge_close(struct merge *m)
+static void merge_release(struct merge *m)
 {
 	size_t i;
 	for (i = 0; i < m->nsrc; i++)
@@ -552,7 +552,7 @@ static void merge_close(struct merge *m)
 }
 
 /* A merge of the file's runs and, with_memory, of the sorted memory. */
-static int merge_open(struct merge *m, struct crm_stats *s, int with_memory)
+static int merge_init(struct merge *m, struct crm_stats *s, int with_memory)
 {
 	size_t i;
 	int rc;
@@ -571,7 +571,7 @@ static int merge_open(struct merge *m, struct crm_stats *s, int with_memory)
 			x->buf = alloc(READ_BUF, 1);
 		}
 		if ((rc = source_next(s, x)) < 0) {
-			merge_close(m);
+			merge_release(m);
 			return -rc;
 		}
 		if (rc)
@@ -639,12 +639,12 @@ static int compact(struct crm_stats *s)
 	nf.nrun = 0;
 	if (nf.fd < 0)
 		return CRM_EIO;
-	if ((rc = merge_open(&s->m, s, 0)) == CRM_OK) {
+	if ((rc = merge_init(&s->m, s, 0)) == CRM_OK) {
 		while ((rc = merge_next(&s->m, &s->out)) > 0)
 			if ((rc = put(s, &nf, &s->out)) != CRM_OK)
 				break;
 		rc = rc < 0 ? -rc : rc;
-		merge_close(&s->m);
+		merge_release(&s->m);
 	}
 	if (rc == CRM_OK)
 		rc = end_run(s, &nf, 0);
@@ -807,7 +807,7 @@ int crm_stats_flush(struct crm_stats *s, long long *created)
 {
 	int rc;
 	sort_memory(s);
-	if ((rc = merge_open(&s->m, s, 1)) != CRM_OK)
+	if ((rc = merge_init(&s->m, s, 1)) != CRM_OK)
 		return rc;
 	s->created = created;
 	s->prev.len = 0;
@@ -817,7 +817,7 @@ int crm_stats_flush(struct crm_stats *s, long long *created)
 		if ((rc = write_key(s, &s->out)) != CRM_OK)
 			break;
 	rc = rc < 0 ? -rc : rc;
-	merge_close(&s->m);
+	merge_release(&s->m);
 	if (rc == CRM_OK && (rc = write_batch(s, &s->create)) == CRM_OK)
 		rc = write_batch(s, &s->figures);
 	if (rc != CRM_OK)
@@ -850,7 +850,7 @@ int crm_stats_finish(struct crm_stats *s, long long *created)
 	return rc != CRM_OK ? rc : recompute_dirty(s);
 }
 
-void crm_stats_end(struct crm_stats *s)
+void crm_stats_free(struct crm_stats *s)
 {
 	if (!s)
 		return;
@@ -860,7 +860,7 @@ void crm_stats_end(struct crm_stats *s)
 	sqlite3_finalize(s->figures.one);
 	/* the trigger is the connection's; no later writer should feed it */
 	sqlite3_exec(s->db->h, "DROP TRIGGER IF EXISTS temp.stats_dirty_update", NULL, NULL, NULL);
-	merge_close(&s->m);
+	merge_release(&s->m);
 	close_file(&s->file);
 	free(s->entry);
 	free(s->order);

@@ -107,7 +107,7 @@ static size_t group_of(struct crm_groups *gs, char *const *key, int nby)
 	return gs->n - 1;
 }
 
-void crm_groups_free(struct crm_groups *gs)
+void crm_groups_release(struct crm_groups *gs)
 {
 	size_t i;
 	int k;

@@ -204,15 +204,19 @@ void crm_table_cell(struct crm_table *t, const char *s)
 	}
 }
 
-void crm_table_end(struct crm_table *t)
+void crm_table_finish(struct crm_table *t)
 {
-	size_t i;
-	if (!t)
-		return;
 	if (t->f == CRM_FORMAT_JSON)
 		fputs(t->rows ? "\n]\n" : "[]\n", t->fp);
 	else if (t->f == CRM_FORMAT_TEXT)
 		text_flush(t);
+}
+
+void crm_table_free(struct crm_table *t)
+{
+	size_t i;
+	if (!t)
+		return;
 	for (i = 0; i < t->ncells; i++)
 		free(t->cells[i]);
 	free(t->cells);
