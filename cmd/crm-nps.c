@@ -350,11 +350,9 @@ static void report_bad(const struct crm_groups *gs)
 
 static int write_groups(struct nps *s)
 {
-	struct crm_nps_result *res = calloc(s->gs.n + 1, sizeof *res);
+	struct crm_nps_result *res = crm_xcalloc(s->gs.n + 1, sizeof *res);
 	int trend = has_time_key(&s->so);
 	size_t i;
-	if (!res)
-		abort();
 	for (i = 0; i < s->gs.n; i++)
 		crm_nps_compute(&s->gs.g[i].acc, s->so.scale, &res[i]);
 	s->t = begin_figures(s);

@@ -316,11 +316,9 @@ static int segment_all(struct seg *s)
 	if ((rc = money_options(s, bins)) != CRM_OK || (rc = make_scheme(s)) != CRM_OK)
 		return rc;
 	crm_rfm_score(&s->r, bins);
-	s->seg = malloc((s->r.n + 1) * sizeof *s->seg);
-	s->count = calloc((size_t)s->sch.n, sizeof *s->count);
-	s->revenue = calloc((size_t)s->sch.n, sizeof *s->revenue);
-	if (!s->seg || !s->count || !s->revenue)
-		abort();
+	s->seg = crm_xmalloc((s->r.n + 1) * sizeof *s->seg);
+	s->count = crm_xcalloc((size_t)s->sch.n, sizeof *s->count);
+	s->revenue = crm_xcalloc((size_t)s->sch.n, sizeof *s->revenue);
 	for (i = 0; i < s->r.n; i++)
 		s->seg[i] = (unsigned short)crm_segment_of(&s->sch, &s->r.e[i]);
 	return CRM_OK;

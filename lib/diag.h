@@ -63,10 +63,19 @@ const char *crm_quote(const char *s, char *buf, size_t size);
 void crm_progress(const char *what, long long rows);
 void crm_progress_done(void);
 
-/* realloc() that does not return without the memory: out of it, a message
- * and abort().  Used for buffers a command sizes itself, where there is no
- * smaller way to go on. */
+/* Allocation that does not return without the memory: out of it,
+ * "PROG: out of memory" and abort(), since no command has a smaller way to
+ * go on.  A size of 0 is taken as 1, so the result is never NULL;
+ * crm_xcalloc() also refuses an n * size that overflows.
+ * crm_xstrdup_or_null() keeps NULL as NULL; crm_xcheck(p) is p, or the same
+ * end when p is NULL, for an allocator the family does not wrap. */
+void *crm_xmalloc(size_t n);
+void *crm_xcalloc(size_t n, size_t size);
 void *crm_xrealloc(void *p, size_t n);
+char *crm_xstrdup(const char *s);
+char *crm_xstrndup(const char *s, size_t n);
+char *crm_xstrdup_or_null(const char *s);
+void *crm_xcheck(void *p);
 
 /* Flush and close standard output; on a write error (a full disk, a closed
  * pipe) report it and return CRM_EIO, else return `status` unchanged. */

@@ -589,20 +589,9 @@ static void agg_grow(struct stream *s)
 	size_t i;
 	s->nslot = s->nslot ? s->nslot * 2 : 1024;
 	free(s->slot);
-	if (!(s->slot = calloc(s->nslot, sizeof *s->slot)))
-		abort();
+	s->slot = crm_xcalloc(s->nslot, sizeof *s->slot);
 	for (i = 0; i < s->nagg; i++)
 		*agg_slot(s, s->agg[i].id, s->agg[i].currency) = (uint32_t)(i + 1);
-}
-
-static char *dup_or_null(const char *v)
-{
-	char *d;
-	if (!v)
-		return NULL;
-	if (!(d = strdup(v)))
-		abort();
-	return d;
 }
 
 /* One order of the customer `id` (an id or an e-mail) of the values v. */
@@ -620,16 +609,16 @@ static void agg_add(struct stream *s, const char *id, const struct crm_values *v
 		}
 		a = &s->agg[s->nagg++];
 		memset(a, 0, sizeof *a);
-		a->id = dup_or_null(id);
+		a->id = crm_xstrdup_or_null(id);
 		snprintf(a->currency, sizeof a->currency, "%s", v->currency);
 		a->first = a->last = t;
 		*slot = (uint32_t)s->nagg;
 	}
 	a = &s->agg[*slot - 1];
 	if (!a->email)
-		a->email = dup_or_null(v->val[S_EMAIL]);
+		a->email = crm_xstrdup_or_null(v->val[S_EMAIL]);
 	if (!a->name)
-		a->name = dup_or_null(v->val[S_NAME]);
+		a->name = crm_xstrdup_or_null(v->val[S_NAME]);
 	a->first = t < a->first ? t : a->first;
 	a->last = t > a->last ? t : a->last;
 	a->orders++;

@@ -82,9 +82,7 @@ void crm_scheme_rules(struct crm_scheme *s, const struct crm_rules *rules)
 	memset(s, 0, sizeof *s);
 	s->kind = CRM_SCHEME_RULES;
 	s->rules = rules;
-	s->names = malloc((size_t)(n + 1) * sizeof *s->names);
-	if (!s->names)
-		abort();
+	s->names = crm_xmalloc((size_t)(n + 1) * sizeof *s->names);
 	for (i = 0; i < n; i++)
 		s->names[i] = crm_rules_segment(rules, i);
 	s->n = n;
@@ -184,11 +182,9 @@ static void utc_now(char out[CRM_TIME_LEN])
 struct crm_run *crm_run_begin(struct crm_db *db, const struct crm_rfm *r,
 			      const struct crm_scheme *s)
 {
-	struct crm_run *run = calloc(1, sizeof *run);
+	struct crm_run *run = crm_xcalloc(1, sizeof *run);
 	sqlite3_stmt *st;
 	char now[CRM_TIME_LEN];
-	if (!run)
-		abort();
 	run->db = db;
 	utc_now(now);
 	st = crm_db_prepare(db, "INSERT INTO segment_runs(saved_at, as_of, scheme, currency, "

@@ -208,10 +208,8 @@ static int batch_prepare(struct crm_stats *s, struct batch *b, const char *head,
 			 const char *row, const char *tail)
 {
 	size_t hl = strlen(head), rl = strlen(row), tl = strlen(tail), n = hl;
-	char *sql = malloc(hl + BATCH * (rl + 1) + tl + 1);
+	char *sql = crm_xmalloc(hl + BATCH * (rl + 1) + tl + 1);
 	int i;
-	if (!sql)
-		abort();
 	memcpy(sql, head, hl);
 	for (i = 0; i < BATCH; i++) {
 		if (i)
@@ -229,21 +227,11 @@ static int batch_prepare(struct crm_stats *s, struct batch *b, const char *head,
 	return b->one && b->many ? CRM_OK : crm_db_status(sqlite3_errcode(s->db->h));
 }
 
-static void *alloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-	if (!p)
-		abort();
-	return p;
-}
-
 /* The table is read at random: on 2 MiB pages a lookup misses no TLB. */
 static void *alloc_table(size_t size)
 {
 	size_t huge = (size_t)2 << 20, n = (size + huge - 1) / huge * huge;
-	void *p = aligned_alloc(huge, n);
-	if (!p)
-		abort();
+	void *p = crm_xcheck(aligned_alloc(huge, n));
 	madvise(p, n, MADV_HUGEPAGE);   /* advice: without it, 4 KiB pages */
 	memset(p, 0, n);
 	return p;
@@ -251,15 +239,15 @@ static void *alloc_table(size_t size)
 
 struct crm_stats *crm_stats_begin(struct crm_db *db)
 {
-	struct crm_stats *s = alloc(1, sizeof *s);
+	struct crm_stats *s = crm_xcalloc(1, sizeof *s);
 	s->db = db;
 	s->nslot = ledger_slots();
 	s->maxentry = s->nslot * FILL_NUM / FILL_DEN;
 	s->asize = s->maxentry * ID_BYTES > ID_MAX + 1 ? s->maxentry * ID_BYTES : ID_MAX + 1;
 	s->entry = alloc_table(s->nslot * sizeof *s->entry);
-	s->order = alloc(s->maxentry, sizeof *s->order);
-	s->arena = alloc(s->asize, 1);
-	s->wbuf = alloc(WRITE_BUF, 1);
+	s->order = crm_xcalloc(s->maxentry, sizeof *s->order);
+	s->arena = crm_xcalloc(s->asize, 1);
+	s->wbuf = crm_xcalloc(WRITE_BUF, 1);
 	s->file.fd = -1;
 	s->tmpdir = getenv("TMPDIR");
 	if (!s->tmpdir || !*s->tmpdir)
@@ -568,7 +556,7 @@ static int merge_init(struct merge *m, struct crm_stats *s, int with_memory)
 		if (!x->mem) {
 			x->pos = s->file.run[i].start;
 			x->end = s->file.run[i].end;
-			x->buf = alloc(READ_BUF, 1);
+			x->buf = crm_xcalloc(READ_BUF, 1);
 		}
 		if ((rc = source_next(s, x)) < 0) {
 			merge_release(m);
