@@ -448,7 +448,7 @@ static int history(struct seg *s)
 	ids[1] = new;
 	for (i = 0; i < 2; i++) {
 		if ((rc = crm_run_exists(&s->db, ids[i])) < 0)
-			return crm_db_fail(&s->db, "read segment runs");
+			return crm_db_last_status(&s->db);
 		if (!rc) {
 			crm_error("%s: no saved segment run %lld (see --runs)", s->db.path, ids[i]);
 			return CRM_EDATA;

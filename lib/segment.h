@@ -96,6 +96,7 @@ int crm_run_latest(struct crm_db *db, int n, long long *ids, char (*as_of)[16]);
 typedef int crm_flow_fn(const char *from, const char *to, long long customers, void *ctx);
 /* The flows into a saved run, most customers first. */
 int crm_run_flows(struct crm_db *db, long long run, crm_flow_fn *fn, void *ctx);
+/* Is run `id` saved?  1 or 0, or -1 after reporting a database error. */
 int crm_run_exists(struct crm_db *db, long long id);
 
 typedef int crm_move_fn(const char *from, const char *to, long long customers, void *ctx);
