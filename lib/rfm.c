@@ -397,8 +397,8 @@ static int scan_both(struct part *lo, struct part *hi)
 	struct crm_tz *tz = NULL;
 	pthread_t t;
 	int threaded = crm_tz_pin(lo->tz) == 0;
-	if (threaded && !(tz = crm_tz_copy(lo->tz)))
-		threaded = 0;
+	if (threaded)
+		tz = crm_tz_copy(lo->tz);
 	hi->tz = tz;
 	if (threaded)
 		threaded = pthread_create(&t, NULL, part_thread, hi) == 0;
