@@ -350,11 +350,9 @@ static void report_bad(const struct crm_groups *gs)
 
 static int write_groups(struct nps *s)
 {
-	struct crm_nps_result *res = calloc(s->gs.n + 1, sizeof *res);
+	struct crm_nps_result *res = crm_xcalloc(s->gs.n + 1, sizeof *res);
 	int trend = has_time_key(&s->so);
 	size_t i;
-	if (!res)
-		abort();
 	for (i = 0; i < s->gs.n; i++)
 		crm_nps_compute(&s->gs.g[i].acc, s->so.scale, &res[i]);
 	s->t = begin_figures(s);
@@ -367,7 +365,8 @@ static int write_groups(struct nps *s)
 		if (trend)
 			write_change(s->t, g->prev >= 0 ? &res[g->prev] : NULL, &res[i]);
 	}
-	crm_table_end(s->t);
+	crm_table_finish(s->t);
+	crm_table_free(s->t);
 	s->t = NULL;
 	if (!s->gs.n || (!s->so.nby && !res[0].n))
 		crm_error("no answers%s: nothing to measure", s->gs.rows ? " left" : "");
@@ -419,7 +418,8 @@ static int list_detractors(struct nps *s)
 		return rc;
 	s->t = crm_table_begin(stdout, s->format, s->co.csv.delim, cols, 14);
 	rc = crm_detractors_each(&s->db, &s->so, write_detractor, s->t);
-	crm_table_end(s->t);
+	crm_table_finish(s->t);
+	crm_table_free(s->t);
 	s->t = NULL;
 	if (rc == CRM_OK)
 		return crm_db_commit(&s->db);
@@ -510,7 +510,7 @@ int main(int argc, char **argv)
 		path = stream_path(&s, argc, argv);
 		rc = path ? from_stream(&s, path) : from_db(&s);
 	}
-	crm_groups_free(&s.gs);
+	crm_groups_release(&s.gs);
 	if (s.have_db)
 		crm_db_close(&s.db);
 	crm_tz_close(tz);

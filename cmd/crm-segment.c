@@ -316,11 +316,9 @@ static int segment_all(struct seg *s)
 	if ((rc = money_options(s, bins)) != CRM_OK || (rc = make_scheme(s)) != CRM_OK)
 		return rc;
 	crm_rfm_score(&s->r, bins);
-	s->seg = malloc((s->r.n + 1) * sizeof *s->seg);
-	s->count = calloc((size_t)s->sch.n, sizeof *s->count);
-	s->revenue = calloc((size_t)s->sch.n, sizeof *s->revenue);
-	if (!s->seg || !s->count || !s->revenue)
-		abort();
+	s->seg = crm_xmalloc((s->r.n + 1) * sizeof *s->seg);
+	s->count = crm_xcalloc((size_t)s->sch.n, sizeof *s->count);
+	s->revenue = crm_xcalloc((size_t)s->sch.n, sizeof *s->revenue);
 	for (i = 0; i < s->r.n; i++)
 		s->seg[i] = (unsigned short)crm_segment_of(&s->sch, &s->r.e[i]);
 	return CRM_OK;
@@ -341,8 +339,10 @@ static int output(struct seg *s)
 	} else {
 		rc = crm_rfm_each(s->have_db ? &s->db : NULL, &s->r, each_customer, s);
 	}
-	if (s->run && crm_run_end(s->run, rc == CRM_OK) < 0 && rc == CRM_OK)
+	if (s->run && rc == CRM_OK && crm_run_finish(s->run) < 0)
 		rc = CRM_EIO;
+	crm_run_free(s->run);
+	s->run = NULL;
 	if (rc == CRM_OK && s->summary)
 		write_summary(s);
 	return rc;
@@ -447,7 +447,7 @@ static int history(struct seg *s)
 	ids[1] = new;
 	for (i = 0; i < 2; i++) {
 		if ((rc = crm_run_exists(&s->db, ids[i])) < 0)
-			return crm_db_fail(&s->db, "read segment runs");
+			return crm_db_last_status(&s->db);
 		if (!rc) {
 			crm_error("%s: no saved segment run %lld (see --runs)", s->db.path, ids[i]);
 			return CRM_EDATA;
@@ -463,8 +463,8 @@ static int history(struct seg *s)
 
 static void cleanup(struct seg *s)
 {
-	crm_rfm_free(&s->r);
-	crm_scheme_free(&s->sch);
+	crm_rfm_release(&s->r);
+	crm_scheme_release(&s->sch);
 	crm_rules_free(s->rules);
 	free(s->seg);
 	free(s->count);

@@ -437,10 +437,8 @@ struct crm_coupon_issuer {
 struct crm_coupon_issuer *crm_coupon_issuer_open(struct crm_db *db,
 						 const struct crm_coupon_issue *is)
 {
-	struct crm_coupon_issuer *iss = calloc(1, sizeof *iss);
+	struct crm_coupon_issuer *iss = crm_xcalloc(1, sizeof *iss);
 	const struct crm_coupon_terms *t = is->terms;
-	if (!iss)
-		abort();
 	iss->db = db;
 	iss->is = is;
 	iss->who = crm_db_prepare(db, "SELECT customer_id, email, name, birthday, marketing_opt_in "

@@ -35,9 +35,7 @@ enum { C_ID, C_EMAIL, C_NAME, C_BIRTHDAY };   /* crm_customer_stream */
 
 struct crm_coupon_plan *crm_coupon_plan_new(const struct crm_coupon_audience *a)
 {
-	struct crm_coupon_plan *p = calloc(1, sizeof *p);
-	if (!p)
-		abort();
+	struct crm_coupon_plan *p = crm_xcalloc(1, sizeof *p);
 	p->a = *a;
 	return p;
 }
@@ -57,14 +55,10 @@ void crm_coupon_plan_free(struct crm_coupon_plan *p)
 	free(p);
 }
 
+/* An empty value is a missing one. */
 static char *dup_or_null(const char *s)
 {
-	char *d;
-	if (!s || !*s)
-		return NULL;
-	if (!(d = strdup(s)))
-		abort();
-	return d;
+	return crm_xstrdup_or_null(s && *s ? s : NULL);
 }
 
 void crm_coupon_plan_add(struct crm_coupon_plan *p, const char *id, const char *email,
@@ -164,10 +158,8 @@ static int by_id(const void *a, const void *b)
 /* A customer listed twice gets one code: the first row counts. */
 static void mark_duplicates(struct crm_coupon_plan *p)
 {
-	struct customer **by = malloc((p->n + 1) * sizeof *by);
+	struct customer **by = crm_xmalloc((p->n + 1) * sizeof *by);
 	size_t i;
-	if (!by)
-		abort();
 	for (i = 0; i < p->n; i++)
 		by[i] = &p->cust[i];
 	qsort(by, p->n, sizeof *by, by_id);

@@ -135,7 +135,7 @@ static int open_iconv(struct crm_reader *r, const char *enc, char *err, size_t e
 		return -1;
 	}
 	free(r->encoding);
-	r->encoding = strdup(enc);
+	r->encoding = crm_xstrdup(enc);
 	return 0;
 }
 
@@ -163,20 +163,16 @@ static int open_input(const char *path, int *fifo)
 struct crm_reader *crm_reader_open(const char *path, const struct crm_csv_opts *o,
 				   char *err, size_t errsize)
 {
-	struct crm_reader *r = calloc(1, sizeof *r);
-	if (!r) {
-		snprintf(err, errsize, "out of memory");
-		return NULL;
-	}
+	struct crm_reader *r = crm_xcalloc(1, sizeof *r);
 	r->cd = (iconv_t)-1;
 	r->cancel_fd = -1;
 	r->delim = o && o->delim ? o->delim : ',';
 	if (!strcmp(path, "-")) {
 		r->fd = STDIN_FILENO;
-		r->name = strdup("stdin");
+		r->name = crm_xstrdup("stdin");
 	} else {
 		r->fd = open_input(path, &r->fifo);
-		r->name = strdup(path);
+		r->name = crm_xstrdup(path);
 		if (r->fd < 0) {
 			snprintf(err, errsize, "%s: %s", path, strerror(errno));
 			crm_reader_close(r);

@@ -328,9 +328,7 @@ static int open_db(struct crm_db *db, const char *path, int flags)
 	int rc;
 	db->h = NULL;
 	db->created = db->bulk = 0;
-	db->path = strdup(path);
-	if (!db->path)
-		return CRM_EIO;
+	db->path = crm_xstrdup(path);
 	if (strcmp(path, ":memory:") && (db->created = create_private(path, flags)) < 0)
 		return CRM_EIO;
 	/* Every command uses its connection from one thread: no mutexes, and

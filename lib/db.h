@@ -42,7 +42,7 @@
 
 /* CRM_FLOWS_SQL(RUNS) adds the segment_flows rows (segment.h) of the saved
  * runs s that RUNS selects: the migration that made the table ran it over
- * every run, crm_run_end() runs it for the run it saved. */
+ * every run, crm_run_finish() runs it for the run it saved. */
 #define CRM_FLOWS_SQL(RUNS) \
 	"WITH pairs AS (SELECT s.run_id AS r, (SELECT max(q.run_id) FROM segment_runs q " \
 	"WHERE q.run_id < s.run_id) AS p FROM segment_runs s WHERE " RUNS ") " \

@@ -136,12 +136,41 @@ int crm_close_stdout(int status)
 	return status;
 }
 
-void *crm_xrealloc(void *p, size_t n)
+void *crm_xcheck(void *p)
 {
-	void *q = realloc(p, n ? n : 1);
-	if (!q) {
+	if (!p) {
 		crm_error("out of memory");
 		abort();
 	}
-	return q;
+	return p;
+}
+
+void *crm_xmalloc(size_t n)
+{
+	return crm_xcheck(malloc(n ? n : 1));
+}
+
+void *crm_xcalloc(size_t n, size_t size)
+{
+	return crm_xcheck(calloc(n ? n : 1, size ? size : 1));
+}
+
+void *crm_xrealloc(void *p, size_t n)
+{
+	return crm_xcheck(realloc(p, n ? n : 1));
+}
+
+char *crm_xstrdup(const char *s)
+{
+	return crm_xcheck(strdup(s));
+}
+
+char *crm_xstrndup(const char *s, size_t n)
+{
+	return crm_xcheck(strndup(s, n));
+}
+
+char *crm_xstrdup_or_null(const char *s)
+{
+	return s ? crm_xstrdup(s) : NULL;
 }

@@ -11,6 +11,55 @@
  *    terminal, about four times a second (it reads the clock every 1,024
  *    rows and writes when a quarter of a second has passed, the first time
  *    at once); never in a pipe or under cron.
+ *
+ * Ownership and names (every module, git's rule):
+ *  - S_init(x) sets up an object the caller owns (on its stack or inside
+ *    another); so does a function that fills one (crm_rfm_load_csv(),
+ *    crm_report_build()).  S_release(x) frees what x holds, not x itself,
+ *    and leaves it empty.
+ *  - S_new() (or a loader: crm_rules_load()) returns an object that S_free()
+ *    frees, contents and all.  S_open() is S_new() for an object that also
+ *    holds a file, a thread or a database handle, and S_close() closes that
+ *    and frees the object (crm_db_open() fills a struct the caller owns:
+ *    crm_db_close() closes the handle and frees the contents only).
+ *  - S_begin() returns a new object for a piece of output or of a
+ *    transaction's work; S_finish() completes that work (writes what is
+ *    pending, saves) without freeing, and S_free() frees it, finished or not.
+ *  - S_free(NULL) and S_close(NULL) do nothing.  Any other function frees
+ *    nothing it was given.
+ *
+ * Errors: three conventions, one for each kind of function.
+ *  (a) Parsers, normalisers and checkers print nothing: they return -1 (or
+ *      NULL, or CRM_VALUE_BAD, or a crm_score_bad) with the reason in words
+ *      for the caller, who knows the file, line or option it came from:
+ *      `const char **why` (a static message) or `char *err, size_t size`.
+ *      So norm (crm_parse_*, crm_norm_*, crm_tz_open), period, rules
+ *      (crm_rules_load, which also gives the exit code in *code), entity's
+ *      crm_header_map, crm_row_values and crm_stream_value, csvio's reader
+ *      (crm_reader_open, crm_read, crm_reader_error) and crm_parse_delim,
+ *      coupon's codes and terms (crm_coupon_compact, _prefix,
+ *      _parse_discount, _parse_min_order, _campaign_bad), rfm's
+ *      crm_bins_parse, nps's crm_score_parse, opts' crm_parse_long, and the
+ *      feed, whose items carry the reason to its consumer.  A system call's
+ *      failure is -1 with errno (crm_coupon_random, crm_pipe_open,
+ *      crm_feed_open).  Lookups (crm_entity_find, crm_segment_find,
+ *      crm_format_parse, ..._parse of a name) return -1 or NULL, no more.
+ *  (b) Functions that do a command's work report on standard error
+ *      themselves (crm_error, crm_error_at, crm_db_fail; crm_usage_error
+ *      for an option's value) and return CRM_OK or a crm_exit code: db,
+ *      import, stats, rfm, segment, survey, nps's database readers, coupon's
+ *      issuing, redeeming and planning, report's building, opts (option
+ *      values: CRM_EUSAGE; crm_common_option, whose 1 and 0 say whether it
+ *      knew the option, gives it negated), csvio's crm_read_path and
+ *      entity's crm_stream_read (which hand each rejected row to the
+ *      caller's on_reject with its reason, as (a)).  One that returns a
+ *      count, an id or an object returns -1 or NULL after reporting, and
+ *      crm_db_last_status() gives the exit code of a database failure.
+ *      Writers of output (table, report_fmt, report_html, csvio's writer)
+ *      return nothing: a write error stays in the FILE, and
+ *      crm_close_stdout() reports it.
+ *  (c) Running out of memory is no error to handle: it ends the command
+ *      through crm_xmalloc() and the rest of that family, below.
  */
 #ifndef CRM_DIAG_H
 #define CRM_DIAG_H
@@ -47,10 +96,19 @@ const char *crm_quote(const char *s, char *buf, size_t size);
 void crm_progress(const char *what, long long rows);
 void crm_progress_done(void);
 
-/* realloc() that does not return without the memory: out of it, a message
- * and abort().  Used for buffers a command sizes itself, where there is no
- * smaller way to go on. */
+/* Allocation that does not return without the memory: out of it,
+ * "PROG: out of memory" and abort(), since no command has a smaller way to
+ * go on.  A size of 0 is taken as 1, so the result is never NULL;
+ * crm_xcalloc() also refuses an n * size that overflows.
+ * crm_xstrdup_or_null() keeps NULL as NULL; crm_xcheck(p) is p, or the same
+ * end when p is NULL, for an allocator the family does not wrap. */
+void *crm_xmalloc(size_t n);
+void *crm_xcalloc(size_t n, size_t size);
 void *crm_xrealloc(void *p, size_t n);
+char *crm_xstrdup(const char *s);
+char *crm_xstrndup(const char *s, size_t n);
+char *crm_xstrdup_or_null(const char *s);
+void *crm_xcheck(void *p);
 
 /* Flush and close standard output; on a write error (a full disk, a closed
  * pipe) report it and return CRM_EIO, else return `status` unchanged. */

@@ -69,19 +69,13 @@ static void batch_free(struct batch *b)
 
 static struct batch *batch_new(void)
 {
-	struct batch *b = calloc(1, sizeof *b);
-	if (!b)
-		return NULL;
+	struct batch *b = crm_xcalloc(1, sizeof *b);
 	b->pub.item = b->item;
 	b->cap = BATCH_BYTES;
 	b->fcap = BATCH_FIELDS;
-	b->bytes = malloc(b->cap);
-	b->fptr = malloc(b->fcap * sizeof *b->fptr);
-	b->flen = malloc(b->fcap * sizeof *b->flen);
-	if (!b->bytes || !b->fptr || !b->flen) {
-		batch_free(b);
-		return NULL;
-	}
+	b->bytes = crm_xmalloc(b->cap);
+	b->fptr = crm_xmalloc(b->fcap * sizeof *b->fptr);
+	b->flen = crm_xmalloc(b->fcap * sizeof *b->flen);
 	return b;
 }
 
@@ -337,23 +331,21 @@ static void feed_free(struct crm_feed *f)
 	free(f);
 }
 
-struct crm_feed *crm_feed_start(const struct crm_feed_opts *fo, char *const *files, int nfiles)
+struct crm_feed *crm_feed_open(const struct crm_feed_opts *fo, char *const *files, int nfiles)
 {
-	struct crm_feed *f = calloc(1, sizeof *f);
+	struct crm_feed *f = crm_xcalloc(1, sizeof *f);
 	void *bufs[NBATCH];
 	int i, err;
-	if (!f)
-		return NULL;
 	f->fo = *fo;
 	f->files = files;
 	f->nfiles = nfiles;
 	memcpy(f->currency0, fo->in->currency, sizeof f->currency0);
 	for (i = 0; i < NBATCH; i++)
-		if (!(bufs[i] = f->all[i] = batch_new()))
-			break;
-	if (i < NBATCH || !(f->pipe = crm_pipe_open(bufs, NBATCH))) {
+		bufs[i] = f->all[i] = batch_new();
+	if (!(f->pipe = crm_pipe_open(bufs, NBATCH))) {
+		err = errno;
 		feed_free(f);
-		errno = ENOMEM;
+		errno = err;
 		return NULL;
 	}
 	if ((err = pthread_create(&f->thread, NULL, feed_main, f)) != 0) {
@@ -372,7 +364,7 @@ struct crm_feed_batch *crm_feed_next(struct crm_feed *f)
 	return f->held ? &f->held->pub : NULL;
 }
 
-void crm_feed_stop(struct crm_feed *f)
+void crm_feed_close(struct crm_feed *f)
 {
 	if (!f)
 		return;

@@ -2,7 +2,7 @@
  * feed.h - the reading half of an import, on a thread of its own.
  *
  * Contract:
- *  - crm_feed_start() starts a thread that reads the files one after the
+ *  - crm_feed_open() starts a thread that reads the files one after the
  *    other (csvio.h) and hands what it finds to the caller's thread as
  *    items, in file order, in batches through a bounded queue (pipe.h):
  *    the memory of a feed does not grow with its input.
@@ -18,7 +18,7 @@
  *    bad carries the reason.  It writes no message and touches no database:
  *    reporting and counting are the consumer's.
  *  - The caller's thread takes batches with crm_feed_next(); a batch stays
- *    valid, and its rows writable, until the next call.  crm_feed_stop()
+ *    valid, and its rows writable, until the next call.  crm_feed_close()
  *    stops the thread wherever it is (waiting for the queue or for input on
  *    a pipe) and joins it, then frees everything.
  */
@@ -67,9 +67,9 @@ struct crm_feed_opts {
 struct crm_feed;
 
 /* Start reading; NULL (errno set) when the thread cannot be started. */
-struct crm_feed *crm_feed_start(const struct crm_feed_opts *fo, char *const *files, int nfiles);
+struct crm_feed *crm_feed_open(const struct crm_feed_opts *fo, char *const *files, int nfiles);
 /* The next batch, waiting for it; NULL after the last. */
 struct crm_feed_batch *crm_feed_next(struct crm_feed *f);
-void crm_feed_stop(struct crm_feed *f);
+void crm_feed_close(struct crm_feed *f);
 
 #endif

@@ -162,13 +162,12 @@ static void big(struct sqlbig *b, const char *fmt, ...)
 		va_start(ap, fmt);
 		n = vsnprintf(b->s ? b->s + b->n : NULL, b->cap - b->n, fmt, ap);
 		va_end(ap);
-		if (n < 0)
+		if (n < 0)      /* impossible: our formats print no wide characters */
 			abort();
 		if (b->n + (size_t)n < b->cap)
 			break;
 		b->cap = (b->n + (size_t)n + 1) * 2;
-		if (!(b->s = realloc(b->s, b->cap)))
-			abort();
+		b->s = crm_xrealloc(b->s, b->cap);
 	}
 	b->n += (size_t)n;
 }
@@ -494,8 +493,7 @@ static char *join_header(const struct crm_row *h)
 	char *s, *p;
 	for (i = 0; i < h->n; i++)
 		n += h->len[i] + 1;
-	if (!(p = s = malloc(n)))
-		abort();
+	p = s = crm_xmalloc(n);
 	for (i = 0; i < h->n; i++) {
 		memcpy(p, h->field[i], h->len[i]);
 		p += h->len[i];
@@ -565,8 +563,7 @@ static int normalise_row(struct imp *im, const struct crm_row *row)
 	if (need > im->scap) {
 		free(im->scratch);
 		im->scap = need * 2;
-		if (!(im->scratch = malloc(im->scap)))
-			abort();
+		im->scratch = crm_xmalloc(im->scap);
 	}
 	vc.tz = im->tz;
 	vc.order = im->o->in.date_order;
@@ -847,8 +844,7 @@ static void batch_add(struct imp *im, char *const *vals, int64_t amount, int def
 		r->val[i] = vals[i] ? b->used : NO_VAL;
 		if (b->used + len > b->cap) {
 			b->cap = (b->used + len) * 2;
-			if (!(b->bytes = realloc(b->bytes, b->cap)))
-				abort();
+			b->bytes = crm_xrealloc(b->bytes, b->cap);
 		}
 		if (vals[i])
 			memcpy(b->bytes + b->used, vals[i], len);
@@ -1193,26 +1189,20 @@ static void begin_file(struct imp *im, const struct crm_feed_item *it)
 		im->status = CRM_EIO;
 		return;
 	}
-	if (!(im->fname = strdup(it->text)))   /* the batch is reused, the name is not */
-		abort();
+	im->fname = crm_xstrdup(it->text);   /* the batch is reused, the name is not */
 }
 
 /* Keep the header for the rejects file: the batch holding it is reused. */
 static struct crm_row *copy_header(const struct crm_row *row)
 {
-	struct crm_row *copy = malloc(sizeof *copy);
+	struct crm_row *copy = crm_xmalloc(sizeof *copy);
 	size_t i;
-	if (!copy)
-		abort();
 	copy->n = row->n;
 	copy->line = row->line;
-	copy->field = calloc(row->n + 1, sizeof *copy->field);
-	copy->len = calloc(row->n + 1, sizeof *copy->len);
-	if (!copy->field || !copy->len)
-		abort();
+	copy->field = crm_xcalloc(row->n + 1, sizeof *copy->field);
+	copy->len = crm_xcalloc(row->n + 1, sizeof *copy->len);
 	for (i = 0; i < row->n; i++) {
-		if (!(copy->field[i] = strdup(row->field[i])))
-			abort();
+		copy->field[i] = crm_xstrdup(row->field[i]);
 		copy->len[i] = row->len[i];
 	}
 	return copy;
@@ -1339,7 +1329,7 @@ static void import_files(struct imp *im, char *const *files, int nfiles)
 	/* converting times in a named zone must not write the environment
 	 * while the other thread may read it */
 	crm_tz_pin(im->tz);
-	if (!(feed = crm_feed_start(&fo, files, nfiles))) {
+	if (!(feed = crm_feed_open(&fo, files, nfiles))) {
 		crm_error("cannot start reading: %m");
 		im->stop = 1;
 		im->status = CRM_EIO;
@@ -1349,7 +1339,7 @@ static void import_files(struct imp *im, char *const *files, int nfiles)
 			take_item(im, &b->item[i]);
 	if (im->fname)               /* stopped within a file */
 		close_file(im);
-	crm_feed_stop(feed);
+	crm_feed_close(feed);
 	crm_tz_unpin(im->tz);
 }
 
@@ -1427,7 +1417,7 @@ static int run(struct imp *im, char *const *files, int nfiles)
 		fail(im, rc);
 	if (im->stop && !im->broken && im->o->dry_run)
 		count_before_stop(im);
-	crm_stats_end(im->stats);
+	crm_stats_free(im->stats);
 	finalize_all(im);
 	if (im->stop || im->o->dry_run || (!im->o->dry_run && log_import(im, files, nfiles) < 0)) {
 		sqlite3_exec(im->db->h, "ROLLBACK", NULL, NULL, NULL);
@@ -1479,8 +1469,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 		  !strcmp(im.e->name, "order_items") ? E_ITEMS : E_OTHER;
 	im.is_orders = !strcmp(im.e->name, "orders");
 	find_columns(&im);
-	if (!(im.seen = calloc(SEEN_SLOTS, sizeof *im.seen)))
-		abort();
+	im.seen = crm_xcalloc(SEEN_SLOTS, sizeof *im.seen);
 	if (nfiles == 0) {
 		files = stdin_only;
 		nfiles = 1;

@@ -56,6 +56,7 @@
  *    trunk prefix (spreadsheets drop leading zeros).
  */
 #include "norm.h"
+#include "diag.h"
 
 #include <fcntl.h>
 #include <stdlib.h>
@@ -616,11 +617,7 @@ struct crm_tz *crm_tz_open(const char *spec, const char **why)
 			spec = "UTC";
 	}
 	if (parse_fixed_zone(spec, &off) == 0) {
-		struct crm_tz *tz = calloc(1, sizeof *tz);
-		if (!tz) {
-			fail(why, "cannot be opened (out of memory)");
-			return NULL;
-		}
+		struct crm_tz *tz = crm_xcalloc(1, sizeof *tz);
 		tz->fixed = 1;
 		tz->off = off;
 		return tz;
@@ -639,28 +636,18 @@ struct crm_tz *crm_tz_open(const char *spec, const char **why)
 		fail(why, unknown);
 		return NULL;
 	}
-	struct crm_tz *tz = calloc(1, sizeof *tz);
-	if (tz)
-		tz->years = calloc(TZ_SLOTS, sizeof *tz->years);
-	if (!tz || !tz->years) {
-		free(tz);
-		fail(why, "cannot be opened (out of memory)");
-		return NULL;
-	}
+	struct crm_tz *tz = crm_xcalloc(1, sizeof *tz);
+	tz->years = crm_xcalloc(TZ_SLOTS, sizeof *tz->years);
 	strcpy(tz->name, spec);
 	return tz;
 }
 
 struct crm_tz *crm_tz_copy(const struct crm_tz *tz)
 {
-	struct crm_tz *c = malloc(sizeof *c);
-	if (!c)
-		return NULL;
+	struct crm_tz *c = crm_xmalloc(sizeof *c);
 	*c = *tz;
-	if (!tz->fixed && !(c->years = calloc(TZ_SLOTS, sizeof *c->years))) {
-		free(c);
-		return NULL;
-	}
+	if (!tz->fixed)
+		c->years = crm_xcalloc(TZ_SLOTS, sizeof *c->years);
 	return c;
 }
 

@@ -42,8 +42,7 @@ void crm_tz_close(struct crm_tz *tz);
 int crm_tz_pin(const struct crm_tz *tz);
 void crm_tz_unpin(const struct crm_tz *tz);
 /* The same zone with a cache of its own, for another thread: while the zone
- * is pinned, the two convert times at once.  NULL when out of memory;
- * crm_tz_close() it. */
+ * is pinned, the two convert times at once; crm_tz_close() it. */
 struct crm_tz *crm_tz_copy(const struct crm_tz *tz);
 /* 1 with the offset in seconds east of UTC when the zone is a fixed offset
  * (UTC included), 0 for a named zone whose offset changes. */

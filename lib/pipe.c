@@ -7,6 +7,7 @@
  * producer that waits in poll() on its input rather than on our condvars.
  */
 #include "pipe.h"
+#include "diag.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -45,20 +46,20 @@ static void *ring_pop(struct ring *r, int n)
 
 struct crm_pipe *crm_pipe_open(void *const *bufs, int n)
 {
-	struct crm_pipe *p = calloc(1, sizeof *p);
+	struct crm_pipe *p = crm_xcalloc(1, sizeof *p);
 	int i;
-	if (!p)
-		return NULL;
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->room, NULL);
 	pthread_cond_init(&p->ready, NULL);
 	atomic_init(&p->cancelled, 0);
 	p->n = n;
-	p->free.buf = calloc((size_t)n, sizeof *p->free.buf);
-	p->full.buf = calloc((size_t)n, sizeof *p->full.buf);
+	p->free.buf = crm_xcalloc((size_t)n, sizeof *p->free.buf);
+	p->full.buf = crm_xcalloc((size_t)n, sizeof *p->full.buf);
 	p->wake[0] = p->wake[1] = -1;
-	if (!p->free.buf || !p->full.buf || pipe2(p->wake, O_CLOEXEC) != 0) {
+	if (pipe2(p->wake, O_CLOEXEC) != 0) {
+		int err = errno;
 		crm_pipe_close(p);
+		errno = err;
 		return NULL;
 	}
 	for (i = 0; i < n; i++)

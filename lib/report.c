@@ -73,33 +73,21 @@ static struct crm_report_table *table(struct crm_section *s, const char *key,
 	return t;
 }
 
-static char *dup(const char *s)
-{
-	char *d = strdup(s ? s : "");
-	if (!d)
-		abort();
-	return d;
-}
-
 /* Append a row of t->ncols cells (copied). */
 static void table_row(struct crm_report_table *t, const char *const *cells)
 {
 	int i;
-	char **c = realloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *c);
-	if (!c)
-		abort();
+	char **c = crm_xrealloc(t->cells, (size_t)(t->nrows + 1) * (size_t)t->ncols * sizeof *c);
 	t->cells = c;
 	for (i = 0; i < t->ncols; i++)
-		c[t->nrows * t->ncols + i] = dup(cells[i]);
+		c[t->nrows * t->ncols + i] = crm_xstrdup(cells[i] ? cells[i] : "");
 	t->nrows++;
 }
 
 static struct crm_chart *chart(struct crm_section *s, const char *key, const char *title,
 			       enum crm_chart_kind kind, enum crm_unit unit)
 {
-	struct crm_chart *c = calloc(1, sizeof *c);
-	if (!c)
-		abort();
+	struct crm_chart *c = crm_xcalloc(1, sizeof *c);
 	c->key = key;
 	c->title = title;
 	c->kind = kind;
@@ -427,8 +415,7 @@ static int segments_section(struct ctx *c)
 	struct flows *f;
 	if (n <= 0)
 		return n < 0 ? crm_db_last_status(c->db) : CRM_OK;
-	if (!(f = calloc(1, sizeof *f)))
-		abort();
+	f = crm_xcalloc(1, sizeof *f);
 	s = section(c->r, "segments", "Segments");
 	if (n > 1) {
 		f->moves = table(s, "moves", "Biggest moves", mcols, mright);
@@ -608,8 +595,7 @@ static void push(struct durations *d, int64_t v)
 {
 	if (d->n == d->cap) {
 		d->cap = d->cap ? 2 * d->cap : 256;
-		if (!(d->v = realloc(d->v, d->cap * sizeof *d->v)))
-			abort();
+		d->v = crm_xrealloc(d->v, d->cap * sizeof *d->v);
 	}
 	d->v[d->n++] = v;
 }
@@ -858,7 +844,7 @@ int crm_report_build(struct crm_db *db, const struct crm_period *p,
 	return CRM_OK;
 }
 
-void crm_report_free(struct crm_report *r)
+void crm_report_release(struct crm_report *r)
 {
 	int i, k, n;
 	for (i = 0; i < r->nsections; i++) {

@@ -125,7 +125,7 @@ struct crm_report_opts {
 
 int crm_report_build(struct crm_db *db, const struct crm_period *p,
 		     const struct crm_report_opts *o, struct crm_report *r);
-void crm_report_free(struct crm_report *r);
+void crm_report_release(struct crm_report *r);
 
 /*
  * Writers.  crm_report_write() (report_fmt.c) writes the same report for a

@@ -398,8 +398,8 @@ static int scan_both(struct part *lo, struct part *hi)
 	struct crm_tz *tz = NULL;
 	pthread_t t;
 	int threaded = crm_tz_pin(lo->tz) == 0;
-	if (threaded && !(tz = crm_tz_copy(lo->tz)))
-		threaded = 0;
+	if (threaded)
+		tz = crm_tz_copy(lo->tz);
 	hi->tz = tz;
 	if (threaded)
 		threaded = pthread_create(&t, NULL, part_thread, hi) == 0;
@@ -589,20 +589,9 @@ static void agg_grow(struct stream *s)
 	size_t i;
 	s->nslot = s->nslot ? s->nslot * 2 : 1024;
 	free(s->slot);
-	if (!(s->slot = calloc(s->nslot, sizeof *s->slot)))
-		abort();
+	s->slot = crm_xcalloc(s->nslot, sizeof *s->slot);
 	for (i = 0; i < s->nagg; i++)
 		*agg_slot(s, s->agg[i].id, s->agg[i].currency) = (uint32_t)(i + 1);
-}
-
-static char *dup_or_null(const char *v)
-{
-	char *d;
-	if (!v)
-		return NULL;
-	if (!(d = strdup(v)))
-		abort();
-	return d;
 }
 
 /* One order of the customer `id` (an id or an e-mail) of the values v. */
@@ -620,16 +609,16 @@ static void agg_add(struct stream *s, const char *id, const struct crm_values *v
 		}
 		a = &s->agg[s->nagg++];
 		memset(a, 0, sizeof *a);
-		a->id = dup_or_null(id);
+		a->id = crm_xstrdup_or_null(id);
 		snprintf(a->currency, sizeof a->currency, "%s", v->currency);
 		a->first = a->last = t;
 		*slot = (uint32_t)s->nagg;
 	}
 	a = &s->agg[*slot - 1];
 	if (!a->email)
-		a->email = dup_or_null(v->val[S_EMAIL]);
+		a->email = crm_xstrdup_or_null(v->val[S_EMAIL]);
 	if (!a->name)
-		a->name = dup_or_null(v->val[S_NAME]);
+		a->name = crm_xstrdup_or_null(v->val[S_NAME]);
 	a->first = t < a->first ? t : a->first;
 	a->last = t > a->last ? t : a->last;
 	a->orders++;
@@ -723,7 +712,7 @@ static int stream_entries(struct stream *s, const struct crm_rfm_opts *o, struct
 	return CRM_OK;
 }
 
-static void stream_free(struct stream *s)
+static void stream_release(struct stream *s)
 {
 	size_t i;
 	for (i = 0; i < s->nagg; i++) {
@@ -749,7 +738,7 @@ int crm_rfm_load_csv(const char *path, const struct crm_rfm_opts *o, struct crm_
 	if (rc == CRM_OK)
 		rc = stream_entries(&s, o, r);
 	r->bad_rows = s.bad;
-	stream_free(&s);
+	stream_release(&s);
 	return rc;
 }
 
@@ -813,7 +802,7 @@ int crm_rfm_each(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, voi
 	return CRM_OK;
 }
 
-void crm_rfm_free(struct crm_rfm *r)
+void crm_rfm_release(struct crm_rfm *r)
 {
 	size_t i;
 	for (i = 0; r->id && i < r->n; i++) {

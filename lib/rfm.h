@@ -115,6 +115,6 @@ typedef int crm_rfm_fn(size_t i, const struct crm_rfm_who *who, void *ctx);
  * returns, else CRM_OK or an exit code. */
 int crm_rfm_each(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, void *ctx);
 
-void crm_rfm_free(struct crm_rfm *r);
+void crm_rfm_release(struct crm_rfm *r);
 
 #endif

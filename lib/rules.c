@@ -87,7 +87,6 @@ struct parser {
 	const char *p, *end;            /* the condition still to read */
 	struct tok tok, prev;           /* prev.k == T_END: tok is the first */
 	int depth;
-	int oom;
 	const char *at;                 /* where the problem is */
 	char msg[400];
 };
@@ -286,12 +285,7 @@ static int emit(struct parser *ps, enum crm_rule_var var, int64_t lo, int64_t hi
 		if (rs->nnode >= MAX_NODES)
 			return fail(ps, ps->prev.s, "too many comparisons");
 		int32_t cap = rs->capnode ? rs->capnode * 2 : 64;
-		struct node *n = realloc(rs->node, (size_t)cap * sizeof *n);
-		if (!n) {
-			ps->oom = 1;
-			return -1;
-		}
-		rs->node = n;
+		rs->node = crm_xrealloc(rs->node, (size_t)cap * sizeof *rs->node);
 		rs->capnode = cap;
 	}
 	int32_t i = rs->nnode++;
@@ -584,7 +578,7 @@ static int or_list(struct parser *ps, struct exits *tl, struct exits *fl)
 
 /* ---- lines ---------------------------------------------------------------------- */
 
-/* Index of a segment, added if new; -1 when out of memory. */
+/* Index of a segment, added if new; -1 past the most there can be. */
 static int segment(struct parser *ps, const char *name, size_t n)
 {
 	struct crm_rules *rs = ps->rs;
@@ -593,18 +587,13 @@ static int segment(struct parser *ps, const char *name, size_t n)
 			return i;
 	if (rs->nseg == rs->capseg) {
 		int cap = rs->capseg ? rs->capseg * 2 : 8;
-		char **seg = cap < MAX_NODES ? realloc(rs->seg, (size_t)cap * sizeof *seg) : NULL;
-		if (!seg)
-			goto oom;
-		rs->seg = seg;
+		if (cap >= MAX_NODES)
+			return fail(ps, name, "too many segments");
+		rs->seg = crm_xrealloc(rs->seg, (size_t)cap * sizeof *rs->seg);
 		rs->capseg = cap;
 	}
-	if (!(rs->seg[rs->nseg] = strndup(name, n)))
-		goto oom;
+	rs->seg[rs->nseg] = crm_xstrndup(name, n);
 	return rs->nseg++;
-oom:
-	ps->oom = 1;
-	return -1;
 }
 
 /* The first character of a segment name that is not allowed, or NULL: a
@@ -750,12 +739,9 @@ static int read_rules(struct parser *ps, FILE *f, const char *path, char *err, s
 		if (lineno == 1 && n >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3))
 			line += 3, n -= 3;
 		if (rule_line(ps, line, n) < 0) {
-			if (ps->oom)
-				snprintf(err, errsize, "%s: %s", path, strerror(ENOMEM));
-			else
-				snprintf(err, errsize, "%s:%ld: column %ld: %s", path, lineno,
-					 column(ps->line, ps->at), ps->msg);
-			status = ps->oom ? CRM_EIO : CRM_EUSAGE;
+			snprintf(err, errsize, "%s:%ld: column %ld: %s", path, lineno,
+				 column(ps->line, ps->at), ps->msg);
+			status = CRM_EUSAGE;
 			break;
 		}
 		errno = 0;
@@ -791,12 +777,7 @@ struct crm_rules *crm_rules_load(const char *path, const char *currency, char *e
 		*code = CRM_EIO;
 		return NULL;
 	}
-	if (!(ps.rs = calloc(1, sizeof *ps.rs))) {
-		snprintf(err, errsize, "%s: %s", path, strerror(ENOMEM));
-		fclose(f);
-		*code = CRM_EIO;
-		return NULL;
-	}
+	ps.rs = crm_xcalloc(1, sizeof *ps.rs);
 	status = read_rules(&ps, f, path, err, errsize);
 	fclose(f);
 	if (status == CRM_OK && ps.rs->nseg == 0) {

@@ -82,9 +82,7 @@ void crm_scheme_rules(struct crm_scheme *s, const struct crm_rules *rules)
 	memset(s, 0, sizeof *s);
 	s->kind = CRM_SCHEME_RULES;
 	s->rules = rules;
-	s->names = malloc((size_t)(n + 1) * sizeof *s->names);
-	if (!s->names)
-		abort();
+	s->names = crm_xmalloc((size_t)(n + 1) * sizeof *s->names);
 	for (i = 0; i < n; i++)
 		s->names[i] = crm_rules_segment(rules, i);
 	s->n = n;
@@ -93,7 +91,7 @@ void crm_scheme_rules(struct crm_scheme *s, const struct crm_rules *rules)
 		s->names[s->n++] = "Other";
 }
 
-void crm_scheme_free(struct crm_scheme *s)
+void crm_scheme_release(struct crm_scheme *s)
 {
 	if (s->kind == CRM_SCHEME_RULES)
 		free(s->names);
@@ -184,11 +182,9 @@ static void utc_now(char out[CRM_TIME_LEN])
 struct crm_run *crm_run_begin(struct crm_db *db, const struct crm_rfm *r,
 			      const struct crm_scheme *s)
 {
-	struct crm_run *run = calloc(1, sizeof *run);
+	struct crm_run *run = crm_xcalloc(1, sizeof *run);
 	sqlite3_stmt *st;
 	char now[CRM_TIME_LEN];
-	if (!run)
-		abort();
 	run->db = db;
 	utc_now(now);
 	st = crm_db_prepare(db, "INSERT INTO segment_runs(saved_at, as_of, scheme, currency, "
@@ -249,12 +245,11 @@ static int save_flows(struct crm_run *run)
 	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(run->db, "save the segment moves");
 }
 
-long long crm_run_end(struct crm_run *run, int ok)
+long long crm_run_finish(struct crm_run *run)
 {
 	long long id = -1;
 	sqlite3_stmt *st;
-	sqlite3_finalize(run->add);
-	if (ok && !run->failed &&
+	if (!run->failed &&
 	    (st = crm_db_prepare(run->db, "UPDATE segment_runs SET customers=?1 WHERE run_id=?2"))) {
 		sqlite3_bind_int64(st, 1, run->customers);
 		sqlite3_bind_int64(st, 2, run->id);
@@ -266,8 +261,15 @@ long long crm_run_end(struct crm_run *run, int ok)
 	}
 	if (id >= 0 && save_flows(run) != CRM_OK)
 		id = -1;
-	free(run);
 	return id;
+}
+
+void crm_run_free(struct crm_run *run)
+{
+	if (!run)
+		return;
+	sqlite3_finalize(run->add);
+	free(run);
 }
 
 /* ---- reading runs ------------------------------------------------------------------ */
@@ -319,6 +321,8 @@ int crm_run_exists(struct crm_db *db, long long id)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		crm_db_fail(db, "read segment runs");
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }

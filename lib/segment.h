@@ -51,7 +51,7 @@ struct crm_scheme {
 void crm_scheme_rfm(struct crm_scheme *s);
 void crm_scheme_lifecycle(struct crm_scheme *s, const struct crm_lifecycle *l);
 void crm_scheme_rules(struct crm_scheme *s, const struct crm_rules *rules);
-void crm_scheme_free(struct crm_scheme *s);
+void crm_scheme_release(struct crm_scheme *s);
 /* "rfm", "lifecycle" or "rules" */
 const char *crm_scheme_label(const struct crm_scheme *s);
 
@@ -75,8 +75,11 @@ struct crm_run *crm_run_begin(struct crm_db *db, const struct crm_rfm *r,
 			      const struct crm_scheme *s);
 int crm_run_add(struct crm_run *run, const char *customer_id, const struct crm_rfm_entry *e,
 		const char *segment);
-/* Finish (count the customers) and free; returns the run id or -1. */
-long long crm_run_end(struct crm_run *run, int ok);
+/* After the last customer: save the count and the moves; the run id, or
+ * -1 after reporting. */
+long long crm_run_finish(struct crm_run *run);
+/* Free the run, saved or not; safe with NULL. */
+void crm_run_free(struct crm_run *run);
 
 /* The ids of the last two saved runs; CRM_EDATA (reported) if fewer. */
 int crm_run_last_two(struct crm_db *db, long long *older, long long *newer);
@@ -93,6 +96,7 @@ int crm_run_latest(struct crm_db *db, int n, long long *ids, char (*as_of)[16]);
 typedef int crm_flow_fn(const char *from, const char *to, long long customers, void *ctx);
 /* The flows into a saved run, most customers first. */
 int crm_run_flows(struct crm_db *db, long long run, crm_flow_fn *fn, void *ctx);
+/* Is run `id` saved?  1 or 0, or -1 after reporting a database error. */
 int crm_run_exists(struct crm_db *db, long long id);
 
 typedef int crm_move_fn(const char *from, const char *to, long long customers, void *ctx);

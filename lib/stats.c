@@ -208,10 +208,8 @@ static int batch_prepare(struct crm_stats *s, struct batch *b, const char *head,
 			 const char *row, const char *tail)
 {
 	size_t hl = strlen(head), rl = strlen(row), tl = strlen(tail), n = hl;
-	char *sql = malloc(hl + BATCH * (rl + 1) + tl + 1);
+	char *sql = crm_xmalloc(hl + BATCH * (rl + 1) + tl + 1);
 	int i;
-	if (!sql)
-		abort();
 	memcpy(sql, head, hl);
 	for (i = 0; i < BATCH; i++) {
 		if (i)
@@ -229,21 +227,11 @@ static int batch_prepare(struct crm_stats *s, struct batch *b, const char *head,
 	return b->one && b->many ? CRM_OK : crm_db_last_status(s->db);
 }
 
-static void *alloc(size_t n, size_t size)
-{
-	void *p = calloc(n, size);
-	if (!p)
-		abort();
-	return p;
-}
-
 /* The table is read at random: on 2 MiB pages a lookup misses no TLB. */
 static void *alloc_table(size_t size)
 {
 	size_t huge = (size_t)2 << 20, n = (size + huge - 1) / huge * huge;
-	void *p = aligned_alloc(huge, n);
-	if (!p)
-		abort();
+	void *p = crm_xcheck(aligned_alloc(huge, n));
 	madvise(p, n, MADV_HUGEPAGE);   /* advice: without it, 4 KiB pages */
 	memset(p, 0, n);
 	return p;
@@ -251,15 +239,15 @@ static void *alloc_table(size_t size)
 
 struct crm_stats *crm_stats_begin(struct crm_db *db)
 {
-	struct crm_stats *s = alloc(1, sizeof *s);
+	struct crm_stats *s = crm_xcalloc(1, sizeof *s);
 	s->db = db;
 	s->nslot = ledger_slots();
 	s->maxentry = s->nslot * FILL_NUM / FILL_DEN;
 	s->asize = s->maxentry * ID_BYTES > ID_MAX + 1 ? s->maxentry * ID_BYTES : ID_MAX + 1;
 	s->entry = alloc_table(s->nslot * sizeof *s->entry);
-	s->order = alloc(s->maxentry, sizeof *s->order);
-	s->arena = alloc(s->asize, 1);
-	s->wbuf = alloc(WRITE_BUF, 1);
+	s->order = crm_xcalloc(s->maxentry, sizeof *s->order);
+	s->arena = crm_xcalloc(s->asize, 1);
+	s->wbuf = crm_xcalloc(WRITE_BUF, 1);
 	s->file.fd = -1;
 	s->tmpdir = getenv("TMPDIR");
 	if (!s->tmpdir || !*s->tmpdir)
@@ -271,7 +259,7 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 			  " ON CONFLICT DO UPDATE SET first_unix=min(first_unix,excluded.first_unix), "
 			  "last_unix=max(last_unix,excluded.last_unix), orders=orders+excluded.orders, "
 			  "monetary=monetary+excluded.monetary") != CRM_OK) {
-		crm_stats_end(s);
+		crm_stats_free(s);
 		return NULL;
 	}
 	s->create.what = "create a customer";
@@ -543,7 +531,7 @@ static void sift_down(struct merge *m, size_t i)
 	}
 }
 
-static void merge_close(struct merge *m)
+static void merge_release(struct merge *m)
 {
 	size_t i;
 	for (i = 0; i < m->nsrc; i++)
@@ -552,7 +540,7 @@ static void merge_close(struct merge *m)
 }
 
 /* A merge of the file's runs and, with_memory, of the sorted memory. */
-static int merge_open(struct merge *m, struct crm_stats *s, int with_memory)
+static int merge_init(struct merge *m, struct crm_stats *s, int with_memory)
 {
 	size_t i;
 	int rc;
@@ -568,10 +556,10 @@ static int merge_open(struct merge *m, struct crm_stats *s, int with_memory)
 		if (!x->mem) {
 			x->pos = s->file.run[i].start;
 			x->end = s->file.run[i].end;
-			x->buf = alloc(READ_BUF, 1);
+			x->buf = crm_xcalloc(READ_BUF, 1);
 		}
 		if ((rc = source_next(s, x)) < 0) {
-			merge_close(m);
+			merge_release(m);
 			return -rc;
 		}
 		if (rc)
@@ -639,12 +627,12 @@ static int compact(struct crm_stats *s)
 	nf.nrun = 0;
 	if (nf.fd < 0)
 		return CRM_EIO;
-	if ((rc = merge_open(&s->m, s, 0)) == CRM_OK) {
+	if ((rc = merge_init(&s->m, s, 0)) == CRM_OK) {
 		while ((rc = merge_next(&s->m, &s->out)) > 0)
 			if ((rc = put(s, &nf, &s->out)) != CRM_OK)
 				break;
 		rc = rc < 0 ? -rc : rc;
-		merge_close(&s->m);
+		merge_release(&s->m);
 	}
 	if (rc == CRM_OK)
 		rc = end_run(s, &nf, 0);
@@ -807,7 +795,7 @@ int crm_stats_flush(struct crm_stats *s, long long *created)
 {
 	int rc;
 	sort_memory(s);
-	if ((rc = merge_open(&s->m, s, 1)) != CRM_OK)
+	if ((rc = merge_init(&s->m, s, 1)) != CRM_OK)
 		return rc;
 	s->created = created;
 	s->prev.len = 0;
@@ -817,7 +805,7 @@ int crm_stats_flush(struct crm_stats *s, long long *created)
 		if ((rc = write_key(s, &s->out)) != CRM_OK)
 			break;
 	rc = rc < 0 ? -rc : rc;
-	merge_close(&s->m);
+	merge_release(&s->m);
 	if (rc == CRM_OK && (rc = write_batch(s, &s->create)) == CRM_OK)
 		rc = write_batch(s, &s->figures);
 	if (rc != CRM_OK)
@@ -850,7 +838,7 @@ int crm_stats_finish(struct crm_stats *s, long long *created)
 	return rc != CRM_OK ? rc : recompute_dirty(s);
 }
 
-void crm_stats_end(struct crm_stats *s)
+void crm_stats_free(struct crm_stats *s)
 {
 	if (!s)
 		return;
@@ -860,7 +848,7 @@ void crm_stats_end(struct crm_stats *s)
 	sqlite3_finalize(s->figures.one);
 	/* the trigger is the connection's; no later writer should feed it */
 	sqlite3_exec(s->db->h, "DROP TRIGGER IF EXISTS temp.stats_dirty_update", NULL, NULL, NULL);
-	merge_close(&s->m);
+	merge_release(&s->m);
 	close_file(&s->file);
 	free(s->entry);
 	free(s->order);

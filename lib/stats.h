@@ -66,7 +66,7 @@ int crm_stats_flush(struct crm_stats *s, long long *created);
 /* Flush, then recompute customers with updated orders. */
 int crm_stats_finish(struct crm_stats *s, long long *created);
 /* Free, dropping the temporary trigger; safe with NULL. */
-void crm_stats_end(struct crm_stats *s);
+void crm_stats_free(struct crm_stats *s);
 
 /* The SQL that computes customer_stats rows from orders, for the customers
  * selected by WHERE_CUSTOMERS (a condition on orders' columns). */

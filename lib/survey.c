@@ -29,16 +29,6 @@ long long crm_survey_bad_total(const struct crm_survey_bad *b)
 	return b->range + b->nan + b->empty + b->other;
 }
 
-static char *xstrdup(const char *s)
-{
-	char *d;
-	if (!s)
-		return NULL;
-	if (!(d = strdup(s)))
-		abort();
-	return d;
-}
-
 /* ---- groups ---------------------------------------------------------------------- */
 
 static uint32_t key_hash(char *const *key, int nby)
@@ -76,8 +66,7 @@ static void groups_grow(struct crm_groups *gs, int nby)
 	size_t i;
 	gs->nslot = gs->nslot ? 2 * gs->nslot : 64;
 	free(gs->slot);
-	if (!(gs->slot = calloc(gs->nslot, sizeof *gs->slot)))
-		abort();
+	gs->slot = crm_xcalloc(gs->nslot, sizeof *gs->slot);
 	for (i = 0; i < gs->n; i++)
 		*group_slot(gs, gs->g[i].key, nby) = (uint32_t)(i + 1);
 }
@@ -100,14 +89,14 @@ static size_t group_of(struct crm_groups *gs, char *const *key, int nby)
 	g = &gs->g[gs->n];
 	memset(g, 0, sizeof *g);
 	for (k = 0; k < nby; k++)
-		g->key[k] = xstrdup(key[k]);
+		g->key[k] = crm_xstrdup_or_null(key[k]);
 	crm_nps_acc_init(&g->acc);
 	g->prev = -1;
 	*slot = (uint32_t)++gs->n;
 	return gs->n - 1;
 }
 
-void crm_groups_free(struct crm_groups *gs)
+void crm_groups_release(struct crm_groups *gs)
 {
 	size_t i;
 	int k;

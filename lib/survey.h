@@ -87,7 +87,7 @@ int crm_survey_load_csv(const char *path, const struct crm_survey_opts *o,
 /* Count the answers of the database's responses table. */
 int crm_survey_load_db(struct crm_db *db, const struct crm_survey_opts *o,
 		       struct crm_groups *out);
-void crm_groups_free(struct crm_groups *g);
+void crm_groups_release(struct crm_groups *g);
 
 /* ---- closed loop ---------------------------------------------------------------- */
 

@@ -95,9 +95,9 @@ static char *text_escape(const char *s, enum crm_cell_kind kind)
 	size_t n, o = 0;
 	char *out;
 	if (!s)
-		return strdup("-");
+		return crm_xstrdup("-");
 	if (kind == CRM_T_BOOL)
-		return strdup(strcmp(s, "0") ? "yes" : "no");
+		return crm_xstrdup(strcmp(s, "0") ? "yes" : "no");
 	n = strlen(s);
 	out = crm_xrealloc(NULL, 4 * n + 1);
 	for (; *s; s++) {
@@ -117,8 +117,6 @@ static char *text_escape(const char *s, enum crm_cell_kind kind)
 
 static void text_keep(struct crm_table *t, char *s)
 {
-	if (!s)
-		abort();
 	if (t->ncells == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 256;
 		t->cells = crm_xrealloc(t->cells, t->cap * sizeof *t->cells);
@@ -163,10 +161,8 @@ static void text_flush(struct crm_table *t)
 struct crm_table *crm_table_begin(FILE *fp, enum crm_format f, char delim,
 				  const struct crm_table_col *cols, int ncols)
 {
-	struct crm_table *t = calloc(1, sizeof *t);
+	struct crm_table *t = crm_xcalloc(1, sizeof *t);
 	int c;
-	if (!t)
-		abort();
 	t->fp = fp;
 	t->f = f;
 	t->ncols = ncols;
@@ -177,7 +173,7 @@ struct crm_table *crm_table_begin(FILE *fp, enum crm_format f, char delim,
 		if (f == CRM_FORMAT_CSV)
 			crm_write_field(&t->w, cols[c].name, CRM_CELL_PLAIN);
 		else if (f == CRM_FORMAT_TEXT)
-			text_keep(t, strdup(cols[c].name));
+			text_keep(t, crm_xstrdup(cols[c].name));
 	}
 	if (f == CRM_FORMAT_CSV)
 		crm_write_end(&t->w);
@@ -204,15 +200,19 @@ void crm_table_cell(struct crm_table *t, const char *s)
 	}
 }
 
-void crm_table_end(struct crm_table *t)
+void crm_table_finish(struct crm_table *t)
 {
-	size_t i;
-	if (!t)
-		return;
 	if (t->f == CRM_FORMAT_JSON)
 		fputs(t->rows ? "\n]\n" : "[]\n", t->fp);
 	else if (t->f == CRM_FORMAT_TEXT)
 		text_flush(t);
+}
+
+void crm_table_free(struct crm_table *t)
+{
+	size_t i;
+	if (!t)
+		return;
 	for (i = 0; i < t->ncells; i++)
 		free(t->cells[i]);
 	free(t->cells);

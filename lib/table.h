@@ -18,9 +18,10 @@
  *  - text: for people; a header and the rows in columns separated by two
  *    spaces, numbers and their names right-aligned, text left-aligned,
  *    widths counted in terminal columns (crm_utf8_width); control characters shown as \n, \t,
- *    \xHH; missing values as "-".  Rows are kept until crm_table_end, so
+ *    \xHH; missing values as "-".  Rows are kept until crm_table_finish, so
  *    memory grows with the rows of this format only.
- *  - crm_table_end writes what is pending and frees the table.
+ *  - crm_table_finish writes what is pending (the text rows, JSON's closing
+ *    bracket); crm_table_free frees the table.
  */
 #ifndef CRM_TABLE_H
 #define CRM_TABLE_H
@@ -50,11 +51,15 @@ int crm_format_parse(const char *name);
 
 struct crm_table;
 
-/* delim: the CSV delimiter (',' or '\t' for --tsv); copies cols. */
+/* delim: the CSV delimiter (',' or '\t' for --tsv); copies cols.  Writes the
+ * header at once (CSV); crm_table_free() the table. */
 struct crm_table *crm_table_begin(FILE *fp, enum crm_format f, char delim,
 				  const struct crm_table_col *cols, int ncols);
 /* The next cell of the current row; after the last column the row ends. */
 void crm_table_cell(struct crm_table *t, const char *s);
-void crm_table_end(struct crm_table *t);
+/* After the last row: write what is pending. */
+void crm_table_finish(struct crm_table *t);
+/* Free the table (not its FILE); safe with NULL. */
+void crm_table_free(struct crm_table *t);
 
 #endif

@@ -21,6 +21,7 @@
  * refusal "error: 'VALUE' REASON" is printed to standard output and the
  * status is 1.  Usage errors exit 2.
  */
+#include "diag.h"
 #include "norm.h"
 
 #include <inttypes.h>
@@ -90,23 +91,13 @@ static int check_utf8(const char *path)
 		return 2;
 	}
 	size_t cap = 1 << 16, n = 0, r;
-	char *buf = malloc(cap);
-	while (buf && (r = fread(buf + n, 1, cap - n, f)) > 0) {
+	char *buf = crm_xmalloc(cap);
+	while ((r = fread(buf + n, 1, cap - n, f)) > 0) {
 		n += r;
-		if (n == cap) {
-			char *nb = realloc(buf, cap *= 2);
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-			}
-			buf = nb;
-		}
+		if (n == cap)
+			buf = crm_xrealloc(buf, cap *= 2);
 	}
 	fclose(f);
-	if (!buf) {
-		fputs("normcheck: out of memory\n", stderr);
-		return 2;
-	}
 	size_t valid = crm_utf8_valid_prefix(buf, n);
 	printf("%zu %zu\n", valid, n);
 	free(buf);
