@@ -737,7 +737,7 @@ int crm_coupon_redeem(struct crm_db *db, const char *typed, const struct crm_cou
 	if ((rc = redeem_locked(db, typed, key, r)) == CRM_OK)
 		rc = crm_db_commit(db);
 	if (rc != CRM_OK) {
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		crm_db_rollback(db);
 		return rc;
 	}
 	return fn ? by_key(db, key, r->now, fn, ctx) : CRM_OK;

@@ -319,7 +319,7 @@ static int migrate(struct crm_db *db)
 		goto fail;
 	return CRM_OK;
 fail:
-	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	crm_db_rollback(db);
 	return rc;
 }
 

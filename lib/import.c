@@ -1420,7 +1420,7 @@ static int run(struct imp *im, char *const *files, int nfiles)
 	crm_stats_free(im->stats);
 	finalize_all(im);
 	if (im->stop || im->o->dry_run || (!im->o->dry_run && log_import(im, files, nfiles) < 0)) {
-		sqlite3_exec(im->db->h, "ROLLBACK", NULL, NULL, NULL);
+		crm_db_rollback(im->db);
 		im->c->aborted = !im->o->dry_run;
 		if (im->o->strict && im->c->rejected)
 			crm_error("--strict: a row was rejected, nothing was imported");
@@ -1431,11 +1431,11 @@ static int run(struct imp *im, char *const *files, int nfiles)
 	if (im->rej && fflush(im->rej) != 0) {
 		/* the rejects are part of what must not be lost */
 		crm_error("%s: write error: %m; nothing was imported", im->o->rejects);
-		sqlite3_exec(im->db->h, "ROLLBACK", NULL, NULL, NULL);
+		crm_db_rollback(im->db);
 		im->c->aborted = 1;
 		return CRM_EIO;
 	}
-	if ((rc = crm_db_exec(im->db, "COMMIT")) != CRM_OK)
+	if ((rc = crm_db_commit(im->db)) != CRM_OK)
 		return rc;
 	return im->status;
 }

@@ -704,13 +704,13 @@ int crm_followups_record(struct crm_db *db, const char *path, const struct crm_s
 	F.c = c;
 	gmtime_r(&now, &tm);
 	strftime(F.now, sizeof F.now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if ((rc = crm_db_exec(db, "BEGIN IMMEDIATE")) != CRM_OK)
+	if ((rc = crm_db_begin_write(db)) != CRM_OK)
 		return rc;
 	if ((rc = f_prepare(&F)) == CRM_OK)
 		rc = f_read(&F, path);
 	f_finalize(&F);
 	if (rc == CRM_OK)
-		return crm_db_exec(db, "COMMIT");
-	sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+		return crm_db_commit(db);
+	crm_db_rollback(db);
 	return rc;
 }
