@@ -18,15 +18,54 @@ void crm_set_progname(const char *argv0)
 		crm_progname = slash ? slash + 1 : argv0;
 }
 
+/* The escape of control byte c ("\\n", "\\x1b") into out[5], or 0 when c
+ * is no control byte: what a message and crm_quote() write for it. */
+static int escape_control(unsigned char c, char out[5])
+{
+	if (c == '\n' || c == '\t' || c == '\r')
+		return snprintf(out, 5, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
+	if (c < 0x20 || c == 0x7f)
+		return snprintf(out, 5, "\\x%02x", c);
+	return 0;
+}
+
+/* A message's text goes out with its control bytes escaped, whatever a
+ * caller put in it unquoted (a file name, an option's value): a message
+ * never moves the cursor, clears the screen or forges a line. */
+static void put_escaped(const char *s)
+{
+	char esc[5];
+	for (; *s; s++) {
+		if (escape_control((unsigned char)*s, esc))
+			fputs(esc, stderr);
+		else
+			fputc(*s, stderr);
+	}
+}
+
 static void vmessage(const char *file, long line, const char *fmt, va_list ap)
 {
+	char small[512], *text = small;
+	va_list again;
+	int n;
+	va_copy(again, ap);
+	n = vsnprintf(small, sizeof small, fmt, ap);
+	if (n >= (int)sizeof small) {
+		text = crm_xmalloc((size_t)n + 1);
+		vsnprintf(text, (size_t)n + 1, fmt, again);
+	}
+	va_end(again);
 	fprintf(stderr, "%s: ", crm_progname);
-	if (file && line > 0)
-		fprintf(stderr, "%s:%ld: ", file, line);
-	else if (file)
-		fprintf(stderr, "%s: ", file);
-	vfprintf(stderr, fmt, ap);
+	if (file) {
+		put_escaped(file);
+		if (line > 0)
+			fprintf(stderr, ":%ld", line);
+		fputs(": ", stderr);
+	}
+	put_escaped(n < 0 ? fmt : text);
 	fputc('\n', stderr);
+	if (text != small)
+		free(text);
 }
 
 void crm_error(const char *fmt, ...)
@@ -77,11 +116,11 @@ const char *crm_quote(const char *s, char *buf, size_t size)
 			o += 3;
 			break;
 		}
-		if (c == '\n' || c == '\t' || c == '\r') {
-			buf[o++] = '\\';
-			buf[o++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
-		} else if (c < 0x20 || c == 0x7f) {
-			o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+		char esc[5];
+		int n = escape_control(c, esc);
+		if (n) {
+			memcpy(buf + o, esc, (size_t)n);
+			o += (size_t)n;
 		} else {
 			buf[o++] = (char)c;
 		}

@@ -91,3 +91,23 @@ commands() { printf '%s\n' crm crm-coupon crm-import crm-nps crm-report crm-segm
 	assert_success
 	assert_line --index 0 column,required,aliases
 }
+
+@test "every command: control characters in a message are escaped, whether the value came quoted or not" {
+	# --tz reaches every command's message unquoted by the caller; the
+	# escape sequence would clear a terminal and the newline forge a line
+	local cmd args
+	for cmd in crm-coupon:list crm-import:orders crm-nps: crm-report: crm-segment:; do
+		args=${cmd#*:} cmd=${cmd%%:*}
+		run --separate-stderr "$cmd" --tz $'X\e[2J\nforged: ok' $args </dev/null
+		[ "$status" -eq 2 ] || fail "$cmd exited $status"
+		[ "${stderr%%$'\n'*}" = "$cmd: --tz 'X\\x1b[2J\\nforged: ok' is not a known time zone" ] ||
+			fail "$cmd: $stderr"
+		[[ "$stderr" != *$'\e'* ]] || fail "$cmd let ESC through"
+	done
+	# a file name with a newline and a tab, in a place message
+	printf 'order_id,customer_id,ordered_at,amount\nO1,C1,2026-13-01,100\n' >$'bad\nname\t.csv'
+	run --separate-stderr crm-import orders --currency KRW $'bad\nname\t.csv'
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"crm-import: bad\\nname\\t.csv:2: column 'ordered_at': '2026-13-01' is not a date"* ]] ||
+		fail "$stderr"
+}
