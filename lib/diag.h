@@ -6,7 +6,10 @@
  *  - Messages go to standard error as "PROG: MESSAGE" or, for a place in an
  *    input, "PROG: FILE:LINE: MESSAGE"; lower case, no full stop, the subject
  *    quoted with single quotes.  Values are quoted with crm_quote(), which
- *    escapes control characters and shortens very long values.
+ *    escapes control characters and shortens very long values.  The whole
+ *    message, file name included, is written with its control bytes
+ *    escaped the same way (\n, \t, \r, \xHH), so a value that reaches it
+ *    unquoted still cannot move the cursor or forge a line.
  *  - crm_progress() writes a self-erasing line only when standard error is a
  *    terminal, about four times a second (it reads the clock every 1,024
  *    rows and writes when a quarter of a second has passed, the first time
