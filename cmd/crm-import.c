@@ -40,6 +40,11 @@ static const char *env_or(const char *name, const char *dflt)
 	return v && *v ? v : dflt;
 }
 
+static int unknown_entity(const char *name)
+{
+	return crm_usage_error("unknown entity '%s' (one of %s)", name, crm_entity_names());
+}
+
 static int own_option(void *ctx, int c, const char *arg)
 {
 	struct crm_import_opts *o = ctx;
@@ -60,7 +65,7 @@ static int own_option(void *ctx, int c, const char *arg)
 		return 0;
 	case OPT_COLUMNS:
 		if (crm_entity_describe(arg, stdout) < 0)
-			return crm_usage_error("unknown entity '%s' (one of %s)", arg, crm_entity_names());
+			return unknown_entity(arg);
 		exit(crm_close_stdout(CRM_OK));
 	}
 	return crm_usage_error("unknown option");
@@ -93,7 +98,7 @@ int main(int argc, char **argv)
 	if (argc < 1)
 		return crm_usage_error("no entity given (one of %s)", crm_entity_names());
 	if (!(o.entity = crm_entity_find(argv[0])))
-		return crm_usage_error("unknown entity '%s' (one of %s)", argv[0], crm_entity_names());
+		return unknown_entity(argv[0]);
 	o.csv = co.csv;
 	if (!(tz = crm_common_tz(&co)))
 		return CRM_EUSAGE;
