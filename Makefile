@@ -141,7 +141,7 @@ install: all
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
 
 clean:
-	rm -rf build build-asan build-tsan
+	rm -rf build build-*
 
 .PHONY: all test asan tsan valgrind bench demo layout lint deps install clean
 .SECONDARY: $(OBJ)
