@@ -507,7 +507,9 @@ static char *join_header(const struct crm_row *h)
 static void write_reject(struct imp *im, const struct crm_row *row, long line, const char *reason)
 {
 	size_t i;
-	if (!im->rej)
+	/* a header line the reader could not split is rejected before there
+	 * are columns to write a row under: its message is all there is */
+	if (!im->rej || !im->hdr)
 		return;
 	if (!im->rej_header) {
 		for (i = 0; i < im->hdr->n; i++)
@@ -1201,8 +1203,11 @@ static struct crm_row *copy_header(const struct crm_row *row)
 	copy->line = row->line;
 	copy->field = crm_xcalloc(row->n + 1, sizeof *copy->field);
 	copy->len = crm_xcalloc(row->n + 1, sizeof *copy->len);
+	/* all len bytes, a NUL among them: join_header() reads that many */
 	for (i = 0; i < row->n; i++) {
-		copy->field[i] = crm_xstrdup(row->field[i]);
+		copy->field[i] = crm_xmalloc(row->len[i] + 1);
+		memcpy(copy->field[i], row->field[i], row->len[i]);
+		copy->field[i][row->len[i]] = '\0';
 		copy->len[i] = row->len[i];
 	}
 	return copy;
