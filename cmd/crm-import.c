@@ -104,6 +104,10 @@ int main(int argc, char **argv)
 		return CRM_EUSAGE;
 	o.tz = tz;
 	path = crm_db_path(co.db);
+	if (o.rejects && crm_import_check_rejects(o.rejects, path, argv + 1, argc - 1) != CRM_OK) {
+		crm_tz_close(tz);
+		return CRM_EUSAGE;
+	}
 	if (o.dry_run && access(path, F_OK) != 0)
 		path = ":memory:";      /* a dry run creates no database file */
 

@@ -22,6 +22,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "entity.h"
@@ -117,6 +119,10 @@ struct imp {
 	size_t scap;
 
 	FILE *rej;
+	char *rej_tmp;           /* written here, renamed over rej_target at the end; NULL:
+				  * FILE is a device or a pipe, written through */
+	char *rej_target;        /* FILE, its symbolic links followed */
+	int rej_failed;          /* a write error, reported: it is said once */
 	struct crm_writer rw;
 	int rej_header;
 	char *rej_cols;          /* the rejects file's header, joined by \x1f */
@@ -507,7 +513,9 @@ static char *join_header(const struct crm_row *h)
 static void write_reject(struct imp *im, const struct crm_row *row, long line, const char *reason)
 {
 	size_t i;
-	if (!im->rej)
+	/* a header line the reader could not split is rejected before there
+	 * are columns to write a row under: its message is all there is */
+	if (!im->rej || !im->hdr)
 		return;
 	if (!im->rej_header) {
 		for (i = 0; i < im->hdr->n; i++)
@@ -525,6 +533,12 @@ static void write_reject(struct imp *im, const struct crm_row *row, long line, c
 	crm_write_int(&im->rw, line);
 	crm_write_field(&im->rw, reason, CRM_CELL_TEXT);
 	crm_write_end(&im->rw);
+	if (ferror(im->rej) && !im->rej_failed) {
+		/* the rejects cannot be complete: nothing may be imported */
+		crm_error("%s: write error: %m", im->o->rejects);
+		im->rej_failed = im->stop = 1;
+		im->status = CRM_EIO;
+	}
 }
 
 /* Report a rejected row; returns nonzero when the run must stop (--strict). */
@@ -1201,8 +1215,11 @@ static struct crm_row *copy_header(const struct crm_row *row)
 	copy->line = row->line;
 	copy->field = crm_xcalloc(row->n + 1, sizeof *copy->field);
 	copy->len = crm_xcalloc(row->n + 1, sizeof *copy->len);
+	/* all len bytes, a NUL among them: join_header() reads that many */
 	for (i = 0; i < row->n; i++) {
-		copy->field[i] = crm_xstrdup(row->field[i]);
+		copy->field[i] = crm_xmalloc(row->len[i] + 1);
+		memcpy(copy->field[i], row->field[i], row->len[i]);
+		copy->field[i][row->len[i]] = '\0';
 		copy->len[i] = row->len[i];
 	}
 	return copy;
@@ -1366,28 +1383,136 @@ static int log_import(struct imp *im, char *const *files, int nfiles)
 	return i;
 }
 
+/* The directory of path, stat'ed into dir, and the name in it. */
+static int stat_dir(const char *path, struct stat *dir, const char **name)
+{
+	const char *slash = strrchr(path, '/');
+	char *d = slash ? crm_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : NULL;
+	int rc = stat(d ? d : ".", dir);
+	free(d);
+	*name = slash ? slash + 1 : path;
+	return rc;
+}
+
+/* Do a and b name one file: the same inode, or where neither exists yet,
+ * the same name in the same directory (a -wal the run may create)? */
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	const char *na, *nb;
+	int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
+	if (ea || eb)
+		return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	return stat_dir(a, &sa, &na) == 0 && stat_dir(b, &sb, &nb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino && !strcmp(na, nb);
+}
+
+static int is_stdin(const char *rejects)
+{
+	struct stat sr, si;
+	return stat(rejects, &sr) == 0 && fstat(STDIN_FILENO, &si) == 0 &&
+	       sr.st_dev == si.st_dev && sr.st_ino == si.st_ino;
+}
+
+int crm_import_check_rejects(const char *rejects, const char *db, char *const *files, int nfiles)
+{
+	static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
+	size_t i;
+	int k, same;
+	for (i = 0; i < sizeof sfx / sizeof *sfx; i++) {
+		char *p = crm_xmalloc(strlen(db) + strlen(sfx[i]) + 1);
+		same = same_file(rejects, strcat(strcpy(p, db), sfx[i]));
+		free(p);
+		if (same)
+			return crm_usage_error("--rejects '%s' is the database file '%s%s': name "
+					       "another file", rejects, db, sfx[i]);
+	}
+	for (k = 0; k < nfiles || (k == 0 && nfiles == 0); k++) {
+		same = nfiles && strcmp(files[k], "-") ? same_file(rejects, files[k]) :
+			is_stdin(rejects);
+		if (same && nfiles && strcmp(files[k], "-"))
+			return crm_usage_error("--rejects '%s' is the input file '%s': name another "
+					       "file", rejects, files[k]);
+		if (same)
+			return crm_usage_error("--rejects '%s' is the standard input: name another "
+					       "file", rejects);
+	}
+	return CRM_OK;
+}
+
+/* FILE is written to a temporary beside it, private from the start (mkstemp's
+ * 0600) as rejected rows hold the same personal data as the database, and
+ * put in its place at the end; a device or a pipe is written through. */
 static int open_rejects(struct imp *im)
 {
-	if (!im->o->rejects)
+	const char *path = im->o->rejects;
+	struct stat st;
+	int fd;
+	if (!path)
 		return 0;
-	/* rejected rows hold the same personal data as the database */
-	int fd = open(im->o->rejects, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+	} else {
+		im->rej_target = realpath(path, NULL);
+		if (!im->rej_target)
+			im->rej_target = crm_xstrdup(path);
+		im->rej_tmp = crm_xmalloc(strlen(im->rej_target) + sizeof ".tmp-XXXXXX");
+		strcat(strcpy(im->rej_tmp, im->rej_target), ".tmp-XXXXXX");
+		if ((fd = mkstemp(im->rej_tmp)) >= 0)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+	}
 	im->rej = fd >= 0 ? fdopen(fd, "w") : NULL;
 	if (!im->rej) {
-		crm_error("%s: %m", im->o->rejects);
+		crm_error("%s: %m", path);
+		if (fd >= 0)
+			close(fd);
+		if (im->rej_tmp)
+			unlink(im->rej_tmp);
+		free(im->rej_tmp);
+		free(im->rej_target);
 		return -1;
 	}
 	crm_writer_init(&im->rw, im->rej, im->o->csv.delim);
 	return 0;
 }
 
-static int close_rejects(struct imp *im)
+/* Flush and sync the rejects: they are part of what must not be lost, so a
+ * run commits only after this.  -1 having said so, once. */
+static int flush_rejects(struct imp *im, const char *then)
 {
-	if (im->rej && (ferror(im->rej) | fclose(im->rej))) {
-		crm_error("%s: write error: %m", im->o->rejects);
-		return -1;
+	if (!im->rej || im->rej_failed)
+		return im->rej_failed ? -1 : 0;
+	if (fflush(im->rej) == 0 && !ferror(im->rej) &&
+	    (!im->rej_tmp || fsync(fileno(im->rej)) == 0))
+		return 0;
+	crm_error("%s: write error: %m%s", im->o->rejects, then);
+	im->rej_failed = 1;
+	return -1;
+}
+
+/* A run that wrote all its rejects (it went through, was a dry run, or was
+ * stopped by its input: rc says so) puts them in place of FILE; a failed
+ * one leaves FILE as it was and removes the temporary.  rc, or CRM_EIO. */
+static int close_rejects(struct imp *im, int rc)
+{
+	int keep = rc == CRM_OK || rc == CRM_EDATA || rc == CRM_EUSAGE;
+	if (!im->rej)
+		return rc;
+	if (keep && flush_rejects(im, "") < 0) {
+		keep = 0;
+		rc = CRM_EIO;
 	}
-	return 0;
+	fclose(im->rej);             /* flushed: nothing is left to fail */
+	if (keep && im->rej_tmp && rename(im->rej_tmp, im->rej_target) != 0) {
+		crm_error("%s: cannot put the rejects in place: %m", im->o->rejects);
+		keep = 0;
+		rc = CRM_EIO;
+	}
+	if (!keep && im->rej_tmp)
+		unlink(im->rej_tmp);
+	free(im->rej_tmp);
+	free(im->rej_target);
+	return rc;
 }
 
 /* A dry run stopped by its input (--strict, a malformed or missing file)
@@ -1428,9 +1553,7 @@ static int run(struct imp *im, char *const *files, int nfiles)
 			crm_error("nothing was imported");
 		return im->status;
 	}
-	if (im->rej && fflush(im->rej) != 0) {
-		/* the rejects are part of what must not be lost */
-		crm_error("%s: write error: %m; nothing was imported", im->o->rejects);
+	if (flush_rejects(im, "; nothing was imported") < 0) {
 		crm_db_rollback(im->db);
 		im->c->aborted = 1;
 		return CRM_EIO;
@@ -1480,8 +1603,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	}
 	rc = run(&im, files, nfiles);
 	crm_db_end_bulk(db);
-	if (close_rejects(&im) < 0 && (rc == CRM_OK || rc == CRM_EDATA))
-		rc = CRM_EIO;
+	rc = close_rejects(&im, rc);
 	free(im.scratch);
 	free(im.batch.bytes);
 	free(im.batch.top);

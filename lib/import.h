@@ -12,6 +12,12 @@
  *    or rejected; a rejected row is reported as FILE:LINE with its column and
  *    reason, and copied to the rejects file when one is given.  With strict,
  *    the first rejected row aborts the whole import.
+ *  - The rejects file is written to a temporary (mode 0600) beside it and
+ *    renamed over it when the run wrote all its rejects: it committed, or was
+ *    a dry run, or was stopped by its input (CRM_EDATA, CRM_EUSAGE).  A run
+ *    that fails otherwise leaves the file as it was.  A device or a pipe is
+ *    written through.  crm_import_check_rejects() refuses, before anything
+ *    is opened, a rejects file that is the database or an input.
  *  - An empty cell never erases a stored value.
  *  - Customers: the same e-mail or phone under another id is the same
  *    customer; the other id becomes an alias and the merge is reported.
@@ -68,6 +74,13 @@ struct crm_import_counts {
 
 int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	       char *const *files, int nfiles, struct crm_import_counts *counts);
+
+/* CRM_OK, or CRM_EUSAGE reported when rejects names the database at
+ * db_path (or its -wal, -shm or -journal file, existing or not) or one of the
+ * files ("-" or none: standard input), by any path: writing it would destroy
+ * them. */
+int crm_import_check_rejects(const char *rejects, const char *db_path, char *const *files,
+			     int nfiles);
 
 /* The one-line summary written to standard error after an import. */
 void crm_import_summary(const struct crm_import_opts *o, const struct crm_import_counts *c,

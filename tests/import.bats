@@ -10,6 +10,19 @@ customers_csv() {
 		'C3,seoyeon@example.kr,010 9876 5432,이서연,2025년 3월 12일,,KR,예'
 }
 
+# Another process writes SQL in a transaction it keeps open on fd 5 until
+# "ROLLBACK;" is written there; returns once it holds the lock.
+hold_write_lock() {
+	mkfifo hold
+	(sqlite3 "$CRM_DB" <hold >/dev/null 2>&1 &)
+	exec 5>hold
+	echo "BEGIN IMMEDIATE; $1" >&5
+	for _ in $(seq 50); do
+		CRM_BUSY_TIMEOUT=0 sqlite3 "$CRM_DB" "BEGIN IMMEDIATE; ROLLBACK" 2>/dev/null || break
+		sleep 0.1
+	done
+}
+
 orders_csv() {
 	csv orders.csv \
 		'order_id,customer_id,ordered_at,amount,currency,status,channel' \
@@ -477,15 +490,7 @@ Kim'
 @test "a locked database exits 4 (busy: retry later)" {
 	orders_csv
 	crm-import orders orders.csv
-	mkfifo hold
-	(sqlite3 "$CRM_DB" <hold >/dev/null 2>&1 &)
-	exec 5>hold
-	echo "BEGIN IMMEDIATE; INSERT INTO imports(entity,files,finished_at) VALUES('x','y','z');" >&5
-	# wait until the writer holds the lock
-	for _ in $(seq 50); do
-		CRM_BUSY_TIMEOUT=0 sqlite3 "$CRM_DB" "BEGIN IMMEDIATE; ROLLBACK" 2>/dev/null || break
-		sleep 0.1
-	done
+	hold_write_lock "INSERT INTO imports(entity,files,finished_at) VALUES('x','y','z');"
 	CRM_BUSY_TIMEOUT=200 run crm-import orders orders.csv
 	echo "ROLLBACK;" >&5
 	exec 5>&-
@@ -730,4 +735,96 @@ Kim'
 	crm-import: qo.csv:4: unterminated quoted field: the quote opened in the row starting here is never closed
 	crm-import: nothing was imported
 	OUT
+}
+
+# --rejects FILE is replaced, never truncated in place: naming the database or
+# an input by any path is refused before anything is opened.
+
+@test "--rejects naming the database, its -wal or -journal, or an input is refused, the file untouched" {
+	orders_csv
+	crm-import orders orders.csv
+	cp "$CRM_DB" db.copy
+	cp orders.csv orders.copy
+	run crm-import --rejects "$BATS_TEST_TMPDIR/./crm.db" orders orders.csv
+	assert_failure 2
+	assert_line --index 0 "crm-import: --rejects '$BATS_TEST_TMPDIR/./crm.db' is the database file '$CRM_DB': name another file"
+	# a -wal or -journal that does not exist yet is the database's all the same
+	run crm-import --rejects crm.db-wal orders orders.csv
+	assert_failure 2
+	assert_line --index 0 "crm-import: --rejects 'crm.db-wal' is the database file '$CRM_DB-wal': name another file"
+	run crm-import --rejects ./crm.db-journal --dry-run orders orders.csv
+	assert_failure 2
+	ln -s crm.db db.link
+	run crm-import --rejects db.link orders orders.csv
+	assert_failure 2
+	ln -s orders.csv o.link
+	ln orders.csv o.hard
+	run crm-import --rejects o.link orders ./orders.csv
+	assert_failure 2
+	assert_line --index 0 "crm-import: --rejects 'o.link' is the input file './orders.csv': name another file"
+	run crm-import --rejects o.hard orders orders.copy orders.csv
+	assert_failure 2
+	assert_line --index 0 "crm-import: --rejects 'o.hard' is the input file 'orders.csv': name another file"
+	run crm-import --rejects orders.csv orders < orders.csv
+	assert_failure 2
+	assert_line --index 0 "crm-import: --rejects 'orders.csv' is the standard input: name another file"
+	cmp "$CRM_DB" db.copy
+	cmp orders.csv orders.copy
+	run ls crm.db-wal crm.db-journal
+	assert_failure
+	run q "SELECT count(*) FROM imports"
+	assert_output 1
+}
+
+@test "a failed run leaves the rejects file as it was; a run stopped by its input replaces it" {
+	csv bad.csv 'order_id,ordered_at,amount' 'O1,x,1' 'O2,2025-01-01,1'
+	printf 'old,rejects\n' >rej.csv
+	cp rej.csv rej.copy
+	# an input that cannot be read: an I/O error
+	run crm-import --currency KRW --rejects rej.csv orders bad.csv missing.csv
+	assert_failure 3
+	cmp rej.csv rej.copy
+	# the database locked by another process
+	hold_write_lock "CREATE TABLE held(x);"
+	CRM_BUSY_TIMEOUT=200 run crm-import --currency KRW --rejects rej.csv orders bad.csv
+	echo "ROLLBACK;" >&5
+	exec 5>&-
+	assert_failure 4
+	cmp rej.csv rej.copy
+	run ls -A
+	refute_output --partial rej.csv.tmp
+	# --strict: nothing imported, but the rejects file holds the row that stopped it
+	run crm-import --currency KRW --strict --rejects rej.csv orders bad.csv
+	assert_failure 1
+	run cat rej.csv
+	assert_output - <<-'OUT'
+	order_id,ordered_at,amount,rejected_file,rejected_line,rejected_reason
+	O1,x,1,bad.csv,2,column 'ordered_at': 'x' is not a date
+	OUT
+}
+
+@test "an existing rejects file ends private, and a dry run replaces it too" {
+	csv bad.csv 'order_id,ordered_at,amount' 'O1,x,1'
+	printf 'old\n' >rej.csv
+	chmod 644 rej.csv
+	run crm-import --currency KRW --dry-run --rejects rej.csv orders bad.csv
+	assert_failure 1
+	run stat -c %a rej.csv
+	assert_output 600
+	run sed -n 2p rej.csv
+	assert_output "O1,x,1,bad.csv,2,column 'ordered_at': 'x' is not a date"
+	[ ! -e crm.db ]
+}
+
+@test "a rejects write error is said once, not once a row" {
+	{
+		echo order_id,ordered_at,amount
+		for i in $(seq 3000); do echo "O$i,x,1"; done
+	} >many.csv
+	run crm-import --currency KRW --rejects /dev/full orders many.csv
+	assert_failure 3
+	assert_equal "$(grep -c 'write error' <<<"$output")" 1
+	assert_line "crm-import: /dev/full: write error: No space left on device"
+	run q "SELECT count(*) FROM orders"
+	assert_output 0
 }

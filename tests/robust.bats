@@ -228,3 +228,24 @@ load helpers
 	run sed -n 2p rej.csv
 	assert_output "O2,2025-01-01,1,web,wide.csv,3,\"expected 4 fields as in the header, found 20004\""
 }
+
+@test "--rejects: a stray quote in the header line does not crash" {
+	printf '%s\n' 'order_id,"ordered_at"x,amount' 'O1,x,1' >q.csv
+	run crm-import --currency KRW --rejects rej.csv orders q.csv
+	assert_failure 1
+	assert_line --index 0 "crm-import: q.csv:1: field 2: malformed quoting: a quote inside a quoted field must be doubled, and a quoted field must end at a delimiter"
+	refute_output --partial Sanitizer
+	refute_output --partial 'runtime error'
+}
+
+@test "--rejects: a NUL byte in a header name does not read past its copy" {
+	printf 'order_id,ordered_at,amount,chan\0nel of a longer name than the copy kept\nO1,x,1,web\n' >n1.csv
+	cp n1.csv n2.csv
+	run crm-import --currency KRW --rejects rej.csv orders n1.csv n2.csv
+	assert_failure 1
+	refute_output --partial Sanitizer
+	refute_output --partial 'runtime error'
+	assert_line --index 2 "crm-import: orders: 2 read, 0 inserted, 0 updated, 0 unchanged, 2 rejected"
+	run cut -d, -f5,6 rej.csv
+	assert_output $'rejected_file,rejected_line\nn1.csv,2\nn2.csv,2'
+}
