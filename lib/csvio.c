@@ -79,14 +79,22 @@ static int grow(char **buf, size_t *cap, size_t need)
 	return 0;
 }
 
-int crm_parse_delim(const char *arg, char *out)
+int crm_parse_delim(const char *arg, char *out, const char **why)
 {
 	if (!strcmp(arg, "\\t") || !strcasecmp(arg, "tab")) {
 		*out = '\t';
 		return 0;
 	}
-	if (strlen(arg) != 1 || arg[0] == '"' || arg[0] == '\n' || arg[0] == '\r')
-		return -1;
+	if (strlen(arg) != 1)
+		return *why = "must be one character", -1;
+	/* the quote and line ends are CSV's own; the apostrophe is the guard
+	 * against spreadsheet formulas, which as a delimiter would be lost */
+	if (arg[0] == '"')
+		return *why = "cannot be the quote", -2;
+	if (arg[0] == '\n' || arg[0] == '\r')
+		return *why = "cannot be a line end", -2;
+	if (arg[0] == '\'')
+		return *why = "cannot be the apostrophe: it guards against spreadsheet formulas", -2;
 	*out = arg[0];
 	return 0;
 }

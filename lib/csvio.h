@@ -87,8 +87,11 @@ void crm_reader_waits(struct crm_reader *r, void (*idle)(void *ctx), void *ctx, 
 /* Can --encoding NAME be converted from? */
 int crm_encoding_known(const char *name);
 
-/* Parse "-d" arguments: one single-byte character, or "\t"/"tab". */
-int crm_parse_delim(const char *arg, char *out);
+/* Parse "-d" arguments: one single-byte character, or "\t"/"tab"; not the
+ * quote, a line end, nor the apostrophe that guards formulas (below).
+ * -1 for a value of more than one character, -2 for one of those, each with
+ * its reason in *why ("must be one character"). */
+int crm_parse_delim(const char *arg, char *out, const char **why);
 
 /* ---- writer -------------------------------------------------------------- */
 

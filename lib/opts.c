@@ -24,6 +24,8 @@ void crm_common_init(struct crm_common *co)
 
 int crm_common_option(struct crm_common *co, int c, const char *arg, const char *usage)
 {
+	const char *why = "";
+	int rc;
 	switch (c) {
 	case CRM_OPT_DB:
 		co->db = arg;
@@ -32,8 +34,11 @@ int crm_common_option(struct crm_common *co, int c, const char *arg, const char 
 		co->csv.delim = '\t';
 		return 1;
 	case 'd':
-		if (crm_parse_delim(arg, &co->csv.delim) < 0) {
-			crm_usage_error("the delimiter must be one character, not '%s'", arg);
+		if ((rc = crm_parse_delim(arg, &co->csv.delim, &why)) < 0) {
+			if (rc == -1)
+				crm_usage_error("the delimiter %s, not '%s'", why, arg);
+			else
+				crm_usage_error("the delimiter %s", why);
 			return -CRM_EUSAGE;
 		}
 		return 1;
