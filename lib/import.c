@@ -1394,6 +1394,11 @@ static int stat_dir(const char *path, struct stat *dir, const char **name)
 	return rc;
 }
 
+static int same_inode(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
 /* Do a and b name one file: the same inode, or where neither exists yet,
  * the same name in the same directory (a -wal the run may create)? */
 static int same_file(const char *a, const char *b)
@@ -1402,23 +1407,31 @@ static int same_file(const char *a, const char *b)
 	const char *na, *nb;
 	int ea = stat(a, &sa) == 0, eb = stat(b, &sb) == 0;
 	if (ea || eb)
-		return ea && eb && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+		return ea && eb && same_inode(&sa, &sb);
 	return stat_dir(a, &sa, &na) == 0 && stat_dir(b, &sb, &nb) == 0 &&
-	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino && !strcmp(na, nb);
+	       same_inode(&sa, &sb) && !strcmp(na, nb);
 }
 
-static int is_stdin(const char *rejects)
+/* Is the rejects file the input `file` ("-" or NULL: standard input)? */
+static int check_input(const char *rejects, const char *file)
 {
 	struct stat sr, si;
-	return stat(rejects, &sr) == 0 && fstat(STDIN_FILENO, &si) == 0 &&
-	       sr.st_dev == si.st_dev && sr.st_ino == si.st_ino;
+	if (file && strcmp(file, "-")) {
+		if (!same_file(rejects, file))
+			return CRM_OK;
+		return crm_usage_error("--rejects '%s' is the input file '%s': name another file",
+				       rejects, file);
+	}
+	if (stat(rejects, &sr) != 0 || fstat(STDIN_FILENO, &si) != 0 || !same_inode(&sr, &si))
+		return CRM_OK;
+	return crm_usage_error("--rejects '%s' is the standard input: name another file", rejects);
 }
 
 int crm_import_check_rejects(const char *rejects, const char *db, char *const *files, int nfiles)
 {
 	static const char *const sfx[] = {"", "-wal", "-shm", "-journal"};
 	size_t i;
-	int k, same;
+	int k, same, rc;
 	for (i = 0; i < sizeof sfx / sizeof *sfx; i++) {
 		char *p = crm_xmalloc(strlen(db) + strlen(sfx[i]) + 1);
 		same = same_file(rejects, strcat(strcpy(p, db), sfx[i]));
@@ -1427,16 +1440,11 @@ int crm_import_check_rejects(const char *rejects, const char *db, char *const *f
 			return crm_usage_error("--rejects '%s' is the database file '%s%s': name "
 					       "another file", rejects, db, sfx[i]);
 	}
-	for (k = 0; k < nfiles || (k == 0 && nfiles == 0); k++) {
-		same = nfiles && strcmp(files[k], "-") ? same_file(rejects, files[k]) :
-			is_stdin(rejects);
-		if (same && nfiles && strcmp(files[k], "-"))
-			return crm_usage_error("--rejects '%s' is the input file '%s': name another "
-					       "file", rejects, files[k]);
-		if (same)
-			return crm_usage_error("--rejects '%s' is the standard input: name another "
-					       "file", rejects);
-	}
+	if (nfiles == 0)
+		return check_input(rejects, NULL);
+	for (k = 0; k < nfiles; k++)
+		if ((rc = check_input(rejects, files[k])) != CRM_OK)
+			return rc;
 	return CRM_OK;
 }
 
