@@ -239,6 +239,35 @@ static void set_error(struct crm_reader *r, long line, const char *fmt, const ch
 	snprintf(r->err, sizeof r->err, fmt, arg);
 }
 
+struct crm_row *crm_row_dup(const struct crm_row *row)
+{
+	struct crm_row *copy = crm_xmalloc(sizeof *copy);
+	size_t i;
+	copy->n = row->n;
+	copy->line = row->line;
+	copy->field = crm_xcalloc(row->n + 1, sizeof *copy->field);
+	copy->len = crm_xcalloc(row->n + 1, sizeof *copy->len);
+	for (i = 0; i < row->n; i++) {
+		copy->field[i] = crm_xmalloc(row->len[i] + 1);
+		memcpy(copy->field[i], row->field[i], row->len[i]);
+		copy->field[i][row->len[i]] = '\0';
+		copy->len[i] = row->len[i];
+	}
+	return copy;
+}
+
+void crm_row_free(struct crm_row *row)
+{
+	size_t i;
+	if (!row)
+		return;
+	for (i = 0; i < row->n; i++)
+		free(row->field[i]);
+	free(row->field);
+	free(row->len);
+	free(row);
+}
+
 /* ---- libcsv callbacks ------------------------------------------------------ */
 
 static int is_plain_number(const char *s)

@@ -48,6 +48,12 @@ struct crm_row {
 	size_t *len;             /* their lengths */
 };
 
+/* A copy of a row that outlives the reader's buffers (a header kept while
+ * the rows after it are read): every field's len bytes, a NUL among them
+ * too.  crm_row_free() frees it; NULL is no row. */
+struct crm_row *crm_row_dup(const struct crm_row *row);
+void crm_row_free(struct crm_row *row);
+
 struct crm_reader;
 
 typedef int crm_row_fn(const struct crm_row *row, void *ctx);   /* nonzero stops */

@@ -504,6 +504,19 @@ static int currency_value(const char *s, char *out, size_t size, struct crm_valu
 	return copy_out(vc->currency, out, size);
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* A key is refused, never cut: two ids cut alike would be one record. */
+static int key_value(const char *s, char *out, size_t size, const char **why)
+{
+	if (strlen(s) > CRM_KEY_MAX) {
+		*why = "is longer than " STR(CRM_KEY_MAX) " bytes";
+		return CRM_VALUE_BAD;
+	}
+	return copy_out(s, out, size);
+}
+
 int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, size_t size,
 	      int64_t *num, const char **why)
 {
@@ -513,6 +526,7 @@ int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, si
 		return CRM_VALUE_EMPTY;
 	switch (k) {
 	case CRM_K_ID:
+		return key_value(s, out, size, why);
 	case CRM_K_TEXT:
 		return copy_out(s, out, size);
 	case CRM_K_TIME:
@@ -527,7 +541,10 @@ int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, si
 	case CRM_K_INT:
 		return ranged_int(s, INT64_MIN, INT64_MAX, num, out, size, "", why);
 	case CRM_K_EMAIL:
-		return crm_norm_email(s, out, size, why) < 0 ? CRM_VALUE_BAD : CRM_VALUE_OK;
+		/* the key of a customer without an id: a key's limit */
+		if (crm_norm_email(s, out, size, why) < 0)
+			return CRM_VALUE_BAD;
+		return key_value(out, out, size, why);
 	case CRM_K_PHONE:
 		return crm_norm_phone(s, vc->country, out, size, why) < 0 ? CRM_VALUE_BAD : CRM_VALUE_OK;
 	case CRM_K_BOOL:
@@ -641,9 +658,28 @@ long crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
 
 /* ---- reading an entity stream ------------------------------------------------------ */
 
-void crm_stream_width_error(char *out, size_t size, size_t want, size_t got)
+int crm_row_check(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
+		  const struct crm_row *hdr, const struct crm_row *row, char *why, size_t whysize)
 {
-	snprintf(out, size, "expected %zu fields as in the header, found %zu", want, got);
+	char q[128];
+	size_t i;
+	int c;
+	if (row->n != hdr->n) {
+		snprintf(why, whysize, "expected %zu fields as in the header, found %zu", hdr->n,
+			 row->n);
+		return -1;
+	}
+	for (i = 0; i < row->n; i++) {
+		const char *name = hdr->field[i];
+		if (!memchr(row->field[i], '\0', row->len[i]))
+			continue;
+		for (c = 0; c < e->ncols; c++)
+			if (colmap[c] == (int)i)
+				name = e->cols[c].name;
+		snprintf(why, whysize, "column %s contains a NUL byte", crm_quote(name, q, sizeof q));
+		return -1;
+	}
+	return 0;
 }
 
 void crm_stream_malformed(char *out, size_t size, size_t field, const char *why)
@@ -666,7 +702,7 @@ struct stream_read {
 	const char *name, **namep;      /* namep: the caller's, or name */
 	int colmap[CRM_MAX_COLS];       /* the header's */
 	int norm[CRM_MAX_COLS];         /* less the raw columns: what crm_row_values() reads */
-	size_t nhdr;
+	struct crm_row *hdr;            /* the header, kept for crm_row_check() */
 	int fatal;
 	char *buf;
 	size_t bufsize;
@@ -687,7 +723,7 @@ static int stream_header(const struct crm_row *hdr, void *ctx)
 		return 1;
 	for (c = 0; c < s->e->ncols; c++)
 		r->norm[c] = s->raw & CRM_STREAM_RAW(c) ? -1 : r->colmap[c];
-	r->nhdr = hdr->n;
+	r->hdr = crm_row_dup(hdr);
 	return 0;
 }
 
@@ -700,10 +736,8 @@ static int stream_row(const struct crm_row *row, void *ctx)
 	size_t need = crm_row_values_need(row);
 	char why[512], *cell;
 	int c;
-	if (row->n != r->nhdr) {
-		crm_stream_width_error(why, sizeof why, r->nhdr, row->n);
+	if (crm_row_check(s->e, r->colmap, r->hdr, row, why, sizeof why) < 0)
 		return s->on_reject(row->line, why, s->ctx);
-	}
 	if (need > r->bufsize) {
 		r->bufsize = 2 * need;
 		r->buf = crm_xrealloc(r->buf, r->bufsize);
@@ -737,5 +771,6 @@ int crm_stream_read(const struct crm_stream *s, const char *path)
 	rc = crm_read_path(path, s->csv, s->flags, r.namep, stream_header, stream_row,
 			   stream_malformed, &r);
 	free(r.buf);
+	crm_row_free(r.hdr);
 	return r.fatal ? r.fatal : rc;
 }

@@ -21,9 +21,16 @@
  *  - crm_value() normalises one cell by its column kind into out; an empty
  *    cell gives CRM_VALUE_EMPTY.  crm_row_values() normalises the mapped
  *    cells of a whole row, or says in words why the row cannot be taken.
- *    Both depend only on their arguments: two threads may use them at once
- *    with contexts of their own (norm.h: a crm_tz is for one thread, and a
- *    named zone is pinned with crm_tz_pin() while others run).
+ *    A key (a CRM_K_ID column, and the e-mail that stands for a customer
+ *    without an id) longer than CRM_KEY_MAX bytes is refused, never cut:
+ *    two ids cut alike would be one record.
+ *  - crm_row_check() refuses, before any cell is read, a row whose width is
+ *    not the header's or with a NUL byte in any cell (a C string would end
+ *    there: 'O1\0A' and 'O1\0B' would be one order).  Every reader of rows
+ *    calls it, so that all word these refusals alike.
+ *  - These three depend only on their arguments: two threads may use them
+ *    at once with contexts of their own (norm.h: a crm_tz is for one
+ *    thread, and a named zone is pinned with crm_tz_pin() while others run).
  */
 #ifndef CRM_ENTITY_H
 #define CRM_ENTITY_H
@@ -110,6 +117,10 @@ struct crm_value_ctx {
 
 enum { CRM_VALUE_OK = 0, CRM_VALUE_EMPTY = 1, CRM_VALUE_BAD = -1 };
 
+/* The longest key, in bytes (see above); the database's key columns and
+ * every buffer a key is copied into hold this many and a NUL. */
+#define CRM_KEY_MAX 255
+
 /* Normalise `in` (trimmed in place) into out[size] and, for numbers, *num. */
 int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, size_t size,
 	      int64_t *num, const char **why);
@@ -188,10 +199,16 @@ int crm_stream_read(const struct crm_stream *s, const char *path);
 int crm_stream_value(const struct crm_stream *s, int col, char *cell, char *out, size_t size,
 		     int64_t *num, char *why, size_t whysize);
 
-/* The two reasons a row is rejected before its cells are read, for a reader
- * that cannot use crm_stream_read() (crm-import's, on a thread of its own):
- * "expected 3 fields as in the header, found 2", "field 2: REASON". */
-void crm_stream_width_error(char *out, size_t size, size_t want, size_t got);
+/* The reasons a row is rejected before its cells are normalised, for every
+ * reader of rows: crm_stream_read()'s, and crm-import's on a thread of its
+ * own.  crm_row_check() returns -1 with the reason in why for a row whose
+ * width is not the header's ("expected 3 fields as in the header, found
+ * 2") or with a NUL byte in a cell ("column 'order_id' contains a NUL
+ * byte": the column named as colmap maps it onto e, else as the header
+ * does), and 0 for a row whose cells may be read.  crm_stream_malformed()
+ * words a row whose quoting is malformed: "field 2: REASON". */
+int crm_row_check(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
+		  const struct crm_row *hdr, const struct crm_row *row, char *why, size_t whysize);
 void crm_stream_malformed(char *out, size_t size, size_t field, const char *why);
 
 #endif

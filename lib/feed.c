@@ -52,7 +52,7 @@ struct crm_feed {
 	/* the thread's own */
 	char currency0[4];
 	int colmap[CRM_MAX_COLS];
-	size_t nhdr;
+	struct crm_row *hdr;         /* the file's header, for crm_row_check() */
 };
 
 /* ---- batches --------------------------------------------------------------------- */
@@ -228,7 +228,8 @@ static int on_header(const struct crm_row *row, void *ctx)
 	if (!it)
 		return 1;
 	copy_row(f->cur, it, row);
-	f->nhdr = row->n;
+	crm_row_free(f->hdr);
+	f->hdr = crm_row_dup(row);
 	it->rc = crm_header_map(f->fo.e, &it->row, o->map, o->nmap, f->colmap, err, sizeof err);
 	if (it->rc < 0) {
 		it->text = keep_text(f->cur, err);
@@ -244,17 +245,15 @@ static int on_row(const struct crm_row *row, void *ctx)
 	struct crm_feed *f = ctx;
 	size_t need = f->fo.normalise ? crm_row_values_need(row) : 0;
 	struct crm_feed_item *it;
+	char msg[300];
 	if (crm_pipe_cancelled(f->pipe) ||
 	    !(it = new_item(f, CRM_FEED_ROW, row_bytes(row) + need, row->n)))
 		return 1;
 	copy_row(f->cur, it, row);
-	if (row->n != f->nhdr) {
-		char msg[128];
-		crm_stream_width_error(msg, sizeof msg, f->nhdr, row->n);
+	if (crm_row_check(f->fo.e, f->colmap, f->hdr, row, msg, sizeof msg) < 0)
 		it->text = keep_text(f->cur, msg);
-	} else if (f->fo.normalise) {
+	else if (f->fo.normalise)
 		normalise(f, it);
-	}
 	return 0;
 }
 
@@ -328,6 +327,7 @@ static void feed_free(struct crm_feed *f)
 	crm_pipe_close(f->pipe);
 	for (i = 0; i < NBATCH; i++)
 		batch_free(f->all[i]);
+	crm_row_free(f->hdr);
 	free(f);
 }
 

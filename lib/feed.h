@@ -12,7 +12,8 @@
  *    CRM_FEED_END.  No item follows a file that could not be opened, whose
  *    header does not map, or whose reading failed.
  *  - The thread does only what depends on the options and the header: it
- *    maps the header (crm_header_map), checks each row's width, and with
+ *    maps the header (crm_header_map), checks each row's width and that
+ *    no cell holds a NUL byte (crm_row_check, as every reader does), and with
  *    `normalise` normalises the row's mapped cells (crm_row_values) and
  *    gives a row whose key column is empty its content key.  A row it finds
  *    bad carries the reason.  It writes no message and touches no database:

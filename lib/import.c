@@ -87,14 +87,15 @@ struct batch {
 
 /* The order an order_items file is currently adding lines to. */
 struct cur_order {
-	char id[256];
+	char id[CRM_KEY_MAX + 1];
 	int open;
 	int seen_before;         /* its lines were split in the file */
 	long lines;
 	int64_t amount;
 	char currency[4];
 	char *vals[7];           /* order_id customer_id ordered_at amount currency status channel */
-	char buf[1024];
+	char *buf;               /* the vals but amount and currency */
+	size_t cap;
 };
 
 struct imp {
@@ -108,7 +109,7 @@ struct imp {
 	int broken;              /* the database or the ledger failed: touch neither again */
 
 	char *fname;             /* the file being imported, for messages */
-	const struct crm_row *hdr;
+	struct crm_row *hdr;
 	size_t nhdr;
 	int colmap[CRM_MAX_COLS];
 	struct crm_values *v;    /* the row's normalised values */
@@ -654,7 +655,7 @@ static void note_merge(struct imp *im, long line, const char *id, const char *ow
 static int find_customer(struct imp *im, const char *id, const char *email, const char *phone,
 			 long line, char *out, size_t size, int *own, char *why, size_t whysize)
 {
-	char owner[256];
+	char owner[CRM_KEY_MAX + 1];
 	int i, found;
 	const char *how[2] = {"e-mail", "phone"}, *val[2] = {email, phone};
 	sqlite3_stmt *by[2] = {im->by_email, im->by_phone};
@@ -778,7 +779,7 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
 
 static int import_customer(struct imp *im, const struct crm_row *row)
 {
-	char id[256], why[512];
+	char id[CRM_KEY_MAX + 1], why[512];
 	char *vals[8];
 	int own, rc;
 	const char *email = W(im, W_EMAIL), *phone = W(im, W_PHONE);
@@ -1003,7 +1004,7 @@ static int batch_run(struct imp *im)
 static int import_generic(struct imp *im, const struct crm_row *row)
 {
 	const char *const *cols = im->e->table;
-	char cust[256], *vals[CRM_MAX_COLS];
+	char cust[CRM_KEY_MAX + 1], *vals[CRM_MAX_COLS];
 	int who;
 	who = ensure_customer(im, row, W(im, W_ID), W(im, W_EMAIL), W(im, W_PHONE),
 			      W(im, W_NAME), cust, sizeof cust);
@@ -1053,27 +1054,28 @@ static int flush_order(struct imp *im)
 	return rc == UP_ERROR ? -1 : 0;
 }
 
-static char *keep(struct cur_order *o, size_t *off, const char *s)
+/* Copy the order's values of its first row, which outlive the row, whole
+ * into o->buf: a value is never cut (a channel has no length limit).  The
+ * amount and the currency are the order's own. */
+static void keep_order(struct cur_order *o, char *const src[7])
 {
-	size_t n;
-	char *p;
-	if (!s)
-		return NULL;
-	n = strlen(s) + 1;
-	if (*off + n > sizeof o->buf)
-		n = sizeof o->buf - *off;
-	p = o->buf + *off;
-	memcpy(p, s, n);
-	p[n - 1] = '\0';
-	*off += n;
-	return p;
+	static const int kept[] = {0, 1, 2, 5, 6};
+	size_t need = 0, off = 0, i, n;
+	for (i = 0; i < sizeof kept / sizeof *kept; i++)
+		need += src[kept[i]] ? strlen(src[kept[i]]) + 1 : 0;
+	if (need > o->cap)
+		o->buf = crm_xrealloc(o->buf, o->cap = 2 * need);
+	for (i = 0; i < sizeof kept / sizeof *kept; i++) {
+		const char *v = src[kept[i]];
+		o->vals[kept[i]] = v ? memcpy(o->buf + off, v, n = strlen(v) + 1) : NULL;
+		off += v ? n : 0;
+	}
 }
 
 static int open_order(struct imp *im, const struct crm_row *row)
 {
 	struct cur_order *o = &im->cur;
-	char cust[256];
-	size_t off = 0;
+	char cust[CRM_KEY_MAX + 1], *keep[7];
 	int rc, found, err;
 	if (flush_order(im) < 0)
 		return -2;
@@ -1102,11 +1104,13 @@ static int open_order(struct imp *im, const struct crm_row *row)
 		return -2;
 	}
 	im->c->guest_orders += rc == 0 && !found;
-	o->vals[0] = keep(o, &off, o->id);
-	o->vals[1] = rc ? keep(o, &off, cust) : NULL;
-	o->vals[2] = keep(o, &off, V(im, "ordered_at"));
-	o->vals[5] = keep(o, &off, V(im, "status"));
-	o->vals[6] = keep(o, &off, V(im, "channel"));
+	keep[0] = o->id;
+	keep[1] = rc ? cust : NULL;
+	keep[2] = V(im, "ordered_at");
+	keep[3] = keep[4] = NULL;
+	keep[5] = V(im, "status");
+	keep[6] = V(im, "channel");
+	keep_order(o, keep);
 	o->open = 1;
 	return 0;
 }
@@ -1206,29 +1210,12 @@ static void begin_file(struct imp *im, const struct crm_feed_item *it)
 	im->fname = crm_xstrdup(it->text);   /* the batch is reused, the name is not */
 }
 
-/* Keep the header for the rejects file: the batch holding it is reused. */
-static struct crm_row *copy_header(const struct crm_row *row)
-{
-	struct crm_row *copy = crm_xmalloc(sizeof *copy);
-	size_t i;
-	copy->n = row->n;
-	copy->line = row->line;
-	copy->field = crm_xcalloc(row->n + 1, sizeof *copy->field);
-	copy->len = crm_xcalloc(row->n + 1, sizeof *copy->len);
-	/* all len bytes, a NUL among them: join_header() reads that many */
-	for (i = 0; i < row->n; i++) {
-		copy->field[i] = crm_xmalloc(row->len[i] + 1);
-		memcpy(copy->field[i], row->field[i], row->len[i]);
-		copy->field[i][row->len[i]] = '\0';
-		copy->len[i] = row->len[i];
-	}
-	return copy;
-}
-
 static void on_header(struct imp *im, const struct crm_feed_item *it)
 {
 	const struct crm_row *row = &it->row;
-	im->hdr = copy_header(row);
+	/* kept for the rejects file, the batch holding it being reused; all
+	 * len bytes, a NUL among them: join_header() reads that many */
+	im->hdr = crm_row_dup(row);
 	im->nhdr = row->n;
 	if (im->rej_header && !same_header(im, im->hdr)) {
 		crm_error_at(im->fname, row->line, "--rejects: the columns differ from those of the "
@@ -1276,25 +1263,12 @@ static void on_bad(struct imp *im, const struct crm_feed_item *it)
 	reject(im, NULL, it->row.line, it->text);
 }
 
-static void free_header(struct imp *im)
-{
-	size_t i;
-	struct crm_row *h = (struct crm_row *)im->hdr;
-	if (!h)
-		return;
-	for (i = 0; i < h->n; i++)
-		free(h->field[i]);
-	free(h->field);
-	free(h->len);
-	free(h);
-	im->hdr = NULL;
-}
-
 /* What is left of a file once its items are done, or the run stopped. */
 static void close_file(struct imp *im)
 {
 	crm_progress_done();
-	free_header(im);
+	crm_row_free(im->hdr);
+	im->hdr = NULL;
 	free(im->fname);
 	im->fname = NULL;
 }
@@ -1615,6 +1589,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	free(im.scratch);
 	free(im.batch.bytes);
 	free(im.batch.top);
+	free(im.cur.buf);
 	free(im.seen);
 	free(im.rej_cols);
 	return rc;
