@@ -388,6 +388,9 @@ static void parser_reset(struct crm_reader *r)
 	r->quote_open = 0;
 }
 
+static const char MALFORMED[] = "malformed quoting: a quote inside a quoted field must be "
+	"doubled, and a quoted field must end at a delimiter";
+
 static int feed_line(struct crm_reader *r, const char *s, size_t n, crm_bad_fn *on_bad)
 {
 	size_t used;
@@ -416,10 +419,16 @@ static int feed_line(struct crm_reader *r, const char *s, size_t n, crm_bad_fn *
 		set_error(r, r->line, "%s", csv_strerror(csv_error(&r->p)));
 		return -1;
 	}
+	if (!r->header_done) {
+		/* the next row would be taken for the header and every row read
+		 * under the wrong columns: the input cannot be read */
+		char msg[200];
+		snprintf(msg, sizeof msg, "cannot read the header: field %zu: %s", field, MALFORMED);
+		set_error(r, r->row_start, "%s", msg);
+		return -1;
+	}
 	if (!r->stop && on_bad)
-		rc = on_bad(r->row_start, field, "malformed quoting: a quote inside a quoted "
-			    "field must be doubled, and a quoted field must end at a delimiter",
-			    r->ctx);
+		rc = on_bad(r->row_start, field, MALFORMED, r->ctx);
 	if (rc)
 		r->stop = rc;
 	parser_reset(r);

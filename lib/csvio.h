@@ -16,8 +16,10 @@
  *  - The first row is the header; crm_read() passes it to on_header, every
  *    other row to on_row.  A row whose quoting is malformed is passed to
  *    on_bad with its line, 1-based field number and reason, and reading goes
- *    on at the next line.  An unterminated quote at the end of the input is
- *    fatal: crm_read() returns -1 and crm_reader_error() says why.
+ *    on at the next line.  Fatal, as nothing after them can be read right:
+ *    a header whose quoting is malformed (the next row would pass for the
+ *    header) and an unterminated quote at the end of the input; crm_read()
+ *    then returns -1 and crm_reader_error() says why.
  *  - For a reader on a thread of its own, crm_reader_waits(): before it
  *    waits for input that has not come yet (a pipe, a terminal), it calls
  *    idle(), so that what it has read so far can be passed on; and while it

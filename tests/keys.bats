@@ -115,3 +115,23 @@ crm-segment: stdin:4: column 'customer_id' contains a NUL byte" ]
 	assert_line --index 1 --partial "$(id 255 b),,,31,1,5,KRW,"
 	assert_equal "${#lines[@]}" 2
 }
+
+@test "keys: a stray quote in the header is an error for its input, the next row is no header" {
+	printf '%s\n' 'order_id,"customer_id"x,ordered_at,amount,currency' 'order_id,customer_id,ordered_at,amount,currency' \
+		'O1,c1,2025-01-01,10,USD' >h.csv
+	run crm-import --rejects rej.csv orders h.csv
+	assert_failure 1
+	assert_output "crm-import: h.csv:1: cannot read the header: field 2: malformed quoting: a quote inside a quoted field must be doubled, and a quoted field must end at a delimiter
+crm-import: nothing was imported"
+	run q "SELECT count(*) FROM orders"
+	assert_output 0
+	run --separate-stderr crm-segment - <h.csv
+	assert_failure 1
+	[ "$stderr" = "crm-segment: stdin:1: cannot read the header: field 2: malformed quoting: a quote inside a quoted field must be doubled, and a quoted field must end at a delimiter" ]
+	assert_output ""
+	# a header over two lines is still line 1
+	printf '"order\nid",x"\nO1,1\n' >h2.csv
+	run crm-import --map order_id=x orders h2.csv
+	assert_failure 1
+	assert_line --index 0 --partial "h2.csv:1: cannot read the header: field 2: malformed quoting"
+}

@@ -233,7 +233,7 @@ load helpers
 	printf '%s\n' 'order_id,"ordered_at"x,amount' 'O1,x,1' >q.csv
 	run crm-import --currency KRW --rejects rej.csv orders q.csv
 	assert_failure 1
-	assert_line --index 0 "crm-import: q.csv:1: field 2: malformed quoting: a quote inside a quoted field must be doubled, and a quoted field must end at a delimiter"
+	assert_line --index 0 "crm-import: q.csv:1: cannot read the header: field 2: malformed quoting: a quote inside a quoted field must be doubled, and a quoted field must end at a delimiter"
 	refute_output --partial Sanitizer
 	refute_output --partial 'runtime error'
 }
