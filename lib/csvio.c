@@ -436,20 +436,66 @@ static int feed_line(struct crm_reader *r, const char *s, size_t n, crm_bad_fn *
 	return 0;
 }
 
+/*
+ * The end of the line starting at s, after its line end: LF, CRLF, or a
+ * CR alone (old Mac exports), each one line end; NULL when s..e holds none.
+ * *lf and *cr keep the next LF and CR found (e: none; NULL: not looked for
+ * yet), each looked for again only once passed: a file with one kind of
+ * line end is not searched to its end for the other at every line.
+ */
+static const char *line_end(const char *s, const char *e, const char **lf, const char **cr)
+{
+	const char *p;
+	if (!*lf || (*lf < s && *lf != e))
+		*lf = (p = memchr(s, '\n', (size_t)(e - s))) ? p : e;
+	if (!*cr || (*cr < s && *cr != e))
+		*cr = (p = memchr(s, '\r', (size_t)(e - s))) ? p : e;
+	p = *lf < *cr ? *lf : *cr;
+	if (p == e)
+		return NULL;
+	if (*p == '\r' && p + 1 < e && p[1] == '\n')
+		p++;
+	return p + 1;
+}
+
+/* The line ends in s[0..n), for a message's line number. */
+static long count_lines(const char *s, size_t n)
+{
+	const char *e = s + n, *lf = NULL, *cr = NULL;
+	long lines = 0;
+	while ((s = line_end(s, e, &lf, &cr)) != NULL)
+		lines++;
+	return lines;
+}
+
+/* The bytes of buf[0..len) that are whole lines; a CR at the very end is
+ * not known to be one before the end of the input, as an LF may follow. */
+static size_t whole_lines(const char *buf, size_t len, int eof)
+{
+	const char *lf, *cr;
+	size_t a, b;
+	if (eof || !len)
+		return eof ? len : 0;
+	lf = memrchr(buf, '\n', len);
+	cr = memrchr(buf, '\r', len - 1);
+	a = lf ? (size_t)(lf - buf) + 1 : 0;
+	b = cr ? (size_t)(cr - buf) + 1 : 0;
+	return a > b ? a : b;
+}
+
 /* Feed every complete line of buf[0..end); returns bytes consumed or -1. */
 static long feed_lines(struct crm_reader *r, size_t end, crm_bad_fn *on_bad)
 {
-	size_t pos = 0;
-	while (pos < end && !r->stop) {
-		char *nl = memchr(r->buf + pos, '\n', end - pos);
-		size_t n = nl ? (size_t)(nl - (r->buf + pos)) + 1 : end - pos;
-		if (feed_line(r, r->buf + pos, n, on_bad) < 0)
+	const char *p = r->buf, *e = r->buf + end, *lf = NULL, *cr = NULL, *next;
+	while (p < e && !r->stop) {
+		next = line_end(p, e, &lf, &cr);
+		if (feed_line(r, p, (size_t)((next ? next : e) - p), on_bad) < 0)
 			return -1;
-		if (nl)
+		if (next)
 			r->line++;
-		pos += n;
+		p = next ? next : e;
 	}
-	return (long)pos;
+	return (long)(p - r->buf);
 }
 
 /* Convert raw bytes into buf; returns -1 on an invalid sequence. */
@@ -468,12 +514,8 @@ static int convert(struct crm_reader *r)
 	out = r->buf + r->len;
 	outleft = r->cap - r->len;
 	if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1 && errno != EINVAL) {
-		long line = r->line;
-		char *p;
 		r->len = (size_t)(out - r->buf);
-		for (p = r->buf; p < r->buf + r->len; p++)
-			line += *p == '\n';
-		r->errline = line;
+		r->errline = r->line + count_lines(r->buf, r->len);
 		snprintf(r->err, sizeof r->err, "invalid %s byte sequence (byte 0x%02x); is the "
 			 "file really in that encoding?", r->encoding, (unsigned char)*in);
 		return -1;
@@ -569,7 +611,7 @@ int crm_read(struct crm_reader *r, crm_row_fn *on_header, crm_row_fn *on_row,
 	r->ctx = ctx;
 	r->stop = 0;
 	while (!r->stop) {
-		char *last;
+		size_t whole;
 		long used;
 		if (fill(r) < 0)
 			return -1;
@@ -579,10 +621,9 @@ int crm_read(struct crm_reader *r, crm_row_fn *on_header, crm_row_fn *on_row,
 		}
 		if (!bom_checked)
 			continue;
-		last = r->len ? memrchr(r->buf, '\n', r->len) : NULL;
-		if (!last && !r->eof)
+		if (!(whole = whole_lines(r->buf, r->len, r->eof)) && !r->eof)
 			continue;            /* a line longer than what we have: read on */
-		used = feed_lines(r, r->eof ? r->len : (size_t)(last - r->buf) + 1, on_bad);
+		used = feed_lines(r, whole, on_bad);
 		if (used < 0)
 			return -1;
 		memmove(r->buf, r->buf + used, r->len - (size_t)used);

@@ -10,9 +10,9 @@
  *    converted through iconv (cp949, euc-kr, latin1, cp1252, ...); a UTF-16
  *    byte-order mark selects UTF-16 by itself; a UTF-8 BOM is skipped.
  *    Without --encoding, invalid UTF-8 is a fatal error naming its line.
- *  - Lines end with LF or CRLF.  Row line numbers are the physical line on
- *    which a row starts, and stay right across quoted newlines.  Blank lines
- *    are skipped.
+ *  - Lines end with LF, CRLF or a CR alone (old Mac exports), each one line
+ *    end.  Row line numbers are the physical line on which a row starts, and
+ *    stay right across quoted newlines.  Blank lines are skipped.
  *  - The first row is the header; crm_read() passes it to on_header, every
  *    other row to on_row.  A row whose quoting is malformed is passed to
  *    on_bad with its line, 1-based field number and reason, and reading goes

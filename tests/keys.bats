@@ -135,3 +135,39 @@ crm-import: nothing was imported"
 	assert_failure 1
 	assert_line --index 0 --partial "h2.csv:1: cannot read the header: field 2: malformed quoting"
 }
+
+@test "keys: CR-only line ends count as lines, CRLF as one" {
+	printf '%s\r1,a,2026-10-01,5,KRW\r2,b,2026-10-41,5,KRW\r\r3,c,2026-10-02,5,KRW\r' "$ORDERS" >cr.csv
+	run crm-import orders cr.csv
+	assert_failure 1
+	assert_output "crm-import: cr.csv:3: column 'ordered_at': '2026-10-41' is not a date
+crm-import: orders: 3 read, 2 inserted, 0 updated, 0 unchanged, 1 rejected
+crm-import: customers: 2 created, 0 merged"
+	tr '\r' '\n' <cr.csv | sed 's/$/\r/' >crlf.csv
+	run crm-import --db crlf.db orders crlf.csv
+	assert_line --index 0 "crm-import: crlf.csv:3: column 'ordered_at': '2026-10-41' is not a date"
+	run --separate-stderr crm-segment --as-of 2026-11-01 - <cr.csv
+	assert_failure 1
+	[ "$stderr" = "crm-segment: stdin:3: column 'ordered_at': '2026-10-41' is not a date" ]
+	# a quoted field across a CR, and a quote on the line after it
+	printf '%s\r1,"a\rb",2026-10-01,5,KRW\r2,"b"x,2026-10-01,5,KRW\r' "$ORDERS" >q.csv
+	run crm-import --db q.db orders q.csv
+	assert_line --index 0 "crm-import: q.csv:4: field 2: malformed quoting: a quote inside a quoted field must be doubled, and a quoted field must end at a delimiter"
+}
+
+@test "keys: CR-only and CRLF line numbers stay right across the reader's chunks" {
+	{
+		echo "$ORDERS"
+		seq 2 30000 | awk '{ printf "O%d,customer%d,2025-01-01,%d,USD\n", $1, $1 % 97, $1 }'
+	} >base.csv
+	sed -i '29999s/2025-01-01/2025-13-01/; 15000s/2025-01-01/2025-13-01/' base.csv
+	tr '\n' '\r' <base.csv >cr.csv
+	sed 's/$/\r/' base.csv >crlf.csv
+	for f in cr.csv crlf.csv; do
+		run crm-import --db "$f.db" orders "$f"
+		assert_failure 1
+		assert_line --index 0 "crm-import: $f:15000: column 'ordered_at': '2025-13-01' is not a date"
+		assert_line --index 1 "crm-import: $f:29999: column 'ordered_at': '2025-13-01' is not a date"
+		assert_line --index 2 "crm-import: orders: 29999 read, 29997 inserted, 0 updated, 0 unchanged, 2 rejected"
+	done
+}
