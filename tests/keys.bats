@@ -8,6 +8,12 @@ ORDERS=order_id,customer_id,ordered_at,amount,currency
 # ids N bytes long: "a" N times, or the given letter
 id() { printf "${2:-a}%.0s" $(seq "$1"); }
 
+# too_long INDEX FILE:LINE COLUMN: line INDEX of the output refuses the
+# value of COLUMN at FILE:LINE as too long
+too_long() {
+	assert_line --index "$1" --regexp "^crm-[a-z]+: $2: column '$3': '.*' is longer than 255 bytes\$"
+}
+
 @test "keys: a NUL byte in an order_id refuses the row, no two orders merge" {
 	printf '%s\nO1\0A,c1,2025-01-01,10,USD\nO1\0B,c2,2025-01-02,20,USD\nO2,c3,2025-01-03,30,USD\n' \
 		"$ORDERS" >nul.csv
@@ -54,8 +60,8 @@ crm-import: customers: 2 read, 1 inserted, 0 updated, 0 unchanged, 1 rejected"
 		"$(id 255 o)y,c3,2025-01-03,30,USD"
 	run crm-import orders o.csv
 	assert_failure 1
-	assert_line --index 0 --partial "o.csv:3: column 'order_id': "
-	assert_line --index 1 --partial "o.csv:4: column 'order_id': "
+	too_long 0 o.csv:3 order_id
+	too_long 1 o.csv:4 order_id
 	run q "SELECT length(order_id), customer_id FROM orders"
 	assert_output "255|c1"
 }
@@ -68,25 +74,21 @@ crm-import: customers: 2 read, 1 inserted, 0 updated, 0 unchanged, 1 rejected"
 		"O2,$(id 256 s),1,5,2025-01-01,c,web,USD"
 	# without --currency the rows are normalised on the importing thread,
 	# with it on the reading one
-	run crm-import order_items i.csv
-	assert_failure 1
-	assert_line --index 0 --partial "i.csv:3: column 'order_id': 'ooo"
-	assert_line --index 0 --partial "is longer than 255 bytes"
-	assert_line --index 1 --partial "i.csv:4: column 'sku': 'sss"
-	run q "SELECT order_id, length(customer_id), length(channel) FROM orders"
-	assert_output "O1|255|2000"
-	run crm-import --db other.db --currency USD order_items i.csv
-	assert_failure 1
-	assert_line --index 0 --partial "i.csv:3: column 'order_id': 'ooo"
-	assert_line --index 1 --partial "i.csv:4: column 'sku': 'sss"
+	for cur in "" --currency=USD; do
+		run crm-import --db "i$cur.db" $cur order_items i.csv
+		assert_failure 1
+		too_long 0 i.csv:3 order_id
+		too_long 1 i.csv:4 sku
+		CRM_DB=i$cur.db run q "SELECT order_id, length(customer_id), length(channel) FROM orders"
+		assert_output "O1|255|2000"
+	done
 }
 
 @test "keys: an e-mail that stands for a customer id is refused past 255 bytes" {
 	printf 'email,name\n%s@x.kr,long\n%s@x.kr,short\n' "$(id 252)" "$(id 240)" >e.csv
 	run crm-import customers e.csv
 	assert_failure 1
-	assert_line --index 0 --partial "e.csv:2: column 'email': 'aaa"
-	assert_line --index 0 --partial "is longer than 255 bytes"
+	too_long 0 e.csv:2 email
 	run q "SELECT customer_id = email, length(email) FROM customers"
 	assert_output "1|245"
 }
