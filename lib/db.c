@@ -398,24 +398,29 @@ static char *immutable_uri(const char *path)
 	return uri;
 }
 
+/* 1 when PATH+SUFFIX is not there */
+static int missing(const char *path, const char *suffix)
+{
+	size_t n = strlen(path) + strlen(suffix) + 1;
+	char *name = crm_xmalloc(n);
+	int gone;
+	snprintf(name, n, "%s%s", path, suffix);
+	gone = access(name, F_OK) != 0 && errno == ENOENT;
+	free(name);
+	return gone;
+}
+
 /* A WAL file is read beside its -wal and -shm files, which a reader that
  * may not write the directory cannot create when no writer left them
- * there.  With no -wal file there is no log to read: the file alone is
- * the database, read as immutable (unlocked; a writer from another
+ * there (SQLite says SQLITE_READONLY_DIRECTORY).  With no -wal file there
+ * is no log to read, and with no -journal no write to undo: the file alone
+ * is the database, read as immutable (unlocked; a writer from another
  * account that starts during the read is not seen, and may tear it). */
 static int reopen_immutable(struct crm_db *db, int rc)
 {
-	size_t n = strlen(db->path) + 5;
-	char *wal, *uri;
-	int gone;
-	rc &= 0xff;
-	if (rc != SQLITE_READONLY && rc != SQLITE_CANTOPEN)
-		return 0;
-	wal = crm_xmalloc(n);
-	snprintf(wal, n, "%s-wal", db->path);
-	gone = access(wal, F_OK) != 0 && errno == ENOENT;
-	free(wal);
-	if (!gone)
+	char *uri;
+	if (rc != SQLITE_READONLY_DIRECTORY || !missing(db->path, "-wal") ||
+	    !missing(db->path, "-journal"))
 		return 0;
 	sqlite3_close(db->h);
 	uri = immutable_uri(db->path);
