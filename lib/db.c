@@ -451,6 +451,11 @@ static int open_handle(struct crm_db *db, int mode, struct marker *m)
 		crm_error("%s: not a crm database", db->path);
 		return CRM_EIO;
 	}
+	if (rc == SQLITE_READONLY_ROLLBACK) {
+		crm_error("%s: a write to it was interrupted, and only a command that may write it "
+			  "(crm-import) can undo that", db->path);
+		return CRM_EIO;
+	}
 	if (rc != SQLITE_OK)
 		return crm_db_fail(db, "open");
 	return check_marker(db, mode, m);

@@ -202,3 +202,42 @@ as_owner() {
 	each "$READERS" "the database has schema version 5, newer than this crm's 4; upgrade crm"
 	each "$WRITERS" "the database has schema version 5, newer than this crm's 4; upgrade crm"
 }
+
+@test "db: such a reader stops at the journal of an interrupted write, never reads the file past it" {
+	if [ "$(id -u)" -eq 0 ] && ! command -v setpriv >/dev/null; then
+		skip "root, and no setpriv to become another user"
+	fi
+	crm-synth --orders 3000 orders >o.csv
+	crm-import -q --currency KRW orders o.csv
+	q "PRAGMA journal_mode=DELETE" >/dev/null
+	want=$(q "SELECT sum(amount) FROM orders")
+	# a write killed after some of its pages reached the file: its journal
+	# is all that tells the old pages from the new
+	mkfifo cmds
+	sqlite3 "$CRM_DB" <cmds >/dev/null 2>&1 3>&- &
+	pid=$!
+	exec 4>cmds
+	printf '%s\n' "PRAGMA cache_size=2;" "BEGIN;" "UPDATE orders SET amount = amount + 1;" \
+		".shell touch ready" >&4
+	for _ in $(seq 300); do [ -e ready ] && break; sleep 0.1; done
+	kill -9 "$pid"
+	wait "$pid" || true
+	exec 4>&-
+	[ -s "$CRM_DB-journal" ]
+	top=$(mktemp -d /tmp/crm-ro.XXXXXX)
+	chmod 0755 "$top"
+	mkdir "$top/ro"
+	cp "$CRM_DB" "$CRM_DB-journal" "$top/ro/"
+	[ "$(id -u)" -ne 0 ] || chown -R nobody "$top/ro"
+	chmod 0400 "$top/ro/crm.db"
+	chmod 0500 "$top/ro"
+	with_db "$top/ro/crm.db" "crm-report --format json" as_owner
+	assert_failure 3
+	[ -z "$output" ] || fail "read past the journal: $output"
+	[ "$stderr" = "crm-report: $top/ro/crm.db: a write to it was interrupted, and only a command that may write it (crm-import) can undo that" ] ||
+		fail "$stderr"
+	chmod 0700 "$top/ro"
+	rm -rf "$top"
+	# one that may write plays the journal back: nothing of the write is left
+	[ "$(q 'SELECT sum(amount) FROM orders')" = "$want" ]
+}
