@@ -14,8 +14,9 @@
  *    command that only reads) opens the file read-only and writes nothing:
  *    no journal mode, no migration (an older schema is refused: "run
  *    crm-import to upgrade it"), so that a user who may not write the file
- *    or its directory can read it.  Every mode waits a busy timeout
- *    ($CRM_BUSY_TIMEOUT ms, default 5000).
+ *    or its directory can read it (where it cannot create the -wal and
+ *    -shm files and none are there, the file alone is read as immutable).
+ *    Every mode waits a busy timeout ($CRM_BUSY_TIMEOUT ms, default 5000).
  *  - Before anything is written, the file must be crm's: its application_id
  *    is CRM_DB_APPLICATION_ID, or (an earlier crm's, which set none) it is 0
  *    and crm's first tables are there.  Anything else that is not empty is
@@ -31,7 +32,9 @@
  *    that this open created it goes without the write-ahead log, which
  *    would write every page twice; the file is back in WAL mode after
  *    crm_db_end_bulk().  Killed in between, the file keeps a rollback
- *    journal that the next open plays back: it is as it was before.
+ *    journal that the next writer's open plays back: it is as it was
+ *    before.  A reader refuses such a file ("a write to it was
+ *    interrupted"), as playing the journal back is a write.
  *  - crm_db_begin() and crm_db_begin_write() are the other ways into a
  *    transaction (a snapshot; a write that holds the lock from the start),
  *    and crm_db_commit() and crm_db_rollback() the ways out, so that no
