@@ -115,6 +115,15 @@ wal" ]
 	done <<<"$READERS"$'\n'"$(sed -n '2,3p;5,$p' <<<"$WRITERS")"
 }
 
+# the read-only directories live outside the test's own (which the user
+# nobody cannot enter), and are removed even when a test fails
+teardown() {
+	if [ -n "${top:-}" ] && [ -d "$top" ]; then
+		chmod -R u+rwx "$top"
+		rm -rf "$top"
+	fi
+}
+
 # as_owner CMD...: run CMD as the owner of a file it may read but not write.
 # Root may write anything, so a root run becomes nobody (setpriv), who is
 # given the files.
