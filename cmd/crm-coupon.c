@@ -342,7 +342,7 @@ static int redeem(struct coupon *c)
 			return crm_usage_error("--amount '%s' is negative", c->amount);
 		r.amount_currency = cur;
 	}
-	if ((rc = open_db(c, CRM_DB_MUST_EXIST)) != CRM_OK)
+	if ((rc = open_db(c, CRM_DB_WRITE)) != CRM_OK)
 		return rc;
 	return crm_coupon_redeem(&c->db, c->argv[0], &r, write_redeemed, c);
 }
@@ -355,7 +355,7 @@ static int void_codes(struct coupon *c)
 	int rc, status;
 	if (!c->argc == !c->campaign)
 		return crm_usage_error("void takes codes or --campaign NAME");
-	if ((rc = open_db(c, CRM_DB_MUST_EXIST)) != CRM_OK ||
+	if ((rc = open_db(c, CRM_DB_WRITE)) != CRM_OK ||
 	    (rc = crm_db_begin_write(&c->db)) != CRM_OK)
 		return rc;
 	if (c->campaign)
@@ -378,7 +378,7 @@ static int expire(struct coupon *c)
 	int rc;
 	if (c->argc)
 		return crm_usage_error("expire takes no arguments");
-	if ((rc = open_db(c, CRM_DB_MUST_EXIST)) != CRM_OK ||
+	if ((rc = open_db(c, CRM_DB_WRITE)) != CRM_OK ||
 	    (rc = crm_coupon_expire(&c->db, c->campaign, c->now, &n)) != CRM_OK)
 		return rc;
 	if (!c->quiet)
@@ -416,7 +416,7 @@ static int list(struct coupon *c)
 	int rc;
 	if (c->argc)
 		return crm_usage_error("list takes no arguments");
-	if ((rc = open_db(c, CRM_DB_MUST_EXIST)) != CRM_OK)
+	if ((rc = open_db(c, CRM_DB_READ)) != CRM_OK)
 		return rc;
 	crm_write_row(&c->w, cols, sizeof cols / sizeof cols[0]);
 	return crm_coupon_list(&c->db, &f, write_listed, c);
@@ -462,7 +462,7 @@ static int stats(struct coupon *c)
 		return rc;
 	f.from = c->from ? from : NULL;
 	f.to = c->to ? to : NULL;
-	if ((rc = open_db(c, CRM_DB_MUST_EXIST)) != CRM_OK)
+	if ((rc = open_db(c, CRM_DB_READ)) != CRM_OK)
 		return rc;
 	crm_write_row(&c->w, cols, sizeof cols / sizeof cols[0]);
 	return crm_coupon_stats(&c->db, &f, write_figures, c);

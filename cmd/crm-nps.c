@@ -447,7 +447,8 @@ static int record_followups(struct nps *s)
 static int from_db(struct nps *s)
 {
 	int rc, status = CRM_OK;
-	if ((rc = crm_db_open(&s->db, crm_db_path(s->co.db), CRM_DB_MUST_EXIST)) != CRM_OK)
+	if ((rc = crm_db_open(&s->db, crm_db_path(s->co.db),
+			       s->followed_up ? CRM_DB_WRITE : CRM_DB_READ)) != CRM_OK)
 		return rc;
 	s->have_db = 1;
 	if (s->followed_up) {

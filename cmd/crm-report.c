@@ -178,7 +178,7 @@ static int report(struct rep *r, const struct crm_period *p)
 {
 	struct crm_db db;
 	struct crm_report rep;
-	int rc = crm_db_open(&db, crm_db_path(r->co.db), CRM_DB_MUST_EXIST);
+	int rc = crm_db_open(&db, crm_db_path(r->co.db), CRM_DB_READ);
 	rep.nsections = 0;
 	if (rc != CRM_OK)
 		return rc;

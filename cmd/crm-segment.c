@@ -358,7 +358,7 @@ static int open_db(struct seg *s, int flags)
 static int from_db(struct seg *s)
 {
 	int rc;
-	if ((rc = open_db(s, CRM_DB_MUST_EXIST)) != CRM_OK)
+	if ((rc = open_db(s, s->save ? CRM_DB_WRITE : CRM_DB_READ)) != CRM_OK)
 		return rc;
 	/* one snapshot for the figures and the customers listed after them */
 	rc = s->save ? crm_db_begin_write(&s->db) : crm_db_begin_read(&s->db);
@@ -435,7 +435,7 @@ static int history(struct seg *s)
 	static const char *const mover_cols[] = {"customer_id", "email", "name", "from", "to"};
 	long long old = s->diff_old, new = s->diff_new, ids[2];
 	int rc, i;
-	if ((rc = open_db(s, CRM_DB_MUST_EXIST)) != CRM_OK)
+	if ((rc = open_db(s, CRM_DB_READ)) != CRM_OK)
 		return rc;
 	if (s->runs) {
 		crm_write_row(&s->w, runs_cols, 6);

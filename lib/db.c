@@ -255,11 +255,14 @@ int crm_bind_static(sqlite3_stmt *st, int i, const char *s)
 }
 
 /* Create the file ourselves so that it is born 0600, whatever the umask:
- * 1 when it is new, 0 when it was there, -1 (reported) on failure. */
-static int create_private(const char *path, int flags)
+ * 1 when it is new, 0 when it was there, -1 (reported) on failure.  Only
+ * CRM_DB_CREATE makes a file; the other modes want one there. */
+static int create_private(const char *path, int mode)
 {
 	int fd;
-	if ((flags & CRM_DB_MUST_EXIST) && access(path, F_OK) != 0) {
+	if (mode != CRM_DB_CREATE) {
+		if (access(path, F_OK) == 0)
+			return 0;
 		crm_error("%s: no such database (import something first: crm-import)", path);
 		return -1;
 	}
@@ -284,37 +287,89 @@ int crm_db_one_int(struct crm_db *db, sqlite3_stmt *st, const char *what, long l
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, what);
 }
 
-static int schema_version(struct crm_db *db, int *v)
+/* What a file says about itself, read in one statement (one snapshot):
+ * its application_id, its user_version, how many schema objects it has
+ * and how many of crm's first tables. */
+struct marker {
+	long long app, version, objects, tables;
+};
+
+/* An SQLite result code, unreported: the caller decides what it means. */
+static int read_marker(struct crm_db *db, struct marker *m)
 {
-	long long n;
-	int rc = crm_db_one_int(db, crm_db_prepare(db, "PRAGMA user_version"),
-				"read the schema version", &n);
-	*v = (int)n;
+	static const char sql[] =
+		"SELECT (SELECT application_id FROM pragma_application_id),"
+		" (SELECT user_version FROM pragma_user_version),"
+		" (SELECT count(*) FROM sqlite_master),"
+		" (SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+		"  AND name IN ('customers', 'orders', 'imports'))";
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(db->h, sql, -1, &st, NULL);
+	memset(m, 0, sizeof *m);
+	if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		m->app = sqlite3_column_int64(st, 0);
+		m->version = sqlite3_column_int64(st, 1);
+		m->objects = sqlite3_column_int64(st, 2);
+		m->tables = sqlite3_column_int64(st, 3);
+		rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
 	return rc;
 }
 
-static int migrate(struct crm_db *db)
+/* Whether the file is crm's, and of a version this open may use: CRM_OK,
+ * or the exit code after saying why not.  A file crm did not write is
+ * refused before anything is written to it (the marker: crm(7)). */
+static int check_marker(struct crm_db *db, int mode, const struct marker *m)
 {
-	int v, rc;
-	char sql[64];
-	if ((rc = schema_version(db, &v)) != CRM_OK)
-		return rc;
-	if (v == CRM_SCHEMA_VERSION)
+	int crm = m->app == CRM_DB_APPLICATION_ID || (m->app == 0 && m->tables == 3);
+	if (!crm && !m->app && !m->version && !m->objects) {
+		if (mode == CRM_DB_CREATE)
+			return CRM_OK;
+		crm_error("%s: an empty file, no crm database yet (import something first: crm-import)",
+			  db->path);
+	} else if (!crm) {
+		crm_error("%s: not a crm database", db->path);
+	} else if (m->version > CRM_SCHEMA_VERSION) {
+		crm_error("%s: the database has schema version %lld, newer than this crm's %d; "
+			  "upgrade crm", db->path, m->version, CRM_SCHEMA_VERSION);
+	} else if (m->version < 1) {
+		/* migrations[] has no step from there: no crm wrote it */
+		crm_error("%s: the database has schema version %lld, which no crm wrote",
+			  db->path, m->version);
+	} else if (mode == CRM_DB_READ && m->version < CRM_SCHEMA_VERSION) {
+		crm_error("%s: the database has schema version %lld, older than this crm's %d; "
+			  "run crm-import to upgrade it", db->path, m->version, CRM_SCHEMA_VERSION);
+	} else {
 		return CRM_OK;
-	if (v > CRM_SCHEMA_VERSION) {
-		crm_error("%s: the database has schema version %d, newer than this crm's %d; "
-			  "upgrade crm", db->path, v, CRM_SCHEMA_VERSION);
-		return CRM_EIO;
 	}
+	return CRM_EIO;
+}
+
+/* A writer takes the file to CRM_SCHEMA_VERSION and stamps crm's
+ * application_id on it (a file of an earlier crm has none), in one
+ * transaction. */
+static int migrate(struct crm_db *db, const struct marker *m)
+{
+	struct marker now;
+	int v, rc;
+	char sql[96];
+	if (m->version == CRM_SCHEMA_VERSION && m->app == CRM_DB_APPLICATION_ID)
+		return CRM_OK;
 	if ((rc = crm_db_begin_write(db)) != CRM_OK)
 		return rc;
 	/* Another process may have migrated while we waited for the lock. */
-	if ((rc = schema_version(db, &v)) != CRM_OK)
+	if (read_marker(db, &now) != SQLITE_OK)
+		rc = crm_db_fail(db, "read the schema version");
+	else
+		rc = check_marker(db, CRM_DB_CREATE, &now);
+	if (rc != CRM_OK)
 		goto fail;
-	for (; v < CRM_SCHEMA_VERSION; v++)
+	for (v = (int)now.version; v < CRM_SCHEMA_VERSION; v++)
 		if ((rc = crm_db_exec(db, migrations[v])) != CRM_OK)
 			goto fail;
-	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", CRM_SCHEMA_VERSION);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d; PRAGMA application_id = %d",
+		 CRM_SCHEMA_VERSION, CRM_DB_APPLICATION_ID);
 	if ((rc = crm_db_exec(db, sql)) != CRM_OK || (rc = crm_db_commit(db)) != CRM_OK)
 		goto fail;
 	return CRM_OK;
@@ -323,33 +378,115 @@ fail:
 	return rc;
 }
 
-static int open_db(struct crm_db *db, const char *path, int flags)
+/* "file:PATH?immutable=1", PATH percent-encoded: the one way to ask it */
+static char *immutable_uri(const char *path)
 {
+	static const char hex[] = "0123456789ABCDEF";
+	char *uri = crm_xmalloc(strlen(path) * 3 + 32), *o = uri;
+	const unsigned char *p = (const unsigned char *)path;
+	o += sprintf(o, "file:%s", *p == '/' ? "//" : "");
+	for (; *p; p++)
+		if (strchr("/-._~", *p) || (*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= 'a' && *p <= 'z')) {
+			*o++ = (char)*p;
+		} else {
+			*o++ = '%';
+			*o++ = hex[*p >> 4];
+			*o++ = hex[*p & 15];
+		}
+	strcpy(o, "?immutable=1");
+	return uri;
+}
+
+/* 1 when PATH+SUFFIX is not there */
+static int missing(const char *path, const char *suffix)
+{
+	size_t n = strlen(path) + strlen(suffix) + 1;
+	char *name = crm_xmalloc(n);
+	int gone;
+	snprintf(name, n, "%s%s", path, suffix);
+	gone = access(name, F_OK) != 0 && errno == ENOENT;
+	free(name);
+	return gone;
+}
+
+/* A WAL file is read beside its -wal and -shm files, which a reader that
+ * may not write the directory cannot create when no writer left them
+ * there (SQLite says SQLITE_READONLY_DIRECTORY).  With no -wal file there
+ * is no log to read, and with no -journal no write to undo: the file alone
+ * is the database, read as immutable (unlocked; a writer from another
+ * account that starts during the read is not seen, and may tear it). */
+static int reopen_immutable(struct crm_db *db, int rc)
+{
+	char *uri;
+	if (rc != SQLITE_READONLY_DIRECTORY || !missing(db->path, "-wal") ||
+	    !missing(db->path, "-journal"))
+		return 0;
+	sqlite3_close(db->h);
+	uri = immutable_uri(db->path);
+	rc = sqlite3_open_v2(uri, &db->h, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI |
+			     SQLITE_OPEN_NOMUTEX, NULL);
+	free(uri);
+	return rc == SQLITE_OK;
+}
+
+/* Open the handle and read the marker; CRM_OK or the exit code, reported. */
+static int open_handle(struct crm_db *db, int mode, struct marker *m)
+{
+	int flags = mode == CRM_DB_READ ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	int rc;
+	/* Every command uses its connection from one thread: no mutexes, and
+	 * no allocation statistics (they take a global one on each malloc). */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	if (sqlite3_open_v2(db->path, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+		return crm_db_fail(db, "open");
+	sqlite3_extended_result_codes(db->h, 1);
+	sqlite3_busy_timeout(db->h, busy_timeout());
+	rc = read_marker(db, m);
+	if (rc != SQLITE_OK && mode == CRM_DB_READ && reopen_immutable(db, rc)) {
+		sqlite3_extended_result_codes(db->h, 1);
+		rc = read_marker(db, m);
+	}
+	if ((rc & 0xff) == SQLITE_NOTADB) {
+		crm_error("%s: not a crm database", db->path);
+		return CRM_EIO;
+	}
+	if (rc == SQLITE_READONLY_ROLLBACK) {
+		crm_error("%s: a write to it was interrupted, and only a command that may write it "
+			  "(crm-import) can undo that", db->path);
+		return CRM_EIO;
+	}
+	if (rc != SQLITE_OK)
+		return crm_db_fail(db, "open");
+	return check_marker(db, mode, m);
+}
+
+static int open_db(struct crm_db *db, const char *path, int mode)
+{
+	struct marker m;
 	int rc;
 	db->h = NULL;
 	db->created = db->bulk = 0;
 	db->path = crm_xstrdup(path);
-	if (strcmp(path, ":memory:") && (db->created = create_private(path, flags)) < 0)
+	if (strcmp(path, ":memory:") && (db->created = create_private(path, mode)) < 0)
 		return CRM_EIO;
-	/* Every command uses its connection from one thread: no mutexes, and
-	 * no allocation statistics (they take a global one on each malloc). */
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-		return crm_db_fail(db, "open");
-	sqlite3_busy_timeout(db->h, busy_timeout());
-	sqlite3_extended_result_codes(db->h, 1);
+	if ((rc = open_handle(db, mode, &m)) != CRM_OK)
+		return rc;
+	/* a reader leaves the file as it found it: no journal mode, no migration */
+	if (mode == CRM_DB_READ)
+		return crm_db_exec(db, "PRAGMA foreign_keys=ON");
 	/* 16 KiB pages: a third off bulk imports; a no-op on an existing file */
 	if ((rc = crm_db_exec(db, "PRAGMA page_size=16384")) != CRM_OK ||
 	    (rc = crm_db_exec(db, "PRAGMA journal_mode=WAL")) != CRM_OK ||
 	    (rc = crm_db_exec(db, "PRAGMA synchronous=NORMAL")) != CRM_OK ||
 	    (rc = crm_db_exec(db, "PRAGMA foreign_keys=ON")) != CRM_OK)
 		return rc;
-	return migrate(db);
+	return migrate(db, &m);
 }
 
-int crm_db_open(struct crm_db *db, const char *path, int flags)
+int crm_db_open(struct crm_db *db, const char *path, int mode)
 {
-	int rc = open_db(db, path, flags);
+	int rc = open_db(db, path, mode);
 	if (rc != CRM_OK)
 		crm_db_close(db);    /* nothing stays open, whatever the caller does next */
 	return rc;

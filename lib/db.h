@@ -3,11 +3,26 @@
  *
  * Contract:
  *  - crm_db_path() picks the file: --db, else $CRM_DB, else ./crm.db.
- *  - crm_db_open() creates a missing file readable by its owner only (0600;
- *    SQLite gives its -wal and -shm files the same mode), opens it in WAL mode
- *    with a busy timeout ($CRM_BUSY_TIMEOUT ms, default 5000), and migrates the schema forward to CRM_SCHEMA_VERSION
- *    in one transaction.  A database from a newer crm is refused, never
- *    downgraded.  CRM_DB_MUST_EXIST refuses to create a file (reports).
+ *  - crm_db_open() opens a database crm wrote, in one of three modes.
+ *    CRM_DB_CREATE (crm-import, crm-coupon issue) creates a missing file
+ *    readable by its owner only (0600; SQLite gives its -wal and -shm
+ *    files the same mode) and makes crm's schema in it, as in an empty one
+ *    (0 bytes, or an SQLite file with no schema, no user_version and no
+ *    application_id).  CRM_DB_WRITE wants the database there.  Both open
+ *    it in WAL mode and migrate the schema forward to CRM_SCHEMA_VERSION,
+ *    stamping CRM_DB_APPLICATION_ID, in one transaction.  CRM_DB_READ (a
+ *    command that only reads) opens the file read-only and writes nothing:
+ *    no journal mode, no migration (an older schema is refused: "run
+ *    crm-import to upgrade it"), so that a user who may not write the file
+ *    or its directory can read it (where it cannot create the -wal and
+ *    -shm files and none are there, the file alone is read as immutable).
+ *    Every mode waits a busy timeout ($CRM_BUSY_TIMEOUT ms, default 5000).
+ *  - Before anything is written, the file must be crm's: its application_id
+ *    is CRM_DB_APPLICATION_ID, or (an earlier crm's, which set none) it is 0
+ *    and crm's first tables are there.  Anything else that is not empty is
+ *    refused as "not a crm database" and left as it was, byte for byte; so
+ *    is a schema version crm never wrote (below 1), and a newer one is
+ *    refused, never downgraded.
  *  - crm_db_begin_read() starts a reader's one snapshot: whatever an import
  *    commits meanwhile shows in none of what it reads or in all of it.  The
  *    file is mapped rather than copied page by page, as far as SQLite's
@@ -17,7 +32,9 @@
  *    that this open created it goes without the write-ahead log, which
  *    would write every page twice; the file is back in WAL mode after
  *    crm_db_end_bulk().  Killed in between, the file keeps a rollback
- *    journal that the next open plays back: it is as it was before.
+ *    journal that the next writer's open plays back: it is as it was
+ *    before.  A reader refuses such a file ("a write to it was
+ *    interrupted"), as playing the journal back is a write.
  *  - crm_db_begin() and crm_db_begin_write() are the other ways into a
  *    transaction (a snapshot; a write that holds the lock from the start),
  *    and crm_db_commit() and crm_db_rollback() the ways out, so that no
@@ -40,6 +57,9 @@
 
 #define CRM_SCHEMA_VERSION 4
 
+/* PRAGMA application_id of a database crm made or migrated: "CRM1" */
+#define CRM_DB_APPLICATION_ID 0x43524d31
+
 /* CRM_FLOWS_SQL(RUNS) adds the segment_flows rows (segment.h) of the saved
  * runs s that RUNS selects: the migration that made the table ran it over
  * every run, crm_run_finish() runs it for the run it saved. */
@@ -54,7 +74,8 @@
 	"segment_members b WHERE b.run_id = pairs.r AND b.customer_id = a.customer_id) " \
 	"GROUP BY 1, 2, 3"
 
-enum { CRM_DB_CREATE = 0, CRM_DB_MUST_EXIST = 1 };
+/* crm_db_open()'s modes: see the contract above */
+enum { CRM_DB_CREATE = 0, CRM_DB_WRITE = 1, CRM_DB_READ = 2 };
 
 struct crm_db {
 	sqlite3 *h;
@@ -67,7 +88,7 @@ const char *crm_db_path(const char *opt);
 /* Returns CRM_OK or an exit code (after reporting). */
 /* On failure the error is reported and nothing is left open; closing
  * again is harmless. */
-int crm_db_open(struct crm_db *db, const char *path, int flags);
+int crm_db_open(struct crm_db *db, const char *path, int mode);
 void crm_db_close(struct crm_db *db);
 /* Step a one-row statement st (from crm_db_prepare: NULL when that failed)
  * and finalize it: its first column into *out (0 when no row).  CRM_OK, or

@@ -424,7 +424,7 @@ static int load_halves(struct crm_db *db, const struct crm_rfm_opts *o, struct c
 	long long v0, v1;
 	char key[9];
 	int rc, threaded;
-	if ((rc = crm_db_open(&other, db->path, CRM_DB_MUST_EXIST)) != CRM_OK)
+	if ((rc = crm_db_open(&other, db->path, CRM_DB_READ)) != CRM_OK)
 		return rc;
 	if ((rc = data_version(&other, &v0)) != CRM_OK || (rc = split_key(db, key)) != CRM_OK ||
 	    (rc = crm_db_begin_read(&other)) != CRM_OK) {

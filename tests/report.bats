@@ -368,6 +368,8 @@ for row in {t["key"]: t for t in s["tables"]}["moves"]["rows"]:
 	     strftime('%Y-%m-%dT%H:%M:%SZ', first_unix, 'unixepoch'),
 	     strftime('%Y-%m-%dT%H:%M:%SZ', last_unix, 'unixepoch'), orders, monetary FROM s4;
 	   DROP TABLE s4; PRAGMA user_version = 2"
+	# a reader migrates nothing (db.bats): a writer takes it to schema 4
+	crm-coupon expire -q
 	moves >migrated.csv
 	cmp want.csv migrated.csv
 	[ "$(q 'PRAGMA user_version')" = 4 ]

@@ -26,7 +26,7 @@ static int range(char **argv)
 	long long bad = 0;
 	char buf[32];
 	int rc, i, scale = crm_scale_parse(argv[3]);
-	if (scale < 0 || (rc = crm_db_open(&db, argv[0], CRM_DB_MUST_EXIST)) != CRM_OK)
+	if (scale < 0 || (rc = crm_db_open(&db, argv[0], CRM_DB_READ)) != CRM_OK)
 		return 2;
 	crm_nps_acc_init(&acc);
 	rc = crm_nps_db_range(&db, bound(argv[1]), bound(argv[2]), NULL, scale, &acc, &bad);
