@@ -208,3 +208,7 @@ refuses() {
 @test "crm --frobnicate" { refuses 2 "crm: '--frobnicate' is not a crm command" TRY; }
 @test "crm import --frobnicate" { refuses 2 "crm-import: unrecognized option '--frobnicate'" TRY; }
 @test "crm coupon list --state x" { refuses 2 "crm-coupon: --state must be issued, redeemed, voided or expired, not 'x'" TRY; }
+@test "crm-report --period 9999-W52" { refuses 2 "crm-report: --period '9999-W52': the period does not lie within 0001-01-01..9999-12-31" TRY; }
+@test "crm-report --as-of 9999-12-31 --period this-week" { refuses 2 "crm-report: --period 'this-week': the period does not lie within 0001-01-01..9999-12-31" TRY; }
+@test "crm-report --as-of 0000-01-01" { refuses 2 "crm-report: --as-of '0000-01-01' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-report --tz +18:30" { refuses 2 "crm-report: --tz '+18:30' is not a known time zone" TRY; }
