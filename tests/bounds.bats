@@ -92,3 +92,46 @@ print(p["label"], p["first_day"], p["last_day"], r["previous"]["label"], c["metr
 	run -2 --separate-stderr crm-report --as-of 9999-12-31 --period this-week
 	[ "${stderr_lines[0]}" = "crm-report: --period 'this-week': $want" ] || fail "stderr: $stderr"
 }
+
+# ---- options -------------------------------------------------------------------
+
+@test "bounds: a bad TZ is named as the TZ environment variable, not as --tz ''" {
+	local cmd
+	for cmd in "crm-report" "crm-segment" "crm-nps" "crm-import orders" "crm-coupon list"; do
+		run -2 --separate-stderr env TZ=Nowhere/City $cmd
+		[ "${stderr_lines[0]}" = "${cmd%% *}: the TZ environment variable 'Nowhere/City' is not a known time zone" ] ||
+			fail "$cmd: $stderr"
+	done
+	run -2 --separate-stderr env TZ=Nowhere/City crm-report --tz ''
+	[ "${stderr_lines[0]}" = "crm-report: the TZ environment variable 'Nowhere/City' is not a known time zone" ] ||
+		fail "stderr: $stderr"
+	run -2 --separate-stderr env TZ=UTC crm-report --tz Nowhere/City
+	[ "${stderr_lines[0]}" = "crm-report: --tz 'Nowhere/City' is not a known time zone" ] ||
+		fail "stderr: $stderr"
+}
+
+@test "bounds: a number option too large says its range" {
+	run -2 --separate-stderr crm-segment --lost-days 2147483647
+	[ "${stderr_lines[0]}" = "crm-segment: --lost-days '2147483647': expected a whole number of days from 0 to 1000000" ] ||
+		fail "stderr: $stderr"
+	run -2 --separate-stderr crm-report --lost-days 2147483647
+	[ "${stderr_lines[0]}" = "crm-report: --lost-days '2147483647': expected a whole number of days from 1 to 100000" ] ||
+		fail "stderr: $stderr"
+	run -2 --separate-stderr crm-segment --vip-orders 99999999999999999999
+	[ "${stderr_lines[0]}" = "crm-segment: --vip-orders '99999999999999999999': expected a whole number of orders from 1 to 1000000000" ] ||
+		fail "stderr: $stderr"
+	run -2 --separate-stderr crm-report --list 100001
+	[ "${stderr_lines[0]}" = "crm-report: --list '100001': expected a whole number of rows from 0 to 100000" ] ||
+		fail "stderr: $stderr"
+}
+
+@test "bounds: money options past int64 or in exponent form are never called negative" {
+	csv orders.csv order_id,customer_id,ordered_at,amount,currency 1,a,2026-10-01,500,KRW
+	run -2 --separate-stderr crm-segment --scheme lifecycle --vip-spend 1e400 orders.csv
+	[ "${stderr_lines[0]}" = "crm-segment: --vip-spend '1e400' is not an amount" ] || fail "stderr: $stderr"
+	run -2 --separate-stderr crm-segment --scheme lifecycle --vip-spend 99999999999999999999 orders.csv
+	[ "${stderr_lines[0]}" = "crm-segment: --vip-spend '99999999999999999999' is too large" ] ||
+		fail "stderr: $stderr"
+	run -2 --separate-stderr crm-coupon redeem --order 1 --amount '1e400 USD' X
+	[ "${stderr_lines[0]}" = "crm-coupon: --amount '1e400 USD' is not an amount" ] || fail "stderr: $stderr"
+}
