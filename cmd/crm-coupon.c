@@ -102,9 +102,8 @@ struct coupon {
 static int number_option(const char *name, const char *arg, long min, long max, int *out)
 {
 	long v;
-	if (crm_parse_long(arg, min, max, &v) < 0)
-		return crm_usage_error("%s '%s': expected a whole number from %ld to %ld", name, arg,
-				       min, max);
+	if (crm_number_option(name, arg, min, max, NULL, &v) != 0)
+		return CRM_EUSAGE;
 	*out = (int)v;
 	return 0;
 }

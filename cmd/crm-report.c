@@ -136,13 +136,13 @@ static int own_option(void *ctx, int c, const char *arg)
 	case CRM_OPT_CURRENCY: return crm_input_option(&r->in, c, arg);
 	case OPT_SLA: return sla_option(r, arg);
 	case OPT_LOST_DAYS:
-		if (crm_parse_long(arg, 1, 100000, &v) < 0)
-			return crm_usage_error("--lost-days '%s': expected a whole number of days", arg);
+		if (crm_number_option("--lost-days", arg, 1, 100000, "days", &v) != 0)
+			return CRM_EUSAGE;
 		r->ro.lost_days = (int)v;
 		return 0;
 	case OPT_LIST:
-		if (crm_parse_long(arg, 0, 100000, &v) < 0)
-			return crm_usage_error("--list '%s': expected a number of rows", arg);
+		if (crm_number_option("--list", arg, 0, 100000, "rows", &v) != 0)
+			return CRM_EUSAGE;
 		r->ro.list_rows = (int)v;
 		return 0;
 	}

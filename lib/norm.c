@@ -498,19 +498,24 @@ int crm_date_day(const char *s, int64_t *day)
 		return -1;
 	int y = (u[0] - '0') * 1000 + (u[1] - '0') * 100 + (u[2] - '0') * 10 + (u[3] - '0');
 	int m = (u[5] - '0') * 10 + (u[6] - '0'), d = (u[8] - '0') * 10 + (u[9] - '0');
-	if (!valid_ymd(y, m, d))
+	if (y < 1 || !valid_ymd(y, m, d))
 		return -1;
 	*day = days_from_civil(y, m, d);
 	return 0;
 }
 
-void crm_day_date(int64_t day, char out[CRM_DATE_LEN])
+int crm_day_date(int64_t day, char out[CRM_DATE_LEN])
 {
 	int64_t y;
 	int m, d;
+	if (day < CRM_DAY_FIRST || day > CRM_DAY_LAST) {
+		memcpy(out, "0000-00-00", CRM_DATE_LEN);
+		return -1;
+	}
 	civil_from_days(day, &y, &m, &d);
 	put_date(out, (int)y, m, d);
 	out[10] = '\0';
+	return 0;
 }
 
 /* "Z", "UTC", "GMT" (any case), or +HH, +HHMM, +HH:MM, -..., up to 18 hours. */
@@ -539,7 +544,7 @@ static int parse_fixed_zone(const char *s, int32_t *off)
 		if (!two_digits(&p, e, &m) || p != e)
 			return -1;
 	}
-	if (h > 18 || m > 59)
+	if (h > CRM_TZ_MAX_HOURS || m > 59 || (h == CRM_TZ_MAX_HOURS && m))
 		return -1;
 	*off = sign * (h * 3600 + m * 60);
 	return 0;
@@ -689,6 +694,12 @@ static const char R_TWODIGIT[] = "has a two-digit year";
 static const char R_NOTTIME[] = "is not a time of day";
 static const char R_BADOFF[] = "has an invalid time-zone offset";
 static const char R_YEAR[] = "has a year out of range";
+static const char R_LATE[] = "is out of range (the last time crm keeps is " CRM_TIME_LAST
+			     ", still in year 9999 in every time zone)";
+
+/* Seconds since the epoch of CRM_TIME_LAST. */
+#define EPOCH_LAST  ((int64_t)CRM_DAY_LAST * DAY + (24 - CRM_TZ_MAX_HOURS) * 3600 - 1)
+#define DAY_YEAR1000 (-354285)          /* 1000-01-01, the first day of CRM_TIME_FIRST */
 
 struct when {
 	int y, mo, d, h, mi, sec;
@@ -1054,6 +1065,9 @@ int crm_parse_time(const char *s, const struct crm_tz *tz, enum crm_date_order o
 		utc = ls - (tz ? tz->off : 0);
 	else if (tz_resolve(tz, w.y, ld, ls, &utc, why) != 0)
 		return -1;
+	/* shown in a zone east of UTC, a later time would be in year 10000 */
+	if (utc > EPOCH_LAST)
+		return fail(why, R_LATE);
 	int64_t ud = floor_div(utc, DAY);
 	int m, d, sec = (int)(utc - ud * DAY);
 	int y = utc_date(ud, ld, &w, &m, &d);
@@ -1079,6 +1093,27 @@ int crm_parse_date(const char *s, enum crm_date_order order, char out[CRM_DATE_L
 		return -1;
 	put_date(out, w.y, w.mo, w.d);
 	out[10] = '\0';
+	return 0;
+}
+
+int crm_day_start(const struct crm_tz *tz, int64_t day, char out[CRM_TIME_LEN],
+		  const char **why)
+{
+	char date[CRM_DATE_LEN];
+	const char *bound = NULL;
+	if (day > CRM_DAY_LAST)
+		bound = CRM_TIME_END;
+	else if (day < DAY_YEAR1000)
+		bound = CRM_TIME_FIRST;
+	else if (crm_day_date(day, date), crm_parse_time(date, tz, CRM_MDY, out, why) == 0)
+		return 0;
+	else if (*why == R_LATE)        /* past an end by the zone's offset */
+		bound = CRM_TIME_END;
+	else if (*why == R_YEAR)
+		bound = CRM_TIME_FIRST;
+	else
+		return -1;
+	memcpy(out, bound, CRM_TIME_LEN);
 	return 0;
 }
 

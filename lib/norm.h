@@ -53,6 +53,23 @@ int crm_tz_fixed(const struct crm_tz *tz, int32_t *off);
 #define CRM_DATE_LEN 11   /* "2025-03-10" + NUL */
 
 /*
+ * The range of stored times and dates.  A stored time is shown in a zone up
+ * to CRM_TZ_MAX_HOURS from UTC (fixed offsets are refused past it; no real
+ * zone comes near), so the last time kept is CRM_TIME_LAST, which is still
+ * 9999-12-31 in every such zone: no year 10000 ever reaches a month, a
+ * period or an expiry.  The first is CRM_TIME_FIRST (four-digit years from
+ * 1000, before or after any zone shift).  CRM_TIME_END sorts after every
+ * stored time, as a range's open end.  Calendar dates (days) run from
+ * CRM_DAY_FIRST, 0001-01-01, to CRM_DAY_LAST, 9999-12-31.
+ */
+#define CRM_TZ_MAX_HOURS 18
+#define CRM_TIME_FIRST "1000-01-01T00:00:00Z"
+#define CRM_TIME_LAST  "9999-12-31T05:59:59Z"
+#define CRM_TIME_END   "9999-12-31T06:00:00Z"
+#define CRM_DAY_FIRST  (-719162)         /* 0001-01-01 */
+#define CRM_DAY_LAST   2932896           /* 9999-12-31 */
+
+/*
  * Parse a timestamp in any accepted form and write it as UTC ISO 8601,
  * "YYYY-MM-DDTHH:MM:SSZ", into out[CRM_TIME_LEN].  Accepted:
  *   2025-03-10, 2025-03-10 14:05, 2025-03-10 14:05:06, 2025-03-10T14:05:06,
@@ -64,7 +81,9 @@ int crm_tz_fixed(const struct crm_tz *tz, int32_t *off);
  *   times as HH:MM[:SS], with AM/PM or 오전/오후 before or after.
  * A time without an offset is local time in `tz`.  A date alone is midnight
  * local time.  Refused: two-digit years, impossible dates (2024-02-30),
- * a d/m/y value that does not fit `order`, out-of-range times.
+ * a d/m/y value that does not fit `order`, out-of-range times, a year
+ * before 1000 ("has a year out of range") and a time after CRM_TIME_LAST
+ * once in UTC ("is out of range ..."): 9999-12-31T23:59:59Z is refused.
  */
 int crm_parse_time(const char *s, const struct crm_tz *tz, enum crm_date_order order,
 		   char out[CRM_TIME_LEN], const char **why);
@@ -78,10 +97,18 @@ int crm_parse_date(const char *s, enum crm_date_order order,
 int64_t crm_time_epoch(const char canonical[CRM_TIME_LEN]);
 
 /* Calendar days since 1970-01-01: the local day of instant t in tz, the day
- * of a "YYYY-MM-DD" date (-1 when it is not one), and the date of a day. */
+ * of a "YYYY-MM-DD" date (-1 when it is not one, year 0000 included), and
+ * the date of a day: -1 and the impossible "0000-00-00", which every parser
+ * refuses, for a day outside CRM_DAY_FIRST..CRM_DAY_LAST. */
 int64_t crm_local_day(const struct crm_tz *tz, int64_t t);
 int crm_date_day(const char *s, int64_t *day);
-void crm_day_date(int64_t day, char out[CRM_DATE_LEN]);
+int crm_day_date(int64_t day, char out[CRM_DATE_LEN]);
+/* The first instant of local day `day` in tz as canonical UTC, for the
+ * bounds of a range of days: CRM_TIME_END for a day that starts after
+ * CRM_TIME_LAST and CRM_TIME_FIRST for one before it, which select the same
+ * stored times; -1 with *why when the midnight does not exist in the zone. */
+int crm_day_start(const struct crm_tz *tz, int64_t day, char out[CRM_TIME_LEN],
+		  const char **why);
 
 /* ---- money ---------------------------------------------------------------- */
 

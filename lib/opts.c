@@ -120,9 +120,14 @@ struct crm_tz *crm_common_tz(const struct crm_common *co)
 {
 	const char *why = "";
 	struct crm_tz *tz = crm_tz_open(co->tz, &why);
-	if (!tz)
-		crm_usage_error("--tz '%s' %s", co->tz ? co->tz : "", why);
-	return tz;
+	if (tz)
+		return tz;
+	/* an empty --tz means $TZ too: name what was read */
+	if (co->tz && *co->tz)
+		crm_usage_error("--tz '%s' %s", co->tz, why);
+	else
+		crm_usage_error("the TZ environment variable '%s' %s", getenv("TZ"), why);
+	return NULL;
 }
 
 int crm_parse_options(struct crm_common *co, int argc, char **argv, const char *shortopts,
@@ -149,6 +154,18 @@ int crm_parse_long(const char *arg, long min, long max, long *out)
 		return -1;
 	*out = v;
 	return 0;
+}
+
+int crm_number_option(const char *name, const char *arg, long min, long max,
+		      const char *unit, long *out)
+{
+	if (crm_parse_long(arg, min, max, out) == 0)
+		return 0;
+	if (unit)
+		return crm_usage_error("%s '%s': expected a whole number of %s from %ld to %ld",
+				       name, arg, unit, min, max);
+	return crm_usage_error("%s '%s': expected a whole number from %ld to %ld", name, arg,
+			       min, max);
 }
 
 int crm_stdin_is_data(void)

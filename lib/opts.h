@@ -104,8 +104,9 @@ int crm_parse_options(struct crm_common *co, int argc, char **argv, const char *
 		      const struct option *longopts, const char *usage,
 		      crm_own_option_fn *own, void *ctx);
 
-/* The zone of --tz ($TZ, else UTC, when not given); NULL after reporting
- * the usage error that names the value.  crm_tz_close() it. */
+/* The zone of --tz ($TZ, else UTC, when not given or empty); NULL after
+ * reporting the usage error that names the value and where it came from
+ * (--tz, or the TZ environment variable).  crm_tz_close() it. */
 struct crm_tz *crm_common_tz(const struct crm_common *co);
 
 /* Is standard input a pipe or a file?  Not a terminal, and not cron's
@@ -119,5 +120,11 @@ const char *crm_stream_path(const struct crm_common *co, int argc, char *const *
 /* Checked number parsing for option values (no atoi): returns 0 and sets
  * *out, or -1 when arg is not an integer within [min, max]. */
 int crm_parse_long(const char *arg, long min, long max, long *out);
+/* A number option's value in [min, max] into *out: 0, or CRM_EUSAGE after
+ * reporting "NAME 'ARG': expected a whole number of UNIT from MIN to MAX"
+ * (unit NULL: "a whole number from MIN to MAX"), one message for a value
+ * that is no number and for one out of range, so the range is always said. */
+int crm_number_option(const char *name, const char *arg, long min, long max,
+		      const char *unit, long *out);
 
 #endif

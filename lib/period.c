@@ -28,6 +28,8 @@ static int64_t month_day(int year, int month)
 		year--;
 		month = 12;
 	}
+	if (year > 9999)        /* the end of 9999-12, which has no date */
+		return CRM_DAY_LAST + 1;
 	snprintf(s, sizeof s, "%04d-%02d-01", year % 10000, month);
 	return crm_date_day(s, &d) < 0 ? -1 : d;
 }
@@ -103,6 +105,16 @@ static int parse_named(const char *s, struct crm_period *p, const char **why)
 	return 0;
 }
 
+/* Every day of a period has a date: a week or month that would run past
+ * 9999-12-31 is refused, never given a label of year 10000 or 0. */
+static int check_range(const struct crm_period *p, const char **why)
+{
+	if (p->from >= CRM_DAY_FIRST && p->to - 1 <= CRM_DAY_LAST)
+		return 0;
+	*why = "the period does not lie within 0001-01-01..9999-12-31";
+	return -1;
+}
+
 int crm_period_parse(const char *spec, int64_t today, int week_start, struct crm_period *p,
 		     const char **why)
 {
@@ -113,7 +125,7 @@ int crm_period_parse(const char *spec, int64_t today, int week_start, struct crm
 	if (!strcmp(spec, "this-week") || !strcmp(spec, "last-week")) {
 		int64_t first = crm_week_first(today, week_start);
 		set_week(p, spec[1] == 'a' ? first - 7 : first, week_start);
-		return 0;
+		return check_range(p, why);
 	}
 	if (!strcmp(spec, "this-month") || !strcmp(spec, "last-month")) {
 		int year = atoi(d), month = atoi(d + 5) - (spec[1] == 'a');
@@ -122,10 +134,10 @@ int crm_period_parse(const char *spec, int64_t today, int week_start, struct crm
 			month = 12;
 		}
 		set_month(p, year, month);
-		return 0;
+		return check_range(p, why);
 	}
 	if ((rc = parse_named(spec, p, why)) != 0)
-		return rc > 0 ? 0 : -1;
+		return rc > 0 ? check_range(p, why) : -1;
 	*why = "expected last-week, this-week, last-month, this-month, YYYY-MM or YYYY-Www";
 	return -1;
 }
@@ -169,10 +181,7 @@ void crm_period_previous(const struct crm_period *p, struct crm_period *prev)
 int crm_period_bounds(const struct crm_period *p, const struct crm_tz *tz,
 		      char from[CRM_TIME_LEN], char to[CRM_TIME_LEN], const char **why)
 {
-	char d[CRM_DATE_LEN];
-	crm_day_date(p->from, d);
-	if (crm_parse_time(d, tz, CRM_MDY, from, why) < 0)
+	if (crm_day_start(tz, p->from, from, why) < 0)
 		return -1;
-	crm_day_date(p->to, d);
-	return crm_parse_time(d, tz, CRM_MDY, to, why);
+	return crm_day_start(tz, p->to, to, why);
 }

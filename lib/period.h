@@ -13,9 +13,14 @@
  *  - crm_period_previous(): the period the report compares with: the
  *    calendar month before a month, else the same number of days just
  *    before.
+ *  - Every day of a period has a date: one that would reach past
+ *    9999-12-31 (9999-W52, this-week on 9999-12-31) or before 0001-01-01
+ *    is refused.  9999-12 is a month like any other: its `to` is the day
+ *    after 9999-12-31, which has a day number but no date.
  *  - crm_period_bounds() gives the first instant of `from` and of `to` in
- *    zone tz as canonical UTC text, so that a range query on stored times
- *    (which sort as text) selects exactly the period's local days.
+ *    zone tz as canonical UTC text (crm_day_start(): CRM_TIME_END for the
+ *    end of 9999-12-31), so that a range query on stored times (which sort
+ *    as text) selects exactly the period's local days.
  *  - Functions return 0, or -1 with *why set to a static message.
  */
 #ifndef CRM_PERIOD_H

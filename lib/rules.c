@@ -14,7 +14,6 @@
  */
 #include "rules.h"
 
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +21,7 @@
 
 #include "diag.h"
 #include "norm.h"
+#include "textfile.h"
 
 #define NAME_MAX_BYTES 63
 #define MAX_DEPTH 64                 /* of '(' and not: the parser recurses */
@@ -719,39 +719,21 @@ static int set_currency(struct parser *ps, const char *currency, char *err, size
 	return 0;
 }
 
-static int read_rules(struct parser *ps, FILE *f, const char *path, char *err, size_t errsize)
+static int read_rules(struct parser *ps, struct crm_textfile *tf, const char *path, char *err,
+		      size_t errsize)
 {
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	long lineno = 0;
-	int status = CRM_OK;
+	struct crm_text_line l;
+	int rc;
 
-	errno = 0;
-	while ((len = getline(&buf, &cap, f)) >= 0) {
-		const char *line = buf;
-		size_t n = (size_t)len;
-		lineno++;
-		if (n && line[n - 1] == '\n')
-			n--;
-		if (n && line[n - 1] == '\r')
-			n--;
-		if (lineno == 1 && n >= 3 && !memcmp(line, "\xEF\xBB\xBF", 3))
-			line += 3, n -= 3;
-		if (rule_line(ps, line, n) < 0) {
-			snprintf(err, errsize, "%s:%ld: column %ld: %s", path, lineno,
+	while ((rc = crm_textfile_next(tf, &l, err, errsize)) > 0) {
+		if (rule_line(ps, l.s, l.n) < 0) {
+			snprintf(err, errsize, "%s:%ld: column %ld: %s", path, l.lineno,
 				 column(ps->line, ps->at), ps->msg);
-			status = CRM_EUSAGE;
-			break;
+			return CRM_EUSAGE;
 		}
-		errno = 0;
 	}
-	if (status == CRM_OK && (ferror(f) || errno == ENOMEM)) {
-		snprintf(err, errsize, "%s: %s", path, strerror(errno ? errno : EIO));
-		status = CRM_EIO;
-	}
-	free(buf);
-	return status;
+	/* a file past the caps is bad content, as a bad rule is */
+	return rc == -CRM_EIO ? CRM_EIO : rc < 0 ? CRM_EUSAGE : CRM_OK;
 }
 
 /* ---- the interface ---------------------------------------------------------------- */
@@ -762,7 +744,7 @@ struct crm_rules *crm_rules_load(const char *path, const char *currency, char *e
 	struct parser ps = { 0 };
 	char noerr[1];
 	int nocode, status;
-	FILE *f;
+	struct crm_textfile *tf;
 
 	if (!err)
 		err = noerr, errsize = sizeof noerr;
@@ -772,14 +754,13 @@ struct crm_rules *crm_rules_load(const char *path, const char *currency, char *e
 		*code = CRM_EUSAGE;
 		return NULL;
 	}
-	if (!(f = fopen(path, "re"))) {
-		snprintf(err, errsize, "%s: %s", path, strerror(errno));
+	if (!(tf = crm_textfile_open(path, err, errsize))) {
 		*code = CRM_EIO;
 		return NULL;
 	}
 	ps.rs = crm_xcalloc(1, sizeof *ps.rs);
-	status = read_rules(&ps, f, path, err, errsize);
-	fclose(f);
+	status = read_rules(&ps, tf, path, err, errsize);
+	crm_textfile_close(tf);
 	if (status == CRM_OK && ps.rs->nseg == 0) {
 		snprintf(err, errsize, "%s: no rules", path);
 		status = CRM_EUSAGE;

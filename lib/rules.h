@@ -16,6 +16,9 @@
  *    A name may head several lines; the segments are the distinct names in
  *    the order they first appear.  A UTF-8 BOM, CRLF line ends and a last
  *    line without a newline are accepted; a NUL byte or invalid UTF-8 is not.
+ *    The file is read through textfile.h and has its caps: a line of more
+ *    than CRM_LINE_MAX bytes or a file of more than CRM_FILE_MAX is refused
+ *    (CRM_EUSAGE, as bad content) in textfile.h's words.
  *  - Grammar of a condition (keywords and, or, not, in, true in any case;
  *    variable names case-sensitive; spaces and tabs between tokens optional):
  *      or      = and { ("or" | "||") and }
@@ -67,11 +70,12 @@ struct crm_rule_vals {
 /*
  * Read a rules file.  On error returns NULL and writes one message into err
  * (which may be NULL): "PATH:LINE: column COL: PROBLEM" for bad content,
+ * textfile.h's messages for a file past its caps,
  * "PATH: no rules" for a file without any, "PATH: STRERROR" for one that
  * cannot be opened or read, "'XYZ' is not a known currency" for a currency
  * code crm_currency_exponent does not know; and sets *code (if code is not
- * NULL) to CRM_EIO (cannot open or read, out of memory) or CRM_EUSAGE (bad
- * content, unknown currency).  `currency` NULL or "" means exponent 0.
+ * NULL) to CRM_EIO (cannot open or read) or CRM_EUSAGE (bad content, a
+ * file past the caps, unknown currency).  `currency` NULL or "" means exponent 0.
  */
 struct crm_rules *crm_rules_load(const char *path, const char *currency, char *err,
 				 size_t errsize, int *code);

@@ -155,8 +155,8 @@ refuse() {
 	refuse time '20240230' 'is not a date'
 	refuse time '2025.02.30.' 'is not a date'
 	refuse time '0999-01-01' 'has a year out of range'
-	refuse time '9999-12-31 23:00 -05:00' 'has a year out of range'
-	check time '9999-12-31 23:59:59' 9999-12-31T23:59:59Z
+	refuse time '9999-12-31 23:00 -05:00' 'is out of range (the last time crm keeps is 9999-12-31T05:59:59Z, still in year 9999 in every time zone)'
+	check time '9999-12-31 05:59:59' 9999-12-31T05:59:59Z
 	check time '1000-01-01' 1000-01-01T00:00:00Z
 }
 

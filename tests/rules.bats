@@ -141,15 +141,19 @@ $(printf 'x%.0s' {1..63})"
 	refuse 2 4 "unknown name 'x' (one of r, f, m, R, F, M, tenure, recency, frequency, monetary, days, orders, spent, r_score, f_score, m_score)"
 }
 
-@test "file: lines longer than any buffer" {
+@test "file: long lines, up to the cap of 65536 bytes" {
 	local terms
-	terms=$(seq 0 19999 | sed 's/^/r = /' | paste -sd '|' | sed 's/|/ or /g')
+	terms=$(seq 0 4999 | sed 's/^/r = /' | paste -sd '|' | sed 's/|/ or /g')
 	rules "Listed: $terms" 'Other: true'
 	match - r=0 Listed
-	match - r=19999 Listed
-	match - r=20000 Other
+	match - r=4999 Listed
+	match - r=5000 Other
 	rules "A: $terms or x = 1"
 	refuse 1 $((3 + ${#terms} + 5)) "unknown name 'x' (one of r, f, m, R, F, M, tenure, recency, frequency, monetary, days, orders, spent, r_score, f_score, m_score)"
+	terms=$(seq 0 7999 | sed 's/^/r = /' | paste -sd '|' | sed 's/|/ or /g')
+	rules "Listed: $terms"
+	run -2 "$RC" "$R" USD
+	assert_output "$R:1: line longer than 65536 bytes"
 }
 
 # ---- variables ------------------------------------------------------------------

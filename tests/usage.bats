@@ -62,10 +62,10 @@ refuses() {
 @test "crm-segment --currency XYZ" { refuses 2 "crm-segment: --currency 'XYZ': not a known ISO 4217 code" TRY; }
 @test "crm-segment --currency usdx" { refuses 2 "crm-segment: --currency 'usdx': not a known ISO 4217 code" TRY; }
 @test "crm-segment --scheme foo" { refuses 2 "crm-segment: --scheme must be rfm or lifecycle, not 'foo'" TRY; }
-@test "crm-segment --new-days x" { refuses 2 "crm-segment: --new-days 'x': expected a whole number of days" TRY; }
-@test "crm-segment --risk-days -1" { refuses 2 "crm-segment: --risk-days '-1': expected a whole number of days" TRY; }
-@test "crm-segment --lost-days 1.5" { refuses 2 "crm-segment: --lost-days '1.5': expected a whole number of days" TRY; }
-@test "crm-segment --vip-orders 0" { refuses 2 "crm-segment: --vip-orders '0': expected a number of orders" TRY; }
+@test "crm-segment --new-days x" { refuses 2 "crm-segment: --new-days 'x': expected a whole number of days from 0 to 1000000" TRY; }
+@test "crm-segment --risk-days -1" { refuses 2 "crm-segment: --risk-days '-1': expected a whole number of days from 0 to 1000000" TRY; }
+@test "crm-segment --lost-days 1.5" { refuses 2 "crm-segment: --lost-days '1.5': expected a whole number of days from 0 to 1000000" TRY; }
+@test "crm-segment --vip-orders 0" { refuses 2 "crm-segment: --vip-orders '0': expected a whole number of orders from 1 to 1000000000" TRY; }
 @test "crm-segment --vip-spend abc orders.csv" { refuses 2 "crm-segment: --vip-spend 'abc' is not an amount" TRY; }
 @test "crm-segment --vip-spend -5 orders.csv" { refuses 2 "crm-segment: --vip-spend '-5' is negative" TRY; }
 @test "crm-segment --bins R=x orders.csv" { refuses 2 "crm-segment: --bins 'R=x': expected four increasing whole numbers, such as R=30,90,180,365" TRY; }
@@ -187,8 +187,8 @@ refuses() {
 @test "crm-report --currency XYZ" { refuses 2 "crm-report: --currency 'XYZ': not a known ISO 4217 code" TRY; }
 @test "crm-report --sla x" { refuses 2 "crm-report: --sla 'x': expected first=DURATION,resolve=DURATION (DURATION like 4h, 30m, 2d)" TRY; }
 @test "crm-report --sla first=0h" { refuses 2 "crm-report: --sla 'first=0h': expected first=DURATION,resolve=DURATION (DURATION like 4h, 30m, 2d)" TRY; }
-@test "crm-report --lost-days 0" { refuses 2 "crm-report: --lost-days '0': expected a whole number of days" TRY; }
-@test "crm-report --list -1" { refuses 2 "crm-report: --list '-1': expected a number of rows" TRY; }
+@test "crm-report --lost-days 0" { refuses 2 "crm-report: --lost-days '0': expected a whole number of days from 1 to 100000" TRY; }
+@test "crm-report --list -1" { refuses 2 "crm-report: --list '-1': expected a whole number of rows from 0 to 100000" TRY; }
 @test "crm-report extra" { refuses 2 "crm-report: unexpected argument 'extra': the report reads the database" TRY; }
 @test "crm-report -d ab" { refuses 2 "crm-report: the delimiter must be one character, not 'ab'" TRY; }
 @test "crm-report --encoding nosuch" { refuses 2 "crm-report: --encoding 'nosuch': not an encoding iconv knows (try cp949, euc-kr, latin1, cp1252)" TRY; }
@@ -208,3 +208,11 @@ refuses() {
 @test "crm --frobnicate" { refuses 2 "crm: '--frobnicate' is not a crm command" TRY; }
 @test "crm import --frobnicate" { refuses 2 "crm-import: unrecognized option '--frobnicate'" TRY; }
 @test "crm coupon list --state x" { refuses 2 "crm-coupon: --state must be issued, redeemed, voided or expired, not 'x'" TRY; }
+@test "crm-segment --lost-days 2147483647" { refuses 2 "crm-segment: --lost-days '2147483647': expected a whole number of days from 0 to 1000000" TRY; }
+@test "crm-report --lost-days 2147483647" { refuses 2 "crm-report: --lost-days '2147483647': expected a whole number of days from 1 to 100000" TRY; }
+@test "crm-report --list x" { refuses 2 "crm-report: --list 'x': expected a whole number of rows from 0 to 100000" TRY; }
+@test "crm-report --period 9999-W52" { refuses 2 "crm-report: --period '9999-W52': the period does not lie within 0001-01-01..9999-12-31" TRY; }
+@test "crm-report --as-of 9999-12-31 --period this-week" { refuses 2 "crm-report: --period 'this-week': the period does not lie within 0001-01-01..9999-12-31" TRY; }
+@test "crm-report --as-of 0000-01-01" { refuses 2 "crm-report: --as-of '0000-01-01' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-report --tz +18:30" { refuses 2 "crm-report: --tz '+18:30' is not a known time zone" TRY; }
+@test "env TZ=Nowhere/City crm-report" { refuses 2 "crm-report: the TZ environment variable 'Nowhere/City' is not a known time zone" TRY; }
