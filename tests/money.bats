@@ -106,3 +106,51 @@ crm-import: nothing was imported"
 	run q "SELECT amount FROM orders WHERE order_id = 'O2'; SELECT monetary FROM customer_stats"
 	assert_output $'0\n9223372036854775807'
 }
+
+# A database another tool wrote: two orders of INT64_MAX minor units for one
+# customer, and its total as SQLite's + leaves it past 64 bits (a float).
+overflowed_db() {
+	csv o.csv order_id,customer_id,ordered_at,amount,currency \
+		O1,C1,2025-01-01,1.00,USD O2,C1,2025-01-02,1.00,USD O3,C2,2025-02-01,1.00,USD
+	crm-import -q orders o.csv
+	q "UPDATE orders SET amount = 9223372036854775807 WHERE customer_id = 'C1';
+	   UPDATE customer_stats SET monetary = 9223372036854775807 + 9223372036854775807"
+}
+
+@test "money: segment on a customer total past 64 bits says so, exit 1, no wrapped figure" {
+	overflowed_db
+	run crm-segment
+	assert_failure 1
+	assert_output "crm-segment: $CRM_DB: monetary: a customer's total is not a whole number of minor units (a sum past 64 bits?)"
+	# an as-of day before C2's order sums the orders themselves
+	run crm-segment --as-of 2025-01-15
+	assert_failure 1
+	assert_output --partial "crm-segment: $CRM_DB: monetary: a sum of amounts does not fit in 64 bits"
+	refute_output --partial "integer overflow"
+}
+
+@test "money: report on orders whose revenue passes 64 bits says so, exit 1" {
+	overflowed_db
+	run crm-report --period 2025-01
+	assert_failure 1
+	assert_output "crm-report: $CRM_DB: revenue: a sum of amounts does not fit in 64 bits (the database holds orders that crm-import refuses)"
+}
+
+@test "money: a revenue of INT64_MAX minor units is printed as it is, not wrapped" {
+	csv o.csv order_id,customer_id,ordered_at,amount,currency O1,C1,2025-01-01,$MAX,USD
+	crm-import -q orders o.csv
+	run crm-report --period 2025-01 --format text
+	assert_success
+	refute_output --partial "-92,233,720,368,547,758"
+	assert_output --partial "92,233,720,368,547,758.07 USD"
+}
+
+@test "money: segment on a stream rejects the order that takes a customer's total past 64 bits" {
+	csv st.csv order_id,customer_id,ordered_at,amount,currency \
+		O1,C1,2025-01-01,$MAX,USD O2,C1,2025-01-02,$MAX,USD O3,C2,2025-01-02,1.00,USD
+	run crm-segment --as-of 2025-02-01 st.csv
+	assert_failure 1
+	assert_line "crm-segment: st.csv:3: column 'amount': customer 'C1': the total of its USD orders would overflow (more than 64 bits of minor units)"
+	assert_line --partial "C1,,,31,1,92233720368547758.07,USD,"
+	refute_output --partial -0.02
+}
