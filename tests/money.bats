@@ -6,8 +6,24 @@ load helpers
 
 MAX=92233720368547758.07   # INT64_MAX minor units of USD
 
+# orders NAME ROWS...: an orders file NAME of these rows.
+orders() { csv "$1" order_id,customer_id,ordered_at,amount,currency "${@:2}"; }
+
+# import_both: o1.csv is imported, then o2.csv fails as bad data.
+import_both() {
+	crm-import -q orders o1.csv
+	run crm-import orders o2.csv
+	assert_failure 1
+}
+
+# items LINES...: import order lines (after their header) from i.csv.
+items() {
+	csv i.csv order_id,customer_id,ordered_at,sku,quantity,unit_price,currency "$@"
+	run crm-import order_items i.csv
+}
+
 @test "money: an amount past 64 bits of minor units is refused with its line and column" {
-	csv o.csv order_id,customer_id,ordered_at,amount,currency \
+	orders o.csv \
 		O1,C1,2025-01-01,$MAX,USD O2,C2,2025-01-01,92233720368547758.08,USD \
 		O3,C3,2025-01-01,-92233720368547758.08,USD
 	run crm-import orders o.csv
@@ -19,10 +35,8 @@ MAX=92233720368547758.07   # INT64_MAX minor units of USD
 }
 
 @test "money: quantity x unit price past 64 bits rejects the line, and its order is not written" {
-	csv i.csv order_id,customer_id,ordered_at,sku,quantity,unit_price,currency \
-		I1,C1,2025-01-01,A,2,$MAX,USD I1,C1,2025-01-01,B,1,1.00,USD \
+	items I1,C1,2025-01-01,A,2,$MAX,USD I1,C1,2025-01-01,B,1,1.00,USD \
 		I2,C1,2025-01-01,A,1,3.00,USD
-	run crm-import order_items i.csv
 	assert_failure 1
 	assert_line "crm-import: i.csv:2: column 'unit_price': quantity x unit price overflows (more than 64 bits of minor units); order 'I1' is not written"
 	assert_line "crm-import: order_items: 3 read, 2 inserted, 0 updated, 0 unchanged, 1 rejected"
@@ -33,10 +47,8 @@ MAX=92233720368547758.07   # INT64_MAX minor units of USD
 }
 
 @test "money: an order whose lines total past 64 bits is not written (no wrapped amount)" {
-	csv i.csv order_id,customer_id,ordered_at,sku,quantity,unit_price,currency \
-		I1,C1,2025-01-01,A,1,$MAX,USD I1,C1,2025-01-01,B,1,1.00,USD \
+	items I1,C1,2025-01-01,A,1,$MAX,USD I1,C1,2025-01-01,B,1,1.00,USD \
 		I2,C1,2025-01-01,A,1,2.00,USD
-	run crm-import order_items i.csv
 	assert_failure 1
 	assert_line "crm-import: i.csv:3: column 'unit_price': the order's total overflows (more than 64 bits of minor units); order 'I1' is not written"
 	run q "SELECT order_id, amount FROM orders"
@@ -46,10 +58,8 @@ MAX=92233720368547758.07   # INT64_MAX minor units of USD
 }
 
 @test "money: an order split in the file whose lines total past 64 bits stops the import, named" {
-	csv i.csv order_id,customer_id,ordered_at,sku,quantity,unit_price,currency \
-		I1,C1,2025-01-01,A,1,$MAX,USD I2,C2,2025-01-01,A,1,1.00,USD \
+	items I1,C1,2025-01-01,A,1,$MAX,USD I2,C2,2025-01-01,A,1,1.00,USD \
 		I1,C1,2025-01-01,B,1,1.00,USD
-	run crm-import order_items i.csv
 	assert_failure 1
 	assert_output "crm-import: i.csv: order 'I1': its lines, split in the file, total more than 64 bits of minor units
 crm-import: nothing was imported"
@@ -58,7 +68,7 @@ crm-import: nothing was imported"
 }
 
 @test "money: two orders that take a customer's total past 64 bits stop the import, the customer named" {
-	csv o.csv order_id,customer_id,ordered_at,amount,currency \
+	orders o.csv \
 		O1,C1,2025-01-01,$MAX,USD O2,C1,2025-01-02,$MAX,USD
 	run crm-import orders o.csv
 	assert_failure 1
@@ -70,11 +80,9 @@ crm-import: nothing was imported"
 }
 
 @test "money: an order that takes a stored customer total past 64 bits stops the import" {
-	csv o1.csv order_id,customer_id,ordered_at,amount,currency O1,C1,2025-01-01,$MAX,USD
-	csv o2.csv order_id,customer_id,ordered_at,amount,currency O2,C1,2025-01-02,0.01,USD
-	crm-import -q orders o1.csv
-	run crm-import orders o2.csv
-	assert_failure 1
+	orders o1.csv O1,C1,2025-01-01,$MAX,USD
+	orders o2.csv O2,C1,2025-01-02,0.01,USD
+	import_both
 	assert_line "crm-import: customer 'C1': the total of its USD orders would overflow (more than 64 bits of minor units)"
 	run q "SELECT count(*), typeof(monetary), monetary FROM customer_stats"
 	assert_output "1|integer|9223372036854775807"
@@ -96,12 +104,10 @@ crm-import: nothing was imported"
 }
 
 @test "money: an updated order that takes its customer's total past 64 bits stops the import" {
-	csv o1.csv order_id,customer_id,ordered_at,amount,currency \
+	orders o1.csv \
 		O1,C1,2025-01-01,$MAX,USD O2,C1,2025-01-02,0,USD
-	csv o2.csv order_id,customer_id,ordered_at,amount,currency O2,C1,2025-01-02,1.00,USD
-	crm-import -q orders o1.csv
-	run crm-import orders o2.csv
-	assert_failure 1
+	orders o2.csv O2,C1,2025-01-02,1.00,USD
+	import_both
 	assert_line "crm-import: customer figures: the orders of a customer whose orders were updated total more than 64 bits of minor units"
 	run q "SELECT amount FROM orders WHERE order_id = 'O2'; SELECT monetary FROM customer_stats"
 	assert_output $'0\n9223372036854775807'
@@ -110,7 +116,7 @@ crm-import: nothing was imported"
 # A database another tool wrote: two orders of INT64_MAX minor units for one
 # customer, and its total as SQLite's + leaves it past 64 bits (a float).
 overflowed_db() {
-	csv o.csv order_id,customer_id,ordered_at,amount,currency \
+	orders o.csv \
 		O1,C1,2025-01-01,1.00,USD O2,C1,2025-01-02,1.00,USD O3,C2,2025-02-01,1.00,USD
 	crm-import -q orders o.csv
 	q "UPDATE orders SET amount = 9223372036854775807 WHERE customer_id = 'C1';
@@ -137,7 +143,7 @@ overflowed_db() {
 }
 
 @test "money: a revenue of INT64_MAX minor units is printed as it is, not wrapped" {
-	csv o.csv order_id,customer_id,ordered_at,amount,currency O1,C1,2025-01-01,$MAX,USD
+	orders o.csv O1,C1,2025-01-01,$MAX,USD
 	crm-import -q orders o.csv
 	run crm-report --period 2025-01 --format text
 	assert_success
@@ -146,7 +152,7 @@ overflowed_db() {
 }
 
 @test "money: segment on a stream rejects the order that takes a customer's total past 64 bits" {
-	csv st.csv order_id,customer_id,ordered_at,amount,currency \
+	orders st.csv \
 		O1,C1,2025-01-01,$MAX,USD O2,C1,2025-01-02,$MAX,USD O3,C2,2025-01-02,1.00,USD
 	run crm-segment --as-of 2025-02-01 st.csv
 	assert_failure 1
