@@ -64,6 +64,7 @@ struct upsert {
 struct batch_row {
 	size_t val[CRM_MAX_COLS];   /* offsets into the batch's bytes; NO_VAL: NULL */
 	int64_t amount;
+	long line;                  /* in the file, for a message */
 	int deferred;               /* the customer is the ledger's to create */
 	int outcome;                /* UP_INSERTED, UP_UPDATED, ...; NOT_YET */
 };
@@ -90,6 +91,8 @@ struct cur_order {
 	char id[CRM_KEY_MAX + 1];
 	int open;
 	int seen_before;         /* its lines were split in the file */
+	long line;               /* its first line in the file, for a message */
+	int overflow;            /* a line or the total passed 64 bits: not written */
 	long lines;
 	int64_t amount;
 	char currency[4];
@@ -449,17 +452,20 @@ static int prepare_all(struct imp *im)
 	im->have_aliases = any != 0;
 	if (!strcmp(name, "order_items")) {
 		if (crm_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS touched(order_id TEXT "
-				"PRIMARY KEY, lines INTEGER NOT NULL, currency TEXT, split INTEGER) WITHOUT ROWID") != CRM_OK)
+				"PRIMARY KEY, lines INTEGER NOT NULL, currency TEXT, split INTEGER, overflow INTEGER) "
+				"WITHOUT ROWID") != CRM_OK)
 			return -1;
 		im->touched_get = crm_db_prepare(im->db, "SELECT lines || ' ' || "
 						 "currency FROM temp.touched WHERE order_id=?1");
-		im->touched_put = crm_db_prepare(im->db, "INSERT INTO temp.touched VALUES (?1,?2,?3,?4) "
-						 "ON CONFLICT DO UPDATE SET lines=excluded.lines, split=1");
+		im->touched_put = crm_db_prepare(im->db, "INSERT INTO temp.touched VALUES (?1,?2,?3,?4,"
+						 "?5) ON CONFLICT DO UPDATE SET lines=excluded.lines, "
+						 "split=1, overflow=max(overflow,excluded.overflow)");
 		/* orders whose lines were split in the file, once stale lines are gone */
 		im->order_resum = crm_db_prepare(im->db, "UPDATE orders SET amount=(SELECT "
 						 "coalesce(sum(quantity*unit_price),0) FROM order_items i "
 						 "WHERE i.order_id=orders.order_id) WHERE order_id IN "
-						 "(SELECT order_id FROM temp.touched WHERE split)");
+						 "(SELECT order_id FROM temp.touched WHERE split AND "
+						 "NOT overflow)");
 		im->stale_lines = crm_db_prepare(im->db, "DELETE FROM order_items WHERE order_id IN "
 						 "(SELECT order_id FROM temp.touched) AND line > (SELECT "
 						 "lines FROM temp.touched t WHERE t.order_id=order_items.order_id)");
@@ -803,9 +809,11 @@ static int import_customer(struct imp *im, const struct crm_row *row)
 
 /* What the ledger must know of a row (stats.h): a new order's part in its
  * customer's figures, and a customer to create when ensure_customer()
- * deferred it.  vals are the orders table's values for a new order. */
+ * deferred it.  vals are the orders table's values for a new order, read
+ * at `line`.  An order that takes its customer's total past 64 bits stops
+ * the run: it is in the table already, and the rows before it counted. */
 static int note_customer(struct imp *im, char *const *vals, int new_order, int64_t amount,
-			 int deferred)
+			 int deferred, long line)
 {
 	int rc = CRM_OK;
 	if (new_order && vals[1] && crm_order_counts(vals[5]))
@@ -813,6 +821,12 @@ static int note_customer(struct imp *im, char *const *vals, int new_order, int64
 				   deferred ? CRM_STATS_ENSURE : 0);
 	else if (deferred)
 		rc = crm_stats_ensure(im->stats, vals[1]);
+	if (rc == CRM_STATS_OVERFLOW) {
+		crm_error_at(im->fname, line, "order '%s': customer '%s': the total of its %s orders "
+			     "would overflow (more than 64 bits of minor units)", vals[0], vals[1],
+			     vals[4]);
+		rc = CRM_EDATA;
+	}
 	if (rc != CRM_OK)
 		fail(im, rc);
 	return rc;
@@ -843,7 +857,8 @@ static signed char *batch_slot(struct batch *b, const char *key)
 }
 
 /* Queue a row: its values are copied, the row's buffers being reused. */
-static void batch_add(struct imp *im, char *const *vals, int64_t amount, int deferred)
+static void batch_add(struct imp *im, char *const *vals, int64_t amount, int deferred,
+		      long line)
 {
 	struct batch *b = &im->batch;
 	struct batch_row *r = &b->row[b->n];
@@ -866,6 +881,7 @@ static void batch_add(struct imp *im, char *const *vals, int64_t amount, int def
 		b->used += len;
 	}
 	r->amount = amount;
+	r->line = line;
 	r->deferred = deferred;
 	r->outcome = NOT_YET;
 	if (*(slot = batch_slot(b, r->val[0] == NO_VAL ? "" : b->bytes + r->val[0])) < 0)
@@ -993,7 +1009,7 @@ static int batch_run(struct imp *im)
 		if (rc == UP_ERROR)
 			return -1;
 		if (note_customer(im, vals, rc == UP_INSERTED && orders, row->amount,
-				  row->deferred) != CRM_OK)
+				  row->deferred, row->line) != CRM_OK)
 			return -1;
 		if (vals[0])
 			raise_top(b, vals[0]);   /* the row is in the table now */
@@ -1018,7 +1034,8 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 	}
 	if (!vals[0])
 		vals[0] = (char *)im->key;     /* the feed's, for a row without a key */
-	batch_add(im, vals, im->is_orders ? im->v->num[im->col[3]] : 0, who == DEFERRED);
+	batch_add(im, vals, im->is_orders ? im->v->num[im->col[3]] : 0, who == DEFERRED,
+		  row->line);
 	return im->batch.n == BATCH_ROWS && batch_run(im) < 0;
 }
 
@@ -1037,17 +1054,18 @@ static int flush_order(struct imp *im)
 	crm_bind_static(im->touched_put, 2, lines);
 	crm_bind_static(im->touched_put, 3, o->currency);
 	sqlite3_bind_int(im->touched_put, 4, o->seen_before);
+	sqlite3_bind_int(im->touched_put, 5, o->overflow);
 	if (step_done(im, im->touched_put, "track orders") < 0)
 		return -1;
-	if (o->seen_before)
-		return 0;   /* summed in finish_items() */
+	if (o->seen_before || o->overflow)
+		return 0;   /* summed in finish_items(), or no total to write */
 	snprintf(amount, sizeof amount, "%lld", (long long)o->amount);
 	o->vals[3] = amount;
 	o->vals[4] = o->currency;
 	rc = upsert_run(im, &im->orders, o->vals, 0);
 	count_upsert(&im->c->orders_inserted, rc);
 	/* open_order() noted a deferred customer already */
-	if (rc == UP_INSERTED && note_customer(im, o->vals, 1, o->amount, 0) != CRM_OK)
+	if (rc == UP_INSERTED && note_customer(im, o->vals, 1, o->amount, 0, o->line) != CRM_OK)
 		return -1;
 	if (rc != UP_ERROR && o->vals[5] && !strcmp(o->vals[5], "cancelled"))
 		im->c->cancelled_orders++;
@@ -1084,6 +1102,8 @@ static int open_order(struct imp *im, const struct crm_row *row)
 	if (found < 0)
 		return -2;
 	o->seen_before = found;
+	o->line = row->line;
+	o->overflow = 0;
 	o->amount = 0;
 	memcpy(o->currency, im->v->currency, sizeof o->currency);
 	if (found) {
@@ -1120,8 +1140,8 @@ static int import_item(struct imp *im, const struct crm_row *row)
 	struct cur_order *o = &im->cur;
 	char line[32], *vals[7], msg[400];
 	int64_t q = im->v->num[crm_entity_col(im->e, "quantity")];
-	int64_t p = im->v->num[crm_entity_col(im->e, "unit_price")], t;
-	int rc;
+	int64_t p = im->v->num[crm_entity_col(im->e, "unit_price")], t, sum;
+	int rc, mul;
 	if (!o->open || strcmp(o->id, V(im, "order_id"))) {
 		if ((rc = open_order(im, row)) < 0)
 			return rc == -2;
@@ -1132,10 +1152,15 @@ static int import_item(struct imp *im, const struct crm_row *row)
 			 "order's %s", im->v->currency, o->currency);
 		return reject(im, row, row->line, msg);
 	}
-	if (__builtin_mul_overflow(q, p, &t) || __builtin_add_overflow(o->amount, t, &o->amount)) {
-		snprintf(msg, sizeof msg, "order '%s': the total does not fit in 64 bits", o->id);
+	/* a total without this line would be wrong: the order is not written */
+	if ((mul = __builtin_mul_overflow(q, p, &t)) || __builtin_add_overflow(o->amount, t, &sum)) {
+		snprintf(msg, sizeof msg, "column 'unit_price': %s overflows (more than 64 bits of "
+			 "minor units); order '%s' is not written", mul ? "quantity x unit price" :
+			 "the order's total", o->id);
+		o->overflow = 1;
 		return reject(im, row, row->line, msg);
 	}
+	o->amount = sum;
 	im->c->return_lines += q < 0;
 	snprintf(line, sizeof line, "%ld", o->lines);
 	vals[0] = o->id;
@@ -1150,6 +1175,28 @@ static int import_item(struct imp *im, const struct crm_row *row)
 	return rc == UP_ERROR;
 }
 
+/* The split order whose lines' sum failed past 64 bits, named: each part
+ * fit, so only SQL's sum over its lines knows, one order after another. */
+static void split_overflow(struct imp *im)
+{
+	sqlite3_stmt *ids = crm_db_prepare(im->db, "SELECT order_id FROM temp.touched WHERE split");
+	sqlite3_stmt *sum = crm_db_prepare(im->db, "SELECT sum(quantity*unit_price) FROM "
+					   "order_items WHERE order_id=?1");
+	const char *id = NULL;
+	while (ids && sum && sqlite3_step(ids) == SQLITE_ROW) {
+		sqlite3_bind_value(sum, 1, sqlite3_column_value(ids, 0));
+		if (sqlite3_step(sum) != SQLITE_ROW) {
+			id = (const char *)sqlite3_column_text(ids, 0);
+			break;
+		}
+		sqlite3_reset(sum);
+	}
+	crm_error("%s: order '%s': its lines, split in the file, total more than 64 bits of "
+		  "minor units", im->fname, id ? id : "?");
+	sqlite3_finalize(sum);
+	sqlite3_finalize(ids);
+}
+
 static int finish_items(struct imp *im)
 {
 	if (flush_order(im) < 0)
@@ -1157,7 +1204,18 @@ static int finish_items(struct imp *im)
 	/* lines beyond an order's count in this run are gone from the export */
 	if (step_done(im, im->stale_lines, "remove stale order lines") < 0)
 		return -1;
-	return step_done(im, im->order_resum, "update split orders' totals");
+	if (sqlite3_step(im->order_resum) == SQLITE_DONE) {
+		sqlite3_reset(im->order_resum);
+		return 0;
+	}
+	sqlite3_reset(im->order_resum);
+	if (!crm_stats_overflowed(im->db)) {
+		fail(im, crm_db_fail(im->db, "update split orders' totals"));
+		return -1;
+	}
+	split_overflow(im);
+	fail(im, CRM_EDATA);
+	return -1;
 }
 
 /* ---- reading ---------------------------------------------------------------------------- */

@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "nps.h"
 #include "segment.h"
+#include "stats.h"
 
 #define WEEKS 12                        /* points of the weekly charts */
 #define SWAP_TABLES(s) do { struct crm_report_table t_ = (s)->tables[0]; \
@@ -115,7 +116,11 @@ static int row_values(struct ctx *c, sqlite3_stmt *st, double *v, int n)
 		for (i = 0; i < n; i++)
 			v[i] = sqlite3_column_double(st, i);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, "report");
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return CRM_OK;
+	/* the one sum of money here */
+	return crm_stats_overflowed(c->db) ? crm_stats_sum_fail(c->db, "revenue")
+		: crm_db_fail(c->db, "report");
 }
 
 /* Run a one-row query; its columns as numbers into v[0..n-1]. */

@@ -7,6 +7,7 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -35,7 +36,9 @@ void crm_report_value(char *out, size_t size, enum crm_unit u, double v, const c
 		group_digits(plain, out, size);
 		return;
 	case CRM_U_MONEY:
-		crm_format_money((int64_t)llround(v), currency, plain, sizeof plain);
+		/* a double at 2^63 is past int64: llround() would wrap it */
+		crm_format_money(v >= 0x1p63 ? INT64_MAX : v < -0x1p63 ? INT64_MIN : llround(v),
+				 currency, plain, sizeof plain);
 		group_digits(plain, out, size > 5 ? size - 4 : size);
 		snprintf(out + strlen(out), size - strlen(out), " %s", currency);
 		return;

@@ -255,6 +255,7 @@ struct part {
 	struct crm_rfm r;        /* its entries, and the currency it met first */
 	char other[4];           /* a second currency it met, without --currency */
 	int after_as_of, rc;
+	int not_minor;           /* a monetary that is not an integer */
 };
 
 #define PART_SQL(WHERE) "SELECT currency, first_unix, last_unix, orders, monetary " \
@@ -293,6 +294,12 @@ static void scan_part(struct part *p)
 		if (last > p->as_of) {
 			p->after_as_of = 1;
 			break;
+		}
+		/* SQLite's + goes to floating point past 64 bits: a monetary
+		 * that is not an integer is a sum that overflowed */
+		if (sqlite3_column_type(st, 4) != SQLITE_INTEGER) {
+			p->not_minor = 1;   /* said once, by join_parts() */
+			continue;
 		}
 		if (part_currency(p, (const char *)sqlite3_column_text(st, 0)))
 			set_entry(add_entry(&p->r, &cap), p->as_of,
@@ -340,6 +347,11 @@ static int join_parts(struct part *lo, struct part *hi, struct crm_rfm *r)
 		return lo->rc != CRM_OK ? lo->rc : hi->rc;
 	if (lo->after_as_of || hi->after_as_of)
 		return AFTER_AS_OF;
+	if (lo->not_minor || hi->not_minor) {
+		crm_error("%s: monetary: a customer's total is not a whole number of minor units "
+			  "(a sum past 64 bits?)", lo->db->path);
+		return CRM_EDATA;
+	}
 	if (second)
 		return currency_clash(lo->r.currency[0] ? lo->r.currency : hi->r.currency, second);
 	memcpy(r->currency, lo->r.currency[0] ? lo->r.currency : hi->r.currency, sizeof r->currency);
@@ -514,7 +526,7 @@ static int load_orders(struct crm_db *db, const struct crm_rfm_opts *o, struct c
 			  local_day(o, &lc, (const char *)sqlite3_column_text(st, 1)),
 			  sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3));
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read orders");
+	return rc == SQLITE_DONE ? CRM_OK : crm_stats_sum_fail(db, "monetary");
 }
 
 static int64_t today(const struct crm_rfm_opts *o)
@@ -594,11 +606,13 @@ static void agg_grow(struct stream *s)
 		*agg_slot(s, s->agg[i].id, s->agg[i].currency) = (uint32_t)(i + 1);
 }
 
-/* One order of the customer `id` (an id or an e-mail) of the values v. */
-static void agg_add(struct stream *s, const char *id, const struct crm_values *v, int64_t t)
+/* One order of the customer `id` (an id or an e-mail) of the values v;
+ * -1, the customer unchanged, when it would take its total past 64 bits. */
+static int agg_add(struct stream *s, const char *id, const struct crm_values *v, int64_t t)
 {
 	struct agg *a;
 	uint32_t *slot;
+	int64_t sum;
 	if (2 * (s->nagg + 1) > s->nslot)
 		agg_grow(s);
 	slot = agg_slot(s, id, v->currency);
@@ -615,6 +629,8 @@ static void agg_add(struct stream *s, const char *id, const struct crm_values *v
 		*slot = (uint32_t)s->nagg;
 	}
 	a = &s->agg[*slot - 1];
+	if (__builtin_add_overflow(a->amount, v->num[S_AMOUNT], &sum))
+		return -1;   /* a new customer's first order cannot: nothing was added */
 	if (!a->email)
 		a->email = crm_xstrdup_or_null(v->val[S_EMAIL]);
 	if (!a->name)
@@ -622,7 +638,8 @@ static void agg_add(struct stream *s, const char *id, const struct crm_values *v
 	a->first = t < a->first ? t : a->first;
 	a->last = t > a->last ? t : a->last;
 	a->orders++;
-	a->amount += v->num[S_AMOUNT];
+	a->amount = sum;
+	return 0;
 }
 
 /* Report a bad row and go on: the figures come from the good ones. */
@@ -640,14 +657,17 @@ static int s_row(const struct crm_values *v, const struct crm_row *row, void *ct
 	/* crm-import knows a customer without an id by e-mail */
 	const char *id = v->val[S_ID] ? v->val[S_ID] : v->val[S_EMAIL];
 	int64_t t;
-	(void)row;
+	char why[1024];
 	if (!id || !crm_order_counts(v->val[S_STATUS]))
 		return 0;    /* a guest's order, or one that does not count */
 	t = crm_time_epoch(v->val[S_AT]);
 	if (t >= s->before)
 		return 0;
-	agg_add(s, id, v, t);
-	return 0;
+	if (agg_add(s, id, v, t) == 0)
+		return 0;
+	snprintf(why, sizeof why, "column 'amount': customer '%s': the total of its %s orders "
+		 "would overflow (more than 64 bits of minor units)", id, v->currency);
+	return s_reject(row->line, why, s);
 }
 
 /* The currency is normalised before the money, which needs it (crm_row_values). */

@@ -160,6 +160,30 @@ unsigned crm_customer_hash(const char *id, const char *currency)
 	return h;
 }
 
+int crm_stats_overflowed(struct crm_db *db)
+{
+	return db->h && sqlite3_errcode(db->h) == SQLITE_ERROR &&
+	       !strcmp(sqlite3_errmsg(db->h), "integer overflow");
+}
+
+int crm_stats_sum_fail(struct crm_db *db, const char *figure)
+{
+	if (!crm_stats_overflowed(db))
+		return crm_db_fail(db, figure);
+	crm_error("%s: %s: a sum of amounts does not fit in 64 bits (the database holds orders "
+		  "that crm-import refuses)", db->path, figure);
+	return CRM_EDATA;
+}
+
+/* A customer whose figures the run would take past 64 bits: the run stops,
+ * as the order that did it is in the database already. */
+static int too_much(const char *customer, const char *currency)
+{
+	crm_error("customer '%s': the total of its %s orders would overflow (more than 64 bits "
+		  "of minor units)", customer, currency);
+	return CRM_EDATA;
+}
+
 /* ---- setting up ----------------------------------------------------------------- */
 
 static const char dirty_sql[] =
@@ -258,7 +282,10 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 	    batch_prepare(s, &s->figures, "INSERT INTO customer_stats VALUES ", "(?,?,?,?,?,?)",
 			  " ON CONFLICT DO UPDATE SET first_unix=min(first_unix,excluded.first_unix), "
 			  "last_unix=max(last_unix,excluded.last_unix), orders=orders+excluded.orders, "
-			  "monetary=monetary+excluded.monetary") != CRM_OK) {
+			  /* sum(), not +: SQLite's + goes to floating point past 64 bits,
+			   * sum() fails with "integer overflow" */
+			  "monetary=(SELECT sum(m) FROM (SELECT monetary AS m UNION ALL "
+			  "SELECT excluded.monetary))") != CRM_OK) {
 		crm_stats_free(s);
 		return NULL;
 	}
@@ -570,11 +597,11 @@ static int merge_init(struct merge *m, struct crm_stats *s, int with_memory)
 	return CRM_OK;
 }
 
-static void combine(struct rec *into, const struct rec *r)
+static int combine(struct rec *into, const struct rec *r)
 {
 	into->ensure |= r->ensure;
 	if (!r->orders)
-		return;
+		return CRM_OK;
 	if (!into->orders) {
 		into->first = r->first;
 		into->last = r->last;
@@ -585,7 +612,9 @@ static void combine(struct rec *into, const struct rec *r)
 			into->last = r->last;
 	}
 	into->orders += r->orders;
-	into->amount += r->amount;
+	if (__builtin_add_overflow(into->amount, r->amount, &into->amount))
+		return too_much(into->id, into->currency);
+	return CRM_OK;
 }
 
 static void rec_copy(struct rec *to, const struct rec *from)
@@ -603,8 +632,8 @@ static int merge_next(struct merge *m, struct rec *out)
 		struct source *x = m->heap[0];
 		if (first)
 			rec_copy(out, &x->r);
-		else
-			combine(out, &x->r);
+		else if ((rc = combine(out, &x->r)) != CRM_OK)
+			return -rc;
 		first = 0;
 		if ((rc = source_next(m->s, x)) < 0)
 			return rc;
@@ -720,7 +749,8 @@ int crm_stats_add(struct crm_stats *s, const char *customer, const char *currenc
 	if (!e->orders || at > e->last)
 		e->last = at;
 	e->orders++;
-	e->amount += amount;
+	if (__builtin_add_overflow(e->amount, amount, &e->amount))
+		return CRM_STATS_OVERFLOW;   /* the caller knows the row: it says where */
 	if (flags & CRM_STATS_ENSURE) {
 		e->ensure = 1;
 		s->ensures++;
@@ -753,8 +783,12 @@ static int step_batch(struct crm_stats *s, struct batch *b, sqlite3_stmt *st, in
 		at += b->bind(st, at, &b->rec[i]);
 	rc = sqlite3_step(st);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_fail(s->db, b->what);
+	if (rc != SQLITE_DONE) {
+		if (!crm_stats_overflowed(s->db))
+			return crm_db_fail(s->db, b->what);
+		/* which row of a batch took a total past 64 bits: one by one says */
+		return n == 1 ? too_much(b->rec[from].id, b->rec[from].currency) : -1;
+	}
 	if (b == &s->create)
 		*s->created += sqlite3_changes(s->db->h);
 	return CRM_OK;
@@ -766,8 +800,9 @@ static int write_batch(struct crm_stats *s, struct batch *b)
 	int i, rc = CRM_OK;
 	if (b->n == BATCH)
 		rc = step_batch(s, b, b->many, 0, BATCH);
-	else
-		for (i = 0; i < b->n && rc == CRM_OK; i++)
+	/* a failed statement wrote none of its rows */
+	if (b->n < BATCH || rc == -1)
+		for (i = 0, rc = CRM_OK; i < b->n && rc == CRM_OK; i++)
 			rc = step_batch(s, b, b->one, i, 1);
 	b->n = 0;
 	return rc;
@@ -825,10 +860,16 @@ static int recompute_dirty(struct crm_stats *s)
 	if (rc != CRM_OK || !any)
 		return rc;
 	if ((rc = crm_db_exec(s->db, "DELETE FROM customer_stats WHERE customer_id IN "
-			      "(SELECT customer_id FROM temp.stats_dirty)")) != CRM_OK ||
-	    (rc = crm_db_exec(s->db, "INSERT INTO customer_stats " CRM_STATS_SELECT(
-			      "customer_id IN (SELECT customer_id FROM temp.stats_dirty)"))) != CRM_OK)
+			      "(SELECT customer_id FROM temp.stats_dirty)")) != CRM_OK)
 		return rc;
+	if (sqlite3_exec(s->db->h, "INSERT INTO customer_stats " CRM_STATS_SELECT("customer_id IN "
+			 "(SELECT customer_id FROM temp.stats_dirty)"), NULL, NULL, NULL) != SQLITE_OK) {
+		if (!crm_stats_overflowed(s->db))
+			return crm_db_fail(s->db, "recompute customer figures");
+		crm_error("customer figures: the orders of a customer whose orders were updated "
+			  "total more than 64 bits of minor units");
+		return CRM_EDATA;
+	}
 	return crm_db_exec(s->db, "DELETE FROM temp.stats_dirty");
 }
 

@@ -29,6 +29,10 @@
  *    temporary file in $TMPDIR (default /tmp); a flush merges the runs.
  *    Nothing grows with the number of orders; a failure to write the file
  *    (a full disk) is reported and returned, and the caller rolls back.
+ *  - A customer's total (monetary) never passes 64 bits: a run that would
+ *    take one there fails with CRM_EDATA, the customer named (by the flush,
+ *    or by crm_stats_finish() for updated orders); crm_stats_add() alone
+ *    returns CRM_STATS_OVERFLOW unreported, as its caller knows the row.
  *  - Functions return CRM_OK or an exit code, having reported the error.
  */
 #ifndef CRM_STATS_H
@@ -51,6 +55,8 @@ struct crm_stats *crm_stats_begin(struct crm_db *db);
 /* A new order of `customer` (not NULL) at `at` (Unix seconds); with
  * CRM_STATS_ENSURE the customer is also one to create (crm_stats_ensure). */
 enum { CRM_STATS_ENSURE = 1 };
+/* CRM_STATS_OVERFLOW, unreported: the customer's total would pass 64 bits. */
+enum { CRM_STATS_OVERFLOW = -1 };
 int crm_stats_add(struct crm_stats *s, const char *customer, const char *currency,
 		  int64_t at, int64_t amount, int flags);
 /* Bring the ledger's memory for a key into the cache: a hint, before a
@@ -67,6 +73,14 @@ int crm_stats_flush(struct crm_stats *s, long long *created);
 int crm_stats_finish(struct crm_stats *s, long long *created);
 /* Free, dropping the temporary trigger; safe with NULL. */
 void crm_stats_free(struct crm_stats *s);
+
+/* Did the database's last statement fail on a sum past 64 bits (SQLite's
+ * sum() says "integer overflow")? */
+int crm_stats_overflowed(struct crm_db *db);
+/* A reader's failed statement over money: a sum past 64 bits is reported
+ * with the figure's name as bad data (CRM_EDATA), anything else as
+ * crm_db_fail(db, figure) does. */
+int crm_stats_sum_fail(struct crm_db *db, const char *figure);
 
 /* The SQL that computes customer_stats rows from orders, for the customers
  * selected by WHERE_CUSTOMERS (a condition on orders' columns). */
