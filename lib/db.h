@@ -38,7 +38,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#define CRM_SCHEMA_VERSION 4
+#define CRM_SCHEMA_VERSION 5
 
 /* CRM_FLOWS_SQL(RUNS) adds the segment_flows rows (segment.h) of the saved
  * runs s that RUNS selects: the migration that made the table ran it over
