@@ -44,8 +44,8 @@ shop() {
 	# W46: codes for a and b, a's redeemed on order 2 (10000)
 	printf 'customer_id\na\nb\n' | crm-coupon issue --campaign winback --discount 10% \
 		--expires 30d --now 2026-11-10T09:00:00 >codes.csv 2>/dev/null
-	crm-coupon redeem "$(grep ',a,' codes.csv | cut -d, -f1)" --order 2 \
-		--now 2026-11-11T09:00:00 >/dev/null
+	CRM_TEST_CLOCK=2026-11-11T09:00:00 crm-coupon redeem "$(grep ',a,' codes.csv | cut -d, -f1)" \
+		--order 2 --now 2026-11-11T09:00:00 >/dev/null
 }
 
 @test "report: the customers and revenue of a week against the week before, counted by hand" {

@@ -208,3 +208,12 @@ refuses() {
 @test "crm --frobnicate" { refuses 2 "crm: '--frobnicate' is not a crm command" TRY; }
 @test "crm import --frobnicate" { refuses 2 "crm-import: unrecognized option '--frobnicate'" TRY; }
 @test "crm coupon list --state x" { refuses 2 "crm-coupon: --state must be issued, redeemed, voided or expired, not 'x'" TRY; }
+@test "crm-coupon redeem A --order 1 --max-failures" { refuses 2 "crm-coupon: option '--max-failures' requires an argument" TRY; }
+@test "crm-coupon redeem A --order 1 --max-failures 0" { refuses 2 "crm-coupon: --max-failures '0': expected N or N/hour, N a whole number from 1 to 1000000" TRY; }
+@test "crm-coupon redeem A --order 1 --max-failures 5/day" { refuses 2 "crm-coupon: --max-failures '5/day': expected N or N/hour, N a whole number from 1 to 1000000" TRY; }
+@test "crm-coupon redeem A --order 1 --max-failures /hour" { refuses 2 "crm-coupon: --max-failures '/hour': expected N or N/hour, N a whole number from 1 to 1000000" TRY; }
+@test "crm-coupon redeem A --order 1 --backdate=yes" { refuses 2 "crm-coupon: option '--backdate' doesn't allow an argument" TRY; }
+@test "crm-coupon redeem A --order 1 --failures" { refuses 2 "crm-coupon: unrecognized option '--failures'" TRY; }
+@test "crm-coupon stats --explain" { refuses 2 "crm-coupon: unrecognized option '--explain'" TRY; }
+@test "crm-coupon list --backdate" { refuses 2 "crm-coupon: unrecognized option '--backdate'" TRY; }
+@test "env CRM_TEST_CLOCK=soon crm-coupon list" { refuses 2 "crm-coupon: CRM_TEST_CLOCK 'soon' is not a date" TRY; }
