@@ -608,7 +608,7 @@ struct lookup {
 	int64_t min_order;
 	char currency[4];
 	char issued_at[CRM_TIME_LEN], expires_at[CRM_TIME_LEN];
-	char order_id[256];
+	int same_order;          /* redeemed by the order asked about */
 };
 
 static void copy_col(sqlite3_stmt *st, int i, char *out, size_t size)
@@ -616,15 +616,20 @@ static void copy_col(sqlite3_stmt *st, int i, char *out, size_t size)
 	snprintf(out, size, "%s", col_text(st, i) ? col_text(st, i) : "");
 }
 
-static int look_up(struct crm_db *db, const char *key, const char *now, struct lookup *l)
+/* The code with this key as it is at now; order: NULL, or the order to
+ * compare the redeeming one with. */
+static int look_up(struct crm_db *db, const char *key, const char *now, const char *order,
+		   struct lookup *l)
 {
 	sqlite3_stmt *st = crm_db_prepare(db, "SELECT " STATE_SQL ", min_order, currency, "
-					  "issued_at, expires_at, order_id FROM coupons WHERE " BY_KEY);
+					  "issued_at, expires_at, order_id IS :order FROM coupons "
+					  "WHERE " BY_KEY);
 	int rc;
 	if (!st)
 		return crm_db_last_status(db);
 	bind_name(st, ":key", key);
 	bind_name(st, ":now", now);
+	bind_name(st, ":order", order);
 	rc = sqlite3_step(st);
 	memset(l, 0, sizeof *l);
 	if (rc == SQLITE_ROW) {
@@ -635,7 +640,7 @@ static int look_up(struct crm_db *db, const char *key, const char *now, struct l
 		copy_col(st, 2, l->currency, sizeof l->currency);
 		copy_col(st, 3, l->issued_at, sizeof l->issued_at);
 		copy_col(st, 4, l->expires_at, sizeof l->expires_at);
-		copy_col(st, 5, l->order_id, sizeof l->order_id);
+		l->same_order = order && sqlite3_column_int(st, 5);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read coupons");
@@ -774,11 +779,11 @@ static int redeem_locked(struct redeeming *x, crm_coupon_fn *fn, void *ctx)
 	sqlite3_stmt *st;
 	long long n = 0;
 	int rc, backdated;
-	if ((rc = look_up(x->db, x->key, r->now, &l)) != CRM_OK)
+	if ((rc = look_up(x->db, x->key, r->now, r->order_id, &l)) != CRM_OK)
 		return rc;
 	if (!l.found)
 		return fail(x, CRM_COUPON_EUNKNOWN, "unknown", NULL);
-	if (l.state == CRM_COUPON_REDEEMED && !strcmp(l.order_id, r->order_id))
+	if (l.state == CRM_COUPON_REDEEMED && l.same_order)
 		return fn ? by_key(x->db, x->key, r->now, fn, ctx) : CRM_OK;
 	if (l.state != CRM_COUPON_ISSUED)
 		return fail(x, state_refusal[l.state], state_reason[l.state], NULL);
@@ -914,7 +919,7 @@ int crm_coupon_void(struct crm_db *db, const char *typed, const char *now, int *
 	*voided = 0;
 	if (crm_coupon_compact(typed, key, sizeof key, &why) < 0)
 		return refuse(typed, CRM_COUPON_EMISTYPED, why);
-	if ((rc = look_up(db, key, now, &l)) != CRM_OK)
+	if ((rc = look_up(db, key, now, NULL, &l)) != CRM_OK)
 		return rc;
 	if (!l.found)
 		return refuse(typed, CRM_COUPON_EUNKNOWN, NULL);

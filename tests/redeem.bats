@@ -61,6 +61,14 @@ $code,winback,a,15%,,o1,2026-11-16T11:00:00Z" ] || fail "$output"
 	assert_output ""
 	[ "$stderr" = "crm-coupon: '$code': already redeemed" ] || fail "$stderr"
 	[ "$(q 'SELECT order_id, redeemed_at FROM coupons')" = "o1|2026-11-16T11:00:00Z" ]
+	# an order id of any length is compared whole
+	codes b
+	long=$(printf 'L%.0s' $(seq 300))
+	crm-coupon redeem "$(code_of b)" --order "${long}1" >/dev/null
+	run crm-coupon redeem "$(code_of b)" --order "${long}1"
+	assert_success
+	run crm-coupon redeem "$(code_of b)" --order "${long}2"
+	assert_failure 5
 }
 
 @test "redeem: --now cannot revive a code expired by the clock nor date a redemption before the issue, but with --backdate, recorded and counted" {
