@@ -20,6 +20,17 @@ codes() {
 code_of() { q "SELECT code FROM coupons WHERE customer_id = '$1'"; }
 redeemed() { q "SELECT count(*) FROM coupons WHERE redeemed_at IS NOT NULL"; }
 
+# not_valid CODE NOW STATUS WHY: redeeming CODE at --now NOW is "code not
+# valid", exit 8, and with --explain WHY, exit STATUS.
+not_valid() {
+	run --separate-stderr crm-coupon --now "$2" redeem "$1" --order 1
+	assert_failure 8
+	[ "$stderr" = "crm-coupon: '$1': code not valid" ] || fail "$stderr"
+	run --separate-stderr crm-coupon --now "$2" redeem "$1" --order 1 --explain
+	assert_failure "$3"
+	[ "$stderr" = "crm-coupon: '$1': $4" ] || fail "$stderr"
+}
+
 # ---- item 5 -------------------------------------------------------------------------
 
 @test "redeem: an answer that cannot be written undoes the redemption (/dev/full, closed stdout)" {
@@ -77,12 +88,7 @@ $code,winback,a,15%,,o1,2026-11-16T11:00:00Z" ] || fail "$output"
 	a=$(code_of a) b=$(code_of b) c=$(code_of c)
 	# the code expired at midnight; the clock says the 20th
 	export CRM_TEST_CLOCK=2026-11-20T09:00:00Z
-	run --separate-stderr crm-coupon --now 2026-11-16T12:00:00Z redeem "$a" --order 1
-	assert_failure 8
-	[ "$stderr" = "crm-coupon: '$a': code not valid" ] || fail "$stderr"
-	run --separate-stderr crm-coupon --now 2026-11-16T12:00:00Z redeem "$a" --order 1 --explain
-	assert_failure 6
-	[ "$stderr" = "crm-coupon: '$a': expired at 2026-11-17T00:00:00Z by the clock, though not at --now 2026-11-16T12:00:00Z (--backdate records a redemption made then)" ] || fail "$stderr"
+	not_valid "$a" 2026-11-16T12:00:00Z 6 "expired at 2026-11-17T00:00:00Z by the clock, though not at --now 2026-11-16T12:00:00Z (--backdate records a redemption made then)"
 	[ "$(redeemed)" -eq 0 ]
 	# an offline till's redemption, entered later on purpose
 	run crm-coupon --now 2026-11-16T12:00:00Z redeem "$a" --order 1 --backdate
@@ -91,12 +97,7 @@ $code,winback,a,15%,,o1,2026-11-16T11:00:00Z" ] || fail "$output"
 	[ "$(q "SELECT redeemed_at, backdated_at FROM coupons WHERE customer_id = 'a'")" = "2026-11-16T12:00:00Z|2026-11-20T09:00:00Z" ]
 	# before the code was issued
 	export CRM_TEST_CLOCK=$NOW
-	run --separate-stderr crm-coupon --now 2026-11-15T12:00:00Z redeem "$b" --order 2
-	assert_failure 8
-	[ "$stderr" = "crm-coupon: '$b': code not valid" ] || fail "$stderr"
-	run --separate-stderr crm-coupon --now 2026-11-15T12:00:00Z redeem "$b" --order 2 --explain
-	assert_failure 8
-	[ "$stderr" = "crm-coupon: '$b': not issued until $NOW, after --now 2026-11-15T12:00:00Z (--backdate records a redemption dated so)" ] || fail "$stderr"
+	not_valid "$b" 2026-11-15T12:00:00Z 8 "not issued until $NOW, after --now 2026-11-15T12:00:00Z (--backdate records a redemption dated so)"
 	run crm-coupon --now 2026-11-15T12:00:00Z redeem "$b" --order 2 --backdate
 	assert_success
 	# a --now in the past for a code live by the clock needs no --backdate and is not marked
@@ -145,20 +146,9 @@ w,3,3,100.0,0,,0,0,2"
 	crm-coupon --now "$NOW" void -q "$b"
 	unknown=$("$CRM_BUILD/t/couponcheck" make "" 8 1)
 	export CRM_TEST_CLOCK=2026-11-17T00:00:00Z
-	for x in "$a" "$b" "$unknown"; do
-		run --separate-stderr crm-coupon --now 2026-11-17T00:00:00Z redeem "$x" --order 1
-		assert_failure 8
-		[ "$stderr" = "crm-coupon: '$x': code not valid" ] || fail "$stderr"
-	done
-	run --separate-stderr crm-coupon --now 2026-11-17T00:00:00Z redeem "$a" --order 1 --explain
-	assert_failure 6
-	[ "$stderr" = "crm-coupon: '$a': expired" ] || fail "$stderr"
-	run --separate-stderr crm-coupon redeem "$b" --order 1 --explain
-	assert_failure 7
-	[ "$stderr" = "crm-coupon: '$b': voided" ] || fail "$stderr"
-	run --separate-stderr crm-coupon redeem "$unknown" --order 1 --explain
-	assert_failure 8
-	[ "$stderr" = "crm-coupon: '$unknown': code not valid" ] || fail "$stderr"
+	not_valid "$a" 2026-11-17T00:00:00Z 6 expired
+	not_valid "$b" 2026-11-17T00:00:00Z 7 voided
+	not_valid "$unknown" 2026-11-17T00:00:00Z 8 "code not valid"
 }
 
 @test "redeem: failed attempts are kept (time, three characters, reason), never the code; stats --failures counts them by reason" {
