@@ -20,12 +20,14 @@ static const char usage[] =
 	"                  [--min-order AMOUNT] [--currency CODE] [--prefix PREFIX] [--length N]\n"
 	"                  [--birthday-month M] [--opted-in] [--again] [--map COLUMN=HEADER]...\n"
 	"                  [--date-order mdy|dmy] [-q] [FILE]\n"
-	"       crm-coupon redeem --order ID [--amount AMOUNT] [--currency CODE] CODE\n"
+	"       crm-coupon redeem --order ID [--amount AMOUNT] [--currency CODE] [--backdate]\n"
+	"                  [--explain] [--max-failures N[/hour]] CODE\n"
 	"       crm-coupon void [-q] CODE... | --campaign NAME\n"
 	"       crm-coupon expire [-q] [--campaign NAME]\n"
 	"       crm-coupon list [--campaign NAME] [--state issued|redeemed|voided|expired]\n"
 	"                  [--customer ID]\n"
 	"       crm-coupon stats [--campaign NAME] [--from DATE] [--to DATE] [--currency CODE]\n"
+	"       crm-coupon stats --failures\n"
 	"\n"
 	"Issues single-use coupon codes to customers (a CSV on standard input, such as\n"
 	"crm-segment's), redeems each exactly once, and counts what they brought in.\n"
@@ -33,7 +35,8 @@ static const char usage[] =
 
 enum { OPT_NOW = CRM_OPT_CMD, OPT_CAMPAIGN, OPT_DISCOUNT, OPT_EXPIRES, OPT_MIN_ORDER,
 	OPT_PREFIX, OPT_LENGTH, OPT_BIRTHDAY_MONTH, OPT_OPTED_IN, OPT_AGAIN, OPT_ORDER, OPT_AMOUNT,
-	OPT_STATE, OPT_CUSTOMER, OPT_FROM, OPT_TO };
+	OPT_STATE, OPT_CUSTOMER, OPT_FROM, OPT_TO, OPT_BACKDATE, OPT_EXPLAIN, OPT_MAX_FAILURES,
+	OPT_FAILURES };
 
 #define O_NOW {"now", required_argument, NULL, OPT_NOW}
 #define O_CAMPAIGN {"campaign", required_argument, NULL, OPT_CAMPAIGN}
@@ -60,6 +63,9 @@ static const struct option redeem_opts[] = {
 	CRM_COMMON_LONGOPTS, O_NOW, CRM_INPUT_CURRENCY,
 	{"order", required_argument, NULL, OPT_ORDER},
 	{"amount", required_argument, NULL, OPT_AMOUNT},
+	{"backdate", no_argument, NULL, OPT_BACKDATE},
+	{"explain", no_argument, NULL, OPT_EXPLAIN},
+	{"max-failures", required_argument, NULL, OPT_MAX_FAILURES},
 	O_END,
 };
 static const struct option void_opts[] = {CRM_COMMON_LONGOPTS, O_NOW, O_CAMPAIGN, O_QUIET, O_END};
@@ -74,6 +80,7 @@ static const struct option stats_opts[] = {
 	CRM_COMMON_LONGOPTS, O_NOW, O_CAMPAIGN, CRM_INPUT_CURRENCY,
 	{"from", required_argument, NULL, OPT_FROM},
 	{"to", required_argument, NULL, OPT_TO},
+	{"failures", no_argument, NULL, OPT_FAILURES},
 	O_END,
 };
 
@@ -87,10 +94,11 @@ struct coupon {
 	const char *amount, *customer, *from, *to;
 	struct crm_input in;      /* --currency (else $CRM_CURRENCY), --map, --date-order */
 	int length, birthday_month, opted_in, again, quiet, state;
+	int backdate, explain, max_failures, failures;
 	const char *currency;     /* what the run reads of in; NULL: none */
 	/* the run */
 	struct crm_tz *tz;
-	char now[CRM_TIME_LEN];
+	char now[CRM_TIME_LEN], clock[CRM_TIME_LEN];   /* --now, and the real time */
 	int64_t now_t;
 	struct crm_db db;
 	int have_db;
@@ -104,6 +112,23 @@ static int number_option(const char *name, const char *arg, long min, long max, 
 	long v;
 	if (crm_number_option(name, arg, min, max, NULL, &v) != 0)
 		return CRM_EUSAGE;
+	*out = (int)v;
+	return 0;
+}
+
+/* --max-failures N or N/hour. */
+static int max_failures(const char *arg, int *out)
+{
+	char num[16];
+	size_t n = strcspn(arg, "/");
+	long v;
+	if (n >= sizeof num || (arg[n] && strcmp(arg + n, "/hour")))
+		n = 0;
+	memcpy(num, arg, n);
+	num[n] = '\0';
+	if (crm_parse_long(num, 1, 1000000, &v) < 0)
+		return crm_usage_error("--max-failures '%s': expected N or N/hour, N a whole number "
+				       "from 1 to 1000000", arg);
 	*out = (int)v;
 	return 0;
 }
@@ -140,6 +165,10 @@ static int own_option(void *ctx, int opt, const char *arg)
 	case OPT_CUSTOMER: c->customer = arg; return 0;
 	case OPT_FROM: c->from = arg; return 0;
 	case OPT_TO: c->to = arg; return 0;
+	case OPT_BACKDATE: c->backdate = 1; return 0;
+	case OPT_EXPLAIN: c->explain = 1; return 0;
+	case OPT_MAX_FAILURES: return max_failures(arg, &c->max_failures);
+	case OPT_FAILURES: c->failures = 1; return 0;
 	}
 	return crm_usage_error("unknown option");
 }
@@ -161,17 +190,33 @@ static int check_campaign(const char *s)
 
 /* ---- time ---------------------------------------------------------------- */
 
+/* The real time, which --now may not overrule when redeeming: the system's,
+ * or $CRM_TEST_CLOCK's for the test suite. */
+static int set_clock(struct coupon *c)
+{
+	const char *env = getenv("CRM_TEST_CLOCK"), *why = "";
+	time_t t = time(NULL);
+	struct tm tm;
+	if (env && *env) {
+		if (crm_parse_time(env, c->tz, CRM_MDY, c->clock, &why) < 0)
+			return crm_usage_error("CRM_TEST_CLOCK '%s' %s", env, why);
+		return CRM_OK;
+	}
+	gmtime_r(&t, &tm);
+	strftime(c->clock, sizeof c->clock, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return CRM_OK;
+}
+
 static int set_now(struct coupon *c)
 {
 	const char *why = "";
+	if (set_clock(c) != CRM_OK)
+		return CRM_EUSAGE;
 	if (c->now_opt) {
 		if (crm_parse_time(c->now_opt, c->tz, CRM_MDY, c->now, &why) < 0)
 			return crm_usage_error("--now '%s' %s", c->now_opt, why);
 	} else {
-		time_t t = time(NULL);
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		strftime(c->now, sizeof c->now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		memcpy(c->now, c->clock, sizeof c->now);
 	}
 	c->now_t = crm_time_epoch(c->now);
 	return CRM_OK;
@@ -306,26 +351,16 @@ done:
 
 /* ---- redeem -------------------------------------------------------------- */
 
-static int write_redeemed(const struct crm_coupon *cp, void *ctx)
+static int answer(const struct crm_coupon *cp, void *ctx)
 {
-	static const char *const cols[] = {"code", "campaign", "customer_id", "discount",
-		"min_order", "order_id", "redeemed_at"};
-	struct crm_writer *w = &((struct coupon *)ctx)->w;
-	crm_write_row(w, cols, sizeof cols / sizeof cols[0]);
-	crm_write_field(w, cp->code, CRM_CELL_PLAIN);
-	crm_write_field(w, cp->campaign, CRM_CELL_TEXT);
-	crm_write_field(w, cp->customer_id, CRM_CELL_TEXT);
-	crm_write_field(w, cp->discount, CRM_CELL_PLAIN);
-	crm_coupon_write_money(w, cp->min_order, cp->currency);
-	crm_write_field(w, cp->order_id, CRM_CELL_TEXT);
-	crm_write_field(w, cp->redeemed_at, CRM_CELL_PLAIN);
-	crm_write_end(w);
-	return 0;
+	return crm_coupon_answer(cp, ((struct coupon *)ctx)->co.csv.delim);
 }
 
 static int redeem(struct coupon *c)
 {
-	struct crm_coupon_redemption r = {c->order, c->now, -1, NULL};
+	struct crm_coupon_redemption r = {.order_id = c->order, .now = c->now, .amount = -1,
+		.clock = c->clock, .backdate = c->backdate, .explain = c->explain,
+		.max_failures = c->max_failures};
 	char cur[4];
 	const char *why = "";
 	int rc;
@@ -343,7 +378,7 @@ static int redeem(struct coupon *c)
 	}
 	if ((rc = open_db(c, CRM_DB_WRITE)) != CRM_OK)
 		return rc;
-	return crm_coupon_redeem(&c->db, c->argv[0], &r, write_redeemed, c);
+	return crm_coupon_redeem(&c->db, c->argv[0], &r, answer, c);
 }
 
 /* ---- void and expire ----------------------------------------------------- */
@@ -387,25 +422,6 @@ static int expire(struct coupon *c)
 
 /* ---- list and stats ------------------------------------------------------ */
 
-static int write_listed(const struct crm_coupon *cp, void *ctx)
-{
-	struct crm_writer *w = &((struct coupon *)ctx)->w;
-	crm_write_field(w, cp->code, CRM_CELL_PLAIN);
-	crm_write_field(w, cp->campaign, CRM_CELL_TEXT);
-	crm_write_field(w, cp->customer_id, CRM_CELL_TEXT);
-	crm_write_field(w, crm_coupon_state_name(cp->state), CRM_CELL_PLAIN);
-	crm_write_field(w, cp->discount, CRM_CELL_PLAIN);
-	crm_coupon_write_money(w, cp->min_order, cp->currency);
-	crm_write_field(w, cp->issued_at, CRM_CELL_PLAIN);
-	crm_write_field(w, cp->expires_at, CRM_CELL_PLAIN);
-	crm_write_field(w, cp->redeemed_at, CRM_CELL_PLAIN);
-	crm_write_field(w, cp->order_id, CRM_CELL_TEXT);
-	crm_write_field(w, cp->voided_at, CRM_CELL_PLAIN);
-	crm_write_field(w, cp->expired_at, CRM_CELL_PLAIN);
-	crm_write_end(w);
-	return 0;
-}
-
 static int list(struct coupon *c)
 {
 	static const char *const cols[] = {"code", "campaign", "customer_id", "state", "discount",
@@ -418,45 +434,31 @@ static int list(struct coupon *c)
 	if ((rc = open_db(c, CRM_DB_READ)) != CRM_OK)
 		return rc;
 	crm_write_row(&c->w, cols, sizeof cols / sizeof cols[0]);
-	return crm_coupon_list(&c->db, &f, write_listed, c);
+	return crm_coupon_list(&c->db, &f, crm_coupon_write_listed, &c->w);
 }
 
-/* "12.5": part as a percentage of whole, one decimal, rounded half up. */
-static void write_rate(struct crm_writer *w, long long part, long long whole)
+/* stats --failures: the failed redemptions by reason. */
+static int failures(struct coupon *c)
 {
-	char buf[32];
-	long long tenths = whole > 0 ? (part * 1000 + whole / 2) / whole : 0;
-	snprintf(buf, sizeof buf, "%lld.%lld", tenths / 10, tenths % 10);
-	crm_write_field(w, buf, CRM_CELL_PLAIN);
-}
-
-static int write_figures(const struct crm_coupon_figures *f, void *ctx)
-{
-	struct crm_writer *w = &((struct coupon *)ctx)->w;
-	char buf[64];
-	crm_write_field(w, f->campaign, CRM_CELL_TEXT);
-	crm_write_int(w, f->issued);
-	crm_write_int(w, f->redeemed);
-	write_rate(w, f->redeemed, f->issued);
-	if (crm_format_money(f->revenue, f->currency, buf, sizeof buf) <= 0)
-		snprintf(buf, sizeof buf, "%lld", (long long)f->revenue);
-	crm_write_field(w, buf, CRM_CELL_PLAIN);
-	crm_write_field(w, f->currency, CRM_CELL_PLAIN);
-	crm_write_int(w, f->expired);
-	crm_write_int(w, f->voided);
-	crm_write_end(w);
-	return 0;
+	static const char *const cols[] = {"reason", "last_24h", "all"};
+	int rc;
+	if ((rc = open_db(c, CRM_DB_MUST_EXIST)) != CRM_OK)
+		return rc;
+	crm_write_row(&c->w, cols, sizeof cols / sizeof cols[0]);
+	return crm_coupon_failures(&c->db, c->now, crm_coupon_write_failure, &c->w);
 }
 
 static int stats(struct coupon *c)
 {
 	static const char *const cols[] = {"campaign", "issued", "redeemed", "redemption_rate",
-		"revenue", "currency", "expired", "voided"};
+		"revenue", "currency", "expired", "voided", "backdated"};
 	char from[CRM_TIME_LEN], to[CRM_TIME_LEN];
 	struct crm_coupon_filter f = {c->campaign, NULL, -1, NULL, NULL, c->currency, c->now};
 	int rc;
 	if (c->argc)
 		return crm_usage_error("stats takes no arguments");
+	if (c->failures)
+		return failures(c);
 	if ((rc = crm_coupon_days(c->from, c->to, c->tz, from, to)) != CRM_OK)
 		return rc;
 	f.from = c->from ? from : NULL;
@@ -464,7 +466,7 @@ static int stats(struct coupon *c)
 	if ((rc = open_db(c, CRM_DB_READ)) != CRM_OK)
 		return rc;
 	crm_write_row(&c->w, cols, sizeof cols / sizeof cols[0]);
-	return crm_coupon_stats(&c->db, &f, write_figures, c);
+	return crm_coupon_stats(&c->db, &f, crm_coupon_write_figures, &c->w);
 }
 
 /* ---- verbs --------------------------------------------------------------- */

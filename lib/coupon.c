@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <unistd.h>
 
+#include "csvio.h"
 #include "diag.h"
 #include "opts.h"
 
@@ -572,29 +574,24 @@ int crm_coupon_birthdays(struct crm_db *db, int month,
 
 /* ---- redeeming and voiding ----------------------------------------------- */
 
-/* Report a refusal of the code as typed; returns the status. */
+/* Report a refusal of the code as typed; returns the status.  `why`, when
+ * given, replaces the usual words. */
 static int refuse(const char *typed, int status, const char *why)
 {
 	char q[128];
 	crm_quote(typed, q, sizeof q);
-	switch (status) {
-	case CRM_COUPON_EMISTYPED:
+	if (status == CRM_COUPON_EMISTYPED)
 		crm_error("%s %s: mistyped, check the code", q, why);
-		break;
-	case CRM_COUPON_EREDEEMED:
+	else if (why)
+		crm_error("%s: %s", q, why);
+	else if (status == CRM_COUPON_EREDEEMED)
 		crm_error("%s: already redeemed", q);
-		break;
-	case CRM_COUPON_EEXPIRED:
+	else if (status == CRM_COUPON_EEXPIRED)
 		crm_error("%s: expired", q);
-		break;
-	case CRM_COUPON_EVOIDED:
+	else if (status == CRM_COUPON_EVOIDED)
 		crm_error("%s: voided", q);
-		break;
-	default:
-		/* the same words for every code that does not exist */
+	else    /* the same words for every code that does not exist */
 		crm_error("%s: code not valid", q);
-		status = CRM_COUPON_EUNKNOWN;
-	}
 	return status;
 }
 
@@ -604,24 +601,35 @@ static const int state_refusal[] = {
 	[CRM_COUPON_EXPIRED] = CRM_COUPON_EEXPIRED,
 };
 
-/* The state, minimum order and currency of the code with this key:
- * *found 0 when there is none. */
+/* What the code with this key is: *found 0 when there is none. */
 struct lookup {
 	int found;
 	enum crm_coupon_state state;
 	int64_t min_order;
 	char currency[4];
+	char issued_at[CRM_TIME_LEN], expires_at[CRM_TIME_LEN];
+	int same_order;          /* redeemed by the order asked about */
 };
 
-static int look_up(struct crm_db *db, const char *key, const char *now, struct lookup *l)
+static void copy_col(sqlite3_stmt *st, int i, char *out, size_t size)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT " STATE_SQL ", min_order, currency FROM "
-					  "coupons WHERE " BY_KEY);
+	snprintf(out, size, "%s", col_text(st, i) ? col_text(st, i) : "");
+}
+
+/* The code with this key as it is at now; order: NULL, or the order to
+ * compare the redeeming one with. */
+static int look_up(struct crm_db *db, const char *key, const char *now, const char *order,
+		   struct lookup *l)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT " STATE_SQL ", min_order, currency, "
+					  "issued_at, expires_at, order_id IS :order FROM coupons "
+					  "WHERE " BY_KEY);
 	int rc;
 	if (!st)
 		return crm_db_last_status(db);
 	bind_name(st, ":key", key);
 	bind_name(st, ":now", now);
+	bind_name(st, ":order", order);
 	rc = sqlite3_step(st);
 	memset(l, 0, sizeof *l);
 	if (rc == SQLITE_ROW) {
@@ -629,88 +637,120 @@ static int look_up(struct crm_db *db, const char *key, const char *now, struct l
 		l->state = (enum crm_coupon_state)sqlite3_column_int(st, 0);
 		l->min_order = sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 :
 			       sqlite3_column_int64(st, 1);
-		snprintf(l->currency, sizeof l->currency, "%s", col_text(st, 2) ? col_text(st, 2) : "");
+		copy_col(st, 2, l->currency, sizeof l->currency);
+		copy_col(st, 3, l->issued_at, sizeof l->issued_at);
+		copy_col(st, 4, l->expires_at, sizeof l->expires_at);
+		l->same_order = order && sqlite3_column_int(st, 5);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read coupons");
 }
 
-/* The order's amount: from the database, else as given; *known 0 if neither. */
-static int order_amount(struct crm_db *db, const struct crm_coupon_redemption *r,
-			int64_t *amount, char currency[4], int *known)
+/* One redemption under way, inside the write lock. */
+struct redeeming {
+	struct crm_db *db;
+	const char *typed;
+	char key[MAX_COMPACT + 1];
+	const struct crm_coupon_redemption *r;
+	const char *clock;
+	const char *reason;      /* of a refusal, for coupon_failures */
+};
+
+/* Refuse for `reason`.  Unknown, expired and voided codes (and one not yet
+ * issued at --now) get the same words and status unless --explain: the
+ * answer must not tell a guesser which codes were ever issued. */
+static int fail(struct redeeming *x, int status, const char *reason, const char *why)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT amount, currency FROM orders WHERE order_id = ?1");
+	x->reason = reason;
+	if (!x->r->explain && (status == CRM_COUPON_EUNKNOWN || status == CRM_COUPON_EEXPIRED ||
+			       status == CRM_COUPON_EVOIDED))
+		return refuse(x->typed, CRM_COUPON_EUNKNOWN, NULL);
+	return refuse(x->typed, status, why);
+}
+
+/* The order's amount: from the database, else as given; *known 0 if neither.
+ * status is the order's in the database, "" for one given by --amount. */
+struct order {
+	int known;
+	int64_t amount;
+	char currency[4], status[16];
+};
+
+static int order_amount(struct crm_db *db, const struct crm_coupon_redemption *r, struct order *o)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT amount, currency, status FROM orders "
+					  "WHERE order_id = ?1");
 	int rc;
 	if (!st)
 		return crm_db_last_status(db);
 	crm_bind_static(st, 1, r->order_id);
 	rc = sqlite3_step(st);
-	*known = 1;
+	memset(o, 0, sizeof *o);
+	o->known = 1;
 	if (rc == SQLITE_ROW) {
-		*amount = sqlite3_column_int64(st, 0);
-		snprintf(currency, 4, "%s", col_text(st, 1) ? col_text(st, 1) : "");
+		o->amount = sqlite3_column_int64(st, 0);
+		copy_col(st, 1, o->currency, sizeof o->currency);
+		copy_col(st, 2, o->status, sizeof o->status);
 	} else if (r->amount >= 0) {
-		*amount = r->amount;
-		snprintf(currency, 4, "%s", r->amount_currency ? r->amount_currency : "");
+		o->amount = r->amount;
+		snprintf(o->currency, 4, "%s", r->amount_currency ? r->amount_currency : "");
 	} else {
-		*known = 0;
+		o->known = 0;
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read orders");
 }
 
-static int check_minimum(struct crm_db *db, const char *typed, const struct lookup *l,
-			 const struct crm_coupon_redemption *r)
+/* Only an order that counts (paid or pending, as in stats) reaches a
+ * minimum: a cancelled or refunded one was never paid for. */
+static int check_minimum(struct redeeming *x, const struct lookup *l)
 {
-	char q[128], qo[128], min[64], got[64], cur[4];
-	int64_t amount = 0;
-	int known = 0, rc;
+	char qo[128], min[64], got[64], why[400];
+	struct order o;
+	int rc;
 	if (l->min_order < 0)
 		return CRM_OK;
-	if ((rc = order_amount(db, r, &amount, cur, &known)) != CRM_OK || !known)
+	if ((rc = order_amount(x->db, x->r, &o)) != CRM_OK || !o.known)
 		return rc;    /* an order not known yet: the shop's till applied the minimum */
 	crm_coupon_money(l->min_order, l->currency, min, sizeof min);
-	crm_quote(typed, q, sizeof q);
-	crm_quote(r->order_id, qo, sizeof qo);
-	if (strcmp(cur, l->currency)) {
-		crm_error("%s: order %s is in %s, the minimum order is %s", q, qo, cur, min);
-		return CRM_COUPON_EMINIMUM;
+	crm_quote(x->r->order_id, qo, sizeof qo);
+	if (o.status[0] && strcmp(o.status, "paid") && strcmp(o.status, "pending")) {
+		snprintf(why, sizeof why, "order %s is %s: only a paid or pending order reaches the "
+			 "minimum order of %s", qo, o.status, min);
+	} else if (strcmp(o.currency, l->currency)) {
+		snprintf(why, sizeof why, "order %s is in %s, the minimum order is %s", qo, o.currency,
+			 min);
+	} else if (o.amount < l->min_order) {
+		crm_coupon_money(o.amount, o.currency, got, sizeof got);
+		snprintf(why, sizeof why, "order %s of %s is below the minimum order of %s", qo, got,
+			 min);
+	} else {
+		return CRM_OK;
 	}
-	if (amount < l->min_order) {
-		crm_coupon_money(amount, cur, got, sizeof got);
-		crm_error("%s: order %s of %s is below the minimum order of %s", q, qo, got, min);
-		return CRM_COUPON_EMINIMUM;
-	}
-	return CRM_OK;
+	return fail(x, CRM_COUPON_EMINIMUM, "minimum", why);
 }
 
-/* Inside the write lock: classify, check the minimum, then the UPDATE that
- * only a live code passes, so that exactly one redeemer can ever win. */
-static int redeem_locked(struct crm_db *db, const char *typed, const char *key,
-			 const struct crm_coupon_redemption *r)
+/* --now may not revive a code that has expired by the clock, nor date a
+ * redemption before the code was issued, but with --backdate; *backdated
+ * says whether the redemption is dated before the clock under it. */
+static int check_dates(struct redeeming *x, const struct lookup *l, int *backdated)
 {
-	struct lookup l;
-	sqlite3_stmt *st;
-	long long n = 0;
-	int rc;
-	if ((rc = look_up(db, key, r->now, &l)) != CRM_OK)
-		return rc;
-	if (!l.found)
-		return refuse(typed, CRM_COUPON_EUNKNOWN, NULL);
-	if (l.state != CRM_COUPON_ISSUED)
-		return refuse(typed, state_refusal[l.state], NULL);
-	if ((rc = check_minimum(db, typed, &l, r)) != CRM_OK)
-		return rc;
-	st = crm_db_prepare(db, "UPDATE coupons SET redeemed_at = :now, order_id = :order WHERE "
-			    BY_KEY " AND " LIVE);
-	if (!st)
-		return crm_db_last_status(db);
-	bind_name(st, ":now", r->now);
-	bind_name(st, ":order", r->order_id);
-	bind_name(st, ":key", key);
-	if ((rc = change(db, st, "redeem a coupon", &n)) != CRM_OK)
-		return rc;
-	return n == 1 ? CRM_OK : refuse(typed, CRM_COUPON_EREDEEMED, NULL);
+	const struct crm_coupon_redemption *r = x->r;
+	char why[200];
+	*backdated = r->backdate && strcmp(r->now, x->clock) < 0;
+	if (r->backdate)
+		return CRM_OK;
+	if (l->expires_at[0] && strcmp(x->clock, l->expires_at) >= 0) {
+		snprintf(why, sizeof why, "expired at %s by the clock, though not at --now %s "
+			 "(--backdate records a redemption made then)", l->expires_at, r->now);
+		return fail(x, CRM_COUPON_EEXPIRED, "expired", why);
+	}
+	if (strcmp(r->now, l->issued_at) < 0) {
+		snprintf(why, sizeof why, "not issued until %s, after --now %s (--backdate records a "
+			 "redemption dated so)", l->issued_at, r->now);
+		return fail(x, CRM_COUPON_EUNKNOWN, "not issued yet", why);
+	}
+	return CRM_OK;
 }
 
 static int by_key(struct crm_db *db, const char *key, const char *now, crm_coupon_fn *fn,
@@ -724,23 +764,148 @@ static int by_key(struct crm_db *db, const char *key, const char *now, crm_coupo
 	return each_coupon(db, st, fn, ctx);
 }
 
+static const char *const state_reason[] = {
+	[CRM_COUPON_REDEEMED] = "redeemed", [CRM_COUPON_VOIDED] = "voided",
+	[CRM_COUPON_EXPIRED] = "expired",
+};
+
+/* Inside the write lock: classify, check the dates and the minimum, then
+ * the UPDATE that only a live code passes, so that exactly one redeemer can
+ * ever win.  The same order redeeming its code again is told it again. */
+static int redeem_locked(struct redeeming *x, crm_coupon_fn *fn, void *ctx)
+{
+	const struct crm_coupon_redemption *r = x->r;
+	struct lookup l;
+	sqlite3_stmt *st;
+	long long n = 0;
+	int rc, backdated;
+	if ((rc = look_up(x->db, x->key, r->now, r->order_id, &l)) != CRM_OK)
+		return rc;
+	if (!l.found)
+		return fail(x, CRM_COUPON_EUNKNOWN, "unknown", NULL);
+	if (l.state == CRM_COUPON_REDEEMED && l.same_order)
+		return fn ? by_key(x->db, x->key, r->now, fn, ctx) : CRM_OK;
+	if (l.state != CRM_COUPON_ISSUED)
+		return fail(x, state_refusal[l.state], state_reason[l.state], NULL);
+	if ((rc = check_dates(x, &l, &backdated)) != CRM_OK || (rc = check_minimum(x, &l)) != CRM_OK)
+		return rc;
+	st = crm_db_prepare(x->db, "UPDATE coupons SET redeemed_at = :now, order_id = :order, "
+			    "backdated_at = :backdated WHERE " BY_KEY " AND " LIVE);
+	if (!st)
+		return crm_db_last_status(x->db);
+	bind_name(st, ":now", r->now);
+	bind_name(st, ":order", r->order_id);
+	bind_name(st, ":key", x->key);
+	bind_name(st, ":backdated", backdated ? x->clock : NULL);
+	if ((rc = change(x->db, st, "redeem a coupon", &n)) != CRM_OK)
+		return rc;
+	if (n != 1)
+		return fail(x, CRM_COUPON_EREDEEMED, "redeemed", NULL);
+	return fn ? by_key(x->db, x->key, r->now, fn, ctx) : CRM_OK;
+}
+
+/* The first CRM_COUPON_TRACE characters of a typed code, as compacting
+ * reads them ('?' for one no code has): enough to see a campaign's prefix
+ * being guessed at, never the code. */
+static void trace_prefix(const char *typed, char out[CRM_COUPON_TRACE + 1])
+{
+	size_t n = 0;
+	for (; *typed && n < CRM_COUPON_TRACE; typed++) {
+		int c = (unsigned char)*typed;
+		if (c == ' ' || c == '\t' || c == '-')
+			continue;
+		if (c >= 'a' && c <= 'z')
+			c -= 'a' - 'A';
+		out[n++] = crm_coupon_value(c) < 0 ? '?' : (char)c;
+	}
+	out[n] = '\0';
+}
+
+static int keep_failure(struct redeeming *x)
+{
+	char prefix[CRM_COUPON_TRACE + 1];
+	sqlite3_stmt *st = crm_db_prepare(x->db, "INSERT INTO coupon_failures(at, prefix, reason) "
+					  "VALUES (?1, ?2, ?3)");
+	long long n = 0;
+	if (!st)
+		return crm_db_last_status(x->db);
+	trace_prefix(x->typed, prefix);
+	crm_bind_static(st, 1, x->clock);
+	crm_bind_static(st, 2, prefix);
+	crm_bind_static(st, 3, x->reason);
+	return change(x->db, st, "record a failed redemption", &n);
+}
+
+/* A canonical time an hour after (+) or before (-) the time t. */
+#define HOUR(t, sign) "strftime('%Y-%m-%dT%H:%M:%SZ', " t ", '" sign "1 hour')"
+
+/* The failures the throttle counts: those of the hour before the clock but
+ * its own refusals, so that it ends when it says, however often the till
+ * retries meanwhile. */
+#define COUNTED "at > " HOUR(":clock", "-") " AND reason <> 'throttled'"
+
+/* --max-failures: refused while the failures of the last hour reach it, until
+ * the oldest of the last max_failures of them is an hour old. */
+static int throttle(struct redeeming *x)
+{
+	sqlite3_stmt *st;
+	char why[200];
+	long long n;
+	int rc;
+	if (x->r->max_failures <= 0)
+		return CRM_OK;
+	st = crm_db_prepare(x->db, "SELECT count(*), (SELECT " HOUR("at", "+") " FROM "
+			    "coupon_failures WHERE " COUNTED " ORDER BY at DESC LIMIT 1 OFFSET :skip) "
+			    "FROM coupon_failures WHERE " COUNTED);
+	if (!st)
+		return crm_db_last_status(x->db);
+	bind_name(st, ":clock", x->clock);
+	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":skip"), x->r->max_failures - 1);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return crm_db_fail(x->db, "count failed redemptions");
+	}
+	n = sqlite3_column_int64(st, 0);
+	snprintf(why, sizeof why, "not redeemed: %lld failed redemptions in the last hour reach "
+		 "--max-failures %d/hour; no redemptions until %s", n, x->r->max_failures,
+		 col_text(st, 1) ? col_text(st, 1) : "");
+	sqlite3_finalize(st);
+	if (n < x->r->max_failures)
+		return CRM_OK;
+	x->reason = "throttled";
+	return refuse(x->typed, CRM_COUPON_ETHROTTLED, why);
+}
+
+/* A refusal keeps its trace: the failure is committed, the refusal stays
+ * the status unless the trace cannot be kept. */
+static int finish(struct redeeming *x, int status)
+{
+	int rc;
+	if (x->reason && (rc = keep_failure(x)) != CRM_OK)
+		status = rc;
+	else if ((status == CRM_OK || x->reason) && (rc = crm_db_commit(x->db)) != CRM_OK)
+		status = rc;
+	else if (status == CRM_OK || x->reason)
+		return status;
+	crm_db_rollback(x->db);
+	return status;
+}
+
 int crm_coupon_redeem(struct crm_db *db, const char *typed, const struct crm_coupon_redemption *r,
 		      crm_coupon_fn *fn, void *ctx)
 {
-	char key[MAX_COMPACT + 1];
+	struct redeeming x = {db, typed, "", r, r->clock ? r->clock : r->now, NULL};
 	const char *why = "";
 	int rc;
-	if (crm_coupon_compact(typed, key, sizeof key, &why) < 0)
-		return refuse(typed, CRM_COUPON_EMISTYPED, why);
 	if ((rc = crm_db_begin_write(db)) != CRM_OK)
 		return rc;
-	if ((rc = redeem_locked(db, typed, key, r)) == CRM_OK)
-		rc = crm_db_commit(db);
-	if (rc != CRM_OK) {
-		crm_db_rollback(db);
-		return rc;
+	if ((rc = throttle(&x)) != CRM_OK || x.reason)
+		return finish(&x, rc);
+	if (crm_coupon_compact(typed, x.key, sizeof x.key, &why) < 0) {
+		x.reason = "mistyped";
+		return finish(&x, refuse(typed, CRM_COUPON_EMISTYPED, why));
 	}
-	return fn ? by_key(db, key, r->now, fn, ctx) : CRM_OK;
+	return finish(&x, redeem_locked(&x, fn, ctx));
 }
 
 int crm_coupon_void(struct crm_db *db, const char *typed, const char *now, int *voided)
@@ -754,7 +919,7 @@ int crm_coupon_void(struct crm_db *db, const char *typed, const char *now, int *
 	*voided = 0;
 	if (crm_coupon_compact(typed, key, sizeof key, &why) < 0)
 		return refuse(typed, CRM_COUPON_EMISTYPED, why);
-	if ((rc = look_up(db, key, now, &l)) != CRM_OK)
+	if ((rc = look_up(db, key, now, NULL, &l)) != CRM_OK)
 		return rc;
 	if (!l.found)
 		return refuse(typed, CRM_COUPON_EUNKNOWN, NULL);
@@ -896,7 +1061,7 @@ int crm_coupon_stats(struct crm_db *db, const struct crm_coupon_filter *f,
 			    "(SELECT coalesce(sum(o.amount), 0) FROM orders o WHERE "
 			    "o.currency = :currency AND " COUNTS " AND o.order_id IN "
 			    "(SELECT r.order_id FROM coupons r WHERE r.campaign = c.campaign AND "
-			    "r.redeemed_at IS NOT NULL AND " SELECTED("r") ")) "
+			    "r.redeemed_at IS NOT NULL AND " SELECTED("r") ")), count(c.backdated_at) "
 			    "FROM coupons c WHERE " SELECTED("c") " GROUP BY c.campaign "
 			    "ORDER BY c.campaign");
 	if (!st)
@@ -910,6 +1075,7 @@ int crm_coupon_stats(struct crm_db *db, const struct crm_coupon_filter *f,
 		fig.expired = sqlite3_column_int64(st, 3);
 		fig.voided = sqlite3_column_int64(st, 4);
 		fig.revenue = sqlite3_column_int64(st, 5);
+		fig.backdated = sqlite3_column_int64(st, 6);
 		if ((stop = fn(&fig, ctx)) != 0)
 			break;
 	}
@@ -917,4 +1083,139 @@ int crm_coupon_stats(struct crm_db *db, const struct crm_coupon_filter *f,
 		stop = crm_db_fail(db, "count coupons");
 	sqlite3_finalize(st);
 	return stop;
+}
+
+int crm_coupon_failures(struct crm_db *db, const char *now, crm_coupon_failures_fn *fn, void *ctx)
+{
+	struct crm_coupon_failure f;
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT reason, sum(at > strftime('%Y-%m-%dT%H:%M:%SZ', "
+					  ":now, '-1 day')), count(*) FROM coupon_failures "
+					  "GROUP BY reason ORDER BY reason");
+	int rc, stop = 0;
+	if (!st)
+		return crm_db_last_status(db);
+	bind_name(st, ":now", now);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		f.reason = col_text(st, 0);
+		f.last_day = sqlite3_column_int64(st, 1);
+		f.all = sqlite3_column_int64(st, 2);
+		if ((stop = fn(&f, ctx)) != 0)
+			break;
+	}
+	if (!stop && rc != SQLITE_DONE)
+		stop = crm_db_fail(db, "count failed redemptions");
+	sqlite3_finalize(st);
+	return stop;
+}
+
+/* ---- writing ------------------------------------------------------------- */
+
+void crm_coupon_write_money(struct crm_writer *w, int64_t minor, const char *currency)
+{
+	char buf[64];
+	if (minor < 0) {
+		crm_write_field(w, "", CRM_CELL_PLAIN);
+		return;
+	}
+	crm_coupon_money(minor, currency ? currency : "", buf, sizeof buf);
+	crm_write_field(w, buf, CRM_CELL_PLAIN);
+}
+
+/* What the till is told, written before the COMMIT: an answer that cannot
+ * be written undoes the redemption.  Straight to the descriptor, so that a
+ * failed write leaves nothing in stdout's buffer to fail again at exit. */
+static int tell(const char *buf, size_t len, const char *code)
+{
+	char q[128];
+	ssize_t n = 0;
+	if (fflush(stdout) == 0)
+		while (len > 0 && ((n = write(STDOUT_FILENO, buf, len)) > 0 || errno == EINTR))
+			if (n > 0)
+				buf += n, len -= (size_t)n;
+	if (len == 0)
+		return CRM_OK;
+	crm_quote(code, q, sizeof q);
+	crm_error("%s: not redeemed: standard output: %s", q, strerror(errno));
+	return CRM_EIO;
+}
+
+int crm_coupon_answer(const struct crm_coupon *cp, char delim)
+{
+	static const char *const cols[] = {"code", "campaign", "customer_id", "discount",
+		"min_order", "order_id", "redeemed_at"};
+	struct crm_writer w;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = crm_xcheck(open_memstream(&buf, &len));
+	int rc;
+	crm_writer_init(&w, f, delim);
+	crm_write_row(&w, cols, sizeof cols / sizeof cols[0]);
+	crm_write_field(&w, cp->code, CRM_CELL_PLAIN);
+	crm_write_field(&w, cp->campaign, CRM_CELL_TEXT);
+	crm_write_field(&w, cp->customer_id, CRM_CELL_TEXT);
+	crm_write_field(&w, cp->discount, CRM_CELL_PLAIN);
+	crm_coupon_write_money(&w, cp->min_order, cp->currency);
+	crm_write_field(&w, cp->order_id, CRM_CELL_TEXT);
+	crm_write_field(&w, cp->redeemed_at, CRM_CELL_PLAIN);
+	crm_write_end(&w);
+	rc = fclose(f) == 0 ? tell(buf, len, cp->code) : CRM_EIO;
+	free(buf);
+	return rc;
+}
+
+int crm_coupon_write_listed(const struct crm_coupon *cp, void *ctx)
+{
+	struct crm_writer *w = ctx;
+	crm_write_field(w, cp->code, CRM_CELL_PLAIN);
+	crm_write_field(w, cp->campaign, CRM_CELL_TEXT);
+	crm_write_field(w, cp->customer_id, CRM_CELL_TEXT);
+	crm_write_field(w, crm_coupon_state_name(cp->state), CRM_CELL_PLAIN);
+	crm_write_field(w, cp->discount, CRM_CELL_PLAIN);
+	crm_coupon_write_money(w, cp->min_order, cp->currency);
+	crm_write_field(w, cp->issued_at, CRM_CELL_PLAIN);
+	crm_write_field(w, cp->expires_at, CRM_CELL_PLAIN);
+	crm_write_field(w, cp->redeemed_at, CRM_CELL_PLAIN);
+	crm_write_field(w, cp->order_id, CRM_CELL_TEXT);
+	crm_write_field(w, cp->voided_at, CRM_CELL_PLAIN);
+	crm_write_field(w, cp->expired_at, CRM_CELL_PLAIN);
+	crm_write_end(w);
+	return 0;
+}
+
+/* "12.5": part as a percentage of whole, one decimal, rounded half up. */
+static void write_rate(struct crm_writer *w, long long part, long long whole)
+{
+	char buf[32];
+	long long tenths = whole > 0 ? (part * 1000 + whole / 2) / whole : 0;
+	snprintf(buf, sizeof buf, "%lld.%lld", tenths / 10, tenths % 10);
+	crm_write_field(w, buf, CRM_CELL_PLAIN);
+}
+
+int crm_coupon_write_figures(const struct crm_coupon_figures *f, void *ctx)
+{
+	struct crm_writer *w = ctx;
+	char buf[64];
+	crm_write_field(w, f->campaign, CRM_CELL_TEXT);
+	crm_write_int(w, f->issued);
+	crm_write_int(w, f->redeemed);
+	write_rate(w, f->redeemed, f->issued);
+	if (crm_format_money(f->revenue, f->currency, buf, sizeof buf) <= 0)
+		snprintf(buf, sizeof buf, "%lld", (long long)f->revenue);
+	crm_write_field(w, buf, CRM_CELL_PLAIN);
+	crm_write_field(w, f->currency, CRM_CELL_PLAIN);
+	crm_write_int(w, f->expired);
+	crm_write_int(w, f->voided);
+	crm_write_int(w, f->backdated);
+	crm_write_end(w);
+	return 0;
+}
+
+int crm_coupon_write_failure(const struct crm_coupon_failure *f, void *ctx)
+{
+	struct crm_writer *w = ctx;
+	crm_write_field(w, f->reason, CRM_CELL_PLAIN);
+	crm_write_int(w, f->last_day);
+	crm_write_int(w, f->all);
+	crm_write_end(w);
+	return 0;
 }

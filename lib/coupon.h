@@ -60,13 +60,15 @@
  *    live ones must fit the code space (below), else CRM_EUSAGE, reported
  *    with the --length that would hold them.
  *  - Times are canonical UTC text (norm.h, CRM_TIME_LEN).  "Now" is passed in
- *    (`now`) so that a caller can fix it.  A code is expired from its
+ *    (`now`) so that a caller can fix it; a redemption also gets the real
+ *    time (`clock`), which its `now` may not overrule but on purpose.  A code is expired from its
  *    expires_at on, whether or not crm_coupon_expire() has marked it.
  *  - Functions that use the database return CRM_OK or an exit code (db.h),
  *    having reported the error.  Redeeming and voiding also return a
  *    crm_coupon_status above the shared exit codes, having reported it as
  *    "PROG: 'TYPED': REASON".  An unknown code always gets the same words,
- *    "code not valid", so that the answer never tells which codes exist.
+ *    "code not valid", so that the answer never tells which codes exist;
+ *    so do expired and voided ones when redeemed, unless explained.
  */
 #ifndef CRM_COUPON_H
 #define CRM_COUPON_H
@@ -99,7 +101,11 @@ enum crm_coupon_status {
 	CRM_COUPON_EUNKNOWN = 8,   /* no such code: "code not valid" */
 	CRM_COUPON_EMISTYPED = 9,  /* not a code at all: typing error */
 	CRM_COUPON_EMINIMUM = 10,  /* the order does not reach the minimum order */
+	CRM_COUPON_ETHROTTLED = 11,  /* --max-failures reached: no redemptions for now */
 };
+
+/* How many characters of a code a failed redemption keeps. */
+#define CRM_COUPON_TRACE 3
 
 enum crm_coupon_state {
 	CRM_COUPON_ISSUED, CRM_COUPON_REDEEMED, CRM_COUPON_VOIDED, CRM_COUPON_EXPIRED,
@@ -311,14 +317,33 @@ int crm_coupon_plan_customer(const struct crm_coupon_plan *p, size_t i,
 
 /* Redeem a typed code for an order, exactly once: in one BEGIN IMMEDIATE
  * transaction, by an UPDATE that only a live code passes.  A minimum order
- * is checked against the order's amount in the database, else against
- * `amount` when given (>= 0, in amount_currency), else not at all.  On
- * success fn gets the redeemed coupon after the commit. */
+ * is checked against the order's amount in the database (one cancelled or
+ * refunded does not reach it), else against `amount` when given (>= 0, in
+ * amount_currency), else not at all.  fn gets the redeemed coupon before
+ * the COMMIT: its nonzero result (an output that could not be written)
+ * undoes the redemption and is returned.  The order that redeemed the code
+ * redeeming it again succeeds and fn gets the coupon as stored.
+ *  - Dates.  The code is judged at `now`; unless `backdate`, it must also
+ *    not have expired by `clock` (the real time; NULL: now) nor have been
+ *    issued after now.  With `backdate`, a redemption dated before the
+ *    clock keeps the clock in backdated_at.
+ *  - Refusals (of a code mistyped too) are reported and kept in
+ *    coupon_failures (the clock, the first CRM_COUPON_TRACE characters of
+ *    the typed code, the reason) in a transaction of their own.  Unknown,
+ *    expired and voided codes, and one not issued yet at now, are all
+ *    CRM_COUPON_EUNKNOWN, "code not valid", unless `explain`.
+ *  - Throttle.  With max_failures > 0, while that many failures were kept
+ *    in the hour before the clock (its own refusals not counted, so that
+ *    the time it names holds however often the till retries), every
+ *    redemption is refused with CRM_COUPON_ETHROTTLED, saying until when,
+ *    and kept as a failure "throttled". */
 struct crm_coupon_redemption {
 	const char *order_id;
 	const char *now;
 	int64_t amount;          /* the order's total when it is not in the db; -1: unknown */
 	const char *amount_currency;
+	const char *clock;
+	int backdate, explain, max_failures;
 };
 int crm_coupon_redeem(struct crm_db *db, const char *typed, const struct crm_coupon_redemption *r,
 		      crm_coupon_fn *fn, void *ctx);
@@ -361,11 +386,36 @@ int crm_coupon_list(struct crm_db *db, const struct crm_coupon_filter *f, crm_co
 struct crm_coupon_figures {
 	const char *campaign;
 	long long issued, redeemed, expired, voided;
+	long long backdated;     /* redeemed with --backdate */
 	int64_t revenue;
 	const char *currency;
 };
 typedef int crm_coupon_stats_fn(const struct crm_coupon_figures *f, void *ctx);
 int crm_coupon_stats(struct crm_db *db, const struct crm_coupon_filter *f,
 		     crm_coupon_stats_fn *fn, void *ctx);
+
+/* The failed redemptions kept, by reason: in the day before now, and all. */
+struct crm_coupon_failure {
+	const char *reason;
+	long long last_day, all;
+};
+typedef int crm_coupon_failures_fn(const struct crm_coupon_failure *f, void *ctx);
+int crm_coupon_failures(struct crm_db *db, const char *now, crm_coupon_failures_fn *fn, void *ctx);
+
+/* ---- writing ------------------------------------------------------------- */
+
+/* What redeem tells the till: the header "code,campaign,customer_id,
+ * discount,min_order,order_id,redeemed_at" and the coupon's row, made
+ * whole first and written to standard output's descriptor (stdout's buffer
+ * flushed before, and left empty): CRM_OK, or CRM_EIO reported as
+ * "'CODE': not redeemed: standard output: ERROR".  Called before the
+ * COMMIT, so that an answer lost undoes the redemption. */
+int crm_coupon_answer(const struct crm_coupon *cp, char delim);
+/* Rows of list, stats and stats --failures for the writer ctx (struct
+ * crm_writer *), as crm_coupon_fn, crm_coupon_stats_fn and
+ * crm_coupon_failures_fn; each returns 0. */
+int crm_coupon_write_listed(const struct crm_coupon *cp, void *ctx);
+int crm_coupon_write_figures(const struct crm_coupon_figures *f, void *ctx);
+int crm_coupon_write_failure(const struct crm_coupon_failure *f, void *ctx);
 
 #endif

@@ -340,17 +340,6 @@ int crm_coupon_plan_customer(const struct crm_coupon_plan *p, size_t i,
 
 /* ---- issuing ------------------------------------------------------------- */
 
-void crm_coupon_write_money(struct crm_writer *w, int64_t minor, const char *currency)
-{
-	char buf[64];
-	if (minor < 0) {
-		crm_write_field(w, "", CRM_CELL_PLAIN);
-		return;
-	}
-	crm_coupon_money(minor, currency ? currency : "", buf, sizeof buf);
-	crm_write_field(w, buf, CRM_CELL_PLAIN);
-}
-
 struct spool {
 	const struct crm_coupon_plan *p;
 	struct crm_writer *w;

@@ -149,6 +149,14 @@ static const char *const migrations[] = {
 	"DROP INDEX reviews_unreplied;"
 	"CREATE INDEX reviews_unreplied ON reviews(posted_at, rating, replied_at) "
 	"WHERE replied_at IS NULL AND rating <= 2;",
+	/* 4 -> 5: coupon redemptions dated in the past with --backdate say when
+	 * they were entered; failed redemptions leave a trace (the first
+	 * characters of the code only), which the throttle counts by time */
+	"ALTER TABLE coupons ADD COLUMN backdated_at TEXT;"
+	"CREATE TABLE coupon_failures ("
+	"  id INTEGER PRIMARY KEY, at TEXT NOT NULL, prefix TEXT NOT NULL, reason TEXT NOT NULL"
+	");"
+	"CREATE INDEX coupon_failures_at ON coupon_failures(at);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CRM_SCHEMA_VERSION,

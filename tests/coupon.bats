@@ -3,9 +3,11 @@
 load helpers
 
 NOW=2026-11-16T10:00:00Z
+# the real time, which a redemption's --now may not overrule (crm-coupon(1))
+export CRM_TEST_CLOCK=$NOW
 HEADER=code,customer_id,email,name,campaign,discount,min_order,expires_at,valid_until
 LIST=code,campaign,customer_id,state,discount,min_order,issued_at,expires_at,redeemed_at,order_id,voided_at,expired_at
-STATS=campaign,issued,redeemed,redemption_rate,revenue,currency,expired,voided
+STATS=campaign,issued,redeemed,redemption_rate,revenue,currency,expired,voided,backdated
 # a grouped code of 8 random characters, with or without a prefix
 CODE_RE='([A-HJKMNP-Z2-9]{1,8}-)?[A-HJKMNP-Z2-9]{3}-[A-HJKMNP-Z2-9]{3}-[A-HJKMNP-Z2-9]{3}'
 
@@ -383,7 +385,7 @@ $(grep ',c,' first.csv)"
 	run crm-coupon --now "$NOW" list
 	assert_line --index 1 --regexp "^$CODE_RE,'=cmd\(\),"
 	run crm-coupon --now "$NOW" stats
-	assert_line --index 1 "'=cmd(),5,0,0.0,0,,0,0"
+	assert_line --index 1 "'=cmd(),5,0,0.0,0,,0,0,0"
 	code=$(code_of a)
 	run crm-coupon --now "$NOW" redeem "$code" --order '=2+2'
 	assert_line --index 1 "$code,'=cmd(),a,15%,,'=2+2,$NOW"
@@ -559,15 +561,15 @@ $code,winback,a,15%,,1001,2026-11-20T09:30:00Z"
 	assert_failure 3
 }
 
-@test "redeem: an expired code and a voided code each have their own status" {
+@test "redeem: an expired code and a voided code each have their own status with --explain" {
 	csv in.csv customer_id a b
 	crm-coupon --now "$NOW" issue -q --campaign w --discount 5% --expires 0d in.csv >/dev/null
 	a=$(code_of a) b=$(code_of b)
-	run --separate-stderr crm-coupon --now 2026-11-17T00:00:00Z redeem "$a" --order 1
+	run --separate-stderr crm-coupon --now 2026-11-17T00:00:00Z redeem "$a" --order 1 --explain
 	assert_failure 6
 	[ "$stderr" = "crm-coupon: '$a': expired" ] || fail "$stderr"
 	crm-coupon --now "$NOW" void -q "$b"
-	run --separate-stderr crm-coupon --now "$NOW" redeem "$b" --order 2
+	run --separate-stderr crm-coupon --now "$NOW" redeem --explain "$b" --order 2
 	assert_failure 7
 	[ "$stderr" = "crm-coupon: '$b': voided" ] || fail "$stderr"
 	# the last second of the last day still counts
@@ -712,7 +714,7 @@ c|2026-11-17T00:00:00Z" ]
 	[ "$(q "SELECT count(*) FROM coupons WHERE expired_at IS NOT NULL")" -eq 5 ]
 	# marked expired is final, whatever time a redeemer claims
 	b=$(q "SELECT code FROM coupons WHERE campaign = 'w' AND customer_id = 'b'")
-	run crm-coupon --now "$NOW" redeem "$b" --order 2
+	run crm-coupon --now "$NOW" redeem --explain "$b" --order 2
 	assert_failure 6
 	run crm-coupon --now "$NOW" void "$b"
 	assert_failure 6
@@ -777,11 +779,11 @@ $(q "SELECT code FROM coupons WHERE order_id = 'o1'"),winback,a,redeemed,15%,,$N
 	assert_success
 	# winback: 5 of 8 redeemed; o1 once, o2 refunded, o9 not imported
 	assert_output "$STATS
-bday,8,1,12.5,12345,KRW,6,1
-winback,8,5,62.5,42345,KRW,0,1"
+bday,8,1,12.5,12345,KRW,6,1,0
+winback,8,5,62.5,42345,KRW,0,1,0"
 	run crm-coupon --now 2026-12-01 stats --campaign winback
 	assert_output "$STATS
-winback,8,5,62.5,42345,KRW,0,1"
+winback,8,5,62.5,42345,KRW,0,1,0"
 	# another currency among the redeeming orders
 	crm-coupon --now "$NOW" redeem "$(c winback c7)" --order o4 >/dev/null
 	run --separate-stderr crm-coupon --now "$NOW" stats
@@ -789,12 +791,12 @@ winback,8,5,62.5,42345,KRW,0,1"
 	[ "$stderr" = "crm-coupon: the redeeming orders are in KRW and USD: choose one with --currency" ] || fail "$stderr"
 	run crm-coupon --now 2026-12-01 stats --currency usd --campaign winback
 	assert_output "$STATS
-winback,8,6,75.0,12.50,USD,0,1"
+winback,8,6,75.0,12.50,USD,0,1,0"
 	# a range of issue days
 	crm-coupon --now 2026-12-05T20:00:00Z issue -q --campaign dec --discount 5% --expires 30d in.csv >/dev/null
 	run crm-coupon --now 2026-12-06 stats --currency KRW --from 2026-12-01 --to 2026-12-31
 	assert_output "$STATS
-dec,8,0,0.0,0,KRW,0,0"
+dec,8,0,0.0,0,KRW,0,0,0"
 	run crm-coupon --now 2026-12-06 stats --currency KRW --to 2026-11-30
 	[ "${#lines[@]}" -eq 3 ]
 	run crm-coupon --now 2026-12-06 stats --currency KRW --from 2026-11-17
@@ -802,7 +804,7 @@ dec,8,0,0.0,0,KRW,0,0"
 	# the days are local days: 20:00 UTC on the 5th is the 6th in Seoul
 	run crm-coupon --tz Asia/Seoul --now 2026-12-06 stats --currency KRW --from 2026-12-06 --to 2026-12-06
 	assert_output "$STATS
-dec,8,0,0.0,0,KRW,0,0"
+dec,8,0,0.0,0,KRW,0,0,0"
 	run crm-coupon --tz Asia/Seoul --now 2026-12-06 stats --currency KRW --from 2026-12-05 --to 2026-12-05
 	assert_output "$STATS"
 	run crm-coupon stats --from 2026-12-31 --to 2026-12-01

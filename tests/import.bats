@@ -513,7 +513,7 @@ Kim'
 	q "PRAGMA user_version = 99"
 	run crm-import orders orders.csv
 	assert_failure 3
-	assert_output "crm-import: $CRM_DB: the database has schema version 99, newer than this crm's 4; upgrade crm"
+	assert_output "crm-import: $CRM_DB: the database has schema version 99, newer than this crm's 5; upgrade crm"
 }
 
 @test "crm import dispatches to crm-import" {

@@ -44,8 +44,8 @@ shop() {
 	# W46: codes for a and b, a's redeemed on order 2 (10000)
 	printf 'customer_id\na\nb\n' | crm-coupon issue --campaign winback --discount 10% \
 		--expires 30d --now 2026-11-10T09:00:00 >codes.csv 2>/dev/null
-	crm-coupon redeem "$(grep ',a,' codes.csv | cut -d, -f1)" --order 2 \
-		--now 2026-11-11T09:00:00 >/dev/null
+	CRM_TEST_CLOCK=2026-11-11T09:00:00 crm-coupon redeem "$(grep ',a,' codes.csv | cut -d, -f1)" \
+		--order 2 --now 2026-11-11T09:00:00 >/dev/null
 }
 
 @test "report: the customers and revenue of a week against the week before, counted by hand" {
@@ -357,7 +357,7 @@ for row in {t["key"]: t for t in s["tables"]}["moves"]["rows"]:
 	crm-report --as-of 2026-11-16 --format json >before.json
 	# a database of schema 2 gets its runs' flows when it is migrated, and
 	# its customer figures' text times become Unix seconds (schema 4)
-	q "DROP TABLE segment_flows; DROP TABLE coupons; DROP TABLE followups;
+	q "DROP TABLE segment_flows; DROP TABLE coupons; DROP TABLE coupon_failures; DROP TABLE followups;
 	   DROP INDEX orders_time; DROP INDEX tickets_opened; DROP INDEX reviews_posted;
 	   DROP INDEX reviews_unreplied; DROP INDEX responses_answered;
 	   ALTER TABLE customer_stats RENAME TO s4;
@@ -372,7 +372,7 @@ for row in {t["key"]: t for t in s["tables"]}["moves"]["rows"]:
 	crm-coupon expire -q
 	moves >migrated.csv
 	cmp want.csv migrated.csv
-	[ "$(q 'PRAGMA user_version')" = 4 ]
+	[ "$(q 'PRAGMA user_version')" = 5 ]
 	crm-report --as-of 2026-11-16 --format json >after.json
 	# the same report, but for the coupons the downgrade dropped
 	python3 -c '

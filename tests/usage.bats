@@ -216,3 +216,12 @@ refuses() {
 @test "crm-report --as-of 0000-01-01" { refuses 2 "crm-report: --as-of '0000-01-01' is not a date (YYYY-MM-DD)" TRY; }
 @test "crm-report --tz +18:30" { refuses 2 "crm-report: --tz '+18:30' is not a known time zone" TRY; }
 @test "env TZ=Nowhere/City crm-report" { refuses 2 "crm-report: the TZ environment variable 'Nowhere/City' is not a known time zone" TRY; }
+@test "crm-coupon redeem A --order 1 --max-failures" { refuses 2 "crm-coupon: option '--max-failures' requires an argument" TRY; }
+@test "crm-coupon redeem A --order 1 --max-failures 0" { refuses 2 "crm-coupon: --max-failures '0': expected N or N/hour, N a whole number from 1 to 1000000" TRY; }
+@test "crm-coupon redeem A --order 1 --max-failures 5/day" { refuses 2 "crm-coupon: --max-failures '5/day': expected N or N/hour, N a whole number from 1 to 1000000" TRY; }
+@test "crm-coupon redeem A --order 1 --max-failures /hour" { refuses 2 "crm-coupon: --max-failures '/hour': expected N or N/hour, N a whole number from 1 to 1000000" TRY; }
+@test "crm-coupon redeem A --order 1 --backdate=yes" { refuses 2 "crm-coupon: option '--backdate' doesn't allow an argument" TRY; }
+@test "crm-coupon redeem A --order 1 --failures" { refuses 2 "crm-coupon: unrecognized option '--failures'" TRY; }
+@test "crm-coupon stats --explain" { refuses 2 "crm-coupon: unrecognized option '--explain'" TRY; }
+@test "crm-coupon list --backdate" { refuses 2 "crm-coupon: unrecognized option '--backdate'" TRY; }
+@test "env CRM_TEST_CLOCK=soon crm-coupon list" { refuses 2 "crm-coupon: CRM_TEST_CLOCK 'soon' is not a date" TRY; }
