@@ -1,0 +1,61 @@
+#!/usr/bin/env bats
+# Customers' text reaches people escaped (issue 14, item 10): an ESC, an OSC
+# title sequence, a C1 CSI (U+009B, bytes C2 9B) or a newline in a name, a
+# channel, a comment, a campaign is shown as \xHH, \n, never obeyed, in every
+# human-facing output: the text, Markdown and HTML reports, crm-nps's text
+# tables, and every command's messages.  Machine formats keep the value:
+# CSV/TSV its bytes (quoted), JSON as RFC 8259 escapes.
+load helpers
+
+# The hostile value, and what a person is shown of it.
+H=$'X\e]0;pwned\aY\xc2\x9b2J|Z\nW'
+SHOWN='X\x1b]0;pwned\x07Y\xc2\x9b2J|Z\nW'
+C1=$'\xc2\x9b'
+
+# A shop whose every free text is the hostile value, in week 2026-W46.
+hostile_shop() {
+	printf 'customer_id,email,name\na,a@x.kr,"%s"\n' "$H" >customers.csv
+	printf 'order_id,customer_id,ordered_at,amount,currency,status\n1,a,2026-11-10,1000,KRW,paid\n' >orders.csv
+	printf 'ticket_id,customer_id,channel,category,opened_at\nt1,a,"%s","#%s",2026-11-10T09:00:00\n' \
+		"$H" "$H" >tickets.csv
+	printf 'review_id,customer_id,rating,title,posted_at,platform\nr1,a,1,"%s",2026-11-10,"%s"\n' \
+		"$H" "$H" >reviews.csv
+	printf 'response_id,customer_id,answered_at,score,comment,survey,channel\n' >responses.csv
+	printf 's1,a,2026-11-10,2,"%s","%s","%s"\n' "$H" "$H" "$H" >>responses.csv
+	for e in customers orders tickets reviews responses; do crm-import -q "$e" "$e.csv"; done
+	# a campaign may hold a C1 control (only C0 and DEL are refused)
+	printf 'customer_id\na\n' | crm-coupon issue --campaign "win${C1}back" --discount 10% \
+		--expires 30d --now 2026-11-10T09:00:00 >codes.csv 2>issue.err
+}
+
+# inert FILE: no ESC, BEL or C1 CSI byte anywhere in FILE.
+inert() {
+	[ "$(grep -c $'\e' "$1")" -eq 0 ] || fail "$1 holds ESC"
+	[ "$(grep -c $'\a' "$1")" -eq 0 ] || fail "$1 holds BEL"
+	[ "$(LC_ALL=C grep -c "$C1" "$1")" -eq 0 ] || fail "$1 holds a C1 CSI"
+}
+
+@test "escape: messages escape C1 controls and bytes that are not UTF-8, and cut between escapes" {
+	# valid UTF-8 goes out as it is; a surrogate and a cut sequence byte by byte
+	run --separate-stderr crm-report --tz $'가\xed\xa0\x80😀\xc2\xa0\xe2\x82'
+	[ "${stderr%%$'\n'*}" = $'crm-report: --tz \'가\\xed\\xa0\\x80😀\xc2\xa0\\xe2\\x82\' is not a known time zone' ] ||
+		fail "$stderr"
+	# a long quoted value is cut between two escapes, with room for its end
+	printf 'customer_id\na\n' | crm-import -q customers
+	run --separate-stderr crm-coupon redeem "$(printf "$C1%.0s" {1..40})" --order 1
+	[ "$status" -ne 0 ]
+	[ "$stderr" = "crm-coupon: '$(printf '\\xc2\\x9b%.0s' {1..15})...' has a character that no code has (none has 0, O, 1, I or L): mistyped, check the code" ] ||
+		fail "$stderr"
+	# a value and a file name in a place message
+	printf 'order_id,customer_id,ordered_at,amount\nO1,C1,2026%s,100\n' "$C1" >"bad${C1}.csv"
+	run --separate-stderr crm-import orders --currency KRW "bad${C1}.csv"
+	[ "$status" -eq 1 ]
+	[[ "$stderr" == *"bad\\xc2\\x9b.csv:2: column 'ordered_at': '2026\\xc2\\x9b'"* ]] || fail "$stderr"
+	[[ "$stderr" != *"$C1"* ]] || fail "a C1 control went through"
+}
+
+@test "escape: crm-coupon's summary shows a campaign's C1 control escaped" {
+	hostile_shop
+	grep -qF "issue 'win\\xc2\\x9bback': 1 customers, 1 issued" issue.err
+	inert issue.err
+}
