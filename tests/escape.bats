@@ -35,6 +35,33 @@ inert() {
 	[ "$(LC_ALL=C grep -c "$C1" "$1")" -eq 0 ] || fail "$1 holds a C1 CSI"
 }
 
+@test "escape: crm-nps text tables escape keys, comments and names; JSON escapes C1" {
+	hostile_shop
+	crm-nps --by channel,survey --format text - <responses.csv >by.txt
+	inert by.txt
+	grep -qF "$SHOWN  $SHOWN  1" by.txt
+	crm-nps --detractors --format text >det.txt
+	inert det.txt
+	[ "$(grep -oF "$SHOWN" det.txt | wc -l)" -eq 4 ]
+	crm-nps --detractors --format json >det.json
+	inert det.json
+	grep -qF '"comment": "X\u001b]0;pwned\u0007Y\u009b2J|Z\nW"' det.json
+}
+
+@test "escape: CSV keeps the bytes, quoted; TSV quotes a tab or a newline so the row stays whole" {
+	hostile_shop
+	crm-nps --by channel - <responses.csv >by.csv
+	grep -q $'\e' by.csv
+	T=$'tab\there\nnext'
+	printf 'response_id\tanswered_at\tscore\tchannel\ns1\t2026-11-10\t9\t"%s"\n' "$T" >tabs.tsv
+	crm-nps --by channel --tsv - <tabs.tsv >by.tsv 2>/dev/null
+	T="$T" python3 - <<'EOF'
+import csv, os
+rows = list(csv.reader(open("by.tsv", encoding="utf-8", newline=""), delimiter="\t"))
+assert len(rows) == 2 and rows[1][0] == os.environ["T"] and rows[1][1] == "1", rows
+EOF
+}
+
 @test "escape: messages escape C1 controls and bytes that are not UTF-8, and cut between escapes" {
 	# valid UTF-8 goes out as it is; a surrogate and a cut sequence byte by byte
 	run --separate-stderr crm-report --tz $'가\xed\xa0\x80😀\xc2\xa0\xe2\x82'
