@@ -35,6 +35,54 @@ inert() {
 	[ "$(LC_ALL=C grep -c "$C1" "$1")" -eq 0 ] || fail "$1 holds a C1 CSI"
 }
 
+@test "escape: the text report shows customers' control characters as \\xHH and forges no line" {
+	hostile_shop
+	crm-report --as-of 2026-11-16 >r.txt
+	inert r.txt
+	# customer, platform and title of the review; channel; category
+	[ "$(grep -cF "$SHOWN" r.txt)" -eq 3 ]
+	grep -qF "  $SHOWN  $SHOWN  $SHOWN" r.txt
+	grep -qF "    #$SHOWN        1" r.txt
+	grep -qF "win\\xc2\\x9bback" r.txt
+	# the newline in the value started no line of its own
+	! grep -q '^W' r.txt
+}
+
+@test "escape: the Markdown report escapes control characters, and a '|' or '#' in a value" {
+	hostile_shop
+	run crm-report --as-of 2026-11-16 --format markdown
+	assert_success
+	printf '%s\n' "$output" >r.md
+	inert r.md
+	# '|' escaped keeps the row at two cells, '#' escaped starts no heading
+	assert_line '| X\x1b\]0;pwned\x07Y\xc2\x9b2J\|Z\nW | 1 |'
+	assert_line '| \#X\x1b\]0;pwned\x07Y\xc2\x9b2J\|Z\nW | 1 |'
+	assert_line --partial '| 2026-11-10 | 1 | X\x1b\]0;pwned\x07Y\xc2\x9b2J\|Z\nW |'
+	assert_line --partial '| win\xc2\x9bback |'
+	! grep -q '^W' r.md
+}
+
+@test "escape: the HTML report shows control characters as \\xHH text, which XML allows" {
+	hostile_shop
+	crm-report --as-of 2026-11-16 --format html >r.html
+	inert r.html
+	grep -qF '<td style="padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:left">X\x1b]0;pwned\x07Y\xc2\x9b2J|Z\nW</td>' r.html
+}
+
+@test "escape: the JSON report escapes C0 and C1 controls as \\u00XX and keeps the value" {
+	hostile_shop
+	crm-report --as-of 2026-11-16 --format json >r.json
+	inert r.json
+	grep -qF 'X\u001b]0;pwned\u0007Y\u009b2J|Z\nW' r.json
+	H="$H" python3 - <<'EOF'
+import json, os
+r = json.load(open("r.json", encoding="utf-8"))
+s = {x["key"]: x for x in r["sections"]}
+chan = s["service"]["tables"][0]["rows"][0][0]
+assert chan == os.environ["H"], repr(chan)
+EOF
+}
+
 @test "escape: crm-nps text tables escape keys, comments and names; JSON escapes C1" {
 	hostile_shop
 	crm-nps --by channel,survey --format text - <responses.csv >by.txt
