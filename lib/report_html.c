@@ -137,9 +137,8 @@ static double y_of(double v, double lo, double hi)
 static void svg_open(FILE *out, const struct crm_chart *c, int height)
 {
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		"viewBox=\"0 0 %d %d\" role=\"img\" style=\"max-width:100%%;height:auto\" "
-		"font-size=\"11\" " FONT ">\n<title>", W, height, W, height);
-	fputs("", out);
+		"viewBox=\"0 0 %d %d\" role=\"img\" style=\"max-width:100%%;height:auto;" FONT "\" "
+		"font-size=\"11\">\n<title>", W, height, W, height);
 	esc(out, c->title);
 	fputs("</title>\n", out);
 }

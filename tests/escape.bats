@@ -69,6 +69,24 @@ inert() {
 	grep -qF '<td style="padding:4px 8px;border-bottom:1px solid #e5e7eb;text-align:left">X\x1b]0;pwned\x07Y\xc2\x9b2J|Z\nW</td>' r.html
 }
 
+@test "escape: every SVG of the HTML report is well-formed XML, its font in the style attribute" {
+	hostile_shop
+	crm-segment --as-of 2026-11-16 --save >/dev/null
+	crm-report --as-of 2026-11-16 --format html >r.html
+	python3 - <<'EOF'
+import re
+import xml.etree.ElementTree as ET
+page = open("r.html", encoding="utf-8").read()
+svgs = re.findall(r"<svg\b.*?</svg>", page, re.S)
+assert len(svgs) >= 2, len(svgs)
+for svg in svgs:
+    root = ET.fromstring(svg)      # a bare 'font-family:' is no attribute: ParseError
+    assert root.tag == "{http://www.w3.org/2000/svg}svg", root.tag
+    assert "font-family:" in root.get("style"), root.attrib
+    assert not [k for k in root.attrib if ":" in k or not re.fullmatch(r"[a-zA-Z-]+", k)], root.attrib
+EOF
+}
+
 @test "escape: the JSON report escapes C0 and C1 controls as \\u00XX and keeps the value" {
 	hostile_shop
 	crm-report --as-of 2026-11-16 --format json >r.json
