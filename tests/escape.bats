@@ -152,3 +152,14 @@ EOF
 	grep -qF "issue 'win\\xc2\\x9bback': 1 customers, 1 issued" issue.err
 	inert issue.err
 }
+
+@test "escape: the progress line on a terminal shows a file name's control characters escaped" {
+	command -v script >/dev/null || skip "script(1) is not installed (util-linux)"
+	local name=$'p\e]0;x\a\xc2\x9b.csv'
+	{ echo customer_id; seq 1 1100 | sed 's/^/c/'; } >"$name"
+	# script(1) gives standard error a terminal, the progress line's one condition
+	script -qec "crm-import customers '$name'" /dev/null >tty.out
+	grep -qF 'crm-import: p\x1b]0;x\x07\xc2\x9b.csv: 1024 rows' tty.out
+	! grep -q $'\e]' tty.out
+	[ "$(LC_ALL=C grep -c "$C1" tty.out)" -eq 0 ]
+}
