@@ -2,6 +2,7 @@
 #include "diag.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,29 +19,91 @@ void crm_set_progname(const char *argv0)
 		crm_progname = slash ? slash + 1 : argv0;
 }
 
-/* The escape of control byte c ("\\n", "\\x1b") into out[5], or 0 when c
- * is no control byte: what a message and crm_quote() write for it. */
-static int escape_control(unsigned char c, char out[5])
+/* The length of the UTF-8 character at s (2 to 4 bytes), or 0 when the
+ * bytes there are no valid one: a stray continuation byte, an overlong form,
+ * a surrogate, a code point above U+10FFFF, a sequence cut short. */
+static size_t utf8_char(const unsigned char *s, uint32_t *cp)
 {
-	if (c == '\n' || c == '\t' || c == '\r')
-		return snprintf(out, 5, "\\%c", c == '\n' ? 'n' : c == '\t' ? 't' : 'r');
-	if (c < 0x20 || c == 0x7f)
-		return snprintf(out, 5, "\\x%02x", c);
-	return 0;
+	static const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
+	size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0, i;
+	if (!len || s[0] > 0xF4)
+		return 0;
+	*cp = s[0] & (0x7F >> len);
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		*cp = *cp << 6 | (s[i] & 0x3F);
+	}
+	if (*cp < least[len] || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF))
+		return 0;
+	return len;
 }
 
-/* A message's text goes out with its control bytes escaped, whatever a
- * caller put in it unquoted (a file name, an option's value): a message
- * never moves the cursor, clears the screen or forges a line. */
-static void put_escaped(const char *s)
+size_t crm_escape_next(const char *str, char esc[CRM_ESCAPE_MAX])
 {
-	char esc[5];
-	for (; *s; s++) {
-		if (escape_control((unsigned char)*s, esc))
-			fputs(esc, stderr);
-		else
-			fputc(*s, stderr);
+	const unsigned char *s = (const unsigned char *)str;
+	uint32_t cp = 0;
+	size_t len;
+	esc[0] = '\0';
+	if (!s[0])
+		return 0;
+	if (s[0] == '\n' || s[0] == '\t' || s[0] == '\r') {
+		snprintf(esc, CRM_ESCAPE_MAX, "\\%c", s[0] == '\n' ? 'n' : s[0] == '\t' ? 't' : 'r');
+		return 1;
 	}
+	if (s[0] < 0x20 || s[0] == 0x7f) {
+		snprintf(esc, CRM_ESCAPE_MAX, "\\x%02x", s[0]);
+		return 1;
+	}
+	if (s[0] < 0x80)
+		return 1;
+	if (!(len = utf8_char(s, &cp))) {
+		snprintf(esc, CRM_ESCAPE_MAX, "\\x%02x", s[0]);
+		return 1;
+	}
+	if (cp <= 0x9F)
+		snprintf(esc, CRM_ESCAPE_MAX, "\\x%02x\\x%02x", s[0], s[1]);
+	return len;
+}
+
+void crm_fputs_escaped_by(const char *s, FILE *fp, void (*put)(FILE *, const char *, size_t))
+{
+	char esc[CRM_ESCAPE_MAX];
+	size_t len;
+	for (; (len = crm_escape_next(s, esc)) > 0; s += len) {
+		if (esc[0])
+			fputs(esc, fp);
+		else
+			put(fp, s, len);
+	}
+}
+
+static void put_as_is(FILE *fp, const char *c, size_t len)
+{
+	fwrite(c, 1, len, fp);
+}
+
+void crm_fputs_escaped(const char *s, FILE *fp)
+{
+	crm_fputs_escaped_by(s, fp, put_as_is);
+}
+
+char *crm_escape(const char *s)
+{
+	/* an escape is at most 4 bytes for each byte it stands for */
+	char *out = crm_xmalloc(4 * strlen(s) + 1), *o = out, esc[CRM_ESCAPE_MAX];
+	size_t len;
+	for (; (len = crm_escape_next(s, esc)) > 0; s += len) {
+		if (esc[0]) {
+			strcpy(o, esc);
+			o += strlen(esc);
+		} else {
+			memcpy(o, s, len);
+			o += len;
+		}
+	}
+	*o = '\0';
+	return out;
 }
 
 static void vmessage(const char *file, long line, const char *fmt, va_list ap)
@@ -57,12 +120,12 @@ static void vmessage(const char *file, long line, const char *fmt, va_list ap)
 	va_end(again);
 	fprintf(stderr, "%s: ", crm_progname);
 	if (file) {
-		put_escaped(file);
+		crm_fputs_escaped(file, stderr);
 		if (line > 0)
 			fprintf(stderr, ":%ld", line);
 		fputs(": ", stderr);
 	}
-	put_escaped(n < 0 ? fmt : text);
+	crm_fputs_escaped(n < 0 ? fmt : text, stderr);
 	fputc('\n', stderr);
 	if (text != small)
 		free(text);
@@ -96,34 +159,25 @@ int crm_usage_error(const char *fmt, ...)
 
 const char *crm_quote(const char *s, char *buf, size_t size)
 {
-	size_t o = 0, i;
+	size_t o = 0, i = 0, len;
 	const size_t max = 60;
+	char esc[CRM_ESCAPE_MAX];
 	if (size < 8) {
 		if (size)
 			buf[0] = '\0';
 		return buf;
 	}
 	buf[o++] = '\'';
-	for (i = 0; s[i] && o + 6 < size; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (i >= max) {
-			/* do not cut a UTF-8 sequence in half */
-			while (o > 1 && ((unsigned char)buf[o - 1] & 0xC0) == 0x80)
-				o--;
-			if (o > 1 && ((unsigned char)buf[o - 1] & 0x80))
-				o--;
+	for (; (len = crm_escape_next(s + i, esc)) > 0; i += len) {
+		size_t n = esc[0] ? strlen(esc) : len;
+		/* cut between characters, leaving room for "...'" */
+		if (i + len > max || o + n + 5 > size) {
 			memcpy(buf + o, "...", 3);
 			o += 3;
 			break;
 		}
-		char esc[5];
-		int n = escape_control(c, esc);
-		if (n) {
-			memcpy(buf + o, esc, (size_t)n);
-			o += (size_t)n;
-		} else {
-			buf[o++] = (char)c;
-		}
+		memcpy(buf + o, esc[0] ? esc : s + i, n);
+		o += n;
 	}
 	buf[o++] = '\'';
 	buf[o] = '\0';
@@ -154,7 +208,9 @@ void crm_progress(const char *what, long long rows)
 	if (now - progress_last < PROGRESS_NS)
 		return;
 	progress_last = now;
-	fprintf(stderr, "\r%s: %s: %lld rows\033[K", crm_progname, what, rows);
+	fprintf(stderr, "\r%s: ", crm_progname);
+	crm_fputs_escaped(what, stderr);
+	fprintf(stderr, ": %lld rows\033[K", rows);
 	progress_shown = 1;
 }
 

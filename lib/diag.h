@@ -7,9 +7,12 @@
  *    input, "PROG: FILE:LINE: MESSAGE"; lower case, no full stop, the subject
  *    quoted with single quotes.  Values are quoted with crm_quote(), which
  *    escapes control characters and shortens very long values.  The whole
- *    message, file name included, is written with its control bytes
- *    escaped the same way (\n, \t, \r, \xHH), so a value that reaches it
- *    unquoted still cannot move the cursor or forge a line.
+ *    message, file name included, is written with its control characters
+ *    escaped the same way (crm_escape_next(): \n, \t, \r, \xHH), so a
+ *    value that reaches it unquoted still cannot move the cursor or forge
+ *    a line.
+ *  - crm_escape_next() is the one escape of text for people: messages, and
+ *    the text, Markdown and HTML outputs of table.c and the report use it.
  *  - crm_progress() writes a self-erasing line only when standard error is a
  *    terminal, about four times a second (it reads the clock every 1,024
  *    rows and writes when a quarter of a second has passed, the first time
@@ -68,6 +71,7 @@
 #define CRM_DIAG_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 enum crm_exit {
 	CRM_OK = 0,      /* success */
@@ -89,9 +93,29 @@ void crm_error_at(const char *file, long line, const char *fmt, ...)
  * returns CRM_EUSAGE so that callers can `return crm_usage_error(...)`. */
 int crm_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Quote a value for a message into buf: 'abc', with \n, \t and other control
- * bytes escaped and values longer than 60 bytes cut with "...". */
+/* Quote a value for a message into buf: 'abc', escaped as
+ * crm_escape_next() says, and cut with "..." between two characters when
+ * longer than 60 bytes or than buf holds. */
 const char *crm_quote(const char *s, char *buf, size_t size);
+
+/* The longest escape of one character, with its NUL: \xc2\x9b and a NUL. */
+#define CRM_ESCAPE_MAX 9
+
+/* How a person is shown the character at s: returns its length in bytes
+ * (0 at the end of s), and puts in esc its escape, or "" when it goes out
+ * as it is.  Escaped are the C0 controls and DEL (\n, \t, \r, else \xHH),
+ * the C1 controls U+0080..U+009F, byte by byte (U+009B as \xc2\x9b), and
+ * each byte that is not part of a valid UTF-8 character (\xHH, one byte at
+ * a time: some terminals read a lone 0x9b as CSI).  What comes out is
+ * UTF-8 that moves no cursor and starts no line. */
+size_t crm_escape_next(const char *s, char esc[CRM_ESCAPE_MAX]);
+/* s written to fp with those escapes. */
+void crm_fputs_escaped(const char *s, FILE *fp);
+/* The same, with each character that needs none of them written by put (as
+ * a format writes it: Markdown's backslashes, HTML's entities). */
+void crm_fputs_escaped_by(const char *s, FILE *fp, void (*put)(FILE *, const char *, size_t));
+/* A copy of s with those escapes (crm_xmalloc'd: free it). */
+char *crm_escape(const char *s);
 
 /* Progress on a terminal: crm_progress("orders.csv", rows) is cheap to call on
  * every row (rows counted from 1; the clock is read when rows is a multiple

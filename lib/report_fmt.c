@@ -4,24 +4,33 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "diag.h"
 #include "table.h"
 
 /* ---- text ---------------------------------------------------------------------------- */
 
+/* The columns that s takes on a terminal once escaped. */
 static int width(const char *s)
 {
-	return (int)crm_utf8_width(s);
+	char *e = crm_escape(s);
+	int w = (int)crm_utf8_width(e);
+	free(e);
+	return w;
 }
 
+/* s escaped (a customer's name may hold ESC or C1 bytes), padded to w. */
 static void pad(FILE *out, const char *s, int w, int right)
 {
-	int n = w - width(s);
+	char *e = crm_escape(s);
+	int n = w - (int)crm_utf8_width(e);
 	if (right)
-		fprintf(out, "%*s%s", n > 0 ? n : 0, "", s);
+		fprintf(out, "%*s%s", n > 0 ? n : 0, "", e);
 	else
-		fprintf(out, "%s%*s", s, n > 0 ? n : 0, "");
+		fprintf(out, "%s%*s", e, n > 0 ? n : 0, "");
+	free(e);
 }
 
 static void text_metrics(FILE *out, const struct crm_report *r, const struct crm_section *s)
@@ -129,14 +138,21 @@ static const struct layout text_layout = {
 
 /* ---- Markdown ----------------------------------------------------------------------- */
 
-/* A table cell: pipes escaped, and nothing a renderer would read as markup. */
+/* One character of a cell that needs no escape of crm_escape_next(): a
+ * backslash before anything a renderer would read as markup, '|' above all. */
+static void md_char(FILE *out, const char *c, size_t len)
+{
+	if (strchr("|\\*_`[]<>#", *c))
+		fputc('\\', out);
+	fwrite(c, 1, len, out);
+}
+
+/* A table cell: control characters escaped as in text (\x1b: a backslash
+ * before a letter is no Markdown escape, so it shows as it is), then
+ * markup, so that the value stays in its cell. */
 static void md_cell(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		if (strchr("|\\*_`[]<>#", *s))
-			fputc('\\', out);
-		fputc(*s == '\n' || *s == '\r' ? ' ' : *s, out);
-	}
+	crm_fputs_escaped_by(s, out, md_char);
 }
 
 static void md_table(FILE *out, const struct crm_report_table *t)

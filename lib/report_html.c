@@ -12,22 +12,31 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "diag.h"
+
 #define FONT "font-family:-apple-system,'Segoe UI',Roboto,'Noto Sans KR',Arial,sans-serif"
 #define TD "padding:4px 8px;border-bottom:1px solid #e5e7eb"
 #define ACCENT "#2563eb"
 
+/* One character that needs no escape of crm_escape_next(), as HTML text. */
+static void html_char(FILE *out, const char *c, size_t len)
+{
+	switch (*c) {
+	case '&': fputs("&amp;", out); break;
+	case '<': fputs("&lt;", out); break;
+	case '>': fputs("&gt;", out); break;
+	case '"': fputs("&quot;", out); break;
+	case '\'': fputs("&#39;", out); break;
+	default: fwrite(c, 1, len, out);
+	}
+}
+
+/* Text for the page: markup escaped, and control characters and bytes that
+ * are not UTF-8 shown as in the text report (\x1b), since XML, and so an
+ * SVG, may not hold them at all. */
 static void esc(FILE *out, const char *s)
 {
-	for (; *s; s++) {
-		switch (*s) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default: fputc(*s, out);
-		}
-	}
+	crm_fputs_escaped_by(s, out, html_char);
 }
 
 static void td(FILE *out, const char *s, int right, int head)
@@ -128,9 +137,8 @@ static double y_of(double v, double lo, double hi)
 static void svg_open(FILE *out, const struct crm_chart *c, int height)
 {
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-		"viewBox=\"0 0 %d %d\" role=\"img\" style=\"max-width:100%%;height:auto\" "
-		"font-size=\"11\" " FONT ">\n<title>", W, height, W, height);
-	fputs("", out);
+		"viewBox=\"0 0 %d %d\" role=\"img\" style=\"max-width:100%%;height:auto;" FONT "\" "
+		"font-size=\"11\">\n<title>", W, height, W, height);
 	esc(out, c->title);
 	fputs("</title>\n", out);
 }

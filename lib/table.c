@@ -44,7 +44,12 @@ void crm_json_string(FILE *fp, const char *s)
 			/* one character: copied when it is UTF-8, else U+FFFD */
 			size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
 			if (len <= n - i && crm_utf8_valid_prefix(s + i, len) == len) {
-				fwrite(s + i, 1, len, fp);
+				/* a C1 control (U+0080..U+009F) is escaped like C0's,
+				 * so that JSON shown on a terminal is inert */
+				if (c == 0xC2 && (unsigned char)s[i + 1] < 0xA0)
+					fprintf(fp, "\\u%04x", (unsigned char)s[i + 1]);
+				else
+					fwrite(s + i, 1, len, fp);
 				i += len;
 			} else {
 				fputs("\xEF\xBF\xBD", fp);
@@ -92,27 +97,11 @@ static void json_cell(struct crm_table *t, const char *s)
 /* A cell as a person sees it: control characters shown, never obeyed. */
 static char *text_escape(const char *s, enum crm_cell_kind kind)
 {
-	size_t n, o = 0;
-	char *out;
 	if (!s)
 		return crm_xstrdup("-");
 	if (kind == CRM_T_BOOL)
 		return crm_xstrdup(strcmp(s, "0") ? "yes" : "no");
-	n = strlen(s);
-	out = crm_xrealloc(NULL, 4 * n + 1);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '\n' || c == '\t' || c == '\r') {
-			out[o++] = '\\';
-			out[o++] = c == '\n' ? 'n' : c == '\t' ? 't' : 'r';
-		} else if (c < 0x20 || c == 0x7f) {
-			o += (size_t)snprintf(out + o, 5, "\\x%02x", c);
-		} else {
-			out[o++] = (char)c;
-		}
-	}
-	out[o] = '\0';
-	return out;
+	return crm_escape(s);
 }
 
 static void text_keep(struct crm_table *t, char *s)
@@ -173,7 +162,7 @@ struct crm_table *crm_table_begin(FILE *fp, enum crm_format f, char delim,
 		if (f == CRM_FORMAT_CSV)
 			crm_write_field(&t->w, cols[c].name, CRM_CELL_PLAIN);
 		else if (f == CRM_FORMAT_TEXT)
-			text_keep(t, crm_xstrdup(cols[c].name));
+			text_keep(t, crm_escape(cols[c].name));
 	}
 	if (f == CRM_FORMAT_CSV)
 		crm_write_end(&t->w);

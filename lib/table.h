@@ -13,12 +13,14 @@
  *  - json: an array of objects, one per row, keys in column order, two
  *    spaces of indent; numbers bare, booleans true/false, missing values
  *    null, strings escaped as RFC 8259 says (quote, backslash, control
- *    characters as \n, \t, ... or \u00XX; bytes that are not UTF-8 become
- *    U+FFFD).  Rows stream out as they come; "[]" for no rows.
+ *    characters as \n, \t, ... or \u00XX, the C1 controls U+0080..U+009F
+ *    too; bytes that are not UTF-8 become U+FFFD).  Rows stream out as they
+ *    come; "[]" for no rows.
  *  - text: for people; a header and the rows in columns separated by two
  *    spaces, numbers and their names right-aligned, text left-aligned,
- *    widths counted in terminal columns (crm_utf8_width); control characters shown as \n, \t,
- *    \xHH; missing values as "-".  Rows are kept until crm_table_finish, so
+ *    widths counted in terminal columns (crm_utf8_width); control characters
+ *    (C0, DEL, C1) and bytes that are not UTF-8 shown as crm_escape_next()
+ *    shows them (\n, \t, \xHH); missing values as "-".  Rows are kept until crm_table_finish, so
  *    memory grows with the rows of this format only.
  *  - crm_table_finish writes what is pending (the text rows, JSON's closing
  *    bracket); crm_table_free frees the table.
@@ -43,7 +45,7 @@ struct crm_table_col {
 };
 
 /* A JSON string literal of s (RFC 8259): quote, backslash and control
- * characters escaped, invalid UTF-8 replaced by U+FFFD. */
+ * characters (C1 too) escaped, invalid UTF-8 replaced by U+FFFD. */
 void crm_json_string(FILE *fp, const char *s);
 
 /* "csv", "text" or "json" -> the format; -1 for another name. */

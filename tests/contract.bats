@@ -94,15 +94,20 @@ commands() { printf '%s\n' crm crm-coupon crm-import crm-nps crm-report crm-segm
 
 @test "every command: control characters in a message are escaped, whether the value came quoted or not" {
 	# --tz reaches every command's message unquoted by the caller; the
-	# escape sequence would clear a terminal and the newline forge a line
-	local cmd args
-	for cmd in crm-coupon:list crm-import:orders crm-nps: crm-report: crm-segment:; do
-		args=${cmd#*:} cmd=${cmd%%:*}
-		run --separate-stderr "$cmd" --tz $'X\e[2J\nforged: ok' $args </dev/null
-		[ "$status" -eq 2 ] || fail "$cmd exited $status"
-		[ "${stderr%%$'\n'*}" = "$cmd: --tz 'X\\x1b[2J\\nforged: ok' is not a known time zone" ] ||
-			fail "$cmd: $stderr"
-		[[ "$stderr" != *$'\e'* ]] || fail "$cmd let ESC through"
+	# escape sequence would clear a terminal and the newline forge a line;
+	# a C1 CSI (C2 9B) or a lone 0x9b byte is a CSI to some terminals too
+	local cmd args v
+	local tz=($'X\e[2J\nforged: ok' $'X\xc2\x9b2J\x9bY') shown=('X\x1b[2J\nforged: ok' 'X\xc2\x9b2J\x9bY')
+	for v in 0 1; do
+		for cmd in crm-coupon:list crm-import:orders crm-nps: crm-report: crm-segment:; do
+			args=${cmd#*:} cmd=${cmd%%:*}
+			run --separate-stderr "$cmd" --tz "${tz[v]}" $args </dev/null
+			[ "$status" -eq 2 ] || fail "$cmd exited $status"
+			[ "${stderr%%$'\n'*}" = "$cmd: --tz '${shown[v]}' is not a known time zone" ] ||
+				fail "$cmd: $stderr"
+			[[ "$stderr" != *$'\e'* && "$stderr" != *$'\xc2\x9b'* ]] ||
+				fail "$cmd let ESC or CSI through"
+		done
 	done
 	# a file name with a newline and a tab, in a place message
 	printf 'order_id,customer_id,ordered_at,amount\nO1,C1,2026-13-01,100\n' >$'bad\nname\t.csv'
