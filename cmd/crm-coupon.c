@@ -442,7 +442,7 @@ static int failures(struct coupon *c)
 {
 	static const char *const cols[] = {"reason", "last_24h", "all"};
 	int rc;
-	if ((rc = open_db(c, CRM_DB_MUST_EXIST)) != CRM_OK)
+	if ((rc = open_db(c, CRM_DB_READ)) != CRM_OK)
 		return rc;
 	crm_write_row(&c->w, cols, sizeof cols / sizeof cols[0]);
 	return crm_coupon_failures(&c->db, c->now, crm_coupon_write_failure, &c->w);
