@@ -11,6 +11,8 @@
 #   make demo       import the bundled sample shop and print the weekly report
 #   make lint       mandoc -Tlint on the man pages
 #   make layout     the architecture's figures: include and link cycles, SQL in cmd/, long files and functions
+#   make fuzz       every libFuzzer harness of tests/fuzz for FUZZ_SECONDS (60) each, with clang;
+#                   FUZZ_TARGETS=money runs one; fails on any finding (see README, Fuzzing)
 
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
@@ -40,11 +42,15 @@ endif
 CMDS     = crm crm-coupon crm-import crm-nps crm-report crm-segment
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
+# The harnesses of tests/fuzz, one per target; the suite replays their
+# corpus and regression inputs through build/fuzz-replay-TARGET.
+FUZZ_ALL    = csv stream money time phone email value rules period coupon options
+FUZZ_REPLAY = $(FUZZ_ALL:%=$(B)/fuzz-replay-%)
 TOOLS    = $(B)/crm-synth $(B)/sqlite-floor $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck $(B)/t/npscheck $(B)/t/couponcheck
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 
-all: $(CMDS:%=$(B)/%) $(TOOLS)
+all: $(CMDS:%=$(B)/%) $(TOOLS) $(FUZZ_REPLAY)
 
 # Each object depends on the headers it includes, as the compiler lists them
 # in a .d file beside it (-MP: a deleted header is no error), so touching a
@@ -78,10 +84,17 @@ $(B)/crm-synth: bench/crm-synth.c | $(B)
 $(B)/t/%: $(B)/t/%.o $(B)/libcrm.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcrm.a $(LDLIBS)
 
-$(B) $(B)/lib $(B)/cmd $(B)/t:
+$(B)/fuzz/%.o: tests/fuzz/%.c | $(B)/fuzz
+	$(COMPILE)
+
+$(B)/fuzz-replay-%: $(B)/fuzz/%.o $(B)/fuzz/replay.o $(B)/fuzz/fuzz.o $(B)/libcrm.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/fuzz/replay.o $(B)/fuzz/fuzz.o $(B)/libcrm.a $(LDLIBS)
+
+$(B) $(B)/lib $(B)/cmd $(B)/t $(B)/fuzz:
 	mkdir -p $@
 
-OBJ = $(LIB_OBJ) $(CMDS:%=$(B)/cmd/%.o) $(addsuffix .o,$(filter $(B)/t/%,$(TOOLS)))
+OBJ = $(LIB_OBJ) $(CMDS:%=$(B)/cmd/%.o) $(addsuffix .o,$(filter $(B)/t/%,$(TOOLS))) \
+      $(FUZZ_ALL:%=$(B)/fuzz/%.o) $(B)/fuzz/replay.o $(B)/fuzz/fuzz.o
 -include $(wildcard $(OBJ:.o=.d))
 # An object without its .d (built before there were any) depends on every
 # header, until it is built again and has one.
@@ -119,15 +132,63 @@ layout: all
 lint:
 	mandoc -Tlint -W warning $(MAN1) $(MAN7)
 
+# libFuzzer under clang with AddressSanitizer and UndefinedBehaviorSanitizer:
+# the library and each harness are compiled into $(FUZZ_B) with the same
+# flags.  Each target runs FUZZ_SECONDS on its seeds (tests/fuzz/corpus/T)
+# and regression inputs (tests/fuzz/regress/T), growing its own corpus in
+# $(FUZZ_B)/corpus/T; a finding is written to $(FUZZ_B)/crashes/T/ and
+# stops make.
+FUZZ_B       = build-fuzz
+FUZZ_CC      = clang
+FUZZ_FLAGS   = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1 -pthread
+FUZZ_TARGETS ?= $(FUZZ_ALL)
+FUZZ_SECONDS ?= 60
+FUZZ_COMPILE = $(FUZZ_CC) $(CPPFLAGS) $(DEPFLAGS) $(FUZZ_FLAGS) $(WARN) -c -o $@ $<
+FUZZ_LIB_OBJ = $(LIB_SRC:lib/%.c=$(FUZZ_B)/lib/%.o)
+
+$(FUZZ_B)/lib/%.o: lib/%.c | $(FUZZ_B)/lib
+	$(FUZZ_COMPILE)
+
+$(FUZZ_B)/fuzz/%.o: tests/fuzz/%.c | $(FUZZ_B)/fuzz
+	$(FUZZ_COMPILE)
+
+$(FUZZ_B)/libcrm.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $(FUZZ_LIB_OBJ)
+
+$(FUZZ_B)/fuzz-%: $(FUZZ_B)/fuzz/%.o $(FUZZ_B)/fuzz/fuzz.o $(FUZZ_B)/libcrm.a
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_B)/fuzz/fuzz.o $(FUZZ_B)/libcrm.a $(LDLIBS)
+
+$(FUZZ_B)/lib $(FUZZ_B)/fuzz:
+	mkdir -p $@
+
+-include $(wildcard $(FUZZ_B)/lib/*.d $(FUZZ_B)/fuzz/*.d)
+
+fuzz: $(FUZZ_TARGETS:%=$(FUZZ_B)/fuzz-%)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p $(FUZZ_B)/corpus/$$t $(FUZZ_B)/crashes/$$t || exit 1; \
+		seeds=; \
+		for d in tests/fuzz/corpus/$$t tests/fuzz/regress/$$t; do \
+			[ -d $$d ] && seeds="$$seeds $$d"; \
+		done; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		$(FUZZ_B)/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-print_final_stats=1 -artifact_prefix=$(FUZZ_B)/crashes/$$t/ \
+			$(FUZZ_B)/corpus/$$t $$seeds || { \
+			echo "fuzz: $$t found a bug: its input is in $(FUZZ_B)/crashes/$$t/;" \
+			     "keep it in tests/fuzz/regress/$$t/ with the fix" >&2; exit 1; }; \
+	done
+
 deps:
 	@if command -v apt-get >/dev/null 2>&1; then \
 		apt-get update && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-			build-essential clang pkg-config libsqlite3-dev libcsv-dev sqlite3 \
+			build-essential clang libclang-rt-14-dev pkg-config libsqlite3-dev libcsv-dev sqlite3 \
 			bats bats-support bats-assert mandoc valgrind tzdata locales time \
 			chromium fonts-noto-cjk python3; \
 	else \
-		echo "make deps: no apt-get here; install a C compiler, SQLite 3 (library," \
+		echo "make deps: no apt-get here; install a C compiler, clang with its" \
+		     "libFuzzer runtime (make fuzz), SQLite 3 (library," \
 		     "headers and the sqlite3 shell), libcsv, bats-core with bats-support" \
 		     "and bats-assert, mandoc, valgrind, tzdata, python3, and Chromium with a" \
 		     "CJK font for the HTML report's test, with your package manager" >&2; \
@@ -143,5 +204,5 @@ install: all
 clean:
 	rm -rf build build-*
 
-.PHONY: all test asan tsan valgrind bench demo layout lint deps install clean
-.SECONDARY: $(OBJ)
+.PHONY: all test asan tsan valgrind bench demo layout lint fuzz deps install clean
+.SECONDARY: $(OBJ) $(FUZZ_LIB_OBJ) $(FUZZ_ALL:%=$(FUZZ_B)/fuzz/%.o) $(FUZZ_B)/fuzz/fuzz.o

@@ -677,7 +677,8 @@ void crm_writer_init(struct crm_writer *w, FILE *fp, char delim)
 static int needs_quotes(const char *s, size_t n, char delim)
 {
 	size_t i;
-	if (n && (s[0] == ' ' || s[n - 1] == ' '))
+	/* the reader (libcsv) trims spaces and tabs round an unquoted field */
+	if (n && (s[0] == ' ' || s[0] == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t'))
 		return 1;
 	for (i = 0; i < n; i++)
 		if (s[i] == delim || s[i] == '"' || s[i] == '\n' || s[i] == '\r')

@@ -1709,6 +1709,11 @@ static int phone_international(const char *d, int n, char num[24], int *plen,
 				break;
 			}
 	}
+	/* No number of these countries starts with its trunk digit: a second
+	 * one is no number, and kept it would make "+CC0..." that reads as
+	 * another number the next time. */
+	if (cl < 0 && -cl + 1 < n && d[-cl + 1] == d[-cl])
+		return fail(why, R_NOTPHONE);
 	for (int i = 0; i < n; i++)
 		if (!(cl < 0 && i == -cl))
 			num[len++] = d[i];

@@ -567,6 +567,9 @@ refuse() {
 	refuse phone '+123' 'has too few digits for a phone number'
 	refuse phone '+1234567890123456' 'has too many digits for a phone number'
 	refuse phone '+0 123 456 789' 'is not a phone number'
+	# one trunk 0 after the code is dropped; a second made +610333302, which read again is +61333302
+	refuse phone '00-61 00 333302' 'is not a phone number'
+	refuse phone '+44 (0)020 7946 0958' 'is not a phone number'
 	refuse phone '1-800-FLOWERS' 'is not a phone number'
 	refuse phone --country KR '010-1234-5678 ext. 5' 'is not a phone number'
 	refuse phone --country KR '010+1234' 'is not a phone number'
