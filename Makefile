@@ -140,7 +140,8 @@ lint:
 # stops make.
 FUZZ_B       = build-fuzz
 FUZZ_CC      = clang
-FUZZ_FLAGS   = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1 -pthread
+FUZZ_FLAGS   = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -g -O1 -pthread \
+               -DCRM_CSV_CHUNK=4096
 FUZZ_TARGETS ?= $(FUZZ_ALL)
 FUZZ_SECONDS ?= 60
 FUZZ_COMPILE = $(FUZZ_CC) $(CPPFLAGS) $(DEPFLAGS) $(FUZZ_FLAGS) $(WARN) -c -o $@ $<

@@ -27,7 +27,8 @@
  *    readable: another thread's way to stop a reader that may never get
  *    more input.  crm_read() then returns -1, the error being "cancelled".
  *  - The writer quotes a field only when it must (delimiter, quote, CR, LF,
- *    leading or trailing space or tab, which the reader would trim), and
+ *    leading or trailing space or tab, which the reader would trim; a
+ *    leading BOM, which a reader would take for the file's), and
  *    with CRM_CELL_TEXT guards a customer's text against running as a
  *    spreadsheet formula by prefixing "'" to a value starting with = + - @
  *    TAB or CR that is not a plain number; the reader removes exactly that
