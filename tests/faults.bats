@@ -139,3 +139,25 @@ more_orders() { crm-synth --orders 2000 --customers 500 --end 2026-11-30 --days 
 			fail "FAILWRITE $limit: orders were stored"
 	done
 }
+
+@test "a full disk while crm-coupon issue commits: exit 3, 'no code was issued', no code out, the database as it was" {
+	local limit
+	for limit in 0 1024 8192 call=1 call=3; do
+		shop
+		q .dump >before.sql
+		on_full_disk "$limit" crm-coupon --now 2026-12-01T12:00:00Z issue --campaign x --discount 5% \
+			--expires 30d customers.csv
+		refused_whole "no code was issued"
+		assert_equal "$output" ""
+	done
+}
+
+@test "a full disk while crm-segment --save commits: exit 3, 'nothing was saved', the database as it was" {
+	local limit
+	for limit in 0 1024 8192 call=1 call=3; do
+		shop
+		q .dump >before.sql
+		on_full_disk "$limit" crm-segment --as-of 2026-12-01 --save --summary
+		refused_whole "nothing was saved"
+	done
+}
