@@ -177,13 +177,17 @@ SHIM=${CRM_BUILD_DIR:-$CRM_BUILD}/libfailwrite.so
 
 # on_full_disk LIMIT CMD...: run CMD as `run --separate-stderr` does, with
 # every write to the database's files (crm.db, its -wal, -shm, -journal)
-# failing with ENOSPC past LIMIT: N bytes, or call=N for the Nth write.
+# failing with ENOSPC past LIMIT: N bytes, or call=N from the Nth write on;
+# or, for LIMIT fsync, their every fsync.
 on_full_disk() {
 	local limit=$1 how=FAILWRITE_AFTER
 	shift
 	[ "${CRM_VALGRIND:-}" != 1 ] || skip "the shim is not stacked under valgrind"
 	[ -f "$SHIM" ] || fail "no $SHIM: make builds it"
-	case $limit in call=*) how=FAILWRITE_CALL limit=${limit#call=} ;; esac
+	case $limit in
+	call=*) how=FAILWRITE_CALL limit=${limit#call=} ;;
+	fsync) how=FAILWRITE_FSYNC limit=1 ;;
+	esac
 	run --separate-stderr env LD_PRELOAD="$SHIM" FAILWRITE_MATCH=crm.db "$how=$limit" \
 		ASAN_OPTIONS="verify_asan_link_order=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" "$@"
 }
@@ -224,7 +228,7 @@ more_orders() { crm-synth --orders 2000 --customers 500 --end 2026-11-30 --days 
 	cp crm.db whole.db
 	CRM_DB=whole.db crm-import -q orders more.csv
 	CRM_DB=whole.db signature >complete
-	for limit in 0 1 4096 16384 65536 262144 call=1 call=2 call=3 call=8 call=40 100000000; do
+	for limit in 0 1 4096 16384 65536 262144 call=1 call=2 call=3 call=8 call=40 fsync 100000000; do
 		shop
 		on_full_disk "$limit" crm-import orders more.csv
 		if [ "$status" -eq 0 ]; then
@@ -254,7 +258,7 @@ more_orders() { crm-synth --orders 2000 --customers 500 --end 2026-11-30 --days 
 
 @test "a full disk while crm-coupon issue commits: exit 3, 'no code was issued', no code out, the database as it was" {
 	local limit
-	for limit in 0 1024 8192 call=1 call=3; do
+	for limit in 0 1024 8192 call=1 call=3 fsync; do
 		shop
 		q .dump >before.sql
 		on_full_disk "$limit" crm-coupon --now 2026-12-01T12:00:00Z issue --campaign x --discount 5% \
@@ -266,7 +270,7 @@ more_orders() { crm-synth --orders 2000 --customers 500 --end 2026-11-30 --days 
 
 @test "a full disk while crm-segment --save commits: exit 3, 'nothing was saved', the database as it was" {
 	local limit
-	for limit in 0 1024 8192 call=1 call=3; do
+	for limit in 0 1024 8192 call=1 call=3 fsync; do
 		shop
 		q .dump >before.sql
 		on_full_disk "$limit" crm-segment --as-of 2026-12-01 --save --summary

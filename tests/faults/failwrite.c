@@ -6,7 +6,8 @@
  *                          contains TEXT (crm.db also matches crm.db-wal)
  *   FAILWRITE_AFTER=N      fail once N bytes have been written to them
  *   FAILWRITE_CALL=N       or: fail from the Nth write call to them on
- *   FAILWRITE_FSYNC=1      fsync and fdatasync of them fail too, once full
+ *   FAILWRITE_FSYNC=1      fsync and fdatasync of them fail with ENOSPC, as
+ *                          when the disk fills up under written-back pages
  *
  * A write that would pass the limit writes nothing and fails with ENOSPC, and
  * so does every later one (a full disk stays full); a write of what fits
@@ -80,7 +81,7 @@ static int refuse(int fd, size_t n)
 
 static int refuse_sync(int fd)
 {
-	if (fd < 0 || fd >= MAX_FD || !tracked[fd] || !full || env_ll("FAILWRITE_FSYNC") != 1)
+	if (fd < 0 || fd >= MAX_FD || !tracked[fd] || env_ll("FAILWRITE_FSYNC") != 1)
 		return 0;
 	errno = ENOSPC;
 	return 1;
