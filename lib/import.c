@@ -1568,7 +1568,8 @@ static int run(struct imp *im, char *const *files, int nfiles)
 	if (im->stop || im->o->dry_run)
 		return give_up(im);
 	if (log_import(im, files, nfiles) < 0) {
-		fail(im, crm_db_last_status(im->db));
+		if (!im->broken)     /* a failed prepare: reported, not yet failed */
+			fail(im, crm_db_last_status(im->db));
 		return give_up(im);
 	}
 	if (flush_rejects(im, "; nothing was imported") < 0) {
