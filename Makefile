@@ -50,7 +50,7 @@ TOOLS    = $(B)/crm-synth $(B)/sqlite-floor $(B)/t/normcheck $(B)/t/gridcheck $(
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 
-all: $(CMDS:%=$(B)/%) $(TOOLS) $(FUZZ_REPLAY)
+all: $(CMDS:%=$(B)/%) $(TOOLS) $(FUZZ_REPLAY) $(B)/libfailwrite.so
 
 # Each object depends on the headers it includes, as the compiler lists them
 # in a .d file beside it (-MP: a deleted header is no error), so touching a
@@ -80,6 +80,13 @@ $(B)/sqlite-floor: bench/sqlite-floor.c | $(B)
 
 $(B)/crm-synth: bench/crm-synth.c | $(B)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(WARN) $(LDFLAGS) -o $@ $< -lm
+
+# The fault suite's full disk (tests/faults.bats): a shim that LD_PRELOAD puts
+# under the commands.  Without CFLAGS, so that a sanitizer build's shim
+# carries no runtime of its own; without _FORTIFY_SOURCE, whose inline open()
+# it would define again.
+$(B)/libfailwrite.so: tests/faults/failwrite.c | $(B)
+	$(CC) $(CPPFLAGS) -U_FORTIFY_SOURCE -O2 -g $(WARN) -fPIC -shared -o $@ $< -ldl
 
 $(B)/t/%: $(B)/t/%.o $(B)/libcrm.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcrm.a $(LDLIBS)

@@ -334,10 +334,15 @@ static int issue(struct coupon *c)
 	}
 	crm_writer_init(&is.w, is.out, c->co.csv.delim);
 	is.plan = new_plan(c);
-	if ((path && (rc = crm_coupon_plan_read(is.plan, path)) != CRM_OK) ||
-	    (rc = open_db(c, CRM_DB_CREATE)) != CRM_OK ||
-	    (rc = crm_coupon_plan_issue(is.plan, &c->db, &is.is, &is.w)) != CRM_OK)
+	if (path && (rc = crm_coupon_plan_read(is.plan, path)) != CRM_OK)
 		goto done;
+	/* a failed issue (a full disk at the COMMIT) stored none: no summary */
+	if ((rc = open_db(c, CRM_DB_CREATE)) != CRM_OK ||
+	    (rc = crm_coupon_plan_issue(is.plan, &c->db, &is.is, &is.w)) != CRM_OK) {
+		if (rc == CRM_EIO || rc == CRM_EBUSY)
+			crm_error("no code was issued");
+		goto done;
+	}
 	rc = copy_out(is.out);
 	if (!c->quiet || crm_coupon_plan_tally(is.plan)->rejected)
 		issue_summary(&is);

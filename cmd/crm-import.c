@@ -112,6 +112,7 @@ int main(int argc, char **argv)
 		path = ":memory:";      /* a dry run creates no database file */
 
 	if ((rc = crm_db_open(&db, path, CRM_DB_CREATE)) != CRM_OK) {
+		crm_error("nothing was imported");
 		crm_db_close(&db);
 		crm_tz_close(tz);
 		return rc;

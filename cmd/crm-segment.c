@@ -355,7 +355,7 @@ static int open_db(struct seg *s, int flags)
 	return rc;
 }
 
-static int from_db(struct seg *s)
+static int segment_db(struct seg *s)
 {
 	int rc;
 	if ((rc = open_db(s, s->save ? CRM_DB_WRITE : CRM_DB_READ)) != CRM_OK)
@@ -367,9 +367,19 @@ static int from_db(struct seg *s)
 	if ((rc = crm_rfm_load_db(&s->db, &s->ro, &s->r)) == CRM_OK &&
 	    (rc = segment_all(s)) == CRM_OK)
 		rc = output(s);
-	if (rc == CRM_OK)
-		return crm_db_commit(&s->db);
+	if (rc == CRM_OK && (rc = crm_db_commit(&s->db)) == CRM_OK)
+		return CRM_OK;
 	crm_db_rollback(&s->db);
+	return rc;
+}
+
+/* A --save that failed on the database (a full disk at the COMMIT) says
+ * that the run it may already have written out is not stored. */
+static int from_db(struct seg *s)
+{
+	int rc = segment_db(s);
+	if (s->save && (rc == CRM_EIO || rc == CRM_EBUSY))
+		crm_error("nothing was saved");
 	return rc;
 }
 

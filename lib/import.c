@@ -1567,6 +1567,19 @@ static void count_before_stop(struct imp *im)
 		fail(im, rc);
 }
 
+/* A run that writes nothing: rolled back, and a failed one says so last, so
+ * that no count of rows that were never stored follows its error. */
+static int give_up(struct imp *im)
+{
+	crm_db_rollback(im->db);
+	im->c->aborted = !im->o->dry_run;
+	if (im->o->strict && im->c->rejected)
+		crm_error("--strict: a row was rejected, nothing was imported");
+	else if (im->stop && !im->o->dry_run)
+		crm_error("nothing was imported");
+	return im->status;
+}
+
 static int run(struct imp *im, char *const *files, int nfiles)
 {
 	int rc;
@@ -1584,22 +1597,23 @@ static int run(struct imp *im, char *const *files, int nfiles)
 		count_before_stop(im);
 	crm_stats_free(im->stats);
 	finalize_all(im);
-	if (im->stop || im->o->dry_run || (!im->o->dry_run && log_import(im, files, nfiles) < 0)) {
-		crm_db_rollback(im->db);
-		im->c->aborted = !im->o->dry_run;
-		if (im->o->strict && im->c->rejected)
-			crm_error("--strict: a row was rejected, nothing was imported");
-		else if (im->stop && !im->o->dry_run)
-			crm_error("nothing was imported");
-		return im->status;
+	if (im->stop || im->o->dry_run)
+		return give_up(im);
+	if (log_import(im, files, nfiles) < 0) {
+		if (!im->broken)     /* a failed prepare: reported, not yet failed */
+			fail(im, crm_db_last_status(im->db));
+		return give_up(im);
 	}
 	if (flush_rejects(im, "; nothing was imported") < 0) {
 		crm_db_rollback(im->db);
 		im->c->aborted = 1;
 		return CRM_EIO;
 	}
-	if ((rc = crm_db_commit(im->db)) != CRM_OK)
-		return rc;
+	/* the COMMIT is where a full disk shows: nothing of the run is stored */
+	if ((rc = crm_db_commit(im->db)) != CRM_OK) {
+		fail(im, rc);
+		return give_up(im);
+	}
 	return im->status;
 }
 

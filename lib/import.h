@@ -29,7 +29,9 @@
  *    command line names them (crm_entity_find, crm_common_tz of opts.h).
  *  - Returns CRM_OK, CRM_EDATA (rows rejected, or a file-level data error),
  *    CRM_EUSAGE (a bad --map), CRM_EIO or CRM_EBUSY, having reported the
- *    reason.
+ *    reason.  A run that failed (not a dry run), its COMMIT too (a full
+ *    disk), has said last that nothing was imported and set
+ *    counts->aborted: its counts are of rows never stored, not to print.
  *  - Threads: crm_import() reads on a thread of its own (feed.h), which
  *    parses and converts the files, maps their headers, and checks and
  *    normalises their rows (for order_items without a currency option, only
