@@ -2,6 +2,8 @@
 # The database: only crm's are opened, readers never write, and schema
 # versions crm did not write are refused (issue 14, items 4 and 8).
 load helpers
+# the schema version this crm writes, from the header that defines it
+SCHEMA=$(sed -n 's/^#define CRM_SCHEMA_VERSION //p' "$BATS_TEST_DIRNAME/../lib/db.h")
 
 # Every command form that opens the database, writers first, one a line
 # (word-split when run: no quoted arguments).
@@ -186,12 +188,12 @@ as_owner() {
 	cp "$CRM_DB" v1.orig
 	run --separate-stderr crm-report
 	assert_failure 3
-	[ "$stderr" = "crm-report: $CRM_DB: the database has schema version 1, older than this crm's 4; run crm-import to upgrade it" ] ||
+	[ "$stderr" = "crm-report: $CRM_DB: the database has schema version 1, older than this crm's $SCHEMA; run crm-import to upgrade it" ] ||
 		fail "$stderr"
 	cmp "$CRM_DB" v1.orig
 	run crm-import -q customers c.csv
 	assert_success
-	[ "$(q 'PRAGMA user_version; PRAGMA application_id')" = "4
+	[ "$(q 'PRAGMA user_version; PRAGMA application_id')" = "$SCHEMA
 1129467185" ]
 	run crm-report
 	assert_success
@@ -206,10 +208,10 @@ as_owner() {
 		each "$READERS" "the database has schema version $v, which no crm wrote"
 		each "$WRITERS" "the database has schema version $v, which no crm wrote"
 	done
-	q "PRAGMA user_version = 5"
+	q "PRAGMA user_version = $((SCHEMA + 1))"
 	cp "$DB" "$DB.orig"
-	each "$READERS" "the database has schema version 5, newer than this crm's 4; upgrade crm"
-	each "$WRITERS" "the database has schema version 5, newer than this crm's 4; upgrade crm"
+	each "$READERS" "the database has schema version $((SCHEMA + 1)), newer than this crm's $SCHEMA; upgrade crm"
+	each "$WRITERS" "the database has schema version $((SCHEMA + 1)), newer than this crm's $SCHEMA; upgrade crm"
 }
 
 @test "db: such a reader stops at the journal of an interrupted write, never reads the file past it" {
