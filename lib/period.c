@@ -30,6 +30,8 @@ static int64_t month_day(int year, int month)
 	}
 	if (year > 9999)        /* the end of 9999-12, which has no date */
 		return CRM_DAY_LAST + 1;
+	if (year < 1)           /* before 0001-01: a start check_range() refuses */
+		return CRM_DAY_FIRST - 1;
 	snprintf(s, sizeof s, "%04d-%02d-01", year % 10000, month);
 	return crm_date_day(s, &d) < 0 ? -1 : d;
 }
@@ -106,13 +108,21 @@ static int parse_named(const char *s, struct crm_period *p, const char **why)
 }
 
 /* Every day of a period has a date: a week or month that would run past
- * 9999-12-31 is refused, never given a label of year 10000 or 0. */
+ * 9999-12-31 is refused, never given a label of year 10000 or 0; and so
+ * has the period before it, which a report compares it with. */
 static int check_range(const struct crm_period *p, const char **why)
 {
-	if (p->from >= CRM_DAY_FIRST && p->to - 1 <= CRM_DAY_LAST)
-		return 0;
-	*why = "the period does not lie within 0001-01-01..9999-12-31";
-	return -1;
+	struct crm_period prev;
+	if (p->from < CRM_DAY_FIRST || p->to - 1 > CRM_DAY_LAST || p->from >= p->to) {
+		*why = "the period does not lie within 0001-01-01..9999-12-31";
+		return -1;
+	}
+	crm_period_previous(p, &prev);
+	if (prev.from < CRM_DAY_FIRST) {
+		*why = "the period before it, which a report compares it with, starts before 0001-01-01";
+		return -1;
+	}
+	return 0;
 }
 
 int crm_period_parse(const char *spec, int64_t today, int week_start, struct crm_period *p,
@@ -158,7 +168,7 @@ int crm_period_span(const char *from, const char *to, struct crm_period *p, cons
 	p->to = b + 1;
 	p->kind = CRM_PERIOD_DAYS;
 	label_days(p);
-	return 0;
+	return check_range(p, why);
 }
 
 void crm_period_previous(const struct crm_period *p, struct crm_period *prev)

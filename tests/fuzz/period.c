@@ -6,7 +6,7 @@
  * Input: three bytes for today, one for the week start, then the spec
  * (for a span: FROM, a newline, TO).  Properties: no period is reversed
  * or empty; its label is set; the period before it is not reversed and
- * ends where it starts; its bounds, when it has them, are in order.
+ * ends where it starts; its bounds, when it has them, are not reversed.
  */
 #include "fuzz.h"
 #include "period.h"
@@ -39,8 +39,11 @@ static void check(const struct crm_period *p, const char *spec)
 	crm_period_previous(p, &prev);
 	if (prev.from >= prev.to || prev.to != p->from)
 		fuzz_fail("the period before does not end where the period starts", spec);
-	if (crm_period_bounds(p, zone(), from, to, &why) == 0 && strcmp(from, to) >= 0)
-		fuzz_fail("a period's bounds are not in order", spec);
+	/* bounds, clamped to the times crm stores (CRM_TIME_FIRST..CRM_TIME_END),
+	 * are equal for a period that lies wholly before year 1000: it selects
+	 * nothing, which is right */
+	if (crm_period_bounds(p, zone(), from, to, &why) == 0 && strcmp(from, to) > 0)
+		fuzz_fail("a period's bounds are reversed", spec);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
