@@ -283,13 +283,14 @@ void crm_coupon_valid_until(const struct crm_tz *tz, const char *expires_at,
 	crm_day_date(crm_local_day(tz, crm_time_epoch(t) - 1), out);
 }
 
-/* The first instant of local day `day`, as canonical UTC time. */
+/* The first instant of local day `day`, as canonical UTC time; past
+ * 9999-12-31 the end of the times crm keeps (crm_day_start). */
 static int day_start(const struct crm_tz *tz, int64_t day, char out[CRM_TIME_LEN])
 {
 	char date[CRM_DATE_LEN];
 	const char *why = "";
-	crm_day_date(day, date);
-	if (crm_parse_time(date, tz, CRM_MDY, out, &why) < 0) {
+	if (crm_day_start(tz, day, out, &why) < 0) {
+		crm_day_date(day, date);
 		crm_error("%s: the local midnight %s", date, why);
 		return CRM_EUSAGE;
 	}
@@ -1135,7 +1136,8 @@ static int tell(const char *buf, size_t len, const char *code)
 	if (len == 0)
 		return CRM_OK;
 	crm_quote(code, q, sizeof q);
-	crm_error("%s: not redeemed: standard output: %s", q, strerror(errno));
+	crm_error("write error: %s", strerror(errno));
+	crm_error("%s: not redeemed", q);      /* the verdict last, as import's */
 	return CRM_EIO;
 }
 

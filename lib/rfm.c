@@ -42,7 +42,9 @@ int crm_bins_parse(const char *arg, const char *currency, struct crm_bins bins[C
 		   char *err, size_t errsize)
 {
 	static const char figs[] = "RFM";
-	const char *f = arg[0] ? strchr(figs, arg[0] & ~0x20) : NULL;
+	/* ' ' & ~0x20 is NUL, which strchr() finds at the end of figs */
+	int fig = arg[0] & ~0x20;
+	const char *f = fig ? strchr(figs, fig) : NULL;
 	int exp = currency && *currency ? crm_currency_exponent(currency) : 0;
 	struct crm_bins b = {1, {0}};
 	char buf[256], *tok, *save = NULL;

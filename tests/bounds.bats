@@ -93,6 +93,36 @@ print(p["label"], p["first_day"], p["last_day"], r["previous"]["label"], c["metr
 	[ "${stderr_lines[0]}" = "crm-report: --period 'this-week': $want" ] || fail "stderr: $stderr"
 }
 
+@test "bounds: a period whose period before starts before 0001-01-01 is refused, never reversed" {
+	csv orders.csv order_id,customer_id,ordered_at,amount,currency 1,a,2026-12-01,500,KRW
+	crm-import orders orders.csv
+	local want="the period before it, which a report compares it with, starts before 0001-01-01"
+	run -2 --separate-stderr crm-report --as-of 0001-01-15 --period this-month
+	[ "${stderr_lines[0]}" = "crm-report: --period 'this-month': $want" ] || fail "stderr: $stderr"
+	run -2 --separate-stderr crm-report --as-of 0001-01-15 --period last-month
+	[ "${stderr_lines[0]}" = "crm-report: --period 'last-month': the period does not lie within 0001-01-01..9999-12-31" ] ||
+		fail "stderr: $stderr"
+	run -2 --separate-stderr crm-report --from 0001-01-01 --to 0001-01-07
+	[[ "${stderr_lines[0]}" == *"$want" ]] || fail "stderr: $stderr"
+	run -0 crm-report --as-of 0001-02-15 --period this-month --format json
+	assert_line --partial '"period": {"label": "0001-02", "first_day": "0001-02-01", "last_day": "0001-02-28"}'
+	assert_line --partial '"previous": {"label": "0001-01", "first_day": "0001-01-01", "last_day": "0001-01-31"}'
+}
+
+@test "bounds: a coupon that expires on 9999-12-31 east of UTC ends with the last time kept" {
+	csv c.csv customer_id a
+	run -0 crm-coupon --now 2026-12-01T00:00:00Z --tz +09:00 issue --campaign w --discount 5% --expires 9999-12-31 c.csv
+	[ "$(sqlite3 "$CRM_DB" 'SELECT expires_at FROM coupons')" = 9999-12-31T06:00:00Z ] ||
+		fail "$(sqlite3 "$CRM_DB" 'SELECT expires_at FROM coupons')"
+}
+
+@test "bounds: --bins with a space for its figure is refused, not written past the table" {
+	csv orders.csv order_id,customer_id,ordered_at,amount,currency 1,a,2026-12-01,500,KRW
+	run -2 --separate-stderr crm-segment --bins ' =0,1,2,3' orders.csv
+	[ "${stderr_lines[0]}" = "crm-segment: --bins ' =0,1,2,3': expected R=, F= or M= and four cut-offs" ] ||
+		fail "stderr: $stderr"
+}
+
 # ---- options -------------------------------------------------------------------
 
 @test "bounds: a bad TZ is named as the TZ environment variable, not as --tz ''" {
