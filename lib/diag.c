@@ -2,7 +2,6 @@
 #include "diag.h"
 
 #include <errno.h>
-#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,12 +18,10 @@ void crm_set_progname(const char *argv0)
 		crm_progname = slash ? slash + 1 : argv0;
 }
 
-/* The length of the UTF-8 character at s (2 to 4 bytes), or 0 when the
- * bytes there are no valid one: a stray continuation byte, an overlong form,
- * a surrogate, a code point above U+10FFFF, a sequence cut short. */
-static size_t utf8_char(const unsigned char *s, uint32_t *cp)
+size_t crm_utf8_char(const char *str, uint32_t *cp)
 {
 	static const uint32_t least[5] = {0, 0, 0x80, 0x800, 0x10000};
+	const unsigned char *s = (const unsigned char *)str;
 	size_t len = s[0] >= 0xF0 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC0 ? 2 : 0, i;
 	if (!len || s[0] > 0xF4)
 		return 0;
@@ -57,7 +54,7 @@ size_t crm_escape_next(const char *str, char esc[CRM_ESCAPE_MAX])
 	}
 	if (s[0] < 0x80)
 		return 1;
-	if (!(len = utf8_char(s, &cp))) {
+	if (!(len = crm_utf8_char(str, &cp))) {
 		snprintf(esc, CRM_ESCAPE_MAX, "\\x%02x", s[0]);
 		return 1;
 	}

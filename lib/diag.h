@@ -71,6 +71,7 @@
 #define CRM_DIAG_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum crm_exit {
@@ -97,6 +98,12 @@ int crm_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * crm_escape_next() says, and cut with "..." between two characters when
  * longer than 60 bytes or than buf holds. */
 const char *crm_quote(const char *s, char *buf, size_t size);
+
+/* The length of the UTF-8 character of two to four bytes at s, its code
+ * point in *cp; 0 when the bytes there are no valid one (ASCII, a stray
+ * continuation byte, an overlong form, a surrogate, a code point above
+ * U+10FFFF, a sequence cut short by the NUL or another byte). */
+size_t crm_utf8_char(const char *s, uint32_t *cp);
 
 /* The longest escape of one character, with its NUL: \xc2\x9b and a NUL. */
 #define CRM_ESCAPE_MAX 9

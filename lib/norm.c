@@ -1890,21 +1890,15 @@ static int char_width(uint32_t c)
 
 size_t crm_utf8_width(const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
-	size_t w = 0, n = strlen(str), i = 0;
-	while (i < n) {
-		size_t len = s[i] < 0x80 ? 1 : s[i] >= 0xF0 ? 4 : s[i] >= 0xE0 ? 3 : 2;
-		uint32_t c;
-		if (len == 1 || crm_utf8_valid_prefix(str + i, len > n - i ? n - i : len) != len) {
+	size_t w = 0, i = 0, len;
+	uint32_t c;
+	while (str[i]) {
+		/* ASCII and each byte of no valid character: one column */
+		if (!(len = crm_utf8_char(str + i, &c))) {
 			w++;
 			i++;
 			continue;
 		}
-		c = len == 2 ? (uint32_t)(s[i] & 0x1F) << 6 | (s[i + 1] & 0x3F) :
-		    len == 3 ? (uint32_t)(s[i] & 0x0F) << 12 | (uint32_t)(s[i + 1] & 0x3F) << 6 |
-			       (s[i + 2] & 0x3F) :
-		    (uint32_t)(s[i] & 0x07) << 18 | (uint32_t)(s[i + 1] & 0x3F) << 12 |
-		    (uint32_t)(s[i + 2] & 0x3F) << 6 | (s[i + 3] & 0x3F);
 		w += (size_t)char_width(c);
 		i += len;
 	}
