@@ -157,6 +157,23 @@ static const char *const migrations[] = {
 	"  id INTEGER PRIMARY KEY, at TEXT NOT NULL, prefix TEXT NOT NULL, reason TEXT NOT NULL"
 	");"
 	"CREATE INDEX coupon_failures_at ON coupon_failures(at);",
+	/* 5 -> 6: real exports.  A review or a survey answer may name its
+	 * order, which names the customer the review lacks.  An order keeps
+	 * the total of its lines beside its amount: lines imported after an
+	 * orders (or payments) file no longer write over the amount it gave;
+	 * amount_from_lines says the amount is the lines' total, as for an
+	 * order only an order_items file made.  Orders of an earlier crm that
+	 * have lines are taken to have their amount from them where it equals
+	 * their total, as order_items then wrote it. */
+	"ALTER TABLE reviews ADD COLUMN order_id TEXT;"
+	"ALTER TABLE responses ADD COLUMN order_id TEXT;"
+	"ALTER TABLE orders ADD COLUMN lines_total INTEGER;"
+	"ALTER TABLE orders ADD COLUMN amount_from_lines INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE orders SET lines_total = (SELECT sum(quantity * unit_price) FROM order_items i "
+	"WHERE i.order_id = orders.order_id) WHERE order_id IN (SELECT order_id FROM order_items);"
+	"UPDATE orders SET amount_from_lines = 1 WHERE lines_total = amount;"
+	"CREATE INDEX reviews_order ON reviews(order_id) WHERE order_id IS NOT NULL;"
+	"CREATE INDEX responses_order ON responses(order_id) WHERE order_id IS NOT NULL;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CRM_SCHEMA_VERSION,

@@ -3,7 +3,6 @@
 # versions crm did not write are refused (issue 14, items 4 and 8).
 load helpers
 # the schema version this crm writes, from the header that defines it
-SCHEMA=$(sed -n 's/^#define CRM_SCHEMA_VERSION //p' "$BATS_TEST_DIRNAME/../lib/db.h")
 
 # Every command form that opens the database, writers first, one a line
 # (word-split when run: no quoted arguments).

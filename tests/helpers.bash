@@ -6,6 +6,8 @@ bats_load_library bats-support
 bats_load_library bats-assert
 
 FIX=$BATS_TEST_DIRNAME/fixtures
+# the schema version this crm writes (db.h)
+SCHEMA=$(sed -n 's/^#define CRM_SCHEMA_VERSION //p' "$BATS_TEST_DIRNAME/../lib/db.h")
 
 setup() {
 	export CRM_DB=$BATS_TEST_TMPDIR/crm.db

@@ -372,7 +372,7 @@ for row in {t["key"]: t for t in s["tables"]}["moves"]["rows"]:
 	crm-coupon expire -q
 	moves >migrated.csv
 	cmp want.csv migrated.csv
-	[ "$(q 'PRAGMA user_version')" = 5 ]
+	[ "$(q 'PRAGMA user_version')" = "$SCHEMA" ]
 	crm-report --as-of 2026-11-16 --format json >after.json
 	# the same report, but for the coupons the downgrade dropped
 	python3 -c '

@@ -67,7 +67,7 @@ c2|KRW|2026-03-09T00:00:00Z|2026-04-01T00:00:00Z|2|600"
 	csv c.csv customer_id,name c1,Kim
 	run crm-import -q customers c.csv
 	assert_success
-	[ "$(q 'PRAGMA user_version')" = 5 ]
+	[ "$(q 'PRAGMA user_version')" = "$SCHEMA" ]
 	run have
 	assert_output "c1|KRW|2026-01-05T00:00:00Z|2026-02-05T00:00:00Z|2|3000
 c2|KRW|2026-03-02T00:00:00Z|2026-03-02T00:00:00Z|1|700"
