@@ -370,12 +370,25 @@ static int taken_by(const struct crm_entity *e, const int *colmap, size_t h)
 	return 0;
 }
 
+static int unlisted_name(const char *const *unlisted, const char *name)
+{
+	char a[256], b[256];
+	crm_fold_name(name, a, sizeof a);
+	for (; unlisted && *unlisted; unlisted++) {
+		crm_fold_name(*unlisted, b, sizeof b);
+		if (!strcmp(a, b))
+			return 1;
+	}
+	return 0;
+}
+
 size_t crm_header_ignored(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
-			  const struct crm_row *hdr, char *out, size_t size)
+			  const struct crm_row *hdr, const char *const *unlisted, char *out,
+			  size_t size)
 {
 	size_t *idx = crm_xcalloc(hdr->n ? hdr->n : 1, sizeof *idx), h, n = 0;
 	for (h = 0; h < hdr->n; h++)
-		if (!taken_by(e, colmap, h))
+		if (!taken_by(e, colmap, h) && !unlisted_name(unlisted, hdr->field[h]))
 			idx[n++] = h;
 	header_names(hdr, idx, n, CRM_IGNORED_SHOWN, out, size);
 	free(idx);

@@ -129,11 +129,13 @@ void crm_header_errors(const char *file, long line, const char *err);
  * cut as ", ... (N more)". */
 void crm_header_list(const struct crm_row *hdr, char *out, size_t size);
 /* The columns of the header that colmap leaves to no column (crm-import's
- * "ignored columns"): their number, and their names listed into out[size]
- * as crm_header_list() does, at most CRM_IGNORED_SHOWN of them. */
+ * "ignored columns"), less those whose folded name is one of `unlisted`
+ * (NULL-terminated, or NULL): their number, and their names listed into
+ * out[size] as crm_header_list() does, at most CRM_IGNORED_SHOWN of them. */
 #define CRM_IGNORED_SHOWN 12
 size_t crm_header_ignored(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
-			  const struct crm_row *hdr, char *out, size_t size);
+			  const struct crm_row *hdr, const char *const *unlisted, char *out,
+			  size_t size);
 
 struct crm_value_ctx {
 	const struct crm_tz *tz;

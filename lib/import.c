@@ -1269,11 +1269,15 @@ static void begin_file(struct imp *im, const struct crm_feed_item *it)
 }
 
 /* The file's columns that map to none of the entity's, named once: a
- * column meant for one and not recognised would go unnoticed. */
+ * column meant for one and not recognised would go unnoticed.  The columns
+ * write_reject() adds are crm's own: a rejects file fed back says nothing. */
 static void say_ignored(struct imp *im, const struct crm_row *hdr)
 {
+	static const char *const reject_cols[] = {"rejected_file", "rejected_line",
+						  "rejected_reason", NULL};
 	char list[1024];
-	if (!im->o->quiet && crm_header_ignored(im->e, im->colmap, hdr, list, sizeof list))
+	if (!im->o->quiet &&
+	    crm_header_ignored(im->e, im->colmap, hdr, reject_cols, list, sizeof list))
 		crm_error_at(im->fname, 0, "ignored columns: %s", list);
 }
 
