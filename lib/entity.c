@@ -307,16 +307,20 @@ static int alias_match(const char *aliases, const char *folded)
 #define QUOTE_SHOWN 60
 #define QUOTE_ROOM 160
 
-/* A header name quoted for a message: crm_quote()'s escapes, and each unseen
- * character as \uXXXX, so that 'rating' and '\ufeffrating' differ. */
-static const char *header_quote(const char *s, char *buf, size_t size)
+/* A header name of slen bytes quoted for a message: crm_quote()'s escapes,
+ * a NUL byte as \x00, and each unseen character as \uXXXX, so that 'rating'
+ * and '\ufeffrating' differ. */
+static const char *header_quote(const char *s, size_t slen, char *buf, size_t size)
 {
 	size_t o = 0, i = 0, len, n;
 	char esc[CRM_ESCAPE_MAX];
 	uint32_t cp;
 	buf[o++] = '\'';
-	for (; (len = crm_escape_next(s + i, esc)) > 0; i += len) {
-		if (!esc[0] && len > 1 && crm_utf8_char(s + i, &cp) && unseen(cp))
+	for (; i < slen; i += len) {
+		if (!(len = crm_escape_next(s + i, esc))) {
+			memcpy(esc, "\\x00", sizeof "\\x00");   /* a NUL byte in the name */
+			len = 1;
+		} else if (!esc[0] && len > 1 && crm_utf8_char(s + i, &cp) && unseen(cp))
 			snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
 		n = esc[0] ? strlen(esc) : len;
 		if (i + len > QUOTE_SHOWN || o + n + 5 > size) {
@@ -342,7 +346,7 @@ static void header_names(const struct crm_row *hdr, const size_t *idx, size_t n,
 	size_t k, o = 0, len;
 	out[0] = '\0';
 	for (k = 0; k < n; k++) {
-		len = strlen(header_quote(hdr->field[idx[k]], q, sizeof q)) + 2;
+		len = strlen(header_quote(hdr->field[idx[k]], hdr->len[idx[k]], q, sizeof q)) + 2;
 		if (k == shown || o + len + (k + 1 < n ? tail : 0) >= size) {
 			if (o + tail < size)
 				snprintf(out + o, size - o, "%s... (%zu more)", k ? ", " : "", n - k);
@@ -539,7 +543,7 @@ static int apply_maps(const struct crm_entity *e, const struct crm_row *hdr,
 			char found[512], q[QUOTE_ROOM];
 			crm_header_list(hdr, found, sizeof found);
 			snprintf(err, errsize, "--map '%s': no column %s in the header (found: %s)",
-				 maps[m], header_quote(eq + 1, q, sizeof q), found);
+				 maps[m], header_quote(eq + 1, strlen(eq + 1), q, sizeof q), found);
 			return -1;
 		}
 		colmap[c] = h;
@@ -605,8 +609,10 @@ static int map_by_name(const struct crm_entity *e, const struct crm_row *hdr, in
 			if (colmap[c] >= 0) {
 				snprintf(err, errsize, "columns %s and %s both mean '%s'; choose one "
 					 "with --map %s=HEADER",
-					 header_quote(hdr->field[colmap[c]], q1, sizeof q1),
-					 header_quote(hdr->field[h], q2, sizeof q2), col->name, col->name);
+					 header_quote(hdr->field[colmap[c]], hdr->len[colmap[c]], q1,
+						      sizeof q1),
+					 header_quote(hdr->field[h], hdr->len[h], q2, sizeof q2),
+					 col->name, col->name);
 				return -1;
 			}
 			colmap[c] = (int)h;
