@@ -253,14 +253,37 @@ int crm_entity_col(const struct crm_entity *e, const char *name)
 	return -1;
 }
 
+/* ---- header names ------------------------------------------------------------ */
+
+/* Characters a header carries unseen (spaces of other widths, zero-width
+ * ones, direction marks, the BOM): folding drops them and messages show
+ * them as \uXXXX. */
+static int unseen(uint32_t cp)
+{
+	return cp == 0xA0 || cp == 0xAD || cp == 0x180E || (cp >= 0x2000 && cp <= 0x200F) ||
+	       (cp >= 0x2028 && cp <= 0x202F) || (cp >= 0x205F && cp <= 0x2064) ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x3000 || cp == 0xFEFF;
+}
+
 void crm_fold_name(const char *s, char *out, size_t size)
 {
-	size_t o = 0;
-	for (; *s && o + 1 < size; s++) {
+	size_t o = 0, len;
+	uint32_t cp;
+	while (*s && o + 1 < size) {
 		unsigned char c = (unsigned char)*s;
-		if (strchr(" _-./()\t", c))
+		if (c >= 0x80 && (len = crm_utf8_char(s, &cp)) > 0) {
+			if (!unseen(cp)) {
+				if (o + len >= size)
+					break;   /* never half a character */
+				memcpy(out + o, s, len);
+				o += len;
+			}
+			s += len;
 			continue;
-		out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		}
+		if (!strchr(" _-./()\t", c))
+			out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		s++;
 	}
 	out[o] = '\0';
 }
@@ -279,13 +302,209 @@ static int alias_match(const char *aliases, const char *folded)
 	return 0;
 }
 
+/* The longest part of a header name shown, in bytes of the name, and the
+ * room its quoted form needs (each character escaped at most 9 bytes). */
+#define QUOTE_SHOWN 60
+#define QUOTE_ROOM 160
+
+/* A header name of slen bytes quoted for a message: crm_quote()'s escapes,
+ * a NUL byte as \x00, and each unseen character as \uXXXX, so that 'rating'
+ * and '\ufeffrating' differ. */
+static const char *header_quote(const char *s, size_t slen, char *buf, size_t size)
+{
+	size_t o = 0, i = 0, len, n;
+	char esc[CRM_ESCAPE_MAX];
+	uint32_t cp;
+	buf[o++] = '\'';
+	for (; i < slen; i += len) {
+		if (!(len = crm_escape_next(s + i, esc))) {
+			memcpy(esc, "\\x00", sizeof "\\x00");   /* a NUL byte in the name */
+			len = 1;
+		} else if (!esc[0] && len > 1 && crm_utf8_char(s + i, &cp) && unseen(cp))
+			snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
+		n = esc[0] ? strlen(esc) : len;
+		if (i + len > QUOTE_SHOWN || o + n + 5 > size) {
+			memcpy(buf + o, "...", 3);
+			o += 3;
+			break;
+		}
+		memcpy(buf + o, esc[0] ? esc : s + i, n);
+		o += n;
+	}
+	buf[o++] = '\'';
+	buf[o] = '\0';
+	return buf;
+}
+
+/* The headers idx[0..n) quoted and listed into out[size], "'a', 'b'"; past
+ * `shown` names, or when the next will not fit, the rest is ", ... (N more)". */
+static void header_names(const struct crm_row *hdr, const size_t *idx, size_t n, size_t shown,
+			 char *out, size_t size)
+{
+	const size_t tail = sizeof ", ... (18446744073709551615 more)";
+	char q[QUOTE_ROOM];
+	size_t k, o = 0, len;
+	out[0] = '\0';
+	for (k = 0; k < n; k++) {
+		len = strlen(header_quote(hdr->field[idx[k]], hdr->len[idx[k]], q, sizeof q)) + 2;
+		if (k == shown || o + len + (k + 1 < n ? tail : 0) >= size) {
+			if (o + tail < size)
+				snprintf(out + o, size - o, "%s... (%zu more)", k ? ", " : "", n - k);
+			return;
+		}
+		o += (size_t)snprintf(out + o, size - o, "%s%s", k ? ", " : "", q);
+	}
+}
+
 void crm_header_list(const struct crm_row *hdr, char *out, size_t size)
 {
-	size_t i, o = 0;
-	out[0] = '\0';
-	for (i = 0; i < hdr->n && o + 1 < size; i++)
-		o += (size_t)snprintf(out + o, size - o, "%s'%s'", i ? ", " : "", hdr->field[i]);
+	size_t *idx = crm_xcalloc(hdr->n ? hdr->n : 1, sizeof *idx), i;
+	for (i = 0; i < hdr->n; i++)
+		idx[i] = i;
+	header_names(hdr, idx, hdr->n, hdr->n, out, size);
+	free(idx);
 }
+
+static int taken_by(const struct crm_entity *e, const int *colmap, size_t h)
+{
+	int c;
+	for (c = 0; c < e->ncols; c++)
+		if (colmap[c] == (int)h)
+			return 1;
+	return 0;
+}
+
+static int unlisted_name(const char *const *unlisted, const char *name)
+{
+	char a[256], b[256];
+	crm_fold_name(name, a, sizeof a);
+	for (; unlisted && *unlisted; unlisted++) {
+		crm_fold_name(*unlisted, b, sizeof b);
+		if (!strcmp(a, b))
+			return 1;
+	}
+	return 0;
+}
+
+size_t crm_header_ignored(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
+			  const struct crm_row *hdr, const char *const *unlisted, char *out,
+			  size_t size)
+{
+	size_t *idx = crm_xcalloc(hdr->n ? hdr->n : 1, sizeof *idx), h, n = 0;
+	for (h = 0; h < hdr->n; h++)
+		if (!taken_by(e, colmap, h) && !unlisted_name(unlisted, hdr->field[h]))
+			idx[n++] = h;
+	header_names(hdr, idx, n, CRM_IGNORED_SHOWN, out, size);
+	free(idx);
+	return n;
+}
+
+/* ---- the nearest headers to a name -------------------------------------------- */
+
+#define NAME_CPS 64   /* code points of a folded name compared; the rest is cut */
+
+static size_t code_points(const char *s, size_t len, uint32_t *cp)
+{
+	size_t n = 0, i = 0, l;
+	while (i < len && n < NAME_CPS) {
+		if (!(l = crm_utf8_char(s + i, &cp[n]))) {
+			cp[n] = (unsigned char)s[i];
+			l = 1;
+		}
+		i += l;
+		n++;
+	}
+	return n;
+}
+
+/* Levenshtein distance between two code point strings. */
+static size_t distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	size_t row[NAME_CPS + 1], i, j, diag, up;
+	for (j = 0; j <= nb; j++)
+		row[j] = j;
+	for (i = 1; i <= na; i++) {
+		diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= nb; j++) {
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			up = row[j];
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[nb];
+}
+
+/* How near a folded header is to one folded name (a column's or an alias's):
+ * a distance up to a third of the name's length, or 2 when either holds the
+ * other whole and the shorter has four characters or more; -1 when not
+ * near at all. */
+static int near_name(const char *name, size_t len, const char *fh)
+{
+	uint32_t a[NAME_CPS], b[NAME_CPS];
+	size_t na = code_points(name, len, a), nb = code_points(fh, strlen(fh), b);
+	size_t d = distance(a, na, b, nb);
+	char shorter[256];
+	if (d <= na / 3)
+		return (int)d;
+	if ((na < nb ? na : nb) < 4 || len >= sizeof shorter)
+		return -1;
+	memcpy(shorter, name, len);
+	shorter[len] = '\0';
+	return (na < nb ? strstr(fh, shorter) != NULL : strstr(shorter, fh) != NULL) ? 2 : -1;
+}
+
+/* How near a folded header is to a column: the nearest of its names. */
+static int near_column(const struct crm_column *col, const char *fh)
+{
+	char cname[64];
+	const char *p = col->aliases;
+	int best, d;
+	crm_fold_name(col->name, cname, sizeof cname);
+	best = near_name(cname, strlen(cname), fh);
+	while (p && *p) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+		if ((d = near_name(p, len, fh)) >= 0 && (best < 0 || d < best))
+			best = d;
+		p = bar ? bar + 1 : NULL;
+	}
+	return best;
+}
+
+/* The headers no column took that are nearest to column c, nearest first
+ * (in header order among equals): up to NEAR_MAX indexes into idx. */
+#define NEAR_MAX 3
+static size_t nearest(const struct crm_entity *e, int c, const struct crm_row *hdr,
+		      const int *colmap, size_t idx[NEAR_MAX])
+{
+	int score[NEAR_MAX], d;
+	char fh[256];
+	size_t h, n = 0, k;
+	for (h = 0; h < hdr->n; h++) {
+		if (taken_by(e, colmap, h))
+			continue;
+		crm_fold_name(hdr->field[h], fh, sizeof fh);
+		if ((d = near_column(&e->cols[c], fh)) < 0 || (n == NEAR_MAX && d >= score[n - 1]))
+			continue;
+		if (n < NEAR_MAX)
+			n++;
+		for (k = n - 1; k > 0 && score[k - 1] > d; k--) {
+			score[k] = score[k - 1];
+			idx[k] = idx[k - 1];
+		}
+		score[k] = d;
+		idx[k] = h;
+	}
+	return n;
+}
+
+/* ---- mapping a header ----------------------------------------------------------- */
 
 static int find_header(const struct crm_row *hdr, const char *want)
 {
@@ -321,13 +540,84 @@ static int apply_maps(const struct crm_entity *e, const struct crm_row *hdr,
 			return -2;
 		}
 		if ((h = find_header(hdr, eq + 1)) < 0) {
-			char found[512];
+			char found[512], q[QUOTE_ROOM];
 			crm_header_list(hdr, found, sizeof found);
-			snprintf(err, errsize, "--map '%s': no column '%s' in the header (found: %s)",
-				 maps[m], eq + 1, found);
+			snprintf(err, errsize, "--map '%s': no column %s in the header (found: %s)",
+				 maps[m], header_quote(eq + 1, strlen(eq + 1), q, sizeof q), found);
 			return -1;
 		}
 		colmap[c] = h;
+	}
+	return 0;
+}
+
+/* The line of err for a required column c that no header gave. */
+static void missing_column(const struct crm_entity *e, int c, const struct crm_row *hdr,
+			   const int *colmap, char *out, size_t size)
+{
+	size_t idx[NEAR_MAX], n = nearest(e, c, hdr, colmap, idx);
+	char list[600];
+	if (n)
+		header_names(hdr, idx, n, n, list, sizeof list);
+	else
+		crm_header_list(hdr, list, sizeof list);
+	snprintf(out, size, "missing required column '%s' for %s (%s: %s); name it with --map "
+		 "%s=HEADER", e->cols[c].name, e->name, n ? "nearest" : "found", list,
+		 e->cols[c].name);
+}
+
+/* Each required column no header gave, a line of err each; -1 if any. */
+static int check_required(const struct crm_entity *e, const struct crm_row *hdr,
+			  const int *colmap, char *err, size_t errsize)
+{
+	char line[1024];
+	size_t o = 0, len;
+	int c, missing = 0;
+	for (c = 0; c < e->ncols; c++) {
+		if (!(e->cols[c].flags & CRM_COL_REQUIRED) || colmap[c] >= 0)
+			continue;
+		missing++;
+		missing_column(e, c, hdr, colmap, line, sizeof line);
+		len = strlen(line);
+		if (o + len + 2 > errsize)
+			continue;    /* the lines before say enough */
+		o += (size_t)snprintf(err + o, errsize - o, "%s%s", o ? "\n" : "", line);
+	}
+	return missing ? -1 : 0;
+}
+
+/* Map the headers --map left to the columns whose name or alias they fold to. */
+static int map_by_name(const struct crm_entity *e, const struct crm_row *hdr, int *colmap,
+		       char *err, size_t errsize)
+{
+	char folded[256], cname[64], q1[QUOTE_ROOM], q2[QUOTE_ROOM];
+	int c, mapped[CRM_MAX_COLS] = {0};
+	size_t h;
+	for (c = 0; c < e->ncols; c++)
+		mapped[c] = colmap[c] >= 0;
+	for (h = 0; h < hdr->n; h++) {
+		if (taken_by(e, colmap, h))
+			continue;    /* a header named by --map means that column only */
+		crm_fold_name(hdr->field[h], folded, sizeof folded);
+		for (c = 0; c < e->ncols; c++) {
+			const struct crm_column *col = &e->cols[c];
+			if (mapped[c])
+				continue;
+			crm_fold_name(col->name, cname, sizeof cname);
+			if (strcmp(cname, folded) && !alias_match(col->aliases, folded))
+				continue;
+			if (colmap[c] >= 0) {
+				snprintf(err, errsize, "columns %s and %s both mean '%s'; choose one "
+					 "with --map %s=HEADER",
+					 header_quote(hdr->field[colmap[c]], hdr->len[colmap[c]], q1,
+						      sizeof q1),
+					 header_quote(hdr->field[h], hdr->len[h], q2, sizeof q2),
+					 col->name, col->name);
+				return -1;
+			}
+			colmap[c] = (int)h;
+			break;
+		}
 	}
 	return 0;
 }
@@ -336,50 +626,27 @@ int crm_header_map(const struct crm_entity *e, const struct crm_row *hdr,
 		   const char *const *maps, int nmap, int colmap[CRM_MAX_COLS],
 		   char *err, size_t errsize)
 {
-	char folded[256], found[512];
-	int c, rc, mapped[CRM_MAX_COLS] = {0};
-	size_t h;
+	int c, rc;
 	for (c = 0; c < e->ncols; c++)
 		colmap[c] = -1;
+	err[0] = '\0';
 	if ((rc = apply_maps(e, hdr, maps, nmap, colmap, err, errsize)) < 0)
 		return rc;
-	for (c = 0; c < e->ncols; c++)
-		mapped[c] = colmap[c] >= 0;
-	for (h = 0; h < hdr->n; h++) {
-		int taken = 0;
-		for (c = 0; c < e->ncols; c++)
-			taken |= colmap[c] == (int)h;
-		if (taken)
-			continue;    /* a header named by --map means that column only */
-		crm_fold_name(hdr->field[h], folded, sizeof folded);
-		for (c = 0; c < e->ncols; c++) {
-			const struct crm_column *col = &e->cols[c];
-			char cname[64];
-			if (mapped[c])
-				continue;
-			crm_fold_name(col->name, cname, sizeof cname);
-			if (strcmp(cname, folded) && !alias_match(col->aliases, folded))
-				continue;
-			if (colmap[c] >= 0) {
-				snprintf(err, errsize, "columns '%s' and '%s' both mean '%s'; choose one "
-					 "with --map %s=HEADER", hdr->field[colmap[c]], hdr->field[h],
-					 col->name, col->name);
-				return -1;
-			}
-			colmap[c] = (int)h;
-			break;
-		}
+	if (map_by_name(e, hdr, colmap, err, errsize) < 0)
+		return -1;
+	return check_required(e, hdr, colmap, err, errsize);
+}
+
+void crm_header_errors(const char *file, long line, const char *err)
+{
+	const char *nl;
+	for (;;) {
+		nl = strchr(err, '\n');
+		crm_error_at(file, line, "%.*s", nl ? (int)(nl - err) : (int)strlen(err), err);
+		if (!nl)
+			return;
+		err = nl + 1;
 	}
-	for (c = 0; c < e->ncols; c++) {
-		if ((e->cols[c].flags & CRM_COL_REQUIRED) && colmap[c] < 0) {
-			crm_header_list(hdr, found, sizeof found);
-			snprintf(err, errsize, "missing required column '%s' for %s (found: %s); name "
-				 "it with --map %s=HEADER", e->cols[c].name, e->name, found,
-				 e->cols[c].name);
-			return -1;
-		}
-	}
-	return 0;
 }
 
 /* ---- value kinds ------------------------------------------------------------ */
@@ -712,10 +979,10 @@ static int stream_header(const struct crm_row *hdr, void *ctx)
 {
 	struct stream_read *r = ctx;
 	const struct crm_stream *s = r->s;
-	char err[1024];
+	char err[CRM_HEADER_ERR_MAX];
 	int c, rc = crm_header_map(s->e, hdr, s->maps, s->nmap, r->colmap, err, sizeof err);
 	if (rc < 0) {
-		crm_error_at(*r->namep, hdr->line, "%s", err);
+		crm_header_errors(*r->namep, hdr->line, err);
 		r->fatal = rc == -2 ? CRM_EUSAGE : CRM_EDATA;
 		return 1;
 	}

@@ -11,13 +11,27 @@
  *  - Header names are compared after folding: ASCII lower case, and spaces,
  *    '_', '-', '.', '/', '(' and ')' removed, so "Order ID", "order_id" and
  *    "ORDER-ID" are one name; Korean names compare the same way (주문 번호 =
- *    주문번호).
+ *    주문번호).  Folding also removes the characters a header carries
+ *    unseen: no-break and other spaces (U+00A0, U+2000..U+200A, U+202F,
+ *    U+205F, U+3000), zero-width ones (U+200B..U+200D, U+2060..U+2064,
+ *    U+FEFF: a BOM glued to a name in mid-line), soft hyphen and direction
+ *    marks (U+00AD, U+180E, U+200E, U+200F, U+2028..U+202E, U+2066..U+2069);
+ *    so "\ufeffrating" and "rating\u00a0" are the column 'rating'.
+ *  - Messages quote a header name as crm_quote() does and show those unseen
+ *    characters as \uXXXX inside the quotes ('\ufeffrating'); spaces show
+ *    as they are, between the quotes.
  *  - crm_header_map() fills colmap[i] with the header index of column i, or
  *    -1; a --map "canonical=Header" wins over aliases, and its header means
  *    that column only.  It returns -2 (message in err) for a malformed --map
  *    or one naming an unknown column: a usage error; -1 for what depends on
- *    the file: a missing required column (listing the columns found), a
- *    --map header the file lacks, or two headers for one column.
+ *    the file: a --map header the file lacks, two headers for one column,
+ *    or missing required columns.  These are all named, one line of err
+ *    each ('\n' between lines: crm_header_errors() prints them), each with
+ *    the headers nearest to it: up to three that no column took, whose
+ *    folded name is within an edit distance of a third of the column's
+ *    name or of one of its aliases, or holds it whole (or is held whole by
+ *    it) when the shorter has four characters or more; when none is near,
+ *    with every header found.
  *  - crm_value() normalises one cell by its column kind into out; an empty
  *    cell gives CRM_VALUE_EMPTY.  crm_row_values() normalises the mapped
  *    cells of a whole row, or says in words why the row cannot be taken.
@@ -101,12 +115,27 @@ int crm_entity_col(const struct crm_entity *e, const char *name);
 /* Fold a header name as described above into out. */
 void crm_fold_name(const char *s, char *out, size_t size);
 
+/* The room err needs for every line crm_header_map() may write. */
+#define CRM_HEADER_ERR_MAX 4096
+
 int crm_header_map(const struct crm_entity *e, const struct crm_row *hdr,
 		   const char *const *maps, int nmap, int colmap[CRM_MAX_COLS],
 		   char *err, size_t errsize);
+/* crm_header_map()'s err on standard error, each line as
+ * "PROG: FILE:LINE: MESSAGE" (crm_error_at). */
+void crm_header_errors(const char *file, long line, const char *err);
 /* The header's names quoted and listed for a message about a column the
- * file lacks: "'a', 'b', 'c'" into out[size], cut short if it will not fit. */
+ * file lacks: "'a', 'b', 'c'" into out[size], the names that will not fit
+ * cut as ", ... (N more)". */
 void crm_header_list(const struct crm_row *hdr, char *out, size_t size);
+/* The columns of the header that colmap leaves to no column (crm-import's
+ * "ignored columns"), less those whose folded name is one of `unlisted`
+ * (NULL-terminated, or NULL): their number, and their names listed into
+ * out[size] as crm_header_list() does, at most CRM_IGNORED_SHOWN of them. */
+#define CRM_IGNORED_SHOWN 12
+size_t crm_header_ignored(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
+			  const struct crm_row *hdr, const char *const *unlisted, char *out,
+			  size_t size);
 
 struct crm_value_ctx {
 	const struct crm_tz *tz;

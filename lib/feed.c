@@ -223,8 +223,9 @@ static int on_header(const struct crm_row *row, void *ctx)
 {
 	struct crm_feed *f = ctx;
 	const struct crm_input *o = f->fo.in;
-	struct crm_feed_item *it = new_item(f, CRM_FEED_HEADER, row_bytes(row), row->n);
-	char err[TEXT_MAX];
+	struct crm_feed_item *it = new_item(f, CRM_FEED_HEADER, row_bytes(row) + CRM_HEADER_ERR_MAX,
+					    row->n);
+	char err[CRM_HEADER_ERR_MAX];
 	if (!it)
 		return 1;
 	copy_row(f->cur, it, row);

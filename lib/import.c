@@ -1268,6 +1268,19 @@ static void begin_file(struct imp *im, const struct crm_feed_item *it)
 	im->fname = crm_xstrdup(it->text);   /* the batch is reused, the name is not */
 }
 
+/* The file's columns that map to none of the entity's, named once: a
+ * column meant for one and not recognised would go unnoticed.  The columns
+ * write_reject() adds are crm's own: a rejects file fed back says nothing. */
+static void say_ignored(struct imp *im, const struct crm_row *hdr)
+{
+	static const char *const reject_cols[] = {"rejected_file", "rejected_line",
+						  "rejected_reason", NULL};
+	char list[1024];
+	if (!im->o->quiet &&
+	    crm_header_ignored(im->e, im->colmap, hdr, reject_cols, list, sizeof list))
+		crm_error_at(im->fname, 0, "ignored columns: %s", list);
+}
+
 static void on_header(struct imp *im, const struct crm_feed_item *it)
 {
 	const struct crm_row *row = &it->row;
@@ -1283,12 +1296,13 @@ static void on_header(struct imp *im, const struct crm_feed_item *it)
 		return;
 	}
 	if (it->rc < 0) {
-		crm_error_at(im->fname, row->line, "%s", it->text);
+		crm_header_errors(im->fname, row->line, it->text);
 		im->status = it->rc == -2 ? CRM_EUSAGE : CRM_EDATA;
 		im->stop = 1;
 		return;
 	}
 	memcpy(im->colmap, it->colmap, sizeof im->colmap);
+	say_ignored(im, row);
 	choose_customer_path(im);
 }
 
