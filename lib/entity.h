@@ -108,11 +108,50 @@ int crm_header_map(const struct crm_entity *e, const struct crm_row *hdr,
  * file lacks: "'a', 'b', 'c'" into out[size], cut short if it will not fit. */
 void crm_header_list(const struct crm_row *hdr, char *out, size_t size);
 
+/*
+ * Value maps (--map-value COLUMN:FROM=TO): a cell of COLUMN that is FROM is
+ * read as if it were TO, before it is normalised, so a mapped value wins
+ * over the built-in words.  FROM is compared as the vocabularies compare
+ * (crm_fold_name(): case, spaces, '_', '-', '.', '/', parentheses ignored)
+ * on the columns of words (statuses, countries, currencies, yes/no, text);
+ * on the others (ids, numbers, times, money, e-mails, phones) the trimmed
+ * cell must be FROM itself, ASCII case aside, so that "1.5" never maps
+ * "15".  An empty TO makes the cell empty.
+ *  - crm_value_map_parse() reads one "COLUMN:FROM=TO" (FROM and TO
+ *    trimmed; FROM holds no '=') into *m: 0, or -1 with the reason in why.
+ *  - crm_value_maps_check() checks them against the entity known at last:
+ *    a COLUMN it has, a TO the column accepts, and no FROM mapped to two
+ *    values; 0, or -1 with the message in err, worded as --map's are.
+ * At most CRM_VALUE_MAPS_MAX maps, FROM and TO of at most CRM_VALUE_WORD_MAX
+ * bytes each: more is refused, never cut.
+ */
+#define CRM_VALUE_MAPS_MAX 256
+#define CRM_VALUE_WORD_MAX 127
+
+struct crm_value_map {
+	char col[32];
+	char from[CRM_VALUE_WORD_MAX + 1];
+	char ffrom[CRM_VALUE_WORD_MAX + 1];  /* from folded */
+	char to[CRM_VALUE_WORD_MAX + 1];
+	const char *file;                    /* where it was read, for messages: */
+	long line;                           /* FILE:LINE, or NULL: --map-value */
+};
+
+struct crm_value_maps {
+	int n;
+	struct crm_value_map m[CRM_VALUE_MAPS_MAX];
+};
+
+int crm_value_map_parse(const char *spec, struct crm_value_map *m, const char **why);
+int crm_value_maps_check(const struct crm_entity *e, const struct crm_value_maps *vm,
+			 char *err, size_t errsize);
+
 struct crm_value_ctx {
 	const struct crm_tz *tz;
 	enum crm_date_order order;
 	const char *country;     /* for national phone numbers */
 	char currency[4];        /* in/out for money: the row's currency */
+	const struct crm_value_maps *vmap;   /* --map-value, or NULL */
 };
 
 enum { CRM_VALUE_OK = 0, CRM_VALUE_EMPTY = 1, CRM_VALUE_BAD = -1 };
