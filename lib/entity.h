@@ -20,7 +20,9 @@
  *    --map header the file lacks, or two headers for one column.
  *  - crm_value() normalises one cell by its column kind into out; an empty
  *    cell gives CRM_VALUE_EMPTY.  crm_row_values() normalises the mapped
- *    cells of a whole row, or says in words why the row cannot be taken.
+ *    cells of a whole row, or says in words why the row cannot be taken;
+ *    it reads each cell through the value maps of vc->vmap first (below),
+ *    as crm_stream_read() does for its raw columns too.
  *    A key (a CRM_K_ID column, and the e-mail that stands for a customer
  *    without an id) longer than CRM_KEY_MAX bytes is refused, never cut:
  *    two ids cut alike would be one record.
@@ -199,9 +201,13 @@ long crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
  *    and the reason, worded as the functions below word it; any other row
  *    goes to on_row with its values.  The values (and the row's cells) last
  *    until the callback returns.  Either returns nonzero to stop the read.
- *  - A column in `raw` is not normalised: its value is the cell trimmed, or
- *    NULL when empty, for a caller that judges it itself or only on some
- *    rows (then crm_stream_value() words a refusal as the reader would).
+ *  - A column in `raw` is not normalised: its value is the cell trimmed (or
+ *    the TO of a value map that matches it), or NULL when empty, for a
+ *    caller that judges it itself or only on some rows (then
+ *    crm_stream_value() words a refusal as the reader would).
+ *  - Before anything is read, vc.vmap (NULL: none) must suit e
+ *    (crm_value_maps_check()): else the usage error is reported and the
+ *    read ends with CRM_EUSAGE.
  *  - vc is each row's starting context: its currency is the one a row
  *    without a currency column has ("" for none).
  * Returns CRM_OK, the exit code of a header refused or of crm_read_path(),
@@ -231,7 +237,9 @@ struct crm_stream {
 
 int crm_stream_read(const struct crm_stream *s, const char *path);
 
-/* Normalise a raw column's cell (trimmed in place) as the reader would have,
+/* Normalise a raw column's value (trimmed in place; the reader has applied
+ * the value maps to it already, so they are not applied again) as the
+ * reader would have,
  * into out[size] and, for numbers, *num (may be NULL): CRM_VALUE_OK,
  * CRM_VALUE_EMPTY, or CRM_VALUE_BAD with the reason in why (an empty cell
  * of a CRM_COL_NONEMPTY column too). */

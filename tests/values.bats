@@ -269,3 +269,14 @@ man_words() {
 	run -1 --separate-stderr crm-import order_items items.csv
 	assert_equal "${stderr_lines[0]}" "crm-import: items.csv:2: column 'quantity': '1.5' is not a whole number"
 }
+
+@test "values: order lines map too, read on either thread (with and without --currency)" {
+	csv items.csv order_id,ordered_at,quantity,unit_price,currency,status \
+		O1,2026-10-01,1,1000,KRW,Ready O2,2026-10-01,2.0,500,KRW,ready
+	run -0 crm-import --map-value status:ready=pending order_items items.csv
+	run -0 q "SELECT order_id, status FROM orders ORDER BY order_id"
+	assert_output $'O1|pending\nO2|pending'
+	csv items.csv order_id,ordered_at,quantity,unit_price,status O3,2026-10-01,1,1000,Ready
+	run -0 crm-import --currency KRW --map-value status:ready=refunded order_items items.csv
+	[ "$(status_of O3)" = refunded ]
+}
