@@ -19,6 +19,7 @@ static const char usage[] =
 	"       crm-coupon issue --campaign NAME --discount PCT%|AMOUNT --expires Nd|DATE\n"
 	"                  [--min-order AMOUNT] [--currency CODE] [--prefix PREFIX] [--length N]\n"
 	"                  [--birthday-month M] [--opted-in] [--again] [--map COLUMN=HEADER]...\n"
+	"                  [--map-value COLUMN:FROM=TO]... [--map-value-file FILE]\n"
 	"                  [--date-order mdy|dmy] [-q] [FILE]\n"
 	"       crm-coupon redeem --order ID [--amount AMOUNT] [--currency CODE] [--backdate]\n"
 	"                  [--explain] [--max-failures N[/hour]] CODE\n"
@@ -56,7 +57,7 @@ static const struct option issue_opts[] = {
 	{"birthday-month", required_argument, NULL, OPT_BIRTHDAY_MONTH},
 	{"opted-in", no_argument, NULL, OPT_OPTED_IN},
 	{"again", no_argument, NULL, OPT_AGAIN},
-	CRM_INPUT_MAP, CRM_INPUT_DATE_ORDER,
+	CRM_INPUT_MAP, CRM_INPUT_DATE_ORDER, CRM_INPUT_MAP_VALUE,
 	O_END,
 };
 static const struct option redeem_opts[] = {
@@ -154,6 +155,8 @@ static int own_option(void *ctx, int opt, const char *arg)
 	case CRM_OPT_CURRENCY:
 	case CRM_OPT_MAP:
 	case CRM_OPT_DATE_ORDER:
+	case CRM_OPT_MAP_VALUE:
+	case CRM_OPT_MAP_VALUE_FILE:
 		return crm_input_option(&c->in, opt, arg);
 	case OPT_ORDER: c->order = arg; return 0;
 	case OPT_AMOUNT: c->amount = arg; return 0;
@@ -179,7 +182,9 @@ static int take_option(struct coupon *c, int opt)
 	int rc = crm_common_option(&c->co, opt, optarg, usage);
 	if (rc < 0)
 		return -rc;
-	return rc == 0 && own_option(c, opt, optarg) != 0 ? CRM_EUSAGE : CRM_OK;
+	if (rc == 0 && (rc = own_option(c, opt, optarg)) != 0)
+		return rc == CRM_EIO ? CRM_EIO : CRM_EUSAGE;     /* an unreadable file */
+	return CRM_OK;
 }
 
 static int check_campaign(const char *s)

@@ -12,7 +12,8 @@
 
 static const char usage[] =
 	"usage: crm-import [--db PATH] [-t | -d CHAR] [--encoding NAME] [--tz ZONE]\n"
-	"                  [--map COLUMN=HEADER]... [--currency CODE] [--default-country CC]\n"
+	"                  [--map COLUMN=HEADER]... [--map-value COLUMN:FROM=TO]...\n"
+	"                  [--map-value-file FILE] [--currency CODE] [--default-country CC]\n"
 	"                  [--date-order mdy|dmy] [--rejects FILE] [--strict] [--dry-run]\n"
 	"                  [-q] ENTITY [FILE...]\n"
 	"       crm-import --columns ENTITY\n"
@@ -52,6 +53,8 @@ static int own_option(void *ctx, int c, const char *arg)
 	case CRM_OPT_MAP:
 	case CRM_OPT_DATE_ORDER:
 	case CRM_OPT_CURRENCY:
+	case CRM_OPT_MAP_VALUE:
+	case CRM_OPT_MAP_VALUE_FILE:
 		return crm_input_option(&o->in, c, arg);
 	case OPT_REJECTS: o->rejects = arg; return 0;
 	case OPT_STRICT: o->strict = 1; return 0;
@@ -99,6 +102,8 @@ int main(int argc, char **argv)
 		return crm_usage_error("no entity given (one of %s)", crm_entity_names());
 	if (!(o.entity = crm_entity_find(argv[0])))
 		return unknown_entity(argv[0]);
+	if (crm_input_entity(&o.in, o.entity) != 0)
+		return CRM_EUSAGE;
 	o.csv = co.csv;
 	if (!(tz = crm_common_tz(&co)))
 		return CRM_EUSAGE;

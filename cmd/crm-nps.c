@@ -44,7 +44,7 @@ static const struct option longopts[] = {
 	{"followed-up", required_argument, NULL, OPT_FOLLOWED_UP},
 	{"strict", no_argument, NULL, OPT_STRICT},
 	{"format", required_argument, NULL, OPT_FORMAT},
-	CRM_INPUT_MAP, CRM_INPUT_DATE_ORDER,
+	CRM_INPUT_MAP, CRM_INPUT_DATE_ORDER, CRM_INPUT_MAP_VALUE,
 	{NULL, 0, NULL, 0},
 };
 
@@ -115,6 +115,8 @@ static int own_option(void *ctx, int c, const char *arg)
 		return 0;
 	case CRM_OPT_MAP:
 	case CRM_OPT_DATE_ORDER:
+	case CRM_OPT_MAP_VALUE:
+	case CRM_OPT_MAP_VALUE_FILE:
 		return crm_input_option(&s->in, c, arg);
 	}
 	return crm_usage_error("unknown option");

@@ -51,7 +51,7 @@ static const struct option longopts[] = {
 	{"diff", optional_argument, NULL, OPT_DIFF},
 	{"list", no_argument, NULL, OPT_LIST},
 	{"runs", no_argument, NULL, OPT_RUNS},
-	CRM_INPUT_MAP, CRM_INPUT_DATE_ORDER,
+	CRM_INPUT_MAP, CRM_INPUT_DATE_ORDER, CRM_INPUT_MAP_VALUE,
 	{NULL, 0, NULL, 0},
 };
 
@@ -142,6 +142,8 @@ static int own_option(void *ctx, int c, const char *arg)
 	case CRM_OPT_CURRENCY:
 	case CRM_OPT_MAP:
 	case CRM_OPT_DATE_ORDER:
+	case CRM_OPT_MAP_VALUE:
+	case CRM_OPT_MAP_VALUE_FILE:
 		return crm_input_option(&s->in, c, arg);
 	}
 	return crm_usage_error("unknown option");

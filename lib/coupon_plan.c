@@ -122,7 +122,7 @@ int crm_coupon_plan_read(struct crm_coupon_plan *p, const char *path)
 {
 	struct crm_stream st = {
 		.e = &crm_customer_stream, .maps = p->a.in->map, .nmap = p->a.in->nmap,
-		.vc = {p->a.tz, p->a.in->date_order, NULL, ""}, .csv = p->a.csv,
+		.vc = {p->a.tz, p->a.in->date_order, NULL, "", &p->a.in->vmap}, .csv = p->a.csv,
 		.flags = CRM_READ_NEED_HEADER, .raw = CRM_STREAM_RAW(C_BIRTHDAY), .name = &p->fname,
 		.on_row = on_row, .on_reject = reject, .ctx = p,
 	};

@@ -663,29 +663,52 @@ static const char *lookup(const struct word *w, const char *s)
 	return NULL;
 }
 
+/* The words of crm(7)'s tables, folded; a test checks that the two agree.
+ * An exchange (교환) and a partial cancellation (부분취소) leave a sale that
+ * stands: paid.  Olist's invoiced follows the payment, its approved is a
+ * payment authorized (as Shopify's authorized: pending), and unavailable is
+ * an order the seller could not fulfil, which brought nothing: cancelled.
+ * A request (취소요청, 반품요청) says nothing of how it ends: no word. */
 static const struct word order_status[] = {
 	{"paid", "paid"}, {"complete", "paid"}, {"completed", "paid"}, {"fulfilled", "paid"},
 	{"shipped", "paid"}, {"delivered", "paid"}, {"processing", "paid"}, {"closed", "paid"},
+	{"invoiced", "paid"}, {"intransit", "paid"},
 	{"결제완료", "paid"}, {"배송준비중", "paid"}, {"배송준비", "paid"}, {"배송중", "paid"},
 	{"배송완료", "paid"}, {"구매확정", "paid"}, {"발송완료", "paid"}, {"상품준비중", "paid"},
+	{"신규주문", "paid"}, {"발주확인", "paid"}, {"발송대기", "paid"}, {"배송대기", "paid"},
+	{"교환", "paid"}, {"교환요청", "paid"}, {"교환신청", "paid"}, {"교환완료", "paid"},
+	{"부분취소", "paid"},
 	{"cancelled", "cancelled"}, {"canceled", "cancelled"}, {"voided", "cancelled"},
-	{"void", "cancelled"}, {"취소", "cancelled"}, {"주문취소", "cancelled"},
-	{"취소완료", "cancelled"}, {"결제취소", "cancelled"},
+	{"void", "cancelled"}, {"unavailable", "cancelled"}, {"failed", "cancelled"},
+	{"expired", "cancelled"},
+	{"취소", "cancelled"}, {"주문취소", "cancelled"}, {"취소완료", "cancelled"},
+	{"결제취소", "cancelled"},
 	{"refunded", "refunded"}, {"returned", "refunded"}, {"partiallyrefunded", "refunded"},
 	{"환불", "refunded"}, {"환불완료", "refunded"}, {"반품", "refunded"},
 	{"반품완료", "refunded"},
 	{"pending", "pending"}, {"authorized", "pending"}, {"unpaid", "pending"},
-	{"입금대기", "pending"}, {"결제대기", "pending"}, {"미입금", "pending"},
+	{"approved", "pending"}, {"created", "pending"}, {"onhold", "pending"},
+	{"pendingpayment", "pending"}, {"partiallypaid", "pending"},
+	{"입금대기", "pending"}, {"결제대기", "pending"}, {"미입금", "pending"}, {"입금전", "pending"},
 	{NULL, NULL},
 };
 
+/* Waiting on the customer (Zendesk's and Freshdesk's pending) is pending;
+ * a ticket reopened or escalated needs the team again: open. */
 static const struct word ticket_status[] = {
-	{"open", "open"}, {"new", "open"}, {"접수", "open"}, {"신규", "open"}, {"미처리", "open"},
+	{"open", "open"}, {"new", "open"}, {"reopened", "open"}, {"escalated", "open"},
+	{"접수", "open"}, {"신규", "open"}, {"미처리", "open"}, {"답변대기", "open"},
+	{"재문의", "open"},
 	{"pending", "pending"}, {"hold", "pending"}, {"onhold", "pending"},
-	{"inprogress", "pending"}, {"처리중", "pending"}, {"보류", "pending"},
-	{"대기", "pending"}, {"resolved", "resolved"}, {"solved", "resolved"},
+	{"inprogress", "pending"}, {"pendingcustomerresponse", "pending"},
+	{"waitingoncustomer", "pending"}, {"waitingforcustomer", "pending"},
+	{"awaitingreply", "pending"}, {"awaitingcustomer", "pending"},
+	{"waitingonthirdparty", "pending"},
+	{"처리중", "pending"}, {"보류", "pending"}, {"대기", "pending"}, {"고객응답대기", "pending"},
+	{"resolved", "resolved"}, {"solved", "resolved"},
 	{"해결", "resolved"}, {"처리완료", "resolved"}, {"완료", "resolved"},
-	{"답변완료", "resolved"}, {"closed", "closed"}, {"종료", "closed"},
+	{"답변완료", "resolved"}, {"상담완료", "resolved"},
+	{"closed", "closed"}, {"종료", "closed"},
 	{NULL, NULL},
 };
 
@@ -844,6 +867,145 @@ int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, si
 	return CRM_VALUE_BAD;
 }
 
+/* ---- value maps --------------------------------------------------------------------- */
+
+/* Copy s[0..n) trimmed of spaces and tabs into out[CRM_VALUE_WORD_MAX + 1]:
+ * 0, or -1 when it is longer. */
+static int map_word(const char *s, size_t n, char *out)
+{
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n > CRM_VALUE_WORD_MAX)
+		return -1;
+	memcpy(out, s, n);
+	out[n] = '\0';
+	return 0;
+}
+
+int crm_value_map_parse(const char *spec, struct crm_value_map *m, const char **why)
+{
+	const char *colon = strchr(spec, ':'), *eq = colon ? strchr(colon, '=') : NULL;
+	size_t n = colon ? (size_t)(colon - spec) : 0;
+	memset(m, 0, sizeof *m);
+	if (!eq || n == 0) {
+		*why = "expected COLUMN:FROM=TO";
+		return -1;
+	}
+	if (n >= sizeof m->col) {
+		*why = "has a COLUMN longer than any column's name";
+		return -1;
+	}
+	memcpy(m->col, spec, n);
+	if (map_word(colon + 1, (size_t)(eq - colon - 1), m->from) < 0 ||
+	    map_word(eq + 1, strlen(eq + 1), m->to) < 0) {
+		*why = "has a FROM or TO longer than " STR(CRM_VALUE_WORD_MAX) " bytes";
+		return -1;
+	}
+	if (!m->from[0]) {
+		*why = "has an empty FROM";
+		return -1;
+	}
+	crm_fold_name(m->from, m->ffrom, sizeof m->ffrom);
+	return 0;
+}
+
+/* The columns of words compare folded, as their vocabularies do. */
+static int map_folds(enum crm_kind k)
+{
+	return k == CRM_K_ORDER_STATUS || k == CRM_K_TICKET_STATUS || k == CRM_K_COUNTRY ||
+	       k == CRM_K_CURRENCY || k == CRM_K_BOOL || k == CRM_K_TEXT;
+}
+
+/* Does the trimmed cell s (folded into f when the kind folds) match m? */
+static int map_match(const struct crm_value_map *m, int fold, const char *s, const char *f)
+{
+	return fold ? !strcmp(m->ffrom, f) : !strcasecmp(m->from, s);
+}
+
+/* The TO of the first map of column col matching the trimmed cell s, or NULL. */
+static const char *map_find(const struct crm_value_maps *vm, const struct crm_column *col,
+			    const char *s)
+{
+	char f[2 * CRM_VALUE_WORD_MAX + 2];
+	int i, fold = map_folds(col->kind), folded = 0;
+	for (i = 0; i < vm->n; i++) {
+		const struct crm_value_map *m = &vm->m[i];
+		if (strcmp(m->col, col->name))
+			continue;
+		if (fold && !folded++) {
+			crm_fold_name(s, f, sizeof f);
+			if (strlen(f) > CRM_VALUE_WORD_MAX)
+				return NULL;     /* cut short: no FROM is that long */
+		}
+		if (map_match(m, fold, s, f))
+			return m->to;
+	}
+	return NULL;
+}
+
+/* Where map m came from, for a message: "--map-value 'SPEC'" or "FILE:LINE". */
+static void map_origin(const struct crm_value_map *m, char *out, size_t size)
+{
+	char q[512], spec[3 * CRM_VALUE_WORD_MAX];
+	if (m->file) {
+		snprintf(out, size, "%s:%ld", m->file, m->line);
+		return;
+	}
+	snprintf(spec, sizeof spec, "%s:%s=%s", m->col, m->from, m->to);
+	snprintf(out, size, "--map-value %s", crm_quote(spec, q, sizeof q));
+}
+
+/* Can column col take m's TO?  Times, dates, money and phones depend on the
+ * row (its zone, currency, country): a row whose TO fails is rejected. */
+static int map_to_ok(const struct crm_column *col, const struct crm_value_map *m,
+		     const char **why)
+{
+	struct crm_value_ctx vc = { NULL, CRM_MDY, NULL, "", NULL };
+	char in[CRM_VALUE_WORD_MAX + 1], out[2 * CRM_VALUE_WORD_MAX + 64];
+	int64_t num;
+	enum crm_kind k = col->kind;
+	if (!m->to[0] || k == CRM_K_TIME || k == CRM_K_DATE || k == CRM_K_MONEY ||
+	    k == CRM_K_PHONE)
+		return 1;
+	memcpy(in, m->to, sizeof in);
+	return crm_value(k, in, &vc, out, sizeof out, &num, why) == CRM_VALUE_OK;
+}
+
+int crm_value_maps_check(const struct crm_entity *e, const struct crm_value_maps *vm,
+			 char *err, size_t errsize)
+{
+	char at[600], q[128], q2[128];
+	const char *why = "";
+	int i, j, c;
+	for (i = 0; vm && i < vm->n; i++) {
+		const struct crm_value_map *m = &vm->m[i];
+		map_origin(m, at, sizeof at);
+		if ((c = crm_entity_col(e, m->col)) < 0) {
+			snprintf(err, errsize, "%s: %s has no column %s (see crm-import --columns %s)",
+				 at, e->name, crm_quote(m->col, q, sizeof q), e->name);
+			return -1;
+		}
+		if (!map_to_ok(&e->cols[c], m, &why)) {
+			snprintf(err, errsize, "%s: %s %s", at, crm_quote(m->to, q, sizeof q), why);
+			return -1;
+		}
+		for (j = 0; j < i; j++) {
+			const struct crm_value_map *p = &vm->m[j];
+			if (strcmp(p->col, m->col) || !map_match(p, map_folds(e->cols[c].kind),
+								 m->from, m->ffrom))
+				continue;
+			if (strcmp(p->to, m->to)) {
+				snprintf(err, errsize, "%s: %s is mapped to %s already", at,
+					 crm_quote(m->from, q, sizeof q), crm_quote(p->to, q2, sizeof q2));
+				return -1;
+			}
+		}
+	}
+	return 0;
+}
+
 /* ---- rows ------------------------------------------------------------------------- */
 
 /* The room a cell's value may take: a normaliser may lengthen it
@@ -867,9 +1029,20 @@ static int first_pass(enum crm_kind k) { return k == CRM_K_CURRENCY; }
 static int cell_value(const struct crm_column *col, char *cell, struct crm_value_ctx *vc,
 		      char *out, size_t size, int64_t *num, char *why, size_t whysize)
 {
-	const char *reason = "";
-	char q[128];
-	int rc = crm_value(col->kind, cell, vc, out, size, num, &reason);
+	const char *reason = "", *to = NULL;
+	char q[128], q2[128], mapped[CRM_VALUE_WORD_MAX + 1];
+	int rc;
+	if (vc->vmap && vc->vmap->n && (to = map_find(vc->vmap, col, crm_trim(cell)))) {
+		memcpy(mapped, to, strlen(to) + 1);
+		rc = crm_value(col->kind, mapped, vc, out, size, num, &reason);
+	} else {
+		rc = crm_value(col->kind, cell, vc, out, size, num, &reason);
+	}
+	if (rc == CRM_VALUE_BAD && to) {     /* a TO that this row's context refuses */
+		snprintf(why, whysize, "column '%s': %s, mapped to %s, %s", col->name,
+			 crm_quote(crm_trim(cell), q, sizeof q), crm_quote(to, q2, sizeof q2), reason);
+		return CRM_VALUE_BAD;
+	}
 	if (rc == CRM_VALUE_BAD) {   /* the cell is trimmed now, which reads better */
 		snprintf(why, whysize, "column '%s': %s %s", col->name,
 			 crm_quote(crm_trim(cell), q, sizeof q), reason);
@@ -959,6 +1132,7 @@ int crm_stream_value(const struct crm_stream *s, int col, char *cell, char *out,
 {
 	struct crm_value_ctx vc = s->vc;
 	int64_t n = 0;
+	vc.vmap = NULL;              /* the reader has mapped the raw cells */
 	return cell_value(&s->e->cols[col], cell, &vc, out, size, num ? num : &n, why, whysize);
 }
 
@@ -1000,8 +1174,11 @@ static int stream_row(const struct crm_row *row, void *ctx)
 	const struct crm_stream *s = r->s;
 	struct crm_value_ctx vc = s->vc;
 	struct crm_values v;
-	size_t need = crm_row_values_need(row);
+	/* and room for the raw columns' mapped values */
+	size_t need = crm_row_values_need(row) + CRM_MAX_COLS * (CRM_VALUE_WORD_MAX + 1);
 	char why[512], *cell;
+	const char *to;
+	long used;
 	int c;
 	if (crm_row_check(s->e, r->colmap, r->hdr, row, why, sizeof why) < 0)
 		return s->on_reject(row->line, why, s->ctx);
@@ -1009,12 +1186,16 @@ static int stream_row(const struct crm_row *row, void *ctx)
 		r->bufsize = 2 * need;
 		r->buf = crm_xrealloc(r->buf, r->bufsize);
 	}
-	if (crm_row_values(s->e, r->norm, row, &vc, r->buf, &v, why, sizeof why) < 0)
+	if ((used = crm_row_values(s->e, r->norm, row, &vc, r->buf, &v, why, sizeof why)) < 0)
 		return s->on_reject(row->line, why, s->ctx);
 	for (c = 0; c < s->e->ncols; c++) {
 		if (r->norm[c] >= 0 || r->colmap[c] < 0)
 			continue;
 		cell = crm_trim(row->field[r->colmap[c]]);
+		if (*cell && vc.vmap && vc.vmap->n && (to = map_find(vc.vmap, &s->e->cols[c], cell))) {
+			cell = memcpy(r->buf + used, to, strlen(to) + 1);
+			used += (long)strlen(to) + 1;
+		}
 		v.val[c] = *cell ? cell : NULL;
 	}
 	return s->on_row(&v, row, s->ctx);
@@ -1032,6 +1213,9 @@ int crm_stream_read(const struct crm_stream *s, const char *path)
 {
 	struct stream_read r;
 	int rc;
+	char err[1024];
+	if (crm_value_maps_check(s->e, s->vc.vmap, err, sizeof err) < 0)
+		return crm_usage_error("%s", err);
 	memset(&r, 0, sizeof r);
 	r.s = s;
 	r.namep = s->name ? s->name : &r.name;

@@ -34,7 +34,9 @@
  *    with every header found.
  *  - crm_value() normalises one cell by its column kind into out; an empty
  *    cell gives CRM_VALUE_EMPTY.  crm_row_values() normalises the mapped
- *    cells of a whole row, or says in words why the row cannot be taken.
+ *    cells of a whole row, or says in words why the row cannot be taken;
+ *    it reads each cell through the value maps of vc->vmap first (below),
+ *    as crm_stream_read() does for its raw columns too.
  *    A key (a CRM_K_ID column, and the e-mail that stands for a customer
  *    without an id) longer than CRM_KEY_MAX bytes is refused, never cut:
  *    two ids cut alike would be one record.
@@ -137,11 +139,50 @@ size_t crm_header_ignored(const struct crm_entity *e, const int colmap[CRM_MAX_C
 			  const struct crm_row *hdr, const char *const *unlisted, char *out,
 			  size_t size);
 
+/*
+ * Value maps (--map-value COLUMN:FROM=TO): a cell of COLUMN that is FROM is
+ * read as if it were TO, before it is normalised, so a mapped value wins
+ * over the built-in words.  FROM is compared as the vocabularies compare
+ * (crm_fold_name(): case, spaces, '_', '-', '.', '/', parentheses ignored)
+ * on the columns of words (statuses, countries, currencies, yes/no, text);
+ * on the others (ids, numbers, times, money, e-mails, phones) the trimmed
+ * cell must be FROM itself, ASCII case aside, so that "1.5" never maps
+ * "15".  An empty TO makes the cell empty.
+ *  - crm_value_map_parse() reads one "COLUMN:FROM=TO" (FROM and TO
+ *    trimmed; FROM holds no '=') into *m: 0, or -1 with the reason in why.
+ *  - crm_value_maps_check() checks them against the entity known at last:
+ *    a COLUMN it has, a TO the column accepts, and no FROM mapped to two
+ *    values; 0, or -1 with the message in err, worded as --map's are.
+ * At most CRM_VALUE_MAPS_MAX maps, FROM and TO of at most CRM_VALUE_WORD_MAX
+ * bytes each: more is refused, never cut.
+ */
+#define CRM_VALUE_MAPS_MAX 256
+#define CRM_VALUE_WORD_MAX 127
+
+struct crm_value_map {
+	char col[32];
+	char from[CRM_VALUE_WORD_MAX + 1];
+	char ffrom[CRM_VALUE_WORD_MAX + 1];  /* from folded */
+	char to[CRM_VALUE_WORD_MAX + 1];
+	const char *file;                    /* where it was read, for messages: */
+	long line;                           /* FILE:LINE, or NULL: --map-value */
+};
+
+struct crm_value_maps {
+	int n;
+	struct crm_value_map m[CRM_VALUE_MAPS_MAX];
+};
+
+int crm_value_map_parse(const char *spec, struct crm_value_map *m, const char **why);
+int crm_value_maps_check(const struct crm_entity *e, const struct crm_value_maps *vm,
+			 char *err, size_t errsize);
+
 struct crm_value_ctx {
 	const struct crm_tz *tz;
 	enum crm_date_order order;
 	const char *country;     /* for national phone numbers */
 	char currency[4];        /* in/out for money: the row's currency */
+	const struct crm_value_maps *vmap;   /* --map-value, or NULL */
 };
 
 enum { CRM_VALUE_OK = 0, CRM_VALUE_EMPTY = 1, CRM_VALUE_BAD = -1 };
@@ -189,9 +230,13 @@ long crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
  *    and the reason, worded as the functions below word it; any other row
  *    goes to on_row with its values.  The values (and the row's cells) last
  *    until the callback returns.  Either returns nonzero to stop the read.
- *  - A column in `raw` is not normalised: its value is the cell trimmed, or
- *    NULL when empty, for a caller that judges it itself or only on some
- *    rows (then crm_stream_value() words a refusal as the reader would).
+ *  - A column in `raw` is not normalised: its value is the cell trimmed (or
+ *    the TO of a value map that matches it), or NULL when empty, for a
+ *    caller that judges it itself or only on some rows (then
+ *    crm_stream_value() words a refusal as the reader would).
+ *  - Before anything is read, vc.vmap (NULL: none) must suit e
+ *    (crm_value_maps_check()): else the usage error is reported and the
+ *    read ends with CRM_EUSAGE.
  *  - vc is each row's starting context: its currency is the one a row
  *    without a currency column has ("" for none).
  * Returns CRM_OK, the exit code of a header refused or of crm_read_path(),
@@ -221,7 +266,9 @@ struct crm_stream {
 
 int crm_stream_read(const struct crm_stream *s, const char *path);
 
-/* Normalise a raw column's cell (trimmed in place) as the reader would have,
+/* Normalise a raw column's value (trimmed in place; the reader has applied
+ * the value maps to it already, so they are not applied again) as the
+ * reader would have,
  * into out[size] and, for numbers, *num (may be NULL): CRM_VALUE_OK,
  * CRM_VALUE_EMPTY, or CRM_VALUE_BAD with the reason in why (an empty cell
  * of a CRM_COL_NONEMPTY column too). */

@@ -206,6 +206,7 @@ static void normalise(struct crm_feed *f, struct crm_feed_item *it)
 	vc.tz = f->fo.tz;
 	vc.order = o->date_order;
 	vc.country = f->fo.country;
+	vc.vmap = &o->vmap;
 	memcpy(vc.currency, f->currency0, sizeof vc.currency);
 	n = crm_row_values(f->fo.e, f->colmap, &it->row, &vc, b->bytes + b->used, v, why,
 			   sizeof why);

@@ -589,6 +589,7 @@ static int normalise_row(struct imp *im, const struct crm_row *row)
 	vc.tz = im->tz;
 	vc.order = im->o->in.date_order;
 	vc.country = im->o->country;
+	vc.vmap = &im->o->in.vmap;
 	memcpy(vc.currency, im->currency0, sizeof vc.currency);
 	/* Shopify-style exports name the currency on an order's first line only */
 	if (im->kind == E_ITEMS && !vc.currency[0] && im->cur.open &&

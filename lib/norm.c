@@ -1581,7 +1581,15 @@ int crm_parse_int(const char *s, int64_t *out, const char **why)
 		}
 		break;
 	}
-	if (p != e)
+	/* a whole number as a spreadsheet writes it: 3.0, 3.00, 3. */
+	int frac = 0;
+	if (p < e && *p == '.')
+		for (p++; p < e && is_digit(*p); p++)
+			frac |= *p != '0';
+	/* 1.23457E+11 is what a spreadsheet writes for digits it has cut */
+	if (p < e && (*p == 'e' || *p == 'E'))
+		return fail(why, "has an exponent: write the number out in digits");
+	if (p != e || frac)
 		return fail(why, R_NOTINT);
 	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
 	return 0;

@@ -133,8 +133,12 @@ int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char 
  * 123450 USD -> "1234.50", 12900 KRW -> "12900".  Returns the length. */
 int crm_format_money(int64_t minor, const char *currency, char *out, size_t size);
 
-/* Parse a plain integer (optional sign, thousands separators "," allowed,
- * no decimals) such as a quantity or a rating. */
+/* Parse a whole number (optional sign, thousands separators "," allowed)
+ * such as a quantity, a rating or a score: the one integer parse of cells,
+ * for every reader of them.  A decimal point followed only by zeros, or by
+ * nothing, is a whole number as spreadsheets write it ("3.0", "3.00",
+ * "3."); "3.5" is refused ("is not a whole number"), and so is an exponent
+ * ("1e3", "1.23457E+11": a spreadsheet writes that for digits it has cut). */
 int crm_parse_int(const char *s, int64_t *out, const char **why);
 
 /* ---- people -------------------------------------------------------------- */

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "textfile.h"
 
 #ifndef CRM_VERSION
 #define CRM_VERSION "0"
@@ -84,6 +85,78 @@ static int currency_option(struct crm_input *in, const char *arg)
 	return 0;
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* Add one COLUMN:FROM=TO, from file:line (file NULL: --map-value): 0, or
+ * the reason it is refused in why. */
+static int add_value_map(struct crm_input *in, const char *spec, const char *file, long line,
+			 const char **why)
+{
+	struct crm_value_map *m = &in->vmap.m[in->vmap.n];
+	if (in->vmap.n == CRM_VALUE_MAPS_MAX) {
+		*why = "too many value maps (at most " STR(CRM_VALUE_MAPS_MAX) ")";
+		return -1;
+	}
+	if (crm_value_map_parse(spec, m, why) < 0)
+		return -1;
+	m->file = file;
+	m->line = line;
+	in->vmap.n++;
+	return 0;
+}
+
+static int value_map_option(struct crm_input *in, const char *arg)
+{
+	const char *why = "";
+	char q[128];
+	if (add_value_map(in, arg, NULL, 0, &why) < 0)
+		return crm_usage_error("--map-value %s: %s", crm_quote(arg, q, sizeof q), why);
+	return 0;
+}
+
+/* A line to skip: blank, or a comment. */
+static int map_line_blank(const char *s)
+{
+	s += strspn(s, " \t");
+	return !*s || *s == '#';
+}
+
+static int value_map_file(struct crm_input *in, const char *path)
+{
+	struct crm_textfile *tf;
+	struct crm_text_line l;
+	const char *why = "";
+	char err[1024], q[128];
+	int rc;
+	if (!(tf = crm_textfile_open(path, err, sizeof err))) {
+		crm_error("%s", err);
+		return CRM_EIO;
+	}
+	while ((rc = crm_textfile_next(tf, &l, err, sizeof err)) > 0) {
+		if (map_line_blank(l.s))
+			continue;
+		if (add_value_map(in, l.s, path, l.lineno, &why) < 0) {
+			crm_error_at(path, l.lineno, "%s: %s", crm_quote(l.s, q, sizeof q), why);
+			break;
+		}
+	}
+	crm_textfile_close(tf);
+	if (rc < 0)
+		crm_error("%s", err);
+	if (rc == -CRM_EIO)
+		return CRM_EIO;
+	return rc < 0 || *why ? CRM_EUSAGE : 0;
+}
+
+int crm_input_entity(const struct crm_input *in, const struct crm_entity *e)
+{
+	char err[1024];
+	if (crm_value_maps_check(e, &in->vmap, err, sizeof err) < 0)
+		return crm_usage_error("%s", err);
+	return 0;
+}
+
 int crm_input_option(struct crm_input *in, int c, const char *arg)
 {
 	switch (c) {
@@ -99,6 +172,10 @@ int crm_input_option(struct crm_input *in, int c, const char *arg)
 		return 0;
 	case CRM_OPT_CURRENCY:
 		return currency_option(in, arg);
+	case CRM_OPT_MAP_VALUE:
+		return value_map_option(in, arg);
+	case CRM_OPT_MAP_VALUE_FILE:
+		return value_map_file(in, arg);
 	}
 	return crm_usage_error("unknown option");
 }
@@ -138,8 +215,8 @@ int crm_parse_options(struct crm_common *co, int argc, char **argv, const char *
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		if ((rc = crm_common_option(co, c, optarg, usage)) < 0)
 			return -rc;
-		if (rc == 0 && own(ctx, c, optarg) != 0)
-			return CRM_EUSAGE;
+		if (rc == 0 && (rc = own(ctx, c, optarg)) != 0)
+			return rc == CRM_EIO ? CRM_EIO : CRM_EUSAGE;   /* an unreadable file */
 	}
 	return CRM_OK;
 }

@@ -16,10 +16,19 @@
  * The input options of the commands that read exports are written down
  * once too: a command puts CRM_INPUT_LONGOPTS (or the one macro of each
  * option it takes) in its table, and hands CRM_OPT_MAP, CRM_OPT_DATE_ORDER
- * and CRM_OPT_CURRENCY to crm_input_option():
+ * CRM_OPT_CURRENCY, CRM_OPT_MAP_VALUE and CRM_OPT_MAP_VALUE_FILE to
+ * crm_input_option():
  *   --map COLUMN=HEADER (at most CRM_MAX_MAPS), --date-order mdy|dmy,
- *   --currency CODE (an ISO 4217 code, kept in upper case)
- * A bad value is a usage error reported as soon as the option is read.
+ *   --currency CODE (an ISO 4217 code, kept in upper case),
+ *   --map-value COLUMN:FROM=TO and --map-value-file FILE (one COLUMN:FROM=TO
+ *   a line; blank lines and lines starting with '#' skipped), together at
+ *   most CRM_VALUE_MAPS_MAX maps (entity.h), in the order given
+ * A bad value is a usage error reported as soon as the option is read; a
+ * bad line of a --map-value-file is one too, reported as FILE:LINE without
+ * the --help hint (as crm-segment --rules reports its file).  What needs
+ * the entity (does it have COLUMN, does the column take TO) is checked
+ * once it is known: crm_input_entity() for crm-import, crm_stream_read()
+ * for a stream.
  * $CRM_CURRENCY is read by crm_input_env() alone, and only by the commands
  * whose --currency is the currency of amounts that name none (crm-import,
  * crm-coupon); for crm-segment and crm-report --currency chooses which
@@ -32,6 +41,7 @@
 #include <limits.h>
 
 #include "csvio.h"
+#include "entity.h"
 #include "norm.h"
 
 struct crm_common {
@@ -49,6 +59,8 @@ enum {
 	CRM_OPT_MAP,
 	CRM_OPT_DATE_ORDER,
 	CRM_OPT_CURRENCY,
+	CRM_OPT_MAP_VALUE,
+	CRM_OPT_MAP_VALUE_FILE,
 	CRM_OPT_CMD = CRM_OPT_BASE + 32,
 };
 
@@ -71,17 +83,25 @@ struct crm_input {
 	int nmap;
 	enum crm_date_order date_order;  /* of dates like 03/10/2025; CRM_MDY */
 	char currency[4];                /* upper case; "" when not given */
+	struct crm_value_maps vmap;      /* --map-value, --map-value-file */
 };
 
 #define CRM_INPUT_MAP {"map", required_argument, NULL, CRM_OPT_MAP}
 #define CRM_INPUT_DATE_ORDER {"date-order", required_argument, NULL, CRM_OPT_DATE_ORDER}
 #define CRM_INPUT_CURRENCY {"currency", required_argument, NULL, CRM_OPT_CURRENCY}
-#define CRM_INPUT_LONGOPTS CRM_INPUT_MAP, CRM_INPUT_DATE_ORDER, CRM_INPUT_CURRENCY
+#define CRM_INPUT_MAP_VALUE {"map-value", required_argument, NULL, CRM_OPT_MAP_VALUE}, \
+	{"map-value-file", required_argument, NULL, CRM_OPT_MAP_VALUE_FILE}
+#define CRM_INPUT_LONGOPTS CRM_INPUT_MAP, CRM_INPUT_DATE_ORDER, CRM_INPUT_CURRENCY, \
+	CRM_INPUT_MAP_VALUE
 
 void crm_input_init(struct crm_input *in);
-/* Option `c` (one of the three above): 0 when its value is good, else
- * CRM_EUSAGE after reporting it; crm_own_option_fn's convention. */
+/* Option `c` (one of those above): 0 when its value is good, else
+ * CRM_EUSAGE after reporting it, or CRM_EIO for a --map-value-file that
+ * cannot be opened or read; crm_own_option_fn's convention. */
 int crm_input_option(struct crm_input *in, int c, const char *arg);
+/* Once the entity is known: 0 when the --map-value maps suit it, else
+ * CRM_EUSAGE after reporting the first that does not. */
+int crm_input_entity(const struct crm_input *in, const struct crm_entity *e);
 /* After the options: the currency from $CRM_CURRENCY when --currency was
  * not given (unset or empty: none).  0, or CRM_EUSAGE after reporting a
  * bad value as --currency's would be. */
@@ -95,11 +115,13 @@ const char *crm_input_currency(const struct crm_input *in);
 int crm_common_option(struct crm_common *co, int c, const char *arg, const char *usage);
 
 /* A command's own options: 0 when `c` was one (and its value good), else
- * nonzero after reporting. */
+ * nonzero after reporting: CRM_EIO for a file it names that cannot be read
+ * (--map-value-file), any other value for a usage error. */
 typedef int crm_own_option_fn(void *ctx, int c, const char *arg);
 /* getopt_long over argv: the common options into *co, the command's own
  * to own(ctx, ...).  CRM_OK with optind past the options, or the exit
- * code of a usage error (reported). */
+ * code of a usage error, or CRM_EIO for a file an option names that cannot
+ * be read (reported). */
 int crm_parse_options(struct crm_common *co, int argc, char **argv, const char *shortopts,
 		      const struct option *longopts, const char *usage,
 		      crm_own_option_fn *own, void *ctx);

@@ -677,7 +677,7 @@ static int read_stream(const char *path, struct stream *s)
 {
 	struct crm_stream st = {
 		.e = &crm_order_stream, .maps = s->o->in->map, .nmap = s->o->in->nmap,
-		.vc = {s->o->tz, s->o->in->date_order, NULL, ""}, .csv = &s->o->csv,
+		.vc = {s->o->tz, s->o->in->date_order, NULL, "", &s->o->in->vmap}, .csv = &s->o->csv,
 		.flags = CRM_READ_NEED_HEADER, .name = &s->fname,
 		.on_row = s_row, .on_reject = s_reject, .ctx = s,
 	};

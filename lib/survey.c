@@ -369,7 +369,7 @@ int crm_survey_load_csv(const char *path, const struct crm_survey_opts *o, struc
 	 * answers, which is no error */
 	struct crm_stream st = {
 		.e = &crm_response_stream, .maps = o->in->map, .nmap = o->in->nmap,
-		.vc = {o->tz, o->in->date_order, NULL, ""}, .csv = &o->csv,
+		.vc = {o->tz, o->in->date_order, NULL, "", &o->in->vmap}, .csv = &o->csv,
 		.raw = CRM_STREAM_RAW(R_AT), .name = &L.file, .on_header = s_header,
 		.on_row = s_row, .on_reject = s_reject, .ctx = &L,
 	};
@@ -683,7 +683,7 @@ static int f_read(struct follow *F, const char *path)
 	const struct crm_survey_opts *o = F->o;
 	struct crm_stream st = {
 		.e = &crm_followup_stream, .maps = o->in->map, .nmap = o->in->nmap,
-		.vc = {o->tz, o->in->date_order, NULL, ""}, .csv = &o->csv, .name = &F->file,
+		.vc = {o->tz, o->in->date_order, NULL, "", NULL}, .csv = &o->csv, .name = &F->file,
 		.on_header = f_header, .on_row = f_row, .on_reject = f_bad_row, .ctx = F,
 	};
 	int rc = crm_stream_read(&st, path);

@@ -489,12 +489,22 @@ refuse() {
 	check int -9223372036854775808 -9223372036854775808
 	refuse int 9223372036854775808 'is too large'
 	refuse int -9223372036854775809 'is too large'
-	refuse int 1.0 'is not a whole number'
+	check int 1.0 1
+	check int 3.00 3
+	check int 3. 3
+	check int -2.0 -2
+	check int 1,234.0 1234
+	refuse int 3.5 'is not a whole number'
+	refuse int 3.05 'is not a whole number'
+	refuse int .0 'is not a whole number'
+	refuse int 3.0.0 'is not a whole number'
+	refuse int 1.5e3 'has an exponent: write the number out in digits'
+	refuse int 1.23457E+11 'has an exponent: write the number out in digits'
 	refuse int 12,34 'is not a whole number'
 	refuse int 1234,567 'is not a whole number'
 	refuse int 0,123 'is not a whole number'
 	refuse int ,5 'is not a whole number'
-	refuse int 1e3 'is not a whole number'
+	refuse int 1e3 'has an exponent: write the number out in digits'
 	refuse int - 'is not a whole number'
 	refuse int '4 stars' 'is not a whole number'
 	refuse int '' 'is empty'

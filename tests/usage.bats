@@ -51,6 +51,13 @@ refuses() {
 @test "crm-import --date-order ymd orders" { refuses 2 "crm-import: --date-order must be mdy or dmy, not 'ymd'" TRY; }
 @test "crm-import --map ordered_at orders orders.csv" { refuses 2 "crm-import: orders.csv:1: --map 'ordered_at': expected canonical=Header" "crm-import: nothing was imported"; }
 @test "crm-import --map foo=bar orders orders.csv" { refuses 2 "crm-import: orders.csv:1: --map 'foo=bar': orders has no column 'foo' (see crm-import --columns orders)" "crm-import: nothing was imported"; }
+@test "crm-import --map-value status orders" { refuses 2 "crm-import: --map-value 'status': expected COLUMN:FROM=TO" TRY; }
+@test "crm-import --map-value status=paid orders" { refuses 2 "crm-import: --map-value 'status=paid': expected COLUMN:FROM=TO" TRY; }
+@test "crm-import --map-value status:=paid orders" { refuses 2 "crm-import: --map-value 'status:=paid': has an empty FROM" TRY; }
+@test "crm-import --map-value statusstatusstatusstatusstatusstatus:a=paid orders" { refuses 2 "crm-import: --map-value 'statusstatusstatusstatusstatusstatus:a=paid': has a COLUMN longer than any column's name" TRY; }
+@test "crm-import --map-value foo:a=b orders orders.csv" { refuses 2 "crm-import: --map-value 'foo:a=b': orders has no column 'foo' (see crm-import --columns orders)" TRY; }
+@test "crm-import --map-value status:a=payed orders orders.csv" { refuses 2 "crm-import: --map-value 'status:a=payed': 'payed' is not an order status (paid, cancelled, refunded, pending)" TRY; }
+@test "crm-import --map-value status:a=paid --map-value status:A=pending orders" { refuses 2 "crm-import: --map-value 'status:A=pending': 'A' is mapped to 'paid' already" TRY; }
 @test "crm-import --columns nosuch" { refuses 2 "crm-import: unknown entity 'nosuch' (one of customers, orders, order_items, tickets, reviews, responses)" TRY; }
 @test "crm-import" { refuses 2 "crm-import: no entity given (one of customers, orders, order_items, tickets, reviews, responses)" TRY; }
 @test "crm-import nosuch" { refuses 2 "crm-import: unknown entity 'nosuch' (one of customers, orders, order_items, tickets, reviews, responses)" TRY; }
@@ -76,6 +83,8 @@ refuses() {
 @test "crm-segment --date-order x" { refuses 2 "crm-segment: --date-order must be mdy or dmy, not 'x'" TRY; }
 @test "crm-segment --map ordered_at orders.csv" { refuses 2 "crm-segment: orders.csv:1: --map 'ordered_at': expected canonical=Header"; }
 @test "crm-segment --map foo=bar orders.csv" { refuses 2 "crm-segment: orders.csv:1: --map 'foo=bar': orders has no column 'foo' (see crm-import --columns orders)"; }
+@test "crm-segment --map-value status orders.csv" { refuses 2 "crm-segment: --map-value 'status': expected COLUMN:FROM=TO" TRY; }
+@test "crm-segment --map-value foo:a=b orders.csv" { refuses 2 "crm-segment: --map-value 'foo:a=b': orders has no column 'foo' (see crm-import --columns orders)" TRY; }
 @test "crm-segment -d ab" { refuses 2 "crm-segment: the delimiter must be one character, not 'ab'" TRY; }
 @test "crm-segment --encoding nosuch" { refuses 2 "crm-segment: --encoding 'nosuch': not an encoding iconv knows (try cp949, euc-kr, latin1, cp1252)" TRY; }
 @test "crm-segment --tz Nowhere/City" { refuses 2 "crm-segment: --tz 'Nowhere/City' is not a known time zone" TRY; }
@@ -108,6 +117,8 @@ refuses() {
 @test "crm-nps a.csv b.csv" { refuses 2 "crm-nps: one file of answers at most, not 2" TRY; }
 @test "crm-nps --map score orders.csv" { refuses 2 "crm-nps: orders.csv:1: --map 'score': expected canonical=Header"; }
 @test "crm-nps --map foo=bar orders.csv" { refuses 2 "crm-nps: orders.csv:1: --map 'foo=bar': responses has no column 'foo' (see crm-import --columns responses)"; }
+@test "crm-nps --map-value score orders.csv" { refuses 2 "crm-nps: --map-value 'score': expected COLUMN:FROM=TO" TRY; }
+@test "crm-nps --map-value status:a=b orders.csv" { refuses 2 "crm-nps: --map-value 'status:a=b': responses has no column 'status' (see crm-import --columns responses)" TRY; }
 @test "crm-nps -d ab" { refuses 2 "crm-nps: the delimiter must be one character, not 'ab'" TRY; }
 @test "crm-nps --encoding nosuch" { refuses 2 "crm-nps: --encoding 'nosuch': not an encoding iconv knows (try cp949, euc-kr, latin1, cp1252)" TRY; }
 @test "crm-nps --tz Nowhere/City" { refuses 2 "crm-nps: --tz 'Nowhere/City' is not a known time zone" TRY; }
@@ -142,6 +153,7 @@ refuses() {
 @test "crm-coupon issue --campaign w --discount 10% --expires 30d --currency XYZ orders.csv" { refuses 2 "crm-coupon: --currency 'XYZ': not a known ISO 4217 code" TRY; }
 @test "crm-coupon issue --campaign w --discount 10% --expires 30d --date-order x orders.csv" { refuses 2 "crm-coupon: --date-order must be mdy or dmy, not 'x'" TRY; }
 @test "crm-coupon issue --campaign w --discount 10% --expires 30d --map customer_id orders.csv" { refuses 2 "crm-coupon: orders.csv:1: --map 'customer_id': expected canonical=Header"; }
+@test "crm-coupon issue --campaign w --discount 10% --expires 30d --map-value customer_id orders.csv" { refuses 2 "crm-coupon: --map-value 'customer_id': expected COLUMN:FROM=TO" TRY; }
 
 # ---- crm-coupon redeem, void, expire ------------------------------------------------------
 @test "crm-coupon redeem" { refuses 2 "crm-coupon: redeem takes one code, not 0" TRY; }

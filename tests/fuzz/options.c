@@ -1,7 +1,8 @@
 /*
  * options - fuzz the parsers of option values that live in lib/: numbers
  * (crm_parse_long of opts.h), delimiters (crm_parse_delim, crm_encoding_
- * known of csvio.h), --map/--date-order/--currency (crm_input_option),
+ * known of csvio.h), --map/--date-order/--currency/--map-value
+ * (crm_input_option, and crm_value_maps_check against orders),
  * RFM --bins with money (crm_bins_parse of rfm.h) and survey scores
  * (crm_score_parse of nps.h).
  *
@@ -47,12 +48,22 @@ static void check_delim(const char *s)
 
 static void check_input(const char *s, unsigned b)
 {
-	static const int opt[] = {CRM_OPT_MAP, CRM_OPT_DATE_ORDER, CRM_OPT_CURRENCY};
-	struct crm_input in;
+	static const int opt[] = {CRM_OPT_MAP, CRM_OPT_DATE_ORDER, CRM_OPT_CURRENCY,
+				  CRM_OPT_MAP_VALUE};
+	static struct crm_input in;      /* large: its value maps */
+	char err[1024];
+	int o = opt[b % 4];
 	crm_input_init(&in);
-	if (crm_input_option(&in, opt[b % 3], s) == 0 && opt[b % 3] == CRM_OPT_CURRENCY &&
-	    crm_currency_exponent(in.currency) < 0)
+	if (crm_input_option(&in, o, s) != 0)
+		return;
+	if (o == CRM_OPT_CURRENCY && crm_currency_exponent(in.currency) < 0)
 		fuzz_fail("an accepted --currency is not a known currency", s);
+	if (o == CRM_OPT_MAP_VALUE) {
+		const struct crm_value_map *m = &in.vmap.m[0];
+		if (in.vmap.n != 1 || !m->col[0] || !m->from[0] || strchr(m->from, '='))
+			fuzz_fail("an accepted --map-value has no COLUMN or FROM", s);
+		(void)crm_value_maps_check(crm_entity_find("orders"), &in.vmap, err, sizeof err);
+	}
 }
 
 static void check_bins(const char *s, unsigned b)

@@ -64,7 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fuzz_in in = {data, size};
 	enum crm_kind k = (enum crm_kind)(fuzz_byte(&in) % NKINDS);
 	unsigned c = fuzz_byte(&in);
-	struct crm_value_ctx vc = {seoul(), c & 1 ? CRM_DMY : CRM_MDY, countries[(c >> 1) & 3], ""};
+	struct crm_value_ctx vc = {seoul(), c & 1 ? CRM_DMY : CRM_MDY, countries[(c >> 1) & 3], "", NULL};
 	char *s = fuzz_rest(&in), *out;
 	size_t room = strlen(s) * 2 + 64;
 	int64_t num = 0;
