@@ -400,7 +400,8 @@ static void distribution(struct crm_section *s, struct flows *f)
 		snprintf(cnt, sizeof cnt, "%lld", f->now[best]);
 		snprintf(pct, sizeof pct, "%.1f%%", 100.0 * (double)f->now[best] / (double)f->total);
 		if (f->had_before)
-			snprintf(chg, sizeof chg, f->now[best] == f->before[best] ? "%lld" : "%+lld", f->now[best] - f->before[best]);
+			snprintf(chg, sizeof chg, f->now[best] == f->before[best] ? "%lld" : "%+lld",
+				 f->now[best] - f->before[best]);
 		table_row(t, cells);
 		if (ch->n < CRM_CHART_POINTS) {
 			snprintf(ch->labels[ch->n], sizeof ch->labels[0], "%s", f->name[best]);

@@ -1,6 +1,7 @@
 /* table.c - a table of results as CSV/TSV, aligned text or JSON; see table.h. */
 #include "table.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,7 +104,7 @@ int crm_json_number(const char *s)
  * "0.0"), and in JSON no '+' either. */
 static const char *num_cell(const char *s, int json)
 {
-	if (*s == '-' && strspn(s + 1, "0.") == strlen(s + 1))
+	if (*s == '-' && isdigit((unsigned char)s[1]) && strspn(s + 1, "0.") == strlen(s + 1))
 		return s + 1;
 	return json && *s == '+' ? s + 1 : s;
 }
