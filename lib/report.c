@@ -300,6 +300,7 @@ static int weekly_revenue(struct ctx *c, struct crm_section *s)
 	struct crm_chart *ch = chart(s, "weekly_revenue", "Weekly revenue", CRM_CHART_COLUMNS,
 				     CRM_U_MONEY);
 	int k, i, rc;
+	ch->none = "no orders";
 	for (k = 0; k < WEEKS; k++) {
 		char f[CRM_TIME_LEN], t[CRM_TIME_LEN];
 		const char *args[] = {f, t, c->r->currency, NULL};
@@ -399,7 +400,8 @@ static void distribution(struct crm_section *s, struct flows *f)
 		snprintf(cnt, sizeof cnt, "%lld", f->now[best]);
 		snprintf(pct, sizeof pct, "%.1f%%", 100.0 * (double)f->now[best] / (double)f->total);
 		if (f->had_before)
-			snprintf(chg, sizeof chg, "%+lld", f->now[best] - f->before[best]);
+			snprintf(chg, sizeof chg, f->now[best] == f->before[best] ? "%lld" : "%+lld",
+				 f->now[best] - f->before[best]);
 		table_row(t, cells);
 		if (ch->n < CRM_CHART_POINTS) {
 			snprintf(ch->labels[ch->n], sizeof ch->labels[0], "%s", f->name[best]);
@@ -472,6 +474,7 @@ static int weekly_nps(struct ctx *c, struct crm_section *s)
 {
 	struct crm_chart *ch = chart(s, "weekly_nps", "Weekly NPS", CRM_CHART_LINE, CRM_U_SCORE);
 	int k, rc;
+	ch->none = "no survey answers";
 	for (k = 0; k < WEEKS; k++) {
 		char f[CRM_TIME_LEN], t[CRM_TIME_LEN];
 		struct crm_nps_acc acc;

@@ -63,7 +63,11 @@ struct crm_metric {
 	int noise;                   /* 1: the change is within the noise */
 };
 
-/* A table in a section, held whole (table.h's crm_table streams rows out). */
+/* A table in a section, held whole (table.h's crm_table streams rows out).
+ * A cell of a right-aligned column is a figure as people read it: a count,
+ * a signed count ("+3"), a percent ("40.2%") or crm_report_value()'s money
+ * ("1,234.50 USD"); JSON writes it as a number (crm_report_number()), an
+ * empty cell or "-" as null. */
 #define CRM_REPORT_TABLE_COLS 6
 struct crm_report_table {
 	const char *key, *title;
@@ -92,6 +96,8 @@ struct crm_chart {
 	char labels[CRM_CHART_POINTS][24];
 	double values[CRM_CHART_POINTS];
 	int has[CRM_CHART_POINTS];   /* 0: no value for the point */
+	const char *none;            /* what it lacks when it has nothing to show
+				      * ("no survey answers"); NULL: "no data" */
 };
 
 #define CRM_SECTION_METRICS 12
@@ -134,15 +140,26 @@ void crm_report_release(struct crm_report *r);
  * (report_html.c).  What both need to show a figure is report_value.c's,
  * below; one writer never calls into the other but for that hand-over.
  */
+/*
+ * JSON writes every figure as an exact decimal number, never a string:
+ * counts whole, money in the currency's units with its decimals (45000 for
+ * KRW, 1234.50 for USD: the minor units exactly), the rest (percents, scores,
+ * hours, ratings, margins) rounded to CRM_JSON_DECIMALS decimals, trailing
+ * zeros dropped; a metric's change is exactly its current minus its previous
+ * figure as written.  A figure with no value is null.
+ */
+#define CRM_JSON_DECIMALS 10
 enum crm_report_format { CRM_FMT_TEXT, CRM_FMT_MARKDOWN, CRM_FMT_HTML, CRM_FMT_JSON };
 void crm_report_write(FILE *out, const struct crm_report *r, enum crm_report_format f);
 void crm_report_html(FILE *out, const struct crm_report *r);
 
 /* ---- figures for people, in report_value.c ---------------------------------------- */
 
-/* A value as people read it: "₩1,234,000", "12.5%", "+3.1", "4.2 h". */
+/* A value as people read it: "1,234,000 KRW", "12.5%", "+3.1", "4.2 h".
+ * A figure that rounds to zero has no sign: "0.0", never "-0.0". */
 void crm_report_value(char *out, size_t size, enum crm_unit u, double v, const char *currency);
-/* The change from prev to cur: "+12 (+8.5%)", "+2.1 pp", "-0.4 h", or "". */
+/* The change from prev to cur: "+12 (+8.5%)", "+2.1 pp", "-0.4 h", or "";
+ * a change that is or rounds to zero has no sign: "0 (0.0%)", "0.0 pp". */
 void crm_report_change(char *out, size_t size, const struct crm_metric *m, const char *currency);
 /* A metric's row for people: this period (with its margin), the previous
  * one ("-" when there is no value) and the change.  0 when the metric has
@@ -154,5 +171,15 @@ void crm_report_point(char *out, size_t size, const struct crm_chart *c, int i,
 		      const char *currency);
 /* The cell of a table's row and column. */
 const char *crm_report_cell(const struct crm_report_table *t, int row, int col);
+/* The figure of a right-aligned cell as a JSON number into out: grouping
+ * commas, a leading '+' and a trailing '%' or " CUR" dropped ("40.2%" ->
+ * 40.2, "1,234.50 USD" -> 1234.50, "+3" -> 3); 0 when the cell holds none. */
+int crm_report_number(const char *cell, char *out, size_t size);
+/* 1 when chart c has nothing to show, every writer but JSON then printing
+ * the line in its place: no point has a value, or the chart sums (counts,
+ * money: a week without orders has revenue 0) and every point is 0.  The
+ * line names the chart, what it lacks and its weeks: "Weekly NPS: no survey
+ * answers in the 12 weeks from 2026-08-24 to 2026-11-15". */
+int crm_report_chart_empty(const struct crm_chart *c, char *line, size_t size);
 
 #endif

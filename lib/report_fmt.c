@@ -104,6 +104,7 @@ struct layout {
 	const char *head;            /* printf: label, previous label, as-of, "; money in ", currency */
 	const char *section;         /* printf: title */
 	const char *note;            /* printf: note */
+	const char *empty;           /* printf: the line of a chart with nothing to show */
 	void (*metrics)(FILE *, const struct crm_report *, const struct crm_section *);
 	void (*table)(FILE *, const struct crm_report_table *);
 	void (*chart)(FILE *, const struct crm_report *, const struct crm_chart *);
@@ -111,6 +112,7 @@ struct layout {
 
 static void walk(FILE *out, const struct crm_report *r, const struct layout *l)
 {
+	char line[CRM_CELL * 3];
 	int i, k;
 	fprintf(out, l->head, r->period.label, r->prev.label, r->as_of,
 		r->currency[0] ? "; money in " : "", r->currency);
@@ -124,7 +126,9 @@ static void walk(FILE *out, const struct crm_report *r, const struct layout *l)
 		for (k = 0; k < s->ntables; k++)
 			l->table(out, &s->tables[k]);
 		/* bars only repeat their table where nothing is drawn */
-		if (s->chart && s->chart->kind != CRM_CHART_BARS)
+		if (s->chart && crm_report_chart_empty(s->chart, line, sizeof line))
+			fprintf(out, l->empty, line);
+		else if (s->chart && s->chart->kind != CRM_CHART_BARS)
 			l->chart(out, r, s->chart);
 		if (s->note[0])
 			fprintf(out, l->note, s->note);
@@ -132,7 +136,7 @@ static void walk(FILE *out, const struct crm_report *r, const struct layout *l)
 }
 
 static const struct layout text_layout = {
-	"Customer report %s, against %s\nas of %s%s%s\n", "\n%s\n", "  (%s)\n",
+	"Customer report %s, against %s\nas of %s%s%s\n", "\n%s\n", "  (%s)\n", "\n  %s\n",
 	text_metrics, text_table, text_chart,
 };
 
@@ -205,27 +209,74 @@ static void md_chart(FILE *out, const struct crm_report *r, const struct crm_cha
 
 static const struct layout markdown_layout = {
 	"# Customer report %s\n\nAgainst %s; as of %s%s%s.\n", "\n## %s\n", "\n_%s_\n",
+	"\n%s\n",
 	md_metrics, md_table, md_chart,
 };
 
 /* ---- JSON --------------------------------------------------------------------------- */
 
-/* A number as JSON: money as its exact decimal, the rest as plain numbers. */
+/* A figure as a whole number n and its decimals (report.h: JSON figures):
+ * 0 when it is too large for that, to be written as a double instead. */
+static int scaled(enum crm_unit u, double v, const char *currency, long long *n, int *dec)
+{
+	double f;
+	switch (u) {
+	case CRM_U_COUNT: *dec = 0; break;
+	case CRM_U_MONEY:
+		*dec = crm_currency_exponent(currency);
+		*dec = *dec < 0 ? 0 : *dec;
+		break;
+	default: *dec = CRM_JSON_DECIMALS; break;
+	}
+	f = u == CRM_U_COUNT || u == CRM_U_MONEY ? v : v * pow(10, CRM_JSON_DECIMALS);
+	if (!(fabs(f) < 0x1p62))        /* NaN too */
+		return 0;
+	*n = llround(f);
+	return 1;
+}
+
+/* n / 10^dec as an exact decimal; trailing zeros dropped when trim. */
+static void json_decimal(FILE *out, long long n, int dec, int trim)
+{
+	unsigned long long a = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n, p = 1;
+	char frac[24];
+	int i;
+	for (i = 0; i < dec; i++)
+		p *= 10;
+	fprintf(out, "%s%llu", n < 0 ? "-" : "", a / p);
+	if (!dec || (trim && a % p == 0))
+		return;
+	snprintf(frac, sizeof frac, "%0*llu", dec, a % p);
+	for (i = dec; trim && i > 0 && frac[i - 1] == '0'; i--)
+		frac[i - 1] = '\0';
+	fprintf(out, ".%s", frac);
+}
+
+/* A figure as JSON (report.h); null when it has no value. */
 static void json_num(FILE *out, enum crm_unit u, double v, int has, const char *currency)
 {
-	char buf[64];
-	if (!has) {
+	long long n;
+	int dec;
+	if (!has)
 		fputs("null", out);
-		return;
-	}
-	if (u == CRM_U_MONEY) {
-		crm_format_money((int64_t)llround(v), currency, buf, sizeof buf);
-		fputs(buf, out);
-	} else if (u == CRM_U_COUNT) {
-		fprintf(out, "%.0f", v);
-	} else {
-		fprintf(out, "%.4g", v);
-	}
+	else if (scaled(u, v, currency, &n, &dec))
+		json_decimal(out, n, dec, u != CRM_U_MONEY);
+	else
+		fprintf(out, "%.17g", v);
+}
+
+/* A metric's change: its current figure less its previous one as written. */
+static void json_change(FILE *out, const struct crm_metric *m, const char *currency)
+{
+	long long a, b, d;
+	int dec;
+	if (!m->has_cur || !m->has_prev)
+		fputs("null", out);
+	else if (scaled(m->unit, m->cur, currency, &a, &dec) &&
+		 scaled(m->unit, m->prev, currency, &b, &dec) && !__builtin_sub_overflow(a, b, &d))
+		json_decimal(out, d, dec, m->unit != CRM_U_MONEY);
+	else
+		fprintf(out, "%.17g", m->cur - m->prev);
 }
 
 static void json_metrics(FILE *out, const struct crm_report *r, const struct crm_section *s)
@@ -246,10 +297,12 @@ static void json_metrics(FILE *out, const struct crm_report *r, const struct crm
 		fputs(", \"previous\": ", out);
 		json_num(out, m->unit, m->prev, m->has_prev, r->currency);
 		fputs(", \"change\": ", out);
-		json_num(out, m->unit, m->cur - m->prev, m->has_cur && m->has_prev, r->currency);
-		if (m->margin > 0)
-			fprintf(out, ", \"margin\": %.4g, \"within_noise\": %s", m->margin,
-				m->noise ? "true" : "false");
+		json_change(out, m, r->currency);
+		if (m->margin > 0) {
+			fputs(", \"margin\": ", out);
+			json_num(out, CRM_U_SCORE, m->margin, 1, r->currency);
+			fprintf(out, ", \"within_noise\": %s", m->noise ? "true" : "false");
+		}
 		fputc('}', out);
 	}
 	fputs("}", out);
@@ -271,8 +324,15 @@ static void json_table(FILE *out, const struct crm_report_table *t)
 	for (i = 0; i < t->nrows; i++) {
 		fputs(i ? ",\n        [" : "\n        [", out);
 		for (k = 0; k < t->ncols; k++) {
+			const char *cell = crm_report_cell(t, i, k);
+			char num[64];
 			fputs(k ? ", " : "", out);
-			crm_json_string(out, crm_report_cell(t, i, k));
+			if (t->right[k] && crm_report_number(cell, num, sizeof num))
+				fputs(num, out);
+			else if (t->right[k] && (!*cell || !strcmp(cell, "-")))
+				fputs("null", out);
+			else
+				crm_json_string(out, cell);
 		}
 		fputc(']', out);
 	}

@@ -240,11 +240,24 @@ static void bar_chart(FILE *out, const struct crm_report *r, const struct crm_ch
 	fputs("</svg>\n", out);
 }
 
+/* A line for people, set small and grey: a section's note, the line of a
+ * chart with nothing to show. */
+static void aside(FILE *out, const char *s)
+{
+	fputs("<p style=\"font-size:13px;color:#6b7280\">", out);
+	esc(out, s);
+	fputs("</p>\n", out);
+}
+
 static void chart(FILE *out, const struct crm_report *r, const struct crm_chart *c)
 {
 	struct crm_report_table t = {c->key, c->title, 2, {"", "value"}, {0, 1}, 0, NULL, 0};
-	char cells[CRM_CHART_POINTS][2][64], *ptr[CRM_CHART_POINTS * 2];
+	char cells[CRM_CHART_POINTS][2][64], *ptr[CRM_CHART_POINTS * 2], line[CRM_CELL * 3];
 	int i;
+	if (crm_report_chart_empty(c, line, sizeof line)) {
+		aside(out, line);
+		return;
+	}
 	heading(out, c->title);
 	fputs("<div>", out);
 	switch (c->kind) {
@@ -297,11 +310,8 @@ void crm_report_html(FILE *out, const struct crm_report *r)
 			table(out, &s->tables[k]);
 		if (s->chart)
 			chart(out, r, s->chart);
-		if (s->note[0]) {
-			fputs("<p style=\"font-size:13px;color:#6b7280\">", out);
-			esc(out, s->note);
-			fputs("</p>\n", out);
-		}
+		if (s->note[0])
+			aside(out, s->note);
 	}
 	fputs("</div>\n</body></html>\n", out);
 }

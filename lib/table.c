@@ -1,6 +1,7 @@
 /* table.c - a table of results as CSV/TSV, aligned text or JSON; see table.h. */
 #include "table.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,15 +75,51 @@ void crm_json_string(FILE *fp, const char *s)
 	putc('"', fp);
 }
 
+int crm_json_number(const char *s)
+{
+	const char *p = s + (*s == '-');
+	if (*p == '0')
+		p++;
+	else if (*p >= '1' && *p <= '9')
+		p += strspn(p, "0123456789");
+	else
+		return 0;
+	if (*p == '.') {
+		size_t n = strspn(p + 1, "0123456789");
+		if (!n)
+			return 0;
+		p += 1 + n;
+	}
+	if (*p == 'e' || *p == 'E') {
+		size_t n;
+		p += 1 + (p[1] == '+' || p[1] == '-');
+		if (!(n = strspn(p, "0123456789")))
+			return 0;
+		p += n;
+	}
+	return *p == '\0';
+}
+
+/* A number cell as every format writes it: a zero has no sign ("-0.0" is
+ * "0.0"), and in JSON no '+' either. */
+static const char *num_cell(const char *s, int json)
+{
+	if (*s == '-' && isdigit((unsigned char)s[1]) && strspn(s + 1, "0.") == strlen(s + 1))
+		return s + 1;
+	return json && *s == '+' ? s + 1 : s;
+}
+
 static void json_cell(struct crm_table *t, const char *s)
 {
 	const struct crm_table_col *c = &t->cols[t->col];
 	fputs(t->col ? ", " : (t->rows ? ",\n  {" : "[\n  {"), t->fp);
 	crm_json_string(t->fp, c->name);
 	fputs(": ", t->fp);
+	if (c->kind == CRM_T_NUM && s)
+		s = *s ? num_cell(s, 1) : NULL;
 	if (!s)
 		fputs("null", t->fp);
-	else if (c->kind == CRM_T_NUM)
+	else if (c->kind == CRM_T_NUM && crm_json_number(s))
 		fputs(s, t->fp);
 	else if (c->kind == CRM_T_BOOL)
 		fputs(strcmp(s, "0") ? "true" : "false", t->fp);
@@ -172,6 +209,8 @@ struct crm_table *crm_table_begin(FILE *fp, enum crm_format f, char delim,
 void crm_table_cell(struct crm_table *t, const char *s)
 {
 	const struct crm_table_col *c = &t->cols[t->col];
+	if (s && c->kind == CRM_T_NUM && t->f != CRM_FORMAT_JSON)
+		s = num_cell(s, 0);
 	if (t->f == CRM_FORMAT_CSV) {
 		if (s && c->kind == CRM_T_BOOL)
 			s = strcmp(s, "0") ? "yes" : "no";

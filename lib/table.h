@@ -5,17 +5,20 @@
  * Contract:
  *  - The caller names the columns and their kinds once, then gives rows cell
  *    by cell, as strings already formatted (numbers with their decimals);
- *    a NULL cell is a missing value.
+ *    a NULL cell is a missing value.  A number that is zero has no sign in
+ *    any format: "-0.0" is written "0.0".
  *  - csv: the header, then one line per row through the crm_writer of
  *    csvio.h: quoted only where needed, CRM_T_TEXT cells guarded against
  *    running as spreadsheet formulas; a missing value is an empty field;
  *    booleans are "yes"/"no".  Rows stream out as they come.
  *  - json: an array of objects, one per row, keys in column order, two
- *    spaces of indent; numbers bare, booleans true/false, missing values
- *    null, strings escaped as RFC 8259 says (quote, backslash, control
- *    characters as \n, \t, ... or \u00XX, the C1 controls U+0080..U+009F
- *    too; bytes that are not UTF-8 become U+FFFD).  Rows stream out as they
- *    come; "[]" for no rows.
+ *    spaces of indent; numbers bare (a leading '+' dropped; an empty number
+ *    cell is a missing value, and a number cell that JSON could not read as
+ *    one is written as a string rather than break the document), booleans
+ *    true/false, missing values null, strings escaped as RFC 8259 says
+ *    (quote, backslash, control characters as \n, \t, ... or \u00XX, the
+ *    C1 controls U+0080..U+009F too; bytes that are not UTF-8 become
+ *    U+FFFD).  Rows stream out as they come; "[]" for no rows.
  *  - text: for people; a header and the rows in columns separated by two
  *    spaces, numbers and their names right-aligned, text left-aligned,
  *    widths counted in terminal columns (crm_utf8_width); control characters
@@ -47,6 +50,9 @@ struct crm_table_col {
 /* A JSON string literal of s (RFC 8259): quote, backslash and control
  * characters (C1 too) escaped, invalid UTF-8 replaced by U+FFFD. */
 void crm_json_string(FILE *fp, const char *s);
+
+/* 1 when s is a number as JSON (RFC 8259) writes it: -?int(.frac)?(e exp)?. */
+int crm_json_number(const char *s);
 
 /* "csv", "text" or "json" -> the format; -1 for another name. */
 int crm_format_parse(const char *name);
