@@ -265,7 +265,7 @@ struct idset {
 	unsigned char *mark;
 	struct idslot *slot;
 	size_t n, cap, nslot;
-	uint64_t *filter;                /* a bit per hash: ids surely not in the set */
+	uint64_t *filter;                /* a bit per hash bucket: clear, no id of the set */
 };
 
 static uint32_t filter_bit(uint32_t h)
