@@ -14,7 +14,13 @@
  *    survey scores (nps.h), coupons (coupon.h).  Orders, tickets, reviews
  *    and answers are selected by their stored UTC time within the period's
  *    local days (period.h), through indexes, so the cost grows with the
- *    period's rows, not the database's.
+ *    period's rows, not the database's; but for lost customers once an
+ *    order lies after the previous period's end: then the orders of the
+ *    lost_days before the period's end are read once.
+ *  - Every figure of a period reads only what came before its end (the
+ *    previous period's, before its own end), so a back-dated report does
+ *    not change as later orders arrive; the weekly charts' last week stops
+ *    at the period's end.
  *  - Definitions (crm-report(1) documents them for users):
  *      active customers   customers with a counting order (paid or pending)
  *                         in the period, in the report's currency
@@ -22,8 +28,8 @@
  *      returning          active customers who are not new
  *      repeat rate        share of active customers with a second (or later)
  *                         order by the end of the period
- *      lost               customers whose last order is lost_days old, where
- *                         that day fell in the period
+ *      lost               customers whose last counting order before the
+ *                         period's end turned lost_days old on a day of it
  *      revenue            sum of counting orders, guests included
  *      response, resolve  first_response_at and resolved_at minus opened_at,
  *                         median and 90th percentile by nearest rank
