@@ -97,18 +97,20 @@ static const struct crm_column tickets_cols[] = {
 };
 
 static const struct crm_column reviews_cols[] = {
-	{"review_id", CRM_K_ID, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
-	 "reviewid|reviewno|리뷰번호|리뷰id|후기번호"},
+	{"review_id", CRM_K_ID, 0, "reviewid|reviewno|리뷰번호|리뷰id|후기번호"},
 	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
 	{"sku", CRM_K_ID, 0, "productcode|productid|상품코드|상품번호"},
 	{"rating", CRM_K_RATING, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
 	 "stars|score|reviewscore|별점|평점|만족도"},
-	{"title", CRM_K_TEXT, 0, "subject|제목|리뷰제목"},
-	{"body", CRM_K_TEXT, 0, "content|review|text|comment|내용|리뷰내용|후기|후기내용"},
+	{"title", CRM_K_TEXT, 0, "subject|reviewcommenttitle|제목|리뷰제목"},
+	{"body", CRM_K_TEXT, 0, "content|review|text|comment|reviewcommentmessage|내용|리뷰내용|"
+	 "후기|후기내용"},
 	{"posted_at", CRM_K_TIME, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
-	 "createdat|postedat|date|작성일|작성일시|등록일|등록일시"},
-	{"replied_at", CRM_K_TIME, 0, "repliedat|answeredat|답변일|답변일시|댓글일시"},
+	 "createdat|postedat|date|reviewcreationdate|작성일|작성일시|등록일|등록일시"},
+	{"replied_at", CRM_K_TIME, 0, "repliedat|answeredat|reviewanswertimestamp|답변일|답변일시|"
+	 "댓글일시"},
 	{"platform", CRM_K_TEXT, 0, "source|site|플랫폼|판매처|채널"},
+	{"order_id", CRM_K_ID, CRM_COL_LINK, A_ORDER_ID},
 	{"email", CRM_K_EMAIL, CRM_COL_CUSTOMER, A_EMAIL},
 	{"phone", CRM_K_PHONE, CRM_COL_CUSTOMER, A_PHONE},
 	{"name", CRM_K_TEXT, CRM_COL_CUSTOMER, A_NAME},
@@ -124,6 +126,7 @@ static const struct crm_column responses_cols[] = {
 	{"comment", CRM_K_TEXT, 0, "feedback|reason|의견|코멘트|이유"},
 	{"survey", CRM_K_TEXT, 0, "surveyname|설문|설문명|설문이름"},
 	{"channel", CRM_K_TEXT, 0, A_CHANNEL},
+	{"order_id", CRM_K_ID, CRM_COL_LINK, A_ORDER_ID},
 	{"email", CRM_K_EMAIL, CRM_COL_CUSTOMER, A_EMAIL},
 	{"phone", CRM_K_PHONE, CRM_COL_CUSTOMER, A_PHONE},
 	{"name", CRM_K_TEXT, CRM_COL_CUSTOMER, A_NAME},
@@ -140,9 +143,9 @@ static const char *const t_items[] = {"order_id", "line", "sku", "product", "cat
 static const char *const t_tickets[] = {"ticket_id", "customer_id", "channel", "category",
 	"opened_at", "first_response_at", "resolved_at", "status", "csat", NULL};
 static const char *const t_reviews[] = {"review_id", "customer_id", "sku", "rating", "title",
-	"body", "posted_at", "replied_at", "platform", NULL};
+	"body", "posted_at", "replied_at", "platform", "order_id", NULL};
 static const char *const t_responses[] = {"response_id", "customer_id", "answered_at",
-	"score", "comment", "survey", "channel", NULL};
+	"score", "comment", "survey", "channel", "order_id", NULL};
 
 #define N(a) ((int)(sizeof a / sizeof a[0]))
 static const struct crm_entity entities[] = {

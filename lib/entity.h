@@ -69,6 +69,8 @@ enum {
 	CRM_COL_CUSTOMER = 2,    /* a customer's e-mail/phone/name on another entity */
 	CRM_COL_ORDER = 4,       /* an order's column on an order_items row */
 	CRM_COL_NONEMPTY = 8,    /* a row with it empty is rejected */
+	CRM_COL_LINK = 16,       /* names another record (a review's order): not part of
+				  * the content key of a row without a key (feed.h) */
 };
 
 struct crm_column {

@@ -177,7 +177,15 @@ static void copy_row(struct batch *b, struct crm_feed_item *it, const struct crm
 
 /* ---- the thread's work -------------------------------------------------------------- */
 
-/* A survey answer without an id is known by its content. */
+/*
+ * A row without an id (a survey answer, a review) is known by its content:
+ * 'h' and the 64-bit FNV-1a of its normalised values, each followed by
+ * 0x1f, in the entity's column order.  A column that links the row to
+ * another record (CRM_COL_LINK: order_id) is left out, so that the ids made
+ * before crm knew the column stay the same, and an export that gains the
+ * column later updates the rows it made rather than adding them again.
+ * Any other column added to such an entity changes every id it makes.
+ */
 static const char *content_key(struct batch *b, const struct crm_entity *e,
 			       const struct crm_values *v)
 {
@@ -186,6 +194,8 @@ static const char *content_key(struct batch *b, const struct crm_entity *e,
 	int c;
 	for (c = 0; c < e->ncols; c++) {
 		const char *s = v->val[c] ? v->val[c] : "";
+		if (e->cols[c].flags & CRM_COL_LINK)
+			continue;
 		for (; *s; s++)
 			h = (h ^ (unsigned char)*s) * 1099511628211ULL;
 		h = (h ^ 0x1f) * 1099511628211ULL;

@@ -15,8 +15,9 @@
  *    maps the header (crm_header_map), checks each row's width and that
  *    no cell holds a NUL byte (crm_row_check, as every reader does), and with
  *    `normalise` normalises the row's mapped cells (crm_row_values) and
- *    gives a row whose key column is empty its content key.  A row it finds
- *    bad carries the reason.  It writes no message and touches no database:
+ *    gives a row whose key column is empty its content key (of all its
+ *    columns but the CRM_COL_LINK ones: content_key() in feed.c).  A row
+ *    it finds bad carries the reason.  It writes no message and touches no database:
  *    reporting and counting are the consumer's.
  *  - The caller's thread takes batches with crm_feed_next(); a batch stays
  *    valid, and its rows writable, until the next call.  crm_feed_close()

@@ -134,6 +134,8 @@ struct imp {
 	int col[CRM_MAX_COLS];    /* entity column of each table column, or -1 */
 	enum { E_CUSTOMERS, E_ITEMS, E_OTHER } kind;
 	int is_orders;           /* E_OTHER: the orders, whose rows are figures too */
+	int order_col;           /* entity column of a review's or answer's order_id, or -1 */
+	long long made_keys;     /* rows of this file given a content key (feed.h) */
 	char (*seen)[24];        /* SEEN_SLOTS customer ids known to exist */
 
 	struct upsert main, orders;
@@ -141,7 +143,7 @@ struct imp {
 	struct crm_stats *stats;     /* orders' customers' figures */
 	sqlite3_stmt *alias_get, *alias_put, *by_email, *by_phone, *cust_exists,
 		*cust_ensure, *cust_fill, *touched_get, *touched_put,
-		*order_resum, *stale_lines;
+		*order_resum, *stale_lines, *order_cust;
 	int have_aliases;
 	int defer;               /* this file names customers by id alone: the ledger creates them */
 	int who[W_N];            /* entity column of each customer column, or -1 */
@@ -476,6 +478,9 @@ static int prepare_all(struct imp *im)
 			return -1;
 		return upsert_prepare(im, &im->main, "order_items", im->e->table, 2);
 	}
+	if (im->order_col >= 0 && !(im->order_cust = crm_db_prepare(im->db, "SELECT "
+			"coalesce(customer_id, '') FROM orders WHERE order_id=?1")))
+		return -1;
 	if (upsert_prepare(im, &im->main, name, im->e->table, 1) < 0)
 		return -1;
 	return im->kind == E_OTHER ? batch_prepare(im, name, im->e->table) : 0;
@@ -485,7 +490,7 @@ static void finalize_all(struct imp *im)
 {
 	sqlite3_stmt *sts[] = {im->alias_get, im->alias_put, im->by_email, im->by_phone,
 		im->cust_exists, im->cust_ensure, im->cust_fill, im->touched_get,
-		im->touched_put, im->order_resum, im->stale_lines};
+		im->touched_put, im->order_resum, im->stale_lines, im->order_cust};
 	size_t i;
 	for (i = 0; i < sizeof sts / sizeof sts[0]; i++)
 		sqlite3_finalize(sts[i]);
@@ -1018,6 +1023,31 @@ static int batch_run(struct imp *im)
 	return 0;
 }
 
+/*
+ * A review or answer that names its order: an order not stored is counted
+ * (the row is kept, and reports find its customer through the order once
+ * it is imported); a row without a customer of its own takes the order's.
+ * `who` is ensure_customer()'s; returns it, 1 when the order gave the
+ * customer, or -2 to stop.
+ */
+static int order_customer(struct imp *im, int who, char *cust, size_t size)
+{
+	char owner[CRM_KEY_MAX + 1];
+	const char *order = im->order_col >= 0 ? im->v->val[im->order_col] : NULL;
+	int found;
+	if (!order)
+		return who;
+	if ((found = lookup1(im, im->order_cust, order, owner, sizeof owner)) < 0)
+		return -2;
+	if (!found)
+		im->c->unknown_orders++;
+	else if (who == 0 && owner[0]) {
+		snprintf(cust, size, "%s", owner);
+		return 1;
+	}
+	return who;
+}
+
 static int import_generic(struct imp *im, const struct crm_row *row)
 {
 	const char *const *cols = im->e->table;
@@ -1025,6 +1055,8 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 	int who;
 	who = ensure_customer(im, row, W(im, W_ID), W(im, W_EMAIL), W(im, W_PHONE),
 			      W(im, W_NAME), cust, sizeof cust);
+	if (who >= 0)
+		who = order_customer(im, who, cust, sizeof cust);
 	if (who < 0)
 		return who == -2;
 	table_values(im, cols, vals);
@@ -1033,8 +1065,10 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 		vals[4] = im->v->currency;
 		im->c->guest_orders += who == 0;
 	}
-	if (!vals[0])
+	if (!vals[0]) {
 		vals[0] = (char *)im->key;     /* the feed's, for a row without a key */
+		im->made_keys++;
+	}
 	batch_add(im, vals, im->is_orders ? im->v->num[im->col[3]] : 0, who == DEFERRED,
 		  row->line);
 	return im->batch.n == BATCH_ROWS && batch_run(im) < 0;
@@ -1305,6 +1339,21 @@ static void on_header(struct imp *im, const struct crm_feed_item *it)
 	memcpy(im->colmap, it->colmap, sizeof im->colmap);
 	say_ignored(im, row);
 	choose_customer_path(im);
+	/* only an entity whose key may be missing has a header without it */
+	im->made_keys = 0;
+	if (im->kind == E_OTHER && im->colmap[im->col[0]] < 0 && !im->o->quiet)
+		crm_error_at(im->fname, 0, "no column '%s': ids made from each row's content",
+			     im->e->table[0]);
+}
+
+/* Rows of a file with a key column whose key cell was empty: said once. */
+static void note_made_keys(struct imp *im)
+{
+	if (im->made_keys && im->kind == E_OTHER && im->colmap[im->col[0]] >= 0 &&
+	    !im->o->quiet)
+		crm_error_at(im->fname, 0, "%lld row%s with an empty '%s': ids made from %s "
+			     "content", im->made_keys, im->made_keys == 1 ? "" : "s",
+			     im->e->table[0], im->made_keys == 1 ? "its" : "their");
 }
 
 static void on_row(struct imp *im, const struct crm_feed_item *it)
@@ -1359,6 +1408,8 @@ static void end_file(struct imp *im, const struct crm_feed_item *it)
 	}
 	if (!im->stop && im->kind == E_ITEMS && finish_items(im) < 0)
 		im->stop = 1;
+	if (!im->stop && im->hdr)
+		note_made_keys(im);
 	/* the ledger may be flushed at the next file's header: these rows first */
 	if (!im->stop && im->batch.n && batch_run(im) < 0)
 		im->stop = 1;
@@ -1660,6 +1711,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	im.kind = !strcmp(im.e->name, "customers") ? E_CUSTOMERS :
 		  !strcmp(im.e->name, "order_items") ? E_ITEMS : E_OTHER;
 	im.is_orders = !strcmp(im.e->name, "orders");
+	im.order_col = im.kind == E_OTHER && !im.is_orders ? crm_entity_col(im.e, "order_id") : -1;
 	find_columns(&im);
 	im.seen = crm_xcalloc(SEEN_SLOTS, sizeof *im.seen);
 	if (nfiles == 0) {
@@ -1701,4 +1753,8 @@ void crm_import_summary(const struct crm_import_opts *o, const struct crm_import
 	else if (c->new_customers || c->merged)
 		fprintf(out, "%s: customers: %lld created, %lld merged\n", crm_progname,
 			c->new_customers, c->merged);
+	if (c->unknown_orders)
+		fprintf(out, "%s: %s: %lld name%s an order not stored: kept, and linked to its "
+			"customer once the order is imported\n", crm_progname, o->entity->name,
+			c->unknown_orders, c->unknown_orders == 1 ? "s" : "");
 }

@@ -71,6 +71,7 @@ struct crm_import_counts {
 	long long new_customers;     /* created from orders, tickets, ... */
 	long long orders_inserted, orders_updated, orders_unchanged;   /* order_items */
 	long long return_lines, cancelled_orders, guest_orders;
+	long long unknown_orders;    /* reviews, responses: rows naming an order not stored */
 	int aborted;                 /* rolled back: nothing was written */
 };
 

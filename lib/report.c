@@ -938,17 +938,31 @@ static int service_section(struct ctx *c)
 
 /* ---- reviews ------------------------------------------------------------------------- */
 
+/* The local day of --tz of a stored UTC time, as the period's days are. */
+static void local_date(const struct ctx *c, const char *t, char out[CRM_DATE_LEN])
+{
+	char canonical[CRM_TIME_LEN];
+	snprintf(canonical, sizeof canonical, "%s", t ? t : "");
+	crm_day_date(crm_local_day(c->o->tz, crm_time_epoch(canonical)), out);
+}
+
+/* A review's customer: its own, else its order's (which may have been
+ * imported after it): reports join through the order when they read. */
+#define REVIEW_CUSTOMER "coalesce(r.customer_id, o.customer_id)"
+#define REVIEW_ORDER "LEFT JOIN orders o ON o.order_id = r.order_id "
+
 static int negative_reviews(struct ctx *c, struct crm_section *s)
 {
-	static const char *const cols[] = {"posted", "rating", "customer", "platform", "title",
-		NULL};
-	static const int right[] = {0, 1, 0, 0, 0};
+	static const char *const cols[] = {"posted", "rating", "customer", "order", "platform",
+		"title", NULL};
+	static const int right[] = {0, 1, 0, 0, 0, 0};
 	/* the oldest few with their customers, and how many in all: both
 	 * through the partial index of unanswered negative reviews */
-	static const char sql[] = "SELECT substr(r.posted_at, 1, 10), r.rating, "
-		"coalesce(c.name, c.email, r.customer_id, ''), coalesce(r.platform, ''), "
-		"coalesce(r.title, substr(r.body, 1, 60), '') FROM reviews r LEFT JOIN customers c "
-		"ON c.customer_id = r.customer_id WHERE r.replied_at IS NULL AND r.rating <= 2 "
+	static const char sql[] = "SELECT r.posted_at, r.rating, "
+		"coalesce(c.name, c.email, " REVIEW_CUSTOMER ", ''), coalesce(r.order_id, ''), "
+		"coalesce(r.platform, ''), coalesce(r.title, substr(r.body, 1, 60), '') "
+		"FROM reviews r " REVIEW_ORDER "LEFT JOIN customers c ON c.customer_id = "
+		REVIEW_CUSTOMER " WHERE r.replied_at IS NULL AND r.rating <= 2 "
 		"AND r.posted_at < ?1 ORDER BY r.posted_at, r.review_id LIMIT ?2";
 	static const char count_sql[] = "SELECT count(*) FROM reviews WHERE replied_at IS NULL "
 		"AND rating <= 2 AND posted_at < ?1";
@@ -956,15 +970,18 @@ static int negative_reviews(struct ctx *c, struct crm_section *s)
 	struct crm_report_table *t = table(s, "unanswered", "Negative reviews without a reply",
 					   cols, right);
 	sqlite3_stmt *st = query(c, sql, args);
+	char day[CRM_DATE_LEN];
 	double all = 0;
 	int rc, k;
 	if (!st)
 		return crm_db_last_status(c->db);
 	sqlite3_bind_int(st, 2, c->o->list_rows);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *cells[5];
-		for (k = 0; k < 5; k++)
+		const char *cells[6];
+		for (k = 0; k < 6; k++)
 			cells[k] = (const char *)sqlite3_column_text(st, k);
+		local_date(c, cells[0], day);
+		cells[0] = day;
 		table_row(t, cells);
 	}
 	sqlite3_finalize(st);
@@ -973,15 +990,17 @@ static int negative_reviews(struct ctx *c, struct crm_section *s)
 	if ((rc = one_row(c, count_sql, args, &all, 1)) != CRM_OK)
 		return rc;
 	t->more = (long long)all - t->nrows;
-	set(&s->metrics[2], CUR, all);
+	set(&s->metrics[3], CUR, all);
 	return CRM_OK;
 }
 
 static int reviews_section(struct ctx *c)
 {
-	static const char sql[] = "SELECT count(*), avg(rating) FROM reviews WHERE "
-		"posted_at >= ?1 AND posted_at < ?2";
-	double v[2][2] = {{0, 0}, {0, 0}}, any = 0;
+	/* customers through their reviews' orders too */
+	static const char sql[] = "SELECT count(*), avg(r.rating), count(DISTINCT "
+		REVIEW_CUSTOMER ") FROM reviews r " REVIEW_ORDER "WHERE "
+		"r.posted_at >= ?1 AND r.posted_at < ?2";
+	double v[2][3] = {{0, 0, 0}, {0, 0, 0}}, any = 0;
 	const char *none[] = {NULL};
 	struct crm_section *s;
 	int i, rc;
@@ -990,17 +1009,19 @@ static int reviews_section(struct ctx *c)
 		return rc;
 	for (i = CUR; i <= PREV; i++) {
 		const char *args[] = {c->from[i], c->to[i], NULL};
-		if ((rc = one_row(c, sql, args, v[i], 2)) != CRM_OK)
+		if ((rc = one_row(c, sql, args, v[i], 3)) != CRM_OK)
 			return rc;
 	}
 	s = section(c->r, "reviews", "Reviews");
 	metric(s, "reviews", "Reviews", CRM_U_COUNT);
 	metric(s, "rating", "Average rating", CRM_U_RATING);
+	metric(s, "reviewers", "Customers who reviewed", CRM_U_COUNT);
 	metric(s, "unanswered_negative", "Negative reviews without a reply", CRM_U_COUNT);
 	for (i = CUR; i <= PREV; i++) {
 		set(&s->metrics[0], i, v[i][0]);
 		if (v[i][0] > 0)
 			set(&s->metrics[1], i, v[i][1]);
+		set(&s->metrics[2], i, v[i][2]);
 	}
 	return negative_reviews(c, s);
 }

@@ -36,7 +36,11 @@
  *      SLA breach         a ticket of the period answered (resolved) later
  *                         than the SLA, or not yet at the report's as-of end
  *                         when the SLA has passed
- *      negative review    rating 1 or 2; listed while replied_at is empty
+ *      reviewers          customers of the period's reviews, a review without
+ *                         a customer counting as its order's customer's
+ *      negative review    rating 1 or 2; listed while replied_at is empty,
+ *                         with its local day, and its order's customer when
+ *                         it has none
  *  - The output is a pure function of the database, the options and the
  *    as-of day: no clock is read when as_of is given.
  *  - Functions return CRM_OK or an exit code, having reported the error.

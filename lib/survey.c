@@ -386,6 +386,11 @@ int crm_survey_load_csv(const char *path, const struct crm_survey_opts *o, struc
 
 /* ---- from the database ----------------------------------------------------------- */
 
+/* An answer's customer: its own, else its order's (which may have been
+ * imported after it), joined when read. */
+#define ANSWER_ORDER "LEFT JOIN orders o ON o.order_id = r.order_id "
+#define ANSWER_CUSTOMER "coalesce(r.customer_id, o.customer_id)"
+
 #define ANSWERS_WHERE "WHERE (?1 IS NULL OR r.answered_at >= ?1) AND " \
 	"(?2 IS NULL OR r.answered_at < ?2) AND (?3 IS NULL OR r.survey = ?3)"
 
@@ -424,8 +429,8 @@ static sqlite3_stmt *answers_query(struct crm_db *db, const struct crm_survey_op
 	static const char plain[] = "SELECT r.response_id, r.score, r.answered_at, r.channel, "
 		"r.survey, NULL FROM responses r " ANSWERS_WHERE;
 	static const char segmented[] = "SELECT r.response_id, r.score, r.answered_at, r.channel, "
-		"r.survey, m.segment FROM responses r LEFT JOIN segment_members m "
-		"ON m.run_id = ?4 AND m.customer_id = r.customer_id " ANSWERS_WHERE;
+		"r.survey, m.segment FROM responses r " ANSWER_ORDER "LEFT JOIN segment_members m "
+		"ON m.run_id = ?4 AND m.customer_id = " ANSWER_CUSTOMER " " ANSWERS_WHERE;
 	long long run = 0;
 	sqlite3_stmt *st;
 	if (want_segment(o) && !(run = last_segment_run(db, rc)))
@@ -473,14 +478,16 @@ int crm_survey_load_db(struct crm_db *db, const struct crm_survey_opts *o, struc
 
 /* ---- detractors ------------------------------------------------------------------ */
 
-/* Open detractors with their customer and the currency of the customer's
- * latest counting order (customer_stats, one row per currency). */
+/* Open detractors with their customer (their order's when they name none)
+ * and the currency of the customer's latest counting order (customer_stats,
+ * one row per currency). */
 static const char detractors_sql[] =
 	"SELECT r.response_id, r.answered_at, r.score, r.comment, r.survey, r.channel, "
-	"r.customer_id, c.name, c.email, c.phone, s.last_unix, s.orders, s.monetary, s.currency "
-	"FROM responses r LEFT JOIN customers c ON c.customer_id = r.customer_id "
-	"LEFT JOIN customer_stats s ON s.customer_id = r.customer_id AND s.currency = "
-	"(SELECT x.currency FROM customer_stats x WHERE x.customer_id = r.customer_id "
+	ANSWER_CUSTOMER ", c.name, c.email, c.phone, s.last_unix, s.orders, s.monetary, "
+	"s.currency FROM responses r " ANSWER_ORDER "LEFT JOIN customers c ON c.customer_id = "
+	ANSWER_CUSTOMER " LEFT JOIN customer_stats s ON s.customer_id = " ANSWER_CUSTOMER
+	" AND s.currency = (SELECT x.currency FROM customer_stats x WHERE x.customer_id = "
+	ANSWER_CUSTOMER " "
 	"ORDER BY x.last_unix DESC, x.currency LIMIT 1) "
 	ANSWERS_WHERE " AND r.score >= 0 AND r.score <= 6 AND NOT EXISTS "
 	"(SELECT 1 FROM followups f WHERE f.response_id = r.response_id) "
@@ -654,19 +661,22 @@ static int f_bad_row(long line, const char *why, void *ctx)
 static int f_prepare(struct follow *F)
 {
 	F->answer = crm_db_prepare(F->db, "INSERT INTO followups (response_id, customer_id, "
-				   "followed_at, note) SELECT response_id, customer_id, ?2, ?3 "
-				   "FROM responses WHERE response_id = ?1 "
+				   "followed_at, note) SELECT r.response_id, " ANSWER_CUSTOMER
+				   ", ?2, ?3 FROM responses r " ANSWER_ORDER "WHERE r.response_id = ?1 "
 				   "ON CONFLICT (response_id) DO NOTHING");
 	F->one = crm_db_prepare(F->db, "SELECT 1 FROM responses WHERE response_id = ?1");
-	/* the customer's detractor answers up to the call that are still open */
+	/* the customer's detractor answers up to the call that are still open,
+	 * the customer's through their orders too, as the list of detractors
+	 * shows them */
 	F->customer = crm_db_prepare(F->db, "INSERT INTO followups (response_id, customer_id, "
-				     "followed_at, note) SELECT response_id, customer_id, ?2, ?3 "
-				     "FROM responses WHERE customer_id = " F_CUSTOMER_ID " AND "
-				     "score >= 0 AND score <= 6 AND "
-				     "(answered_at IS NULL OR answered_at <= ?2) "
+				     "followed_at, note) SELECT r.response_id, " ANSWER_CUSTOMER
+				     ", ?2, ?3 FROM responses r " ANSWER_ORDER "WHERE "
+				     ANSWER_CUSTOMER " = " F_CUSTOMER_ID " AND "
+				     "r.score >= 0 AND r.score <= 6 AND "
+				     "(r.answered_at IS NULL OR r.answered_at <= ?2) "
 				     "ON CONFLICT (response_id) DO NOTHING");
-	F->known = crm_db_prepare(F->db, "SELECT 1 FROM responses WHERE customer_id = "
-				  F_CUSTOMER_ID " LIMIT 1");
+	F->known = crm_db_prepare(F->db, "SELECT 1 FROM responses r " ANSWER_ORDER "WHERE "
+				  ANSWER_CUSTOMER " = " F_CUSTOMER_ID " LIMIT 1");
 	return F->one && F->answer && F->customer && F->known ? CRM_OK : crm_db_last_status(F->db);
 }
 

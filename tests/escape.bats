@@ -18,8 +18,8 @@ hostile_shop() {
 	printf 'order_id,customer_id,ordered_at,amount,currency,status\n1,a,2026-11-10,1000,KRW,paid\n' >orders.csv
 	printf 'ticket_id,customer_id,channel,category,opened_at\nt1,a,"%s","#%s",2026-11-10T09:00:00\n' \
 		"$H" "$H" >tickets.csv
-	printf 'review_id,customer_id,rating,title,posted_at,platform\nr1,a,1,"%s",2026-11-10,"%s"\n' \
-		"$H" "$H" >reviews.csv
+	printf 'review_id,customer_id,rating,title,posted_at,platform,order_id\nr1,a,1,"%s",2026-11-10,"%s","%s"\n' \
+		"$H" "$H" "$H" >reviews.csv
 	printf 'response_id,customer_id,answered_at,score,comment,survey,channel\n' >responses.csv
 	printf 's1,a,2026-11-10,2,"%s","%s","%s"\n' "$H" "$H" "$H" >>responses.csv
 	for e in customers orders tickets reviews responses; do crm-import -q "$e" "$e.csv"; done
@@ -39,9 +39,9 @@ inert() {
 	hostile_shop
 	crm-report --as-of 2026-11-16 >r.txt
 	inert r.txt
-	# customer, platform and title of the review; channel; category
+	# customer, order, platform and title of the review; channel; category
 	[ "$(grep -cF "$SHOWN" r.txt)" -eq 3 ]
-	grep -qF "  $SHOWN  $SHOWN  $SHOWN" r.txt
+	grep -qF "  $SHOWN  $SHOWN  $SHOWN  $SHOWN" r.txt
 	grep -qF "    #$SHOWN        1" r.txt
 	grep -qF "win\\xc2\\x9bback" r.txt
 	# the newline in the value started no line of its own

@@ -380,7 +380,8 @@ orders_csv() {
 	run crm-import responses r.csv
 	assert_success
 	run crm-import responses r.csv
-	assert_line --index 0 "crm-import: responses: 2 read, 0 inserted, 0 updated, 2 unchanged, 0 rejected"
+	assert_line --index 0 "crm-import: r.csv: no column 'response_id': ids made from each row's content"
+	assert_line --index 1 "crm-import: responses: 2 read, 0 inserted, 0 updated, 2 unchanged, 0 rejected"
 	run q "SELECT customer_id, score, comment FROM responses ORDER BY score"
 	assert_output $'b@x.co|3|slow, late\na@x.co|9|좋아요'
 	csv bad.csv 'score,comment' '11,a' 'x,b' ',c'

@@ -178,7 +178,7 @@ assert m["reviews"] == (2, 1) and m["rating"] == (3.5, 4), m
 assert m["unanswered_negative"] == (2, None), m
 rows = s["tables"][0]["rows"]
 assert [x[0] for x in rows] == ["2026-10-01", "2026-11-10"], rows
-assert rows[1][2] == "김민준" and rows[1][4] == "별로예요", rows
+assert rows[1][2] == "김민준" and rows[1][5] == "별로예요" and rows[1][3] == "", rows
 EOF
 }
 
