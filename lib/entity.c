@@ -133,9 +133,8 @@ static const struct crm_column responses_cols[] = {
  * the import. */
 static const char *const t_customers[] = {"customer_id", "email", "phone", "name",
 	"signup_at", "birthday", "country", "marketing_opt_in", NULL};
-/* an orders file's amount is its own: amount_from_lines is set to 0 (import.c) */
 static const char *const t_orders[] = {"order_id", "customer_id", "ordered_at", "amount",
-	"currency", "status", "channel", "amount_from_lines", NULL};
+	"currency", "status", "channel", NULL};
 static const char *const t_items[] = {"order_id", "line", "sku", "product", "category",
 	"quantity", "unit_price", NULL};
 static const char *const t_tickets[] = {"ticket_id", "customer_id", "channel", "category",

@@ -246,6 +246,12 @@ static int upsert_prepare(struct imp *im, struct upsert *u, const char *table,
 		add(&chg, "%s%s IS NOT coalesce(?%d,%s)", or, c, i + 1, c);
 		add(&nul, "%s%s IS NULL AND ?%d IS NOT NULL", or, c, i + 1);
 	}
+	if (!strcmp(table, "orders")) {
+		/* an orders file's amount is its own, not its lines' (crm(7)): the
+		 * column is 0 by default, so only an update names it */
+		add(&upd, ",amount_from_lines=0");
+		add(&chg, " OR amount_from_lines");
+	}
 	add(&upd, " WHERE ");
 	add(&fill, " WHERE ");
 	for (i = 0; i < nkey; i++) {
@@ -333,11 +339,14 @@ static int batch_prepare(struct imp *im, const char *table, const char *const *c
 	big(&upd, ") UPDATE %s SET ", table);
 	for (i = 1; i < n; i++)
 		big(&upd, "%s%s=coalesce(v.x%d,%s)", i > 1 ? "," : "", cols[i], i + 1, cols[i]);
+	if (!strcmp(table, "orders"))
+		big(&upd, ",amount_from_lines=0");      /* as in upsert_prepare() */
 	big(&upd, " FROM v WHERE %s=v.x1 AND (", cols[0]);
 	for (i = 1; i < n; i++)
 		big(&upd, "%s%s IS NOT coalesce(v.x%d,%s)", i > 1 ? " OR " : "", cols[i], i + 1,
 		    cols[i]);
-	big(&upd, ") RETURNING %s", cols[0]);
+	big(&upd, "%s) RETURNING %s", strcmp(table, "orders") ? "" : " OR amount_from_lines",
+	    cols[0]);
 	im->batch.ins = crm_db_prepare(im->db, ins.s);
 	im->batch.upd = crm_db_prepare(im->db, upd.s);
 	free(ins.s);
@@ -1096,7 +1105,6 @@ static void check_ticket(struct imp *im, long line)
 
 static int import_generic(struct imp *im, const struct crm_row *row)
 {
-	static char zero[] = "0";
 	const char *const *cols = im->e->table;
 	char cust[CRM_KEY_MAX + 1], *vals[CRM_MAX_COLS];
 	int who;
@@ -1108,7 +1116,6 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 	vals[1] = who ? cust : NULL;         /* customer_id is second in every table */
 	if (im->is_orders) {
 		vals[4] = im->v->currency;
-		vals[7] = zero;              /* amount_from_lines: the amount is the file's */
 		im->c->guest_orders += who == 0;
 	}
 	if (im->is_tickets)

@@ -183,3 +183,24 @@ items_file() {
 	assert_line --index 0 "crm-import: items.csv:2: column 'quantity' is empty"
 	assert_line --index 1 "crm-import: order_items: 2 read, 1 inserted, 0 updated, 0 unchanged, 1 rejected"
 }
+
+@test "lines: an orders file of many rows after the lines (written 64 at a time) takes the amounts over" {
+	items=('order_id,ordered_at,quantity,unit_price') orders=('order_id,ordered_at,amount')
+	for i in $(seq 100 169); do
+		items+=("O$i,2025-01-01,2,$i")
+		orders+=("O$i,2025-01-01,$((2 * i))")   # the lines' total, but now the file's
+	done
+	csv items.csv "${items[@]}"
+	csv orders.csv "${orders[@]}"
+	crm-import -q --currency KRW order_items items.csv
+	[ "$(q 'SELECT count(*) FROM orders WHERE amount_from_lines')" -eq 70 ]
+	run crm-import --currency KRW orders orders.csv
+	assert_line --index 0 "crm-import: orders: 70 read, 0 inserted, 70 updated, 0 unchanged, 0 rejected"
+	run q "SELECT count(*), sum(amount = lines_total) FROM orders WHERE NOT amount_from_lines"
+	assert_output '70|70'
+	run crm-import --currency KRW orders orders.csv
+	assert_line --index 0 "crm-import: orders: 70 read, 0 inserted, 0 updated, 70 unchanged, 0 rejected"
+	run crm-import --currency KRW order_items items.csv
+	assert_success
+	assert_output $'crm-import: order_items: 70 read, 0 inserted, 0 updated, 70 unchanged, 0 rejected\ncrm-import: orders: 0 inserted, 0 updated, 70 unchanged; 0 cancelled, 70 guest, 0 return lines'
+}
