@@ -62,8 +62,8 @@ static const struct crm_column order_items_cols[] = {
 	{"product", CRM_K_TEXT, 0, "productname|description|itemname|lineitemname|상품명|품명|"
 	 "상품이름"},
 	{"category", CRM_K_TEXT, 0, "productcategory|producttype|카테고리|분류|상품분류"},
-	{"quantity", CRM_K_INT, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
-	 "qty|lineitemquantity|수량|주문수량|구매수량"},
+	/* no quantity column: one unit per row (import.c, crm-import(1)) */
+	{"quantity", CRM_K_INT, CRM_COL_NONEMPTY, "qty|lineitemquantity|수량|주문수량|구매수량"},
 	{"unit_price", CRM_K_MONEY, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
 	 "price|unitprice|lineitemprice|itemprice|단가|판매가|상품가격|판매단가"},
 	{"customer_id", CRM_K_ID, CRM_COL_ORDER, A_CUSTOMER_ID},

@@ -29,6 +29,7 @@
 #include "entity.h"
 #include "feed.h"
 #include "stats.h"
+#include "ticket.h"
 
 enum who { W_ID, W_EMAIL, W_PHONE, W_NAME, W_N };
 static const char *const who_names[W_N] = {"customer_id", "email", "phone", "name"};
@@ -86,6 +87,9 @@ struct batch {
 
 #define NO_VAL ((size_t)-1)
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 /* The order an order_items file is currently adding lines to. */
 struct cur_order {
 	char id[CRM_KEY_MAX + 1];
@@ -136,6 +140,13 @@ struct imp {
 	int is_orders;           /* E_OTHER: the orders, whose rows are figures too */
 	int order_col;           /* entity column of a review's or answer's order_id, or -1 */
 	long long made_keys;     /* rows of this file given a content key (feed.h) */
+	int is_tickets;          /* E_OTHER: the tickets, whose times are checked */
+	int tcol[3];             /* tickets: opened_at, first_response_at, resolved_at */
+	int qcol;                /* order_items: quantity */
+	long long bad_times;     /* tickets whose times contradict each other */
+	char **names;            /* order_items: every file's name, for a later message */
+	int nnames;
+	long long old_orders;    /* order_items: orders that were stored before the run */
 	char (*seen)[24];        /* SEEN_SLOTS customer ids known to exist */
 
 	struct upsert main, orders;
@@ -237,6 +248,12 @@ static int upsert_prepare(struct imp *im, struct upsert *u, const char *table,
 		add(&chg, "%s%s IS NOT coalesce(?%d,%s)", or, c, i + 1, c);
 		add(&nul, "%s%s IS NULL AND ?%d IS NOT NULL", or, c, i + 1);
 	}
+	if (!strcmp(table, "orders")) {
+		/* an orders file's amount is its own, not its lines' (crm(7)): the
+		 * column is 0 by default, so only an update names it */
+		add(&upd, ",amount_from_lines=0");
+		add(&chg, " OR amount_from_lines");
+	}
 	add(&upd, " WHERE ");
 	add(&fill, " WHERE ");
 	for (i = 0; i < nkey; i++) {
@@ -324,11 +341,14 @@ static int batch_prepare(struct imp *im, const char *table, const char *const *c
 	big(&upd, ") UPDATE %s SET ", table);
 	for (i = 1; i < n; i++)
 		big(&upd, "%s%s=coalesce(v.x%d,%s)", i > 1 ? "," : "", cols[i], i + 1, cols[i]);
+	if (!strcmp(table, "orders"))
+		big(&upd, ",amount_from_lines=0");      /* as in upsert_prepare() */
 	big(&upd, " FROM v WHERE %s=v.x1 AND (", cols[0]);
 	for (i = 1; i < n; i++)
 		big(&upd, "%s%s IS NOT coalesce(v.x%d,%s)", i > 1 ? " OR " : "", cols[i], i + 1,
 		    cols[i]);
-	big(&upd, ") RETURNING %s", cols[0]);
+	big(&upd, "%s) RETURNING %s", strcmp(table, "orders") ? "" : " OR amount_from_lines",
+	    cols[0]);
 	im->batch.ins = crm_db_prepare(im->db, ins.s);
 	im->batch.upd = crm_db_prepare(im->db, upd.s);
 	free(ins.s);
@@ -429,6 +449,64 @@ static int lookup1(struct imp *im, sqlite3_stmt *st, const char *key, char *out,
 	return found;
 }
 
+/*
+ * An order as its lines make it: values ?1..?7 of the orders table's first
+ * seven columns, the amount the lines' total.  A new order's amount is its
+ * lines' total (amount_from_lines); a stored one keeps the amount an orders
+ * file gave it, and takes the total as lines_total only.  The UPDATE
+ * changes nothing, and so counts nothing, when nothing differs.
+ */
+static const char order_ins[] =
+	"INSERT INTO orders(order_id,customer_id,ordered_at,amount,currency,status,channel,"
+	"lines_total,amount_from_lines) VALUES (?1,?2,?3,?4,?5,coalesce(?6,'paid'),?7,?4,1) "
+	"ON CONFLICT(order_id) DO NOTHING";
+static const char order_upd[] =
+	"UPDATE orders SET customer_id=coalesce(?2,customer_id),ordered_at=coalesce(?3,ordered_at),"
+	"status=coalesce(?6,status),channel=coalesce(?7,channel),lines_total=?4,"
+	"amount=iif(amount_from_lines,?4,amount),currency=iif(amount_from_lines,?5,currency) "
+	"WHERE order_id=?1 AND (customer_id IS NOT coalesce(?2,customer_id) OR ordered_at IS NOT "
+	"coalesce(?3,ordered_at) OR status IS NOT coalesce(?6,status) OR channel IS NOT "
+	"coalesce(?7,channel) OR lines_total IS NOT ?4 OR amount_from_lines AND (amount IS NOT ?4 "
+	"OR currency IS NOT ?5))";
+
+/* The orders whose lines were split in the file: their total again from
+ * all their lines, once stale lines are gone; the amount too where it is
+ * the lines'. */
+#define SPLIT_SUM "(SELECT coalesce(sum(quantity*unit_price),0) FROM order_items i WHERE " \
+	"i.order_id=orders.order_id)"
+static const char order_resum[] =
+	"UPDATE orders SET lines_total=" SPLIT_SUM ",amount=iif(amount_from_lines," SPLIT_SUM
+	",amount) WHERE order_id IN (SELECT order_id FROM temp.touched WHERE split AND NOT overflow)";
+
+/*
+ * The orders an order_items run touched: the lines of each seen so far
+ * (to number the lines of an order split in the file on), its currency,
+ * whether it was split, whether a line overflowed, where it was first seen
+ * (file number and line), and whether this run made it (fresh).
+ */
+static int prepare_items(struct imp *im)
+{
+	if (crm_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS touched(order_id TEXT "
+			"PRIMARY KEY, lines INTEGER NOT NULL, currency TEXT, split INTEGER, "
+			"overflow INTEGER, file INTEGER, line INTEGER, fresh INTEGER) WITHOUT ROWID") != CRM_OK)
+		return -1;
+	im->touched_get = crm_db_prepare(im->db, "SELECT lines || ' ' || "
+					 "currency FROM temp.touched WHERE order_id=?1");
+	im->touched_put = crm_db_prepare(im->db, "INSERT INTO temp.touched VALUES (?1,?2,?3,?4,"
+					 "?5,?6,?7,?8) ON CONFLICT DO UPDATE SET lines=excluded.lines, "
+					 "split=1, overflow=max(overflow,excluded.overflow)");
+	im->order_resum = crm_db_prepare(im->db, order_resum);
+	im->stale_lines = crm_db_prepare(im->db, "DELETE FROM order_items WHERE order_id IN "
+					 "(SELECT order_id FROM temp.touched) AND line > (SELECT "
+					 "lines FROM temp.touched t WHERE t.order_id=order_items.order_id)");
+	im->orders.ins = crm_db_prepare(im->db, order_ins);
+	im->orders.upd = crm_db_prepare(im->db, order_upd);
+	im->orders.n = 7;
+	im->orders.nkey = 1;
+	return im->touched_get && im->touched_put && im->order_resum && im->stale_lines &&
+	       im->orders.ins && im->orders.upd ? 0 : -1;
+}
+
 static int prepare_all(struct imp *im)
 {
 	const char *name = im->e->name;
@@ -453,28 +531,7 @@ static int prepare_all(struct imp *im)
 		return -1;
 	im->have_aliases = any != 0;
 	if (!strcmp(name, "order_items")) {
-		if (crm_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS touched(order_id TEXT "
-				"PRIMARY KEY, lines INTEGER NOT NULL, currency TEXT, split INTEGER, overflow INTEGER) "
-				"WITHOUT ROWID") != CRM_OK)
-			return -1;
-		im->touched_get = crm_db_prepare(im->db, "SELECT lines || ' ' || "
-						 "currency FROM temp.touched WHERE order_id=?1");
-		im->touched_put = crm_db_prepare(im->db, "INSERT INTO temp.touched VALUES (?1,?2,?3,?4,"
-						 "?5) ON CONFLICT DO UPDATE SET lines=excluded.lines, "
-						 "split=1, overflow=max(overflow,excluded.overflow)");
-		/* orders whose lines were split in the file, once stale lines are gone */
-		im->order_resum = crm_db_prepare(im->db, "UPDATE orders SET amount=(SELECT "
-						 "coalesce(sum(quantity*unit_price),0) FROM order_items i "
-						 "WHERE i.order_id=orders.order_id) WHERE order_id IN "
-						 "(SELECT order_id FROM temp.touched WHERE split AND "
-						 "NOT overflow)");
-		im->stale_lines = crm_db_prepare(im->db, "DELETE FROM order_items WHERE order_id IN "
-						 "(SELECT order_id FROM temp.touched) AND line > (SELECT "
-						 "lines FROM temp.touched t WHERE t.order_id=order_items.order_id)");
-		if (!im->touched_get || !im->touched_put || !im->order_resum || !im->stale_lines)
-			return -1;
-		const char *const *orders = crm_entity_find("orders")->table;
-		if (upsert_prepare(im, &im->orders, "orders", orders, 1) < 0)
+		if (prepare_items(im) < 0)
 			return -1;
 		return upsert_prepare(im, &im->main, "order_items", im->e->table, 2);
 	}
@@ -1048,6 +1105,35 @@ static int order_customer(struct imp *im, int who, char *cust, size_t size)
 	return who;
 }
 
+/* The tickets whose times contradict each other listed one by one; the
+ * rest are counted at the end of the run. */
+#define BAD_TIMES_LISTED 10
+
+/* A ticket whose times contradict each other is imported as it is, and
+ * reported: it has no durations (ticket.h). */
+static void check_ticket(struct imp *im, long line)
+{
+	const char *t[3], *later, *earlier;
+	char q[128];
+	struct crm_ticket_times tt;
+	enum crm_ticket_clash c;
+	int64_t *e[3] = {&tt.opened, &tt.first, &tt.resolved};
+	int i;
+	for (i = 0; i < 3; i++) {
+		t[i] = im->tcol[i] >= 0 ? im->v->val[im->tcol[i]] : NULL;
+		*e[i] = t[i] ? crm_time_epoch(t[i]) : -1;
+	}
+	if ((c = crm_ticket_clash(&tt)) == CRM_TICKET_AGREE)
+		return;
+	if (++im->bad_times > BAD_TIMES_LISTED)
+		return;
+	crm_ticket_clash_columns(c, &later, &earlier);
+	crm_error_at(im->fname, line, "ticket %s: %s %s is before %s %s; left out of durations",
+		     crm_quote(im->v->val[im->col[0]], q, sizeof q), later,
+		     t[c == CRM_TICKET_FIRST_BEFORE_OPENED ? 1 : 2], earlier,
+		     t[c == CRM_TICKET_RESOLVED_BEFORE_FIRST ? 1 : 0]);
+}
+
 static int import_generic(struct imp *im, const struct crm_row *row)
 {
 	const char *const *cols = im->e->table;
@@ -1065,6 +1151,8 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 		vals[4] = im->v->currency;
 		im->c->guest_orders += who == 0;
 	}
+	if (im->is_tickets)
+		check_ticket(im, row->line);
 	if (!vals[0]) {
 		vals[0] = (char *)im->key;     /* the feed's, for a row without a key */
 		im->made_keys++;
@@ -1076,35 +1164,48 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 
 /* ---- order_items ------------------------------------------------------------------------ */
 
-static int flush_order(struct imp *im)
+/* Note the order in temp.touched (see prepare_items()); fresh: this run
+ * inserted it. */
+static int track_order(struct imp *im, int fresh)
 {
 	struct cur_order *o = &im->cur;
-	char amount[32], lines[32];
-	int rc;
-	if (!o->open)
-		return 0;
-	o->open = 0;
+	char lines[32];
 	snprintf(lines, sizeof lines, "%ld", o->lines);
 	crm_bind_static(im->touched_put, 1, o->id);
 	crm_bind_static(im->touched_put, 2, lines);
 	crm_bind_static(im->touched_put, 3, o->currency);
 	sqlite3_bind_int(im->touched_put, 4, o->seen_before);
 	sqlite3_bind_int(im->touched_put, 5, o->overflow);
-	if (step_done(im, im->touched_put, "track orders") < 0)
-		return -1;
+	sqlite3_bind_int(im->touched_put, 6, im->nnames - 1);
+	sqlite3_bind_int64(im->touched_put, 7, o->line);
+	sqlite3_bind_int(im->touched_put, 8, fresh);
+	return step_done(im, im->touched_put, "track orders") < 0 ? -1 : 0;
+}
+
+static int flush_order(struct imp *im)
+{
+	struct cur_order *o = &im->cur;
+	char amount[32];
+	int rc;
+	if (!o->open)
+		return 0;
+	o->open = 0;
 	if (o->seen_before || o->overflow)
-		return 0;   /* summed in finish_items(), or no total to write */
+		return track_order(im, 0);   /* summed in finish_items(), or no total to write */
 	snprintf(amount, sizeof amount, "%lld", (long long)o->amount);
 	o->vals[3] = amount;
 	o->vals[4] = o->currency;
 	rc = upsert_run(im, &im->orders, o->vals, 0);
 	count_upsert(&im->c->orders_inserted, rc);
+	if (rc == UP_ERROR || track_order(im, rc == UP_INSERTED) < 0)
+		return -1;
+	im->old_orders += rc != UP_INSERTED;
 	/* open_order() noted a deferred customer already */
 	if (rc == UP_INSERTED && note_customer(im, o->vals, 1, o->amount, 0, o->line) != CRM_OK)
 		return -1;
-	if (rc != UP_ERROR && o->vals[5] && !strcmp(o->vals[5], "cancelled"))
+	if (o->vals[5] && !strcmp(o->vals[5], "cancelled"))
 		im->c->cancelled_orders++;
-	return rc == UP_ERROR ? -1 : 0;
+	return 0;
 }
 
 /* Copy the order's values of its first row, which outlive the row, whole
@@ -1173,8 +1274,11 @@ static int open_order(struct imp *im, const struct crm_row *row)
 static int import_item(struct imp *im, const struct crm_row *row)
 {
 	struct cur_order *o = &im->cur;
+	static char one[] = "1";
 	char line[32], *vals[7], msg[400];
-	int64_t q = im->v->num[crm_entity_col(im->e, "quantity")];
+	/* a file without a quantity column has a row per unit */
+	int has_q = im->colmap[im->qcol] >= 0;
+	int64_t q = has_q ? im->v->num[im->qcol] : 1;
 	int64_t p = im->v->num[crm_entity_col(im->e, "unit_price")], t, sum;
 	int rc, mul;
 	if (!o->open || strcmp(o->id, V(im, "order_id"))) {
@@ -1203,7 +1307,7 @@ static int import_item(struct imp *im, const struct crm_row *row)
 	vals[2] = V(im, "sku");
 	vals[3] = V(im, "product");
 	vals[4] = V(im, "category");
-	vals[5] = V(im, "quantity");
+	vals[5] = has_q ? im->v->val[im->qcol] : one;
 	vals[6] = V(im, "unit_price");
 	rc = upsert_run(im, &im->main, vals, 0);
 	count_upsert(&im->c->inserted, rc);
@@ -1251,6 +1355,83 @@ static int finish_items(struct imp *im)
 	split_overflow(im);
 	fail(im, CRM_EDATA);
 	return -1;
+}
+
+/* Orders stored before the run whose amount is kept (an orders file's)
+ * and differs from their lines' total, or is in another currency, in the
+ * order the run first saw them; of the others, no amount was kept. */
+static const char totals_sql[] =
+	"SELECT t.order_id, o.amount, o.currency, o.lines_total, t.currency, t.file, t.line "
+	"FROM temp.touched t JOIN orders o ON o.order_id=t.order_id WHERE NOT t.fresh AND NOT "
+	"t.overflow AND NOT o.amount_from_lines AND o.lines_total IS NOT NULL AND "
+	"(o.lines_total IS NOT o.amount OR o.currency IS NOT t.currency) ORDER BY t.file, t.line";
+
+#define TOTALS_LISTED 5
+
+struct total_diff {
+	char id[CRM_KEY_MAX + 1];
+	char amount[48], total[48];    /* "120.00 USD" */
+	int file;
+	long line;
+};
+
+static void money_text(sqlite3_stmt *st, int amount, int currency, char *out, size_t size)
+{
+	const char *cur = (const char *)sqlite3_column_text(st, currency);
+	int n = crm_format_money(sqlite3_column_int64(st, amount), cur ? cur : "", out, size);
+	snprintf(out + n, size - (size_t)n, " %s", cur ? cur : "");
+}
+
+/* Say how many orders' lines total differs from their kept amount, and
+ * which are the first few: one line each would drown a large import. */
+static int report_totals(struct imp *im)
+{
+	struct total_diff d[TOTALS_LISTED];
+	sqlite3_stmt *st;
+	long long n = 0;
+	int i, rc;
+	if (im->kind != E_ITEMS || !im->old_orders)
+		return 0;
+	if (!(st = crm_db_prepare(im->db, totals_sql))) {
+		fail(im, crm_db_last_status(im->db));
+		return -1;
+	}
+	for (; (rc = sqlite3_step(st)) == SQLITE_ROW; n++) {
+		if (n >= TOTALS_LISTED)
+			continue;
+		snprintf(d[n].id, sizeof d[n].id, "%s", (const char *)sqlite3_column_text(st, 0));
+		money_text(st, 1, 2, d[n].amount, sizeof d[n].amount);
+		money_text(st, 3, 4, d[n].total, sizeof d[n].total);
+		d[n].file = sqlite3_column_int(st, 5);
+		d[n].line = (long)sqlite3_column_int64(st, 6);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		fail(im, crm_db_fail(im->db, "compare orders' amounts with their lines"));
+		return -1;
+	}
+	if (n == 1)
+		crm_error("order_items: 1 order's lines total differs from its amount, which is kept:");
+	else if (n > 1)
+		crm_error("order_items: %lld orders' lines totals differ from their amounts, which are "
+			  "kept%s", n, n > TOTALS_LISTED ? " (crm-import(1) shows how to list them "
+			  "all); the first " STR(TOTALS_LISTED) ":" : ":");
+	for (i = 0; i < n && i < TOTALS_LISTED; i++) {
+		char q[128];
+		crm_error_at(im->names[d[i].file], d[i].line, "order %s: amount %s, lines total %s",
+			     crm_quote(d[i].id, q, sizeof q), d[i].amount, d[i].total);
+	}
+	return 0;
+}
+
+/* What a run found in rows it imported, said once at its end. */
+static void report_at_end(struct imp *im)
+{
+	if (im->bad_times > BAD_TIMES_LISTED)
+		crm_error("tickets: %lld tickets' times contradict each other (the first "
+			  STR(BAD_TIMES_LISTED) " are listed above); all are left out of durations",
+			  im->bad_times);
+	report_totals(im);
 }
 
 /* ---- reading ---------------------------------------------------------------------------- */
@@ -1301,6 +1482,10 @@ static void begin_file(struct imp *im, const struct crm_feed_item *it)
 		return;
 	}
 	im->fname = crm_xstrdup(it->text);   /* the batch is reused, the name is not */
+	if (im->kind == E_ITEMS) {           /* for the lines' totals, at the end */
+		im->names = crm_xrealloc(im->names, (size_t)(im->nnames + 1) * sizeof *im->names);
+		im->names[im->nnames++] = crm_xstrdup(it->text);
+	}
 }
 
 /* The file's columns that map to none of the entity's, named once: a
@@ -1338,6 +1523,9 @@ static void on_header(struct imp *im, const struct crm_feed_item *it)
 	}
 	memcpy(im->colmap, it->colmap, sizeof im->colmap);
 	say_ignored(im, row);
+	if (im->kind == E_ITEMS && im->colmap[im->qcol] < 0 && !im->o->quiet)
+		crm_error_at(im->fname, row->line, "no quantity column: each row is one unit "
+			     "(quantity 1)");
 	choose_customer_path(im);
 	/* only an entity whose key may be missing has a header without it */
 	im->made_keys = 0;
@@ -1656,6 +1844,8 @@ static int run(struct imp *im, char *const *files, int nfiles)
 		fail(im, crm_db_last_status(im->db));
 	if (!im->stop)
 		import_files(im, files, nfiles);
+	if (!im->stop)
+		report_at_end(im);
 	/* a dry run too: the ledger's customers are counted as they are created */
 	if (!im->stop && (rc = crm_stats_finish(im->stats, &im->c->new_customers)) != CRM_OK)
 		fail(im, rc);
@@ -1692,6 +1882,10 @@ static void find_columns(struct imp *im)
 		im->col[i] = crm_entity_col(im->e, cols[i]);
 	for (i = 0; i < W_N; i++)
 		im->who[i] = crm_entity_col(im->e, who_names[i]);
+	im->qcol = crm_entity_col(im->e, "quantity");
+	im->tcol[0] = crm_entity_col(im->e, "opened_at");
+	im->tcol[1] = crm_entity_col(im->e, "first_response_at");
+	im->tcol[2] = crm_entity_col(im->e, "resolved_at");
 }
 
 int crm_import(struct crm_db *db, const struct crm_import_opts *o,
@@ -1712,6 +1906,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 		  !strcmp(im.e->name, "order_items") ? E_ITEMS : E_OTHER;
 	im.is_orders = !strcmp(im.e->name, "orders");
 	im.order_col = im.kind == E_OTHER && !im.is_orders ? crm_entity_col(im.e, "order_id") : -1;
+	im.is_tickets = !strcmp(im.e->name, "tickets");
 	find_columns(&im);
 	im.seen = crm_xcalloc(SEEN_SLOTS, sizeof *im.seen);
 	if (nfiles == 0) {
@@ -1730,6 +1925,9 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	free(im.batch.top);
 	free(im.cur.buf);
 	free(im.seen);
+	while (im.nnames > 0)
+		free(im.names[--im.nnames]);
+	free(im.names);
 	free(im.rej_cols);
 	return rc;
 }

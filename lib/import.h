@@ -22,9 +22,17 @@
  *  - Customers: the same e-mail or phone under another id is the same
  *    customer; the other id becomes an alias and the merge is reported.
  *    Orders, tickets, reviews and responses of an unknown customer create it.
- *  - order_items rows also create or update their orders: amount is the sum
- *    of quantity x unit_price of the order's lines; a row without a customer
- *    is a guest order.
+ *  - order_items rows also create or update their orders: lines_total is
+ *    the sum of quantity x unit_price of the order's lines (quantity 1 per
+ *    row when the file has no quantity column, said once unless quiet); a
+ *    row without a customer is a guest order.  The amount is that sum for
+ *    an order the lines make (amount_from_lines); an order an orders file
+ *    stored keeps its amount and currency, and the orders whose lines' total
+ *    differs are reported at the end in one count line and the first few.
+ *    An orders file sets the amount and amount_from_lines = 0.
+ *  - A ticket whose times contradict each other (ticket.h) is imported as
+ *    given and reported, the first few one by one, then in one count line.
+ *    Such warnings are said even when quiet, and leave the status alone.
  *  - The caller checks the entity and opens the --tz zone, once, as the
  *    command line names them (crm_entity_find, crm_common_tz of opts.h).
  *  - Returns CRM_OK, CRM_EDATA (rows rejected, or a file-level data error),

@@ -11,6 +11,7 @@
 #include "nps.h"
 #include "segment.h"
 #include "stats.h"
+#include "ticket.h"
 
 #define WEEKS 12                        /* points of the weekly charts */
 #define SWAP_TABLES(s) do { struct crm_report_table t_ = (s)->tables[0]; \
@@ -826,13 +827,14 @@ static int64_t epoch_of(sqlite3_stmt *st, int col)
 	return s && strlen(s) == CRM_TIME_LEN - 1 ? crm_time_epoch(s) : -1;
 }
 
-/* A response or resolution time, and whether it broke the SLA (limit). */
-static void duration(struct durations *d, long long *breach, int64_t opened, int64_t at,
-		     int64_t now, int limit)
+/* A response or resolution time in seconds (-1: not yet), and whether it
+ * broke the SLA (limit): when not yet, by the time the ticket has waited. */
+static void duration(struct durations *d, long long *breach, int64_t secs, int64_t waited,
+		     int limit)
 {
-	if (at >= 0)
-		push(d, at - opened);
-	if (limit > 0 && (at >= 0 ? at - opened : now - opened) > limit)
+	if (secs >= 0)
+		push(d, secs);
+	if (limit > 0 && (secs >= 0 ? secs : waited) > limit)
 		(*breach)++;
 }
 
@@ -846,12 +848,16 @@ static int service_of(struct ctx *c, int i, struct service *sv)
 	if (!st)
 		return crm_db_last_status(c->db);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t op = epoch_of(st, 0);
-		if (op < 0)
+		struct crm_ticket_times t = {epoch_of(st, 0), epoch_of(st, 1), epoch_of(st, 2)};
+		int64_t first, resolve;
+		if (t.opened < 0)
 			continue;
 		sv->n++;
-		duration(&sv->first, &sv->breach_first, op, epoch_of(st, 1), now, c->o->sla_first);
-		duration(&sv->resolve, &sv->breach_resolve, op, epoch_of(st, 2), now,
+		/* times that contradict each other make no duration (ticket.h) */
+		if (crm_ticket_durations(&t, &first, &resolve) != CRM_TICKET_AGREE)
+			continue;
+		duration(&sv->first, &sv->breach_first, first, now - t.opened, c->o->sla_first);
+		duration(&sv->resolve, &sv->breach_resolve, resolve, now - t.opened,
 			 c->o->sla_resolve);
 	}
 	sqlite3_finalize(st);

@@ -32,7 +32,9 @@
  *                         period's end turned lost_days old on a day of it
  *      revenue            sum of counting orders, guests included
  *      response, resolve  first_response_at and resolved_at minus opened_at,
- *                         median and 90th percentile by nearest rank
+ *                         median and 90th percentile by nearest rank; a
+ *                         ticket whose times contradict each other has
+ *                         neither, nor an SLA breach (ticket.h)
  *      SLA breach         a ticket of the period answered (resolved) later
  *                         than the SLA, or not yet at the report's as-of end
  *                         when the SLA has passed
