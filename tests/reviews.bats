@@ -86,9 +86,9 @@ assert m["reviews"] == (4, 0) and m["reviewers"] == (2, 0), m
 assert m["unanswered_negative"] == (3, None), m
 t = s["tables"][0]
 assert t["columns"] == ["posted", "rating", "customer", "order", "platform", "title"], t
-assert t["rows"] == [["2026-11-10", "1", "김민준", "O1", "", "Broken"],
-                     ["2026-11-12", "2", "", "O3", "", "Late"],
-                     ["2026-11-13", "1", "", "O9", "", "Wrong size"]], t["rows"]
+assert t["rows"] == [["2026-11-10", 1, "김민준", "O1", "", "Broken"],
+                     ["2026-11-12", 2, "", "O3", "", "Late"],
+                     ["2026-11-13", 1, "", "O9", "", "Wrong size"]], t["rows"]
 EOF
 	# a re-import now that the orders are stored copies their customers
 	run crm-import reviews olist.csv
