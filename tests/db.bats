@@ -261,3 +261,29 @@ as_owner() {
 	# one that may write plays the journal back: nothing of the write is left
 	[ "$(q 'SELECT sum(amount) FROM orders')" = "$want" ]
 }
+
+@test "db: schema 5 to 6 keeps the lines' total of orders that have lines, and marks those whose amount is it" {
+	csv o.csv order_id,customer_id,ordered_at,amount,currency A,c1,2026-10-01,900,KRW
+	csv i.csv order_id,customer_id,ordered_at,sku,quantity,unit_price,currency \
+		B,c1,2026-10-02,s1,2,300,KRW B,c1,2026-10-02,s2,1,400,KRW C,c2,2026-10-03,s1,1,300,KRW
+	crm-import -q orders o.csv
+	crm-import -q order_items i.csv
+	# A's amount came from no lines; B's and C's from theirs, as schema 5 wrote them
+	q "INSERT INTO order_items (order_id, line, sku, quantity, unit_price) VALUES ('A', 1, 's1', 1, 500);
+	   UPDATE orders SET amount = 1000 WHERE order_id = 'C';
+	   DROP INDEX reviews_order; DROP INDEX responses_order;
+	   ALTER TABLE reviews DROP COLUMN order_id; ALTER TABLE responses DROP COLUMN order_id;
+	   DROP INDEX orders_time; ALTER TABLE orders DROP COLUMN lines_total;
+	   ALTER TABLE orders DROP COLUMN amount_from_lines;
+	   CREATE INDEX orders_time ON orders(ordered_at, status, currency, amount, customer_id);
+	   PRAGMA user_version = 5"
+	csv c.csv customer_id,name c1,Kim
+	run crm-import -q customers c.csv
+	assert_success
+	[ "$(q 'PRAGMA user_version')" = "$SCHEMA" ]
+	run q "SELECT order_id, amount, lines_total, amount_from_lines FROM orders ORDER BY 1"
+	assert_output "A|900|500|0
+B|1000|1000|1
+C|1000|300|0"
+	q "SELECT order_id FROM reviews WHERE order_id IS NULL; SELECT order_id FROM responses LIMIT 0"
+}
