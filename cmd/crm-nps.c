@@ -17,7 +17,8 @@
 
 static const char usage[] =
 	"usage: crm-nps [--db PATH] [-t | -d CHAR] [--encoding NAME] [--tz ZONE]\n"
-	"               [--scale nps|csat|ces] [--by KEY[,KEY]...]... [--from DATE] [--to DATE]\n"
+	"               [--source responses|tickets|reviews] [--scale nps|csat|ces]\n"
+	"               [--by KEY[,KEY]...]... [--from DATE] [--to DATE]\n"
 	"               [--survey NAME] [--strict] [--format csv|text|json]\n"
 	"               [--map COLUMN=HEADER]... [--date-order mdy|dmy] [FILE]\n"
 	"       crm-nps --detractors [--followed-up FILE] [--from DATE] [--to DATE]\n"
@@ -25,13 +26,14 @@ static const char usage[] =
 	"       crm-nps --followed-up FILE [--strict]\n"
 	"\n"
 	"Net Promoter Score (or CSAT, or CES) of survey answers with its margin of\n"
-	"error, overall or per month, week, channel, segment or survey (KEY), from\n"
-	"the database or from a CSV of answers (FILE, or standard input when it is a\n"
-	"pipe or file and no database is named).  --detractors lists the customers to\n"
+	"error, overall or per month, week, channel, segment, survey, category or sku\n"
+	"(KEY), from the database (its survey answers, or tickets' CSAT or reviews'\n"
+	"ratings with --source) or from a CSV of answers (FILE, or standard input when\n"
+	"it is a pipe or file and no database is named).  --detractors lists the customers to\n"
 	"call back; --followed-up records those called.  See crm-nps(1).\n";
 
 enum { OPT_BY = CRM_OPT_CMD, OPT_SCALE, OPT_FROM, OPT_TO, OPT_SURVEY, OPT_DETRACTORS,
-	OPT_FOLLOWED_UP, OPT_STRICT, OPT_FORMAT };
+	OPT_FOLLOWED_UP, OPT_STRICT, OPT_FORMAT, OPT_SOURCE };
 
 static const struct option longopts[] = {
 	CRM_COMMON_LONGOPTS,
@@ -44,6 +46,7 @@ static const struct option longopts[] = {
 	{"followed-up", required_argument, NULL, OPT_FOLLOWED_UP},
 	{"strict", no_argument, NULL, OPT_STRICT},
 	{"format", required_argument, NULL, OPT_FORMAT},
+	{"source", required_argument, NULL, OPT_SOURCE},
 	CRM_INPUT_MAP, CRM_INPUT_DATE_ORDER, CRM_INPUT_MAP_VALUE,
 	{NULL, 0, NULL, 0},
 };
@@ -56,7 +59,7 @@ struct nps {
 	struct crm_survey_opts so;
 	const char *from_date, *to_date, *followed_up;
 	char from[CRM_TIME_LEN], to[CRM_TIME_LEN];
-	int detractors;
+	int detractors, scale_given, source_given;
 	enum crm_format format;
 	struct crm_input in;       /* --map, --date-order */
 	/* the run */
@@ -77,8 +80,8 @@ static int by_option(struct nps *s, const char *arg)
 	strcpy(buf, arg);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if ((by = crm_by_parse(tok)) < 0)
-			return crm_usage_error("--by '%s': expected month, week, channel, segment or "
-					       "survey", tok);
+			return crm_usage_error("--by '%s': expected month, week, channel, segment, "
+					       "survey, category or sku", tok);
 		for (k = 0; k < s->so.nby; k++) {
 			if (s->so.by[k] == (enum crm_by)by)
 				return crm_usage_error("--by %s: given twice", tok);
@@ -101,6 +104,14 @@ static int own_option(void *ctx, int c, const char *arg)
 		if ((v = crm_scale_parse(arg)) < 0)
 			return crm_usage_error("--scale must be nps, csat or ces, not '%s'", arg);
 		s->so.scale = v;
+		s->scale_given = 1;
+		return 0;
+	case OPT_SOURCE:
+		if ((v = crm_source_parse(arg)) < 0)
+			return crm_usage_error("--source must be responses, tickets or reviews, not '%s'",
+					       arg);
+		s->so.source = v;
+		s->source_given = 1;
 		return 0;
 	case OPT_FROM: s->from_date = arg; return 0;
 	case OPT_TO: s->to_date = arg; return 0;
@@ -133,8 +144,25 @@ static int day_option(const struct nps *s, const char *name, const char *arg,
 	return 0;
 }
 
+/* --source names a table of the database; the call list and follow-ups
+ * are survey answers'. */
+static int check_source(struct nps *s, int argc)
+{
+	char why[256];
+	if (s->source_given && argc)
+		return crm_usage_error("--source reads the database, not a FILE of answers");
+	if (s->so.source != CRM_SOURCE_RESPONSES && (s->detractors || s->followed_up))
+		return crm_usage_error("%s works on survey answers; it takes no --source",
+				       s->detractors ? "--detractors" : "--followed-up");
+	if (crm_survey_check(&s->so, s->scale_given, why, sizeof why) < 0)
+		return crm_usage_error("%s", why);
+	return CRM_OK;
+}
+
 static int check_options(struct nps *s, int argc)
 {
+	if (check_source(s, argc))
+		return CRM_EUSAGE;
 	if (s->detractors && s->so.nby)
 		return crm_usage_error("--detractors lists answers; it takes no --by");
 	if (s->detractors && s->so.scale != CRM_SCALE_NPS)
@@ -155,11 +183,11 @@ static int check_options(struct nps *s, int argc)
 	return CRM_OK;
 }
 
-/* A stream as crm_stream_path() decides; the call list and follow-ups need
- * the database whatever standard input is. */
+/* A stream as crm_stream_path() decides; the call list, follow-ups and
+ * --source need the database whatever standard input is. */
 static const char *stream_path(const struct nps *s, int argc, char **argv)
 {
-	if (argc == 0 && (s->detractors || s->followed_up))
+	if (argc == 0 && (s->detractors || s->followed_up || s->source_given))
 		return NULL;
 	return crm_stream_path(&s->co, argc, argv);
 }
@@ -205,18 +233,20 @@ static struct crm_table *begin_figures(struct nps *s)
 	static const struct crm_table_col ces_cols[] = {
 		{"n", CRM_T_NUM}, {"ces", CRM_T_NUM}, {"sd", CRM_T_NUM}, {"margin", CRM_T_NUM},
 		{"low", CRM_T_NUM}, {"high", CRM_T_NUM}};
+	static const struct crm_table_col none_col = {"no_answer", CRM_T_NUM};
 	static const struct crm_table_col trend_cols[] = {
 		{"change", CRM_T_NUM}, {"noise", CRM_T_NUM}, {"significant", CRM_T_BOOL}};
 	const struct crm_table_col *fig = s->so.scale == CRM_SCALE_NPS ? nps_cols :
 					  s->so.scale == CRM_SCALE_CSAT ? csat_cols : ces_cols;
 	int nfig = s->so.scale == CRM_SCALE_NPS ? 11 : 6, n = 0, k;
-	struct crm_table_col cols[CRM_NBY + 11 + 3];
+	struct crm_table_col cols[CRM_NBY + 11 + 1 + 3];
 	for (k = 0; k < s->so.nby; k++) {
 		cols[n].name = crm_by_name(s->so.by[k]);
 		cols[n++].kind = crm_by_is_time(s->so.by[k]) ? CRM_T_PLAIN : CRM_T_TEXT;
 	}
 	memcpy(cols + n, fig, (size_t)nfig * sizeof *fig);
 	n += nfig;
+	cols[n++] = none_col;
 	if (has_time_key(&s->so)) {
 		memcpy(cols + n, trend_cols, sizeof trend_cols);
 		n += 3;
@@ -346,17 +376,19 @@ static void report_bad(const struct crm_groups *gs)
 	long long total = crm_survey_bad_total(b);
 	if (total)
 		crm_error("%lld of %lld answers left out: %lld outside the scale, %lld not a number, "
-			  "%lld empty score, %lld other", total, gs->rows, b->range, b->nan, b->empty,
-			  b->other);
+			  "%lld other", total, gs->rows, b->range, b->nan, b->other);
 }
 
 static int write_groups(struct nps *s)
 {
 	struct crm_nps_result *res = crm_xcalloc(s->gs.n + 1, sizeof *res);
 	int trend = has_time_key(&s->so);
+	long long answers = 0;
 	size_t i;
-	for (i = 0; i < s->gs.n; i++)
+	for (i = 0; i < s->gs.n; i++) {
 		crm_nps_compute(&s->gs.g[i].acc, s->so.scale, &res[i]);
+		answers += res[i].n;
+	}
 	s->t = begin_figures(s);
 	for (i = 0; i < s->gs.n; i++) {
 		const struct crm_group *g = &s->gs.g[i];
@@ -364,13 +396,14 @@ static int write_groups(struct nps *s)
 		for (k = 0; k < s->so.nby; k++)
 			crm_table_cell(s->t, g->key[k]);
 		write_figures(s->t, &res[i]);
+		cell_int(s->t, res[i].no_answer);
 		if (trend)
 			write_change(s->t, g->prev >= 0 ? &res[g->prev] : NULL, &res[i]);
 	}
 	crm_table_finish(s->t);
 	crm_table_free(s->t);
 	s->t = NULL;
-	if (!s->gs.n || (!s->so.nby && !res[0].n))
+	if (!answers)
 		crm_error("no answers%s: nothing to measure", s->gs.rows ? " left" : "");
 	else
 		warn_small(s, res);

@@ -27,6 +27,11 @@
 #define A_AMOUNT "total|totalamount|ordertotal|grandtotal|totalprice|결제금액|총결제금액|" \
 	"주문금액|총주문금액|실결제금액|최종결제금액"
 #define A_ORDER_STATUS "orderstatus|financialstatus|주문상태|상태|결제상태"
+/* The rating columns crm-nps reads (responses.score, reviews.rating,
+ * tickets.csat): its stream takes all three lists, so they are written once. */
+#define A_SCORE "nps|npsscore|recommend|likelihoodtorecommend|점수|추천점수|추천의향|추천지수"
+#define A_RATING "stars|score|reviewscore|별점|평점|만족도"
+#define A_CSAT "satisfaction|satisfactionrating|satisfactionscore|만족도"
 
 static const struct crm_column customers_cols[] = {
 	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
@@ -90,7 +95,7 @@ static const struct crm_column tickets_cols[] = {
 	{"resolved_at", CRM_K_TIME, 0, "solvedat|closedat|resolvedat|해결일시|처리완료일시|"
 	 "완료일시|종료일시"},
 	{"status", CRM_K_TICKET_STATUS, 0, "ticketstatus|상태|처리상태"},
-	{"csat", CRM_K_RATING, 0, "satisfaction|satisfactionrating|satisfactionscore|만족도"},
+	{"csat", CRM_K_RATING, 0, A_CSAT},
 	{"email", CRM_K_EMAIL, CRM_COL_CUSTOMER, A_EMAIL},
 	{"phone", CRM_K_PHONE, CRM_COL_CUSTOMER, A_PHONE},
 	{"name", CRM_K_TEXT, CRM_COL_CUSTOMER, A_NAME},
@@ -100,8 +105,7 @@ static const struct crm_column reviews_cols[] = {
 	{"review_id", CRM_K_ID, 0, "reviewid|reviewno|리뷰번호|리뷰id|후기번호"},
 	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
 	{"sku", CRM_K_ID, 0, "productcode|productid|상품코드|상품번호"},
-	{"rating", CRM_K_RATING, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
-	 "stars|score|reviewscore|별점|평점|만족도"},
+	{"rating", CRM_K_RATING, CRM_COL_REQUIRED | CRM_COL_NONEMPTY, A_RATING},
 	{"title", CRM_K_TEXT, 0, "subject|reviewcommenttitle|제목|리뷰제목"},
 	{"body", CRM_K_TEXT, 0, "content|review|text|comment|reviewcommentmessage|내용|리뷰내용|"
 	 "후기|후기내용"},
@@ -121,8 +125,7 @@ static const struct crm_column responses_cols[] = {
 	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
 	{"answered_at", CRM_K_TIME, 0, "submittedat|answeredat|timestamp|date|응답일시|"
 	 "제출일시|응답일|타임스탬프"},
-	{"score", CRM_K_SCORE, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
-	 "nps|npsscore|recommend|likelihoodtorecommend|점수|추천점수|추천의향|추천지수"},
+	{"score", CRM_K_SCORE, CRM_COL_REQUIRED | CRM_COL_NONEMPTY, A_SCORE},
 	{"comment", CRM_K_TEXT, 0, "feedback|reason|의견|코멘트|이유"},
 	{"survey", CRM_K_TEXT, 0, "surveyname|설문|설문명|설문이름"},
 	{"channel", CRM_K_TEXT, 0, A_CHANNEL},
@@ -216,8 +219,8 @@ static const struct crm_column response_stream_cols[] = {
 	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
 	{"answered_at", CRM_K_TIME, 0, "submittedat|answeredat|timestamp|date|응답일시|"
 	 "제출일시|응답일|타임스탬프"},
-	{"score", CRM_K_TEXT, CRM_COL_REQUIRED, "nps|npsscore|recommend|likelihoodtorecommend|"
-	 "rating|csat|ces|effort|effortscore|satisfaction|점수|추천점수|추천의향|추천지수|만족도"},
+	{"score", CRM_K_TEXT, CRM_COL_REQUIRED, "rating|csat|ces|effort|effortscore|" A_SCORE "|"
+	 A_RATING "|" A_CSAT},
 	{"comment", CRM_K_TEXT, 0, "feedback|reason|의견|코멘트|이유"},
 	{"survey", CRM_K_TEXT, 0, "surveyname|설문|설문명|설문이름"},
 	{"channel", CRM_K_TEXT, 0, A_CHANNEL},

@@ -101,12 +101,18 @@ void crm_nps_add_many(struct crm_nps_acc *a, int score, long long count)
 	a->n += count;
 }
 
+void crm_nps_add_none(struct crm_nps_acc *a)
+{
+	a->no_answer++;
+}
+
 void crm_nps_merge(struct crm_nps_acc *into, const struct crm_nps_acc *from)
 {
 	int i;
 	for (i = 0; i <= CRM_SCORE_MAX; i++)
 		into->count[i] += from->count[i];
 	into->n += from->n;
+	into->no_answer += from->no_answer;
 }
 
 static long long sum_counts(const struct crm_nps_acc *a, int lo, int hi)
@@ -200,6 +206,7 @@ void crm_nps_compute(const struct crm_nps_acc *a, enum crm_scale scale,
 	memset(r, 0, sizeof *r);
 	r->scale = scale;
 	r->n = a->n;
+	r->no_answer = a->no_answer;
 	r->small = r->n > 0 && r->n < CRM_NPS_SMALL_N;
 	if (r->n == 0)
 		return;

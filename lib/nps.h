@@ -5,6 +5,9 @@
  * Contract:
  *  - An accumulator counts answers per score value 0..10 in integers; it
  *    never keeps an answer, so memory does not depend on their number.
+ *    Beside them it counts the questions left without an answer (an empty
+ *    score: a ticket nobody rated), which no figure includes: n counts
+ *    answers only.
  *    Figures are computed from the counts alone, in floating point only at
  *    the end.  All percentages are in percent (0..100), NPS in points
  *    (-100..100), CES in scale steps (1..7).
@@ -69,17 +72,21 @@ enum crm_score_bad crm_score_parse(const char *s, enum crm_scale scale, int *sco
 struct crm_nps_acc {
 	long long count[CRM_SCORE_MAX + 1];   /* answers per score value */
 	long long n;
+	long long no_answer;                  /* empty scores, in no figure */
 };
 
 void crm_nps_acc_init(struct crm_nps_acc *a);
 /* One answer more; score must be on the scale (0..10 at most). */
 void crm_nps_add(struct crm_nps_acc *a, int score);
 void crm_nps_add_many(struct crm_nps_acc *a, int score, long long count);
+/* One question left without an answer. */
+void crm_nps_add_none(struct crm_nps_acc *a);
 void crm_nps_merge(struct crm_nps_acc *into, const struct crm_nps_acc *from);
 
 struct crm_nps_result {
 	enum crm_scale scale;
 	long long n;
+	long long no_answer;     /* the accumulator's, for the output */
 	/* nps */
 	long long promoters, passives, detractors;
 	double promoters_pct, passives_pct, detractors_pct;

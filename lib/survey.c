@@ -10,7 +10,8 @@
 #include "diag.h"
 #include "entity.h"
 
-static const char *const by_names[CRM_NBY] = {"month", "week", "channel", "segment", "survey"};
+static const char *const by_names[CRM_NBY] = {"month", "week", "channel", "segment", "survey",
+	"category", "sku"};
 
 int crm_by_parse(const char *name)
 {
@@ -26,7 +27,88 @@ int crm_by_is_time(enum crm_by by) { return by == CRM_BY_MONTH || by == CRM_BY_W
 
 long long crm_survey_bad_total(const struct crm_survey_bad *b)
 {
-	return b->range + b->nan + b->empty + b->other;
+	return b->range + b->nan + b->other;
+}
+
+/* ---- sources --------------------------------------------------------------------- */
+
+#define KEY(by) (1u << (by))
+/* every source's keys */
+#define COMMON_KEYS (KEY(CRM_BY_MONTH) | KEY(CRM_BY_WEEK) | KEY(CRM_BY_CHANNEL) | \
+	KEY(CRM_BY_SEGMENT))
+
+/* An answer's customer: its own or, without one, its order's. */
+#define ORDER_CUSTOMER(x) "coalesce(" x ".customer_id, (SELECT o.customer_id FROM orders o " \
+	"WHERE o.order_id = " x ".order_id))"
+#define SEGMENT_JOIN(cust) " LEFT JOIN segment_members m ON m.run_id = ?4 AND " \
+	"m.customer_id = " cust
+/* The answers of a source within the time range [?1, ?2) and survey ?3:
+ * id, score, time, channel, survey, category, sku, then the segment. */
+#define ANSWERS_SQL(cols, from, at, survey, seg, join) "SELECT " cols ", " seg " FROM " from \
+	join " WHERE (?1 IS NULL OR " at " >= ?1) AND (?2 IS NULL OR " at " < ?2) AND " \
+	"(?3 IS NULL OR " survey " = ?3)"
+#define SOURCE_SQL(cols, from, alias, at, survey) \
+	ANSWERS_SQL(cols, from, at, survey, "NULL", ""), \
+	ANSWERS_SQL(cols, from, at, survey, "m.segment", SEGMENT_JOIN(ORDER_CUSTOMER(alias)))
+#define R_COLS "r.response_id, r.score, r.answered_at, r.channel, r.survey, NULL, NULL"
+/* CSAT is asked when a ticket is resolved; one still open was rated when opened */
+#define T_AT "coalesce(t.resolved_at, t.opened_at)"
+#define T_COLS "t.ticket_id, t.csat, " T_AT ", t.channel, NULL, t.category, NULL"
+#define V_COLS "v.review_id, v.rating, v.posted_at, v.platform, NULL, NULL, v.sku"
+
+static const struct source {
+	const char *name, *noun;        /* "tickets", "ticket" */
+	const char *score, *at;         /* the columns named in messages */
+	const char *rating;             /* a source of 1-5 ratings: what they are */
+	unsigned keys;                  /* KEY() of the --by keys it has */
+	const char *plain, *segmented;  /* its answers, without and with segments */
+} sources[] = {
+	[CRM_SOURCE_RESPONSES] = {"responses", "response", "score", "answered_at", NULL,
+		COMMON_KEYS | KEY(CRM_BY_SURVEY),
+		SOURCE_SQL(R_COLS, "responses r", "r", "r.answered_at", "r.survey")},
+	[CRM_SOURCE_TICKETS] = {"tickets", "ticket", "csat", "resolved_at",
+		"tickets' CSAT is a 1-5 rating", COMMON_KEYS | KEY(CRM_BY_CATEGORY),
+		ANSWERS_SQL(T_COLS, "tickets t", T_AT, "NULL", "NULL", ""),
+		ANSWERS_SQL(T_COLS, "tickets t", T_AT, "NULL", "m.segment",
+			    SEGMENT_JOIN("t.customer_id"))},
+	[CRM_SOURCE_REVIEWS] = {"reviews", "review", "rating", "posted_at",
+		"reviews' rating is 1 to 5 stars", COMMON_KEYS | KEY(CRM_BY_SKU),
+		SOURCE_SQL(V_COLS, "reviews v", "v", "v.posted_at", "NULL")},
+};
+
+int crm_source_parse(const char *name)
+{
+	size_t i;
+	for (i = 0; i < sizeof sources / sizeof sources[0]; i++)
+		if (!strcmp(sources[i].name, name))
+			return (int)i;
+	return -1;
+}
+
+int crm_survey_check(struct crm_survey_opts *o, int scale_given, char *why, size_t size)
+{
+	const struct source *src = &sources[o->source];
+	int k;
+	if (src->rating && !scale_given)
+		o->scale = CRM_SCALE_CSAT;
+	if (src->rating && o->scale != CRM_SCALE_CSAT) {
+		snprintf(why, size, "--source %s: %s; --scale %s needs %d-%d answers", src->name,
+			 src->rating, crm_scale_name(o->scale), crm_scale_lo(o->scale),
+			 crm_scale_hi(o->scale));
+		return -1;
+	}
+	if (o->survey && !(src->keys & KEY(CRM_BY_SURVEY))) {
+		snprintf(why, size, "--survey: %s have no survey", src->name);
+		return -1;
+	}
+	for (k = 0; k < o->nby; k++) {
+		if (src->keys & KEY(o->by[k]))
+			continue;
+		snprintf(why, size, "--by %s: %s have no %s", crm_by_name(o->by[k]), src->name,
+			 crm_by_name(o->by[k]));
+		return -1;
+	}
+	return 0;
 }
 
 /* ---- groups ---------------------------------------------------------------------- */
@@ -146,6 +228,7 @@ static void link_previous(struct crm_groups *gs, const struct crm_survey_opts *o
 {
 	struct period_order po = {gs, o->nby, -1};
 	size_t *idx, i;
+	long last;
 	int k;
 	for (k = 0; k < o->nby; k++)
 		if (crm_by_is_time(o->by[k]))
@@ -156,13 +239,16 @@ static void link_previous(struct crm_groups *gs, const struct crm_survey_opts *o
 	for (i = 0; i < gs->n; i++)
 		idx[i] = i;
 	qsort_r(idx, gs->n, sizeof *idx, by_group_then_time, &po);
-	for (i = 1; i < gs->n; i++) {
-		const struct crm_group *a = &gs->g[idx[i - 1]], *b = &gs->g[idx[i]];
+	for (i = 1, last = -1; i < gs->n; i++) {
+		const struct crm_group *b = &gs->g[idx[i]];
 		int same = 1;
-		for (k = 0; k < o->nby; k++)
-			same &= k == po.t || !cmp_key(a->key[k], b->key[k]);
-		if (same)
-			gs->g[idx[i]].prev = (long)idx[i - 1];
+		if (gs->g[idx[i - 1]].acc.n)      /* a period of no answers is skipped */
+			last = (long)idx[i - 1];
+		for (k = 0; last >= 0 && k < o->nby; k++)
+			same &= k == po.t || !cmp_key(gs->g[last].key[k], b->key[k]);
+		if (last >= 0 && !same)
+			last = -1;
+		gs->g[idx[i]].prev = last;
 	}
 	free(idx);
 }
@@ -185,6 +271,7 @@ struct load {
 	const struct crm_survey_opts *o;
 	struct crm_groups *gs;
 	const char *file;          /* stream name or database path */
+	const struct source *src;  /* its names for messages */
 	int time_key, need_time;   /* a month or week key; that or a range */
 	int fatal;                 /* an exit code that stops the reading */
 	/* the last answer's local day and labels, and its group */
@@ -201,6 +288,7 @@ static void load_init(struct load *L, const struct crm_survey_opts *o, struct cr
 	memset(gs, 0, sizeof *gs);
 	L->o = o;
 	L->gs = gs;
+	L->src = &sources[CRM_SOURCE_RESPONSES];
 	L->day = INT64_MIN;
 	L->last = -1;
 	for (k = 0; k < o->nby; k++)
@@ -224,7 +312,7 @@ static int bad(struct load *L, long line, const char *id, long long *count, cons
 	if (line > 0 || !id)
 		crm_error_at(L->file, line, "%s", msg);
 	else
-		crm_error_at(L->file, 0, "response %s: %s", crm_quote(id, q, sizeof q), msg);
+		crm_error_at(L->file, 0, "%s %s: %s", L->src->noun, crm_quote(id, q, sizeof q), msg);
 	(*count)++;
 	if (L->o->strict)
 		L->fatal = CRM_EDATA;
@@ -255,42 +343,63 @@ static int in_range(const struct crm_survey_opts *o, const char *at)
 	return at && (!o->from || strcmp(at, o->from) >= 0) && (!o->to || strcmp(at, o->to) < 0);
 }
 
+/* Why an answer is bad, or NULL: its score (a bad one; an empty one is
+ * no answer) or, with a time key, its time (none needed for no answer). */
+static long long *judge(struct load *L, const char *score, enum crm_score_bad b,
+			const char *why, const char *at, char *msg, size_t size)
+{
+	const struct source *src = L->src;
+	char q[128];
+	if (b == CRM_SCORE_NAN || b == CRM_SCORE_RANGE) {
+		snprintf(msg, size, "column '%s': %s %s", src->score, crm_quote(score, q, sizeof q),
+			 why);
+		return b == CRM_SCORE_NAN ? &L->gs->bad.nan : &L->gs->bad.range;
+	}
+	if (L->time_key && !at && b == CRM_SCORE_OK) {
+		snprintf(msg, size, "column '%s' is empty", src->at);
+		return &L->gs->bad.other;
+	}
+	if (L->time_key && at && time_labels(L, at) < 0) {
+		snprintf(msg, size, "column '%s': %s is not a time", src->at, crm_quote(at, q, sizeof q));
+		return &L->gs->bad.other;
+	}
+	return NULL;
+}
+
 /*
- * Count one answer within the filters, or report why it is bad.  at is a
- * canonical UTC time or NULL; text[] the channel, segment and survey by
- * crm_by.  Returns nonzero to stop the reading.
+ * Count one answer within the filters, or no answer (an empty score), or
+ * report why it is bad.  at is a canonical UTC time or NULL; text[] the
+ * text keys by crm_by.  Returns nonzero to stop the reading.
  */
 static int count_answer(struct load *L, long line, const char *id, const char *score,
 			const char *at, const char *const text[CRM_NBY])
 {
 	struct crm_groups *gs = L->gs;
 	const struct crm_survey_opts *o = L->o;
-	char why[64], q[128], *key[CRM_NBY];
+	char why[64], msg[256], *key[CRM_NBY];
 	enum crm_score_bad b;
-	int s, k;
+	long long *count;
+	int s = 0, k;
 	if (!in_range(o, at))
 		return 0;
-	gs->rows++;
 	b = crm_score_parse(score ? score : "", o->scale, &s, why, sizeof why);
-	if (b == CRM_SCORE_EMPTY)
-		return bad(L, line, id, &gs->bad.empty, "column 'score' is empty");
-	if (b != CRM_SCORE_OK)
-		return bad(L, line, id, b == CRM_SCORE_NAN ? &gs->bad.nan : &gs->bad.range,
-			   "column 'score': %s %s", crm_quote(score, q, sizeof q), why);
-	if (L->time_key && !at)
-		return bad(L, line, id, &gs->bad.other, "column 'answered_at' is empty");
-	if (L->time_key && time_labels(L, at) < 0)
-		return bad(L, line, id, &gs->bad.other, "column 'answered_at': %s is not a time",
-			   crm_quote(at, q, sizeof q));
+	gs->rows += b != CRM_SCORE_EMPTY;
+	if ((count = judge(L, score, b, why, at, msg, sizeof msg)) != NULL) {
+		gs->rows += b == CRM_SCORE_EMPTY;   /* no answer, but a bad row */
+		return bad(L, line, id, count, "%s", msg);
+	}
 	for (k = 0; k < o->nby; k++) {
 		enum crm_by by = o->by[k];
-		key[k] = by == CRM_BY_MONTH ? L->label[0] : by == CRM_BY_WEEK ? L->label[1] :
-			 (char *)(text[by] && *text[by] ? text[by] : NULL);
+		key[k] = !crm_by_is_time(by) ? (char *)(text[by] && *text[by] ? text[by] : NULL) :
+			 !at ? NULL : by == CRM_BY_MONTH ? L->label[0] : L->label[1];
 	}
 	/* answers come in runs of one group: skip the hash for those */
 	if (L->last < 0 || !key_equal(gs->g[L->last].key, key, o->nby))
 		L->last = (long)group_of(gs, key, o->nby);
-	crm_nps_add(&gs->g[L->last].acc, s);
+	if (b == CRM_SCORE_EMPTY)
+		crm_nps_add_none(&gs->g[L->last].acc);
+	else
+		crm_nps_add(&gs->g[L->last].acc, s);
 	return 0;
 }
 
@@ -426,16 +535,12 @@ static int want_segment(const struct crm_survey_opts *o)
 
 static sqlite3_stmt *answers_query(struct crm_db *db, const struct crm_survey_opts *o, int *rc)
 {
-	static const char plain[] = "SELECT r.response_id, r.score, r.answered_at, r.channel, "
-		"r.survey, NULL FROM responses r " ANSWERS_WHERE;
-	static const char segmented[] = "SELECT r.response_id, r.score, r.answered_at, r.channel, "
-		"r.survey, m.segment FROM responses r " ANSWER_ORDER "LEFT JOIN segment_members m "
-		"ON m.run_id = ?4 AND m.customer_id = " ANSWER_CUSTOMER " " ANSWERS_WHERE;
+	const struct source *src = &sources[o->source];
 	long long run = 0;
 	sqlite3_stmt *st;
 	if (want_segment(o) && !(run = last_segment_run(db, rc)))
 		return NULL;
-	if (!(st = crm_db_prepare(db, run ? segmented : plain))) {
+	if (!(st = crm_db_prepare(db, run ? src->segmented : src->plain))) {
 		*rc = crm_db_last_status(db);
 		return NULL;
 	}
@@ -454,13 +559,16 @@ int crm_survey_load_db(struct crm_db *db, const struct crm_survey_opts *o, struc
 	int rc = CRM_OK, step;
 	load_init(&L, o, gs);
 	L.file = db->path;
+	L.src = &sources[o->source];
 	if (!(st = answers_query(db, o, &rc)))
 		return rc;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *text[CRM_NBY] = {NULL};
 		text[CRM_BY_CHANNEL] = (const char *)sqlite3_column_text(st, 3);
 		text[CRM_BY_SURVEY] = (const char *)sqlite3_column_text(st, 4);
-		text[CRM_BY_SEGMENT] = (const char *)sqlite3_column_text(st, 5);
+		text[CRM_BY_CATEGORY] = (const char *)sqlite3_column_text(st, 5);
+		text[CRM_BY_SKU] = (const char *)sqlite3_column_text(st, 6);
+		text[CRM_BY_SEGMENT] = (const char *)sqlite3_column_text(st, 7);
 		if (count_answer(&L, 0, (const char *)sqlite3_column_text(st, 0),
 				 (const char *)sqlite3_column_text(st, 1),
 				 (const char *)sqlite3_column_text(st, 2), text))

@@ -3,7 +3,7 @@
 # answers, the detractors to call back and the follow-ups.
 load helpers
 
-NPS_HEADER=n,promoters,passives,detractors,promoters_pct,passives_pct,detractors_pct,nps,margin,adj_low,adj_high
+NPS_HEADER=n,promoters,passives,detractors,promoters_pct,passives_pct,detractors_pct,nps,margin,adj_low,adj_high,no_answer
 TREND=change,noise,significant
 
 # scores FILE SCORE...: a stream of answers with a score column only.
@@ -64,7 +64,7 @@ R5='r5,,5,no date,,,d,,,,,,,'
 	run --separate-stderr crm-nps s.csv
 	assert_success
 	assert_output "$NPS_HEADER
-10,5,3,2,50.0,30.0,20.0,30.0,48.4,-19.1,65.2"
+10,5,3,2,50.0,30.0,20.0,30.0,48.4,-19.1,65.2,0"
 	# ten is still below 30: the margin is shown, with a warning on stderr only
 	[ "$stderr" = "crm-nps: only 10 answers: below 30 answers the margin of error means little" ]
 }
@@ -76,11 +76,11 @@ R5='r5,,5,no date,,,d,,,,,,,'
 	scores p.csv 10 9 10 9 10
 	run --separate-stderr crm-nps p.csv
 	assert_success
-	assert_line --index 1 "5,5,0,0,100.0,0.0,0.0,100.0,0.0,17.5,100.0"
+	assert_line --index 1 "5,5,0,0,100.0,0.0,0.0,100.0,0.0,17.5,100.0,0"
 	scores d.csv 0 1 2 3 6
 	run --separate-stderr crm-nps d.csv
 	assert_success
-	assert_line --index 1 "5,0,0,5,0.0,0.0,100.0,-100.0,0.0,-100.0,-17.5"
+	assert_line --index 1 "5,0,0,5,0.0,0.0,100.0,-100.0,0.0,-100.0,-17.5,0"
 }
 
 @test "nps: one answer is measured, with the small-n warning" {
@@ -90,7 +90,7 @@ R5='r5,,5,no date,,,d,,,,,,,'
 	run --separate-stderr crm-nps one.csv
 	assert_success
 	assert_output "$NPS_HEADER
-1,1,0,0,100.0,0.0,0.0,100.0,0.0,-48.5,98.5"
+1,1,0,0,100.0,0.0,0.0,100.0,0.0,-48.5,98.5,0"
 	[ "$stderr" = "crm-nps: only 1 answer: below 30 answers the margin of error means little" ]
 	# thirty answers are enough: no warning
 	scores thirty.csv $(seq 30 | sed 's/.*/9/')
@@ -104,14 +104,14 @@ R5='r5,,5,no date,,,d,,,,,,,'
 	run --separate-stderr crm-nps none.csv
 	assert_success
 	assert_output "$NPS_HEADER
-0,0,0,0,,,,,,,"
+0,0,0,0,,,,,,,,0"
 	[ "$stderr" = "crm-nps: no answers: nothing to measure" ]
 	# not even a header
 	: >empty.csv
 	run --separate-stderr crm-nps empty.csv
 	assert_success
 	assert_output "$NPS_HEADER
-0,0,0,0,,,,,,,"
+0,0,0,0,,,,,,,,0"
 	# grouped: the header alone
 	run --separate-stderr crm-nps --by channel - <<<"score,channel"
 	assert_success
@@ -121,10 +121,11 @@ R5='r5,,5,no date,,,d,,,,,,,'
 	run --separate-stderr crm-nps
 	assert_success
 	assert_output "$NPS_HEADER
-0,0,0,0,,,,,,,"
+0,0,0,0,,,,,,,,0"
 }
 
 @test "nps: every class of bad score is reported with its line, counted, and makes exit 1" {
+	# an empty score is no answer (sources.bats), not a bad one: counted apart
 	csv bad.csv score,comment 10,a 11,over ,empty x,word 7.5,half 6,b ' ,blank' -1,negative \
 		99999999999999999999999,big
 	run --separate-stderr crm-nps bad.csv
@@ -132,16 +133,14 @@ R5='r5,,5,no date,,,d,,,,,,,'
 	# the good rows still count: 10 and 6, so p+ = p- = 0.5, var = 1,
 	# margin = 1.96 x 100 sqrt(1/2) = 138.6 (a Wald margin is no bound)
 	assert_output "$NPS_HEADER
-2,1,0,1,50.0,0.0,50.0,0.0,138.6,-73.3,73.3"
+2,1,0,1,50.0,0.0,50.0,0.0,138.6,-73.3,73.3,2"
 	[ "$stderr" = "crm-nps: bad.csv:3: column 'score': '11' is outside the 0-10 scale
-crm-nps: bad.csv:4: column 'score' is empty
 crm-nps: bad.csv:5: column 'score': 'x' is not a number
 crm-nps: bad.csv:6: column 'score': '7.5' is not a whole number
-crm-nps: bad.csv:8: column 'score' is empty
 crm-nps: bad.csv:9: column 'score': '-1' is outside the 0-10 scale
 crm-nps: bad.csv:10: column 'score': '99999999999999999999999' is outside the 0-10 scale
 crm-nps: only 2 answers: below 30 answers the margin of error means little
-crm-nps: 7 of 9 answers left out: 3 outside the scale, 2 not a number, 2 empty score, 0 other" ] ||
+crm-nps: 5 of 7 answers left out: 3 outside the scale, 2 not a number, 0 other" ] ||
 		fail "$stderr"
 }
 
@@ -151,13 +150,13 @@ crm-nps: 7 of 9 answers left out: 3 outside the scale, 2 not a number, 2 empty s
 	run --separate-stderr crm-nps --by month b.csv
 	assert_failure 1
 	assert_output "month,$NPS_HEADER,$TREND
-2025-01,1,1,0,0,100.0,0.0,0.0,100.0,0.0,-48.5,98.5,,,"
+2025-01,1,1,0,0,100.0,0.0,0.0,100.0,0.0,-48.5,98.5,0,,,"
 	[ "$stderr" = "crm-nps: b.csv:3: expected 2 fields as in the header, found 1
 crm-nps: b.csv:4: field 2: malformed quoting: a quote inside a quoted field must be doubled, and a quoted field must end at a delimiter
 crm-nps: b.csv:5: column 'answered_at': '2025-02-30' is not a date
 crm-nps: b.csv:6: column 'answered_at' is empty
 crm-nps: fewer than 30 answers in 2025-01 (1): its margin of error means little
-crm-nps: 4 of 5 answers left out: 0 outside the scale, 0 not a number, 0 empty score, 4 other" ] ||
+crm-nps: 4 of 5 answers left out: 0 outside the scale, 0 not a number, 4 other" ] ||
 		fail "$stderr"
 	# without a time grouping the date is not needed, so it is not judged
 	run --separate-stderr crm-nps b.csv
@@ -183,12 +182,12 @@ crm-nps: a bad answer with --strict: no figures written" ]
 	# on the CSAT scale the stored 6 and 9 are off the 1-5 scale
 	run --separate-stderr crm-nps --scale csat
 	assert_failure 1
-	assert_output "n,satisfied,csat,margin,adj_low,adj_high
-1,1,100.0,0.0,16.7,100.0"
+	assert_output "n,satisfied,csat,margin,adj_low,adj_high,no_answer
+1,1,100.0,0.0,16.7,100.0,0"
 	[ "$stderr" = "crm-nps: $CRM_DB: response 'S1': column 'score': '9' is outside the 1-5 scale
 crm-nps: $CRM_DB: response 'S2': column 'score': '6' is outside the 1-5 scale
 crm-nps: only 1 answer: below 30 answers the margin of error means little
-crm-nps: 2 of 3 answers left out: 2 outside the scale, 0 not a number, 0 empty score, 0 other" ] ||
+crm-nps: 2 of 3 answers left out: 2 outside the scale, 0 not a number, 0 other" ] ||
 		fail "$stderr"
 	run --separate-stderr crm-nps --scale csat --strict
 	assert_failure 1
@@ -201,13 +200,13 @@ crm-nps: 2 of 3 answers left out: 2 outside the scale, 0 not a number, 0 empty s
 	run --separate-stderr crm-nps --by month
 	assert_failure 1
 	assert_output "month,$NPS_HEADER,$TREND
-2025-01,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,,,
-2025-02,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,0.0,0.0,no
-2025-03,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,0.0,0.0,no"
+2025-01,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,0,,,
+2025-02,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,0,0.0,0.0,no
+2025-03,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,0,0.0,0.0,no"
 	[ "$stderr" = "crm-nps: $CRM_DB: response 'r4': column 'answered_at': 'yesterday' is not a time
 crm-nps: $CRM_DB: response 'r5': column 'answered_at' is empty
 crm-nps: fewer than 30 answers in 2025-01 (1), 2025-02 (1), 2025-03 (1): their margins of error mean little
-crm-nps: 2 of 5 answers left out: 0 outside the scale, 0 not a number, 0 empty score, 2 other" ] ||
+crm-nps: 2 of 5 answers left out: 0 outside the scale, 0 not a number, 2 other" ] ||
 		fail "$stderr"
 	# without one, every answer counts
 	run --separate-stderr crm-nps
@@ -224,9 +223,9 @@ crm-nps: 2 of 5 answers left out: 0 outside the scale, 0 not a number, 0 empty s
 	run --separate-stderr crm-nps --by month months.csv
 	assert_success
 	assert_output "month,$NPS_HEADER,$TREND
-2025-01,20,4,6,10,20.0,30.0,50.0,-30.0,34.2,-57.9,5.7,,,
-2025-02,20,14,4,2,70.0,20.0,10.0,60.0,29.1,23.6,80.7,90.0,44.9,yes
-2025-03,20,12,6,2,60.0,30.0,10.0,50.0,29.4,15.0,71.9,-10.0,41.3,no"
+2025-01,20,4,6,10,20.0,30.0,50.0,-30.0,34.2,-57.9,5.7,0,,,
+2025-02,20,14,4,2,70.0,20.0,10.0,60.0,29.1,23.6,80.7,0,90.0,44.9,yes
+2025-03,20,12,6,2,60.0,30.0,10.0,50.0,29.4,15.0,71.9,0,-10.0,41.3,no"
 	[ "$stderr" = "crm-nps: fewer than 30 answers in 2025-01 (20), 2025-02 (20), 2025-03 (20): their margins of error mean little" ]
 	# the input order does not matter
 	{ head -1 months.csv; tail -n +2 months.csv | tac; } >rev.csv
@@ -257,10 +256,10 @@ crm-nps: 2 of 5 answers left out: 0 outside the scale, 0 not a number, 0 empty s
 	run --separate-stderr crm-nps --by channel c.csv
 	assert_success
 	assert_output "channel,$NPS_HEADER
-,1,0,1,0,0.0,100.0,0.0,0.0,0.0,-60.0,60.0
-'=cmd,1,0,1,0,0.0,100.0,0.0,0.0,0.0,-60.0,60.0
-email,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5
-web,2,2,0,0,100.0,0.0,0.0,100.0,0.0,-24.4,100.0"
+,1,0,1,0,0.0,100.0,0.0,0.0,0.0,-60.0,60.0,0
+'=cmd,1,0,1,0,0.0,100.0,0.0,0.0,0.0,-60.0,60.0,0
+email,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,0
+web,2,2,0,0,100.0,0.0,0.0,100.0,0.0,-24.4,100.0,0"
 	# a grouping needs its column
 	scores s.csv 9
 	run --separate-stderr crm-nps --by channel s.csv
@@ -275,17 +274,17 @@ web,2,2,0,0,100.0,0.0,0.0,100.0,0.0,-24.4,100.0"
 	assert_success
 	# web: Jan +100 -> Feb -100; email: Jan -100 -> Feb -100 -> Mar +100
 	assert_output "month,channel,$NPS_HEADER,$TREND
-2025-01,email,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,,,
-2025-01,web,1,1,0,0,100.0,0.0,0.0,100.0,0.0,-48.5,98.5,,,
-2025-02,email,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,0.0,0.0,no
-2025-02,web,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,-200.0,0.0,yes
-2025-03,email,1,1,0,0,100.0,0.0,0.0,100.0,0.0,-48.5,98.5,200.0,0.0,yes"
+2025-01,email,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,0,,,
+2025-01,web,1,1,0,0,100.0,0.0,0.0,100.0,0.0,-48.5,98.5,0,,,
+2025-02,email,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,0,0.0,0.0,no
+2025-02,web,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,0,-200.0,0.0,yes
+2025-03,email,1,1,0,0,100.0,0.0,0.0,100.0,0.0,-48.5,98.5,0,200.0,0.0,yes"
 	# the keys come in the order given; repeated --by options add up
 	run --separate-stderr crm-nps --by channel --by month mc.csv
 	assert_line --index 0 "channel,month,$NPS_HEADER,$TREND"
 	assert_line --index 1 --partial "email,2025-01,1,"
 	assert_line --index 4 --partial "web,2025-01,1,"
-	assert_line --index 5 "web,2025-02,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,-200.0,0.0,yes"
+	assert_line --index 5 "web,2025-02,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,0,-200.0,0.0,yes"
 }
 
 @test "nps: --by survey and --survey, --from and --to" {
@@ -315,15 +314,15 @@ web,2,2,0,0,100.0,0.0,0.0,100.0,0.0,-24.4,100.0"
 	scores cs.csv 5 5 4 3 1
 	run --separate-stderr crm-nps --scale csat cs.csv
 	assert_success
-	assert_output "n,satisfied,csat,margin,adj_low,adj_high
-5,3,60.0,42.9,22.9,88.4"
+	assert_output "n,satisfied,csat,margin,adj_low,adj_high,no_answer
+5,3,60.0,42.9,22.9,88.4,0"
 	# CES of 1 2 2 3 7: mean 3.00; var = 67/5 - 9 = 4.4, sd 2.098;
 	#   SE = 2.098 / sqrt 5 = 0.9381, margin 1.84 -> [1.16, 4.84]
 	scores ce.csv 1 2 2 3 7
 	run --separate-stderr crm-nps --scale ces ce.csv
 	assert_success
-	assert_output "n,ces,sd,margin,low,high
-5,3.00,2.10,1.84,1.16,4.84"
+	assert_output "n,ces,sd,margin,low,high,no_answer
+5,3.00,2.10,1.84,1.16,4.84,0"
 	# each scale judges its own range
 	scores bad.csv 0 6 8
 	run --separate-stderr crm-nps --scale csat bad.csv
@@ -332,26 +331,26 @@ web,2,2,0,0,100.0,0.0,0.0,100.0,0.0,-24.4,100.0"
 	[[ "$stderr" == *"bad.csv:3: column 'score': '6' is outside the 1-5 scale"* ]] || fail "$stderr"
 	run --separate-stderr crm-nps --scale ces bad.csv
 	[[ "$stderr" == *"bad.csv:4: column 'score': '8' is outside the 1-7 scale"* ]] || fail "$stderr"
-	assert_line --index 1 "1,6.00,0.00,0.00,6.00,6.00"
+	assert_line --index 1 "1,6.00,0.00,0.00,6.00,6.00,0"
 	# a trend on CSAT compares percentages
 	csv m.csv answered_at,score 2025-01-01,5 2025-01-02,1 2025-02-01,5 2025-02-02,4
 	run --separate-stderr crm-nps --scale csat --by month m.csv
-	assert_line --index 0 "month,n,satisfied,csat,margin,adj_low,adj_high,$TREND"
+	assert_line --index 0 "month,n,satisfied,csat,margin,adj_low,adj_high,no_answer,$TREND"
 	# Jan 50.0 (SE 100 sqrt(0.25/2) = 35.36), Feb 100.0 (SE 0): +50.0 < 69.3
-	assert_line --index 2 "2025-02,2,2,100.0,0.0,29.0,100.0,50.0,69.3,no"
+	assert_line --index 2 "2025-02,2,2,100.0,0.0,29.0,100.0,0,50.0,69.3,no"
 }
 
 @test "nps: --format text aligns columns, --format json is valid JSON with numbers" {
 	csv c.csv score,channel,comment 9,web,x 3,이메일,y 10,web,z
 	run --separate-stderr crm-nps --by channel --format text c.csv
 	assert_success
-	assert_output "channel  n  promoters  passives  detractors  promoters_pct  passives_pct  detractors_pct     nps  margin  adj_low  adj_high
-web      2          2         0           0          100.0           0.0             0.0   100.0     0.0    -24.4     100.0
-이메일   1          0         0           1            0.0           0.0           100.0  -100.0     0.0    -98.5      48.5"
+	assert_output "channel  n  promoters  passives  detractors  promoters_pct  passives_pct  detractors_pct     nps  margin  adj_low  adj_high  no_answer
+web      2          2         0           0          100.0           0.0             0.0   100.0     0.0    -24.4     100.0          0
+이메일   1          0         0           1            0.0           0.0           100.0  -100.0     0.0    -98.5      48.5          0"
 	run --separate-stderr crm-nps --by channel --format json c.csv
 	assert_success
 	echo "$output" | python3 -m json.tool >/dev/null || fail "not JSON: $output"
-	assert_line --index 1 '  {"channel": "web", "n": 2, "promoters": 2, "passives": 0, "detractors": 0, "promoters_pct": 100.0, "passives_pct": 0.0, "detractors_pct": 0.0, "nps": 100.0, "margin": 0.0, "adj_low": -24.4, "adj_high": 100.0},'
+	assert_line --index 1 '  {"channel": "web", "n": 2, "promoters": 2, "passives": 0, "detractors": 0, "promoters_pct": 100.0, "passives_pct": 0.0, "detractors_pct": 0.0, "nps": 100.0, "margin": 0.0, "adj_low": -24.4, "adj_high": 100.0, "no_answer": 0},'
 	if command -v jq >/dev/null; then
 		[ "$(echo "$output" | jq -c '[.[] | [.channel, .nps]]')" = '[["web",100],["이메일",-100]]' ]
 	fi
@@ -372,7 +371,7 @@ web      2          2         0           0          100.0           0.0        
 	run --separate-stderr crm-nps -t --by channel k.tsv
 	assert_success
 	assert_output "channel	$(echo "$NPS_HEADER" | tr , '\t')
-web	2	1	0	1	50.0	0.0	50.0	0.0	138.6	-73.3	73.3"
+web	2	1	0	1	50.0	0.0	50.0	0.0	138.6	-73.3	73.3	0"
 	csv q.csv "How likely are you to recommend us?,Channel" 10,web
 	run --separate-stderr crm-nps --map 'score=How likely are you to recommend us?' q.csv
 	assert_success
@@ -417,9 +416,9 @@ web	2	1	0	1	50.0	0.0	50.0	0.0	138.6	-73.3	73.3"
 	assert_line --regexp "^b,.*,Hibernating$"
 	run --separate-stderr crm-nps --by segment
 	assert_output "segment,$NPS_HEADER
-,2,0,0,2,0.0,0.0,100.0,-100.0,0.0,-100.0,24.4
-Hibernating,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5
-Need Attention,2,1,0,1,50.0,0.0,50.0,0.0,138.6,-73.3,73.3"
+,2,0,0,2,0.0,0.0,100.0,-100.0,0.0,-100.0,24.4,0
+Hibernating,1,0,0,1,0.0,0.0,100.0,-100.0,0.0,-98.5,48.5,0
+Need Attention,2,1,0,1,50.0,0.0,50.0,0.0,138.6,-73.3,73.3,0"
 	csv s.csv score,segment 9,VIP 0,New 10,VIP
 	run --separate-stderr crm-nps --by segment s.csv
 	assert_line --index 1 --partial "New,1,0,0,1,"

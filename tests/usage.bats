@@ -101,7 +101,7 @@ refuses() {
 @test "crm-nps --frobnicate" { refuses 2 "crm-nps: unrecognized option '--frobnicate'" TRY; }
 @test "crm-nps --currency USD" { refuses 2 "crm-nps: unrecognized option '--currency'" TRY; }
 @test "crm-nps --by" { refuses 2 "crm-nps: option '--by' requires an argument" TRY; }
-@test "crm-nps --by foo" { refuses 2 "crm-nps: --by 'foo': expected month, week, channel, segment or survey" TRY; }
+@test "crm-nps --by foo" { refuses 2 "crm-nps: --by 'foo': expected month, week, channel, segment, survey, category or sku" TRY; }
 @test "crm-nps --by month,month" { refuses 2 "crm-nps: --by month: given twice" TRY; }
 @test "crm-nps --by month,week" { refuses 2 "crm-nps: --by month and week: one time grouping at most" TRY; }
 @test "crm-nps --scale x" { refuses 2 "crm-nps: --scale must be nps, csat or ces, not 'x'" TRY; }
@@ -114,6 +114,18 @@ refuses() {
 @test "crm-nps --detractors --scale csat" { refuses 2 "crm-nps: --detractors are NPS answers from 0 to 6; it takes no --scale" TRY; }
 @test "crm-nps --detractors orders.csv" { refuses 2 "crm-nps: --detractors works on the database, not on a FILE of answers" TRY; }
 @test "crm-nps --followed-up f.csv --by month" { refuses 2 "crm-nps: --followed-up records calls back; it takes no --by or --scale" TRY; }
+@test "crm-nps --source x" { refuses 2 "crm-nps: --source must be responses, tickets or reviews, not 'x'" TRY; }
+@test "crm-nps --source tickets --scale nps" { refuses 2 "crm-nps: --source tickets: tickets' CSAT is a 1-5 rating; --scale nps needs 0-10 answers" TRY; }
+@test "crm-nps --source reviews --scale ces" { refuses 2 "crm-nps: --source reviews: reviews' rating is 1 to 5 stars; --scale ces needs 1-7 answers" TRY; }
+@test "crm-nps --source tickets --by month,sku" { refuses 2 "crm-nps: --by sku: tickets have no sku" TRY; }
+@test "crm-nps --source reviews --by category" { refuses 2 "crm-nps: --by category: reviews have no category" TRY; }
+@test "crm-nps --by category" { refuses 2 "crm-nps: --by category: responses have no category" TRY; }
+@test "crm-nps --source tickets --by survey" { refuses 2 "crm-nps: --by survey: tickets have no survey" TRY; }
+@test "crm-nps --source reviews --survey q" { refuses 2 "crm-nps: --survey: reviews have no survey" TRY; }
+@test "crm-nps --source tickets --detractors" { refuses 2 "crm-nps: --detractors works on survey answers; it takes no --source" TRY; }
+@test "crm-nps --source reviews --followed-up f.csv" { refuses 2 "crm-nps: --followed-up works on survey answers; it takes no --source" TRY; }
+@test "crm-nps --source tickets orders.csv" { refuses 2 "crm-nps: --source reads the database, not a FILE of answers" TRY; }
+@test "crm-nps --source responses orders.csv" { refuses 2 "crm-nps: --source reads the database, not a FILE of answers" TRY; }
 @test "crm-nps a.csv b.csv" { refuses 2 "crm-nps: one file of answers at most, not 2" TRY; }
 @test "crm-nps --map score orders.csv" { refuses 2 "crm-nps: orders.csv:1: --map 'score': expected canonical=Header"; }
 @test "crm-nps --map foo=bar orders.csv" { refuses 2 "crm-nps: orders.csv:1: --map 'foo=bar': responses has no column 'foo' (see crm-import --columns responses)"; }
