@@ -130,13 +130,19 @@ static int is_kw(const struct tok *t, const char *kw)
 	return t->k == T_WORD && keyword(t->s, t->n, kw);
 }
 
-/* The end of a word or number at p: letters, digits, '_', '.', '-', any
- * byte of UTF-8, and (in a number) a ',' before a digit, so that "x1.5x",
- * "month-end", "12abc" and "1,000" are each one token. */
+/* The end of a word at p: letters, digits, '_', '.', '-' and any byte of
+ * UTF-8, so that "x1.5x" and "month-end" are each one token.  A number
+ * runs to the next space or ',' that is not before a digit, so that
+ * "12abc", "5%" and "1,000" are each refused whole. */
 static const char *word_end(const char *p, const char *e, int number)
 {
-	while (p < e && (is_alpha(*p) || is_digit(*p) || *p == '.' || *p == '-' ||
-			 (number && *p == ',' && p + 1 < e && is_digit(p[1]))))
+	if (number) {
+		while (p < e && *p != ' ' && *p != '\t' &&
+		       (*p != ',' || (p + 1 < e && is_digit(p[1]))))
+			p++;
+		return p;
+	}
+	while (p < e && (is_alpha(*p) || is_digit(*p) || *p == '.' || *p == '-'))
 		p++;
 	return p;
 }
