@@ -859,9 +859,12 @@ int crm_loyalty_program_parse_text(const char *text, const char *name,
 
 /* ---- the canonical text ------------------------------------------------------------ */
 
+/* Text written with put(): grown with crm_xrealloc, or when fixed (a
+ * caller's buffer) cut at its size. */
 struct text {
 	char *s;
 	size_t n, cap;
+	int fixed;
 };
 
 static void put(struct text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -877,6 +880,10 @@ static void put(struct text *t, const char *fmt, ...)
 			len = 0;
 		if ((size_t)len < t->cap - t->n) {
 			t->n += (size_t)len;
+			return;
+		}
+		if (t->fixed) {
+			t->n = t->cap - 1;
 			return;
 		}
 		t->cap = t->cap * 2 + (size_t)len;
@@ -934,7 +941,7 @@ static void put_tier(struct text *t, const struct crm_loyalty_program *p,
 
 char *crm_loyalty_program_format(const struct crm_loyalty_program *p)
 {
-	struct text t = { crm_xmalloc(512), 0, 512 };
+	struct text t = { crm_xmalloc(512), 0, 512, 0 };
 	put(&t, "currency = %s\nearn = %lld per ", p->currency, (long long)p->earn_points);
 	put_money(&t, p, p->earn_per);
 	put(&t, "\nmin_order = ");
@@ -1224,6 +1231,8 @@ static void put_grouped(struct text *t, const struct crm_loyalty_program *p, int
 {
 	char num[48];
 	int len = crm_format_money(minor, p->currency, num, sizeof num);
+	if (len < 0)
+		len = snprintf(num, sizeof num, "%lld", (long long)minor);
 	const char *digits = num + (num[0] == '-'), *dot = strchr(num, '.');
 	int whole = (int)((dot ? dot : num + len) - digits);
 	put(t, "%s", num[0] == '-' ? "-" : "");
@@ -1290,7 +1299,7 @@ void crm_loyalty_evaluate(const struct crm_loyalty_program *p, const struct crm_
 			  int current, int64_t last_qualified, int64_t today,
 			  struct crm_loyalty_move *m)
 {
-	struct text t = { m->why, 0, sizeof m->why };
+	struct text t = { m->why, 0, sizeof m->why, 1 };
 	m->from = valid_tier(p, current);
 	m->qualified = crm_loyalty_qualify(p, f);
 	m->to = crm_loyalty_decide(p, m->from, m->qualified, last_qualified, today, &m->grace_end);
