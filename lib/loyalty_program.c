@@ -1142,13 +1142,28 @@ int64_t crm_loyalty_window_first(const struct crm_loyalty_span *span, int64_t la
 	return first < CRM_DAY_FIRST ? CRM_DAY_FIRST : first > last ? last : first;
 }
 
+/* Is at a canonical UTC time, "YYYY-MM-DDTHH:MM:SSZ" of a real day? */
+static int is_stored_time(const char *at)
+{
+	char date[CRM_DATE_LEN];
+	int64_t d;
+	if (!at || strlen(at) != CRM_TIME_LEN - 1 || at[10] != 'T' || at[13] != ':' ||
+	    at[16] != ':' || at[19] != 'Z')
+		return 0;
+	for (int i = 11; i < 19; i += 3)
+		if (!is_digit(at[i]) || !is_digit(at[i + 1]) ||
+		    (at[i] - '0') * 10 + (at[i + 1] - '0') > (i == 11 ? 23 : 59))
+			return 0;
+	memcpy(date, at, 10);
+	date[10] = '\0';
+	return crm_date_day(date, &d) == 0;
+}
+
 /* The local day of a stored time, or -1 with *why. */
 static int stored_day(const struct crm_tz *tz, const char *at, int64_t *day, const char **why)
 {
-	char t[CRM_TIME_LEN], date[CRM_DATE_LEN];
-	int64_t d;
-	if (!at || strlen(at) != CRM_TIME_LEN - 1 || at[10] != 'T' || at[19] != 'Z' ||
-	    (memcpy(date, at, 10), date[10] = '\0', crm_date_day(date, &d) < 0)) {
+	char t[CRM_TIME_LEN];
+	if (!is_stored_time(at)) {
 		*why = "is not a stored time (YYYY-MM-DDTHH:MM:SSZ)";
 		return -1;
 	}

@@ -369,9 +369,15 @@ wrong() {
 		'2026-03-10T15:30:00Z 2026-03-25T15:00:00Z' '2026-03-10T14:59:59Z 2026-03-24T15:00:00Z'
 	check release-at UTC 2026-03-10T23:59:59Z 9999-12-31T05:59:59Z -- \
 		'2026-03-10T23:59:59Z 2026-03-25T00:00:00Z' '9999-12-31T05:59:59Z 9999-12-31T06:00:00Z'
-	check release-at UTC 2026-03-10 2026-13-01T00:00:00Z -- \
+	check release-at UTC 2026-03-10 2026-13-01T00:00:00Z 2026-03-10T24:00:00Z 2026-03-10T10:60:00Z \
+		2026-03-10T10:00:0xZ 2026-03-10T10:00:00+09:00 -- \
 		'2026-03-10 error: is not a stored time (YYYY-MM-DDTHH:MM:SSZ)' \
-		'2026-13-01T00:00:00Z error: is not a stored time (YYYY-MM-DDTHH:MM:SSZ)'
+		'2026-13-01T00:00:00Z error: is not a stored time (YYYY-MM-DDTHH:MM:SSZ)' \
+		'2026-03-10T24:00:00Z error: is not a stored time (YYYY-MM-DDTHH:MM:SSZ)' \
+		'2026-03-10T10:60:00Z error: is not a stored time (YYYY-MM-DDTHH:MM:SSZ)' \
+		'2026-03-10T10:00:0xZ error: is not a stored time (YYYY-MM-DDTHH:MM:SSZ)' \
+		'2026-03-10T10:00:00+09:00 error: is not a stored time (YYYY-MM-DDTHH:MM:SSZ)'
+	check expiry-at UTC 2026-02-29T00:00:00Z -- '2026-02-29T00:00:00Z error: is not a stored time (YYYY-MM-DDTHH:MM:SSZ)'
 	prog 'currency = KRW' 'earn = 1 per 100' 'pending = 0'
 	check release 2026-03-10 -- '2026-03-10 2026-03-10'
 	check release-at Asia/Seoul 2026-03-10T15:30:00Z -- '2026-03-10T15:30:00Z 2026-03-10T15:30:00Z'
