@@ -50,11 +50,11 @@ struct later {
 };
 
 enum key { K_CURRENCY, K_EARN, K_MIN_ORDER, K_PENDING, K_EXPIRES, K_TIER, K_DOWNGRADE,
-	   K_BIRTHDAY, K_SIGNUP, NKEYS };
+	   K_BIRTHDAY, K_SIGNUP, K_POINT_VALUE, NKEYS };
 
 static const char *const key_names[NKEYS] = {
 	"currency", "earn", "min_order", "pending", "expires", "tier", "downgrade", "birthday",
-	"signup",
+	"signup", "point_value",
 };
 
 struct parser {
@@ -466,6 +466,11 @@ static int v_signup(struct parser *ps)
 	return v_bonus(ps, &ps->p->signup);
 }
 
+static int v_point_value(struct parser *ps)
+{
+	return amount(ps, &ps->p->point_value, 0);
+}
+
 /* ---- tiers ---------------------------------------------------------------------- */
 
 /* Index of span s among the program's windows, added if new; -1 past the most. */
@@ -731,6 +736,7 @@ static int value(struct parser *ps, int k)
 	case K_DOWNGRADE: return v_downgrade(ps);
 	case K_BIRTHDAY: return v_birthday(ps);
 	case K_SIGNUP: return v_signup(ps);
+	case K_POINT_VALUE: return v_point_value(ps);
 	default: return 0;      /* K_TIER: read with its key */
 	}
 }
@@ -963,7 +969,10 @@ char *crm_loyalty_program_format(const struct crm_loyalty_program *p)
 		put(&t, ", grace ");
 		put_span(&t, &p->grace);
 	}
-	put(&t, "\nbirthday = %lld\nsignup = %lld\n", (long long)p->birthday, (long long)p->signup);
+	put(&t, "\nbirthday = %lld\nsignup = %lld\npoint_value = ", (long long)p->birthday,
+	    (long long)p->signup);
+	put_money(&t, p, p->point_value);
+	put(&t, "\n");
 	return t.s;
 }
 
@@ -993,7 +1002,8 @@ int crm_loyalty_program_equal(const struct crm_loyalty_program *a,
 	    a->earn_points != b->earn_points || a->earn_per != b->earn_per ||
 	    a->min_order != b->min_order || a->pending_days != b->pending_days ||
 	    a->expiry != b->expiry || a->ntiers != b->ntiers || a->nwindows != b->nwindows ||
-	    a->downgrade != b->downgrade || a->birthday != b->birthday || a->signup != b->signup)
+	    a->downgrade != b->downgrade || a->birthday != b->birthday || a->signup != b->signup ||
+	    a->point_value != b->point_value)
 		return 0;
 	if (a->expiry != CRM_LOYALTY_EXPIRES_NEVER && !same_span(&a->expires, &b->expires))
 		return 0;
@@ -1045,6 +1055,11 @@ int crm_loyalty_points(const struct crm_loyalty_program *p, int tier, int64_t am
 		return -1;
 	*points = amount_minor < 0 ? -(int64_t)q : (int64_t)q;
 	return 0;
+}
+
+int crm_loyalty_points_money(const struct crm_loyalty_program *p, int64_t points, int64_t *minor)
+{
+	return __builtin_mul_overflow(points, p->point_value, minor) ? -1 : 0;
 }
 
 int crm_loyalty_points_change(const struct crm_loyalty_program *p, int tier, int64_t before,

@@ -7,7 +7,7 @@
  * ledger computes a customer's figures and calls these.
  *
  *   currency  = KRW
- *   earn      = 1 per 100            # 1 point for each whole 100 KRW, per order
+ *   earn      = 1 per 100            # 1 point per 100 KRW, rounded down per order
  *   min_order = 10000                # smaller orders earn nothing
  *   pending   = 14 days              # usable once the 14 days after the order's day end
  *   expires   = 12 months month-end  # usable through the 12th month after the month earned
@@ -16,6 +16,7 @@
  *   downgrade = at evaluation, grace 1 month
  *   birthday  = 2000                 # once a year, in the birthday month
  *   signup    = 1000
+ *   point_value = 1                  # a point redeemed is worth 1 KRW
  *
  * Contract: the file.
  *  - One "KEY = VALUE" a line, "tier NAME = VALUE" for a tier.  '#' anywhere
@@ -29,8 +30,9 @@
  *      currency  = CODE    ISO 4217, one crm_currency_exponent() knows;
  *                          required.  Every AMOUNT is in its major units.
  *      earn      = N per AMOUNT
- *                          N points (1..1000000000, whole) for each whole
- *                          AMOUNT (> 0) of an order; required.
+ *                          N points (1..1000000000, whole) per AMOUNT
+ *                          (> 0) of an order, rounded down per order (see
+ *                          the arithmetic below); required.
  *      min_order = AMOUNT  an order (or a return) of less earns (takes
  *                          back) nothing; default 0.
  *      pending   = 0 | N day(s)
@@ -69,6 +71,9 @@
  *      birthday  = N       bonus points once a year in the birthday month
  *                          (0..1000000000000); default 0, none.
  *      signup    = N       bonus points once, on joining; default 0.
+ *      point_value = AMOUNT
+ *                          what one point is worth when redeemed, for the
+ *                          liability in money; default 0: not given.
  *  - Tiers rank in the order of their lines, the first lowest.  A customer
  *    qualifies for the highest-ranked tier whose condition holds; nothing
  *    asks thresholds to rise with rank.  At most CRM_LOYALTY_TIERS tiers,
@@ -176,6 +181,7 @@ struct crm_loyalty_program {
 	int downgrade;                    /* 1: at evaluation, 0: never */
 	struct crm_loyalty_span grace;
 	int64_t birthday, signup;         /* bonus points */
+	int64_t point_value;              /* minor units a point is worth, 0: not given */
 };
 
 /* ---- reading and writing ----------------------------------------------------- */
@@ -219,6 +225,9 @@ int crm_loyalty_tier_find(const struct crm_loyalty_program *p, const char *name)
  */
 int crm_loyalty_points(const struct crm_loyalty_program *p, int tier, int64_t amount_minor,
 		       int64_t *points);
+/* What `points` are worth (point_value each) in minor units: 0 with
+ * *minor, or -1 when that does not fit int64. */
+int crm_loyalty_points_money(const struct crm_loyalty_program *p, int64_t points, int64_t *minor);
 /* What an order whose amount goes from `before` to `after` (a partial
  * refund, a corrected import) earns more (or, negative, takes back):
  * points(after) - points(before); -1 on overflow. */

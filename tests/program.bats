@@ -47,7 +47,8 @@ tier Silver = spend >= 300000 in 12 months, earn x1.5
 tier Gold = spend >= 1000000 in 12 months or orders >= 10 in 12 months, earn x2
 downgrade = at evaluation, grace 1 month
 birthday = 2000
-signup = 1000'
+signup = 1000
+point_value = 0'
 
 check() {
 	local args=() want
@@ -91,7 +92,7 @@ wrong() {
 @test "file: only currency and earn are required; the rest print their defaults" {
 	prog 'currency = usd' 'earn = 3 per 2.5'
 	check -- 'currency = USD' 'earn = 3 per 2.50' 'min_order = 0.00' 'pending = 0' \
-		'expires = never' 'downgrade = at evaluation' 'birthday = 0' 'signup = 0'
+		'expires = never' 'downgrade = at evaluation' 'birthday = 0' 'signup = 0' 'point_value = 0.00'
 	check roundtrip -- ok
 }
 
@@ -99,11 +100,11 @@ wrong() {
 	prog '# our program' '' $'\tSIGNUP=500' 'Tier  일반 회원 =  ALWAYS' 'EXPIRES = 2 Years Month-End' \
 		'Pending = 1 Day   # one day' 'tier VIP= Spend>=1000.50 In 1 Year And Orders >= 3 In 90 Days, Earn X1.25' \
 		'DownGrade = At Evaluation, Grace 30 Days' 'earn = 1 per 1' 'currency = usd   ' \
-		'min_order = 0.5'
+		'min_order = 0.5' 'POINT_VALUE = 0.01'
 	check -- 'currency = USD' 'earn = 1 per 1.00' 'min_order = 0.50' 'pending = 1 day' \
 		'expires = 24 months month-end' 'tier 일반 회원 = always, earn x1' \
 		'tier VIP = spend >= 1000.50 in 12 months and orders >= 3 in 90 days, earn x1.25' \
-		'downgrade = at evaluation, grace 30 days' 'birthday = 0' 'signup = 500'
+		'downgrade = at evaluation, grace 30 days' 'birthday = 0' 'signup = 500' 'point_value = 0.01'
 	check roundtrip -- ok
 	check windows 2026-03-15 -- '12m 2025-03-16' '90d 2025-12-16'
 }
@@ -111,7 +112,7 @@ wrong() {
 @test "file: a BOM, CRLF line ends and no final newline, in both forms" {
 	printf '\xef\xbb\xbfcurrency = KRW\r\nearn = 1 per 100\r\n\r\nexpires = 1 month\r\nsignup = 5' >"$F"
 	check -- 'currency = KRW' 'earn = 1 per 100' 'min_order = 0' 'pending = 0' 'expires = 1 month' \
-		'downgrade = at evaluation' 'birthday = 0' 'signup = 5'
+		'downgrade = at evaluation' 'birthday = 0' 'signup = 5' 'point_value = 0'
 	run "$PC" -t "$F"
 	assert_success
 	assert_line --index 4 'expires = 1 month'
@@ -170,8 +171,8 @@ wrong() {
 	wrong 'earm = 1 per 100' 1 "unknown key 'earm' (did you mean 'earn'?)"
 	wrong 'min-order = 5' 1 "unknown key 'min-order' (did you mean 'min_order'?)"
 	wrong 'Expire = never' 1 "unknown key 'Expire' (did you mean 'expires'?)"
-	wrong 'points = 5' 1 "unknown key 'points' (one of currency, earn, min_order, pending, expires, tier, downgrade, birthday, signup)"
-	wrong '포인트 = 5' 1 "unknown key '포인트' (one of currency, earn, min_order, pending, expires, tier, downgrade, birthday, signup)"
+	wrong 'points = 5' 1 "unknown key 'points' (one of currency, earn, min_order, pending, expires, tier, downgrade, birthday, signup, point_value)"
+	wrong '포인트 = 5' 1 "unknown key '포인트' (one of currency, earn, min_order, pending, expires, tier, downgrade, birthday, signup, point_value)"
 	wrong 'EARN = 2 per 100' 1 "'earn' is given twice (first on line 2)"
 	wrong 'signup 100' 8 "expected '=' after 'signup', not '100'"
 	wrong 'signup' 1 "expected '=' after 'signup'"
@@ -354,6 +355,19 @@ wrong() {
 	check points T 9223372036854775807 -9223372036854775808 -- '9223372036854775807 overflow' \
 		'-9223372036854775808 overflow'
 	check change - 0 9223372037 -- overflow
+}
+
+@test "points: what points are worth, for the liability in money" {
+	prog 'currency = USD' 'earn = 1 per 1' 'point_value = 0.01'
+	# 100 points at one cent each: $1.00, 100 minor units
+	check money 100 0 -250 -- '100 100' '0 0' '-250 -250'
+	prog 'currency = KRW' 'earn = 1 per 100' 'point_value = 5'
+	check money 2000 9223372036854775807 -- '2000 10000' '9223372036854775807 overflow'
+	prog 'currency = KRW' 'earn = 1 per 100'
+	check money 2000 -- '2000 0'
+	wrong 'point_value = 0.5' 15 "'0.5' has more decimals than KRW allows (0)"
+	wrong 'point_value = -1' 15 "'-1' is negative"
+	wrong 'point_value = 1 won' 17 "unexpected 'won' after the value of 'point_value'"
 }
 
 # ---- days ----------------------------------------------------------------------------------

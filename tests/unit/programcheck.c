@@ -12,6 +12,8 @@
  *                                         "AMOUNT POINTS" for each amount in
  *                                         minor units (TIER a name, or '-' for
  *                                         none); "AMOUNT overflow" when -1
+ *   programcheck FILE money POINTS...     "POINTS MINOR_UNITS" each: what they are
+ *                                         worth, or "POINTS overflow"
  *   programcheck FILE change TIER BEFORE AFTER
  *                                         the points an order gains going from
  *                                         BEFORE to AFTER
@@ -156,6 +158,20 @@ static int points(const struct crm_loyalty_program *p, int argc, char **argv)
 	return CRM_OK;
 }
 
+static int money(const struct crm_loyalty_program *p, int argc, char **argv)
+{
+	int64_t pts, minor;
+	for (int i = 0; i < argc; i++) {
+		if (number(argv[i], &pts) < 0)
+			return CRM_EUSAGE;
+		if (crm_loyalty_points_money(p, pts, &minor) < 0)
+			printf("%s overflow\n", argv[i]);
+		else
+			printf("%s %lld\n", argv[i], (long long)minor);
+	}
+	return CRM_OK;
+}
+
 static int change(const struct crm_loyalty_program *p, int argc, char **argv)
 {
 	int t;
@@ -270,6 +286,8 @@ static int run(const struct crm_loyalty_program *p, const char *verb, int argc, 
 		return roundtrip(p);
 	if (!strcmp(verb, "points"))
 		return points(p, argc, argv);
+	if (!strcmp(verb, "money"))
+		return money(p, argc, argv);
 	if (!strcmp(verb, "change"))
 		return change(p, argc, argv);
 	if (!strcmp(verb, "release") || !strcmp(verb, "expiry"))
