@@ -17,7 +17,7 @@ int64_t crm_week_first(int64_t day, int week_start)
 	return day - (crm_weekday(day) - week_start + 7) % 7;
 }
 
-static int64_t month_day(int year, int month)
+int64_t crm_month_first(int year, int month)
 {
 	char s[24];
 	int64_t d;
@@ -51,7 +51,7 @@ static void iso_week(int64_t day, int *year, int *week)
 	int64_t thu = crm_week_first(day, 1) + 3, jan1;
 	crm_day_date(thu, s);
 	*year = atoi(s);
-	jan1 = month_day(*year, 1);
+	jan1 = crm_month_first(*year, 1);
 	*week = (int)((thu - jan1) / 7) + 1;
 }
 
@@ -71,8 +71,8 @@ static void set_week(struct crm_period *p, int64_t first, int week_start)
 
 static void set_month(struct crm_period *p, int year, int month)
 {
-	p->from = month_day(year, month);
-	p->to = month_day(year, month + 1);
+	p->from = crm_month_first(year, month);
+	p->to = crm_month_first(year, month + 1);
 	p->kind = CRM_PERIOD_MONTH;
 	snprintf(p->label, sizeof p->label, "%04d-%02d", year % 10000, month % 100);
 }
@@ -85,7 +85,7 @@ static int parse_named(const char *s, struct crm_period *p, const char **why)
 	if (sscanf(s, "%4d-W%2d%n%1s", &year, &n, &len, c) == 2 && len == (int)strlen(s) &&
 	    len == 8) {
 		int y, w;
-		int64_t jan4 = month_day(year, 1) + 3;
+		int64_t jan4 = crm_month_first(year, 1) + 3;
 		set_week(p, crm_week_first(jan4, 1) + 7 * (int64_t)(n - 1), 1);
 		iso_week(p->from, &y, &w);
 		if (n < 1 || y != year || w != n) {

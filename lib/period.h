@@ -45,6 +45,10 @@ void crm_period_previous(const struct crm_period *p, struct crm_period *prev);
 int crm_period_bounds(const struct crm_period *p, const struct crm_tz *tz,
 		      char from[CRM_TIME_LEN], char to[CRM_TIME_LEN], const char **why);
 
+/* The day number of the first day of month (1-12; 0 and 13 are December
+ * of the year before and January of the next) of year: CRM_DAY_LAST + 1
+ * past year 9999, CRM_DAY_FIRST - 1 before year 1. */
+int64_t crm_month_first(int year, int month);
 /* Day of the week of a day number: 1 Monday ... 7 Sunday. */
 int crm_weekday(int64_t day);
 /* The first day of the week (starting on week_start) that holds `day`. */

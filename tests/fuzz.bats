@@ -38,6 +38,7 @@ replay() {
 @test "fuzz replay: periods" { replay period; }
 @test "fuzz replay: coupon codes and terms" { replay coupon; }
 @test "fuzz replay: option values" { replay options; }
+@test "fuzz replay: loyalty programs" { replay program; }
 
 @test "fuzz replay: every harness has a test here and a corpus" {
 	local c t
