@@ -64,7 +64,7 @@ def figures(a, b):       # the period [a, b) of dates
 	rep = sum(firsts[c] < lo or n[c] > 1 for c in n)
 	rev = sum(int(o["amount"]) for o in inp)
 	return {"active": len(n), "new": new, "returning": len(n) - new,
-		"repeat_rate": float("%.4g" % (100.0 * rep / len(n))) if n else None,
+		"repeat_rate": round(100.0 * rep / len(n), 10) if n else None,
 		"lost": sum(wlo <= t < whi for t in lasts.values()),
 		"revenue": rev, "orders": len(inp)}
 cur = figures(D(first), D(last) + datetime.timedelta(1))
