@@ -20,7 +20,8 @@ static const char usage[] =
 	"               [--source responses|tickets|reviews] [--scale nps|csat|ces]\n"
 	"               [--by KEY[,KEY]...]... [--from DATE] [--to DATE]\n"
 	"               [--survey NAME] [--strict] [--format csv|text|json]\n"
-	"               [--map COLUMN=HEADER]... [--date-order mdy|dmy] [FILE]\n"
+	"               [--map COLUMN=HEADER]... [--map-value COLUMN:FROM=TO]...\n"
+	"               [--map-value-file FILE] [--date-order mdy|dmy] [FILE]\n"
 	"       crm-nps --detractors [--followed-up FILE] [--from DATE] [--to DATE]\n"
 	"               [--survey NAME] [--format csv|text|json]\n"
 	"       crm-nps --followed-up FILE [--strict]\n"
@@ -29,8 +30,8 @@ static const char usage[] =
 	"error, overall or per month, week, channel, segment, survey, category or sku\n"
 	"(KEY), from the database (its survey answers, or tickets' CSAT or reviews'\n"
 	"ratings with --source) or from a CSV of answers (FILE, or standard input when\n"
-	"it is a pipe or file and no database is named).  --detractors lists the customers to\n"
-	"call back; --followed-up records those called.  See crm-nps(1).\n";
+	"it is a pipe or file and no database is named).  --detractors lists the\n"
+	"customers to call back; --followed-up records those called.  See crm-nps(1).\n";
 
 enum { OPT_BY = CRM_OPT_CMD, OPT_SCALE, OPT_FROM, OPT_TO, OPT_SURVEY, OPT_DETRACTORS,
 	OPT_FOLLOWED_UP, OPT_STRICT, OPT_FORMAT, OPT_SOURCE };
