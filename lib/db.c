@@ -174,6 +174,40 @@ static const char *const migrations[] = {
 	"UPDATE orders SET amount_from_lines = 1 WHERE lines_total = amount;"
 	"CREATE INDEX reviews_order ON reviews(order_id) WHERE order_id IS NOT NULL;"
 	"CREATE INDEX responses_order ON responses(order_id) WHERE order_id IS NOT NULL;",
+	/* 6 -> 7: crm-loyalty (ledger.h).  The programs a shop ran, each
+	 * version in its canonical text from the instant it took effect; the
+	 * ledger, append-only, whose credits are the lots its debits draw on;
+	 * the runs that acted on a day (none may act on an earlier one); the
+	 * tier each member holds and every move between tiers. */
+	"CREATE TABLE loyalty_programs ("
+	"  version INTEGER PRIMARY KEY, effective_at TEXT NOT NULL, loaded_at TEXT NOT NULL,"
+	"  text TEXT NOT NULL"
+	");"
+	"CREATE TABLE loyalty_entries ("
+	"  entry_id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL,"
+	"  kind TEXT NOT NULL CHECK (kind = 'earn' OR kind = 'release' OR kind = 'redeem' OR"
+	"    kind = 'adjust' OR kind = 'expire' OR kind = 'reverse' OR kind = 'bonus'),"
+	"  points INTEGER NOT NULL, lot INTEGER, at TEXT NOT NULL, order_id TEXT, reason TEXT,"
+	"  program INTEGER, tier TEXT, basis INTEGER, available_at TEXT, expires_at TEXT,"
+	"  shortfall INTEGER NOT NULL DEFAULT 0, run_id INTEGER"
+	");"
+	"CREATE INDEX loyalty_entries_customer ON loyalty_entries(customer_id, entry_id);"
+	"CREATE INDEX loyalty_entries_order ON loyalty_entries(order_id) WHERE order_id IS NOT NULL;"
+	"CREATE INDEX loyalty_entries_lot ON loyalty_entries(lot) WHERE lot IS NOT NULL;"
+	"CREATE UNIQUE INDEX loyalty_entries_bonus ON loyalty_entries(customer_id, reason) "
+	"WHERE kind = 'bonus';"
+	"CREATE TABLE loyalty_runs ("
+	"  run_id INTEGER PRIMARY KEY, verb TEXT NOT NULL, as_of TEXT NOT NULL, at TEXT NOT NULL"
+	");"
+	"CREATE TABLE loyalty_tiers ("
+	"  customer_id TEXT PRIMARY KEY NOT NULL, tier TEXT, since TEXT NOT NULL,"
+	"  last_qualified TEXT"
+	") WITHOUT ROWID;"
+	"CREATE TABLE loyalty_tier_moves ("
+	"  move_id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, effective_at TEXT NOT NULL,"
+	"  from_tier TEXT, to_tier TEXT, why TEXT NOT NULL, run_id INTEGER NOT NULL"
+	");"
+	"CREATE INDEX loyalty_tier_moves_customer ON loyalty_tier_moves(customer_id, effective_at);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CRM_SCHEMA_VERSION,

@@ -8,6 +8,9 @@ bats_load_library bats-assert
 FIX=$BATS_TEST_DIRNAME/fixtures
 # the schema version this crm writes (db.h)
 SCHEMA=$(sed -n 's/^#define CRM_SCHEMA_VERSION //p' "$BATS_TEST_DIRNAME/../lib/db.h")
+# What schema 7 added, dropped to make a database of an older schema
+DROP_SCHEMA_7="DROP TABLE loyalty_programs; DROP TABLE loyalty_entries; DROP TABLE loyalty_runs;
+	DROP TABLE loyalty_tiers; DROP TABLE loyalty_tier_moves;"
 
 setup() {
 	export CRM_DB=$BATS_TEST_TMPDIR/crm.db

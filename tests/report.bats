@@ -359,7 +359,7 @@ for row in {t["key"]: t for t in s["tables"]}["moves"]["rows"]:
 	crm-report --as-of 2026-11-16 --format json >before.json
 	# a database of schema 2 gets its runs' flows when it is migrated, and
 	# its customer figures' text times become Unix seconds (schema 4)
-	q "DROP TABLE segment_flows; DROP TABLE coupons; DROP TABLE coupon_failures; DROP TABLE followups;
+	q "$DROP_SCHEMA_7 DROP TABLE segment_flows; DROP TABLE coupons; DROP TABLE coupon_failures; DROP TABLE followups;
 	   DROP INDEX orders_time; DROP INDEX tickets_opened; DROP INDEX reviews_posted;
 	   DROP INDEX reviews_unreplied; DROP INDEX responses_answered;
 	   DROP INDEX reviews_order; DROP INDEX responses_order;
