@@ -266,3 +266,39 @@ char *crm_xstrdup_or_null(const char *s)
 {
 	return s ? crm_xstrdup(s) : NULL;
 }
+
+const char *crm_quote_n(const char *s, size_t n, char *buf, size_t size)
+{
+	char tmp[64];
+	if (n > sizeof tmp - 1)
+		n = sizeof tmp - 1;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	return crm_quote(tmp, buf, size);
+}
+
+size_t crm_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	size_t row[CRM_EDIT_MAX + 1], i, j, diag, up;
+	if (na > CRM_EDIT_MAX)
+		na = CRM_EDIT_MAX;
+	if (nb > CRM_EDIT_MAX)
+		nb = CRM_EDIT_MAX;
+	for (j = 0; j <= nb; j++)
+		row[j] = j;
+	for (i = 1; i <= na; i++) {
+		diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= nb; j++) {
+			size_t best = diag + (a[i - 1] != b[j - 1]);
+			up = row[j];
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[nb];
+}

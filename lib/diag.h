@@ -98,6 +98,15 @@ int crm_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * crm_escape_next() says, and cut with "..." between two characters when
  * longer than 60 bytes or than buf holds. */
 const char *crm_quote(const char *s, char *buf, size_t size);
+/* crm_quote() of the first n bytes of s (a token of a longer line); at most
+ * the first 63 bytes are looked at, as crm_quote shows no more. */
+const char *crm_quote_n(const char *s, size_t n, char *buf, size_t size);
+
+/* The Levenshtein distance between two strings of code points (or bytes
+ * widened), each at most CRM_EDIT_MAX long (longer ones are cut there): for
+ * "did you mean" suggestions. */
+#define CRM_EDIT_MAX 64
+size_t crm_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb);
 
 /* The length of the UTF-8 character of two to four bytes at s, its code
  * point in *cp; 0 when the bytes there are no valid one (ASCII, a stray

@@ -407,7 +407,7 @@ size_t crm_header_ignored(const struct crm_entity *e, const int colmap[CRM_MAX_C
 
 /* ---- the nearest headers to a name -------------------------------------------- */
 
-#define NAME_CPS 64   /* code points of a folded name compared; the rest is cut */
+#define NAME_CPS CRM_EDIT_MAX   /* code points of a folded name compared; the rest is cut */
 
 static size_t code_points(const char *s, size_t len, uint32_t *cp)
 {
@@ -423,29 +423,6 @@ static size_t code_points(const char *s, size_t len, uint32_t *cp)
 	return n;
 }
 
-/* Levenshtein distance between two code point strings. */
-static size_t distance(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
-{
-	size_t row[NAME_CPS + 1], i, j, diag, up;
-	for (j = 0; j <= nb; j++)
-		row[j] = j;
-	for (i = 1; i <= na; i++) {
-		diag = row[0];
-		row[0] = i;
-		for (j = 1; j <= nb; j++) {
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			up = row[j];
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[nb];
-}
-
 /* How near a folded header is to one folded name (a column's or an alias's):
  * a distance up to a third of the name's length, or 2 when either holds the
  * other whole and the shorter has four characters or more; -1 when not
@@ -454,7 +431,7 @@ static int near_name(const char *name, size_t len, const char *fh)
 {
 	uint32_t a[NAME_CPS], b[NAME_CPS];
 	size_t na = code_points(name, len, a), nb = code_points(fh, strlen(fh), b);
-	size_t d = distance(a, na, b, nb);
+	size_t d = crm_edit_distance(a, na, b, nb);
 	char shorter[256];
 	if (d <= na / 3)
 		return (int)d;

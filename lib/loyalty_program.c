@@ -86,18 +86,7 @@ static int fail(struct parser *ps, const char *at, const char *fmt, ...)
 	return -1;
 }
 
-/* Quote n bytes for a message; crm_quote cuts what is longer than 60. */
-static const char *quote(const char *s, size_t n, char *buf, size_t size)
-{
-	char tmp[64];
-	if (n > sizeof tmp - 1)
-		n = sizeof tmp - 1;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	return crm_quote(tmp, buf, size);
-}
-
-#define QTOK(t, buf) quote((t)->s, (t)->n, buf, sizeof buf)
+#define QTOK(t, buf) crm_quote_n((t)->s, (t)->n, buf, sizeof buf)
 
 static int is_digit(char c)
 {
@@ -345,7 +334,7 @@ static int span(struct parser *ps, int64_t lo, char units, struct crm_loyalty_sp
 		return expected(ps, "'days', 'months' or 'years'");
 	if ((months && n > MONTHS_MAX) || (years && n > MONTHS_MAX / 12))
 		return fail(ps, nt.s, "%s is too long (at most %d months)",
-			    quote(nt.s, (size_t)(u->s + u->n - nt.s), q, sizeof q), MONTHS_MAX);
+			    crm_quote_n(nt.s, (size_t)(u->s + u->n - nt.s), q, sizeof q), MONTHS_MAX);
 	s->n = (int32_t)(years ? n * 12 : n);
 	/* a span of 0 is one whatever its unit, so that it prints back the same */
 	s->unit = days && n ? CRM_LOYALTY_DAYS : CRM_LOYALTY_MONTHS;
@@ -625,14 +614,14 @@ static int tier_name(struct parser *ps, struct crm_loyalty_tier *t)
 		return fail(ps, bad, "'\\u%04x' is not allowed in a tier name",
 			    (unsigned char)bad[1]);
 	if (bad)
-		return fail(ps, bad, "%s is not allowed in a tier name%s", quote(bad, 1, q, sizeof q),
+		return fail(ps, bad, "%s is not allowed in a tier name%s", crm_quote_n(bad, 1, q, sizeof q),
 			    *bad == '<' || *bad == '>' ? " (is the '=' after the name missing?)" : "");
 	memcpy(t->name, b, (size_t)(e - b));
 	t->name[e - b] = '\0';
 	for (int i = 0; i < ps->p->ntiers; i++)
 		if (same_name(ps->p->tier[i].name, t->name))
 			return fail(ps, b, "tier %s is defined twice (first on line %ld)",
-				    quote(b, (size_t)(e - b), q, sizeof q), ps->tier_line[i]);
+				    crm_quote_n(b, (size_t)(e - b), q, sizeof q), ps->tier_line[i]);
 	ps->pos = eq + 1;
 	ps->tok = (struct tok){ T_OP, eq, 1 };
 	return 0;
@@ -665,25 +654,15 @@ static int v_tier(struct parser *ps, const char *key_at)
 /* Levenshtein distance of a (n bytes, any case) and key, up to 15 bytes. */
 static int distance(const char *a, size_t n, const char *key)
 {
-	int row[16], m = (int)strlen(key);
-	if (n > 15)
+	uint32_t x[16], y[16];
+	size_t m = strlen(key);
+	if (n > 15 || m > 15)
 		return 99;
-	for (int j = 0; j <= m; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= n; i++) {
-		int diag = row[0];
-		row[0] = (int)i;
-		for (int j = 1; j <= m; j++) {
-			int up = row[j], best = diag + (lower(a[i - 1]) != key[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			diag = up;
-			row[j] = best;
-		}
-	}
-	return row[m];
+	for (size_t i = 0; i < n; i++)
+		x[i] = (unsigned char)lower(a[i]);
+	for (size_t j = 0; j < m; j++)
+		y[j] = (unsigned char)key[j];
+	return (int)crm_edit_distance(x, n, y, m);
 }
 
 static int unknown_key(struct parser *ps, const struct tok *t)

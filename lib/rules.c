@@ -104,18 +104,7 @@ static int fail(struct parser *ps, const char *at, const char *fmt, ...)
 	return -1;
 }
 
-/* Quote n bytes for a message; crm_quote cuts what is longer than 60. */
-static const char *quote(const char *s, size_t n, char *buf, size_t size)
-{
-	char tmp[64];
-	if (n > sizeof tmp - 1)
-		n = sizeof tmp - 1;
-	memcpy(tmp, s, n);
-	tmp[n] = '\0';
-	return crm_quote(tmp, buf, size);
-}
-
-#define QTOK(t, buf) quote((t)->s, (t)->n, buf, sizeof buf)
+#define QTOK(t, buf) crm_quote_n((t)->s, (t)->n, buf, sizeof buf)
 
 static int is_space(char c)
 {
@@ -446,7 +435,7 @@ static int range(struct parser *ps, const struct tok *vt, int vi, struct exits *
 		return -1;
 	if (lo > hi)
 		return fail(ps, a.s, "%s is an empty range",
-			    quote(a.s, (size_t)(ps->tok.s + ps->tok.n - a.s), q, sizeof q));
+			    crm_quote_n(a.s, (size_t)(ps->tok.s + ps->tok.n - a.s), q, sizeof q));
 	next(ps);
 	return emit(ps, vars[vi].var, lo, hi, 0, tl, fl);
 }
@@ -627,7 +616,7 @@ static int check_name(struct parser *ps, const char *b, const char *e)
 		return fail(ps, bad, "'\\u%04x' is not allowed in a segment name",
 			    (unsigned char)bad[1]);
 	if (bad)
-		return fail(ps, bad, "%s is not allowed in a segment name", quote(bad, 1, q, sizeof q));
+		return fail(ps, bad, "%s is not allowed in a segment name", crm_quote_n(bad, 1, q, sizeof q));
 	return 0;
 }
 
