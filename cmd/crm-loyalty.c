@@ -8,6 +8,8 @@
 
 #include "db.h"
 #include "diag.h"
+#include "entity.h"
+#include "ledger.h"
 #include "norm.h"
 #include "opts.h"
 #include "table.h"
@@ -27,7 +29,7 @@ static const char usage[] =
 	"       crm-loyalty statement --customer ID [--format csv|text|json]\n"
 	"       crm-loyalty birthday --month M [--grant] [--format csv|text|json]\n"
 	"       crm-loyalty stats [--from DATE] [--to DATE] [--format csv|text|json]\n"
-	"       crm-loyalty check [--format csv|text|json]\n"
+	"       crm-loyalty check\n"
 	"\n"
 	"Keeps a shop's loyalty points in an append-only ledger: what paid orders\n"
 	"earn under the stored program, what is redeemed, adjusted, reversed and\n"
@@ -73,7 +75,7 @@ static const struct option birthday_opts[] = {COMMON, O_PROGRAM, O_QUIET, O_FORM
 static const struct option stats_opts[] = {COMMON, O_FORMAT,
 	{"from", required_argument, NULL, OPT_FROM},
 	{"to", required_argument, NULL, OPT_TO}, O_END};
-static const struct option check_opts[] = {COMMON, O_FORMAT, O_END};
+static const struct option check_opts[] = {COMMON, O_END};
 
 struct loyalty {
 	struct crm_common co;
@@ -211,19 +213,98 @@ static int expire(struct loyalty *l)
 
 /* ---- A2: redeem, adjust, check ------------------------------------------- */
 
+#define POINTS_MAX 1000000000000000LL    /* 10^15: what one move may carry */
+#define REASON_MAX 1000                  /* bytes of a --reason */
+
+/* --customer, --points, --order and --reason of a move; redeem wants N > 0,
+ * adjust +N or -N. */
+static int move_options(const struct loyalty *l, int redeeming, struct crm_ledger_move *m)
+{
+	const char *why = "";
+	if (no_operands(l) != CRM_OK)
+		return CRM_EUSAGE;
+	if (!l->customer || !*l->customer || strlen(l->customer) > CRM_KEY_MAX)
+		return crm_usage_error("%s needs --customer ID (1 to %d bytes)", l->verb, CRM_KEY_MAX);
+	if (l->order && (!*l->order || strlen(l->order) > CRM_KEY_MAX))
+		return crm_usage_error("--order must be 1 to %d bytes", CRM_KEY_MAX);
+	if (!l->points)
+		return crm_usage_error("%s needs --points %s", l->verb, redeeming ? "N" : "+N|-N");
+	if (crm_parse_int(l->points, &m->points, &why) < 0 || m->points == 0 ||
+	    m->points > POINTS_MAX || m->points < -POINTS_MAX ||
+	    (redeeming && (m->points < 0 || l->points[0] == '+')))
+		return crm_usage_error("--points '%s' is not %s", l->points, redeeming ?
+				       "a number of points from 1 to 10^15" :
+				       "+N or -N points, N from 1 to 10^15");
+	if (l->reason && (strlen(l->reason) > REASON_MAX || !l->reason[strspn(l->reason, " \t")]))
+		return crm_usage_error("--reason must hold some text, at most %d bytes", REASON_MAX);
+	if (!redeeming && !l->reason)
+		return crm_usage_error("adjust needs --reason TEXT");
+	m->customer_id = l->customer;
+	m->order_id = l->order;
+	m->reason = l->reason;
+	m->at = l->stamp;
+	return CRM_OK;
+}
+
+/* Say how a move went: to stderr, the customer and reason escaped. */
+static int move_said(const struct loyalty *l, const struct crm_ledger_move *m, int rc,
+		     int64_t available, long long signed_points)
+{
+	char q[80], r[80];
+	crm_quote(m->customer_id, q, sizeof q);
+	if (rc == CRM_LEDGER_EUNKNOWN)
+		crm_error("%s: unknown customer %s", l->verb, q);
+	else if (rc == CRM_LEDGER_ESHORT)
+		crm_error("%s: insufficient points: customer %s has %lld available, not %lld",
+			  l->verb, q, (long long)available, signed_points < 0 ? -signed_points :
+			  signed_points);
+	else if (rc == CRM_OK && !l->quiet)
+		crm_error("%s: customer %s %+lld points at %s%s%s", l->verb, q, signed_points, m->at,
+			  m->reason ? ": " : "", m->reason ? crm_quote(m->reason, r, sizeof r) : "");
+	return rc;
+}
+
 static int redeem(struct loyalty *l)
 {
-	return not_built(l);
+	struct crm_ledger_move m;
+	int64_t available = 0;
+	int rc = move_options(l, 1, &m);
+	if (rc != CRM_OK || (rc = open_write(l)) != CRM_OK)
+		return rc;
+	rc = crm_ledger_redeem(&l->db, &m, &available);
+	return move_said(l, &m, rc, available, -(long long)m.points);
 }
 
 static int adjust(struct loyalty *l)
 {
-	return not_built(l);
+	struct crm_ledger_move m;
+	int64_t available = 0;
+	char expires[CRM_TIME_LEN];
+	int rc = move_options(l, 0, &m);
+	if (rc != CRM_OK || (rc = open_write(l)) != CRM_OK)
+		return rc;
+	rc = crm_ledger_adjust(&l->db, l->tz, &m, &available, expires);
+	return move_said(l, &m, rc, available, (long long)m.points);
 }
 
+/* Every invariant as of the day: the violations, then the count line. */
 static int check(struct loyalty *l)
 {
-	return not_built(l);
+	struct crm_ledger_check c;
+	int rc = no_operands(l);
+	if (rc != CRM_OK || (rc = open_db(l, CRM_DB_READ)) != CRM_OK ||
+	    (rc = crm_db_begin_read(&l->db)) != CRM_OK)
+		return rc;
+	if ((rc = crm_ledger_check(&l->db, l->tz, l->d1, stdout, &c)) != CRM_OK)
+		return rc;
+	crm_db_rollback(&l->db);
+	if (c.violations) {
+		printf("check: %lld customers, %lld entries: %lld violations\n", c.customers,
+		       c.entries, c.violations);
+		return CRM_EDATA;
+	}
+	printf("check: %lld customers, %lld entries: ok\n", c.customers, c.entries);
+	return CRM_OK;
 }
 
 /* ---- B: balance, expiring, statement, stats ------------------------------ */

@@ -128,3 +128,132 @@ c2 10 0 0 10 0 0 0 0 0 - 0"
 	TZ=Asia/Seoul run lc figures 2026-01-01
 	assert_output "c1 5 7 0 9 0 0 0 3 4 - 0"
 }
+
+# ---- redeem ----------------------------------------------------------------------
+
+export CRM_TEST_CLOCK=2026-03-10T09:00:00Z
+
+@test "redeem: FIFO across lots, one debit per lot, stamped the last second of an earlier --as-of day" {
+	four_lots
+	run crm-loyalty --as-of 2026-03-01 redeem --customer c1 --points 40 --order o1
+	assert_success
+	assert_output "crm-loyalty: redeem: customer 'c1' -40 points at 2026-03-01T23:59:59Z"
+	run debits
+	assert_output "redeem|-30|3|2026-03-01T23:59:59Z|o1
+redeem|-10|2|2026-03-01T23:59:59Z|o1"
+	run crm-loyalty --as-of 2026-03-01 check
+	assert_success
+	assert_output "check: 1 customers, 6 entries: ok"
+}
+
+@test "redeem: today by the clock is stamped with the clock's time; --reason is kept; -q says nothing" {
+	four_lots
+	run crm-loyalty redeem -q --customer c1 --points 5 --reason 'phone order'
+	assert_success
+	assert_output ""
+	run q "SELECT at, reason, order_id IS NULL FROM loyalty_entries WHERE kind = 'redeem'"
+	assert_output "2026-03-10T09:00:00Z|phone order|1"
+}
+
+@test "redeem: insufficient points exit 5 with what is available, and write nothing" {
+	four_lots
+	# the 70 pending points are not available on 2026-03-10
+	run crm-loyalty redeem --customer c1 --points 181
+	assert_failure 5
+	assert_output "crm-loyalty: redeem: insufficient points: customer 'c1' has 180 available, not 181"
+	run q "SELECT count(*) FROM loyalty_entries WHERE points < 0"
+	assert_output 0
+	run crm-loyalty redeem --customer c1 --points 180
+	assert_success
+	run crm-loyalty redeem --customer c1 --points 1
+	assert_failure 5
+	assert_output "crm-loyalty: redeem: insufficient points: customer 'c1' has 0 available, not 1"
+}
+
+@test "redeem: an unknown customer exits 6; a customer without points exits 5" {
+	member
+	run crm-loyalty redeem --customer nobody --points 1
+	assert_failure 6
+	assert_output "crm-loyalty: redeem: unknown customer 'nobody'"
+	run crm-loyalty redeem --customer "$(printf 'x\033[2J')" --points 1
+	assert_failure 6
+	assert_output "crm-loyalty: redeem: unknown customer 'x\\x1b[2J'"
+	run crm-loyalty redeem --customer c2 --points 1
+	assert_failure 5
+}
+
+@test "redeem: a lot expiring at the first instant of 2026-12-01 is usable on 2026-11-30, not on 2026-12-01" {
+	member
+	lot c1 30 2026-01-03T00:00:00Z 2026-01-03T00:00:00Z 2026-12-01T00:00:00Z
+	run crm-loyalty --as-of 2026-12-01 redeem --customer c1 --points 1
+	assert_failure 5
+	run crm-loyalty --as-of 2026-11-30 redeem --customer c1 --points 30
+	assert_success
+	run crm-loyalty --as-of 2026-12-01 check
+	assert_output "check: 1 customers, 2 entries: ok"
+}
+
+# ---- adjust ----------------------------------------------------------------------
+
+# program VERSION EFFECTIVE_AT EXPIRES: a stored program version
+program() {
+	q "INSERT INTO loyalty_programs(version, effective_at, loaded_at, text) VALUES ($1, '$2',
+	   '2026-01-01T00:00:00Z', 'currency = KRW
+earn = 1 per 100
+expires = $3
+')"
+}
+
+@test "adjust: +N is a lot available at once that never expires without a program" {
+	member
+	run crm-loyalty adjust --customer c1 --points +50 --reason 'goodwill: late parcel'
+	assert_success
+	assert_output "crm-loyalty: adjust: customer 'c1' +50 points at 2026-03-10T09:00:00Z: 'goodwill: late parcel'"
+	run q "SELECT kind, points, lot IS NULL, at, reason, available_at, expires_at IS NULL FROM loyalty_entries"
+	assert_output "adjust|50|1|2026-03-10T09:00:00Z|goodwill: late parcel|2026-03-10T09:00:00Z|1"
+	run crm-loyalty redeem --customer c1 --points 50
+	assert_success
+}
+
+@test "adjust: +N expires per the program in force on the adjust day" {
+	member
+	program 1 2026-01-01T00:00:00Z '12 months month-end'
+	program 2 2026-03-05T00:00:00Z '10 days'
+	run crm-loyalty --as-of 2026-03-04 adjust --customer c1 --points 7 --reason a
+	assert_success
+	run crm-loyalty --as-of 2026-03-05 adjust --customer c1 --points 8 --reason b
+	assert_success
+	# Seoul: 2026-03-05 ends at 15:00Z; its lot is usable through 2026-03-15 local
+	TZ=Asia/Seoul run crm-loyalty --as-of 2026-03-05 adjust --customer c1 --points 9 --reason c
+	assert_success
+	run q "SELECT points, at, expires_at FROM loyalty_entries ORDER BY entry_id"
+	assert_output "7|2026-03-04T23:59:59Z|2027-04-01T00:00:00Z
+8|2026-03-05T23:59:59Z|2026-03-16T00:00:00Z
+9|2026-03-05T14:59:59Z|2026-03-15T15:00:00Z"
+}
+
+@test "adjust: -N draws FIFO with its reason; more than available exits 5; unknown customer 6" {
+	four_lots
+	run crm-loyalty adjust --customer c1 --points -35 --reason 'double credit'
+	assert_success
+	run q "SELECT kind, points, lot, reason FROM loyalty_entries WHERE points < 0 ORDER BY entry_id"
+	assert_output "adjust|-30|3|double credit
+adjust|-5|2|double credit"
+	run crm-loyalty adjust --customer c1 --points -146 --reason x
+	assert_failure 5
+	assert_output "crm-loyalty: adjust: insufficient points: customer 'c1' has 145 available, not 146"
+	run crm-loyalty adjust --customer c9 --points +1 --reason x
+	assert_failure 6
+	assert_output "crm-loyalty: adjust: unknown customer 'c9'"
+	run lc figures 2026-03-10 c1
+	assert_output "c1 250 0 -35 145 70 0 0 0 0 2026-11-01 70"
+}
+
+@test "adjust: the reason is stored as given and escaped in every message" {
+	member
+	run crm-loyalty adjust --customer c1 --points +5 --reason "$(printf 'typo\033]0;x\a fix')"
+	assert_success
+	assert_output "crm-loyalty: adjust: customer 'c1' +5 points at 2026-03-10T09:00:00Z: 'typo\\x1b]0;x\\x07 fix'"
+	run q "SELECT hex(reason) FROM loyalty_entries"
+	assert_output "$(printf 'typo\033]0;x\a fix' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
+}
