@@ -386,7 +386,7 @@ int crm_ledger_adjust(struct crm_db *db, const struct crm_tz *tz, const struct c
 
 /* A canonical UTC time: the pattern, and a real instant SQLite prints back. */
 #define CANON(X) "(" X " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:" \
-	"[0-9][0-9]Z' AND strftime('%Y-%m-%dT%H:%M:%SZ', " X ") IS " X ")"
+	"[0-9][0-9]Z' AND strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(" X "), 'unixepoch') IS " X ")"
 /* A debit d on its credit c, both before :d1. */
 #define ON_LOT "FROM loyalty_entries d JOIN loyalty_entries c ON c.entry_id = d.lot AND " \
 	"c.customer_id = d.customer_id AND c." CREDIT_C " WHERE d.at < :d1 AND "

@@ -257,3 +257,123 @@ adjust|-5|2|double credit"
 	run q "SELECT hex(reason) FROM loyalty_entries"
 	assert_output "$(printf 'typo\033]0;x\a fix' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)"
 }
+
+# ---- check -----------------------------------------------------------------------
+
+# A sound ledger of every kind through 2026-06-30: c1's four lots, an earn
+# of order o5 (pending until 2026-04-01) reversed in part before its
+# release, its release, a redemption, an expire at its lot's expiry, a
+# signup bonus, a shortfall; c2 adjusted.
+sound() {
+	four_lots
+	q "INSERT INTO loyalty_entries(customer_id, kind, points, at, order_id, available_at, expires_at, basis)
+	   VALUES ('c1', 'earn', 40, '2026-03-05T10:00:00Z', 'o5', '2026-04-01T00:00:00Z', NULL, 4000)"
+	q "INSERT INTO loyalty_entries(customer_id, kind, points, lot, at, order_id, reason, basis)
+	   VALUES ('c1', 'reverse', -15, 5, '2026-03-20T00:00:00Z', 'o5', 'amount', 2500)"
+	q "INSERT INTO loyalty_entries(customer_id, kind, points, lot, at) VALUES
+	   ('c1', 'release', 70, 4, '2026-06-01T00:00:00Z'),
+	   ('c1', 'release', 40, 5, '2026-04-01T00:00:00Z')"
+	q "INSERT INTO loyalty_entries(customer_id, kind, points, at, reason, available_at)
+	   VALUES ('c1', 'bonus', 1000, '2026-01-01T00:00:00Z', 'signup', '2026-01-01T00:00:00Z')"
+	q "INSERT INTO loyalty_entries(customer_id, kind, points, at, order_id, reason, shortfall, basis)
+	   VALUES ('c1', 'reverse', 0, '2026-04-02T00:00:00Z', 'o3', 'refunded', 25, 0)"
+	crm-loyalty --as-of 2026-03-01 redeem -q --customer c1 --points 40
+	crm-loyalty --as-of 2026-03-02 adjust -q --customer c2 --points +9 --reason x
+	q "INSERT INTO loyalty_entries(customer_id, kind, points, lot, at) VALUES
+	   ('c1', 'expire', -70, 4, '2026-11-01T00:00:00Z')"
+}
+
+@test "check: a sound ledger of every kind passes on every day" {
+	sound
+	for d in 2025-12-31 2026-01-01 2026-03-05 2026-03-31 2026-04-01 2026-06-01 2026-10-31 2026-11-01 2027-06-30; do
+		run crm-loyalty --as-of $d check
+		assert_success
+	done
+	assert_output "check: 2 customers, 14 entries: ok"
+	run crm-loyalty --as-of 2025-12-31 check
+	assert_output "check: 0 customers, 0 entries: ok"
+}
+
+# corrupt SQL...: run it on the sound ledger; check as of 2026-12-31 then fails
+corrupt() {
+	sound
+	q "$@"
+	run crm-loyalty --as-of 2026-12-31 check
+	assert_failure 1
+	assert_line --regexp '^check: 2 customers, [0-9]+ entries: [0-9]+ violations$'
+}
+
+@test "check: the balance equation (a reverse dated before the lot it takes from)" {
+	sound
+	q "UPDATE loyalty_entries SET at = '2026-03-04T00:00:00Z' WHERE kind = 'reverse' AND points < 0"
+	run crm-loyalty --as-of 2026-03-04 check
+	assert_failure 1
+	assert_output "customer c1, entry -: balance equation: earned 250 + bonus 1000 + adjusted 0 != available 1140 + pending 70 + redeemed 40 + expired 0 + reversed 15
+check: 2 customers, 9 entries: 1 violations"
+}
+
+@test "check: a lot's remainder below zero" {
+	corrupt "UPDATE loyalty_entries SET points = -45 WHERE kind = 'redeem' AND lot = 3"
+	assert_line "customer c1, entry 3: negative remainder: lot of 30 points holds -15"
+}
+
+@test "check: the shape of an entry (a redeem without its lot, a credit with one)" {
+	corrupt "UPDATE loyalty_entries SET lot = NULL WHERE kind = 'redeem' AND lot = 3" \
+		"UPDATE loyalty_entries SET lot = 1 WHERE entry_id = 2"
+	assert_line "customer c1, entry 11: shape: redeem of -30 points, no lot"
+	assert_line "customer c1, entry 2: shape: earn of 50 points, lot 1"
+}
+
+@test "check: a debit on another customer's lot, or on an entry that is no lot" {
+	corrupt "UPDATE loyalty_entries SET lot = 13 WHERE kind = 'redeem' AND lot = 3" \
+		"UPDATE loyalty_entries SET customer_id = 'c2' WHERE kind = 'redeem' AND lot = 2"
+	assert_line "customer c1, entry 11: not on a lot of its customer: redeem on entry 13, a lot of customer c2"
+	assert_line "customer c2, entry 12: not on a lot of its customer: redeem on entry 2, a lot of customer c1"
+	assert_line --partial "customer c2, entry -: balance equation:"
+}
+
+@test "check: a debit on a lot before its available_at (a reverse on its own order's lot may)" {
+	corrupt "INSERT INTO loyalty_entries(customer_id, kind, points, lot, at) VALUES ('c1', 'redeem', -1, 4, '2026-05-31T23:59:59Z')"
+	assert_line "customer c1, entry 15: drawn before available: redeem at 2026-05-31T23:59:59Z on lot 4 available at 2026-06-01T00:00:00Z"
+	refute_line --partial "entry 7:"
+}
+
+@test "check: a debit on a lot at or after its expires_at" {
+	corrupt "INSERT INTO loyalty_entries(customer_id, kind, points, lot, at) VALUES ('c1', 'redeem', -1, 3, '2026-12-01T00:00:00Z')"
+	assert_line "customer c1, entry 15: drawn after expiry: redeem at 2026-12-01T00:00:00Z on lot 3 expired at 2026-12-01T00:00:00Z"
+}
+
+@test "check: an expire entry at another time than its lot's expires_at" {
+	corrupt "UPDATE loyalty_entries SET at = '2026-10-31T00:00:00Z' WHERE kind = 'expire'"
+	assert_line "customer c1, entry 14: expire not at expiry: expire at 2026-10-31T00:00:00Z on lot 4 expiring 2026-11-01T00:00:00Z"
+}
+
+@test "check: a bonus granted twice for one reason" {
+	corrupt "DROP INDEX loyalty_entries_bonus" \
+		"INSERT INTO loyalty_entries(customer_id, kind, points, at, reason, available_at)
+		 VALUES ('c1', 'bonus', 1000, '2026-02-01T00:00:00Z', 'signup', '2026-02-01T00:00:00Z')"
+	assert_line "customer c1, entry 15: bonus twice: bonus 'signup' granted 2 times"
+}
+
+@test "check: a release that does not match its lot" {
+	corrupt "UPDATE loyalty_entries SET points = 69 WHERE kind = 'release' AND lot = 4" \
+		"INSERT INTO loyalty_entries(customer_id, kind, points, lot, at) VALUES ('c1', 'release', 40, 5, '2026-04-01T00:00:00Z')"
+	assert_line "customer c1, entry 7: release does not match its lot: release of 69 at 2026-06-01T00:00:00Z on lot 4 of 70 available at 2026-06-01T00:00:00Z"
+	assert_line "customer c1, entry 15: release does not match its lot: release of 40 at 2026-04-01T00:00:00Z on lot 5 of 40 available at 2026-04-01T00:00:00Z, released twice"
+}
+
+@test "check: a time that is not canonical UTC" {
+	corrupt "UPDATE loyalty_entries SET at = '2026-03-01 10:00:00' WHERE kind = 'redeem' AND lot = 3" \
+		"UPDATE loyalty_entries SET expires_at = '2026-02-30T00:00:00Z' WHERE entry_id = 2"
+	assert_line "customer c1, entry 11: time not canonical: at '2026-03-01 10:00:00', available_at NULL, expires_at NULL"
+	assert_line "customer c1, entry 2: time not canonical: at '2026-01-02T00:00:00Z', available_at '2026-01-02T00:00:00Z', expires_at '2026-02-30T00:00:00Z'"
+}
+
+@test "check: customer ids are escaped in its lines" {
+	member
+	q "INSERT INTO loyalty_entries(customer_id, kind, points, at) VALUES (char(27) || '[31m', 'redeem', -5, '2026-01-01T00:00:00Z')"
+	run crm-loyalty --as-of 2026-01-01 check
+	assert_failure 1
+	assert_line "customer \\x1b[31m, entry 1: shape: redeem of -5 points, no lot"
+	refute_output --partial $'\033'
+}
