@@ -377,3 +377,42 @@ check: 2 customers, 9 entries: 1 violations"
 	assert_line "customer \\x1b[31m, entry 1: shape: redeem of -5 points, no lot"
 	refute_output --partial $'\033'
 }
+
+# ---- many redeemers at once ------------------------------------------------------
+
+# redeemer N: redeem 70 points of c1 until it is not busy; its last status
+# in rc.N, and how many times it was busy in busy.N
+redeemer() {
+	local rc busy=0
+	while :; do
+		crm-loyalty redeem -q --customer c1 --points 70 --order "o$1" 2>>"err.$1" && rc=0 || rc=$?
+		[ $rc -eq 4 ] || break
+		busy=$((busy + 1))
+		sleep 0.0$((RANDOM % 9 + 1))
+	done
+	echo $rc >"rc.$1"
+	echo $busy >"busy.$1"
+}
+
+@test "redeem: 20 processes at once on 1000 points of 70 each: 14 succeed, 6 are refused, never more spent" {
+	member
+	crm-loyalty adjust -q --customer c1 --points +400 --reason a
+	crm-loyalty adjust -q --customer c1 --points +600 --reason b
+	# a short busy timeout, so that some wait out their turn and retry
+	export CRM_BUSY_TIMEOUT=30
+	for i in $(seq 1 20); do redeemer "$i" & done
+	wait
+	run sh -c 'cat rc.* | sort | uniq -c | awk "{print \$2, \$1}"'
+	assert_output "0 14
+5 6"
+	run q "SELECT -sum(points), count(DISTINCT order_id) FROM loyalty_entries WHERE kind = 'redeem'"
+	assert_output "980|14"
+	# what they said: insufficient with the 20 points left, or busy
+	run sh -c "cat err.* | grep -v 'database is locked' | sort | uniq -c"
+	assert_output "      6 crm-loyalty: redeem: insufficient points: customer 'c1' has 20 available, not 70"
+	run crm-loyalty check
+	assert_success
+	assert_output "check: 1 customers, 17 entries: ok"
+	run lc figures 2026-03-10 c1
+	assert_output "c1 0 0 1000 20 0 980 0 0 0 - 0"
+}
