@@ -416,3 +416,112 @@ redeemer() {
 	run lc figures 2026-03-10 c1
 	assert_output "c1 0 0 1000 20 0 980 0 0 0 - 0"
 }
+
+# ---- a long random sequence ------------------------------------------------------
+
+@test "property: 300 random adjusts and redemptions through the command match a model, and check passes" {
+	csv people.csv customer_id c1 c2 c3 c4
+	crm-import -q customers people.csv
+	program 1 2026-01-01T00:00:00Z '30 days'
+	program 2 2026-03-01T00:00:00Z 'never'
+	program 3 2026-04-15T00:00:00Z '2 months month-end'
+	# every --as-of day is before the clock's: entries at its last second
+	CRM_TEST_CLOCK=2030-01-01T00:00:00Z LEDGERCHECK="$CRM_BUILD/t/ledgercheck" python3 - <<'PY'
+import datetime as dt, os, random, subprocess, sys
+
+rng = random.Random(16)
+db = os.environ["CRM_DB"]
+day0 = dt.date(2026, 1, 1)
+
+def stamp(day):           # the last second of a day (UTC)
+    return day.isoformat() + "T23:59:59Z"
+
+def start(day):
+    return day.isoformat() + "T00:00:00Z"
+
+def add_months(d, n):
+    m = d.month - 1 + n
+    return dt.date(d.year + m // 12, m % 12 + 1, 1)
+
+def expiry(day):          # expires_at of a lot credited on day (programs above)
+    if day < dt.date(2026, 3, 1):
+        return start(day + dt.timedelta(days=31))
+    if day < dt.date(2026, 4, 15):
+        return None
+    return start(add_months(day, 3))
+
+entries = []              # (id, customer, kind, points, lot, at, expires_at)
+def rem(lot_id, d1=None):
+    lot = entries[lot_id - 1]
+    return lot[3] + sum(e[3] for e in entries if e[4] == lot_id and (d1 is None or e[5] < d1))
+
+def draw(cust, kind, n, at):
+    lots = [e for e in entries if e[1] == cust and e[4] is None and e[3] > 0
+            and (e[6] is None or e[6] > at) and rem(e[0]) > 0]
+    lots.sort(key=lambda e: (e[6] is None, e[6] or "", e[0]))
+    if sum(rem(e[0]) for e in lots) < n:
+        return 5
+    for e in lots:
+        take = min(rem(e[0]), n)
+        if take == 0:
+            break
+        entries.append((len(entries) + 1, cust, kind, -take, e[0], at, None))
+        n -= take
+    return 0
+
+def run(args):
+    return subprocess.run(["crm-loyalty"] + args, stderr=subprocess.PIPE).returncode
+
+day = day0
+seen = {0: 0, 5: 0, 6: 0}
+for i in range(300):
+    day += dt.timedelta(days=rng.choice([0, 0, 1, 1, 2, 5]))
+    cust = rng.choice(["c1", "c2", "c3", "c4", "c1", "c2", "nobody"])
+    op = rng.choice(["credit", "credit", "redeem", "redeem", "debit"])
+    n = rng.randint(1, 150)
+    at = stamp(day)
+    asof = ["--as-of", day.isoformat()]
+    if op == "credit":
+        got = run(asof + ["adjust", "-q", "--customer", cust, "--points", "+%d" % n, "--reason", "r%d" % i])
+        want = 6 if cust == "nobody" else 0
+        if want == 0:
+            entries.append((len(entries) + 1, cust, "adjust", n, None, at, expiry(day)))
+    else:
+        verb = ["redeem", "--points", str(n)] if op == "redeem" else ["adjust", "--points", "-%d" % n, "--reason", "d%d" % i]
+        got = run(asof + [verb[0], "-q", "--customer", cust] + verb[1:])
+        want = 6 if cust == "nobody" else draw(cust, "redeem" if op == "redeem" else "adjust", n, at)
+    seen[want] += 1
+    if got != want:
+        sys.exit("op %d %s %s %d on %s: exit %d, the model says %d" % (i, op, cust, n, day, got, want))
+
+def figures(date):
+    d1 = start(date + dt.timedelta(days=1))
+    out = []
+    for c in sorted({e[1] for e in entries if e[5] < d1}):
+        mine = [e for e in entries if e[1] == c and e[5] < d1]
+        adjusted = sum(e[3] for e in mine if e[2] == "adjust")
+        redeemed = -sum(e[3] for e in mine if e[2] == "redeem")
+        lots = [(e, rem(e[0], d1)) for e in mine if e[4] is None]
+        expired = sum(r for e, r in lots if e[6] is not None and e[6] < d1)
+        available = sum(r for e, r in lots if e[6] is None or e[6] >= d1)
+        nxt = sorted(e[6] for e, r in lots if e[6] is not None and e[6] >= d1 and r > 0)
+        nday, npts = ("-", 0) if not nxt else (nxt[0][:10], sum(r for e, r in lots if e[6] == nxt[0] and r > 0))
+        out.append("%s 0 0 %d %d 0 %d %d 0 0 %s %d" % (c, adjusted, available, redeemed, expired, nday, npts))
+    return "".join(line + "\n" for line in out)
+
+days = [day0 + dt.timedelta(days=k) for k in range(0, (day - day0).days + 60, 17)] + [day]
+for date in days:
+    got = subprocess.run([os.environ["LEDGERCHECK"], db, "figures", date.isoformat()],
+                         stdout=subprocess.PIPE, text=True).stdout
+    if got != figures(date):
+        sys.exit("figures as of %s:\n%s\nthe model says:\n%s" % (date, got, figures(date)))
+    if run(["--as-of", date.isoformat(), "check"]) != 0:
+        sys.exit("check fails as of %s" % date)
+# the sequence covers refusals, unknown customers, lots lapsed and kept
+lapsed = [e for e in entries if e[6] and e[6] < start(day) and rem(e[0]) > 0]
+if min(seen.values()) < 5 or not lapsed or not [e for e in entries if e[4] is None and e[6] is None]:
+    sys.exit("the sequence is too tame: %s, %d lots lapsed" % (seen, len(lapsed)))
+PY
+	run q "SELECT count(*), count(DISTINCT kind) FROM loyalty_entries"
+	assert_output --regexp '^[0-9]{3}\|2$'
+}
