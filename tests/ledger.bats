@@ -525,3 +525,17 @@ PY
 	run q "SELECT count(*), count(DISTINCT kind) FROM loyalty_entries"
 	assert_output --regexp '^[0-9]{3}\|2$'
 }
+
+@test "redeem, adjust: a customer id over 255 bytes and a reason over 1000 are refused, never cut" {
+	member
+	run crm-loyalty redeem --customer "$(printf 'c%.0s' $(seq 256))" --points 1
+	assert_failure 2
+	assert_line "crm-loyalty: redeem needs --customer ID (1 to 255 bytes)"
+	run crm-loyalty adjust --customer c1 --points +1 --reason "$(printf 'r%.0s' $(seq 1001))"
+	assert_failure 2
+	assert_line "crm-loyalty: --reason must hold some text, at most 1000 bytes"
+	run crm-loyalty adjust -q --customer c1 --points +1 --reason "$(printf 'r%.0s' $(seq 1000))"
+	assert_success
+	run q "SELECT length(reason) FROM loyalty_entries"
+	assert_output 1000
+}

@@ -225,6 +225,20 @@ refuses() {
 @test "crm-loyalty balance --format xml" { refuses 2 "crm-loyalty: --format must be csv, text or json, not 'xml'" TRY; }
 @test "crm-loyalty earn --frobnicate" { refuses 2 "crm-loyalty: unrecognized option '--frobnicate'" TRY; }
 @test "crm-loyalty earn extra" { refuses 2 "crm-loyalty: earn takes no arguments ('extra')" TRY; }
+@test "crm-loyalty redeem --points 5" { refuses 2 "crm-loyalty: redeem needs --customer ID (1 to 255 bytes)" TRY; }
+@test "crm-loyalty redeem --customer c1" { refuses 2 "crm-loyalty: redeem needs --points N" TRY; }
+@test "crm-loyalty redeem --customer c1 --points 0" { refuses 2 "crm-loyalty: --points '0' is not a number of points from 1 to 10^15" TRY; }
+@test "crm-loyalty redeem --customer c1 --points -5" { refuses 2 "crm-loyalty: --points '-5' is not a number of points from 1 to 10^15" TRY; }
+@test "crm-loyalty redeem --customer c1 --points 1000000000000001" { refuses 2 "crm-loyalty: --points '1000000000000001' is not a number of points from 1 to 10^15" TRY; }
+@test "crm-loyalty redeem --customer c1 --points 5 --order ''" { refuses 2 "crm-loyalty: --order must be 1 to 255 bytes" TRY; }
+@test "crm-loyalty redeem --customer c1 --points 5 x" { refuses 2 "crm-loyalty: redeem takes no arguments ('x')" TRY; }
+@test "crm-loyalty adjust --customer c1 --points +5" { refuses 2 "crm-loyalty: adjust needs --reason TEXT" TRY; }
+@test "crm-loyalty adjust --customer c1 --points 5x --reason r" { refuses 2 "crm-loyalty: --points '5x' is not +N or -N points, N from 1 to 10^15" TRY; }
+@test "crm-loyalty adjust --customer c1 --points -0 --reason r" { refuses 2 "crm-loyalty: --points '-0' is not +N or -N points, N from 1 to 10^15" TRY; }
+@test "crm-loyalty adjust --customer c1 --points +5 --reason ' '" { refuses 2 "crm-loyalty: --reason must hold some text, at most 1000 bytes" TRY; }
+@test "crm-loyalty adjust --customer '' --points +5 --reason r" { refuses 2 "crm-loyalty: adjust needs --customer ID (1 to 255 bytes)" TRY; }
+@test "crm-loyalty check --format json" { refuses 2 "crm-loyalty: unrecognized option '--format'" TRY; }
+@test "crm-loyalty check x" { refuses 2 "crm-loyalty: check takes no arguments ('x')" TRY; }
 
 # ---- crm ----------------------------------------------------------------------------------
 @test "crm" {
