@@ -539,3 +539,13 @@ PY
 	run q "SELECT length(reason) FROM loyalty_entries"
 	assert_output 1000
 }
+
+@test "adjust: a stored program that no longer parses is named with its version, line and column; nothing written" {
+	member
+	program 1 2026-01-01T00:00:00Z '12 fortnights'
+	run crm-loyalty adjust --customer c1 --points +5 --reason x
+	assert_failure 1
+	assert_output "crm-loyalty: $CRM_DB: program version 1:3: column 14: expected 'days', 'months' or 'years' after '12', not 'fortnights'"
+	run q "SELECT count(*) FROM loyalty_entries"
+	assert_output 0
+}
