@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "coupon.h"
 #include "diag.h"
@@ -23,15 +22,6 @@ static int day_start(const struct crm_tz *tz, int64_t day, char out[CRM_TIME_LEN
 	crm_day_date(day, date);
 	crm_error("%s: the day's first instant %s", date, why);
 	return CRM_EUSAGE;
-}
-
-/* A canonical UTC time of epoch seconds t. */
-static void format_time(int64_t t, char out[CRM_TIME_LEN])
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-	gmtime_r(&tt, &tm);
-	strftime(out, CRM_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 /* ---- the ledger's shared pieces ------------------------------------------------------ */
@@ -129,7 +119,7 @@ struct eval {
 	struct crm_loyalty_program p;
 	int64_t version;
 	char date[CRM_DATE_LEN];
-	char start[CRM_TIME_LEN], end[CRM_TIME_LEN];   /* DATE's first instant, D1 */
+	char start[CRM_TIME_LEN];                      /* DATE's first instant */
 	sqlite3_stmt *keep;                             /* into the temporary table (save) */
 	struct crm_tier_moves *out;
 };
@@ -154,7 +144,7 @@ static int figures_stmt(struct eval *e, sqlite3_stmt **out)
 		}
 		sqlite3_bind_text(st, w + 1, first, -1, SQLITE_TRANSIENT);
 	}
-	crm_bind_static(st, 9, e->end);
+	crm_bind_static(st, 9, e->rq->end);
 	crm_bind_static(st, 10, e->p.currency);
 	*out = st;
 	return CRM_OK;
@@ -303,14 +293,13 @@ static int tiers_begin(struct eval *e)
 	const struct crm_tiers_req *rq = e->rq;
 	int rc;
 	crm_day_date(rq->day, e->date);
-	if ((rc = day_start(rq->tz, rq->day, e->start)) != CRM_OK ||
-	    (rc = day_start(rq->tz, rq->day + 1, e->end)) != CRM_OK)
+	if ((rc = day_start(rq->tz, rq->day, e->start)) != CRM_OK)
 		return rc;
 	rc = rq->save ? crm_db_begin_write(e->db) : crm_db_begin(e->db);
 	if (rc == CRM_OK && rq->save)
 		rc = crm_loyalty_runs_guard(e->db, e->date);
 	if (rc == CRM_OK)
-		rc = crm_loyalty_program_in_force(e->db, e->end, &e->p, &e->version);
+		rc = crm_loyalty_program_in_force(e->db, rq->end, &e->p, &e->version);
 	if (rc == CRM_OK && rq->save)
 		rc = keep_begin(e);
 	return rc;
@@ -506,27 +495,15 @@ struct bday {
 	const struct crm_birthday_req *rq;
 	struct crm_birthday_sum *sum;
 	char date[CRM_DATE_LEN], reason[32];
-	char at[CRM_TIME_LEN], expires[CRM_TIME_LEN], end[CRM_TIME_LEN];
+	char expires[CRM_TIME_LEN];
 	struct crm_loyalty_program p;
 	int64_t version;
 };
 
-/* When the grant takes effect: the clock's now on DATE, else DATE's last second. */
-static void grant_at(struct bday *b)
-{
-	const struct crm_birthday_req *rq = b->rq;
-	char now[CRM_TIME_LEN];
-	snprintf(now, sizeof now, "%s", rq->now);
-	if (crm_local_day(rq->tz, crm_time_epoch(now)) == rq->day)
-		memcpy(b->at, now, sizeof b->at);
-	else
-		format_time(crm_time_epoch(b->end) - 1, b->at);
-}
-
 static int grant_terms(struct bday *b)
 {
 	const char *why = "";
-	int rc = crm_loyalty_program_in_force(b->db, b->end, &b->p, &b->version);
+	int rc = crm_loyalty_program_in_force(b->db, b->rq->end, &b->p, &b->version);
 	if (rc != CRM_OK)
 		return rc;
 	if (b->p.birthday <= 0) {
@@ -534,9 +511,8 @@ static int grant_terms(struct bday *b)
 			  b->db->path, (long long)b->version);
 		return CRM_EDATA;
 	}
-	grant_at(b);
-	if (crm_loyalty_expiry_at(&b->p, b->rq->tz, b->at, b->expires, &why) < 0) {
-		crm_error("%s: the expiry of points granted at %s %s", b->db->path, b->at, why);
+	if (crm_loyalty_expiry_at(&b->p, b->rq->tz, b->rq->at, b->expires, &why) < 0) {
+		crm_error("%s: the expiry of points granted at %s %s", b->db->path, b->rq->at, why);
 		return CRM_EUSAGE;
 	}
 	return CRM_OK;
@@ -565,7 +541,7 @@ static int grant(struct bday *b)
 		return crm_db_last_status(b->db);
 	}
 	sqlite3_bind_int64(st, 1, b->p.birthday);
-	crm_bind_static(st, 2, b->at);
+	crm_bind_static(st, 2, b->rq->at);
 	crm_bind_static(st, 3, b->reason);
 	sqlite3_bind_int64(st, 4, b->version);
 	crm_bind_static(st, 5, b->expires);
@@ -623,8 +599,6 @@ int crm_birthday_run(struct crm_db *db, const struct crm_birthday_req *rq, FILE 
 	sum->year = crm_loyalty_birthday_year(rq->month, rq->day);
 	snprintf(b.reason, sizeof b.reason, "birthday %d", sum->year);
 	crm_day_date(rq->day, b.date);
-	if ((rc = day_start(rq->tz, rq->day + 1, b.end)) != CRM_OK)
-		return rc;
 	if (sqlite3_create_function(db->h, "crm_birthday_month", 1,
 				    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, birthday_month_fn,
 				    NULL, NULL) != SQLITE_OK)

@@ -38,8 +38,8 @@
  *    ledger.  With grant, in one BEGIN IMMEDIATE transaction guarded as
  *    above: a loyalty_runs row (verb 'birthday') and for each of them
  *    without one, a bonus entry: points = the program's birthday, reason
- *    'birthday YYYY', at = the clock's now when DATE is today in tz, else
- *    the last second of DATE; available at once; expiring per the program
+ *    'birthday YYYY', at as the caller gives it (the clock's now when DATE
+ *    is today in tz, else the last second of DATE); available at once; expiring per the program
  *    from that day (crm_loyalty_expiry_at); program = its version.  The
  *    unique index (customer_id, reason) of bonus entries makes it once per
  *    customer and year however often it runs (INSERT OR IGNORE).
@@ -88,6 +88,7 @@ int crm_loyalty_run_add(struct crm_db *db, const char *verb, const char *as_of, 
 struct crm_tiers_req {
 	const struct crm_tz *tz;
 	int64_t day;                 /* DATE, a local day */
+	const char *end;             /* D1: the first instant of the day after DATE in tz */
 	const char *now;             /* the clock's time (canonical UTC): the run's at */
 	int save;
 };
@@ -152,7 +153,10 @@ void crm_tier_counts_release(struct crm_tier_counts *c);
 struct crm_birthday_req {
 	const struct crm_tz *tz;
 	int64_t day;                 /* DATE */
-	const char *now;             /* the clock's time */
+	const char *end;             /* D1 */
+	const char *now;             /* the clock's time: the run's at */
+	const char *at;              /* the bonus entries' at: now when DATE is today,
+					else D1 - 1 s */
 	int month;                   /* 1-12 */
 	int grant;
 };

@@ -54,7 +54,7 @@ EOF
 @test "tiers --save: the moves effective from the day's first instant in --tz, the tiers held, a run; again the same day moves no one" {
 	shop
 	orders o1,c1,2026-01-10T00:00:00Z,350000,KRW,paid o2,c2,2026-02-01T00:00:00Z,1000000,KRW,paid
-	CRM_TEST_CLOCK=2026-03-15T06:00:00Z run crm-loyalty tiers --tz Asia/Seoul --as-of 2026-03-15 --save
+	CRM_TEST_CLOCK=2026-03-15T06:00:00Z run crm-loyalty tiers --tz Asia/Seoul --as-of 2026-03-15 --save -q
 	assert_success
 	assert_line --index 1 'c1,c1@x.com,Ann,,Silver,up,"spend 350,000 >= 300,000 in 12 months"'
 	run q "SELECT customer_id, effective_at, from_tier, to_tier, why, run_id FROM loyalty_tier_moves ORDER BY move_id"
@@ -67,7 +67,7 @@ EOF
 	run q "SELECT run_id, verb, as_of, at FROM loyalty_runs"
 	assert_output '1|tiers|2026-03-15|2026-03-15T06:00:00Z'
 	# the same day again: no one moves, a second run
-	run crm-loyalty tiers --tz Asia/Seoul --as-of 2026-03-15 --save
+	run crm-loyalty tiers --tz Asia/Seoul --as-of 2026-03-15 --save -q
 	assert_success
 	assert_output 'customer_id,email,name,old,new,change,why'
 	[ "$(q 'SELECT count(*) FROM loyalty_tier_moves') $(q 'SELECT count(*) FROM loyalty_runs')" = "2 2" ]
@@ -77,7 +77,7 @@ EOF
 	shop
 	orders g1,c1,2025-03-20,350000,KRW,paid g2,c2,2025-03-20,1000000,KRW,paid \
 		g3,c2,2026-03-01,300000,KRW,paid
-	run crm-loyalty tiers --as-of 2026-03-15 --save
+	run crm-loyalty tiers --as-of 2026-03-15 --save -q
 	assert_success
 	assert_output - <<'EOF'
 customer_id,email,name,old,new,change,why
@@ -87,7 +87,7 @@ EOF
 	# 2026-03-20: the window starts on 2025-03-21; both qualify lower, held
 	# through a month after 2026-03-15
 	for day in 2026-03-20 2026-04-15; do
-		run crm-loyalty tiers --as-of $day --save
+		run crm-loyalty tiers --as-of $day --save -q
 		assert_success
 		assert_output - <<'EOF'
 customer_id,email,name,old,new,change,why
@@ -98,7 +98,7 @@ EOF
 	run q "SELECT * FROM loyalty_tiers ORDER BY 1"
 	assert_output $'c1|Silver|2026-03-15|2026-03-15\nc2|Gold|2026-03-15|2026-03-15'
 	[ "$(q 'SELECT count(*) FROM loyalty_tier_moves')" = 2 ]
-	run crm-loyalty tiers --as-of 2026-04-16 --save
+	run crm-loyalty tiers --as-of 2026-04-16 --save -q
 	assert_success
 	assert_output - <<'EOF'
 customer_id,email,name,old,new,change,why
@@ -119,7 +119,7 @@ EOF
 	crm-loyalty tiers --as-of 2026-03-15 --save
 	run crm-loyalty tiers --as-of 2026-03-31
 	assert_output --partial 'Silver,Silver,held,"spend 0 < 300,000 in 12 months; held through 2026-04-15 (grace 1 month)"'
-	run crm-loyalty tiers --as-of 2027-06-01 --save
+	run crm-loyalty tiers --as-of 2027-06-01 --save -q
 	assert_success
 	assert_output - <<'EOF'
 customer_id,email,name,old,new,change,why
@@ -140,7 +140,7 @@ EOF
 		x5,a3,2026-03-01,100000,KRW,paid x6,a3,2026-03-05,100000,KRW,paid x7,a3,2026-03-10,100000,KRW,paid \
 		x8,a4,2026-02-14,400000,KRW,paid x9,a4,2026-03-01,100000,KRW,paid xa,a4,2026-03-02,100000,KRW,paid \
 		xb,a5,2026-02-13,400000,KRW,paid xc,a5,2026-03-01,100000,KRW,paid xd,a5,2026-03-02,100000,KRW,paid
-	run crm-loyalty tiers --as-of 2026-03-15 --save
+	run crm-loyalty tiers --as-of 2026-03-15 --save -q
 	assert_success
 	assert_output - <<'EOF'
 customer_id,email,name,old,new,change,why
@@ -208,13 +208,13 @@ EOF
 	run crm-loyalty tiers --as-of 2024-12-31
 	assert_failure 1
 	crm-loyalty tiers --as-of 2026-03-20 --save
-	run crm-loyalty tiers --as-of 2026-03-19 --save
+	run crm-loyalty tiers --as-of 2026-03-19 --save -q
 	assert_failure 7
 	assert_output "crm-loyalty: --as-of 2026-03-19 is before the last run's day 2026-03-20 (tiers); the ledger does not go back"
 	# a look without --save writes nothing and may look back
 	run crm-loyalty tiers --as-of 2026-03-19
 	assert_success
-	run crm-loyalty birthday --month 1 --grant --as-of 2026-03-19
+	run crm-loyalty birthday --month 1 --grant -q --as-of 2026-03-19
 	assert_failure 7
 	assert_output "crm-loyalty: --as-of 2026-03-19 is before the last run's day 2026-03-20 (tiers); the ledger does not go back"
 	[ "$(q 'SELECT count(*) FROM loyalty_runs') $(q 'SELECT count(*) FROM loyalty_entries')" = "1 0" ]
@@ -240,7 +240,7 @@ EOF
 @test "birthday --grant: the program's points once per customer and year however often it runs, available at once, expiring per the program" {
 	shop
 	q "UPDATE customers SET birthday = '01-20' WHERE customer_id = 'c3'"
-	run crm-loyalty birthday --month 1 --grant --as-of 2026-01-10
+	run crm-loyalty birthday --month 1 --grant -q --as-of 2026-01-10
 	assert_success
 	assert_output - <<'EOF'
 customer_id,email,name,birthday,granted
@@ -255,14 +255,14 @@ c3|bonus|2000||2026-01-10T23:59:59Z|birthday 2026|1|2026-01-10T23:59:59Z|2027-02
 EOF
 	# again that day, and later in the month: nothing more, a run each
 	crm-loyalty birthday --month 1 --grant --as-of 2026-01-10 >/dev/null
-	run crm-loyalty birthday --month 1 --grant --as-of 2026-01-31
+	run crm-loyalty birthday --month 1 --grant -q --as-of 2026-01-31
 	assert_success
 	assert_line --index 1 c1,c1@x.com,Ann,1990-01-05,yes
 	[ "$(q 'SELECT count(*) FROM loyalty_entries') $(q 'SELECT count(*) FROM loyalty_runs')" = "2 3" ]
 	run q "SELECT verb, as_of FROM loyalty_runs ORDER BY run_id"
 	assert_output $'birthday|2026-01-10\nbirthday|2026-01-10\nbirthday|2026-01-31'
 	# the next year's January is another year
-	run crm-loyalty birthday --month 1 --grant --as-of 2027-01-02
+	run crm-loyalty birthday --month 1 --grant -q --as-of 2027-01-02
 	assert_success
 	run q "SELECT customer_id, reason FROM loyalty_entries WHERE run_id = 4 ORDER BY 1"
 	assert_output $'c1|birthday 2027\nc3|birthday 2027'
@@ -270,11 +270,11 @@ EOF
 
 @test "birthday --grant in December for January counts for the coming year: January's run grants nothing more" {
 	shop
-	run crm-loyalty birthday --month 1 --grant --as-of 2025-12-20
+	run crm-loyalty birthday --month 1 --grant -q --as-of 2025-12-20
 	assert_success
 	run q "SELECT customer_id, reason, at FROM loyalty_entries"
 	assert_output 'c1|birthday 2026|2025-12-20T23:59:59Z'
-	run crm-loyalty birthday --month 1 --grant --as-of 2026-01-05
+	run crm-loyalty birthday --month 1 --grant -q --as-of 2026-01-05
 	assert_success
 	assert_output $'customer_id,email,name,birthday,granted\nc1,c1@x.com,Ann,1990-01-05,yes'
 	[ "$(q 'SELECT count(*) FROM loyalty_entries')" = 1 ]
@@ -298,12 +298,12 @@ EOF
 @test "birthday --grant: a program without birthday points, or none at all, is an error (exit 1) and writes nothing" {
 	csv people.csv customer_id,email,birthday c1,c1@x.com,1990-01-05
 	crm-import -q customers people.csv
-	run crm-loyalty birthday --month 1 --grant --as-of 2026-01-10
+	run crm-loyalty birthday --month 1 --grant -q --as-of 2026-01-10
 	assert_failure 1
 	assert_output "crm-loyalty: $CRM_DB: no loyalty program is in force; store one with 'crm-loyalty program --program FILE'"
 	csv prog.txt 'currency = KRW' 'earn = 1 per 100'
 	program prog.txt 1 2025-01-01T00:00:00Z
-	run crm-loyalty birthday --month 1 --grant --as-of 2026-01-10
+	run crm-loyalty birthday --month 1 --grant -q --as-of 2026-01-10
 	assert_failure 1
 	assert_output "crm-loyalty: $CRM_DB: program version 1 gives no birthday points (birthday = 0)"
 	[ "$(q 'SELECT count(*) FROM loyalty_runs') $(q 'SELECT count(*) FROM loyalty_entries')" = "0 0" ]
