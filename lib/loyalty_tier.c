@@ -460,7 +460,7 @@ int crm_tier_counts(struct crm_db *db, const struct crm_loyalty_program *p, cons
 	st = crm_db_prepare(db, "SELECT from_tier, to_tier, count(*) FROM loyalty_tier_moves "
 			    "WHERE effective_at >= ?1 AND effective_at < ?2 GROUP BY 1, 2");
 	if (st) {
-		crm_bind_static(st, 1, from ? from : "");
+		sqlite3_bind_text(st, 1, from ? from : "", -1, SQLITE_STATIC);   /* "" sorts first */
 		crm_bind_static(st, 2, end);
 	}
 	if ((rc = count_rows(db, st, out, p, 0)) != CRM_OK)

@@ -323,3 +323,47 @@ EOF
 	assert_failure 2
 	assert_line --index 0 "crm-loyalty: birthday: --month M is required"
 }
+
+# ---- members and moves, for stats and the report (tiercheck: the library call) -----------
+
+@test "tier counts: members of each tier at an instant, by the last move before it; moves of a period, up and down by the program's ranks" {
+	shop
+	run crm-loyalty tiers --as-of 2025-02-01 --save -q      # makes nothing but the run
+	q "INSERT INTO loyalty_tier_moves (customer_id, effective_at, from_tier, to_tier, why, run_id) VALUES
+		('c1', '2026-03-15T00:00:00Z', NULL, 'Silver', '', 1),
+		('c2', '2026-03-15T00:00:00Z', NULL, 'Gold', '', 1),
+		('c1', '2026-04-16T00:00:00Z', 'Silver', NULL, '', 2),
+		('c2', '2026-04-16T00:00:00Z', 'Gold', 'Silver', '', 2),
+		('c3', '2026-04-20T00:00:00Z', NULL, 'Platinum', '', 3)"
+	tc() { "$CRM_BUILD/t/tiercheck" counts "$CRM_DB" "$@"; }
+	# the day before the moves of 2026-04-16 (effective_at < END)
+	run tc prog.txt - 2026-04-16T00:00:00Z
+	assert_success
+	assert_output - <<'EOF2'
+Silver rank 0 members 1 in 1 out 0 up 1 down 0
+Gold rank 1 members 1 in 1 out 0 up 1 down 0
+moves 2 up 2 down 0
+EOF2
+	run tc prog.txt 2026-04-01T00:00:00Z 2026-04-17T00:00:00Z
+	assert_output - <<'EOF2'
+Silver rank 0 members 1 in 1 out 1 up 0 down 1
+Gold rank 1 members 0 in 0 out 1 up 0 down 1
+moves 2 up 0 down 2
+EOF2
+	# a tier no longer in the program comes after the program's, unranked
+	run tc prog.txt 2026-04-17T00:00:00Z 2026-05-01T00:00:00Z
+	assert_output - <<'EOF2'
+Silver rank 0 members 1 in 0 out 0 up 0 down 0
+Gold rank 1 members 0 in 0 out 0 up 0 down 0
+Platinum rank -1 members 1 in 1 out 0 up 1 down 0
+moves 1 up 1 down 0
+EOF2
+	# no program: by name; a move between named tiers is neither up nor down
+	run tc - - 2026-05-01T00:00:00Z
+	assert_output - <<'EOF2'
+Gold rank -1 members 0 in 1 out 1 up 1 down 0
+Platinum rank -1 members 1 in 1 out 0 up 1 down 0
+Silver rank -1 members 1 in 2 out 1 up 1 down 1
+moves 5 up 3 down 1
+EOF2
+}
