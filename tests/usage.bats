@@ -225,6 +225,11 @@ refuses() {
 @test "crm-loyalty balance --format xml" { refuses 2 "crm-loyalty: --format must be csv, text or json, not 'xml'" TRY; }
 @test "crm-loyalty earn --frobnicate" { refuses 2 "crm-loyalty: unrecognized option '--frobnicate'" TRY; }
 @test "crm-loyalty earn extra" { refuses 2 "crm-loyalty: earn takes no arguments ('extra')" TRY; }
+@test "crm-loyalty birthday" { refuses 2 "crm-loyalty: birthday: --month M is required" TRY; }
+@test "crm-loyalty birthday --month 13" { refuses 2 "crm-loyalty: --month '13': expected a whole number from 1 to 12" TRY; }
+@test "crm-loyalty birthday --month 0 --grant" { refuses 2 "crm-loyalty: --month '0': expected a whole number from 1 to 12" TRY; }
+@test "crm-loyalty tiers --save extra" { refuses 2 "crm-loyalty: tiers takes no arguments ('extra')" TRY; }
+@test "crm-loyalty tiers --month 1" { refuses 2 "crm-loyalty: unrecognized option '--month'" TRY; }
 
 # ---- crm ----------------------------------------------------------------------------------
 @test "crm" {
