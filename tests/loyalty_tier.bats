@@ -66,10 +66,11 @@ EOF
 	assert_output $'c1|Silver|2026-03-15|2026-03-15\nc2|Gold|2026-03-15|2026-03-15'
 	run q "SELECT run_id, verb, as_of, at FROM loyalty_runs"
 	assert_output '1|tiers|2026-03-15|2026-03-15T06:00:00Z'
-	# the same day again: no one moves, a second run
-	run crm-loyalty tiers --tz Asia/Seoul --as-of 2026-03-15 --save -q
+	# the same day again: no one moves, a second run; the summary on standard error
+	run --separate-stderr crm-loyalty tiers --tz Asia/Seoul --as-of 2026-03-15 --save
 	assert_success
 	assert_output 'customer_id,email,name,old,new,change,why'
+	[ "$stderr" = "crm-loyalty: tiers: 2 customers evaluated; 0 up, 0 down, 0 held" ]
 	[ "$(q 'SELECT count(*) FROM loyalty_tier_moves') $(q 'SELECT count(*) FROM loyalty_runs')" = "2 2" ]
 }
 
