@@ -26,38 +26,42 @@ static int day_start(const struct crm_tz *tz, int64_t day, char out[CRM_TIME_LEN
 
 /* ---- the ledger's shared pieces ------------------------------------------------------ */
 
-int crm_loyalty_program_in_force(struct crm_db *db, const char *end,
+int crm_loyalty_program_in_force(struct crm_db *db, const char *verb, const char *end,
 				 struct crm_loyalty_program *p, int64_t *version)
 {
 	char err[512];
 	int rc;
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT version, text FROM loyalty_programs WHERE "
-					  "effective_at < ?1 ORDER BY effective_at DESC, version DESC "
-					  "LIMIT 1");
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT v.version, v.text, (SELECT count(*) FROM "
+					  "loyalty_programs) FROM (SELECT 1) LEFT JOIN (SELECT version, "
+					  "text FROM loyalty_programs WHERE effective_at < ?1 ORDER BY "
+					  "effective_at DESC, version DESC LIMIT 1) v");
 	if (!st)
 		return crm_db_last_status(db);
 	crm_bind_static(st, 1, end);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = crm_db_fail(db, "read the loyalty program");
+	} else if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
+		crm_error("%s: %s; store one with 'crm-loyalty program --program FILE'", verb,
+			  sqlite3_column_int64(st, 2) ? "no program is in force yet" :
+			  "no program is stored");
+		rc = CRM_EDATA;
+	} else {
 		*version = sqlite3_column_int64(st, 0);
 		rc = crm_loyalty_program_parse_text(col_text(st, 1), "stored program", p, err,
 						    sizeof err);
-		if (rc != CRM_OK)
-			crm_error("%s: program version %lld: %s", db->path, (long long)*version, err);
-		sqlite3_finalize(st);
-		return rc == CRM_OK ? CRM_OK : CRM_EDATA;
+		if (rc != CRM_OK) {
+			crm_error("%s: program version %lld: %s", verb, (long long)*version, err);
+			rc = CRM_EDATA;
+		}
 	}
-	if (rc == SQLITE_DONE)
-		crm_error("%s: no loyalty program is in force; store one with 'crm-loyalty program "
-			  "--program FILE'", db->path);
-	else
-		rc = crm_db_fail(db, "read the loyalty program");
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_EDATA : rc;
+	return rc;
 }
 
-int crm_loyalty_runs_guard(struct crm_db *db, const char *as_of)
+int crm_loyalty_run_begin(struct crm_db *db, const char *verb, const char *as_of, const char *now,
+			  int64_t *run_id)
 {
+	long long id = 0;
 	sqlite3_stmt *st = crm_db_prepare(db, "SELECT as_of, verb FROM loyalty_runs "
 					  "ORDER BY as_of DESC, run_id DESC LIMIT 1");
 	int rc;
@@ -65,33 +69,26 @@ int crm_loyalty_runs_guard(struct crm_db *db, const char *as_of)
 		return crm_db_last_status(db);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && strcmp(col_text(st, 0), as_of) > 0) {
-		char *verb = crm_escape(col_text(st, 1));
+		char *last = crm_escape(col_text(st, 1));
 		crm_error("--as-of %s is before the last run's day %s (%s); the ledger does not go "
-			  "back", as_of, col_text(st, 0), verb);
-		free(verb);
-		rc = CRM_EBEFORE;
-	} else if (rc == SQLITE_ROW || rc == SQLITE_DONE) {
-		rc = CRM_OK;
+			  "back", as_of, col_text(st, 0), last);
+		free(last);
+		rc = CRM_LOYALTY_EBEHIND;
 	} else {
-		rc = crm_db_fail(db, "read the loyalty runs");
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK :
+		     crm_db_fail(db, "read the loyalty runs");
 	}
 	sqlite3_finalize(st);
-	return rc;
-}
-
-int crm_loyalty_run_add(struct crm_db *db, const char *verb, const char *as_of, const char *at,
-			int64_t *run_id)
-{
-	long long id = 0;
-	sqlite3_stmt *st = crm_db_prepare(db, "INSERT INTO loyalty_runs (verb, as_of, at) "
-					  "VALUES (?1, ?2, ?3) RETURNING run_id");
-	int rc;
+	if (rc != CRM_OK)
+		return rc;
+	st = crm_db_prepare(db, "INSERT INTO loyalty_runs (verb, as_of, at) VALUES (?1, ?2, ?3) "
+			    "RETURNING run_id");
 	if (!st)
 		return crm_db_last_status(db);
 	crm_bind_static(st, 1, verb);
 	crm_bind_static(st, 2, as_of);
-	crm_bind_static(st, 3, at);
-	rc = crm_db_one_int(db, st, "add the loyalty run", &id);
+	crm_bind_static(st, 3, now);
+	rc = crm_db_one_int(db, st, "record the run", &id);
 	*run_id = id;
 	return rc;
 }
@@ -268,9 +265,7 @@ static int write_step(struct eval *e, const char *sql, const char *what, const c
 
 static int save(struct eval *e)
 {
-	int rc = crm_loyalty_run_add(e->db, "tiers", e->date, e->rq->now, &e->out->run_id);
-	if (rc == CRM_OK)
-		rc = write_step(e, "INSERT INTO loyalty_tier_moves (customer_id, effective_at, "
+	int rc = write_step(e, "INSERT INTO loyalty_tier_moves (customer_id, effective_at, "
 				"from_tier, to_tier, why, run_id) SELECT customer_id, ?1, from_tier, "
 				"to_tier, why, ?2 FROM temp.loyalty_tier_eval WHERE moved "
 				"ORDER BY customer_id", "save the tier moves", e->start);
@@ -297,9 +292,9 @@ static int tiers_begin(struct eval *e)
 		return rc;
 	rc = rq->save ? crm_db_begin_write(e->db) : crm_db_begin(e->db);
 	if (rc == CRM_OK && rq->save)
-		rc = crm_loyalty_runs_guard(e->db, e->date);
+		rc = crm_loyalty_run_begin(e->db, "tiers", e->date, rq->now, &e->out->run_id);
 	if (rc == CRM_OK)
-		rc = crm_loyalty_program_in_force(e->db, rq->end, &e->p, &e->version);
+		rc = crm_loyalty_program_in_force(e->db, "tiers", rq->end, &e->p, &e->version);
 	if (rc == CRM_OK && rq->save)
 		rc = keep_begin(e);
 	return rc;
@@ -503,16 +498,16 @@ struct bday {
 static int grant_terms(struct bday *b)
 {
 	const char *why = "";
-	int rc = crm_loyalty_program_in_force(b->db, b->rq->end, &b->p, &b->version);
+	int rc = crm_loyalty_program_in_force(b->db, "birthday", b->rq->end, &b->p, &b->version);
 	if (rc != CRM_OK)
 		return rc;
 	if (b->p.birthday <= 0) {
-		crm_error("%s: program version %lld gives no birthday points (birthday = 0)",
-			  b->db->path, (long long)b->version);
+		crm_error("birthday: program version %lld gives no birthday points (birthday = 0)",
+			  (long long)b->version);
 		return CRM_EDATA;
 	}
 	if (crm_loyalty_expiry_at(&b->p, b->rq->tz, b->rq->at, b->expires, &why) < 0) {
-		crm_error("%s: the expiry of points granted at %s %s", b->db->path, b->rq->at, why);
+		crm_error("birthday: the expiry of points granted at %s %s", b->rq->at, why);
 		return CRM_EUSAGE;
 	}
 	return CRM_OK;
@@ -523,11 +518,9 @@ static int grant(struct bday *b)
 	sqlite3_stmt *st;
 	int rc = crm_db_begin_write(b->db);
 	if (rc == CRM_OK)
-		rc = crm_loyalty_runs_guard(b->db, b->date);
+		rc = crm_loyalty_run_begin(b->db, "birthday", b->date, b->rq->now, &b->sum->run_id);
 	if (rc == CRM_OK)
 		rc = grant_terms(b);
-	if (rc == CRM_OK)
-		rc = crm_loyalty_run_add(b->db, "birthday", b->date, b->rq->now, &b->sum->run_id);
 	if (rc != CRM_OK) {
 		crm_db_rollback(b->db);
 		return rc;

@@ -19,8 +19,8 @@
  *    and the customer moves from it) and the day they last qualified for
  *    it.  The moves found (up, down, and held: kept by the grace or by
  *    downgrade = never) are listed by customer_id.
- *  - With save, in one BEGIN IMMEDIATE transaction, refused (CRM_EBEFORE)
- *    when DATE is before the last run's day (crm_loyalty_runs_guard()):
+ *  - With save, in one BEGIN IMMEDIATE transaction, refused (CRM_LOYALTY_EBEHIND)
+ *    when DATE is before the last run's day (crm_loyalty_run_begin()):
  *    a loyalty_runs row (verb 'tiers'); one loyalty_tier_moves row per up
  *    or down move, effective_at the first instant of DATE, from_tier and
  *    to_tier the names (NULL: none); loyalty_tiers for every customer
@@ -43,13 +43,14 @@
  *    from that day (crm_loyalty_expiry_at); program = its version.  The
  *    unique index (customer_id, reason) of bonus entries makes it once per
  *    customer and year however often it runs (INSERT OR IGNORE).
- *  - crm_loyalty_program_in_force(), crm_loyalty_runs_guard() and
- *    crm_loyalty_run_add() are the pieces of the ledger every writing verb
- *    shares; they are here until the ledger's (lib/ledger.h) are merged.
+ *  - crm_loyalty_program_in_force() and crm_loyalty_run_begin() are pieces
+ *    every writing verb shares; they are here until lib/loyalty_earn's
+ *    (crm_loyalty_versions_load() and crm_loyalty_version_at(); its
+ *    crm_loyalty_run_begin(), whose contract this copy keeps) are merged.
  *
  * Errors: convention (b) of diag.h: every function reports on standard
  * error and returns CRM_OK or an exit code (CRM_EDATA: no program stored,
- * or none gives birthday points; CRM_EBEFORE; CRM_EIO, CRM_EBUSY).
+ * or none gives birthday points; CRM_LOYALTY_EBEHIND; CRM_EIO, CRM_EBUSY).
  */
 #ifndef CRM_LOYALTY_TIER_H
 #define CRM_LOYALTY_TIER_H
@@ -63,25 +64,25 @@
 #include "norm.h"
 #include "table.h"
 
-#ifndef CRM_EBEFORE
-#define CRM_EBEFORE 7    /* crm-loyalty: --as-of before the last run's day */
+#ifndef CRM_LOYALTY_EBEHIND
+#define CRM_LOYALTY_EBEHIND 7   /* exit status: --as-of before the last run's day */
 #endif
 
-/* ---- the ledger's shared pieces (to fold into lib/ledger.h) ---------------- */
+/* ---- the ledger's shared pieces (to fold into lib/loyalty_earn.h) ------------ */
 
 /* The program in force at instants before `end` (the latest version with
- * effective_at < end): CRM_OK with *p and *version; CRM_EDATA ("no loyalty
- * program is stored ...") when there is none. */
-int crm_loyalty_program_in_force(struct crm_db *db, const char *end,
+ * effective_at < end): CRM_OK with *p and *version; CRM_EDATA, reported as
+ * "VERB: no program is stored; store one with 'crm-loyalty program
+ * --program FILE'" (or "no program is in force yet") when there is none. */
+int crm_loyalty_program_in_force(struct crm_db *db, const char *verb, const char *end,
 				 struct crm_loyalty_program *p, int64_t *version);
-/* Inside the caller's write transaction: CRM_OK when no run has a later
- * as_of than `as_of` (YYYY-MM-DD), else CRM_EBEFORE, reported as
- * "--as-of 2026-05-31 is before the last run's day 2026-06-30 (earn); the
- * ledger does not go back". */
-int crm_loyalty_runs_guard(struct crm_db *db, const char *as_of);
-/* Add the loyalty_runs row of a run: CRM_OK with *run_id. */
-int crm_loyalty_run_add(struct crm_db *db, const char *verb, const char *as_of, const char *at,
-			int64_t *run_id);
+/* loyalty_earn.h's, the same contract: inside the caller's write
+ * transaction, refuse an as_of ("YYYY-MM-DD") before the last run's
+ * (CRM_LOYALTY_EBEHIND, reported as "--as-of 2026-05-31 is before the last
+ * run's day 2026-06-30 (earn); the ledger does not go back"), else record
+ * the run of `verb` at `now`: *run_id. */
+int crm_loyalty_run_begin(struct crm_db *db, const char *verb, const char *as_of, const char *now,
+			  int64_t *run_id);
 
 /* ---- tiers ------------------------------------------------------------------ */
 

@@ -204,10 +204,11 @@ EOF
 	crm-import -q customers people.csv
 	run crm-loyalty tiers --as-of 2026-03-15
 	assert_failure 1
-	assert_output "crm-loyalty: $CRM_DB: no loyalty program is in force; store one with 'crm-loyalty program --program FILE'"
+	assert_output "crm-loyalty: tiers: no program is stored; store one with 'crm-loyalty program --program FILE'"
 	shop
 	run crm-loyalty tiers --as-of 2024-12-31
 	assert_failure 1
+	assert_output "crm-loyalty: tiers: no program is in force yet; store one with 'crm-loyalty program --program FILE'"
 	crm-loyalty tiers --as-of 2026-03-20 --save
 	run crm-loyalty tiers --as-of 2026-03-19 --save -q
 	assert_failure 7
@@ -301,12 +302,12 @@ EOF
 	crm-import -q customers people.csv
 	run crm-loyalty birthday --month 1 --grant -q --as-of 2026-01-10
 	assert_failure 1
-	assert_output "crm-loyalty: $CRM_DB: no loyalty program is in force; store one with 'crm-loyalty program --program FILE'"
+	assert_output "crm-loyalty: birthday: no program is stored; store one with 'crm-loyalty program --program FILE'"
 	csv prog.txt 'currency = KRW' 'earn = 1 per 100'
 	program prog.txt 1 2025-01-01T00:00:00Z
 	run crm-loyalty birthday --month 1 --grant -q --as-of 2026-01-10
 	assert_failure 1
-	assert_output "crm-loyalty: $CRM_DB: program version 1 gives no birthday points (birthday = 0)"
+	assert_output "crm-loyalty: birthday: program version 1 gives no birthday points (birthday = 0)"
 	[ "$(q 'SELECT count(*) FROM loyalty_runs') $(q 'SELECT count(*) FROM loyalty_entries')" = "0 0" ]
 	# listing needs no program
 	run crm-loyalty birthday --month 1 --as-of 2026-01-10
