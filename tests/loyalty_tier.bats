@@ -312,6 +312,14 @@ EOF
 	# listing needs no program
 	run crm-loyalty birthday --month 1 --as-of 2026-01-10
 	assert_success
+	# a stored text that no longer reads as a program is named by its version and line
+	q "UPDATE loyalty_programs SET text = 'currency = KRW' || char(10) || 'earm = 1 per 100' || char(10)"
+	for verb in "tiers --save" "birthday --month 1 --grant"; do
+		run crm-loyalty $verb --as-of 2026-01-10
+		assert_failure 1
+		assert_output "crm-loyalty: ${verb%% *}: program version 1: stored program:2: column 1: unknown key 'earm' (did you mean 'earn'?)"
+	done
+	[ "$(q 'SELECT count(*) FROM loyalty_runs') $(q 'SELECT count(*) FROM loyalty_entries')" = "0 0" ]
 }
 
 @test "birthday --month out of range or missing is a usage error" {
