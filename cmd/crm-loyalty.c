@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "entity.h"
 #include "ledger.h"
+#include "loyalty_tier.h"
 #include "norm.h"
 #include "opts.h"
 #include "table.h"
@@ -22,12 +23,13 @@ static const char usage[] =
 	"       crm-loyalty redeem --customer ID --points N [--order ID] [--reason TEXT]\n"
 	"       crm-loyalty adjust --customer ID --points +N|-N --reason TEXT\n"
 	"       crm-loyalty expire [--program FILE] [-q]\n"
-	"       crm-loyalty tiers [--save] [--format csv|text|json]\n"
+	"       crm-loyalty tiers [--save] [--program FILE] [-q] [--format csv|text|json]\n"
 	"       crm-loyalty balance [--customer ID] [--tier NAME] [--opted-in]\n"
 	"                   [--format csv|text|json]\n"
 	"       crm-loyalty expiring --within Nd [--opted-in] [--format csv|text|json]\n"
 	"       crm-loyalty statement --customer ID [--format csv|text|json]\n"
-	"       crm-loyalty birthday --month M [--grant] [--format csv|text|json]\n"
+	"       crm-loyalty birthday --month M [--grant] [--program FILE] [-q]\n"
+	"                   [--format csv|text|json]\n"
 	"       crm-loyalty stats [--from DATE] [--to DATE] [--format csv|text|json]\n"
 	"       crm-loyalty check\n"
 	"\n"
@@ -331,14 +333,51 @@ static int stats(struct loyalty *l)
 
 /* ---- C: tiers, birthday -------------------------------------------------- */
 
+/* Open the database to write when the verb writes (or stores --program),
+ * else to read. */
+static int open_for(struct loyalty *l, int writes)
+{
+	return writes || l->program ? open_write(l) : open_db(l, CRM_DB_READ);
+}
+
 static int tiers(struct loyalty *l)
 {
-	return not_built(l);
+	struct crm_tiers_req rq = {l->tz, l->as_of, l->d1, l->clock, l->save};
+	struct crm_tier_moves m;
+	int rc = no_operands(l);
+	if (rc != CRM_OK || (rc = open_for(l, l->save)) != CRM_OK)
+		return rc;
+	rc = crm_tiers_evaluate(&l->db, &rq, &m);
+	if (rc == CRM_OK)
+		crm_tier_moves_write(&m, stdout, l->format, l->co.csv.delim);
+	if (rc == CRM_OK && !l->quiet && l->save)
+		fprintf(stderr, "%s: tiers: %lld customers evaluated; %lld up, %lld down, %lld held\n",
+			crm_progname, m.evaluated, m.up, m.down, m.held);
+	crm_tier_moves_release(&m);
+	return rc;
 }
 
 static int birthday(struct loyalty *l)
 {
-	return not_built(l);
+	struct crm_birthday_req rq = {l->tz, l->as_of, l->d1, l->clock, l->stamp, 0, l->grant};
+	struct crm_birthday_sum sum;
+	long month;
+	int rc = no_operands(l);
+	if (rc != CRM_OK)
+		return rc;
+	if (!l->month)
+		return crm_usage_error("birthday: --month M is required");
+	if (crm_number_option("--month", l->month, 1, 12, NULL, &month) != 0)
+		return CRM_EUSAGE;
+	rq.month = (int)month;
+	if ((rc = open_for(l, l->grant)) != CRM_OK)
+		return rc;
+	rc = crm_birthday_run(&l->db, &rq, stdout, l->format, l->co.csv.delim, &sum);
+	if (rc == CRM_OK && !l->quiet && l->grant)
+		fprintf(stderr, "%s: birthday: %lld granted (%lld points each) for %d; %lld born in "
+			"month %d\n", crm_progname, sum.granted, (long long)sum.points, sum.year,
+			sum.customers, rq.month);
+	return rc;
 }
 
 /* ---- verbs --------------------------------------------------------------- */

@@ -239,6 +239,11 @@ refuses() {
 @test "crm-loyalty adjust --customer '' --points +5 --reason r" { refuses 2 "crm-loyalty: adjust needs --customer ID (1 to 255 bytes)" TRY; }
 @test "crm-loyalty check --format json" { refuses 2 "crm-loyalty: unrecognized option '--format'" TRY; }
 @test "crm-loyalty check x" { refuses 2 "crm-loyalty: check takes no arguments ('x')" TRY; }
+@test "crm-loyalty birthday" { refuses 2 "crm-loyalty: birthday: --month M is required" TRY; }
+@test "crm-loyalty birthday --month 13" { refuses 2 "crm-loyalty: --month '13': expected a whole number from 1 to 12" TRY; }
+@test "crm-loyalty birthday --month 0 --grant" { refuses 2 "crm-loyalty: --month '0': expected a whole number from 1 to 12" TRY; }
+@test "crm-loyalty tiers --save extra" { refuses 2 "crm-loyalty: tiers takes no arguments ('extra')" TRY; }
+@test "crm-loyalty tiers --month 1" { refuses 2 "crm-loyalty: unrecognized option '--month'" TRY; }
 
 # ---- crm ----------------------------------------------------------------------------------
 @test "crm" {
