@@ -8,6 +8,7 @@
 
 #include "coupon.h"
 #include "diag.h"
+#include "loyalty_query.h"
 #include "nps.h"
 #include "segment.h"
 #include "stats.h"
@@ -1032,6 +1033,75 @@ static int reviews_section(struct ctx *c)
 	return negative_reviews(c, s);
 }
 
+/* ---- loyalty ---------------------------------------------------------------------------- */
+
+/* Members of each tier at the period's end, and the moves of the period. */
+static void loyalty_tiers(struct crm_section *s, const struct crm_loyalty_stats *ls)
+{
+	static const char *const cols[] = {"tier", "members", "up", "down", NULL};
+	static const int right[] = {0, 1, 1, 1};
+	struct crm_report_table *t = table(s, "tiers", "Members per tier", cols, right);
+	char m[24], up[24], down[24];
+	const char *cells[4] = {NULL, m, up, down};
+	int i;
+	for (i = 0; i < ls->ntiers; i++) {
+		cells[0] = ls->tier[i].name[0] ? ls->tier[i].name : "(none)";
+		snprintf(m, sizeof m, "%lld", ls->tier[i].members);
+		snprintf(up, sizeof up, "%lld", ls->tier[i].up);
+		snprintf(down, sizeof down, "%lld", ls->tier[i].down);
+		table_row(t, cells);
+	}
+}
+
+/* The figures of crm-loyalty stats for both periods, whenever a program is
+ * stored: each period's flows, and its liability at its end (no later than
+ * the as-of day). */
+static int loyalty_section(struct ctx *c)
+{
+	struct crm_loyalty_stats ls[2];
+	const struct crm_period *p[2] = {&c->r->period, &c->r->prev};
+	struct crm_section *s;
+	int i, rc, yes, money;
+	if ((rc = crm_loyalty_has_program(c->db, &yes)) != CRM_OK || !yes)
+		return rc;
+	for (i = CUR; i <= PREV; i++) {
+		int64_t last = p[i]->to - 1 < c->o->as_of ? p[i]->to - 1 : c->o->as_of;
+		if ((rc = crm_loyalty_stats(c->db, c->o->tz, p[i]->from, last, &ls[i])) != CRM_OK)
+			return rc;
+	}
+	money = ls[CUR].has_money && !strcmp(ls[CUR].currency, c->r->currency);
+	s = section(c->r, "loyalty", "Loyalty");
+	metric(s, "earned", "Points earned", CRM_U_COUNT);
+	metric(s, "bonus", "Bonus points", CRM_U_COUNT);
+	metric(s, "redeemed", "Points redeemed", CRM_U_COUNT);
+	metric(s, "expired", "Points expired", CRM_U_COUNT);
+	metric(s, "reversed", "Points reversed", CRM_U_COUNT);
+	metric(s, "shortfall", "Shortfall (spent, not taken back)", CRM_U_COUNT);
+	metric(s, "liability", "Outstanding points (liability)", CRM_U_COUNT);
+	if (money)
+		metric(s, "liability_money", "Liability in money", CRM_U_MONEY);
+	metric(s, "breakage", "Breakage rate", CRM_U_PCT);
+	for (i = CUR; i <= PREV; i++) {
+		int k = 0;
+		set(&s->metrics[k++], i, (double)ls[i].earned);
+		set(&s->metrics[k++], i, (double)ls[i].bonus);
+		set(&s->metrics[k++], i, (double)ls[i].redeemed);
+		set(&s->metrics[k++], i, (double)ls[i].expired);
+		set(&s->metrics[k++], i, (double)ls[i].reversed);
+		set(&s->metrics[k++], i, (double)ls[i].shortfall);
+		set(&s->metrics[k++], i, (double)ls[i].liability);
+		if (money && ls[i].has_money && !strcmp(ls[i].currency, c->r->currency))
+			set(&s->metrics[k], i, (double)ls[i].liability_money);
+		k += money;
+		if (ls[i].has_breakage)
+			set(&s->metrics[k], i, ls[i].breakage);
+	}
+	loyalty_tiers(s, &ls[CUR]);
+	snprintf(s->note, sizeof s->note, "breakage: points expired / (expired + redeemed) in "
+		 "the period; members and liability at the period's end");
+	return CRM_OK;
+}
+
 /* ---- the report ------------------------------------------------------------------------ */
 
 static int bounds(struct ctx *c)
@@ -1068,7 +1138,7 @@ int crm_report_build(struct crm_db *db, const struct crm_period *p,
 		return rc;
 	if ((rc = segments_section(&c)) != CRM_OK || (rc = satisfaction_section(&c)) != CRM_OK ||
 	    (rc = service_section(&c)) != CRM_OK || (rc = reviews_section(&c)) != CRM_OK ||
-	    (rc = coupons_section(&c)) != CRM_OK)
+	    (rc = coupons_section(&c)) != CRM_OK || (rc = loyalty_section(&c)) != CRM_OK)
 		return rc;
 	return CRM_OK;
 }
