@@ -6,8 +6,10 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "diag.h"
+#include "loyalty_program.h"
 
 /* A credit is a lot; a debit names one; a release names one but moves nothing. */
 #define CREDIT "lot IS NULL AND points > 0 AND kind IN ('earn', 'bonus', 'adjust')"
@@ -108,4 +110,131 @@ int crm_ledger_draw(struct crm_db *db, const struct crm_ledger_debit *d, int64_t
 	if (rc != CRM_OK)
 		*taken = 0;
 	return rc;
+}
+
+/* ---- days and stamps ------------------------------------------------------------- */
+
+int crm_ledger_day_end(const struct crm_tz *tz, int64_t day, char d1[CRM_TIME_LEN],
+		       const char **why)
+{
+	return crm_day_start(tz, day + 1, d1, why) < 0 ? -1 : CRM_OK;
+}
+
+/* Canonical UTC text of epoch seconds t. */
+static void time_text(int64_t t, char out[CRM_TIME_LEN])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, CRM_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+int crm_ledger_stamp(const struct crm_tz *tz, int64_t day, const char clock[CRM_TIME_LEN],
+		     char at[CRM_TIME_LEN], const char **why)
+{
+	char d1[CRM_TIME_LEN];
+
+	if (crm_local_day(tz, crm_time_epoch(clock)) == day) {
+		memcpy(at, clock, CRM_TIME_LEN);
+		return CRM_OK;
+	}
+	if (crm_ledger_day_end(tz, day, d1, why) != CRM_OK)
+		return -1;
+	time_text(crm_time_epoch(d1) - 1, at);
+	return CRM_OK;
+}
+
+/* ---- the figures ------------------------------------------------------------------ */
+
+void crm_ledger_figures_row(sqlite3_stmt *st, int col, const struct crm_tz *tz,
+			    struct crm_ledger_figures *f)
+{
+	const char *next = (const char *)sqlite3_column_text(st, col + 10);
+	int64_t *v[] = { &f->earned, &f->bonus, &f->adjusted, &f->available, &f->pending,
+			 &f->redeemed, &f->expired, &f->reversed, &f->shortfall };
+	size_t i;
+
+	for (i = 0; i < sizeof v / sizeof v[0]; i++)
+		*v[i] = sqlite3_column_int64(st, col + 1 + (int)i);
+	f->next_expiry_at[0] = '\0';
+	f->next_expiry_day = CRM_LOYALTY_NEVER;
+	if (next && strlen(next) == CRM_TIME_LEN - 1) {
+		memcpy(f->next_expiry_at, next, CRM_TIME_LEN);
+		f->next_expiry_day = crm_local_day(tz, crm_time_epoch(f->next_expiry_at));
+	}
+	f->next_expiry_points = sqlite3_column_int64(st, col + 11);
+}
+
+static void figures_zero(struct crm_ledger_figures *f)
+{
+	memset(f, 0, sizeof *f);
+	f->next_expiry_day = CRM_LOYALTY_NEVER;
+}
+
+int crm_ledger_figures(struct crm_db *db, const struct crm_tz *tz, const char *d1,
+		       const char *customer_id, struct crm_ledger_figures *f, int *found)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, CRM_LEDGER_FIGURES_SQL("customer_id = :customer"));
+	int rc;
+
+	figures_zero(f);
+	*found = 0;
+	if (!st)
+		return crm_db_last_status(db);
+	crm_bind_static(st, sqlite3_bind_parameter_index(st, ":d1"), d1);
+	crm_bind_static(st, sqlite3_bind_parameter_index(st, ":customer"), customer_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		crm_ledger_figures_row(st, 0, tz, f);
+		*found = 1;
+	} else if (rc != SQLITE_DONE) {
+		rc = crm_db_fail(db, "loyalty figures");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	return CRM_OK;
+}
+
+struct crm_ledger_iter {
+	struct crm_db *db;
+	sqlite3_stmt *st;
+};
+
+struct crm_ledger_iter *crm_ledger_figures_open(struct crm_db *db, const char *d1)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT * FROM (" CRM_LEDGER_FIGURES_SQL("1")
+					  ") ORDER BY 1");
+	struct crm_ledger_iter *it;
+
+	if (!st)
+		return NULL;
+	crm_bind_text(st, sqlite3_bind_parameter_index(st, ":d1"), d1);
+	it = crm_xmalloc(sizeof *it);
+	it->db = db;
+	it->st = st;
+	return it;
+}
+
+int crm_ledger_figures_next(struct crm_ledger_iter *it, const struct crm_tz *tz,
+			    const char **customer_id, struct crm_ledger_figures *f)
+{
+	int rc = sqlite3_step(it->st);
+
+	if (rc == SQLITE_DONE)
+		return 0;
+	if (rc != SQLITE_ROW)
+		return -crm_db_fail(it->db, "loyalty figures");
+	*customer_id = (const char *)sqlite3_column_text(it->st, 0);
+	crm_ledger_figures_row(it->st, 0, tz, f);
+	return 1;
+}
+
+void crm_ledger_figures_close(struct crm_ledger_iter *it)
+{
+	if (!it)
+		return;
+	sqlite3_finalize(it->st);
+	free(it);
 }

@@ -75,4 +75,101 @@ struct crm_ledger_debit {
 int crm_ledger_draw(struct crm_db *db, const struct crm_ledger_debit *d, int64_t points,
 		    int64_t *taken);
 
+/* ---- days and stamps ------------------------------------------------------------- */
+
+/* D1 for DATE = day (a local day of tz): the first instant of day + 1,
+ * canonical UTC.  CRM_OK, or -1 with *why (a midnight tz skips). */
+int crm_ledger_day_end(const struct crm_tz *tz, int64_t day, char d1[CRM_TIME_LEN],
+		       const char **why);
+/* The `at` of an entry a verb writes on DATE = day without an order
+ * (redeem, adjust, bonus): `clock` (the real time, canonical) when day is
+ * its local day in tz, else the last second of day (D1 - 1 s).  CRM_OK,
+ * or -1 with *why. */
+int crm_ledger_stamp(const struct crm_tz *tz, int64_t day, const char clock[CRM_TIME_LEN],
+		     char at[CRM_TIME_LEN], const char **why);
+
+/* ---- the figures ------------------------------------------------------------------ */
+
+struct crm_ledger_figures {
+	int64_t earned, bonus, adjusted;
+	int64_t available, pending, redeemed, expired, reversed;
+	int64_t shortfall;
+	char next_expiry_at[CRM_TIME_LEN];  /* the first instant those points have expired; "" none */
+	int64_t next_expiry_day;            /* its local day in tz (the first day without them);
+					     * CRM_LOYALTY_NEVER (INT64_MAX) when none */
+	int64_t next_expiry_points;
+};
+
+/*
+ * The figures set-wise, the one SQL text of the sums above: a SELECT of
+ * CRM_LEDGER_FIGURES_COLS columns, one row per customer with an entry
+ * at < :d1 among those WHO selects, in no particular order.  WHO is a
+ * constant SQL condition on a loyalty_entries row (its columns unqualified:
+ * "1" for everyone, "customer_id = :customer" for one, "customer_id IN
+ * (SELECT ...)").  Parameters: :d1 (D1, canonical UTC) and WHO's own.
+ * Wrap it as a subquery to join customers or order it.  The columns:
+ *   customer_id, earned, bonus, adjusted, available, pending, redeemed,
+ *   expired, reversed, shortfall, next_expiry_at (text, "" none),
+ *   next_expiry_points
+ * crm_ledger_figures_row() reads them into the struct.
+ */
+#define CRM_LEDGER_FIGURES_COLS 12
+#define CRM_LEDGER_FIGURES_SQL(WHO) \
+	"WITH lots AS (SELECT customer_id, coalesce(available_at, at) AS avail, " \
+	"expires_at AS exp, points + coalesce((SELECT sum(d.points) FROM loyalty_entries d " \
+	"WHERE d.lot = loyalty_entries.entry_id AND d.kind <> 'release' AND d.at < :d1), 0) " \
+	"AS rem FROM loyalty_entries WHERE lot IS NULL AND points > 0 AND kind IN ('earn', " \
+	"'bonus', 'adjust') AND at < :d1 AND (" WHO ")), " \
+	"kinds AS (SELECT customer_id, " \
+	"sum(CASE WHEN kind = 'earn' THEN points ELSE 0 END) AS earned, " \
+	"sum(CASE WHEN kind = 'bonus' THEN points ELSE 0 END) AS bonus, " \
+	"sum(CASE WHEN kind = 'adjust' THEN points ELSE 0 END) AS adjusted, " \
+	"-sum(CASE WHEN kind = 'redeem' THEN points ELSE 0 END) AS redeemed, " \
+	"-sum(CASE WHEN kind = 'expire' THEN points ELSE 0 END) AS expire_entries, " \
+	"-sum(CASE WHEN kind = 'reverse' THEN points ELSE 0 END) AS reversed, " \
+	"sum(CASE WHEN kind = 'reverse' THEN shortfall ELSE 0 END) AS shortfall " \
+	"FROM loyalty_entries WHERE at < :d1 AND (" WHO ") GROUP BY customer_id), " \
+	"held AS (SELECT customer_id, " \
+	"sum(CASE WHEN exp < :d1 THEN rem ELSE 0 END) AS lapsed, " \
+	"sum(CASE WHEN (exp IS NULL OR exp >= :d1) AND avail < :d1 THEN rem ELSE 0 END) AS available, " \
+	"sum(CASE WHEN (exp IS NULL OR exp >= :d1) AND avail >= :d1 THEN rem ELSE 0 END) AS pending, " \
+	"min(CASE WHEN exp >= :d1 AND rem > 0 THEN exp END) AS next_at " \
+	"FROM lots GROUP BY customer_id), " \
+	"nxt AS (SELECT l.customer_id, sum(l.rem) AS next_points FROM lots l JOIN held h " \
+	"ON h.customer_id = l.customer_id AND l.exp = h.next_at AND l.rem > 0 GROUP BY l.customer_id) " \
+	"SELECT k.customer_id, k.earned, k.bonus, k.adjusted, coalesce(h.available, 0), " \
+	"coalesce(h.pending, 0), k.redeemed, k.expire_entries + coalesce(h.lapsed, 0), " \
+	"k.reversed, k.shortfall, coalesce(h.next_at, ''), coalesce(n.next_points, 0) " \
+	"FROM kinds k LEFT JOIN held h ON h.customer_id = k.customer_id " \
+	"LEFT JOIN nxt n ON n.customer_id = k.customer_id"
+
+/* Read the CRM_LEDGER_FIGURES_COLS columns of the current row of st,
+ * from column `col` on (customer_id's), into *f; next_expiry_day in tz. */
+void crm_ledger_figures_row(sqlite3_stmt *st, int col, const struct crm_tz *tz,
+			    struct crm_ledger_figures *f);
+
+/*
+ * One customer's figures as of d1 (D1), in tz for next_expiry_day: *f,
+ * with *found 1, or all zero ("" and CRM_LOYALTY_NEVER for the next
+ * expiry) with *found 0 when the customer has no entry before d1.  Runs
+ * in the caller's transaction if one is open.  CRM_OK or an exit code.
+ */
+int crm_ledger_figures(struct crm_db *db, const struct crm_tz *tz, const char *d1,
+		       const char *customer_id, struct crm_ledger_figures *f, int *found);
+
+/*
+ * Every customer's figures as of d1, one at a time, by customer_id:
+ *   struct crm_ledger_iter *it = crm_ledger_figures_open(db, d1);
+ *   while ((rc = crm_ledger_figures_next(it, tz, &id, &f)) == 1) ...;
+ *   crm_ledger_figures_close(it);
+ * open gives NULL after reporting a failure (crm_db_last_status() tells
+ * its code); next gives 1 with a row (id valid until the next call), 0 at
+ * the end, or an exit code < 0 negated (-CRM_EIO, -CRM_EBUSY), reported.
+ */
+struct crm_ledger_iter;
+struct crm_ledger_iter *crm_ledger_figures_open(struct crm_db *db, const char *d1);
+int crm_ledger_figures_next(struct crm_ledger_iter *it, const struct crm_tz *tz,
+			    const char **customer_id, struct crm_ledger_figures *f);
+void crm_ledger_figures_close(struct crm_ledger_iter *it);
+
 #endif

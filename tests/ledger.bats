@@ -79,3 +79,52 @@ redeem|-10|2|2026-03-01T00:00:00Z|o1"
 	run lc draw c1 1 adjust 2026-01-06T00:00:00Z
 	assert_output 0
 }
+
+# ---- the figures -----------------------------------------------------------------
+# columns: id earned bonus adjusted available pending redeemed expired reversed
+# shortfall next_expiry_day next_expiry_points
+
+@test "figures: available, pending and the next expiry as of a day, before and after a release" {
+	four_lots
+	lc draw c1 40 redeem 2026-03-01T10:00:00Z o1
+	run lc figures 2026-01-02 c1
+	assert_output "c1 150 0 0 150 0 0 0 0 0 2027-01-01 50"
+	run lc figures 2026-03-01 c1
+	assert_output "c1 250 0 0 140 70 40 0 0 0 2026-11-01 70"
+	# the pending lot is usable from the first instant of 2026-06-01
+	run lc figures 2026-05-31 c1
+	assert_output "c1 250 0 0 140 70 40 0 0 0 2026-11-01 70"
+	run lc figures 2026-06-01 c1
+	assert_output "c1 250 0 0 210 0 40 0 0 0 2026-11-01 70"
+	run lc figures 2026-02-28 c2
+	assert_output "none 0 0 0 0 0 0 0 0 0 - 0"
+}
+
+@test "figures: a lot is usable on its last day and expired the day its expires_at begins, with or without an expire entry" {
+	four_lots
+	run lc figures 2026-10-31 c1
+	assert_output "c1 250 0 0 250 0 0 0 0 0 2026-11-01 70"
+	run lc figures 2026-11-01 c1
+	assert_output "c1 250 0 0 180 0 0 70 0 0 2026-12-01 30"
+	q "INSERT INTO loyalty_entries(customer_id, kind, points, lot, at) VALUES ('c1', 'expire', -70, 4, '2026-11-01T00:00:00Z')"
+	run lc figures 2026-11-01 c1
+	assert_output "c1 250 0 0 180 0 0 70 0 0 2026-12-01 30"
+	# the expire entry is not counted before its time
+	run lc figures 2026-10-31 c1
+	assert_output "c1 250 0 0 250 0 0 0 0 0 2026-11-01 70"
+}
+
+@test "figures: a day in another zone moves D1; every customer set-wise, by customer_id" {
+	member
+	lot c2 10 2026-01-01T20:00:00Z 2026-01-01T20:00:00Z NULL
+	lot c1 5 2026-01-01T10:00:00Z 2026-01-01T10:00:00Z NULL
+	q "INSERT INTO loyalty_entries(customer_id, kind, points, at, reason) VALUES ('c1', 'bonus', 7, '2026-01-01T11:00:00Z', 'signup')"
+	q "UPDATE loyalty_entries SET available_at = at, lot = NULL WHERE kind = 'bonus'"
+	q "INSERT INTO loyalty_entries(customer_id, kind, points, lot, at, shortfall, order_id, reason) VALUES ('c1', 'reverse', -3, 2, '2026-01-01T12:00:00Z', 4, 'o9', 'refunded')"
+	run lc figures 2026-01-01
+	assert_output "c1 5 7 0 9 0 0 0 3 4 - 0
+c2 10 0 0 10 0 0 0 0 0 - 0"
+	# 2026-01-01T20:00Z is 2026-01-02 in Seoul
+	TZ=Asia/Seoul run lc figures 2026-01-01
+	assert_output "c1 5 7 0 9 0 0 0 3 4 - 0"
+}

@@ -14,6 +14,7 @@
 #include "db.h"
 #include "diag.h"
 #include "ledger.h"
+#include "norm.h"
 
 static int draw(struct crm_db *db, int argc, char **argv)
 {
@@ -40,6 +41,52 @@ static int draw(struct crm_db *db, int argc, char **argv)
 	return CRM_OK;
 }
 
+static void print_figures(const char *id, const struct crm_ledger_figures *f)
+{
+	char day[CRM_DATE_LEN] = "-";
+
+	if (f->next_expiry_at[0])
+		crm_day_date(f->next_expiry_day, day);
+	printf("%s %lld %lld %lld %lld %lld %lld %lld %lld %lld %s %lld\n", id,
+	       (long long)f->earned, (long long)f->bonus, (long long)f->adjusted,
+	       (long long)f->available, (long long)f->pending, (long long)f->redeemed,
+	       (long long)f->expired, (long long)f->reversed, (long long)f->shortfall, day,
+	       (long long)f->next_expiry_points);
+}
+
+static int figures(struct crm_db *db, int argc, char **argv)
+{
+	const char *why = "", *tzname = getenv("TZ"), *id;
+	char d1[CRM_TIME_LEN];
+	struct crm_ledger_figures f;
+	struct crm_ledger_iter *it;
+	struct crm_tz *tz;
+	int64_t day;
+	int rc = CRM_OK, found;
+
+	if (argc < 4 || crm_date_day(argv[3], &day) < 0)
+		return CRM_EUSAGE;
+	if (!(tz = crm_tz_open(tzname && *tzname ? tzname : "UTC", &why)) ||
+	    crm_ledger_day_end(tz, day, d1, &why) != CRM_OK) {
+		fprintf(stderr, "ledgercheck: %s\n", why);
+		crm_tz_close(tz);
+		return CRM_EUSAGE;
+	}
+	if (argc > 4) {
+		if ((rc = crm_ledger_figures(db, tz, d1, argv[4], &f, &found)) == CRM_OK)
+			print_figures(found ? argv[4] : "none", &f);
+	} else if ((it = crm_ledger_figures_open(db, d1))) {
+		while ((rc = crm_ledger_figures_next(it, tz, &id, &f)) == 1)
+			print_figures(id, &f);
+		rc = rc < 0 ? -rc : CRM_OK;
+		crm_ledger_figures_close(it);
+	} else {
+		rc = crm_db_last_status(db);
+	}
+	crm_tz_close(tz);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct crm_db db;
@@ -54,6 +101,8 @@ int main(int argc, char **argv)
 		return rc;
 	if (!strcmp(argv[2], "draw"))
 		rc = draw(&db, argc, argv);
+	else if (!strcmp(argv[2], "figures"))
+		rc = figures(&db, argc, argv);
 	else
 		rc = CRM_EUSAGE;
 	crm_db_close(&db);
