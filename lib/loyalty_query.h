@@ -47,6 +47,7 @@
 
 #include "db.h"
 #include "loyalty_program.h"
+#include "loyalty_tier.h"
 #include "norm.h"
 #include "table.h"
 
@@ -79,26 +80,20 @@ int crm_loyalty_stats_write(struct crm_db *db, const struct crm_loyalty_query *q
  * they are worth at the point_value of the program in force then
  * (has_money 0 when there is no program or it gives no point_value).
  * breakage: expired / (expired + redeemed) of the period, in percent
- * (has_breakage 0 when both are 0).  Tiers: the program's tiers in rank
- * order, then "" for members without one; members holding each at the
- * end (loyalty_tiers), and the moves of the period into it (up, down).
+ * (has_breakage 0 when both are 0).  tiers: the members of each tier at
+ * the period's end and the moves of the period (loyalty_tier.h's
+ * crm_tier_counts).  crm_loyalty_stats_release() it.
  */
-struct crm_loyalty_tier_count {
-	char name[CRM_LOYALTY_NAME_MAX + 1];   /* "" : no tier */
-	long long members, up, down;
-};
-
 struct crm_loyalty_stats {
 	int64_t earned, bonus, adjusted, redeemed, expired, reversed, shortfall;
 	int64_t liability;
+	int has_program;                       /* a program is in force at the end */
 	int has_money;
 	int64_t liability_money;               /* minor units of currency */
 	char currency[4];                      /* the program's; "" without one */
 	int has_breakage;
 	double breakage;                       /* percent */
-	int ntiers;
-	struct crm_loyalty_tier_count tier[CRM_LOYALTY_TIERS + 1];
-	long long members, moves;              /* all tiers */
+	struct crm_tier_counts tiers;
 };
 
 /* 1 in *yes when the database holds a loyalty program (loyalty_programs). */
@@ -106,5 +101,6 @@ int crm_loyalty_has_program(struct crm_db *db, int *yes);
 /* The figures of the local days from..to (both included) in tz. */
 int crm_loyalty_stats(struct crm_db *db, const struct crm_tz *tz, int64_t from, int64_t to,
 		      struct crm_loyalty_stats *s);
+void crm_loyalty_stats_release(struct crm_loyalty_stats *s);
 
 #endif

@@ -1036,22 +1036,24 @@ static int reviews_section(struct ctx *c)
 /* ---- loyalty ---------------------------------------------------------------------------- */
 
 /* Members of each tier at the period's end, and the moves of the period. */
-static void loyalty_tiers(struct crm_section *s, const struct crm_loyalty_stats *ls)
+static void loyalty_tiers(struct crm_section *s, const struct crm_tier_counts *tc)
 {
-	static const char *const cols[] = {"tier", "members", "up", "down", NULL};
+	static const char *const cols[] = {"tier", "members", "moved in", "moved out", NULL};
 	static const int right[] = {0, 1, 1, 1};
 	struct crm_report_table *t = table(s, "tiers", "Members per tier", cols, right);
-	char m[24], up[24], down[24];
-	const char *cells[4] = {NULL, m, up, down};
-	int i;
-	for (i = 0; i < ls->ntiers; i++) {
-		cells[0] = ls->tier[i].name[0] ? ls->tier[i].name : "(none)";
-		snprintf(m, sizeof m, "%lld", ls->tier[i].members);
-		snprintf(up, sizeof up, "%lld", ls->tier[i].up);
-		snprintf(down, sizeof down, "%lld", ls->tier[i].down);
+	char m[24], in[24], out[24];
+	const char *cells[4] = {NULL, m, in, out};
+	size_t i;
+	for (i = 0; i < tc->n; i++) {
+		cells[0] = tc->v[i].name;
+		snprintf(m, sizeof m, "%lld", (long long)tc->v[i].members);
+		snprintf(in, sizeof in, "%lld", (long long)tc->v[i].in);
+		snprintf(out, sizeof out, "%lld", (long long)tc->v[i].out);
 		table_row(t, cells);
 	}
 }
+
+static void loyalty_metrics(struct ctx *c, const struct crm_loyalty_stats *ls);
 
 /* The figures of crm-loyalty stats for both periods, whenever a program is
  * stored: each period's flows, and its liability at its end (no later than
@@ -1060,15 +1062,25 @@ static int loyalty_section(struct ctx *c)
 {
 	struct crm_loyalty_stats ls[2];
 	const struct crm_period *p[2] = {&c->r->period, &c->r->prev};
-	struct crm_section *s;
-	int i, rc, yes, money;
+	int i, rc = CRM_OK, yes;
+	memset(ls, 0, sizeof ls);
 	if ((rc = crm_loyalty_has_program(c->db, &yes)) != CRM_OK || !yes)
 		return rc;
-	for (i = CUR; i <= PREV; i++) {
+	for (i = CUR; i <= PREV && rc == CRM_OK; i++) {
 		int64_t last = p[i]->to - 1 < c->o->as_of ? p[i]->to - 1 : c->o->as_of;
-		if ((rc = crm_loyalty_stats(c->db, c->o->tz, p[i]->from, last, &ls[i])) != CRM_OK)
-			return rc;
+		rc = crm_loyalty_stats(c->db, c->o->tz, p[i]->from, last, &ls[i]);
 	}
+	if (rc == CRM_OK)
+		loyalty_metrics(c, ls);
+	crm_loyalty_stats_release(&ls[CUR]);
+	crm_loyalty_stats_release(&ls[PREV]);
+	return rc;
+}
+
+static void loyalty_metrics(struct ctx *c, const struct crm_loyalty_stats *ls)
+{
+	struct crm_section *s;
+	int i, money;
 	money = ls[CUR].has_money && !strcmp(ls[CUR].currency, c->r->currency);
 	s = section(c->r, "loyalty", "Loyalty");
 	metric(s, "earned", "Points earned", CRM_U_COUNT);
@@ -1096,10 +1108,9 @@ static int loyalty_section(struct ctx *c)
 		if (ls[i].has_breakage)
 			set(&s->metrics[k], i, ls[i].breakage);
 	}
-	loyalty_tiers(s, &ls[CUR]);
+	loyalty_tiers(s, &ls[CUR].tiers);
 	snprintf(s->note, sizeof s->note, "breakage: points expired / (expired + redeemed) in "
 		 "the period; members and liability at the period's end");
-	return CRM_OK;
 }
 
 /* ---- the report ------------------------------------------------------------------------ */
