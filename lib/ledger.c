@@ -238,3 +238,294 @@ void crm_ledger_figures_close(struct crm_ledger_iter *it)
 	sqlite3_finalize(it->st);
 	free(it);
 }
+
+/* ---- redeem and adjust ------------------------------------------------------------ */
+
+/* 1 when customer_id is in customers, 0 when not, -1 on failure (reported,
+ * its code in *rc). */
+static int customer_known(struct crm_db *db, const char *customer_id, int *rc)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT count(*) FROM customers WHERE customer_id = ?1");
+	long long n = 0;
+
+	if (st)
+		crm_bind_static(st, 1, customer_id);
+	if ((*rc = crm_db_one_int(db, st, "customers", &n)) != CRM_OK)
+		return -1;
+	return n > 0;
+}
+
+/* Draw m->points (> 0) of m's kind inside the open transaction, all or
+ * nothing: CRM_OK, or CRM_LEDGER_ESHORT with *available. */
+static int draw_all(struct crm_db *db, const struct crm_ledger_move *m, const char *kind,
+		    int64_t points, int64_t *available)
+{
+	struct crm_ledger_debit d = { m->customer_id, kind, m->at, m->order_id, m->reason, 0 };
+	int64_t taken;
+	int rc = crm_ledger_draw(db, &d, points, &taken);
+
+	if (rc != CRM_OK)
+		return rc;
+	*available = taken;
+	return taken < points ? CRM_LEDGER_ESHORT : CRM_OK;
+}
+
+/* BEGIN IMMEDIATE and know the customer: CRM_OK inside the transaction,
+ * else out of it with the exit code. */
+static int move_begin(struct crm_db *db, const struct crm_ledger_move *m)
+{
+	int rc = crm_db_begin_write(db), known;
+
+	if (rc != CRM_OK)
+		return rc;
+	known = customer_known(db, m->customer_id, &rc);
+	if (known <= 0) {
+		crm_db_rollback(db);
+		return known < 0 ? rc : CRM_LEDGER_EUNKNOWN;
+	}
+	return CRM_OK;
+}
+
+/* Commit when rc is CRM_OK, else roll back; the outcome. */
+static int move_end(struct crm_db *db, int rc)
+{
+	if (rc == CRM_OK)
+		return crm_db_commit(db);
+	crm_db_rollback(db);
+	return rc;
+}
+
+int crm_ledger_redeem(struct crm_db *db, const struct crm_ledger_move *m, int64_t *available)
+{
+	int rc = move_begin(db, m);
+
+	*available = 0;
+	if (rc != CRM_OK)
+		return rc;
+	return move_end(db, draw_all(db, m, "redeem", m->points, available));
+}
+
+/* The expires_at of a lot credited at `at` under the program in force then
+ * ("" none, or never). */
+static int lot_expiry(struct crm_db *db, const struct crm_tz *tz, const char *at,
+		      char expires_at[CRM_TIME_LEN])
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT text, version FROM loyalty_programs WHERE "
+					  "effective_at <= ?1 ORDER BY effective_at DESC, version DESC LIMIT 1");
+	struct crm_loyalty_program *p;
+	char err[512], name[64];
+	const char *why = "";
+	int rc;
+
+	expires_at[0] = '\0';
+	if (!st)
+		return crm_db_last_status(db);
+	crm_bind_static(st, 1, at);
+	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "loyalty_programs");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	p = crm_xmalloc(sizeof *p);
+	snprintf(name, sizeof name, "program version %lld", (long long)sqlite3_column_int64(st, 1));
+	rc = crm_loyalty_program_parse_text((const char *)sqlite3_column_text(st, 0), name, p, err,
+					    sizeof err);
+	sqlite3_finalize(st);
+	if (rc != CRM_OK) {
+		crm_error("%s: %s", db->path, err);
+		rc = CRM_EDATA;
+	} else if (crm_loyalty_expiry_at(p, tz, at, expires_at, &why) < 0) {
+		crm_error("%s: expiry of a lot at %s: %s", db->path, at, why);
+		rc = CRM_EDATA;
+	} else {
+		rc = CRM_OK;
+	}
+	free(p);
+	return rc;
+}
+
+static int credit(struct crm_db *db, const struct crm_tz *tz, const struct crm_ledger_move *m,
+		  char expires_at[CRM_TIME_LEN])
+{
+	sqlite3_stmt *st;
+	int rc = lot_expiry(db, tz, m->at, expires_at);
+
+	if (rc != CRM_OK)
+		return rc;
+	st = crm_db_prepare(db, "INSERT INTO loyalty_entries(customer_id, kind, points, at, reason, "
+			    "available_at, expires_at) VALUES (?1, 'adjust', ?2, ?3, ?4, ?3, ?5)");
+	if (!st)
+		return crm_db_last_status(db);
+	crm_bind_static(st, 1, m->customer_id);
+	sqlite3_bind_int64(st, 2, m->points);
+	crm_bind_static(st, 3, m->at);
+	crm_bind_static(st, 4, m->reason);
+	crm_bind_static(st, 5, expires_at);
+	rc = sqlite3_step(st) == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "loyalty adjust");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int crm_ledger_adjust(struct crm_db *db, const struct crm_tz *tz, const struct crm_ledger_move *m,
+		      int64_t *available, char expires_at[CRM_TIME_LEN])
+{
+	int rc = move_begin(db, m);
+
+	*available = 0;
+	expires_at[0] = '\0';
+	if (rc != CRM_OK)
+		return rc;
+	if (m->points > 0)
+		rc = credit(db, tz, m, expires_at);
+	else
+		rc = draw_all(db, m, "adjust", -m->points, available);
+	return move_end(db, rc);
+}
+
+/* ---- check ------------------------------------------------------------------------ */
+
+/* A canonical UTC time: the pattern, and a real instant SQLite prints back. */
+#define CANON(X) "(" X " GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:" \
+	"[0-9][0-9]Z' AND strftime('%Y-%m-%dT%H:%M:%SZ', " X ") IS " X ")"
+/* A debit d on its credit c, both before :d1. */
+#define ON_LOT "FROM loyalty_entries d JOIN loyalty_entries c ON c.entry_id = d.lot AND " \
+	"c.customer_id = d.customer_id AND c." CREDIT_C " WHERE d.at < :d1 AND "
+#define CREDIT_C "lot IS NULL AND c.points > 0 AND c.kind IN ('earn', 'bonus', 'adjust')"
+
+/* The rules: each query gives customer_id, entry_id, detail, ordered. */
+static const struct rule {
+	const char *name, *sql;
+} rules[] = {
+	{ "time not canonical",
+	  "SELECT customer_id, entry_id, 'at ' || quote(at) || ', available_at ' || "
+	  "quote(available_at) || ', expires_at ' || quote(expires_at) FROM loyalty_entries "
+	  "WHERE NOT " CANON("at") " OR (available_at IS NOT NULL AND NOT " CANON("available_at")
+	  ") OR (expires_at IS NOT NULL AND NOT " CANON("expires_at") ") ORDER BY 1, 2" },
+	{ "shape",
+	  "SELECT customer_id, entry_id, kind || ' of ' || points || ' points, ' || "
+	  "CASE WHEN lot IS NULL THEN 'no lot' ELSE 'lot ' || lot END || "
+	  "CASE WHEN kind = 'bonus' AND reason IS NULL THEN ', no reason' ELSE '' END || "
+	  "CASE WHEN lot IS NULL AND points > 0 AND available_at IS NULL THEN ', no available_at' "
+	  "ELSE '' END FROM loyalty_entries WHERE at < :d1 AND NOT ("
+	  "(kind IN ('earn', 'bonus') AND lot IS NULL AND points > 0 AND available_at IS NOT NULL "
+	  "AND (kind = 'earn' OR reason IS NOT NULL)) OR "
+	  "(kind = 'adjust' AND points > 0 AND lot IS NULL AND available_at IS NOT NULL) OR "
+	  "(kind = 'adjust' AND points < 0 AND lot IS NOT NULL) OR "
+	  "(kind IN ('redeem', 'expire', 'reverse') AND points < 0 AND lot IS NOT NULL) OR "
+	  "(kind = 'reverse' AND points = 0 AND lot IS NULL AND shortfall > 0) OR "
+	  "(kind = 'release' AND points > 0 AND lot IS NOT NULL)) ORDER BY 1, 2" },
+	{ "not on a lot of its customer",
+	  "SELECT d.customer_id, d.entry_id, d.kind || ' on entry ' || d.lot || CASE WHEN "
+	  "c.entry_id IS NULL THEN ', which is no lot' ELSE ', a lot of customer ' || "
+	  "c.customer_id END FROM loyalty_entries d LEFT JOIN loyalty_entries c ON c.entry_id = "
+	  "d.lot AND c." CREDIT_C " WHERE d.lot IS NOT NULL AND d.at < :d1 AND "
+	  "(c.entry_id IS NULL OR c.customer_id IS NOT d.customer_id) ORDER BY 1, 2" },
+	{ "negative remainder",
+	  "SELECT c.customer_id, c.entry_id, 'lot of ' || c.points || ' points holds ' || "
+	  "(c.points + sum(d.points)) " ON_LOT "d.kind <> 'release' AND c.at < :d1 "
+	  "GROUP BY c.entry_id HAVING c.points + sum(d.points) < 0 ORDER BY 1, 2" },
+	{ "drawn before available",
+	  "SELECT d.customer_id, d.entry_id, d.kind || ' at ' || d.at || ' on lot ' || c.entry_id || "
+	  "' available at ' || c.available_at " ON_LOT "d.points < 0 AND d.at < c.available_at "
+	  "AND NOT (d.kind = 'reverse' AND d.order_id IS c.order_id AND c.kind = 'earn') "
+	  "ORDER BY 1, 2" },
+	{ "drawn after expiry",
+	  "SELECT d.customer_id, d.entry_id, d.kind || ' at ' || d.at || ' on lot ' || c.entry_id || "
+	  "' expired at ' || c.expires_at " ON_LOT "d.points < 0 AND d.kind <> 'expire' AND "
+	  "c.expires_at IS NOT NULL AND d.at >= c.expires_at ORDER BY 1, 2" },
+	{ "expire not at expiry",
+	  "SELECT d.customer_id, d.entry_id, 'expire at ' || d.at || ' on lot ' || c.entry_id || "
+	  "' expiring ' || coalesce(c.expires_at, 'never') " ON_LOT "d.kind = 'expire' AND "
+	  "d.at IS NOT c.expires_at ORDER BY 1, 2" },
+	{ "bonus twice",
+	  "SELECT customer_id, max(entry_id), 'bonus ' || quote(reason) || ' granted ' || count(*) || "
+	  "' times' FROM loyalty_entries WHERE kind = 'bonus' AND at < :d1 GROUP BY customer_id, "
+	  "reason HAVING count(*) > 1 ORDER BY 1, 2" },
+	{ "release does not match its lot",
+	  "SELECT d.customer_id, d.entry_id, 'release of ' || d.points || ' at ' || d.at || "
+	  "' on lot ' || c.entry_id || ' of ' || c.points || ' available at ' || c.available_at || "
+	  "CASE WHEN (SELECT count(*) FROM loyalty_entries r WHERE r.lot = c.entry_id AND r.kind = "
+	  "'release') > 1 THEN ', released twice' ELSE '' END " ON_LOT "d.kind = 'release' AND "
+	  "(d.points <> c.points OR d.at IS NOT c.available_at OR (SELECT count(*) FROM "
+	  "loyalty_entries r WHERE r.lot = c.entry_id AND r.kind = 'release') > 1) ORDER BY 1, 2" },
+};
+
+static void violation(FILE *out, const char *customer, const char *entry, const char *rule,
+		      const char *detail, struct crm_ledger_check *c)
+{
+	fputs("customer ", out);
+	crm_fputs_escaped(customer ? customer : "(none)", out);
+	fprintf(out, ", entry %s: %s: ", entry, rule);
+	crm_fputs_escaped(detail ? detail : "", out);
+	fputc('\n', out);
+	c->violations++;
+}
+
+static int check_rule(struct crm_db *db, const struct rule *r, const char *d1, FILE *out,
+		      struct crm_ledger_check *c)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, r->sql);
+	int i = 0, rc;
+
+	if (!st)
+		return crm_db_last_status(db);
+	if ((i = sqlite3_bind_parameter_index(st, ":d1")) > 0)
+		crm_bind_static(st, i, d1);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		violation(out, (const char *)sqlite3_column_text(st, 0),
+			  (const char *)sqlite3_column_text(st, 1), r->name,
+			  (const char *)sqlite3_column_text(st, 2), c);
+	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, r->name);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The balance equation of every customer, from the one definition. */
+static int check_equation(struct crm_db *db, const struct crm_tz *tz, const char *d1, FILE *out,
+			  struct crm_ledger_check *c)
+{
+	struct crm_ledger_iter *it = crm_ledger_figures_open(db, d1);
+	struct crm_ledger_figures f;
+	const char *id;
+	char detail[512];
+	int rc;
+
+	if (!it)
+		return crm_db_last_status(db);
+	while ((rc = crm_ledger_figures_next(it, tz, &id, &f)) == 1) {
+		c->customers++;
+		if (f.earned + f.bonus + f.adjusted ==
+		    f.available + f.pending + f.redeemed + f.expired + f.reversed)
+			continue;
+		snprintf(detail, sizeof detail, "earned %lld + bonus %lld + adjusted %lld != "
+			 "available %lld + pending %lld + redeemed %lld + expired %lld + reversed %lld",
+			 (long long)f.earned, (long long)f.bonus, (long long)f.adjusted,
+			 (long long)f.available, (long long)f.pending, (long long)f.redeemed,
+			 (long long)f.expired, (long long)f.reversed);
+		violation(out, id, "-", "balance equation", detail, c);
+	}
+	crm_ledger_figures_close(it);
+	return rc < 0 ? -rc : CRM_OK;
+}
+
+int crm_ledger_check(struct crm_db *db, const struct crm_tz *tz, const char *d1, FILE *out,
+		     struct crm_ledger_check *c)
+{
+	sqlite3_stmt *st;
+	long long n = 0;
+	size_t i;
+	int rc;
+
+	memset(c, 0, sizeof *c);
+	if ((rc = check_equation(db, tz, d1, out, c)) != CRM_OK)
+		return rc;
+	for (i = 0; i < sizeof rules / sizeof rules[0]; i++)
+		if ((rc = check_rule(db, &rules[i], d1, out, c)) != CRM_OK)
+			return rc;
+	st = crm_db_prepare(db, "SELECT count(*) FROM loyalty_entries WHERE at < ?1");
+	if (st)
+		crm_bind_static(st, 1, d1);
+	rc = crm_db_one_int(db, st, "loyalty_entries", &n);
+	c->entries = n;
+	return rc;
+}

@@ -51,6 +51,7 @@
 #define CRM_LEDGER_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "db.h"
 #include "norm.h"
@@ -117,7 +118,8 @@ struct crm_ledger_figures {
 #define CRM_LEDGER_FIGURES_SQL(WHO) \
 	"WITH lots AS (SELECT customer_id, coalesce(available_at, at) AS avail, " \
 	"expires_at AS exp, points + coalesce((SELECT sum(d.points) FROM loyalty_entries d " \
-	"WHERE d.lot = loyalty_entries.entry_id AND d.kind <> 'release' AND d.at < :d1), 0) " \
+	"WHERE d.lot = loyalty_entries.entry_id AND d.customer_id = loyalty_entries.customer_id " \
+	"AND d.kind <> 'release' AND d.at < :d1), 0) " \
 	"AS rem FROM loyalty_entries WHERE lot IS NULL AND points > 0 AND kind IN ('earn', " \
 	"'bonus', 'adjust') AND at < :d1 AND (" WHO ")), " \
 	"kinds AS (SELECT customer_id, " \
@@ -171,5 +173,67 @@ struct crm_ledger_iter *crm_ledger_figures_open(struct crm_db *db, const char *d
 int crm_ledger_figures_next(struct crm_ledger_iter *it, const struct crm_tz *tz,
 			    const char **customer_id, struct crm_ledger_figures *f);
 void crm_ledger_figures_close(struct crm_ledger_iter *it);
+
+/* ---- redeem and adjust ------------------------------------------------------------ */
+
+/* crm-loyalty's exit statuses beyond crm_exit's (crm(7)). */
+enum {
+	CRM_LEDGER_ESHORT = 5,   /* insufficient points */
+	CRM_LEDGER_EUNKNOWN = 6, /* unknown customer */
+};
+
+/* A redemption or an adjustment. */
+struct crm_ledger_move {
+	const char *customer_id; /* in customers */
+	int64_t points;          /* redeem: > 0; adjust: +N a new lot, -N drawn */
+	const char *at;          /* its stamp (crm_ledger_stamp) */
+	const char *order_id;    /* redeem --order, or NULL */
+	const char *reason;      /* redeem --reason (or NULL), adjust --reason */
+};
+
+/*
+ * Redeem m->points in one BEGIN IMMEDIATE ... COMMIT: drawn FIFO from the
+ * lots available at m->at, all or nothing.  CRM_OK; CRM_LEDGER_ESHORT
+ * with *available, the points the customer could spend (nothing written);
+ * CRM_LEDGER_EUNKNOWN (the customer is not in customers); or an exit code
+ * (reported).  Nothing is printed for the first three.
+ */
+int crm_ledger_redeem(struct crm_db *db, const struct crm_ledger_move *m, int64_t *available);
+
+/*
+ * Adjust by m->points (!= 0) in one BEGIN IMMEDIATE ... COMMIT.  +N: a new
+ * lot at m->at, available at once, expiring per the program in force at
+ * m->at (the last version of loyalty_programs effective at or before it;
+ * none: never) counted from its local day in tz; its expires_at in
+ * expires_at ("" never).  -N: drawn FIFO like a redemption, all or
+ * nothing.  Returns as crm_ledger_redeem(); a stored program that does not
+ * parse is reported, CRM_EDATA.
+ */
+int crm_ledger_adjust(struct crm_db *db, const struct crm_tz *tz, const struct crm_ledger_move *m,
+		      int64_t *available, char expires_at[CRM_TIME_LEN]);
+
+/* ---- check ------------------------------------------------------------------------ */
+
+struct crm_ledger_check {
+	long long customers;     /* with an entry before D1 */
+	long long entries;       /* before D1 */
+	long long violations;
+};
+
+/*
+ * Check every invariant of the ledger as of d1 (entry times: all entries):
+ * the balance equation of each customer; no lot's remainder negative; the
+ * shape of each kind's entries; every debit and release on a credit of its
+ * own customer; no debit before its lot's available_at (but a reverse on
+ * its own order's lot) or at or after its expires_at (but an expire);
+ * expire entries exactly at their lot's expires_at; one bonus per reason;
+ * one release per lot, with its lot's points at its available_at; every
+ * time canonical.  Each violation is a line on out, escaped:
+ *   customer ID, entry N: RULE: DETAIL     ("entry -" for the equation)
+ * in the order of the rules, then of customer and entry.  *c counts.
+ * CRM_OK (whatever was found) or an exit code (reported).
+ */
+int crm_ledger_check(struct crm_db *db, const struct crm_tz *tz, const char *d1, FILE *out,
+		     struct crm_ledger_check *c);
 
 #endif

@@ -54,6 +54,40 @@ static void print_figures(const char *id, const struct crm_ledger_figures *f)
 	       (long long)f->next_expiry_points);
 }
 
+/* D1 of DATE in $TZ (UTC when unset), the zone opened in *tz. */
+static int day_end(const char *date, struct crm_tz **tz, char d1[CRM_TIME_LEN])
+{
+	const char *why = "", *tzname = getenv("TZ");
+	int64_t day;
+
+	*tz = NULL;
+	if (crm_date_day(date, &day) < 0)
+		return CRM_EUSAGE;
+	if (!(*tz = crm_tz_open(tzname && *tzname ? tzname : "UTC", &why)) ||
+	    crm_ledger_day_end(*tz, day, d1, &why) != CRM_OK) {
+		fprintf(stderr, "ledgercheck: %s\n", why);
+		crm_tz_close(*tz);
+		return CRM_EUSAGE;
+	}
+	return CRM_OK;
+}
+
+static int check(struct crm_db *db, int argc, char **argv)
+{
+	struct crm_ledger_check c;
+	struct crm_tz *tz;
+	char d1[CRM_TIME_LEN];
+	int rc;
+
+	if (argc < 4 || (rc = day_end(argv[3], &tz, d1)) != CRM_OK)
+		return CRM_EUSAGE;
+	if ((rc = crm_ledger_check(db, tz, d1, stdout, &c)) == CRM_OK)
+		printf("%lld customers, %lld entries, %lld violations\n", c.customers, c.entries,
+		       c.violations);
+	crm_tz_close(tz);
+	return rc;
+}
+
 static int figures(struct crm_db *db, int argc, char **argv)
 {
 	const char *why = "", *tzname = getenv("TZ"), *id;
@@ -101,6 +135,8 @@ int main(int argc, char **argv)
 		return rc;
 	if (!strcmp(argv[2], "draw"))
 		rc = draw(&db, argc, argv);
+	else if (!strcmp(argv[2], "check"))
+		rc = check(&db, argc, argv);
 	else if (!strcmp(argv[2], "figures"))
 		rc = figures(&db, argc, argv);
 	else
