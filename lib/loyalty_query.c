@@ -96,7 +96,7 @@ static int each_row(struct crm_db *db, sqlite3_stmt *st, const char *what,
 /* ---- the customer asked for -------------------------------------------------------- */
 
 /* CRM_OK when customer has a ledger entry before d1, else
- * CRM_LOYALTY_EUNKNOWN (reported) or a database failure's code. */
+ * CRM_LEDGER_EUNKNOWN (reported) or a database failure's code. */
 static int known_customer(struct crm_db *db, const char *customer, const char *d1)
 {
 	static const char sql[] = "SELECT EXISTS (SELECT 1 FROM loyalty_entries WHERE "
@@ -122,7 +122,7 @@ static int known_customer(struct crm_db *db, const char *customer, const char *d
 		crm_error("customer %s has no ledger entries", crm_quote(customer, buf, sizeof buf));
 	else
 		crm_error("no customer %s", crm_quote(customer, buf, sizeof buf));
-	return CRM_LOYALTY_EUNKNOWN;
+	return CRM_LEDGER_EUNKNOWN;
 }
 
 /* ---- statement ----------------------------------------------------------------------- */
@@ -225,9 +225,11 @@ int crm_loyalty_expiring(struct crm_db *db, const struct crm_loyalty_query *q, F
 	/* the lots (credits) with points left at D1 that expire in [D1, until) */
 	static const char sql[] = "SELECT l.customer_id, c.email, c.name, l.expires_at, "
 		"sum(l.points + coalesce((SELECT sum(d.points) FROM loyalty_entries d WHERE "
-		"d.lot = l.entry_id AND d.kind <> 'release' AND d.at < ?1), 0)) AS left "
+		"d.lot = l.entry_id AND d.customer_id = l.customer_id AND d.kind <> 'release' AND "
+		"d.at < ?1), 0)) AS left "
 		"FROM loyalty_entries l LEFT JOIN customers c ON c.customer_id = l.customer_id "
-		"WHERE l.lot IS NULL AND l.points > 0 AND l.at < ?1 AND l.expires_at >= ?1 AND "
+		"WHERE l.lot IS NULL AND l.points > 0 AND l.kind IN ('earn', 'bonus', 'adjust') AND "
+		"l.at < ?1 AND l.expires_at >= ?1 AND "
 		"l.expires_at < ?2 AND (?3 = 0 OR c.marketing_opt_in = 1) "
 		"GROUP BY l.customer_id, l.expires_at HAVING left > 0 "
 		"ORDER BY l.expires_at, l.customer_id";

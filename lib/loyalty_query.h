@@ -35,7 +35,7 @@
  *    figure, tier, value.
  *
  * Errors: every function reports its own failures and returns CRM_OK or
- * the exit code: CRM_LOYALTY_EUNKNOWN for a customer who is neither in
+ * the exit code: CRM_LEDGER_EUNKNOWN (ledger.h) for a customer who is neither in
  * customers nor in the ledger before D1 ("no customer 'X'"), or in
  * customers but not in the ledger ("customer 'X' has no ledger entries").
  */
@@ -50,8 +50,6 @@
 #include "loyalty_tier.h"
 #include "norm.h"
 #include "table.h"
-
-#define CRM_LOYALTY_EUNKNOWN 6   /* crm-loyalty's exit status for an unknown customer */
 
 struct crm_loyalty_query {
 	const struct crm_tz *tz;     /* the zone of days */
