@@ -329,9 +329,10 @@ static int stats(struct loyalty *l)
 		return crm_usage_error("--from '%s' is not a date (YYYY-MM-DD)", l->from);
 	if (l->to && crm_date_day(l->to, &q.to) < 0)
 		return crm_usage_error("--to '%s' is not a date (YYYY-MM-DD)", l->to);
+	if (q.from > q.to && l->to)
+		return crm_usage_error("--from %s is after --to %s", l->from, l->to);
 	if (q.from > q.to)
-		return crm_usage_error("--from %s is after --to %s", l->from,
-				       l->to ? l->to : l->as_of_date);
+		return crm_usage_error("--from %s is after the as-of day %s", l->from, l->as_of_date);
 	return read_query(l, crm_loyalty_stats_write, &q);
 }
 

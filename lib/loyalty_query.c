@@ -387,11 +387,12 @@ int crm_loyalty_balance(struct crm_db *db, const struct crm_loyalty_query *q, FI
 /* Every customer's figures as of d1, summed: the ledger's figures, set-wise. */
 static int totals(struct crm_db *db, const char *d1, struct crm_ledger_figures *f)
 {
-	static const char sql[] = "SELECT '', sum(earned), sum(bonus), sum(adjusted), "
-		"sum(available), sum(pending), sum(redeemed), sum(expired), sum(reversed), "
-		"sum(shortfall), '', 0 FROM (" CRM_LEDGER_FIGURES_SQL("1") ") AS f("
-		"customer_id, earned, bonus, adjusted, available, pending, redeemed, expired, "
-		"reversed, shortfall, next_at, next_points)";
+	static const char sql[] = "WITH f(customer_id, earned, bonus, adjusted, available, "
+		"pending, redeemed, expired, reversed, shortfall, next_at, next_points) AS ("
+		CRM_LEDGER_FIGURES_SQL("1") ") SELECT '', coalesce(sum(earned), 0), "
+		"coalesce(sum(bonus), 0), coalesce(sum(adjusted), 0), coalesce(sum(available), 0), "
+		"coalesce(sum(pending), 0), coalesce(sum(redeemed), 0), coalesce(sum(expired), 0), "
+		"coalesce(sum(reversed), 0), coalesce(sum(shortfall), 0), '', 0 FROM f";
 	sqlite3_stmt *st = crm_db_prepare(db, sql);
 	int rc;
 	memset(f, 0, sizeof *f);

@@ -1085,6 +1085,7 @@ static void loyalty_metrics(struct ctx *c, const struct crm_loyalty_stats *ls)
 	s = section(c->r, "loyalty", "Loyalty");
 	metric(s, "earned", "Points earned", CRM_U_COUNT);
 	metric(s, "bonus", "Bonus points", CRM_U_COUNT);
+	metric(s, "adjusted", "Points adjusted (net)", CRM_U_COUNT);
 	metric(s, "redeemed", "Points redeemed", CRM_U_COUNT);
 	metric(s, "expired", "Points expired", CRM_U_COUNT);
 	metric(s, "reversed", "Points reversed", CRM_U_COUNT);
@@ -1097,6 +1098,7 @@ static void loyalty_metrics(struct ctx *c, const struct crm_loyalty_stats *ls)
 		int k = 0;
 		set(&s->metrics[k++], i, (double)ls[i].earned);
 		set(&s->metrics[k++], i, (double)ls[i].bonus);
+		set(&s->metrics[k++], i, (double)ls[i].adjusted);
 		set(&s->metrics[k++], i, (double)ls[i].redeemed);
 		set(&s->metrics[k++], i, (double)ls[i].expired);
 		set(&s->metrics[k++], i, (double)ls[i].reversed);
