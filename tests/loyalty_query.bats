@@ -284,7 +284,7 @@ b,remind"
 	assert_failure 6
 	run crm-loyalty --tz -05:30 --as-of 2026-01-09 statement --customer a --format text
 	assert_output "entry_id  at                         kind  points  lot  order_id  reason  shortfall  balance
-       1  2026-01-09T21:30:00-05:30  earn     500  -    O1        -               0      500"
+       1  2026-01-09T21:30:00-05:30  earn     500    -  O1        -               0      500"
 }
 
 @test "statement: a reason is the user's text: escaped for people, guarded in CSV" {
