@@ -421,31 +421,68 @@ static int stats_program(struct crm_db *db, const char *start, const char *end,
 	return crm_tier_counts(db, s->has_program ? &p : NULL, start, end, &s->tiers);
 }
 
-int crm_loyalty_stats(struct crm_db *db, const struct crm_tz *tz, int64_t from, int64_t to,
-		      struct crm_loyalty_stats *s)
+/* The ledger's totals at instants, each instant's read once. */
+struct totals_memo {
+	int n;
+	char at[2 * CRM_LOYALTY_STATS_MAX][CRM_TIME_LEN];
+	struct crm_ledger_figures f[2 * CRM_LOYALTY_STATS_MAX];
+};
+
+static int totals_at(struct crm_db *db, struct totals_memo *m, const char *at,
+		     struct crm_ledger_figures *f)
 {
-	struct crm_ledger_figures a, b;
-	char start[CRM_TIME_LEN], end[CRM_TIME_LEN];
-	int rc;
-	memset(s, 0, sizeof *s);
-	if (to < from)            /* a period after the as-of day: nothing happened in it */
-		to = from - 1;
-	if ((rc = day_end(tz, from - 1, start)) != CRM_OK || (rc = day_end(tz, to, end)) != CRM_OK ||
-	    (rc = totals(db, start, &a)) != CRM_OK || (rc = totals(db, end, &b)) != CRM_OK)
-		return rc;
-	s->earned = b.earned - a.earned;
-	s->bonus = b.bonus - a.bonus;
-	s->adjusted = b.adjusted - a.adjusted;
-	s->redeemed = b.redeemed - a.redeemed;
-	s->expired = b.expired - a.expired;
-	s->reversed = b.reversed - a.reversed;
-	s->shortfall = b.shortfall - a.shortfall;
-	s->liability = b.available + b.pending;
+	int i, rc;
+	for (i = 0; i < m->n; i++)
+		if (!strcmp(m->at[i], at)) {
+			*f = m->f[i];
+			return CRM_OK;
+		}
+	if ((rc = totals(db, at, f)) == CRM_OK && m->n < 2 * CRM_LOYALTY_STATS_MAX) {
+		memcpy(m->at[m->n], at, CRM_TIME_LEN);
+		m->f[m->n++] = *f;
+	}
+	return rc;
+}
+
+/* One period's figures: totals b at its end less totals a at its start. */
+static void stats_flows(const struct crm_ledger_figures *a, const struct crm_ledger_figures *b,
+			struct crm_loyalty_stats *s)
+{
+	s->earned = b->earned - a->earned;
+	s->bonus = b->bonus - a->bonus;
+	s->adjusted = b->adjusted - a->adjusted;
+	s->redeemed = b->redeemed - a->redeemed;
+	s->expired = b->expired - a->expired;
+	s->reversed = b->reversed - a->reversed;
+	s->shortfall = b->shortfall - a->shortfall;
+	s->liability = b->available + b->pending;
 	if (s->expired + s->redeemed > 0) {
 		s->has_breakage = 1;
 		s->breakage = 100.0 * (double)s->expired / (double)(s->expired + s->redeemed);
 	}
-	return stats_program(db, start, end, s);
+}
+
+int crm_loyalty_stats(struct crm_db *db, const struct crm_tz *tz, int n, const int64_t *from,
+		      const int64_t *to, struct crm_loyalty_stats *s)
+{
+	struct totals_memo *m = crm_xcalloc(1, sizeof *m);
+	struct crm_ledger_figures a, b;
+	char start[CRM_TIME_LEN], end[CRM_TIME_LEN];
+	int i, rc = CRM_OK;
+	memset(s, 0, (size_t)n * sizeof *s);
+	for (i = 0; i < n && i < CRM_LOYALTY_STATS_MAX && rc == CRM_OK; i++) {
+		/* a period after the as-of day: nothing happened in it */
+		int64_t last = to[i] < from[i] ? from[i] - 1 : to[i];
+		if ((rc = day_end(tz, from[i] - 1, start)) == CRM_OK &&
+		    (rc = day_end(tz, last, end)) == CRM_OK &&
+		    (rc = totals_at(db, m, start, &a)) == CRM_OK &&
+		    (rc = totals_at(db, m, end, &b)) == CRM_OK) {
+			stats_flows(&a, &b, &s[i]);
+			rc = stats_program(db, start, end, &s[i]);
+		}
+	}
+	free(m);
+	return rc;
 }
 
 void crm_loyalty_stats_release(struct crm_loyalty_stats *s)
@@ -506,7 +543,8 @@ int crm_loyalty_stats_write(struct crm_db *db, const struct crm_loyalty_query *q
 	};
 	struct crm_loyalty_stats s;
 	struct crm_table *t;
-	int rc = crm_loyalty_stats(db, q->tz, q->from, q->to < q->as_of ? q->to : q->as_of, &s);
+	int64_t to = q->to < q->as_of ? q->to : q->as_of;
+	int rc = crm_loyalty_stats(db, q->tz, 1, &q->from, &to, &s);
 	if (rc == CRM_OK) {
 		t = crm_table_begin(out, q->format, q->delim, cols, 4);
 		stats_rows(t, &s);

@@ -80,7 +80,7 @@ int crm_loyalty_stats_write(struct crm_db *db, const struct crm_loyalty_query *q
  * breakage: expired / (expired + redeemed) of the period, in percent
  * (has_breakage 0 when both are 0).  tiers: the members of each tier at
  * the period's end and the moves of the period (loyalty_tier.h's
- * crm_tier_counts).  crm_loyalty_stats_release() it.
+ * crm_tier_counts).  crm_loyalty_stats_release() each, whatever the result.
  */
 struct crm_loyalty_stats {
 	int64_t earned, bonus, adjusted, redeemed, expired, reversed, shortfall;
@@ -96,9 +96,12 @@ struct crm_loyalty_stats {
 
 /* 1 in *yes when the database holds a loyalty program (loyalty_programs). */
 int crm_loyalty_has_program(struct crm_db *db, int *yes);
-/* The figures of the local days from..to (both included) in tz. */
-int crm_loyalty_stats(struct crm_db *db, const struct crm_tz *tz, int64_t from, int64_t to,
-		      struct crm_loyalty_stats *s);
+/* The figures of n periods (at most CRM_LOYALTY_STATS_MAX), the local days
+ * from[i]..to[i] (both included) in tz, into s[0..n-1]: the ledger is read
+ * once per distinct instant (a period and the one before share one). */
+#define CRM_LOYALTY_STATS_MAX 2
+int crm_loyalty_stats(struct crm_db *db, const struct crm_tz *tz, int n, const int64_t *from,
+		      const int64_t *to, struct crm_loyalty_stats *s);
 void crm_loyalty_stats_release(struct crm_loyalty_stats *s);
 
 #endif

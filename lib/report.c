@@ -1062,14 +1062,16 @@ static int loyalty_section(struct ctx *c)
 {
 	struct crm_loyalty_stats ls[2];
 	const struct crm_period *p[2] = {&c->r->period, &c->r->prev};
-	int i, rc = CRM_OK, yes;
+	int64_t from[2], last[2];
+	int i, rc, yes;
 	memset(ls, 0, sizeof ls);
 	if ((rc = crm_loyalty_has_program(c->db, &yes)) != CRM_OK || !yes)
 		return rc;
-	for (i = CUR; i <= PREV && rc == CRM_OK; i++) {
-		int64_t last = p[i]->to - 1 < c->o->as_of ? p[i]->to - 1 : c->o->as_of;
-		rc = crm_loyalty_stats(c->db, c->o->tz, p[i]->from, last, &ls[i]);
+	for (i = CUR; i <= PREV; i++) {
+		from[i] = p[i]->from;
+		last[i] = p[i]->to - 1 < c->o->as_of ? p[i]->to - 1 : c->o->as_of;
 	}
+	rc = crm_loyalty_stats(c->db, c->o->tz, 2, from, last, ls);
 	if (rc == CRM_OK)
 		loyalty_metrics(c, ls);
 	crm_loyalty_stats_release(&ls[CUR]);
