@@ -186,15 +186,18 @@ struct expiring {
 	int64_t day, points;
 };
 
-static void expiring_flush(struct expiring *e)
+/* Write the pending row (write 0: drop it, after a failure). */
+static void expiring_flush(struct expiring *e, int write)
 {
 	if (!e->id)
 		return;
-	crm_table_cell(e->t, e->id);
-	crm_table_cell(e->t, e->email);
-	crm_table_cell(e->t, e->name);
-	cell_day(e->t, e->day);
-	cell_int(e->t, e->points);
+	if (write) {
+		crm_table_cell(e->t, e->id);
+		crm_table_cell(e->t, e->email);
+		crm_table_cell(e->t, e->name);
+		cell_day(e->t, e->day);
+		cell_int(e->t, e->points);
+	}
 	free(e->id);
 	free(e->email);
 	free(e->name);
@@ -212,7 +215,7 @@ static void expiring_row(sqlite3_stmt *st, void *ctx)
 		e->points += sqlite3_column_int64(st, 4);
 		return;
 	}
-	expiring_flush(e);
+	expiring_flush(e, 1);
 	e->id = crm_xstrdup(id);
 	e->email = crm_xstrdup_or_null(col_text(st, 1));
 	e->name = crm_xstrdup_or_null(col_text(st, 2));
@@ -253,7 +256,7 @@ int crm_loyalty_expiring(struct crm_db *db, const struct crm_loyalty_query *q, F
 	sqlite3_bind_int(st, 3, q->opted_in);
 	e.t = crm_table_begin(out, q->format, q->delim, cols, (int)(sizeof cols / sizeof cols[0]));
 	rc = each_row(db, st, "expiring", expiring_row, &e);
-	expiring_flush(&e);
+	expiring_flush(&e, rc == CRM_OK);
 	if (rc == CRM_OK)
 		crm_table_finish(e.t);
 	crm_table_free(e.t);
