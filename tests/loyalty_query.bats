@@ -453,3 +453,12 @@ Gold 0 0 0"
 	assert_line --regexp '^  Outstanding points \(liability\) +1,200 +1,500'
 	refute_line --partial "Liability in money"
 }
+
+@test "crm-report: a period after the as-of day has no flows; its liability is the as-of day's" {
+	shop
+	run crm-report --from 2026-05-01 --to 2026-05-31 --as-of 2026-04-30
+	assert_success
+	assert_line --regexp '^  Points earned +0 +0  0$'
+	assert_line --regexp '^  Points reversed +0 +100  -100 \(-100\.0%\)$'
+	assert_line --regexp '^  Outstanding points \(liability\) +1,125 +1,125  0 \(0\.0%\)$'
+}
