@@ -11,6 +11,7 @@
 #include "entity.h"
 #include "ledger.h"
 #include "loyalty_tier.h"
+#include "loyalty_query.h"
 #include "norm.h"
 #include "opts.h"
 #include "table.h"
@@ -311,24 +312,110 @@ static int check(struct loyalty *l)
 
 /* ---- B: balance, expiring, statement, stats ------------------------------ */
 
+/* What the reading verbs share: the as-of day, the format, the filters. */
+static void query_init(const struct loyalty *l, struct crm_loyalty_query *q)
+{
+	memset(q, 0, sizeof *q);
+	q->tz = l->tz;
+	q->as_of = l->as_of;
+	q->format = l->format;
+	q->delim = l->co.csv.delim;
+	q->customer = l->customer;
+	q->tier = l->tier;
+	q->opted_in = l->opted_in;
+}
+
+typedef int query_fn(struct crm_db *db, const struct crm_loyalty_query *q, FILE *out);
+
+/* Run a query on one snapshot of the database, read only. */
+static int read_query(struct loyalty *l, query_fn *fn, const struct crm_loyalty_query *q)
+{
+	int rc = no_operands(l);
+	if (rc == CRM_OK && (rc = open_db(l, CRM_DB_READ)) == CRM_OK &&
+	    (rc = crm_db_begin_read(&l->db)) == CRM_OK) {
+		rc = fn(&l->db, q, stdout);
+		crm_db_rollback(&l->db);
+	}
+	return rc;
+}
+
+/* --customer ID: a key, refused rather than cut when too long. */
+static int customer_option(const struct loyalty *l, int required)
+{
+	if (!l->customer)
+		return required ? crm_usage_error("%s needs --customer ID", l->verb) : CRM_OK;
+	if (!l->customer[0] || strlen(l->customer) > CRM_KEY_MAX)
+		return crm_usage_error("--customer: an id is 1 to %d bytes", CRM_KEY_MAX);
+	return CRM_OK;
+}
+
 static int balance(struct loyalty *l)
 {
-	return not_built(l);
+	struct crm_loyalty_query q;
+	int rc = customer_option(l, 0);
+	if (rc != CRM_OK)
+		return rc;
+	if (l->tier && !l->tier[0])
+		return crm_usage_error("--tier: a tier's name is not empty");
+	query_init(l, &q);
+	return read_query(l, crm_loyalty_balance, &q);
+}
+
+/* --within Nd: N days, 1 to CRM_LOYALTY_WITHIN_MAX. */
+static int within_option(const char *arg, int *days)
+{
+	size_t n = arg ? strlen(arg) : 0;
+	char num[16];
+	long v;
+	if (!arg)
+		return crm_usage_error("expiring needs --within Nd");
+	if (n < 2 || n >= sizeof num || arg[n - 1] != 'd')
+		n = 1;
+	memcpy(num, arg, n - 1);
+	num[n - 1] = '\0';
+	if (crm_parse_long(num, 1, 36500, &v) < 0)
+		return crm_usage_error("--within '%s': expected Nd, N a whole number of days from "
+				       "1 to 36500", arg);
+	*days = (int)v;
+	return CRM_OK;
 }
 
 static int expiring(struct loyalty *l)
 {
-	return not_built(l);
+	struct crm_loyalty_query q;
+	query_init(l, &q);
+	if (within_option(l->within, &q.within) != CRM_OK)
+		return CRM_EUSAGE;
+	return read_query(l, crm_loyalty_expiring, &q);
 }
 
 static int statement(struct loyalty *l)
 {
-	return not_built(l);
+	struct crm_loyalty_query q;
+	int rc = customer_option(l, 1);
+	if (rc != CRM_OK)
+		return rc;
+	query_init(l, &q);
+	return read_query(l, crm_loyalty_statement, &q);
 }
 
+/* --from and --to: days, both included; by default from the beginning to
+ * the as-of day. */
 static int stats(struct loyalty *l)
 {
-	return not_built(l);
+	struct crm_loyalty_query q;
+	query_init(l, &q);
+	q.from = CRM_DAY_FIRST;
+	q.to = l->as_of;
+	if (l->from && crm_date_day(l->from, &q.from) < 0)
+		return crm_usage_error("--from '%s' is not a date (YYYY-MM-DD)", l->from);
+	if (l->to && crm_date_day(l->to, &q.to) < 0)
+		return crm_usage_error("--to '%s' is not a date (YYYY-MM-DD)", l->to);
+	if (q.from > q.to && l->to)
+		return crm_usage_error("--from %s is after --to %s", l->from, l->to);
+	if (q.from > q.to)
+		return crm_usage_error("--from %s is after the as-of day %s", l->from, l->as_of_date);
+	return read_query(l, crm_loyalty_stats_write, &q);
 }
 
 /* ---- C: tiers, birthday -------------------------------------------------- */

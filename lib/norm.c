@@ -487,6 +487,11 @@ int64_t crm_local_day(const struct crm_tz *tz, int64_t t)
 	return floor_div(t + (tz->fixed ? tz->off : tz_offset(tz, t)), DAY);
 }
 
+int32_t crm_tz_offset_at(const struct crm_tz *tz, int64_t t)
+{
+	return tz->fixed ? tz->off : tz_offset(tz, t);
+}
+
 int crm_date_day(const char *s, int64_t *day)
 {
 	const unsigned char *u = (const unsigned char *)s;

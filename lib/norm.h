@@ -101,6 +101,9 @@ int64_t crm_time_epoch(const char canonical[CRM_TIME_LEN]);
  * the date of a day: -1 and the impossible "0000-00-00", which every parser
  * refuses, for a day outside CRM_DAY_FIRST..CRM_DAY_LAST. */
 int64_t crm_local_day(const struct crm_tz *tz, int64_t t);
+/* The offset of tz from UTC at instant t (seconds since the epoch), in
+ * seconds east: local time is t plus it. */
+int32_t crm_tz_offset_at(const struct crm_tz *tz, int64_t t);
 int crm_date_day(const char *s, int64_t *day);
 int crm_day_date(int64_t day, char out[CRM_DATE_LEN]);
 /* The first instant of local day `day` in tz as canonical UTC, for the

@@ -8,6 +8,7 @@
 
 #include "coupon.h"
 #include "diag.h"
+#include "loyalty_query.h"
 #include "nps.h"
 #include "segment.h"
 #include "stats.h"
@@ -1032,6 +1033,90 @@ static int reviews_section(struct ctx *c)
 	return negative_reviews(c, s);
 }
 
+/* ---- loyalty ---------------------------------------------------------------------------- */
+
+/* Members of each tier at the period's end, and the moves of the period. */
+static void loyalty_tiers(struct crm_section *s, const struct crm_tier_counts *tc)
+{
+	static const char *const cols[] = {"tier", "members", "moved in", "moved out", NULL};
+	static const int right[] = {0, 1, 1, 1};
+	struct crm_report_table *t = table(s, "tiers", "Members per tier", cols, right);
+	char m[24], in[24], out[24];
+	const char *cells[4] = {NULL, m, in, out};
+	size_t i;
+	for (i = 0; i < tc->n; i++) {
+		cells[0] = tc->v[i].name;
+		snprintf(m, sizeof m, "%lld", (long long)tc->v[i].members);
+		snprintf(in, sizeof in, "%lld", (long long)tc->v[i].in);
+		snprintf(out, sizeof out, "%lld", (long long)tc->v[i].out);
+		table_row(t, cells);
+	}
+}
+
+static void loyalty_metrics(struct ctx *c, const struct crm_loyalty_stats *ls);
+
+/* The figures of crm-loyalty stats for both periods, whenever a program is
+ * stored: each period's flows, and its liability at its end (no later than
+ * the as-of day). */
+static int loyalty_section(struct ctx *c)
+{
+	struct crm_loyalty_stats ls[2];
+	const struct crm_period *p[2] = {&c->r->period, &c->r->prev};
+	int64_t from[2], last[2];
+	int i, rc, yes;
+	memset(ls, 0, sizeof ls);
+	if ((rc = crm_loyalty_has_program(c->db, &yes)) != CRM_OK || !yes)
+		return rc;
+	for (i = CUR; i <= PREV; i++) {
+		from[i] = p[i]->from;
+		last[i] = p[i]->to - 1 < c->o->as_of ? p[i]->to - 1 : c->o->as_of;
+	}
+	rc = crm_loyalty_stats(c->db, c->o->tz, 2, from, last, ls);
+	if (rc == CRM_OK)
+		loyalty_metrics(c, ls);
+	crm_loyalty_stats_release(&ls[CUR]);
+	crm_loyalty_stats_release(&ls[PREV]);
+	return rc;
+}
+
+static void loyalty_metrics(struct ctx *c, const struct crm_loyalty_stats *ls)
+{
+	struct crm_section *s;
+	int i, money;
+	money = ls[CUR].has_money && !strcmp(ls[CUR].currency, c->r->currency);
+	s = section(c->r, "loyalty", "Loyalty");
+	metric(s, "earned", "Points earned", CRM_U_COUNT);
+	metric(s, "bonus", "Bonus points", CRM_U_COUNT);
+	metric(s, "adjusted", "Points adjusted (net)", CRM_U_COUNT);
+	metric(s, "redeemed", "Points redeemed", CRM_U_COUNT);
+	metric(s, "expired", "Points expired", CRM_U_COUNT);
+	metric(s, "reversed", "Points reversed", CRM_U_COUNT);
+	metric(s, "shortfall", "Shortfall (spent, not taken back)", CRM_U_COUNT);
+	metric(s, "liability", "Outstanding points (liability)", CRM_U_COUNT);
+	if (money)
+		metric(s, "liability_money", "Liability in money", CRM_U_MONEY);
+	metric(s, "breakage", "Breakage rate", CRM_U_PCT);
+	for (i = CUR; i <= PREV; i++) {
+		int k = 0;
+		set(&s->metrics[k++], i, (double)ls[i].earned);
+		set(&s->metrics[k++], i, (double)ls[i].bonus);
+		set(&s->metrics[k++], i, (double)ls[i].adjusted);
+		set(&s->metrics[k++], i, (double)ls[i].redeemed);
+		set(&s->metrics[k++], i, (double)ls[i].expired);
+		set(&s->metrics[k++], i, (double)ls[i].reversed);
+		set(&s->metrics[k++], i, (double)ls[i].shortfall);
+		set(&s->metrics[k++], i, (double)ls[i].liability);
+		if (money && ls[i].has_money && !strcmp(ls[i].currency, c->r->currency))
+			set(&s->metrics[k], i, (double)ls[i].liability_money);
+		k += money;
+		if (ls[i].has_breakage)
+			set(&s->metrics[k], i, ls[i].breakage);
+	}
+	loyalty_tiers(s, &ls[CUR].tiers);
+	snprintf(s->note, sizeof s->note, "breakage: points expired / (expired + redeemed) in "
+		 "the period; members and liability at the period's end");
+}
+
 /* ---- the report ------------------------------------------------------------------------ */
 
 static int bounds(struct ctx *c)
@@ -1068,7 +1153,7 @@ int crm_report_build(struct crm_db *db, const struct crm_period *p,
 		return rc;
 	if ((rc = segments_section(&c)) != CRM_OK || (rc = satisfaction_section(&c)) != CRM_OK ||
 	    (rc = service_section(&c)) != CRM_OK || (rc = reviews_section(&c)) != CRM_OK ||
-	    (rc = coupons_section(&c)) != CRM_OK)
+	    (rc = coupons_section(&c)) != CRM_OK || (rc = loyalty_section(&c)) != CRM_OK)
 		return rc;
 	return CRM_OK;
 }

@@ -123,7 +123,7 @@ struct crm_section {
 	char note[160];              /* a line for people, or "" */
 };
 
-#define CRM_REPORT_SECTIONS 8
+#define CRM_REPORT_SECTIONS 10
 struct crm_report {
 	struct crm_period period, prev;
 	char currency[4];

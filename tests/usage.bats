@@ -244,6 +244,19 @@ refuses() {
 @test "crm-loyalty birthday --month 0 --grant" { refuses 2 "crm-loyalty: --month '0': expected a whole number from 1 to 12" TRY; }
 @test "crm-loyalty tiers --save extra" { refuses 2 "crm-loyalty: tiers takes no arguments ('extra')" TRY; }
 @test "crm-loyalty tiers --month 1" { refuses 2 "crm-loyalty: unrecognized option '--month'" TRY; }
+@test "crm-loyalty statement" { refuses 2 "crm-loyalty: statement needs --customer ID" TRY; }
+@test "crm-loyalty statement --customer ''" { refuses 2 "crm-loyalty: --customer: an id is 1 to 255 bytes" TRY; }
+@test "crm-loyalty balance --customer xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx" { refuses 2 "crm-loyalty: --customer: an id is 1 to 255 bytes" TRY; }
+@test "crm-loyalty balance --tier ''" { refuses 2 "crm-loyalty: --tier: a tier's name is not empty" TRY; }
+@test "crm-loyalty balance extra" { refuses 2 "crm-loyalty: balance takes no arguments ('extra')" TRY; }
+@test "crm-loyalty expiring" { refuses 2 "crm-loyalty: expiring needs --within Nd" TRY; }
+@test "crm-loyalty expiring --within 30" { refuses 2 "crm-loyalty: --within '30': expected Nd, N a whole number of days from 1 to 36500" TRY; }
+@test "crm-loyalty expiring --within 0d" { refuses 2 "crm-loyalty: --within '0d': expected Nd, N a whole number of days from 1 to 36500" TRY; }
+@test "crm-loyalty expiring --within 36501d" { refuses 2 "crm-loyalty: --within '36501d': expected Nd, N a whole number of days from 1 to 36500" TRY; }
+@test "crm-loyalty stats --from 2026-13-01" { refuses 2 "crm-loyalty: --from '2026-13-01' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-loyalty stats --to soon" { refuses 2 "crm-loyalty: --to 'soon' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-loyalty stats --from 2026-05-01 --to 2026-04-30" { refuses 2 "crm-loyalty: --from 2026-05-01 is after --to 2026-04-30" TRY; }
+@test "crm-loyalty --as-of 2026-04-30 stats --from 2026-05-01" { refuses 2 "crm-loyalty: --from 2026-05-01 is after the as-of day 2026-04-30" TRY; }
 
 # ---- crm ----------------------------------------------------------------------------------
 @test "crm" {
