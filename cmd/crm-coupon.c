@@ -176,17 +176,6 @@ static int own_option(void *ctx, int opt, const char *arg)
 	return crm_usage_error("unknown option");
 }
 
-/* One option that getopt_long returned; CRM_OK or an exit code. */
-static int take_option(struct coupon *c, int opt)
-{
-	int rc = crm_common_option(&c->co, opt, optarg, usage);
-	if (rc < 0)
-		return -rc;
-	if (rc == 0 && (rc = own_option(c, opt, optarg)) != 0)
-		return rc == CRM_EIO ? CRM_EIO : CRM_EUSAGE;     /* an unreadable file */
-	return CRM_OK;
-}
-
 static int check_campaign(const char *s)
 {
 	const char *why = crm_coupon_campaign_bad(s);
@@ -197,25 +186,10 @@ static int check_campaign(const char *s)
 
 /* The real time, which --now may not overrule when redeeming: the system's,
  * or $CRM_TEST_CLOCK's for the test suite. */
-static int set_clock(struct coupon *c)
-{
-	const char *env = getenv("CRM_TEST_CLOCK"), *why = "";
-	time_t t = time(NULL);
-	struct tm tm;
-	if (env && *env) {
-		if (crm_parse_time(env, c->tz, CRM_MDY, c->clock, &why) < 0)
-			return crm_usage_error("CRM_TEST_CLOCK '%s' %s", env, why);
-		return CRM_OK;
-	}
-	gmtime_r(&t, &tm);
-	strftime(c->clock, sizeof c->clock, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	return CRM_OK;
-}
-
 static int set_now(struct coupon *c)
 {
 	const char *why = "";
-	if (set_clock(c) != CRM_OK)
+	if (crm_clock(c->tz, c->clock) != CRM_OK)
 		return CRM_EUSAGE;
 	if (c->now_opt) {
 		if (crm_parse_time(c->now_opt, c->tz, CRM_MDY, c->now, &why) < 0)
@@ -481,78 +455,29 @@ static int stats(struct coupon *c)
 
 /* ---- verbs --------------------------------------------------------------- */
 
-struct verb {
-	const char *name;
-	const struct option *opts;
-	const char *shortopts;
-	int (*run)(struct coupon *c);
+static const struct crm_verb verbs[] = {
+	{"issue", issue_opts, "+" CRM_COMMON_SHORTOPTS "q"},
+	{"redeem", redeem_opts, "+" CRM_COMMON_SHORTOPTS},
+	{"void", void_opts, "+" CRM_COMMON_SHORTOPTS "q"},
+	{"expire", expire_opts, "+" CRM_COMMON_SHORTOPTS "q"},
+	{"list", list_opts, "+" CRM_COMMON_SHORTOPTS},
+	{"stats", stats_opts, "+" CRM_COMMON_SHORTOPTS},
 };
+/* What each verb does, in the order of verbs[]. */
+static int (*const run[])(struct coupon *c) = {issue, redeem, void_codes, expire, list, stats};
 
-static const struct verb verbs[] = {
-	{"issue", issue_opts, "+" CRM_COMMON_SHORTOPTS "q", issue},
-	{"redeem", redeem_opts, "+" CRM_COMMON_SHORTOPTS, redeem},
-	{"void", void_opts, "+" CRM_COMMON_SHORTOPTS "q", void_codes},
-	{"expire", expire_opts, "+" CRM_COMMON_SHORTOPTS "q", expire},
-	{"list", list_opts, "+" CRM_COMMON_SHORTOPTS, list},
-	{"stats", stats_opts, "+" CRM_COMMON_SHORTOPTS, stats},
-};
-
-static const struct verb *find_verb(const char *name)
+static int parse_command(struct coupon *c, int argc, char **argv, int *verb)
 {
-	size_t i;
-	for (i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-		if (!strcmp(verbs[i].name, name))
-			return &verbs[i];
-	return NULL;
-}
-
-/*
- * The verb's own and the common options anywhere after it, and its
- * operands, as GNU getopt_long permutes them: the scan goes on from the
- * verb in the order given ("+") and gathers each operand it stops at, up
- * to a "--" (getopt stepped past it: the rest are operands).  Resuming
- * the one scan needs no reset of getopt, which has no portable form: POSIX
- * resets with optind = 1, which glibc takes for "go on in the same mode"
- * (it starts afresh, permuting or not, only from optind = 0, which POSIX
- * leaves undefined).
- */
-static int parse_verb(struct coupon *c, int argc, char **argv, const struct verb *v)
-{
-	char **ops = argv + optind;
-	int n = 0, at, opt, rc;
-	while (optind < argc) {
-		at = optind;
-		if ((opt = getopt_long(argc, argv, v->shortopts, v->opts, NULL)) != -1) {
-			if ((rc = take_option(c, opt)) != CRM_OK)
-				return rc;
-		} else if (optind > at) {
-			break;
-		} else {
-			ops[n++] = argv[optind++];
-		}
-	}
-	while (optind < argc)
-		ops[n++] = argv[optind++];
-	c->argc = n;
-	c->argv = ops;
-	return CRM_OK;
-}
-
-/* Common options before the verb ("+": stop at the verb), then the verb's
- * own and common ones anywhere after it. */
-static int parse_command(struct coupon *c, int argc, char **argv, const struct verb **v)
-{
-	int rc = crm_parse_options(&c->co, argc, argv, "+" CRM_COMMON_SHORTOPTS, common_opts, usage,
-				   own_option, c);
+	struct crm_command cmd = {&c->co, usage, common_opts, own_option, c, verbs,
+		(int)(sizeof verbs / sizeof verbs[0]), -1, 0, NULL};
+	int rc = crm_parse_command(&cmd, argc, argv);
 	if (rc != CRM_OK)
 		return rc;
-	if (optind >= argc)
-		return crm_usage_error("no verb given (issue, redeem, void, expire, list or stats)");
-	if (!(*v = find_verb(argv[optind])))
-		return crm_usage_error("unknown verb '%s' (issue, redeem, void, expire, list or stats)",
-				       argv[optind]);
-	c->verb = argv[optind++];
-	return parse_verb(c, argc, argv, *v);
+	*verb = cmd.verb;
+	c->verb = verbs[cmd.verb].name;
+	c->argc = cmd.argc;
+	c->argv = cmd.argv;
+	return CRM_OK;
 }
 
 static int setup(struct coupon *c)
@@ -571,16 +496,15 @@ static int setup(struct coupon *c)
 int main(int argc, char **argv)
 {
 	static struct coupon c;
-	const struct verb *v = NULL;
-	int rc;
+	int verb = -1, rc;
 
 	crm_set_progname(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&c.co);
 	crm_input_init(&c.in);
 	c.state = -1;
-	if ((rc = parse_command(&c, argc, argv, &v)) == CRM_OK && (rc = setup(&c)) == CRM_OK)
-		rc = v->run(&c);
+	if ((rc = parse_command(&c, argc, argv, &verb)) == CRM_OK && (rc = setup(&c)) == CRM_OK)
+		rc = run[verb](&c);
 	if (c.have_db)
 		crm_db_close(&c.db);
 	crm_tz_close(c.tz);

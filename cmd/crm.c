@@ -22,6 +22,7 @@ static const char *const commands[][2] = {
 	{"nps", "NPS, CSAT and CES of survey answers; the detractors to call back"},
 	{"segment", "RFM scores and segments of customers, and who moved where"},
 	{"coupon", "single-use coupon codes: issue, redeem, void, expire, list, stats"},
+	{"loyalty", "loyalty points: earn, redeem, expire, tiers, balances, the ledger checked"},
 	{"report", "the weekly customer report, for people and for cron"},
 };
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -259,4 +260,104 @@ const char *crm_stream_path(const struct crm_common *co, int argc, char *const *
 	if (co->db || (env && *env))
 		return NULL;
 	return crm_stdin_is_data() ? "-" : NULL;
+}
+
+/* ---- verbs --------------------------------------------------------------- */
+
+int crm_find_verb(const struct crm_verb *verbs, int n, const char *name)
+{
+	int i;
+	for (i = 0; i < n; i++)
+		if (!strcmp(verbs[i].name, name))
+			return i;
+	return -1;
+}
+
+/* One option that getopt_long returned; CRM_OK or an exit code. */
+static int take_option(struct crm_command *cmd, int opt)
+{
+	int rc = crm_common_option(cmd->co, opt, optarg, cmd->usage);
+	if (rc < 0)
+		return -rc;
+	if (rc == 0 && (rc = cmd->own(cmd->ctx, opt, optarg)) != 0)
+		return rc == CRM_EIO ? CRM_EIO : CRM_EUSAGE;     /* an unreadable file */
+	return CRM_OK;
+}
+
+/*
+ * The verb's own and the common options anywhere after it, and its
+ * operands, as GNU getopt_long permutes them: the scan goes on from the
+ * verb in the order given ("+") and gathers each operand it stops at, up
+ * to a "--" (getopt stepped past it: the rest are operands).  Resuming
+ * the one scan needs no reset of getopt, which has no portable form: POSIX
+ * resets with optind = 1, which glibc takes for "go on in the same mode"
+ * (it starts afresh, permuting or not, only from optind = 0, which POSIX
+ * leaves undefined).
+ */
+static int parse_verb(struct crm_command *cmd, int argc, char **argv)
+{
+	const struct crm_verb *v = &cmd->verbs[cmd->verb];
+	char **ops = argv + optind;
+	int n = 0, at, opt, rc;
+	while (optind < argc) {
+		at = optind;
+		if ((opt = getopt_long(argc, argv, v->shortopts, v->opts, NULL)) != -1) {
+			if ((rc = take_option(cmd, opt)) != CRM_OK)
+				return rc;
+		} else if (optind > at) {
+			break;
+		} else {
+			ops[n++] = argv[optind++];
+		}
+	}
+	while (optind < argc)
+		ops[n++] = argv[optind++];
+	cmd->argc = n;
+	cmd->argv = ops;
+	return CRM_OK;
+}
+
+/* "a, b or c" of the verbs' names. */
+static void verb_list(const struct crm_command *cmd, char *buf, size_t size)
+{
+	size_t len = 0;
+	int i;
+	buf[0] = '\0';
+	for (i = 0; i < cmd->nverbs && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+					i == 0 ? "" : i == cmd->nverbs - 1 ? " or " : ", ",
+					cmd->verbs[i].name);
+}
+
+int crm_parse_command(struct crm_command *cmd, int argc, char **argv)
+{
+	char names[512];
+	int rc = crm_parse_options(cmd->co, argc, argv, "+" CRM_COMMON_SHORTOPTS, cmd->common_opts,
+				   cmd->usage, cmd->own, cmd->ctx);
+	if (rc != CRM_OK)
+		return rc;
+	verb_list(cmd, names, sizeof names);
+	if (optind >= argc)
+		return crm_usage_error("no verb given (%s)", names);
+	if ((cmd->verb = crm_find_verb(cmd->verbs, cmd->nverbs, argv[optind])) < 0)
+		return crm_usage_error("unknown verb '%s' (%s)", argv[optind], names);
+	optind++;
+	return parse_verb(cmd, argc, argv);
+}
+
+/* ---- the clock ----------------------------------------------------------- */
+
+int crm_clock(const struct crm_tz *tz, char out[CRM_TIME_LEN])
+{
+	const char *env = getenv("CRM_TEST_CLOCK"), *why = "";
+	time_t t = time(NULL);
+	struct tm tm;
+	if (env && *env) {
+		if (crm_parse_time(env, tz, CRM_MDY, out, &why) < 0)
+			return crm_usage_error("CRM_TEST_CLOCK '%s' %s", env, why);
+		return CRM_OK;
+	}
+	gmtime_r(&t, &tm);
+	strftime(out, CRM_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return CRM_OK;
 }

@@ -149,4 +149,51 @@ int crm_parse_long(const char *arg, long min, long max, long *out);
 int crm_number_option(const char *name, const char *arg, long min, long max,
 		      const char *unit, long *out);
 
+/* ---- verbs --------------------------------------------------------------- */
+
+/*
+ * Commands made of verbs (crm-coupon, crm-loyalty): the common options
+ * before the verb, then the verb's own and the common ones anywhere after
+ * it, and its operands, as GNU getopt_long permutes them.  Each verb names
+ * its long options (CRM_COMMON_LONGOPTS among them) and its short ones
+ * ("+" CRM_COMMON_SHORTOPTS ...); the command keeps what a verb does in a
+ * table of its own, indexed as its crm_verb table.
+ */
+struct crm_verb {
+	const char *name;
+	const struct option *opts;
+	const char *shortopts;
+};
+
+struct crm_command {
+	/* in */
+	struct crm_common *co;
+	const char *usage;
+	const struct option *common_opts;  /* before the verb: read with "+" CRM_COMMON_SHORTOPTS */
+	crm_own_option_fn *own;
+	void *ctx;
+	const struct crm_verb *verbs;
+	int nverbs;
+	/* out */
+	int verb;                          /* index in verbs */
+	int argc;                          /* the verb's operands */
+	char **argv;
+};
+
+/* The index of verb `name` in verbs[n], or -1. */
+int crm_find_verb(const struct crm_verb *verbs, int n, const char *name);
+/* Parse argv as the command's verbs say: CRM_OK with cmd->verb, argc and
+ * argv set, or the exit code of a usage error ("no verb given (a, b or c)",
+ * "unknown verb 'x' (a, b or c)", an option's) or CRM_EIO (an unreadable
+ * file an option names), reported. */
+int crm_parse_command(struct crm_command *cmd, int argc, char **argv);
+
+/* ---- the clock ----------------------------------------------------------- */
+
+/* The real time now as a canonical UTC time: the system's, or that of
+ * $CRM_TEST_CLOCK (any form crm_parse_time reads, local times in tz) for
+ * the test suite.  CRM_OK, or CRM_EUSAGE after reporting a bad
+ * $CRM_TEST_CLOCK. */
+int crm_clock(const struct crm_tz *tz, char out[CRM_TIME_LEN]);
+
 #endif

@@ -218,6 +218,14 @@ refuses() {
 @test "crm-report --encoding nosuch" { refuses 2 "crm-report: --encoding 'nosuch': not an encoding iconv knows (try cp949, euc-kr, latin1, cp1252)" TRY; }
 @test "crm-report --tz Nowhere/City" { refuses 2 "crm-report: --tz 'Nowhere/City' is not a known time zone" TRY; }
 
+# ---- crm-loyalty --------------------------------------------------------------------------
+@test "crm-loyalty" { refuses 2 "crm-loyalty: no verb given (program, earn, redeem, adjust, expire, tiers, balance, expiring, statement, birthday, stats or check)" TRY; }
+@test "crm-loyalty frob" { refuses 2 "crm-loyalty: unknown verb 'frob' (program, earn, redeem, adjust, expire, tiers, balance, expiring, statement, birthday, stats or check)" TRY; }
+@test "crm-loyalty --as-of 2026-02-30 earn" { refuses 2 "crm-loyalty: --as-of '2026-02-30' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-loyalty balance --format xml" { refuses 2 "crm-loyalty: --format must be csv, text or json, not 'xml'" TRY; }
+@test "crm-loyalty earn --frobnicate" { refuses 2 "crm-loyalty: unrecognized option '--frobnicate'" TRY; }
+@test "crm-loyalty earn extra" { refuses 2 "crm-loyalty: earn takes no arguments ('extra')" TRY; }
+
 # ---- crm ----------------------------------------------------------------------------------
 @test "crm" {
 	refuses 2 "usage: crm COMMAND [ARGS...]" "       crm --help | --version" "" "commands:" \
@@ -225,6 +233,7 @@ refuses() {
 		"  nps        NPS, CSAT and CES of survey answers; the detractors to call back" \
 		"  segment    RFM scores and segments of customers, and who moved where" \
 		"  coupon     single-use coupon codes: issue, redeem, void, expire, list, stats" \
+		"  loyalty    loyalty points: earn, redeem, expire, tiers, balances, the ledger checked" \
 		"  report     the weekly customer report, for people and for cron" "" \
 		"'crm COMMAND --help' or man crm-COMMAND tells more; man 7 crm the conventions."
 }

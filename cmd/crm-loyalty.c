@@ -1,0 +1,320 @@
+/* crm-loyalty - a points ledger on the orders crm keeps: program, earn,
+ * redeem, adjust, expire, tiers, balance, expiring, statement, birthday,
+ * stats, check.  See crm-loyalty(1). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db.h"
+#include "diag.h"
+#include "norm.h"
+#include "opts.h"
+#include "table.h"
+
+static const char usage[] =
+	"usage: crm-loyalty [--db PATH] [-t | -d CHAR] [--tz ZONE] [--as-of DATE]\n"
+	"                   VERB [OPTIONS]\n"
+	"       crm-loyalty program [--program FILE [--effective DATE]]\n"
+	"       crm-loyalty earn [--program FILE] [-q]\n"
+	"       crm-loyalty redeem --customer ID --points N [--order ID] [--reason TEXT]\n"
+	"       crm-loyalty adjust --customer ID --points +N|-N --reason TEXT\n"
+	"       crm-loyalty expire [--program FILE] [-q]\n"
+	"       crm-loyalty tiers [--save] [--format csv|text|json]\n"
+	"       crm-loyalty balance [--customer ID] [--tier NAME] [--opted-in]\n"
+	"                   [--format csv|text|json]\n"
+	"       crm-loyalty expiring --within Nd [--opted-in] [--format csv|text|json]\n"
+	"       crm-loyalty statement --customer ID [--format csv|text|json]\n"
+	"       crm-loyalty birthday --month M [--grant] [--format csv|text|json]\n"
+	"       crm-loyalty stats [--from DATE] [--to DATE] [--format csv|text|json]\n"
+	"       crm-loyalty check [--format csv|text|json]\n"
+	"\n"
+	"Keeps a shop's loyalty points in an append-only ledger: what paid orders\n"
+	"earn under the stored program, what is redeemed, adjusted, reversed and\n"
+	"expired, the tiers members hold.  Every verb acts as of --as-of DATE\n"
+	"(default today in --tz).  See crm-loyalty(1).\n";
+
+enum { OPT_AS_OF = CRM_OPT_CMD, OPT_FORMAT, OPT_PROGRAM, OPT_EFFECTIVE, OPT_CUSTOMER,
+	OPT_POINTS, OPT_ORDER, OPT_REASON, OPT_SAVE, OPT_TIER, OPT_OPTED_IN, OPT_WITHIN,
+	OPT_MONTH, OPT_GRANT, OPT_FROM, OPT_TO };
+
+#define O_AS_OF {"as-of", required_argument, NULL, OPT_AS_OF}
+#define O_FORMAT {"format", required_argument, NULL, OPT_FORMAT}
+#define O_PROGRAM {"program", required_argument, NULL, OPT_PROGRAM}
+#define O_CUSTOMER {"customer", required_argument, NULL, OPT_CUSTOMER}
+#define O_POINTS {"points", required_argument, NULL, OPT_POINTS}
+#define O_REASON {"reason", required_argument, NULL, OPT_REASON}
+#define O_OPTED_IN {"opted-in", no_argument, NULL, OPT_OPTED_IN}
+#define O_QUIET {"quiet", no_argument, NULL, 'q'}
+#define O_END {NULL, 0, NULL, 0}
+#define COMMON CRM_COMMON_LONGOPTS, O_AS_OF
+
+/* Before the verb: the common options only. */
+static const struct option common_opts[] = {COMMON, O_END};
+
+static const struct option program_opts[] = {COMMON, O_PROGRAM,
+	{"effective", required_argument, NULL, OPT_EFFECTIVE}, O_END};
+static const struct option earn_opts[] = {COMMON, O_PROGRAM, O_QUIET, O_END};
+static const struct option redeem_opts[] = {COMMON, O_PROGRAM, O_QUIET, O_CUSTOMER, O_POINTS,
+	O_REASON, {"order", required_argument, NULL, OPT_ORDER}, O_END};
+static const struct option adjust_opts[] = {COMMON, O_PROGRAM, O_QUIET, O_CUSTOMER, O_POINTS,
+	O_REASON, O_END};
+static const struct option expire_opts[] = {COMMON, O_PROGRAM, O_QUIET, O_END};
+static const struct option tiers_opts[] = {COMMON, O_PROGRAM, O_QUIET, O_FORMAT,
+	{"save", no_argument, NULL, OPT_SAVE}, O_END};
+static const struct option balance_opts[] = {COMMON, O_FORMAT, O_CUSTOMER, O_OPTED_IN,
+	{"tier", required_argument, NULL, OPT_TIER}, O_END};
+static const struct option expiring_opts[] = {COMMON, O_FORMAT, O_OPTED_IN,
+	{"within", required_argument, NULL, OPT_WITHIN}, O_END};
+static const struct option statement_opts[] = {COMMON, O_FORMAT, O_CUSTOMER, O_END};
+static const struct option birthday_opts[] = {COMMON, O_PROGRAM, O_QUIET, O_FORMAT,
+	{"month", required_argument, NULL, OPT_MONTH},
+	{"grant", no_argument, NULL, OPT_GRANT}, O_END};
+static const struct option stats_opts[] = {COMMON, O_FORMAT,
+	{"from", required_argument, NULL, OPT_FROM},
+	{"to", required_argument, NULL, OPT_TO}, O_END};
+static const struct option check_opts[] = {COMMON, O_FORMAT, O_END};
+
+struct loyalty {
+	struct crm_common co;
+	const char *verb;
+	int argc;                 /* the verb's operands */
+	char **argv;
+	/* options, as given: each verb reads and checks its own */
+	const char *as_of_opt, *program, *effective, *customer, *points, *order, *reason;
+	const char *tier, *within, *month, *from, *to;
+	int quiet, save, opted_in, grant;
+	enum crm_format format;
+	/* the run */
+	struct crm_tz *tz;
+	char clock[CRM_TIME_LEN];          /* now, by the clock (CRM_TEST_CLOCK) */
+	int64_t today;                     /* the clock's local day */
+	int64_t as_of;                     /* the --as-of day (local day number) */
+	char as_of_date[CRM_DATE_LEN];     /* the same as YYYY-MM-DD */
+	char d1[CRM_TIME_LEN];             /* the first instant after it: T happened iff T < d1 */
+	char stamp[CRM_TIME_LEN];          /* `at` of redeem, adjust, bonus: the clock's now
+					      when as_of is today, else d1 - 1 s */
+	struct crm_db db;
+	int have_db;
+};
+
+/* ---- options ------------------------------------------------------------- */
+
+static int own_option(void *ctx, int opt, const char *arg)
+{
+	struct loyalty *l = ctx;
+	int v;
+	switch (opt) {
+	case OPT_AS_OF: l->as_of_opt = arg; return 0;
+	case OPT_FORMAT:
+		if ((v = crm_format_parse(arg)) < 0)
+			return crm_usage_error("--format must be csv, text or json, not '%s'", arg);
+		l->format = v;
+		return 0;
+	case OPT_PROGRAM: l->program = arg; return 0;
+	case OPT_EFFECTIVE: l->effective = arg; return 0;
+	case OPT_CUSTOMER: l->customer = arg; return 0;
+	case OPT_POINTS: l->points = arg; return 0;
+	case OPT_ORDER: l->order = arg; return 0;
+	case OPT_REASON: l->reason = arg; return 0;
+	case OPT_SAVE: l->save = 1; return 0;
+	case OPT_TIER: l->tier = arg; return 0;
+	case OPT_OPTED_IN: l->opted_in = 1; return 0;
+	case OPT_WITHIN: l->within = arg; return 0;
+	case OPT_MONTH: l->month = arg; return 0;
+	case OPT_GRANT: l->grant = 1; return 0;
+	case OPT_FROM: l->from = arg; return 0;
+	case OPT_TO: l->to = arg; return 0;
+	case 'q': l->quiet = 1; return 0;
+	}
+	return crm_usage_error("unknown option");
+}
+
+static int no_operands(const struct loyalty *l)
+{
+	if (l->argc)
+		return crm_usage_error("%s takes no arguments ('%s')", l->verb, l->argv[0]);
+	return CRM_OK;
+}
+
+/* ---- time ---------------------------------------------------------------- */
+
+/* The as-of day, the instant that ends it, and the stamp of dated entries. */
+static int set_days(struct loyalty *l)
+{
+	const char *why = "";
+	time_t t;
+	struct tm tm;
+	if (crm_clock(l->tz, l->clock) != CRM_OK)
+		return CRM_EUSAGE;
+	l->today = crm_local_day(l->tz, crm_time_epoch(l->clock));
+	l->as_of = l->today;
+	if (l->as_of_opt && (crm_date_day(l->as_of_opt, &l->as_of) < 0 ||
+			     l->as_of < CRM_DAY_FIRST || l->as_of >= CRM_DAY_LAST))
+		return crm_usage_error("--as-of '%s' is not a date (YYYY-MM-DD)", l->as_of_opt);
+	crm_day_date(l->as_of, l->as_of_date);
+	if (crm_day_start(l->tz, l->as_of + 1, l->d1, &why) < 0)
+		return crm_usage_error("--as-of '%s': the day after %s", l->as_of_opt, why);
+	if (l->as_of == l->today) {
+		memcpy(l->stamp, l->clock, sizeof l->stamp);
+	} else {
+		t = (time_t)(crm_time_epoch(l->d1) - 1);
+		gmtime_r(&t, &tm);
+		strftime(l->stamp, sizeof l->stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	return CRM_OK;
+}
+
+/* ---- the database -------------------------------------------------------- */
+
+static int open_db(struct loyalty *l, int mode)
+{
+	int rc = crm_db_open(&l->db, crm_db_path(l->co.db), mode);
+	l->have_db = 1;
+	return rc;
+}
+
+/* A verb that writes: the database, and --program FILE stored first when it
+ * differs from the version in force. */
+static int open_write(struct loyalty *l)
+{
+	return open_db(l, CRM_DB_WRITE);
+}
+
+static int not_built(const struct loyalty *l)
+{
+	if (no_operands(l) != CRM_OK)
+		return CRM_EUSAGE;
+	crm_error("%s: not built yet", l->verb);
+	return CRM_EUSAGE;
+}
+
+/* ---- A1: program, earn, expire ------------------------------------------- */
+
+static int program(struct loyalty *l)
+{
+	return not_built(l);
+}
+
+static int earn(struct loyalty *l)
+{
+	int rc = no_operands(l);
+	if (rc == CRM_OK && (rc = open_write(l)) == CRM_OK)
+		rc = not_built(l);
+	return rc;
+}
+
+static int expire(struct loyalty *l)
+{
+	return not_built(l);
+}
+
+/* ---- A2: redeem, adjust, check ------------------------------------------- */
+
+static int redeem(struct loyalty *l)
+{
+	return not_built(l);
+}
+
+static int adjust(struct loyalty *l)
+{
+	return not_built(l);
+}
+
+static int check(struct loyalty *l)
+{
+	return not_built(l);
+}
+
+/* ---- B: balance, expiring, statement, stats ------------------------------ */
+
+static int balance(struct loyalty *l)
+{
+	return not_built(l);
+}
+
+static int expiring(struct loyalty *l)
+{
+	return not_built(l);
+}
+
+static int statement(struct loyalty *l)
+{
+	return not_built(l);
+}
+
+static int stats(struct loyalty *l)
+{
+	return not_built(l);
+}
+
+/* ---- C: tiers, birthday -------------------------------------------------- */
+
+static int tiers(struct loyalty *l)
+{
+	return not_built(l);
+}
+
+static int birthday(struct loyalty *l)
+{
+	return not_built(l);
+}
+
+/* ---- verbs --------------------------------------------------------------- */
+
+#define SHORT "+" CRM_COMMON_SHORTOPTS
+static const struct crm_verb verbs[] = {
+	{"program", program_opts, SHORT},
+	{"earn", earn_opts, SHORT "q"},
+	{"redeem", redeem_opts, SHORT "q"},
+	{"adjust", adjust_opts, SHORT "q"},
+	{"expire", expire_opts, SHORT "q"},
+	{"tiers", tiers_opts, SHORT "q"},
+	{"balance", balance_opts, SHORT},
+	{"expiring", expiring_opts, SHORT},
+	{"statement", statement_opts, SHORT},
+	{"birthday", birthday_opts, SHORT "q"},
+	{"stats", stats_opts, SHORT},
+	{"check", check_opts, SHORT},
+};
+/* What each verb does, in the order of verbs[]. */
+static int (*const run[])(struct loyalty *l) = {program, earn, redeem, adjust, expire, tiers,
+	balance, expiring, statement, birthday, stats, check};
+
+static int parse_command(struct loyalty *l, int argc, char **argv, int *verb)
+{
+	struct crm_command cmd = {&l->co, usage, common_opts, own_option, l, verbs,
+		(int)(sizeof verbs / sizeof verbs[0]), -1, 0, NULL};
+	int rc = crm_parse_command(&cmd, argc, argv);
+	if (rc != CRM_OK)
+		return rc;
+	*verb = cmd.verb;
+	l->verb = verbs[cmd.verb].name;
+	l->argc = cmd.argc;
+	l->argv = cmd.argv;
+	return CRM_OK;
+}
+
+static int setup(struct loyalty *l)
+{
+	if (!(l->tz = crm_common_tz(&l->co)))
+		return CRM_EUSAGE;
+	return set_days(l);
+}
+
+int main(int argc, char **argv)
+{
+	static struct loyalty l;
+	int verb = -1, rc;
+
+	crm_set_progname(argv[0]);
+	argv[0] = (char *)crm_progname;
+	crm_common_init(&l.co);
+	l.format = CRM_FORMAT_CSV;
+	if ((rc = parse_command(&l, argc, argv, &verb)) == CRM_OK && (rc = setup(&l)) == CRM_OK)
+		rc = run[verb](&l);
+	if (l.have_db)
+		crm_db_close(&l.db);
+	crm_tz_close(l.tz);
+	return crm_close_stdout(rc);
+}
