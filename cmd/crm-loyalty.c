@@ -8,6 +8,7 @@
 
 #include "db.h"
 #include "diag.h"
+#include "loyalty_earn.h"
 #include "norm.h"
 #include "opts.h"
 #include "table.h"
@@ -174,11 +175,49 @@ static int open_db(struct loyalty *l, int mode)
 	return rc;
 }
 
+/* The instant a program stored now takes effect: the first of --effective
+ * DATE, else of the as-of day, in --tz. */
+static int effective_at(const struct loyalty *l, char out[CRM_TIME_LEN])
+{
+	int64_t day = l->as_of;
+	const char *why = "";
+	if (l->effective && (crm_date_day(l->effective, &day) < 0 || day < CRM_DAY_FIRST ||
+			     day >= CRM_DAY_LAST))
+		return crm_usage_error("--effective '%s' is not a date (YYYY-MM-DD)", l->effective);
+	if (crm_day_start(l->tz, day, out, &why) < 0)
+		return crm_usage_error("--effective '%s' %s", l->effective ? l->effective :
+				       l->as_of_date, why);
+	return CRM_OK;
+}
+
+/* --program FILE: stored as a new version unless it is the latest. */
+static int store_program(struct loyalty *l)
+{
+	char at[CRM_TIME_LEN];
+	int64_t version;
+	int rc = effective_at(l, at);
+	if (rc == CRM_OK)
+		rc = crm_loyalty_program_store(&l->db, l->program, at, l->clock, &version);
+	if (rc == CRM_OK && version && !l->quiet)
+		crm_error("program: stored as version %lld", (long long)version);
+	return rc;
+}
+
 /* A verb that writes: the database, and --program FILE stored first when it
  * differs from the version in force. */
 static int open_write(struct loyalty *l)
 {
-	return open_db(l, CRM_DB_WRITE);
+	int rc = open_db(l, CRM_DB_WRITE);
+	if (rc == CRM_OK && l->program)
+		rc = store_program(l);
+	return rc;
+}
+
+/* The day a run acts on. */
+static struct crm_loyalty_day day_of(const struct loyalty *l)
+{
+	struct crm_loyalty_day d = {l->tz, l->as_of_date, l->d1, l->stamp, l->clock};
+	return d;
 }
 
 static int not_built(const struct loyalty *l)
@@ -193,20 +232,47 @@ static int not_built(const struct loyalty *l)
 
 static int program(struct loyalty *l)
 {
-	return not_built(l);
+	int rc = no_operands(l);
+	if (rc != CRM_OK)
+		return rc;
+	if (l->effective && !l->program)
+		return crm_usage_error("--effective needs --program FILE");
+	if (l->program) {
+		if ((rc = open_db(l, CRM_DB_CREATE)) != CRM_OK)
+			return rc;
+		return store_program(l);
+	}
+	if ((rc = open_db(l, CRM_DB_READ)) != CRM_OK)
+		return rc;
+	return crm_loyalty_program_print(&l->db, l->tz, l->stamp, stdout);
 }
 
 static int earn(struct loyalty *l)
 {
+	struct crm_loyalty_day d = day_of(l);
+	struct crm_loyalty_earn_tally t;
 	int rc = no_operands(l);
-	if (rc == CRM_OK && (rc = open_write(l)) == CRM_OK)
-		rc = not_built(l);
-	return rc;
+	if (rc != CRM_OK || (rc = open_write(l)) != CRM_OK ||
+	    (rc = crm_loyalty_earn(&l->db, &d, &t)) != CRM_OK)
+		return rc;
+	if (!l->quiet)
+		crm_error("earn: %lld orders, %lld points; %lld reversed (%lld points, %lld short); "
+			  "%lld released; %lld signup bonuses", t.orders, t.points, t.reversed,
+			  t.reversed_points, t.short_points, t.released, t.bonuses);
+	return CRM_OK;
 }
 
 static int expire(struct loyalty *l)
 {
-	return not_built(l);
+	struct crm_loyalty_day d = day_of(l);
+	long long lots, points;
+	int rc = no_operands(l);
+	if (rc != CRM_OK || (rc = open_write(l)) != CRM_OK ||
+	    (rc = crm_loyalty_expire(&l->db, &d, &lots, &points)) != CRM_OK)
+		return rc;
+	if (!l->quiet)
+		crm_error("expire: %lld lots, %lld points", lots, points);
+	return CRM_OK;
 }
 
 /* ---- A2: redeem, adjust, check ------------------------------------------- */
