@@ -16,7 +16,7 @@
 static const char usage[] =
 	"usage: crm-loyalty [--db PATH] [-t | -d CHAR] [--tz ZONE] [--as-of DATE]\n"
 	"                   VERB [OPTIONS]\n"
-	"       crm-loyalty program [--program FILE [--effective DATE]]\n"
+	"       crm-loyalty program [--program FILE [--effective DATE] [-q]]\n"
 	"       crm-loyalty earn [--program FILE] [-q]\n"
 	"       crm-loyalty redeem --customer ID --points N [--order ID] [--reason TEXT]\n"
 	"       crm-loyalty adjust --customer ID --points +N|-N --reason TEXT\n"
@@ -53,7 +53,7 @@ enum { OPT_AS_OF = CRM_OPT_CMD, OPT_FORMAT, OPT_PROGRAM, OPT_EFFECTIVE, OPT_CUST
 /* Before the verb: the common options only. */
 static const struct option common_opts[] = {COMMON, O_END};
 
-static const struct option program_opts[] = {COMMON, O_PROGRAM,
+static const struct option program_opts[] = {COMMON, O_PROGRAM, O_QUIET,
 	{"effective", required_argument, NULL, OPT_EFFECTIVE}, O_END};
 static const struct option earn_opts[] = {COMMON, O_PROGRAM, O_QUIET, O_END};
 static const struct option redeem_opts[] = {COMMON, O_PROGRAM, O_QUIET, O_CUSTOMER, O_POINTS,
@@ -330,7 +330,7 @@ static int birthday(struct loyalty *l)
 
 #define SHORT "+" CRM_COMMON_SHORTOPTS
 static const struct crm_verb verbs[] = {
-	{"program", program_opts, SHORT},
+	{"program", program_opts, SHORT "q"},
 	{"earn", earn_opts, SHORT "q"},
 	{"redeem", redeem_opts, SHORT "q"},
 	{"adjust", adjust_opts, SHORT "q"},

@@ -750,7 +750,7 @@ static int earn_changes(struct earn *e)
 static const char returns_sql[] =
 	"SELECT o.order_id FROM orders o WHERE " NEW_ORDERS "AND o.amount < 0 "
 	"AND -o.amount >= loyalty_min_order(o.ordered_at) AND " NOT_IN_LEDGER
-	" ORDER BY o.ordered_at";
+	" ORDER BY o.ordered_at, o.order_id";
 
 static const char return_sql[] =
 	"SELECT o.customer_id, loyalty_points(o.ordered_at, " TIER_AT ", o.amount), o.amount "
