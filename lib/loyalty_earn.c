@@ -800,25 +800,72 @@ static int earn_returns(struct earn *e)
 
 /* ---- earn: releases and the signup bonus ------------------------------------------- */
 
+/* Releases of the lots that were pending and are usable before D1 (?2):
+ * this run's own (entry_id >= ?1), and older ones not released yet, which
+ * a run whose day was ?4 or later has not released (every run releases
+ * what is usable before its D1, which is after ?4). */
 static const char release_sql[] =
 	"INSERT INTO loyalty_entries(customer_id, kind, points, lot, at, run_id) "
 	"SELECT c.customer_id, 'release', c.points, c.entry_id, c.available_at, ?3 "
 	"FROM loyalty_entries c WHERE c.kind = 'earn' AND c.available_at > c.at "
-	"AND c.available_at < ?2 AND NOT EXISTS (SELECT 1 FROM loyalty_entries r "
-	"WHERE r.lot = c.entry_id AND r.kind = 'release') ORDER BY c.entry_id";
+	"AND c.available_at < ?2 AND (c.entry_id >= ?1 OR (c.available_at >= ?4 AND "
+	"NOT EXISTS (SELECT 1 FROM loyalty_entries r WHERE r.lot = c.entry_id AND "
+	"r.kind = 'release'))) ORDER BY c.entry_id";
+
+/* The day before the last earn's, as a time from which older lots may
+ * still wait for their release ("" when no earn ran before this one). */
+static int release_floor(struct earn *e, char out[CRM_TIME_LEN])
+{
+	sqlite3_stmt *st = crm_db_prepare(e->db, "SELECT max(as_of) FROM loyalty_runs WHERE "
+					  "verb = 'earn' AND run_id < ?1");
+	const char *s;
+	int64_t day;
+	int rc;
+	out[0] = '\0';
+	if (!st)
+		return crm_db_last_status(e->db);
+	sqlite3_bind_int64(st, 1, e->run_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW && (s = (const char *)sqlite3_column_text(st, 0)) &&
+	    crm_date_day(s, &day) == 0 && crm_day_date(day - 1, out) == 0)
+		out[CRM_DATE_LEN - 1] = '\0';
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(e->db, "loyalty runs");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int earn_releases(struct earn *e)
+{
+	char floor[CRM_TIME_LEN];
+	sqlite3_stmt *st;
+	int rc = release_floor(e, floor);
+	if (rc != CRM_OK)
+		return rc;
+	if (!(st = crm_db_prepare(e->db, release_sql)))
+		return crm_db_last_status(e->db);
+	sqlite3_bind_int64(st, 1, e->first_entry);
+	crm_bind_static(st, 2, e->d->d1);
+	sqlite3_bind_int64(st, 3, e->run_id);
+	crm_bind_static(st, 4, floor[0] ? floor : "");
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = crm_db_fail(e->db, "loyalty releases");
+	else
+		e->t->released = sqlite3_changes(e->db->h);
+	sqlite3_finalize(st);
+	return rc;
+}
 
 /* Customers whose first earn is in this run (entry_id >= ?1) get the
- * signup bonus, at that earn's time, from the version then in force. */
+ * signup bonus at that earn's time, from the version then in force. */
 static const char signup_sql[] =
 	"INSERT INTO loyalty_entries(customer_id, kind, points, at, reason, program, "
 	"available_at, expires_at, run_id) "
 	"SELECT customer_id, 'bonus', loyalty_signup(first), first, 'signup', "
 	"loyalty_version(first), first, loyalty_expiry(first), ?3 FROM "
-	"(SELECT n.customer_id, (SELECT min(f.at) FROM loyalty_entries f WHERE f.customer_id = "
-	"n.customer_id AND f.kind = 'earn') AS first FROM loyalty_entries n "
-	"WHERE n.entry_id >= ?1 AND n.kind = 'earn' GROUP BY n.customer_id) b "
+	"(SELECT customer_id, min(at) AS first FROM loyalty_entries WHERE entry_id >= ?1 "
+	"AND kind = 'earn' GROUP BY customer_id) b "
 	"WHERE loyalty_signup(first) > 0 AND NOT EXISTS (SELECT 1 FROM loyalty_entries x "
-	"WHERE x.customer_id = b.customer_id AND x.kind = 'bonus' AND x.reason = 'signup')";
+	"WHERE x.customer_id = b.customer_id AND ((x.kind = 'earn' AND x.entry_id < ?1) OR "
+	"(x.kind = 'bonus' AND x.reason = 'signup')))";
 
 static int earn_tally(struct earn *e)
 {
@@ -851,10 +898,7 @@ static int earn_all(struct earn *e)
 	    (rc = run_sql(e, signup_sql, NULL, &next)) != CRM_OK)
 		return rc;
 	e->t->bonuses = next;
-	if ((rc = run_sql(e, release_sql, NULL, &next)) != CRM_OK)
-		return rc;
-	e->t->released = next;
-	return CRM_OK;
+	return earn_releases(e);
 }
 
 /* Begin the run: the write lock, the guard, the programs and the functions. */
