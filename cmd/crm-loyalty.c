@@ -232,12 +232,15 @@ static int not_built(const struct loyalty *l)
 
 static int program(struct loyalty *l)
 {
+	char at[CRM_TIME_LEN];
 	int rc = no_operands(l);
 	if (rc != CRM_OK)
 		return rc;
 	if (l->effective && !l->program)
 		return crm_usage_error("--effective needs --program FILE");
 	if (l->program) {
+		if ((rc = effective_at(l, at)) != CRM_OK)     /* before a database is made */
+			return rc;
 		if ((rc = open_db(l, CRM_DB_CREATE)) != CRM_OK)
 			return rc;
 		return store_program(l);

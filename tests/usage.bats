@@ -224,6 +224,8 @@ refuses() {
 @test "crm-loyalty --as-of 2026-02-30 earn" { refuses 2 "crm-loyalty: --as-of '2026-02-30' is not a date (YYYY-MM-DD)" TRY; }
 @test "crm-loyalty balance --format xml" { refuses 2 "crm-loyalty: --format must be csv, text or json, not 'xml'" TRY; }
 @test "crm-loyalty earn --frobnicate" { refuses 2 "crm-loyalty: unrecognized option '--frobnicate'" TRY; }
+@test "crm-loyalty program --effective 2026-03-01" { refuses 2 "crm-loyalty: --effective needs --program FILE" TRY; }
+@test "crm-loyalty program --program p.txt --effective 2026-02-30" { refuses 2 "crm-loyalty: --effective '2026-02-30' is not a date (YYYY-MM-DD)" TRY; }
 @test "crm-loyalty earn extra" { refuses 2 "crm-loyalty: earn takes no arguments ('extra')" TRY; }
 
 # ---- crm ----------------------------------------------------------------------------------
