@@ -264,13 +264,24 @@ static void sql_currency(sqlite3_context *cx, int argc, sqlite3_value **argv)
 		sqlite3_result_text(cx, v->p.currency, -1, SQLITE_TRANSIENT);
 }
 
-/* loyalty_min_order(AT): its min_order in minor units. */
-static void sql_min_order(sqlite3_context *cx, int argc, sqlite3_value **argv)
+/* loyalty_may_earn(AT, AMOUNT): 1 when an order of AMOUNT at AT earns (or,
+ * negative, takes back) points at some tier of the version in force, else
+ * 0: the orders that earn nothing whatever the tier are passed over before
+ * any lookup in the ledger. */
+static void sql_may_earn(sqlite3_context *cx, int argc, sqlite3_value **argv)
 {
 	const struct crm_loyalty_version *v = fn_version(cx, argv);
+	int64_t points = 0;
+	int i, top = -1;
 	(void)argc;
-	if (v)
-		sqlite3_result_int64(cx, v->p.min_order);
+	if (!v)
+		return;
+	for (i = 0; i < v->p.ntiers; i++)
+		if (v->p.tier[i].mult > (top < 0 ? CRM_LOYALTY_X1 : v->p.tier[top].mult))
+			top = i;
+	if (crm_loyalty_points(&v->p, top, sqlite3_value_int64(argv[1]), &points) < 0)
+		points = 1;    /* too many: loyalty_points() says so */
+	sqlite3_result_int(cx, points != 0);
 }
 
 /* loyalty_signup(AT): its signup bonus. */
@@ -343,7 +354,7 @@ static const struct {
 } functions[] = {
 	{"loyalty_version", 1, sql_version},
 	{"loyalty_currency", 1, sql_currency},
-	{"loyalty_min_order", 1, sql_min_order},
+	{"loyalty_may_earn", 2, sql_may_earn},
 	{"loyalty_signup", 1, sql_signup},
 	{"loyalty_points", 3, sql_points},
 	{"loyalty_release", 1, sql_release},
@@ -476,7 +487,7 @@ static const char earn_sql[] =
 	"loyalty_points(ordered_at, tier, amount) AS pts FROM "
 	"(SELECT o.order_id, o.customer_id, o.ordered_at, o.amount, " TIER_AT " AS tier "
 	"FROM orders o WHERE " NEW_ORDERS "AND o.amount > 0 "
-	"AND o.amount >= loyalty_min_order(o.ordered_at) AND " NOT_IN_LEDGER
+	"AND loyalty_may_earn(o.ordered_at, o.amount) AND " NOT_IN_LEDGER
 	" ORDER BY o.ordered_at)) WHERE pts > 0";
 
 static int earn_new(struct earn *e)
@@ -749,7 +760,7 @@ static int earn_changes(struct earn *e)
 
 static const char returns_sql[] =
 	"SELECT o.order_id FROM orders o WHERE " NEW_ORDERS "AND o.amount < 0 "
-	"AND -o.amount >= loyalty_min_order(o.ordered_at) AND " NOT_IN_LEDGER
+	"AND loyalty_may_earn(o.ordered_at, o.amount) AND " NOT_IN_LEDGER
 	" ORDER BY o.ordered_at, o.order_id";
 
 static const char return_sql[] =

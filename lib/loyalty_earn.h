@@ -31,9 +31,10 @@
  *    ordered_at) are more than 0, gets one earn entry, a lot: at =
  *    ordered_at, basis = the amount, available_at and expires_at as the
  *    program says.  In one INSERT ... SELECT with SQL functions
- *    registered on the connection.  An order that earns 0 gets no entry:
- *    it is skipped by the scan before any lookup in the ledger, and earns
- *    once a change makes it earn more.
+ *    registered on the connection.  An order that earns 0 gets no entry;
+ *    one that earns nothing at any tier (below min_order, or too small
+ *    for a point) is passed over by the scan before any lookup in the
+ *    ledger, and earns once a change of its amount makes it earn.
  *  - An order in the ledger whose basis (the amount its points rest on:
  *    that of its latest earn or reverse entry with a basis) differs from
  *    what it is now (its amount when paid in the program's currency, else

@@ -151,6 +151,23 @@ o6|101|10150|1"
 	assert_equal "$(q "SELECT count(*) FROM loyalty_entries WHERE available_at = at AND expires_at IS NULL")" 5
 }
 
+@test "earn: an order too small for a point at any tier earns nothing, and earns once its amount grows" {
+	csv people.csv customer_id,email,name c1,c1@x.kr,Ann
+	crm-import -q customers people.csv
+	csv prog.txt 'currency = KRW' 'earn = 1 per 100' 'tier Gold = orders >= 1 in 12 months, earn x2'
+	crm-loyalty --as-of 2026-01-01 program -q --program prog.txt
+	q "INSERT INTO loyalty_tier_moves(customer_id, effective_at, from_tier, to_tier, why, run_id) VALUES ('c1', '2026-01-01T00:00:00Z', NULL, 'Gold', 'test', 0)"
+	# 49 at x2 earns 0; 50 at x2 earns 1
+	orders o1,c1,2026-03-01T05:00:00Z,49,paid o2,c1,2026-03-01T06:00:00Z,50,paid
+	run -0 --separate-stderr crm-loyalty --as-of 2026-03-31 earn
+	assert_equal "$stderr" "crm-loyalty: earn: 1 orders, 1 points; 0 reversed (0 points, 0 short); 0 released; 0 signup bonuses"
+	orders o1,c1,2026-03-01T05:00:00Z,150,paid
+	run -0 --separate-stderr crm-loyalty --as-of 2026-03-31 earn
+	assert_equal "$stderr" "crm-loyalty: earn: 1 orders, 3 points; 0 reversed (0 points, 0 short); 0 released; 0 signup bonuses"
+	assert_equal "$(q "SELECT order_id, points, tier, basis FROM loyalty_entries ORDER BY entry_id")" "o2|1|Gold|50
+o1|3|Gold|150"
+}
+
 @test "earn: only paid orders of a customer, in the program's currency, from the first version, up to the day" {
 	shop
 	csv orders.csv order_id,customer_id,ordered_at,amount,currency,status \
