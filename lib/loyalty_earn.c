@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "entity.h"
 #include "ledger.h"
 
 /* ---- program versions ---------------------------------------------------------- */
@@ -571,7 +572,7 @@ static int take_back(struct earn *e, const struct takeback *b)
  * its customer, its latest basis and its own lots. */
 struct known {
 	int64_t program, basis;
-	char customer_id[256], tier[CRM_LOYALTY_NAME_MAX + 1];
+	char customer_id[CRM_KEY_MAX + 1], tier[CRM_LOYALTY_NAME_MAX + 1];
 	int has_tier;
 	struct lot *lots;
 	size_t nlots, cap;
@@ -770,7 +771,7 @@ static const char return_sql[] =
 static int return_one(struct earn *e, const char *order_id)
 {
 	sqlite3_stmt *st = crm_db_prepare(e->db, return_sql);
-	char customer[256];
+	char customer[CRM_KEY_MAX + 1];
 	int64_t points, amount;
 	int rc;
 	if (!st)
