@@ -12,6 +12,7 @@
 #include "ledger.h"
 #include "loyalty_tier.h"
 #include "loyalty_query.h"
+#include "loyalty_earn.h"
 #include "norm.h"
 #include "opts.h"
 #include "table.h"
@@ -19,7 +20,7 @@
 static const char usage[] =
 	"usage: crm-loyalty [--db PATH] [-t | -d CHAR] [--tz ZONE] [--as-of DATE]\n"
 	"                   VERB [OPTIONS]\n"
-	"       crm-loyalty program [--program FILE [--effective DATE]]\n"
+	"       crm-loyalty program [--program FILE [--effective DATE] [-q]]\n"
 	"       crm-loyalty earn [--program FILE] [-q]\n"
 	"       crm-loyalty redeem --customer ID --points N [--order ID] [--reason TEXT]\n"
 	"       crm-loyalty adjust --customer ID --points +N|-N --reason TEXT\n"
@@ -57,7 +58,7 @@ enum { OPT_AS_OF = CRM_OPT_CMD, OPT_FORMAT, OPT_PROGRAM, OPT_EFFECTIVE, OPT_CUST
 /* Before the verb: the common options only. */
 static const struct option common_opts[] = {COMMON, O_END};
 
-static const struct option program_opts[] = {COMMON, O_PROGRAM,
+static const struct option program_opts[] = {COMMON, O_PROGRAM, O_QUIET,
 	{"effective", required_argument, NULL, OPT_EFFECTIVE}, O_END};
 static const struct option earn_opts[] = {COMMON, O_PROGRAM, O_QUIET, O_END};
 static const struct option redeem_opts[] = {COMMON, O_PROGRAM, O_QUIET, O_CUSTOMER, O_POINTS,
@@ -179,39 +180,99 @@ static int open_db(struct loyalty *l, int mode)
 	return rc;
 }
 
+/* The instant a program stored now takes effect: the first of --effective
+ * DATE, else of the as-of day, in --tz. */
+static int effective_at(const struct loyalty *l, char out[CRM_TIME_LEN])
+{
+	int64_t day = l->as_of;
+	const char *why = "";
+	if (l->effective && (crm_date_day(l->effective, &day) < 0 || day < CRM_DAY_FIRST ||
+			     day >= CRM_DAY_LAST))
+		return crm_usage_error("--effective '%s' is not a date (YYYY-MM-DD)", l->effective);
+	if (crm_day_start(l->tz, day, out, &why) < 0)
+		return crm_usage_error("--effective '%s' %s", l->effective ? l->effective :
+				       l->as_of_date, why);
+	return CRM_OK;
+}
+
+/* --program FILE: stored as a new version unless it is the latest. */
+static int store_program(struct loyalty *l)
+{
+	char at[CRM_TIME_LEN];
+	int64_t version;
+	int rc = effective_at(l, at);
+	if (rc == CRM_OK)
+		rc = crm_loyalty_program_store(&l->db, l->program, at, l->clock, &version);
+	if (rc == CRM_OK && version && !l->quiet)
+		crm_error("program: stored as version %lld", (long long)version);
+	return rc;
+}
+
 /* A verb that writes: the database, and --program FILE stored first when it
  * differs from the version in force. */
 static int open_write(struct loyalty *l)
 {
-	return open_db(l, CRM_DB_WRITE);
+	int rc = open_db(l, CRM_DB_WRITE);
+	if (rc == CRM_OK && l->program)
+		rc = store_program(l);
+	return rc;
 }
 
-static int not_built(const struct loyalty *l)
+/* The day a run acts on. */
+static struct crm_loyalty_day day_of(const struct loyalty *l)
 {
-	if (no_operands(l) != CRM_OK)
-		return CRM_EUSAGE;
-	crm_error("%s: not built yet", l->verb);
-	return CRM_EUSAGE;
+	struct crm_loyalty_day d = {l->tz, l->as_of_date, l->d1, l->stamp, l->clock};
+	return d;
 }
 
 /* ---- A1: program, earn, expire ------------------------------------------- */
 
 static int program(struct loyalty *l)
 {
-	return not_built(l);
+	char at[CRM_TIME_LEN];
+	int rc = no_operands(l);
+	if (rc != CRM_OK)
+		return rc;
+	if (l->effective && !l->program)
+		return crm_usage_error("--effective needs --program FILE");
+	if (l->program) {
+		if ((rc = effective_at(l, at)) != CRM_OK)     /* before a database is made */
+			return rc;
+		if ((rc = open_db(l, CRM_DB_CREATE)) != CRM_OK)
+			return rc;
+		return store_program(l);
+	}
+	if ((rc = open_db(l, CRM_DB_READ)) != CRM_OK)
+		return rc;
+	return crm_loyalty_program_print(&l->db, l->tz, l->stamp, stdout);
 }
 
 static int earn(struct loyalty *l)
 {
+	struct crm_loyalty_day d = day_of(l);
+	struct crm_loyalty_earn_tally t;
 	int rc = no_operands(l);
-	if (rc == CRM_OK && (rc = open_write(l)) == CRM_OK)
-		rc = not_built(l);
-	return rc;
+	if (rc != CRM_OK || (rc = open_write(l)) != CRM_OK ||
+	    (rc = crm_loyalty_earn(&l->db, &d, &t)) != CRM_OK)
+		return rc;
+	if (!l->quiet)
+		crm_error("earn: %lld orders, %lld points; %lld reversed (%lld points, %lld short); "
+			  "%lld released; %lld signup bonuses", t.orders, t.points, t.reversed,
+			  t.reversed_points, t.short_points, t.released, t.bonuses);
+	return CRM_OK;
 }
 
 static int expire(struct loyalty *l)
 {
-	return not_built(l);
+	struct crm_loyalty_day d = day_of(l);
+	long long lots, points;
+	int rc = no_operands(l);
+	if (rc != CRM_OK || (rc = open_write(l)) != CRM_OK ||
+	    (rc = crm_loyalty_expire(&l->db, &d, &lots, &points)) != CRM_OK)
+		return rc;
+	if (!l->quiet)
+		crm_error("expire: %lld lots, %lld points", lots, points);
+	return CRM_OK;
 }
 
 /* ---- A2: redeem, adjust, check ------------------------------------------- */
@@ -471,7 +532,7 @@ static int birthday(struct loyalty *l)
 
 #define SHORT "+" CRM_COMMON_SHORTOPTS
 static const struct crm_verb verbs[] = {
-	{"program", program_opts, SHORT},
+	{"program", program_opts, SHORT "q"},
 	{"earn", earn_opts, SHORT "q"},
 	{"redeem", redeem_opts, SHORT "q"},
 	{"adjust", adjust_opts, SHORT "q"},

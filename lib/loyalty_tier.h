@@ -60,29 +60,10 @@
 #include <stdio.h>
 
 #include "db.h"
+#include "loyalty_earn.h"
 #include "loyalty_program.h"
 #include "norm.h"
 #include "table.h"
-
-#ifndef CRM_LOYALTY_EBEHIND
-#define CRM_LOYALTY_EBEHIND 7   /* exit status: --as-of before the last run's day */
-#endif
-
-/* ---- the ledger's shared pieces (to fold into lib/loyalty_earn.h) ------------ */
-
-/* The program in force at instants before `end` (the latest version with
- * effective_at < end): CRM_OK with *p and *version; CRM_EDATA, reported as
- * "VERB: no program is stored; store one with 'crm-loyalty program
- * --program FILE'" (or "no program is in force yet") when there is none. */
-int crm_loyalty_program_in_force(struct crm_db *db, const char *verb, const char *end,
-				 struct crm_loyalty_program *p, int64_t *version);
-/* loyalty_earn.h's, the same contract: inside the caller's write
- * transaction, refuse an as_of ("YYYY-MM-DD") before the last run's
- * (CRM_LOYALTY_EBEHIND, reported as "--as-of 2026-05-31 is before the last
- * run's day 2026-06-30 (earn); the ledger does not go back"), else record
- * the run of `verb` at `now`: *run_id. */
-int crm_loyalty_run_begin(struct crm_db *db, const char *verb, const char *as_of, const char *now,
-			  int64_t *run_id);
 
 /* ---- tiers ------------------------------------------------------------------ */
 

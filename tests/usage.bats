@@ -257,6 +257,8 @@ refuses() {
 @test "crm-loyalty stats --to soon" { refuses 2 "crm-loyalty: --to 'soon' is not a date (YYYY-MM-DD)" TRY; }
 @test "crm-loyalty stats --from 2026-05-01 --to 2026-04-30" { refuses 2 "crm-loyalty: --from 2026-05-01 is after --to 2026-04-30" TRY; }
 @test "crm-loyalty --as-of 2026-04-30 stats --from 2026-05-01" { refuses 2 "crm-loyalty: --from 2026-05-01 is after the as-of day 2026-04-30" TRY; }
+@test "crm-loyalty program --effective 2026-03-01" { refuses 2 "crm-loyalty: --effective needs --program FILE" TRY; }
+@test "crm-loyalty program --program p.txt --effective 2026-02-30" { refuses 2 "crm-loyalty: --effective '2026-02-30' is not a date (YYYY-MM-DD)" TRY; }
 
 # ---- crm ----------------------------------------------------------------------------------
 @test "crm" {
