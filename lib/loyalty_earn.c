@@ -917,7 +917,12 @@ static int earn_all(struct earn *e)
 static int begin_run(struct earn *e, const char *verb)
 {
 	int rc;
-	if ((rc = crm_db_begin_write(e->db)) != CRM_OK)
+	/* a run writes an entry per order into four indexes: with SQLite's
+	 * 2 MB default cache their pages are read and written again and again
+	 * (1M orders: 33 s, 15 s of it the kernel's; 14 s with 64 MB, a cap
+	 * the peak memory stays under at any size) */
+	if ((rc = crm_db_exec(e->db, "PRAGMA cache_size=-65536")) != CRM_OK ||
+	    (rc = crm_db_begin_write(e->db)) != CRM_OK)
 		return rc;
 	if ((rc = crm_loyalty_run_begin(e->db, verb, e->d->as_of, e->d->now, &e->run_id)) != CRM_OK ||
 	    (rc = crm_loyalty_versions_load(e->db, &e->vs)) != CRM_OK)
