@@ -217,6 +217,25 @@ o6|101|-
 o3|203|Gold"
 }
 
+@test "earn after tiers --save: an upgrade multiplies the next earn from its day on, not the orders before it" {
+	shop
+	orders o1,c1,2026-03-05T05:00:00Z,300000,paid
+	crm-loyalty --as-of 2026-03-31 earn -q
+	run -0 --separate-stderr crm-loyalty --as-of 2026-03-31 tiers --save
+	assert_line 'c1,c1@x.kr,Ann,,Silver,up,"spend 300,000 >= 300,000 in 12 months"'
+	# one order after the move, one before it imported late
+	orders o1,c1,2026-03-05T05:00:00Z,300000,paid o2,c1,2026-04-02T05:00:00Z,20000,paid \
+		o3,c1,2026-03-30T05:00:00Z,20000,paid
+	run -0 --separate-stderr crm-loyalty --as-of 2026-04-30 earn
+	assert_equal "$stderr" "crm-loyalty: earn: 2 orders, 500 points; 0 reversed (0 points, 0 short); 0 released; 0 signup bonuses"
+	assert_equal "$(q "SELECT order_id, points, coalesce(tier, '-') FROM loyalty_entries WHERE kind = 'earn' ORDER BY order_id")" "o1|3000|-
+o2|300|Silver
+o3|200|-"
+	run -0 crm-loyalty --as-of 2026-04-30 balance --customer c1
+	assert_line --index 1 "c1,c1@x.kr,Ann,Silver,3500,0,3500,0,0,0,0,0,0,,0"
+	run -0 crm-loyalty --as-of 2026-04-30 check
+}
+
 # ---- earn: pending and release ----------------------------------------------------
 
 @test "earn: pending 14 days in Seoul: usable from the start of the 15th day after the order's local day, released then" {
