@@ -11,16 +11,15 @@
 #include "diag.h"
 #include "loyalty_program.h"
 
-/* A credit is a lot; a debit names one; a release names one but moves nothing. */
-#define CREDIT "lot IS NULL AND points > 0 AND kind IN ('earn', 'bonus', 'adjust')"
+/* A credit is a lot (CRM_LEDGER_IS_LOT); a debit names one; a release
+ * names one but moves nothing. */
 
 /* The lots of customer ?1 available at instant ?2 with points left, FIFO:
  * the soonest expiry first, the lots that never expire last, then the oldest. */
 static const char draw_lots_sql[] =
-	"SELECT c.entry_id, c.points + coalesce((SELECT sum(d.points) FROM loyalty_entries d "
-	"WHERE d.lot = c.entry_id AND d.kind <> 'release'), 0) AS rem "
-	"FROM loyalty_entries c WHERE c.customer_id = ?1 AND c.lot IS NULL AND c.points > 0 "
-	"AND c.kind IN ('earn', 'bonus', 'adjust') AND coalesce(c.available_at, c.at) <= ?2 "
+	"SELECT c.entry_id, " CRM_LEDGER_LOT_LEFT("c", "1") " AS rem "
+	"FROM loyalty_entries c WHERE c.customer_id = ?1 AND " CRM_LEDGER_IS_LOT("c") " "
+	"AND coalesce(c.available_at, c.at) <= ?2 "
 	"AND (c.expires_at IS NULL OR c.expires_at > ?2) AND rem > 0 "
 	"ORDER BY c.expires_at IS NULL, c.expires_at, c.entry_id";
 
@@ -389,8 +388,7 @@ int crm_ledger_adjust(struct crm_db *db, const struct crm_tz *tz, const struct c
 	"[0-9][0-9]Z' AND strftime('%Y-%m-%dT%H:%M:%SZ', unixepoch(" X "), 'unixepoch') IS " X ")"
 /* A debit d on its credit c, both before :d1. */
 #define ON_LOT "FROM loyalty_entries d JOIN loyalty_entries c ON c.entry_id = d.lot AND " \
-	"c.customer_id = d.customer_id AND c." CREDIT_C " WHERE d.at < :d1 AND "
-#define CREDIT_C "lot IS NULL AND c.points > 0 AND c.kind IN ('earn', 'bonus', 'adjust')"
+	"c.customer_id = d.customer_id AND " CRM_LEDGER_IS_LOT("c") " WHERE d.at < :d1 AND "
 
 /* The rules: each query gives customer_id, entry_id, detail, ordered. */
 static const struct rule {
@@ -418,7 +416,7 @@ static const struct rule {
 	  "SELECT d.customer_id, d.entry_id, d.kind || ' on entry ' || d.lot || CASE WHEN "
 	  "c.entry_id IS NULL THEN ', which is no lot' ELSE ', a lot of customer ' || "
 	  "c.customer_id END FROM loyalty_entries d LEFT JOIN loyalty_entries c ON c.entry_id = "
-	  "d.lot AND c." CREDIT_C " WHERE d.lot IS NOT NULL AND d.at < :d1 AND "
+	  "d.lot AND " CRM_LEDGER_IS_LOT("c") " WHERE d.lot IS NOT NULL AND d.at < :d1 AND "
 	  "(c.entry_id IS NULL OR c.customer_id IS NOT d.customer_id) ORDER BY 1, 2" },
 	{ "negative remainder",
 	  "SELECT c.customer_id, c.entry_id, 'lot of ' || c.points || ' points holds ' || "

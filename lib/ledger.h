@@ -101,6 +101,17 @@ struct crm_ledger_figures {
 	int64_t next_expiry_points;
 };
 
+/* A lot in SQL: a credit entry of table alias L ("l"), and what is left of
+ * it: its points less the debits of its own customer drawn on it that the
+ * SQL condition DEBITS on their alias d keeps ("d.at < :d1" as of an
+ * instant, "1" all of them, for a write).  The one definition the figures
+ * below, the draw, expiry and every list of lots use. */
+#define CRM_LEDGER_IS_LOT(L) L ".lot IS NULL AND " L ".points > 0 AND " L ".kind IN " \
+	"('earn', 'bonus', 'adjust')"
+#define CRM_LEDGER_LOT_LEFT(L, DEBITS) "(" L ".points + coalesce((SELECT sum(d.points) " \
+	"FROM loyalty_entries d WHERE d.lot = " L ".entry_id AND d.customer_id = " L \
+	".customer_id AND d.kind <> 'release' AND (" DEBITS ")), 0))"
+
 /*
  * The figures set-wise, the one SQL text of the sums above: a SELECT of
  * CRM_LEDGER_FIGURES_COLS columns, one row per customer with an entry
@@ -117,11 +128,9 @@ struct crm_ledger_figures {
 #define CRM_LEDGER_FIGURES_COLS 12
 #define CRM_LEDGER_FIGURES_SQL(WHO) \
 	"WITH lots AS (SELECT customer_id, coalesce(available_at, at) AS avail, " \
-	"expires_at AS exp, points + coalesce((SELECT sum(d.points) FROM loyalty_entries d " \
-	"WHERE d.lot = loyalty_entries.entry_id AND d.customer_id = loyalty_entries.customer_id " \
-	"AND d.kind <> 'release' AND d.at < :d1), 0) " \
-	"AS rem FROM loyalty_entries WHERE lot IS NULL AND points > 0 AND kind IN ('earn', " \
-	"'bonus', 'adjust') AND at < :d1 AND (" WHO ")), " \
+	"expires_at AS exp, " CRM_LEDGER_LOT_LEFT("loyalty_entries", "d.at < :d1") " AS rem " \
+	"FROM loyalty_entries WHERE " CRM_LEDGER_IS_LOT("loyalty_entries") " AND at < :d1 " \
+	"AND (" WHO ")), " \
 	"kinds AS (SELECT customer_id, " \
 	"sum(CASE WHEN kind = 'earn' THEN points ELSE 0 END) AS earned, " \
 	"sum(CASE WHEN kind = 'bonus' THEN points ELSE 0 END) AS bonus, " \

@@ -969,10 +969,8 @@ int crm_loyalty_earn(struct crm_db *db, const struct crm_loyalty_day *d,
 static const char expire_sql[] =
 	"INSERT INTO loyalty_entries(customer_id, kind, points, lot, at, run_id) "
 	"SELECT customer_id, 'expire', -rem, entry_id, expires_at, ?3 FROM "
-	"(SELECT c.customer_id, c.entry_id, c.expires_at, c.points + coalesce((SELECT "
-	"sum(d.points) FROM loyalty_entries d WHERE d.lot = c.entry_id AND d.kind <> 'release'), "
-	"0) AS rem FROM loyalty_entries c WHERE c.lot IS NULL AND c.points > 0 AND "
-	"c.kind IN ('earn', 'bonus', 'adjust') AND c.expires_at < ?2) "
+	"(SELECT c.customer_id, c.entry_id, c.expires_at, " CRM_LEDGER_LOT_LEFT("c", "1") " AS rem "
+	"FROM loyalty_entries c WHERE " CRM_LEDGER_IS_LOT("c") " AND c.expires_at < ?2) "
 	"WHERE rem > 0 ORDER BY expires_at, entry_id";
 
 int crm_loyalty_expire(struct crm_db *db, const struct crm_loyalty_day *d, long long *lots,

@@ -227,12 +227,9 @@ int crm_loyalty_expiring(struct crm_db *db, const struct crm_loyalty_query *q, F
 {
 	/* the lots (credits) with points left at D1 that expire in [D1, until) */
 	static const char sql[] = "SELECT l.customer_id, c.email, c.name, l.expires_at, "
-		"sum(l.points + coalesce((SELECT sum(d.points) FROM loyalty_entries d WHERE "
-		"d.lot = l.entry_id AND d.customer_id = l.customer_id AND d.kind <> 'release' AND "
-		"d.at < ?1), 0)) AS left "
+		"sum(" CRM_LEDGER_LOT_LEFT("l", "d.at < ?1") ") AS left "
 		"FROM loyalty_entries l LEFT JOIN customers c ON c.customer_id = l.customer_id "
-		"WHERE l.lot IS NULL AND l.points > 0 AND l.kind IN ('earn', 'bonus', 'adjust') AND "
-		"l.at < ?1 AND l.expires_at >= ?1 AND "
+		"WHERE " CRM_LEDGER_IS_LOT("l") " AND l.at < ?1 AND l.expires_at >= ?1 AND "
 		"l.expires_at < ?2 AND (?3 = 0 OR c.marketing_opt_in = 1) "
 		"GROUP BY l.customer_id, l.expires_at HAVING left > 0 "
 		"ORDER BY l.expires_at, l.customer_id";
