@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "loyalty_program.h"
+#include "loyalty_store.h"
 
 /* A credit is a lot (CRM_LEDGER_IS_LOT); a debit names one; a release
  * names one but moves nothing. */
@@ -304,42 +305,25 @@ int crm_ledger_redeem(struct crm_db *db, const struct crm_ledger_move *m, int64_
 	return move_end(db, draw_all(db, m, "redeem", m->points, available));
 }
 
-/* The expires_at of a lot credited at `at` under the program in force then
- * ("" none, or never). */
+/* The expiry of a lot credited at `at` under the program in force then
+ * (loyalty_store.h), "" when none is or it never expires. */
 static int lot_expiry(struct crm_db *db, const struct crm_tz *tz, const char *at,
 		      char expires_at[CRM_TIME_LEN])
 {
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT text, version FROM loyalty_programs WHERE "
-					  "effective_at <= ?1 ORDER BY effective_at DESC, version DESC LIMIT 1");
-	struct crm_loyalty_program *p;
-	char err[512], name[64];
+	struct crm_loyalty_versions vs;
+	const struct crm_loyalty_version *v;
 	const char *why = "";
 	int rc;
 
 	expires_at[0] = '\0';
-	if (!st)
-		return crm_db_last_status(db);
-	crm_bind_static(st, 1, at);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "loyalty_programs");
-		sqlite3_finalize(st);
+	if ((rc = crm_loyalty_versions_load(db, &vs)) != CRM_OK)
 		return rc;
-	}
-	p = crm_xmalloc(sizeof *p);
-	snprintf(name, sizeof name, "program version %lld", (long long)sqlite3_column_int64(st, 1));
-	rc = crm_loyalty_program_parse_text((const char *)sqlite3_column_text(st, 0), name, p, err,
-					    sizeof err);
-	sqlite3_finalize(st);
-	if (rc != CRM_OK) {
-		crm_error("%s: %s", db->path, err);
-		rc = CRM_EDATA;
-	} else if (crm_loyalty_expiry_at(p, tz, at, expires_at, &why) < 0) {
+	if ((v = crm_loyalty_version_at(&vs, at)) &&
+	    crm_loyalty_expiry_at(&v->p, tz, at, expires_at, &why) < 0) {
 		crm_error("%s: expiry of a lot at %s: %s", db->path, at, why);
 		rc = CRM_EDATA;
-	} else {
-		rc = CRM_OK;
 	}
-	free(p);
+	crm_loyalty_versions_free(&vs);
 	return rc;
 }
 

@@ -60,7 +60,7 @@
 #include <stdio.h>
 
 #include "db.h"
-#include "loyalty_earn.h"
+#include "loyalty_store.h"
 #include "loyalty_program.h"
 #include "norm.h"
 #include "table.h"

@@ -545,7 +545,7 @@ PY
 	program 1 2026-01-01T00:00:00Z '12 fortnights'
 	run crm-loyalty adjust --customer c1 --points +5 --reason x
 	assert_failure 1
-	assert_output "crm-loyalty: $CRM_DB: program version 1:3: column 14: expected 'days', 'months' or 'years' after '12', not 'fortnights'"
+	assert_output "crm-loyalty: stored program version 1:3: column 14: expected 'days', 'months' or 'years' after '12', not 'fortnights'"
 	run q "SELECT count(*) FROM loyalty_entries"
 	assert_output 0
 }
