@@ -154,31 +154,54 @@ int crm_usage_error(const char *fmt, ...)
 	return CRM_EUSAGE;
 }
 
-const char *crm_quote(const char *s, char *buf, size_t size)
+/* crm_quote()'s loop over the n bytes of s; with unseen, a NUL byte is
+ * \x00 and goes on, and each code point unseen() names is \uXXXX. */
+static const char *quote_bytes(const char *s, size_t n, int (*unseen)(uint32_t), char *buf,
+			       size_t size)
 {
-	size_t o = 0, i = 0, len;
+	size_t o = 0, i = 0, len, shown;
 	const size_t max = 60;
 	char esc[CRM_ESCAPE_MAX];
+	uint32_t cp;
 	if (size < 8) {
 		if (size)
 			buf[0] = '\0';
 		return buf;
 	}
 	buf[o++] = '\'';
-	for (; (len = crm_escape_next(s + i, esc)) > 0; i += len) {
-		size_t n = esc[0] ? strlen(esc) : len;
+	for (; i < n; i += len) {
+		if (!(len = crm_escape_next(s + i, esc))) {
+			if (!unseen)
+				break;
+			memcpy(esc, "\\x00", sizeof "\\x00");
+			len = 1;
+		} else if (unseen && !esc[0] && len > 1 && crm_utf8_char(s + i, &cp) && unseen(cp)) {
+			snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
+		}
+		shown = esc[0] ? strlen(esc) : len;
 		/* cut between characters, leaving room for "...'" */
-		if (i + len > max || o + n + 5 > size) {
+		if (i + len > max || o + shown + 5 > size) {
 			memcpy(buf + o, "...", 3);
 			o += 3;
 			break;
 		}
-		memcpy(buf + o, esc[0] ? esc : s + i, n);
-		o += n;
+		memcpy(buf + o, esc[0] ? esc : s + i, shown);
+		o += shown;
 	}
 	buf[o++] = '\'';
 	buf[o] = '\0';
 	return buf;
+}
+
+const char *crm_quote(const char *s, char *buf, size_t size)
+{
+	return quote_bytes(s, strlen(s), NULL, buf, size);
+}
+
+const char *crm_quote_unseen(const char *s, size_t n, int (*unseen)(uint32_t cp), char *buf,
+			     size_t size)
+{
+	return quote_bytes(s, n, unseen, buf, size);
 }
 
 /* The clock is read every PROGRESS_ROWS rows (a mask test on the others),

@@ -101,6 +101,12 @@ const char *crm_quote(const char *s, char *buf, size_t size);
 /* crm_quote() of the first n bytes of s (a token of a longer line); at most
  * the first 63 bytes are looked at, as crm_quote shows no more. */
 const char *crm_quote_n(const char *s, size_t n, char *buf, size_t size);
+/* crm_quote() of the n bytes of s that shows what a reader cannot see: a
+ * NUL byte as \x00 (the quote goes on past it), and each code point that
+ * unseen() names (a BOM, a no-break space) as \uXXXX, so that 'rating'
+ * and '\ufeffrating' differ. */
+const char *crm_quote_unseen(const char *s, size_t n, int (*unseen)(uint32_t cp), char *buf,
+			     size_t size);
 
 /* The Levenshtein distance between two strings of code points (or bytes
  * widened), each at most CRM_EDIT_MAX long (longer ones are cut there): for

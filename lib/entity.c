@@ -308,38 +308,15 @@ static int alias_match(const char *aliases, const char *folded)
 	return 0;
 }
 
-/* The longest part of a header name shown, in bytes of the name, and the
- * room its quoted form needs (each character escaped at most 9 bytes). */
-#define QUOTE_SHOWN 60
+/* The room a header name's quoted form needs (crm_quote_unseen: 60 bytes
+ * of the name shown, each character escaped at most 9 bytes). */
 #define QUOTE_ROOM 160
 
-/* A header name of slen bytes quoted for a message: crm_quote()'s escapes,
- * a NUL byte as \x00, and each unseen character as \uXXXX, so that 'rating'
- * and '\ufeffrating' differ. */
+/* A header name of slen bytes quoted for a message, its unseen characters
+ * shown. */
 static const char *header_quote(const char *s, size_t slen, char *buf, size_t size)
 {
-	size_t o = 0, i = 0, len, n;
-	char esc[CRM_ESCAPE_MAX];
-	uint32_t cp;
-	buf[o++] = '\'';
-	for (; i < slen; i += len) {
-		if (!(len = crm_escape_next(s + i, esc))) {
-			memcpy(esc, "\\x00", sizeof "\\x00");   /* a NUL byte in the name */
-			len = 1;
-		} else if (!esc[0] && len > 1 && crm_utf8_char(s + i, &cp) && unseen(cp))
-			snprintf(esc, sizeof esc, "\\u%04x", (unsigned)cp);
-		n = esc[0] ? strlen(esc) : len;
-		if (i + len > QUOTE_SHOWN || o + n + 5 > size) {
-			memcpy(buf + o, "...", 3);
-			o += 3;
-			break;
-		}
-		memcpy(buf + o, esc[0] ? esc : s + i, n);
-		o += n;
-	}
-	buf[o++] = '\'';
-	buf[o] = '\0';
-	return buf;
+	return crm_quote_unseen(s, slen, unseen, buf, size);
 }
 
 /* The headers idx[0..n) quoted and listed into out[size], "'a', 'b'"; past
