@@ -37,9 +37,11 @@ long long crm_survey_bad_total(const struct crm_survey_bad *b)
 #define COMMON_KEYS (KEY(CRM_BY_MONTH) | KEY(CRM_BY_WEEK) | KEY(CRM_BY_CHANNEL) | \
 	KEY(CRM_BY_SEGMENT))
 
-/* An answer's customer: its own or, without one, its order's. */
-#define ORDER_CUSTOMER(x) "coalesce(" x ".customer_id, (SELECT o.customer_id FROM orders o " \
-	"WHERE o.order_id = " x ".order_id))"
+/* An answer's customer: its own or, without one, that of the order it
+ * names (which may have been imported after it), with its order joined as
+ * o by ORDER_JOIN.  The one rule of every query on answers. */
+#define ORDER_JOIN(x) " LEFT JOIN orders o ON o.order_id = " x ".order_id "
+#define ORDER_CUSTOMER(x) "coalesce(" x ".customer_id, o.customer_id)"
 #define SEGMENT_JOIN(cust) " LEFT JOIN segment_members m ON m.run_id = ?4 AND " \
 	"m.customer_id = " cust
 /* The answers of a source within the time range [?1, ?2) and survey ?3:
@@ -49,7 +51,8 @@ long long crm_survey_bad_total(const struct crm_survey_bad *b)
 	"(?3 IS NULL OR " survey " = ?3)"
 #define SOURCE_SQL(cols, from, alias, at, survey) \
 	ANSWERS_SQL(cols, from, at, survey, "NULL", ""), \
-	ANSWERS_SQL(cols, from, at, survey, "m.segment", SEGMENT_JOIN(ORDER_CUSTOMER(alias)))
+	ANSWERS_SQL(cols, from, at, survey, "m.segment", \
+		    ORDER_JOIN(alias) SEGMENT_JOIN(ORDER_CUSTOMER(alias)))
 #define R_COLS "r.response_id, r.score, r.answered_at, r.channel, r.survey, NULL, NULL"
 /* CSAT is asked when a ticket is resolved; one still open was rated when opened */
 #define T_AT "coalesce(t.resolved_at, t.opened_at)"
@@ -495,10 +498,9 @@ int crm_survey_load_csv(const char *path, const struct crm_survey_opts *o, struc
 
 /* ---- from the database ----------------------------------------------------------- */
 
-/* An answer's customer: its own, else its order's (which may have been
- * imported after it), joined when read. */
-#define ANSWER_ORDER "LEFT JOIN orders o ON o.order_id = r.order_id "
-#define ANSWER_CUSTOMER "coalesce(r.customer_id, o.customer_id)"
+/* The survey answers' (alias r) order and customer. */
+#define ANSWER_ORDER ORDER_JOIN("r")
+#define ANSWER_CUSTOMER ORDER_CUSTOMER("r")
 
 #define ANSWERS_WHERE "WHERE (?1 IS NULL OR r.answered_at >= ?1) AND " \
 	"(?2 IS NULL OR r.answered_at < ?2) AND (?3 IS NULL OR r.survey = ?3)"
