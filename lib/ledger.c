@@ -394,7 +394,8 @@ static const struct rule {
 	  "(kind = 'adjust' AND points > 0 AND lot IS NULL AND available_at IS NOT NULL) OR "
 	  "(kind = 'adjust' AND points < 0 AND lot IS NOT NULL) OR "
 	  "(kind IN ('redeem', 'expire', 'reverse') AND points < 0 AND lot IS NOT NULL) OR "
-	  "(kind = 'reverse' AND points = 0 AND lot IS NULL AND shortfall > 0) OR "
+	  "(kind = 'reverse' AND points = 0 AND lot IS NULL AND order_id IS NOT NULL AND "
+	  "(shortfall > 0 OR basis IS NOT NULL)) OR "
 	  "(kind = 'release' AND points > 0 AND lot IS NOT NULL)) ORDER BY 1, 2" },
 	{ "not on a lot of its customer",
 	  "SELECT d.customer_id, d.entry_id, d.kind || ' on entry ' || d.lot || CASE WHEN "

@@ -290,6 +290,23 @@ o2|2026-03-25T15:00:00Z"
 	assert_equal "$stderr" "crm-loyalty: earn: 0 orders, 0 points; 0 reversed (0 points, 0 short); 0 released; 0 signup bonuses"
 }
 
+
+@test "earn: an amount lowered after its own lot was spent takes it all from other lots; the new basis on a 0-point entry, check passes" {
+	shop
+	orders o1,c1,2026-03-01T05:00:00Z,25000,paid o2,c1,2026-03-02T05:00:00Z,20000,paid
+	crm-loyalty --as-of 2026-03-31 earn -q
+	crm-loyalty --as-of 2026-03-31 redeem -q --customer c1 --points 250
+	orders o1,c1,2026-03-01T05:00:00Z,12500,paid o2,c1,2026-03-02T05:00:00Z,20000,paid
+	run -0 --separate-stderr crm-loyalty --as-of 2026-04-30 earn
+	assert_equal "$stderr" "crm-loyalty: earn: 0 orders, 0 points; 1 reversed (125 points, 0 short); 0 released; 0 signup bonuses"
+	assert_equal "$(entries "entry_id > 3")" "4|c1|reverse|-125|2|2026-04-30T23:59:59Z|o1|amount|-|-|-|-|0
+5|c1|reverse|0|-|2026-04-30T23:59:59Z|o1|amount|-|12500|-|-|0"
+	run -0 crm-loyalty --as-of 2026-04-30 check
+	run -0 --separate-stderr crm-loyalty --as-of 2026-04-30 earn
+	assert_equal "$stderr" "crm-loyalty: earn: 0 orders, 0 points; 0 reversed (0 points, 0 short); 0 released; 0 signup bonuses"
+	run -0 crm-loyalty --as-of 2026-04-30 balance --customer c1
+	assert_line -n 1 "c1,c1@x.kr,Ann,,75,0,450,0,0,250,0,125,0,,0"
+}
 @test "earn: an amount raised earns the difference as a new lot, lowered takes it back, an unchanged re-import nothing" {
 	shop
 	orders o1,c1,2026-03-01T05:00:00Z,20000,paid
