@@ -715,8 +715,7 @@ static int begin_run(struct earn *e, const char *verb)
 	    (rc = crm_loyalty_versions_load(e->db, &e->vs)) != CRM_OK)
 		return rc;
 	if (e->vs.n == 0) {
-		crm_error("%s: no program is stored; store one with 'crm-loyalty program --program "
-			  "FILE'", verb);
+		crm_loyalty_no_program(verb, &e->vs);
 		return CRM_EDATA;
 	}
 	return register_functions(e->db, e);

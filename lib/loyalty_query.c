@@ -267,18 +267,19 @@ int crm_loyalty_expiring(struct crm_db *db, const struct crm_loyalty_query *q, F
 static int program_before(struct crm_db *db, const char *end, struct crm_loyalty_program *p,
 			  int *found)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT EXISTS (SELECT 1 FROM loyalty_programs "
-					  "WHERE effective_at < ?1)");
-	long long n = 0;
-	int64_t version;
-	int rc;
+	struct crm_loyalty_versions vs;
+	const struct crm_loyalty_version *v;
+	int rc = crm_loyalty_versions_load(db, &vs);
 	memset(p, 0, sizeof *p);
-	if (st)
-		crm_bind_static(st, 1, end);
-	if ((rc = crm_db_one_int(db, st, "the program", &n)) != CRM_OK)
+	*found = 0;
+	if (rc != CRM_OK)
 		return rc;
-	*found = n != 0;
-	return n ? crm_loyalty_program_in_force(db, "stats", end, p, &version) : CRM_OK;
+	if ((v = crm_loyalty_version_before(&vs, end))) {
+		*p = v->p;
+		*found = 1;
+	}
+	crm_loyalty_versions_free(&vs);
+	return CRM_OK;
 }
 
 int crm_loyalty_has_program(struct crm_db *db, int *yes)

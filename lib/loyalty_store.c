@@ -60,19 +60,38 @@ void crm_loyalty_versions_free(struct crm_loyalty_versions *vs)
 	vs->n = 0;
 }
 
-const struct crm_loyalty_version *crm_loyalty_version_at(const struct crm_loyalty_versions *vs,
-							 const char *at)
+/* How many versions took effect before `at` (inclusive: or at it). */
+static size_t versions_upto(const struct crm_loyalty_versions *vs, const char *at, int inclusive)
 {
 	size_t lo = 0, hi = vs->n, mid;
-	/* the last version with effective_at <= at */
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (strcmp(vs->v[mid].effective_at, at) <= 0)
+		if (strcmp(vs->v[mid].effective_at, at) < inclusive)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo ? &vs->v[lo - 1] : NULL;
+	return lo;
+}
+
+const struct crm_loyalty_version *crm_loyalty_version_at(const struct crm_loyalty_versions *vs,
+							 const char *at)
+{
+	size_t k = versions_upto(vs, at, 1);
+	return k ? &vs->v[k - 1] : NULL;
+}
+
+const struct crm_loyalty_version *crm_loyalty_version_before(const struct crm_loyalty_versions *vs,
+							     const char *end)
+{
+	size_t k = versions_upto(vs, end, 0);
+	return k ? &vs->v[k - 1] : NULL;
+}
+
+void crm_loyalty_no_program(const char *verb, const struct crm_loyalty_versions *vs)
+{
+	crm_error("%s: %s; store one with 'crm-loyalty program --program FILE'", verb,
+		  vs->n ? "no program is in force yet" : "no program is stored");
 }
 
 const struct crm_loyalty_version *crm_loyalty_version_find(const struct crm_loyalty_versions *vs,
@@ -163,8 +182,7 @@ int crm_loyalty_program_print(struct crm_db *db, const struct crm_tz *tz, const 
 	if (rc != CRM_OK)
 		return rc;
 	if (!(v = crm_loyalty_version_at(&vs, at))) {
-		crm_error("program: %s; store one with 'crm-loyalty program --program FILE'",
-			  vs.n ? "no program is in force yet" : "no program is stored");
+		crm_loyalty_no_program("program", &vs);
 		crm_loyalty_versions_free(&vs);
 		return CRM_EDATA;
 	}
@@ -225,31 +243,18 @@ int crm_loyalty_run_begin(struct crm_db *db, const char *verb, const char *as_of
 int crm_loyalty_program_in_force(struct crm_db *db, const char *verb, const char *end,
 				 struct crm_loyalty_program *p, int64_t *version)
 {
-	char err[512];
-	int rc;
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT v.version, v.text, (SELECT count(*) FROM "
-					  "loyalty_programs) FROM (SELECT 1) LEFT JOIN (SELECT version, "
-					  "text FROM loyalty_programs WHERE effective_at < ?1 ORDER BY "
-					  "effective_at DESC, version DESC LIMIT 1) v");
-	if (!st)
-		return crm_db_last_status(db);
-	crm_bind_static(st, 1, end);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = crm_db_fail(db, "read the loyalty program");
-	} else if (sqlite3_column_type(st, 0) == SQLITE_NULL) {
-		crm_error("%s: %s; store one with 'crm-loyalty program --program FILE'", verb,
-			  sqlite3_column_int64(st, 2) ? "no program is in force yet" :
-			  "no program is stored");
-		rc = CRM_EDATA;
+	struct crm_loyalty_versions vs;
+	const struct crm_loyalty_version *v;
+	int rc = crm_loyalty_versions_load(db, &vs);
+	if (rc != CRM_OK)
+		return rc;
+	if ((v = crm_loyalty_version_before(&vs, end))) {
+		*p = v->p;
+		*version = v->version;
 	} else {
-		*version = sqlite3_column_int64(st, 0);
-		rc = crm_loyalty_program_parse_text((const char *)sqlite3_column_text(st, 1), "stored program", p, err,
-						    sizeof err);
-		if (rc != CRM_OK) {
-			crm_error("%s: program version %lld: %s", verb, (long long)*version, err);
-			rc = CRM_EDATA;
-		}
+		crm_loyalty_no_program(verb, &vs);
+		rc = CRM_EDATA;
 	}
-	sqlite3_finalize(st);
+	crm_loyalty_versions_free(&vs);
 	return rc;
 }

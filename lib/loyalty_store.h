@@ -55,11 +55,18 @@ void crm_loyalty_versions_free(struct crm_loyalty_versions *vs);
 /* The version in force at instant `at` (canonical UTC), or NULL. */
 const struct crm_loyalty_version *crm_loyalty_version_at(const struct crm_loyalty_versions *vs,
 							 const char *at);
-/* The program in force at instants before `end` (the latest version with
- * effective_at < end), read alone: CRM_OK with *p and *version; CRM_EDATA,
- * reported as "VERB: no program is stored; store one with 'crm-loyalty
- * program --program FILE'" (or "no program is in force yet") when there is
- * none, or when its stored text no longer parses. */
+/* The version in force at the instants before `end` (the last with
+ * effective_at < end), or NULL. */
+const struct crm_loyalty_version *crm_loyalty_version_before(const struct crm_loyalty_versions *vs,
+							     const char *end);
+/* Say that no version is in force: "VERB: no program is stored; store one
+ * with 'crm-loyalty program --program FILE'" (or "no program is in force
+ * yet" when versions are stored but later). */
+void crm_loyalty_no_program(const char *verb, const struct crm_loyalty_versions *vs);
+/* The program in force at instants before `end` (crm_loyalty_version_before):
+ * CRM_OK with *p and *version; CRM_EDATA, reported, when there is none
+ * (crm_loyalty_no_program) or a stored text no longer parses (as
+ * crm_loyalty_versions_load says it). */
 int crm_loyalty_program_in_force(struct crm_db *db, const char *verb, const char *end,
 				 struct crm_loyalty_program *p, int64_t *version);
 /* The version numbered `version`, or NULL. */

@@ -317,7 +317,7 @@ EOF
 	for verb in "tiers --save" "birthday --month 1 --grant"; do
 		run crm-loyalty $verb --as-of 2026-01-10
 		assert_failure 1
-		assert_output "crm-loyalty: ${verb%% *}: program version 1: stored program:2: column 1: unknown key 'earm' (did you mean 'earn'?)"
+		assert_output "crm-loyalty: stored program version 1:2: column 1: unknown key 'earm' (did you mean 'earn'?)"
 	done
 	[ "$(q 'SELECT count(*) FROM loyalty_runs') $(q 'SELECT count(*) FROM loyalty_entries')" = "0 0" ]
 }
