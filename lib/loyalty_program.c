@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "parse.h"
 #include "period.h"
 #include "textfile.h"
 
@@ -63,9 +64,8 @@ struct parser {
 	long lineno;
 	const char *pos, *end;          /* still to read */
 	struct tok tok, prev;           /* prev.k == T_END: tok is the first */
-	const char *at;                 /* where the problem is */
 	long at_line, at_col;           /* or there, for an amount checked late */
-	char msg[400];
+	struct crm_parse_error err;
 	long seen[NKEYS];               /* line of each key, 0: not yet */
 	long tier_line[CRM_LOYALTY_TIERS];
 	int have_currency;
@@ -73,18 +73,9 @@ struct parser {
 	struct later later[LATER_MAX];
 };
 
-static int fail(struct parser *ps, const char *at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* The first problem, where it is: -1 (parse.h). */
+#define fail(ps, at, ...) crm_parse_fail(&(ps)->err, (at), __VA_ARGS__)
 
-static int fail(struct parser *ps, const char *at, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(ps->msg, sizeof ps->msg, fmt, ap);
-	va_end(ap);
-	ps->at = at;
-	return -1;
-}
 
 #define QTOK(t, buf) crm_quote_n((t)->s, (t)->n, buf, sizeof buf)
 
@@ -104,19 +95,10 @@ static char lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-/* Does s[0..n) spell kw, ignoring ASCII case (not the locale's)? */
-static int keyword(const char *s, size_t n, const char *kw)
-{
-	size_t i = 0;
-	for (; i < n && kw[i]; i++)
-		if (lower(s[i]) != kw[i])
-			return 0;
-	return i == n && !kw[i];
-}
 
 static int is_kw(const struct tok *t, const char *kw)
 {
-	return t->k == T_WORD && keyword(t->s, t->n, kw);
+	return t->k == T_WORD && crm_parse_keyword(t->s, t->n, kw);
 }
 
 /* The end of a word at p: letters, digits, '_', '.', '-' and any byte of
@@ -260,13 +242,6 @@ static int scale(struct parser *ps, const char *at, const char *text, uint64_t v
 	return 0;
 }
 
-static long column(const char *line, const char *p)
-{
-	long col = 1;
-	for (; line < p; line++)
-		col += ((unsigned char)*line & 0xC0) != 0x80;
-	return col;
-}
 
 /* An amount (in major units, with the currency's decimals) into *dst, now
  * or when the currency comes. */
@@ -291,7 +266,7 @@ static int amount(struct parser *ps, int64_t *dst, int positive)
 		return fail(ps, t->s, "too many amounts before the currency");
 	struct later *l = &ps->later[ps->nlater++];
 	*l = (struct later){ .dst = dst, .digits = v, .ndec = ndec, .over = over,
-			     .lineno = ps->lineno, .col = column(ps->line, t->s) };
+			     .lineno = ps->lineno, .col = crm_parse_column(ps->line, t->s) };
 	memcpy(l->text, q, sizeof q);
 	next(ps);
 	return 0;
@@ -574,24 +549,6 @@ static int same_name(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* The first byte of a tier name that is not allowed, or NULL: a control
- * character (C1 ones included), ',' or '"' (the name goes into CSV), '<' or
- * '>' (a condition without the '=' before it). */
-static const char *bad_name_char(const char *s, const char *e, size_t *len)
-{
-	for (; s < e; s++) {
-		unsigned char c = (unsigned char)*s;
-		*len = 1;
-		if (c == ',' || c == '"' || c == '<' || c == '>' || c < 0x20 || c == 0x7f)
-			return s;
-		if (c == 0xC2 && s + 1 < e && (unsigned char)s[1] >= 0x80 &&
-		    (unsigned char)s[1] <= 0x9F) {
-			*len = 2;
-			return s;
-		}
-	}
-	return NULL;
-}
 
 /* "tier NAME =": the name into t, past the '='. */
 static int tier_name(struct parser *ps, struct crm_loyalty_tier *t)
@@ -610,7 +567,7 @@ static int tier_name(struct parser *ps, struct crm_loyalty_tier *t)
 	if ((size_t)(e - b) > CRM_LOYALTY_NAME_MAX)
 		return fail(ps, b, "tier name too long (%zu bytes, at most %d)", (size_t)(e - b),
 			    CRM_LOYALTY_NAME_MAX);
-	if ((bad = bad_name_char(b, e, &len)) && len == 2)
+	if ((bad = crm_parse_bad_name_char(b, e, "<>", &len)) && len == 2)
 		return fail(ps, bad, "'\\u%04x' is not allowed in a tier name",
 			    (unsigned char)bad[1]);
 	if (bad)
@@ -761,8 +718,8 @@ static void begin(struct parser *ps, struct crm_loyalty_program *p)
 static int line_error(struct parser *ps, const char *name, long lineno, char *err, size_t errsize)
 {
 	long line = ps->at_line ? ps->at_line : lineno;
-	long col = ps->at_line ? ps->at_col : column(ps->line, ps->at);
-	snprintf(err, errsize, "%s:%ld: column %ld: %s", name, line, col, ps->msg);
+	long col = ps->at_line ? ps->at_col : crm_parse_column(ps->line, ps->err.at);
+	snprintf(err, errsize, "%s:%ld: column %ld: %s", name, line, col, ps->err.msg);
 	return CRM_EUSAGE;
 }
 

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "parse.h"
 #include "norm.h"
 #include "textfile.h"
 
@@ -87,22 +88,12 @@ struct parser {
 	const char *p, *end;            /* the condition still to read */
 	struct tok tok, prev;           /* prev.k == T_END: tok is the first */
 	int depth;
-	const char *at;                 /* where the problem is */
-	char msg[400];
+	struct crm_parse_error err;
 };
 
-static int fail(struct parser *ps, const char *at, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+/* The first problem, where it is: -1 (parse.h). */
+#define fail(ps, at, ...) crm_parse_fail(&(ps)->err, (at), __VA_ARGS__)
 
-static int fail(struct parser *ps, const char *at, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(ps->msg, sizeof ps->msg, fmt, ap);
-	va_end(ap);
-	ps->at = at;
-	return -1;
-}
 
 #define QTOK(t, buf) crm_quote_n((t)->s, (t)->n, buf, sizeof buf)
 
@@ -129,22 +120,12 @@ static int starts_number(const char *p, const char *e)
 	return is_digit(*p) || ((*p == '-' || *p == '.') && p + 1 < e && is_digit(p[1]));
 }
 
-/* Does s[0..n) spell kw, ignoring ASCII case (not the locale's: "IN" is
- * 'in' in a Turkish locale too)? */
-static int keyword(const char *s, size_t n, const char *kw)
-{
-	size_t i = 0;
-	for (; i < n && kw[i]; i++)
-		if ((s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]) != kw[i])
-			return 0;
-	return i == n && !kw[i];
-}
 
 static enum tk word_kind(const char *s, size_t n)
 {
-	return keyword(s, n, "and") ? T_AND : keyword(s, n, "or") ? T_OR :
-	       keyword(s, n, "not") ? T_NOT : keyword(s, n, "in") ? T_IN :
-	       keyword(s, n, "true") ? T_TRUE : T_WORD;
+	return crm_parse_keyword(s, n, "and") ? T_AND : crm_parse_keyword(s, n, "or") ? T_OR :
+	       crm_parse_keyword(s, n, "not") ? T_NOT : crm_parse_keyword(s, n, "in") ? T_IN :
+	       crm_parse_keyword(s, n, "true") ? T_TRUE : T_WORD;
 }
 
 /* One- and two-character punctuation at p. */
@@ -336,7 +317,7 @@ static int find_var(struct parser *ps, const struct tok *t)
 	if (t->k != T_WORD)
 		return expected(ps, "a name");
 	for (int i = 0; i < NVARS; i++)
-		if (keyword(t->s, t->n, vars[i].name))
+		if (crm_parse_keyword(t->s, t->n, vars[i].name))
 			return fail(ps, t->s, "unknown name %s (names are case-sensitive: did you mean '%s'?)",
 				    QTOK(t, q), vars[i].name);
 	for (int i = 0; i < NVARS && o < sizeof list; i++)
@@ -585,30 +566,12 @@ static int segment(struct parser *ps, const char *name, size_t n)
 	return rs->nseg++;
 }
 
-/* The first character of a segment name that is not allowed, or NULL: a
- * comma or double quote (the name goes into CSV output) or a control
- * character, C1 ones (U+0080..U+009F) included. */
-static const char *bad_name_char(const char *s, const char *e, size_t *len)
-{
-	for (; s < e; s++) {
-		unsigned char c = (unsigned char)*s;
-		*len = 1;
-		if (c == ',' || c == '"' || c < 0x20 || c == 0x7f)
-			return s;
-		if (c == 0xC2 && s + 1 < e && (unsigned char)s[1] >= 0x80 &&
-		    (unsigned char)s[1] <= 0x9F) {
-			*len = 2;
-			return s;
-		}
-	}
-	return NULL;
-}
 
 static int check_name(struct parser *ps, const char *b, const char *e)
 {
 	char q[128];
 	size_t len;
-	const char *bad = bad_name_char(b, e, &len);
+	const char *bad = crm_parse_bad_name_char(b, e, "", &len);
 	if ((size_t)(e - b) > NAME_MAX_BYTES)
 		return fail(ps, b, "name too long (%zu bytes, at most %d)", (size_t)(e - b),
 			    NAME_MAX_BYTES);
@@ -683,14 +646,6 @@ static int rule_line(struct parser *ps, const char *line, size_t n)
 	return 0;
 }
 
-/* 1-based column of p in line, in characters. */
-static long column(const char *line, const char *p)
-{
-	long col = 1;
-	for (; line < p; line++)
-		col += ((unsigned char)*line & 0xC0) != 0x80;
-	return col;
-}
 
 static int set_currency(struct parser *ps, const char *currency, char *err, size_t errsize)
 {
@@ -717,7 +672,7 @@ static int read_rules(struct parser *ps, struct crm_textfile *tf, const char *pa
 	while ((rc = crm_textfile_next(tf, &l, err, errsize)) > 0) {
 		if (rule_line(ps, l.s, l.n) < 0) {
 			snprintf(err, errsize, "%s:%ld: column %ld: %s", path, l.lineno,
-				 column(ps->line, ps->at), ps->msg);
+				 crm_parse_column(ps->line, ps->err.at), ps->err.msg);
 			return CRM_EUSAGE;
 		}
 	}

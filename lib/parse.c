@@ -1,0 +1,49 @@
+/* parse.c - the pieces crm's line languages share (parse.h). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "parse.h"
+
+int crm_parse_fail(struct crm_parse_error *e, const char *at, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e->msg, sizeof e->msg, fmt, ap);
+	va_end(ap);
+	e->at = at;
+	return -1;
+}
+
+int crm_parse_keyword(const char *s, size_t n, const char *kw)
+{
+	size_t i = 0;
+	for (; i < n && kw[i]; i++)
+		if ((s[i] >= 'A' && s[i] <= 'Z' ? s[i] - 'A' + 'a' : s[i]) != kw[i])
+			return 0;
+	return i == n && !kw[i];
+}
+
+long crm_parse_column(const char *line, const char *p)
+{
+	long col = 1;
+	for (; line < p; line++)
+		col += ((unsigned char)*line & 0xC0) != 0x80;
+	return col;
+}
+
+const char *crm_parse_bad_name_char(const char *s, const char *e, const char *also, size_t *len)
+{
+	for (; s < e; s++) {
+		unsigned char c = (unsigned char)*s;
+		*len = 1;
+		if (c == ',' || c == '"' || c < 0x20 || c == 0x7f || (c && strchr(also, c)))
+			return s;
+		if (c == 0xC2 && s + 1 < e && (unsigned char)s[1] >= 0x80 &&
+		    (unsigned char)s[1] <= 0x9F) {
+			*len = 2;
+			return s;
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,41 @@
+/*
+ * parse.h - what crm's small line languages share: the rules file of
+ * crm-segment (rules.c) and the program file of crm-loyalty
+ * (loyalty_program.c).  Each keeps its own tokens and grammar; these are
+ * the pieces that must read and say things the same way in both.
+ *
+ * Contract:
+ *  - A parse error is a place in the line and a message; the parser stops
+ *    at the first and its caller prints "FILE:LINE: column C: MESSAGE" with
+ *    C from crm_parse_column() (characters, not bytes).
+ *  - Keywords are matched in ASCII case only, never the locale's ('IN' is
+ *    'in' in a Turkish locale too).
+ *  - A name that goes into CSV output (a segment, a tier) refuses ',', '"'
+ *    and control characters, C1 ones (U+0080..U+009F) included.
+ */
+#ifndef CRM_PARSE_H
+#define CRM_PARSE_H
+
+#include <stddef.h>
+
+struct crm_parse_error {
+	const char *at;                 /* where the problem is, in the line */
+	char msg[400];
+};
+
+/* Set e to (at, the message); returns -1, for `return crm_parse_fail(...)`. */
+int crm_parse_fail(struct crm_parse_error *e, const char *at, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Does s[0..n) spell kw (lower case), ignoring ASCII case? */
+int crm_parse_keyword(const char *s, size_t n, const char *kw);
+
+/* The 1-based column of p in line, in UTF-8 characters. */
+long crm_parse_column(const char *line, const char *p);
+
+/* The first character in s..e a name may not hold (those above, and the
+ * bytes of `also`), with its length in *len (1, or 2 for a C1 control), or
+ * NULL. */
+const char *crm_parse_bad_name_char(const char *s, const char *e, const char *also, size_t *len);
+
+#endif
