@@ -54,6 +54,8 @@ struct crm_reco_model {
 	double *acc, *best;
 	int32_t *because, *touched;
 	unsigned char *bought;
+	long long *keys;             /* of the recommendations kept */
+	int nkeys;
 };
 
 /* ---- building ------------------------------------------------------------ */
@@ -162,7 +164,7 @@ static void build_rows(struct crm_reco_model *m)
 	double *co = crm_xcalloc((size_t)h->nprod + 1, sizeof *co);
 	struct cell *c = crm_xmalloc(((size_t)h->nprod + 1) * sizeof *c);
 	double avg = h->nbuyer ? (double)m->dstart[h->nbuyer] / h->nbuyer : 1;
-	int32_t b, i, n, k;
+	int32_t b, i, n, k, kept;
 	int64_t q;
 	for (b = 0; b < h->nbuyer; b++)
 		w2[b] = buyer_w2(m, b, avg);
@@ -176,12 +178,17 @@ static void build_rows(struct crm_reco_model *m)
 	m->rstart = crm_xcalloc((size_t)h->nprod + 1, sizeof *m->rstart);
 	for (i = 0; i < h->nprod; i++) {
 		n = co_row(m, i, w2, co, c);
-		for (k = 0; k < n; k++) {
+		for (k = 0, kept = 0; k < n; k++) {
 			int32_t j = c[k].j;
-			c[k].s = co[j] * idf[i] * idf[j] / (m->m->normalize ? norm[i] * norm[j] : 1);
+			/* a product never recommended needs no column */
+			if (!m->skip[j]) {
+				c[kept].j = j;
+				c[kept++].s = co[j] * idf[i] * idf[j] /
+					(m->m->normalize ? norm[i] * norm[j] : 1);
+			}
 			co[j] = 0;
 		}
-		append_row(m, i, c, n);
+		append_row(m, i, c, kept);
 	}
 	free(w2);
 	free(norm);
@@ -261,34 +268,35 @@ void crm_reco_model_free(struct crm_reco_model *m)
 	free(m->because);
 	free(m->touched);
 	free(m->bought);
+	free(m->keys);
 	free(m);
 }
 
 /* ---- recommending -------------------------------------------------------- */
 
-/* A score as compared: to 9 decimal places. */
+/* A score as compared: to 9 decimal places (scores are not negative). */
 static long long score_key(double s)
 {
-	return s >= 9e9 ? (long long)9e18 : llround(s * 1e9);
+	return s >= 9e9 ? (long long)9e18 : (long long)(s * 1e9 + 0.5);
 }
 
-/* Put it into out[*n] (at most top, best first) if it belongs there. */
-static void offer(struct crm_reco_item *out, int *n, int top, const struct crm_reco_item *it)
+/* Put it into out[*n] (at most top, best first; keys[] their score keys)
+ * if it belongs there. */
+static void offer(struct crm_reco_item *out, long long *keys, int *n, int top,
+		  const struct crm_reco_item *it)
 {
 	long long k = score_key(it->score);
 	int at = *n;
-	while (at > 0) {
-		long long kb = score_key(out[at - 1].score);
-		if (kb > k || (kb == k && out[at - 1].prod < it->prod))
-			break;
-		at--;
-	}
-	if (at >= top)
+	if (at == top && (keys[at - 1] > k || (keys[at - 1] == k && out[at - 1].prod < it->prod)))
 		return;
+	while (at > 0 && (keys[at - 1] < k || (keys[at - 1] == k && out[at - 1].prod > it->prod)))
+		at--;
 	if (*n < top)
 		(*n)++;
 	memmove(out + at + 1, out + at, (size_t)(*n - 1 - at) * sizeof *out);
+	memmove(keys + at + 1, keys + at, (size_t)(*n - 1 - at) * sizeof *keys);
 	out[at] = *it;
+	keys[at] = k;
 }
 
 static void mark_bought(struct crm_reco_model *m, int32_t b, unsigned char v)
@@ -347,13 +355,17 @@ int crm_reco_top(struct crm_reco_model *m, int32_t b, int top, struct crm_reco_i
 	int n = 0;
 	if (b < 0 || b >= m->h->ncust || m->dstart[b] == m->dstart[b + 1])
 		return crm_reco_popular(m, b, top, out);
+	if (top > m->nkeys) {
+		m->keys = crm_xrealloc(m->keys, (size_t)top * sizeof *m->keys);
+		m->nkeys = top;
+	}
 	mark_bought(m, b, 1);
 	nt = accumulate(m, b);
 	for (k = 0; k < nt; k++) {
 		int32_t j = m->touched[k];
 		struct crm_reco_item it = {j, m->because[j], m->acc[j]};
 		if (!m->bought[j] && !m->skip[j] && it.score > 0)
-			offer(out, &n, top, &it);
+			offer(out, m->keys, &n, top, &it);
 		m->acc[j] = 0;
 		m->because[j] = -1;
 	}
