@@ -18,7 +18,7 @@ static const char usage[] =
 	"usage: crm-recommend [--db PATH] [-t | -d CHAR] [--tz ZONE] [--as-of DATE]\n"
 	"                     [--format csv|text|json] [--top N] [--customer ID]...\n"
 	"                     [--active-days N] [--exclude FILE] [--opted-in]\n"
-	"                     [--method NAME]\n"
+	"                     [--method NAME] [--map customer_id=HEADER]\n"
 	"       crm-recommend --also-bought SKU [--top N]\n"
 	"       crm-recommend --rules [--min-support X] [--min-confidence Y] [--top N]\n"
 	"       crm-recommend --replenish [--within DAYS]\n"
@@ -52,6 +52,7 @@ static const struct option longopts[] = {
 	{"within", required_argument, NULL, OPT_WITHIN},
 	{"evaluate", no_argument, NULL, OPT_EVALUATE},
 	{"split", required_argument, NULL, OPT_SPLIT},
+	CRM_INPUT_MAP,
 	{NULL, 0, NULL, 0},
 };
 
@@ -74,6 +75,7 @@ static const struct {
 	{OPT_MIN_CONFIDENCE, M_RULES, "--min-confidence"},
 	{OPT_WITHIN, M_REPLENISH, "--within"},
 	{OPT_SPLIT, M_EVALUATE, "--split"},
+	{CRM_OPT_MAP, M_RECOMMEND, "--map"},
 };
 
 #define CUSTOMERS_MAX 100000      /* --customer options */
@@ -81,18 +83,21 @@ static const struct {
 struct rec {
 	struct crm_common co;
 	/* options */
-	const char *as_of_opt, *exclude, *method, *also_bought, *min_support, *min_confidence;
+	const char *as_of_opt, *exclude, *also_bought, *min_support, *min_confidence;
 	const char *within, *split_opt;
 	const char **customer;
 	int ncustomer;
 	int top, active_days, top_given, opted_in, mode, nmodes;
 	unsigned long long given;         /* 1 << (option - OPT_AS_OF) of those given */
+	int map_given;
+	struct crm_input in;              /* --map, for the customers' stream */
 	enum crm_format format;
 	/* the run */
 	struct crm_tz *tz;
 	int64_t as_of;                    /* the --as-of day */
 	char as_of_date[CRM_DATE_LEN];
 	char end[CRM_TIME_LEN];           /* the first instant after it */
+	char split[CRM_TIME_LEN];         /* --split DATE's first instant */
 	const struct crm_reco_method *reco;   /* --method */
 	struct crm_db db;
 	int have_db;
@@ -161,6 +166,7 @@ static int own_option(void *ctx, int opt, const char *arg)
 	case OPT_WITHIN: r->within = arg; return 0;
 	case OPT_EVALUATE: return set_mode(r, M_EVALUATE);
 	case OPT_SPLIT: r->split_opt = arg; return 0;
+	case CRM_OPT_MAP: r->map_given = 1; return crm_input_option(&r->in, opt, arg);
 	}
 	return crm_usage_error("unknown option");
 }
@@ -190,7 +196,8 @@ static int check_mode(struct rec *r, int argc, char **argv)
 	if (!r->mode)
 		r->mode = M_RECOMMEND;
 	for (i = 0; i < sizeof takes / sizeof takes[0]; i++)
-		if ((r->given & (1ull << (takes[i].opt - OPT_AS_OF))) && !(takes[i].modes & r->mode))
+		if ((takes[i].opt == CRM_OPT_MAP ? r->map_given != 0 :
+		     (r->given & (1ull << (takes[i].opt - OPT_AS_OF))) != 0) && !(takes[i].modes & r->mode))
 			return crm_usage_error("%s does not go with %s", takes[i].name,
 					       mode_name(r->mode));
 	if (r->mode == M_EVALUATE && !r->split_opt)
@@ -317,7 +324,8 @@ static int stream_row(const struct crm_values *v, const struct crm_row *row, voi
 static int read_wanted(struct reco_run *x)
 {
 	struct crm_stream st = {
-		.e = &crm_customer_stream, .vc = {x->r->tz, CRM_MDY, NULL, "", NULL},
+		.e = &crm_customer_stream, .maps = x->r->in.map, .nmap = x->r->in.nmap,
+		.vc = {x->r->tz, CRM_MDY, NULL, "", NULL},
 		.csv = &x->r->co.csv, .flags = CRM_READ_NEED_HEADER, .name = &x->fname,
 		.on_row = stream_row, .on_reject = stream_reject, .ctx = x,
 	};
@@ -490,14 +498,13 @@ static int split_at(struct rec *r, char out[CRM_TIME_LEN])
 
 static int evaluate(struct rec *r)
 {
-	char split[CRM_TIME_LEN];
 	struct crm_history train, test;
-	struct crm_history_window wtrain = {split, NULL, r->active_days};
-	struct crm_history_window wtest = {r->end, split, r->active_days};
+	struct crm_history_window wtrain = {r->split, NULL, r->active_days};
+	struct crm_history_window wtest = {r->end, r->split, r->active_days};
 	struct crm_reco_model *m = NULL;
 	struct crm_reco_eval e;
 	unsigned char *skip = NULL;
-	int rc = split_at(r, split);
+	int rc = CRM_OK;
 	memset(&train, 0, sizeof train);
 	memset(&test, 0, sizeof test);
 	if (rc == CRM_OK)
@@ -574,6 +581,7 @@ int main(int argc, char **argv)
 	crm_set_progname(argv[0]);
 	memset(&r, 0, sizeof r);
 	crm_common_init(&r.co);
+	crm_input_init(&r.in);
 	r.top = 10;
 	r.active_days = 90;
 	r.format = CRM_FORMAT_CSV;
@@ -586,6 +594,8 @@ int main(int argc, char **argv)
 		rc = CRM_EUSAGE;
 	if (rc == CRM_OK)
 		rc = set_days(&r);
+	if (rc == CRM_OK && r.mode == M_EVALUATE)
+		rc = split_at(&r, r.split);
 	if (rc == CRM_OK)
 		rc = run(&r);
 	if (r.have_db)
