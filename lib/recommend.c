@@ -50,9 +50,9 @@ struct crm_reco_model {
 	double *rs;
 	/* the popular products, most buyers first, and their buyers */
 	int32_t *pop, *popn, npop;
-	/* scratch, by product: -1 / 0 between uses */
-	double *acc, *best;
-	int32_t *because, *touched;
+	/* scratch, by product: 0 between uses */
+	double *acc;
+	int32_t *touched;
 	unsigned char *bought;
 	long long *keys;             /* of the recommendations kept */
 	int nkeys;
@@ -241,10 +241,6 @@ struct crm_reco_model *crm_reco_model_new(const struct crm_history *h,
 	build_rows(m);
 	build_popular(m);
 	m->acc = crm_xcalloc(n, sizeof *m->acc);
-	m->best = crm_xcalloc(n, sizeof *m->best);
-	m->because = crm_xmalloc(n * sizeof *m->because);
-	for (i = 0; i < h->nprod; i++)
-		m->because[i] = -1;
 	m->touched = crm_xmalloc(n * sizeof *m->touched);
 	m->bought = crm_xcalloc(n, 1);
 	return m;
@@ -264,8 +260,6 @@ void crm_reco_model_free(struct crm_reco_model *m)
 	free(m->pop);
 	free(m->popn);
 	free(m->acc);
-	free(m->best);
-	free(m->because);
 	free(m->touched);
 	free(m->bought);
 	free(m->keys);
@@ -323,30 +317,64 @@ int crm_reco_popular(struct crm_reco_model *m, int32_t b, int top, struct crm_re
 	return n;
 }
 
-/* Add the rows of b's products into acc, noting the best contributor. */
+/* The weight of b's q-th distinct product in its scores. */
+static double liked_weight(const struct crm_reco_model *m, int64_t q)
+{
+	if (!m->m->halflife)
+		return 1;
+	return exp2(-(double)(m->h->end - m->dlast[q]) / (m->m->halflife * 86400.0));
+}
+
+/* Add the rows of b's products into acc; the columns touched listed. */
 static int32_t accumulate(struct crm_reco_model *m, int32_t b)
 {
 	int64_t q, k;
 	int32_t nt = 0;
+	double *acc = m->acc;
 	for (q = m->dstart[b]; q < m->dstart[b + 1]; q++) {
 		int32_t i = m->dprod[q];
-		double w = m->m->halflife ? exp2(-(double)(m->h->end - m->dlast[q]) /
-						 (m->m->halflife * 86400.0)) : 1;
+		double w = liked_weight(m, q);
 		for (k = m->rstart[i]; k < m->rstart[i + 1]; k++) {
 			int32_t j = m->rj[k];
-			double v = m->rs[k] * w;
-			if (m->because[j] < 0) {
+			double a = acc[j], v = m->rs[k] * w;
+			if (a == 0 && v > 0)
 				m->touched[nt++] = j;
-				m->because[j] = i;
-				m->best[j] = v;
-			} else if (v > m->best[j]) {
-				m->because[j] = i;
-				m->best[j] = v;
-			}
-			m->acc[j] += v;
+			acc[j] = a + v;
 		}
 	}
 	return nt;
+}
+
+/* sim(i, j) as stored (0 when j is not in row i). */
+static double similarity(const struct crm_reco_model *m, int32_t i, int32_t j)
+{
+	int64_t lo = m->rstart[i], hi = m->rstart[i + 1];
+	while (lo < hi) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (m->rj[mid] == j)
+			return m->rs[mid];
+		if (m->rj[mid] < j)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+/* The product of b's that added most to j's score; the first of equals. */
+static int32_t reason(const struct crm_reco_model *m, int32_t b, int32_t j)
+{
+	int32_t best = -1;
+	double top = 0;
+	int64_t q;
+	for (q = m->dstart[b]; q < m->dstart[b + 1]; q++) {
+		double v = similarity(m, m->dprod[q], j) * liked_weight(m, q);
+		if (best < 0 || v > top) {
+			best = m->dprod[q];
+			top = v;
+		}
+	}
+	return best;
 }
 
 int crm_reco_top(struct crm_reco_model *m, int32_t b, int top, struct crm_reco_item *out)
@@ -363,13 +391,16 @@ int crm_reco_top(struct crm_reco_model *m, int32_t b, int top, struct crm_reco_i
 	nt = accumulate(m, b);
 	for (k = 0; k < nt; k++) {
 		int32_t j = m->touched[k];
-		struct crm_reco_item it = {j, m->because[j], m->acc[j]};
-		if (!m->bought[j] && !m->skip[j] && it.score > 0)
-			offer(out, m->keys, &n, top, &it);
+		struct crm_reco_item it = {j, -1, m->acc[j]};
 		m->acc[j] = 0;
-		m->because[j] = -1;
+		/* well below the last kept: no need to compare keys */
+		if (m->bought[j] || (n == top && it.score < out[n - 1].score - 1e-8))
+			continue;
+		offer(out, m->keys, &n, top, &it);
 	}
 	mark_bought(m, b, 0);
+	for (k = 0; k < n; k++)
+		out[k].because = reason(m, b, out[k].prod);
 	return n;
 }
 
