@@ -12,6 +12,7 @@
 #include "norm.h"
 #include "opts.h"
 #include "recommend.h"
+#include "reco_out.h"
 #include "table.h"
 
 static const char usage[] =
@@ -236,12 +237,6 @@ static int load_history(struct rec *r, struct crm_history *h)
 
 /* ---- R1: recommendations, evaluation ---- */
 
-static const struct crm_table_col reco_cols[] = {
-	{"customer_id", CRM_T_PLAIN}, {"email", CRM_T_TEXT}, {"name", CRM_T_TEXT},
-	{"rank", CRM_T_NUM}, {"sku", CRM_T_TEXT}, {"product", CRM_T_TEXT},
-	{"score", CRM_T_NUM}, {"reason", CRM_T_TEXT},
-};
-
 struct reco_run {
 	struct rec *r;
 	struct crm_history h;
@@ -254,48 +249,15 @@ struct reco_run {
 	const char *fname;           /* of the stream read */
 };
 
-static void print_reason(const struct crm_history *h, int32_t i, char *buf, size_t size)
-{
-	if (i < 0)
-		snprintf(buf, size, "popular in the last %d weeks", CRM_RECO_POPULAR_DAYS / 7);
-	else if (h->name[i])
-		snprintf(buf, size, "bought %s %s", h->sku[i], h->name[i]);
-	else
-		snprintf(buf, size, "bought %s", h->sku[i]);
-}
-
 /* The rows of one customer: contact k (-1: none in the customers table). */
 static void customer_rows(struct reco_run *x, const char *id, int32_t k)
 {
-	const struct crm_history *h = &x->h;
-	int32_t b = crm_history_customer(h, id);
-	int n = crm_reco_top(x->model, b, x->r->top, x->out), i;
-	char rank[16], score[64], *reason;
-	size_t size;
+	int n;
 	if (x->r->opted_in && (k < 0 || !x->c.opted_in[k]))
 		return;
-	for (i = 0; i < n; i++) {
-		int32_t p = x->out[i].prod;
-		size = 32 + strlen(h->sku[p]) + (x->out[i].because >= 0 ?
-			strlen(h->sku[x->out[i].because]) + (h->name[x->out[i].because] ?
-			strlen(h->name[x->out[i].because]) : 0) : 0);
-		reason = crm_xmalloc(size);
-		print_reason(h, x->out[i].because, reason, size);
-		snprintf(rank, sizeof rank, "%d", i + 1);
-		if (x->out[i].because < 0)
-			snprintf(score, sizeof score, "%.0f", x->out[i].score);
-		else
-			snprintf(score, sizeof score, "%.6f", x->out[i].score);
-		crm_table_cell(x->t, id);
-		crm_table_cell(x->t, k >= 0 ? x->c.email[k] : NULL);
-		crm_table_cell(x->t, k >= 0 ? x->c.name[k] : NULL);
-		crm_table_cell(x->t, rank);
-		crm_table_cell(x->t, h->sku[p]);
-		crm_table_cell(x->t, h->name[p]);
-		crm_table_cell(x->t, score);
-		crm_table_cell(x->t, reason);
-		free(reason);
-	}
+	n = crm_reco_top(x->model, crm_history_customer(&x->h, id), x->r->top, x->out);
+	crm_reco_out_rows(x->t, &x->h, id, k >= 0 ? x->c.email[k] : NULL,
+			  k >= 0 ? x->c.name[k] : NULL, x->out, n);
 }
 
 static void want(struct reco_run *x, const char *id)
@@ -369,8 +331,7 @@ static int excluded(struct rec *r, const struct crm_history *h, unsigned char **
 static void write_recommendations(struct reco_run *x)
 {
 	int32_t i;
-	x->t = crm_table_begin(stdout, x->r->format, x->r->co.csv.delim, reco_cols,
-			       (int)(sizeof reco_cols / sizeof reco_cols[0]));
+	x->t = crm_reco_out_begin(stdout, x->r->format, x->r->co.csv.delim);
 	x->out = crm_xmalloc((size_t)x->r->top * sizeof *x->out);
 	if (x->nwanted)
 		for (i = 0; i < x->nwanted; i++)
@@ -417,70 +378,6 @@ static int recommend(struct rec *r)
 	return rc;
 }
 
-static const struct crm_table_col eval_cols[] = {
-	{"method", CRM_T_PLAIN}, {"top", CRM_T_NUM}, {"customers", CRM_T_NUM},
-	{"hits", CRM_T_NUM}, {"hit_rate", CRM_T_NUM}, {"precision", CRM_T_NUM},
-	{"recall", CRM_T_NUM}, {"coverage", CRM_T_NUM},
-};
-
-static void cellf(struct crm_table *t, const char *fmt, double v)
-{
-	char buf[64];
-	snprintf(buf, sizeof buf, fmt, v);
-	crm_table_cell(t, buf);
-}
-
-/* The figures of one row: [hit rate, precision, recall, coverage]. */
-static void eval_figures(const struct crm_reco_eval *e, const struct crm_reco_score *s, int top,
-			 double f[4])
-{
-	double n = (double)e->tested;
-	f[0] = n ? s->hit_customers / n : 0;
-	f[1] = n ? s->hits / (n * top) : 0;
-	f[2] = n ? s->recall_sum / n : 0;
-	f[3] = e->active ? (double)s->covered / e->active : 0;
-}
-
-static void eval_row(struct crm_table *t, const char *name, const struct crm_reco_eval *e,
-		     const struct crm_reco_score *s, int top)
-{
-	double f[4];
-	int i;
-	eval_figures(e, s, top, f);
-	crm_table_cell(t, name);
-	cellf(t, "%.0f", top);
-	cellf(t, "%.0f", (double)e->tested);
-	cellf(t, "%.0f", (double)s->hits);
-	for (i = 0; i < 4; i++)
-		cellf(t, "%.4f", f[i]);
-}
-
-static void write_evaluation(struct rec *r, const struct crm_reco_eval *e)
-{
-	struct crm_table *t = crm_table_begin(stdout, r->format, r->co.csv.delim, eval_cols,
-					      (int)(sizeof eval_cols / sizeof eval_cols[0]));
-	double a[4], b[4];
-	int i;
-	eval_row(t, r->reco->name, e, &e->method, r->top);
-	eval_row(t, "popular", e, &e->popular, r->top);
-	eval_figures(e, &e->method, r->top, a);
-	eval_figures(e, &e->popular, r->top, b);
-	crm_table_cell(t, "ratio");
-	cellf(t, "%.0f", r->top);
-	cellf(t, "%.0f", (double)e->tested);
-	if (e->popular.hits)
-		cellf(t, "%.4f", (double)e->method.hits / (double)e->popular.hits);
-	else
-		crm_table_cell(t, NULL);
-	for (i = 0; i < 4; i++)
-		if (b[i] > 0)
-			cellf(t, "%.4f", a[i] / b[i]);
-		else
-			crm_table_cell(t, NULL);
-	crm_table_finish(t);
-	crm_table_free(t);
-}
-
 /* --split DATE: its first instant, before the as-of day's end. */
 static int split_at(struct rec *r, char out[CRM_TIME_LEN])
 {
@@ -521,7 +418,8 @@ static int evaluate(struct rec *r)
 	if (rc == CRM_OK) {
 		m = crm_reco_model_new(&train, r->reco, skip);
 		crm_reco_evaluate(m, &train, &test, r->top, &e);
-		write_evaluation(r, &e);
+		crm_reco_out_evaluation(stdout, r->format, r->co.csv.delim, r->reco->name, r->top,
+					&e);
 	}
 	crm_reco_model_free(m);
 	free(skip);
