@@ -249,17 +249,6 @@ struct reco_run {
 	const char *fname;           /* of the stream read */
 };
 
-/* The rows of one customer: contact k (-1: none in the customers table). */
-static void customer_rows(struct reco_run *x, const char *id, int32_t k)
-{
-	int n;
-	if (x->r->opted_in && (k < 0 || !x->c.opted_in[k]))
-		return;
-	n = crm_reco_top(x->model, crm_history_customer(&x->h, id), x->r->top, x->out);
-	crm_reco_out_rows(x->t, &x->h, id, k >= 0 ? x->c.email[k] : NULL,
-			  k >= 0 ? x->c.name[k] : NULL, x->out, n);
-}
-
 static void want(struct reco_run *x, const char *id)
 {
 	x->wanted = crm_xrealloc(x->wanted, ((size_t)x->nwanted + 1) * sizeof *x->wanted);
@@ -328,21 +317,42 @@ static int excluded(struct rec *r, const struct crm_history *h, unsigned char **
 	return CRM_OK;
 }
 
+#define CHUNK 8192     /* customers recommended for at once, on two threads */
+
+/* The customers' ids (--customer, stdin, else every buyer), chunk by chunk:
+ * those to list (--opted-in), recommended for together, then written. */
 static void write_recommendations(struct reco_run *x)
 {
-	int32_t i;
+	int32_t total = x->nwanted ? x->nwanted : x->h.ncust, i, n, k, id[CHUNK];
+	int32_t *buyer = crm_xmalloc(CHUNK * sizeof *buyer), *contact = crm_xmalloc(CHUNK *
+									 sizeof *contact);
+	int *count = crm_xmalloc(CHUNK * sizeof *count);
 	x->t = crm_reco_out_begin(stdout, x->r->format, x->r->co.csv.delim);
-	x->out = crm_xmalloc((size_t)x->r->top * sizeof *x->out);
-	if (x->nwanted)
-		for (i = 0; i < x->nwanted; i++)
-			customer_rows(x, x->wanted[i], crm_contacts_find(&x->c, x->wanted[i]));
-	else
-		for (i = 0; i < x->h.ncust; i++)
-			customer_rows(x, x->h.customer_id[i],
-				      crm_contacts_find(&x->c, x->h.customer_id[i]));
+	x->out = crm_xmalloc((size_t)CHUNK * x->r->top * sizeof *x->out);
+	for (i = 0; i < total; i += CHUNK) {
+		for (n = 0, k = i; k < total && k - i < CHUNK; k++) {
+			const char *cid = x->nwanted ? x->wanted[k] : x->h.customer_id[k];
+			int32_t c = crm_contacts_find(&x->c, cid);
+			if (x->r->opted_in && (c < 0 || !x->c.opted_in[c]))
+				continue;
+			id[n] = k;
+			contact[n] = c;
+			buyer[n++] = x->nwanted ? crm_history_customer(&x->h, cid) : k;
+		}
+		crm_reco_batch(x->model, buyer, n, x->r->top, x->out, count);
+		for (k = 0; k < n; k++)
+			crm_reco_out_rows(x->t, &x->h, x->nwanted ? x->wanted[id[k]] :
+					  x->h.customer_id[id[k]], contact[k] >= 0 ?
+					  x->c.email[contact[k]] : NULL, contact[k] >= 0 ?
+					  x->c.name[contact[k]] : NULL, x->out + (size_t)k * x->r->top,
+					  count[k]);
+	}
 	crm_table_finish(x->t);
 	crm_table_free(x->t);
 	free(x->out);
+	free(buyer);
+	free(contact);
+	free(count);
 }
 
 static int recommend(struct rec *r)

@@ -1,5 +1,6 @@
 /* recommend.c - item-to-item recommendations, sparse.  See recommend.h. */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,12 +51,14 @@ struct crm_reco_model {
 	double *rs;
 	/* the popular products, most buyers first, and their buyers */
 	int32_t *pop, *popn, npop;
-	/* scratch, by product: 0 between uses */
-	double *acc;
-	int32_t *touched;
-	unsigned char *bought;
-	long long *keys;             /* of the recommendations kept */
-	int nkeys;
+	/* scratch of each thread (crm_reco_batch) */
+	struct scratch {
+		double *acc;             /* by product: 0 between uses */
+		int32_t *touched;
+		unsigned char *bought;   /* by product: 0 between uses */
+		long long *keys;         /* of the recommendations kept */
+		int nkeys;
+	} sc[2];
 };
 
 /* ---- building ------------------------------------------------------------ */
@@ -225,6 +228,23 @@ static void build_popular(struct crm_reco_model *m)
 	m->popn = count;
 }
 
+static void scratch_init(struct scratch *sc, size_t n)
+{
+	sc->acc = crm_xcalloc(n, sizeof *sc->acc);
+	sc->touched = crm_xmalloc(n * sizeof *sc->touched);
+	sc->bought = crm_xcalloc(n, 1);
+	sc->keys = NULL;
+	sc->nkeys = 0;
+}
+
+static void scratch_release(struct scratch *sc)
+{
+	free(sc->acc);
+	free(sc->touched);
+	free(sc->bought);
+	free(sc->keys);
+}
+
 struct crm_reco_model *crm_reco_model_new(const struct crm_history *h,
 					  const struct crm_reco_method *meth,
 					  const unsigned char *skip)
@@ -240,9 +260,7 @@ struct crm_reco_model *crm_reco_model_new(const struct crm_history *h,
 	distinct_products(m);
 	build_rows(m);
 	build_popular(m);
-	m->acc = crm_xcalloc(n, sizeof *m->acc);
-	m->touched = crm_xmalloc(n * sizeof *m->touched);
-	m->bought = crm_xcalloc(n, 1);
+	scratch_init(&m->sc[0], n);
 	return m;
 }
 
@@ -259,10 +277,8 @@ void crm_reco_model_free(struct crm_reco_model *m)
 	free(m->rs);
 	free(m->pop);
 	free(m->popn);
-	free(m->acc);
-	free(m->touched);
-	free(m->bought);
-	free(m->keys);
+	scratch_release(&m->sc[0]);
+	scratch_release(&m->sc[1]);
 	free(m);
 }
 
@@ -293,28 +309,35 @@ static void offer(struct crm_reco_item *out, long long *keys, int *n, int top,
 	keys[at] = k;
 }
 
-static void mark_bought(struct crm_reco_model *m, int32_t b, unsigned char v)
+static void mark_bought(const struct crm_reco_model *m, struct scratch *sc, int32_t b,
+			unsigned char v)
 {
 	int64_t q;
 	if (b < 0 || b >= m->h->nbuyer)
 		return;
 	for (q = m->dstart[b]; q < m->dstart[b + 1]; q++)
-		m->bought[m->dprod[q]] = v;
+		sc->bought[m->dprod[q]] = v;
 }
 
-int crm_reco_popular(struct crm_reco_model *m, int32_t b, int top, struct crm_reco_item *out)
+static int popular(const struct crm_reco_model *m, struct scratch *sc, int32_t b, int top,
+		   struct crm_reco_item *out)
 {
 	int32_t k;
 	int n = 0;
-	mark_bought(m, b, 1);
+	mark_bought(m, sc, b, 1);
 	for (k = 0; k < m->npop && n < top; k++)
-		if (!m->bought[m->pop[k]]) {
+		if (!sc->bought[m->pop[k]]) {
 			out[n].prod = m->pop[k];
 			out[n].because = -1;
 			out[n++].score = m->popn[m->pop[k]];
 		}
-	mark_bought(m, b, 0);
+	mark_bought(m, sc, b, 0);
 	return n;
+}
+
+int crm_reco_popular(struct crm_reco_model *m, int32_t b, int top, struct crm_reco_item *out)
+{
+	return popular(m, &m->sc[0], b, top, out);
 }
 
 /* The weight of b's q-th distinct product in its scores. */
@@ -326,11 +349,11 @@ static double liked_weight(const struct crm_reco_model *m, int64_t q)
 }
 
 /* Add the rows of b's products into acc; the columns touched listed. */
-static int32_t accumulate(struct crm_reco_model *m, int32_t b)
+static int32_t accumulate(const struct crm_reco_model *m, struct scratch *sc, int32_t b)
 {
 	int64_t q, k;
 	int32_t nt = 0;
-	double *acc = m->acc;
+	double *acc = sc->acc;
 	for (q = m->dstart[b]; q < m->dstart[b + 1]; q++) {
 		int32_t i = m->dprod[q];
 		double w = liked_weight(m, q);
@@ -338,7 +361,7 @@ static int32_t accumulate(struct crm_reco_model *m, int32_t b)
 			int32_t j = m->rj[k];
 			double a = acc[j], v = m->rs[k] * w;
 			if (a == 0 && v > 0)
-				m->touched[nt++] = j;
+				sc->touched[nt++] = j;
 			acc[j] = a + v;
 		}
 	}
@@ -377,31 +400,78 @@ static int32_t reason(const struct crm_reco_model *m, int32_t b, int32_t j)
 	return best;
 }
 
-int crm_reco_top(struct crm_reco_model *m, int32_t b, int top, struct crm_reco_item *out)
+static int top_with(const struct crm_reco_model *m, struct scratch *sc, int32_t b, int top,
+		    struct crm_reco_item *out)
 {
 	int32_t nt, k;
 	int n = 0;
 	if (b < 0 || b >= m->h->ncust || m->dstart[b] == m->dstart[b + 1])
-		return crm_reco_popular(m, b, top, out);
-	if (top > m->nkeys) {
-		m->keys = crm_xrealloc(m->keys, (size_t)top * sizeof *m->keys);
-		m->nkeys = top;
+		return popular(m, sc, b, top, out);
+	if (top > sc->nkeys) {
+		sc->keys = crm_xrealloc(sc->keys, (size_t)top * sizeof *sc->keys);
+		sc->nkeys = top;
 	}
-	mark_bought(m, b, 1);
-	nt = accumulate(m, b);
+	mark_bought(m, sc, b, 1);
+	nt = accumulate(m, sc, b);
 	for (k = 0; k < nt; k++) {
-		int32_t j = m->touched[k];
-		struct crm_reco_item it = {j, -1, m->acc[j]};
-		m->acc[j] = 0;
+		int32_t j = sc->touched[k];
+		struct crm_reco_item it = {j, -1, sc->acc[j]};
+		sc->acc[j] = 0;
 		/* well below the last kept: no need to compare keys */
-		if (m->bought[j] || (n == top && it.score < out[n - 1].score - 1e-8))
+		if (sc->bought[j] || (n == top && it.score < out[n - 1].score - 1e-8))
 			continue;
-		offer(out, m->keys, &n, top, &it);
+		offer(out, sc->keys, &n, top, &it);
 	}
-	mark_bought(m, b, 0);
+	mark_bought(m, sc, b, 0);
 	for (k = 0; k < n; k++)
 		out[k].because = reason(m, b, out[k].prod);
 	return n;
+}
+
+int crm_reco_top(struct crm_reco_model *m, int32_t b, int top, struct crm_reco_item *out)
+{
+	return top_with(m, &m->sc[0], b, top, out);
+}
+
+struct batch {
+	const struct crm_reco_model *m;
+	struct scratch *sc;
+	const int32_t *buyers;
+	int32_t from, to;
+	int top;
+	struct crm_reco_item *out;
+	int *count;
+};
+
+static void *batch_run(void *arg)
+{
+	struct batch *x = arg;
+	int32_t i;
+	for (i = x->from; i < x->to; i++)
+		x->count[i] = top_with(x->m, x->sc, x->buyers[i], x->top, x->out + (size_t)i * x->top);
+	return NULL;
+}
+
+void crm_reco_batch(struct crm_reco_model *m, const int32_t *buyers, int32_t n, int top,
+		    struct crm_reco_item *out, int *count)
+{
+	struct batch a = {m, &m->sc[0], buyers, 0, n, top, out, count}, b = a;
+	pthread_t th;
+	if (n < 64) {
+		batch_run(&a);
+		return;
+	}
+	if (!m->sc[1].acc)
+		scratch_init(&m->sc[1], (size_t)m->h->nprod + 1);
+	a.to = b.from = n / 2;
+	b.sc = &m->sc[1];
+	if (pthread_create(&th, NULL, batch_run, &b) != 0) {
+		batch_run(&a);
+		batch_run(&b);
+		return;
+	}
+	batch_run(&a);
+	pthread_join(th, NULL);
 }
 
 /* ---- --exclude FILE ------------------------------------------------------ */
@@ -517,12 +587,12 @@ static void eval_customer(struct crm_reco_model *m, const struct crm_history *te
 	int32_t nnew = 0, k, t;
 	int64_t q;
 	int n;
-	mark_bought(m, b, 1);
+	mark_bought(m, &m->sc[0], b, 1);
 	for (q = test->start[tc]; q < test->start[tc + 1]; q++) {
 		t = x->tmap[test->p[q].prod];
 		if (q > test->start[tc] && test->p[q].prod == test->p[q - 1].prod)
 			continue;
-		if (t < 0 || !m->bought[t]) {
+		if (t < 0 || !m->sc[0].bought[t]) {
 			nnew++;
 			if (t >= 0)
 				x->is_new[x->news[nnew - 1] = t] = 1;
@@ -530,7 +600,7 @@ static void eval_customer(struct crm_reco_model *m, const struct crm_history *te
 				x->news[nnew - 1] = -1;
 		}
 	}
-	mark_bought(m, b, 0);
+	mark_bought(m, &m->sc[0], b, 0);
 	if (nnew) {
 		e->tested++;
 		n = crm_reco_top(m, b, top, x->out);

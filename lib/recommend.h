@@ -67,6 +67,11 @@ void crm_reco_model_free(struct crm_reco_model *m);
  * for someone with no liked purchase) into out[top]; a buyer with no
  * liked purchase gets the popular products.  Returns how many. */
 int crm_reco_top(struct crm_reco_model *m, int32_t b, int top, struct crm_reco_item *out);
+/* crm_reco_top() of buyers[0..n) into out[i * top ...], count[i] of them,
+ * on two threads (each with its own scratch) when n is large enough; the
+ * model is read only meanwhile. */
+void crm_reco_batch(struct crm_reco_model *m, const int32_t *buyers, int32_t n, int top,
+		    struct crm_reco_item *out, int *count);
 /* The popular products buyer b (-1: none) has not bought, into out[top]. */
 int crm_reco_popular(struct crm_reco_model *m, int32_t b, int top, struct crm_reco_item *out);
 
