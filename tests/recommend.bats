@@ -343,3 +343,19 @@ ratio      2          2  0.5000    0.5000     0.5000  0.5000    0.6667"
 	assert_output "customer_id,email,name,rank,sku,product,score,reason
 13088.0,,,1,85048,15CM CHRISTMAS GLASS BALL 20 LIGHTS,3,popular in the last 4 weeks"
 }
+
+@test "recommend: many customers (two threads) get what they get a few at a time" {
+	crm-synth --orders 600 customers >c.csv
+	crm-synth --orders 600 order_items >i.csv
+	crm-import -q customers c.csv
+	crm-import -q order_items i.csv
+	R --top 3 >all.csv
+	tail -n +2 all.csv | cut -d, -f1 | uniq >ids.txt
+	[ "$(wc -l <ids.txt)" -ge 100 ]
+	head -1 all.csv >parts.csv
+	split -l 40 ids.txt part.
+	for f in part.*; do
+		R --top 3 $(sed 's/^/--customer /' "$f") | tail -n +2 >>parts.csv
+	done
+	cmp all.csv parts.csv
+}
