@@ -175,6 +175,7 @@ struct load {
 	int32_t (*seen)[2];       /* by SKU: the name and category ids last seen */
 	int32_t nseen;
 	int32_t norder, nguest;
+	int32_t *crank, *prank;   /* the customers' and SKUs' ranks in byte order */
 	/* the current order */
 	char *prev;
 	size_t prevn, prevcap;
@@ -322,7 +323,8 @@ static int by_prod_at(const void *a, const void *b)
  * the groups' bounds.  Frees L->l. */
 static struct line *group_lines(struct load *L, int32_t nkey, int64_t **kstart)
 {
-	int32_t *crank = string_ranks(&L->custs), *prank = string_ranks(&L->skus);
+	int32_t *crank = L->crank = string_ranks(&L->custs), *prank = L->prank =
+		string_ranks(&L->skus);
 	int64_t *ks = crm_xcalloc((size_t)nkey + 2, sizeof *ks), k;
 	struct line *out = crm_xmalloc((L->n + 1) * sizeof *out);
 	size_t i;
@@ -340,8 +342,6 @@ static struct line *group_lines(struct load *L, int32_t nkey, int64_t **kstart)
 		qsort(out + ks[k], (size_t)(ks[k + 1] - ks[k]), sizeof *out, by_prod_at);
 	free(L->l);
 	L->l = NULL;
-	free(crank);
-	free(prank);
 	*kstart = ks;
 	return out;
 }
@@ -455,7 +455,8 @@ static void fill_purchases(struct crm_history *h, const struct load *L, const st
 static void fill_names(struct crm_history *h, const struct load *L, const int32_t *pmap,
 		       const int32_t *bmap, int64_t active_from)
 {
-	int32_t *crank = string_ranks(&L->custs), *prank = string_ranks(&L->skus), i;
+	const int32_t *crank = L->crank, *prank = L->prank;
+	int32_t i;
 	for (i = 0; i < L->custs.n; i++)
 		if (bmap[crank[i]] >= 0)
 			h->customer_id[bmap[crank[i]]] = L->custs.s[i];
@@ -464,8 +465,6 @@ static void fill_names(struct crm_history *h, const struct load *L, const int32_
 			h->sku[pmap[prank[i]]] = L->skus.s[i];
 	for (i = 0; i < h->nprod; i++)
 		h->active[i] = h->last_sold[i] >= active_from;
-	free(crank);
-	free(prank);
 }
 
 /* Distinct buyers by product, buyers in increasing order. */
@@ -537,6 +536,8 @@ int crm_history_load(struct crm_db *db, const struct crm_history_window *w,
 		pool_free(L.pool);
 	}
 	free(L.l);
+	free(L.crank);
+	free(L.prank);
 	free(L.seen);
 	free(L.prev);
 	intern_release(&L.skus);
