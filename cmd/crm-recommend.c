@@ -317,20 +317,22 @@ static int excluded(struct rec *r, const struct crm_history *h, unsigned char **
 	return CRM_OK;
 }
 
-#define CHUNK 8192     /* customers recommended for at once, on two threads */
+#define CHUNK 8192     /* customers recommended for at once, on two threads, */
+#define CHUNK_ITEMS 81920   /* fewer when --top is large */
 
 /* The customers' ids (--customer, stdin, else every buyer), chunk by chunk:
  * those to list (--opted-in), recommended for together, then written. */
 static void write_recommendations(struct reco_run *x)
 {
 	int32_t total = x->nwanted ? x->nwanted : x->h.ncust, i, n, k, id[CHUNK];
+	int32_t per = CHUNK_ITEMS / x->r->top < CHUNK ? CHUNK_ITEMS / x->r->top : CHUNK;
 	int32_t *buyer = crm_xmalloc(CHUNK * sizeof *buyer), *contact = crm_xmalloc(CHUNK *
 									 sizeof *contact);
 	int *count = crm_xmalloc(CHUNK * sizeof *count);
 	x->t = crm_reco_out_begin(stdout, x->r->format, x->r->co.csv.delim);
-	x->out = crm_xmalloc((size_t)CHUNK * x->r->top * sizeof *x->out);
-	for (i = 0; i < total; i += CHUNK) {
-		for (n = 0, k = i; k < total && k - i < CHUNK; k++) {
+	x->out = crm_xmalloc((size_t)per * x->r->top * sizeof *x->out);
+	for (i = 0; i < total; i += per) {
+		for (n = 0, k = i; k < total && k - i < per; k++) {
 			const char *cid = x->nwanted ? x->wanted[k] : x->h.customer_id[k];
 			int32_t c = crm_contacts_find(&x->c, cid);
 			if (x->r->opted_in && (c < 0 || !x->c.opted_in[c]))
