@@ -260,6 +260,22 @@ refuses() {
 @test "crm-loyalty program --effective 2026-03-01" { refuses 2 "crm-loyalty: --effective needs --program FILE" TRY; }
 @test "crm-loyalty program --program p.txt --effective 2026-02-30" { refuses 2 "crm-loyalty: --effective '2026-02-30' is not a date (YYYY-MM-DD)" TRY; }
 
+# ---- crm-recommend ------------------------------------------------------------------------
+@test "crm-recommend --top 0" { refuses 2 "crm-recommend: --top '0': expected a whole number from 1 to 1000" TRY; }
+@test "crm-recommend --active-days 0" { refuses 2 "crm-recommend: --active-days '0': expected a whole number of days from 1 to 36500" TRY; }
+@test "crm-recommend --method frob" { refuses 2 "crm-recommend: --method must be cosine, iuf, bm25, recent or pruned, not 'frob'" TRY; }
+@test "crm-recommend --format xml" { refuses 2 "crm-recommend: --format must be csv, text or json, not 'xml'" TRY; }
+@test "crm-recommend --as-of 2026-02-30" { refuses 2 "crm-recommend: --as-of '2026-02-30' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-recommend --customer ''" { refuses 2 "crm-recommend: --customer: an id is 1 to 255 bytes" TRY; }
+@test "crm-recommend a" { refuses 2 "crm-recommend: unexpected argument 'a' (customers come on standard input or with --customer)" TRY; }
+@test "crm-recommend --split 2026-01-01" { refuses 2 "crm-recommend: --split does not go with recommendations" TRY; }
+@test "crm-recommend --evaluate" { refuses 2 "crm-recommend: --evaluate needs --split DATE" TRY; }
+@test "crm-recommend --evaluate --split 2026-13-01" { refuses 2 "crm-recommend: --split '2026-13-01' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-recommend --as-of 2026-11-30 --evaluate --split 2026-12-01" { refuses 2 "crm-recommend: --split 2026-12-01 is after the as-of day 2026-11-30" TRY; }
+@test "crm-recommend --evaluate --split 2026-10-01 --opted-in" { refuses 2 "crm-recommend: --opted-in does not go with --evaluate" TRY; }
+@test "crm-recommend --rules --evaluate --split 2026-10-01" { refuses 2 "crm-recommend: --also-bought, --rules, --replenish and --evaluate are modes: give one at most" TRY; }
+@test "crm-recommend --evaluate --split 2026-10-01 --map customer_id=id" { refuses 2 "crm-recommend: --map does not go with --evaluate" TRY; }
+
 # ---- crm ----------------------------------------------------------------------------------
 @test "crm" {
 	refuses 2 "usage: crm COMMAND [ARGS...]" "       crm --help | --version" "" "commands:" \
@@ -268,6 +284,7 @@ refuses() {
 		"  segment    RFM scores and segments of customers, and who moved where" \
 		"  coupon     single-use coupon codes: issue, redeem, void, expire, list, stats" \
 		"  loyalty    loyalty points: earn, redeem, expire, tiers, balances, the ledger checked" \
+		"  recommend  what each customer may buy next; also-bought, rules, replenishment" \
 		"  report     the weekly customer report, for people and for cron" "" \
 		"'crm COMMAND --help' or man crm-COMMAND tells more; man 7 crm the conventions."
 }

@@ -1,0 +1,118 @@
+/* reco_out.c - crm-recommend's tables.  See reco_out.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "reco_out.h"
+
+static const struct crm_table_col reco_cols[] = {
+	{"customer_id", CRM_T_PLAIN}, {"email", CRM_T_TEXT}, {"name", CRM_T_TEXT},
+	{"rank", CRM_T_NUM}, {"sku", CRM_T_TEXT}, {"product", CRM_T_TEXT},
+	{"score", CRM_T_NUM}, {"reason", CRM_T_TEXT},
+};
+
+struct crm_table *crm_reco_out_begin(FILE *fp, enum crm_format f, char delim)
+{
+	return crm_table_begin(fp, f, delim, reco_cols,
+			       (int)(sizeof reco_cols / sizeof reco_cols[0]));
+}
+
+/* "bought SKU NAME" of product i, or the popular products' reason. */
+static char *reason(const struct crm_history *h, int32_t i)
+{
+	size_t size = 64 + (i >= 0 ? strlen(h->sku[i]) + (h->name[i] ? strlen(h->name[i]) : 0) : 0);
+	char *s = crm_xmalloc(size);
+	if (i < 0)
+		snprintf(s, size, "popular in the last %d weeks", CRM_RECO_POPULAR_DAYS / 7);
+	else if (h->name[i])
+		snprintf(s, size, "bought %s %s", h->sku[i], h->name[i]);
+	else
+		snprintf(s, size, "bought %s", h->sku[i]);
+	return s;
+}
+
+void crm_reco_out_rows(struct crm_table *t, const struct crm_history *h, const char *id,
+		       const char *email, const char *name, const struct crm_reco_item *it, int n)
+{
+	char rank[16], score[64], *why;
+	int i;
+	for (i = 0; i < n; i++) {
+		snprintf(rank, sizeof rank, "%d", i + 1);
+		snprintf(score, sizeof score, it[i].because < 0 ? "%.0f" : "%.6f", it[i].score);
+		why = reason(h, it[i].because);
+		crm_table_cell(t, id);
+		crm_table_cell(t, email);
+		crm_table_cell(t, name);
+		crm_table_cell(t, rank);
+		crm_table_cell(t, h->sku[it[i].prod]);
+		crm_table_cell(t, h->name[it[i].prod]);
+		crm_table_cell(t, score);
+		crm_table_cell(t, why);
+		free(why);
+	}
+}
+
+static const struct crm_table_col eval_cols[] = {
+	{"method", CRM_T_PLAIN}, {"top", CRM_T_NUM}, {"customers", CRM_T_NUM},
+	{"hits", CRM_T_NUM}, {"hit_rate", CRM_T_NUM}, {"precision", CRM_T_NUM},
+	{"recall", CRM_T_NUM}, {"coverage", CRM_T_NUM},
+};
+
+static void cellf(struct crm_table *t, const char *fmt, double v)
+{
+	char buf[64];
+	snprintf(buf, sizeof buf, fmt, v);
+	crm_table_cell(t, buf);
+}
+
+/* The figures of one row: hit rate, precision, recall, coverage. */
+static void figures(const struct crm_reco_eval *e, const struct crm_reco_score *s, int top,
+		    double f[4])
+{
+	double n = (double)e->tested;
+	f[0] = n ? s->hit_customers / n : 0;
+	f[1] = n ? s->hits / (n * top) : 0;
+	f[2] = n ? s->recall_sum / n : 0;
+	f[3] = e->active ? (double)s->covered / e->active : 0;
+}
+
+static void row(struct crm_table *t, const char *name, const struct crm_reco_eval *e,
+		const struct crm_reco_score *s, int top)
+{
+	double f[4];
+	int i;
+	figures(e, s, top, f);
+	crm_table_cell(t, name);
+	cellf(t, "%.0f", top);
+	cellf(t, "%.0f", (double)e->tested);
+	cellf(t, "%.0f", (double)s->hits);
+	for (i = 0; i < 4; i++)
+		cellf(t, "%.4f", f[i]);
+}
+
+void crm_reco_out_evaluation(FILE *fp, enum crm_format f, char delim, const char *method,
+			     int top, const struct crm_reco_eval *e)
+{
+	struct crm_table *t = crm_table_begin(fp, f, delim, eval_cols,
+					      (int)(sizeof eval_cols / sizeof eval_cols[0]));
+	double a[4], b[4];
+	int i;
+	row(t, method, e, &e->method, top);
+	row(t, "popular", e, &e->popular, top);
+	figures(e, &e->method, top, a);
+	figures(e, &e->popular, top, b);
+	crm_table_cell(t, "ratio");
+	cellf(t, "%.0f", top);
+	cellf(t, "%.0f", (double)e->tested);
+	if (e->popular.hits)
+		cellf(t, "%.4f", (double)e->method.hits / (double)e->popular.hits);
+	else
+		crm_table_cell(t, NULL);
+	for (i = 0; i < 4; i++)
+		if (b[i] > 0)
+			cellf(t, "%.4f", a[i] / b[i]);
+		else
+			crm_table_cell(t, NULL);
+	crm_table_finish(t);
+	crm_table_free(t);
+}

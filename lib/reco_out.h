@@ -1,0 +1,33 @@
+/*
+ * reco_out.h - crm-recommend's tables (table.h): the recommendations, one
+ * row per product, and the evaluation's three rows.  See crm-recommend(1)
+ * for the columns.
+ *
+ * Contract:
+ *  - Recommendations: customer_id, email, name, rank (from 1), sku,
+ *    product, score (six decimals; a popular product's buyers as a whole
+ *    number), reason ("bought SKU NAME", or "popular in the last 4 weeks").
+ *  - Evaluation: method, top, customers, hits, hit_rate, precision, recall,
+ *    coverage (four decimals), a row for the method, one for "popular" and
+ *    one "ratio" (the method's over the baseline's; empty where the
+ *    baseline's is 0).
+ *  - Writers of output (diag.h): nothing is returned, a write error stays
+ *    in the FILE for crm_close_stdout().
+ */
+#ifndef CRM_RECO_OUT_H
+#define CRM_RECO_OUT_H
+#include <stdio.h>
+
+#include "history.h"
+#include "recommend.h"
+#include "table.h"
+
+struct crm_table *crm_reco_out_begin(FILE *fp, enum crm_format f, char delim);
+/* The rows of one customer's n recommendations; email, name NULL when not
+ * known. */
+void crm_reco_out_rows(struct crm_table *t, const struct crm_history *h, const char *id,
+		       const char *email, const char *name, const struct crm_reco_item *it, int n);
+/* The whole evaluation table. */
+void crm_reco_out_evaluation(FILE *fp, enum crm_format f, char delim, const char *method,
+			     int top, const struct crm_reco_eval *e);
+#endif
