@@ -1,16 +1,20 @@
 /* crm-recommend - what each customer is likely to buy next, from the
  * purchase history: recommendations, also-bought, rules, replenishment,
  * and the evaluation of the recommendations.  See crm-recommend(1). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cooccur.h"
 #include "db.h"
 #include "diag.h"
 #include "entity.h"
+#include "exclude.h"
 #include "history.h"
 #include "norm.h"
 #include "opts.h"
+#include "replenish.h"
 #include "table.h"
 
 static const char usage[] =
@@ -97,6 +101,8 @@ struct rec {
 };
 
 /* ---- options ------------------------------------------------------------- */
+
+static int r2_options(struct rec *r);
 
 static int number(const char *name, const char *arg, long min, long max, const char *unit,
 		  int *out)
@@ -191,7 +197,7 @@ static int check_mode(struct rec *r, int argc, char **argv)
 		return crm_usage_error("--evaluate needs --split DATE");
 	if (r->also_bought && (!*r->also_bought || strlen(r->also_bought) > CRM_KEY_MAX))
 		return crm_usage_error("--also-bought: a SKU is 1 to %d bytes", CRM_KEY_MAX);
-	return CRM_OK;
+	return r2_options(r);
 }
 
 /* ---- time ---------------------------------------------------------------- */
@@ -242,25 +248,138 @@ static int evaluate(struct rec *r)
 
 /* ---- R2: also-bought, rules, replenish ---- */
 
+#define WITHIN_MAX 36500
+
+/* --min-support, --min-confidence: a share from 0 to 1 (NULL: dflt). */
+static int share_option(const char *name, const char *arg, double dflt, double *out)
+{
+	char q[80], *end;
+	double v = dflt;
+	if (arg) {
+		errno = 0;
+		v = strtod(arg, &end);
+		if (end == arg || *end || errno || !(v >= 0 && v <= 1))
+			return crm_usage_error("%s %s: expected a number from 0 to 1", name,
+					       crm_quote(arg, q, sizeof q));
+	}
+	*out = v;
+	return CRM_OK;
+}
+
+/* --within N or Nd: days from 0 to WITHIN_MAX (NULL: 14). */
+static int within_option(const char *arg, int *days)
+{
+	char num[16], q[80];
+	size_t n = arg ? strlen(arg) : 0;
+	long v = 14;
+	if (arg) {
+		if (n && n < sizeof num && arg[n - 1] == 'd')
+			n--;
+		memcpy(num, arg, n < sizeof num ? n : 0);
+		num[n < sizeof num ? n : 0] = '\0';
+		if (crm_parse_long(num, 0, WITHIN_MAX, &v) < 0)
+			return crm_usage_error("--within %s: expected N or Nd, N a whole number of "
+					       "days from 0 to %d", crm_quote(arg, q, sizeof q),
+					       WITHIN_MAX);
+	}
+	*days = (int)v;
+	return CRM_OK;
+}
+
+/* R2's option values, checked with the others, before the database. */
+static int r2_options(struct rec *r)
+{
+	double x;
+	int d;
+	if (share_option("--min-support", r->min_support, 0, &x) != CRM_OK ||
+	    share_option("--min-confidence", r->min_confidence, 0, &x) != CRM_OK ||
+	    within_option(r->within, &d) != CRM_OK)
+		return CRM_EUSAGE;
+	return CRM_OK;
+}
+
+/* The products a mode may list: active ones not in --exclude FILE. */
+static int eligible(const struct rec *r, const struct crm_history *h, unsigned char **ok)
+{
+	*ok = crm_xmalloc((size_t)h->nprod + 1);
+	memcpy(*ok, h->active, (size_t)h->nprod);
+	return r->exclude ? crm_exclude_load(r->exclude, h, *ok) : CRM_OK;
+}
+
 static int also_bought(struct rec *r)
 {
-	(void)r;
-	crm_error("--also-bought: not built yet");
-	return CRM_EUSAGE;
+	struct crm_history h;
+	unsigned char *ok = NULL;
+	struct crm_also *v = NULL;
+	size_t n = 0;
+	char q[80];
+	int rc = load_history(r, &h);
+	int32_t a = rc == CRM_OK ? crm_history_product(&h, r->also_bought) : 0;
+	if (rc == CRM_OK)
+		rc = eligible(r, &h, &ok);
+	if (rc == CRM_OK && a < 0) {
+		crm_error("unknown product %s", crm_quote(r->also_bought, q, sizeof q));
+		rc = CRM_HISTORY_EUNKNOWN;
+	}
+	if (rc == CRM_OK) {
+		crm_cooccur_also(&h, a, ok, (size_t)r->top, &v, &n);
+		crm_cooccur_write_also(stdout, r->format, r->co.csv.delim, &h, v, n);
+	}
+	free(v);
+	free(ok);
+	crm_history_release(&h);
+	return rc;
 }
 
 static int rules(struct rec *r)
 {
-	(void)r;
-	crm_error("--rules: not built yet");
-	return CRM_EUSAGE;
+	struct crm_history h;
+	struct crm_rules_opts o = {.min_count = 2, .top = (size_t)r->top};
+	struct crm_rule *v = NULL;
+	unsigned char *ok = NULL;
+	size_t n = 0;
+	int32_t orders;
+	int rc = load_history(r, &h);
+	share_option("--min-support", r->min_support, 0.001, &o.min_support);
+	share_option("--min-confidence", r->min_confidence, 0.1, &o.min_confidence);
+	if (rc == CRM_OK && (rc = eligible(r, &h, &ok)) == CRM_OK) {
+		o.eligible = ok;
+		crm_cooccur_rules(&h, &o, &v, &n, &orders);
+		crm_cooccur_write_rules(stdout, r->format, r->co.csv.delim, &h, v, n);
+	}
+	free(v);
+	free(ok);
+	crm_history_release(&h);
+	return rc;
 }
 
 static int replenish(struct rec *r)
 {
-	(void)r;
-	crm_error("--replenish: not built yet");
-	return CRM_EUSAGE;
+	struct crm_history h;
+	struct crm_contacts c;
+	struct crm_replenish_opts o = {.tz = r->tz, .as_of = r->as_of};
+	struct crm_due *v = NULL;
+	size_t n = 0;
+	int within;
+	int rc = load_history(r, &h);
+	memset(&c, 0, sizeof c);
+	within_option(r->within, &within);
+	o.within = within;
+	o.eligible = h.active;
+	if (rc == CRM_OK)
+		rc = crm_contacts_load(&r->db, &c);
+	unsigned char *want = crm_xmalloc((size_t)h.ncust + 1);
+	if (rc == CRM_OK && (rc = crm_replenish_want(&h, &c, r->customer, r->ncustomer,
+						     r->opted_in, want)) == CRM_OK) {
+		o.want = want;
+		crm_replenish(&h, &o, &v, &n);
+		crm_replenish_write(stdout, r->format, r->co.csv.delim, &h, &c, v, n, r->as_of);
+	}
+	free(v);
+	free(want);
+	crm_contacts_release(&c);
+	crm_history_release(&h);
+	return rc;
 }
 
 /* ---- R2 end ---- */

@@ -3,6 +3,7 @@
  */
 #include "cooccur.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,4 +253,68 @@ void crm_cooccur_rules(const struct crm_history *h, const struct crm_rules_opts 
 	free(cnt);
 	free(bk.prod);
 	free(bk.start);
+}
+
+/* ---- output --------------------------------------------------------------- */
+
+/* The figures of a row: support, confidence, lift. */
+static void figures(struct crm_table *t, double support, double confidence, double lift)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%.6f", support);
+	crm_table_cell(t, buf);
+	snprintf(buf, sizeof buf, "%.4f", confidence);
+	crm_table_cell(t, buf);
+	snprintf(buf, sizeof buf, "%.4f", lift);
+	crm_table_cell(t, buf);
+}
+
+static void count(struct crm_table *t, long long n)
+{
+	char buf[24];
+	snprintf(buf, sizeof buf, "%lld", n);
+	crm_table_cell(t, buf);
+}
+
+void crm_cooccur_write_also(FILE *fp, enum crm_format f, char delim, const struct crm_history *h,
+			    const struct crm_also *v, size_t n)
+{
+	static const struct crm_table_col cols[] = {
+		{"rank", CRM_T_NUM}, {"sku", CRM_T_TEXT}, {"product", CRM_T_TEXT},
+		{"buyers_both", CRM_T_NUM}, {"support", CRM_T_NUM}, {"confidence", CRM_T_NUM},
+		{"lift", CRM_T_NUM},
+	};
+	struct crm_table *t = crm_table_begin(fp, f, delim, cols, 7);
+	for (size_t i = 0; i < n; i++) {
+		count(t, (long long)i + 1);
+		crm_table_cell(t, h->sku[v[i].prod]);
+		crm_table_cell(t, h->name[v[i].prod]);
+		count(t, v[i].both);
+		figures(t, v[i].support, v[i].confidence, v[i].lift);
+	}
+	crm_table_finish(t);
+	crm_table_free(t);
+}
+
+void crm_cooccur_write_rules(FILE *fp, enum crm_format f, char delim,
+			     const struct crm_history *h, const struct crm_rule *v, size_t n)
+{
+	static const struct crm_table_col cols[] = {
+		{"rank", CRM_T_NUM}, {"if_sku", CRM_T_TEXT}, {"if_product", CRM_T_TEXT},
+		{"then_sku", CRM_T_TEXT}, {"then_product", CRM_T_TEXT},
+		{"orders_both", CRM_T_NUM}, {"support", CRM_T_NUM}, {"confidence", CRM_T_NUM},
+		{"lift", CRM_T_NUM},
+	};
+	struct crm_table *t = crm_table_begin(fp, f, delim, cols, 9);
+	for (size_t i = 0; i < n; i++) {
+		count(t, (long long)i + 1);
+		crm_table_cell(t, h->sku[v[i].a]);
+		crm_table_cell(t, h->name[v[i].a]);
+		crm_table_cell(t, h->sku[v[i].b]);
+		crm_table_cell(t, h->name[v[i].b]);
+		count(t, v[i].n_ab);
+		figures(t, v[i].support, v[i].confidence, v[i].lift);
+	}
+	crm_table_finish(t);
+	crm_table_free(t);
 }

@@ -4,8 +4,8 @@
  * --also-bought, --rules).
  *
  * Contract:
- *  - Pure functions over a struct crm_history (history.h): no SQL, no
- *    output, nothing printed.  Memory grows with the purchases and the
+ *  - Pure functions over a struct crm_history (history.h): no SQL, nothing
+ *    printed; the two writers turn their results into a table (table.h).  Memory grows with the purchases and the
  *    products, never with products x products: pairs are counted one
  *    product at a time in a scratch row of nprod counters.
  *  - eligible (nprod flags, NULL for all): the products that may appear in a
@@ -41,6 +41,7 @@
 #include <stdint.h>
 
 #include "history.h"
+#include "table.h"
 
 struct crm_also {
 	int32_t prod;            /* B */
@@ -71,5 +72,15 @@ struct crm_rule {
  * number of orders (baskets) in *norders. */
 void crm_cooccur_rules(const struct crm_history *h, const struct crm_rules_opts *o,
 		       struct crm_rule **out, size_t *n, int32_t *norders);
+
+/* The output of crm-recommend --also-bought and --rules (crm-recommend(1)):
+ *   rank,sku,product,buyers_both,support,confidence,lift
+ *   rank,if_sku,if_product,then_sku,then_product,orders_both,support,
+ *   confidence,lift
+ * support with 6 decimals, confidence and lift with 4. */
+void crm_cooccur_write_also(FILE *fp, enum crm_format f, char delim, const struct crm_history *h,
+			    const struct crm_also *v, size_t n);
+void crm_cooccur_write_rules(FILE *fp, enum crm_format f, char delim,
+			     const struct crm_history *h, const struct crm_rule *v, size_t n);
 
 #endif

@@ -3,7 +3,9 @@
  */
 #include "replenish.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "diag.h"
 
@@ -167,4 +169,70 @@ void crm_replenish(const struct crm_history *h, const struct crm_replenish_opts 
 	free(iv);
 	free(cycle);
 	free(day);
+}
+
+int crm_replenish_want(const struct crm_history *h, const struct crm_contacts *c,
+		       const char *const *ids, int nids, int opted_in, unsigned char *want)
+{
+	char q[80];
+	memset(want, nids ? 0 : 1, (size_t)h->ncust + 1);
+	for (int i = 0; i < nids; i++) {
+		int32_t b = crm_history_customer(h, ids[i]);
+		if (b < 0 && crm_contacts_find(c, ids[i]) < 0) {
+			crm_error("unknown customer %s", crm_quote(ids[i], q, sizeof q));
+			return CRM_HISTORY_EUNKNOWN;
+		}
+		if (b >= 0)
+			want[b] = 1;
+	}
+	for (int32_t b = 0; opted_in && b < h->ncust; b++) {
+		int32_t k = crm_contacts_find(c, h->customer_id[b]);
+		want[b] &= k >= 0 && c->opted_in[k];
+	}
+	return CRM_OK;
+}
+
+/* ---- output --------------------------------------------------------------- */
+
+static void day_cell(struct crm_table *t, int64_t day)
+{
+	char d[CRM_DATE_LEN];
+	crm_day_date(day, d);
+	crm_table_cell(t, d);
+}
+
+static void int_cell(struct crm_table *t, int64_t n)
+{
+	char buf[24];
+	snprintf(buf, sizeof buf, "%lld", (long long)n);
+	crm_table_cell(t, buf);
+}
+
+void crm_replenish_write(FILE *fp, enum crm_format f, char delim, const struct crm_history *h,
+			 const struct crm_contacts *c, const struct crm_due *v, size_t n,
+			 int64_t as_of)
+{
+	static const struct crm_table_col cols[] = {
+		{"customer_id", CRM_T_TEXT}, {"email", CRM_T_TEXT}, {"name", CRM_T_TEXT},
+		{"sku", CRM_T_TEXT}, {"product", CRM_T_TEXT}, {"last_bought", CRM_T_PLAIN},
+		{"interval_days", CRM_T_NUM}, {"interval_from", CRM_T_PLAIN}, {"due", CRM_T_PLAIN},
+		{"overdue_days", CRM_T_NUM},
+	};
+	struct crm_table *t = crm_table_begin(fp, f, delim, cols, 10);
+	for (size_t i = 0; i < n; i++) {
+		const char *id = h->customer_id[v[i].cust];
+		int32_t k = crm_contacts_find(c, id);
+		crm_table_cell(t, id);
+		crm_table_cell(t, k < 0 ? NULL : c->email[k]);
+		crm_table_cell(t, k < 0 ? NULL : c->name[k]);
+		crm_table_cell(t, h->sku[v[i].prod]);
+		crm_table_cell(t, h->name[v[i].prod]);
+		day_cell(t, v[i].last);
+		int_cell(t, v[i].interval);
+		crm_table_cell(t, v[i].own ? "own" : "product");
+		day_cell(t, v[i].due);
+		int_cell(t, as_of - v[i].due);
+	}
+	crm_table_finish(t);
+	crm_table_free(t);
 }

@@ -3,8 +3,8 @@
  * buy them again (crm-recommend --replenish).
  *
  * Contract:
- *  - Pure functions over a struct crm_history (history.h): no SQL, no
- *    output.  Days are local calendar days in the zone given (norm.h,
+ *  - Pure functions over a struct crm_history (history.h): no SQL, nothing
+ *    printed; crm_replenish_write() turns the result into a table.  Days are local calendar days in the zone given (norm.h,
  *    crm_local_day), counted from 1970-01-01; a buyer's purchases of a
  *    product on one day are one purchase.
  *  - A buyer's intervals for a product: the days between consecutive
@@ -31,6 +31,7 @@
 
 #include "history.h"
 #include "norm.h"
+#include "table.h"
 
 #define CRM_CYCLE_BUYERS 3
 #define CRM_LAPSE_CYCLES 3
@@ -58,5 +59,21 @@ struct crm_due {
 /* The (customer, product) pairs due, into *out (free it) and *n. */
 void crm_replenish(const struct crm_history *h, const struct crm_replenish_opts *o,
 		   struct crm_due **out, size_t *n);
+
+/* The customers to list, want[ncust]: those of ids[0..nids) (each known
+ * to the history or to c, else "unknown customer 'ID'" and
+ * CRM_HISTORY_EUNKNOWN), or all when nids is 0; with opted_in, only those
+ * whose marketing_opt_in is 1.  CRM_OK or that exit code. */
+int crm_replenish_want(const struct crm_history *h, const struct crm_contacts *c,
+		       const char *const *ids, int nids, int opted_in, unsigned char *want);
+
+/* The output of crm-recommend --replenish (crm-recommend(1)):
+ *   customer_id,email,name,sku,product,last_bought,interval_days,
+ *   interval_from,due,overdue_days
+ * email and name from c (missing when the customer is not there);
+ * overdue_days = as_of - due, below 0 while not yet due. */
+void crm_replenish_write(FILE *fp, enum crm_format f, char delim, const struct crm_history *h,
+			 const struct crm_contacts *c, const struct crm_due *v, size_t n,
+			 int64_t as_of);
 
 #endif
