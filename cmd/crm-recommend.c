@@ -250,7 +250,8 @@ static int evaluate(struct rec *r)
 
 #define WITHIN_MAX 36500
 
-/* --min-support, --min-confidence: a share from 0 to 1 (NULL: dflt). */
+/* --min-support, --min-confidence: a share from 0 to 1 written as a plain
+ * decimal, 0.05 or .05 (NULL: dflt). */
 static int share_option(const char *name, const char *arg, double dflt, double *out)
 {
 	char q[80], *end;
@@ -258,7 +259,8 @@ static int share_option(const char *name, const char *arg, double dflt, double *
 	if (arg) {
 		errno = 0;
 		v = strtod(arg, &end);
-		if (end == arg || *end || errno || !(v >= 0 && v <= 1))
+		if (strspn(arg, "0123456789.") != strlen(arg) || end == arg || *end || errno ||
+		    !(v >= 0 && v <= 1))
 			return crm_usage_error("%s %s: expected a number from 0 to 1", name,
 					       crm_quote(arg, q, sizeof q));
 	}
