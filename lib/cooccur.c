@@ -247,7 +247,8 @@ void crm_cooccur_rules(const struct crm_history *h, const struct crm_rules_opts 
 		free(inv);
 		free(ix);
 	}
-	qsort(rs.v, rs.len, sizeof *rs.v, rule_cmp);
+	if (rs.len > 1)
+		qsort(rs.v, rs.len, sizeof *rs.v, rule_cmp);
 	*out = rs.v;
 	*n = o->top && rs.len > o->top ? o->top : rs.len;
 	free(cnt);

@@ -163,7 +163,8 @@ void crm_replenish(const struct crm_history *h, const struct crm_replenish_opts 
 				due_run(o, b, x, cycle[x], day, i, j, iv, &dl);
 		}
 	}
-	qsort(dl.v, dl.n, sizeof *dl.v, due_cmp);
+	if (dl.n > 1)
+		qsort(dl.v, dl.n, sizeof *dl.v, due_cmp);
 	*out = dl.v;
 	*n = dl.n;
 	free(iv);

@@ -163,7 +163,8 @@ static void build(struct rec *r, size_t n, struct crm_history *h)
 		if (r[i].at > h->last_sold[r[i].prod])
 			h->last_sold[r[i].prod] = r[i].at;
 	}
-	qsort(r, n, sizeof *r, by_purchase);
+	if (n > 1)
+		qsort(r, n, sizeof *r, by_purchase);
 	h->start = crm_xcalloc((size_t)h->nbuyer + 1, sizeof *h->start);
 	h->p = crm_xcalloc(n, sizeof *h->p);
 	for (size_t i = 0; i < n; i++) {
