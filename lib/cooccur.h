@@ -5,9 +5,10 @@
  *
  * Contract:
  *  - Pure functions over a struct crm_history (history.h): no SQL, nothing
- *    printed; the two writers turn their results into a table (table.h).  Memory grows with the purchases and the
- *    products, never with products x products: pairs are counted one
- *    product at a time in a scratch row of nprod counters.
+ *    printed; the two writers turn their results into a table (table.h).
+ *    Memory grows with the purchases and the products, never with products
+ *    x products: pairs are counted one product at a time in a scratch row
+ *    of nprod counters, and past 2 x top rules only the best top are kept.
  *  - eligible (nprod flags, NULL for all): the products that may appear in a
  *    result (active, not excluded); the others still count as bought.
  *  - Also bought, over buyers (customers and guest orders, history.h): for
@@ -20,8 +21,8 @@
  *    product index); the first `top` (0: all).
  *  - Rules, over baskets: a basket is one order's liked products (two
  *    lines of one product in an order count once); orders = the orders
- *    with a liked line (h->norder); n(X) = orders holding X.  For each pair of
- *    products, both directions A -> B:
+ *    with a liked line (h->norder); n(X) = orders holding X.  For each
+ *    pair of products, both directions A -> B:
  *      support    = n(A and B) / orders
  *      confidence = n(A and B) / n(A)
  *      lift       = confidence / (n(B) / orders)
