@@ -15,6 +15,7 @@ setup() {
 	CC="$CRM_BUILD/t/cooccurcheck"
 	[ -x "$CC" ] || fail "cooccurcheck is not built: $CC"
 	P="$BATS_TEST_TMPDIR/purchases"
+	cd "$BATS_TEST_TMPDIR" || return 1
 }
 
 buy() { printf '%s\n' "$@" >"$P"; }
@@ -309,4 +310,84 @@ shop3() {
 	refute_line --partial c4
 	assert_line --partial 'c3 S 2025-02-05'
 	[ "${#lines[@]}" -eq 5 ]
+}
+
+@test "rules and also bought agree with a brute-force count on random shops" {
+	# Every pair of every order counted in Python (itertools.combinations),
+	# against the scratch-row count after pruning; 8 seeds, 120 orders of
+	# 15 products, guests in, and the thresholds at 0 and above.
+	cat >brute.py <<'PY'
+import random, sys, itertools
+from collections import defaultdict
+random.seed(int(sys.argv[1]))
+mode = sys.argv[2]
+prods = ["P%02d" % i for i in range(15)]
+lines = []
+orders = defaultdict(set)
+buyer_of = {}
+for o in range(120):
+    buyer = "guest%03d" % o if random.random() < 0.3 else "c%02d" % random.randrange(25)
+    day = "2025-01-%02d" % (1 + o % 28)
+    oid = "o%03d" % o
+    for _ in range(random.randint(1, 5)):
+        p = random.choice(prods[:random.randint(3, 15)])
+        lines.append(f"{buyer} {p} {day} {oid}")
+        orders[oid].add(p)
+    buyer_of[oid] = buyer
+with open(sys.argv[3], "w") as f:
+    f.write("\n".join(lines) + "\n")
+N = len(orders)
+n = defaultdict(int)
+for s in orders.values():
+    for p in s: n[p] += 1
+if mode == "rules":
+    ms, mc = float(sys.argv[4]), float(sys.argv[5])
+    pair = defaultdict(int)
+    for s in orders.values():
+        for a, b in itertools.combinations(sorted(s), 2): pair[(a, b)] += 1
+    rules = []
+    for (a, b), c in pair.items():
+        for x, y in ((a, b), (b, a)):
+            sup, conf = c / N, c / n[x]
+            lift = c * N / (n[x] * n[y])
+            if c >= 2 and sup >= ms and conf >= mc:
+                rules.append((-lift, -c, x, y, c, sup, conf, lift))
+    rules.sort()
+    print("orders %d" % N)
+    for r in rules:
+        x, y, c, sup, conf, lift = r[2:]
+        print("%s %s %d %d %d %.6f %.6f %.6f" % (x, y, c, n[x], n[y], sup, conf, lift))
+else:
+    A = sys.argv[4]
+    bought = defaultdict(set)
+    for oid, s in orders.items():
+        bought[buyer_of[oid]] |= s
+    nb = len(bought)
+    bp = defaultdict(int)
+    for s in bought.values():
+        for p in s: bp[p] += 1
+    na = bp[A]
+    both = defaultdict(int)
+    for s in bought.values():
+        if A in s:
+            for p in s:
+                if p != A: both[p] += 1
+    rows = sorted((-c, -(c * nb / (na * bp[p])), p, c) for p, c in both.items())
+    print("buyers %d" % na)
+    for r in rows:
+        p, c = r[2], r[3]
+        print("%s %d %.6f %.6f %.6f" % (p, c, c / nb, c / na, c * nb / (na * bp[p])))
+PY
+	for seed in 1 2 3 4 5 6 7 8; do
+		python3 brute.py "$seed" rules "$P" 0.02 0.1 >want
+		"$CC" rules 0.02 0.1 <"$P" >got
+		assert_golden want got
+		[ "$(wc -l <got)" -gt 20 ]
+		python3 brute.py "$seed" rules "$P" 0 0 >want
+		"$CC" rules 0 0 <"$P" >got
+		assert_golden want got
+		python3 brute.py "$seed" also "$P" P01 >want
+		"$CC" also P01 <"$P" >got
+		assert_golden want got
+	done
 }
