@@ -46,7 +46,7 @@ LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
 # corpus and regression inputs through build/fuzz-replay-TARGET.
 FUZZ_ALL    = csv stream money time phone email value rules period coupon options program
 FUZZ_REPLAY = $(FUZZ_ALL:%=$(B)/fuzz-replay-%)
-TOOLS    = $(B)/crm-synth $(B)/sqlite-floor $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck $(B)/t/npscheck $(B)/t/couponcheck $(B)/t/programcheck $(B)/t/ledgercheck $(B)/t/tiercheck
+TOOLS    = $(B)/crm-synth $(B)/sqlite-floor $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck $(B)/t/npscheck $(B)/t/couponcheck $(B)/t/programcheck $(B)/t/ledgercheck $(B)/t/tiercheck $(B)/t/cooccurcheck
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 

@@ -422,21 +422,14 @@ static int balance(struct loyalty *l)
 	return read_query(l, crm_loyalty_balance, &q);
 }
 
-/* --within Nd: N days, 1 to CRM_LOYALTY_WITHIN_MAX. */
+/* --within Nd: N days, 1 to 36500. */
 static int within_option(const char *arg, int *days)
 {
-	size_t n = arg ? strlen(arg) : 0;
-	char num[16];
 	long v;
 	if (!arg)
 		return crm_usage_error("expiring needs --within Nd");
-	if (n < 2 || n >= sizeof num || arg[n - 1] != 'd')
-		n = 1;
-	memcpy(num, arg, n - 1);
-	num[n - 1] = '\0';
-	if (crm_parse_long(num, 1, 36500, &v) < 0)
-		return crm_usage_error("--within '%s': expected Nd, N a whole number of days from "
-				       "1 to 36500", arg);
+	if (crm_days_option("--within", arg, 1, 36500, 1, &v) != 0)
+		return CRM_EUSAGE;
 	*days = (int)v;
 	return CRM_OK;
 }

@@ -1,18 +1,23 @@
 /* crm-recommend - what each customer is likely to buy next, from the
  * purchase history: recommendations, also-bought, rules, replenishment,
  * and the evaluation of the recommendations.  See crm-recommend(1). */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "cooccur.h"
+#include "custlist.h"
 #include "db.h"
 #include "diag.h"
 #include "entity.h"
+#include "exclude.h"
 #include "history.h"
 #include "norm.h"
 #include "opts.h"
 #include "recommend.h"
 #include "reco_out.h"
+#include "replenish.h"
 #include "table.h"
 
 static const char usage[] =
@@ -105,6 +110,8 @@ struct rec {
 };
 
 /* ---- options ------------------------------------------------------------- */
+
+static int r2_options(struct rec *r);
 
 static int number(const char *name, const char *arg, long min, long max, const char *unit,
 		  int *out)
@@ -205,7 +212,7 @@ static int check_mode(struct rec *r, int argc, char **argv)
 		return crm_usage_error("--evaluate needs --split DATE");
 	if (r->also_bought && (!*r->also_bought || strlen(r->also_bought) > CRM_KEY_MAX))
 		return crm_usage_error("--also-bought: a SKU is 1 to %d bytes", CRM_KEY_MAX);
-	return CRM_OK;
+	return r2_options(r);
 }
 
 /* ---- time ---------------------------------------------------------------- */
@@ -244,76 +251,19 @@ struct reco_run {
 	struct crm_reco_model *model;
 	struct crm_table *t;
 	struct crm_reco_item *out;
-	char **wanted;               /* the customers asked for (--customer, stdin) */
-	int32_t nwanted;
-	const char *fname;           /* of the stream read */
+	struct crm_custlist want;    /* the customers asked for (--customer, stdin) */
 };
-
-static void want(struct reco_run *x, const char *id)
-{
-	x->wanted = crm_xrealloc(x->wanted, ((size_t)x->nwanted + 1) * sizeof *x->wanted);
-	x->wanted[x->nwanted++] = crm_xstrdup(id);
-}
-
-static int stream_reject(long line, const char *why, void *ctx)
-{
-	struct reco_run *x = ctx;
-	crm_error_at(x->fname, line, "%s", why);
-	return CRM_EDATA;
-}
-
-static int stream_row(const struct crm_values *v, const struct crm_row *row, void *ctx)
-{
-	if (!v->val[0])
-		return stream_reject(row->line, "column 'customer_id' is empty", ctx);
-	want(ctx, v->val[0]);
-	return 0;
-}
-
-/* The customers asked for: --customer, else the stream on standard input
- * (crm-segment's output, ...); none: every customer with a liked line. */
-static int read_wanted(struct reco_run *x)
-{
-	struct crm_stream st = {
-		.e = &crm_customer_stream, .maps = x->r->in.map, .nmap = x->r->in.nmap,
-		.vc = {x->r->tz, CRM_MDY, NULL, "", NULL},
-		.csv = &x->r->co.csv, .flags = CRM_READ_NEED_HEADER, .name = &x->fname,
-		.on_row = stream_row, .on_reject = stream_reject, .ctx = x,
-	};
-	int i;
-	for (i = 0; i < x->r->ncustomer; i++)
-		want(x, x->r->customer[i]);
-	if (x->r->ncustomer || !crm_stdin_is_data())
-		return CRM_OK;
-	return crm_stream_read(&st, "-");
-}
 
 static int check_wanted(struct reco_run *x)
 {
 	char q[80];
 	int32_t i;
-	for (i = 0; i < x->nwanted; i++)
-		if (crm_contacts_find(&x->c, x->wanted[i]) < 0 &&
-		    crm_history_customer(&x->h, x->wanted[i]) < 0) {
-			crm_error("unknown customer %s", crm_quote(x->wanted[i], q, sizeof q));
+	for (i = 0; i < x->want.n; i++)
+		if (crm_contacts_find(&x->c, x->want.id[i]) < 0 &&
+		    crm_history_customer(&x->h, x->want.id[i]) < 0) {
+			crm_error("unknown customer %s", crm_quote(x->want.id[i], q, sizeof q));
 			return CRM_HISTORY_EUNKNOWN;
 		}
-	return CRM_OK;
-}
-
-/* --exclude FILE's products of h: NULL when none. */
-static int excluded(struct rec *r, const struct crm_history *h, unsigned char **skip)
-{
-	char **skus;
-	int32_t n;
-	int rc;
-	*skip = NULL;
-	if (!r->exclude)
-		return CRM_OK;
-	if ((rc = crm_reco_exclude_read(r->exclude, &skus, &n)) != CRM_OK)
-		return rc;
-	*skip = crm_reco_exclude_mark(h, skus, n);
-	crm_reco_exclude_free(skus, n);
 	return CRM_OK;
 }
 
@@ -324,7 +274,7 @@ static int excluded(struct rec *r, const struct crm_history *h, unsigned char **
  * those to list (--opted-in), recommended for together, then written. */
 static void write_recommendations(struct reco_run *x)
 {
-	int32_t total = x->nwanted ? x->nwanted : x->h.ncust, i, n, k, id[CHUNK];
+	int32_t total = x->want.n ? x->want.n : x->h.ncust, i, n, k, id[CHUNK];
 	int32_t per = CHUNK_ITEMS / x->r->top < CHUNK ? CHUNK_ITEMS / x->r->top : CHUNK;
 	int32_t *buyer = crm_xmalloc(CHUNK * sizeof *buyer), *contact = crm_xmalloc(CHUNK *
 									 sizeof *contact);
@@ -333,17 +283,17 @@ static void write_recommendations(struct reco_run *x)
 	x->out = crm_xmalloc((size_t)per * x->r->top * sizeof *x->out);
 	for (i = 0; i < total; i += per) {
 		for (n = 0, k = i; k < total && k - i < per; k++) {
-			const char *cid = x->nwanted ? x->wanted[k] : x->h.customer_id[k];
+			const char *cid = x->want.n ? x->want.id[k] : x->h.customer_id[k];
 			int32_t c = crm_contacts_find(&x->c, cid);
 			if (x->r->opted_in && (c < 0 || !x->c.opted_in[c]))
 				continue;
 			id[n] = k;
 			contact[n] = c;
-			buyer[n++] = x->nwanted ? crm_history_customer(&x->h, cid) : k;
+			buyer[n++] = x->want.n ? crm_history_customer(&x->h, cid) : k;
 		}
 		crm_reco_batch(x->model, buyer, n, x->r->top, x->out, count);
 		for (k = 0; k < n; k++)
-			crm_reco_out_rows(x->t, &x->h, x->nwanted ? x->wanted[id[k]] :
+			crm_reco_out_rows(x->t, &x->h, x->want.n ? x->want.id[id[k]] :
 					  x->h.customer_id[id[k]], contact[k] >= 0 ?
 					  x->c.email[contact[k]] : NULL, contact[k] >= 0 ?
 					  x->c.name[contact[k]] : NULL, x->out + (size_t)k * x->r->top,
@@ -361,8 +311,7 @@ static int recommend(struct rec *r)
 {
 	struct reco_run x = {.r = r};
 	unsigned char *skip = NULL;
-	int rc = read_wanted(&x);
-	int32_t i;
+	int rc = crm_custlist_read(&x.want, r->customer, r->ncustomer, &r->in, r->tz, &r->co.csv);
 	if (rc == CRM_OK)
 		rc = load_history(r, &x.h);
 	if (rc == CRM_OK)
@@ -375,7 +324,7 @@ static int recommend(struct rec *r)
 		rc = CRM_EDATA;
 	}
 	if (rc == CRM_OK)
-		rc = excluded(r, &x.h, &skip);
+		rc = crm_exclude_skip(r->exclude, &x.h, &skip);
 	if (rc == CRM_OK) {
 		x.model = crm_reco_model_new(&x.h, r->reco, skip);
 		write_recommendations(&x);
@@ -384,9 +333,7 @@ static int recommend(struct rec *r)
 	free(skip);
 	crm_history_release(&x.h);
 	crm_contacts_release(&x.c);
-	for (i = 0; i < x.nwanted; i++)
-		free(x.wanted[i]);
-	free(x.wanted);
+	crm_custlist_free(&x.want);
 	return rc;
 }
 
@@ -426,7 +373,7 @@ static int evaluate(struct rec *r)
 		rc = CRM_EDATA;
 	}
 	if (rc == CRM_OK)
-		rc = excluded(r, &train, &skip);
+		rc = crm_exclude_skip(r->exclude, &train, &skip);
 	if (rc == CRM_OK) {
 		m = crm_reco_model_new(&train, r->reco, skip);
 		crm_reco_evaluate(m, &train, &test, r->top, &e);
@@ -442,25 +389,114 @@ static int evaluate(struct rec *r)
 
 /* ---- R2: also-bought, rules, replenish ---- */
 
+/* --min-support, --min-confidence: a share (NULL: dflt). */
+static int share_option(const char *name, const char *arg, double dflt, double *out)
+{
+	*out = dflt;
+	return arg && crm_share_option(name, arg, out) != 0 ? CRM_EUSAGE : CRM_OK;
+}
+
+/* --within N or Nd: days from 0 to 36500 (NULL: 14). */
+static int within_option(const char *arg, int *days)
+{
+	long v = 14;
+	if (arg && crm_days_option("--within", arg, 0, 36500, 0, &v) != 0)
+		return CRM_EUSAGE;
+	*days = (int)v;
+	return CRM_OK;
+}
+
+/* R2's option values, checked with the others, before the database. */
+static int r2_options(struct rec *r)
+{
+	double x;
+	int d;
+	if (share_option("--min-support", r->min_support, 0, &x) != CRM_OK ||
+	    share_option("--min-confidence", r->min_confidence, 0, &x) != CRM_OK ||
+	    within_option(r->within, &d) != CRM_OK)
+		return CRM_EUSAGE;
+	return CRM_OK;
+}
+
 static int also_bought(struct rec *r)
 {
-	(void)r;
-	crm_error("--also-bought: not built yet");
-	return CRM_EUSAGE;
+	struct crm_history h;
+	unsigned char *ok = NULL;
+	struct crm_also *v = NULL;
+	size_t n = 0;
+	char q[80];
+	int rc = load_history(r, &h);
+	int32_t a = rc == CRM_OK ? crm_history_product(&h, r->also_bought) : 0;
+	if (rc == CRM_OK)
+		rc = crm_exclude_eligible(r->exclude, &h, &ok);
+	if (rc == CRM_OK && a < 0) {
+		crm_error("unknown product %s", crm_quote(r->also_bought, q, sizeof q));
+		rc = CRM_HISTORY_EUNKNOWN;
+	}
+	if (rc == CRM_OK) {
+		crm_cooccur_also(&h, a, ok, (size_t)r->top, &v, &n);
+		crm_cooccur_write_also(stdout, r->format, r->co.csv.delim, &h, v, n);
+	}
+	free(v);
+	free(ok);
+	crm_history_release(&h);
+	return rc;
 }
 
 static int rules(struct rec *r)
 {
-	(void)r;
-	crm_error("--rules: not built yet");
-	return CRM_EUSAGE;
+	struct crm_history h;
+	struct crm_rules_opts o = {.min_count = 2, .top = (size_t)r->top};
+	struct crm_rule *v = NULL;
+	unsigned char *ok = NULL;
+	size_t n = 0;
+	int32_t orders;
+	int rc = load_history(r, &h);
+	share_option("--min-support", r->min_support, 0.001, &o.min_support);
+	share_option("--min-confidence", r->min_confidence, 0.1, &o.min_confidence);
+	if (rc == CRM_OK && (rc = crm_exclude_eligible(r->exclude, &h, &ok)) == CRM_OK) {
+		o.eligible = ok;
+		crm_cooccur_rules(&h, &o, &v, &n, &orders);
+		crm_cooccur_write_rules(stdout, r->format, r->co.csv.delim, &h, v, n);
+	}
+	free(v);
+	free(ok);
+	crm_history_release(&h);
+	return rc;
 }
 
 static int replenish(struct rec *r)
 {
-	(void)r;
-	crm_error("--replenish: not built yet");
-	return CRM_EUSAGE;
+	struct crm_history h;
+	struct crm_contacts c;
+	struct crm_custlist l;
+	struct crm_replenish_opts o = {.tz = r->tz, .as_of = r->as_of};
+	struct crm_due *v = NULL;
+	unsigned char *want = NULL;
+	size_t n = 0;
+	int within, rc = crm_custlist_read(&l, r->customer, r->ncustomer, &r->in, r->tz, &r->co.csv);
+	memset(&h, 0, sizeof h);
+	memset(&c, 0, sizeof c);
+	within_option(r->within, &within);
+	o.within = within;
+	if (rc == CRM_OK && (rc = load_history(r, &h)) == CRM_OK)
+		rc = crm_contacts_load(&r->db, &c);
+	if (rc == CRM_OK) {
+		want = crm_xmalloc((size_t)h.ncust + 1);
+		rc = crm_replenish_want(&h, &c, (const char *const *)l.id, (int)l.n, r->opted_in, want);
+	}
+	if (rc == CRM_OK) {
+		o.eligible = h.active;
+		o.want = want;
+		crm_replenish(&h, &o, &v, &n);
+		crm_replenish_write(stdout, r->format, r->co.csv.delim, &h, &c, v, n, r->as_of);
+	}
+	free(v);
+	free(want);
+	crm_custlist_free(&l);
+	crm_contacts_release(&c);
+	crm_history_release(&h);
+	return rc;
 }
 
 /* ---- R2 end ---- */

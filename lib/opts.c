@@ -246,6 +246,37 @@ int crm_number_option(const char *name, const char *arg, long min, long max,
 			       min, max);
 }
 
+int crm_days_option(const char *name, const char *arg, long min, long max, int need_d,
+		    long *out)
+{
+	size_t n = strlen(arg);
+	char num[16];
+	int has_d = n > 0 && arg[n - 1] == 'd';
+	if (has_d)
+		n--;
+	if ((has_d || !need_d) && n < sizeof num) {
+		memcpy(num, arg, n);
+		num[n] = '\0';
+		if (crm_parse_long(num, min, max, out) == 0)
+			return 0;
+	}
+	return crm_usage_error("%s '%s': expected %s, N a whole number of days from %ld to %ld",
+			       name, arg, need_d ? "Nd" : "N or Nd", min, max);
+}
+
+int crm_share_option(const char *name, const char *arg, double *out)
+{
+	char *end;
+	double v;
+	errno = 0;
+	v = strtod(arg, &end);
+	if (strspn(arg, "0123456789.") != strlen(arg) || end == arg || *end || errno ||
+	    !(v >= 0 && v <= 1))
+		return crm_usage_error("%s '%s': expected a number from 0 to 1", name, arg);
+	*out = v;
+	return 0;
+}
+
 int crm_stdin_is_data(void)
 {
 	struct stat st;

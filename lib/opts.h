@@ -148,6 +148,15 @@ int crm_parse_long(const char *arg, long min, long max, long *out);
  * that is no number and for one out of range, so the range is always said. */
 int crm_number_option(const char *name, const char *arg, long min, long max,
 		      const char *unit, long *out);
+/* A number of days, "N" or "Nd" ("Nd" only when need_d), in [min, max],
+ * into *out: 0, or CRM_EUSAGE after reporting "NAME 'ARG': expected N or
+ * Nd, N a whole number of days from MIN to MAX" ("expected Nd, ..."). */
+int crm_days_option(const char *name, const char *arg, long min, long max, int need_d,
+		    long *out);
+/* A share from 0 to 1 written as a plain decimal (1, 0.05, .05; no sign,
+ * exponent or blank) into *out: 0, or CRM_EUSAGE after reporting "NAME
+ * 'ARG': expected a number from 0 to 1". */
+int crm_share_option(const char *name, const char *arg, double *out);
 
 /* ---- verbs --------------------------------------------------------------- */
 

@@ -7,7 +7,6 @@
 #include "diag.h"
 #include "entity.h"
 #include "recommend.h"
-#include "textfile.h"
 
 const struct crm_reco_method crm_reco_methods[] = {
 	{"cosine", CRM_RECO_W_BINARY, 1, 0, 0, 0,
@@ -475,74 +474,6 @@ void crm_reco_batch(struct crm_reco_model *m, const int32_t *buyers, int32_t n, 
 }
 
 /* ---- --exclude FILE ------------------------------------------------------ */
-
-/* Why line s (trimmed) is no SKU, or NULL. */
-static const char *not_a_sku(const char *s, size_t n)
-{
-	size_t i;
-	if (n > CRM_KEY_MAX)
-		return "a SKU is at most 255 bytes";
-	for (i = 0; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return "a SKU holds no control character";
-	return NULL;
-}
-
-int crm_reco_exclude_read(const char *path, char ***skus, int32_t *n)
-{
-	char err[512], q[80];
-	struct crm_textfile *tf = crm_textfile_open(path, err, sizeof err);
-	struct crm_text_line l;
-	int rc;
-	*skus = NULL;
-	*n = 0;
-	if (!tf)
-		return crm_error("%s", err), CRM_EIO;
-	while ((rc = crm_textfile_next(tf, &l, err, sizeof err)) > 0) {
-		size_t a = strspn(l.s, " \t"), e = l.n;
-		const char *why;
-		while (e > a && (l.s[e - 1] == ' ' || l.s[e - 1] == '\t'))
-			e--;
-		if (e == a || l.s[a] == '#')
-			continue;
-		if ((why = not_a_sku(l.s + a, e - a))) {
-			crm_error_at(path, l.lineno, "%s: %s", crm_quote_n(l.s + a, e - a, q, sizeof q),
-				     why);
-			rc = -CRM_EUSAGE;
-			break;
-		}
-		*skus = crm_xrealloc(*skus, ((size_t)*n + 1) * sizeof **skus);
-		(*skus)[(*n)++] = crm_xstrndup(l.s + a, e - a);
-	}
-	if (rc < 0 && rc != -CRM_EUSAGE)
-		crm_error("%s", err);
-	crm_textfile_close(tf);
-	if (rc < 0) {
-		crm_reco_exclude_free(*skus, *n);
-		*skus = NULL;
-		*n = 0;
-		return rc == -CRM_EIO ? CRM_EIO : CRM_EUSAGE;
-	}
-	return CRM_OK;
-}
-
-void crm_reco_exclude_free(char **skus, int32_t n)
-{
-	int32_t i;
-	for (i = 0; i < n; i++)
-		free(skus[i]);
-	free(skus);
-}
-
-unsigned char *crm_reco_exclude_mark(const struct crm_history *h, char *const *skus, int32_t n)
-{
-	unsigned char *skip = crm_xcalloc((size_t)h->nprod + 1, 1);
-	int32_t i, p;
-	for (i = 0; i < n; i++)
-		if ((p = crm_history_product(h, skus[i])) >= 0)
-			skip[p] = 1;
-	return skip;
-}
 
 /* ---- evaluation ---------------------------------------------------------- */
 

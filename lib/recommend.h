@@ -75,18 +75,6 @@ void crm_reco_batch(struct crm_reco_model *m, const int32_t *buyers, int32_t n, 
 /* The popular products buyer b (-1: none) has not bought, into out[top]. */
 int crm_reco_popular(struct crm_reco_model *m, int32_t b, int top, struct crm_reco_item *out);
 
-/* ---- --exclude FILE ---- */
-/* One SKU a line, spaces and tabs around it dropped; blank lines and lines
- * starting with '#' skipped.  A SKU longer than CRM_KEY_MAX bytes or
- * holding a control character is refused as "FILE:LINE: ...", CRM_EUSAGE
- * (the file is an option's, as crm-segment --rules); a file that cannot be
- * read is CRM_EIO.  Reported (diag.h (b)).  The SKUs into *skus (n of
- * them): crm_reco_exclude_free() them. */
-int crm_reco_exclude_read(const char *path, char ***skus, int32_t *n);
-void crm_reco_exclude_free(char **skus, int32_t n);
-/* skip[i] = 1 for h's products among skus (crm_xmalloc'd, h->nprod + 1). */
-unsigned char *crm_reco_exclude_mark(const struct crm_history *h, char *const *skus, int32_t n);
-
 /* ---- evaluation ---- */
 struct crm_reco_score {
 	int64_t hits;          /* recommended products bought in the test */

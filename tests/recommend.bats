@@ -134,7 +134,7 @@ a,a@example.com,Ann,1,P-4,Cream,0.816497,bought P-1 Soap"
 	assert_output --partial ": a SKU is at most 255 bytes"
 	run R --exclude missing.txt
 	assert_failure 3
-	assert_output "crm-recommend: missing.txt: No such file or directory"
+	assert_output "crm-recommend: --exclude: missing.txt: No such file or directory"
 }
 
 @test "recommend: non-products (POST, no digit, price 0) are never liked nor recommended" {

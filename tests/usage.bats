@@ -276,6 +276,36 @@ refuses() {
 @test "crm-recommend --rules --evaluate --split 2026-10-01" { refuses 2 "crm-recommend: --also-bought, --rules, --replenish and --evaluate are modes: give one at most" TRY; }
 @test "crm-recommend --evaluate --split 2026-10-01 --map customer_id=id" { refuses 2 "crm-recommend: --map does not go with --evaluate" TRY; }
 
+# ---- crm-recommend --also-bought, --rules, --replenish -----------------------------------
+@test "crm-recommend --rules --min-support 2" { refuses 2 "crm-recommend: --min-support '2': expected a number from 0 to 1" TRY; }
+@test "crm-recommend --rules --min-support -0.1" { refuses 2 "crm-recommend: --min-support '-0.1': expected a number from 0 to 1" TRY; }
+@test "crm-recommend --rules --min-support 1e-3" { refuses 2 "crm-recommend: --min-support '1e-3': expected a number from 0 to 1" TRY; }
+@test "crm-recommend --rules --min-support nan" { refuses 2 "crm-recommend: --min-support 'nan': expected a number from 0 to 1" TRY; }
+@test "crm-recommend --rules --min-support 0..1" { refuses 2 "crm-recommend: --min-support '0..1': expected a number from 0 to 1" TRY; }
+@test "crm-recommend --rules --min-confidence 1.5" { refuses 2 "crm-recommend: --min-confidence '1.5': expected a number from 0 to 1" TRY; }
+@test "crm-recommend --rules --min-confidence ''" { refuses 2 "crm-recommend: --min-confidence '': expected a number from 0 to 1" TRY; }
+@test "crm-recommend --rules --min-confidence" { refuses 2 "crm-recommend: option '--min-confidence' requires an argument" TRY; }
+@test "crm-recommend --rules --customer c1" { refuses 2 "crm-recommend: --customer does not go with --rules" TRY; }
+@test "crm-recommend --rules --within 3" { refuses 2 "crm-recommend: --within does not go with --rules" TRY; }
+@test "crm-recommend --rules x" { refuses 2 "crm-recommend: unexpected argument 'x' (customers come on standard input or with --customer)" TRY; }
+@test "crm-recommend --min-support 0.1" { refuses 2 "crm-recommend: --min-support does not go with recommendations" TRY; }
+@test "crm-recommend --also-bought A-1 --min-confidence 0.2" { refuses 2 "crm-recommend: --min-confidence does not go with --also-bought" TRY; }
+@test "crm-recommend --also-bought A-1 --opted-in" { refuses 2 "crm-recommend: --opted-in does not go with --also-bought" TRY; }
+@test "crm-recommend --also-bought ''" { refuses 2 "crm-recommend: --also-bought: a SKU is 1 to 255 bytes" TRY; }
+@test "crm-recommend --also-bought" { refuses 2 "crm-recommend: option '--also-bought' requires an argument" TRY; }
+@test "crm-recommend --also-bought A-1 --rules" { refuses 2 "crm-recommend: --also-bought, --rules, --replenish and --evaluate are modes: give one at most" TRY; }
+@test "crm-recommend --also-bought A-1 --top 0" { refuses 2 "crm-recommend: --top '0': expected a whole number from 1 to 1000" TRY; }
+@test "crm-recommend --replenish --within 2w" { refuses 2 "crm-recommend: --within '2w': expected N or Nd, N a whole number of days from 0 to 36500" TRY; }
+@test "crm-recommend --replenish --within 36501" { refuses 2 "crm-recommend: --within '36501': expected N or Nd, N a whole number of days from 0 to 36500" TRY; }
+@test "crm-recommend --replenish --within -1d" { refuses 2 "crm-recommend: --within '-1d': expected N or Nd, N a whole number of days from 0 to 36500" TRY; }
+@test "crm-recommend --replenish --within d" { refuses 2 "crm-recommend: --within 'd': expected N or Nd, N a whole number of days from 0 to 36500" TRY; }
+@test "crm-recommend --within 5" { refuses 2 "crm-recommend: --within does not go with recommendations" TRY; }
+@test "crm-recommend --replenish --top 3" { refuses 2 "crm-recommend: --top does not go with --replenish" TRY; }
+@test "crm-recommend --replenish --exclude x.txt" { refuses 2 "crm-recommend: --exclude does not go with --replenish" TRY; }
+@test "crm-recommend --replenish --min-support 0.1" { refuses 2 "crm-recommend: --min-support does not go with --replenish" TRY; }
+@test "crm-recommend --replenish --as-of 2025-02-30" { refuses 2 "crm-recommend: --as-of '2025-02-30' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-recommend --replenish --format xml" { refuses 2 "crm-recommend: --format must be csv, text or json, not 'xml'" TRY; }
+
 # ---- crm ----------------------------------------------------------------------------------
 @test "crm" {
 	refuses 2 "usage: crm COMMAND [ARGS...]" "       crm --help | --version" "" "commands:" \
