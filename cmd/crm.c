@@ -23,6 +23,7 @@ static const char *const commands[][2] = {
 	{"segment", "RFM scores and segments of customers, and who moved where"},
 	{"coupon", "single-use coupon codes: issue, redeem, void, expire, list, stats"},
 	{"loyalty", "loyalty points: earn, redeem, expire, tiers, balances, the ledger checked"},
+	{"recommend", "what each customer may buy next; also-bought, rules, replenishment"},
 	{"report", "the weekly customer report, for people and for cron"},
 };
 

@@ -1,0 +1,607 @@
+/* history.c - the purchase history of a window: one query, interned
+ * strings, CSR arrays.  See history.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db.h"
+#include "diag.h"
+#include "history.h"
+#include "norm.h"
+
+/* ---- strings: a pool of chunks, and an intern table over it -------------- */
+
+struct chunk {
+	struct chunk *next;
+	size_t used, size;
+	char data[];
+};
+
+struct crm_strpool {
+	struct chunk *head;
+};
+
+static char *pool_dup(struct crm_strpool *p, const char *s, size_t n)
+{
+	struct chunk *c = p->head;
+	char *d;
+	if (!c || c->size - c->used < n + 1) {
+		size_t size = n + 1 > 65536 ? n + 1 : 65536;
+		c = crm_xmalloc(sizeof *c + size);
+		c->size = size;
+		c->used = 0;
+		c->next = p->head;
+		p->head = c;
+	}
+	d = c->data + c->used;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	c->used += n + 1;
+	return d;
+}
+
+static void pool_free(struct crm_strpool *p)
+{
+	struct chunk *c, *next;
+	if (!p)
+		return;
+	for (c = p->head; c; c = next) {
+		next = c->next;
+		free(c);
+	}
+	free(p);
+}
+
+struct intern {
+	char **s;                 /* the strings, in the order first seen */
+	uint32_t *len;
+	int32_t n, cap;
+	int32_t *slot;            /* open addressing: index + 1, 0 when empty */
+	uint32_t mask;
+	struct crm_strpool *pool;
+};
+
+static uint32_t hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	while (n--)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+static void intern_init(struct intern *t, struct crm_strpool *pool)
+{
+	memset(t, 0, sizeof *t);
+	t->mask = 1023;
+	t->slot = crm_xcalloc(t->mask + 1, sizeof *t->slot);
+	t->pool = pool;
+}
+
+static void intern_release(struct intern *t)
+{
+	free(t->s);
+	free(t->len);
+	free(t->slot);
+	memset(t, 0, sizeof *t);
+}
+
+static void intern_grow(struct intern *t)
+{
+	uint32_t mask = t->mask * 2 + 1, j;
+	int32_t *slot = crm_xcalloc((size_t)mask + 1, sizeof *slot), i;
+	for (i = 0; i < t->n; i++) {
+		for (j = hash(t->s[i], t->len[i]) & mask; slot[j]; j = (j + 1) & mask)
+			;
+		slot[j] = i + 1;
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->mask = mask;
+}
+
+/* The index of s[0..n), added when new. */
+static int32_t intern(struct intern *t, const char *s, size_t n)
+{
+	uint32_t j;
+	int32_t k;
+	for (j = hash(s, n) & t->mask; (k = t->slot[j]); j = (j + 1) & t->mask)
+		if (t->len[k - 1] == n && !memcmp(t->s[k - 1], s, n))
+			return k - 1;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? 2 * t->cap : 1024;
+		t->s = crm_xrealloc(t->s, (size_t)t->cap * sizeof *t->s);
+		t->len = crm_xrealloc(t->len, (size_t)t->cap * sizeof *t->len);
+	}
+	t->s[t->n] = pool_dup(t->pool, s, n);
+	t->len[t->n] = (uint32_t)n;
+	t->slot[j] = ++t->n;
+	if ((uint32_t)t->n * 2 > t->mask)
+		intern_grow(t);
+	return t->n - 1;
+}
+
+/* Ranks of t's strings in byte order: rank[i] of string i (qsort has no
+ * context argument: the strings sorted are in sort_strings meanwhile). */
+static char **sort_strings;
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(sort_strings[*(const int32_t *)a], sort_strings[*(const int32_t *)b]);
+}
+
+static int32_t *string_ranks(const struct intern *t)
+{
+	int32_t *idx = crm_xmalloc(((size_t)t->n + 1) * sizeof *idx);
+	int32_t *rank = crm_xmalloc(((size_t)t->n + 1) * sizeof *rank), i;
+	for (i = 0; i < t->n; i++)
+		idx[i] = i;
+	sort_strings = t->s;
+	qsort(idx, (size_t)t->n, sizeof *idx, by_string);
+	sort_strings = NULL;
+	for (i = 0; i < t->n; i++)
+		rank[idx[i]] = i;
+	free(idx);
+	return rank;
+}
+
+/* ---- reading the lines --------------------------------------------------- */
+
+struct line {
+	int32_t who;              /* customer (intern index), or -1 - guest order number */
+	int32_t order, prod, qty; /* qty < 0: a return */
+	int32_t name, cat;        /* intern index, -1: none */
+	int64_t at;
+};
+
+struct load {
+	struct crm_strpool *pool;
+	struct intern skus, custs, names;
+	struct line *l;
+	size_t n, cap;
+	int32_t norder, nguest;
+	/* the current order */
+	char *prev;
+	size_t prevn, prevcap;
+	int32_t who;
+	int negative;             /* its amount is below 0 */
+	int64_t at;
+};
+
+static const char load_sql[] =
+	"SELECT o.order_id, o.customer_id, o.ordered_at, o.amount, i.sku, i.product, "
+	"i.category, i.quantity, i.unit_price FROM orders o JOIN order_items i "
+	"ON i.order_id = o.order_id "
+	"WHERE o.status = 'paid' AND o.ordered_at < ?1 AND o.ordered_at >= ?2";
+
+static int has_digit(const char *s, size_t n)
+{
+	for (; n; n--, s++)
+		if (*s >= '0' && *s <= '9')
+			return 1;
+	return 0;
+}
+
+static int32_t text_id(struct intern *t, sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	int n = sqlite3_column_bytes(st, col);
+	return s && n > 0 ? intern(t, s, (size_t)n) : -1;
+}
+
+/* A row of a new order: its buyer, time and sign. */
+static void new_order(struct load *L, sqlite3_stmt *st, const char *oid, size_t on)
+{
+	const char *at = (const char *)sqlite3_column_text(st, 2);
+	if (on + 1 > L->prevcap) {
+		L->prevcap = on + 64;
+		L->prev = crm_xrealloc(L->prev, L->prevcap);
+	}
+	memcpy(L->prev, oid, on);
+	L->prevn = on;
+	L->norder++;
+	L->who = text_id(&L->custs, st, 1);
+	if (L->who < 0)
+		L->who = -1 - L->nguest++;
+	L->negative = sqlite3_column_int64(st, 3) < 0;
+	L->at = at && sqlite3_column_bytes(st, 2) == CRM_TIME_LEN - 1 ? crm_time_epoch(at) :
+		INT64_MIN;
+}
+
+static void read_row(struct load *L, sqlite3_stmt *st)
+{
+	const char *oid = (const char *)sqlite3_column_text(st, 0);
+	const char *sku = (const char *)sqlite3_column_text(st, 4);
+	size_t on = (size_t)sqlite3_column_bytes(st, 0), skun;
+	int64_t qty = sqlite3_column_int64(st, 7);
+	struct line *l;
+	if (!oid)
+		return;
+	if (!L->norder || on != L->prevn || memcmp(oid, L->prev, on))
+		new_order(L, st, oid, on);
+	skun = (size_t)sqlite3_column_bytes(st, 4);
+	if (L->at == INT64_MIN || !sku || !has_digit(sku, skun) || qty == 0 ||
+	    sqlite3_column_int64(st, 8) <= 0)
+		return;
+	if (qty < 0 || L->negative) {
+		if (L->who < 0)
+			return;   /* a guest's return is no one's */
+		qty = qty < 0 ? -qty : qty;
+		qty = -(qty > INT32_MAX ? INT32_MAX : qty);
+	} else if (qty > INT32_MAX) {
+		qty = INT32_MAX;
+	}
+	if (L->n == L->cap) {
+		L->cap = L->cap ? 2 * L->cap : 4096;
+		L->l = crm_xrealloc(L->l, L->cap * sizeof *L->l);
+	}
+	l = &L->l[L->n++];
+	l->who = L->who;
+	l->order = L->norder - 1;
+	l->prod = intern(&L->skus, sku, skun);
+	l->qty = (int32_t)qty;
+	l->name = text_id(&L->names, st, 5);
+	l->cat = text_id(&L->names, st, 6);
+	l->at = L->at;
+}
+
+static int read_lines(struct crm_db *db, const struct crm_history_window *w, struct load *L)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, load_sql);
+	int rc;
+	if (!st)
+		return crm_db_last_status(db);
+	if (crm_bind_text(st, 1, w->end) != SQLITE_OK ||
+	    crm_bind_text(st, 2, w->start ? w->start : "0") != SQLITE_OK) {
+		sqlite3_finalize(st);
+		return crm_db_fail(db, "bind");
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		read_row(L, st);
+	if (rc != SQLITE_DONE) {
+		rc = crm_db_fail(db, "reading order lines");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	sqlite3_finalize(st);
+	return CRM_OK;
+}
+
+/* ---- from lines to the history ------------------------------------------- */
+
+static int by_prod_at(const void *a, const void *b)
+{
+	const struct line *x = a, *y = b;
+	if (x->prod != y->prod)
+		return x->prod < y->prod ? -1 : 1;
+	if (x->at != y->at)
+		return x->at < y->at ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return (x->qty > y->qty) - (x->qty < y->qty);
+}
+
+/* The lines grouped by buyer key (customers in id order, then guest
+ * orders), each group sorted by (product rank, at, order); *kstart gets
+ * the groups' bounds.  Frees L->l. */
+static struct line *group_lines(struct load *L, int32_t nkey, int64_t **kstart)
+{
+	int32_t *crank = string_ranks(&L->custs), *prank = string_ranks(&L->skus);
+	int64_t *ks = crm_xcalloc((size_t)nkey + 2, sizeof *ks), k;
+	struct line *out = crm_xmalloc((L->n + 1) * sizeof *out);
+	size_t i;
+	for (i = 0; i < L->n; i++) {
+		struct line *l = &L->l[i];
+		l->who = l->who >= 0 ? crank[l->who] : L->custs.n + (-1 - l->who);
+		l->prod = prank[l->prod];
+		ks[l->who + 2]++;
+	}
+	for (k = 2; k < (int64_t)nkey + 2; k++)
+		ks[k] += ks[k - 1];
+	for (i = 0; i < L->n; i++)
+		out[ks[L->l[i].who + 1]++] = L->l[i];
+	for (k = 0; k < nkey; k++)
+		qsort(out + ks[k], (size_t)(ks[k + 1] - ks[k]), sizeof *out, by_prod_at);
+	free(L->l);
+	L->l = NULL;
+	free(crank);
+	free(prank);
+	*kstart = ks;
+	return out;
+}
+
+/* Drop the returned products of customers (keys below ncust_all), and the
+ * return lines themselves: qty set to 0 for a line not liked. */
+static void drop_returns(struct line *l, const int64_t *ks, int32_t ncust_all)
+{
+	int32_t k;
+	int64_t i, j, m;
+	for (k = 0; k < ncust_all; k++)
+		for (i = ks[k]; i < ks[k + 1]; i = j) {
+			int64_t bought = 0, returned = 0;
+			for (j = i; j < ks[k + 1] && l[j].prod == l[i].prod; j++)
+				if (l[j].qty > 0)
+					bought += l[j].qty;
+				else
+					returned -= l[j].qty;
+			for (m = i; m < j; m++)
+				if (l[m].qty < 0 || (returned > 0 && returned >= bought))
+					l[m].qty = 0;
+		}
+}
+
+/* A product's name and category: its most recent liked line's (at the same
+ * instant, the greater name). */
+static void note_product(struct crm_history *h, const struct load *L, int32_t p,
+			 const struct line *l, int first)
+{
+	const char *name = l->name >= 0 ? L->names.s[l->name] : NULL;
+	if (!first && (l->at < h->last_sold[p] ||
+		       (l->at == h->last_sold[p] && (!name || (h->name[p] &&
+							       strcmp(name, h->name[p]) <= 0)))))
+		return;
+	h->last_sold[p] = l->at;
+	h->name[p] = (char *)name;
+	h->category[p] = l->cat >= 0 ? L->names.s[l->cat] : NULL;
+}
+
+/* New indexes of the products, orders and buyers that keep a liked line
+ * (-1 for the others); counts into h. */
+static void renumber(struct crm_history *h, const struct load *L, const struct line *l,
+		     const int64_t *ks, int32_t nkey, int32_t *pmap, int32_t *omap, int32_t *bmap)
+{
+	int32_t k, i;
+	int64_t j;
+	for (k = 0; k < nkey; k++) {
+		bmap[k] = -1;
+		for (j = ks[k]; j < ks[k + 1]; j++)
+			if (l[j].qty > 0) {
+				bmap[k] = 0;
+				pmap[l[j].prod] = 0;
+				omap[l[j].order] = 0;
+			}
+	}
+	for (i = 0; i < L->skus.n; i++)
+		if (pmap[i] == 0)
+			pmap[i] = h->nprod++;
+	for (i = 0; i < L->norder; i++)
+		if (omap[i] == 0)
+			omap[i] = h->norder++;
+	for (k = 0; k < nkey; k++)
+		if (bmap[k] == 0) {
+			bmap[k] = h->nbuyer++;
+			h->ncust += k < L->custs.n;
+		}
+}
+
+static void alloc_history(struct crm_history *h, int64_t np)
+{
+	h->sku = crm_xcalloc((size_t)h->nprod + 1, sizeof *h->sku);
+	h->name = crm_xcalloc((size_t)h->nprod + 1, sizeof *h->name);
+	h->category = crm_xcalloc((size_t)h->nprod + 1, sizeof *h->category);
+	h->last_sold = crm_xcalloc((size_t)h->nprod + 1, sizeof *h->last_sold);
+	h->active = crm_xcalloc((size_t)h->nprod + 1, 1);
+	h->customer_id = crm_xcalloc((size_t)h->ncust + 1, sizeof *h->customer_id);
+	h->start = crm_xcalloc((size_t)h->nbuyer + 1, sizeof *h->start);
+	h->p = crm_xmalloc(((size_t)np + 1) * sizeof *h->p);
+	h->pstart = crm_xcalloc((size_t)h->nprod + 1, sizeof *h->pstart);
+}
+
+/* The purchases by buyer, the products' names, last sales and activity. */
+static void fill_purchases(struct crm_history *h, const struct load *L, const struct line *l,
+			   const int64_t *ks, int32_t nkey, const int32_t *pmap,
+			   const int32_t *omap, const int32_t *bmap)
+{
+	unsigned char *seen = crm_xcalloc((size_t)h->nprod + 1, 1);
+	int64_t n = 0, j;
+	int32_t k;
+	for (k = 0; k < nkey; k++) {
+		if (bmap[k] < 0)
+			continue;
+		h->start[bmap[k]] = n;
+		for (j = ks[k]; j < ks[k + 1]; j++) {
+			int32_t p = l[j].qty > 0 ? pmap[l[j].prod] : -1;
+			if (p < 0)
+				continue;
+			h->p[n].prod = p;
+			h->p[n].qty = l[j].qty;
+			h->p[n].order = omap[l[j].order];
+			h->p[n++].at = l[j].at;
+			note_product(h, L, p, &l[j], !seen[p]);
+			seen[p] = 1;
+		}
+	}
+	h->start[h->nbuyer] = n;
+	free(seen);
+}
+
+/* The customers' ids and the products' SKUs, in their new order. */
+static void fill_names(struct crm_history *h, const struct load *L, const int32_t *pmap,
+		       const int32_t *bmap, int64_t active_from)
+{
+	int32_t *crank = string_ranks(&L->custs), *prank = string_ranks(&L->skus), i;
+	for (i = 0; i < L->custs.n; i++)
+		if (bmap[crank[i]] >= 0)
+			h->customer_id[bmap[crank[i]]] = L->custs.s[i];
+	for (i = 0; i < L->skus.n; i++)
+		if (pmap[prank[i]] >= 0)
+			h->sku[pmap[prank[i]]] = L->skus.s[i];
+	for (i = 0; i < h->nprod; i++)
+		h->active[i] = h->last_sold[i] >= active_from;
+	free(crank);
+	free(prank);
+}
+
+/* Distinct buyers by product, buyers in increasing order. */
+static void by_product(struct crm_history *h)
+{
+	int64_t *fill, j, total = 0;
+	int32_t b, i, last;
+	for (b = 0; b < h->nbuyer; b++)
+		for (j = h->start[b], last = -1; j < h->start[b + 1]; j++)
+			if (h->p[j].prod != last)
+				h->pstart[(last = h->p[j].prod) + 1]++;
+	for (i = 0; i < h->nprod; i++)
+		h->pstart[i + 1] += h->pstart[i];
+	total = h->pstart[h->nprod];
+	h->pbuyer = crm_xmalloc(((size_t)total + 1) * sizeof *h->pbuyer);
+	fill = crm_xmalloc(((size_t)h->nprod + 1) * sizeof *fill);
+	memcpy(fill, h->pstart, (size_t)h->nprod * sizeof *fill);
+	for (b = 0; b < h->nbuyer; b++)
+		for (j = h->start[b], last = -1; j < h->start[b + 1]; j++)
+			if (h->p[j].prod != last)
+				h->pbuyer[fill[last = h->p[j].prod]++] = b;
+	free(fill);
+}
+
+static void build(struct crm_history *h, struct load *L, int64_t active_from)
+{
+	int32_t nkey = L->custs.n + L->nguest;
+	int64_t *ks, j, np = 0;
+	struct line *l = group_lines(L, nkey, &ks);
+	int32_t *pmap = crm_xcalloc((size_t)L->skus.n + 1, sizeof *pmap);
+	int32_t *omap = crm_xcalloc((size_t)L->norder + 1, sizeof *omap);
+	int32_t *bmap = crm_xcalloc((size_t)nkey + 1, sizeof *bmap);
+	drop_returns(l, ks, L->custs.n);
+	for (j = 0; j < (int64_t)L->n; j++) {
+		np += l[j].qty > 0;
+		pmap[l[j].prod] = -1;
+	}
+	for (j = 0; j < L->norder; j++)
+		omap[j] = -1;
+	renumber(h, L, l, ks, nkey, pmap, omap, bmap);
+	alloc_history(h, np);
+	fill_purchases(h, L, l, ks, nkey, pmap, omap, bmap);
+	fill_names(h, L, pmap, bmap, active_from);
+	by_product(h);
+	free(l);
+	free(ks);
+	free(pmap);
+	free(omap);
+	free(bmap);
+}
+
+int crm_history_load(struct crm_db *db, const struct crm_history_window *w,
+		     struct crm_history *h)
+{
+	struct load L;
+	int rc;
+	memset(h, 0, sizeof *h);
+	memset(&L, 0, sizeof L);
+	L.pool = crm_xcalloc(1, sizeof *L.pool);
+	intern_init(&L.skus, L.pool);
+	intern_init(&L.custs, L.pool);
+	intern_init(&L.names, L.pool);
+	h->end = crm_time_epoch(w->end);
+	rc = read_lines(db, w, &L);
+	if (rc == CRM_OK) {
+		build(h, &L, h->end - (int64_t)w->active_days * 86400);
+		h->pool_ = L.pool;
+	} else {
+		pool_free(L.pool);
+	}
+	free(L.l);
+	free(L.prev);
+	intern_release(&L.skus);
+	intern_release(&L.custs);
+	intern_release(&L.names);
+	return rc;
+}
+
+void crm_history_release(struct crm_history *h)
+{
+	free(h->sku);
+	free(h->name);
+	free(h->category);
+	free(h->last_sold);
+	free(h->active);
+	free(h->customer_id);
+	free(h->start);
+	free(h->p);
+	free(h->pstart);
+	free(h->pbuyer);
+	pool_free(h->pool_);
+	memset(h, 0, sizeof *h);
+}
+
+static int32_t find(char *const *s, int32_t n, const char *key)
+{
+	int32_t lo = 0, hi = n;
+	while (lo < hi) {
+		int32_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(s[mid], key);
+		if (!c)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
+int32_t crm_history_product(const struct crm_history *h, const char *sku)
+{
+	return find(h->sku, h->nprod, sku);
+}
+
+int32_t crm_history_customer(const struct crm_history *h, const char *id)
+{
+	return find(h->customer_id, h->ncust, id);
+}
+
+/* ---- contacts ------------------------------------------------------------ */
+
+static const char contacts_sql[] =
+	"SELECT customer_id, email, name, marketing_opt_in = 1 FROM customers "
+	"ORDER BY customer_id";
+
+static char *pool_col(struct crm_strpool *p, sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	int n = sqlite3_column_bytes(st, col);
+	return s && n > 0 ? pool_dup(p, s, (size_t)n) : NULL;
+}
+
+int crm_contacts_load(struct crm_db *db, struct crm_contacts *c)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, contacts_sql);
+	int32_t cap = 0;
+	int rc;
+	memset(c, 0, sizeof *c);
+	if (!st)
+		return crm_db_last_status(db);
+	c->pool_ = crm_xcalloc(1, sizeof *c->pool_);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (c->n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			c->id = crm_xrealloc(c->id, (size_t)cap * sizeof *c->id);
+			c->email = crm_xrealloc(c->email, (size_t)cap * sizeof *c->email);
+			c->name = crm_xrealloc(c->name, (size_t)cap * sizeof *c->name);
+			c->opted_in = crm_xrealloc(c->opted_in, (size_t)cap);
+		}
+		c->id[c->n] = pool_col(c->pool_, st, 0);
+		c->email[c->n] = pool_col(c->pool_, st, 1);
+		c->name[c->n] = pool_col(c->pool_, st, 2);
+		c->opted_in[c->n++] = sqlite3_column_int(st, 3) == 1;
+		if (!c->id[c->n - 1])
+			c->id[c->n - 1] = pool_dup(c->pool_, "", 0);
+	}
+	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "reading customers");
+	sqlite3_finalize(st);
+	if (rc != CRM_OK)
+		crm_contacts_release(c);
+	return rc;
+}
+
+void crm_contacts_release(struct crm_contacts *c)
+{
+	free(c->id);
+	free(c->email);
+	free(c->name);
+	free(c->opted_in);
+	pool_free(c->pool_);
+	memset(c, 0, sizeof *c);
+}
+
+int32_t crm_contacts_find(const struct crm_contacts *c, const char *id)
+{
+	return find(c->id, c->n, id);
+}
