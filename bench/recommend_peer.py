@@ -11,8 +11,8 @@ sqlite3 and applies the liking rules of crm-recommend(1):
   - lines of 'paid' orders before END; an empty SKU, an SKU without a digit
     and a line with unit_price <= 0 are not products;
   - a line with a negative quantity, or any line of an order with a negative
-    amount, is a return; a (buyer, SKU) whose returned quantity is at least
-    what was bought is not liked;
+    amount, is a return; a (customer, SKU) whose returned quantity is at
+    least what was bought is not liked; a guest's return drops nothing;
   - each guest order (no customer) is a buyer of its own;
   - products are indexed by SKU in byte order; a product is active when its
     latest liked line is less than D days before END.
@@ -49,8 +49,11 @@ def load(db, end, active_days):
     bought, returned, last = {}, {}, {}
     for oid, cust, at, neg, sku, qty in rows:
         key = (cust if cust is not None else "\x00" + oid, sku)
+        if qty == 0:
+            continue
         if qty < 0 or neg:
-            returned[key] = returned.get(key, 0) + abs(qty)
+            if cust is not None:          # a guest's return is no one's
+                returned[key] = returned.get(key, 0) + abs(qty)
         else:
             bought[key] = bought.get(key, 0) + qty
             if at > last.get(key, ""):
