@@ -36,50 +36,74 @@ import sys
 import time
 
 
+LIKED_SQL = """
+SELECT o.customer_id, CASE WHEN o.customer_id IS NULL THEN o.order_id END, i.sku,
+  sum(CASE WHEN i.quantity > 0 AND o.amount >= 0 THEN i.quantity ELSE 0 END),
+  sum(CASE WHEN i.quantity < 0 OR o.amount < 0 THEN abs(i.quantity) ELSE 0 END),
+  max(CASE WHEN i.quantity > 0 AND o.amount >= 0 THEN o.ordered_at END)
+FROM orders o JOIN order_items i ON i.order_id = o.order_id
+WHERE o.status = 'paid' AND o.ordered_at < ? AND i.unit_price > 0
+  AND i.sku GLOB '*[0-9]*'
+GROUP BY 1, 2, 3"""
+
+
 def load(db, end, active_days):
+    """The liked (buyer, product) pairs: customers (id order) first, then
+    guest orders; products in SKU byte order; which are active."""
     import numpy as np
     from datetime import datetime, timedelta, timezone
 
     con = sqlite3.connect(db)
-    rows = con.execute(
-        "SELECT o.order_id, o.customer_id, o.ordered_at, o.amount < 0, i.sku, "
-        "i.quantity FROM orders o JOIN order_items i ON i.order_id = o.order_id "
-        "WHERE o.status = 'paid' AND o.ordered_at < ? AND i.unit_price > 0 "
-        "AND i.sku GLOB '*[0-9]*'", (end,))
-    bought, returned, last = {}, {}, {}
-    for oid, cust, at, neg, sku, qty in rows:
-        key = (cust if cust is not None else "\x00" + oid, sku)
-        if qty == 0:
-            continue
-        if qty < 0 or neg:
-            if cust is not None:          # a guest's return is no one's
-                returned[key] = returned.get(key, 0) + abs(qty)
-        else:
-            bought[key] = bought.get(key, 0) + qty
-            if at > last.get(key, ""):
-                last[key] = at
+    liked = []          # (customer or None, guest order or None, sku, last)
+    for cust, guest, sku, bought, returned, last in con.execute(LIKED_SQL, (end,)):
+        # a guest's return is no one's
+        if bought > 0 and (cust is None or bought > returned):
+            liked.append((cust, guest, sku, last))
     con.close()
-    liked = [k for k, q in bought.items() if q > returned.get(k, 0)]
-    skus = sorted({k[1] for k in liked}, key=lambda s: s.encode())
+    skus = sorted({x[2] for x in liked}, key=lambda s: s.encode())
     pidx = {s: j for j, s in enumerate(skus)}
-    # customers first, in id (byte) order, then the guest orders
-    custs = sorted({k[0] for k in liked if not k[0].startswith("\x00")},
-                   key=lambda s: s.encode())
-    guests = sorted({k[0] for k in liked if k[0].startswith("\x00")})
-    bidx = {b: i for i, b in enumerate(custs + guests)}
+    custs = sorted({x[0] for x in liked if x[0] is not None}, key=lambda s: s.encode())
+    guests = sorted({x[1] for x in liked if x[0] is None})
+    bidx = {b: i for i, b in enumerate(custs)}
+    bidx.update({("g", g): len(custs) + i for i, g in enumerate(guests)})
+    r = np.fromiter((bidx[x[0]] if x[0] is not None else bidx[("g", x[1])] for x in liked),
+                    dtype=np.int32, count=len(liked))
+    c = np.fromiter((pidx[x[2]] for x in liked), dtype=np.int32, count=len(liked))
     lastsold = [""] * len(skus)
-    r = np.empty(len(liked), dtype=np.int32)
-    c = np.empty(len(liked), dtype=np.int32)
-    for n, k in enumerate(liked):
-        r[n] = bidx[k[0]]
-        j = pidx[k[1]]
-        c[n] = j
-        if last[k] > lastsold[j]:
-            lastsold[j] = last[k]
+    for x, j in zip(liked, c.tolist()):
+        if x[3] > lastsold[j]:
+            lastsold[j] = x[3]
     t_end = datetime.strptime(end, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
     since = (t_end - timedelta(days=active_days)).strftime("%Y-%m-%dT%H:%M:%SZ")
     active = np.array([ls >= since for ls in lastsold], dtype=bool)
     return custs, len(bidx), skus, r, c, active
+
+
+def candidates(R, rid, top):
+    """A mask of the entries of R (CSR, no zeros) that can be in their row's
+    top: per row, all at or above a threshold that at least top[row] of
+    them reach (all of a shorter row), found by quartering from half the
+    row's maximum."""
+    import numpy as np
+
+    cnt = np.diff(R.indptr)
+    nz = cnt > 0
+    starts = R.indptr[:-1][nz]
+    thr = np.full(len(cnt), -np.inf)
+    long_ = cnt > top
+    rmax = np.zeros(len(cnt))
+    if nz.any():
+        rmax[nz] = np.maximum.reduceat(R.data, starts)
+    thr[long_] = rmax[long_] / 2
+    while True:
+        ok = R.data >= thr[rid]
+        got = np.zeros(len(cnt), dtype=np.int64)
+        if nz.any():
+            got[nz] = np.add.reduceat(ok.astype(np.int64), starts)
+        short = (got < top) & long_
+        if not short.any():
+            return ok
+        thr[short] /= 4
 
 
 def recommend(db, end, top, active_days, out):
@@ -96,21 +120,30 @@ def recommend(db, end, top, active_days, out):
     # c_ij / sqrt(n_i n_j), as the C code divides
     rows = np.repeat(np.arange(nprod), np.diff(C.indptr))
     C.data = C.data / np.sqrt(n[rows] * n[C.indices])
-    S = C
+    # only the active products can be recommended
+    act = np.flatnonzero(active)
+    nact = len(act)
+    inv = np.full(nprod, -1, dtype=np.int64)    # product -> its active column
+    inv[act] = np.arange(nact)
+    S = C[:, act].tocsr()
     w = csv.writer(out, lineterminator="\n")
     w.writerow(["customer_id", "rank", "sku", "score"])
-    inactive = ~active
-    block = 20000
+    block = 10000
     for lo in range(0, len(custs), block):
         hi = min(lo + block, len(custs))
         Xc = X[lo:hi]
         R = (Xc @ S).tocsr()
-        R = (R - R.multiply(Xc)).tocsr()      # the bought ones, exactly 0
-        R.sort_indices()
+        R.eliminate_zeros()
         rid = np.repeat(np.arange(hi - lo), np.diff(R.indptr))
-        col, val = R.indices, R.data
-        keep = (val > 0) & ~inactive[col]
-        rid, col, val = rid[keep], col[keep], val[keep]
+        # the products a customer bought are dropped after the cut: each
+        # row's cut keeps `top` more than the row has bought ones
+        nb = np.diff(Xc.indptr)
+        keep = candidates(R, rid, top + nb)
+        rid, col, val = rid[keep], R.indices[keep], R.data[keep]
+        bcol = inv[Xc.indices]
+        bkey = (np.repeat(np.arange(hi - lo, dtype=np.int64), nb) * nact + bcol)[bcol >= 0]
+        keep = ~np.isin(rid.astype(np.int64) * nact + col, bkey)
+        rid, col, val = rid[keep], act[col[keep]], val[keep]
         order = np.lexsort((col, -val, rid))
         rid, col, val = rid[order], col[order], val[order]
         first = np.searchsorted(rid, np.arange(hi - lo))
