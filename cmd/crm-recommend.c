@@ -11,6 +11,7 @@
 #include "history.h"
 #include "norm.h"
 #include "opts.h"
+#include "recommend.h"
 #include "table.h"
 
 static const char usage[] =
@@ -92,6 +93,7 @@ struct rec {
 	int64_t as_of;                    /* the --as-of day */
 	char as_of_date[CRM_DATE_LEN];
 	char end[CRM_TIME_LEN];           /* the first instant after it */
+	const struct crm_reco_method *reco;   /* --method */
 	struct crm_db db;
 	int have_db;
 };
@@ -146,7 +148,11 @@ static int own_option(void *ctx, int opt, const char *arg)
 		return number("--active-days", arg, 1, 36500, "days", &r->active_days);
 	case OPT_EXCLUDE: r->exclude = arg; return 0;
 	case OPT_OPTED_IN: r->opted_in = 1; return 0;
-	case OPT_METHOD: r->method = arg; return 0;
+	case OPT_METHOD:
+		if (!(r->reco = crm_reco_method_find(arg)))
+			return crm_usage_error("--method must be %s, not '%s'",
+					       crm_reco_method_names(), arg);
+		return 0;
 	case OPT_ALSO_BOUGHT: r->also_bought = arg; return set_mode(r, M_ALSO);
 	case OPT_RULES: return set_mode(r, M_RULES);
 	case OPT_MIN_SUPPORT: r->min_support = arg; return 0;
@@ -223,21 +229,298 @@ static int load_history(struct rec *r, struct crm_history *h)
 
 /* ---- R1: recommendations, evaluation ---- */
 
+static const struct crm_table_col reco_cols[] = {
+	{"customer_id", CRM_T_PLAIN}, {"email", CRM_T_TEXT}, {"name", CRM_T_TEXT},
+	{"rank", CRM_T_NUM}, {"sku", CRM_T_TEXT}, {"product", CRM_T_TEXT},
+	{"score", CRM_T_NUM}, {"reason", CRM_T_TEXT},
+};
+
+struct reco_run {
+	struct rec *r;
+	struct crm_history h;
+	struct crm_contacts c;
+	struct crm_reco_model *model;
+	struct crm_table *t;
+	struct crm_reco_item *out;
+	char **wanted;               /* the customers asked for (--customer, stdin) */
+	int32_t nwanted;
+	const char *fname;           /* of the stream read */
+};
+
+static void print_reason(const struct crm_history *h, int32_t i, char *buf, size_t size)
+{
+	if (i < 0)
+		snprintf(buf, size, "popular in the last %d weeks", CRM_RECO_POPULAR_DAYS / 7);
+	else if (h->name[i])
+		snprintf(buf, size, "bought %s %s", h->sku[i], h->name[i]);
+	else
+		snprintf(buf, size, "bought %s", h->sku[i]);
+}
+
+/* The rows of one customer: contact k (-1: none in the customers table). */
+static void customer_rows(struct reco_run *x, const char *id, int32_t k)
+{
+	const struct crm_history *h = &x->h;
+	int32_t b = crm_history_customer(h, id);
+	int n = crm_reco_top(x->model, b, x->r->top, x->out), i;
+	char rank[16], score[64], *reason;
+	size_t size;
+	if (x->r->opted_in && (k < 0 || !x->c.opted_in[k]))
+		return;
+	for (i = 0; i < n; i++) {
+		int32_t p = x->out[i].prod;
+		size = 32 + strlen(h->sku[p]) + (x->out[i].because >= 0 ?
+			strlen(h->sku[x->out[i].because]) + (h->name[x->out[i].because] ?
+			strlen(h->name[x->out[i].because]) : 0) : 0);
+		reason = crm_xmalloc(size);
+		print_reason(h, x->out[i].because, reason, size);
+		snprintf(rank, sizeof rank, "%d", i + 1);
+		if (x->out[i].because < 0)
+			snprintf(score, sizeof score, "%.0f", x->out[i].score);
+		else
+			snprintf(score, sizeof score, "%.6f", x->out[i].score);
+		crm_table_cell(x->t, id);
+		crm_table_cell(x->t, k >= 0 ? x->c.email[k] : NULL);
+		crm_table_cell(x->t, k >= 0 ? x->c.name[k] : NULL);
+		crm_table_cell(x->t, rank);
+		crm_table_cell(x->t, h->sku[p]);
+		crm_table_cell(x->t, h->name[p]);
+		crm_table_cell(x->t, score);
+		crm_table_cell(x->t, reason);
+		free(reason);
+	}
+}
+
+static void want(struct reco_run *x, const char *id)
+{
+	x->wanted = crm_xrealloc(x->wanted, ((size_t)x->nwanted + 1) * sizeof *x->wanted);
+	x->wanted[x->nwanted++] = crm_xstrdup(id);
+}
+
+static int stream_reject(long line, const char *why, void *ctx)
+{
+	struct reco_run *x = ctx;
+	crm_error_at(x->fname, line, "%s", why);
+	return CRM_EDATA;
+}
+
+static int stream_row(const struct crm_values *v, const struct crm_row *row, void *ctx)
+{
+	if (!v->val[0])
+		return stream_reject(row->line, "column 'customer_id' is empty", ctx);
+	want(ctx, v->val[0]);
+	return 0;
+}
+
+/* The customers asked for: --customer, else the stream on standard input
+ * (crm-segment's output, ...); none: every customer with a liked line. */
+static int read_wanted(struct reco_run *x)
+{
+	struct crm_stream st = {
+		.e = &crm_customer_stream, .vc = {x->r->tz, CRM_MDY, NULL, "", NULL},
+		.csv = &x->r->co.csv, .flags = CRM_READ_NEED_HEADER, .name = &x->fname,
+		.on_row = stream_row, .on_reject = stream_reject, .ctx = x,
+	};
+	int i;
+	for (i = 0; i < x->r->ncustomer; i++)
+		want(x, x->r->customer[i]);
+	if (x->r->ncustomer || !crm_stdin_is_data())
+		return CRM_OK;
+	return crm_stream_read(&st, "-");
+}
+
+static int check_wanted(struct reco_run *x)
+{
+	char q[80];
+	int32_t i;
+	for (i = 0; i < x->nwanted; i++)
+		if (crm_contacts_find(&x->c, x->wanted[i]) < 0 &&
+		    crm_history_customer(&x->h, x->wanted[i]) < 0) {
+			crm_error("unknown customer %s", crm_quote(x->wanted[i], q, sizeof q));
+			return CRM_HISTORY_EUNKNOWN;
+		}
+	return CRM_OK;
+}
+
+/* --exclude FILE's products of h: NULL when none. */
+static int excluded(struct rec *r, const struct crm_history *h, unsigned char **skip)
+{
+	char **skus;
+	int32_t n;
+	int rc;
+	*skip = NULL;
+	if (!r->exclude)
+		return CRM_OK;
+	if ((rc = crm_reco_exclude_read(r->exclude, &skus, &n)) != CRM_OK)
+		return rc;
+	*skip = crm_reco_exclude_mark(h, skus, n);
+	crm_reco_exclude_free(skus, n);
+	return CRM_OK;
+}
+
+static void write_recommendations(struct reco_run *x)
+{
+	int32_t i;
+	x->t = crm_table_begin(stdout, x->r->format, x->r->co.csv.delim, reco_cols,
+			       (int)(sizeof reco_cols / sizeof reco_cols[0]));
+	x->out = crm_xmalloc((size_t)x->r->top * sizeof *x->out);
+	if (x->nwanted)
+		for (i = 0; i < x->nwanted; i++)
+			customer_rows(x, x->wanted[i], crm_contacts_find(&x->c, x->wanted[i]));
+	else
+		for (i = 0; i < x->h.ncust; i++)
+			customer_rows(x, x->h.customer_id[i],
+				      crm_contacts_find(&x->c, x->h.customer_id[i]));
+	crm_table_finish(x->t);
+	crm_table_free(x->t);
+	free(x->out);
+}
+
 static int recommend(struct rec *r)
 {
-	struct crm_history h;
-	int rc = load_history(r, &h);
+	struct reco_run x = {.r = r};
+	unsigned char *skip = NULL;
+	int rc = read_wanted(&x);
+	int32_t i;
 	if (rc == CRM_OK)
-		crm_error("recommendations: not built yet");
-	crm_history_release(&h);
-	return rc == CRM_OK ? CRM_EUSAGE : rc;
+		rc = load_history(r, &x.h);
+	if (rc == CRM_OK)
+		rc = crm_contacts_load(&r->db, &x.c);
+	if (rc == CRM_OK)
+		rc = check_wanted(&x);
+	if (rc == CRM_OK && x.h.nprod == 0) {
+		crm_error("no purchases to recommend from: no paid order lines up to %s",
+			  r->as_of_date);
+		rc = CRM_EDATA;
+	}
+	if (rc == CRM_OK)
+		rc = excluded(r, &x.h, &skip);
+	if (rc == CRM_OK) {
+		x.model = crm_reco_model_new(&x.h, r->reco, skip);
+		write_recommendations(&x);
+	}
+	crm_reco_model_free(x.model);
+	free(skip);
+	crm_history_release(&x.h);
+	crm_contacts_release(&x.c);
+	for (i = 0; i < x.nwanted; i++)
+		free(x.wanted[i]);
+	free(x.wanted);
+	return rc;
+}
+
+static const struct crm_table_col eval_cols[] = {
+	{"method", CRM_T_PLAIN}, {"top", CRM_T_NUM}, {"customers", CRM_T_NUM},
+	{"hits", CRM_T_NUM}, {"hit_rate", CRM_T_NUM}, {"precision", CRM_T_NUM},
+	{"recall", CRM_T_NUM}, {"coverage", CRM_T_NUM},
+};
+
+static void cellf(struct crm_table *t, const char *fmt, double v)
+{
+	char buf[64];
+	snprintf(buf, sizeof buf, fmt, v);
+	crm_table_cell(t, buf);
+}
+
+/* The figures of one row: [hit rate, precision, recall, coverage]. */
+static void eval_figures(const struct crm_reco_eval *e, const struct crm_reco_score *s, int top,
+			 double f[4])
+{
+	double n = (double)e->tested;
+	f[0] = n ? s->hit_customers / n : 0;
+	f[1] = n ? s->hits / (n * top) : 0;
+	f[2] = n ? s->recall_sum / n : 0;
+	f[3] = e->active ? (double)s->covered / e->active : 0;
+}
+
+static void eval_row(struct crm_table *t, const char *name, const struct crm_reco_eval *e,
+		     const struct crm_reco_score *s, int top)
+{
+	double f[4];
+	int i;
+	eval_figures(e, s, top, f);
+	crm_table_cell(t, name);
+	cellf(t, "%.0f", top);
+	cellf(t, "%.0f", (double)e->tested);
+	cellf(t, "%.0f", (double)s->hits);
+	for (i = 0; i < 4; i++)
+		cellf(t, "%.4f", f[i]);
+}
+
+static void write_evaluation(struct rec *r, const struct crm_reco_eval *e)
+{
+	struct crm_table *t = crm_table_begin(stdout, r->format, r->co.csv.delim, eval_cols,
+					      (int)(sizeof eval_cols / sizeof eval_cols[0]));
+	double a[4], b[4];
+	int i;
+	eval_row(t, r->reco->name, e, &e->method, r->top);
+	eval_row(t, "popular", e, &e->popular, r->top);
+	eval_figures(e, &e->method, r->top, a);
+	eval_figures(e, &e->popular, r->top, b);
+	crm_table_cell(t, "ratio");
+	cellf(t, "%.0f", r->top);
+	cellf(t, "%.0f", (double)e->tested);
+	if (e->popular.hits)
+		cellf(t, "%.4f", (double)e->method.hits / (double)e->popular.hits);
+	else
+		crm_table_cell(t, NULL);
+	for (i = 0; i < 4; i++)
+		if (b[i] > 0)
+			cellf(t, "%.4f", a[i] / b[i]);
+		else
+			crm_table_cell(t, NULL);
+	crm_table_finish(t);
+	crm_table_free(t);
+}
+
+/* --split DATE: its first instant, before the as-of day's end. */
+static int split_at(struct rec *r, char out[CRM_TIME_LEN])
+{
+	const char *why = "";
+	int64_t day;
+	if (crm_date_day(r->split_opt, &day) < 0 || day < CRM_DAY_FIRST || day >= CRM_DAY_LAST)
+		return crm_usage_error("--split '%s' is not a date (YYYY-MM-DD)", r->split_opt);
+	if (crm_day_start(r->tz, day, out, &why) < 0)
+		return crm_usage_error("--split '%s' %s", r->split_opt, why);
+	if (day > r->as_of)
+		return crm_usage_error("--split %s is after the as-of day %s", r->split_opt,
+				       r->as_of_date);
+	return CRM_OK;
 }
 
 static int evaluate(struct rec *r)
 {
-	(void)r;
-	crm_error("--evaluate: not built yet");
-	return CRM_EUSAGE;
+	char split[CRM_TIME_LEN];
+	struct crm_history train, test;
+	struct crm_history_window wtrain = {split, NULL, r->active_days};
+	struct crm_history_window wtest = {r->end, split, r->active_days};
+	struct crm_reco_model *m = NULL;
+	struct crm_reco_eval e;
+	unsigned char *skip = NULL;
+	int rc = split_at(r, split);
+	memset(&train, 0, sizeof train);
+	memset(&test, 0, sizeof test);
+	if (rc == CRM_OK)
+		rc = crm_history_load(&r->db, &wtrain, &train);
+	if (rc == CRM_OK)
+		rc = crm_history_load(&r->db, &wtest, &test);
+	if (rc == CRM_OK && (train.nprod == 0 || test.nprod == 0)) {
+		crm_error("nothing to evaluate: no paid order lines %s %s", train.nprod ?
+			  "from" : "before", r->split_opt);
+		rc = CRM_EDATA;
+	}
+	if (rc == CRM_OK)
+		rc = excluded(r, &train, &skip);
+	if (rc == CRM_OK) {
+		m = crm_reco_model_new(&train, r->reco, skip);
+		crm_reco_evaluate(m, &train, &test, r->top, &e);
+		write_evaluation(r, &e);
+	}
+	crm_reco_model_free(m);
+	free(skip);
+	crm_history_release(&train);
+	crm_history_release(&test);
+	return rc;
 }
 
 /* ---- R2: also-bought, rules, replenish ---- */
@@ -269,7 +552,9 @@ static int run(struct rec *r)
 {
 	int rc = crm_db_open(&r->db, crm_db_path(r->co.db), CRM_DB_READ);
 	r->have_db = 1;
-	if (rc != CRM_OK || (rc = crm_db_begin_read(&r->db)) != CRM_OK)
+	/* a snapshot, read as SQLite reads (not mapped: the history is read
+	 * once, and a mapped file would count in the memory used) */
+	if (rc != CRM_OK || (rc = crm_db_begin(&r->db)) != CRM_OK)
 		return rc;
 	switch (r->mode) {
 	case M_ALSO: rc = also_bought(r); break;
@@ -292,6 +577,7 @@ int main(int argc, char **argv)
 	r.top = 10;
 	r.active_days = 90;
 	r.format = CRM_FORMAT_CSV;
+	r.reco = &crm_reco_methods[0];
 	rc = crm_parse_options(&r.co, argc, argv, CRM_COMMON_SHORTOPTS, longopts, usage,
 			       own_option, &r);
 	if (rc == CRM_OK)

@@ -51,21 +51,33 @@ static void pool_free(struct crm_strpool *p)
 	free(p);
 }
 
+struct slot {
+	uint32_t hash;
+	int32_t k;                /* index + 1, 0 when empty */
+	const char *s;
+};
+
 struct intern {
 	char **s;                 /* the strings, in the order first seen */
 	uint32_t *len;
 	int32_t n, cap;
-	int32_t *slot;            /* open addressing: index + 1, 0 when empty */
+	struct slot *slot;        /* open addressing, linear probing */
 	uint32_t mask;
 	struct crm_strpool *pool;
 };
 
+/* FNV-1a, then murmur3's finaliser, so that the low bits the table uses
+ * depend on every byte. */
 static uint32_t hash(const char *s, size_t n)
 {
 	uint32_t h = 2166136261u;
 	while (n--)
 		h = (h ^ (unsigned char)*s++) * 16777619u;
-	return h;
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	return h ^ (h >> 16);
 }
 
 static void intern_init(struct intern *t, struct crm_strpool *pool)
@@ -86,12 +98,14 @@ static void intern_release(struct intern *t)
 
 static void intern_grow(struct intern *t)
 {
-	uint32_t mask = t->mask * 2 + 1, j;
-	int32_t *slot = crm_xcalloc((size_t)mask + 1, sizeof *slot), i;
-	for (i = 0; i < t->n; i++) {
-		for (j = hash(t->s[i], t->len[i]) & mask; slot[j]; j = (j + 1) & mask)
+	uint32_t mask = t->mask * 2 + 1, i, j;
+	struct slot *slot = crm_xcalloc((size_t)mask + 1, sizeof *slot);
+	for (i = 0; i <= t->mask; i++) {
+		if (!t->slot[i].k)
+			continue;
+		for (j = t->slot[i].hash & mask; slot[j].k; j = (j + 1) & mask)
 			;
-		slot[j] = i + 1;
+		slot[j] = t->slot[i];
 	}
 	free(t->slot);
 	t->slot = slot;
@@ -101,11 +115,11 @@ static void intern_grow(struct intern *t)
 /* The index of s[0..n), added when new. */
 static int32_t intern(struct intern *t, const char *s, size_t n)
 {
-	uint32_t j;
-	int32_t k;
-	for (j = hash(s, n) & t->mask; (k = t->slot[j]); j = (j + 1) & t->mask)
-		if (t->len[k - 1] == n && !memcmp(t->s[k - 1], s, n))
-			return k - 1;
+	uint32_t j, h = hash(s, n);
+	struct slot *e;
+	for (j = h & t->mask; (e = &t->slot[j])->k; j = (j + 1) & t->mask)
+		if (e->hash == h && !memcmp(e->s, s, n) && !e->s[n])
+			return e->k - 1;
 	if (t->n == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 1024;
 		t->s = crm_xrealloc(t->s, (size_t)t->cap * sizeof *t->s);
@@ -113,7 +127,9 @@ static int32_t intern(struct intern *t, const char *s, size_t n)
 	}
 	t->s[t->n] = pool_dup(t->pool, s, n);
 	t->len[t->n] = (uint32_t)n;
-	t->slot[j] = ++t->n;
+	e->hash = h;
+	e->s = t->s[t->n];
+	e->k = ++t->n;
 	if ((uint32_t)t->n * 2 > t->mask)
 		intern_grow(t);
 	return t->n - 1;
@@ -156,6 +172,8 @@ struct load {
 	struct intern skus, custs, names;
 	struct line *l;
 	size_t n, cap;
+	int32_t (*seen)[2];       /* by SKU: the name and category ids last seen */
+	int32_t nseen;
 	int32_t norder, nguest;
 	/* the current order */
 	char *prev;
@@ -184,6 +202,27 @@ static int32_t text_id(struct intern *t, sqlite3_stmt *st, int col)
 	const char *s = (const char *)sqlite3_column_text(st, col);
 	int n = sqlite3_column_bytes(st, col);
 	return s && n > 0 ? intern(t, s, (size_t)n) : -1;
+}
+
+/* The id of a name or category (col) of a line of SKU prod: most lines
+ * repeat the SKU's last one, which needs no hashing. */
+static int32_t name_id(struct load *L, int32_t prod, int which, sqlite3_stmt *st, int col)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	size_t n = (size_t)sqlite3_column_bytes(st, col);
+	int32_t *last;
+	if (prod >= L->nseen) {
+		int32_t cap = L->nseen ? 2 * L->nseen : 1024;
+		L->seen = crm_xrealloc(L->seen, (size_t)cap * sizeof *L->seen);
+		memset(L->seen + L->nseen, 0xff, (size_t)(cap - L->nseen) * sizeof *L->seen);
+		L->nseen = cap;
+	}
+	last = &L->seen[prod][which];
+	if (!s || !n)
+		return -1;
+	if (*last >= 0 && L->names.len[*last] == n && !memcmp(L->names.s[*last], s, n))
+		return *last;
+	return *last = intern(&L->names, s, n);
 }
 
 /* A row of a new order: its buyer, time and sign. */
@@ -237,8 +276,8 @@ static void read_row(struct load *L, sqlite3_stmt *st)
 	l->order = L->norder - 1;
 	l->prod = intern(&L->skus, sku, skun);
 	l->qty = (int32_t)qty;
-	l->name = text_id(&L->names, st, 5);
-	l->cat = text_id(&L->names, st, 6);
+	l->name = name_id(L, l->prod, 0, st, 5);
+	l->cat = name_id(L, l->prod, 1, st, 6);
 	l->at = L->at;
 }
 
@@ -498,6 +537,7 @@ int crm_history_load(struct crm_db *db, const struct crm_history_window *w,
 		pool_free(L.pool);
 	}
 	free(L.l);
+	free(L.seen);
 	free(L.prev);
 	intern_release(&L.skus);
 	intern_release(&L.custs);

@@ -268,6 +268,7 @@ refuses() {
 		"  segment    RFM scores and segments of customers, and who moved where" \
 		"  coupon     single-use coupon codes: issue, redeem, void, expire, list, stats" \
 		"  loyalty    loyalty points: earn, redeem, expire, tiers, balances, the ledger checked" \
+		"  recommend  what each customer may buy next; also-bought, rules, replenishment" \
 		"  report     the weekly customer report, for people and for cron" "" \
 		"'crm COMMAND --help' or man crm-COMMAND tells more; man 7 crm the conventions."
 }
