@@ -23,7 +23,8 @@ N by score, then SKU.  Writes customer_id,rank,sku,score (score with 17
 significant digits), customers in id order.
 
 compare: the outputs agree when every customer has the same number of rows
-and, rank by rank, the same SKU with a score within 1e-9 relative.  Scores
+and, rank by rank, the same SKU with a score within 1e-9 relative (or, when
+CRM_CSV prints fewer decimals, within half a unit of the last one printed).  Scores
 that tie in exact arithmetic may come out of two summation orders a rounding
 apart, so a run of scores equal within 1e-9 counts as one tie: inside a tie
 both sides must list the same SKUs (in SKU order, compared as sets), and a
@@ -154,30 +155,42 @@ def recommend(db, end, top, active_days, out):
             w.writerow([custs[lo + a], k + 1, skus[j], "%.17g" % v])
 
 
+def printed_tol(text):
+    """Half a unit of the last decimal a score was printed with (0 when it
+    has an exponent or 17 significant digits: then 1e-9 relative rules)."""
+    if "e" in text or "E" in text or "." not in text:
+        return 0.0
+    d = len(text) - text.index(".") - 1
+    return 0.5 * 10.0 ** -d if d < 12 else 0.0
+
+
 def read_lists(path):
     lists = {}
     with open(path, newline="") as f:
         rd = csv.DictReader(f)
         for row in rd:
             lists.setdefault(row["customer_id"], []).append(
-                (int(row["rank"]), row["sku"], float(row["score"])))
+                (int(row["rank"]), row["sku"], float(row["score"]), printed_tol(row["score"])))
     for v in lists.values():
         v.sort()
     return lists
 
 
-def close(a, b):
-    return abs(a - b) <= 1e-9 * max(abs(a), abs(b))
+def close(x, y):
+    """Scores x and y (rows of read_lists) equal within 1e-9 relative, or
+    within what the coarser of them was printed to."""
+    a, b = x[2], y[2]
+    return abs(a - b) <= max(1e-9 * max(abs(a), abs(b)), x[3], y[3])
 
 
 def ties(lst):
-    """The list as runs of near-equal scores: [(set of SKUs, score)]."""
+    """The list as runs of near-equal scores: [(set of SKUs, first row)]."""
     runs = []
-    for _, sku, score in lst:
-        if runs and close(runs[-1][1], score):
-            runs[-1][0].add(sku)
+    for row in lst:
+        if runs and close(runs[-1][1], row):
+            runs[-1][0].add(row[1])
         else:
-            runs.append(({sku}, score))
+            runs.append(({row[1]}, row))
     return runs
 
 
@@ -190,7 +203,7 @@ def compare(crm_path, peer_path):
         if len(la) != len(lb):
             diff.append("%s: %d rows, the peer %d" % (cust, len(la), len(lb)))
             continue
-        if any(not close(x[2], y[2]) for x, y in zip(la, lb)):
+        if any(not close(x, y) for x, y in zip(la, lb)):
             diff.append("%s: scores differ: %s / %s" % (cust, la, lb))
             continue
         if [x[1] for x in la] == [y[1] for y in lb]:
@@ -200,8 +213,10 @@ def compare(crm_path, peer_path):
             diff.append("%s: SKUs differ: %s / %s" % (cust, la, lb))
         else:
             reordered += 1
-    print("compared %d customers, %d rows: %d differ, %d only inside a tie of scores"
-          " equal within 1e-9" % (len(set(a) | set(b)), rows, len(diff), reordered))
+    tol = max([r[3] for v in a.values() for r in v] or [0.0])
+    print("compared %d customers, %d rows: %d differ, %d only inside a tie; scores within %s"
+          % (len(set(a) | set(b)), rows, len(diff), reordered,
+             "%g (as printed)" % tol if tol else "1e-9 relative"))
     for d in diff[:5]:
         print("  " + d)
     return 1 if diff else 0
