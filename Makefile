@@ -9,6 +9,7 @@
 #   make tsan       the import suites under ThreadSanitizer (crm-import's two threads)
 #   make bench      benchmarks against sqlite3 (large; see bench/run)
 #   make demo       import the bundled sample shop and print the weekly report
+#   make quality    crm-recommend --evaluate on a generated shop with planted tastes and on the demo shop
 #   make lint       mandoc -Tlint on the man pages
 #   make layout     the architecture's figures: include and link cycles, SQL in cmd/, long files and functions
 #   make fuzz       every libFuzzer harness of tests/fuzz for FUZZ_SECONDS (60) each, with clang;
@@ -132,6 +133,9 @@ bench: all
 demo: all
 	bench/demo $(abspath $(B))
 
+quality: all
+	bench/quality $(abspath $(B))
+
 # tests/layout.bats checks the same rules inside make test.
 layout: all
 	tests/layout $(abspath $(B))
@@ -193,12 +197,13 @@ deps:
 		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 			build-essential clang libclang-rt-14-dev pkg-config libsqlite3-dev libcsv-dev sqlite3 \
 			bats bats-support bats-assert mandoc valgrind tzdata locales time \
-			chromium fonts-noto-cjk python3; \
+			chromium fonts-noto-cjk python3 python3-numpy python3-scipy; \
 	else \
 		echo "make deps: no apt-get here; install a C compiler, clang with its" \
 		     "libFuzzer runtime (make fuzz), SQLite 3 (library," \
 		     "headers and the sqlite3 shell), libcsv, bats-core with bats-support" \
-		     "and bats-assert, mandoc, valgrind, tzdata, python3, and Chromium with a" \
+		     "and bats-assert, mandoc, valgrind, tzdata, python3 with NumPy and SciPy" \
+		     "(make bench), and Chromium with a" \
 		     "CJK font for the HTML report's test, with your package manager" >&2; \
 		exit 1; \
 	fi
@@ -212,5 +217,5 @@ install: all
 clean:
 	rm -rf build build-*
 
-.PHONY: all test asan tsan valgrind bench demo layout lint fuzz deps install clean
+.PHONY: all test asan tsan valgrind bench demo quality layout lint fuzz deps install clean
 .SECONDARY: $(OBJ) $(FUZZ_LIB_OBJ) $(FUZZ_ALL:%=$(FUZZ_B)/fuzz/%.o) $(FUZZ_B)/fuzz/fuzz.o

@@ -3,10 +3,13 @@
  * for the crm benchmarks and tests.
  *
  *   crm-synth [--orders N] [--customers N] [--seed S] [--end YYYY-MM-DD]
- *             [--days N] [--currency KRW|USD] ENTITY
+ *             [--days N] [--currency KRW|USD] [--products N] [--tastes] ENTITY
  *
  * ENTITY is customers, orders, order_items, tickets, reviews or responses; the
- * CSV goes to standard output.
+ * CSV goes to standard output.  With --tastes, taste_products (sku, product,
+ * category, taste_group, cycle_days) and taste_customers (customer_id,
+ * taste_group, staple_sku) list the planted tastes, for tests that check what
+ * a recommender finds.
  *
  * Design
  * - Every value is a pure function of the options and of (entity stream, row
@@ -28,6 +31,27 @@
  *   Buyer b is customer id floor(b*M/B); the other ids never order.  A
  *   customer's signup is derived from the time of order A(b), so it is never
  *   after the first order.
+ * - Catalogue: 200 products, the same in every data set (no seed), popularity
+ *   a fixed Zipf-like rank, cheaper products selling more.  --products N adds
+ *   products 201..N made of the same words (brand, ingredient, type) and
+ *   numbered ("#201"), the categories cycling, their ranks drawn over N.
+ *   Without --products and --tastes the output is what it always was.
+ * - Tastes (--tastes), still a pure function of (options, stream, index):
+ *   . the products of each category, in catalogue order, are cut into taste
+ *     groups of 8-12 (a rest under 8 joins the last group), without the seed;
+ *   . 30% of the products are consumables with a cycle of 30, 60 or 90 days
+ *     (a group with none has its first product made one);
+ *   . customer c has a taste group, uniform over the groups, and a staple:
+ *     one of its group's consumables (stream S_TASTE, index c);
+ *   . order i (stream S_TLINE) keeps its number of lines and quantities, but
+ *     its first line is the buyer's staple with probability 80% (so a staple
+ *     is bought again on most of a repeat buyer's orders), and every other
+ *     line comes from the buyer's group with probability 70% (by popularity
+ *     inside the group), else from the global popularity as without tastes.
+ *   Who buys and when does not change: most customers still buy once.  The
+ *   cycle is a label of the consumable, listed by taste_products; the times
+ *   of a staple's purchases are those of its buyer's orders (a counter-based
+ *   generator cannot see a customer's previous order).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -61,7 +85,7 @@ static int cust_w, order_w;            /* id widths */
 
 enum stream {
 	S_OTIME = 1, S_PICK, S_BLOCK, S_LINES, S_OSTAT, S_OCHAN, S_CUST,
-	S_DAY, S_TICK, S_REV, S_RESP, S_PHONE, S_NSTREAMS
+	S_DAY, S_TICK, S_REV, S_RESP, S_PHONE, S_TASTE, S_TLINE, S_NSTREAMS
 };
 
 static uint64_t stream_key[S_NSTREAMS];
@@ -511,7 +535,8 @@ static int order_status(uint64_t i)
 /* ------------------------------------------------------------------------ */
 /* Catalogue                                                                */
 
-#define NPROD 200
+#define NPROD 200         /* the catalogue without --products */
+#define MAX_PRODUCTS 100000
 
 struct ptype {
 	const char *ko, *en;
@@ -622,13 +647,15 @@ static const char *const brand_en[] = {
 
 struct product {
 	char sku[16];
-	char name[160];        /* already CSV-quoted if needed */
+	char name[176];        /* already CSV-quoted if needed */
 	const char *category;
+	int cat;               /* index in categories[] */
 	int64_t price[2];      /* KRW, USD cents */
 };
 
-static struct product catalog[NPROD];
-static uint64_t prod_cum[NPROD + 1];
+static int nprod = NPROD;              /* --products */
+static struct product *catalog;        /* nprod */
+static uint64_t *prod_cum;             /* nprod + 1: cumulative popularity */
 
 /* A field as it will appear in CSV, into dst. */
 static void csv_field(char *dst, size_t size, const char *s)
@@ -648,76 +675,224 @@ static void csv_field(char *dst, size_t size, const char *s)
 	dst[n] = 0;
 }
 
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size);
+	if (!p) {
+		fputs("crm-synth: out of memory\n", stderr);
+		exit(1);
+	}
+	return p;
+}
+
+/* Product p, the j-th of category c; products past the first NPROD are
+ * numbered in their name ("#201"), the SKU numbering continuing. */
+static void make_product(int p, int c, int j)
+{
+	const struct category *cat = &categories[c];
+	uint64_t r = mix64(0xC0FFEEULL + (uint64_t)p * GOLDEN);
+	const struct ptype *t = &cat->types[j % cat->ntypes];
+	int ing = (j / cat->ntypes + j % cat->ntypes) % cat->ning; /* unique */
+	int korean = below(fld(r, 0), 100) < 60;
+	int set = below(fld(r, 1), 100) < 5;
+	char name[176], num[16] = "";
+	if (p >= NPROD)
+		snprintf(num, sizeof num, " #%d", p + 1);
+	if (korean)
+		snprintf(name, sizeof name, "%s %s %s%s%s",
+		         brand_ko[below(fld(r, 2), (uint64_t)NELEM(brand_ko))],
+		         cat->ing_ko[ing], t->ko, num, set ? ", 1+1 기획세트" : "");
+	else
+		snprintf(name, sizeof name, "%s %s %s%s%s",
+		         brand_en[below(fld(r, 2), (uint64_t)NELEM(brand_en))],
+		         cat->ing_en[ing], t->en, num, set ? ", 2-Pack" : "");
+	struct product *pr = &catalog[p];
+	snprintf(pr->sku, sizeof pr->sku, "%s-%04d", cat->code, p + 1);
+	csv_field(pr->name, sizeof pr->name, name);
+	pr->category = cat->name;
+	pr->cat = c;
+	int64_t krw = t->lo + (int64_t)below(fld(r, 3), t->hi - t->lo + 1);
+	if (set)
+		krw = krw * 16 / 10;
+	krw = (krw + 500) / 1000 * 1000;                 /* round 1000 */
+	if (below(fld(r, 4), 100) < 60)
+		krw -= 100;                                  /* 23,900 */
+	if (krw < 1000)
+		krw = 900;
+	int64_t dollars = (krw + 675) / 1350;
+	if (dollars < 1)
+		dollars = 1;
+	pr->price[0] = krw;
+	pr->price[1] = dollars * 100 - 1;                /* $17.99 */
+	/* popularity: a fixed Zipf-like rank, cheaper sells more */
+	uint64_t rank = below(fld(r, 5), (uint64_t)nprod);
+	uint64_t pop = 1000000000ULL / (rank + 8);
+	pop = pop / 1000 * 30000 / (uint64_t)(krw + 15000);
+	prod_cum[p + 1] = prod_cum[p] + pop + 1;
+}
+
 static void setup_catalog(void)
 {
 	/* The catalogue does not depend on the seed: SKUs mean the same
-	 * product in every data set. */
+	 * product in every data set.  The first NPROD products are the
+	 * categories' counts in turn; --products adds more, the categories
+	 * cycling. */
+	catalog = xcalloc((size_t)nprod, sizeof *catalog);
+	prod_cum = xcalloc((size_t)nprod + 1, sizeof *prod_cum);
 	int p = 0;
-	for (int c = 0; c < NELEM(categories); c++) {
-		const struct category *cat = &categories[c];
-		for (int j = 0; j < cat->count; j++, p++) {
-			uint64_t r = mix64(0xC0FFEEULL + (uint64_t)p * GOLDEN);
-			const struct ptype *t = &cat->types[j % cat->ntypes];
-			int ing = (j / cat->ntypes + j % cat->ntypes) % cat->ning; /* unique */
-			int korean = below(fld(r, 0), 100) < 60;
-			int set = below(fld(r, 1), 100) < 5;
-			char name[160];
-			if (korean)
-				snprintf(name, sizeof name, "%s %s %s%s",
-				         brand_ko[below(fld(r, 2), (uint64_t)NELEM(brand_ko))],
-				         cat->ing_ko[ing], t->ko, set ? ", 1+1 기획세트" : "");
-			else
-				snprintf(name, sizeof name, "%s %s %s%s",
-				         brand_en[below(fld(r, 2), (uint64_t)NELEM(brand_en))],
-				         cat->ing_en[ing], t->en, set ? ", 2-Pack" : "");
-			struct product *pr = &catalog[p];
-			snprintf(pr->sku, sizeof pr->sku, "%s-%04d", cat->code, p + 1);
-			csv_field(pr->name, sizeof pr->name, name);
-			pr->category = cat->name;
-			int64_t krw = t->lo + (int64_t)below(fld(r, 3), t->hi - t->lo + 1);
-			if (set)
-				krw = krw * 16 / 10;
-			krw = (krw + 500) / 1000 * 1000;                 /* round 1000 */
-			if (below(fld(r, 4), 100) < 60)
-				krw -= 100;                                  /* 23,900 */
-			if (krw < 1000)
-				krw = 900;
-			int64_t dollars = (krw + 675) / 1350;
-			if (dollars < 1)
-				dollars = 1;
-			pr->price[0] = krw;
-			pr->price[1] = dollars * 100 - 1;                /* $17.99 */
-			/* popularity: a fixed Zipf-like rank, cheaper sells more */
-			uint64_t rank = below(fld(r, 5), NPROD);
-			uint64_t pop = 1000000000ULL / (rank + 8);
-			pop = pop / 1000 * 30000 / (uint64_t)(krw + 15000);
-			prod_cum[p + 1] = prod_cum[p] + pop + 1;
-		}
+	for (int c = 0; c < NELEM(categories); c++)
+		for (int j = 0; j < categories[c].count; j++, p++)
+			make_product(p, c, j);
+	for (; p < nprod; p++) {
+		int c = (p - NPROD) % NELEM(categories);
+		make_product(p, c, categories[c].count + (p - NPROD) / NELEM(categories));
 	}
 }
 
-/* guide[g]: the product holding x = g * total / GUIDE, a start for the scan */
-#define GUIDE 1024
-static unsigned char prod_guide[GUIDE];
+/* guide[g]: the product holding x = g * total / nguide, a start for the scan */
+static int *prod_guide;
+static uint64_t nguide;
 
 static void setup_guide(void)
 {
 	int p = 0;
-	for (uint64_t g = 0; g < GUIDE; g++) {
-		uint64_t x = g * prod_cum[NPROD] / GUIDE;
+	nguide = nprod <= NPROD ? 1024 : 4 * (uint64_t)nprod;
+	prod_guide = xcalloc((size_t)nguide, sizeof *prod_guide);
+	for (uint64_t g = 0; g < nguide; g++) {
+		uint64_t x = g * prod_cum[nprod] / nguide;
 		while (prod_cum[p + 1] <= x)
 			p++;
-		prod_guide[g] = (unsigned char)p;
+		prod_guide[g] = p;
 	}
 }
 
 static int pick_product(uint64_t r)
 {
-	uint64_t x = below(r, prod_cum[NPROD]);
-	int p = prod_guide[x * GUIDE / prod_cum[NPROD]];
+	uint64_t x = below(r, prod_cum[nprod]);
+	int p = prod_guide[x * nguide / prod_cum[nprod]];
 	while (prod_cum[p + 1] <= x)     /* prod_cum[p] <= x < prod_cum[p+1] */
 		p++;
 	return p;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Tastes (--tastes)                                                        */
+
+#define TASTE_IN_GROUP 70      /* % of lines from the buyer's taste group */
+#define TASTE_STAPLE   80      /* % of orders with the buyer's staple */
+#define CONSUMABLE     30      /* % of products that are consumables */
+
+static int opt_tastes;
+static int ngroups;
+static int *prod_group;        /* nprod: group of each product */
+static int *prod_cycle;        /* nprod: days, 0 = not a consumable */
+static int *grp_start;         /* ngroups + 1: members grp_member[start..] */
+static int *grp_member;        /* nprod: the products, group by group */
+static uint64_t *grp_cum;      /* nprod: cumulative popularity in the group */
+static int *grp_cons_start;    /* ngroups + 1: consumables grp_cons[start..] */
+static int *grp_cons;          /* nprod */
+
+/* Cut the products of category c (in catalogue order) into groups of 8-12,
+ * a last piece under 8 joining the group before it. */
+static void group_category(int c, int *list)
+{
+	int n = 0;
+	for (int p = 0; p < nprod; p++)
+		if (catalog[p].cat == c)
+			list[n++] = p;
+	for (int pos = 0, k = 0; pos < n; k++) {
+		int size = 8 + (int)below(mix64(0x7A57E5ULL + ((uint64_t)c << 32 | (uint64_t)k) * GOLDEN), 5);
+		if (n - pos - size < 8)
+			size = n - pos;
+		for (int m = 0; m < size; m++)
+			prod_group[list[pos + m]] = ngroups;
+		ngroups++;
+		pos += size;
+	}
+}
+
+static void setup_tastes(void)
+{
+	int *list = xcalloc((size_t)nprod, sizeof *list);
+	prod_group = xcalloc((size_t)nprod, sizeof *prod_group);
+	prod_cycle = xcalloc((size_t)nprod, sizeof *prod_cycle);
+	for (int c = 0; c < NELEM(categories); c++)
+		group_category(c, list);
+	free(list);
+	grp_start = xcalloc((size_t)ngroups + 1, sizeof *grp_start);
+	grp_cons_start = xcalloc((size_t)ngroups + 1, sizeof *grp_cons_start);
+	grp_member = xcalloc((size_t)nprod, sizeof *grp_member);
+	grp_cum = xcalloc((size_t)nprod, sizeof *grp_cum);
+	grp_cons = xcalloc((size_t)nprod, sizeof *grp_cons);
+	/* consumables: seed-free like the catalogue; a group without one
+	 * has its first product made one */
+	for (int p = 0; p < nprod; p++) {
+		uint64_t r = mix64(0xC0FFEEULL + (uint64_t)p * GOLDEN);
+		if (below(fld(r, 6), 100) < CONSUMABLE)
+			prod_cycle[p] = 30 * (1 + (int)below(fld(r, 7), 3));
+		grp_start[prod_group[p] + 1]++;
+	}
+	for (int g = 0; g < ngroups; g++)
+		grp_start[g + 1] += grp_start[g];
+	int *fill = xcalloc((size_t)ngroups, sizeof *fill);
+	for (int p = 0; p < nprod; p++) {
+		int g = prod_group[p], m = grp_start[g] + fill[g]++;
+		uint64_t w = prod_cum[p + 1] - prod_cum[p];
+		grp_member[m] = p;
+		grp_cum[m] = (m > grp_start[g] ? grp_cum[m - 1] : 0) + w;
+	}
+	free(fill);
+	int nc = 0;
+	for (int g = 0; g < ngroups; g++) {
+		grp_cons_start[g] = nc;
+		for (int m = grp_start[g]; m < grp_start[g + 1]; m++)
+			if (prod_cycle[grp_member[m]])
+				grp_cons[nc++] = grp_member[m];
+		if (nc == grp_cons_start[g]) {
+			int p = grp_member[grp_start[g]];
+			uint64_t r = mix64(0xC0FFEEULL + (uint64_t)p * GOLDEN);
+			prod_cycle[p] = 30 * (1 + (int)below(fld(r, 7), 3));
+			grp_cons[nc++] = p;
+		}
+	}
+	grp_cons_start[ngroups] = nc;
+}
+
+/* Customer c's taste group and staple consumable. */
+static int cust_group(uint64_t c)
+{
+	return (int)below(fld(rec(S_TASTE, c), 0), (uint64_t)ngroups);
+}
+
+static int cust_staple(uint64_t c)
+{
+	int g = cust_group(c);
+	int n = grp_cons_start[g + 1] - grp_cons_start[g];
+	return grp_cons[grp_cons_start[g] + (int)below(fld(rec(S_TASTE, c), 1), (uint64_t)n)];
+}
+
+/* A product of group g, by popularity inside the group. */
+static int pick_in_group(int g, uint64_t r)
+{
+	int m = grp_start[g], last = grp_start[g + 1] - 1;
+	uint64_t x = below(r, grp_cum[last]);
+	while (m < last && grp_cum[m] <= x)
+		m++;
+	return grp_member[m];
+}
+
+/* Product of line k of order i: from the global popularity (r), or with
+ * --tastes from the buyer's staple or taste group (rt, the order's hash of
+ * the S_TLINE stream). */
+static int line_product(int k, uint64_t r, uint64_t rt, uint64_t c)
+{
+	if (opt_tastes) {
+		if (k == 0 && below(fld(rt, 0), 100) < TASTE_STAPLE)
+			return cust_staple(c);
+		if (below(fld(rt, 1 + 2 * (unsigned)k), 100) < TASTE_IN_GROUP)
+			return pick_in_group(cust_group(c), fld(rt, 2 + 2 * (unsigned)k));
+	}
+	return pick_product(fld(r, 1 + 2 * (unsigned)k));
 }
 
 /* ------------------------------------------------------------------------ */
@@ -746,8 +921,13 @@ static int order_lines(uint64_t i, struct line *ln, int64_t *amount)
 	unsigned u = (unsigned)below(fld(r, 0), 100);
 	int want = u < 55 ? 1 : u < 80 ? 2 : u < 93 ? 3 : 4;
 	int n = 0;
+	uint64_t rt = 0, c = 0;
+	if (opt_tastes) {
+		rt = rec(S_TLINE, i);
+		c = order_customer(i);
+	}
 	for (int k = 0; k < want; k++) {
-		int p = pick_product(fld(r, 1 + 2 * (unsigned)k));
+		int p = line_product(k, r, rt, c);
 		unsigned q = (unsigned)below(fld(r, 2 + 2 * (unsigned)k), 100);
 		int64_t qty = q < 82 ? 1 : q < 96 ? 2 : 3;
 		int j;
@@ -1381,6 +1561,38 @@ static void gen_responses(void)
 	}
 }
 
+/* The planted tastes, for tests that check what a recommender finds. */
+static void gen_taste_products(void)
+{
+	put_s("sku,product,category,taste_group,cycle_days\n");
+	for (int p = 0; p < nprod; p++) {
+		put_s(catalog[p].sku);
+		put_c(',');
+		put_s(catalog[p].name);
+		put_c(',');
+		put_s(catalog[p].category);
+		put_c(',');
+		put_u((uint64_t)prod_group[p] + 1);
+		put_c(',');
+		if (prod_cycle[p])
+			put_u((uint64_t)prod_cycle[p]);
+		put_c('\n');
+	}
+}
+
+static void gen_taste_customers(void)
+{
+	put_s("customer_id,taste_group,staple_sku\n");
+	for (uint64_t c = 0; c < opt_customers; c++) {
+		put_id('C', c + 1, cust_w);
+		put_c(',');
+		put_u((uint64_t)cust_group(c) + 1);
+		put_c(',');
+		put_s(catalog[cust_staple(c)].sku);
+		put_c('\n');
+	}
+}
+
 /* ------------------------------------------------------------------------ */
 /* Command line                                                             */
 
@@ -1389,7 +1601,8 @@ static void usage(FILE *f)
 	fputs("Usage: crm-synth [OPTIONS] ENTITY\n"
 	      "Write a deterministic synthetic online shop as CSV on standard output.\n"
 	      "\n"
-	      "ENTITY is one of: customers, orders, order_items, tickets, reviews, responses\n"
+	      "ENTITY is one of: customers, orders, order_items, tickets, reviews, responses;\n"
+	      "with --tastes also taste_products and taste_customers (the planted tastes)\n"
 	      "\n"
 	      "Options:\n"
 	      "  --orders N          number of orders (default 1000)\n"
@@ -1398,6 +1611,9 @@ static void usage(FILE *f)
 	      "  --end YYYY-MM-DD    last day of the period (default 2026-10-31)\n"
 	      "  --days N            length of the period in days (default 730)\n"
 	      "  --currency C        KRW or USD (default KRW); amounts in minor units\n"
+	      "  --products N        products in the catalogue, 200..100000 (default 200)\n"
+	      "  --tastes            plant tastes: taste groups of products, a group and a\n"
+	      "                      staple consumable per customer (see the source's header)\n"
 	      "  --help              show this help and exit\n"
 	      "  --version           show the version and exit\n"
 	      "\n"
@@ -1488,8 +1704,13 @@ int main(int argc, char **argv)
 				write_failed();
 			return 0;
 		}
+		if (!strcmp(a, "--tastes")) {
+			opt_tastes = 1;
+			continue;
+		}
 		static const char *const valopts[] = {
-			"--orders", "--customers", "--seed", "--end", "--days", "--currency"
+			"--orders", "--customers", "--seed", "--end", "--days", "--currency",
+			"--products"
 		};
 		int which = -1;
 		const char *val = NULL;
@@ -1526,7 +1747,10 @@ int main(int argc, char **argv)
 		case 4:
 			opt_days = (int)parse_u64("--days", val, 1, MAX_DAYS);
 			break;
-		default:
+		case 6:
+			nprod = (int)parse_u64("--products", val, NPROD, MAX_PRODUCTS);
+			break;
+		case 5:
 			if (!strcmp(val, "KRW"))
 				opt_usd = 0;
 			else if (!strcmp(val, "USD"))
@@ -1541,7 +1765,8 @@ int main(int argc, char **argv)
 		    NULL);
 
 	static const char *const entities[] = {
-		"customers", "orders", "order_items", "tickets", "reviews", "responses"
+		"customers", "orders", "order_items", "tickets", "reviews", "responses",
+		"taste_products", "taste_customers"
 	};
 	int ent = -1;
 	for (int e = 0; e < NELEM(entities); e++)
@@ -1550,6 +1775,8 @@ int main(int argc, char **argv)
 	if (ent < 0)
 		bad("unknown entity (customers, orders, order_items, tickets, reviews, responses)",
 		    entity);
+	if (ent >= 6 && !opt_tastes)
+		bad("this entity lists the planted tastes: it needs --tastes", entity);
 
 	end_day = parse_date(end_s);
 	start_day = end_day - opt_days + 1;
@@ -1578,6 +1805,8 @@ int main(int argc, char **argv)
 	setup_time();
 	setup_catalog();
 	setup_guide();
+	if (opt_tastes)
+		setup_tastes();
 
 	switch (ent) {
 	case 0: gen_customers(); break;
@@ -1585,7 +1814,9 @@ int main(int argc, char **argv)
 	case 2: gen_order_items(); break;
 	case 3: gen_tickets(); break;
 	case 4: gen_reviews(); break;
-	default: gen_responses(); break;
+	case 5: gen_responses(); break;
+	case 6: gen_taste_products(); break;
+	default: gen_taste_customers(); break;
 	}
 	oflush();
 	errno = 0;

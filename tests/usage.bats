@@ -339,3 +339,10 @@ refuses() {
 @test "crm-coupon stats --explain" { refuses 2 "crm-coupon: unrecognized option '--explain'" TRY; }
 @test "crm-coupon list --backdate" { refuses 2 "crm-coupon: unrecognized option '--backdate'" TRY; }
 @test "env CRM_TEST_CLOCK=soon crm-coupon list" { refuses 2 "crm-coupon: CRM_TEST_CLOCK 'soon' is not a date" TRY; }
+
+# ---- crm-synth (bench/crm-synth.c: the synthetic shop of the benchmarks and tests) ------------
+@test "crm-synth --products 10 orders" { refuses 2 "crm-synth: --products wants an integer from 200 to 100000, not: '10'" TRY; }
+@test "crm-synth --products 100001 orders" { refuses 2 "crm-synth: --products wants an integer from 200 to 100000, not: '100001'" TRY; }
+@test "crm-synth --products" { refuses 2 "crm-synth: option needs a value: '--products'" TRY; }
+@test "crm-synth taste_products" { refuses 2 "crm-synth: this entity lists the planted tastes: it needs --tastes: 'taste_products'" TRY; }
+@test "crm-synth --products 300 taste_customers" { refuses 2 "crm-synth: this entity lists the planted tastes: it needs --tastes: 'taste_customers'" TRY; }
