@@ -105,6 +105,9 @@ int crm_parse_delim(const char *arg, char *out, const char **why);
 
 /* ---- writer -------------------------------------------------------------- */
 
+/* A writer and its stream belong to one thread at a time: the writer does
+ * not take stdio's lock per character (putc_unlocked, fwrite_unlocked). */
+
 enum { CRM_CELL_PLAIN = 0, CRM_CELL_TEXT = 1 };
 
 struct crm_writer {

@@ -1,4 +1,6 @@
 /* reco_out.c - crm-recommend's tables.  See reco_out.h. */
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,29 +19,59 @@ struct crm_table *crm_reco_out_begin(FILE *fp, enum crm_format f, char delim)
 			       (int)(sizeof reco_cols / sizeof reco_cols[0]));
 }
 
-/* "bought SKU NAME" of product i, or the popular products' reason. */
-static char *reason(const struct crm_history *h, int32_t i)
+/* "bought SKU NAME" of product i, or the popular products' reason, into
+ * buf (size bytes), else into a string to free in *own when longer. */
+static const char *reason(const struct crm_history *h, int32_t i, char *buf, size_t size,
+			  char **own)
 {
-	size_t size = 64 + (i >= 0 ? strlen(h->sku[i]) + (h->name[i] ? strlen(h->name[i]) : 0) : 0);
-	char *s = crm_xmalloc(size);
-	if (i < 0)
-		snprintf(s, size, "popular in the last %d weeks", CRM_RECO_POPULAR_DAYS / 7);
-	else if (h->name[i])
-		snprintf(s, size, "bought %s %s", h->sku[i], h->name[i]);
-	else
-		snprintf(s, size, "bought %s", h->sku[i]);
+	size_t ns, nn;
+	char *s = buf;
+	*own = NULL;
+	if (i < 0) {
+		snprintf(buf, size, "popular in the last %d weeks", CRM_RECO_POPULAR_DAYS / 7);
+		return buf;
+	}
+	ns = strlen(h->sku[i]);
+	nn = h->name[i] ? strlen(h->name[i]) : 0;
+	if (ns + nn + 9 > size)
+		s = *own = crm_xmalloc(ns + nn + 9);
+	memcpy(s, "bought ", 7);
+	memcpy(s + 7, h->sku[i], ns);
+	if (nn) {
+		s[7 + ns] = ' ';
+		memcpy(s + 8 + ns, h->name[i], nn);
+		ns += nn + 1;
+	}
+	s[7 + ns] = '\0';
 	return s;
+}
+
+/* A score >= 0 with six decimals, as "%.6f" prints it but without the
+ * printf machinery (two million of them in a shop's run). */
+static void six_decimals(double v, char out[32])
+{
+	long long m;
+	int k;
+	if (!(v >= 0 && v < 1e12)) {
+		snprintf(out, 32, "%.6f", v);
+		return;
+	}
+	m = llround(v * 1e6);
+	k = snprintf(out, 32, "%lld.", m / 1000000);
+	snprintf(out + k, (size_t)(32 - k), "%06lld", m % 1000000);
 }
 
 void crm_reco_out_rows(struct crm_table *t, const struct crm_history *h, const char *id,
 		       const char *email, const char *name, const struct crm_reco_item *it, int n)
 {
-	char rank[16], score[64], *why;
+	char rank[16], score[32], buf[512], *own;
 	int i;
 	for (i = 0; i < n; i++) {
 		snprintf(rank, sizeof rank, "%d", i + 1);
-		snprintf(score, sizeof score, it[i].because < 0 ? "%.0f" : "%.6f", it[i].score);
-		why = reason(h, it[i].because);
+		if (it[i].because < 0)
+			snprintf(score, sizeof score, "%.0f", it[i].score);
+		else
+			six_decimals(it[i].score, score);
 		crm_table_cell(t, id);
 		crm_table_cell(t, email);
 		crm_table_cell(t, name);
@@ -47,8 +79,8 @@ void crm_reco_out_rows(struct crm_table *t, const struct crm_history *h, const c
 		crm_table_cell(t, h->sku[it[i].prod]);
 		crm_table_cell(t, h->name[it[i].prod]);
 		crm_table_cell(t, score);
-		crm_table_cell(t, why);
-		free(why);
+		crm_table_cell(t, reason(h, it[i].because, buf, sizeof buf, &own));
+		free(own);
 	}
 }
 
