@@ -347,11 +347,15 @@ static struct line *group_lines(struct load *L, int32_t nkey, int64_t **kstart)
 }
 
 /* Drop the returned products of customers (keys below ncust_all), and the
- * return lines themselves: qty set to 0 for a line not liked. */
-static void drop_returns(struct line *l, const int64_t *ks, int32_t ncust_all)
+ * return lines themselves: qty set to 0 for a line not liked.  Each
+ * (customer key, product) returned in full goes to *ret (2 ints a pair). */
+static void drop_returns(struct line *l, const int64_t *ks, int32_t ncust_all, int32_t **ret,
+			 int64_t *nret)
 {
 	int32_t k;
-	int64_t i, j, m;
+	int64_t i, j, m, cap = 0;
+	*ret = NULL;
+	*nret = 0;
 	for (k = 0; k < ncust_all; k++)
 		for (i = ks[k]; i < ks[k + 1]; i = j) {
 			int64_t bought = 0, returned = 0;
@@ -363,7 +367,35 @@ static void drop_returns(struct line *l, const int64_t *ks, int32_t ncust_all)
 			for (m = i; m < j; m++)
 				if (l[m].qty < 0 || (returned > 0 && returned >= bought))
 					l[m].qty = 0;
+			if (returned > 0 && returned >= bought) {
+				if (*nret == cap)
+					*ret = crm_xrealloc(*ret, (size_t)(cap = cap ? 2 * cap : 64) *
+							    2 * sizeof **ret);
+				(*ret)[2 * *nret] = k;
+				(*ret)[2 * (*nret)++ + 1] = l[i].prod;
+			}
 		}
+}
+
+/* The products each customer buyer returned in full (CSR by buyer). */
+static void fill_returned(struct crm_history *h, const int32_t *ret, int64_t nret,
+			  const int32_t *pmap, const int32_t *bmap)
+{
+	int64_t i, *fill;
+	int32_t b;
+	h->rstart = crm_xcalloc((size_t)h->ncust + 2, sizeof *h->rstart);
+	for (i = 0; i < nret; i++)
+		if ((b = bmap[ret[2 * i]]) >= 0 && pmap[ret[2 * i + 1]] >= 0)
+			h->rstart[b + 1]++;
+	for (b = 0; b < h->ncust; b++)
+		h->rstart[b + 1] += h->rstart[b];
+	h->rprod = crm_xmalloc(((size_t)h->rstart[h->ncust] + 1) * sizeof *h->rprod);
+	fill = crm_xmalloc(((size_t)h->ncust + 1) * sizeof *fill);
+	memcpy(fill, h->rstart, ((size_t)h->ncust + 1) * sizeof *fill);
+	for (i = 0; i < nret; i++)
+		if ((b = bmap[ret[2 * i]]) >= 0 && pmap[ret[2 * i + 1]] >= 0)
+			h->rprod[fill[b]++] = pmap[ret[2 * i + 1]];
+	free(fill);
 }
 
 /* A product's name and category: its most recent liked line's (at the same
@@ -496,8 +528,9 @@ static void build(struct crm_history *h, struct load *L, int64_t active_from)
 	struct line *l = group_lines(L, nkey, &ks);
 	int32_t *pmap = crm_xcalloc((size_t)L->skus.n + 1, sizeof *pmap);
 	int32_t *omap = crm_xcalloc((size_t)L->norder + 1, sizeof *omap);
-	int32_t *bmap = crm_xcalloc((size_t)nkey + 1, sizeof *bmap);
-	drop_returns(l, ks, L->custs.n);
+	int32_t *bmap = crm_xcalloc((size_t)nkey + 1, sizeof *bmap), *ret;
+	int64_t nret;
+	drop_returns(l, ks, L->custs.n, &ret, &nret);
 	for (j = 0; j < (int64_t)L->n; j++) {
 		np += l[j].qty > 0;
 		pmap[l[j].prod] = -1;
@@ -508,7 +541,9 @@ static void build(struct crm_history *h, struct load *L, int64_t active_from)
 	alloc_history(h, np);
 	fill_purchases(h, L, l, ks, nkey, pmap, omap, bmap);
 	fill_names(h, L, pmap, bmap, active_from);
+	fill_returned(h, ret, nret, pmap, bmap);
 	by_product(h);
+	free(ret);
 	free(l);
 	free(ks);
 	free(pmap);
@@ -558,6 +593,8 @@ void crm_history_release(struct crm_history *h)
 	free(h->p);
 	free(h->pstart);
 	free(h->pbuyer);
+	free(h->rstart);
+	free(h->rprod);
 	pool_free(h->pool_);
 	memset(h, 0, sizeof *h);
 }

@@ -14,8 +14,10 @@
  *    quantity below 0, or any line of one whose amount is negative (Online
  *    Retail's C-invoices), of a product as above.  A customer whose returned
  *    quantity of a SKU is at least what they bought of it in the window
- *    has no liked line of it: all of them are dropped.  A guest's return
- *    is no one's: it drops nothing.
+ *    has no liked line of it: all of them are dropped, and the product is
+ *    listed as returned by that customer (rstart, rprod), so that it is
+ *    never recommended back.  A guest's return is no one's: it drops
+ *    nothing.
  *  - Buyers: the customers with a liked line, sorted by customer_id (byte
  *    order), are 0 .. ncust - 1; then each guest order (customer_id NULL)
  *    with a liked line is a buyer of its own, in the order the database
@@ -80,6 +82,8 @@ struct crm_history {
 	int32_t norder;
 	int64_t *pstart;          /* nprod + 1 */
 	int32_t *pbuyer;          /* pstart[nprod] */
+	int64_t *rstart;          /* ncust + 1: the products each customer buyer */
+	int32_t *rprod;           /* returned in full (not liked, never offered back) */
 	struct crm_strpool *pool_;   /* private: the strings above */
 };
 

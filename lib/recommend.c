@@ -316,6 +316,11 @@ static void mark_bought(const struct crm_reco_model *m, struct scratch *sc, int3
 		return;
 	for (q = m->dstart[b]; q < m->dstart[b + 1]; q++)
 		sc->bought[m->dprod[q]] = v;
+	if (b >= m->h->ncust)
+		return;
+	/* what they sent back is not offered again either */
+	for (q = m->h->rstart[b]; q < m->h->rstart[b + 1]; q++)
+		sc->bought[m->h->rprod[q]] = v;
 }
 
 static int popular(const struct crm_reco_model *m, struct scratch *sc, int32_t b, int top,

@@ -173,6 +173,25 @@ g,,,1,P-4,Cream,[0-9]+,popular in the last 4 weeks"
 h,,,1,P-1,Soap,0.333333,bought P-3 Lotion"
 }
 
+@test "recommend: a product the customer sent back in full is never recommended back" {
+	shop
+	# j and k bought Shampoo; k also bought Soap and returned it
+	more 'J1,j,2026-10-05 10:00,P-2,Shampoo,hair,1,800,paid' \
+		'K1,k,2026-10-05 10:00,P-2,Shampoo,hair,1,800,paid' \
+		'K1,k,2026-10-05 10:00,P-1,Soap,bath,1,500,paid' \
+		'K2,k,2026-10-08 10:00,P-1,Soap,bath,-1,500,paid'
+	run -0 R --customer j --top 5
+	assert_line --index 1 --regexp '^j,,,1,P-1,Soap,'
+	run -0 R --customer k --top 5
+	refute_output --partial ',P-1,Soap,'
+	assert_line --index 1 --regexp '^k,,,1,P-[34],'
+	# a return of part of what was bought keeps it liked, so also not offered
+	more 'K3,k,2026-10-09 10:00,P-3,Lotion,body,2,900,paid' 'K4,k,2026-10-10 10:00,P-3,Lotion,body,-1,900,paid'
+	run -0 R --customer k --top 5
+	refute_output --partial ',P-1,Soap,'
+	refute_output --partial ',P-3,Lotion,'
+}
+
 @test "recommend: --as-of ignores later orders" {
 	shop
 	more 'A9,a,2026-11-02 10:00,P-3,Lotion,body,1,900,paid'
