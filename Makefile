@@ -117,8 +117,10 @@ asan:
 	$(MAKE) B=build-asan SANITIZE=address,undefined CFLAGS='-O1 -g' test
 
 # The suites whose commands run two threads, which TSan watches: crm-import
-# (reading and writing) and crm-segment (two halves of the figures).
-THREAD_TESTS = tests/import.bats tests/robust.bats tests/stats.bats tests/segment.bats
+# (reading and writing), crm-segment (two halves of the figures) and
+# crm-recommend (two scoring a chunk of customers, one writing the last).
+THREAD_TESTS = tests/import.bats tests/robust.bats tests/stats.bats tests/segment.bats \
+	tests/recommend.bats tests/recommend_synth.bats
 
 tsan:
 	$(MAKE) B=build-tsan SANITIZE=thread CFLAGS='-O1 -g' all

@@ -250,7 +250,6 @@ struct reco_run {
 	struct crm_contacts c;
 	struct crm_reco_model *model;
 	struct crm_table *t;
-	struct crm_reco_item *out;
 	struct crm_custlist want;    /* the customers asked for (--customer, stdin) */
 };
 
@@ -267,44 +266,14 @@ static int check_wanted(struct reco_run *x)
 	return CRM_OK;
 }
 
-#define CHUNK 8192     /* customers recommended for at once, on two threads, */
-#define CHUNK_ITEMS 81920   /* fewer when --top is large */
-
-/* The customers' ids (--customer, stdin, else every buyer), chunk by chunk:
- * those to list (--opted-in), recommended for together, then written. */
+/* The customers' ids (--customer, stdin, else every buyer): their rows. */
 static void write_recommendations(struct reco_run *x)
 {
-	int32_t total = x->want.n ? x->want.n : x->h.ncust, i, n, k, id[CHUNK];
-	int32_t per = CHUNK_ITEMS / x->r->top < CHUNK ? CHUNK_ITEMS / x->r->top : CHUNK;
-	int32_t *buyer = crm_xmalloc(CHUNK * sizeof *buyer), *contact = crm_xmalloc(CHUNK *
-									 sizeof *contact);
-	int *count = crm_xmalloc(CHUNK * sizeof *count);
+	struct crm_reco_who w = {&x->h, &x->c, x->want.n ? x->want.id : NULL, x->want.n,
+		x->r->opted_in};
 	x->t = crm_reco_out_begin(stdout, x->r->format, x->r->co.csv.delim);
-	x->out = crm_xmalloc((size_t)per * x->r->top * sizeof *x->out);
-	for (i = 0; i < total; i += per) {
-		for (n = 0, k = i; k < total && k - i < per; k++) {
-			const char *cid = x->want.n ? x->want.id[k] : x->h.customer_id[k];
-			int32_t c = crm_contacts_find(&x->c, cid);
-			if (x->r->opted_in && (c < 0 || !x->c.opted_in[c]))
-				continue;
-			id[n] = k;
-			contact[n] = c;
-			buyer[n++] = x->want.n ? crm_history_customer(&x->h, cid) : k;
-		}
-		crm_reco_batch(x->model, buyer, n, x->r->top, x->out, count);
-		for (k = 0; k < n; k++)
-			crm_reco_out_rows(x->t, &x->h, x->want.n ? x->want.id[id[k]] :
-					  x->h.customer_id[id[k]], contact[k] >= 0 ?
-					  x->c.email[contact[k]] : NULL, contact[k] >= 0 ?
-					  x->c.name[contact[k]] : NULL, x->out + (size_t)k * x->r->top,
-					  count[k]);
-	}
-	crm_table_finish(x->t);
+	crm_reco_out_all(x->t, x->model, &w, x->r->top);
 	crm_table_free(x->t);
-	free(x->out);
-	free(buyer);
-	free(contact);
-	free(count);
 }
 
 static int recommend(struct rec *r)

@@ -1,5 +1,6 @@
 /* reco_out.c - crm-recommend's tables.  See reco_out.h. */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,107 @@ void crm_reco_out_rows(struct crm_table *t, const struct crm_history *h, const c
 		crm_table_cell(t, reason(h, it[i].because, buf, sizeof buf, &own));
 		free(own);
 	}
+}
+
+/* ---- every customer asked for ---------------------------------------------- */
+
+#define CHUNK 8192          /* customers scored at once */
+#define CHUNK_ITEMS 81920   /* fewer when top is large */
+
+struct chunk {
+	int32_t n, *id, *contact, *buyer;
+	int *count;
+	struct crm_reco_item *out;
+};
+
+struct writer {
+	struct crm_table *t;
+	const struct crm_reco_who *w;
+	int top;
+	const struct chunk *c;
+};
+
+static void chunk_init(struct chunk *c, int32_t per, int top)
+{
+	c->id = crm_xmalloc((size_t)per * sizeof *c->id);
+	c->contact = crm_xmalloc((size_t)per * sizeof *c->contact);
+	c->buyer = crm_xmalloc((size_t)per * sizeof *c->buyer);
+	c->count = crm_xmalloc((size_t)per * sizeof *c->count);
+	c->out = crm_xmalloc((size_t)per * (size_t)top * sizeof *c->out);
+}
+
+static void chunk_free(struct chunk *c)
+{
+	free(c->id);
+	free(c->contact);
+	free(c->buyer);
+	free(c->count);
+	free(c->out);
+}
+
+static const char *who_id(const struct crm_reco_who *w, int32_t k)
+{
+	return w->ids ? w->ids[k] : w->h->customer_id[k];
+}
+
+/* The customers from k on, up to per of them (--opted-in ones only): the
+ * index to go on from. */
+static int32_t chunk_pick(const struct crm_reco_who *w, int32_t k, int32_t total, int32_t per,
+			  struct chunk *c)
+{
+	int32_t from = k;
+	for (c->n = 0; k < total && k - from < per; k++) {
+		int32_t ct = crm_contacts_find(w->c, who_id(w, k));
+		if (w->opted_in && (ct < 0 || !w->c->opted_in[ct]))
+			continue;
+		c->id[c->n] = k;
+		c->contact[c->n] = ct;
+		c->buyer[c->n++] = w->ids ? crm_history_customer(w->h, w->ids[k]) : k;
+	}
+	return k;
+}
+
+static void *chunk_write(void *arg)
+{
+	const struct writer *x = arg;
+	const struct chunk *c = x->c;
+	int32_t k;
+	for (k = 0; k < c->n; k++) {
+		int32_t ct = c->contact[k];
+		crm_reco_out_rows(x->t, x->w->h, who_id(x->w, c->id[k]),
+				  ct >= 0 ? x->w->c->email[ct] : NULL, ct >= 0 ? x->w->c->name[ct] : NULL,
+				  c->out + (size_t)k * x->top, c->count[k]);
+	}
+	return NULL;
+}
+
+void crm_reco_out_all(struct crm_table *t, struct crm_reco_model *m,
+		      const struct crm_reco_who *w, int top)
+{
+	int32_t total = w->ids ? w->nids : w->h->ncust, k = 0;
+	int32_t per = CHUNK_ITEMS / top < CHUNK ? CHUNK_ITEMS / top : CHUNK;
+	struct chunk c[2];
+	struct writer x = {t, w, top, NULL};
+	pthread_t th;
+	int cur = 0, busy = 0;
+	chunk_init(&c[0], per, top);
+	chunk_init(&c[1], per, top);
+	while (k < total) {
+		k = chunk_pick(w, k, total, per, &c[cur]);
+		crm_reco_batch(m, c[cur].buyer, c[cur].n, top, c[cur].out, c[cur].count);
+		if (busy)
+			pthread_join(th, NULL);
+		x.c = &c[cur];
+		busy = pthread_create(&th, NULL, chunk_write, &x) == 0;
+		if (!busy)
+			chunk_write(&x);
+		cur ^= 1;
+	}
+	if (busy)
+		pthread_join(th, NULL);
+	crm_table_finish(t);
+	chunk_free(&c[0]);
+	chunk_free(&c[1]);
 }
 
 static const struct crm_table_col eval_cols[] = {

@@ -27,6 +27,22 @@ struct crm_table *crm_reco_out_begin(FILE *fp, enum crm_format f, char delim);
  * known. */
 void crm_reco_out_rows(struct crm_table *t, const struct crm_history *h, const char *id,
 		       const char *email, const char *name, const struct crm_reco_item *it, int n);
+/* Whom crm_reco_out_all() writes for: ids[0..nids) in their order (NULL:
+ * every customer buyer of h, in h's order); with opted_in, only those c
+ * says opted in.  email and name come from c. */
+struct crm_reco_who {
+	const struct crm_history *h;
+	const struct crm_contacts *c;
+	char *const *ids;
+	int32_t nids;
+	int opted_in;
+};
+/* The top recommendations of m for each of them, as crm_reco_out_rows()
+ * writes them, then the table's end.  Customers are scored a chunk at a
+ * time on two threads (crm_reco_batch) while a third writes the chunk
+ * before: the rows come out in order, the same bytes as one by one. */
+void crm_reco_out_all(struct crm_table *t, struct crm_reco_model *m,
+		      const struct crm_reco_who *w, int top);
 /* The whole evaluation table. */
 void crm_reco_out_evaluation(FILE *fp, enum crm_format f, char delim, const char *method,
 			     int top, const struct crm_reco_eval *e);

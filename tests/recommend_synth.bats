@@ -149,3 +149,15 @@ FRG-20000|향수"
 	awk -v m="$m" -v p="$p" 'BEGIN { split(m, a, "\t"); split(p, b, "\t")
 		exit !(a[3] >= 50 && a[5] >= 1.3 * b[5] && a[6] > b[6]) }'
 }
+
+@test "crm-recommend: many small chunks (--top 1000: 81 customers each, written while the next is scored) give the rows in order" {
+	import_planted
+	crm-recommend --tz UTC --as-of 2026-10-31 --top 1000 -t >all.tsv
+	crm-recommend --tz UTC --as-of 2026-10-31 --top 3 -t >top3.tsv
+	# the first three ranks of each customer out of the long run are the short run's rows
+	awk -F'\t' 'NR == 1 || $4 <= 3' all.tsv >cut.tsv
+	[ "$(wc -l <top3.tsv)" -gt 1000 ]
+	cmp top3.tsv cut.tsv
+	# and a customer's rows are together, ranks 1, 2, 3, ... in order
+	awk -F'\t' 'NR > 1 { if ($1 != last) { if ($4 != 1) exit 1; last = $1 } else if ($4 != prev + 1) exit 1; prev = $4 }' all.tsv
+}
