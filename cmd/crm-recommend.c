@@ -91,6 +91,8 @@ struct rec {
 	/* options */
 	const char *as_of_opt, *exclude, *also_bought, *min_support, *min_confidence;
 	const char *within, *split_opt;
+	double support, confidence;       /* --min-support, --min-confidence */
+	long within_days;                 /* --within */
 	const char **customer;
 	int ncustomer;
 	int top, active_days, top_given, opted_in, mode, nmodes;
@@ -249,7 +251,6 @@ struct reco_run {
 	struct crm_history h;
 	struct crm_contacts c;
 	struct crm_reco_model *model;
-	struct crm_table *t;
 	struct crm_custlist want;    /* the customers asked for (--customer, stdin) */
 };
 
@@ -271,9 +272,9 @@ static void write_recommendations(struct reco_run *x)
 {
 	struct crm_reco_who w = {&x->h, &x->c, x->want.n ? x->want.id : NULL, x->want.n,
 		x->r->opted_in};
-	x->t = crm_reco_out_begin(stdout, x->r->format, x->r->co.csv.delim);
-	crm_reco_out_all(x->t, x->model, &w, x->r->top);
-	crm_table_free(x->t);
+	struct crm_table *t = crm_reco_out_begin(stdout, x->r->format, x->r->co.csv.delim);
+	crm_reco_out_all(t, x->model, &w, x->r->top);
+	crm_table_free(t);
 }
 
 static int recommend(struct rec *r)
@@ -358,31 +359,17 @@ static int evaluate(struct rec *r)
 
 /* ---- R2: also-bought, rules, replenish ---- */
 
-/* --min-support, --min-confidence: a share (NULL: dflt). */
-static int share_option(const char *name, const char *arg, double dflt, double *out)
-{
-	*out = dflt;
-	return arg && crm_share_option(name, arg, out) != 0 ? CRM_EUSAGE : CRM_OK;
-}
-
-/* --within N or Nd: days from 0 to 36500 (NULL: 14). */
-static int within_option(const char *arg, int *days)
-{
-	long v = 14;
-	if (arg && crm_days_option("--within", arg, 0, 36500, 0, &v) != 0)
-		return CRM_EUSAGE;
-	*days = (int)v;
-	return CRM_OK;
-}
-
-/* R2's option values, checked with the others, before the database. */
+/* R2's option values, parsed with the others, before the database; when
+ * not given: 0.001, 0.1 and 14 days. */
 static int r2_options(struct rec *r)
 {
-	double x;
-	int d;
-	if (share_option("--min-support", r->min_support, 0, &x) != CRM_OK ||
-	    share_option("--min-confidence", r->min_confidence, 0, &x) != CRM_OK ||
-	    within_option(r->within, &d) != CRM_OK)
+	r->support = 0.001;
+	r->confidence = 0.1;
+	r->within_days = 14;
+	if ((r->min_support && crm_share_option("--min-support", r->min_support, &r->support)) ||
+	    (r->min_confidence &&
+	     crm_share_option("--min-confidence", r->min_confidence, &r->confidence)) ||
+	    (r->within && crm_days_option("--within", r->within, 0, 36500, 0, &r->within_days)))
 		return CRM_EUSAGE;
 	return CRM_OK;
 }
@@ -415,14 +402,13 @@ static int also_bought(struct rec *r)
 static int rules(struct rec *r)
 {
 	struct crm_history h;
-	struct crm_rules_opts o = {.min_count = 2, .top = (size_t)r->top};
+	struct crm_rules_opts o = {.min_support = r->support, .min_confidence = r->confidence,
+		.min_count = 2, .top = (size_t)r->top};
 	struct crm_rule *v = NULL;
 	unsigned char *ok = NULL;
 	size_t n = 0;
 	int32_t orders;
 	int rc = load_history(r, &h);
-	share_option("--min-support", r->min_support, 0.001, &o.min_support);
-	share_option("--min-confidence", r->min_confidence, 0.1, &o.min_confidence);
 	if (rc == CRM_OK && (rc = crm_exclude_eligible(r->exclude, &h, &ok)) == CRM_OK) {
 		o.eligible = ok;
 		crm_cooccur_rules(&h, &o, &v, &n, &orders);
@@ -439,15 +425,13 @@ static int replenish(struct rec *r)
 	struct crm_history h;
 	struct crm_contacts c;
 	struct crm_custlist l;
-	struct crm_replenish_opts o = {.tz = r->tz, .as_of = r->as_of};
+	struct crm_replenish_opts o = {.tz = r->tz, .as_of = r->as_of, .within = r->within_days};
 	struct crm_due *v = NULL;
 	unsigned char *want = NULL;
 	size_t n = 0;
-	int within, rc = crm_custlist_read(&l, r->customer, r->ncustomer, &r->in, r->tz, &r->co.csv);
+	int rc = crm_custlist_read(&l, r->customer, r->ncustomer, &r->in, r->tz, &r->co.csv);
 	memset(&h, 0, sizeof h);
 	memset(&c, 0, sizeof c);
-	within_option(r->within, &within);
-	o.within = within;
 	if (rc == CRM_OK && (rc = load_history(r, &h)) == CRM_OK)
 		rc = crm_contacts_load(&r->db, &c);
 	if (rc == CRM_OK) {

@@ -68,7 +68,6 @@ static int exclude_read(const char *path, char ***skus, int32_t *n)
 	return CRM_OK;
 }
 
-
 static unsigned char *exclude_mark(const struct crm_history *h, char *const *skus, int32_t n)
 {
 	unsigned char *skip = crm_xcalloc((size_t)h->nprod + 1, 1);
