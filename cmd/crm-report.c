@@ -8,6 +8,7 @@
 #include "db.h"
 #include "diag.h"
 #include "opts.h"
+#include "parse.h"
 #include "period.h"
 #include "report.h"
 
@@ -22,16 +23,11 @@ static const char usage[] =
 	"reviews and coupons.  SPEC: last-week, this-week, last-month, this-month,\n"
 	"YYYY-MM or YYYY-Www.  See crm-report(1).\n";
 
-enum { OPT_PERIOD = CRM_OPT_CMD, OPT_FROM, OPT_TO, OPT_WEEK_START, OPT_AS_OF, OPT_FORMAT,
-	OPT_SLA, OPT_LOST_DAYS, OPT_LIST };
+enum { OPT_FORMAT = CRM_OPT_CMD, OPT_SLA, OPT_LOST_DAYS, OPT_LIST };
 
 static const struct option longopts[] = {
 	CRM_COMMON_LONGOPTS,
-	{"period", required_argument, NULL, OPT_PERIOD},
-	{"from", required_argument, NULL, OPT_FROM},
-	{"to", required_argument, NULL, OPT_TO},
-	{"week-start", required_argument, NULL, OPT_WEEK_START},
-	{"as-of", required_argument, NULL, OPT_AS_OF},
+	CRM_PERIOD_LONGOPTS,
 	{"format", required_argument, NULL, OPT_FORMAT},
 	CRM_INPUT_CURRENCY,
 	{"sla", required_argument, NULL, OPT_SLA},
@@ -43,23 +39,10 @@ static const struct option longopts[] = {
 struct rep {
 	struct crm_common co;
 	struct crm_report_opts ro;
-	const char *period, *from, *to, *as_of;
-	int week_start;
+	struct crm_period_opts po;
 	enum crm_report_format format;
 	struct crm_input in;       /* --currency */
 };
-
-static int week_start_option(struct rep *r, const char *arg)
-{
-	static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
-	int i;
-	for (i = 0; i < 7; i++)
-		if (!strncasecmp(arg, days[i], 3) && strlen(arg) >= 3) {
-			r->week_start = i + 1;
-			return 0;
-		}
-	return crm_usage_error("--week-start '%s': expected a day of the week (mon, sun, ...)", arg);
-}
 
 static int format_option(struct rep *r, const char *arg)
 {
@@ -73,39 +56,13 @@ static int format_option(struct rep *r, const char *arg)
 	return crm_usage_error("--format must be text, markdown, html or json, not '%s'", arg);
 }
 
-/* "4h", "90m", "2d", "30s", "1h30m": seconds, or -1. */
-static long duration(const char *s)
-{
-	long total = 0, v;
-	char *end;
-	if (!*s)
-		return -1;
-	while (*s) {
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		v = strtol(s, &end, 10);
-		switch (*end) {
-		case 'd': v *= 86400; break;
-		case 'h': v *= 3600; break;
-		case 'm': v *= 60; break;
-		case 's': break;
-		default: return -1;
-		}
-		if (v > 365L * 86400 || total > 365L * 86400)
-			return -1;
-		total += v;
-		s = end + 1;
-	}
-	return total;
-}
-
 static int sla_option(struct rep *r, const char *arg)
 {
 	char buf[128], *item, *save = NULL;
 	snprintf(buf, sizeof buf, "%s", arg);
 	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(item, '=');
-		long secs = eq ? duration(eq + 1) : -1;
+		long long secs = eq ? crm_parse_duration(eq + 1, strlen(eq + 1), 365LL * 86400) : -1;
 		if (secs <= 0)
 			goto bad;
 		*eq = '\0';
@@ -127,11 +84,12 @@ static int own_option(void *ctx, int c, const char *arg)
 	struct rep *r = ctx;
 	long v;
 	switch (c) {
-	case OPT_PERIOD: r->period = arg; return 0;
-	case OPT_FROM: r->from = arg; return 0;
-	case OPT_TO: r->to = arg; return 0;
-	case OPT_WEEK_START: return week_start_option(r, arg);
-	case OPT_AS_OF: r->as_of = arg; return 0;
+	case CRM_OPT_PERIOD:
+	case CRM_OPT_FROM:
+	case CRM_OPT_TO:
+	case CRM_OPT_WEEK_START:
+	case CRM_OPT_AS_OF:
+		return crm_period_option(&r->po, c, arg);
 	case OPT_FORMAT: return format_option(r, arg);
 	case CRM_OPT_CURRENCY: return crm_input_option(&r->in, c, arg);
 	case OPT_SLA: return sla_option(r, arg);
@@ -147,31 +105,6 @@ static int own_option(void *ctx, int c, const char *arg)
 		return 0;
 	}
 	return crm_usage_error("unknown option");
-}
-
-/* The period asked for, relative to the as-of day. */
-static int choose_period(struct rep *r, const struct crm_tz *tz, struct crm_period *p)
-{
-	const char *why;
-	int64_t today;
-	if (r->as_of) {
-		if (crm_date_day(r->as_of, &today) < 0)
-			return crm_usage_error("--as-of '%s' is not a date (YYYY-MM-DD)", r->as_of);
-	} else {
-		today = crm_local_day(tz, (int64_t)time(NULL));
-	}
-	r->ro.as_of = today;
-	if (r->from || r->to) {
-		if (!r->from || !r->to || r->period)
-			return crm_usage_error("--from and --to go together, without --period");
-		if (crm_period_span(r->from, r->to, p, &why) < 0)
-			return crm_usage_error("--from %s --to %s: %s", r->from, r->to, why);
-		return CRM_OK;
-	}
-	if (crm_period_parse(r->period ? r->period : "last-week", today, r->week_start, p,
-			     &why) < 0)
-		return crm_usage_error("--period '%s': %s", r->period, why);
-	return CRM_OK;
 }
 
 static int report(struct rep *r, const struct crm_period *p)
@@ -202,7 +135,7 @@ int main(int argc, char **argv)
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&r.co);
 	crm_input_init(&r.in);
-	r.week_start = 1;
+	crm_period_opts_init(&r.po);
 	r.ro.lost_days = 365;
 	r.ro.list_rows = 10;
 	if ((rc = crm_parse_options(&r.co, argc, argv, CRM_COMMON_SHORTOPTS, longopts, usage,
@@ -215,7 +148,7 @@ int main(int argc, char **argv)
 	if (!(tz = crm_common_tz(&r.co)))
 		return CRM_EUSAGE;
 	r.ro.tz = tz;
-	rc = choose_period(&r, tz, &p);
+	rc = crm_period_choose(&r.po, tz, "last-week", &p, &r.ro.as_of);
 	if (rc == CRM_OK)
 		rc = report(&r, &p);
 	crm_tz_close(tz);

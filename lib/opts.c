@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -262,6 +263,58 @@ int crm_days_option(const char *name, const char *arg, long min, long max, int n
 	}
 	return crm_usage_error("%s '%s': expected %s, N a whole number of days from %ld to %ld",
 			       name, arg, need_d ? "Nd" : "N or Nd", min, max);
+}
+
+void crm_period_opts_init(struct crm_period_opts *po)
+{
+	memset(po, 0, sizeof *po);
+	po->week_start = 1;
+}
+
+static int week_start_option(struct crm_period_opts *po, const char *arg)
+{
+	static const char *const days[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+	int i;
+	for (i = 0; i < 7; i++)
+		if (!strncasecmp(arg, days[i], 3) && strlen(arg) >= 3) {
+			po->week_start = i + 1;
+			return 0;
+		}
+	return crm_usage_error("--week-start '%s': expected a day of the week (mon, sun, ...)", arg);
+}
+
+int crm_period_option(struct crm_period_opts *po, int c, const char *arg)
+{
+	switch (c) {
+	case CRM_OPT_PERIOD: po->period = arg; return 0;
+	case CRM_OPT_FROM: po->from = arg; return 0;
+	case CRM_OPT_TO: po->to = arg; return 0;
+	case CRM_OPT_AS_OF: po->as_of = arg; return 0;
+	case CRM_OPT_WEEK_START: return week_start_option(po, arg);
+	}
+	return crm_usage_error("unknown option");
+}
+
+int crm_period_choose(const struct crm_period_opts *po, const struct crm_tz *tz,
+		      const char *def, struct crm_period *p, int64_t *today)
+{
+	const char *why;
+	if (po->as_of) {
+		if (crm_date_day(po->as_of, today) < 0)
+			return crm_usage_error("--as-of '%s' is not a date (YYYY-MM-DD)", po->as_of);
+	} else {
+		*today = crm_local_day(tz, (int64_t)time(NULL));
+	}
+	if (po->from || po->to) {
+		if (!po->from || !po->to || po->period)
+			return crm_usage_error("--from and --to go together, without --period");
+		if (crm_period_span(po->from, po->to, p, &why) < 0)
+			return crm_usage_error("--from %s --to %s: %s", po->from, po->to, why);
+		return CRM_OK;
+	}
+	if (crm_period_parse(po->period ? po->period : def, *today, po->week_start, p, &why) < 0)
+		return crm_usage_error("--period '%s': %s", po->period ? po->period : def, why);
+	return CRM_OK;
 }
 
 int crm_share_option(const char *name, const char *arg, double *out)

@@ -43,6 +43,7 @@
 #include "csvio.h"
 #include "entity.h"
 #include "norm.h"
+#include "period.h"
 
 struct crm_common {
 	const char *db;            /* NULL: $CRM_DB or ./crm.db */
@@ -61,6 +62,11 @@ enum {
 	CRM_OPT_CURRENCY,
 	CRM_OPT_MAP_VALUE,
 	CRM_OPT_MAP_VALUE_FILE,
+	CRM_OPT_PERIOD,
+	CRM_OPT_FROM,
+	CRM_OPT_TO,
+	CRM_OPT_WEEK_START,
+	CRM_OPT_AS_OF,
 	CRM_OPT_CMD = CRM_OPT_BASE + 32,
 };
 
@@ -157,6 +163,38 @@ int crm_days_option(const char *name, const char *arg, long min, long max, int n
  * exponent or blank) into *out: 0, or CRM_EUSAGE after reporting "NAME
  * 'ARG': expected a number from 0 to 1". */
 int crm_share_option(const char *name, const char *arg, double *out);
+
+/* ---- the period of a report -------------------------------------------- */
+
+/*
+ * The commands that report on a period (crm-report, crm-service) take it
+ * the same way: --period SPEC (period.h's forms) or --from DATE --to DATE
+ * (inclusive local days), relative to --as-of DATE (default: today in the
+ * zone), weeks starting on --week-start DAY (default Monday).  A command
+ * puts CRM_PERIOD_LONGOPTS in its table and hands CRM_OPT_PERIOD ..
+ * CRM_OPT_AS_OF to crm_period_option().
+ */
+struct crm_period_opts {
+	const char *period, *from, *to, *as_of;
+	int week_start;                  /* 1 Monday ... 7 Sunday */
+};
+
+#define CRM_PERIOD_LONGOPTS \
+	{"period", required_argument, NULL, CRM_OPT_PERIOD}, \
+	{"from", required_argument, NULL, CRM_OPT_FROM}, \
+	{"to", required_argument, NULL, CRM_OPT_TO}, \
+	{"week-start", required_argument, NULL, CRM_OPT_WEEK_START}, \
+	{"as-of", required_argument, NULL, CRM_OPT_AS_OF}
+
+void crm_period_opts_init(struct crm_period_opts *po);
+/* Option `c` (one of those above): 0, or CRM_EUSAGE after reporting a bad
+ * --week-start. */
+int crm_period_option(struct crm_period_opts *po, int c, const char *arg);
+/* The period asked for (def when none is: "last-week"), and the as-of day
+ * in *today: CRM_OK, or CRM_EUSAGE after reporting what is wrong (a bad
+ * date or spec, --from without --to, both forms at once). */
+int crm_period_choose(const struct crm_period_opts *po, const struct crm_tz *tz,
+		      const char *def, struct crm_period *p, int64_t *today);
 
 /* ---- verbs --------------------------------------------------------------- */
 

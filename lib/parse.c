@@ -47,3 +47,30 @@ const char *crm_parse_bad_name_char(const char *s, const char *e, const char *al
 	}
 	return NULL;
 }
+
+long long crm_parse_duration(const char *s, size_t n, long long max)
+{
+	const char *e = s + n;
+	long long total = 0, v;
+	if (s == e)
+		return -1;
+	while (s < e) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		for (v = 0; s < e && *s >= '0' && *s <= '9'; s++)
+			if ((v = 10 * v + (*s - '0')) > max)
+				return -1;
+		if (s == e)
+			return -1;
+		switch (*s++) {
+		case 'd': v *= 86400; break;
+		case 'h': v *= 3600; break;
+		case 'm': v *= 60; break;
+		case 's': break;
+		default: return -1;
+		}
+		if (v > max || (total += v) > max)
+			return -1;
+	}
+	return total;
+}

@@ -38,4 +38,10 @@ long crm_parse_column(const char *line, const char *p);
  * NULL. */
 const char *crm_parse_bad_name_char(const char *s, const char *e, const char *also, size_t *len);
 
+/* A duration written as whole numbers with units, largest first or not:
+ * "4h", "90m", "2d", "30s", "1h30m" (d 86400 s, h 3600, m 60, s 1), in
+ * s[0..n): its seconds, or -1 when it is not one or passes max seconds
+ * (every part and the sum are checked, so nothing overflows). */
+long long crm_parse_duration(const char *s, size_t n, long long max);
+
 #endif
