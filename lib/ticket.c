@@ -2,6 +2,7 @@
 #include "ticket.h"
 
 #include <stddef.h>
+#include <string.h>
 
 enum crm_ticket_clash crm_ticket_clash(const struct crm_ticket_times *t)
 {
@@ -43,4 +44,15 @@ enum crm_ticket_clash crm_ticket_durations(const struct crm_ticket_times *t, int
 	*first = ok && t->first >= 0 ? t->first - t->opened : -1;
 	*resolve = ok && t->resolved >= 0 ? t->resolved - t->opened : -1;
 	return c;
+}
+
+const char *const crm_ticket_priorities[] = {"urgent", "high", "normal", "low", NULL};
+
+int crm_ticket_priority(const char *s, size_t n)
+{
+	int i;
+	for (i = 0; crm_ticket_priorities[i]; i++)
+		if (strlen(crm_ticket_priorities[i]) == n && !memcmp(crm_ticket_priorities[i], s, n))
+			return i;
+	return -1;
 }

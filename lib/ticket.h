@@ -24,6 +24,7 @@
 #ifndef CRM_TICKET_H
 #define CRM_TICKET_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 enum crm_ticket_clash {
@@ -51,5 +52,12 @@ void crm_ticket_clash_columns(enum crm_ticket_clash c, const char **later,
  * is missing, or the times contradict each other.  Returns the clash. */
 enum crm_ticket_clash crm_ticket_durations(const struct crm_ticket_times *t, int64_t *first,
 					   int64_t *resolve);
+
+/* The priorities a ticket may have, most pressing first, as stored (the
+ * help desks' own words are mapped to them on import): "urgent", "high",
+ * "normal", "low"; then NULL. */
+extern const char *const crm_ticket_priorities[];
+/* The index of priority s[0..n) in crm_ticket_priorities, or -1. */
+int crm_ticket_priority(const char *s, size_t n);
 
 #endif
