@@ -40,7 +40,7 @@ override CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize
 override LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-CMDS     = crm crm-coupon crm-import crm-loyalty crm-nps crm-recommend crm-report crm-segment
+CMDS     = crm crm-coupon crm-import crm-loyalty crm-nps crm-recommend crm-report crm-segment crm-service
 LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o)
 # The harnesses of tests/fuzz, one per target; the suite replays their

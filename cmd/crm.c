@@ -24,6 +24,7 @@ static const char *const commands[][2] = {
 	{"coupon", "single-use coupon codes: issue, redeem, void, expire, list, stats"},
 	{"loyalty", "loyalty points: earn, redeem, expire, tiers, balances, the ledger checked"},
 	{"recommend", "what each customer may buy next; also-bought, rules, replenishment"},
+	{"service", "the help desk in business hours: response times, SLA breaches, backlog"},
 	{"report", "the weekly customer report, for people and for cron"},
 };
 

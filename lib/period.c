@@ -17,6 +17,14 @@ int64_t crm_week_first(int64_t day, int week_start)
 	return day - (crm_weekday(day) - week_start + 7) % 7;
 }
 
+void crm_day_labels(int64_t day, int week_start, char month[CRM_DATE_LEN],
+		    char week[CRM_DATE_LEN])
+{
+	crm_day_date(day, month);
+	month[7] = '\0';
+	crm_day_date(crm_week_first(day, week_start), week);
+}
+
 int64_t crm_month_first(int year, int month)
 {
 	char s[24];

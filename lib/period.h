@@ -53,5 +53,9 @@ int64_t crm_month_first(int year, int month);
 int crm_weekday(int64_t day);
 /* The first day of the week (starting on week_start) that holds `day`. */
 int64_t crm_week_first(int64_t day, int week_start);
+/* The labels of a day in a series by month and by week: "YYYY-MM" into
+ * month and the date of its week's first day into week. */
+void crm_day_labels(int64_t day, int week_start, char month[CRM_DATE_LEN],
+		    char week[CRM_DATE_LEN]);
 
 #endif

@@ -326,16 +326,13 @@ static int bad(struct load *L, long line, const char *id, long long *count, cons
  * the time is not one (a database written by hand). */
 static int time_labels(struct load *L, const char *at)
 {
-	int64_t t = crm_time_epoch(at), day, monday;
+	int64_t t = crm_time_epoch(at), day;
 	if (t == INT64_MIN)
 		return -1;
 	if ((day = crm_local_day(L->o->tz, t)) == L->day)
 		return 0;
 	L->day = day;
-	crm_day_date(day, L->label[0]);
-	L->label[0][7] = '\0';
-	monday = day - ((day + 3) % 7 + 7) % 7;     /* day 0, 1970-01-01, was a Thursday */
-	crm_day_date(monday, L->label[1]);
+	crm_day_labels(day, 1, L->label[0], L->label[1]);
 	return 0;
 }
 
