@@ -1,5 +1,4 @@
 /* crm-report - the weekly customer report.  See crm-report(1). */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,15 +14,15 @@
 static const char usage[] =
 	"usage: crm-report [--db PATH] [--tz ZONE] [--period SPEC | --from DATE --to DATE]\n"
 	"                  [--week-start DAY] [--as-of DATE] [--format text|markdown|html|json]\n"
-	"                  [--currency CODE] [--sla first=DURATION,resolve=DURATION]\n"
-	"                  [--lost-days N] [--list N]\n"
+	"                  [--currency CODE] [--sla FILE | --sla first=DURATION,resolve=DURATION]\n"
+	"                  [--schedule FILE] [--lost-days N] [--list N]\n"
 	"\n"
 	"The customer report of a period (default: last week, Monday to Sunday) against\n"
 	"the period before it: customers, revenue, segments, satisfaction, service,\n"
 	"reviews and coupons.  SPEC: last-week, this-week, last-month, this-month,\n"
 	"YYYY-MM or YYYY-Www.  See crm-report(1).\n";
 
-enum { OPT_FORMAT = CRM_OPT_CMD, OPT_SLA, OPT_LOST_DAYS, OPT_LIST };
+enum { OPT_FORMAT = CRM_OPT_CMD, OPT_SLA, OPT_SCHEDULE, OPT_LOST_DAYS, OPT_LIST };
 
 static const struct option longopts[] = {
 	CRM_COMMON_LONGOPTS,
@@ -31,6 +30,7 @@ static const struct option longopts[] = {
 	{"format", required_argument, NULL, OPT_FORMAT},
 	CRM_INPUT_CURRENCY,
 	{"sla", required_argument, NULL, OPT_SLA},
+	{"schedule", required_argument, NULL, OPT_SCHEDULE},
 	{"lost-days", required_argument, NULL, OPT_LOST_DAYS},
 	{"list", required_argument, NULL, OPT_LIST},
 	{NULL, 0, NULL, 0},
@@ -40,6 +40,8 @@ struct rep {
 	struct crm_common co;
 	struct crm_report_opts ro;
 	struct crm_period_opts po;
+	long long sla_first, sla_resolve;     /* --sla first=,resolve= */
+	const char *sla_path, *schedule_path;
 	enum crm_report_format format;
 	struct crm_input in;       /* --currency */
 };
@@ -56,9 +58,14 @@ static int format_option(struct rep *r, const char *arg)
 	return crm_usage_error("--format must be text, markdown, html or json, not '%s'", arg);
 }
 
+/* --sla FILE, or the targets of every ticket in calendar hours */
 static int sla_option(struct rep *r, const char *arg)
 {
 	char buf[128], *item, *save = NULL;
+	if (!strchr(arg, '=')) {
+		r->sla_path = arg;
+		return 0;
+	}
 	snprintf(buf, sizeof buf, "%s", arg);
 	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(item, '=');
@@ -67,9 +74,9 @@ static int sla_option(struct rep *r, const char *arg)
 			goto bad;
 		*eq = '\0';
 		if (!strcmp(item, "first"))
-			r->ro.sla_first = (int)secs;
+			r->sla_first = secs;
 		else if (!strcmp(item, "resolve"))
-			r->ro.sla_resolve = (int)secs;
+			r->sla_resolve = secs;
 		else
 			goto bad;
 	}
@@ -93,6 +100,7 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_FORMAT: return format_option(r, arg);
 	case CRM_OPT_CURRENCY: return crm_input_option(&r->in, c, arg);
 	case OPT_SLA: return sla_option(r, arg);
+	case OPT_SCHEDULE: r->schedule_path = arg; return 0;
 	case OPT_LOST_DAYS:
 		if (crm_number_option("--lost-days", arg, 1, 100000, "days", &v) != 0)
 			return CRM_EUSAGE;
@@ -105,6 +113,31 @@ static int own_option(void *ctx, int c, const char *arg)
 		return 0;
 	}
 	return crm_usage_error("unknown option");
+}
+
+/* The schedule and the SLA: durations in business hours with a schedule;
+ * business targets in its hours, else in the built-in Korean schedule's. */
+static int load_files(struct rep *r, struct crm_schedule **sched, struct crm_sla **sla)
+{
+	char err[1024];
+	int rc = CRM_OK;
+	if (r->schedule_path && !(*sched = crm_schedule_load(r->schedule_path, err, sizeof err,
+							     &rc))) {
+		crm_error("%s", err);
+		return rc;
+	}
+	if (r->sla_path && !(*sla = crm_sla_load(r->sla_path, &rc, err, sizeof err))) {
+		crm_error("%s", err);
+		return rc;
+	}
+	if (!r->sla_path && (r->sla_first || r->sla_resolve))
+		*sla = crm_sla_calendar(r->sla_first, r->sla_resolve);
+	if (!*sched && *sla && crm_sla_uses_business(*sla))
+		*sched = crm_schedule_default();
+	r->ro.sched = r->schedule_path ? *sched : NULL;
+	r->ro.sla_sched = *sched;
+	r->ro.sla = *sla;
+	return CRM_OK;
 }
 
 static int report(struct rep *r, const struct crm_period *p)
@@ -129,6 +162,8 @@ int main(int argc, char **argv)
 	static struct rep r;
 	struct crm_period p;
 	struct crm_tz *tz;
+	struct crm_schedule *sched = NULL;
+	struct crm_sla *sla = NULL;
 	int rc;
 
 	crm_set_progname(argv[0]);
@@ -149,8 +184,10 @@ int main(int argc, char **argv)
 		return CRM_EUSAGE;
 	r.ro.tz = tz;
 	rc = crm_period_choose(&r.po, tz, "last-week", &p, &r.ro.as_of);
-	if (rc == CRM_OK)
+	if (rc == CRM_OK && (rc = load_files(&r, &sched, &sla)) == CRM_OK)
 		rc = report(&r, &p);
+	crm_schedule_free(sched);
+	crm_sla_free(sla);
 	crm_tz_close(tz);
 	return crm_close_stdout(rc);
 }

@@ -11,8 +11,8 @@
 #include "loyalty_query.h"
 #include "nps.h"
 #include "segment.h"
+#include "service.h"
 #include "stats.h"
-#include "ticket.h"
 
 #define WEEKS 12                        /* points of the weekly charts */
 #define SWAP_TABLES(s) do { struct crm_report_table t_ = (s)->tables[0]; \
@@ -790,102 +790,57 @@ static int coupons_section(struct ctx *c)
 
 /* ---- customer service ------------------------------------------------------------------ */
 
-struct durations {
-	int64_t *v;
-	size_t n, cap;
-};
-
-static void push(struct durations *d, int64_t v)
+/* The service figures of period i (service.h), by `by` keys. */
+static int service_of(struct ctx *c, int i, const enum crm_svc_by *by, int nby,
+		      struct crm_service *sv)
 {
-	if (d->n == d->cap) {
-		d->cap = d->cap ? 2 * d->cap : 256;
-		d->v = crm_xrealloc(d->v, d->cap * sizeof *d->v);
+	struct crm_service_opts so = {.from = c->from[i], .to = c->to[i], .tz = c->o->tz,
+		.week_start = 1, .sched = c->o->sched, .sla = c->o->sla,
+		.sla_sched = c->o->sla_sched, .nby = nby};
+	memcpy(so.end, c->end, sizeof so.end);
+	memcpy(so.by, by, (size_t)nby * sizeof *by);
+	return crm_service_figures(c->db, &so, sv);
+}
+
+static void service_metrics(struct ctx *c, struct crm_section *s, int i,
+			    const struct crm_service_figures *f)
+{
+	set(&s->metrics[0], i, (double)f->opened);
+	if (f->first_n) {
+		set(&s->metrics[1], i, f->first_med);
+		set(&s->metrics[2], i, f->first_p90);
 	}
-	d->v[d->n++] = v;
-}
-
-static int by_value(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* The p-th percentile by nearest rank, in hours. */
-static double percentile_hours(const struct durations *d, double p)
-{
-	size_t k = (size_t)ceil(p * (double)d->n);
-	return (double)d->v[k ? k - 1 : 0] / 3600.0;
-}
-
-struct service {
-	struct durations first, resolve;
-	long long n, breach_first, breach_resolve;
-};
-
-static int64_t epoch_of(sqlite3_stmt *st, int col)
-{
-	const char *s = (const char *)sqlite3_column_text(st, col);
-	return s && strlen(s) == CRM_TIME_LEN - 1 ? crm_time_epoch(s) : -1;
-}
-
-/* A response or resolution time in seconds (-1: not yet), and whether it
- * broke the SLA (limit): when not yet, by the time the ticket has waited. */
-static void duration(struct durations *d, long long *breach, int64_t secs, int64_t waited,
-		     int limit)
-{
-	if (secs >= 0)
-		push(d, secs);
-	if (limit > 0 && (secs >= 0 ? secs : waited) > limit)
-		(*breach)++;
-}
-
-static int service_of(struct ctx *c, int i, struct service *sv)
-{
-	const char *args[] = {c->from[i], c->to[i], NULL};
-	sqlite3_stmt *st = query(c, "SELECT opened_at, first_response_at, resolved_at FROM "
-				 "tickets WHERE opened_at >= ?1 AND opened_at < ?2", args);
-	int64_t now = crm_time_epoch(c->end);
-	int rc;
-	if (!st)
-		return crm_db_last_status(c->db);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct crm_ticket_times t = {epoch_of(st, 0), epoch_of(st, 1), epoch_of(st, 2)};
-		int64_t first, resolve;
-		if (t.opened < 0)
-			continue;
-		sv->n++;
-		/* times that contradict each other make no duration (ticket.h) */
-		if (crm_ticket_durations(&t, &first, &resolve) != CRM_TICKET_AGREE)
-			continue;
-		duration(&sv->first, &sv->breach_first, first, now - t.opened, c->o->sla_first);
-		duration(&sv->resolve, &sv->breach_resolve, resolve, now - t.opened,
-			 c->o->sla_resolve);
+	if (f->resolve_n) {
+		set(&s->metrics[3], i, f->resolve_med);
+		set(&s->metrics[4], i, f->resolve_p90);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_fail(c->db, "read tickets");
-	if (sv->first.n)
-		qsort(sv->first.v, sv->first.n, sizeof *sv->first.v, by_value);
-	if (sv->resolve.n)
-		qsort(sv->resolve.v, sv->resolve.n, sizeof *sv->resolve.v, by_value);
-	return CRM_OK;
+	if (c->o->sla) {
+		set(&s->metrics[5], i, (double)f->breach_first);
+		set(&s->metrics[6], i, (double)f->breach_resolve);
+	}
 }
 
-static void service_metrics(struct ctx *c, struct crm_section *s, int i, const struct service *sv)
+/* The current period's breaches per priority, most pressing first. */
+static int breaches_by_priority(struct ctx *c, struct crm_section *s)
 {
-	set(&s->metrics[0], i, (double)sv->n);
-	if (sv->first.n) {
-		set(&s->metrics[1], i, percentile_hours(&sv->first, 0.5));
-		set(&s->metrics[2], i, percentile_hours(&sv->first, 0.9));
+	static const int right[] = {0, 1, 1, 1};
+	static const enum crm_svc_by by[] = {CRM_SVC_PRIORITY};
+	const char *cols[] = {"priority", "tickets", "first_response", "resolution", NULL};
+	struct crm_report_table *t = table(s, "sla_breaches", "SLA breaches by priority", cols,
+					   right);
+	struct crm_service sv;
+	size_t i;
+	int rc = service_of(c, CUR, by, 1, &sv);
+	for (i = 0; rc == CRM_OK && i < sv.n; i++) {
+		char n[3][24];
+		const char *cells[4] = {sv.g[i].key[0] ? sv.g[i].key[0] : "(none)", n[0], n[1], n[2]};
+		snprintf(n[0], sizeof n[0], "%lld", sv.g[i].f.opened);
+		snprintf(n[1], sizeof n[1], "%lld", sv.g[i].f.breach_first);
+		snprintf(n[2], sizeof n[2], "%lld", sv.g[i].f.breach_resolve);
+		table_row(t, cells);
 	}
-	if (sv->resolve.n) {
-		set(&s->metrics[3], i, percentile_hours(&sv->resolve, 0.5));
-		set(&s->metrics[4], i, percentile_hours(&sv->resolve, 0.9));
-	}
-	if (c->o->sla_first)
-		set(&s->metrics[5], i, (double)sv->breach_first);
-	if (c->o->sla_resolve)
-		set(&s->metrics[6], i, (double)sv->breach_resolve);
+	crm_service_release(&sv);
+	return rc;
 }
 
 /* Tickets of the period per value of a column, most first. */
@@ -912,34 +867,49 @@ static int tickets_by(struct ctx *c, struct crm_section *s, const char *key, con
 #define TICKETS_BY(COL) "SELECT coalesce(" COL ", '(none)'), count(*) FROM tickets WHERE " \
 	"opened_at >= ?1 AND opened_at < ?2 GROUP BY 1 ORDER BY 2 DESC, 1"
 
+static void service_labels(struct ctx *c, struct crm_section *s)
+{
+	int b = c->o->sched != NULL;
+	metric(s, "tickets", "Tickets opened", CRM_U_COUNT);
+	metric(s, "first_response_median", b ? "First response, median (business hours)" :
+	       "First response, median", CRM_U_HOURS);
+	metric(s, "first_response_p90", b ? "First response, 90th percentile (business hours)" :
+	       "First response, 90th percentile", CRM_U_HOURS);
+	metric(s, "resolution_median", b ? "Resolution, median (business hours)" :
+	       "Resolution, median", CRM_U_HOURS);
+	metric(s, "resolution_p90", b ? "Resolution, 90th percentile (business hours)" :
+	       "Resolution, 90th percentile", CRM_U_HOURS);
+	metric(s, "sla_first_breaches", "First-response SLA breaches", CRM_U_COUNT);
+	metric(s, "sla_resolve_breaches", "Resolution SLA breaches", CRM_U_COUNT);
+}
+
 static int service_section(struct ctx *c)
 {
-	struct service sv[2];
+	struct crm_service sv[2];
 	struct crm_section *s;
 	int i, rc = CRM_OK;
 	memset(sv, 0, sizeof sv);
 	for (i = CUR; i <= PREV && rc == CRM_OK; i++)
-		rc = service_of(c, i, &sv[i]);
-	if (rc == CRM_OK && sv[CUR].n + sv[PREV].n > 0) {
+		rc = service_of(c, i, NULL, 0, &sv[i]);
+	if (rc == CRM_OK && sv[CUR].all.opened + sv[PREV].all.opened > 0) {
 		s = section(c->r, "service", "Customer service");
-		metric(s, "tickets", "Tickets opened", CRM_U_COUNT);
-		metric(s, "first_response_median", "First response, median", CRM_U_HOURS);
-		metric(s, "first_response_p90", "First response, 90th percentile", CRM_U_HOURS);
-		metric(s, "resolution_median", "Resolution, median", CRM_U_HOURS);
-		metric(s, "resolution_p90", "Resolution, 90th percentile", CRM_U_HOURS);
-		metric(s, "sla_first_breaches", "First-response SLA breaches", CRM_U_COUNT);
-		metric(s, "sla_resolve_breaches", "Resolution SLA breaches", CRM_U_COUNT);
+		service_labels(c, s);
 		for (i = CUR; i <= PREV; i++)
-			service_metrics(c, s, i, &sv[i]);
+			service_metrics(c, s, i, &sv[i].all);
+		if (sv[CUR].all.left_out)
+			snprintf(s->note, sizeof s->note, "%lld ticket%s left out of the durations: "
+				 "%s times contradict each other", sv[CUR].all.left_out,
+				 sv[CUR].all.left_out == 1 ? "" : "s",
+				 sv[CUR].all.left_out == 1 ? "its" : "their");
 		if ((rc = tickets_by(c, s, "channel", "Tickets by channel", TICKETS_BY("channel"))) ==
 		    CRM_OK)
 			rc = tickets_by(c, s, "category", "Tickets by category",
 					TICKETS_BY("category"));
+		if (rc == CRM_OK && c->o->sla)
+			rc = breaches_by_priority(c, s);
 	}
-	for (i = CUR; i <= PREV; i++) {
-		free(sv[i].first.v);
-		free(sv[i].resolve.v);
-	}
+	for (i = CUR; i <= PREV; i++)
+		crm_service_release(&sv[i]);
 	return rc;
 }
 

@@ -56,6 +56,8 @@
 #include "db.h"
 #include "norm.h"
 #include "period.h"
+#include "schedule.h"
+#include "sla.h"
 
 enum crm_unit {
 	CRM_U_COUNT,        /* whole number */
@@ -136,7 +138,10 @@ struct crm_report_opts {
 	const struct crm_tz *tz;     /* zone of the period's days */
 	const char *currency;        /* NULL: the period's most used */
 	int lost_days;               /* 365 */
-	int sla_first, sla_resolve;  /* seconds; 0: no SLA */
+	const struct crm_sla *sla;   /* NULL: no SLA */
+	/* durations in its business hours (NULL: calendar); business targets
+	 * of the SLA in sla_sched's */
+	const struct crm_schedule *sched, *sla_sched;
 	int64_t as_of;               /* today (a day number) */
 	int list_rows;               /* longest list shown (negative reviews) */
 };

@@ -211,6 +211,18 @@ struct crm_sla *crm_sla_load(const char *path, int *rc, char *err, size_t errsiz
 	return s;
 }
 
+struct crm_sla *crm_sla_calendar(long long first, long long resolve)
+{
+	struct crm_sla *s = crm_xcalloc(1, sizeof *s);
+	s->r = crm_xcalloc(1, sizeof *s->r);
+	s->n = s->cap = 1;
+	s->r[0].priority = -1;
+	s->r[0].first = (struct crm_sla_target){first > 0 ? first : -1, 1};
+	s->r[0].resolve = (struct crm_sla_target){resolve > 0 ? resolve : -1, 1};
+	s->calendar = 1;
+	return s;
+}
+
 void crm_sla_free(struct crm_sla *s)
 {
 	size_t i;

@@ -47,6 +47,9 @@ struct crm_sla_target {
 /* Read the file: the SLA, or NULL with the message in err (CRM_EIO in *rc
  * when it cannot be read, CRM_EUSAGE for bad content). */
 struct crm_sla *crm_sla_load(const char *path, int *rc, char *err, size_t errsize);
+/* The SLA of one `default` line in calendar hours: first and resolve in
+ * seconds (0: none), for crm-report's --sla first=4h,resolve=2d. */
+struct crm_sla *crm_sla_calendar(long long first, long long resolve);
 void crm_sla_free(struct crm_sla *s);
 
 /* The targets of a ticket of that priority (NULL: none) and channel (NULL:
