@@ -20,7 +20,7 @@ extern const char crm_schedule_ko_text[];
 
 struct range {
 	int32_t from, to;       /* seconds of the local day, [from, to) */
-	const char *at;         /* where it was written, while parsing */
+	const char *at, *end;   /* where it was written, while parsing */
 };
 
 struct holiday {
@@ -104,6 +104,8 @@ static int parse_clock(struct parser *ps, const char **pp, const char *e, int32_
 	const char *end = p;
 	while (end < e && ((*end >= '0' && *end <= '9') || *end == ':'))
 		end++;
+	if (p == e)
+		return fail(ps, p, "expected a time (HH:MM) at the end of the line");
 	if (end == p)
 		end = word_end(p, e);
 	if (digits(p, e, nh, &h) < 0 || p + nh >= e || p[nh] != ':' ||
@@ -144,6 +146,7 @@ static int parse_hours(struct parser *ps, const char *p, const char *e, struct r
 			return fail(ps, r.at, "%s does not end after it starts", Q(r.at, p - r.at));
 		if (*n == cap)
 			*out = crm_xrealloc(*out, (cap = cap ? 2 * cap : 4) * sizeof **out);
+		r.end = p;
 		(*out)[(*n)++] = r;
 		p = skip_ws(p, e);
 		if (p == e)
@@ -158,10 +161,8 @@ static int parse_hours(struct parser *ps, const char *p, const char *e, struct r
 		const struct range *a = &(*out)[i - 1], *b = &(*out)[i];
 		if (b->from < a->to) {
 			const struct range *later = a->at > b->at ? a : b, *other = later == a ? b : a;
-			return fail(ps, later->at, "%s overlaps %s",
-				    Q(later->at, word_end(later->at, e) - later->at),
-				    crm_quote_n(other->at, (size_t)(word_end(other->at, e) - other->at),
-						q2, sizeof q2));
+			return fail(ps, later->at, "%s overlaps %s", Q(later->at, later->end - later->at),
+				    crm_quote_n(other->at, (size_t)(other->end - other->at), q2, sizeof q2));
 		}
 	}
 	return 0;
@@ -185,7 +186,7 @@ static int parse_days(struct parser *ps, const char *p, const char *we, int days
 		return fail(ps, dash + 1, "%s is not a day (mon, tue, wed, thu, fri, sat, sun)",
 			    Q(dash + 1, we - dash - 1));
 	if (dash && a == b)
-		return fail(ps, p, "%s names one day: write %s", Q(p, we - p), day_names[a]);
+		return fail(ps, p, "%s names one day: write '%s'", Q(p, we - p), day_names[a]);
 	memset(days, 0, 7 * sizeof *days);
 	for (int d = a;; d = (d + 1) % 7) {
 		if (ps->day_line[d])
