@@ -664,25 +664,29 @@ int64_t crm_schedule_seconds(const struct crm_schedule *s, int64_t from, int64_t
 
 int64_t crm_schedule_add(const struct crm_schedule *s, int64_t from, int64_t n)
 {
-	int64_t a = clamp(from), step = DAY, lo, hi;
+	int64_t lo = clamp(from), hi, step = DAY, acc = 0, got;
 	if (n <= 0)
 		return from;
-	/* double until enough: at most ~log2 of the span */
-	for (hi = a;;) {
-		lo = hi;
+	/* double until enough, counting each new stretch once: acc is the
+	 * business seconds from `from` to lo, always less than n */
+	for (;;) {
 		hi = CRM_SCHEDULE_END - lo < step ? CRM_SCHEDULE_END : lo + step;
-		if (crm_schedule_seconds(s, a, hi) >= n)
+		if (acc + (got = crm_schedule_seconds(s, lo, hi)) >= n)
 			break;
 		if (hi == CRM_SCHEDULE_END)
 			return CRM_SCHEDULE_NEVER;
+		acc += got;
+		lo = hi;
 		step *= 2;
 	}
-	while (hi - lo > 1) {            /* seconds(a, lo) < n <= seconds(a, hi) */
+	while (hi - lo > 1) {            /* acc < n <= acc + seconds(lo, hi) */
 		int64_t mid = lo + (hi - lo) / 2;
-		if (crm_schedule_seconds(s, a, mid) >= n)
+		if (acc + (got = crm_schedule_seconds(s, lo, mid)) >= n) {
 			hi = mid;
-		else
+		} else {
 			lo = mid;
+			acc += got;
+		}
 	}
 	return hi;
 }
