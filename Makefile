@@ -47,7 +47,7 @@ LIB_SRC  = $(wildcard lib/*.c)
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o) $(B)/gen/schedule_ko.o
 # The harnesses of tests/fuzz, one per target; the suite replays their
 # corpus and regression inputs through build/fuzz-replay-TARGET.
-FUZZ_ALL    = csv stream money time phone email value rules period coupon options program
+FUZZ_ALL    = csv stream money time phone email value rules period coupon options program schedule
 FUZZ_REPLAY = $(FUZZ_ALL:%=$(B)/fuzz-replay-%)
 TOOLS    = $(B)/crm-synth $(B)/sqlite-floor $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck $(B)/t/npscheck $(B)/t/couponcheck $(B)/t/programcheck $(B)/t/ledgercheck $(B)/t/tiercheck $(B)/t/cooccurcheck $(B)/t/schedcheck
 MAN1     = $(wildcard man/*.1)
