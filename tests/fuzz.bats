@@ -39,6 +39,7 @@ replay() {
 @test "fuzz replay: coupon codes and terms" { replay coupon; }
 @test "fuzz replay: option values" { replay options; }
 @test "fuzz replay: loyalty programs" { replay program; }
+@test "fuzz replay: business-hours schedules" { replay schedule; }
 
 @test "fuzz replay: every harness has a test here and a corpus" {
 	local c t
