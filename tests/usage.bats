@@ -195,6 +195,23 @@ refuses() {
 @test "crm-coupon stats --from 2025-02-01 --to 2025-01-01" { refuses 2 "crm-coupon: --to 2025-01-01 is before --from 2025-02-01" TRY; }
 @test "crm-coupon stats --currency XYZ" { refuses 2 "crm-coupon: --currency 'XYZ': not a known ISO 4217 code" TRY; }
 
+# ---- crm-service --------------------------------------------------------------------------
+@test "crm-service --by frob" { refuses 2 "crm-service: --by 'frob': expected channel, category, priority, agent, team, month or week" TRY; }
+@test "crm-service --by agent,agent" { refuses 2 "crm-service: --by agent: given twice" TRY; }
+@test "crm-service --hours weekly" { refuses 2 "crm-service: --hours must be business or calendar, not 'weekly'" TRY; }
+@test "crm-service --format xml" { refuses 2 "crm-service: --format must be csv, text or json, not 'xml'" TRY; }
+@test "crm-service tickets.csv" { refuses 2 "crm-service: unexpected argument 'tickets.csv': crm-service reads the database" TRY; }
+@test "crm-service --breaches" { refuses 2 "crm-service: --breaches needs the targets: --sla FILE" TRY; }
+@test "crm-service --breaches --backlog --sla x" { refuses 2 "crm-service: --breaches and --backlog are two lists: one at a time" TRY; }
+@test "crm-service --backlog --by agent" { refuses 2 "crm-service: --backlog lists tickets; it takes no --by" TRY; }
+@test "crm-service --show-schedule --by agent" { refuses 2 "crm-service: --show-schedule prints the schedule alone" TRY; }
+@test "crm-service --hours calendar --schedule x" { refuses 2 "crm-service: --schedule with --hours calendar: the schedule would go unused" TRY; }
+@test "crm-service --period bogus" { refuses 2 "crm-service: --period 'bogus': expected last-week, this-week, last-month, this-month, YYYY-MM or YYYY-Www" TRY; }
+@test "crm-service --from 2025-01-01" { refuses 2 "crm-service: --from and --to go together, without --period" TRY; }
+@test "crm-service --as-of 2025-02-30" { refuses 2 "crm-service: --as-of '2025-02-30' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-service --week-start x" { refuses 2 "crm-service: --week-start 'x': expected a day of the week (mon, sun, ...)" TRY; }
+@test "crm-report --sla first=4x" { refuses 2 "crm-report: --sla 'first=4x': expected first=DURATION,resolve=DURATION (DURATION like 4h, 30m, 2d)" TRY; }
+
 # ---- crm-report ---------------------------------------------------------------------------
 @test "crm-report --frobnicate" { refuses 2 "crm-report: unrecognized option '--frobnicate'" TRY; }
 @test "crm-report --period" { refuses 2 "crm-report: option '--period' requires an argument" TRY; }
@@ -209,7 +226,7 @@ refuses() {
 @test "crm-report --as-of 2025-02-30" { refuses 2 "crm-report: --as-of '2025-02-30' is not a date (YYYY-MM-DD)" TRY; }
 @test "crm-report --format x" { refuses 2 "crm-report: --format must be text, markdown, html or json, not 'x'" TRY; }
 @test "crm-report --currency XYZ" { refuses 2 "crm-report: --currency 'XYZ': not a known ISO 4217 code" TRY; }
-@test "crm-report --sla x" { refuses 2 "crm-report: --sla 'x': expected first=DURATION,resolve=DURATION (DURATION like 4h, 30m, 2d)" TRY; }
+@test "crm-report --sla x" { refuses 3 "crm-report: x: No such file or directory"; }
 @test "crm-report --sla first=0h" { refuses 2 "crm-report: --sla 'first=0h': expected first=DURATION,resolve=DURATION (DURATION like 4h, 30m, 2d)" TRY; }
 @test "crm-report --lost-days 0" { refuses 2 "crm-report: --lost-days '0': expected a whole number of days from 1 to 100000" TRY; }
 @test "crm-report --list -1" { refuses 2 "crm-report: --list '-1': expected a whole number of rows from 0 to 100000" TRY; }
@@ -315,6 +332,7 @@ refuses() {
 		"  coupon     single-use coupon codes: issue, redeem, void, expire, list, stats" \
 		"  loyalty    loyalty points: earn, redeem, expire, tiers, balances, the ledger checked" \
 		"  recommend  what each customer may buy next; also-bought, rules, replenishment" \
+		"  service    the help desk in business hours: response times, SLA breaches, backlog" \
 		"  report     the weekly customer report, for people and for cron" "" \
 		"'crm COMMAND --help' or man crm-COMMAND tells more; man 7 crm the conventions."
 }
