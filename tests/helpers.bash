@@ -12,7 +12,7 @@ SCHEMA=$(sed -n 's/^#define CRM_SCHEMA_VERSION //p' "$BATS_TEST_DIRNAME/../lib/d
 # takes a database of this crm's schema back to N - 1, so DROP_SCHEMA_7
 # drops schema 8's columns too.  A schema-7 database's tickets had nine
 # columns: ticket_id .. csat.
-DROP_SCHEMA_8="DROP INDEX tickets_resolved; ALTER TABLE tickets DROP COLUMN priority;
+DROP_SCHEMA_8="ALTER TABLE tickets DROP COLUMN priority;
 	ALTER TABLE tickets DROP COLUMN agent; ALTER TABLE tickets DROP COLUMN team;
 	ALTER TABLE tickets DROP COLUMN subject; ALTER TABLE tickets DROP COLUMN description;
 	ALTER TABLE tickets DROP COLUMN sku; ALTER TABLE tickets DROP COLUMN reopens;

@@ -299,5 +299,27 @@ C1|Ann|Support|high|text C|2|5|subject C|P-3"
 	csv p.csv ticket_id,opened_at,priority,replies 'T2,2025-03-11 10:00,High,2'
 	crm-import -q tickets p.csv
 	[ "$(q "SELECT priority, replies FROM tickets WHERE ticket_id = 'T2'")" = "high|2" ]
-	[ "$(q "SELECT count(*) FROM sqlite_master WHERE name = 'tickets_resolved'")" = 1 ]
+}
+
+@test "tickets: crm-synth's tickets carry priorities, agents in teams, replies and reopens, the same for a seed" {
+	crm-synth --orders 20000 tickets >t.csv
+	crm-synth --orders 20000 tickets | cmp - t.csv
+	run -0 crm-import -q tickets t.csv
+	[ "$(q 'SELECT count(*) FROM tickets')" = 2000 ]      # one ticket per 10 orders
+	# the four priorities, normal the most common of them
+	run q "SELECT priority FROM tickets GROUP BY 1 ORDER BY count(*) DESC"
+	assert_line --index 0 normal
+	[ "${#lines[@]}" -eq 4 ] || fail "$output"
+	# 8 agents in 3 teams, each agent in one team
+	[ "$(q 'SELECT count(DISTINCT agent) FROM tickets')" = 8 ]
+	[ "$(q 'SELECT count(DISTINCT team) FROM tickets')" = 3 ]
+	[ "$(q 'SELECT count(*) FROM (SELECT agent FROM tickets WHERE agent IS NOT NULL GROUP BY 1 HAVING count(DISTINCT team) > 1)')" = 0 ]
+	# replies 0-6 (0 only before a first response), most 1 or 2; reopens mostly 0
+	[ "$(q 'SELECT min(replies) >= 0 AND max(replies) <= 6 FROM tickets')" = 1 ]
+	[ "$(q 'SELECT count(*) FROM tickets WHERE replies = 0 AND first_response_at IS NOT NULL')" = 0 ]
+	[ "$(q 'SELECT 2 * count(*) > (SELECT count(*) FROM tickets) FROM tickets WHERE replies IN (1, 2)')" = 1 ]
+	[ "$(q 'SELECT 4 * count(*) > 3 * (SELECT count(*) FROM tickets) FROM tickets WHERE reopens = 0')" = 1 ]
+	# another seed, other tickets
+	crm-synth --orders 20000 --seed 2 tickets | cmp -s - t.csv && fail "seed 2 made the same tickets"
+	true
 }
