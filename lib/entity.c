@@ -801,6 +801,18 @@ static int currency_value(const char *s, char *out, size_t size, struct crm_valu
 	return copy_out(vc->currency, out, size);
 }
 
+/* A word of a vocabulary w in its canonical form, or `bad` as the reason. */
+static int word_value(const struct word *w, const char *s, char *out, size_t size,
+		      const char **why, const char *bad)
+{
+	const char *canon = lookup(w, s);
+	if (!canon) {
+		*why = bad;
+		return CRM_VALUE_BAD;
+	}
+	return copy_out(canon, out, size);
+}
+
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -817,7 +829,7 @@ static int key_value(const char *s, char *out, size_t size, const char **why)
 int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, size_t size,
 	      int64_t *num, const char **why)
 {
-	const char *s = crm_trim(in), *w;
+	const char *s = crm_trim(in);
 	int b;
 	if (!*s)
 		return CRM_VALUE_EMPTY;
@@ -854,27 +866,18 @@ int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, si
 	case CRM_K_COUNTRY:
 		return country_value(s, out, size, why);
 	case CRM_K_ORDER_STATUS:
-		if (!(w = lookup(order_status, s))) {
-			*why = "is not an order status (paid, cancelled, refunded, pending)";
-			return CRM_VALUE_BAD;
-		}
-		return copy_out(w, out, size);
+		return word_value(order_status, s, out, size, why,
+				  "is not an order status (paid, cancelled, refunded, pending)");
 	case CRM_K_TICKET_STATUS:
-		if (!(w = lookup(ticket_status, s))) {
-			*why = "is not a ticket status (open, pending, resolved, closed)";
-			return CRM_VALUE_BAD;
-		}
-		return copy_out(w, out, size);
+		return word_value(ticket_status, s, out, size, why,
+				  "is not a ticket status (open, pending, resolved, closed)");
 	case CRM_K_RATING:
 		return ranged_int(s, 1, 5, num, out, size, "is not a rating from 1 to 5", why);
 	case CRM_K_SCORE:
 		return ranged_int(s, 0, 10, num, out, size, "is not a score from 0 to 10", why);
 	case CRM_K_PRIORITY:
-		if (!(w = lookup(priority_words, s))) {
-			*why = "is not a ticket priority (urgent, high, normal, low)";
-			return CRM_VALUE_BAD;
-		}
-		return copy_out(w, out, size);
+		return word_value(priority_words, s, out, size, why,
+				  "is not a ticket priority (urgent, high, normal, low)");
 	case CRM_K_COUNT:
 		return ranged_int(s, 0, INT64_MAX, num, out, size, "is not a count (0 or more)", why);
 	}
