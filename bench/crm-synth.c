@@ -36,6 +36,9 @@
  *   products 201..N made of the same words (brand, ingredient, type) and
  *   numbered ("#201"), the categories cycling, their ranks drawn over N.
  *   Without --products and --tastes the output is what it always was.
+ * - Tickets end with what a help desk adds (priority, agent, team, subject,
+ *   replies, reopens: put_help_desk), drawn from fields of their own, so
+ *   the columns before them are what they were before these came.
  * - Tastes (--tastes), still a pure function of (options, stream, index):
  *   . the products of each category, in catalogue order, are cut into taste
  *     groups of 8-12 (a rest under 8 joins the last group), without the seed;
@@ -1320,6 +1323,53 @@ static uint64_t related_order(uint64_t j, uint64_t n, uint64_t r)
 	return (j * opt_orders + below(r, opt_orders)) / n;
 }
 
+/*
+ * What a help desk adds to a ticket, from fields 11.. of its record, so that
+ * the columns before keep their values: a priority (most normal, refunds
+ * and cancellations more often high), the team of its category and one of
+ * the team's agents (8 agents in 3 teams; half the tickets never answered
+ * are still unassigned), a subject of its category, the agents' replies
+ * (1-6, mostly 1-2; none before a first response) and the reopens (mostly
+ * none).
+ */
+static const char *const t_team[] = { "배송팀", "교환환불팀", "상담팀" };
+static const int cat_team[] = { 0, 1, 1, 2, 2 };   /* by ticket category */
+static const char *const t_agent[3][3] = {
+	{ "김지은", "이서연", "박민준" }, { "최유진", "정하늘", "강도윤" }, { "윤서아", "한지호", NULL },
+};
+static const int team_agents[] = { 3, 3, 2 };
+static const char *const t_subject[5][3] = {
+	{ "배송 언제 오나요?", "배송 조회가 안 돼요", "주소 변경 요청" },
+	{ "환불 요청합니다", "환불 언제 되나요?", "부분 환불 문의" },
+	{ "색상 교환 요청", "용량 교환 문의", "불량 교환 원해요" },
+	{ "성분 문의", "사용법 문의", "재입고 일정 문의" },
+	{ "결제 오류", "카드 결제 취소 문의", "영수증 발급 요청" },
+};
+
+static void put_help_desk(uint64_t r, int cat, int has_fr)
+{
+	static const char *const prio[] = { "urgent", "high", "normal", "low" };
+	static const unsigned prio_w[] = { 5, 15, 62, 18 };
+	static const unsigned prio_money_w[] = { 10, 30, 50, 10 };   /* 환불, 결제 */
+	static const unsigned replies_w[] = { 45, 28, 13, 7, 4, 3 };  /* 1..6 */
+	static const unsigned reopens_w[] = { 90, 8, 2 };             /* 0..2 */
+	int team = cat_team[cat];
+	int money = cat == 1 || cat == 4;
+	put_c(',');
+	put_s(prio[wpick(fld(r, 11), money ? prio_money_w : prio_w, 4)]);
+	put_c(',');
+	if (has_fr || below(fld(r, 12), 2))
+		put_s(t_agent[team][below(fld(r, 13), (uint64_t)team_agents[team])]);
+	put_c(',');
+	put_s(t_team[team]);
+	put_c(',');
+	put_s(t_subject[cat][below(fld(r, 14), 3)]);
+	put_c(',');
+	put_u(has_fr ? (uint64_t)wpick(fld(r, 15), replies_w, 6) + 1 : 0);
+	put_c(',');
+	put_u(has_fr ? (uint64_t)wpick(fld(r, 16), reopens_w, 3) : 0);
+}
+
 static void gen_tickets(void)
 {
 	static const char *const tch[] = { "email", "chat", "phone", "kakao" };
@@ -1332,7 +1382,8 @@ static void gen_tickets(void)
 	static const int64_t fr_hi[] = { 2 * 86400, 1800, 600, 8 * 3600 };
 	uint64_t n = (opt_orders + 5) / 10;
 	int w = ndigits(n) > 7 ? ndigits(n) : 7;
-	put_s("ticket_id,customer_id,channel,category,opened_at,first_response_at,resolved_at,status,csat\n");
+	put_s("ticket_id,customer_id,channel,category,opened_at,first_response_at,resolved_at,status,"
+	      "csat,priority,agent,team,subject,replies,reopens\n");
 	for (uint64_t j = 0; j < n; j++) {
 		uint64_t r = rec(S_TICK, j);
 		uint64_t i = related_order(j, n, fld(r, 0));
@@ -1365,6 +1416,7 @@ static void gen_tickets(void)
 		put_s(resolved ? ",resolved," : ",open,");
 		if (resolved && below(fld(r, 9), 100) < 60)
 			put_c((char)('1' + wpick(fld(r, 10), csat_w, 5)));
+		put_help_desk(r, cat, has_fr);
 		put_c('\n');
 	}
 }

@@ -55,7 +55,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#define CRM_SCHEMA_VERSION 7
+#define CRM_SCHEMA_VERSION 8
 
 /* PRAGMA application_id of a database crm made or migrated: "CRM1" */
 #define CRM_DB_APPLICATION_ID 0x43524d31

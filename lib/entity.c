@@ -82,23 +82,49 @@ static const struct crm_column order_items_cols[] = {
 	{"name", CRM_K_TEXT, CRM_COL_ORDER | CRM_COL_CUSTOMER, A_NAME},
 };
 
+/*
+ * The help desks' exports (crm-import(1) lists them): Zendesk, Freshdesk,
+ * Zammad, and the Korean headers of Channel Talk, 카카오 상담톡 and the shops'
+ * 1:1 문의.  In a tickets file a bare "Id" (Zendesk) or "Number" (Zammad) is
+ * the ticket's, never the customer's.  Zammad's "Customer" stays the
+ * customer's id, as "customer" is in every entity: it is the one name of
+ * the customer that export has.  Freshdesk gives "Resolved time" and
+ * "Closed time" both: resolved_at takes the first, the second is ignored
+ * (a ticket closed without being resolved has its resolved time too);
+ * its "Agent interactions" are the replies, its "Customer interactions"
+ * no column.  A "Description" is the ticket's text here, not a product's.
+ */
 static const struct crm_column tickets_cols[] = {
 	{"ticket_id", CRM_K_ID, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
-	 "ticketid|ticket|ticketno|caseid|문의번호|티켓번호|상담번호|접수번호"},
+	 "ticketid|ticket|ticketno|ticketnumber|caseid|id|number|"
+	 "문의번호|티켓번호|상담번호|접수번호|상담id"},
 	{"customer_id", CRM_K_ID, 0, A_CUSTOMER_ID},
-	{"channel", CRM_K_TEXT, 0, "via|" A_CHANNEL},
+	{"channel", CRM_K_TEXT, 0, "via|createchannel|" A_CHANNEL "|상담채널"},
 	{"category", CRM_K_TEXT, 0, "type|tickettype|유형|문의유형|분류|상담유형"},
 	{"opened_at", CRM_K_TIME, CRM_COL_REQUIRED | CRM_COL_NONEMPTY,
-	 "createdat|created|openedat|date|접수일시|문의일시|접수일|등록일|등록일시"},
+	 "createdat|created|createdtime|openedat|date|접수일시|문의일시|접수일|등록일|등록일시|"
+	 "상담시작일시|생성일시"},
 	{"first_response_at", CRM_K_TIME, 0, "firstresponseat|firstrepliedat|firstreplyat|"
-	 "첫응답일시|최초응답일시|첫답변일시"},
-	{"resolved_at", CRM_K_TIME, 0, "solvedat|closedat|resolvedat|해결일시|처리완료일시|"
-	 "완료일시|종료일시"},
-	{"status", CRM_K_TICKET_STATUS, 0, "ticketstatus|상태|처리상태"},
+	 "initialresponsetime|첫응답일시|최초응답일시|첫답변일시"},
+	{"resolved_at", CRM_K_TIME, 0, "solvedat|closedat|closeat|resolvedat|resolvedtime|"
+	 "해결일시|처리완료일시|완료일시|종료일시|상담종료일시"},
+	{"status", CRM_K_TICKET_STATUS, 0, "ticketstatus|state|상태|처리상태|상담상태"},
 	{"csat", CRM_K_RATING, 0, A_CSAT},
-	{"email", CRM_K_EMAIL, CRM_COL_CUSTOMER, A_EMAIL},
+	{"priority", CRM_K_PRIORITY, 0, "ticketpriority|우선순위|중요도|긴급도"},
+	{"agent", CRM_K_TEXT, 0, "assignee|assigneename|assignedto|owner|agentname|"
+	 "담당자|담당자명|상담원|상담사|담당상담원|처리자"},
+	{"team", CRM_K_TEXT, 0, "group|groupname|teamname|department|팀|담당팀|그룹|부서|"
+	 "담당부서"},
+	{"subject", CRM_K_TEXT, 0, "title|tickettitle|ticketsubject|제목|문의제목|상담제목"},
+	{"description", CRM_K_TEXT, 0, "content|body|message|문의내용|내용|상담내용|본문"},
+	{"sku", CRM_K_TEXT, 0, "product|productcode|productid|상품|상품코드|상품번호|상품명"},
+	{"reopens", CRM_K_COUNT, 0, "reopencount|timesreopened|재오픈|재오픈수|재문의수|"
+	 "재문의횟수"},
+	{"replies", CRM_K_COUNT, 0, "replycount|agentreplies|agentinteractions|답변수|응답수|"
+	 "답변횟수|응답횟수"},
+	{"email", CRM_K_EMAIL, CRM_COL_CUSTOMER, "requesteremail|" A_EMAIL},
 	{"phone", CRM_K_PHONE, CRM_COL_CUSTOMER, A_PHONE},
-	{"name", CRM_K_TEXT, CRM_COL_CUSTOMER, A_NAME},
+	{"name", CRM_K_TEXT, CRM_COL_CUSTOMER, "requester|requestername|" A_NAME},
 };
 
 static const struct crm_column reviews_cols[] = {
@@ -144,7 +170,8 @@ static const char *const t_orders[] = {"order_id", "customer_id", "ordered_at", 
 static const char *const t_items[] = {"order_id", "line", "sku", "product", "category",
 	"quantity", "unit_price", NULL};
 static const char *const t_tickets[] = {"ticket_id", "customer_id", "channel", "category",
-	"opened_at", "first_response_at", "resolved_at", "status", "csat", NULL};
+	"opened_at", "first_response_at", "resolved_at", "status", "csat", "priority", "agent",
+	"team", "subject", "description", "sku", "reopens", "replies", NULL};
 static const char *const t_reviews[] = {"review_id", "customer_id", "sku", "rating", "title",
 	"body", "posted_at", "replied_at", "platform", "order_id", NULL};
 static const char *const t_responses[] = {"response_id", "customer_id", "answered_at",
@@ -653,22 +680,42 @@ static const struct word order_status[] = {
 	{NULL, NULL},
 };
 
-/* Waiting on the customer (Zendesk's and Freshdesk's pending) is pending;
- * a ticket reopened or escalated needs the team again: open. */
+/* Waiting on the customer (Zendesk's and Freshdesk's pending, Zammad's
+ * pending reminder and pending close, Channel Talk's snoozed) is pending;
+ * a ticket reopened or escalated needs the team again: open.  Zammad's
+ * merged ticket goes on in another one: this one is closed. */
 static const struct word ticket_status[] = {
 	{"open", "open"}, {"new", "open"}, {"reopened", "open"}, {"escalated", "open"},
+	{"opened", "open"},
 	{"접수", "open"}, {"신규", "open"}, {"미처리", "open"}, {"답변대기", "open"},
-	{"재문의", "open"},
+	{"재문의", "open"}, {"열림", "open"}, {"상담중", "open"},
 	{"pending", "pending"}, {"hold", "pending"}, {"onhold", "pending"},
 	{"inprogress", "pending"}, {"pendingcustomerresponse", "pending"},
 	{"waitingoncustomer", "pending"}, {"waitingforcustomer", "pending"},
 	{"awaitingreply", "pending"}, {"awaitingcustomer", "pending"},
-	{"waitingonthirdparty", "pending"},
+	{"waitingonthirdparty", "pending"}, {"pendingreminder", "pending"},
+	{"pendingclose", "pending"}, {"snoozed", "pending"},
 	{"처리중", "pending"}, {"보류", "pending"}, {"대기", "pending"}, {"고객응답대기", "pending"},
+	{"보류중", "pending"}, {"진행중", "pending"},
 	{"resolved", "resolved"}, {"solved", "resolved"},
 	{"해결", "resolved"}, {"처리완료", "resolved"}, {"완료", "resolved"},
 	{"답변완료", "resolved"}, {"상담완료", "resolved"},
-	{"closed", "closed"}, {"종료", "closed"},
+	{"closed", "closed"}, {"merged", "closed"}, {"종료", "closed"}, {"닫힘", "closed"},
+	{"종결", "closed"}, {"상담종료", "closed"},
+	{NULL, NULL},
+};
+
+/* A ticket's priority in crm's four words.  A bare number is no word:
+ * Freshdesk numbers 1 low to 4 urgent, a P-scale 1 urgent to 4 low; Zammad
+ * writes the number beside its word (1 low, 2 normal, 3 high). */
+static const struct word priority_words[] = {
+	{"urgent", "urgent"}, {"critical", "urgent"}, {"emergency", "urgent"}, {"p1", "urgent"},
+	{"긴급", "urgent"}, {"매우높음", "urgent"}, {"최우선", "urgent"},
+	{"high", "high"}, {"p2", "high"}, {"3high", "high"}, {"높음", "high"}, {"상", "high"},
+	{"중요", "high"},
+	{"normal", "normal"}, {"medium", "normal"}, {"p3", "normal"}, {"2normal", "normal"},
+	{"보통", "normal"}, {"일반", "normal"}, {"중", "normal"},
+	{"low", "low"}, {"p4", "low"}, {"1low", "low"}, {"낮음", "low"}, {"하", "low"},
 	{NULL, NULL},
 };
 
@@ -754,6 +801,18 @@ static int currency_value(const char *s, char *out, size_t size, struct crm_valu
 	return copy_out(vc->currency, out, size);
 }
 
+/* A word of a vocabulary w in its canonical form, or `bad` as the reason. */
+static int word_value(const struct word *w, const char *s, char *out, size_t size,
+		      const char **why, const char *bad)
+{
+	const char *canon = lookup(w, s);
+	if (!canon) {
+		*why = bad;
+		return CRM_VALUE_BAD;
+	}
+	return copy_out(canon, out, size);
+}
+
 #define STR_(x) #x
 #define STR(x) STR_(x)
 
@@ -770,7 +829,7 @@ static int key_value(const char *s, char *out, size_t size, const char **why)
 int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, size_t size,
 	      int64_t *num, const char **why)
 {
-	const char *s = crm_trim(in), *w;
+	const char *s = crm_trim(in);
 	int b;
 	if (!*s)
 		return CRM_VALUE_EMPTY;
@@ -807,21 +866,20 @@ int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, si
 	case CRM_K_COUNTRY:
 		return country_value(s, out, size, why);
 	case CRM_K_ORDER_STATUS:
-		if (!(w = lookup(order_status, s))) {
-			*why = "is not an order status (paid, cancelled, refunded, pending)";
-			return CRM_VALUE_BAD;
-		}
-		return copy_out(w, out, size);
+		return word_value(order_status, s, out, size, why,
+				  "is not an order status (paid, cancelled, refunded, pending)");
 	case CRM_K_TICKET_STATUS:
-		if (!(w = lookup(ticket_status, s))) {
-			*why = "is not a ticket status (open, pending, resolved, closed)";
-			return CRM_VALUE_BAD;
-		}
-		return copy_out(w, out, size);
+		return word_value(ticket_status, s, out, size, why,
+				  "is not a ticket status (open, pending, resolved, closed)");
 	case CRM_K_RATING:
 		return ranged_int(s, 1, 5, num, out, size, "is not a rating from 1 to 5", why);
 	case CRM_K_SCORE:
 		return ranged_int(s, 0, 10, num, out, size, "is not a score from 0 to 10", why);
+	case CRM_K_PRIORITY:
+		return word_value(priority_words, s, out, size, why,
+				  "is not a ticket priority (urgent, high, normal, low)");
+	case CRM_K_COUNT:
+		return ranged_int(s, 0, INT64_MAX, num, out, size, "is not a count (0 or more)", why);
 	}
 	*why = "has an unknown kind";
 	return CRM_VALUE_BAD;
@@ -874,7 +932,8 @@ int crm_value_map_parse(const char *spec, struct crm_value_map *m, const char **
 /* The columns of words compare folded, as their vocabularies do. */
 static int map_folds(enum crm_kind k)
 {
-	return k == CRM_K_ORDER_STATUS || k == CRM_K_TICKET_STATUS || k == CRM_K_COUNTRY ||
+	return k == CRM_K_ORDER_STATUS || k == CRM_K_TICKET_STATUS || k == CRM_K_PRIORITY ||
+	       k == CRM_K_COUNTRY ||
 	       k == CRM_K_CURRENCY || k == CRM_K_BOOL || k == CRM_K_TEXT;
 }
 

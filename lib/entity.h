@@ -62,6 +62,8 @@ enum crm_kind {
 	CRM_K_ID, CRM_K_TEXT, CRM_K_TIME, CRM_K_DATE, CRM_K_MONEY, CRM_K_INT,
 	CRM_K_EMAIL, CRM_K_PHONE, CRM_K_BOOL, CRM_K_CURRENCY, CRM_K_COUNTRY,
 	CRM_K_ORDER_STATUS, CRM_K_TICKET_STATUS, CRM_K_RATING, CRM_K_SCORE,
+	CRM_K_PRIORITY,          /* a ticket's: urgent, high, normal, low (crm(7)) */
+	CRM_K_COUNT,             /* a whole number, 0 or more */
 };
 
 enum {

@@ -129,3 +129,51 @@ ZWSP=$'\xe2\x80\x8b'
 	assert_success
 	[ "$stderr" = "" ] || fail "$stderr"
 }
+
+@test "headers: no folded name means two columns of one entity" {
+	# the canonical name and every alias of each column, folded as
+	# crm_fold_name() folds; a name twice would make a header ambiguous
+	for e in customers orders order_items tickets reviews responses; do
+		crm-import --columns "$e" | tail -n +2 | python3 -c '
+import csv, sys
+seen = {}
+for row in csv.reader(sys.stdin):
+    col = row[0]
+    for name in {col.replace("_", "")} | set(row[2].split()):
+        if seen.setdefault(name, col) != col:
+            sys.exit("%s: %r means both %s and %s" % (sys.argv[1], name, seen[name], col))
+assert len(seen) > 10, seen
+' "$e" || fail "$e"
+	done
+}
+
+@test "headers: in a tickets file Id and Number are the ticket's, Customer the customer's" {
+	csv z.csv 'Id,Customer,Created at' '77,c9,2025-03-10'
+	crm-import -q tickets z.csv
+	run q "SELECT ticket_id, customer_id FROM tickets"
+	assert_output "77|c9"
+	csv m.csv 'Number,Created at' '31009,2025-03-10'
+	crm-import -q tickets m.csv
+	[ "$(q "SELECT count(*) FROM tickets WHERE ticket_id = '31009'")" = 1 ]
+	# both in one file is two headers for one column
+	csv b.csv 'Id,Number,Created at' '1,2,2025-03-10'
+	run --separate-stderr crm-import tickets b.csv
+	assert_failure 1
+	[ "${stderr_lines[0]}" = "crm-import: b.csv:1: columns 'Id' and 'Number' both mean 'ticket_id'; choose one with --map ticket_id=HEADER" ] || fail "$stderr"
+	# elsewhere a bare Id is no column of crm's
+	csv o.csv 'Id,customer_id,ordered_at,amount' '1,c1,2025-03-10,100'
+	run --separate-stderr crm-import --currency KRW orders o.csv
+	assert_failure 1
+	[ "${stderr_lines[0]}" = "crm-import: o.csv:1: missing required column 'order_id' for orders (found: 'Id', 'customer_id', 'ordered_at', 'amount'); name it with --map order_id=HEADER" ] || fail "$stderr"
+}
+
+@test "headers: Freshdesk's Resolved time is resolved_at and its Closed time is ignored; --map picks the other" {
+	csv f.csv 'Ticket ID,Created time,Resolved time,Closed time' \
+		'1,2025-03-10 09:00,2025-03-10 10:00,2025-03-10 11:00'
+	run --separate-stderr crm-import tickets f.csv
+	assert_success
+	[ "${stderr_lines[0]}" = "crm-import: f.csv: ignored columns: 'Closed time'" ] || fail "$stderr"
+	[ "$(q 'SELECT resolved_at FROM tickets')" = 2025-03-10T10:00:00Z ]
+	run -0 crm-import -q --map 'resolved_at=Closed time' tickets f.csv
+	[ "$(q 'SELECT resolved_at FROM tickets')" = 2025-03-10T11:00:00Z ]
+}

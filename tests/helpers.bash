@@ -8,9 +8,17 @@ bats_load_library bats-assert
 FIX=$BATS_TEST_DIRNAME/fixtures
 # the schema version this crm writes (db.h)
 SCHEMA=$(sed -n 's/^#define CRM_SCHEMA_VERSION //p' "$BATS_TEST_DIRNAME/../lib/db.h")
-# What schema 7 added, dropped to make a database of an older schema
-DROP_SCHEMA_7="DROP TABLE loyalty_programs; DROP TABLE loyalty_entries; DROP TABLE loyalty_runs;
-	DROP TABLE loyalty_tiers; DROP TABLE loyalty_tier_moves;"
+# What schema N added, dropped to make a database of an older schema: each
+# takes a database of this crm's schema back to N - 1, so DROP_SCHEMA_7
+# drops schema 8's columns too.  A schema-7 database's tickets had nine
+# columns: ticket_id .. csat.
+DROP_SCHEMA_8="ALTER TABLE tickets DROP COLUMN priority;
+	ALTER TABLE tickets DROP COLUMN agent; ALTER TABLE tickets DROP COLUMN team;
+	ALTER TABLE tickets DROP COLUMN subject; ALTER TABLE tickets DROP COLUMN description;
+	ALTER TABLE tickets DROP COLUMN sku; ALTER TABLE tickets DROP COLUMN reopens;
+	ALTER TABLE tickets DROP COLUMN replies;"
+DROP_SCHEMA_7="$DROP_SCHEMA_8 DROP TABLE loyalty_programs; DROP TABLE loyalty_entries;
+	DROP TABLE loyalty_runs; DROP TABLE loyalty_tiers; DROP TABLE loyalty_tier_moves;"
 
 setup() {
 	export CRM_DB=$BATS_TEST_TMPDIR/crm.db

@@ -75,7 +75,7 @@ man_words() {
 		}' "$BATS_TEST_DIRNAME/../man/crm.7" | sort -u
 }
 
-@test "values: crm(7) lists every status word of the tables, and no other" {
+@test "values: crm(7) lists every status and priority word of the tables, and no other" {
 	table_words order_status >table.txt
 	man_words 'Order statuses' >man.txt
 	[ "$(wc -l <table.txt)" -gt 40 ] || fail "too few order words read: $(cat table.txt)"
@@ -83,6 +83,10 @@ man_words() {
 	table_words ticket_status >table.txt
 	man_words 'Ticket statuses' >man.txt
 	[ "$(wc -l <table.txt)" -gt 25 ] || fail "too few ticket words read: $(cat table.txt)"
+	assert_golden table.txt man.txt
+	table_words priority_words >table.txt
+	man_words 'Ticket priorities' >man.txt
+	[ "$(wc -l <table.txt)" -gt 20 ] || fail "too few priority words read: $(cat table.txt)"
 	assert_golden table.txt man.txt
 }
 

@@ -1,7 +1,7 @@
 /*
  * value - fuzz crm_value (lib/entity.h), the normaliser of a cell by its
- * column's kind: order and ticket statuses, booleans, currencies,
- * countries, ratings, scores and whole numbers, and through it the norm.h
+ * column's kind: order and ticket statuses, ticket priorities, booleans,
+ * currencies, countries, ratings, scores, counts and whole numbers, and through it the norm.h
  * parsers, with a zone, a date order, a country and a row currency.
  *
  * Input: one byte for the kind, one for the context, then the cell.
@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define NKINDS (CRM_K_SCORE + 1)
+#define NKINDS (CRM_K_COUNT + 1)
 
 static const char *const currencies[] = {"", "KRW", "USD", "KWD"};
 static const char *const countries[] = {"KR", "US", "", "GB"};
@@ -34,7 +34,7 @@ static struct crm_tz *seoul(void)
 static int numeric(enum crm_kind k)
 {
 	return k == CRM_K_INT || k == CRM_K_BOOL || k == CRM_K_RATING || k == CRM_K_SCORE ||
-	       k == CRM_K_MONEY;
+	       k == CRM_K_MONEY || k == CRM_K_COUNT;
 }
 
 static void check_again(enum crm_kind k, const char *out, int64_t num,
