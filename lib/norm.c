@@ -448,12 +448,32 @@ static int tz_resolve(const struct crm_tz *tz, int y, int64_t ld, int64_t ls,
 }
 
 /* The UTC offset of a named zone at instant t, from the day cache. */
+/* The cached year that holds day, found without the calendar arithmetic
+ * of civil_from_days: the year a mean Gregorian year puts it in is right
+ * or one off, and its slot, or a neighbour's, holds it when cached. */
+static struct tz_year *cached_year(const struct crm_tz *tz, int64_t day)
+{
+	int64_t y = 1970 + floor_div(day * 400, 146097), k;
+	for (k = y - 1; k <= y + 1; k++) {
+		struct tz_year *blk = &tz->years[k & (TZ_SLOTS - 1)];
+		if (blk->year == k && day >= blk->jan1 &&
+		    day < blk->jan1 + (is_leap((int)k) ? 366 : 365))
+			return blk;
+	}
+	return NULL;
+}
+
 static int32_t tz_offset(const struct crm_tz *tz, int64_t t)
 {
 	int64_t day = floor_div(t, DAY), y;
 	int m, d;
-	civil_from_days(day, &y, &m, &d);
-	struct tz_year *blk = &tz->years[y & (TZ_SLOTS - 1)];
+	struct tz_year *blk = cached_year(tz, day);
+	if (blk) {
+		y = blk->year;
+	} else {
+		civil_from_days(day, &y, &m, &d);
+		blk = &tz->years[y & (TZ_SLOTS - 1)];
+	}
 	struct tz_switch sw;
 	int32_t off;
 	if (blk->year != y) {

@@ -2,6 +2,7 @@
 #include "service.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,16 @@ enum col { C_ID, C_CUSTOMER, C_OPENED, C_FIRST, C_RESOLVED, C_STATUS, C_CSAT, C_
 static const char run_sql[] =
 	"SELECT " TICKET_COLS " FROM tickets WHERE opened_at >= ?1 AND opened_at < ?2 "
 	"ORDER BY opened_at, ticket_id";
+
+/* The same tickets in the table's order, read straight through: when they
+ * are most of the table, a lookup of each row from the index on opened_at
+ * costs five times the scan (1M tickets: 2.2 s against 0.45 s). */
+static const char scan_sql[] =
+	"SELECT " TICKET_COLS " FROM tickets WHERE +opened_at >= ?1 AND +opened_at < ?2";
+
+static const char share_sql[] =
+	"SELECT (SELECT count(*) FROM tickets WHERE opened_at >= ?1 AND opened_at < ?2), "
+	"(SELECT count(*) FROM tickets)";
 
 /* Open at ?1: opened before it, not resolved by it, not closed without a time. */
 static const char backlog_sql[] =
@@ -145,7 +156,9 @@ struct acc {
 	struct crm_nps_acc csat;
 };
 
-static void add(struct acc *a, const struct facts *f, sqlite3_stmt *st)
+/* One ticket more; its durations kept for the percentiles unless counts
+ * alone are wanted. */
+static void add(struct acc *a, const struct facts *f, sqlite3_stmt *st, int counts_only)
 {
 	int k;
 	a->f.opened++;
@@ -154,9 +167,11 @@ static void add(struct acc *a, const struct facts *f, sqlite3_stmt *st)
 		a->f.left_out++;
 		return;
 	}
-	push(&a->first, f->first);
-	push(&a->resolve, f->resolve);
-	push(&a->wait, f->wait);
+	if (!counts_only) {
+		push(&a->first, f->first);
+		push(&a->resolve, f->resolve);
+		push(&a->wait, f->wait);
+	}
 	if (f->solved && sqlite3_column_type(st, C_REPLIES) == SQLITE_INTEGER) {
 		a->f.touch_n++;
 		a->f.one_touch += sqlite3_column_int64(st, C_REPLIES) == 1;
@@ -174,34 +189,64 @@ static void add(struct acc *a, const struct facts *f, sqlite3_stmt *st)
 	a->f.breach_resolve += breached(f, 1);
 }
 
-static int by_value(const void *a, const void *b)
+static void swap(int64_t *a, int64_t *b)
 {
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-	return (x > y) - (x < y);
+	int64_t t = *a;
+	*a = *b;
+	*b = t;
 }
 
-/* The p-th percentile by nearest rank, in hours (NAN when there is none). */
-static double percentile(struct durations *d, double p, int sorted)
+/* Put the k-th smallest of v[0..n) at v[k], none larger before it and
+ * none smaller after it: Wirth's selection, linear on average, where
+ * sorting a million durations took a third of a run. */
+static void select_kth(int64_t *v, size_t n, size_t k)
+{
+	ptrdiff_t l = 0, r = (ptrdiff_t)n - 1, i, j, kk = (ptrdiff_t)k;
+	while (l < r) {
+		int64_t x = v[kk];
+		i = l;
+		j = r;
+		do {
+			while (v[i] < x)
+				i++;
+			while (x < v[j])
+				j--;
+			if (i <= j)
+				swap(&v[i++], &v[j--]);
+		} while (i <= j);
+		if (j < kk)
+			l = i;
+		if (kk < i)
+			r = j;
+	}
+}
+
+/* The p-th percentile by nearest rank, in hours (NAN when there is none).
+ * Called with increasing p on the same durations: each selection leaves the
+ * larger ones after its rank, where the next one looks. */
+static double percentile(struct durations *d, double p, size_t *from)
 {
 	size_t k;
 	if (!d->n)
 		return NAN;
-	if (!sorted)
-		qsort(d->v, d->n, sizeof *d->v, by_value);
 	k = (size_t)ceil(p * (double)d->n);
-	return (double)d->v[k ? k - 1 : 0] / 3600.0;
+	k = k ? k - 1 : 0;
+	select_kth(d->v + *from, d->n - *from, k - *from);
+	*from = k;
+	return (double)d->v[k] / 3600.0;
 }
 
 static void finish(struct acc *a, struct crm_service_figures *out)
 {
+	size_t f = 0, r = 0, w = 0;
 	a->f.first_n = (long long)a->first.n;
 	a->f.resolve_n = (long long)a->resolve.n;
 	a->f.wait_n = (long long)a->wait.n;
-	a->f.first_med = percentile(&a->first, 0.5, 0);
-	a->f.first_p90 = percentile(&a->first, 0.9, 1);
-	a->f.resolve_med = percentile(&a->resolve, 0.5, 0);
-	a->f.resolve_p90 = percentile(&a->resolve, 0.9, 1);
-	a->f.wait_med = percentile(&a->wait, 0.5, 0);
+	a->f.first_med = percentile(&a->first, 0.5, &f);
+	a->f.first_p90 = percentile(&a->first, 0.9, &f);
+	a->f.resolve_med = percentile(&a->resolve, 0.5, &r);
+	a->f.resolve_p90 = percentile(&a->resolve, 0.9, &r);
+	a->f.wait_med = percentile(&a->wait, 0.5, &w);
 	crm_nps_compute(&a->csat, CRM_SCALE_CSAT, &a->f.csat);
 	*out = a->f;
 	free(a->first.v);
@@ -286,21 +331,46 @@ static struct group *group_of(struct groups *gs, const char *const *key)
 static const int by_col[CRM_SVC_NBY] = {C_CHANNEL, C_CATEGORY, C_PRIORITY, C_AGENT, C_TEAM,
 	C_OPENED, C_OPENED};
 
-/* The keys of the row's ticket into key[], the labels into lab. */
-static void keys_of(const struct crm_service_opts *o, sqlite3_stmt *st, const struct facts *f,
-		    const char **key, char lab[2][CRM_DATE_LEN])
+/* The month and week labels of local days, cached by day: tickets come
+ * by their opening or nearly, so a few days hold most of them. */
+#define LABEL_SLOTS 64
+
+struct labels {
+	int64_t day[LABEL_SLOTS];     /* the day of each slot; INT64_MIN none */
+	char lab[LABEL_SLOTS][2][CRM_DATE_LEN];
+};
+
+static void labels_init(struct labels *l)
 {
-	int k, labelled = 0;
+	int i;
+	for (i = 0; i < LABEL_SLOTS; i++)
+		l->day[i] = INT64_MIN;
+}
+
+static char (*label_day(const struct crm_service_opts *o, struct labels *l,
+			int64_t t))[CRM_DATE_LEN]
+{
+	int64_t day = crm_local_day(o->tz, t);
+	int i = (int)(day & (LABEL_SLOTS - 1));
+	if (l->day[i] != day) {
+		l->day[i] = day;
+		crm_day_labels(day, o->week_start, l->lab[i][0], l->lab[i][1]);
+	}
+	return l->lab[i];
+}
+
+/* The keys of the row's ticket into key[]. */
+static void keys_of(const struct crm_service_opts *o, sqlite3_stmt *st, const struct facts *f,
+		    const char **key, struct labels *l)
+{
+	int k;
 	for (k = 0; k < o->nby; k++) {
 		enum crm_svc_by by = o->by[k];
 		if (by != CRM_SVC_MONTH && by != CRM_SVC_WEEK) {
 			key[k] = TEXT(st, by_col[by]);
 			continue;
 		}
-		if (!labelled++)
-			crm_day_labels(crm_local_day(o->tz, f->t.opened), o->week_start, lab[0],
-				       lab[1]);
-		key[k] = lab[by == CRM_SVC_WEEK];
+		key[k] = label_day(o, l, f->t.opened)[by == CRM_SVC_WEEK];
 	}
 }
 
@@ -346,10 +416,21 @@ static sqlite3_stmt *prepare(struct crm_db *db, const char *sql, const char *a, 
 	return st;
 }
 
-/* The tickets of the run: opened in [from, to) and before end. */
-static sqlite3_stmt *run_tickets(struct crm_db *db, const struct crm_service_opts *o)
+/* The tickets of the run: opened in [from, to) and before end; in that
+ * order (ordered), or in any order as fast as they come. */
+static sqlite3_stmt *run_tickets(struct crm_db *db, const struct crm_service_opts *o,
+				 int ordered)
 {
-	return prepare(db, run_sql, o->from, strcmp(o->to, o->end) < 0 ? o->to : o->end);
+	const char *to = strcmp(o->to, o->end) < 0 ? o->to : o->end;
+	sqlite3_stmt *st;
+	int scan = 0;
+	if (!ordered && (st = prepare(db, share_sql, o->from, to))) {
+		/* a quarter of the table or more: read it all */
+		if (sqlite3_step(st) == SQLITE_ROW)
+			scan = 4 * sqlite3_column_int64(st, 0) >= sqlite3_column_int64(st, 1);
+		sqlite3_finalize(st);
+	}
+	return prepare(db, scan ? scan_sql : run_sql, o->from, to);
 }
 
 static void groups_finish(struct groups *gs, struct crm_service *out)
@@ -375,7 +456,8 @@ int crm_service_figures(struct crm_db *db, const struct crm_service_opts *o,
 {
 	struct groups *gs = crm_xcalloc(1, sizeof *gs);
 	struct acc all;
-	sqlite3_stmt *st = run_tickets(db, o);
+	struct labels *lab = crm_xmalloc(sizeof *lab);
+	sqlite3_stmt *st = run_tickets(db, o, 0);
 	int64_t end = crm_time_epoch(o->end);
 	int rc;
 	memset(out, 0, sizeof *out);
@@ -383,22 +465,25 @@ int crm_service_figures(struct crm_db *db, const struct crm_service_opts *o,
 	crm_nps_acc_init(&all.csat);
 	gs->o = o;
 	out->priv_ = gs;
-	if (!st)
+	labels_init(lab);
+	if (!st) {
+		free(lab);
 		return crm_db_last_status(db);
+	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *key[CRM_SVC_NBY];
-		char lab[2][CRM_DATE_LEN];
 		struct facts f;
 		derive(o, st, end, &f);
 		if (f.t.opened < 0)
 			continue;
-		add(&all, &f, st);
+		add(&all, &f, st, o->nby > 0);
 		if (o->nby) {
 			keys_of(o, st, &f, key, lab);
-			add(&group_of(gs, key)->a, &f, st);
+			add(&group_of(gs, key)->a, &f, st, 0);
 		}
 	}
 	sqlite3_finalize(st);
+	free(lab);
 	finish(&all, &out->all);
 	groups_finish(gs, out);
 	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read tickets");
@@ -442,7 +527,7 @@ static int breach_rows(const struct crm_service_opts *o, sqlite3_stmt *st, const
 int crm_service_breaches(struct crm_db *db, const struct crm_service_opts *o,
 			 crm_service_breach_fn *fn, void *ctx)
 {
-	sqlite3_stmt *st = run_tickets(db, o);
+	sqlite3_stmt *st = run_tickets(db, o, 1);
 	int64_t end = crm_time_epoch(o->end);
 	int rc, status = CRM_OK;
 	if (!st)

@@ -88,7 +88,8 @@ struct crm_service_group {
 struct crm_service {
 	struct crm_service_group *g;
 	size_t n;
-	struct crm_service_figures all;        /* every ticket of the run */
+	struct crm_service_figures all;        /* every ticket of the run; with groups,
+						  its counts only (no hours) */
 	void *priv_;
 };
 
