@@ -798,7 +798,8 @@ static int service_of(struct ctx *c, int i, const enum crm_svc_by *by, int nby,
 		.week_start = 1, .sched = c->o->sched, .sla = c->o->sla,
 		.sla_sched = c->o->sla_sched, .nby = nby};
 	memcpy(so.end, c->end, sizeof so.end);
-	memcpy(so.by, by, (size_t)nby * sizeof *by);
+	if (nby)
+		memcpy(so.by, by, (size_t)nby * sizeof *by);
 	return crm_service_figures(c->db, &so, sv);
 }
 
