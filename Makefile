@@ -10,6 +10,8 @@
 #   make bench      benchmarks against sqlite3 (large; see bench/run)
 #   make demo       import the bundled sample shop and print the weekly report
 #   make quality    crm-recommend --evaluate on a generated shop with planted tastes and on the demo shop
+#   make quality-topics  the default topic dictionaries' precision and recall on the
+#                   hand-labelled texts of tests/fixtures/topics (tuning and held-out sets)
 #   make lint       mandoc -Tlint on the man pages
 #   make layout     the architecture's figures: include and link cycles, SQL in cmd/, long files and functions
 #   make fuzz       every libFuzzer harness of tests/fuzz for FUZZ_SECONDS (60) each, with clang;
@@ -159,6 +161,15 @@ demo: all
 quality: all
 	bench/quality $(abspath $(B))
 
+# Precision and recall per topic of the built-in dictionaries against texts
+# labelled by hand: the set they were tuned on, then the held-out one.
+quality-topics: all
+	@for f in labelled labelled-heldout; do \
+		echo "## tests/fixtures/topics/$$f.tsv"; \
+		$(B)/t/topicscheck quality tests/fixtures/topics/$$f.tsv || exit 1; \
+	done
+	@$(B)/t/topicscheck bench 200 tests/fixtures/topics/labelled.tsv
+
 # tests/layout.bats checks the same rules inside make test.
 layout: all
 	tests/layout $(abspath $(B))
@@ -245,5 +256,5 @@ install: all
 clean:
 	rm -rf build build-*
 
-.PHONY: all test asan tsan valgrind bench demo quality layout lint fuzz deps install clean
+.PHONY: all test asan tsan valgrind bench demo quality quality-topics layout lint fuzz deps install clean
 .SECONDARY: $(OBJ) $(FUZZ_LIB_OBJ) $(FUZZ_ALL:%=$(FUZZ_B)/fuzz/%.o) $(FUZZ_B)/fuzz/fuzz.o
