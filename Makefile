@@ -252,6 +252,9 @@ install: all
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
 	install -d $(DESTDIR)$(DATADIR)/schedule
 	install -m 644 data/schedule/ko-KR.schedule $(DESTDIR)$(DATADIR)/schedule
+	install -d $(DESTDIR)$(DATADIR)/topics
+	install -m 644 data/topics/ko.topics data/topics/en.topics data/topics/ko.polarity \
+		data/topics/en.polarity $(DESTDIR)$(DATADIR)/topics
 
 clean:
 	rm -rf build build-*
