@@ -163,6 +163,21 @@ T5,C5,2025-10-20T09:00:00Z,279.00,80.00,>7d,resolved,normal,email,Ben,X,yes,ì‚¬ì
 	assert_line --index 1 --partial "2025-09-29,1,1,0.17,0.17,185.00,185.00,"
 }
 
+@test "service: across a change of the clock (New York, 2025-03-09)" {
+	printf '%s\n' 'zone America/New_York' 'mon-sun 09:00-17:00' >ny.schedule
+	csv t.csv 'ticket_id,opened_at,first_response_at,status' \
+		'N1,2025-03-08T21:00:00Z,2025-03-10T14:00:00Z,open'
+	crm-import -q tickets t.csv
+	# Sat 16:00 EST to Mon 10:00 EDT: Sat 16-17 1 h, Sun 9-17 8 h (the clock
+	# moved at 02:00, outside the hours), Mon 9-10 1 h = 10 h; calendar 41 h
+	# (42 on the wall clock)
+	run crm-service --tz America/New_York --from 2025-03-01 --to 2025-03-31 --as-of 2025-04-01 \
+		--schedule ny.schedule
+	assert_line --index 1 --partial "1,0,10.00,10.00,,,10.00,"
+	run crm-service --tz America/New_York --from 2025-03-01 --to 2025-03-31 --as-of 2025-04-01
+	assert_line --index 1 --partial "1,0,41.00,41.00,,,41.00,"
+}
+
 @test "service: --show-schedule prints the built-in schedule, or the one given" {
 	run crm-service --show-schedule
 	assert_success
