@@ -496,7 +496,7 @@ static int replied(struct fb *f)
 	if (rc == CRM_FB_EUNKNOWN)
 		crm_error("replied: unknown review %s", q);
 	else if (rc == CRM_EDATA)
-		crm_error("replied: review %s was posted at %s, after %s", q, first, at);
+		crm_error("replied: %s is before review %s was posted at %s", at, q, first);
 	else if (rc == CRM_FB_KEPT)
 		crm_error("replied: review %s was replied at %s already; that first reply is kept",
 			  q, first);
