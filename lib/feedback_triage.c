@@ -128,7 +128,8 @@ static int replies(struct crm_db *db, const struct crm_fb_triage_opts *o, struct
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		reply_row(st, o->end, r, &v, &cap);
 	sqlite3_finalize(st);
-	qsort(v, (size_t)r->timed, sizeof *v, cmp64);
+	if (v)   /* none timed: no array, and qsort takes no NULL */
+		qsort(v, (size_t)r->timed, sizeof *v, cmp64);
 	r->median_h = rank_h(v, (size_t)r->timed, 0.5);
 	r->p90_h = rank_h(v, (size_t)r->timed, 0.9);
 	free(v);
