@@ -43,7 +43,7 @@ override CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize
 override LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-CMDS     = crm crm-coupon crm-import crm-loyalty crm-nps crm-recommend crm-report crm-segment crm-service
+CMDS     = crm crm-coupon crm-feedback crm-import crm-loyalty crm-nps crm-recommend crm-report crm-segment crm-service
 LIB_SRC  = $(wildcard lib/*.c)
 # The data built into the library, each file as a C string crm_NAME_text in
 # build/gen/NAME.c: the default schedule (lib/schedule.c), the default topic

@@ -25,6 +25,7 @@ static const char *const commands[][2] = {
 	{"loyalty", "loyalty points: earn, redeem, expire, tiers, balances, the ledger checked"},
 	{"recommend", "what each customer may buy next; also-bought, rules, replenishment"},
 	{"service", "the help desk in business hours: response times, SLA breaches, backlog"},
+	{"feedback", "what customers say: topics and their trend, reviews waiting for a reply"},
 	{"report", "the weekly customer report, for people and for cron"},
 };
 

@@ -3,7 +3,7 @@
 # errors with exit 2 and nothing on stdout, write errors on stdout caught.
 load helpers
 
-commands() { printf '%s\n' crm crm-coupon crm-import crm-loyalty crm-nps crm-recommend crm-report crm-segment crm-service; }
+commands() { printf '%s\n' crm crm-coupon crm-feedback crm-import crm-loyalty crm-nps crm-recommend crm-report crm-segment crm-service; }
 
 @test "every command: --help prints its usage to stdout and exits 0" {
 	for cmd in $(commands); do

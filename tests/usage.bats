@@ -195,6 +195,29 @@ refuses() {
 @test "crm-coupon stats --from 2025-02-01 --to 2025-01-01" { refuses 2 "crm-coupon: --to 2025-01-01 is before --from 2025-02-01" TRY; }
 @test "crm-coupon stats --currency XYZ" { refuses 2 "crm-coupon: --currency 'XYZ': not a known ISO 4217 code" TRY; }
 
+# ---- crm-feedback -------------------------------------------------------------------------
+@test "crm-feedback" { refuses 2 "crm-feedback: no verb given (tag, topics, triage or replied)" TRY; }
+@test "crm-feedback frob" { refuses 2 "crm-feedback: unknown verb 'frob' (tag, topics, triage or replied)" TRY; }
+@test "crm-feedback tag --source blogs" { refuses 2 "crm-feedback: --source 'blogs': expected reviews, responses or tickets" TRY; }
+@test "crm-feedback tag --source ," { refuses 2 "crm-feedback: --source ',': expected reviews, responses or tickets" TRY; }
+@test "crm-feedback tag --lang fr" { refuses 2 "crm-feedback: --lang must be ko, en or all, not 'fr'" TRY; }
+@test "crm-feedback tag --format xml" { refuses 2 "crm-feedback: --format must be csv, text or json, not 'xml'" TRY; }
+@test "crm-feedback tag --by month" { refuses 2 "crm-feedback: unrecognized option '--by'" TRY; }
+@test "crm-feedback tag reviews.csv" { refuses 2 "crm-feedback: tag: unexpected argument 'reviews.csv': crm-feedback reads the database" TRY; }
+@test "crm-feedback tag --period bogus" { refuses 2 "crm-feedback: --period 'bogus': expected last-week, this-week, last-month, this-month, YYYY-MM or YYYY-Www" TRY; }
+@test "crm-feedback topics --by color" { refuses 2 "crm-feedback: --by 'color': expected month, week, platform, sku, category or source" TRY; }
+@test "crm-feedback topics --by none" { refuses 2 "crm-feedback: --by 'none': expected month, week, platform, sku, category or source" TRY; }
+@test "crm-feedback topics --examples 101" { refuses 2 "crm-feedback: --examples '101': expected a whole number from 0 to 100" TRY; }
+@test "crm-feedback topics --examples x" { refuses 2 "crm-feedback: --examples 'x': expected a whole number from 0 to 100" TRY; }
+@test "crm-feedback topics --list --by month" { refuses 2 "crm-feedback: topics --list prints the dictionary alone" TRY; }
+@test "crm-feedback topics --from 2025-01-01" { refuses 2 "crm-feedback: --from and --to go together, without --period" TRY; }
+@test "crm-feedback triage --summary x" { refuses 2 "crm-feedback: triage: unexpected argument 'x': crm-feedback reads the database" TRY; }
+@test "crm-feedback triage --source reviews" { refuses 2 "crm-feedback: unrecognized option '--source'" TRY; }
+@test "crm-feedback triage --as-of 2025-02-30" { refuses 2 "crm-feedback: --as-of '2025-02-30' is not a date (YYYY-MM-DD)" TRY; }
+@test "crm-feedback replied" { refuses 2 "crm-feedback: replied: expected one REVIEW_ID, not 0" TRY; }
+@test "crm-feedback replied R1 R2" { refuses 2 "crm-feedback: replied: expected one REVIEW_ID, not 2" TRY; }
+@test "crm-feedback replied --at 2025-02-30 R1" { refuses 2 "crm-feedback: --at '2025-02-30' is not a date" TRY; }
+
 # ---- crm-service --------------------------------------------------------------------------
 @test "crm-service --by frob" { refuses 2 "crm-service: --by 'frob': expected channel, category, priority, agent, team, month or week" TRY; }
 @test "crm-service --by agent,agent" { refuses 2 "crm-service: --by agent: given twice" TRY; }
@@ -333,6 +356,7 @@ refuses() {
 		"  loyalty    loyalty points: earn, redeem, expire, tiers, balances, the ledger checked" \
 		"  recommend  what each customer may buy next; also-bought, rules, replenishment" \
 		"  service    the help desk in business hours: response times, SLA breaches, backlog" \
+		"  feedback   what customers say: topics and their trend, reviews waiting for a reply" \
 		"  report     the weekly customer report, for people and for cron" "" \
 		"'crm COMMAND --help' or man crm-COMMAND tells more; man 7 crm the conventions."
 }
