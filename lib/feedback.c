@@ -28,21 +28,26 @@ const char *crm_fb_source_name(enum crm_fb_source s)
 
 /* Every source's rows in one shape: id, customer, time, two parts of text,
  * rating, sku, platform, channel, category, survey, replied_at.  The time
- * range is ?1, ?2 (NULL: no bound). */
+ * range is ?1, ?2 (NULL: no bound).  Rows come in the table's own order,
+ * by id: read straight through, a million reviews take 0.2 s where the
+ * same rows by time, each looked up from the index on the time, took 2.6 s
+ * (and a range written with ?1 IS NULL cannot use that index anyway).  An
+ * order's customer is looked up only for a row without one of its own
+ * (coalesce evaluates its second argument only then). */
 #define RANGE(at) " WHERE (?1 IS NULL OR " at " >= ?1) AND (?2 IS NULL OR " at " < ?2) " \
 	"AND (" at " IS NOT NULL OR (?1 IS NULL AND ?2 IS NULL)) "
+#define ORDER_CUSTOMER(r) "coalesce(" r ".customer_id, (SELECT o.customer_id FROM orders o " \
+	"WHERE o.order_id = " r ".order_id))"
 static const char *const source_sql[CRM_FB_NSOURCE] = {
-	"SELECT r.review_id, coalesce(r.customer_id, o.customer_id), r.posted_at, r.title, "
-	"r.body, r.rating, r.sku, r.platform, NULL, NULL, NULL, r.replied_at FROM reviews r "
-	"LEFT JOIN orders o ON o.order_id = r.order_id" RANGE("r.posted_at")
-	"ORDER BY r.posted_at, r.review_id",
-	"SELECT r.response_id, coalesce(r.customer_id, o.customer_id), r.answered_at, "
-	"r.comment, NULL, r.score, NULL, NULL, r.channel, NULL, r.survey, NULL FROM responses r "
-	"LEFT JOIN orders o ON o.order_id = r.order_id" RANGE("r.answered_at")
-	"ORDER BY r.answered_at, r.response_id",
+	"SELECT r.review_id, " ORDER_CUSTOMER("r") ", r.posted_at, r.title, "
+	"r.body, r.rating, r.sku, r.platform, NULL, NULL, NULL, r.replied_at FROM reviews r"
+	RANGE("r.posted_at") "ORDER BY r.review_id",
+	"SELECT r.response_id, " ORDER_CUSTOMER("r") ", r.answered_at, "
+	"r.comment, NULL, r.score, NULL, NULL, r.channel, NULL, r.survey, NULL FROM responses r"
+	RANGE("r.answered_at") "ORDER BY r.response_id",
 	"SELECT ticket_id, customer_id, opened_at, subject, description, csat, sku, NULL, "
 	"channel, category, NULL, NULL FROM tickets" RANGE("opened_at")
-	"ORDER BY opened_at, ticket_id",
+	"ORDER BY ticket_id",
 };
 
 enum { C_ID, C_CUSTOMER, C_AT, C_PART1, C_PART2, C_RATING, C_SKU, C_PLATFORM, C_CHANNEL,

@@ -17,7 +17,8 @@
  *    period and mentions no topic.
  *  - Texts of a range [from, to) of canonical UTC times (NULL: no bound;
  *    an answer without a time only when both are NULL), source by source in
- *    the order reviews, responses, tickets, each by time then id.
+ *    the order reviews, responses, tickets, each by id (the table's order,
+ *    read straight through; sort by the time column where it matters).
  *  - Sentiment: from the rating when the row has one, reviews' rating and
  *    tickets' csat 1-2 negative, 3 neutral, 4-5 positive, answers' score by
  *    NPS class 0-6 / 7-8 / 9-10 (sentiment source "rating", "csat",
