@@ -70,9 +70,10 @@ others() {
 	run crm-feedback tag --topics dict.txt --period 2026-11 --as-of 2026-12-01
 	assert_success
 	# reviews by the rating, the answer by its NPS class (6: detractor), T1 by
-	# the lexicon (최악 is negative), T2 by its csat 4
+	# the lexicon (최악 is negative), T2 by its csat 4; each source by id
 	assert_output "source,id,customer_id,at,rating,topics,negated,sentiment,sentiment_source
 reviews,N1,c2,2026-11-01T10:00:00Z,5,delivery,,positive,rating
+reviews,N10,c2,2026-11-10T10:00:00Z,5,,,positive,rating
 reviews,N2,c2,2026-11-02T10:00:00Z,5,delivery,,positive,rating
 reviews,N3,c2,2026-11-03T10:00:00Z,5,delivery,,positive,rating
 reviews,N4,c1,2026-11-04T10:00:00Z,1,delivery,,negative,rating
@@ -81,7 +82,6 @@ reviews,N6,c1,2026-11-06T10:00:00Z,1,delivery,,negative,rating
 reviews,N7,c1,2026-11-07T10:00:00Z,1,delivery,delivery,negative,rating
 reviews,N8,c2,2026-11-08T10:00:00Z,2,delivery;price,,negative,rating
 reviews,N9,c2,2026-11-09T10:00:00Z,4,price,,positive,rating
-reviews,N10,c2,2026-11-10T10:00:00Z,5,,,positive,rating
 responses,A1,c1,2026-11-03T00:00:00Z,6,delivery,,negative,score
 responses,A2,c2,2026-11-04T00:00:00Z,10,,,positive,score
 tickets,T1,c1,2026-11-04T10:00:00Z,,delivery,delivery,negative,lexicon
@@ -98,9 +98,10 @@ tickets,T2,c2,2026-11-05T10:00:00Z,4,price,,positive,csat"
 	assert_equal "${#lines[@]}" 5
 	run crm-feedback tag --source reviews
 	assert_success
-	# 20 reviews, both months, by the built-in dictionary
+	# 20 reviews, both months, by the built-in dictionary, by id (N before O)
 	assert_equal "${#lines[@]}" 21
-	assert_line --index 1 --regexp '^reviews,O1,c2,2026-10-01T10:00:00Z,5,delivery,,positive,rating$'
+	assert_line --index 1 --regexp '^reviews,N1,c2,2026-11-01T10:00:00Z,5,delivery,,positive,rating$'
+	assert_line --index 11 --regexp '^reviews,O1,c2,2026-10-01T10:00:00Z,5,delivery,,positive,rating$'
 	run crm-feedback tag --topics dict.txt --source tickets --format json
 	assert_success
 	assert_line --index 1 '  {"source": "tickets", "id": "T1", "customer_id": "c1", "at": "2026-11-04T10:00:00Z", "rating": null, "topics": "delivery", "negated": "delivery", "sentiment": "negative", "sentiment_source": "lexicon"},'
