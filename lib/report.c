@@ -1045,9 +1045,13 @@ static void top_topics(struct crm_section *s, const struct crm_fb_topics *t)
 	static const char *const cols[] = {"topic", "mentions", "share", "change (pp)",
 		"beyond noise", "negative", NULL};
 	static const int right[] = {0, 1, 1, 1, 0, 1};
-	struct crm_report_table *tb = table(s, "topics", "Top topics", cols, right);
-	const struct crm_fb_topic_row **order = crm_xcalloc(t->n + 1, sizeof *order);
+	struct crm_report_table *tb;
+	const struct crm_fb_topic_row **order;
 	size_t i;
+	if (!t->n)
+		return;            /* no topic mentioned in either period */
+	tb = table(s, "topics", "Top topics", cols, right);
+	order = crm_xcalloc(t->n + 1, sizeof *order);
 	for (i = 0; i < t->n; i++)
 		order[i] = &t->rows[i];
 	qsort(order, t->n, sizeof *order, by_mentions);
@@ -1184,7 +1188,8 @@ static int feedback_section(struct ctx *c)
 		if (c->o->topics_name)
 			crm_quote(c->o->topics_name, name, sizeof name);
 		snprintf(s->note, sizeof s->note, "%stopics of %s; replies as at each period's end",
-			 rising ? "" : "no topic rising; ", c->o->topics_name ? name :
+			 rising ? "" : t.n ? "no topic rising; " : "no topic mentioned; ",
+			 c->o->topics_name ? name :
 			 "the built-in dictionary");
 	}
 	crm_fb_topics_release(&t);
