@@ -203,6 +203,68 @@ naver,price,5,1,20.0,1,100.0,2.00,1,0,0,,,,,no"
 	assert_line --index 3 "2026-11,delivery,10,8,80.0,5,62.5,2.63,8,10,1,10.0,70.0,31.0,yes,yes"
 }
 
+@test "feedback topics --by sku: each product against its own October" {
+	shop
+	run crm-feedback topics --topics dict.txt --source reviews --period 2026-11 --as-of 2026-12-01 --by sku
+	assert_success
+	# S1: N4-N7, all delivery and 1 star: 4 of 4, negative 4, stars 1.00; no
+	#   S1 text in October: untested.
+	# S2: N1-N3, N8-N10 (6): delivery N1-N3, N8: 66.7%, negative N8 25.0%,
+	#   stars (5+5+5+2)/4 = 4.25; October (all S2) 1 of 10: +56.7, noise
+	#   1.96 sqrt(100^2 (4/6)(2/6) / 6 + 90) = 1.96 sqrt(370.4 + 90) = 42.1: yes.
+	#   Negative per text 1/6 = 16.7 against 0: noise 1.96 * 100 sqrt((1/6)(5/6)
+	#   / 6) = 29.8: not rising.  price N8, N9: 33.3%, +23.3 under the same
+	#   noise 42.1: no; stars (2+4)/2.
+	assert_output "sku,topic,texts,mentions,share_pct,negative,negative_pct,avg_rating,rated,prev_texts,prev_mentions,prev_share_pct,change_pts,noise_pts,significant,rising
+S1,delivery,4,4,100.0,4,100.0,1.00,4,0,0,,,,,no
+S2,delivery,6,4,66.7,1,25.0,4.25,4,10,1,10.0,56.7,42.1,yes,no
+S2,price,6,2,33.3,1,50.0,3.00,2,10,1,10.0,23.3,42.1,no,no"
+}
+
+@test "feedback topics --by week: each week against the week before, Monday first" {
+	shop
+	run crm-feedback topics --topics dict.txt --source reviews --from 2026-11-02 --to 2026-11-15 --as-of 2026-12-01 --by week
+	assert_success
+	# the previous span is 2026-10-19..11-01: of it only N1 (Sunday 11-01),
+	# in the week of 2026-10-26, which has no text of the period: no row.
+	# Week 2026-11-02: N2-N8 (7): delivery 7 (100%) as N1's week (1 of 1):
+	#   0.0 points, and both shares at 100% leave no noise (SE 0): not beyond
+	#   it.  Negative N4-N8 5 (71.4%); per text 5/7 against 0/1: +71.4, noise
+	#   1.96 * 100 sqrt((5/7)(2/7) / 7) = 33.5: rising.  Stars (5+5+1+1+1+1+2)/7
+	#   = 2.29.  price N8: 1/7 = 14.3 against 0/1, noise 1.96 * 100
+	#   sqrt((1/7)(6/7) / 7) = 25.9: no, negative the same: not rising.
+	# Week 2026-11-09: N9, N10: no delivery against 7 of 7 in the week before:
+	#   -100.0 with no noise: beyond it (both shares at the edge).  price N9:
+	#   1 of 2 against 1 of 7: +35.7, noise 1.96 sqrt(100^2 .5 .5 / 2 + 175.0)
+	#   = 1.96 sqrt(1250 + 175.0) = 74.0: no.
+	assert_output "week,topic,texts,mentions,share_pct,negative,negative_pct,avg_rating,rated,prev_texts,prev_mentions,prev_share_pct,change_pts,noise_pts,significant,rising
+2026-11-02,delivery,7,7,100.0,5,71.4,2.29,7,1,1,100.0,0.0,0.0,no,yes
+2026-11-02,price,7,1,14.3,1,100.0,2.00,1,1,0,0.0,14.3,25.9,no,no
+2026-11-09,delivery,2,0,0.0,0,,,0,7,7,100.0,-100.0,0.0,yes,no
+2026-11-09,price,2,1,50.0,0,0.0,4.00,1,7,1,14.3,35.7,74.0,no,no"
+}
+
+@test "feedback topics --by category: tickets' categories, the texts without one last" {
+	shop
+	others
+	run crm-feedback topics --topics dict.txt --period 2026-11 --as-of 2026-12-01 --by category
+	assert_success
+	# billing: T2 (가격 문의, csat 4): price, not negative, 4.00.
+	# shipping: T1 (배송 문의 / 택배가 안 왔어요 최악, no csat): delivery,
+	#   negative by the lexicon; no stars.
+	# (none): the 10 reviews and A1, A2 (12): delivery N1-N8, A1 = 9, 75.0%;
+	#   negative N4-N8, A1 (score 6) = 6, 66.7%; stars of the reviews only,
+	#   21/8 = 2.63.  October 1 of 10: +65.0, noise 1.96 sqrt(100^2 .75 .25 /
+	#   12 + 90) = 1.96 sqrt(156.25 + 90) = 30.8: yes; negative per text 6/12
+	#   against 0: +50.0, noise 1.96 * 100 sqrt(.25 / 12) = 28.3: rising.
+	#   price N8, N9: 16.7%, +6.7, noise 1.96 sqrt(115.7 + 90) = 28.1: no.
+	assert_output "category,topic,texts,mentions,share_pct,negative,negative_pct,avg_rating,rated,prev_texts,prev_mentions,prev_share_pct,change_pts,noise_pts,significant,rising
+billing,price,1,1,100.0,0,0.0,4.00,1,0,0,,,,,no
+shipping,delivery,1,1,100.0,1,100.0,,0,0,0,,,,,no
+(none),delivery,12,9,75.0,6,66.7,2.63,8,10,1,10.0,65.0,30.8,yes,yes
+(none),price,12,2,16.7,1,50.0,3.00,2,10,1,10.0,6.7,28.1,no,no"
+}
+
 @test "feedback topics --list prints the dictionary in force" {
 	dict
 	run crm-feedback topics --list --topics dict.txt
