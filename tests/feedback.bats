@@ -294,6 +294,23 @@ N7,2026-11-07T10:00:00Z,566.0,23.6,1,naver,S1,수분크림,c1,김민준,c1@x.kr,
 N8,2026-11-08T10:00:00Z,542.0,22.6,2,naver,S2,선크림,c2,Jane Doe,c2@x.kr,,2026-09-01,배송 늦고 가격도 비싸요"
 }
 
+@test "feedback triage: a product is its sku's newest order line that names one, read once for all" {
+	shop
+	# S1 sold again: O3 line 1 renamed, O3 line 2 and O4 with no name; N6 and
+	# N7 move to S9, which was never sold
+	csv more.csv order_id,ordered_at,sku,product,quantity,unit_price \
+		'O3,2026-11-20,S1,수분크림 리뉴얼,1,10000' O3,2026-11-20,S1,,1,0 O4,2026-11-21,S1,,1,0
+	crm-import -q --currency KRW order_items more.csv
+	q "UPDATE reviews SET sku = 'S9' WHERE review_id IN ('N6', 'N7')"
+	run crm-feedback triage --period 2026-11 --as-of 2026-11-30
+	assert_success
+	# O4 (newest) and O3's line 2 have no name: O3's line 1 names S1
+	assert_line --index 1 --partial ",1,naver,S1,수분크림 리뉴얼,c1,"
+	assert_line --index 2 --partial ",1,naver,S9,,c1,"
+	assert_line --index 3 --partial ",1,naver,S9,,c1,"
+	assert_line --index 4 --partial ",2,naver,S2,선크림,c2,"
+}
+
 @test "feedback triage: back-dated, a reply after --as-of does not count yet" {
 	shop
 	run crm-feedback triage --period 2026-11 --as-of 2026-11-04
