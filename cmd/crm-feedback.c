@@ -149,21 +149,7 @@ static int own_option(void *ctx, int c, const char *arg)
 
 static int load_dictionary(struct fb *f)
 {
-	char err[1024];
-	int rc = CRM_OK;
-	const char *lang = f->lang ? f->lang : "all";
-	if (f->topics_path) {
-		if (!(f->topics = crm_topics_load(f->topics_path, err, sizeof err, &rc))) {
-			crm_error("%s", err);
-			return rc;
-		}
-		if ((rc = crm_feedback_check_topics(f->topics, f->topics_path)) != CRM_OK)
-			return rc;
-	} else {
-		f->topics = crm_topics_default(lang);
-	}
-	f->polarity = crm_polarity_default(lang);
-	return CRM_OK;
+	return crm_feedback_dictionary(f->topics_path, f->lang, &f->topics, &f->polarity);
 }
 
 /* The period (def when none is asked for), the one before it, and the

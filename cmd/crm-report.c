@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "diag.h"
+#include "feedback.h"
 #include "opts.h"
 #include "parse.h"
 #include "period.h"
@@ -15,14 +16,14 @@ static const char usage[] =
 	"usage: crm-report [--db PATH] [--tz ZONE] [--period SPEC | --from DATE --to DATE]\n"
 	"                  [--week-start DAY] [--as-of DATE] [--format text|markdown|html|json]\n"
 	"                  [--currency CODE] [--sla FILE | --sla first=DURATION,resolve=DURATION]\n"
-	"                  [--schedule FILE] [--lost-days N] [--list N]\n"
+	"                  [--schedule FILE] [--lost-days N] [--list N] [--topics FILE]\n"
 	"\n"
 	"The customer report of a period (default: last week, Monday to Sunday) against\n"
 	"the period before it: customers, revenue, segments, satisfaction, service,\n"
-	"reviews and coupons.  SPEC: last-week, this-week, last-month, this-month,\n"
+	"reviews, what customers say and coupons.  SPEC: last-week, this-week, last-month, this-month,\n"
 	"YYYY-MM or YYYY-Www.  See crm-report(1).\n";
 
-enum { OPT_FORMAT = CRM_OPT_CMD, OPT_SLA, OPT_SCHEDULE, OPT_LOST_DAYS, OPT_LIST };
+enum { OPT_FORMAT = CRM_OPT_CMD, OPT_SLA, OPT_SCHEDULE, OPT_LOST_DAYS, OPT_LIST, OPT_TOPICS };
 
 static const struct option longopts[] = {
 	CRM_COMMON_LONGOPTS,
@@ -33,6 +34,7 @@ static const struct option longopts[] = {
 	{"schedule", required_argument, NULL, OPT_SCHEDULE},
 	{"lost-days", required_argument, NULL, OPT_LOST_DAYS},
 	{"list", required_argument, NULL, OPT_LIST},
+	{"topics", required_argument, NULL, OPT_TOPICS},
 	{NULL, 0, NULL, 0},
 };
 
@@ -41,7 +43,7 @@ struct rep {
 	struct crm_report_opts ro;
 	struct crm_period_opts po;
 	long long sla_first, sla_resolve;     /* --sla first=,resolve= */
-	const char *sla_path, *schedule_path;
+	const char *sla_path, *schedule_path, *topics_path;
 	enum crm_report_format format;
 	struct crm_input in;       /* --currency */
 };
@@ -101,6 +103,7 @@ static int own_option(void *ctx, int c, const char *arg)
 	case CRM_OPT_CURRENCY: return crm_input_option(&r->in, c, arg);
 	case OPT_SLA: return sla_option(r, arg);
 	case OPT_SCHEDULE: r->schedule_path = arg; return 0;
+	case OPT_TOPICS: r->topics_path = arg; return 0;
 	case OPT_LOST_DAYS:
 		if (crm_number_option("--lost-days", arg, 1, 100000, "days", &v) != 0)
 			return CRM_EUSAGE;
@@ -140,6 +143,21 @@ static int load_files(struct rep *r, struct crm_schedule **sched, struct crm_sla
 	return CRM_OK;
 }
 
+/* --topics FILE: crm-feedback's dictionary, read once; else the report
+ * takes the built-in one. */
+static int load_topics(struct rep *r, struct crm_topics **topics, struct crm_topics **polarity)
+{
+	int rc;
+	if (!r->topics_path)
+		return CRM_OK;
+	if ((rc = crm_feedback_dictionary(r->topics_path, NULL, topics, polarity)) != CRM_OK)
+		return rc;
+	r->ro.topics = *topics;
+	r->ro.polarity = *polarity;
+	r->ro.topics_name = r->topics_path;
+	return CRM_OK;
+}
+
 static int report(struct rep *r, const struct crm_period *p)
 {
 	struct crm_db db;
@@ -164,6 +182,7 @@ int main(int argc, char **argv)
 	struct crm_tz *tz;
 	struct crm_schedule *sched = NULL;
 	struct crm_sla *sla = NULL;
+	struct crm_topics *topics = NULL, *polarity = NULL;
 	int rc;
 
 	crm_set_progname(argv[0]);
@@ -184,8 +203,11 @@ int main(int argc, char **argv)
 		return CRM_EUSAGE;
 	r.ro.tz = tz;
 	rc = crm_period_choose(&r.po, tz, "last-week", &p, &r.ro.as_of);
-	if (rc == CRM_OK && (rc = load_files(&r, &sched, &sla)) == CRM_OK)
+	if (rc == CRM_OK && (rc = load_files(&r, &sched, &sla)) == CRM_OK &&
+	    (rc = load_topics(&r, &topics, &polarity)) == CRM_OK)
 		rc = report(&r, &p);
+	crm_topics_free(topics);
+	crm_topics_free(polarity);
 	crm_schedule_free(sched);
 	crm_sla_free(sla);
 	crm_tz_close(tz);

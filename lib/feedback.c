@@ -85,6 +85,30 @@ int crm_feedback_check_topics(const struct crm_topics *t, const char *name)
 	return CRM_OK;
 }
 
+int crm_feedback_dictionary(const char *path, const char *lang, struct crm_topics **topics,
+			    struct crm_topics **polarity)
+{
+	char err[1024];
+	int rc = CRM_OK;
+	lang = lang ? lang : "all";
+	*topics = *polarity = NULL;
+	if (path) {
+		if (!(*topics = crm_topics_load(path, err, sizeof err, &rc))) {
+			crm_error("%s", err);
+			return rc;
+		}
+		if ((rc = crm_feedback_check_topics(*topics, path)) != CRM_OK) {
+			crm_topics_free(*topics);
+			*topics = NULL;
+			return rc;
+		}
+	} else {
+		*topics = crm_topics_default(lang);
+	}
+	*polarity = crm_polarity_default(lang);
+	return CRM_OK;
+}
+
 /* ---- reading ------------------------------------------------------------------- */
 
 struct buf {

@@ -133,6 +133,14 @@ enum crm_sentiment crm_fb_sentiment(enum crm_fb_source s, int rating, const stru
 /* CRM_OK, or CRM_EUSAGE after reporting "NAME: topic 'X': ';' ..." */
 int crm_feedback_check_topics(const struct crm_topics *t, const char *name);
 
+/* The dictionary in force for crm-feedback and crm-report: the file path
+ * (read once, its errors reported as "PATH:LINE: column C: ...", then
+ * checked by crm_feedback_check_topics()), else the built-in one of lang
+ * ("ko", "en" or "all"; NULL: "all"); and the polarity lexicon of lang.
+ * CRM_OK, or the exit code of the error reported (nothing to free then). */
+int crm_feedback_dictionary(const char *path, const char *lang, struct crm_topics **topics,
+			    struct crm_topics **polarity);
+
 typedef int crm_fb_text_fn(const struct crm_fb_text *t, void *ctx);
 /* Every text of o, tagged, to fn (stops at its nonzero result, returned);
  * counts added to *c (may be NULL). */
@@ -188,6 +196,7 @@ struct crm_fb_topics {
 	struct crm_fb_topic_row *rows;
 	size_t n;
 	struct crm_fb_counts counts;         /* of every text read, both periods */
+	long long texts, prev_texts;         /* of the period, of the previous one */
 	void *priv_;
 };
 

@@ -73,6 +73,7 @@ struct run {
 	struct group *g;
 	size_t n, cap;
 	size_t *slot, nslot;             /* index + 1, 0 empty */
+	long long texts[2];              /* of the period, of the previous one */
 };
 
 static uint64_t hash_key(const char *key)
@@ -209,6 +210,7 @@ static int on_text(const struct crm_fb_text *t, void *ctx)
 	char buf[CRM_DATE_LEN];
 	struct group *g = group_of(r, key_of(r->o, t, buf), 1);
 	int now = t->at && strcmp(t->at, r->o->fb.from) >= 0;
+	r->texts[!now]++;
 	add(&g->all, t, 0, 0);
 	if (now)
 		add(&g->cur, t, 1, r->o->examples);
@@ -336,6 +338,8 @@ int crm_feedback_topics(struct crm_db *db, const struct crm_fb_topics_opts *o,
 	rc = crm_feedback_each(db, &fb, on_text, r, &out->counts);
 	if (rc == CRM_OK)
 		make_rows(r, out);
+	out->texts = r->texts[0];
+	out->prev_texts = r->texts[1];
 	return rc;
 }
 

@@ -8,6 +8,7 @@
 
 #include "coupon.h"
 #include "diag.h"
+#include "feedback.h"
 #include "loyalty_query.h"
 #include "nps.h"
 #include "segment.h"
@@ -1004,6 +1005,199 @@ static int reviews_section(struct ctx *c)
 	return negative_reviews(c, s);
 }
 
+/* ---- what customers say ---------------------------------------------------------------- */
+
+#define TOP_TOPICS 5                    /* rows of the top topics */
+#define EXAMPLE_CHARS 60                /* an example's excerpt, in characters */
+
+/* A change in points as people read it: "+4.2", "-0.5", "0.0"; "-" untested. */
+static void points(char out[24], double v)
+{
+	if (isnan(v)) {
+		snprintf(out, 24, "-");
+		return;
+	}
+	snprintf(out, 24, "%+.1f", v);
+	if (!strcmp(out, "+0.0") || !strcmp(out, "-0.0"))
+		snprintf(out, 24, "0.0");
+}
+
+static void percent(char out[24], long long k, long long n)
+{
+	if (n > 0)
+		snprintf(out, 24, "%.1f%%", 100.0 * (double)k / (double)n);
+	else
+		snprintf(out, 24, "-");
+}
+
+/* Most mentions first, then in the dictionary's order. */
+static int by_mentions(const void *a, const void *b)
+{
+	const struct crm_fb_topic_row *x = *(const struct crm_fb_topic_row *const *)a;
+	const struct crm_fb_topic_row *y = *(const struct crm_fb_topic_row *const *)b;
+	if (x->mentions.k != y->mentions.k)
+		return x->mentions.k < y->mentions.k ? 1 : -1;
+	return (x->topic > y->topic) - (x->topic < y->topic);
+}
+
+static void top_topics(struct crm_section *s, const struct crm_fb_topics *t)
+{
+	static const char *const cols[] = {"topic", "mentions", "share", "change (pp)",
+		"beyond noise", "negative", NULL};
+	static const int right[] = {0, 1, 1, 1, 0, 1};
+	struct crm_report_table *tb;
+	const struct crm_fb_topic_row **order;
+	size_t i;
+	if (!t->n)
+		return;            /* no topic mentioned in either period */
+	tb = table(s, "topics", "Top topics", cols, right);
+	order = crm_xcalloc(t->n + 1, sizeof *order);
+	for (i = 0; i < t->n; i++)
+		order[i] = &t->rows[i];
+	qsort(order, t->n, sizeof *order, by_mentions);
+	for (i = 0; i < t->n; i++) {
+		const struct crm_fb_topic_row *w = order[i];
+		char n[24], share[24], chg[24], neg[24];
+		const char *cells[6] = {w->name, n, share, chg, w->significant < 0 ? "-" :
+			w->significant ? "yes" : "no", neg};
+		if (i == TOP_TOPICS) {
+			tb->more = (long long)(t->n - i);
+			break;
+		}
+		snprintf(n, sizeof n, "%lld", w->mentions.k);
+		percent(share, w->mentions.k, w->mentions.n);
+		points(chg, w->delta);
+		percent(neg, w->negative, w->mentions.k);
+		table_row(tb, cells);
+	}
+	free(order);
+}
+
+/* The example of a row for a table cell: short, on one line. */
+static char *example_text(const struct crm_fb_example *ex)
+{
+	char *e = crm_fb_excerpt(ex->excerpt, strlen(ex->excerpt), EXAMPLE_CHARS), *p;
+	for (p = e; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	return e;
+}
+
+/* The topics whose negative mentions grew beyond the noise, each with the
+ * most recent text that mentions it; how many. */
+static int rising_topics(struct crm_section *s, const struct crm_fb_topics *t)
+{
+	static const char *const cols[] = {"topic", "negative", "before", "change (pp)", "example",
+		"text", NULL};
+	static const int right[] = {0, 1, 1, 1, 0, 0};
+	struct crm_report_table *tb = NULL;
+	size_t i;
+	for (i = 0; i < t->n; i++) {
+		const struct crm_fb_topic_row *w = &t->rows[i];
+		char n[24], before[24], chg[24], id[96];
+		char *text = w->nex ? example_text(&w->ex[0]) : NULL;
+		const char *cells[6] = {w->name, n, before, chg, id, text};
+		if (!w->rising) {
+			free(text);
+			continue;
+		}
+		if (!tb)
+			tb = table(s, "rising", "Rising complaints", cols, right);
+		snprintf(n, sizeof n, "%lld", w->negative);
+		snprintf(before, sizeof before, "%lld", w->prev_negative);
+		points(chg, w->neg_delta);
+		snprintf(id, sizeof id, "%s", "");
+		if (w->nex)
+			snprintf(id, sizeof id, "%s:%.80s", crm_fb_source_name(w->ex[0].source),
+				 w->ex[0].id);
+		table_row(tb, cells);
+		free(text);
+	}
+	return tb ? tb->nrows : 0;
+}
+
+/* The reply figures of period i as they stood at its end (or at the as-of
+ * day's, when that comes first), and the negative reviews waiting then. */
+static int replies_of(struct ctx *c, int i, struct crm_fb_replies *r)
+{
+	struct crm_fb_triage_opts o;
+	memset(&o, 0, sizeof o);
+	o.from = c->from[i];
+	o.to = c->to[i];
+	o.tz = c->o->tz;
+	memcpy(o.end, strcmp(c->to[i], c->end) < 0 ? c->to[i] : c->end, sizeof o.end);
+	return crm_feedback_triage(c->db, &o, NULL, NULL, r);
+}
+
+static void feedback_metrics(struct crm_section *s, const struct crm_fb_topics *t,
+			     const struct crm_fb_replies *r)
+{
+	int i;
+	metric(s, "texts", "Texts (reviews, answers, tickets)", CRM_U_COUNT);
+	metric(s, "waiting", "Negative reviews awaiting a reply", CRM_U_COUNT);
+	metric(s, "reply_rate", "Reviews replied", CRM_U_PCT);
+	metric(s, "negative_reply_rate", "Negative reviews replied", CRM_U_PCT);
+	metric(s, "reply_median", "Reply time, median", CRM_U_HOURS);
+	metric(s, "reply_p90", "Reply time, 90th percentile", CRM_U_HOURS);
+	set(&s->metrics[0], CUR, (double)t->texts);
+	set(&s->metrics[0], PREV, (double)t->prev_texts);
+	for (i = CUR; i <= PREV; i++) {
+		set(&s->metrics[1], i, (double)r[i].waiting);
+		if (r[i].reviews)
+			set(&s->metrics[2], i, 100.0 * (double)r[i].replied / (double)r[i].reviews);
+		if (r[i].negative)
+			set(&s->metrics[3], i, 100.0 * (double)r[i].negative_replied /
+			    (double)r[i].negative);
+		if (r[i].timed) {
+			set(&s->metrics[4], i, r[i].median_h);
+			set(&s->metrics[5], i, r[i].p90_h);
+		}
+	}
+}
+
+/* The figures of crm-feedback topics (the period against the previous one,
+ * one example each) and triage --summary, of the dictionary in force. */
+static int feedback_section(struct ctx *c)
+{
+	struct crm_fb_topics_opts o;
+	struct crm_fb_topics t;
+	struct crm_fb_replies r[2];
+	struct crm_topics *own = NULL, *pol = NULL;
+	struct crm_section *s;
+	char name[72];
+	int i, rc = CRM_OK, rising;
+	memset(&o, 0, sizeof o);
+	o.fb.from = c->from[CUR];
+	o.fb.to = c->to[CUR];
+	o.fb.topics = c->o->topics ? c->o->topics : (own = crm_topics_default("all"));
+	o.fb.polarity = c->o->polarity ? c->o->polarity : (pol = crm_polarity_default("all"));
+	o.prev_from = c->from[PREV];
+	o.tz = c->o->tz;
+	o.week_start = 1;
+	o.examples = 1;
+	memset(r, 0, sizeof r);
+	memset(&t, 0, sizeof t);
+	for (i = CUR; i <= PREV && rc == CRM_OK; i++)
+		rc = replies_of(c, i, &r[i]);
+	if (rc == CRM_OK && (rc = crm_feedback_topics(c->db, &o, &t)) == CRM_OK &&
+	    t.texts + t.prev_texts + r[CUR].waiting + r[PREV].waiting > 0) {
+		s = section(c->r, "feedback", "What customers say");
+		feedback_metrics(s, &t, r);
+		top_topics(s, &t);
+		rising = rising_topics(s, &t);
+		if (c->o->topics_name)
+			crm_quote(c->o->topics_name, name, sizeof name);
+		snprintf(s->note, sizeof s->note, "%stopics of %s; replies as at each period's end",
+			 rising ? "" : t.n ? "no topic rising; " : "no topic mentioned; ",
+			 c->o->topics_name ? name :
+			 "the built-in dictionary");
+	}
+	crm_fb_topics_release(&t);
+	crm_topics_free(own);
+	crm_topics_free(pol);
+	return rc;
+}
+
 /* ---- loyalty ---------------------------------------------------------------------------- */
 
 /* Members of each tier at the period's end, and the moves of the period. */
@@ -1124,6 +1318,7 @@ int crm_report_build(struct crm_db *db, const struct crm_period *p,
 		return rc;
 	if ((rc = segments_section(&c)) != CRM_OK || (rc = satisfaction_section(&c)) != CRM_OK ||
 	    (rc = service_section(&c)) != CRM_OK || (rc = reviews_section(&c)) != CRM_OK ||
+	    (rc = feedback_section(&c)) != CRM_OK ||
 	    (rc = coupons_section(&c)) != CRM_OK || (rc = loyalty_section(&c)) != CRM_OK)
 		return rc;
 	return CRM_OK;

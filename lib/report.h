@@ -1,7 +1,7 @@
 /*
  * report.h - the weekly customer report: what happened to customers,
- * revenue, segments, satisfaction, service, reviews and coupons in a
- * period, beside the period before it.
+ * revenue, segments, satisfaction, service, reviews, what customers say
+ * and coupons in a period, beside the period before it.
  *
  * Contract:
  *  - crm_report_build() reads the database (read only) and fills a report:
@@ -11,7 +11,8 @@
  *    answers, no saved segment run, ...) is left out.
  *  - The figures come from the modules that own them: customer_stats
  *    (stats.h) for first and last orders, saved segment runs (segment.h),
- *    survey scores (nps.h), coupons (coupon.h).  Orders, tickets, reviews
+ *    survey scores (nps.h), coupons (coupon.h), what customers say
+ *    (feedback.h: crm-feedback's topics and triage figures).  Orders, tickets, reviews
  *    and answers are selected by their stored UTC time within the period's
  *    local days (period.h), through indexes, so the cost grows with the
  *    period's rows, not the database's; but for lost customers once an
@@ -43,6 +44,15 @@
  *      negative review    rating 1 or 2; listed while replied_at is empty,
  *                         with its local day, and its order's customer when
  *                         it has none
+ *      what customers say the texts of the period (reviews, survey answers,
+ *                         tickets) and of the previous one, tagged by the
+ *                         dictionary in force: crm-feedback topics' figures
+ *                         (the top 5 by mentions, the rising ones
+ *                         with their most recent example); triage --summary's
+ *                         of each period as they stood at its end (or the
+ *                         as-of day's end when that is earlier).  Present
+ *                         when either period has a text or a negative review
+ *                         waits at either end.
  *  - The output is a pure function of the database, the options and the
  *    as-of day: no clock is read when as_of is given.
  *  - Functions return CRM_OK or an exit code, having reported the error.
@@ -58,6 +68,7 @@
 #include "period.h"
 #include "schedule.h"
 #include "sla.h"
+#include "topics.h"
 
 enum crm_unit {
 	CRM_U_COUNT,        /* whole number */
@@ -144,6 +155,11 @@ struct crm_report_opts {
 	const struct crm_schedule *sched, *sla_sched;
 	int64_t as_of;               /* today (a day number) */
 	int list_rows;               /* longest list shown (negative reviews) */
+	/* what customers say: the dictionary and polarity lexicon (feedback.h;
+	 * NULL: the built-in "all"), the dictionary's name in the note (NULL:
+	 * the built-in one) */
+	const struct crm_topics *topics, *polarity;
+	const char *topics_name;
 };
 
 int crm_report_build(struct crm_db *db, const struct crm_period *p,

@@ -204,6 +204,68 @@ naver,price,5,1,20.0,1,100.0,2.00,1,0,0,,,,,no"
 	assert_line --index 3 "2026-11,delivery,10,8,80.0,5,62.5,2.63,8,10,1,10.0,70.0,31.0,yes,yes"
 }
 
+@test "feedback topics --by sku: each product against its own October" {
+	shop
+	run crm-feedback topics --topics dict.txt --source reviews --period 2026-11 --as-of 2026-12-01 --by sku
+	assert_success
+	# S1: N4-N7, all delivery and 1 star: 4 of 4, negative 4, stars 1.00; no
+	#   S1 text in October: untested.
+	# S2: N1-N3, N8-N10 (6): delivery N1-N3, N8: 66.7%, negative N8 25.0%,
+	#   stars (5+5+5+2)/4 = 4.25; October (all S2) 1 of 10: +56.7, noise
+	#   1.96 sqrt(100^2 (4/6)(2/6) / 6 + 90) = 1.96 sqrt(370.4 + 90) = 42.1: yes.
+	#   Negative per text 1/6 = 16.7 against 0: noise 1.96 * 100 sqrt((1/6)(5/6)
+	#   / 6) = 29.8: not rising.  price N8, N9: 33.3%, +23.3 under the same
+	#   noise 42.1: no; stars (2+4)/2.
+	assert_output "sku,topic,texts,mentions,share_pct,negative,negative_pct,avg_rating,rated,prev_texts,prev_mentions,prev_share_pct,change_pts,noise_pts,significant,rising
+S1,delivery,4,4,100.0,4,100.0,1.00,4,0,0,,,,,no
+S2,delivery,6,4,66.7,1,25.0,4.25,4,10,1,10.0,56.7,42.1,yes,no
+S2,price,6,2,33.3,1,50.0,3.00,2,10,1,10.0,23.3,42.1,no,no"
+}
+
+@test "feedback topics --by week: each week against the week before, Monday first" {
+	shop
+	run crm-feedback topics --topics dict.txt --source reviews --from 2026-11-02 --to 2026-11-15 --as-of 2026-12-01 --by week
+	assert_success
+	# the previous span is 2026-10-19..11-01: of it only N1 (Sunday 11-01),
+	# in the week of 2026-10-26, which has no text of the period: no row.
+	# Week 2026-11-02: N2-N8 (7): delivery 7 (100%) as N1's week (1 of 1):
+	#   0.0 points, and both shares at 100% leave no noise (SE 0): not beyond
+	#   it.  Negative N4-N8 5 (71.4%); per text 5/7 against 0/1: +71.4, noise
+	#   1.96 * 100 sqrt((5/7)(2/7) / 7) = 33.5: rising.  Stars (5+5+1+1+1+1+2)/7
+	#   = 2.29.  price N8: 1/7 = 14.3 against 0/1, noise 1.96 * 100
+	#   sqrt((1/7)(6/7) / 7) = 25.9: no, negative the same: not rising.
+	# Week 2026-11-09: N9, N10: no delivery against 7 of 7 in the week before:
+	#   -100.0 with no noise: beyond it (both shares at the edge).  price N9:
+	#   1 of 2 against 1 of 7: +35.7, noise 1.96 sqrt(100^2 .5 .5 / 2 + 175.0)
+	#   = 1.96 sqrt(1250 + 175.0) = 74.0: no.
+	assert_output "week,topic,texts,mentions,share_pct,negative,negative_pct,avg_rating,rated,prev_texts,prev_mentions,prev_share_pct,change_pts,noise_pts,significant,rising
+2026-11-02,delivery,7,7,100.0,5,71.4,2.29,7,1,1,100.0,0.0,0.0,no,yes
+2026-11-02,price,7,1,14.3,1,100.0,2.00,1,1,0,0.0,14.3,25.9,no,no
+2026-11-09,delivery,2,0,0.0,0,,,0,7,7,100.0,-100.0,0.0,yes,no
+2026-11-09,price,2,1,50.0,0,0.0,4.00,1,7,1,14.3,35.7,74.0,no,no"
+}
+
+@test "feedback topics --by category: tickets' categories, the texts without one last" {
+	shop
+	others
+	run crm-feedback topics --topics dict.txt --period 2026-11 --as-of 2026-12-01 --by category
+	assert_success
+	# billing: T2 (가격 문의, csat 4): price, not negative, 4.00.
+	# shipping: T1 (배송 문의 / 택배가 안 왔어요 최악, no csat): delivery,
+	#   negative by the lexicon; no stars.
+	# (none): the 10 reviews and A1, A2 (12): delivery N1-N8, A1 = 9, 75.0%;
+	#   negative N4-N8, A1 (score 6) = 6, 66.7%; stars of the reviews only,
+	#   21/8 = 2.63.  October 1 of 10: +65.0, noise 1.96 sqrt(100^2 .75 .25 /
+	#   12 + 90) = 1.96 sqrt(156.25 + 90) = 30.8: yes; negative per text 6/12
+	#   against 0: +50.0, noise 1.96 * 100 sqrt(.25 / 12) = 28.3: rising.
+	#   price N8, N9: 16.7%, +6.7, noise 1.96 sqrt(115.7 + 90) = 28.1: no.
+	assert_output "category,topic,texts,mentions,share_pct,negative,negative_pct,avg_rating,rated,prev_texts,prev_mentions,prev_share_pct,change_pts,noise_pts,significant,rising
+billing,price,1,1,100.0,0,0.0,4.00,1,0,0,,,,,no
+shipping,delivery,1,1,100.0,1,100.0,,0,0,0,,,,,no
+(none),delivery,12,9,75.0,6,66.7,2.63,8,10,1,10.0,65.0,30.8,yes,yes
+(none),price,12,2,16.7,1,50.0,3.00,2,10,1,10.0,6.7,28.1,no,no"
+}
+
 @test "feedback topics --list prints the dictionary in force" {
 	dict
 	run crm-feedback topics --list --topics dict.txt
@@ -231,6 +293,23 @@ N5,2026-11-05T10:00:00Z,614.0,25.6,1,naver,S1,수분크림,c1,김민준,c1@x.kr,
 N6,2026-11-06T10:00:00Z,590.0,24.6,1,naver,S1,수분크림,c1,김민준,c1@x.kr,+821012345678,2026-10-15,배송이 느려요
 N7,2026-11-07T10:00:00Z,566.0,23.6,1,naver,S1,수분크림,c1,김민준,c1@x.kr,+821012345678,2026-10-15,배송이 안 와요
 N8,2026-11-08T10:00:00Z,542.0,22.6,2,naver,S2,선크림,c2,Jane Doe,c2@x.kr,,2026-09-01,배송 늦고 가격도 비싸요"
+}
+
+@test "feedback triage: a product is its sku's newest order line that names one, read once for all" {
+	shop
+	# S1 sold again: O3 line 1 renamed, O3 line 2 and O4 with no name; N6 and
+	# N7 move to S9, which was never sold
+	csv more.csv order_id,ordered_at,sku,product,quantity,unit_price \
+		'O3,2026-11-20,S1,수분크림 리뉴얼,1,10000' O3,2026-11-20,S1,,1,0 O4,2026-11-21,S1,,1,0
+	crm-import -q --currency KRW order_items more.csv
+	q "UPDATE reviews SET sku = 'S9' WHERE review_id IN ('N6', 'N7')"
+	run crm-feedback triage --period 2026-11 --as-of 2026-11-30
+	assert_success
+	# O4 (newest) and O3's line 2 have no name: O3's line 1 names S1
+	assert_line --index 1 --partial ",1,naver,S1,수분크림 리뉴얼,c1,"
+	assert_line --index 2 --partial ",1,naver,S9,,c1,"
+	assert_line --index 3 --partial ",1,naver,S9,,c1,"
+	assert_line --index 4 --partial ",2,naver,S2,선크림,c2,"
 }
 
 @test "feedback triage: back-dated, a reply after --as-of does not count yet" {
@@ -284,6 +363,136 @@ N4,2026-11-04T10:00:00Z,14.0,0.6,1,naver,S1,수분크림,c1,김민준,c1@x.kr,+8
 	# the triage list is shorter by the two
 	run crm-feedback triage --period 2026-11 --as-of 2026-11-30 --summary
 	assert_line --index 1 "10,5,50.0,22.0,359.5,5,3,60.0,2"
+}
+
+# ---- crm-report's section -------------------------------------------------------------
+
+@test "feedback in crm-report: the section's figures are crm-feedback's, counted by hand" {
+	shop
+	others
+	run crm-report --period 2026-11 --as-of 2026-11-30 --topics dict.txt --format json
+	assert_success
+	echo "$output" >r.json
+	crm-feedback topics --topics dict.txt --period 2026-11 --as-of 2026-11-30 --examples 1 >topics.csv
+	crm-feedback triage --period 2026-11 --as-of 2026-11-30 --summary >now.csv
+	crm-feedback triage --period 2026-10 --as-of 2026-10-31 --summary >before.csv
+	# November: 14 texts (N1-N10, A1, A2, T1, T2); October: O1-O10.
+	# delivery: N1-N8, A1, T1: 10 of 14 = 71.4%; October O1, 10.0%: +61.4 points,
+	#   noise 1.96 sqrt(100^2 (10/14)(4/14) / 14 + 90) = 1.96 sqrt(145.8 + 90)
+	#   = 30.1: beyond it.  Negative N4-N8, A1 (score 6), T1 (최악): 7 of 10 = 70.0%.
+	#   Negative per text 7/14 = 50.0% against 0/10: +50.0, noise 1.96 * 100
+	#   sqrt(.5 .5 / 14) = 26.2: rising; its latest text N8 (11-08).
+	# price: N8, N9, T2: 3 of 14 = 21.4%; October O2: +11.4, noise 1.96 sqrt(120.3
+	#   + 90) = 28.4: no.  Negative N8 only: 33.3%; 1/14 = 7.1 against 0 with
+	#   noise 1.96 * 100 sqrt((1/14)(13/14) / 14) = 13.5: not rising.
+	# replies (crm-feedback triage --summary): November at its end 2026-12-01,
+	#   3 of 10 (30.0%), 22.0 h and 24.0 h, 1 of 5 negatives (20.0%), 4 waiting;
+	#   October at 2026-11-01: 0 of 10 replied, no negative, none waiting.
+	python3 - <<'EOF2'
+import csv, json
+s = {x["key"]: x for x in json.load(open("r.json"))["sections"]}["feedback"]
+assert s["title"] == "What customers say", s
+m = {k: (v["current"], v["previous"]) for k, v in s["metrics"].items()}
+assert m == {"texts": (14, 10), "waiting": (4, 0), "reply_rate": (30, 0),
+             "negative_reply_rate": (20, None), "reply_median": (22, None),
+             "reply_p90": (24, None)}, m
+t = {x["key"]: x for x in s["tables"]}
+assert t["topics"]["rows"] == [["delivery", 10, 71.4, 61.4, "yes", 70.0],
+                               ["price", 3, 21.4, 11.4, "no", 33.3]], t["topics"]
+assert t["rising"]["rows"] == [["delivery", 7, 0, 50.0, "reviews:N8", "배송 늦고 가격도 비싸요"]], t["rising"]
+assert s["note"] == "topics of 'dict.txt'; replies as at each period's end", s["note"]
+# the same figures as crm-feedback's own
+fb = list(csv.DictReader(open("topics.csv")))
+for row, f in zip(t["topics"]["rows"], fb):
+    assert [row[0], str(row[1]), "%.1f" % row[2], "%.1f" % row[3], row[4], "%.1f" % row[5]] == \
+        [f["topic"], f["mentions"], f["share_pct"], f["change_pts"], f["significant"], f["negative_pct"]], (row, f)
+assert [(f["topic"], f["example_1_id"], f["example_1"]) for f in fb if f["rising"] == "yes"] == \
+    [(r[0], r[4], r[5]) for r in t["rising"]["rows"]], fb
+for i, name in enumerate(["now.csv", "before.csv"]):
+    f = next(csv.DictReader(open(name)))
+    assert m["waiting"][i] == int(f["waiting"]), (name, f)
+    assert m["reply_rate"][i] == float(f["reply_rate_pct"]), (name, f)
+    assert m["negative_reply_rate"][i] == (float(f["negative_reply_rate_pct"]) if f["negative_reply_rate_pct"] else None)
+    assert m["reply_median"][i] == (float(f["reply_median_h"]) if f["reply_median_h"] else None)
+EOF2
+}
+
+@test "feedback in crm-report: text, Markdown and HTML; the built-in dictionary by default" {
+	shop
+	others
+	run crm-report --period 2026-11 --as-of 2026-11-30 --topics dict.txt
+	assert_success
+	assert_line "What customers say"
+	assert_line "  Texts (reviews, answers, tickets)                14               10  +4 (+40.0%)"
+	assert_line "  Negative reviews awaiting a reply                 4                0  +4"
+	assert_line "  Reply time, median                           22.0 h                -"
+	assert_line "    topic     mentions  share  change (pp)  beyond noise  negative"
+	assert_line "    delivery        10  71.4%        +61.4  yes              70.0%"
+	assert_line "    delivery         7       0        +50.0  reviews:N8  배송 늦고 가격도 비싸요"
+	run crm-report --period 2026-11 --as-of 2026-11-30 --topics dict.txt --format markdown
+	assert_line "## What customers say"
+	assert_line "| price | 3 | 21.4% | +11.4 | no | 33.3% |"
+	crm-report --period 2026-11 --as-of 2026-11-30 --topics dict.txt --format html >r.html
+	grep -q '<h2[^>]*>What customers say</h2>' r.html
+	grep -q '>Rising complaints<' r.html
+	# without --topics: crm-feedback's default dictionary, the same figures
+	run crm-report --period 2026-11 --as-of 2026-11-30 --format json
+	assert_success
+	echo "$output" >r.json
+	crm-feedback topics --period 2026-11 --as-of 2026-11-30 >topics.csv
+	python3 - <<'EOF2'
+import csv, json
+s = {x["key"]: x for x in json.load(open("r.json"))["sections"]}["feedback"]
+fb = sorted(csv.DictReader(open("topics.csv")), key=lambda f: -int(f["mentions"]))
+got = [(r[0], r[1], r[2]) for r in s["tables"][0]["rows"]]
+assert got == [(f["topic"], int(f["mentions"]), float(f["share_pct"])) for f in fb][:5], (got, fb)
+assert got[0][0] == "delivery", got
+assert s["note"] == "topics of the built-in dictionary; replies as at each period's end", s
+EOF2
+}
+
+@test "feedback in crm-report: an example is escaped and cut; a long list says how many more" {
+	shop
+	# price rising (N8 and E1-E3 negative: 4/13 = 30.8% against 0/10, noise
+	# 1.96 * 100 sqrt(.308 .692 / 13) = 25.1), its latest text E3 holding an
+	# escape and running long
+	q "INSERT INTO reviews(review_id, rating, body, posted_at) VALUES
+	   ('E1', 1, '가격', '2026-11-20T00:00:00Z'), ('E2', 1, '가격', '2026-11-21T00:00:00Z'),
+	   ('E3', 1, '가격' || char(27) || '[31m' || replace(printf('%80s', ''), ' ', '나'),
+	    '2026-11-22T00:00:00Z')"
+	printf 'a: 배송\nb: 가격\nc: 빨라\nd: 느려\ne: 괜찮\nf: 좋아\n' >six.txt
+	run crm-report --period 2026-11 --as-of 2026-11-30 --topics six.txt
+	assert_success
+	[[ "$output" != *$'\e'* ]]
+	# 가격, ESC (shown as \x1b), [31m and 53 of the 나: 60 characters, then "..."
+	assert_line --partial "reviews:E3  가격\\x1b[31m$(printf '나%.0s' $(seq 53))..."
+	# six topics mentioned: the top five, then the one left out
+	assert_line "    ... and 1 more"
+}
+
+@test "feedback in crm-report: no section without texts; a bad dictionary is refused with its place" {
+	shop
+	run crm-report --period 2026-09 --as-of 2026-09-30 --format json
+	assert_success
+	python3 -c 'import json, sys; r = json.loads(sys.argv[1]); assert "feedback" not in [s["key"] for s in r["sections"]], r' "$output"
+	# a review waiting at the period's end brings the section, with no text in the period
+	run crm-report --period 2026-12 --as-of 2026-12-31 --format json
+	python3 -c 'import json, sys; r = json.loads(sys.argv[1]); s = {s["key"]: s for s in r["sections"]}["feedback"]; assert s["metrics"]["texts"]["current"] == 0 and s["metrics"]["waiting"]["current"] == 4, s' "$output"
+	printf 'delivery: 배송\nprice 가격\n' >nocolon.txt
+	run crm-report --topics nocolon.txt
+	assert_failure 2
+	assert_output "crm-report: nocolon.txt:2: column 1: missing ':' after the topic name"
+	printf 'delivery: 배송,, 택배\n' >empty.txt
+	run crm-report --topics empty.txt
+	assert_failure 2
+	assert_output "crm-report: empty.txt:1: column 14: empty keyword"
+	printf 'a;b: 배송\n' >semi.txt
+	run crm-report --topics semi.txt
+	assert_failure 2
+	assert_output "crm-report: semi.txt: topic 'a;b': ';' joins the topics of a text in the output; name it without one"
+	run crm-report --topics missing.txt
+	assert_failure 3
+	assert_output --partial "crm-report: missing.txt"
 }
 
 # ---- bad input ------------------------------------------------------------------------

@@ -187,7 +187,12 @@ EOF
 	run --keep-empty-lines crm-report --as-of 2026-11-16 --sla first=4h,resolve=48h
 	assert_success
 	# tests/fixtures/report-w46.txt: the figures of this shop as counted in
-	# the comment above shop(); an intended change of layout updates it
+	# the comment above shop(); an intended change of layout updates it.
+	# What customers say (crm-feedback tag/triage --summary agree): texts W46
+	#   t1 t2 s1-s4 r1 r2 = 8, W45 t3 s5 s6 r3 = 4; no title names a topic.
+	#   Waiting at W46's end r1, r4 = 2 (r5 replied), at W45's end r4 = 1.
+	#   Replied: W46 0 of r1 r2 (r1 the one negative: 0.0%), W45 r3 of 1
+	#   (100.0%, no negative) after 24 h: median and p90 24.0 h.
 	assert_golden "$FIX/report-w46.txt"
 	[[ "$output" != *$'\e'* ]]
 	run --keep-empty-lines crm-report --as-of 2026-11-16 --sla first=4h,resolve=48h --format markdown
