@@ -50,7 +50,8 @@
  *        p = m / n,  SE = 100 sqrt(p (1 - p) / n)  (per period)
  *        significant when |p2 - p1| 100 > 1.96 sqrt(SE1^2 + SE2^2)
  *    (unpooled, as crm_nps_change tests CSAT; no test when a period has no
- *    texts).  `rising`: negative mentions per text grew and the same test
+ *    texts, nor when both shares are at 0% or 100% and differ: the
+ *    approximation then gives no noise at all).  `rising`: negative mentions per text grew and the same test
  *    on negative / texts says the growth is larger than the noise.
  *  - Examples: the n most recent of the period's texts mentioning the
  *    topic (ties by source then id), each an excerpt: the text cut after

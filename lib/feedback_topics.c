@@ -43,9 +43,13 @@ int crm_fb_share_change(const struct crm_fb_share *prev, const struct crm_fb_sha
 			double *delta, double *noise)
 {
 	struct crm_nps_result a, b;
+	int r;
 	share_result(prev, &a);
 	share_result(cur, &b);
-	return crm_nps_change(&a, &b, delta, noise);
+	r = crm_nps_change(&a, &b, delta, noise);
+	/* both shares at 0% or 100%: the normal approximation has no noise to
+	 * give, and a change from 1 of 1 to 0 of 1 is no evidence: no test */
+	return r >= 0 && *noise == 0 && *delta != 0 ? -1 : r;
 }
 
 /* ---- accumulating ------------------------------------------------------------- */

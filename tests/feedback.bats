@@ -235,13 +235,13 @@ S2,price,6,2,33.3,1,50.0,3.00,2,10,1,10.0,23.3,42.1,no,no"
 	#   = 2.29.  price N8: 1/7 = 14.3 against 0/1, noise 1.96 * 100
 	#   sqrt((1/7)(6/7) / 7) = 25.9: no, negative the same: not rising.
 	# Week 2026-11-09: N9, N10: no delivery against 7 of 7 in the week before:
-	#   -100.0 with no noise: beyond it (both shares at the edge).  price N9:
+	#   0% against 100%: both at the edge, no noise to test with: no test.  price N9:
 	#   1 of 2 against 1 of 7: +35.7, noise 1.96 sqrt(100^2 .5 .5 / 2 + 175.0)
 	#   = 1.96 sqrt(1250 + 175.0) = 74.0: no.
 	assert_output "week,topic,texts,mentions,share_pct,negative,negative_pct,avg_rating,rated,prev_texts,prev_mentions,prev_share_pct,change_pts,noise_pts,significant,rising
 2026-11-02,delivery,7,7,100.0,5,71.4,2.29,7,1,1,100.0,0.0,0.0,no,yes
 2026-11-02,price,7,1,14.3,1,100.0,2.00,1,1,0,0.0,14.3,25.9,no,no
-2026-11-09,delivery,2,0,0.0,0,,,0,7,7,100.0,-100.0,0.0,yes,no
+2026-11-09,delivery,2,0,0.0,0,,,0,7,7,100.0,,,,no
 2026-11-09,price,2,1,50.0,0,0.0,4.00,1,7,1,14.3,35.7,74.0,no,no"
 }
 
