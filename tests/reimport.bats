@@ -102,3 +102,51 @@ shop() {
 	run q "SELECT order_id, amount, customer_id, channel FROM orders WHERE order_id < 'O0005'"
 	assert_output $'O0001|100|C01|web\nO0002|200|C02|web\nO0003|300|C03|\nO0004|400|C04|web'
 }
+
+# week N R NEW: the shop of N orders a week later (crm-synth's header): its
+# last R orders refunded, then NEW orders of the week after its end, as
+# week.csv (the whole export) and inc.csv (the changed and new rows alone).
+week() {
+	crm-synth --orders "$1" --customers $(($1 * 2 / 5)) --refund-last "$2" orders >week.csv
+	crm-synth --orders "$3" --customers $(($1 * 2 / 5)) --seed 2 --first-order "$1" \
+		--end 2026-11-07 --days 7 orders >new.csv
+	{ head -n 1 week.csv; tail -n "$2" week.csv; tail -n +2 new.csv; } >inc.csv
+	tail -n +2 new.csv >>week.csv
+}
+
+@test "crm-synth: --refund-last refunds the last orders, --first-order numbers a later week's after them" {
+	crm-synth --orders 2000 --customers 800 orders >base.csv
+	week 2000 300 500
+	# 1 header + 2000 + 500 lines; the first 1700 orders as they were
+	[ "$(wc -l <week.csv)" = 2501 ]
+	[ "$(sed -n 2,1701p week.csv | md5sum)" = "$(sed -n 2,1701p base.csv | md5sum)" ]
+	run awk -F, 'NR >= 1702 && NR <= 2001 && $6 != "refunded"' week.csv
+	assert_output ""
+	# the refunded rows differ from base.csv in their status alone
+	[ "$(sed -n 1702,2001p week.csv | cut -d, -f1-5,7 | md5sum)" = "$(sed -n 1702,2001p base.csv | cut -d, -f1-5,7 | md5sum)" ]
+	run sed -n '2002p;2501p' week.csv
+	assert_line --index 0 --regexp '^O00002001,C0000[0-9]{3},2026-11-0[1-7] '
+	assert_line --index 1 --regexp '^O00002500,C0000[0-9]{3},2026-11-0[1-7] '
+	crm-synth --help | grep -q -- '--refund-last R'
+	crm-synth --help | grep -q -- '--first-order K'
+}
+
+@test "increment: the week's rows alone, or the whole export again, equal a fresh import of the whole export" {
+	crm-synth --orders 2000 --customers 800 orders >base.csv
+	week 2000 300 500
+	crm-import -q orders base.csv
+	cp "$CRM_DB" base.db
+	# of the last 300 orders, those not refunded already are updated
+	upd=$(sed -n 1702,2001p base.csv | awk -F, '$6 != "refunded"' | wc -l)
+	[ "$upd" -gt 250 ]
+	run crm-import orders inc.csv
+	assert_success
+	assert_line --index 0 "crm-import: orders: 800 read, 500 inserted, $upd updated, $((300 - upd)) unchanged, 0 rejected"
+	same_as_fresh week.csv
+	rm -f "$CRM_DB" fresh.db
+	cp base.db "$CRM_DB"
+	run crm-import orders week.csv
+	assert_success
+	assert_line --index 0 "crm-import: orders: 2500 read, 500 inserted, $upd updated, $((2000 - upd)) unchanged, 0 rejected"
+	same_as_fresh week.csv
+}
