@@ -1135,6 +1135,16 @@ static int batch_probe(struct imp *im)
 	return left;
 }
 
+/* Did the probe find the key of every row left to write? */
+static int all_stored(const struct batch *b)
+{
+	int r;
+	for (r = 0; r < BATCH_ROWS; r++)
+		if (b->row[r].outcome == NOT_YET && b->row[r].stored != 1)
+			return 0;
+	return 1;
+}
+
 /* A full batch: one INSERT for the new rows; with no key twice, one UPDATE
  * for the others, which are then updated or unchanged.  A batch of keys all
  * different is probed first: of its rows left to write, a few go one by one
@@ -1149,10 +1159,13 @@ static int batch_write(struct imp *im)
 	if (!b->repeats && (got = batch_probe(im)) <= BATCH_ROWS / 4)
 		return got < 0 ? -1 : 0;
 	b->all_tried = 1;
-	if ((got = batch_step(im, b->ins, UP_INSERTED, "insert")) < 0)
-		return -1;
-	if (got == BATCH_ROWS || b->repeats)
-		return 0;
+	/* the rows a probe found all stored (a week's refunds) need no INSERT */
+	if (b->repeats || !all_stored(b)) {
+		if ((got = batch_step(im, b->ins, UP_INSERTED, "insert")) < 0)
+			return -1;
+		if (got == BATCH_ROWS || b->repeats)
+			return 0;
+	}
 	if (batch_step(im, b->upd, UP_UPDATED, "update") < 0)
 		return -1;
 	for (r = 0; r < BATCH_ROWS; r++)
