@@ -1090,8 +1090,9 @@ static void sort_keys(const struct batch *b, int *idx)
 /*
  * Mark the rows already stored as they are UP_UNCHANGED, and tell the
  * others whether their key is stored (see BATCH_ROWS).  Keys are all
- * different and not NULL (import_generic() makes one).  The number of rows
- * left to write, or -1 (reported).
+ * different; a batch with a NULL key (import_generic() makes one, but a
+ * NULL would sort nowhere) is left alone.  The number of rows left to
+ * write, or -1 (reported).
  */
 static int batch_probe(struct imp *im)
 {
@@ -1099,6 +1100,9 @@ static int batch_probe(struct imp *im)
 	int idx[BATCH_ROWS], r, j = 0, rc = SQLITE_DONE, rows = 0, left = BATCH_ROWS;
 	for (r = 0; r < BATCH_ROWS; r++)
 		b->row[r].stored = -1;
+	for (r = 0; r < BATCH_ROWS; r++)
+		if (b->row[r].val[0] == NO_VAL)
+			return BATCH_ROWS;
 	sort_keys(b, idx);
 	crm_bind_static(b->probe, 1, b->bytes + b->row[idx[0]].val[0]);
 	crm_bind_static(b->probe, 2, b->bytes + b->row[idx[BATCH_ROWS - 1]].val[0]);
