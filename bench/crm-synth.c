@@ -3,13 +3,21 @@
  * for the crm benchmarks and tests.
  *
  *   crm-synth [--orders N] [--customers N] [--seed S] [--end YYYY-MM-DD]
- *             [--days N] [--currency KRW|USD] [--products N] [--tastes] ENTITY
+ *             [--days N] [--currency KRW|USD] [--products N] [--tastes]
+ *             [--first-order K] [--refund-last R] ENTITY
  *
  * ENTITY is customers, orders, order_items, tickets, reviews or responses; the
  * CSV goes to standard output.  With --tastes, taste_products (sku, product,
  * category, taste_group, cycle_days) and taste_customers (customer_id,
  * taste_group, staple_sku) list the planted tastes, for tests that check what
  * a recommender finds.
+ *
+ * A week of a shop (the weekly re-import, issue 20): the export a week
+ * later is the same shop with --refund-last R (its last R orders, by id,
+ * refunded since; only the orders entity's status says so), followed by the
+ * week's new orders: another shop, --seed 2 --first-order N --end (a week
+ * later) --days 7 --customers (the first shop's, so that the ids are the
+ * same width and many are the same customers), whose order ids follow N.
  *
  * Design
  * - Every value is a pure function of the options and of (entity stream, row
@@ -75,6 +83,8 @@ static uint64_t opt_orders = 1000;     /* N */
 static uint64_t opt_customers;         /* M */
 static uint64_t n_buyers;              /* B */
 static uint64_t opt_seed = 1;
+static uint64_t opt_first;             /* --first-order: ids start after it */
+static uint64_t opt_refund_last;       /* --refund-last: orders refunded at the end */
 static int opt_days = 730;
 static int opt_usd;
 static int64_t end_day, start_day;     /* days since 1970-01-01 */
@@ -1259,7 +1269,7 @@ static void gen_orders(void)
 		uint64_t c = order_customer(i);
 		int64_t amount;
 		order_lines(i, ln, &amount);
-		put_id('O', i + 1, order_w);
+		put_id('O', opt_first + i + 1, order_w);
 		put_c(',');
 		put_id('C', c + 1, cust_w);
 		put_c(',');
@@ -1269,7 +1279,7 @@ static void gen_orders(void)
 		put_c(',');
 		put_s(currency_name[opt_usd]);
 		put_c(',');
-		put_s(status_name[order_status(i)]);
+		put_s(status_name[i + opt_refund_last >= opt_orders ? ST_REFUNDED : order_status(i)]);
 		put_c(',');
 		put_s(channels[order_channel(i, c)]);
 		put_c('\n');
@@ -1289,7 +1299,7 @@ static void gen_order_items(void)
 		 * the buffer is not flushed while the head is written */
 		oreserve(sizeof head);
 		size_t h0 = olen;
-		put_id('O', i + 1, order_w);
+		put_id('O', opt_first + i + 1, order_w);
 		put_c(',');
 		put_id('C', c + 1, cust_w);
 		put_c(',');
@@ -1666,6 +1676,10 @@ static void usage(FILE *f)
 	      "  --products N        products in the catalogue, 200..100000 (default 200)\n"
 	      "  --tastes            plant tastes: taste groups of products, a group and a\n"
 	      "                      staple consumable per customer (see the source's header)\n"
+	      "  --first-order K     number the orders from K+1 (default 0): the new orders\n"
+	      "                      of a later week, with another --seed and --end\n"
+	      "  --refund-last R     the last R orders are refunded (the orders entity's\n"
+	      "                      status; default 0): the same shop a week later\n"
 	      "  --help              show this help and exit\n"
 	      "  --version           show the version and exit\n"
 	      "\n"
@@ -1762,7 +1776,7 @@ int main(int argc, char **argv)
 		}
 		static const char *const valopts[] = {
 			"--orders", "--customers", "--seed", "--end", "--days", "--currency",
-			"--products"
+			"--products", "--first-order", "--refund-last"
 		};
 		int which = -1;
 		const char *val = NULL;
@@ -1801,6 +1815,12 @@ int main(int argc, char **argv)
 			break;
 		case 6:
 			nprod = (int)parse_u64("--products", val, NPROD, MAX_PRODUCTS);
+			break;
+		case 7:
+			opt_first = parse_u64("--first-order", val, 0, MAX_ORDERS);
+			break;
+		case 8:
+			opt_refund_last = parse_u64("--refund-last", val, 0, MAX_ORDERS);
 			break;
 		case 5:
 			if (!strcmp(val, "KRW"))
@@ -1849,7 +1869,7 @@ int main(int argc, char **argv)
 		n_buyers = b;
 	}
 	cust_w = ndigits(opt_customers) > 7 ? ndigits(opt_customers) : 7;
-	order_w = ndigits(opt_orders) > 8 ? ndigits(opt_orders) : 8;
+	order_w = ndigits(opt_first + opt_orders) > 8 ? ndigits(opt_first + opt_orders) : 8;
 
 	for (int s = 0; s < S_NSTREAMS; s++)
 		stream_key[s] = mix64(mix64(opt_seed) + (uint64_t)s * 0x8CB92BA72F3D8DD7ULL);

@@ -38,6 +38,17 @@ setup_file() {
 	for e in customers order_items responses; do
 		crm-synth --orders 10000 --customers 3000 --end 2026-11-30 --days 365 "$e" >"$e.csv"
 	done
+	# a shop of 20,000 orders and its next week's increment (crm-synth's
+	# header): 1,000 orders refunded, 5,000 new
+	mkdir "$BATS_FILE_TMPDIR/week" && cd "$BATS_FILE_TMPDIR/week" || return 1
+	crm-synth --orders 20000 --customers 8000 --end 2026-11-30 --days 365 orders >base.tmp
+	CRM_DB=$PWD/week.db crm-import -q orders base.tmp || return 1
+	crm-synth --orders 20000 --customers 8000 --end 2026-11-30 --days 365 --refund-last 1000 \
+		orders >week.tmp
+	{ head -n 1 week.tmp; tail -n 1000 week.tmp; } >inc.csv
+	crm-synth --orders 5000 --customers 8000 --end 2026-12-07 --days 7 --seed 2 \
+		--first-order 20000 orders | tail -n +2 >>inc.csv
+	sqlite3 week.db 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 }
 
 # shop: this test's directory holds a fresh copy of the shop.
@@ -55,7 +66,9 @@ code() { sed -n '2s/,.*//p' "$BATS_FILE_TMPDIR/shop/codes.csv"; }
 signature() {
 	q "$(q "SELECT group_concat(printf('SELECT %Q, count(*) FROM \"%w\"', name, name), ' UNION ALL ')
 		|| ' ORDER BY 1' FROM sqlite_master WHERE type = 'table'")" \
-		'SELECT count(redeemed_at), count(voided_at), count(expired_at) FROM coupons'
+		'SELECT count(redeemed_at), count(voided_at), count(expired_at) FROM coupons' \
+		"SELECT sum(status = 'refunded'), total(amount) FROM orders" \
+		'SELECT total(orders), total(monetary), total(last_unix) FROM customer_stats'
 }
 
 # intact: the database passes SQLite's own check.
@@ -327,6 +340,10 @@ killed() {
 
 @test "kill -9 during crm-import: the database unchanged or complete" {
 	killed big crm-import -q order_items order_items.csv
+}
+
+@test "kill -9 during a week's increment of orders: the database unchanged or complete" {
+	KILL_DB=$BATS_FILE_TMPDIR/week/week.db killed week crm-import -q orders inc.csv
 }
 
 @test "kill -9 during crm-import of customers: the database unchanged or complete" {
