@@ -186,30 +186,6 @@ static void no_operands(const struct fb *f, int *rc)
 				      f->verb, f->argv[0]);
 }
 
-static void cell_int(struct crm_table *t, long long v)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "%lld", v);
-	crm_table_cell(t, buf);
-}
-
-/* v with `decimals` decimals, or a missing value when it is NAN. */
-static void cell_num(struct crm_table *t, double v, int decimals)
-{
-	char buf[64];
-	if (isnan(v)) {
-		crm_table_cell(t, NULL);
-		return;
-	}
-	crm_nps_format(v, decimals, buf, sizeof buf);
-	crm_table_cell(t, buf);
-}
-
-static void cell_share(struct crm_table *t, long long k, long long n)
-{
-	cell_num(t, n ? 100.0 * (double)k / (double)n : NAN, 1);
-}
-
 static void bad_utf8_summary(const struct crm_fb_counts *c)
 {
 	if (c->bad_utf8)
@@ -254,7 +230,7 @@ static int tag_row(const struct crm_fb_text *t, void *ctx)
 	crm_table_cell(tb, t->customer_id);
 	crm_table_cell(tb, t->at);
 	if (t->rating >= 0)
-		cell_int(tb, t->rating);
+		crm_table_int(tb, t->rating);
 	else
 		crm_table_cell(tb, NULL);
 	joined(tb, t, 0);
@@ -319,18 +295,18 @@ static void topic_row(const struct fb *f, const struct crm_fb_topic_row *w)
 	if (f->by)
 		crm_table_cell(t, w->key ? w->key : "(none)");
 	crm_table_cell(t, w->name);
-	cell_int(t, w->mentions.n);
-	cell_int(t, w->mentions.k);
-	cell_share(t, w->mentions.k, w->mentions.n);
-	cell_int(t, w->negative);
-	cell_share(t, w->negative, w->mentions.k);
-	cell_num(t, w->rating_n ? w->rating_sum / (double)w->rating_n : NAN, 2);
-	cell_int(t, w->rating_n);
-	cell_int(t, w->prev_mentions.n);
-	cell_int(t, w->prev_mentions.k);
-	cell_share(t, w->prev_mentions.k, w->prev_mentions.n);
-	cell_num(t, w->delta, 1);
-	cell_num(t, w->noise, 1);
+	crm_table_int(t, w->mentions.n);
+	crm_table_int(t, w->mentions.k);
+	crm_table_share(t, w->mentions.k, w->mentions.n);
+	crm_table_int(t, w->negative);
+	crm_table_share(t, w->negative, w->mentions.k);
+	crm_table_fixed(t, w->rating_n ? w->rating_sum / (double)w->rating_n : NAN, 2);
+	crm_table_int(t, w->rating_n);
+	crm_table_int(t, w->prev_mentions.n);
+	crm_table_int(t, w->prev_mentions.k);
+	crm_table_share(t, w->prev_mentions.k, w->prev_mentions.n);
+	crm_table_fixed(t, w->delta, 1);
+	crm_table_fixed(t, w->noise, 1);
 	crm_table_cell(t, w->significant < 0 ? NULL : w->significant ? "1" : "0");
 	crm_table_cell(t, w->rising ? "1" : "0");
 	for (k = 0; k < f->examples; k++) {
@@ -393,9 +369,9 @@ static int waiting_row(const struct crm_fb_waiting *w, void *ctx)
 	size_t n;
 	crm_table_cell(t, w->review_id);
 	crm_table_cell(t, w->posted_at);
-	cell_num(t, w->waited < 0 ? NAN : (double)w->waited / 3600.0, 1);
-	cell_num(t, w->waited < 0 ? NAN : (double)w->waited / 86400.0, 1);
-	cell_int(t, w->rating);
+	crm_table_fixed(t, w->waited < 0 ? NAN : (double)w->waited / 3600.0, 1);
+	crm_table_fixed(t, w->waited < 0 ? NAN : (double)w->waited / 86400.0, 1);
+	crm_table_int(t, w->rating);
 	crm_table_cell(t, w->platform);
 	crm_table_cell(t, w->sku);
 	crm_table_cell(t, w->product);
@@ -424,15 +400,15 @@ static const struct crm_table_col summary_cols[] = {
 
 static void summary_row(struct crm_table *t, const struct crm_fb_replies *r)
 {
-	cell_int(t, r->reviews);
-	cell_int(t, r->replied);
-	cell_share(t, r->replied, r->reviews);
-	cell_num(t, r->median_h, 1);
-	cell_num(t, r->p90_h, 1);
-	cell_int(t, r->negative);
-	cell_int(t, r->negative_replied);
-	cell_share(t, r->negative_replied, r->negative);
-	cell_int(t, r->waiting);
+	crm_table_int(t, r->reviews);
+	crm_table_int(t, r->replied);
+	crm_table_share(t, r->replied, r->reviews);
+	crm_table_fixed(t, r->median_h, 1);
+	crm_table_fixed(t, r->p90_h, 1);
+	crm_table_int(t, r->negative);
+	crm_table_int(t, r->negative_replied);
+	crm_table_share(t, r->negative_replied, r->negative);
+	crm_table_int(t, r->waiting);
 }
 
 static int triage(struct fb *f)

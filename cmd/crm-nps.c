@@ -255,24 +255,10 @@ static struct crm_table *begin_figures(struct nps *s)
 	return crm_table_begin(stdout, s->format, s->co.csv.delim, cols, n);
 }
 
-static void cell_int(struct crm_table *t, long long v)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "%lld", v);
-	crm_table_cell(t, buf);
-}
-
 static void cell_scaled(struct crm_table *t, long long v, int dec)
 {
 	char buf[48];
 	crm_nps_format_scaled(v, dec, buf, sizeof buf);
-	crm_table_cell(t, buf);
-}
-
-static void cell_fixed(struct crm_table *t, double v, int dec)
-{
-	char buf[48];
-	crm_nps_format(v, dec, buf, sizeof buf);
 	crm_table_cell(t, buf);
 }
 
@@ -286,9 +272,9 @@ static void cell_missing(struct crm_table *t, int n)
 static void write_counts(struct crm_table *t, const struct crm_nps_result *r)
 {
 	if (r->scale == CRM_SCALE_NPS) {
-		cell_int(t, r->promoters);
-		cell_int(t, r->passives);
-		cell_int(t, r->detractors);
+		crm_table_int(t, r->promoters);
+		crm_table_int(t, r->passives);
+		crm_table_int(t, r->detractors);
 		if (!r->n) {
 			cell_missing(t, 3);
 			return;
@@ -297,14 +283,14 @@ static void write_counts(struct crm_table *t, const struct crm_nps_result *r)
 		cell_scaled(t, crm_nps_tenths(r->passives, r->n), 1);
 		cell_scaled(t, crm_nps_tenths(r->detractors, r->n), 1);
 	} else if (r->scale == CRM_SCALE_CSAT) {
-		cell_int(t, r->satisfied);
+		crm_table_int(t, r->satisfied);
 	}
 }
 
 static void write_figures(struct crm_table *t, const struct crm_nps_result *r)
 {
 	int dec = decimals(r->scale);
-	cell_int(t, r->n);
+	crm_table_int(t, r->n);
 	write_counts(t, r);
 	if (!r->n) {      /* no figure of nothing */
 		cell_missing(t, r->scale == CRM_SCALE_CES ? 5 : 4);
@@ -312,10 +298,10 @@ static void write_figures(struct crm_table *t, const struct crm_nps_result *r)
 	}
 	cell_scaled(t, shown(r), dec);
 	if (r->scale == CRM_SCALE_CES)
-		cell_fixed(t, r->ces_sd, dec);
-	cell_fixed(t, r->margin, dec);
-	cell_fixed(t, r->low, dec);
-	cell_fixed(t, r->high, dec);
+		crm_table_fixed(t, r->ces_sd, dec);
+	crm_table_fixed(t, r->margin, dec);
+	crm_table_fixed(t, r->low, dec);
+	crm_table_fixed(t, r->high, dec);
 }
 
 static void write_change(struct crm_table *t, const struct crm_nps_result *prev,
@@ -328,7 +314,7 @@ static void write_change(struct crm_table *t, const struct crm_nps_result *prev,
 		return;
 	}
 	cell_scaled(t, shown(cur) - shown(prev), decimals(cur->scale));
-	cell_fixed(t, noise, decimals(cur->scale));
+	crm_table_fixed(t, noise, decimals(cur->scale));
 	crm_table_cell(t, sig ? "1" : "0");
 }
 
@@ -397,7 +383,7 @@ static int write_groups(struct nps *s)
 		for (k = 0; k < s->so.nby; k++)
 			crm_table_cell(s->t, g->key[k]);
 		write_figures(s->t, &res[i]);
-		cell_int(s->t, res[i].no_answer);
+		crm_table_int(s->t, res[i].no_answer);
 		if (trend)
 			write_change(s->t, g->prev >= 0 ? &res[g->prev] : NULL, &res[i]);
 	}
@@ -432,7 +418,7 @@ static int write_detractor(const struct crm_detractor *d, void *ctx)
 	crm_table_cell(t, d->phone);
 	crm_table_cell(t, d->last_order);
 	if (d->last_order)
-		cell_int(t, d->orders);
+		crm_table_int(t, d->orders);
 	else
 		crm_table_cell(t, NULL);
 	crm_table_cell(t, d->spent);

@@ -187,33 +187,9 @@ static int choose_run(struct svc *s, const struct crm_tz *tz)
 
 /* ---- output ----------------------------------------------------------------------- */
 
-static void cell_int(struct crm_table *t, long long v)
-{
-	char buf[32];
-	snprintf(buf, sizeof buf, "%lld", v);
-	crm_table_cell(t, buf);
-}
-
-/* v with `decimals` decimals, or a missing value when it is NAN. */
-static void cell_num(struct crm_table *t, double v, int decimals)
-{
-	char buf[64];
-	if (isnan(v)) {
-		crm_table_cell(t, NULL);
-		return;
-	}
-	crm_nps_format(v, decimals, buf, sizeof buf);
-	crm_table_cell(t, buf);
-}
-
 static void cell_hours(struct crm_table *t, int64_t secs)
 {
-	cell_num(t, secs < 0 ? NAN : (double)secs / 3600.0, 2);
-}
-
-static void cell_share(struct crm_table *t, long long num, long long den)
-{
-	cell_num(t, den ? 100.0 * (double)num / (double)den : NAN, 1);
+	crm_table_fixed(t, secs < 0 ? NAN : (double)secs / 3600.0, 2);
 }
 
 static const char *const figure_cols[] = {"tickets", "solved", "first_response_median_h",
@@ -228,26 +204,26 @@ static void figure_row(struct crm_table *t, const char *const *key, int nkey,
 	int k;
 	for (k = 0; k < nkey; k++)
 		crm_table_cell(t, key[k] ? key[k] : "(none)");
-	cell_int(t, f->opened);
-	cell_int(t, f->solved);
-	cell_num(t, f->first_med, 2);
-	cell_num(t, f->first_p90, 2);
-	cell_num(t, f->resolve_med, 2);
-	cell_num(t, f->resolve_p90, 2);
-	cell_num(t, f->wait_med, 2);
-	cell_share(t, f->one_touch, f->touch_n);
-	cell_share(t, f->reopened, f->reopen_n);
-	cell_num(t, f->csat.n ? f->csat.value : NAN, 1);
-	cell_num(t, f->csat.n ? f->csat.margin : NAN, 1);
-	cell_int(t, f->csat.n);
+	crm_table_int(t, f->opened);
+	crm_table_int(t, f->solved);
+	crm_table_fixed(t, f->first_med, 2);
+	crm_table_fixed(t, f->first_p90, 2);
+	crm_table_fixed(t, f->resolve_med, 2);
+	crm_table_fixed(t, f->resolve_p90, 2);
+	crm_table_fixed(t, f->wait_med, 2);
+	crm_table_share(t, f->one_touch, f->touch_n);
+	crm_table_share(t, f->reopened, f->reopen_n);
+	crm_table_fixed(t, f->csat.n ? f->csat.value : NAN, 1);
+	crm_table_fixed(t, f->csat.n ? f->csat.margin : NAN, 1);
+	crm_table_int(t, f->csat.n);
 	if (sla) {
-		cell_int(t, f->breach_first);
-		cell_int(t, f->breach_resolve);
+		crm_table_int(t, f->breach_first);
+		crm_table_int(t, f->breach_resolve);
 	} else {
 		crm_table_cell(t, NULL);
 		crm_table_cell(t, NULL);
 	}
-	cell_int(t, f->left_out);
+	crm_table_int(t, f->left_out);
 }
 
 static int figures(struct svc *s, struct crm_db *db)

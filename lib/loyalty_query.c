@@ -61,20 +61,6 @@ static void local_time(const struct crm_tz *tz, const char *at, char out[32])
 
 /* ---- cells ------------------------------------------------------------------------ */
 
-static void cell_int(struct crm_table *t, int64_t v)
-{
-	char buf[24];
-	snprintf(buf, sizeof buf, "%" PRId64, v);
-	crm_table_cell(t, buf);
-}
-
-static void cell_day(struct crm_table *t, int64_t day)
-{
-	char date[CRM_DATE_LEN];
-	crm_day_date(day, date);
-	crm_table_cell(t, date);
-}
-
 /* Column `i` of a row as text, NULL for SQL NULL. */
 static const char *col_text(sqlite3_stmt *st, int i)
 {
@@ -147,7 +133,7 @@ static void statement_row(sqlite3_stmt *st, void *ctx)
 	crm_table_cell(s->t, at);
 	for (i = 2; i <= 7; i++)
 		crm_table_cell(s->t, col_text(st, i));
-	cell_int(s->t, s->balance);
+	crm_table_int(s->t, s->balance);
 }
 
 int crm_loyalty_statement(struct crm_db *db, const struct crm_loyalty_query *q, FILE *out)
@@ -195,8 +181,8 @@ static void expiring_flush(struct expiring *e, int write)
 		crm_table_cell(e->t, e->id);
 		crm_table_cell(e->t, e->email);
 		crm_table_cell(e->t, e->name);
-		cell_day(e->t, e->day);
-		cell_int(e->t, e->points);
+		crm_table_day(e->t, e->day);
+		crm_table_int(e->t, e->points);
 	}
 	free(e->id);
 	free(e->email);
@@ -336,12 +322,12 @@ static void balance_row(struct crm_table *t, sqlite3_stmt *st, const struct crm_
 	for (i = 0; i < 3; i++)
 		crm_table_cell(t, col_text(st, CRM_LEDGER_FIGURES_COLS + i));
 	for (i = 0; i < (int)(sizeof fig / sizeof fig[0]); i++)
-		cell_int(t, fig[i]);
+		crm_table_int(t, fig[i]);
 	if (f.next_expiry_day == CRM_LOYALTY_NEVER)
 		crm_table_cell(t, NULL);
 	else
-		cell_day(t, f.next_expiry_day);
-	cell_int(t, f.next_expiry_points);
+		crm_table_day(t, f.next_expiry_day);
+	crm_table_int(t, f.next_expiry_points);
 }
 
 int crm_loyalty_balance(struct crm_db *db, const struct crm_loyalty_query *q, FILE *out)

@@ -195,20 +195,6 @@ int crm_replenish_want(const struct crm_history *h, const struct crm_contacts *c
 
 /* ---- output --------------------------------------------------------------- */
 
-static void day_cell(struct crm_table *t, int64_t day)
-{
-	char d[CRM_DATE_LEN];
-	crm_day_date(day, d);
-	crm_table_cell(t, d);
-}
-
-static void int_cell(struct crm_table *t, int64_t n)
-{
-	char buf[24];
-	snprintf(buf, sizeof buf, "%lld", (long long)n);
-	crm_table_cell(t, buf);
-}
-
 void crm_replenish_write(FILE *fp, enum crm_format f, char delim, const struct crm_history *h,
 			 const struct crm_contacts *c, const struct crm_due *v, size_t n,
 			 int64_t as_of)
@@ -228,11 +214,11 @@ void crm_replenish_write(FILE *fp, enum crm_format f, char delim, const struct c
 		crm_table_cell(t, k < 0 ? NULL : c->name[k]);
 		crm_table_cell(t, h->sku[v[i].prod]);
 		crm_table_cell(t, h->name[v[i].prod]);
-		day_cell(t, v[i].last);
-		int_cell(t, v[i].interval);
+		crm_table_day(t, v[i].last);
+		crm_table_int(t, v[i].interval);
 		crm_table_cell(t, v[i].own ? "own" : "product");
-		day_cell(t, v[i].due);
-		int_cell(t, as_of - v[i].due);
+		crm_table_day(t, v[i].due);
+		crm_table_int(t, as_of - v[i].due);
 	}
 	crm_table_finish(t);
 	crm_table_free(t);

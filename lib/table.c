@@ -2,12 +2,14 @@
 #include "table.h"
 
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "csvio.h"
 #include "diag.h"
 #include "norm.h"
+#include "nps.h"
 
 struct crm_table {
 	FILE *fp;
@@ -226,6 +228,36 @@ void crm_table_cell(struct crm_table *t, const char *s)
 		if (t->f == CRM_FORMAT_CSV)
 			crm_write_end(&t->w);
 	}
+}
+
+void crm_table_int(struct crm_table *t, long long v)
+{
+	char buf[32];
+	snprintf(buf, sizeof buf, "%lld", v);
+	crm_table_cell(t, buf);
+}
+
+void crm_table_fixed(struct crm_table *t, double v, int decimals)
+{
+	char buf[64];
+	if (isnan(v)) {
+		crm_table_cell(t, NULL);
+		return;
+	}
+	crm_nps_format(v, decimals, buf, sizeof buf);
+	crm_table_cell(t, buf);
+}
+
+void crm_table_share(struct crm_table *t, long long k, long long n)
+{
+	crm_table_fixed(t, n ? 100.0 * (double)k / (double)n : NAN, 1);
+}
+
+void crm_table_day(struct crm_table *t, int64_t day)
+{
+	char date[CRM_DATE_LEN];
+	crm_day_date(day, date);
+	crm_table_cell(t, date);
 }
 
 void crm_table_finish(struct crm_table *t)

@@ -31,6 +31,7 @@
 #ifndef CRM_TABLE_H
 #define CRM_TABLE_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 enum crm_format { CRM_FORMAT_CSV, CRM_FORMAT_TEXT, CRM_FORMAT_JSON };
@@ -65,6 +66,16 @@ struct crm_table *crm_table_begin(FILE *fp, enum crm_format f, char delim,
 				  const struct crm_table_col *cols, int ncols);
 /* The next cell of the current row; after the last column the row ends. */
 void crm_table_cell(struct crm_table *t, const char *s);
+/* Typed cells, written alike by every command:
+ *  - crm_table_int: a whole number;
+ *  - crm_table_fixed: v with `decimals` decimals (0..6), rounded half away
+ *    from zero and never "-0.0" (crm_nps_format), missing when v is NAN;
+ *  - crm_table_share: 100 k / n with one decimal, missing when n is 0;
+ *  - crm_table_day: the date of a day number (norm.h). */
+void crm_table_int(struct crm_table *t, long long v);
+void crm_table_fixed(struct crm_table *t, double v, int decimals);
+void crm_table_share(struct crm_table *t, long long k, long long n);
+void crm_table_day(struct crm_table *t, int64_t day);
 /* After the last row: write what is pending. */
 void crm_table_finish(struct crm_table *t);
 /* Free the table (not its FILE); safe with NULL. */
