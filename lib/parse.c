@@ -5,6 +5,9 @@
 
 #include "parse.h"
 
+#include "diag.h"
+#include "textfile.h"
+
 int crm_parse_fail(struct crm_parse_error *e, const char *at, const char *fmt, ...)
 {
 	va_list ap;
@@ -73,4 +76,51 @@ long long crm_parse_duration(const char *s, size_t n, long long max)
 			return -1;
 	}
 	return total;
+}
+
+/* fn's refusal of line lineno of name, into err. */
+static int refused(const char *name, long lineno, const char *line,
+		   const struct crm_parse_error *e, char *err, size_t errsize)
+{
+	snprintf(err, errsize, "%s:%ld: column %ld: %s", name, lineno,
+		 crm_parse_column(line, e->at), e->msg);
+	return CRM_EUSAGE;
+}
+
+int crm_parse_file(const char *path, crm_parse_line_fn *fn, void *ctx, char *err,
+		   size_t errsize)
+{
+	struct crm_parse_error e;
+	struct crm_text_line l;
+	struct crm_textfile *tf = crm_textfile_open(path, err, errsize);
+	int rc, status = CRM_OK;
+	if (!tf)
+		return CRM_EIO;
+	while ((rc = crm_textfile_next(tf, &l, err, errsize)) > 0)
+		if (fn(ctx, l.s, l.n, l.lineno, &e) < 0) {
+			status = refused(path, l.lineno, l.s, &e, err, errsize);
+			break;
+		}
+	if (status == CRM_OK && rc < 0)    /* a file past the caps is bad content */
+		status = rc == -CRM_EIO ? CRM_EIO : CRM_EUSAGE;
+	crm_textfile_close(tf);
+	return status;
+}
+
+int crm_parse_text(const char *name, const char *text, crm_parse_line_fn *fn, void *ctx,
+		   char *err, size_t errsize)
+{
+	struct crm_parse_error e;
+	long lineno = 0;
+	if (!strncmp(text, "\xEF\xBB\xBF", 3))
+		text += 3;
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t n = nl ? (size_t)(nl - text) : strlen(text);
+		lineno++;
+		if (fn(ctx, text, n && nl && text[n - 1] == '\r' ? n - 1 : n, lineno, &e) < 0)
+			return refused(name, lineno, text, &e, err, errsize);
+		text += nl ? n + 1 : n;
+	}
+	return CRM_OK;
 }

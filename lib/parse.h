@@ -38,6 +38,21 @@ long crm_parse_column(const char *line, const char *p);
  * NULL. */
 const char *crm_parse_bad_name_char(const char *s, const char *e, const char *also, size_t *len);
 
+/* A line of a line language: 0, or -1 with *e set (the place in line and
+ * the message).  lineno counts from 1. */
+typedef int crm_parse_line_fn(void *ctx, const char *line, size_t n, long lineno,
+			      struct crm_parse_error *e);
+/* Every line of the file at path, read through textfile.h (its caps), given
+ * to fn until it refuses one: CRM_OK; CRM_EUSAGE with "PATH:LINE: column C:
+ * MESSAGE" in err for a refused line, or textfile's message for a file past
+ * the caps; CRM_EIO with "PATH: STRERROR" for one that cannot be read. */
+int crm_parse_file(const char *path, crm_parse_line_fn *fn, void *ctx, char *err,
+		   size_t errsize);
+/* The same over a text in memory named name: lines split at '\n', a '\r'
+ * before it and a leading UTF-8 byte order mark dropped. */
+int crm_parse_text(const char *name, const char *text, crm_parse_line_fn *fn, void *ctx,
+		   char *err, size_t errsize);
+
 /* A duration written as whole numbers with units, largest first or not:
  * "4h", "90m", "2d", "30s", "1h30m" (d 86400 s, h 3600, m 60, s 1), in
  * s[0..n): its seconds, or -1 when it is not one or passes max seconds

@@ -11,7 +11,6 @@
 #include "norm.h"
 #include "parse.h"
 #include "period.h"
-#include "textfile.h"
 
 #define DAY 86400
 
@@ -510,57 +509,38 @@ static struct crm_schedule *finish(struct parser *ps, const char *name, int stat
 	return NULL;
 }
 
-static int line_error(struct parser *ps, const char *name, char *err, size_t errsize)
+/* schedule_line() as parse.h's line function. */
+static int line_fn(void *ctx, const char *line, size_t n, long lineno, struct crm_parse_error *e)
 {
-	snprintf(err, errsize, "%s:%ld: column %ld: %s", name, ps->lineno,
-		 crm_parse_column(ps->line, ps->err.at), ps->err.msg);
-	return CRM_EUSAGE;
+	struct parser *ps = ctx;
+	ps->lineno = lineno;
+	if (schedule_line(ps, line, n) == 0)
+		return 0;
+	*e = ps->err;
+	return -1;
 }
 
 struct crm_schedule *crm_schedule_load(const char *path, char *err, size_t errsize, int *code)
 {
-	struct crm_text_line l;
-	struct crm_textfile *tf;
 	char noerr[1];
-	int rc = 0, status = CRM_OK;
+	struct parser *ps;
 	if (!err)
 		err = noerr, errsize = sizeof noerr;
-	if (!(tf = crm_textfile_open(path, err, errsize))) {
-		if (code)
-			*code = CRM_EIO;
-		return NULL;
-	}
-	struct parser *ps = begin();
-	while (status == CRM_OK && (rc = crm_textfile_next(tf, &l, err, errsize)) > 0) {
-		ps->lineno = l.lineno;
-		if (schedule_line(ps, l.s, l.n) < 0)
-			status = line_error(ps, path, err, errsize);
-	}
-	if (status == CRM_OK && rc < 0)    /* a file past the caps is bad content */
-		status = rc == -CRM_EIO ? CRM_EIO : CRM_EUSAGE;
-	crm_textfile_close(tf);
-	return finish(ps, path, status, err, errsize, code);
+	ps = begin();
+	return finish(ps, path, crm_parse_file(path, line_fn, ps, err, errsize), err, errsize,
+		      code);
 }
 
 struct crm_schedule *crm_schedule_parse_text(const char *name, const char *text, char *err,
 					     size_t errsize, int *code)
 {
 	char noerr[1];
-	int status = CRM_OK;
+	struct parser *ps;
 	if (!err)
 		err = noerr, errsize = sizeof noerr;
-	struct parser *ps = begin();
-	if (!strncmp(text, "\xEF\xBB\xBF", 3))
-		text += 3;
-	while (status == CRM_OK && *text) {
-		const char *nl = strchr(text, '\n');
-		size_t n = nl ? (size_t)(nl - text) : strlen(text);
-		ps->lineno++;
-		if (schedule_line(ps, text, n && nl && text[n - 1] == '\r' ? n - 1 : n) < 0)
-			status = line_error(ps, name, err, errsize);
-		text += nl ? n + 1 : n;
-	}
-	return finish(ps, name, status, err, errsize, code);
+	ps = begin();
+	return finish(ps, name, crm_parse_text(name, text, line_fn, ps, err, errsize), err,
+		      errsize, code);
 }
 
 struct crm_schedule *crm_schedule_default(void)

@@ -7,7 +7,6 @@
 
 #include "diag.h"
 #include "parse.h"
-#include "textfile.h"
 #include "ticket.h"
 
 #define SLA_MAX_SECS (366LL * 86400)   /* a target of more than a year is a typo */
@@ -164,10 +163,15 @@ static int target_line(struct crm_sla *s, const struct word *w, int n, struct cr
 
 #define MAX_WORDS 16
 
-static int sla_line(struct crm_sla *s, const char *line, struct crm_parse_error *e)
+/* One line (parse.h's line function; lines end at their NUL). */
+static int sla_line(void *ctx, const char *line, size_t len, long lineno,
+		    struct crm_parse_error *e)
 {
+	struct crm_sla *s = ctx;
 	struct word w[MAX_WORDS];
 	int n = split(line, w, MAX_WORDS);
+	(void)len;
+	(void)lineno;
 	if (n < 0)
 		return crm_parse_fail(e, line, "more than %d words", MAX_WORDS);
 	if (n == 0)
@@ -180,29 +184,11 @@ static int sla_line(struct crm_sla *s, const char *line, struct crm_parse_error 
 struct crm_sla *crm_sla_load(const char *path, int *rc, char *err, size_t errsize)
 {
 	struct crm_sla *s = crm_xcalloc(1, sizeof *s);
-	struct crm_parse_error e;
-	struct crm_text_line l;
-	struct crm_textfile *tf = crm_textfile_open(path, err, errsize);
-	int r = 0;
-	*rc = CRM_OK;
-	if (!tf) {
-		*rc = CRM_EIO;
-	} else {
-		while ((r = crm_textfile_next(tf, &l, err, errsize)) > 0)
-			if (sla_line(s, l.s, &e) < 0) {
-				snprintf(err, errsize, "%s:%ld: column %ld: %s", path, l.lineno,
-					 crm_parse_column(l.s, e.at), e.msg);
-				*rc = CRM_EUSAGE;
-				break;
-			}
-		if (r < 0)
-			*rc = r == -CRM_EIO ? CRM_EIO : CRM_EUSAGE;
-		else if (*rc == CRM_OK && !s->n) {
-			snprintf(err, errsize, "%s: no target (a line like 'high first 4h resolve "
-				 "16h')", path);
-			*rc = CRM_EUSAGE;
-		}
-		crm_textfile_close(tf);
+	*rc = crm_parse_file(path, sla_line, s, err, errsize);
+	if (*rc == CRM_OK && !s->n) {
+		snprintf(err, errsize, "%s: no target (a line like 'high first 4h resolve 16h')",
+			 path);
+		*rc = CRM_EUSAGE;
 	}
 	if (*rc != CRM_OK) {
 		crm_sla_free(s);
