@@ -21,13 +21,14 @@ PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/crm
+LOCALEDIR ?= $(PREFIX)/share/locale
 DESTDIR ?=
 
 CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
            -Wold-style-definition -Wwrite-strings -Wvla -Wformat-security -Wshadow
-CPPFLAGS += -D_GNU_SOURCE -Ilib -DCRM_VERSION='"$(VERSION)"'
+CPPFLAGS += -D_GNU_SOURCE -Ilib -DCRM_VERSION='"$(VERSION)"' -DCRM_LOCALEDIR='"$(LOCALEDIR)"'
 LDLIBS  += -lsqlite3 -lcsv -lm
 VERSION  = 0.1.0
 
@@ -59,7 +60,25 @@ TOOLS    = $(B)/crm-synth $(B)/sqlite-floor $(B)/t/normcheck $(B)/t/gridcheck $(
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 
-all: $(CMDS:%=$(B)/%) $(TOOLS) $(FUZZ_REPLAY) $(B)/libfailwrite.so
+# The message catalogues (i18n.h): po/LANG.po compiled into the build
+# tree's locale/, where the commands find them before the installed ones.
+LANGS    = ko
+MO       = $(LANGS:%=$(B)/locale/%/LC_MESSAGES/crm.mo)
+
+all: $(CMDS:%=$(B)/%) $(TOOLS) $(FUZZ_REPLAY) $(B)/libfailwrite.so $(MO)
+
+$(B)/locale/%/LC_MESSAGES/crm.mo: po/%.po
+	@mkdir -p $(@D)
+	msgfmt --check -o $@ $<
+
+# po/crm.pot: every message of cmd/ and lib/ (xgettext); make pot after
+# adding or changing one, then msgmerge it into po/LANG.po
+XGETTEXT = xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS \
+	   --keyword=_ --keyword=N_ --keyword=crm_n_:1,2 --package-name=crm \
+	   --package-version=$(VERSION) --msgid-bugs-address= --sort-by-file
+pot:
+	$(XGETTEXT) -o po/crm.pot cmd/*.c lib/*.c
+	for l in $(LANGS); do msgmerge --quiet --update --backup=none po/$$l.po po/crm.pot; done
 
 # Each object depends on the headers it includes, as the compiler lists them
 # in a .d file beside it (-MP: a deleted header is no error), so touching a
@@ -233,8 +252,9 @@ deps:
 		apt-get update && \
 		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 			build-essential clang libclang-rt-14-dev pkg-config libsqlite3-dev libcsv-dev sqlite3 \
-			bats bats-support bats-assert mandoc valgrind tzdata locales time \
-			chromium fonts-noto-cjk python3 python3-numpy python3-scipy; \
+			bats bats-support bats-assert mandoc valgrind tzdata locales gettext time \
+			chromium fonts-noto-cjk python3 python3-numpy python3-scipy && \
+		{ locale -a | grep -qix 'ko_KR.utf8' || localedef -i ko_KR -c -f UTF-8 ko_KR.UTF-8; }; \
 	else \
 		echo "make deps: no apt-get here; install a C compiler, clang with its" \
 		     "libFuzzer runtime (make fuzz), SQLite 3 (library," \
@@ -250,6 +270,10 @@ install: all
 	install -m 755 $(CMDS:%=$(B)/%) $(DESTDIR)$(BINDIR)
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	for l in $(LANGS); do \
+		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
+		install -m 644 $(B)/locale/$$l/LC_MESSAGES/crm.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
+	done
 	install -d $(DESTDIR)$(DATADIR)/schedule
 	install -m 644 data/schedule/ko-KR.schedule $(DESTDIR)$(DATADIR)/schedule
 	install -d $(DESTDIR)$(DATADIR)/topics
@@ -259,5 +283,5 @@ install: all
 clean:
 	rm -rf build build-*
 
-.PHONY: all test asan tsan valgrind bench demo quality quality-topics layout lint fuzz deps install clean
+.PHONY: pot all test asan tsan valgrind bench demo quality quality-topics layout lint fuzz deps install clean
 .SECONDARY: $(OBJ) $(FUZZ_LIB_OBJ) $(FUZZ_ALL:%=$(FUZZ_B)/fuzz/%.o) $(FUZZ_B)/fuzz/fuzz.o
