@@ -66,7 +66,8 @@ static sqlite3_stmt *prepare_insert(sqlite3 *db, int rows)
 {
 	char sql[BATCH * 20 + 64];
 	sqlite3_stmt *st;
-	int n = snprintf(sql, sizeof sql, "INSERT INTO orders VALUES "), r;
+	int n = snprintf(sql, sizeof sql, "INSERT INTO orders(order_id, customer_id, ordered_at, "
+			 "amount, currency, status, channel) VALUES "), r;
 	for (r = 0; r < rows; r++)
 		n += snprintf(sql + n, sizeof sql - n, "%s(?,?,?,?,?,?,?)", r ? "," : "");
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)

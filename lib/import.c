@@ -360,7 +360,7 @@ static int batch_prepare(struct imp *im, const char *table, const char *const *c
 	int i, n;
 	for (n = 0; cols[n]; n++)
 		;
-	big(&ins, "INSERT INTO %s(", table);
+	big(&ins, "INSERT OR ROLLBACK INTO %s(", table);
 	for (i = 0; i < n; i++)
 		big(&ins, "%s%s", i ? "," : "", cols[i]);
 	big(&ins, ") VALUES ");

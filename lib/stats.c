@@ -277,7 +277,7 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 	if (!s->tmpdir || !*s->tmpdir)
 		s->tmpdir = "/tmp";
 	if (crm_db_exec(db, dirty_sql) != CRM_OK ||
-	    batch_prepare(s, &s->create, "INSERT INTO customers(customer_id) VALUES ", "(?)",
+	    batch_prepare(s, &s->create, "INSERT OR ROLLBACK INTO customers(customer_id) VALUES ", "(?)",
 			  " ON CONFLICT(customer_id) DO NOTHING") != CRM_OK ||
 	    batch_prepare(s, &s->figures, "INSERT INTO customer_stats VALUES ", "(?,?,?,?,?,?)",
 			  " ON CONFLICT DO UPDATE SET first_unix=min(first_unix,excluded.first_unix), "
