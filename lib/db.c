@@ -512,12 +512,6 @@ static int open_handle(struct crm_db *db, int mode, struct marker *m)
 	/* Every command uses its connection from one thread: no mutexes, and
 	 * no allocation statistics (they take a global one on each malloc). */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	/* A statement that writes many rows inside a transaction keeps the
-	 * pages it changes in a statement journal, to undo it alone: past 64
-	 * KiB SQLite writes that to a temporary file, which at 16 KiB pages is
-	 * most multi-row upserts (at 1M orders, 2.1 GB written to /var/tmp for
-	 * 158 MB of database).  4 MiB keeps one statement's in memory. */
-	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, 4 << 20);
 	if (sqlite3_open_v2(db->path, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
 		return crm_db_fail(db, "open");
 	sqlite3_extended_result_codes(db->h, 1);

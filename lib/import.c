@@ -373,7 +373,7 @@ static int batch_prepare(struct imp *im, const char *table, const char *const *c
 		big(&upd, "%sx%d", i ? "," : "", i + 1);
 	big(&upd, ") AS (VALUES ");
 	batch_values(&upd, cols, n, 0);
-	big(&upd, ") UPDATE %s SET ", table);
+	big(&upd, ") UPDATE OR ROLLBACK %s SET ", table);
 	for (i = 1; i < n; i++)
 		big(&upd, "%s%s=coalesce(v.x%d,%s)", i > 1 ? "," : "", cols[i], i + 1, cols[i]);
 	if (!strcmp(table, "orders"))

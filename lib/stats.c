@@ -129,6 +129,7 @@ struct batch {
 struct crm_stats {
 	struct crm_db *db;
 	struct batch create, figures;
+	sqlite3_stmt *add_figures;   /* ADD_FIGURES_SQL */
 	/* the table in memory */
 	struct entry *entry;     /* nslot slots */
 	struct sortkey *order;   /* the nentry slots in use, sorted before they are read */
@@ -186,12 +187,30 @@ static int too_much(const char *customer, const char *currency)
 
 /* ---- setting up ----------------------------------------------------------------- */
 
+/*
+ * Figures are written without a statement journal, which SQLite keeps for
+ * a statement that changes many rows and may fail halfway (an upsert's DO
+ * UPDATE always may), and spills to a temporary file past 64 KiB: a batch
+ * is INSERT OR ROLLBACK ... ON CONFLICT DO NOTHING RETURNING the keys it
+ * inserted, and each key it did not is added to by this UPDATE, whose
+ * WHERE refuses a total past 64 bits (no row changed: the caller names the
+ * customer), so that no statement fails on the data.
+ */
+#define ADD_FIGURES_SQL "UPDATE OR ROLLBACK customer_stats SET " \
+	"first_unix = min(first_unix, ?3), last_unix = max(last_unix, ?4), " \
+	"orders = orders + ?5, monetary = monetary + ?6 " \
+	"WHERE customer_id = ?1 AND currency = ?2 AND " \
+	"(?6 >= 0 AND monetary <= 9223372036854775807 - ?6 OR " \
+	"?6 < 0 AND monetary >= -9223372036854775807 - 1 - ?6)"
+
 static const char dirty_sql[] =
 	"CREATE TEMP TABLE IF NOT EXISTS stats_dirty(customer_id TEXT PRIMARY KEY) WITHOUT ROWID;"
 	"CREATE TEMP TRIGGER IF NOT EXISTS stats_dirty_update AFTER UPDATE OF customer_id, "
 	"ordered_at, amount, currency, status ON orders BEGIN "
-	"INSERT OR IGNORE INTO stats_dirty SELECT OLD.customer_id WHERE OLD.customer_id IS NOT NULL;"
-	"INSERT OR IGNORE INTO stats_dirty SELECT NEW.customer_id WHERE NEW.customer_id IS NOT NULL;"
+	"INSERT INTO stats_dirty SELECT OLD.customer_id WHERE OLD.customer_id IS NOT NULL "
+	"ON CONFLICT DO NOTHING;"
+	"INSERT INTO stats_dirty SELECT NEW.customer_id WHERE NEW.customer_id IS NOT NULL "
+	"ON CONFLICT DO NOTHING;"
 	"END;";
 
 /* How many slots fit in the memory $CRM_LEDGER_KB allows. */
@@ -279,13 +298,10 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 	if (crm_db_exec(db, dirty_sql) != CRM_OK ||
 	    batch_prepare(s, &s->create, "INSERT OR ROLLBACK INTO customers(customer_id) VALUES ", "(?)",
 			  " ON CONFLICT(customer_id) DO NOTHING") != CRM_OK ||
-	    batch_prepare(s, &s->figures, "INSERT INTO customer_stats VALUES ", "(?,?,?,?,?,?)",
-			  " ON CONFLICT DO UPDATE SET first_unix=min(first_unix,excluded.first_unix), "
-			  "last_unix=max(last_unix,excluded.last_unix), orders=orders+excluded.orders, "
-			  /* sum(), not +: SQLite's + goes to floating point past 64 bits,
-			   * sum() fails with "integer overflow" */
-			  "monetary=(SELECT sum(m) FROM (SELECT monetary AS m UNION ALL "
-			  "SELECT excluded.monetary))") != CRM_OK) {
+	    batch_prepare(s, &s->figures, "INSERT OR ROLLBACK INTO customer_stats VALUES ",
+			  "(?,?,?,?,?,?)", " ON CONFLICT DO NOTHING RETURNING customer_id, "
+			  "currency") != CRM_OK ||
+	    !(s->add_figures = crm_db_prepare(db, ADD_FIGURES_SQL))) {
 		crm_stats_free(s);
 		return NULL;
 	}
@@ -776,22 +792,57 @@ int crm_stats_pending(const struct crm_stats *s)
 
 /* ---- flushing ------------------------------------------------------------------- */
 
+/* The rows of a figures batch its INSERT did not write: keys already
+ * there, added to one by one. */
+static int add_existing(struct crm_stats *s, const struct rec *r, int n, const char *inserted)
+{
+	sqlite3_stmt *st = s->add_figures;
+	int i, rc;
+	for (i = 0; i < n; i++) {
+		if (inserted[i])
+			continue;
+		bind_figures(st, 0, &r[i]);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			return crm_db_fail(s->db, s->figures.what);
+		if (sqlite3_changes(s->db->h) == 0)
+			return too_much(r[i].id, r[i].currency);
+	}
+	return CRM_OK;
+}
+
+/* Mark the record a RETURNING row names; records are few, rows in order. */
+static void mark_inserted(sqlite3_stmt *st, const struct rec *r, int n, char *inserted, int *at)
+{
+	const char *id = (const char *)sqlite3_column_text(st, 0);
+	const char *cur = (const char *)sqlite3_column_text(st, 1);
+	int k, i;
+	for (k = 0; id && cur && k < n; k++) {
+		i = (*at + k) % n;
+		if (!inserted[i] && !strcmp(r[i].id, id) && !strcmp(r[i].currency, cur)) {
+			inserted[i] = 1;
+			*at = i + 1;
+			return;
+		}
+	}
+}
+
 static int step_batch(struct crm_stats *s, struct batch *b, sqlite3_stmt *st, int from, int n)
 {
+	char inserted[BATCH] = {0};
 	int i, at = 0, rc;
 	for (i = from; i < from + n; i++)
 		at += b->bind(st, at, &b->rec[i]);
-	rc = sqlite3_step(st);
+	at = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		mark_inserted(st, &b->rec[from], n, inserted, &at);
 	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		if (!crm_stats_overflowed(s->db))
-			return crm_db_fail(s->db, b->what);
-		/* which row of a batch took a total past 64 bits: one by one says */
-		return n == 1 ? too_much(b->rec[from].id, b->rec[from].currency) : -1;
-	}
+	if (rc != SQLITE_DONE)
+		return crm_db_fail(s->db, b->what);
 	if (b == &s->create)
 		*s->created += sqlite3_changes(s->db->h);
-	return CRM_OK;
+	return b == &s->figures ? add_existing(s, &b->rec[from], n, inserted) : CRM_OK;
 }
 
 /* Write the rows of a batch: all at once when it is full, else one by one. */
@@ -800,9 +851,8 @@ static int write_batch(struct crm_stats *s, struct batch *b)
 	int i, rc = CRM_OK;
 	if (b->n == BATCH)
 		rc = step_batch(s, b, b->many, 0, BATCH);
-	/* a failed statement wrote none of its rows */
-	if (b->n < BATCH || rc == -1)
-		for (i = 0, rc = CRM_OK; i < b->n && rc == CRM_OK; i++)
+	else
+		for (i = 0; i < b->n && rc == CRM_OK; i++)
 			rc = step_batch(s, b, b->one, i, 1);
 	b->n = 0;
 	return rc;
@@ -851,26 +901,56 @@ int crm_stats_flush(struct crm_stats *s, long long *created)
 	return CRM_OK;
 }
 
-/* Customers whose orders changed: their figures again, from their orders. */
+/* One customer's figures as the orders give them, written as a flush's. */
+static int refigure_row(struct crm_stats *s, sqlite3_stmt *st)
+{
+	const char *id = (const char *)sqlite3_column_text(st, 0);
+	const char *cur = (const char *)sqlite3_column_text(st, 1);
+	size_t len = id ? strlen(id) : 0;
+	if (!id || !cur || len > ID_MAX || strlen(cur) >= sizeof s->out.currency)
+		return crm_db_fail(s->db, "recompute customer figures");
+	s->out.len = len;
+	s->out.ensure = 0;
+	memcpy(s->out.id, id, len + 1);
+	memcpy(s->out.currency, cur, strlen(cur) + 1);
+	s->out.first = sqlite3_column_int64(st, 2);
+	s->out.last = sqlite3_column_int64(st, 3);
+	s->out.orders = sqlite3_column_int64(st, 4);
+	s->out.amount = sqlite3_column_int64(st, 5);
+	return add_row(s, &s->figures, &s->out);
+}
+
+/* Customers whose orders changed: their figures again, from their orders,
+ * read first and written as a flush writes (no statement journal; an
+ * INSERT ... SELECT keeps one). */
 static int recompute_dirty(struct crm_stats *s)
 {
 	long long any;
-	int rc = crm_db_one_int(s->db, crm_db_prepare(s->db, "SELECT EXISTS (SELECT 1 FROM "
-						      "temp.stats_dirty)"), "read changed customers", &any);
+	sqlite3_stmt *st;
+	int step, rc = crm_db_one_int(s->db, crm_db_prepare(s->db, "SELECT EXISTS (SELECT 1 FROM "
+							    "temp.stats_dirty)"), "read changed customers", &any);
 	if (rc != CRM_OK || !any)
 		return rc;
 	if ((rc = crm_db_exec(s->db, "DELETE FROM customer_stats WHERE customer_id IN "
 			      "(SELECT customer_id FROM temp.stats_dirty)")) != CRM_OK)
 		return rc;
-	if (sqlite3_exec(s->db->h, "INSERT INTO customer_stats " CRM_STATS_SELECT("customer_id IN "
-			 "(SELECT customer_id FROM temp.stats_dirty)"), NULL, NULL, NULL) != SQLITE_OK) {
-		if (!crm_stats_overflowed(s->db))
-			return crm_db_fail(s->db, "recompute customer figures");
+	if (!(st = crm_db_prepare(s->db, CRM_STATS_SELECT("customer_id IN "
+						   "(SELECT customer_id FROM temp.stats_dirty)"))))
+		return crm_db_last_status(s->db);
+	s->figures.n = 0;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if ((rc = refigure_row(s, st)) != CRM_OK)
+			break;
+	if (rc == CRM_OK && step == SQLITE_DONE)
+		rc = write_batch(s, &s->figures);
+	else if (rc == CRM_OK && crm_stats_overflowed(s->db)) {
 		crm_error("customer figures: the orders of a customer whose orders were updated "
 			  "total more than 64 bits of minor units");
-		return CRM_EDATA;
-	}
-	return crm_db_exec(s->db, "DELETE FROM temp.stats_dirty");
+		rc = CRM_EDATA;
+	} else if (rc == CRM_OK)
+		rc = crm_db_fail(s->db, "recompute customer figures");
+	sqlite3_finalize(st);
+	return rc != CRM_OK ? rc : crm_db_exec(s->db, "DELETE FROM temp.stats_dirty");
 }
 
 int crm_stats_finish(struct crm_stats *s, long long *created)
@@ -887,6 +967,7 @@ void crm_stats_free(struct crm_stats *s)
 	sqlite3_finalize(s->create.one);
 	sqlite3_finalize(s->figures.many);
 	sqlite3_finalize(s->figures.one);
+	sqlite3_finalize(s->add_figures);
 	/* the trigger is the connection's; no later writer should feed it */
 	sqlite3_exec(s->db->h, "DROP TRIGGER IF EXISTS temp.stats_dirty_update", NULL, NULL, NULL);
 	merge_release(&s->m);
