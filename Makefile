@@ -74,7 +74,8 @@ $(B)/locale/%/LC_MESSAGES/crm.mo: po/%.po
 # po/crm.pot: every message of cmd/ and lib/ (xgettext); make pot after
 # adding or changing one, then msgmerge it into po/LANG.po
 XGETTEXT = xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS \
-	   --keyword=_ --keyword=N_ --keyword=crm_n_:1,2 --package-name=crm \
+	   --keyword=_ --keyword=N_ --keyword=crm_n_:1,2 --keyword=C_:1c,2 \
+	   --package-name=crm \
 	   --package-version=$(VERSION) --msgid-bugs-address= --sort-by-file
 pot:
 	$(XGETTEXT) -o po/crm.pot cmd/*.c lib/*.c

@@ -154,8 +154,6 @@ void crm_l10n_count(const char *figure, enum crm_counter c, char *out, size_t si
 	case CRM_COUNT_COUPONS: form = C_("number of coupons", "%s"); break;
 	/* TRANSLATORS: a number of loyalty points */
 	case CRM_COUNT_POINTS: form = C_("number of points", "%s"); break;
-	/* TRANSLATORS: a number of weeks */
-	case CRM_COUNT_WEEKS: form = C_("number of weeks", "%s"); break;
 	}
 	snprintf(out, size, form, figure);
 }

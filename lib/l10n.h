@@ -17,8 +17,8 @@
  *              both ends share it)
  *      money   1,386,800원 for KRW; other currencies as in English,
  *              "1,234.50 USD", digits grouped by threes in both
- *  - Counted things take the catalogue's counter words (고객 31명, 주문
- *    34건, 12주): crm_l10n_count() puts a figure into its counter's form,
+ *  - Counted things take the catalogue's counter words (31명, 34건,
+ *    2장, 15,760점): crm_l10n_count() puts a figure into its counter's form,
  *    "%s" in English (the figure alone), "%s명" in Korean.  C_(context,
  *    text) is gettext's pgettext: a message told apart by its context,
  *    the same msgid in several roles.
@@ -69,7 +69,6 @@ enum crm_counter {
 	CRM_COUNT_CASES,      /* orders, reviews, tickets, answers, texts: 34건 */
 	CRM_COUNT_COUPONS,    /* coupons: 2장 */
 	CRM_COUNT_POINTS,     /* loyalty points: 15,760점 */
-	CRM_COUNT_WEEKS,      /* weeks: 12주 */
 };
 /* A figure already written ("31", "+2", "1,032,472") with the counter of
  * what it counts, in the language of the messages. */

@@ -881,6 +881,7 @@ static int breaches_by_priority(struct ctx *c, struct crm_section *s)
 	struct crm_service sv;
 	size_t i;
 	int rc = service_of(c, CUR, by, 1, &sv);
+	t->show[0] = CRM_SHOW_NAME;
 	for (i = 0; rc == CRM_OK && i < sv.n; i++) {
 		char n[3][24];
 		/* "(none)": shown in the language of the messages (crm_report_shown()) */

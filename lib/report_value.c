@@ -237,6 +237,8 @@ static const char *const known_names[] = {
 	N_("Champions"), N_("Loyal"), N_("Potential Loyalists"), N_("New"), N_("Promising"),
 	N_("Need Attention"), N_("About to Sleep"), N_("At Risk"), N_("Can't Lose"),
 	N_("Hibernating"), N_("Regular"), N_("VIP"), N_("Lost"),
+	/* TRANSLATORS: the tickets' priorities (crm-import's) */
+	N_("urgent"), N_("high"), N_("normal"), N_("low"),
 	/* TRANSLATORS: the built-in topics' names (crm-feedback topics) */
 	N_("delivery"), N_("design"), N_("effect"), N_("packaging"), N_("price"), N_("quality"),
 	N_("returns"), N_("service"), N_("size"), N_("smell"),
