@@ -56,9 +56,12 @@ LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o) $(GEN:%=$(B)/gen/%.o)
 FUZZ_ALL    = csv stream money time phone email value rules period coupon options program schedule
 FUZZ_REPLAY = $(FUZZ_ALL:%=$(B)/fuzz-replay-%)
 TOOLS    = $(B)/crm-synth $(B)/sqlite-floor $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck $(B)/t/npscheck $(B)/t/couponcheck $(B)/t/programcheck $(B)/t/ledgercheck $(B)/t/tiercheck $(B)/t/cooccurcheck $(B)/t/schedcheck \
-           $(B)/t/topicscheck
+           $(B)/t/topicscheck $(B)/t/l10ncheck
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
+# The pages in other languages, man/LANG/: installed where man-db looks
+# for them (LANG=ko_KR.UTF-8: $(MANDIR)/ko/man1).
+MAN_LANGS = ko
 
 # The message catalogues (i18n.h): po/LANG.po compiled into the build
 # tree's locale/, where the commands find them before the installed ones.
@@ -195,7 +198,7 @@ layout: all
 	tests/layout $(abspath $(B))
 
 lint:
-	mandoc -Tlint -W warning $(MAN1) $(MAN7)
+	mandoc -Tlint -W warning $(MAN1) $(MAN7) $(foreach l,$(MAN_LANGS),$(wildcard man/$(l)/*.[17]))
 
 # libFuzzer under clang with AddressSanitizer and UndefinedBehaviorSanitizer:
 # the library and each harness are compiled into $(FUZZ_B) with the same
@@ -271,6 +274,11 @@ install: all
 	install -m 755 $(CMDS:%=$(B)/%) $(DESTDIR)$(BINDIR)
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	for l in $(MAN_LANGS); do \
+		install -d $(DESTDIR)$(MANDIR)/$$l/man1 $(DESTDIR)$(MANDIR)/$$l/man7 && \
+		install -m 644 man/$$l/*.1 $(DESTDIR)$(MANDIR)/$$l/man1 && \
+		install -m 644 man/$$l/*.7 $(DESTDIR)$(MANDIR)/$$l/man7 || exit 1; \
+	done
 	for l in $(LANGS); do \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 		install -m 644 $(B)/locale/$$l/LC_MESSAGES/crm.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
