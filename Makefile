@@ -94,6 +94,15 @@ COMPILE  = $(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 $(B)/lib/%.o: lib/%.c | $(B)/lib
 	$(COMPILE)
 
+# i18n.o has the catalogue's directory compiled in (CRM_LOCALEDIR): it is
+# built again when LOCALEDIR (PREFIX) is not the one it was built with, so
+# that `make install PREFIX=DIR` after a plain `make` installs commands that
+# find their catalogue under DIR.
+$(B)/localedir: FORCE | $(B)
+	@echo '$(LOCALEDIR)' | cmp -s - $@ || echo '$(LOCALEDIR)' >$@
+$(B)/lib/i18n.o: $(B)/localedir
+FORCE:
+
 $(B)/cmd/%.o: cmd/%.c | $(B)/cmd
 	$(COMPILE)
 
@@ -269,7 +278,8 @@ deps:
 		exit 1; \
 	fi
 
-install: all
+# What it installs, and no more of `all` (the tests' tools, the fuzz replays).
+install: $(CMDS:%=$(B)/%) $(MO)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(CMDS:%=$(B)/%) $(DESTDIR)$(BINDIR)
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
@@ -292,5 +302,5 @@ install: all
 clean:
 	rm -rf build build-*
 
-.PHONY: pot all test asan tsan valgrind bench demo quality quality-topics layout lint fuzz deps install clean
+.PHONY: FORCE pot all test asan tsan valgrind bench demo quality quality-topics layout lint fuzz deps install clean
 .SECONDARY: $(OBJ) $(FUZZ_LIB_OBJ) $(FUZZ_ALL:%=$(FUZZ_B)/fuzz/%.o) $(FUZZ_B)/fuzz/fuzz.o
