@@ -56,9 +56,12 @@ LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o) $(GEN:%=$(B)/gen/%.o)
 FUZZ_ALL    = csv stream money time phone email value rules period coupon options program schedule
 FUZZ_REPLAY = $(FUZZ_ALL:%=$(B)/fuzz-replay-%)
 TOOLS    = $(B)/crm-synth $(B)/sqlite-floor $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck $(B)/t/npscheck $(B)/t/couponcheck $(B)/t/programcheck $(B)/t/ledgercheck $(B)/t/tiercheck $(B)/t/cooccurcheck $(B)/t/schedcheck \
-           $(B)/t/topicscheck
+           $(B)/t/topicscheck $(B)/t/l10ncheck
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
+# The pages in other languages, man/LANG/: installed where man-db looks
+# for them (LANG=ko_KR.UTF-8: $(MANDIR)/ko/man1).
+MAN_LANGS = ko
 
 # The message catalogues (i18n.h): po/LANG.po compiled into the build
 # tree's locale/, where the commands find them before the installed ones.
@@ -74,7 +77,8 @@ $(B)/locale/%/LC_MESSAGES/crm.mo: po/%.po
 # po/crm.pot: every message of cmd/ and lib/ (xgettext); make pot after
 # adding or changing one, then msgmerge it into po/LANG.po
 XGETTEXT = xgettext --from-code=UTF-8 --language=C --add-comments=TRANSLATORS \
-	   --keyword=_ --keyword=N_ --keyword=crm_n_:1,2 --package-name=crm \
+	   --keyword=_ --keyword=N_ --keyword=crm_n_:1,2 --keyword=C_:1c,2 \
+	   --package-name=crm \
 	   --package-version=$(VERSION) --msgid-bugs-address= --sort-by-file
 pot:
 	$(XGETTEXT) -o po/crm.pot cmd/*.c lib/*.c
@@ -89,6 +93,15 @@ COMPILE  = $(CC) $(CPPFLAGS) $(DEPFLAGS) $(CFLAGS) $(WARN) -c -o $@ $<
 
 $(B)/lib/%.o: lib/%.c | $(B)/lib
 	$(COMPILE)
+
+# i18n.o has the catalogue's directory compiled in (CRM_LOCALEDIR): it is
+# built again when LOCALEDIR (PREFIX) is not the one it was built with, so
+# that `make install PREFIX=DIR` after a plain `make` installs commands that
+# find their catalogue under DIR.
+$(B)/localedir: FORCE | $(B)
+	@echo '$(LOCALEDIR)' | cmp -s - $@ || echo '$(LOCALEDIR)' >$@
+$(B)/lib/i18n.o: $(B)/localedir
+FORCE:
 
 $(B)/cmd/%.o: cmd/%.c | $(B)/cmd
 	$(COMPILE)
@@ -194,7 +207,7 @@ layout: all
 	tests/layout $(abspath $(B))
 
 lint:
-	mandoc -Tlint -W warning $(MAN1) $(MAN7)
+	mandoc -Tlint -W warning $(MAN1) $(MAN7) $(foreach l,$(MAN_LANGS),$(wildcard man/$(l)/*.[17]))
 
 # libFuzzer under clang with AddressSanitizer and UndefinedBehaviorSanitizer:
 # the library and each harness are compiled into $(FUZZ_B) with the same
@@ -265,11 +278,17 @@ deps:
 		exit 1; \
 	fi
 
-install: all
+# What it installs, and no more of `all` (the tests' tools, the fuzz replays).
+install: $(CMDS:%=$(B)/%) $(MO)
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(CMDS:%=$(B)/%) $(DESTDIR)$(BINDIR)
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
 	install -m 644 $(MAN7) $(DESTDIR)$(MANDIR)/man7
+	for l in $(MAN_LANGS); do \
+		install -d $(DESTDIR)$(MANDIR)/$$l/man1 $(DESTDIR)$(MANDIR)/$$l/man7 && \
+		install -m 644 man/$$l/*.1 $(DESTDIR)$(MANDIR)/$$l/man1 && \
+		install -m 644 man/$$l/*.7 $(DESTDIR)$(MANDIR)/$$l/man7 || exit 1; \
+	done
 	for l in $(LANGS); do \
 		install -d $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES && \
 		install -m 644 $(B)/locale/$$l/LC_MESSAGES/crm.mo $(DESTDIR)$(LOCALEDIR)/$$l/LC_MESSAGES; \
@@ -283,5 +302,5 @@ install: all
 clean:
 	rm -rf build build-*
 
-.PHONY: pot all test asan tsan valgrind bench demo quality quality-topics layout lint fuzz deps install clean
+.PHONY: FORCE pot all test asan tsan valgrind bench demo quality quality-topics layout lint fuzz deps install clean
 .SECONDARY: $(OBJ) $(FUZZ_LIB_OBJ) $(FUZZ_ALL:%=$(FUZZ_B)/fuzz/%.o) $(FUZZ_B)/fuzz/fuzz.o

@@ -7,6 +7,7 @@
 #include "db.h"
 #include "diag.h"
 #include "feedback.h"
+#include "i18n.h"
 #include "opts.h"
 #include "parse.h"
 #include "period.h"
@@ -185,6 +186,7 @@ int main(int argc, char **argv)
 	struct crm_topics *topics = NULL, *polarity = NULL;
 	int rc;
 
+	crm_i18n_init(argv[0]);
 	crm_set_progname(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&r.co);

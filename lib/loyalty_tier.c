@@ -395,7 +395,8 @@ int crm_tier_counts(struct crm_db *db, const struct crm_loyalty_program *p, cons
 		return rc;
 	for (size_t i = 0; i < out->n; i++)
 		out->v[i].rank = rank_of(p, out->v[i].name);
-	qsort(out->v, out->n, sizeof *out->v, count_cmp);
+	if (out->n)          /* no tier yet (a period before any run): v is NULL */
+		qsort(out->v, out->n, sizeof *out->v, count_cmp);
 	return CRM_OK;
 }
 

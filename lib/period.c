@@ -53,7 +53,7 @@ static void label_days(struct crm_period *p)
 }
 
 /* The ISO year and week of a day: those of its week's Thursday. */
-static void iso_week(int64_t day, int *year, int *week)
+void crm_iso_week(int64_t day, int *year, int *week)
 {
 	char s[CRM_DATE_LEN];
 	int64_t thu = crm_week_first(day, 1) + 3, jan1;
@@ -73,7 +73,7 @@ static void set_week(struct crm_period *p, int64_t first, int week_start)
 		label_days(p);
 		return;
 	}
-	iso_week(first, &y, &w);
+	crm_iso_week(first, &y, &w);
 	snprintf(p->label, sizeof p->label, "%04d-W%02d", y % 10000, w % 100);
 }
 
@@ -95,7 +95,7 @@ static int parse_named(const char *s, struct crm_period *p, const char **why)
 		int y, w;
 		int64_t jan4 = crm_month_first(year, 1) + 3;
 		set_week(p, crm_week_first(jan4, 1) + 7 * (int64_t)(n - 1), 1);
-		iso_week(p->from, &y, &w);
+		crm_iso_week(p->from, &y, &w);
 		if (n < 1 || y != year || w != n) {
 			*why = "there is no such ISO week in that year";
 			return -1;

@@ -51,6 +51,9 @@ int crm_period_bounds(const struct crm_period *p, const struct crm_tz *tz,
 int64_t crm_month_first(int year, int month);
 /* Day of the week of a day number: 1 Monday ... 7 Sunday. */
 int crm_weekday(int64_t day);
+/* The ISO 8601 year and week number (1-53) of a day: those of the
+ * Thursday of its Monday-to-Sunday week (2026-11-16 -> 2026, 47). */
+void crm_iso_week(int64_t day, int *year, int *week);
 /* The first day of the week (starting on week_start) that holds `day`. */
 int64_t crm_week_first(int64_t day, int week_start);
 /* The labels of a day in a series by month and by week: "YYYY-MM" into

@@ -2,6 +2,7 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,27 @@ static struct crm_metric *metric(struct crm_section *s, const char *key, const c
 	m->label = label;
 	m->unit = unit;
 	return m;
+}
+
+/* A metric that counts things: customers, orders, points. */
+static void count(struct crm_section *s, const char *key, const char *label,
+		  enum crm_counter counter)
+{
+	metric(s, key, label, CRM_U_COUNT)->counter = counter;
+}
+
+/* The section's note, fmt's English for JSON and its translation for
+ * people, alike but for the language. */
+__attribute__((format(printf, 2, 3)))
+static void note(struct crm_section *s, const char *fmt, ...)
+{
+	va_list a, b;
+	va_start(a, fmt);
+	va_copy(b, a);
+	vsnprintf(s->note, sizeof s->note, fmt, a);
+	vsnprintf(s->note_text, sizeof s->note_text, _(fmt), b);
+	va_end(b);
+	va_end(a);
 }
 
 static void set(struct crm_metric *m, int which, double v)
@@ -144,7 +166,7 @@ static int shifted(struct ctx *c, const struct crm_period *p, int64_t days,
 	q.from += days;
 	q.to += days;
 	if (crm_period_bounds(&q, c->o->tz, from, to, &why) < 0) {
-		crm_error("the period's bounds: %s", why);
+		crm_error(_("the period's bounds: %s"), why);
 		return CRM_EUSAGE;
 	}
 	return CRM_OK;
@@ -431,17 +453,18 @@ static int lost_of(struct ctx *c, struct crm_section *s)
 
 static int customers_section(struct ctx *c)
 {
-	struct crm_section *s = section(c->r, "customers", "Customers");
+	struct crm_section *s = section(c->r, "customers", N_("Customers"));
 	int rc;
-	metric(s, "active", "Active customers", CRM_U_COUNT);
-	metric(s, "new", "New customers", CRM_U_COUNT);
-	metric(s, "returning", "Returning customers", CRM_U_COUNT);
-	metric(s, "repeat_rate", "Repeat-purchase rate", CRM_U_PCT);
-	metric(s, "lost", "Lost customers", CRM_U_COUNT);
+	count(s, "active", N_("Active customers"), CRM_COUNT_PEOPLE);
+	count(s, "new", N_("New customers"), CRM_COUNT_PEOPLE);
+	count(s, "returning", N_("Returning customers"), CRM_COUNT_PEOPLE);
+	metric(s, "repeat_rate", N_("Repeat-purchase rate"), CRM_U_PCT);
+	count(s, "lost", N_("Lost customers"), CRM_COUNT_PEOPLE);
 	if ((rc = customers_of(c, s, CUR)) != CRM_OK || (rc = customers_of(c, s, PREV)) != CRM_OK ||
 	    (rc = lost_of(c, s)) != CRM_OK)
 		return rc;
-	snprintf(s->note, sizeof s->note, "lost: no order for %d days", c->o->lost_days);
+	/* TRANSLATORS: the customers section's note: who counts as lost */
+	note(s, N_("lost: no order for %d days"), c->o->lost_days);
 	return CRM_OK;
 }
 
@@ -494,10 +517,10 @@ static int period_with(const struct ctx *c, const char *from, const char *to)
  * already in the section's first metric. */
 static int weekly_revenue(struct ctx *c, struct crm_section *s)
 {
-	struct crm_chart *ch = chart(s, "weekly_revenue", "Weekly revenue", CRM_CHART_COLUMNS,
+	struct crm_chart *ch = chart(s, "weekly_revenue", N_("Weekly revenue"), CRM_CHART_COLUMNS,
 				     CRM_U_MONEY);
 	int k, i, rc;
-	ch->none = "no orders";
+	ch->none = N_("no orders");
 	for (k = 0; k < WEEKS; k++) {
 		char f[CRM_TIME_LEN], t[CRM_TIME_LEN];
 		const char *args[] = {f, t, c->r->currency, NULL};
@@ -517,11 +540,11 @@ static int weekly_revenue(struct ctx *c, struct crm_section *s)
 
 static int revenue_section(struct ctx *c)
 {
-	struct crm_section *s = section(c->r, "revenue", "Revenue");
+	struct crm_section *s = section(c->r, "revenue", N_("Revenue"));
 	int rc;
-	metric(s, "revenue", "Revenue", CRM_U_MONEY);
-	metric(s, "orders", "Orders", CRM_U_COUNT);
-	metric(s, "aov", "Average order value", CRM_U_MONEY);
+	metric(s, "revenue", N_("Revenue"), CRM_U_MONEY);
+	count(s, "orders", N_("Orders"), CRM_COUNT_CASES);
+	metric(s, "aov", N_("Average order value"), CRM_U_MONEY);
 	if ((rc = revenue_of(c, s, CUR)) != CRM_OK || (rc = revenue_of(c, s, PREV)) != CRM_OK)
 		return rc;
 	return weekly_revenue(c, s);
@@ -577,10 +600,12 @@ static int flow_row(const char *from, const char *to, long long n, void *ctx)
 
 static void distribution(struct crm_section *s, struct flows *f)
 {
-	static const char *const cols[] = {"segment", "customers", "share", "change", NULL};
+	static const char *const cols[] = {N_("segment"), N_("customers"), N_("share"),
+		N_("change"), NULL};
 	static const int right[] = {0, 1, 1, 1};
-	struct crm_report_table *t = table(s, "distribution", "Customers per segment", cols, right);
-	struct crm_chart *ch = chart(s, "segment_bars", "Segments", CRM_CHART_BARS, CRM_U_COUNT);
+	struct crm_report_table *t = table(s, "distribution", N_("Customers per segment"), cols,
+					   right);
+	struct crm_chart *ch = chart(s, "segment_bars", N_("Segments"), CRM_CHART_BARS, CRM_U_COUNT);
 	int done[MAX_SEGMENTS] = {0}, k, i;
 	for (k = 0; k < f->n; k++) {
 		char cnt[24], pct[24], chg[32] = "";
@@ -591,6 +616,7 @@ static void distribution(struct crm_section *s, struct flows *f)
 					 (f->now[i] == f->now[best] && strcmp(f->name[i], f->name[best]) < 0)))
 				best = i;
 		done[best] = 1;
+		t->show[0] = CRM_SHOW_NAME;
 		if (!f->now[best])
 			continue;                    /* a segment everybody left */
 		cells[0] = f->name[best];
@@ -608,9 +634,30 @@ static void distribution(struct crm_section *s, struct flows *f)
 	}
 }
 
+/* Which saved runs the section shows, with their as-of days. */
+static void runs_note(struct crm_section *s, int n, const long long *id, char as_of[][16])
+{
+	char day[2][64];
+	int i, ko = crm_l10n_ko();
+	for (i = 0; i < n && i < 2; i++)
+		crm_l10n_date_text(as_of[i], ko, day[i], sizeof day[i]);
+	if (n > 1) {
+		snprintf(s->note, sizeof s->note, "saved run %lld (as of %s) against run %lld "
+			 "(as of %s)", id[0], as_of[0], id[1], as_of[1]);
+		/* TRANSLATORS: the segments section's note: the two saved runs of
+		 * crm-segment --save it compares, each with its as-of day */
+		snprintf(s->note_text, sizeof s->note_text, _("saved run %lld (as of %s) against "
+			 "run %lld (as of %s)"), id[0], day[0], id[1], day[1]);
+	} else {
+		snprintf(s->note, sizeof s->note, "saved run %lld (as of %s)", id[0], as_of[0]);
+		snprintf(s->note_text, sizeof s->note_text, _("saved run %lld (as of %s)"), id[0],
+			 day[0]);
+	}
+}
+
 static int segments_section(struct ctx *c)
 {
-	static const char *const mcols[] = {"from", "to", "customers", NULL};
+	static const char *const mcols[] = {N_("from"), N_("to"), N_("customers"), NULL};
 	static const int mright[] = {0, 0, 1};
 	long long id[2];
 	char as_of[2][16];
@@ -620,15 +667,13 @@ static int segments_section(struct ctx *c)
 	if (n <= 0)
 		return n < 0 ? crm_db_last_status(c->db) : CRM_OK;
 	f = crm_xcalloc(1, sizeof *f);
-	s = section(c->r, "segments", "Segments");
+	s = section(c->r, "segments", N_("Segments"));
 	if (n > 1) {
-		f->moves = table(s, "moves", "Biggest moves", mcols, mright);
+		f->moves = table(s, "moves", N_("Biggest moves"), mcols, mright);
+		f->moves->show[0] = f->moves->show[1] = CRM_SHOW_NAME;
 		f->left = 5;
-		snprintf(s->note, sizeof s->note, "saved run %lld (as of %s) against run %lld "
-			 "(as of %s)", id[0], as_of[0], id[1], as_of[1]);
-	} else {
-		snprintf(s->note, sizeof s->note, "saved run %lld (as of %s)", id[0], as_of[0]);
 	}
+	runs_note(s, n, id, as_of);
 	if ((rc = crm_run_flows(c->db, id[0], flow_row, f)) == CRM_OK)
 		distribution(s, f);
 	if (n > 1)                  /* the distribution first, then the moves */
@@ -669,9 +714,9 @@ static int tickets_csat(struct ctx *c, int i, struct crm_nps_acc *acc)
 /* NPS of the WEEKS weeks that end with the period's last week. */
 static int weekly_nps(struct ctx *c, struct crm_section *s)
 {
-	struct crm_chart *ch = chart(s, "weekly_nps", "Weekly NPS", CRM_CHART_LINE, CRM_U_SCORE);
+	struct crm_chart *ch = chart(s, "weekly_nps", N_("Weekly NPS"), CRM_CHART_LINE, CRM_U_SCORE);
 	int k, rc;
-	ch->none = "no survey answers";
+	ch->none = N_("no survey answers");
 	for (k = 0; k < WEEKS; k++) {
 		char f[CRM_TIME_LEN], t[CRM_TIME_LEN];
 		struct crm_nps_acc acc;
@@ -707,15 +752,16 @@ static int satisfaction_section(struct ctx *c)
 	}
 	if (!nps[CUR].n && !nps[PREV].n && !csat[CUR].n && !csat[PREV].n)
 		return CRM_OK;
-	s = section(c->r, "satisfaction", "Satisfaction");
-	metric(s, "answers", "Survey answers", CRM_U_COUNT);
+	s = section(c->r, "satisfaction", N_("Satisfaction"));
+	count(s, "answers", N_("Survey answers"), CRM_COUNT_CASES);
 	set(&s->metrics[0], CUR, (double)nps[CUR].n);
 	set(&s->metrics[0], PREV, (double)nps[PREV].n);
-	satisfaction_metric(metric(s, "nps", "NPS", CRM_U_SCORE), nps);
-	satisfaction_metric(metric(s, "csat", "CSAT of tickets (4-5 of 5)", CRM_U_PCT), csat);
+	satisfaction_metric(metric(s, "nps", N_("NPS"), CRM_U_SCORE), nps);
+	satisfaction_metric(metric(s, "csat", N_("CSAT of tickets (4-5 of 5)"), CRM_U_PCT), csat);
 	if (nps[CUR].small)
-		snprintf(s->note, sizeof s->note, "%lld answers: below %d a margin of error says "
-			 "little", nps[CUR].n, CRM_NPS_SMALL_N);
+		/* TRANSLATORS: the satisfaction section's note on few survey answers */
+		note(s, N_("%lld answers: below %d a margin of error says little"), nps[CUR].n,
+		     CRM_NPS_SMALL_N);
 	return weekly_nps(c, s);
 }
 
@@ -741,14 +787,15 @@ static int coupon_row(const struct crm_coupon_figures *f, void *ctx)
 	snprintf(iss, sizeof iss, "%lld", f->issued);
 	snprintf(red, sizeof red, "%lld", f->redeemed);
 	snprintf(rate, sizeof rate, "%.1f%%", 100.0 * (double)f->redeemed / (double)f->issued);
-	crm_report_value(rev, sizeof rev, CRM_U_MONEY, (double)f->revenue, cp->currency);
+	crm_report_figure(rev, sizeof rev, CRM_U_MONEY, (double)f->revenue, cp->currency);
 	table_row(cp->t, cells);
 	return 0;
 }
 
 static int coupons_section(struct ctx *c)
 {
-	static const char *const cols[] = {"campaign", "issued", "redeemed", "rate", "revenue", NULL};
+	static const char *const cols[] = {N_("campaign"), N_("issued"), N_("redeemed"), N_("rate"),
+		N_("revenue"), NULL};
 	static const int right[] = {0, 1, 1, 1, 1};
 	struct coupons cp[2];
 	struct crm_section *s;
@@ -763,11 +810,11 @@ static int coupons_section(struct ctx *c)
 	}
 	if (!cp[CUR].issued && !cp[PREV].issued)
 		return CRM_OK;
-	s = section(c->r, "coupons", "Coupons");
-	metric(s, "issued", "Coupons issued", CRM_U_COUNT);
-	metric(s, "redeemed", "Redeemed (of those issued)", CRM_U_COUNT);
-	metric(s, "rate", "Redemption rate", CRM_U_PCT);
-	metric(s, "revenue", "Revenue of redeeming orders", CRM_U_MONEY);
+	s = section(c->r, "coupons", N_("Coupons"));
+	count(s, "issued", N_("Coupons issued"), CRM_COUNT_COUPONS);
+	count(s, "redeemed", N_("Redeemed (of those issued)"), CRM_COUNT_COUPONS);
+	metric(s, "rate", N_("Redemption rate"), CRM_U_PCT);
+	metric(s, "revenue", N_("Revenue of redeeming orders"), CRM_U_MONEY);
 	for (i = CUR; i <= PREV; i++) {
 		set(&s->metrics[0], i, (double)cp[i].issued);
 		set(&s->metrics[1], i, (double)cp[i].redeemed);
@@ -777,15 +824,15 @@ static int coupons_section(struct ctx *c)
 	}
 	/* the campaigns of the period, listed by a second pass */
 	memset(&cp[CUR], 0, sizeof cp[CUR]);
-	cp[CUR].t = table(s, "campaigns", "Campaigns", cols, right);
+	cp[CUR].t = table(s, "campaigns", N_("Campaigns"), cols, right);
 	cp[CUR].currency = c->r->currency;
 	{
 		struct crm_coupon_filter f = {NULL, NULL, -1, c->from[CUR], c->to[CUR],
 			c->r->currency[0] ? c->r->currency : NULL, c->end};
 		rc = crm_coupon_stats(c->db, &f, coupon_row, &cp[CUR]);
 	}
-	snprintf(s->note, sizeof s->note, "coupons issued in the period, and what became of them "
-		 "by the as-of day");
+	/* TRANSLATORS: the coupons section's note */
+	note(s, N_("coupons issued in the period, and what became of them by the as-of day"));
 	return rc;
 }
 
@@ -827,14 +874,17 @@ static int breaches_by_priority(struct ctx *c, struct crm_section *s)
 {
 	static const int right[] = {0, 1, 1, 1};
 	static const enum crm_svc_by by[] = {CRM_SVC_PRIORITY};
-	const char *cols[] = {"priority", "tickets", "first_response", "resolution", NULL};
-	struct crm_report_table *t = table(s, "sla_breaches", "SLA breaches by priority", cols,
+	const char *cols[] = {N_("priority"), N_("tickets"), N_("first_response"), N_("resolution"),
+		NULL};
+	struct crm_report_table *t = table(s, "sla_breaches", N_("SLA breaches by priority"), cols,
 					   right);
 	struct crm_service sv;
 	size_t i;
 	int rc = service_of(c, CUR, by, 1, &sv);
+	t->show[0] = CRM_SHOW_NAME;
 	for (i = 0; rc == CRM_OK && i < sv.n; i++) {
 		char n[3][24];
+		/* "(none)": shown in the language of the messages (crm_report_shown()) */
 		const char *cells[4] = {sv.g[i].key[0] ? sv.g[i].key[0] : "(none)", n[0], n[1], n[2]};
 		snprintf(n[0], sizeof n[0], "%lld", sv.g[i].f.opened);
 		snprintf(n[1], sizeof n[1], "%lld", sv.g[i].f.breach_first);
@@ -850,7 +900,7 @@ static int tickets_by(struct ctx *c, struct crm_section *s, const char *key, con
 		      const char *sql)
 {
 	static const int right[] = {0, 1};
-	const char *cols[] = {key, "tickets", NULL};
+	const char *cols[] = {key, N_("tickets"), NULL};
 	const char *args[] = {c->from[CUR], c->to[CUR], NULL};
 	struct crm_report_table *t = table(s, key, title, cols, right);
 	sqlite3_stmt *st = query(c, sql, args);
@@ -872,17 +922,30 @@ static int tickets_by(struct ctx *c, struct crm_section *s, const char *key, con
 static void service_labels(struct ctx *c, struct crm_section *s)
 {
 	int b = c->o->sched != NULL;
-	metric(s, "tickets", "Tickets opened", CRM_U_COUNT);
-	metric(s, "first_response_median", b ? "First response, median (business hours)" :
-	       "First response, median", CRM_U_HOURS);
-	metric(s, "first_response_p90", b ? "First response, 90th percentile (business hours)" :
-	       "First response, 90th percentile", CRM_U_HOURS);
-	metric(s, "resolution_median", b ? "Resolution, median (business hours)" :
-	       "Resolution, median", CRM_U_HOURS);
-	metric(s, "resolution_p90", b ? "Resolution, 90th percentile (business hours)" :
-	       "Resolution, 90th percentile", CRM_U_HOURS);
-	metric(s, "sla_first_breaches", "First-response SLA breaches", CRM_U_COUNT);
-	metric(s, "sla_resolve_breaches", "Resolution SLA breaches", CRM_U_COUNT);
+	count(s, "tickets", N_("Tickets opened"), CRM_COUNT_CASES);
+	metric(s, "first_response_median", b ? N_("First response, median (business hours)") :
+	       N_("First response, median"), CRM_U_HOURS);
+	metric(s, "first_response_p90", b ? N_("First response, 90th percentile (business hours)") :
+	       N_("First response, 90th percentile"), CRM_U_HOURS);
+	metric(s, "resolution_median", b ? N_("Resolution, median (business hours)") :
+	       N_("Resolution, median"), CRM_U_HOURS);
+	metric(s, "resolution_p90", b ? N_("Resolution, 90th percentile (business hours)") :
+	       N_("Resolution, 90th percentile"), CRM_U_HOURS);
+	count(s, "sla_first_breaches", N_("First-response SLA breaches"), CRM_COUNT_CASES);
+	count(s, "sla_resolve_breaches", N_("Resolution SLA breaches"), CRM_COUNT_CASES);
+}
+
+/* The tickets whose times contradict each other: English for JSON as it
+ * always was, the catalogue's plural for people. */
+static void left_out_note(struct crm_section *s, long long n)
+{
+	snprintf(s->note, sizeof s->note, "%lld ticket%s left out of the durations: %s times "
+		 "contradict each other", n, n == 1 ? "" : "s", n == 1 ? "its" : "their");
+	/* TRANSLATORS: the service section's note */
+	snprintf(s->note_text, sizeof s->note_text,
+		 crm_n_("%lld ticket left out of the durations: its times contradict each other",
+			"%lld tickets left out of the durations: their times contradict each other",
+			n), n);
 }
 
 static int service_section(struct ctx *c)
@@ -894,18 +957,16 @@ static int service_section(struct ctx *c)
 	for (i = CUR; i <= PREV && rc == CRM_OK; i++)
 		rc = service_of(c, i, NULL, 0, &sv[i]);
 	if (rc == CRM_OK && sv[CUR].all.opened + sv[PREV].all.opened > 0) {
-		s = section(c->r, "service", "Customer service");
+		s = section(c->r, "service", N_("Customer service"));
 		service_labels(c, s);
 		for (i = CUR; i <= PREV; i++)
 			service_metrics(c, s, i, &sv[i].all);
 		if (sv[CUR].all.left_out)
-			snprintf(s->note, sizeof s->note, "%lld ticket%s left out of the durations: "
-				 "%s times contradict each other", sv[CUR].all.left_out,
-				 sv[CUR].all.left_out == 1 ? "" : "s",
-				 sv[CUR].all.left_out == 1 ? "its" : "their");
-		if ((rc = tickets_by(c, s, "channel", "Tickets by channel", TICKETS_BY("channel"))) ==
-		    CRM_OK)
-			rc = tickets_by(c, s, "category", "Tickets by category",
+			left_out_note(s, sv[CUR].all.left_out);
+		/* the keys are the tables' first columns' names too */
+		if ((rc = tickets_by(c, s, N_("channel"), N_("Tickets by channel"),
+				     TICKETS_BY("channel"))) == CRM_OK)
+			rc = tickets_by(c, s, N_("category"), N_("Tickets by category"),
 					TICKETS_BY("category"));
 		if (rc == CRM_OK && c->o->sla)
 			rc = breaches_by_priority(c, s);
@@ -932,8 +993,8 @@ static void local_date(const struct ctx *c, const char *t, char out[CRM_DATE_LEN
 
 static int negative_reviews(struct ctx *c, struct crm_section *s)
 {
-	static const char *const cols[] = {"posted", "rating", "customer", "order", "platform",
-		"title", NULL};
+	static const char *const cols[] = {N_("posted"), N_("rating"), N_("customer"), N_("order"),
+		N_("platform"), N_("title"), NULL};
 	static const int right[] = {0, 1, 0, 0, 0, 0};
 	/* the oldest few with their customers, and how many in all: both
 	 * through the partial index of unanswered negative reviews */
@@ -946,12 +1007,13 @@ static int negative_reviews(struct ctx *c, struct crm_section *s)
 	static const char count_sql[] = "SELECT count(*) FROM reviews WHERE replied_at IS NULL "
 		"AND rating <= 2 AND posted_at < ?1";
 	const char *args[] = {c->end, NULL};
-	struct crm_report_table *t = table(s, "unanswered", "Negative reviews without a reply",
+	struct crm_report_table *t = table(s, "unanswered", N_("Negative reviews without a reply"),
 					   cols, right);
 	sqlite3_stmt *st = query(c, sql, args);
 	char day[CRM_DATE_LEN];
 	double all = 0;
 	int rc, k;
+	t->show[0] = CRM_SHOW_DATE;
 	if (!st)
 		return crm_db_last_status(c->db);
 	sqlite3_bind_int(st, 2, c->o->list_rows);
@@ -991,11 +1053,11 @@ static int reviews_section(struct ctx *c)
 		if ((rc = one_row(c, sql, args, v[i], 3)) != CRM_OK)
 			return rc;
 	}
-	s = section(c->r, "reviews", "Reviews");
-	metric(s, "reviews", "Reviews", CRM_U_COUNT);
-	metric(s, "rating", "Average rating", CRM_U_RATING);
-	metric(s, "reviewers", "Customers who reviewed", CRM_U_COUNT);
-	metric(s, "unanswered_negative", "Negative reviews without a reply", CRM_U_COUNT);
+	s = section(c->r, "reviews", N_("Reviews"));
+	count(s, "reviews", N_("Reviews"), CRM_COUNT_CASES);
+	metric(s, "rating", N_("Average rating"), CRM_U_RATING);
+	count(s, "reviewers", N_("Customers who reviewed"), CRM_COUNT_PEOPLE);
+	count(s, "unanswered_negative", N_("Negative reviews without a reply"), CRM_COUNT_CASES);
 	for (i = CUR; i <= PREV; i++) {
 		set(&s->metrics[0], i, v[i][0]);
 		if (v[i][0] > 0)
@@ -1042,15 +1104,16 @@ static int by_mentions(const void *a, const void *b)
 
 static void top_topics(struct crm_section *s, const struct crm_fb_topics *t)
 {
-	static const char *const cols[] = {"topic", "mentions", "share", "change (pp)",
-		"beyond noise", "negative", NULL};
+	static const char *const cols[] = {N_("topic"), N_("mentions"), N_("share"),
+		N_("change (pp)"), N_("beyond noise"), N_("negative"), NULL};
 	static const int right[] = {0, 1, 1, 1, 0, 1};
 	struct crm_report_table *tb;
 	const struct crm_fb_topic_row **order;
 	size_t i;
 	if (!t->n)
 		return;            /* no topic mentioned in either period */
-	tb = table(s, "topics", "Top topics", cols, right);
+	tb = table(s, "topics", N_("Top topics"), cols, right);
+	tb->show[0] = tb->show[4] = CRM_SHOW_NAME;
 	order = crm_xcalloc(t->n + 1, sizeof *order);
 	for (i = 0; i < t->n; i++)
 		order[i] = &t->rows[i];
@@ -1087,8 +1150,8 @@ static char *example_text(const struct crm_fb_example *ex)
  * most recent text that mentions it; how many. */
 static int rising_topics(struct crm_section *s, const struct crm_fb_topics *t)
 {
-	static const char *const cols[] = {"topic", "negative", "before", "change (pp)", "example",
-		"text", NULL};
+	static const char *const cols[] = {N_("topic"), N_("negative"), N_("before"),
+		N_("change (pp)"), N_("example"), N_("text"), NULL};
 	static const int right[] = {0, 1, 1, 1, 0, 0};
 	struct crm_report_table *tb = NULL;
 	size_t i;
@@ -1101,8 +1164,10 @@ static int rising_topics(struct crm_section *s, const struct crm_fb_topics *t)
 			free(text);
 			continue;
 		}
-		if (!tb)
-			tb = table(s, "rising", "Rising complaints", cols, right);
+		if (!tb) {
+			tb = table(s, "rising", N_("Rising complaints"), cols, right);
+			tb->show[0] = CRM_SHOW_NAME;
+		}
 		snprintf(n, sizeof n, "%lld", w->negative);
 		snprintf(before, sizeof before, "%lld", w->prev_negative);
 		points(chg, w->neg_delta);
@@ -1133,12 +1198,12 @@ static void feedback_metrics(struct crm_section *s, const struct crm_fb_topics *
 			     const struct crm_fb_replies *r)
 {
 	int i;
-	metric(s, "texts", "Texts (reviews, answers, tickets)", CRM_U_COUNT);
-	metric(s, "waiting", "Negative reviews awaiting a reply", CRM_U_COUNT);
-	metric(s, "reply_rate", "Reviews replied", CRM_U_PCT);
-	metric(s, "negative_reply_rate", "Negative reviews replied", CRM_U_PCT);
-	metric(s, "reply_median", "Reply time, median", CRM_U_HOURS);
-	metric(s, "reply_p90", "Reply time, 90th percentile", CRM_U_HOURS);
+	count(s, "texts", N_("Texts (reviews, answers, tickets)"), CRM_COUNT_CASES);
+	count(s, "waiting", N_("Negative reviews awaiting a reply"), CRM_COUNT_CASES);
+	metric(s, "reply_rate", N_("Reviews replied"), CRM_U_PCT);
+	metric(s, "negative_reply_rate", N_("Negative reviews replied"), CRM_U_PCT);
+	metric(s, "reply_median", N_("Reply time, median"), CRM_U_HOURS);
+	metric(s, "reply_p90", N_("Reply time, 90th percentile"), CRM_U_HOURS);
 	set(&s->metrics[0], CUR, (double)t->texts);
 	set(&s->metrics[0], PREV, (double)t->prev_texts);
 	for (i = CUR; i <= PREV; i++) {
@@ -1155,6 +1220,26 @@ static void feedback_metrics(struct crm_section *s, const struct crm_fb_topics *
 	}
 }
 
+/* Whether topics rose, and whose dictionary tagged the texts. */
+static void feedback_note(struct ctx *c, struct crm_section *s, int rising, size_t topics)
+{
+	/* TRANSLATORS: the notes of the "What customers say" section; %s is
+	 * the dictionary: a file's name in quotes or "the built-in dictionary" */
+	static const char *const forms[] = {
+		N_("topics of %s; replies as at each period's end"),
+		N_("no topic rising; topics of %s; replies as at each period's end"),
+		N_("no topic mentioned; topics of %s; replies as at each period's end"),
+	};
+	const char *form = forms[rising ? 0 : topics ? 1 : 2];
+	char name[72];
+	if (c->o->topics_name)
+		crm_quote(c->o->topics_name, name, sizeof name);
+	snprintf(s->note, sizeof s->note, form, c->o->topics_name ? name :
+		 "the built-in dictionary");
+	snprintf(s->note_text, sizeof s->note_text, _(form), c->o->topics_name ? name :
+		 _("the built-in dictionary"));
+}
+
 /* The figures of crm-feedback topics (the period against the previous one,
  * one example each) and triage --summary, of the dictionary in force. */
 static int feedback_section(struct ctx *c)
@@ -1164,7 +1249,6 @@ static int feedback_section(struct ctx *c)
 	struct crm_fb_replies r[2];
 	struct crm_topics *own = NULL, *pol = NULL;
 	struct crm_section *s;
-	char name[72];
 	int i, rc = CRM_OK, rising;
 	memset(&o, 0, sizeof o);
 	o.fb.from = c->from[CUR];
@@ -1181,16 +1265,11 @@ static int feedback_section(struct ctx *c)
 		rc = replies_of(c, i, &r[i]);
 	if (rc == CRM_OK && (rc = crm_feedback_topics(c->db, &o, &t)) == CRM_OK &&
 	    t.texts + t.prev_texts + r[CUR].waiting + r[PREV].waiting > 0) {
-		s = section(c->r, "feedback", "What customers say");
+		s = section(c->r, "feedback", N_("What customers say"));
 		feedback_metrics(s, &t, r);
 		top_topics(s, &t);
 		rising = rising_topics(s, &t);
-		if (c->o->topics_name)
-			crm_quote(c->o->topics_name, name, sizeof name);
-		snprintf(s->note, sizeof s->note, "%stopics of %s; replies as at each period's end",
-			 rising ? "" : t.n ? "no topic rising; " : "no topic mentioned; ",
-			 c->o->topics_name ? name :
-			 "the built-in dictionary");
+		feedback_note(c, s, rising, t.n);
 	}
 	crm_fb_topics_release(&t);
 	crm_topics_free(own);
@@ -1203,9 +1282,10 @@ static int feedback_section(struct ctx *c)
 /* Members of each tier at the period's end, and the moves of the period. */
 static void loyalty_tiers(struct crm_section *s, const struct crm_tier_counts *tc)
 {
-	static const char *const cols[] = {"tier", "members", "moved in", "moved out", NULL};
+	static const char *const cols[] = {N_("tier"), N_("members"), N_("moved in"),
+		N_("moved out"), NULL};
 	static const int right[] = {0, 1, 1, 1};
-	struct crm_report_table *t = table(s, "tiers", "Members per tier", cols, right);
+	struct crm_report_table *t = table(s, "tiers", N_("Members per tier"), cols, right);
 	char m[24], in[24], out[24];
 	const char *cells[4] = {NULL, m, in, out};
 	size_t i;
@@ -1249,18 +1329,18 @@ static void loyalty_metrics(struct ctx *c, const struct crm_loyalty_stats *ls)
 	struct crm_section *s;
 	int i, money;
 	money = ls[CUR].has_money && !strcmp(ls[CUR].currency, c->r->currency);
-	s = section(c->r, "loyalty", "Loyalty");
-	metric(s, "earned", "Points earned", CRM_U_COUNT);
-	metric(s, "bonus", "Bonus points", CRM_U_COUNT);
-	metric(s, "adjusted", "Points adjusted (net)", CRM_U_COUNT);
-	metric(s, "redeemed", "Points redeemed", CRM_U_COUNT);
-	metric(s, "expired", "Points expired", CRM_U_COUNT);
-	metric(s, "reversed", "Points reversed", CRM_U_COUNT);
-	metric(s, "shortfall", "Shortfall (spent, not taken back)", CRM_U_COUNT);
-	metric(s, "liability", "Outstanding points (liability)", CRM_U_COUNT);
+	s = section(c->r, "loyalty", N_("Loyalty"));
+	count(s, "earned", N_("Points earned"), CRM_COUNT_POINTS);
+	count(s, "bonus", N_("Bonus points"), CRM_COUNT_POINTS);
+	count(s, "adjusted", N_("Points adjusted (net)"), CRM_COUNT_POINTS);
+	count(s, "redeemed", N_("Points redeemed"), CRM_COUNT_POINTS);
+	count(s, "expired", N_("Points expired"), CRM_COUNT_POINTS);
+	count(s, "reversed", N_("Points reversed"), CRM_COUNT_POINTS);
+	count(s, "shortfall", N_("Shortfall (spent, not taken back)"), CRM_COUNT_POINTS);
+	count(s, "liability", N_("Outstanding points (liability)"), CRM_COUNT_POINTS);
 	if (money)
-		metric(s, "liability_money", "Liability in money", CRM_U_MONEY);
-	metric(s, "breakage", "Breakage rate", CRM_U_PCT);
+		metric(s, "liability_money", N_("Liability in money"), CRM_U_MONEY);
+	metric(s, "breakage", N_("Breakage rate"), CRM_U_PCT);
 	for (i = CUR; i <= PREV; i++) {
 		int k = 0;
 		set(&s->metrics[k++], i, (double)ls[i].earned);
@@ -1278,8 +1358,9 @@ static void loyalty_metrics(struct ctx *c, const struct crm_loyalty_stats *ls)
 			set(&s->metrics[k], i, ls[i].breakage);
 	}
 	loyalty_tiers(s, &ls[CUR].tiers);
-	snprintf(s->note, sizeof s->note, "breakage: points expired / (expired + redeemed) in "
-		 "the period; members and liability at the period's end");
+	/* TRANSLATORS: the loyalty section's note */
+	note(s, N_("breakage: points expired / (expired + redeemed) in the period; members and "
+		   "liability at the period's end"));
 }
 
 /* ---- the report ------------------------------------------------------------------------ */

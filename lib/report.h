@@ -64,6 +64,7 @@
 #include <stdio.h>
 
 #include "db.h"
+#include "l10n.h"
 #include "norm.h"
 #include "period.h"
 #include "schedule.h"
@@ -79,9 +80,16 @@ enum crm_unit {
 	CRM_U_RATING,       /* mean of a 1-5 (or 1-7) scale */
 };
 
+/*
+ * The words of a report (titles, labels, column names, a chart's "none")
+ * are English, marked N_() for the catalogue: JSON writes them so, the
+ * other writers through crm_report_word().  A note is kept twice: in
+ * English for JSON, and in the language of the messages for people.
+ */
 struct crm_metric {
 	const char *key, *label;     /* "new", "New customers" */
 	enum crm_unit unit;
+	enum crm_counter counter;    /* what a count counts: "31명" in Korean */
 	double cur, prev;
 	int has_cur, has_prev;       /* 0: no value (n = 0, nothing to compare) */
 	double margin;               /* 95% margin of cur, 0 for none */
@@ -89,16 +97,25 @@ struct crm_metric {
 };
 
 /* A table in a section, held whole (table.h's crm_table streams rows out).
- * A cell of a right-aligned column is a figure as people read it: a count,
- * a signed count ("+3"), a percent ("40.2%") or crm_report_value()'s money
- * ("1,234.50 USD"); JSON writes it as a number (crm_report_number()), an
- * empty cell or "-" as null. */
+ * A cell of a right-aligned column is a figure as machines read it: a
+ * count, a signed count ("+3"), a percent ("40.2%") or crm_report_figure()'s
+ * money ("1,234.50 USD"); JSON writes it as a number (crm_report_number()),
+ * an empty cell or "-" as null.  The other writers show a cell as
+ * crm_report_shown() says, by its column's kind. */
 #define CRM_REPORT_TABLE_COLS 6
+enum crm_show {
+	CRM_SHOW_DATA,               /* the data as it is; "(none)" and money in
+				      * the language of the messages */
+	CRM_SHOW_DATE,               /* an ISO date, shown in the reader's form */
+	CRM_SHOW_NAME,               /* a name the catalogue may know (a segment,
+				      * a topic, "yes"): shown through it */
+};
 struct crm_report_table {
 	const char *key, *title;
 	int ncols;
 	const char *cols[CRM_REPORT_TABLE_COLS];
 	int right[CRM_REPORT_TABLE_COLS];   /* 1: a number, aligned right */
+	unsigned char show[CRM_REPORT_TABLE_COLS];   /* enum crm_show */
 	int nrows;
 	char **cells;                /* nrows * ncols strings */
 	long long more;              /* rows left out of a long list */
@@ -133,7 +150,8 @@ struct crm_section {
 	struct crm_metric metrics[CRM_SECTION_METRICS];
 	struct crm_report_table tables[CRM_SECTION_TABLES];
 	struct crm_chart *chart;     /* NULL: none */
-	char note[160];              /* a line for people, or "" */
+	char note[160];              /* a line for people, or "": in English */
+	char note_text[320];         /* the note in the language of the messages */
 };
 
 #define CRM_REPORT_SECTIONS 10
@@ -188,22 +206,48 @@ void crm_report_html(FILE *out, const struct crm_report *r);
 
 /* ---- figures for people, in report_value.c ---------------------------------------- */
 
-/* A value as people read it: "1,234,000 KRW", "12.5%", "+3.1", "4.2 h".
+/* A value as people read it, in the language of the messages (l10n.h):
+ * "1,234,000 KRW" (Korean "1,234,000원"), "12.5%", "+3.1", "4.2 h" ("4.2시간").
  * A figure that rounds to zero has no sign: "0.0", never "-0.0". */
 void crm_report_value(char *out, size_t size, enum crm_unit u, double v, const char *currency);
+/* The same value in English whatever the messages, as a table's cell
+ * holds it for JSON (crm_report_number()). */
+void crm_report_figure(char *out, size_t size, enum crm_unit u, double v, const char *currency);
 /* The change from prev to cur: "+12 (+8.5%)", "+2.1 pp", "-0.4 h", or "";
- * a change that is or rounds to zero has no sign: "0 (0.0%)", "0.0 pp". */
+ * a change that is or rounds to zero has no sign: "0 (0.0%)", "0.0 pp".
+ * Korean: "+12명 (+8.5%)", "+2.1%p", "-0.4시간". */
 void crm_report_change(char *out, size_t size, const struct crm_metric *m, const char *currency);
 /* A metric's row for people: this period (with its margin), the previous
- * one ("-" when there is no value) and the change.  0 when the metric has
- * no value at all and its row is left out. */
+ * one ("-" when there is no value) and the change, counts with their
+ * counter words.  0 when the metric has no value at all and its row is
+ * left out. */
 #define CRM_CELL 64
 int crm_report_cells(const struct crm_metric *m, const char *currency, char cells[3][CRM_CELL]);
+/* The label of point i of chart c as people read it: a week's first day
+ * ("2026-11-09"; Korean "2026년 46주차 (2026-W46)"), a name through the
+ * catalogue; written into buf, or the label itself. */
+const char *crm_report_label(const struct crm_chart *c, int i, char *buf, size_t size);
 /* Point i of chart c as people read it; "-" when it has no value. */
 void crm_report_point(char *out, size_t size, const struct crm_chart *c, int i,
 		      const char *currency);
 /* The cell of a table's row and column. */
 const char *crm_report_cell(const struct crm_report_table *t, int row, int col);
+/* The cell as people read it (enum crm_show): the cell itself, a
+ * translation, or its date or money in the reader's form written into buf. */
+const char *crm_report_shown(const struct crm_report_table *t, int row, int col, char *buf,
+			     size_t size);
+/* A word of the report (a title, a label, a column's name) in the language
+ * of the messages; "" stays "". */
+const char *crm_report_word(const char *word);
+/* The head of a report for people: its period and the previous one, its
+ * as-of day, and "; money in KRW" (Korean "; 금액 단위 원"), or "" when the
+ * report has no currency; in the language of the messages. */
+struct crm_report_head {
+	char period[96], prev[96], as_of[64], money[64];
+};
+void crm_report_head(const struct crm_report *r, struct crm_report_head *h);
+/* "... and 3 more": the rows a table left out. */
+void crm_report_more(char *out, size_t size, long long more);
 /* The figure of a right-aligned cell as a JSON number into out: grouping
  * commas, a leading '+' and a trailing '%' or " CUR" dropped ("40.2%" ->
  * 40.2, "1,234.50 USD" -> 1234.50, "+3" -> 3); 0 when the cell holds none. */
@@ -211,8 +255,9 @@ int crm_report_number(const char *cell, char *out, size_t size);
 /* 1 when chart c has nothing to show, every writer but JSON then printing
  * the line in its place: no point has a value, or the chart sums (counts,
  * money: a week without orders has revenue 0) and every point is 0.  The
- * line names the chart, what it lacks and its weeks: "Weekly NPS: no survey
- * answers in the 12 weeks from 2026-08-24 to 2026-11-15". */
+ * line names the chart, what it lacks and its weeks, in the language of
+ * the messages: "Weekly NPS: no survey answers in the 12 weeks from
+ * 2026-08-24 to 2026-11-15". */
 int crm_report_chart_empty(const struct crm_chart *c, char *line, size_t size);
 
 #endif

@@ -33,43 +33,89 @@ static void pad(FILE *out, const char *s, int w, int right)
 	free(e);
 }
 
+/* The widest of the section's metric labels, and of its figures and the
+ * periods' labels, at least the layout's 34 and 16 columns. */
+static void metric_widths(const struct crm_section *s, const struct crm_report_head *h,
+			  char v[][3][CRM_CELL], const int *has, int *lw, int *vw)
+{
+	int i, k;
+	*lw = 34;
+	*vw = 16;
+	for (k = 0; k < 2; k++)
+		if (width(k ? h->prev : h->period) > *vw)
+			*vw = width(k ? h->prev : h->period);
+	for (i = 0; i < s->nmetrics; i++) {
+		if (!has[i])
+			continue;
+		if (width(crm_report_word(s->metrics[i].label)) > *lw)
+			*lw = width(crm_report_word(s->metrics[i].label));
+		for (k = 0; k < 2; k++)
+			if (width(v[i][k]) > *vw)
+				*vw = width(v[i][k]);
+	}
+}
+
 static void text_metrics(FILE *out, const struct crm_report *r, const struct crm_section *s)
 {
-	int i;
-	fprintf(out, "  %-34s %16s %16s  %s\n", "", r->period.label, r->prev.label, "change");
+	char v[CRM_SECTION_METRICS][3][CRM_CELL];
+	int has[CRM_SECTION_METRICS], i, lw, vw;
+	struct crm_report_head h;
+	crm_report_head(r, &h);
+	for (i = 0; i < s->nmetrics; i++)
+		has[i] = crm_report_cells(&s->metrics[i], r->currency, v[i]);
+	metric_widths(s, &h, v, has, &lw, &vw);
+	fputs("  ", out);
+	pad(out, "", lw, 0);
+	fputc(' ', out);
+	pad(out, h.period, vw, 1);
+	fputc(' ', out);
+	pad(out, h.prev, vw, 1);
+	/* TRANSLATORS: the head of the column of changes in a report's figures */
+	fprintf(out, "  %s\n", _("change"));
 	for (i = 0; i < s->nmetrics; i++) {
-		char v[3][CRM_CELL];
-		if (!crm_report_cells(&s->metrics[i], r->currency, v))
+		if (!has[i])
 			continue;
-		fprintf(out, "  %-34s ", s->metrics[i].label);
-		pad(out, v[0], 16, 1);
+		fputs("  ", out);
+		pad(out, crm_report_word(s->metrics[i].label), lw, 0);
 		fputc(' ', out);
-		pad(out, v[1], 16, 1);
-		fprintf(out, "%s%s\n", v[2][0] ? "  " : "", v[2]);
+		pad(out, v[i][0], vw, 1);
+		fputc(' ', out);
+		pad(out, v[i][1], vw, 1);
+		fprintf(out, "%s%s\n", v[i][2][0] ? "  " : "", v[i][2]);
 	}
+}
+
+/* The head of column k of a table, or its cell of row i (i >= 0), as
+ * people read it. */
+static const char *text_cell(const struct crm_report_table *t, int i, int k, char *buf,
+			     size_t size)
+{
+	return i < 0 ? crm_report_word(t->cols[k]) : crm_report_shown(t, i, k, buf, size);
 }
 
 static void text_table(FILE *out, const struct crm_report_table *t)
 {
 	int w[CRM_REPORT_TABLE_COLS], i, k;
-	fprintf(out, "\n  %s\n", t->title);
+	char buf[CRM_CELL], more[CRM_CELL];
+	fprintf(out, "\n  %s\n", crm_report_word(t->title));
 	for (k = 0; k < t->ncols; k++) {
-		w[k] = width(t->cols[k]);
-		for (i = 0; i < t->nrows; i++)
-			if (width(crm_report_cell(t, i, k)) > w[k])
-				w[k] = width(crm_report_cell(t, i, k));
+		w[k] = 0;
+		for (i = -1; i < t->nrows; i++)
+			if (width(text_cell(t, i, k, buf, sizeof buf)) > w[k])
+				w[k] = width(text_cell(t, i, k, buf, sizeof buf));
 	}
 	for (i = -1; i < t->nrows; i++) {
 		fputs("   ", out);
 		for (k = 0; k < t->ncols; k++) {
 			fputs(k ? "  " : " ", out);
-			pad(out, i < 0 ? t->cols[k] : crm_report_cell(t, i, k),
+			pad(out, text_cell(t, i, k, buf, sizeof buf),
 			    k == t->ncols - 1 && !t->right[k] ? 0 : w[k], t->right[k]);
 		}
 		fputc('\n', out);
 	}
+	crm_report_more(more, sizeof more, t->more);
 	if (t->more)
-		fprintf(out, "    ... and %lld more\n", t->more);
+		fprintf(out, "    %s\n", more);
 }
 
 static double chart_max(const struct crm_chart *c)
@@ -85,23 +131,27 @@ static double chart_max(const struct crm_chart *c)
 static void text_chart(FILE *out, const struct crm_report *r, const struct crm_chart *c)
 {
 	double max = chart_max(c);
+	char buf[CRM_CELL];
 	int i, lw = 0;
-	fprintf(out, "\n  %s\n", c->title);
+	fprintf(out, "\n  %s\n", crm_report_word(c->title));
 	for (i = 0; i < c->n; i++)
-		lw = width(c->labels[i]) > lw ? width(c->labels[i]) : lw;
+		if (width(crm_report_label(c, i, buf, sizeof buf)) > lw)
+			lw = width(crm_report_label(c, i, buf, sizeof buf));
 	for (i = 0; i < c->n; i++) {
 		char v[64];
 		int bar = max > 0 && c->has[i] ? (int)lround(30.0 * fabs(c->values[i]) / max) : 0;
 		crm_report_point(v, sizeof v, c, i, r->currency);
 		fputs("    ", out);
-		pad(out, c->labels[i], lw, 0);
+		pad(out, crm_report_label(c, i, buf, sizeof buf), lw, 0);
 		fprintf(out, "  %-30.*s  %s\n", bar, "##############################", v);
 	}
 }
 
-/* The parts of a plain layout (text or Markdown), walked in one order. */
+/* The parts of a plain layout (text or Markdown), walked in one order;
+ * each printf format takes the text that goes into it. */
 struct layout {
-	const char *head;            /* printf: label, previous label, as-of, "; money in ", currency */
+	void (*head)(FILE *, const struct crm_report_head *);
+	const char *nodata;          /* printf: "No data in this period." */
 	const char *section;         /* printf: title */
 	const char *note;            /* printf: note */
 	const char *empty;           /* printf: the line of a chart with nothing to show */
@@ -112,15 +162,17 @@ struct layout {
 
 static void walk(FILE *out, const struct crm_report *r, const struct layout *l)
 {
-	char line[CRM_CELL * 3];
+	struct crm_report_head h;
+	char line[CRM_CELL * 4];
 	int i, k;
-	fprintf(out, l->head, r->period.label, r->prev.label, r->as_of,
-		r->currency[0] ? "; money in " : "", r->currency);
+	crm_report_head(r, &h);
+	l->head(out, &h);
 	if (!r->nsections)
-		fputs("\nNo data in this period.\n", out);
+		/* TRANSLATORS: the whole report of a period without any data */
+		fprintf(out, l->nodata, _("No data in this period."));
 	for (i = 0; i < r->nsections; i++) {
 		const struct crm_section *s = &r->sections[i];
-		fprintf(out, l->section, s->title);
+		fprintf(out, l->section, crm_report_word(s->title));
 		if (s->nmetrics)
 			l->metrics(out, r, s);
 		for (k = 0; k < s->ntables; k++)
@@ -130,13 +182,23 @@ static void walk(FILE *out, const struct crm_report *r, const struct layout *l)
 			fprintf(out, l->empty, line);
 		else if (s->chart && s->chart->kind != CRM_CHART_BARS)
 			l->chart(out, r, s->chart);
-		if (s->note[0])
-			fprintf(out, l->note, s->note);
+		if (s->note_text[0])
+			fprintf(out, l->note, s->note_text);
 	}
 }
 
+static void text_head(FILE *out, const struct crm_report_head *h)
+{
+	/* TRANSLATORS: the text report's first line: this period, the one before */
+	fprintf(out, _("Customer report %s, against %s"), h->period, h->prev);
+	fputc('\n', out);
+	/* TRANSLATORS: the text report's second line, before "; money in KRW" */
+	fprintf(out, _("as of %s"), h->as_of);
+	fprintf(out, "%s\n", h->money);
+}
+
 static const struct layout text_layout = {
-	"Customer report %s, against %s\nas of %s%s%s\n", "\n%s\n", "  (%s)\n", "\n  %s\n",
+	text_head, "\n%s\n", "\n%s\n", "  (%s)\n", "\n  %s\n",
 	text_metrics, text_table, text_chart,
 };
 
@@ -161,10 +223,11 @@ static void md_cell(FILE *out, const char *s)
 
 static void md_table(FILE *out, const struct crm_report_table *t)
 {
+	char buf[CRM_CELL];
 	int i, k;
-	fprintf(out, "\n**%s**\n\n|", t->title);
+	fprintf(out, "\n**%s**\n\n|", crm_report_word(t->title));
 	for (k = 0; k < t->ncols; k++)
-		fprintf(out, " %s |", t->cols[k]);
+		fprintf(out, " %s |", crm_report_word(t->cols[k]));
 	fputs("\n|", out);
 	for (k = 0; k < t->ncols; k++)
 		fputs(t->right[k] ? " ---: |" : " --- |", out);
@@ -173,43 +236,59 @@ static void md_table(FILE *out, const struct crm_report_table *t)
 		fputc('|', out);
 		for (k = 0; k < t->ncols; k++) {
 			fputc(' ', out);
-			md_cell(out, crm_report_cell(t, i, k));
+			md_cell(out, crm_report_shown(t, i, k, buf, sizeof buf));
 			fputs(" |", out);
 		}
 		fputc('\n', out);
 	}
+	crm_report_more(buf, sizeof buf, t->more);
 	if (t->more)
-		fprintf(out, "\n... and %lld more\n", t->more);
+		fprintf(out, "\n%s\n", buf);
 }
 
 static void md_metrics(FILE *out, const struct crm_report *r, const struct crm_section *s)
 {
+	struct crm_report_head h;
 	int i;
-	fprintf(out, "\n| | %s | %s | change |\n| --- | ---: | ---: | ---: |\n", r->period.label,
-		r->prev.label);
+	crm_report_head(r, &h);
+	fprintf(out, "\n| | %s | %s | %s |\n| --- | ---: | ---: | ---: |\n", h.period, h.prev,
+		_("change"));
 	for (i = 0; i < s->nmetrics; i++) {
 		char v[3][CRM_CELL];
 		if (crm_report_cells(&s->metrics[i], r->currency, v))
-			fprintf(out, "| %s | %s | %s | %s |\n", s->metrics[i].label, v[0], v[1], v[2]);
+			fprintf(out, "| %s | %s | %s | %s |\n", crm_report_word(s->metrics[i].label),
+				v[0], v[1], v[2]);
 	}
 }
 
 static void md_chart(FILE *out, const struct crm_report *r, const struct crm_chart *c)
 {
+	char buf[CRM_CELL];
 	int i;
-	fprintf(out, "\n**%s**\n\n| | |\n| --- | ---: |\n", c->title);
+	fprintf(out, "\n**%s**\n\n| | |\n| --- | ---: |\n", crm_report_word(c->title));
 	for (i = 0; i < c->n; i++) {
 		char v[64];
 		crm_report_point(v, sizeof v, c, i, r->currency);
 		fputs("| ", out);
-		md_cell(out, c->labels[i]);
+		md_cell(out, crm_report_label(c, i, buf, sizeof buf));
 		fprintf(out, " | %s |\n", v);
 	}
 }
 
+static void md_head(FILE *out, const struct crm_report_head *h)
+{
+	fputs("# ", out);
+	/* TRANSLATORS: the title of the Markdown and HTML reports */
+	fprintf(out, _("Customer report %s"), h->period);
+	fputs("\n\n", out);
+	/* TRANSLATORS: under the title of the Markdown and HTML reports: the
+	 * period compared with, the as-of day; "; money in KRW" follows */
+	fprintf(out, _("Against %s; as of %s"), h->prev, h->as_of);
+	fprintf(out, "%s.\n", h->money);
+}
+
 static const struct layout markdown_layout = {
-	"# Customer report %s\n\nAgainst %s; as of %s%s%s.\n", "\n## %s\n", "\n_%s_\n",
-	"\n%s\n",
+	md_head, "\n%s\n", "\n## %s\n", "\n_%s_\n", "\n%s\n",
 	md_metrics, md_table, md_chart,
 };
 

@@ -9,6 +9,7 @@
 #include "report.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,6 +40,18 @@ static void esc(FILE *out, const char *s)
 	crm_fputs_escaped_by(s, out, html_char);
 }
 
+/* A message of the catalogue with its arguments, as HTML text. */
+__attribute__((format(printf, 2, 3)))
+static void html_printf(FILE *out, const char *fmt, ...)
+{
+	char buf[512];
+	va_list a;
+	va_start(a, fmt);
+	vsnprintf(buf, sizeof buf, fmt, a);
+	va_end(a);
+	esc(out, buf);
+}
+
 static void td(FILE *out, const char *s, int right, int head)
 {
 	fprintf(out, "<%s style=\"%s;text-align:%s%s\">", head ? "th" : "td", TD,
@@ -55,20 +68,22 @@ static void table_open(FILE *out)
 
 static void metrics(FILE *out, const struct crm_report *r, const struct crm_section *s)
 {
+	struct crm_report_head h;
 	int i;
+	crm_report_head(r, &h);
 	table_open(out);
 	fputs("<tr>", out);
 	td(out, "", 0, 1);
-	td(out, r->period.label, 1, 1);
-	td(out, r->prev.label, 1, 1);
-	td(out, "change", 1, 1);
+	td(out, h.period, 1, 1);
+	td(out, h.prev, 1, 1);
+	td(out, _("change"), 1, 1);
 	fputs("</tr>\n", out);
 	for (i = 0; i < s->nmetrics; i++) {
 		char v[3][CRM_CELL];
 		if (!crm_report_cells(&s->metrics[i], r->currency, v))
 			continue;
 		fputs("<tr>", out);
-		td(out, s->metrics[i].label, 0, 0);
+		td(out, crm_report_word(s->metrics[i].label), 0, 0);
 		td(out, v[0], 1, 0);
 		td(out, v[1], 1, 0);
 		td(out, v[2], 1, 0);
@@ -87,23 +102,27 @@ static void heading(FILE *out, const char *title)
 
 static void table(FILE *out, const struct crm_report_table *t)
 {
+	char buf[CRM_CELL];
 	int i, k;
-	heading(out, t->title);
+	heading(out, crm_report_word(t->title));
 	table_open(out);
 	fputs("<tr>", out);
 	for (k = 0; k < t->ncols; k++)
-		td(out, t->cols[k], t->right[k], 1);
+		td(out, crm_report_word(t->cols[k]), t->right[k], 1);
 	fputs("</tr>\n", out);
 	for (i = 0; i < t->nrows; i++) {
 		fputs("<tr>", out);
 		for (k = 0; k < t->ncols; k++)
-			td(out, crm_report_cell(t, i, k), t->right[k], 0);
+			td(out, crm_report_shown(t, i, k, buf, sizeof buf), t->right[k], 0);
 		fputs("</tr>\n", out);
 	}
 	fputs("</table>\n", out);
-	if (t->more)
-		fprintf(out, "<p style=\"font-size:13px;color:#6b7280\">... and %lld more</p>\n",
-			t->more);
+	crm_report_more(buf, sizeof buf, t->more);
+	if (t->more) {
+		fputs("<p style=\"font-size:13px;color:#6b7280\">", out);
+		esc(out, buf);
+		fputs("</p>\n", out);
+	}
 }
 
 /* ---- charts ----------------------------------------------------------------------------- */
@@ -139,14 +158,22 @@ static void svg_open(FILE *out, const struct crm_chart *c, int height)
 	fprintf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
 		"viewBox=\"0 0 %d %d\" role=\"img\" style=\"max-width:100%%;height:auto;" FONT "\" "
 		"font-size=\"11\">\n<title>", W, height, W, height);
-	esc(out, c->title);
+	esc(out, crm_report_word(c->title));
 	fputs("</title>\n", out);
 }
 
-/* A label under a point: the date's month and day, or the text itself. */
+/* A label under a point: the date's month and day ("11-16", Korean
+ * "11월 16일"), or the text itself. */
 static void short_label(FILE *out, const char *l)
 {
-	esc(out, strlen(l) == 10 && l[4] == '-' ? l + 5 : l);
+	char tick[32];
+	int64_t day;
+	if (strlen(l) == 10 && l[4] == '-' && crm_date_day(l, &day) == 0) {
+		crm_l10n_day_tick(day, crm_l10n_ko(), tick, sizeof tick);
+		esc(out, tick);
+	} else {
+		esc(out, l);
+	}
 }
 
 static void column_chart(FILE *out, const struct crm_report *r, const struct crm_chart *c)
@@ -225,12 +252,12 @@ static void bar_chart(FILE *out, const struct crm_report *r, const struct crm_ch
 	svg_open(out, c, h);
 	for (i = 0; i < c->n; i++) {
 		double w = c->has[i] && hi > 0 ? (W - 260) * c->values[i] / hi : 0;
-		char v[64] = "";
+		char v[64] = "", label[CRM_CELL];
 		if (c->has[i])
 			crm_report_value(v, sizeof v, c->unit, c->values[i], r->currency);
 		fprintf(out, "<text x=\"150\" y=\"%d\" text-anchor=\"end\" fill=\"#374151\">",
 			i * row + 18);
-		esc(out, c->labels[i]);
+		esc(out, crm_report_label(c, i, label, sizeof label));
 		fprintf(out, "</text><rect x=\"158\" y=\"%d\" width=\"%.1f\" height=\"14\" fill=\"%s\"/>"
 			"<text x=\"%.1f\" y=\"%d\" fill=\"#111827\">", i * row + 7, w,
 			i ? "#93c5fd" : ACCENT, 164 + w, i * row + 18);
@@ -251,14 +278,21 @@ static void aside(FILE *out, const char *s)
 
 static void chart(FILE *out, const struct crm_report *r, const struct crm_chart *c)
 {
-	struct crm_report_table t = {c->key, c->title, 2, {"", "value"}, {0, 1}, 0, NULL, 0};
-	char cells[CRM_CHART_POINTS][2][64], *ptr[CRM_CHART_POINTS * 2], line[CRM_CELL * 3];
+	struct crm_report_table t;
+	char cells[CRM_CHART_POINTS][2][64], *ptr[CRM_CHART_POINTS * 2], line[CRM_CELL * 4];
 	int i;
+	memset(&t, 0, sizeof t);
+	t.key = c->key;
+	t.ncols = 2;
+	t.cols[0] = "";
+	/* TRANSLATORS: the head of the column of figures under a chart */
+	t.cols[1] = N_("value");
+	t.right[1] = 1;
 	if (crm_report_chart_empty(c, line, sizeof line)) {
 		aside(out, line);
 		return;
 	}
-	heading(out, c->title);
+	heading(out, crm_report_word(c->title));
 	fputs("<div>", out);
 	switch (c->kind) {
 	case CRM_CHART_LINE: line_chart(out, r, c); break;
@@ -269,40 +303,46 @@ static void chart(FILE *out, const struct crm_report *r, const struct crm_chart 
 	if (c->kind == CRM_CHART_BARS)
 		return;      /* its figures are the distribution table above */
 	for (i = 0; i < c->n; i++) {
-		snprintf(cells[i][0], sizeof cells[i][0], "%s", c->labels[i]);
+		snprintf(cells[i][0], sizeof cells[i][0], "%s",
+			 crm_report_label(c, i, line, sizeof line));
 		crm_report_point(cells[i][1], sizeof cells[i][1], c, i, r->currency);
 		ptr[2 * i] = cells[i][0];
 		ptr[2 * i + 1] = cells[i][1];
 	}
 	t.nrows = c->n;
 	t.cells = ptr;
-	t.title = "Figures";
+	/* TRANSLATORS: the title of the table of figures under a chart */
+	t.title = N_("Figures");
 	table(out, &t);
 }
 
 void crm_report_html(FILE *out, const struct crm_report *r)
 {
+	struct crm_report_head h;
 	int i, k;
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-	      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n<title>", out);
-	fputs("Customer report ", out);
-	esc(out, r->period.label);
+	crm_report_head(r, &h);
+	fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\"><head><meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n<title>",
+		crm_l10n_ko() ? "ko" : "en");
+	html_printf(out, _("Customer report %s"), h.period);
 	fputs("</title></head>\n<body style=\"margin:0;background:#f3f4f6;" FONT ";color:#111827\">\n"
 	      "<div style=\"max-width:720px;margin:0 auto;padding:16px;background:#ffffff\">\n"
-	      "<h1 style=\"font-size:22px;margin:8px 0\">Customer report ", out);
-	esc(out, r->period.label);
-	fputs("</h1>\n<p style=\"color:#6b7280;font-size:14px;margin:0 0 16px\">Against ", out);
-	esc(out, r->prev.label);
-	fprintf(out, "; as of %s%s", r->as_of, r->currency[0] ? "; money in " : "");
-	esc(out, r->currency);
+	      "<h1 style=\"font-size:22px;margin:8px 0\">", out);
+	html_printf(out, _("Customer report %s"), h.period);
+	fputs("</h1>\n<p style=\"color:#6b7280;font-size:14px;margin:0 0 16px\">", out);
+	html_printf(out, _("Against %s; as of %s"), h.prev, h.as_of);
+	esc(out, h.money);
 	fputs(".</p>\n", out);
-	if (!r->nsections)
-		fputs("<p>No data in this period.</p>\n", out);
+	if (!r->nsections) {
+		fputs("<p>", out);
+		esc(out, _("No data in this period."));
+		fputs("</p>\n", out);
+	}
 	for (i = 0; i < r->nsections; i++) {
 		const struct crm_section *s = &r->sections[i];
 		fputs("<h2 style=\"font-size:18px;margin:24px 0 4px;border-bottom:2px solid "
 		      ACCENT "\">", out);
-		esc(out, s->title);
+		esc(out, crm_report_word(s->title));
 		fputs("</h2>\n", out);
 		if (s->nmetrics)
 			metrics(out, r, s);
@@ -310,8 +350,8 @@ void crm_report_html(FILE *out, const struct crm_report *r)
 			table(out, &s->tables[k]);
 		if (s->chart)
 			chart(out, r, s->chart);
-		if (s->note[0])
-			aside(out, s->note);
+		if (s->note_text[0])
+			aside(out, s->note_text);
 	}
 	fputs("</div>\n</body></html>\n", out);
 }
