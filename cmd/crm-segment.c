@@ -257,7 +257,7 @@ static int each_customer(size_t i, const struct crm_rfm_who *who, void *ctx)
 	struct seg *s = ctx;
 	const struct crm_rfm_entry *e = &s->r.e[i];
 	int g = s->seg[i];
-	if (s->run && crm_run_add(s->run, who->id, e, s->sch.names[g]) != CRM_OK)
+	if (s->run && crm_run_add(s->run, who->id, e, g) != CRM_OK)
 		return CRM_EIO;
 	if (s->opted_in && who->opted_in != 1)
 		return 0;
