@@ -341,7 +341,8 @@ static int output(struct seg *s)
 		for (i = 0; i < s->r.n; i++)
 			tally(s, i);
 	} else {
-		rc = crm_rfm_each(s->have_db ? &s->db : NULL, &s->r, each_customer, s);
+		rc = (s->summary && !s->opted_in ? crm_rfm_each_id : crm_rfm_each)(
+			s->have_db ? &s->db : NULL, &s->r, each_customer, s);
 	}
 	if (s->run && rc == CRM_OK && crm_run_finish(s->run) < 0)
 		rc = CRM_EIO;
@@ -365,7 +366,7 @@ static int segment_db(struct seg *s)
 	if ((rc = open_db(s, s->save ? CRM_DB_WRITE : CRM_DB_READ)) != CRM_OK)
 		return rc;
 	/* one snapshot for the figures and the customers listed after them */
-	rc = s->save ? crm_db_begin_write(&s->db) : crm_db_begin_read(&s->db);
+	rc = s->save ? crm_db_begin_write_mapped(&s->db) : crm_db_begin_read(&s->db);
 	if (rc != CRM_OK)
 		return rc;
 	if ((rc = crm_rfm_load_db(&s->db, &s->ro, &s->r)) == CRM_OK &&

@@ -302,6 +302,12 @@ int crm_db_begin_read(struct crm_db *db)
 	return rc == CRM_OK ? crm_db_begin(db) : rc;
 }
 
+int crm_db_begin_write_mapped(struct crm_db *db)
+{
+	int rc = crm_db_exec(db, "PRAGMA mmap_size=1099511627776");
+	return rc == CRM_OK ? crm_db_begin_write(db) : rc;
+}
+
 int crm_db_begin(struct crm_db *db)
 {
 	return crm_db_exec(db, "BEGIN");

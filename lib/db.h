@@ -111,6 +111,10 @@ int crm_db_begin(struct crm_db *db);
  * so what the transaction reads stays true until its COMMIT.  CRM_OK or an
  * exit code. */
 int crm_db_begin_write(struct crm_db *db);
+/* The same, the file mapped for what the transaction reads, as for
+ * crm_db_begin_read(): a write that first reads much (crm-segment --save
+ * reads every customer's figures), its writes still go through the log. */
+int crm_db_begin_write_mapped(struct crm_db *db);
 
 /* Report the database's last error for `what`; returns CRM_EBUSY or CRM_EIO. */
 int crm_db_fail(struct crm_db *db, const char *what);

@@ -66,6 +66,26 @@ int crm_runblob_enc_name(struct crm_runblob_enc *e, const char *name, size_t len
 	return e->nnames++;
 }
 
+/* The longest header of the names given so far. */
+static size_t header_max(const struct crm_runblob_enc *e)
+{
+	size_t n = 1 + 10 + 10;
+	int i;
+	for (i = 0; i < e->nnames; i++)
+		n += 10 + strlen(e->names[i]);
+	return n;
+}
+
+/* Before the first member: room for the header in front of the members, so
+ * that the blob is assembled in place (crm_runblob_enc_blob), not copied. */
+static void make_room(struct crm_runblob_enc *e)
+{
+	size_t room = header_max(e);
+	reserve(e, room);
+	memset(e->buf, 0, room);
+	e->room = e->len = room;
+}
+
 /* Why m cannot follow what the encoder holds, or NULL. */
 static const char *refuse(const struct crm_runblob_enc *e, const struct crm_runblob_member *m)
 {
@@ -94,6 +114,8 @@ int crm_runblob_enc_add(struct crm_runblob_enc *e, const struct crm_runblob_memb
 		return -1;
 	while (shared < e->prevlen && shared < m->idlen && e->prev[shared] == m->id[shared])
 		shared++;
+	if (!e->count)
+		make_room(e);
 	reserve(e, m->idlen - shared + 9 * 10);
 	put_varint(e, shared);
 	put_varint(e, m->idlen - shared);
@@ -111,12 +133,16 @@ int crm_runblob_enc_add(struct crm_runblob_enc *e, const struct crm_runblob_memb
 	return 0;
 }
 
-unsigned char *crm_runblob_enc_finish(struct crm_runblob_enc *e, size_t *len)
+void crm_runblob_enc_reserve(struct crm_runblob_enc *e, size_t bytes)
+{
+	reserve(e, bytes);
+}
+
+/* The header alone (malloc'd, *len bytes). */
+static unsigned char *enc_header(const struct crm_runblob_enc *e, size_t *len)
 {
 	struct crm_runblob_enc h;
-	unsigned char *out;
 	int i;
-	/* the header, then the members' bytes behind it */
 	crm_runblob_enc_init(&h);
 	reserve(&h, 1 + 10 + 10);
 	h.buf[h.len++] = CRM_RUNBLOB_VERSION;
@@ -129,12 +155,37 @@ unsigned char *crm_runblob_enc_finish(struct crm_runblob_enc *e, size_t *len)
 		h.len += n;
 	}
 	put_varint(&h, e->count);
-	out = crm_xmalloc(h.len + e->len + 1);
-	memcpy(out, h.buf, h.len);
-	if (e->len)
-		memcpy(out + h.len, e->buf, e->len);
-	*len = h.len + e->len;
-	free(h.buf);
+	*len = h.len;
+	return h.buf;
+}
+
+const unsigned char *crm_runblob_enc_blob(struct crm_runblob_enc *e, size_t *len)
+{
+	size_t hlen, members = e->len - e->room;
+	unsigned char *head = enc_header(e, &hlen);
+	if (hlen > e->room) {
+		/* names given after the first member: the room is too small */
+		unsigned char *buf = crm_xmalloc(hlen + members + 1);
+		if (members)
+			memcpy(buf + hlen, e->buf + e->room, members);
+		free(e->buf);
+		e->buf = buf;
+		e->cap = hlen + members + 1;
+		e->room = hlen;
+		e->len = hlen + members;
+	}
+	memcpy(e->buf + e->room - hlen, head, hlen);
+	free(head);
+	*len = hlen + members;
+	return e->buf + e->room - hlen;
+}
+
+unsigned char *crm_runblob_enc_finish(struct crm_runblob_enc *e, size_t *len)
+{
+	const unsigned char *blob = crm_runblob_enc_blob(e, len);
+	unsigned char *out = e->buf;
+	memmove(out, blob, *len);
+	e->buf = NULL;
 	crm_runblob_enc_release(e);
 	return out;
 }

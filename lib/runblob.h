@@ -61,8 +61,8 @@ struct crm_runblob_member {
 /* ---- writing ---- */
 
 struct crm_runblob_enc {
-	unsigned char *buf;              /* the members' bytes so far */
-	size_t len, cap;
+	unsigned char *buf;              /* room for the header, the members so far */
+	size_t room, len, cap;
 	char **names;
 	int nnames, capnames;
 	uint64_t count;
@@ -78,7 +78,14 @@ int crm_runblob_enc_name(struct crm_runblob_enc *e, const char *name, size_t len
 /* Append a member (m->seg an index the encoder gave); 0, or -1 with *why. */
 int crm_runblob_enc_add(struct crm_runblob_enc *e, const struct crm_runblob_member *m,
 			const char **why);
-/* The blob (malloc'd, *len bytes); the encoder is left empty. */
+/* Room for this many bytes of members, when the caller knows about how
+ * many (a run the size of the one before): no copies as the buffer grows. */
+void crm_runblob_enc_reserve(struct crm_runblob_enc *e, size_t bytes);
+/* The blob, *len bytes, assembled where the members are: the header goes
+ * into room kept for it in front (copied only when names came after the
+ * first member).  Valid until the encoder changes or is released. */
+const unsigned char *crm_runblob_enc_blob(struct crm_runblob_enc *e, size_t *len);
+/* The blob as a malloc'd buffer of its own; the encoder is left empty. */
 unsigned char *crm_runblob_enc_finish(struct crm_runblob_enc *e, size_t *len);
 void crm_runblob_enc_release(struct crm_runblob_enc *e);
 

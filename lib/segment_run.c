@@ -113,27 +113,48 @@ static int corrupt_run(struct crm_db *db, long long run, const char *why, size_t
 	return CRM_EDATA;
 }
 
-/* The blob of `run` into a malloc'd copy; CRM_OK or an exit code, reported. */
+/* Why the blob of `run` did not open (msg, code: SQLite's): no row for it,
+ * which is bad data, or the database's failure. */
+static int blob_missing(struct crm_db *db, long long run, const char *msg, int code)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT count(*) FROM segment_blobs WHERE run_id = ?1");
+	long long n;
+	int rc;
+	if (st)
+		sqlite3_bind_int64(st, 1, run);
+	if ((rc = crm_db_one_int(db, st, "read a segment run", &n)) != CRM_OK)
+		return rc;
+	if (!n)
+		return corrupt_run(db, run, "no members stored", 0);
+	crm_error("%s: read segment run %lld: %s", db->path, run, msg);
+	return crm_db_status(code);
+}
+
+/* The blob of `run` into a malloc'd copy, read from its pages straight
+ * into it; CRM_OK or an exit code, reported. */
 static int read_blob(struct crm_db *db, long long run, unsigned char **blob, size_t *len)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT members FROM segment_blobs WHERE run_id = ?1");
-	int rc;
+	sqlite3_blob *b = NULL;
+	char msg[256];
+	int rc, n;
 	*blob = NULL;
 	*len = 0;
-	if (!st)
-		return crm_db_last_status(db);
-	sqlite3_bind_int64(st, 1, run);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_BLOB) {
-		*len = (size_t)sqlite3_column_bytes(st, 0);
-		*blob = crm_xmalloc(*len ? *len : 1);
-		if (*len)
-			memcpy(*blob, sqlite3_column_blob(st, 0), *len);
+	if ((rc = sqlite3_blob_open(db->h, "main", "segment_blobs", "members", run, 0, &b)) !=
+	    SQLITE_OK) {
+		snprintf(msg, sizeof msg, "%s", sqlite3_errmsg(db->h));
+		sqlite3_blob_close(b);
+		return blob_missing(db, run, msg, rc);
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	n = sqlite3_blob_bytes(b);
+	*blob = crm_xmalloc(n ? (size_t)n : 1);
+	*len = (size_t)n;
+	rc = sqlite3_blob_read(b, *blob, n, 0);
+	sqlite3_blob_close(b);
+	if (rc != SQLITE_OK) {
+		free(*blob);
+		*blob = NULL;
 		return crm_db_fail(db, "read a segment run");
-	if (!*blob)
-		return corrupt_run(db, run, "no members stored", 0);
+	}
 	return CRM_OK;
 }
 
@@ -245,8 +266,13 @@ struct crm_run *crm_run_begin(struct crm_db *db, const struct crm_rfm *r,
 			crm_run_free(run);
 			return NULL;
 		}
-	if ((rc = insert_run(run, r)) == CRM_OK && (rc = open_prev(run)) == CRM_OK)
+	if ((rc = insert_run(run, r)) == CRM_OK && (rc = open_prev(run)) == CRM_OK) {
+		/* about the run before's size: the buffer is not copied as it grows */
+		crm_runblob_enc_reserve(&run->enc, run->prev.blob ?
+					(size_t)(run->prev.rb.end - run->prev.rb.start) * 9 / 8 :
+					r->n * 16);
 		return run;
+	}
 	crm_run_free(run);
 	return NULL;
 }
@@ -278,23 +304,31 @@ int crm_run_add(struct crm_run *run, const char *customer_id, const struct crm_r
 	return CRM_OK;
 }
 
-/* The blob, in one go, and the count of members. */
-static int save_members(struct crm_run *run)
+/* The blob, in one go. */
+static int write_blob(struct crm_run *run)
 {
 	sqlite3_stmt *st = crm_db_prepare(run->db, "INSERT INTO segment_blobs(run_id, members) "
 					  "VALUES (?1, ?2)");
-	unsigned char *blob;
+	const unsigned char *blob;
 	size_t len;
 	int rc;
 	if (!st)
 		return crm_db_last_status(run->db);
-	blob = crm_runblob_enc_finish(&run->enc, &len);
+	blob = crm_runblob_enc_blob(&run->enc, &len);
 	sqlite3_bind_int64(st, 1, run->id);
-	sqlite3_bind_blob64(st, 2, blob, len, free);
+	sqlite3_bind_blob64(st, 2, blob, len, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return crm_db_fail(run->db, "save the segment run");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(run->db, "save the segment run");
+}
+
+/* The members and their count. */
+static int save_members(struct crm_run *run)
+{
+	sqlite3_stmt *st;
+	int rc;
+	if ((rc = write_blob(run)) != CRM_OK)
+		return rc;
 	if (!(st = crm_db_prepare(run->db, "UPDATE segment_runs SET customers = ?1 "
 				  "WHERE run_id = ?2")))
 		return crm_db_last_status(run->db);
