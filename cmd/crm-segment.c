@@ -333,8 +333,8 @@ static int output(struct seg *s)
 {
 	size_t i;
 	int rc = CRM_OK;
-	if (s->save && !(s->run = crm_run_begin(&s->db, &s->r, &s->sch)))
-		return crm_db_last_status(&s->db);
+	if (s->save && (rc = crm_run_begin(&s->db, &s->r, &s->sch, &s->run)) != CRM_OK)
+		return rc;
 	if (!s->summary)
 		write_header(s);
 	if (s->summary && !s->opted_in && !s->run) {
@@ -467,6 +467,8 @@ static int history(struct seg *s)
 			crm_error("%s: no saved segment run %lld (see --runs)", s->db.path, ids[i]);
 			return CRM_EDATA;
 		}
+		if ((rc = crm_run_readable(&s->db, ids[i])) != CRM_OK)
+			return rc;
 	}
 	if (s->list) {
 		crm_write_row(&s->w, mover_cols, 5);

@@ -75,12 +75,14 @@ void crm_segment_list(const struct crm_scheme *s, char *out, size_t size);
 
 /* ---- history ---------------------------------------------------------------------- */
 
-/* Start a saved run; the caller then adds every customer with crm_run_add,
- * in customer order (bytewise: crm_rfm's), inside the same write
- * transaction.  The scheme s must outlive the run.  NULL after reporting. */
+/* Start a saved run into *run; the caller then adds every customer with
+ * crm_run_add, in customer order (bytewise: crm_rfm's), inside the same
+ * write transaction.  The scheme s must outlive the run.  The run before
+ * it is read as the members come, to count the flows: when it cannot be,
+ * this fails (CRM_EDATA, naming that run). */
 struct crm_run;
-struct crm_run *crm_run_begin(struct crm_db *db, const struct crm_rfm *r,
-			      const struct crm_scheme *s);
+int crm_run_begin(struct crm_db *db, const struct crm_rfm *r, const struct crm_scheme *s,
+		  struct crm_run **run);
 /* segment: the customer's index in the scheme's names.  Its flow from the
  * run before is counted as it comes (the two runs merged). */
 int crm_run_add(struct crm_run *run, const char *customer_id, const struct crm_rfm_entry *e,
@@ -108,6 +110,10 @@ typedef int crm_flow_fn(const char *from, const char *to, long long customers, v
 int crm_run_flows(struct crm_db *db, long long run, crm_flow_fn *fn, void *ctx);
 /* Is run `id` saved?  1 or 0, or -1 after reporting a database error. */
 int crm_run_exists(struct crm_db *db, long long id);
+/* Do a saved run's members read to their end?  CRM_OK, or the exit code
+ * after reporting: for a command that checks before it writes anything
+ * (the merges below stream, and would stop part way). */
+int crm_run_readable(struct crm_db *db, long long id);
 
 typedef int crm_move_fn(const char *from, const char *to, long long customers, void *ctx);
 int crm_run_moves(struct crm_db *db, long long older, long long newer, crm_move_fn *fn,

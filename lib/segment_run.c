@@ -250,12 +250,13 @@ static int open_prev(struct crm_run *run)
 	return side_open(run->db, prev, &run->prev);
 }
 
-struct crm_run *crm_run_begin(struct crm_db *db, const struct crm_rfm *r,
-			      const struct crm_scheme *s)
+int crm_run_begin(struct crm_db *db, const struct crm_rfm *r, const struct crm_scheme *s,
+		  struct crm_run **out)
 {
 	struct crm_run *run = crm_xcalloc(1, sizeof *run);
 	const char *why = NULL;
 	int i, rc;
+	*out = NULL;
 	run->db = db;
 	run->s = s;
 	crm_runblob_enc_init(&run->enc);
@@ -264,17 +265,17 @@ struct crm_run *crm_run_begin(struct crm_db *db, const struct crm_rfm *r,
 			crm_error("%s: cannot save segment '%s': %s", db->path, s->names[i],
 				  why ? why : "a segment name twice");
 			crm_run_free(run);
-			return NULL;
+			return CRM_EDATA;
 		}
-	if ((rc = insert_run(run, r)) == CRM_OK && (rc = open_prev(run)) == CRM_OK) {
-		/* about the run before's size: the buffer is not copied as it grows */
-		crm_runblob_enc_reserve(&run->enc, run->prev.blob ?
-					(size_t)(run->prev.rb.end - run->prev.rb.start) * 9 / 8 :
-					r->n * 16);
-		return run;
+	if ((rc = insert_run(run, r)) != CRM_OK || (rc = open_prev(run)) != CRM_OK) {
+		crm_run_free(run);
+		return rc;
 	}
-	crm_run_free(run);
-	return NULL;
+	/* about the run before's size: the buffer is not copied as it grows */
+	crm_runblob_enc_reserve(&run->enc, run->prev.blob ?
+				(size_t)(run->prev.rb.end - run->prev.rb.start) * 9 / 8 : r->n * 16);
+	*out = run;
+	return CRM_OK;
 }
 
 int crm_run_add(struct crm_run *run, const char *customer_id, const struct crm_rfm_entry *e,
@@ -428,6 +429,16 @@ int crm_run_last_two(struct crm_db *db, long long *older, long long *newer)
 	*newer = id[0];
 	*older = id[1];
 	return CRM_OK;
+}
+
+int crm_run_readable(struct crm_db *db, long long id)
+{
+	struct side s;
+	int rc = side_open(db, id, &s);
+	while (rc == CRM_OK && s.has)
+		rc = side_step(db, &s);
+	side_close(&s);
+	return rc;
 }
 
 int crm_run_exists(struct crm_db *db, long long id)
