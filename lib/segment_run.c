@@ -352,7 +352,7 @@ static int save_flows(struct crm_run *run)
 	int rc = SQLITE_DONE;
 	if (!st)
 		return crm_db_last_status(run->db);
-	n = pair_rows(&run->flows, run->prev.rb.names, (char **)run->s->names, &rows);
+	n = pair_rows(&run->flows, run->prev.rb.names, run->enc.names, &rows);   /* the scheme's */
 	sqlite3_bind_int64(st, 1, run->id);
 	for (i = 0; i < n && rc == SQLITE_DONE; i++) {
 		crm_bind_static(st, 2, rows[i].from);
