@@ -257,7 +257,7 @@ static int each_customer(size_t i, const struct crm_rfm_who *who, void *ctx)
 	struct seg *s = ctx;
 	const struct crm_rfm_entry *e = &s->r.e[i];
 	int g = s->seg[i];
-	if (s->run && crm_run_add(s->run, who->id, e, s->sch.names[g]) != CRM_OK)
+	if (s->run && crm_run_add(s->run, who->id, e, g) != CRM_OK)
 		return CRM_EIO;
 	if (s->opted_in && who->opted_in != 1)
 		return 0;
@@ -333,15 +333,16 @@ static int output(struct seg *s)
 {
 	size_t i;
 	int rc = CRM_OK;
-	if (s->save && !(s->run = crm_run_begin(&s->db, &s->r, &s->sch)))
-		return crm_db_last_status(&s->db);
+	if (s->save && (rc = crm_run_begin(&s->db, &s->r, &s->sch, &s->run)) != CRM_OK)
+		return rc;
 	if (!s->summary)
 		write_header(s);
 	if (s->summary && !s->opted_in && !s->run) {
 		for (i = 0; i < s->r.n; i++)
 			tally(s, i);
 	} else {
-		rc = crm_rfm_each(s->have_db ? &s->db : NULL, &s->r, each_customer, s);
+		rc = (s->summary && !s->opted_in ? crm_rfm_each_id : crm_rfm_each)(
+			s->have_db ? &s->db : NULL, &s->r, each_customer, s);
 	}
 	if (s->run && rc == CRM_OK && crm_run_finish(s->run) < 0)
 		rc = CRM_EIO;
@@ -365,7 +366,7 @@ static int segment_db(struct seg *s)
 	if ((rc = open_db(s, s->save ? CRM_DB_WRITE : CRM_DB_READ)) != CRM_OK)
 		return rc;
 	/* one snapshot for the figures and the customers listed after them */
-	rc = s->save ? crm_db_begin_write(&s->db) : crm_db_begin_read(&s->db);
+	rc = s->save ? crm_db_begin_write_mapped(&s->db) : crm_db_begin_read(&s->db);
 	if (rc != CRM_OK)
 		return rc;
 	if ((rc = crm_rfm_load_db(&s->db, &s->ro, &s->r)) == CRM_OK &&
@@ -466,6 +467,8 @@ static int history(struct seg *s)
 			crm_error("%s: no saved segment run %lld (see --runs)", s->db.path, ids[i]);
 			return CRM_EDATA;
 		}
+		if ((rc = crm_run_readable(&s->db, ids[i])) != CRM_OK)
+			return rc;
 	}
 	if (s->list) {
 		crm_write_row(&s->w, mover_cols, 5);

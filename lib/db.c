@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "runblob.h"
 
 /* Busy timeout: a report waits this long for an import's commit. */
 #define BUSY_MS 5000
@@ -223,6 +224,20 @@ static const char *const migrations[] = {
 	"ALTER TABLE tickets ADD COLUMN sku TEXT;"
 	"ALTER TABLE tickets ADD COLUMN reopens INTEGER CHECK (reopens >= 0);"
 	"ALTER TABLE tickets ADD COLUMN replies INTEGER CHECK (replies >= 0);",
+	/* 8 -> 9: a saved run's members are one blob (runblob.h), no longer a
+	 * row each: a run of 3.3M customers took 2.3 s to insert, 4 s to count
+	 * its flows and 200 MB of the file.  Every run gets its blob, an empty
+	 * one when it had no members; the members go in in the key's order,
+	 * which is customer order (crm_runblob_pack refuses any other); the
+	 * flows stay as they were counted. */
+	"CREATE TABLE segment_blobs ("
+	"  run_id INTEGER PRIMARY KEY REFERENCES segment_runs ON DELETE CASCADE,"
+	"  members BLOB NOT NULL"
+	");"
+	"INSERT INTO segment_blobs SELECT s.run_id, (SELECT crm_runblob_pack(m.customer_id, "
+	"m.segment, m.recency, m.frequency, m.monetary, m.r, m.f, m.m) FROM segment_members m "
+	"WHERE m.run_id = s.run_id) FROM segment_runs s;"
+	"DROP TABLE segment_members;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CRM_SCHEMA_VERSION,
@@ -285,6 +300,12 @@ int crm_db_begin_read(struct crm_db *db)
 {
 	int rc = crm_db_exec(db, "PRAGMA mmap_size=1099511627776");
 	return rc == CRM_OK ? crm_db_begin(db) : rc;
+}
+
+int crm_db_begin_write_mapped(struct crm_db *db)
+{
+	int rc = crm_db_exec(db, "PRAGMA mmap_size=1099511627776");
+	return rc == CRM_OK ? crm_db_begin_write(db) : rc;
 }
 
 int crm_db_begin(struct crm_db *db)
@@ -420,6 +441,75 @@ static int check_marker(struct crm_db *db, int mode, const struct marker *m)
 	return CRM_EIO;
 }
 
+/*
+ * crm_runblob_pack(customer_id, segment, recency, frequency, monetary, r, f,
+ * m): the aggregate of migration 8 -> 9, a run's segment_members rows, fed
+ * in customer order, as its blob.  A row the format cannot hold stops the
+ * migration with the reason (the file stays as it was).
+ */
+struct pack {
+	struct crm_runblob_enc enc;
+	int failed;
+};
+
+static int pack_int(sqlite3_value *v, int64_t lo, int64_t hi, int64_t *out)
+{
+	*out = sqlite3_value_int64(v);
+	return sqlite3_value_type(v) == SQLITE_INTEGER && *out >= lo && *out <= hi;
+}
+
+static void pack_step(sqlite3_context *cx, int argc, sqlite3_value **v)
+{
+	struct pack *p = sqlite3_aggregate_context(cx, sizeof *p);
+	struct crm_runblob_member m;
+	const char *why = "a figure out of range";
+	int64_t x[6];
+	int i, ok = 1;
+	if (!p || p->failed || argc != 8) {
+		if (!p)
+			sqlite3_result_error_nomem(cx);
+		return;
+	}
+	m.id = (const char *)sqlite3_value_text(v[0]);
+	m.idlen = (size_t)sqlite3_value_bytes(v[0]);
+	m.seg = crm_runblob_enc_name(&p->enc, sqlite3_value_type(v[1]) == SQLITE_TEXT ?
+				     (const char *)sqlite3_value_text(v[1]) : "",
+				     (size_t)sqlite3_value_bytes(v[1]), &why);
+	ok = m.id && m.seg >= 0;
+	for (i = 0; i < 6 && ok; i++)
+		ok = pack_int(v[2 + i], i == 2 ? INT64_MIN : i < 2 ? INT32_MIN : 0,
+			      i == 2 ? INT64_MAX : i < 2 ? INT32_MAX : 255, &x[i]);
+	if (ok) {
+		m.recency = (int32_t)x[0];
+		m.frequency = (int32_t)x[1];
+		m.monetary = x[2];
+		for (i = 0; i < 3; i++)
+			m.score[i] = (unsigned char)x[3 + i];
+		ok = crm_runblob_enc_add(&p->enc, &m, &why) == 0;
+	}
+	if (!ok) {
+		p->failed = 1;
+		sqlite3_result_error(cx, m.id ? why : "a member without a customer id", -1);
+	}
+}
+
+static void pack_final(sqlite3_context *cx)
+{
+	struct pack *p = sqlite3_aggregate_context(cx, 0), none;
+	unsigned char *blob;
+	size_t len;
+	if (!p) {
+		memset(&none, 0, sizeof none);    /* a run of no members */
+		p = &none;
+	}
+	if (p->failed) {
+		crm_runblob_enc_release(&p->enc);
+		return;
+	}
+	blob = crm_runblob_enc_finish(&p->enc, &len);
+	sqlite3_result_blob64(cx, blob, len, free);
+}
+
 /* A writer takes the file to CRM_SCHEMA_VERSION and stamps crm's
  * application_id on it (a file of an earlier crm has none), in one
  * transaction. */
@@ -550,6 +640,10 @@ static int open_db(struct crm_db *db, const char *path, int mode)
 	if (mode == CRM_DB_READ)
 		return crm_db_exec(db, "PRAGMA foreign_keys=ON");
 	/* 16 KiB pages: a third off bulk imports; a no-op on an existing file */
+	if (sqlite3_create_function_v2(db->h, "crm_runblob_pack", 8, SQLITE_UTF8 |
+				       SQLITE_DETERMINISTIC, NULL, NULL, pack_step, pack_final,
+				       NULL) != SQLITE_OK)
+		return crm_db_fail(db, "register crm_runblob_pack");
 	if ((rc = crm_db_exec(db, "PRAGMA page_size=16384")) != CRM_OK ||
 	    (rc = crm_db_exec(db, "PRAGMA journal_mode=WAL")) != CRM_OK ||
 	    (rc = crm_db_exec(db, "PRAGMA synchronous=NORMAL")) != CRM_OK ||

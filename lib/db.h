@@ -45,9 +45,10 @@
  *    code: CRM_EBUSY when the database is locked, else CRM_EIO.
  *  - Only bound parameters are used for values; SQL text is always constant
  *    or assembled from the schema's own column names.
- *  - The schema is db's own: db.c makes every table, and the segment_flows
- *    rows that a saved run adds come from CRM_FLOWS_SQL below; db uses no
- *    module above it.
+ *  - The schema is db's own: db.c makes every table; db uses no module
+ *    above it (runblob, whose format the migration to schema 9 writes
+ *    through crm_runblob_pack(), an aggregate registered on every
+ *    writer's connection, is below it).
  */
 #ifndef CRM_DB_H
 #define CRM_DB_H
@@ -55,14 +56,16 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#define CRM_SCHEMA_VERSION 8
+#define CRM_SCHEMA_VERSION 9
 
 /* PRAGMA application_id of a database crm made or migrated: "CRM1" */
 #define CRM_DB_APPLICATION_ID 0x43524d31
 
 /* CRM_FLOWS_SQL(RUNS) adds the segment_flows rows (segment.h) of the saved
- * runs s that RUNS selects: the migration that made the table ran it over
- * every run, crm_run_finish() runs it for the run it saved. */
+ * runs s that RUNS selects, from schema 8's segment_members: the migration
+ * that made the table ran it over every run (a released step, kept as it
+ * was).  Since schema 9, crm_run_finish() counts the same rows in C from
+ * the runs' blobs. */
 #define CRM_FLOWS_SQL(RUNS) \
 	"WITH pairs AS (SELECT s.run_id AS r, (SELECT max(q.run_id) FROM segment_runs q " \
 	"WHERE q.run_id < s.run_id) AS p FROM segment_runs s WHERE " RUNS ") " \
@@ -108,6 +111,10 @@ int crm_db_begin(struct crm_db *db);
  * so what the transaction reads stays true until its COMMIT.  CRM_OK or an
  * exit code. */
 int crm_db_begin_write(struct crm_db *db);
+/* The same, the file mapped for what the transaction reads, as for
+ * crm_db_begin_read(): a write that first reads much (crm-segment --save
+ * reads every customer's figures), its writes still go through the log. */
+int crm_db_begin_write_mapped(struct crm_db *db);
 
 /* Report the database's last error for `what`; returns CRM_EBUSY or CRM_EIO. */
 int crm_db_fail(struct crm_db *db, const char *what);

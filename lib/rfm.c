@@ -781,35 +781,34 @@ static int each_stream(const struct crm_rfm *r, crm_rfm_fn *fn, void *ctx)
 	return CRM_OK;
 }
 
-int crm_rfm_each(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, void *ctx)
+/* The entries' customers from the database, by one of two statements: with
+ * their columns from customers and their dates (4 columns), or their ids
+ * alone (1). */
+static int each_db(struct crm_db *db, const struct crm_rfm *r, const char *sql, int ncols,
+		   crm_rfm_fn *fn, void *ctx)
 {
-	static const char from_stats[] =
-		"SELECT s.customer_id, c.email, c.name, c.marketing_opt_in FROM customer_stats s "
-		"LEFT JOIN customers c ON c.customer_id = s.customer_id WHERE s.currency = ?1 "
-		"ORDER BY s.customer_id";
-	static const char from_orders[] =
-		"SELECT o.customer_id, c.email, c.name, c.marketing_opt_in FROM (SELECT customer_id "
-		ORDERS_UPTO ") o LEFT JOIN customers c ON c.customer_id = o.customer_id "
-		"ORDER BY o.customer_id";
 	char first[CRM_DATE_LEN], last[CRM_DATE_LEN];
 	sqlite3_stmt *st;
 	size_t i = 0;
 	int rc, stop = 0;
-	if (r->id || !r->n)
-		return each_stream(r, fn, ctx);
-	if (!(st = crm_db_prepare(db, r->from_orders ? from_orders : from_stats)))
+	if (!(st = crm_db_prepare(db, sql)))
 		return crm_db_last_status(db);
 	crm_bind_static(st, 1, r->currency);
 	if (r->from_orders)
 		crm_bind_static(st, 2, r->as_of_end);
 	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW && i < r->n) {
-		struct crm_rfm_who w = {
-			(const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
-			(const char *)sqlite3_column_text(st, 2), first, last,
-			sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int(st, 3),
-		};
-		crm_day_date(r->as_of - r->e[i].tenure, first);
-		crm_day_date(r->as_of - r->e[i].recency, last);
+		struct crm_rfm_who w = {(const char *)sqlite3_column_text(st, 0), NULL, NULL, NULL,
+			NULL, -1};
+		if (ncols > 1) {
+			w.email = (const char *)sqlite3_column_text(st, 1);
+			w.name = (const char *)sqlite3_column_text(st, 2);
+			if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+				w.opted_in = sqlite3_column_int(st, 3);
+			crm_day_date(r->as_of - r->e[i].tenure, first);
+			crm_day_date(r->as_of - r->e[i].recency, last);
+			w.first = first;
+			w.last = last;
+		}
 		stop = fn(i++, &w, ctx);
 	}
 	sqlite3_finalize(st);
@@ -822,6 +821,32 @@ int crm_rfm_each(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, voi
 		return CRM_EIO;
 	}
 	return CRM_OK;
+}
+
+int crm_rfm_each(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, void *ctx)
+{
+	static const char from_stats[] =
+		"SELECT s.customer_id, c.email, c.name, c.marketing_opt_in FROM customer_stats s "
+		"LEFT JOIN customers c ON c.customer_id = s.customer_id WHERE s.currency = ?1 "
+		"ORDER BY s.customer_id";
+	static const char from_orders[] =
+		"SELECT o.customer_id, c.email, c.name, c.marketing_opt_in FROM (SELECT customer_id "
+		ORDERS_UPTO ") o LEFT JOIN customers c ON c.customer_id = o.customer_id "
+		"ORDER BY o.customer_id";
+	if (r->id || !r->n)
+		return each_stream(r, fn, ctx);
+	return each_db(db, r, r->from_orders ? from_orders : from_stats, 4, fn, ctx);
+}
+
+int crm_rfm_each_id(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, void *ctx)
+{
+	/* customer_stats' key alone: no lookup of each customer */
+	static const char from_stats[] =
+		"SELECT customer_id FROM customer_stats WHERE currency = ?1 ORDER BY customer_id";
+	static const char from_orders[] = "SELECT customer_id " ORDERS_UPTO " ORDER BY customer_id";
+	if (r->id || !r->n)
+		return each_stream(r, fn, ctx);
+	return each_db(db, r, r->from_orders ? from_orders : from_stats, 1, fn, ctx);
 }
 
 void crm_rfm_release(struct crm_rfm *r)

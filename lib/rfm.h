@@ -114,6 +114,10 @@ typedef int crm_rfm_fn(size_t i, const struct crm_rfm_who *who, void *ctx);
 /* Call fn for each entry, in order; stops at fn's nonzero result, which it
  * returns, else CRM_OK or an exit code. */
 int crm_rfm_each(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, void *ctx);
+/* The same for a caller that needs no customer's columns but the id (a
+ * --save of the summary): from the database, email, name, first and last
+ * are NULL and opted_in -1, and no customers row is read. */
+int crm_rfm_each_id(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, void *ctx);
 
 void crm_rfm_release(struct crm_rfm *r);
 

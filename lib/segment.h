@@ -17,11 +17,18 @@
  *        Regular  everybody else
  *    - "rules": a rules file (rules.h); a customer no rule matches is "Other".
  *  - Segment names compare case-insensitively (crm_segment_find).
- *  - A saved run (crm_run_save) records the as-of day, the scheme and every
- *    customer's segment and scores; crm_run_moves() counts, for two runs,
- *    the customers per (old segment, new segment) pair that differ, with
- *    "(new)" and "(gone)" for customers in one run only; crm_run_movers()
- *    lists them.  Functions return CRM_OK or an exit code, having reported.
+ *  - A saved run (crm_run_begin .. crm_run_finish) records the as-of day,
+ *    the scheme and every customer's segment and figures (recency,
+ *    frequency, monetary, r, f, m): one row of segment_runs, and the
+ *    members as one blob (runblob.h) in segment_blobs, written in one go.
+ *    crm_run_moves() counts, for two runs, the customers per (old segment,
+ *    new segment) pair that differ, with "(new)" and "(gone)" for
+ *    customers in one run only; crm_run_movers() lists them.  Both read
+ *    the two blobs side by side, in customer order: memory for the two
+ *    blobs (~15 bytes a customer each), time for one pass.
+ *  - A blob that does not decode is bad data in the database: "PATH:
+ *    segment run N: its saved members cannot be read: REASON (at byte B)",
+ *    CRM_EDATA.  Functions return CRM_OK or an exit code, having reported.
  */
 #ifndef CRM_SEGMENT_H
 #define CRM_SEGMENT_H
@@ -68,15 +75,20 @@ void crm_segment_list(const struct crm_scheme *s, char *out, size_t size);
 
 /* ---- history ---------------------------------------------------------------------- */
 
-/* Start a saved run; the caller then adds every customer with crm_run_add
- * inside the same write transaction. */
+/* Start a saved run into *run; the caller then adds every customer with
+ * crm_run_add, in customer order (bytewise: crm_rfm's), inside the same
+ * write transaction.  The scheme s must outlive the run.  The run before
+ * it is read as the members come, to count the flows: when it cannot be,
+ * this fails (CRM_EDATA, naming that run). */
 struct crm_run;
-struct crm_run *crm_run_begin(struct crm_db *db, const struct crm_rfm *r,
-			      const struct crm_scheme *s);
+int crm_run_begin(struct crm_db *db, const struct crm_rfm *r, const struct crm_scheme *s,
+		  struct crm_run **run);
+/* segment: the customer's index in the scheme's names.  Its flow from the
+ * run before is counted as it comes (the two runs merged). */
 int crm_run_add(struct crm_run *run, const char *customer_id, const struct crm_rfm_entry *e,
-		const char *segment);
-/* After the last customer: save the count and the moves; the run id, or
- * -1 after reporting. */
+		int segment);
+/* After the last customer: save the members, the count and the flows; the
+ * run id, or -1 after reporting. */
 long long crm_run_finish(struct crm_run *run);
 /* Free the run, saved or not; safe with NULL. */
 void crm_run_free(struct crm_run *run);
@@ -90,14 +102,18 @@ int crm_run_latest(struct crm_db *db, int n, long long *ids, char (*as_of)[16]);
  * A saved run's flows: for each pair (segment in the run before, segment in
  * this run), how many customers, stays included; "(new)" and "(gone)" stand
  * for a customer in one run only.  They are counted once, when the run is
- * saved, so that a report reads a few rows instead of joining two runs; the
- * SQL that counts them is the schema's (db.h's CRM_FLOWS_SQL).
+ * saved, so that a report reads a few rows instead of merging two runs: the
+ * rows db.h's CRM_FLOWS_SQL gave from schema 8's segment_members.
  */
 typedef int crm_flow_fn(const char *from, const char *to, long long customers, void *ctx);
 /* The flows into a saved run, most customers first. */
 int crm_run_flows(struct crm_db *db, long long run, crm_flow_fn *fn, void *ctx);
 /* Is run `id` saved?  1 or 0, or -1 after reporting a database error. */
 int crm_run_exists(struct crm_db *db, long long id);
+/* Do a saved run's members read to their end?  CRM_OK, or the exit code
+ * after reporting: for a command that checks before it writes anything
+ * (the merges below stream, and would stop part way). */
+int crm_run_readable(struct crm_db *db, long long id);
 
 typedef int crm_move_fn(const char *from, const char *to, long long customers, void *ctx);
 int crm_run_moves(struct crm_db *db, long long older, long long newer, crm_move_fn *fn,
@@ -109,5 +125,10 @@ int crm_run_movers(struct crm_db *db, long long older, long long newer, crm_move
 typedef int crm_runrow_fn(long long id, const char *saved_at, const char *as_of,
 			  const char *scheme, const char *currency, long long customers, void *ctx);
 int crm_run_list(struct crm_db *db, crm_runrow_fn *fn, void *ctx);
+/* Register crm_run_segment(customer_id) on db's connection: the customer's
+ * segment name in saved run `run`, NULL when not one of its members (a
+ * binary search of the run, decoded whole: ~20 bytes a member).  For
+ * queries that group by a saved run's segments (survey.c). */
+int crm_run_segment_fn(struct crm_db *db, long long run);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "entity.h"
+#include "segment.h"
 
 static const char *const by_names[CRM_NBY] = {"month", "week", "channel", "segment", "survey",
 	"category", "sku"};
@@ -42,8 +43,9 @@ long long crm_survey_bad_total(const struct crm_survey_bad *b)
  * o by ORDER_JOIN.  The one rule of every query on answers. */
 #define ORDER_JOIN(x) " LEFT JOIN orders o ON o.order_id = " x ".order_id "
 #define ORDER_CUSTOMER(x) "coalesce(" x ".customer_id, o.customer_id)"
-#define SEGMENT_JOIN(cust) " LEFT JOIN segment_members m ON m.run_id = ?4 AND " \
-	"m.customer_id = " cust
+/* The customer's segment in the last saved run: crm_run_segment(), which
+ * segment.h registers on the connection for that run (a run is one blob). */
+#define SEGMENT_OF(cust) "crm_run_segment(" cust ")"
 /* The answers of a source within the time range [?1, ?2) and survey ?3:
  * id, score, time, channel, survey, category, sku, then the segment. */
 #define ANSWERS_SQL(cols, from, at, survey, seg, join) "SELECT " cols ", " seg " FROM " from \
@@ -51,8 +53,7 @@ long long crm_survey_bad_total(const struct crm_survey_bad *b)
 	"(?3 IS NULL OR " survey " = ?3)"
 #define SOURCE_SQL(cols, from, alias, at, survey) \
 	ANSWERS_SQL(cols, from, at, survey, "NULL", ""), \
-	ANSWERS_SQL(cols, from, at, survey, "m.segment", \
-		    ORDER_JOIN(alias) SEGMENT_JOIN(ORDER_CUSTOMER(alias)))
+	ANSWERS_SQL(cols, from, at, survey, SEGMENT_OF(ORDER_CUSTOMER(alias)), ORDER_JOIN(alias))
 #define R_COLS "r.response_id, r.score, r.answered_at, r.channel, r.survey, NULL, NULL"
 /* CSAT is asked when a ticket is resolved; one still open was rated when opened */
 #define T_AT "coalesce(t.resolved_at, t.opened_at)"
@@ -72,8 +73,7 @@ static const struct source {
 	[CRM_SOURCE_TICKETS] = {"tickets", "ticket", "csat", "resolved_at",
 		"tickets' CSAT is a 1-5 rating", COMMON_KEYS | KEY(CRM_BY_CATEGORY),
 		ANSWERS_SQL(T_COLS, "tickets t", T_AT, "NULL", "NULL", ""),
-		ANSWERS_SQL(T_COLS, "tickets t", T_AT, "NULL", "m.segment",
-			    SEGMENT_JOIN("t.customer_id"))},
+		ANSWERS_SQL(T_COLS, "tickets t", T_AT, "NULL", SEGMENT_OF("t.customer_id"), "")},
 	[CRM_SOURCE_REVIEWS] = {"reviews", "review", "rating", "posted_at",
 		"reviews' rating is 1 to 5 stars", COMMON_KEYS | KEY(CRM_BY_SKU),
 		SOURCE_SQL(V_COLS, "reviews v", "v", "v.posted_at", "NULL")},
@@ -539,6 +539,8 @@ static sqlite3_stmt *answers_query(struct crm_db *db, const struct crm_survey_op
 	sqlite3_stmt *st;
 	if (want_segment(o) && !(run = last_segment_run(db, rc)))
 		return NULL;
+	if (run && (*rc = crm_run_segment_fn(db, run)) != CRM_OK)
+		return NULL;
 	if (!(st = crm_db_prepare(db, run ? src->segmented : src->plain))) {
 		*rc = crm_db_last_status(db);
 		return NULL;
@@ -546,8 +548,6 @@ static sqlite3_stmt *answers_query(struct crm_db *db, const struct crm_survey_op
 	crm_bind_static(st, 1, o->from);
 	crm_bind_static(st, 2, o->to);
 	crm_bind_static(st, 3, o->survey);
-	if (run)
-		sqlite3_bind_int64(st, 4, run);
 	return st;
 }
 

@@ -269,6 +269,7 @@ as_owner() {
 	crm-import -q orders o.csv
 	crm-import -q order_items i.csv
 	# A's amount came from no lines; B's and C's from theirs, as schema 5 wrote them
+	drop_schema_9
 	q "$DROP_SCHEMA_7 INSERT INTO order_items (order_id, line, sku, quantity, unit_price) VALUES ('A', 1, 's1', 1, 500);
 	   UPDATE orders SET amount = 1000 WHERE order_id = 'C';
 	   DROP INDEX reviews_order; DROP INDEX responses_order;

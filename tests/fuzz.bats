@@ -40,6 +40,7 @@ replay() {
 @test "fuzz replay: option values" { replay options; }
 @test "fuzz replay: loyalty programs" { replay program; }
 @test "fuzz replay: business-hours schedules" { replay schedule; }
+@test "fuzz replay: saved segment runs' blobs" { replay runblob; }
 
 @test "fuzz replay: every harness has a test here and a corpus" {
 	local c t

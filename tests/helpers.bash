@@ -12,6 +12,7 @@ SCHEMA=$(sed -n 's/^#define CRM_SCHEMA_VERSION //p' "$BATS_TEST_DIRNAME/../lib/d
 # takes a database of this crm's schema back to N - 1, so DROP_SCHEMA_7
 # drops schema 8's columns too.  A schema-7 database's tickets had nine
 # columns: ticket_id .. csat.
+# (A database with saved segment runs goes below 9 by drop_schema_9 first.)
 DROP_SCHEMA_8="ALTER TABLE tickets DROP COLUMN priority;
 	ALTER TABLE tickets DROP COLUMN agent; ALTER TABLE tickets DROP COLUMN team;
 	ALTER TABLE tickets DROP COLUMN subject; ALTER TABLE tickets DROP COLUMN description;
@@ -19,6 +20,26 @@ DROP_SCHEMA_8="ALTER TABLE tickets DROP COLUMN priority;
 	ALTER TABLE tickets DROP COLUMN replies;"
 DROP_SCHEMA_7="$DROP_SCHEMA_8 DROP TABLE loyalty_programs; DROP TABLE loyalty_entries;
 	DROP TABLE loyalty_runs; DROP TABLE loyalty_tiers; DROP TABLE loyalty_tier_moves;"
+
+# drop_schema_9: the test database back to schema 8 but for its version:
+# each saved run's blob becomes segment_members rows again, as schema 8
+# kept them (decoded by build/t/runblobcheck).
+drop_schema_9() {
+	local run
+	q "CREATE TABLE segment_members (
+	     run_id INTEGER NOT NULL REFERENCES segment_runs ON DELETE CASCADE,
+	     customer_id TEXT NOT NULL, segment TEXT NOT NULL,
+	     recency INTEGER NOT NULL, frequency INTEGER NOT NULL, monetary INTEGER NOT NULL,
+	     r INTEGER NOT NULL, f INTEGER NOT NULL, m INTEGER NOT NULL,
+	     PRIMARY KEY (run_id, customer_id)) WITHOUT ROWID" || return 1
+	for run in $(q 'SELECT run_id FROM segment_blobs'); do
+		q "SELECT writefile('run.blob', members) FROM segment_blobs WHERE run_id = $run" >/dev/null &&
+			"$CRM_BUILD/t/runblobcheck" rows "$run" <run.blob >run.sql &&
+			q <run.sql || return 1
+	done
+	rm -f run.blob run.sql
+	q "DROP TABLE segment_blobs"
+}
 
 setup() {
 	export CRM_DB=$BATS_TEST_TMPDIR/crm.db
