@@ -42,6 +42,7 @@
 #include <stdint.h>
 
 #include "csvio.h"
+#include "custsum.h"
 #include "db.h"
 #include "norm.h"
 #include "opts.h"
@@ -80,8 +81,10 @@ struct crm_rfm {
 	/* what the database path needs to list the same customers again */
 	int from_orders;         /* figures computed from orders, not customer_stats */
 	char as_of_end[CRM_TIME_LEN];   /* first instant after the as-of day, UTC */
-	/* the stream's customers, parallel to e (NULL for the database) */
+	/* the stream's customers, parallel to e (NULL for the database; email
+	 * and name NULL too when no customer has one), their texts in `texts` */
 	char **id, **email, **name;
+	struct crm_custsum *texts;
 	long long bad_rows;      /* stream rows reported and skipped */
 };
 
