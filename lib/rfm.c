@@ -10,6 +10,7 @@
 #include "custsum.h"
 #include "diag.h"
 #include "entity.h"
+#include "feed.h"
 #include "stats.h"
 
 /* ---- bins ---------------------------------------------------------------------- */
@@ -566,7 +567,8 @@ int crm_rfm_load_db(struct crm_db *db, const struct crm_rfm_opts *o, struct crm_
 
 struct stream {
 	const struct crm_rfm_opts *o;
-	const char *fname;
+	const char *fname;       /* the input's name for messages, while it is read */
+	char name[1024];         /* the feed's copy of it */
 	int64_t before;          /* orders at or after this instant are ignored */
 	struct crm_custsum *sum; /* the customers */
 	long long bad;
@@ -604,8 +606,9 @@ static int s_row(const struct crm_values *v, const struct crm_row *row, void *ct
 	return s_reject(row->line, why, s);
 }
 
-/* The currency is normalised before the money, which needs it (crm_row_values). */
-static int read_stream(const char *path, struct stream *s)
+/* The currency is normalised before the money, which needs it
+ * (crm_row_values): on this thread alone, when no second one can start. */
+static int read_stream_here(const char *path, struct stream *s)
 {
 	struct crm_stream st = {
 		.e = &crm_order_stream, .maps = s->o->in->map, .nmap = s->o->in->nmap,
@@ -615,6 +618,74 @@ static int read_stream(const char *path, struct stream *s)
 	};
 	memcpy(st.vc.currency, s->o->in->currency, sizeof st.vc.currency);
 	return crm_stream_read(&st, path);
+}
+
+/* One item of the feed, reported as crm_stream_read() and crm_read_path()
+ * report theirs: CRM_OK to go on, else the exit code that ends the read. */
+static int take_item(struct stream *s, const struct crm_feed_item *it, int *header)
+{
+	switch (it->kind) {
+	case CRM_FEED_FILE:
+		if (it->rc < 0) {
+			crm_error("%s", it->text);
+			return CRM_EIO;
+		}
+		snprintf(s->name, sizeof s->name, "%s", it->text);
+		return CRM_OK;
+	case CRM_FEED_HEADER:
+		if (it->rc < 0) {
+			crm_header_errors(s->fname, it->row.line, it->text);
+			return it->rc == -2 ? CRM_EUSAGE : CRM_EDATA;
+		}
+		*header = 1;
+		return CRM_OK;
+	case CRM_FEED_ROW:
+		return it->text ? s_reject(it->row.line, it->text, s) : s_row(it->v, &it->row, s);
+	case CRM_FEED_BAD:
+		return s_reject(it->row.line, it->text, s);
+	case CRM_FEED_END:
+		if (it->rc < 0) {
+			crm_error_at(s->fname, it->row.line, "%s", it->text);
+			return it->row.line > 0 ? CRM_EDATA : CRM_EIO;
+		}
+		if (!*header) {
+			crm_error_at(s->fname, 0, "empty input: no header line");
+			return CRM_EDATA;
+		}
+		return CRM_OK;
+	}
+	return CRM_OK;
+}
+
+/*
+ * The orders are read, split and normalised on a thread of their own
+ * (feed.h) while this one sums them: the two halves overlap, on two cores.
+ * Messages stay on this thread, in the order of the rows.  A named zone is
+ * pinned meanwhile (converting times then writes no environment), and only
+ * the feed's thread converts times until it is closed.
+ */
+static int read_stream(const char *path, struct stream *s)
+{
+	struct crm_feed_opts fo = {s->o->csv, s->o->in, NULL, &crm_order_stream, 1, s->o->tz, -1};
+	char *files[1] = {(char *)path}, err[1024];
+	struct crm_feed *feed;
+	struct crm_feed_batch *b;
+	int i, rc = CRM_OK, header = 0;
+	if (crm_value_maps_check(&crm_order_stream, &s->o->in->vmap, err, sizeof err) < 0)
+		return crm_usage_error("%s", err);
+	crm_tz_pin(s->o->tz);
+	if (!(feed = crm_feed_open(&fo, files, 1))) {
+		crm_tz_unpin(s->o->tz);
+		return read_stream_here(path, s);
+	}
+	s->fname = s->name;
+	while (rc == CRM_OK && (b = crm_feed_next(feed)))
+		for (i = 0; i < b->n && rc == CRM_OK; i++)
+			rc = take_item(s, &b->item[i], &header);
+	crm_feed_close(feed);
+	crm_tz_unpin(s->o->tz);
+	s->fname = NULL;
+	return rc;
 }
 
 /* The chosen currency's customers, in customer order: the first one's
