@@ -142,3 +142,88 @@ expected_figures() {
 crm-segment: o.csv:304
 crm-segment: o.csv:305"
 }
+
+# orders.csv of N orders of customer c(i % 7), 1000 KRW each, one a day
+# from 2026-01-01, with CRLF line ends and, every 100th row, a quoted name
+# holding a comma and a line end (a row over two physical lines).
+crlf_orders() {
+	awk -v n="$1" 'BEGIN {
+		printf "order_id,customer_id,ordered_at,amount,currency,status,name\r\n"
+		for (i = 1; i <= n; i++) {
+			name = i % 100 == 0 ? "\"Kim, J\r\nB\"" : "n" (i % 7)
+			printf "O%d,c%d,2026-01-01 10:00:00,1000,KRW,paid,%s\r\n", i, i % 7, name
+		}
+	}' >orders.csv
+}
+
+@test "stream: rows past the reader's batches, CRLF, quoted line ends, bad rows where they are" {
+	# 5000 orders: past batches of 1024 rows; 50 of them over two lines
+	crlf_orders 5000
+	# bad rows deep in the file, each reported at its physical line: the
+	# header is line 1, order i starts on line i + 1 + floor((i - 1) / 100)
+	# (each earlier 100th order took two lines): order 2500 on line
+	# 2500 + 1 + 24 = 2525, order 4321 on 4321 + 1 + 43 = 4365; and one
+	# malformed quote, order 3001 on 3001 + 1 + 30 = 3032
+	sed -i -e 's/^O2500,c1,2026-01-01 10:00:00,/O2500,c1,2026-13-01,/' \
+		-e 's/^O4321,c2,2026-01-01 10:00:00,1000,/O4321,c2,2026-01-01 10:00:00,1x0,/' \
+		-e 's/^O3001,c5,/O3001,c5"x",/' orders.csv
+	run crm-segment --as-of 2026-11-01 orders.csv
+	assert_failure 1
+	assert_line --index 0 "crm-segment: orders.csv:2525: column 'ordered_at': '2026-13-01' is not a date"
+	assert_line --index 1 --partial "crm-segment: orders.csv:3032: field 2: malformed quoting"
+	assert_line --index 2 --regexp "^crm-segment: orders.csv:4365: column 'amount': '1x0' "
+	# the rest summed: 4997 orders over c0..c6; c1 lost order 2500, c5
+	# order 3001, c2 order 4321.  c0 has orders 7, 14, ..., 4998: 714 of
+	# them, as have c1..c4 and c6 (c1, c2: 715 - 1); c5 713 (714 - 1).  So
+	# F and M: B = 1 customer worse of N = 7, 1 + floor(5 / 7) = 1; R: all
+	# equal, 1; 2026-01-01 is 304 days before 2026-11-01 (365 - 61)
+	assert_line "c0,,n0,304,714,714000,KRW,2026-01-01,2026-01-01,1,1,1,111,Hibernating"
+	assert_line "c5,,n5,304,713,713000,KRW,2026-01-01,2026-01-01,1,1,1,111,Hibernating"
+	run grep -c '^c[0-9],' <<<"$output"
+	assert_output 7
+}
+
+@test "stream: the name a quoted line end holds is kept whole across the rows" {
+	# c2's first order with a name is O2 ("n2"), c0's is O7 ("n0")
+	crlf_orders 100
+	run crm-segment --as-of 2026-11-01 orders.csv
+	assert_success
+	assert_line --partial "c0,,n0,"
+	# order 100 (c2, i % 7 = 2) has the quoted name, but c2 had one first
+	assert_line --partial "c2,,n2,"
+}
+
+@test "stream: an empty input, a header alone, a missing file, standard input" {
+	: >empty.csv
+	run crm-segment --as-of 2026-11-01 empty.csv
+	assert_failure 1
+	assert_output "crm-segment: empty.csv: empty input: no header line"
+	echo order_id,customer_id,ordered_at,amount,currency >head.csv
+	run crm-segment --as-of 2026-11-01 head.csv
+	assert_success
+	assert_output "$HEADER"
+	run crm-segment --as-of 2026-11-01 nothere.csv
+	assert_failure 3
+	assert_output "crm-segment: nothere.csv: No such file or directory"
+	crlf_orders 10
+	run crm-segment --as-of 2026-11-01 - <orders.csv
+	assert_success
+	# orders 1..10 of c(i % 7): c1, c2, c3 have two, the other four one;
+	# c3's F: B = 4 worse of 7, 1 + floor(20 / 7) = 3
+	assert_line "c3,,n3,304,2,2000,KRW,2026-01-01,2026-01-01,1,3,3,133,At Risk"
+	run crm-segment --as-of 2026-11-01 --map customer_id=Nope - <orders.csv
+	assert_failure 1
+	assert_line --index 0 --partial "crm-segment: stdin:1: "
+}
+
+@test "stream: a quote left open at the end is fatal at its line, after the rows before it" {
+	crlf_orders 2000
+	printf 'O9,c9,2026-01-01,1000,KRW,paid,"open\r\n' >>orders.csv
+	sed -i 's/^O1500,c2,2026-01-01 10:00:00,/O1500,c2,x,/' orders.csv
+	run crm-segment --as-of 2026-11-01 orders.csv
+	assert_failure 1
+	# order 1500 on line 1500 + 1 + 14 = 1515; the header, 2000 orders
+	# on 2020 lines, then the open quote on line 2022
+	assert_line --index 0 "crm-segment: orders.csv:1515: column 'ordered_at': 'x' is not a date"
+	assert_line --index 1 --partial "crm-segment: orders.csv:2022: "
+}
