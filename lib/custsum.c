@@ -133,12 +133,19 @@ static int rec_is(const struct rec *r, const char *id, size_t len, uint64_t pref
 
 /* ---- the table ------------------------------------------------------------------- */
 
+/* Where a key's probe starts: its tag (the hash's high half) scaled to the
+ * table, so that growing it moves slots without their keys. */
+static size_t home(const struct crm_custsum *s, uint32_t tag)
+{
+	return (size_t)(((uint64_t)tag * (s->mask + 1)) >> 32);
+}
+
 /* The slot of a key: its own, or the free one where it would go. */
 static uint64_t *find(struct crm_custsum *s, uint64_t h, const char *id, size_t len,
 		      uint64_t prefix, const char cur[3])
 {
-	size_t i = h & s->mask;
 	uint32_t tag = (uint32_t)(h >> 32);
+	size_t i = home(s, tag);
 	for (;; i = (i + 1) & s->mask) {
 		uint64_t v = s->slot[i];
 		if (!v || ((uint32_t)(v >> 32) == tag &&
@@ -147,30 +154,33 @@ static uint64_t *find(struct crm_custsum *s, uint64_t h, const char *id, size_t 
 	}
 }
 
-/* Room for `more` customers: the table at most half full, the records grown. */
+/* Room for `more` customers: the table at most half full, the records
+ * grown.  The slots move by their tags alone: no key is read again. */
 static void reserve(struct crm_custsum *s, size_t more)
 {
-	size_t i, nslot = s->mask + 1;
+	size_t i, nslot = s->mask + 1, old = nslot;
+	uint64_t *was = s->slot;
 	if (s->n + more > s->cap) {
 		s->cap = s->cap * 2 > s->n + more ? s->cap * 2 : s->n + more + 1024;
 		s->rec = crm_xrealloc(s->rec, s->cap * sizeof *s->rec);
+		crm_big_pages(s->rec, s->cap * sizeof *s->rec);
 	}
 	if (2 * (s->n + more) <= nslot && s->slot)
 		return;
 	while (2 * (s->n + more) > nslot)
 		nslot *= 2;
-	free(s->slot);
 	s->slot = crm_xcalloc(nslot, sizeof *s->slot);
+	crm_big_pages(s->slot, nslot * sizeof *s->slot);
 	s->mask = nslot - 1;
-	for (i = 0; i < s->n; i++) {
-		const struct rec *r = &s->rec[i];
-		char cur[3];
-		uint64_t h, *slot;
-		memcpy(cur, r->currency, 3);
-		h = key_hash(r->id, r->len, cur);
-		slot = find(s, h, r->id, r->len, r->prefix, cur);
-		*slot = (h >> 32) << 32 | (i + 1);
+	for (i = 0; was && i < old; i++) {
+		size_t k;
+		if (!was[i])
+			continue;
+		for (k = home(s, (uint32_t)(was[i] >> 32)); s->slot[k]; k = (k + 1) & s->mask)
+			;
+		s->slot[k] = was[i];
 	}
+	free(was);
 }
 
 /* The record of a key, made (without orders) when it is new. */
@@ -249,11 +259,11 @@ static void run_batch(struct crm_custsum *s)
 	int i;
 	reserve(s, BATCH);
 	for (i = 0; i < s->nq; i++)
-		__builtin_prefetch(&s->slot[s->q[i].hash & s->mask]);
+		__builtin_prefetch(&s->slot[home(s, (uint32_t)(s->q[i].hash >> 32))]);
 	for (i = 0; i < s->nq; i++) {
 		struct pend *p = &s->q[i];
-		size_t k = p->hash & s->mask;
 		uint32_t tag = (uint32_t)(p->hash >> 32);
+		size_t k = home(s, tag);
 		p->rec = UINT32_MAX;
 		for (; s->slot[k]; k = (k + 1) & s->mask)
 			if ((uint32_t)(s->slot[k] >> 32) == tag) {
@@ -405,6 +415,8 @@ size_t crm_custsum_sort(struct crm_custsum *s)
 	s->slot = NULL;
 	a = crm_xmalloc((s->n + 1) * sizeof *a);
 	tmp = crm_xmalloc((s->n + 1) * sizeof *tmp);
+	crm_big_pages(a, (s->n + 1) * sizeof *a);
+	crm_big_pages(tmp, (s->n + 1) * sizeof *tmp);
 	s->count = crm_xmalloc(65536 * sizeof *s->count);
 	for (i = 0; i < s->n; i++) {
 		a[i].key = s->rec[i].prefix;

@@ -147,6 +147,8 @@ void crm_rfm_score(struct crm_rfm *r, const struct crm_bins bins[CRM_NFIG])
 	uint64_t *keys = crm_xrealloc(NULL, r->n * sizeof *keys);
 	uint64_t *tmp = crm_xrealloc(NULL, r->n * sizeof *tmp);
 	int fig;
+	crm_big_pages(keys, r->n * sizeof *keys);
+	crm_big_pages(tmp, r->n * sizeof *tmp);
 	for (fig = 0; fig < CRM_NFIG; fig++) {
 		if (bins[fig].set)
 			score_bins(r, fig, &bins[fig]);
@@ -730,6 +732,8 @@ static int stream_entries(struct stream *s, const struct crm_rfm_opts *o, struct
 	}
 	r->e = crm_xrealloc(NULL, (n + 1) * sizeof *r->e);
 	r->id = crm_xrealloc(NULL, (n + 1) * sizeof *r->id);
+	crm_big_pages(r->e, (n + 1) * sizeof *r->e);
+	crm_big_pages(r->id, (n + 1) * sizeof *r->id);
 	for (i = 0; i < n; i++) {
 		struct crm_cust c;
 		crm_custsum_get(s->sum, at[i], &c);
