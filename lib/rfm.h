@@ -20,7 +20,8 @@
  *    figures are computed from the orders on or before that day instead
  *    (slower, same result); only then is a second currency an error, if
  *    none was chosen.  From an orders CSV stream they are summed in memory that grows
- *    with the number of customers, not of orders.  Both give the same result
+ *    with the number of customers, not of orders (custsum.h), the rows read
+ *    and normalised on a second thread (feed.h).  Both give the same result
  *    for the same orders.
  *  - Quintile scores: for a figure where more is better (frequency,
  *    monetary, and recency negated), a customer's score is
