@@ -2,7 +2,8 @@
 #
 #   make            build every command into $(B)/
 #   make test       run the whole suite (bats), ending with "N passed, N failed"
-#   make deps       install the build and test dependencies (Debian/Ubuntu, as root)
+#   make deps       install the build and test dependencies (Debian/Ubuntu, as root),
+#                   and make deps-node: DuckDB's npm package for make bench
 #   make install    PREFIX=/usr/local DESTDIR= : binaries and man pages
 #   make asan       the suite under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make valgrind   the suite with every crm command run under valgrind
@@ -56,7 +57,7 @@ LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o) $(GEN:%=$(B)/gen/%.o)
 FUZZ_ALL    = csv stream money time phone email value rules period coupon options program schedule runblob
 FUZZ_REPLAY = $(FUZZ_ALL:%=$(B)/fuzz-replay-%)
 TOOLS    = $(B)/crm-synth $(B)/sqlite-floor $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck $(B)/t/npscheck $(B)/t/couponcheck $(B)/t/programcheck $(B)/t/ledgercheck $(B)/t/tiercheck $(B)/t/cooccurcheck $(B)/t/schedcheck \
-           $(B)/t/topicscheck $(B)/t/l10ncheck $(B)/t/runblobcheck
+           $(B)/t/topicscheck $(B)/t/l10ncheck $(B)/t/runblobcheck $(B)/t/csvcheck
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)
 # The pages in other languages, man/LANG/: installed where man-db looks
@@ -172,9 +173,10 @@ asan:
 	$(MAKE) B=build-asan SANITIZE=address,undefined CFLAGS='-O1 -g' test
 
 # The suites whose commands run two threads, which TSan watches: crm-import
-# (reading and writing), crm-segment (two halves of the figures) and
+# (reading and writing), crm-segment (two halves of the figures; a stream
+# read on one thread and summed on another) and
 # crm-recommend (two scoring a chunk of customers, one writing the last).
-THREAD_TESTS = tests/import.bats tests/robust.bats tests/stats.bats tests/segment.bats \
+THREAD_TESTS = tests/import.bats tests/robust.bats tests/stats.bats tests/segment.bats tests/stream.bats \
 	tests/recommend.bats tests/recommend_synth.bats
 
 tsan:
@@ -267,7 +269,8 @@ deps:
 			build-essential clang libclang-rt-14-dev pkg-config libsqlite3-dev libcsv-dev sqlite3 \
 			bats bats-support bats-assert mandoc valgrind tzdata locales gettext time \
 			chromium fonts-noto-cjk python3 python3-numpy python3-scipy && \
-		{ locale -a | grep -qix 'ko_KR.utf8' || localedef -i ko_KR -c -f UTF-8 ko_KR.UTF-8; }; \
+		{ locale -a | grep -qix 'ko_KR.utf8' || localedef -i ko_KR -c -f UTF-8 ko_KR.UTF-8; } && \
+		$(MAKE) deps-node; \
 	else \
 		echo "make deps: no apt-get here; install a C compiler, clang with its" \
 		     "libFuzzer runtime (make fuzz), SQLite 3 (library," \
@@ -276,6 +279,18 @@ deps:
 		     "(make bench), and Chromium with a" \
 		     "CJK font for the HTML report's test, with your package manager" >&2; \
 		exit 1; \
+	fi
+
+# make bench's DuckDB peer of crm-segment (bench/segment_peer.mjs): the npm
+# package, pinned, with its native library, into bench/node (not committed);
+# skipped with a note where npm is missing.
+DUCKDB_NODE = @duckdb/node-api@1.5.6-r.1
+deps-node:
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --prefix bench/node --no-save --no-audit --no-fund $(DUCKDB_NODE); \
+	else \
+		echo "make deps: no npm here; make bench skips its DuckDB row (install Node.js" \
+		     "and npm, then make deps-node)" >&2; \
 	fi
 
 # What it installs, and no more of `all` (the tests' tools, the fuzz replays).
@@ -302,5 +317,5 @@ install: $(CMDS:%=$(B)/%) $(MO)
 clean:
 	rm -rf build build-*
 
-.PHONY: FORCE pot all test asan tsan valgrind bench demo quality quality-topics layout lint fuzz deps install clean
+.PHONY: FORCE pot all test asan tsan valgrind bench demo quality quality-topics layout lint fuzz deps deps-node install clean
 .SECONDARY: $(OBJ) $(FUZZ_LIB_OBJ) $(FUZZ_ALL:%=$(FUZZ_B)/fuzz/%.o) $(FUZZ_B)/fuzz/fuzz.o

@@ -1,5 +1,6 @@
 /*
- * feed.h - the reading half of an import, on a thread of its own.
+ * feed.h - the reading half of an import (and of crm-segment's figures from
+ * a stream: rfm.c), on a thread of its own.
  *
  * Contract:
  *  - crm_feed_open() starts a thread that reads the files one after the

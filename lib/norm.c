@@ -1186,13 +1186,18 @@ static const struct currency currencies[] = {
 /* Index of a three-letter code (any case) in currencies[], or -1. */
 static int find_currency3(const unsigned char *c)
 {
-	char k[3] = { (char)to_upper(c[0]), (char)to_upper(c[1]), (char)to_upper(c[2]) };
+	/* the three letters as one number compare as memcmp() compares them:
+	 * a search on every row's amount and currency costs no call per step */
+	uint32_t k = (uint32_t)to_upper(c[0]) << 16 | (uint32_t)to_upper(c[1]) << 8 |
+		     (uint32_t)to_upper(c[2]);
 	int lo = 0, hi = NCUR - 1;
 	while (lo <= hi) {
-		int mid = (lo + hi) / 2, r = memcmp(k, currencies[mid].code, 3);
-		if (r == 0)
+		int mid = (lo + hi) / 2;
+		const unsigned char *m = (const unsigned char *)currencies[mid].code;
+		uint32_t v = (uint32_t)m[0] << 16 | (uint32_t)m[1] << 8 | m[2];
+		if (k == v)
 			return mid;
-		if (r < 0)
+		if (k < v)
 			hi = mid - 1;
 		else
 			lo = mid + 1;

@@ -7,8 +7,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "custsum.h"
 #include "diag.h"
 #include "entity.h"
+#include "feed.h"
 #include "stats.h"
 
 /* ---- bins ---------------------------------------------------------------------- */
@@ -145,6 +147,8 @@ void crm_rfm_score(struct crm_rfm *r, const struct crm_bins bins[CRM_NFIG])
 	uint64_t *keys = crm_xrealloc(NULL, r->n * sizeof *keys);
 	uint64_t *tmp = crm_xrealloc(NULL, r->n * sizeof *tmp);
 	int fig;
+	crm_big_pages(keys, r->n * sizeof *keys);
+	crm_big_pages(tmp, r->n * sizeof *tmp);
 	for (fig = 0; fig < CRM_NFIG; fig++) {
 		if (bins[fig].set)
 			score_bins(r, fig, &bins[fig]);
@@ -563,86 +567,16 @@ int crm_rfm_load_db(struct crm_db *db, const struct crm_rfm_opts *o, struct crm_
 
 /* ---- from a stream ---------------------------------------------------------------- */
 
-/* One customer (in one currency) of the stream. */
-struct agg {
-	char *id, *email, *name;
-	char currency[4];
-	int64_t first, last;     /* epoch seconds */
-	int64_t orders, amount;
-};
-
 struct stream {
 	const struct crm_rfm_opts *o;
-	const char *fname;
+	const char *fname;       /* the input's name for messages, while it is read */
+	char name[1024];         /* the feed's copy of it */
 	int64_t before;          /* orders at or after this instant are ignored */
-	struct agg *agg;         /* the customers, densely */
-	size_t nagg, cap;
-	uint32_t *slot;          /* open addressing: 1 + index into agg, 0 free */
-	size_t nslot;
+	struct crm_custsum *sum; /* the customers */
 	long long bad;
 };
 
 enum { S_ID, S_AT, S_AMOUNT, S_CURRENCY, S_STATUS, S_EMAIL, S_NAME };   /* crm_order_stream */
-
-/* The slot of a customer: free, or holding it. */
-static uint32_t *agg_slot(struct stream *s, const char *id, const char *currency)
-{
-	size_t i = crm_customer_hash(id, currency) & (s->nslot - 1);
-	while (s->slot[i]) {
-		const struct agg *a = &s->agg[s->slot[i] - 1];
-		if (!strcmp(a->id, id) && !strcmp(a->currency, currency))
-			break;
-		i = (i + 1) & (s->nslot - 1);
-	}
-	return &s->slot[i];
-}
-
-/* Slots of 4 bytes at half load keep the table small beside the customers. */
-static void agg_grow(struct stream *s)
-{
-	size_t i;
-	s->nslot = s->nslot ? s->nslot * 2 : 1024;
-	free(s->slot);
-	s->slot = crm_xcalloc(s->nslot, sizeof *s->slot);
-	for (i = 0; i < s->nagg; i++)
-		*agg_slot(s, s->agg[i].id, s->agg[i].currency) = (uint32_t)(i + 1);
-}
-
-/* One order of the customer `id` (an id or an e-mail) of the values v;
- * -1, the customer unchanged, when it would take its total past 64 bits. */
-static int agg_add(struct stream *s, const char *id, const struct crm_values *v, int64_t t)
-{
-	struct agg *a;
-	uint32_t *slot;
-	int64_t sum;
-	if (2 * (s->nagg + 1) > s->nslot)
-		agg_grow(s);
-	slot = agg_slot(s, id, v->currency);
-	if (!*slot) {
-		if (s->nagg == s->cap) {
-			s->cap = s->cap ? 2 * s->cap : 1024;
-			s->agg = crm_xrealloc(s->agg, s->cap * sizeof *s->agg);
-		}
-		a = &s->agg[s->nagg++];
-		memset(a, 0, sizeof *a);
-		a->id = crm_xstrdup_or_null(id);
-		snprintf(a->currency, sizeof a->currency, "%s", v->currency);
-		a->first = a->last = t;
-		*slot = (uint32_t)s->nagg;
-	}
-	a = &s->agg[*slot - 1];
-	if (__builtin_add_overflow(a->amount, v->num[S_AMOUNT], &sum))
-		return -1;   /* a new customer's first order cannot: nothing was added */
-	if (!a->email)
-		a->email = crm_xstrdup_or_null(v->val[S_EMAIL]);
-	if (!a->name)
-		a->name = crm_xstrdup_or_null(v->val[S_NAME]);
-	a->first = t < a->first ? t : a->first;
-	a->last = t > a->last ? t : a->last;
-	a->orders++;
-	a->amount = sum;
-	return 0;
-}
 
 /* Report a bad row and go on: the figures come from the good ones. */
 static int s_reject(long line, const char *why, void *ctx)
@@ -665,15 +599,18 @@ static int s_row(const struct crm_values *v, const struct crm_row *row, void *ct
 	t = crm_time_epoch(v->val[S_AT]);
 	if (t >= s->before)
 		return 0;
-	if (agg_add(s, id, v, t) == 0)
+	/* the reader refuses a longer key: only the overflow is left */
+	if (crm_custsum_add(s->sum, id, v->currency, t, v->num[S_AMOUNT], v->val[S_EMAIL],
+			    v->val[S_NAME]) == 0)
 		return 0;
 	snprintf(why, sizeof why, "column 'amount': customer '%s': the total of its %s orders "
 		 "would overflow (more than 64 bits of minor units)", id, v->currency);
 	return s_reject(row->line, why, s);
 }
 
-/* The currency is normalised before the money, which needs it (crm_row_values). */
-static int read_stream(const char *path, struct stream *s)
+/* The currency is normalised before the money, which needs it
+ * (crm_row_values): on this thread alone, when no second one can start. */
+static int read_stream_here(const char *path, struct stream *s)
 {
 	struct crm_stream st = {
 		.e = &crm_order_stream, .maps = s->o->in->map, .nmap = s->o->in->nmap,
@@ -685,65 +622,139 @@ static int read_stream(const char *path, struct stream *s)
 	return crm_stream_read(&st, path);
 }
 
-static int by_id(const void *a, const void *b)
+/* One item of the feed, reported as crm_stream_read() and crm_read_path()
+ * report theirs: CRM_OK to go on, else the exit code that ends the read. */
+static int take_item(struct stream *s, const struct crm_feed_item *it, int *header)
 {
-	return strcmp((*(struct agg *const *)a)->id, (*(struct agg *const *)b)->id);
-}
-
-/* The chosen currency's customers, sorted by id, as entries. */
-static int stream_entries(struct stream *s, const struct crm_rfm_opts *o, struct crm_rfm *r)
-{
-	struct agg **list = crm_xrealloc(NULL, s->nagg * sizeof *list);
-	size_t i, n = 0;
-	int64_t last = INT64_MIN;
-	const char *chosen = crm_input_currency(o->in);
-	for (i = 0; i < s->nagg; i++)
-		if (!chosen || !strcmp(s->agg[i].currency, chosen))
-			list[n++] = &s->agg[i];
-	qsort(list, n, sizeof *list, by_id);
-	/* in customer order, so that a clash names the same pair as the database */
-	for (i = 0; i < n; i++) {
-		if (!r->currency[0])
-			memcpy(r->currency, list[i]->currency, sizeof r->currency);
-		if (strcmp(list[i]->currency, r->currency)) {
-			int rc = currency_clash(r->currency, list[i]->currency);
-			free(list);
-			return rc;
+	switch (it->kind) {
+	case CRM_FEED_FILE:
+		if (it->rc < 0) {
+			crm_error("%s", it->text);
+			return CRM_EIO;
 		}
-		last = list[i]->last > last ? list[i]->last : last;
+		snprintf(s->name, sizeof s->name, "%s", it->text);
+		return CRM_OK;
+	case CRM_FEED_HEADER:
+		if (it->rc < 0) {
+			crm_header_errors(s->fname, it->row.line, it->text);
+			return it->rc == -2 ? CRM_EUSAGE : CRM_EDATA;
+		}
+		*header = 1;
+		return CRM_OK;
+	case CRM_FEED_ROW:
+		return it->text ? s_reject(it->row.line, it->text, s) : s_row(it->v, &it->row, s);
+	case CRM_FEED_BAD:
+		return s_reject(it->row.line, it->text, s);
+	case CRM_FEED_END:
+		if (it->rc < 0) {
+			crm_error_at(s->fname, it->row.line, "%s", it->text);
+			return it->row.line > 0 ? CRM_EDATA : CRM_EIO;
+		}
+		if (!*header) {
+			crm_error_at(s->fname, 0, "empty input: no header line");
+			return CRM_EDATA;
+		}
+		return CRM_OK;
 	}
-	if (!o->as_of && n && set_as_of(r, o, crm_local_day(o->tz, last) + 1) != CRM_OK) {
-		free(list);
-		return CRM_EUSAGE;
-	}
-	r->e = crm_xrealloc(NULL, n * sizeof *r->e);
-	r->id = crm_xrealloc(NULL, n * sizeof *r->id);
-	r->email = crm_xrealloc(NULL, n * sizeof *r->email);
-	r->name = crm_xrealloc(NULL, n * sizeof *r->name);
-	for (i = 0; i < n; i++) {
-		struct agg *a = list[i];
-		set_entry(&r->e[i], r->as_of, crm_local_day(o->tz, a->first),
-			  crm_local_day(o->tz, a->last), a->orders, a->amount);
-		r->id[i] = a->id;
-		r->email[i] = a->email;
-		r->name[i] = a->name;
-		a->id = a->email = a->name = NULL;     /* r owns them now */
-	}
-	r->n = n;
-	free(list);
 	return CRM_OK;
 }
 
-static void stream_release(struct stream *s)
+/*
+ * The orders are read, split and normalised on a thread of their own
+ * (feed.h) while this one sums them: the two halves overlap, on two cores.
+ * Messages stay on this thread, in the order of the rows.  A named zone is
+ * pinned meanwhile (converting times then writes no environment), and only
+ * the feed's thread converts times until it is closed.
+ */
+static int read_stream(const char *path, struct stream *s)
 {
-	size_t i;
-	for (i = 0; i < s->nagg; i++) {
-		free(s->agg[i].id);
-		free(s->agg[i].email);
-		free(s->agg[i].name);
+	struct crm_feed_opts fo = {s->o->csv, s->o->in, NULL, &crm_order_stream, 1, s->o->tz, -1};
+	char *files[1] = {(char *)path}, err[1024];
+	struct crm_feed *feed;
+	struct crm_feed_batch *b;
+	int i, rc = CRM_OK, header = 0;
+	if (crm_value_maps_check(&crm_order_stream, &s->o->in->vmap, err, sizeof err) < 0)
+		return crm_usage_error("%s", err);
+	crm_tz_pin(s->o->tz);
+	if (!(feed = crm_feed_open(&fo, files, 1))) {
+		crm_tz_unpin(s->o->tz);
+		return read_stream_here(path, s);
 	}
-	free(s->agg);
-	free(s->slot);
+	s->fname = s->name;
+	while (rc == CRM_OK && (b = crm_feed_next(feed)))
+		for (i = 0; i < b->n && rc == CRM_OK; i++)
+			rc = take_item(s, &b->item[i], &header);
+	crm_feed_close(feed);
+	crm_tz_unpin(s->o->tz);
+	s->fname = NULL;
+	return rc;
+}
+
+/* The chosen currency's customers, in customer order: the first one's
+ * currency is the result's; another is a clash, named as the database
+ * names it.  *n gets their number, *at (when not NULL) their positions. */
+static int chosen_customers(struct crm_custsum *sum, size_t total, const char *chosen,
+			    struct crm_rfm *r, size_t *n, size_t *at, int64_t *last)
+{
+	struct crm_cust c;
+	size_t i;
+	*n = 0;
+	*last = INT64_MIN;
+	for (i = 0; i < total; i++) {
+		crm_custsum_get(sum, i, &c);
+		if (chosen && strcmp(c.currency, chosen))
+			continue;
+		if (!r->currency[0])
+			memcpy(r->currency, c.currency, sizeof r->currency);
+		if (strcmp(c.currency, r->currency))
+			return currency_clash(r->currency, c.currency);
+		*last = c.last > *last ? c.last : *last;
+		if (at)
+			at[*n] = i;
+		++*n;
+	}
+	return CRM_OK;
+}
+
+/* The chosen currency's customers, sorted by id, as entries; the ids,
+ * e-mails and names stay in s->sum, which r keeps. */
+static int stream_entries(struct stream *s, const struct crm_rfm_opts *o, struct crm_rfm *r)
+{
+	size_t total = crm_custsum_sort(s->sum), i, n;
+	size_t *at = crm_xmalloc((total + 1) * sizeof *at);
+	int64_t last;
+	int rc = chosen_customers(s->sum, total, crm_input_currency(o->in), r, &n, at, &last);
+	if (rc == CRM_OK && !o->as_of && n && set_as_of(r, o, crm_local_day(o->tz, last) + 1) != CRM_OK)
+		rc = CRM_EUSAGE;
+	if (rc != CRM_OK) {
+		free(at);
+		return rc;
+	}
+	r->e = crm_xrealloc(NULL, (n + 1) * sizeof *r->e);
+	r->id = crm_xrealloc(NULL, (n + 1) * sizeof *r->id);
+	crm_big_pages(r->e, (n + 1) * sizeof *r->e);
+	crm_big_pages(r->id, (n + 1) * sizeof *r->id);
+	for (i = 0; i < n; i++) {
+		struct crm_cust c;
+		crm_custsum_get(s->sum, at[i], &c);
+		set_entry(&r->e[i], r->as_of, crm_local_day(o->tz, c.first),
+			  crm_local_day(o->tz, c.last), c.orders, c.amount);
+		r->id[i] = (char *)c.id;
+		if ((c.email || c.name) && !r->email) {
+			r->email = crm_xcalloc(n + 1, sizeof *r->email);
+			r->name = crm_xcalloc(n + 1, sizeof *r->name);
+		}
+		if (r->email) {
+			r->email[i] = (char *)c.email;
+			r->name[i] = (char *)c.name;
+		}
+	}
+	r->n = n;
+	free(at);
+	crm_custsum_shrink(s->sum);
+	r->texts = s->sum;           /* r owns them now */
+	s->sum = NULL;
+	return CRM_OK;
 }
 
 int crm_rfm_load_csv(const char *path, const struct crm_rfm_opts *o, struct crm_rfm *r)
@@ -755,12 +766,12 @@ int crm_rfm_load_csv(const char *path, const struct crm_rfm_opts *o, struct crm_
 	if ((rc = start(r, o)) != CRM_OK)
 		return rc;
 	s.before = o->as_of ? crm_time_epoch(r->as_of_end) : INT64_MAX;
-	agg_grow(&s);
+	s.sum = crm_custsum_new();
 	rc = read_stream(path, &s);
 	if (rc == CRM_OK)
 		rc = stream_entries(&s, o, r);
 	r->bad_rows = s.bad;
-	stream_release(&s);
+	crm_custsum_free(s.sum);
 	return rc;
 }
 
@@ -772,7 +783,8 @@ static int each_stream(const struct crm_rfm *r, crm_rfm_fn *fn, void *ctx)
 	int rc;
 	char first[CRM_DATE_LEN], last[CRM_DATE_LEN];
 	for (i = 0; i < r->n; i++) {
-		struct crm_rfm_who w = {r->id[i], r->email[i], r->name[i], first, last, -1};
+		struct crm_rfm_who w = {r->id[i], r->email ? r->email[i] : NULL,
+					r->name ? r->name[i] : NULL, first, last, -1};
 		crm_day_date(r->as_of - r->e[i].tenure, first);
 		crm_day_date(r->as_of - r->e[i].recency, last);
 		if ((rc = fn(i, &w, ctx)) != 0)
@@ -851,15 +863,10 @@ int crm_rfm_each_id(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, 
 
 void crm_rfm_release(struct crm_rfm *r)
 {
-	size_t i;
-	for (i = 0; r->id && i < r->n; i++) {
-		free(r->id[i]);
-		free(r->email[i]);
-		free(r->name[i]);
-	}
 	free(r->id);
 	free(r->email);
 	free(r->name);
 	free(r->e);
+	crm_custsum_free(r->texts);
 	memset(r, 0, sizeof *r);
 }

@@ -20,7 +20,8 @@
  *    figures are computed from the orders on or before that day instead
  *    (slower, same result); only then is a second currency an error, if
  *    none was chosen.  From an orders CSV stream they are summed in memory that grows
- *    with the number of customers, not of orders.  Both give the same result
+ *    with the number of customers, not of orders (custsum.h), the rows read
+ *    and normalised on a second thread (feed.h).  Both give the same result
  *    for the same orders.
  *  - Quintile scores: for a figure where more is better (frequency,
  *    monetary, and recency negated), a customer's score is
@@ -42,6 +43,7 @@
 #include <stdint.h>
 
 #include "csvio.h"
+#include "custsum.h"
 #include "db.h"
 #include "norm.h"
 #include "opts.h"
@@ -80,8 +82,10 @@ struct crm_rfm {
 	/* what the database path needs to list the same customers again */
 	int from_orders;         /* figures computed from orders, not customer_stats */
 	char as_of_end[CRM_TIME_LEN];   /* first instant after the as-of day, UTC */
-	/* the stream's customers, parallel to e (NULL for the database) */
+	/* the stream's customers, parallel to e (NULL for the database; email
+	 * and name NULL too when no customer has one), their texts in `texts` */
 	char **id, **email, **name;
+	struct crm_custsum *texts;
 	long long bad_rows;      /* stream rows reported and skipped */
 };
 
