@@ -113,19 +113,28 @@ static int corrupt_run(struct crm_db *db, long long run, const char *why, size_t
 	return CRM_EDATA;
 }
 
-/* Why the blob of `run` did not open (msg, code: SQLite's): no row for it,
- * which is bad data, or the database's failure. */
+/* Why the blob of `run` did not open (msg, code: SQLite's): no row for it
+ * or a value that is no blob, which is bad data, or the database's failure. */
 static int blob_missing(struct crm_db *db, long long run, const char *msg, int code)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT count(*) FROM segment_blobs WHERE run_id = ?1");
-	long long n;
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT typeof(members) FROM segment_blobs "
+					  "WHERE run_id = ?1");
+	char type[16] = "", why[48];
 	int rc;
-	if (st)
-		sqlite3_bind_int64(st, 1, run);
-	if ((rc = crm_db_one_int(db, st, "read a segment run", &n)) != CRM_OK)
-		return rc;
-	if (!n)
+	if (!st)
+		return crm_db_last_status(db);
+	sqlite3_bind_int64(st, 1, run);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(type, sizeof type, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_db_fail(db, "read a segment run");
+	if (rc == SQLITE_DONE)
 		return corrupt_run(db, run, "no members stored", 0);
+	if (strcmp(type, "blob") && strcmp(type, "text")) {
+		snprintf(why, sizeof why, "members stored as %s, not a blob", type);
+		return corrupt_run(db, run, why, 0);
+	}
 	crm_error("%s: read segment run %lld: %s", db->path, run, msg);
 	return crm_db_status(code);
 }

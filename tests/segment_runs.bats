@@ -213,6 +213,7 @@ C -"
 	bad 2 "X'02' || substr(members, 2)" "a format version this crm does not know (at byte 0)"
 	bad 2 "'text, not a blob'" "a format version this crm does not know (at byte 0)"
 	bad 1 "X''" "empty (at byte 0)"
+	bad 1 "42" "members stored as integer, not a blob (at byte 0)"
 	# crm-nps --by segment reads the last run; a --save reads it for the flows
 	cp good.db "$CRM_DB"
 	q "UPDATE segment_blobs SET members = substr(members, 1, 40) WHERE run_id = 3"
