@@ -9,6 +9,7 @@
 #include "db.h"
 #include "diag.h"
 #include "feedback.h"
+#include "i18n.h"
 #include "nps.h"
 #include "opts.h"
 #include "period.h"
@@ -93,16 +94,16 @@ static int source_option(struct fb *f, const char *arg)
 	char buf[64], *tok, *save = NULL;
 	int s;
 	if (strlen(arg) >= sizeof buf)
-		return crm_usage_error("--source '%s': too long", arg);
+		return crm_usage_error(_("--source '%s': too long"), arg);
 	strcpy(buf, arg);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if ((s = crm_fb_source_parse(tok)) < 0)
-			return crm_usage_error("--source '%s': expected reviews, responses or tickets",
+			return crm_usage_error(_("--source '%s': expected reviews, responses or tickets"),
 					       tok);
 		f->sources |= 1u << s;
 	}
-	return f->sources ? 0 : crm_usage_error("--source '%s': expected reviews, responses or "
-						"tickets", arg);
+	return f->sources ? 0 : crm_usage_error(_("--source '%s': expected reviews, responses or "
+						"tickets"), arg);
 }
 
 static int own_option(void *ctx, int c, const char *arg)
@@ -122,18 +123,18 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_TOPICS: f->topics_path = arg; return 0;
 	case OPT_LANG:
 		if (strcmp(arg, "ko") && strcmp(arg, "en") && strcmp(arg, "all"))
-			return crm_usage_error("--lang must be ko, en or all, not '%s'", arg);
+			return crm_usage_error(_("--lang must be ko, en or all, not '%s'"), arg);
 		f->lang = arg;
 		return 0;
 	case OPT_FORMAT:
 		if ((v = crm_format_parse(arg)) < 0)
-			return crm_usage_error("--format must be csv, text or json, not '%s'", arg);
+			return crm_usage_error(_("--format must be csv, text or json, not '%s'"), arg);
 		f->format = v;
 		return 0;
 	case OPT_BY:
 		if ((v = crm_fb_by_parse(arg)) <= 0)
-			return crm_usage_error("--by '%s': expected month, week, platform, sku, "
-					       "category or source", arg);
+			return crm_usage_error(_("--by '%s': expected month, week, platform, sku, "
+					       "category or source"), arg);
 		f->by = v;
 		return 0;
 	case OPT_EXAMPLES:
@@ -142,7 +143,7 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_SUMMARY: f->summary = 1; return 0;
 	case OPT_AT: f->at = arg; return 0;
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 /* ---- the run's pieces ----------------------------------------------------------------- */
@@ -166,7 +167,7 @@ static int choose_period(struct fb *f, const char *def)
 	if (crm_period_bounds(&f->period, f->tz, f->from, f->to, &why) < 0 ||
 	    crm_day_start(f->tz, prev.from, f->prev_from, &why) < 0 ||
 	    (f->po.as_of && crm_day_start(f->tz, today + 1, f->end, &why) < 0))
-		return crm_usage_error("the period %s: %s", f->period.label, why);
+		return crm_usage_error(_("the period %s: %s"), f->period.label, why);
 	return f->po.as_of ? CRM_OK : crm_clock(f->tz, f->end);
 }
 
@@ -182,14 +183,14 @@ static int open_db(struct fb *f, int mode)
 static void no_operands(const struct fb *f, int *rc)
 {
 	if (*rc == CRM_OK && f->argc)
-		*rc = crm_usage_error("%s: unexpected argument '%s': crm-feedback reads the database",
+		*rc = crm_usage_error(_("%s: unexpected argument '%s': crm-feedback reads the database"),
 				      f->verb, f->argv[0]);
 }
 
 static void bad_utf8_summary(const struct crm_fb_counts *c)
 {
 	if (c->bad_utf8)
-		crm_error("%lld of %lld text%s with invalid UTF-8, tagged all the same",
+		crm_error(_("%lld of %lld text%s with invalid UTF-8, tagged all the same"),
 			  c->bad_utf8, c->texts, c->texts == 1 ? "" : "s");
 }
 
@@ -327,7 +328,7 @@ static int topics(struct fb *f)
 	no_operands(f, &rc);
 	if (rc == CRM_OK && f->list) {
 		if (f->have_period || f->by || f->examples || f->sources || f->po.as_of)
-			return crm_usage_error("topics --list prints the dictionary alone");
+			return crm_usage_error(_("topics --list prints the dictionary alone"));
 		crm_topics_write(stdout, f->topics);
 		return CRM_OK;
 	}
@@ -446,9 +447,9 @@ static int replied(struct fb *f)
 	const char *why = "";
 	int rc;
 	if (f->argc != 1)
-		return crm_usage_error("replied: expected one REVIEW_ID, not %d", f->argc);
+		return crm_usage_error(_("replied: expected one REVIEW_ID, not %d"), f->argc);
 	if (f->at && crm_parse_time(f->at, f->tz, CRM_MDY, at, &why) < 0)
-		return crm_usage_error("--at '%s' %s", f->at, why);
+		return crm_usage_error(_("--at '%s' %s"), f->at, why);
 	if (!f->at && (rc = crm_clock(f->tz, at)) != CRM_OK)
 		return rc;
 	if ((rc = open_db(f, CRM_DB_WRITE)) != CRM_OK)
@@ -456,14 +457,14 @@ static int replied(struct fb *f)
 	crm_quote(f->argv[0], q, sizeof q);
 	rc = crm_feedback_replied(&f->db, f->argv[0], at, first);
 	if (rc == CRM_FB_EUNKNOWN)
-		crm_error("replied: unknown review %s", q);
+		crm_error(_("replied: unknown review %s"), q);
 	else if (rc == CRM_EDATA)
-		crm_error("replied: %s is before review %s was posted at %s", at, q, first);
+		crm_error(_("replied: %s is before review %s was posted at %s"), at, q, first);
 	else if (rc == CRM_FB_KEPT)
-		crm_error("replied: review %s was replied at %s already; that first reply is kept",
+		crm_error(_("replied: review %s was replied at %s already; that first reply is kept"),
 			  q, first);
 	else if (rc == CRM_OK)
-		crm_error("replied: review %s replied at %s", q, at);
+		crm_error(_("replied: review %s replied at %s"), q, at);
 	return rc == CRM_FB_KEPT ? CRM_OK : rc;
 }
 

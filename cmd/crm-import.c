@@ -7,6 +7,7 @@
 #include "db.h"
 #include "diag.h"
 #include "entity.h"
+#include "i18n.h"
 #include "import.h"
 #include "opts.h"
 
@@ -43,7 +44,7 @@ static const char *env_or(const char *name, const char *dflt)
 
 static int unknown_entity(const char *name)
 {
-	return crm_usage_error("unknown entity '%s' (one of %s)", name, crm_entity_names());
+	return crm_usage_error(_("unknown entity '%s' (one of %s)"), name, crm_entity_names());
 }
 
 static int own_option(void *ctx, int c, const char *arg)
@@ -62,8 +63,8 @@ static int own_option(void *ctx, int c, const char *arg)
 	case 'q': o->quiet = 1; return 0;
 	case OPT_COUNTRY:
 		if (crm_country_calling_code(arg) < 0)
-			return crm_usage_error("--default-country '%s': not a country crm knows the "
-					       "calling code of", arg);
+			return crm_usage_error(_("--default-country '%s': not a country crm knows the "
+					       "calling code of"), arg);
 		o->country = arg;
 		return 0;
 	case OPT_COLUMNS:
@@ -71,7 +72,7 @@ static int own_option(void *ctx, int c, const char *arg)
 			return unknown_entity(arg);
 		exit(crm_close_stdout(CRM_OK));
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 int main(int argc, char **argv)
@@ -99,7 +100,7 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		return crm_usage_error("no entity given (one of %s)", crm_entity_names());
+		return crm_usage_error(_("no entity given (one of %s)"), crm_entity_names());
 	if (!(o.entity = crm_entity_find(argv[0])))
 		return unknown_entity(argv[0]);
 	if (crm_input_entity(&o.in, o.entity) != 0)
@@ -117,7 +118,7 @@ int main(int argc, char **argv)
 		path = ":memory:";      /* a dry run creates no database file */
 
 	if ((rc = crm_db_open(&db, path, CRM_DB_CREATE)) != CRM_OK) {
-		crm_error("nothing was imported");
+		crm_error(_("nothing was imported"));
 		crm_db_close(&db);
 		crm_tz_close(tz);
 		return rc;

@@ -10,6 +10,7 @@
 #include "csvio.h"
 #include "db.h"
 #include "diag.h"
+#include "i18n.h"
 #include "nps.h"
 #include "opts.h"
 #include "survey.h"
@@ -77,17 +78,17 @@ static int by_option(struct nps *s, const char *arg)
 	char buf[128], *tok, *save = NULL;
 	int k, by;
 	if (strlen(arg) >= sizeof buf)
-		return crm_usage_error("--by '%s': too long", arg);
+		return crm_usage_error(_("--by '%s': too long"), arg);
 	strcpy(buf, arg);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if ((by = crm_by_parse(tok)) < 0)
-			return crm_usage_error("--by '%s': expected month, week, channel, segment, "
-					       "survey, category or sku", tok);
+			return crm_usage_error(_("--by '%s': expected month, week, channel, segment, "
+					       "survey, category or sku"), tok);
 		for (k = 0; k < s->so.nby; k++) {
 			if (s->so.by[k] == (enum crm_by)by)
-				return crm_usage_error("--by %s: given twice", tok);
+				return crm_usage_error(_("--by %s: given twice"), tok);
 			if (crm_by_is_time(s->so.by[k]) && crm_by_is_time(by))
-				return crm_usage_error("--by %s and %s: one time grouping at most",
+				return crm_usage_error(_("--by %s and %s: one time grouping at most"),
 						       crm_by_name(s->so.by[k]), tok);
 		}
 		s->so.by[s->so.nby++] = by;
@@ -103,13 +104,13 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_BY: return by_option(s, arg);
 	case OPT_SCALE:
 		if ((v = crm_scale_parse(arg)) < 0)
-			return crm_usage_error("--scale must be nps, csat or ces, not '%s'", arg);
+			return crm_usage_error(_("--scale must be nps, csat or ces, not '%s'"), arg);
 		s->so.scale = v;
 		s->scale_given = 1;
 		return 0;
 	case OPT_SOURCE:
 		if ((v = crm_source_parse(arg)) < 0)
-			return crm_usage_error("--source must be responses, tickets or reviews, not '%s'",
+			return crm_usage_error(_("--source must be responses, tickets or reviews, not '%s'"),
 					       arg);
 		s->so.source = v;
 		s->source_given = 1;
@@ -122,7 +123,7 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_STRICT: s->so.strict = 1; return 0;
 	case OPT_FORMAT:
 		if ((v = crm_format_parse(arg)) < 0)
-			return crm_usage_error("--format must be csv, text or json, not '%s'", arg);
+			return crm_usage_error(_("--format must be csv, text or json, not '%s'"), arg);
 		s->format = v;
 		return 0;
 	case CRM_OPT_MAP:
@@ -131,7 +132,7 @@ static int own_option(void *ctx, int c, const char *arg)
 	case CRM_OPT_MAP_VALUE_FILE:
 		return crm_input_option(&s->in, c, arg);
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 /* A --from/--to day as the UTC instant of its local midnight. */
@@ -141,7 +142,7 @@ static int day_option(const struct nps *s, const char *name, const char *arg,
 	int64_t day;
 	const char *why = "";
 	if (crm_date_day(arg, &day) < 0 || crm_parse_time(arg, s->so.tz, CRM_MDY, out, &why) < 0)
-		return crm_usage_error("%s '%s' is not a date (YYYY-MM-DD)", name, arg);
+		return crm_usage_error(_("%s '%s' is not a date (YYYY-MM-DD)"), name, arg);
 	return 0;
 }
 
@@ -151,9 +152,9 @@ static int check_source(struct nps *s, int argc)
 {
 	char why[256];
 	if (s->source_given && argc)
-		return crm_usage_error("--source reads the database, not a FILE of answers");
+		return crm_usage_error(_("--source reads the database, not a FILE of answers"));
 	if (s->so.source != CRM_SOURCE_RESPONSES && (s->detractors || s->followed_up))
-		return crm_usage_error("%s works on survey answers; it takes no --source",
+		return crm_usage_error(_("%s works on survey answers; it takes no --source"),
 				       s->detractors ? "--detractors" : "--followed-up");
 	if (crm_survey_check(&s->so, s->scale_given, why, sizeof why) < 0)
 		return crm_usage_error("%s", why);
@@ -165,20 +166,20 @@ static int check_options(struct nps *s, int argc)
 	if (check_source(s, argc))
 		return CRM_EUSAGE;
 	if (s->detractors && s->so.nby)
-		return crm_usage_error("--detractors lists answers; it takes no --by");
+		return crm_usage_error(_("--detractors lists answers; it takes no --by"));
 	if (s->detractors && s->so.scale != CRM_SCALE_NPS)
-		return crm_usage_error("--detractors are NPS answers from 0 to 6; it takes no --scale");
+		return crm_usage_error(_("--detractors are NPS answers from 0 to 6; it takes no --scale"));
 	if ((s->detractors || s->followed_up) && argc)
-		return crm_usage_error("%s works on the database, not on a FILE of answers",
+		return crm_usage_error(_("%s works on the database, not on a FILE of answers"),
 				       s->detractors ? "--detractors" : "--followed-up");
 	if (s->followed_up && !s->detractors && (s->so.nby || s->so.scale != CRM_SCALE_NPS))
-		return crm_usage_error("--followed-up records calls back; it takes no --by or --scale");
+		return crm_usage_error(_("--followed-up records calls back; it takes no --by or --scale"));
 	if (s->from_date && day_option(s, "--from", s->from_date, s->from))
 		return CRM_EUSAGE;
 	if (s->to_date && day_option(s, "--to", s->to_date, s->to))
 		return CRM_EUSAGE;
 	if (s->from_date && s->to_date && strcmp(s->from, s->to) >= 0)
-		return crm_usage_error("--from %s is not before --to %s", s->from_date, s->to_date);
+		return crm_usage_error(_("--from %s is not before --to %s"), s->from_date, s->to_date);
 	s->so.from = s->from_date ? s->from : NULL;
 	s->so.to = s->to_date ? s->to : NULL;
 	return CRM_OK;
@@ -336,7 +337,7 @@ static void warn_small(const struct nps *s, const struct crm_nps_result *res)
 	size_t i, o = 0, small = 0;
 	if (!s->so.nby) {
 		if (res[0].small)
-			crm_error("only %lld answer%s: below %d answers the margin of error means little",
+			crm_error(_("only %lld answer%s: below %d answers the margin of error means little"),
 				  res[0].n, res[0].n == 1 ? "" : "s", CRM_NPS_SMALL_N);
 		return;
 	}
@@ -350,9 +351,9 @@ static void warn_small(const struct nps *s, const struct crm_nps_result *res)
 		o = o < sizeof list ? o : sizeof list - 1;
 	}
 	if (small > SMALL_LISTED)
-		snprintf(list + o, sizeof list - o, " and %zu more", small - SMALL_LISTED);
+		snprintf(list + o, sizeof list - o, _(" and %zu more"), small - SMALL_LISTED);
 	if (small)
-		crm_error("fewer than %d answers in %s: %s margin%s of error mean%s little",
+		crm_error(_("fewer than %d answers in %s: %s margin%s of error mean%s little"),
 			  CRM_NPS_SMALL_N, list, small == 1 ? "its" : "their", small == 1 ? "" : "s",
 			  small == 1 ? "s" : "");
 }
@@ -362,8 +363,8 @@ static void report_bad(const struct crm_groups *gs)
 	const struct crm_survey_bad *b = &gs->bad;
 	long long total = crm_survey_bad_total(b);
 	if (total)
-		crm_error("%lld of %lld answers left out: %lld outside the scale, %lld not a number, "
-			  "%lld other", total, gs->rows, b->range, b->nan, b->other);
+		crm_error(_("%lld of %lld answers left out: %lld outside the scale, %lld not a number, "
+			  "%lld other"), total, gs->rows, b->range, b->nan, b->other);
 }
 
 static int write_groups(struct nps *s)
@@ -391,7 +392,7 @@ static int write_groups(struct nps *s)
 	crm_table_free(s->t);
 	s->t = NULL;
 	if (!answers)
-		crm_error("no answers%s: nothing to measure", s->gs.rows ? " left" : "");
+		crm_error(_("no answers%s: nothing to measure"), s->gs.rows ? " left" : "");
 	else
 		warn_small(s, res);
 	free(res);
@@ -456,10 +457,10 @@ static int record_followups(struct nps *s)
 	if (rc != CRM_OK && rc != CRM_EDATA)
 		return rc;
 	if (rc == CRM_EDATA && s->so.strict) {
-		crm_error("followups: nothing recorded (--strict)");
+		crm_error(_("followups: nothing recorded (--strict)"));
 		return rc;
 	}
-	crm_error("followups: %lld read, %lld recorded, %lld unchanged, %lld rejected",
+	crm_error(_("followups: %lld read, %lld recorded, %lld unchanged, %lld rejected"),
 		  c.read, c.recorded, c.unchanged, c.rejected);
 	return c.rejected || rc == CRM_EDATA ? CRM_EDATA : CRM_OK;
 }
@@ -499,7 +500,7 @@ static int from_stream(struct nps *s, const char *path)
 	int rc;
 	if ((rc = crm_survey_load_csv(path, &s->so, &s->gs)) != CRM_OK) {
 		if (rc == CRM_EDATA && s->so.strict)
-			crm_error("a bad answer with --strict: no figures written");
+			crm_error(_("a bad answer with --strict: no figures written"));
 		return rc;
 	}
 	return write_groups(s);
@@ -525,7 +526,7 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)
-		return crm_usage_error("one file of answers at most, not %d", argc);
+		return crm_usage_error(_("one file of answers at most, not %d"), argc);
 	if (!(tz = crm_common_tz(&s.co)))
 		return CRM_EUSAGE;
 	s.so.tz = tz;

@@ -7,6 +7,7 @@
 #include "db.h"
 #include "diag.h"
 #include "feedback.h"
+#include "i18n.h"
 #include "opts.h"
 #include "parse.h"
 #include "period.h"
@@ -57,7 +58,7 @@ static int format_option(struct rep *r, const char *arg)
 			r->format = (enum crm_report_format)i;
 			return 0;
 		}
-	return crm_usage_error("--format must be text, markdown, html or json, not '%s'", arg);
+	return crm_usage_error(_("--format must be text, markdown, html or json, not '%s'"), arg);
 }
 
 /* --sla FILE, or the targets of every ticket in calendar hours */
@@ -84,8 +85,8 @@ static int sla_option(struct rep *r, const char *arg)
 	}
 	return 0;
 bad:
-	return crm_usage_error("--sla '%s': expected first=DURATION,resolve=DURATION "
-			       "(DURATION like 4h, 30m, 2d)", arg);
+	return crm_usage_error(_("--sla '%s': expected first=DURATION,resolve=DURATION "
+			       "(DURATION like 4h, 30m, 2d)"), arg);
 }
 
 static int own_option(void *ctx, int c, const char *arg)
@@ -115,7 +116,7 @@ static int own_option(void *ctx, int c, const char *arg)
 		r->ro.list_rows = (int)v;
 		return 0;
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 /* The schedule and the SLA: durations in business hours with a schedule;
@@ -197,7 +198,7 @@ int main(int argc, char **argv)
 		return rc;
 	r.ro.currency = crm_input_currency(&r.in);
 	if (optind < argc)
-		return crm_usage_error("unexpected argument '%s': the report reads the database",
+		return crm_usage_error(_("unexpected argument '%s': the report reads the database"),
 				       argv[optind]);
 	if (!(tz = crm_common_tz(&r.co)))
 		return CRM_EUSAGE;

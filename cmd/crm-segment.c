@@ -10,6 +10,7 @@
 #include "csvio.h"
 #include "db.h"
 #include "diag.h"
+#include "i18n.h"
 #include "opts.h"
 #include "rfm.h"
 #include "rules.h"
@@ -105,7 +106,7 @@ static int diff_option(struct seg *s, const char *arg)
 		goto bad;
 	return 0;
 bad:
-	return crm_usage_error("--diff '%s': expected OLD:NEW, two run ids (see --runs)", arg);
+	return crm_usage_error(_("--diff '%s': expected OLD:NEW, two run ids (see --runs)"), arg);
 }
 
 static int own_option(void *ctx, int c, const char *arg)
@@ -116,12 +117,12 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_AS_OF: s->ro.as_of = arg; return 0;
 	case OPT_BINS:
 		if (s->nbins == 8)
-			return crm_usage_error("too many --bins options");
+			return crm_usage_error(_("too many --bins options"));
 		s->bins[s->nbins++] = arg;
 		return 0;
 	case OPT_SCHEME:
 		if (strcmp(arg, "rfm") && strcmp(arg, "lifecycle"))
-			return crm_usage_error("--scheme must be rfm or lifecycle, not '%s'", arg);
+			return crm_usage_error(_("--scheme must be rfm or lifecycle, not '%s'"), arg);
 		s->scheme = arg;
 		return 0;
 	case OPT_RULES: s->rules_path = arg; return 0;
@@ -148,7 +149,7 @@ static int own_option(void *ctx, int c, const char *arg)
 	case CRM_OPT_MAP_VALUE_FILE:
 		return crm_input_option(&s->in, c, arg);
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 /* Options that cannot go together, and values checkable before any input. */
@@ -156,15 +157,15 @@ static int check_options(struct seg *s)
 {
 	int64_t day;
 	if (s->ro.as_of && crm_date_day(s->ro.as_of, &day) < 0)
-		return crm_usage_error("--as-of '%s' is not a date (YYYY-MM-DD)", s->ro.as_of);
+		return crm_usage_error(_("--as-of '%s' is not a date (YYYY-MM-DD)"), s->ro.as_of);
 	if (s->rules_path && s->scheme)
-		return crm_usage_error("--rules and --scheme exclude each other");
+		return crm_usage_error(_("--rules and --scheme exclude each other"));
 	if (s->runs && (s->diff || s->save || s->summary))
-		return crm_usage_error("--runs goes alone");
+		return crm_usage_error(_("--runs goes alone"));
 	if (s->diff && (s->save || s->summary || s->opted_in))
-		return crm_usage_error("--diff compares saved runs; it takes only --list and --segment");
+		return crm_usage_error(_("--diff compares saved runs; it takes only --list and --segment"));
 	if (s->list && !s->diff)
-		return crm_usage_error("--list goes with --diff");
+		return crm_usage_error(_("--list goes with --diff"));
 	return CRM_OK;
 }
 
@@ -286,7 +287,7 @@ static int make_scheme(struct seg *s)
 	s->want = s->segment ? crm_segment_find(&s->sch, s->segment) : -1;
 	if (s->segment && s->want < 0) {
 		crm_segment_list(&s->sch, list, sizeof list);
-		return crm_usage_error("--segment '%s': no such segment (one of %s)", s->segment, list);
+		return crm_usage_error(_("--segment '%s': no such segment (one of %s)"), s->segment, list);
 	}
 	return CRM_OK;
 }
@@ -304,9 +305,9 @@ static int money_options(struct seg *s, struct crm_bins bins[CRM_NFIG])
 		const char *why = "";
 		snprintf(cur, sizeof cur, "%s", s->r.currency);
 		if (crm_parse_money(s->vip_spend, cur, &s->life.vip_spend, &why) < 0)
-			return crm_usage_error("--vip-spend '%s' %s", s->vip_spend, why);
+			return crm_usage_error(_("--vip-spend '%s' %s"), s->vip_spend, why);
 		if (s->life.vip_spend < 0)
-			return crm_usage_error("--vip-spend '%s' is negative", s->vip_spend);
+			return crm_usage_error(_("--vip-spend '%s' is negative"), s->vip_spend);
 	}
 	return CRM_OK;
 }
@@ -383,7 +384,7 @@ static int from_db(struct seg *s)
 {
 	int rc = segment_db(s);
 	if (s->save && (rc == CRM_EIO || rc == CRM_EBUSY))
-		crm_error("nothing was saved");
+		crm_error(_("nothing was saved"));
 	return rc;
 }
 
@@ -391,7 +392,7 @@ static int from_stream(struct seg *s, const char *path)
 {
 	int rc;
 	if (s->save || s->opted_in)
-		return crm_usage_error("%s needs the database, not a stream of orders",
+		return crm_usage_error(_("%s needs the database, not a stream of orders"),
 				       s->save ? "--save" : "--opted-in (consent is kept with customers)");
 	if ((rc = crm_rfm_load_csv(path, &s->ro, &s->r)) != CRM_OK)
 		return rc;
@@ -463,7 +464,7 @@ static int history(struct seg *s)
 		if ((rc = crm_run_exists(&s->db, ids[i])) < 0)
 			return crm_db_last_status(&s->db);
 		if (!rc) {
-			crm_error("%s: no saved segment run %lld (see --runs)", s->db.path, ids[i]);
+			crm_error(_("%s: no saved segment run %lld (see --runs)"), s->db.path, ids[i]);
 			return CRM_EDATA;
 		}
 	}
@@ -507,7 +508,7 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)
-		return crm_usage_error("one orders file at most, not %d", argc);
+		return crm_usage_error(_("one orders file at most, not %d"), argc);
 	if ((rc = check_options(&s)) != CRM_OK)
 		return rc;
 	if (!(tz = crm_common_tz(&s.co)))
@@ -516,7 +517,7 @@ int main(int argc, char **argv)
 	crm_writer_init(&s.w, stdout, s.co.csv.delim);
 	path = crm_stream_path(&s.co, argc, argv);
 	if (s.runs || s.diff)
-		rc = argc ? crm_usage_error("--runs and --diff read the database, not a file") :
+		rc = argc ? crm_usage_error(_("--runs and --diff read the database, not a file")) :
 		     history(&s);
 	else
 		rc = path ? from_stream(&s, path) : from_db(&s);

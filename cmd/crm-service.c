@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "diag.h"
+#include "i18n.h"
 #include "nps.h"
 #include "opts.h"
 #include "period.h"
@@ -72,15 +73,15 @@ static int by_option(struct svc *s, const char *arg)
 	char buf[128], *tok, *save = NULL;
 	int k, by;
 	if (strlen(arg) >= sizeof buf)
-		return crm_usage_error("--by '%s': too long", arg);
+		return crm_usage_error(_("--by '%s': too long"), arg);
 	strcpy(buf, arg);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if ((by = crm_svc_by_parse(tok)) < 0)
-			return crm_usage_error("--by '%s': expected channel, category, priority, "
-					       "agent, team, month or week", tok);
+			return crm_usage_error(_("--by '%s': expected channel, category, priority, "
+					       "agent, team, month or week"), tok);
 		for (k = 0; k < s->so.nby; k++)
 			if (s->so.by[k] == (enum crm_svc_by)by)
-				return crm_usage_error("--by %s: given twice", tok);
+				return crm_usage_error(_("--by %s: given twice"), tok);
 		s->so.by[s->so.nby++] = by;
 	}
 	return 0;
@@ -100,7 +101,7 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_BY: return by_option(s, arg);
 	case OPT_HOURS:
 		if (strcmp(arg, "business") && strcmp(arg, "calendar"))
-			return crm_usage_error("--hours must be business or calendar, not '%s'", arg);
+			return crm_usage_error(_("--hours must be business or calendar, not '%s'"), arg);
 		s->hours = strcmp(arg, "business") ? HOURS_CALENDAR : HOURS_BUSINESS;
 		return 0;
 	case OPT_SCHEDULE: s->schedule_path = arg; return 0;
@@ -110,29 +111,29 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_SHOW_SCHEDULE: s->show_schedule = 1; return 0;
 	case OPT_FORMAT:
 		if ((v = crm_format_parse(arg)) < 0)
-			return crm_usage_error("--format must be csv, text or json, not '%s'", arg);
+			return crm_usage_error(_("--format must be csv, text or json, not '%s'"), arg);
 		s->format = v;
 		return 0;
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 static int check_options(const struct svc *s, int argc, char **argv)
 {
 	if (argc)
-		return crm_usage_error("unexpected argument '%s': crm-service reads the database",
+		return crm_usage_error(_("unexpected argument '%s': crm-service reads the database"),
 				       argv[0]);
 	if (s->breaches && s->backlog)
-		return crm_usage_error("--breaches and --backlog are two lists: one at a time");
+		return crm_usage_error(_("--breaches and --backlog are two lists: one at a time"));
 	if ((s->breaches || s->backlog) && s->so.nby)
-		return crm_usage_error("%s lists tickets; it takes no --by",
+		return crm_usage_error(_("%s lists tickets; it takes no --by"),
 				       s->breaches ? "--breaches" : "--backlog");
 	if (s->breaches && !s->sla_path)
-		return crm_usage_error("--breaches needs the targets: --sla FILE");
+		return crm_usage_error(_("--breaches needs the targets: --sla FILE"));
 	if (s->show_schedule && (s->breaches || s->backlog || s->so.nby || s->sla_path))
-		return crm_usage_error("--show-schedule prints the schedule alone");
+		return crm_usage_error(_("--show-schedule prints the schedule alone"));
 	if (s->hours == HOURS_CALENDAR && s->schedule_path && !s->sla_path)
-		return crm_usage_error("--schedule with --hours calendar: the schedule would go unused");
+		return crm_usage_error(_("--schedule with --hours calendar: the schedule would go unused"));
 	return CRM_OK;
 }
 
@@ -175,7 +176,7 @@ static int choose_run(struct svc *s, const struct crm_tz *tz)
 		return rc;
 	if (crm_period_bounds(&p, tz, s->from, s->to, &why) < 0 ||
 	    (s->po.as_of && crm_day_start(tz, today + 1, s->so.end, &why) < 0))
-		return crm_usage_error("the period %s: %s", p.label, why);
+		return crm_usage_error(_("the period %s: %s"), p.label, why);
 	if (!s->po.as_of && (rc = crm_clock(tz, s->so.end)) != CRM_OK)
 		return rc;
 	s->so.from = s->from;
@@ -244,8 +245,8 @@ static int figures(struct svc *s, struct crm_db *db)
 			figure_row(s->t, sv.g[i].key, s->so.nby, &sv.g[i].f, s->sla != NULL);
 		crm_table_finish(s->t);
 		if (sv.all.left_out)
-			crm_error("%lld ticket%s left out of every duration: %s times contradict "
-				 "each other (crm-import named them)", sv.all.left_out,
+			crm_error(_("%lld ticket%s left out of every duration: %s times contradict "
+				 "each other (crm-import named them)"), sv.all.left_out,
 				 sv.all.left_out == 1 ? "" : "s",
 				 sv.all.left_out == 1 ? "its" : "their");
 	}

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "i18n.h"
 
 static const char *const commands[][2] = {
 	{"import", "bring shop exports (customers, orders, ...) into the database"},
@@ -99,7 +100,7 @@ int main(int argc, char **argv)
 		return crm_close_stdout(CRM_OK);
 	}
 	if (!known(argv[1]))
-		return crm_usage_error("'%s' is not a crm command", argv[1]);
+		return crm_usage_error(_("'%s' is not a crm command"), argv[1]);
 	snprintf(prog, sizeof prog, "crm-%s", argv[1]);
 	argv[1] = prog;
 	if (self_path(argv[0], self) == 0 && (slash = strrchr(self, '/'))) {
@@ -109,6 +110,6 @@ int main(int argc, char **argv)
 			execv(path, argv + 1);
 	}
 	execvp(prog, argv + 1);
-	crm_error("cannot run %s: %s", prog, strerror(errno));
+	crm_error(_("cannot run %s: %s"), prog, strerror(errno));
 	return CRM_EIO;
 }

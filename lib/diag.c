@@ -1,5 +1,6 @@
 /* diag.c - messages, exit codes, progress; see diag.h. */
 #include "diag.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -245,7 +246,7 @@ int crm_close_stdout(int status)
 {
 	int err = ferror(stdout);
 	if (fclose(stdout) != 0 || err) {
-		crm_error("write error: %s", strerror(err && !errno ? EIO : errno));
+		crm_error(_("write error: %s"), strerror(err && !errno ? EIO : errno));
 		return CRM_EIO;
 	}
 	return status;
@@ -254,7 +255,7 @@ int crm_close_stdout(int status)
 void *crm_xcheck(void *p)
 {
 	if (!p) {
-		crm_error("out of memory");
+		crm_error(_("out of memory"));
 		abort();
 	}
 	return p;

@@ -2,6 +2,7 @@
  * ledger.c - the loyalty ledger: drawing on lots, a customer's figures,
  * redeem, adjust and check.  See ledger.h.
  */
+#include "i18n.h"
 #include "ledger.h"
 
 #include <stdlib.h>
@@ -58,7 +59,7 @@ static int draw_plan(struct crm_db *db, const struct crm_ledger_debit *d, int64_
 		got += (*lots)[(*n)++].rem;
 	}
 	if (got < points && rc != SQLITE_DONE) {
-		rc = crm_db_fail(db, "loyalty lots");
+		rc = crm_db_fail(db, N_("loyalty lots"));
 		sqlite3_finalize(st);
 		return rc;
 	}
@@ -100,7 +101,7 @@ int crm_ledger_draw(struct crm_db *db, const struct crm_ledger_debit *d, int64_t
 		else
 			sqlite3_bind_null(st, 8);
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			rc = crm_db_fail(db, "loyalty draw");
+			rc = crm_db_fail(db, N_("loyalty draw"));
 			break;
 		}
 		*taken += take;
@@ -189,7 +190,7 @@ int crm_ledger_figures(struct crm_db *db, const struct crm_tz *tz, const char *d
 		crm_ledger_figures_row(st, 0, tz, f);
 		*found = 1;
 	} else if (rc != SQLITE_DONE) {
-		rc = crm_db_fail(db, "loyalty figures");
+		rc = crm_db_fail(db, N_("loyalty figures"));
 		sqlite3_finalize(st);
 		return rc;
 	}
@@ -225,7 +226,7 @@ int crm_ledger_figures_next(struct crm_ledger_iter *it, const struct crm_tz *tz,
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW)
-		return -crm_db_fail(it->db, "loyalty figures");
+		return -crm_db_fail(it->db, N_("loyalty figures"));
 	*customer_id = (const char *)sqlite3_column_text(it->st, 0);
 	crm_ledger_figures_row(it->st, 0, tz, f);
 	return 1;
@@ -250,7 +251,7 @@ static int customer_known(struct crm_db *db, const char *customer_id, int *rc)
 
 	if (st)
 		crm_bind_static(st, 1, customer_id);
-	if ((*rc = crm_db_one_int(db, st, "customers", &n)) != CRM_OK)
+	if ((*rc = crm_db_one_int(db, st, N_("customers"), &n)) != CRM_OK)
 		return -1;
 	return n > 0;
 }
@@ -320,7 +321,7 @@ static int lot_expiry(struct crm_db *db, const struct crm_tz *tz, const char *at
 		return rc;
 	if ((v = crm_loyalty_version_at(&vs, at)) &&
 	    crm_loyalty_expiry_at(&v->p, tz, at, expires_at, &why) < 0) {
-		crm_error("%s: expiry of a lot at %s: %s", db->path, at, why);
+		crm_error(_("%s: expiry of a lot at %s: %s"), db->path, at, why);
 		rc = CRM_EDATA;
 	}
 	crm_loyalty_versions_free(&vs);
@@ -344,7 +345,7 @@ static int credit(struct crm_db *db, const struct crm_tz *tz, const struct crm_l
 	crm_bind_static(st, 3, m->at);
 	crm_bind_static(st, 4, m->reason);
 	crm_bind_static(st, 5, expires_at);
-	rc = sqlite3_step(st) == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "loyalty adjust");
+	rc = sqlite3_step(st) == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("loyalty adjust"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -480,8 +481,8 @@ static int check_equation(struct crm_db *db, const struct crm_tz *tz, const char
 		if (f.earned + f.bonus + f.adjusted ==
 		    f.available + f.pending + f.redeemed + f.expired + f.reversed)
 			continue;
-		snprintf(detail, sizeof detail, "earned %lld + bonus %lld + adjusted %lld != "
-			 "available %lld + pending %lld + redeemed %lld + expired %lld + reversed %lld",
+		snprintf(detail, sizeof detail, _("earned %lld + bonus %lld + adjusted %lld != "
+			 "available %lld + pending %lld + redeemed %lld + expired %lld + reversed %lld"),
 			 (long long)f.earned, (long long)f.bonus, (long long)f.adjusted,
 			 (long long)f.available, (long long)f.pending, (long long)f.redeemed,
 			 (long long)f.expired, (long long)f.reversed);
@@ -508,7 +509,7 @@ int crm_ledger_check(struct crm_db *db, const struct crm_tz *tz, const char *d1,
 	st = crm_db_prepare(db, "SELECT count(*) FROM loyalty_entries WHERE at < ?1");
 	if (st)
 		crm_bind_static(st, 1, d1);
-	rc = crm_db_one_int(db, st, "loyalty_entries", &n);
+	rc = crm_db_one_int(db, st, N_("loyalty_entries"), &n);
 	c->entries = n;
 	return rc;
 }

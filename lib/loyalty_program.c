@@ -10,6 +10,7 @@
  * read line by line through textfile.h and a text in memory, feed the same
  * line parser and nothing is kept but the program.
  */
+#include "i18n.h"
 #include "loyalty_program.h"
 
 #include <stdarg.h>
@@ -719,7 +720,7 @@ static int line_error(struct parser *ps, const char *name, long lineno, char *er
 {
 	long line = ps->at_line ? ps->at_line : lineno;
 	long col = ps->at_line ? ps->at_col : crm_parse_column(ps->line, ps->err.at);
-	snprintf(err, errsize, "%s:%ld: column %ld: %s", name, line, col, ps->err.msg);
+	snprintf(err, errsize, _("%s:%ld: column %ld: %s"), name, line, col, ps->err.msg);
 	return CRM_EUSAGE;
 }
 
@@ -728,7 +729,7 @@ static int finish(struct parser *ps, const char *name, char *err, size_t errsize
 {
 	const char *missing = !ps->seen[K_CURRENCY] ? "currency" : !ps->seen[K_EARN] ? "earn" : NULL;
 	if (missing) {
-		snprintf(err, errsize, "%s: %s is required", name, missing);
+		snprintf(err, errsize, _("%s: %s is required"), name, missing);
 		return CRM_EUSAGE;
 	}
 	return CRM_OK;
@@ -1115,7 +1116,7 @@ static int stored_day(const struct crm_tz *tz, const char *at, int64_t *day, con
 {
 	char t[CRM_TIME_LEN];
 	if (!is_stored_time(at)) {
-		*why = "is not a stored time (YYYY-MM-DDTHH:MM:SSZ)";
+		*why = _("is not a stored time (YYYY-MM-DDTHH:MM:SSZ)");
 		return -1;
 	}
 	memcpy(t, at, sizeof t);

@@ -1,5 +1,6 @@
 /* loyalty_query.c - balance, expiring, statement and stats of the loyalty
  * ledger; see loyalty_query.h. */
+#include "i18n.h"
 #include "loyalty_query.h"
 
 #include <inttypes.h>
@@ -23,7 +24,7 @@ static int day_end(const struct crm_tz *tz, int64_t day, char d1[CRM_TIME_LEN])
 	if (crm_ledger_day_end(tz, day, d1, &why) == CRM_OK)
 		return CRM_OK;
 	crm_day_date(day + 1, date);
-	crm_error("%s: the local midnight %s", date, why);
+	crm_error(_("%s: the local midnight %s"), date, why);
 	return CRM_EUSAGE;
 }
 
@@ -101,13 +102,13 @@ static int known_customer(struct crm_db *db, const char *customer, const char *d
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return crm_db_fail(db, "the customer");
+		return crm_db_fail(db, N_("the customer"));
 	if (ledger)
 		return CRM_OK;
 	if (known)
-		crm_error("customer %s has no ledger entries", crm_quote(customer, buf, sizeof buf));
+		crm_error(_("customer %s has no ledger entries"), crm_quote(customer, buf, sizeof buf));
 	else
-		crm_error("no customer %s", crm_quote(customer, buf, sizeof buf));
+		crm_error(_("no customer %s"), crm_quote(customer, buf, sizeof buf));
 	return CRM_LEDGER_EUNKNOWN;
 }
 
@@ -156,7 +157,7 @@ int crm_loyalty_statement(struct crm_db *db, const struct crm_loyalty_query *q, 
 	crm_bind_static(st, 1, q->customer);
 	crm_bind_static(st, 2, d1);
 	s.t = crm_table_begin(out, q->format, q->delim, cols, (int)(sizeof cols / sizeof cols[0]));
-	rc = each_row(db, st, "statement", statement_row, &s);
+	rc = each_row(db, st, N_("statement"), statement_row, &s);
 	if (rc == CRM_OK)
 		crm_table_finish(s.t);
 	crm_table_free(s.t);
@@ -238,7 +239,7 @@ int crm_loyalty_expiring(struct crm_db *db, const struct crm_loyalty_query *q, F
 	crm_bind_static(st, 2, until);
 	sqlite3_bind_int(st, 3, q->opted_in);
 	e.t = crm_table_begin(out, q->format, q->delim, cols, (int)(sizeof cols / sizeof cols[0]));
-	rc = each_row(db, st, "expiring", expiring_row, &e);
+	rc = each_row(db, st, N_("expiring"), expiring_row, &e);
 	expiring_flush(&e, rc == CRM_OK);
 	if (rc == CRM_OK)
 		crm_table_finish(e.t);
@@ -272,7 +273,7 @@ int crm_loyalty_has_program(struct crm_db *db, int *yes)
 {
 	long long n = 0;
 	int rc = crm_db_one_int(db, crm_db_prepare(db, "SELECT EXISTS (SELECT 1 FROM "
-						      "loyalty_programs)"), "the program", &n);
+						      "loyalty_programs)"), N_("the program"), &n);
 	*yes = n != 0;
 	return rc;
 }
@@ -296,10 +297,10 @@ static int tier_name(struct crm_db *db, const char *d1, const char *tier,
 			 p.tier[i].name);
 	crm_quote(tier, buf, sizeof buf);
 	if (!found)
-		return crm_usage_error("--tier %s: no loyalty program is in force", buf);
+		return crm_usage_error(_("--tier %s: no loyalty program is in force"), buf);
 	if (!p.ntiers)
-		return crm_usage_error("--tier %s: the program has no tiers", buf);
-	return crm_usage_error("--tier %s: the program's tiers are %s", buf, list);
+		return crm_usage_error(_("--tier %s: the program has no tiers"), buf);
+	return crm_usage_error(_("--tier %s: the program's tiers are %s"), buf, list);
 }
 
 /* ---- balance ------------------------------------------------------------------------- */
@@ -362,7 +363,7 @@ int crm_loyalty_balance(struct crm_db *db, const struct crm_loyalty_query *q, FI
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		balance_row(t, st, q->tz);
 	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "balance");
+	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("balance"));
 	if (rc == CRM_OK)
 		crm_table_finish(t);
 	crm_table_free(t);
@@ -389,7 +390,7 @@ static int totals(struct crm_db *db, const char *d1, struct crm_ledger_figures *
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		crm_ledger_figures_row(st, 0, NULL, f);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? CRM_OK : crm_db_fail(db, "the loyalty figures");
+	return rc == SQLITE_ROW ? CRM_OK : crm_db_fail(db, N_("the loyalty figures"));
 }
 
 /* Liability in money and tiers, by the program in force at `end`. */

@@ -1,6 +1,7 @@
 /*
  * replenish.c - products bought again on a cycle (see replenish.h).
  */
+#include "i18n.h"
 #include "replenish.h"
 
 #include <stdio.h>
@@ -180,7 +181,7 @@ int crm_replenish_want(const struct crm_history *h, const struct crm_contacts *c
 	for (int i = 0; i < nids; i++) {
 		int32_t b = crm_history_customer(h, ids[i]);
 		if (b < 0 && crm_contacts_find(c, ids[i]) < 0) {
-			crm_error("unknown customer %s", crm_quote(ids[i], q, sizeof q));
+			crm_error(_("unknown customer %s"), crm_quote(ids[i], q, sizeof q));
 			return CRM_HISTORY_EUNKNOWN;
 		}
 		if (b >= 0)

@@ -12,6 +12,7 @@
  * node, the last rule's to "no segment".  Jumps only go forward, so
  * matching is a loop that ends, reads the figures and writes nothing.
  */
+#include "i18n.h"
 #include "rules.h"
 
 #include <stdarg.h>
@@ -654,7 +655,7 @@ static int set_currency(struct parser *ps, const char *currency, char *err, size
 		return 0;
 	ps->exp = crm_currency_exponent(currency);
 	if (ps->exp < 0) {
-		snprintf(err, errsize, "%s is not a known currency", crm_quote(currency, q, sizeof q));
+		snprintf(err, errsize, _("%s is not a known currency"), crm_quote(currency, q, sizeof q));
 		return -1;
 	}
 	for (int i = 0; i < 3; i++)
@@ -671,7 +672,7 @@ static int read_rules(struct parser *ps, struct crm_textfile *tf, const char *pa
 
 	while ((rc = crm_textfile_next(tf, &l, err, errsize)) > 0) {
 		if (rule_line(ps, l.s, l.n) < 0) {
-			snprintf(err, errsize, "%s:%ld: column %ld: %s", path, l.lineno,
+			snprintf(err, errsize, _("%s:%ld: column %ld: %s"), path, l.lineno,
 				 crm_parse_column(ps->line, ps->err.at), ps->err.msg);
 			return CRM_EUSAGE;
 		}
@@ -706,7 +707,7 @@ struct crm_rules *crm_rules_load(const char *path, const char *currency, char *e
 	status = read_rules(&ps, tf, path, err, errsize);
 	crm_textfile_close(tf);
 	if (status == CRM_OK && ps.rs->nseg == 0) {
-		snprintf(err, errsize, "%s: no rules", path);
+		snprintf(err, errsize, _("%s: no rules"), path);
 		status = CRM_EUSAGE;
 	}
 	if (status != CRM_OK) {

@@ -2,6 +2,7 @@
  * schedule.c - business hours (schedule.h): the schedule file's parser,
  * the week's tables, and business seconds in closed form.
  */
+#include "i18n.h"
 #include "schedule.h"
 
 #include <stdlib.h>
@@ -493,11 +494,11 @@ static struct crm_schedule *finish(struct parser *ps, const char *name, int stat
 {
 	struct crm_schedule *s = ps->s;
 	if (status == CRM_OK && !s->tz) {
-		snprintf(err, errsize, "%s: zone is required", name);
+		snprintf(err, errsize, _("%s: zone is required"), name);
 		status = CRM_EUSAGE;
 	}
 	if (status == CRM_OK && build(s) < 0) {
-		snprintf(err, errsize, "%s: no opening hours: every day is closed", name);
+		snprintf(err, errsize, _("%s: no opening hours: every day is closed"), name);
 		status = CRM_EUSAGE;
 	}
 	free(ps);

@@ -1,4 +1,5 @@
 /* segment.c - segment schemes and saved runs; see segment.h. */
+#include "i18n.h"
 #include "segment.h"
 
 #include <stdio.h>
@@ -200,7 +201,7 @@ struct crm_run *crm_run_begin(struct crm_db *db, const struct crm_rfm *r,
 			sqlite3_finalize(st);
 			return run;
 		}
-		crm_db_fail(db, "save the segment run");
+		crm_db_fail(db, N_("save the segment run"));
 	}
 	sqlite3_finalize(st);
 	sqlite3_finalize(run->add);
@@ -226,7 +227,7 @@ int crm_run_add(struct crm_run *run, const char *customer_id, const struct crm_r
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
 		run->failed = 1;
-		return crm_db_fail(run->db, "save a segment member");
+		return crm_db_fail(run->db, N_("save a segment member"));
 	}
 	run->customers++;
 	return CRM_OK;
@@ -242,7 +243,7 @@ static int save_flows(struct crm_run *run)
 	sqlite3_bind_int64(st, 1, run->id);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(run->db, "save the segment moves");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(run->db, N_("save the segment moves"));
 }
 
 long long crm_run_finish(struct crm_run *run)
@@ -256,7 +257,7 @@ long long crm_run_finish(struct crm_run *run)
 		if (sqlite3_step(st) == SQLITE_DONE)
 			id = run->id;
 		else
-			crm_db_fail(run->db, "save the segment run");
+			crm_db_fail(run->db, N_("save the segment run"));
 		sqlite3_finalize(st);
 	}
 	if (id >= 0 && save_flows(run) != CRM_OK)
@@ -291,7 +292,7 @@ int crm_run_latest(struct crm_db *db, int n, long long *ids, char (*as_of)[16])
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		crm_db_fail(db, "read segment runs");
+		crm_db_fail(db, N_("read segment runs"));
 		return -1;
 	}
 	return got;
@@ -304,7 +305,7 @@ int crm_run_last_two(struct crm_db *db, long long *older, long long *newer)
 	if (n < 0)
 		return crm_db_last_status(db);
 	if (n < 2) {
-		crm_error("%s: %s saved segment run%s; save runs with --save to compare them",
+		crm_error(_("%s: %s saved segment run%s; save runs with --save to compare them"),
 			  db->path, n ? "only one" : "no", n ? "" : "s");
 		return CRM_EDATA;
 	}
@@ -322,7 +323,7 @@ int crm_run_exists(struct crm_db *db, long long id)
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		crm_db_fail(db, "read segment runs");
+		crm_db_fail(db, N_("read segment runs"));
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
@@ -398,7 +399,7 @@ int crm_run_moves(struct crm_db *db, long long older, long long newer, crm_move_
 	return each_row(db, runs_stmt(db, MOVES_SQL(
 		"a.segment, coalesce(b.segment, '(gone)'), count(*)",
 		"'(new)', b.segment, count(*)", "GROUP BY 1, 2") " ORDER BY 3 DESC, 1, 2",
-		older, newer), &v, "compare segment runs");
+		older, newer), &v, N_("compare segment runs"));
 }
 
 int crm_run_movers(struct crm_db *db, long long older, long long newer, crm_mover_fn *fn,
@@ -408,7 +409,7 @@ int crm_run_movers(struct crm_db *db, long long older, long long newer, crm_move
 	return each_row(db, runs_stmt(db, MOVES_SQL(
 		"a.customer_id, c.email, c.name, a.segment, coalesce(b.segment, '(gone)')",
 		"b.customer_id, c.email, c.name, '(new)', b.segment", "") " ORDER BY 1",
-		older, newer), &v, "compare segment runs");
+		older, newer), &v, N_("compare segment runs"));
 }
 
 int crm_run_flows(struct crm_db *db, long long run, crm_flow_fn *fn, void *ctx)
@@ -418,7 +419,7 @@ int crm_run_flows(struct crm_db *db, long long run, crm_flow_fn *fn, void *ctx)
 					  "segment_flows WHERE run_id = ?1 ORDER BY 3 DESC, 1, 2");
 	if (st)
 		sqlite3_bind_int64(st, 1, run);
-	return each_row(db, st, &v, "read a segment run");
+	return each_row(db, st, &v, N_("read a segment run"));
 }
 
 int crm_run_list(struct crm_db *db, crm_runrow_fn *fn, void *ctx)
@@ -426,5 +427,5 @@ int crm_run_list(struct crm_db *db, crm_runrow_fn *fn, void *ctx)
 	struct visit v = {run_row, (void *)fn, ctx};
 	return each_row(db, crm_db_prepare(db, "SELECT run_id, saved_at, as_of, scheme, currency, "
 					   "customers FROM segment_runs ORDER BY run_id"),
-			&v, "list segment runs");
+			&v, N_("list segment runs"));
 }

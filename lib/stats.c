@@ -1,4 +1,5 @@
 /* stats.c - customer_stats upkeep through the customer ledger; see stats.h. */
+#include "i18n.h"
 #include "stats.h"
 
 #include <errno.h>
@@ -170,8 +171,8 @@ int crm_stats_sum_fail(struct crm_db *db, const char *figure)
 {
 	if (!crm_stats_overflowed(db))
 		return crm_db_fail(db, figure);
-	crm_error("%s: %s: a sum of amounts does not fit in 64 bits (the database holds orders "
-		  "that crm-import refuses)", db->path, figure);
+	crm_error(_("%s: %s: a sum of amounts does not fit in 64 bits (the database holds orders "
+		  "that crm-import refuses)"), db->path, figure);
 	return CRM_EDATA;
 }
 
@@ -179,8 +180,8 @@ int crm_stats_sum_fail(struct crm_db *db, const char *figure)
  * as the order that did it is in the database already. */
 static int too_much(const char *customer, const char *currency)
 {
-	crm_error("customer '%s': the total of its %s orders would overflow (more than 64 bits "
-		  "of minor units)", customer, currency);
+	crm_error(_("customer '%s': the total of its %s orders would overflow (more than 64 bits "
+		  "of minor units)"), customer, currency);
 	return CRM_EDATA;
 }
 
@@ -398,11 +399,11 @@ static int open_tmp(struct crm_stats *s)
 		return fd;
 	/* file systems without O_TMPFILE: a named file, unlinked at once */
 	if (snprintf(path, sizeof path, "%s/crm-ledger-XXXXXX", s->tmpdir) >= (int)sizeof path) {
-		crm_error("TMPDIR is too long: %s", s->tmpdir);
+		crm_error(_("TMPDIR is too long: %s"), s->tmpdir);
 		return -1;
 	}
 	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
-		crm_error("%s: cannot create a temporary file: %s", s->tmpdir, strerror(errno));
+		crm_error(_("%s: cannot create a temporary file: %s"), s->tmpdir, strerror(errno));
 		return -1;
 	}
 	unlink(path);
@@ -417,7 +418,7 @@ static int drain(struct crm_stats *s, struct runfile *f)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			crm_error("%s: write error on a temporary file: %s", s->tmpdir,
+			crm_error(_("%s: write error on a temporary file: %s"), s->tmpdir,
 				  n < 0 ? strerror(errno) : "nothing written");
 			return CRM_EIO;
 		}
@@ -486,7 +487,7 @@ static int fill(struct crm_stats *s, struct source *x, size_t need)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			crm_error("%s: read error on a temporary file: %s", s->tmpdir,
+			crm_error(_("%s: read error on a temporary file: %s"), s->tmpdir,
 				  n < 0 ? strerror(errno) : "a run ends early");
 			return CRM_EIO;
 		}
@@ -715,7 +716,7 @@ static struct entry *note(struct crm_stats *s, const char *customer, const char 
 	if (e->used)
 		return e;
 	if (len > ID_MAX) {
-		crm_error("customer id of %zu bytes: too long (at most %d)", len, ID_MAX);
+		crm_error(_("customer id of %zu bytes: too long (at most %d)"), len, ID_MAX);
 		*rc = CRM_EDATA;
 		return NULL;
 	}
@@ -856,7 +857,7 @@ static int recompute_dirty(struct crm_stats *s)
 {
 	long long any;
 	int rc = crm_db_one_int(s->db, crm_db_prepare(s->db, "SELECT EXISTS (SELECT 1 FROM "
-						      "temp.stats_dirty)"), "read changed customers", &any);
+						      "temp.stats_dirty)"), N_("read changed customers"), &any);
 	if (rc != CRM_OK || !any)
 		return rc;
 	if ((rc = crm_db_exec(s->db, "DELETE FROM customer_stats WHERE customer_id IN "
@@ -865,9 +866,9 @@ static int recompute_dirty(struct crm_stats *s)
 	if (sqlite3_exec(s->db->h, "INSERT INTO customer_stats " CRM_STATS_SELECT("customer_id IN "
 			 "(SELECT customer_id FROM temp.stats_dirty)"), NULL, NULL, NULL) != SQLITE_OK) {
 		if (!crm_stats_overflowed(s->db))
-			return crm_db_fail(s->db, "recompute customer figures");
-		crm_error("customer figures: the orders of a customer whose orders were updated "
-			  "total more than 64 bits of minor units");
+			return crm_db_fail(s->db, N_("recompute customer figures"));
+		crm_error(_("customer figures: the orders of a customer whose orders were updated "
+			  "total more than 64 bits of minor units"));
 		return CRM_EDATA;
 	}
 	return crm_db_exec(s->db, "DELETE FROM temp.stats_dirty");

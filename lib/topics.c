@@ -3,6 +3,7 @@
  * dictionary parser, the normalisation shared by keywords and texts, one
  * Aho-Corasick automaton per dictionary, negation and sentiment.
  */
+#include "i18n.h"
 #include "topics.h"
 
 #include <stdint.h>
@@ -501,7 +502,7 @@ static struct crm_topics *finish(struct loader *ld, const char *name, int status
 	free(ld->st.s);
 	free(ld->st.at);
 	if (status == CRM_OK && !t->ntopics) {
-		snprintf(err, errsize, "%s: no topics", name);
+		snprintf(err, errsize, _("%s: no topics"), name);
 		status = CRM_EUSAGE;
 	}
 	if (code)
