@@ -14,7 +14,7 @@
 #include "norm.h"
 #include "opts.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-coupon [--db PATH] [-t | -d CHAR] [--encoding NAME] [--tz ZONE] [--now TIME]\n"
 	"                  VERB [OPTIONS] [ARGS]\n"
 	"       crm-coupon issue --campaign NAME --discount PCT%|AMOUNT --expires Nd|DATE\n"
@@ -33,7 +33,7 @@ static const char usage[] =
 	"\n"
 	"Issues single-use coupon codes to customers (a CSV on standard input, such as\n"
 	"crm-segment's), redeems each exactly once, and counts what they brought in.\n"
-	"See crm-coupon(1).\n";
+	"See crm-coupon(1).\n");
 
 enum { OPT_NOW = CRM_OPT_CMD, OPT_CAMPAIGN, OPT_DISCOUNT, OPT_EXPIRES, OPT_MIN_ORDER,
 	OPT_PREFIX, OPT_LENGTH, OPT_BIRTHDAY_MONTH, OPT_OPTED_IN, OPT_AGAIN, OPT_ORDER, OPT_AMOUNT,
@@ -500,6 +500,7 @@ int main(int argc, char **argv)
 	int verb = -1, rc;
 
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&c.co);
 	crm_input_init(&c.in);

@@ -16,7 +16,7 @@
 #include "table.h"
 #include "topics.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-feedback [--db PATH] [-t | -d CHAR] [--tz ZONE] VERB [OPTIONS] [ARGS]\n"
 	"       crm-feedback tag [--source SOURCE[,SOURCE]...] [--period SPEC | --from DATE\n"
 	"                    --to DATE] [--as-of DATE] [--topics FILE] [--lang ko|en|all]\n"
@@ -35,7 +35,7 @@ static const char usage[] =
 	"in a period against the period before (topics); lists the negative reviews\n"
 	"still waiting for a reply, with the reply rate and time (triage); marks a\n"
 	"review replied (replied).  SOURCE: reviews, responses or tickets.\n"
-	"See crm-feedback(1).\n";
+	"See crm-feedback(1).\n");
 
 enum { OPT_SOURCE = CRM_OPT_CMD, OPT_TOPICS, OPT_LANG, OPT_FORMAT, OPT_BY, OPT_EXAMPLES,
 	OPT_LIST, OPT_SUMMARY, OPT_AT };
@@ -499,6 +499,7 @@ int main(int argc, char **argv)
 	int verb = -1, rc;
 
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&f.co);
 	crm_period_opts_init(&f.po);

@@ -11,7 +11,7 @@
 #include "import.h"
 #include "opts.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-import [--db PATH] [-t | -d CHAR] [--encoding NAME] [--tz ZONE]\n"
 	"                  [--map COLUMN=HEADER]... [--map-value COLUMN:FROM=TO]...\n"
 	"                  [--map-value-file FILE] [--currency CODE] [--default-country CC]\n"
@@ -20,7 +20,7 @@ static const char usage[] =
 	"       crm-import --columns ENTITY\n"
 	"\n"
 	"ENTITY is customers, orders, order_items, tickets, reviews or responses.\n"
-	"Reads standard input when no FILE is named.  See crm-import(1).\n";
+	"Reads standard input when no FILE is named.  See crm-import(1).\n");
 
 enum { OPT_REJECTS = CRM_OPT_CMD, OPT_STRICT, OPT_DRY_RUN, OPT_COUNTRY, OPT_COLUMNS };
 
@@ -86,6 +86,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;     /* getopt's messages use it */
 	crm_common_init(&co);
 	memset(&o, 0, sizeof o);

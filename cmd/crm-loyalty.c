@@ -18,7 +18,7 @@
 #include "opts.h"
 #include "table.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-loyalty [--db PATH] [-t | -d CHAR] [--tz ZONE] [--as-of DATE]\n"
 	"                   VERB [OPTIONS]\n"
 	"       crm-loyalty program [--program FILE [--effective DATE] [-q]]\n"
@@ -39,7 +39,7 @@ static const char usage[] =
 	"Keeps a shop's loyalty points in an append-only ledger: what paid orders\n"
 	"earn under the stored program, what is redeemed, adjusted, reversed and\n"
 	"expired, the tiers members hold.  Every verb acts as of --as-of DATE\n"
-	"(default today in --tz).  See crm-loyalty(1).\n";
+	"(default today in --tz).  See crm-loyalty(1).\n");
 
 enum { OPT_AS_OF = CRM_OPT_CMD, OPT_FORMAT, OPT_PROGRAM, OPT_EFFECTIVE, OPT_CUSTOMER,
 	OPT_POINTS, OPT_ORDER, OPT_REASON, OPT_SAVE, OPT_TIER, OPT_OPTED_IN, OPT_WITHIN,
@@ -298,8 +298,8 @@ static int move_options(const struct loyalty *l, int redeeming, struct crm_ledge
 	    m->points > POINTS_MAX || m->points < -POINTS_MAX ||
 	    (redeeming && (m->points < 0 || l->points[0] == '+')))
 		return crm_usage_error(_("--points '%s' is not %s"), l->points, redeeming ?
-				       "a number of points from 1 to 10^15" :
-				       "+N or -N points, N from 1 to 10^15");
+				       _("a number of points from 1 to 10^15") :
+				       _("+N or -N points, N from 1 to 10^15"));
 	if (l->reason && (strlen(l->reason) > REASON_MAX || !l->reason[strspn(l->reason, " \t")]))
 		return crm_usage_error(_("--reason must hold some text, at most %d bytes"), REASON_MAX);
 	if (!redeeming && !l->reason)
@@ -364,11 +364,11 @@ static int check(struct loyalty *l)
 		return rc;
 	crm_db_rollback(&l->db);
 	if (c.violations) {
-		printf("check: %lld customers, %lld entries: %lld violations\n", c.customers,
+		printf(_("check: %lld customers, %lld entries: %lld violations\n"), c.customers,
 		       c.entries, c.violations);
 		return CRM_EDATA;
 	}
-	printf("check: %lld customers, %lld entries: ok\n", c.customers, c.entries);
+	printf(_("check: %lld customers, %lld entries: ok\n"), c.customers, c.entries);
 	return CRM_OK;
 }
 
@@ -493,7 +493,7 @@ static int tiers(struct loyalty *l)
 	if (rc == CRM_OK)
 		crm_tier_moves_write(&m, stdout, l->format, l->co.csv.delim);
 	if (rc == CRM_OK && !l->quiet && l->save)
-		fprintf(stderr, "%s: tiers: %lld customers evaluated; %lld up, %lld down, %lld held\n",
+		fprintf(stderr, _("%s: tiers: %lld customers evaluated; %lld up, %lld down, %lld held\n"),
 			crm_progname, m.evaluated, m.up, m.down, m.held);
 	crm_tier_moves_release(&m);
 	return rc;
@@ -516,8 +516,8 @@ static int birthday(struct loyalty *l)
 		return rc;
 	rc = crm_birthday_run(&l->db, &rq, stdout, l->format, l->co.csv.delim, &sum);
 	if (rc == CRM_OK && !l->quiet && l->grant)
-		fprintf(stderr, "%s: birthday: %lld granted (%lld points each) for %d; %lld born in "
-			"month %d\n", crm_progname, sum.granted, (long long)sum.points, sum.year,
+		fprintf(stderr, _("%s: birthday: %lld granted (%lld points each) for %d; %lld born in "
+			"month %d\n"), crm_progname, sum.granted, (long long)sum.points, sum.year,
 			sum.customers, rq.month);
 	return rc;
 }
@@ -570,6 +570,7 @@ int main(int argc, char **argv)
 	int verb = -1, rc;
 
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&l.co);
 	l.format = CRM_FORMAT_CSV;

@@ -16,7 +16,7 @@
 #include "survey.h"
 #include "table.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-nps [--db PATH] [-t | -d CHAR] [--encoding NAME] [--tz ZONE]\n"
 	"               [--source responses|tickets|reviews] [--scale nps|csat|ces]\n"
 	"               [--by KEY[,KEY]...]... [--from DATE] [--to DATE]\n"
@@ -32,7 +32,7 @@ static const char usage[] =
 	"(KEY), from the database (its survey answers, or tickets' CSAT or reviews'\n"
 	"ratings with --source) or from a CSV of answers (FILE, or standard input when\n"
 	"it is a pipe or file and no database is named).  --detractors lists the\n"
-	"customers to call back; --followed-up records those called.  See crm-nps(1).\n";
+	"customers to call back; --followed-up records those called.  See crm-nps(1).\n");
 
 enum { OPT_BY = CRM_OPT_CMD, OPT_SCALE, OPT_FROM, OPT_TO, OPT_SURVEY, OPT_DETRACTORS,
 	OPT_FOLLOWED_UP, OPT_STRICT, OPT_FORMAT, OPT_SOURCE };
@@ -514,6 +514,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&s.co);
 	crm_input_init(&s.in);

@@ -21,7 +21,7 @@
 #include "replenish.h"
 #include "table.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-recommend [--db PATH] [-t | -d CHAR] [--tz ZONE] [--as-of DATE]\n"
 	"                     [--format csv|text|json] [--top N] [--customer ID]...\n"
 	"                     [--active-days N] [--exclude FILE] [--opted-in]\n"
@@ -35,7 +35,7 @@ static const char usage[] =
 	"buyers like them bought, from the orders up to --as-of (default today);\n"
 	"lists what the buyers of a product also bought, association rules, the\n"
 	"customers due to buy a product again, and measures the recommendations\n"
-	"against a popularity baseline.  See crm-recommend(1).\n";
+	"against a popularity baseline.  See crm-recommend(1).\n");
 
 enum { OPT_AS_OF = CRM_OPT_CMD, OPT_FORMAT, OPT_TOP, OPT_CUSTOMER, OPT_ACTIVE_DAYS,
 	OPT_EXCLUDE, OPT_OPTED_IN, OPT_METHOD, OPT_ALSO_BOUGHT, OPT_RULES, OPT_MIN_SUPPORT,
@@ -479,6 +479,7 @@ int main(int argc, char **argv)
 	struct rec r;
 	int rc;
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	memset(&r, 0, sizeof r);
 	crm_common_init(&r.co);
 	crm_input_init(&r.in);

@@ -13,7 +13,7 @@
 #include "period.h"
 #include "report.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-report [--db PATH] [--tz ZONE] [--period SPEC | --from DATE --to DATE]\n"
 	"                  [--week-start DAY] [--as-of DATE] [--format text|markdown|html|json]\n"
 	"                  [--currency CODE] [--sla FILE | --sla first=DURATION,resolve=DURATION]\n"
@@ -22,7 +22,7 @@ static const char usage[] =
 	"The customer report of a period (default: last week, Monday to Sunday) against\n"
 	"the period before it: customers, revenue, segments, satisfaction, service,\n"
 	"reviews, what customers say and coupons.  SPEC: last-week, this-week, last-month, this-month,\n"
-	"YYYY-MM or YYYY-Www.  See crm-report(1).\n";
+	"YYYY-MM or YYYY-Www.  See crm-report(1).\n");
 
 enum { OPT_FORMAT = CRM_OPT_CMD, OPT_SLA, OPT_SCHEDULE, OPT_LOST_DAYS, OPT_LIST, OPT_TOPICS };
 
@@ -187,6 +187,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&r.co);
 	crm_input_init(&r.in);

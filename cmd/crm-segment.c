@@ -16,7 +16,7 @@
 #include "rules.h"
 #include "segment.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-segment [--db PATH] [-t | -d CHAR] [--tz ZONE] [--as-of DATE]\n"
 	"                   [--currency CODE] [--bins R|F|M=C1,C2,C3,C4]...\n"
 	"                   [--scheme rfm|lifecycle | --rules FILE] [--new-days N]\n"
@@ -29,7 +29,7 @@ static const char usage[] =
 	"\n"
 	"Scores customers by recency, frequency and monetary value and names their\n"
 	"segments, from the database or from an orders CSV (FILE, or standard input\n"
-	"when it is a pipe or file and no database is named).  See crm-segment(1).\n";
+	"when it is a pipe or file and no database is named).  See crm-segment(1).\n");
 
 enum { OPT_AS_OF = CRM_OPT_CMD, OPT_BINS, OPT_SCHEME, OPT_RULES, OPT_NEW_DAYS,
 	OPT_RISK_DAYS, OPT_LOST_DAYS, OPT_VIP_ORDERS, OPT_VIP_SPEND, OPT_SEGMENT, OPT_OPTED_IN,
@@ -393,7 +393,7 @@ static int from_stream(struct seg *s, const char *path)
 	int rc;
 	if (s->save || s->opted_in)
 		return crm_usage_error(_("%s needs the database, not a stream of orders"),
-				       s->save ? "--save" : "--opted-in (consent is kept with customers)");
+				       s->save ? "--save" : _("--opted-in (consent is kept with customers)"));
 	if ((rc = crm_rfm_load_csv(path, &s->ro, &s->r)) != CRM_OK)
 		return rc;
 	if ((rc = segment_all(s)) == CRM_OK)
@@ -496,6 +496,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&s.co);
 	crm_input_init(&s.in);

@@ -16,7 +16,7 @@
 #include "sla.h"
 #include "table.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-service [--db PATH] [-t | -d CHAR] [--tz ZONE]\n"
 	"                   [--period SPEC | --from DATE --to DATE] [--as-of DATE]\n"
 	"                   [--week-start DAY] [--by KEY[,KEY]...]...\n"
@@ -30,7 +30,7 @@ static const char usage[] =
 	"CSAT and SLA breaches, overall or per channel, category, priority, agent,\n"
 	"team, month or week (KEY).  --breaches lists the tickets that missed a\n"
 	"target of the --sla file, --backlog the tickets still open at the end of\n"
-	"the period, oldest first.  See crm-service(1).\n";
+	"the period, oldest first.  See crm-service(1).\n");
 
 enum { OPT_BY = CRM_OPT_CMD, OPT_HOURS, OPT_SCHEDULE, OPT_SLA, OPT_BREACHES, OPT_BACKLOG,
 	OPT_FORMAT, OPT_SHOW_SCHEDULE };
@@ -343,6 +343,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&s.co);
 	crm_period_opts_init(&s.po);

@@ -114,7 +114,7 @@ static int on_row(const struct crm_values *v, const struct crm_row *row, void *c
 		return 0;
 	/* crm-import knows a customer without an id by their e-mail */
 	if (!id && !email)
-		return reject(row->line, "column 'customer_id' is empty", p);
+		return reject(row->line, _("column 'customer_id' is empty"), p);
 	crm_coupon_plan_add(p, id ? id : email, email, v->val[C_NAME], month);
 	return 0;
 }

@@ -395,8 +395,8 @@ static void parser_reset(struct crm_reader *r)
 	r->quote_open = 0;
 }
 
-static const char MALFORMED[] = "malformed quoting: a quote inside a quoted field must be "
-	"doubled, and a quoted field must end at a delimiter";
+static const char MALFORMED[] = N_("malformed quoting: a quote inside a quoted field must be "
+	"doubled, and a quoted field must end at a delimiter");
 
 static int feed_line(struct crm_reader *r, const char *s, size_t n, crm_bad_fn *on_bad)
 {
@@ -430,12 +430,12 @@ static int feed_line(struct crm_reader *r, const char *s, size_t n, crm_bad_fn *
 		/* the next row would be taken for the header and every row read
 		 * under the wrong columns: the input cannot be read */
 		char msg[200];
-		snprintf(msg, sizeof msg, _("cannot read the header: field %zu: %s"), field, MALFORMED);
+		snprintf(msg, sizeof msg, _("cannot read the header: field %zu: %s"), field, _(MALFORMED));
 		set_error(r, r->row_start, "%s", msg);
 		return -1;
 	}
 	if (!r->stop && on_bad)
-		rc = on_bad(r->row_start, field, MALFORMED, r->ctx);
+		rc = on_bad(r->row_start, field, _(MALFORMED), r->ctx);
 	if (rc)
 		r->stop = rc;
 	parser_reset(r);
@@ -579,7 +579,7 @@ static int fill(struct crm_reader *r)
 		n = read(r->fd, r->raw + r->rawlen, RAW_CHUNK - r->rawlen);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
-		set_error(r, 0, "read error: %s", strerror(errno));
+		set_error(r, 0, _("read error: %s"), strerror(errno));
 		return -1;
 	}
 	if (n == 0)
@@ -595,7 +595,7 @@ static int fill(struct crm_reader *r)
 	if (convert(r) < 0)
 		return -1;
 	if (r->eof && r->rawlen) {
-		set_error(r, r->line, "incomplete %s character at the end of the input", r->encoding);
+		set_error(r, r->line, _("incomplete %s character at the end of the input"), r->encoding);
 		return -1;
 	}
 	return 0;

@@ -151,7 +151,7 @@ int crm_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage(NULL, 0, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "Try '%s --help' for more information.\n", crm_progname);
+	fprintf(stderr, _("Try '%s --help' for more information.\n"), crm_progname);
 	return CRM_EUSAGE;
 }
 
@@ -231,7 +231,8 @@ void crm_progress(const char *what, long long rows)
 	progress_last = now;
 	fprintf(stderr, "\r%s: ", crm_progname);
 	crm_fputs_escaped(what, stderr);
-	fprintf(stderr, ": %lld rows\033[K", rows);
+	fprintf(stderr, crm_n_(": %lld row", ": %lld rows", rows), rows);
+	fputs("\033[K", stderr);
 	progress_shown = 1;
 }
 

@@ -105,8 +105,6 @@ struct batch {
 
 #define NO_VAL ((size_t)-1)
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
 
 /* The order an order_items file is currently adding lines to. */
 struct cur_order {
@@ -1255,7 +1253,7 @@ static int order_customer(struct imp *im, int who, char *cust, size_t size)
 
 /* The tickets whose times contradict each other listed one by one; the
  * rest are counted at the end of the run. */
-#define BAD_TIMES_LISTED 10
+#define BAD_TIMES_LISTED 10     /* written out in a message below */
 
 /* A ticket whose times contradict each other is imported as it is, and
  * reported: it has no durations (ticket.h). */
@@ -1442,8 +1440,8 @@ static int import_item(struct imp *im, const struct crm_row *row)
 	/* a total without this line would be wrong: the order is not written */
 	if ((mul = __builtin_mul_overflow(q, p, &t)) || __builtin_add_overflow(o->amount, t, &sum)) {
 		snprintf(msg, sizeof msg, _("column 'unit_price': %s overflows (more than 64 bits of "
-			 "minor units); order '%s' is not written"), mul ? "quantity x unit price" :
-			 "the order's total", o->id);
+			 "minor units); order '%s' is not written"), mul ? _("quantity x unit price") :
+			 _("the order's total"), o->id);
 		o->overflow = 1;
 		return reject(im, row, row->line, msg);
 	}
@@ -1514,7 +1512,7 @@ static const char totals_sql[] =
 	"t.overflow AND NOT o.amount_from_lines AND o.lines_total IS NOT NULL AND "
 	"(o.lines_total IS NOT o.amount OR o.currency IS NOT t.currency) ORDER BY t.file, t.line";
 
-#define TOTALS_LISTED 5
+#define TOTALS_LISTED 5         /* written out in a message below */
 
 struct total_diff {
 	char id[CRM_KEY_MAX + 1];
@@ -1562,8 +1560,8 @@ static int report_totals(struct imp *im)
 		crm_error(_("order_items: 1 order's lines total differs from its amount, which is kept:"));
 	else if (n > 1)
 		crm_error(_("order_items: %lld orders' lines totals differ from their amounts, which are "
-			  "kept%s"), n, n > TOTALS_LISTED ? " (crm-import(1) shows how to list them "
-			  "all); the first " STR(TOTALS_LISTED) ":" : ":");
+			  "kept%s"), n, n > TOTALS_LISTED ? _(" (crm-import(1) shows how to list them "
+			  "all); the first 5:") : ":");
 	for (i = 0; i < n && i < TOTALS_LISTED; i++) {
 		char q[128];
 		crm_error_at(im->names[d[i].file], d[i].line, _("order %s: amount %s, lines total %s"),
@@ -1576,9 +1574,8 @@ static int report_totals(struct imp *im)
 static void report_at_end(struct imp *im)
 {
 	if (im->bad_times > BAD_TIMES_LISTED)
-		crm_error("tickets: %lld tickets' times contradict each other (the first "
-			  STR(BAD_TIMES_LISTED) " are listed above); all are left out of durations",
-			  im->bad_times);
+		crm_error(_("tickets: %lld tickets' times contradict each other (the first 10 are "
+			    "listed above); all are left out of durations"), im->bad_times);
 	report_totals(im);
 }
 
@@ -2008,7 +2005,7 @@ static int run(struct imp *im, char *const *files, int nfiles)
 			fail(im, crm_db_last_status(im->db));
 		return give_up(im);
 	}
-	if (flush_rejects(im, "; nothing was imported") < 0) {
+	if (flush_rejects(im, _("; nothing was imported")) < 0) {
 		crm_db_rollback(im->db);
 		im->c->aborted = 1;
 		return CRM_EIO;
@@ -2083,24 +2080,26 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 void crm_import_summary(const struct crm_import_opts *o, const struct crm_import_counts *c,
 			FILE *out)
 {
-	fprintf(out, "%s: %s: %lld read, %lld inserted, %lld updated, %lld unchanged, %lld rejected",
+	fprintf(out, _("%s: %s: %lld read, %lld inserted, %lld updated, %lld unchanged, %lld rejected"),
 		crm_progname, o->entity->name, c->read, c->inserted, c->updated, c->unchanged,
 		c->rejected);
 	if (o->dry_run)
-		fputs(" (dry run: nothing written)", out);
+		fputs(_(" (dry run: nothing written)"), out);
 	fputc('\n', out);
 	if (!strcmp(o->entity->name, "order_items"))
-		fprintf(out, "%s: orders: %lld inserted, %lld updated, %lld unchanged; %lld cancelled, "
-			"%lld guest, %lld return lines\n", crm_progname, c->orders_inserted,
+		fprintf(out, _("%s: orders: %lld inserted, %lld updated, %lld unchanged; %lld cancelled, "
+			"%lld guest, %lld return lines\n"), crm_progname, c->orders_inserted,
 			c->orders_updated, c->orders_unchanged, c->cancelled_orders, c->guest_orders,
 			c->return_lines);
 	if (!strcmp(o->entity->name, "customers") && c->merged)
-		fprintf(out, "%s: customers: %lld merged\n", crm_progname, c->merged);
+		fprintf(out, _("%s: customers: %lld merged\n"), crm_progname, c->merged);
 	else if (c->new_customers || c->merged)
-		fprintf(out, "%s: customers: %lld created, %lld merged\n", crm_progname,
+		fprintf(out, _("%s: customers: %lld created, %lld merged\n"), crm_progname,
 			c->new_customers, c->merged);
 	if (c->unknown_orders)
-		fprintf(out, "%s: %s: %lld name%s an order not stored: kept, and linked to its "
-			"customer once the order is imported\n", crm_progname, o->entity->name,
-			c->unknown_orders, c->unknown_orders == 1 ? "s" : "");
+		fprintf(out, crm_n_("%s: %s: %lld names an order not stored: kept, and linked to its "
+				    "customer once the order is imported\n",
+				    "%s: %s: %lld name an order not stored: kept, and linked to its "
+				    "customer once the order is imported\n", c->unknown_orders),
+			crm_progname, o->entity->name, c->unknown_orders);
 }

@@ -379,12 +379,12 @@ int crm_ledger_adjust(struct crm_db *db, const struct crm_tz *tz, const struct c
 static const struct rule {
 	const char *name, *sql;
 } rules[] = {
-	{ "time not canonical",
+	{ N_("time not canonical"),
 	  "SELECT customer_id, entry_id, 'at ' || quote(at) || ', available_at ' || "
 	  "quote(available_at) || ', expires_at ' || quote(expires_at) FROM loyalty_entries "
 	  "WHERE NOT " CANON("at") " OR (available_at IS NOT NULL AND NOT " CANON("available_at")
 	  ") OR (expires_at IS NOT NULL AND NOT " CANON("expires_at") ") ORDER BY 1, 2" },
-	{ "shape",
+	{ N_("shape"),
 	  "SELECT customer_id, entry_id, kind || ' of ' || points || ' points, ' || "
 	  "CASE WHEN lot IS NULL THEN 'no lot' ELSE 'lot ' || lot END || "
 	  "CASE WHEN kind = 'bonus' AND reason IS NULL THEN ', no reason' ELSE '' END || "
@@ -398,34 +398,34 @@ static const struct rule {
 	  "(kind = 'reverse' AND points = 0 AND lot IS NULL AND order_id IS NOT NULL AND "
 	  "(shortfall > 0 OR basis IS NOT NULL)) OR "
 	  "(kind = 'release' AND points > 0 AND lot IS NOT NULL)) ORDER BY 1, 2" },
-	{ "not on a lot of its customer",
+	{ N_("not on a lot of its customer"),
 	  "SELECT d.customer_id, d.entry_id, d.kind || ' on entry ' || d.lot || CASE WHEN "
 	  "c.entry_id IS NULL THEN ', which is no lot' ELSE ', a lot of customer ' || "
 	  "c.customer_id END FROM loyalty_entries d LEFT JOIN loyalty_entries c ON c.entry_id = "
 	  "d.lot AND " CRM_LEDGER_IS_LOT("c") " WHERE d.lot IS NOT NULL AND d.at < :d1 AND "
 	  "(c.entry_id IS NULL OR c.customer_id IS NOT d.customer_id) ORDER BY 1, 2" },
-	{ "negative remainder",
+	{ N_("negative remainder"),
 	  "SELECT c.customer_id, c.entry_id, 'lot of ' || c.points || ' points holds ' || "
 	  "(c.points + sum(d.points)) " ON_LOT "d.kind <> 'release' AND c.at < :d1 "
 	  "GROUP BY c.entry_id HAVING c.points + sum(d.points) < 0 ORDER BY 1, 2" },
-	{ "drawn before available",
+	{ N_("drawn before available"),
 	  "SELECT d.customer_id, d.entry_id, d.kind || ' at ' || d.at || ' on lot ' || c.entry_id || "
 	  "' available at ' || c.available_at " ON_LOT "d.points < 0 AND d.at < c.available_at "
 	  "AND NOT (d.kind = 'reverse' AND d.order_id IS c.order_id AND c.kind = 'earn') "
 	  "ORDER BY 1, 2" },
-	{ "drawn after expiry",
+	{ N_("drawn after expiry"),
 	  "SELECT d.customer_id, d.entry_id, d.kind || ' at ' || d.at || ' on lot ' || c.entry_id || "
 	  "' expired at ' || c.expires_at " ON_LOT "d.points < 0 AND d.kind <> 'expire' AND "
 	  "c.expires_at IS NOT NULL AND d.at >= c.expires_at ORDER BY 1, 2" },
-	{ "expire not at expiry",
+	{ N_("expire not at expiry"),
 	  "SELECT d.customer_id, d.entry_id, 'expire at ' || d.at || ' on lot ' || c.entry_id || "
 	  "' expiring ' || coalesce(c.expires_at, 'never') " ON_LOT "d.kind = 'expire' AND "
 	  "d.at IS NOT c.expires_at ORDER BY 1, 2" },
-	{ "bonus twice",
+	{ N_("bonus twice"),
 	  "SELECT customer_id, max(entry_id), 'bonus ' || quote(reason) || ' granted ' || count(*) || "
 	  "' times' FROM loyalty_entries WHERE kind = 'bonus' AND at < :d1 GROUP BY customer_id, "
 	  "reason HAVING count(*) > 1 ORDER BY 1, 2" },
-	{ "release does not match its lot",
+	{ N_("release does not match its lot"),
 	  "SELECT d.customer_id, d.entry_id, 'release of ' || d.points || ' at ' || d.at || "
 	  "' on lot ' || c.entry_id || ' of ' || c.points || ' available at ' || c.available_at || "
 	  "CASE WHEN (SELECT count(*) FROM loyalty_entries r WHERE r.lot = c.entry_id AND r.kind = "
@@ -437,9 +437,9 @@ static const struct rule {
 static void violation(FILE *out, const char *customer, const char *entry, const char *rule,
 		      const char *detail, struct crm_ledger_check *c)
 {
-	fputs("customer ", out);
-	crm_fputs_escaped(customer ? customer : "(none)", out);
-	fprintf(out, ", entry %s: %s: ", entry, rule);
+	fputs(_("customer "), out);
+	crm_fputs_escaped(customer ? customer : _("(none)"), out);
+	fprintf(out, _(", entry %s: %s: "), entry, crm_tr(rule));
 	crm_fputs_escaped(detail ? detail : "", out);
 	fputc('\n', out);
 	c->violations++;
@@ -486,7 +486,7 @@ static int check_equation(struct crm_db *db, const struct crm_tz *tz, const char
 			 (long long)f.earned, (long long)f.bonus, (long long)f.adjusted,
 			 (long long)f.available, (long long)f.pending, (long long)f.redeemed,
 			 (long long)f.expired, (long long)f.reversed);
-		violation(out, id, "-", "balance equation", detail, c);
+		violation(out, id, "-", N_("balance equation"), detail, c);
 	}
 	crm_ledger_figures_close(it);
 	return rc < 0 ? -rc : CRM_OK;

@@ -93,7 +93,7 @@ static void sql_points(sqlite3_context *cx, int argc, sqlite3_value **argv)
 		return;
 	if (crm_loyalty_points(&v->p, tier ? crm_loyalty_tier_find(&v->p, tier) : -1,
 			       sqlite3_value_int64(argv[2]), &points) < 0)
-		sqlite3_result_error(cx, "the points of an order do not fit 64 bits", -1);
+		sqlite3_result_error(cx, _("the points of an order do not fit 64 bits"), -1);
 	else
 		sqlite3_result_int64(cx, points);
 }

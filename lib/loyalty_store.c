@@ -92,7 +92,7 @@ const struct crm_loyalty_version *crm_loyalty_version_before(const struct crm_lo
 void crm_loyalty_no_program(const char *verb, const struct crm_loyalty_versions *vs)
 {
 	crm_error(_("%s: %s; store one with 'crm-loyalty program --program FILE'"), verb,
-		  vs->n ? "no program is in force yet" : "no program is stored");
+		  vs->n ? _("no program is in force yet") : _("no program is stored"));
 }
 
 const struct crm_loyalty_version *crm_loyalty_version_find(const struct crm_loyalty_versions *vs,

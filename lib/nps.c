@@ -70,8 +70,8 @@ enum crm_score_bad crm_score_parse(const char *s, enum crm_scale scale, int *sco
 		/* a huge integer is a number, just not on any scale */
 		if (n < sizeof buf && !strcmp(w, "is too large"))
 			goto range;
-		snprintf(why, size, "%s", n < sizeof buf && is_decimal(buf) ? "is not a whole number" :
-			 "is not a number");
+		snprintf(why, size, "%s", n < sizeof buf && is_decimal(buf) ? _("is not a whole number") :
+			 _("is not a number"));
 		return CRM_SCORE_NAN;
 	}
 	if (v < scales[scale].lo || v > scales[scale].hi)

@@ -58,13 +58,13 @@ int crm_common_option(struct crm_common *co, int c, const char *arg, const char 
 		co->tz = arg;
 		return 1;
 	case 'h':
-		fputs(usage, stdout);
+		fputs(_(usage), stdout);
 		exit(crm_close_stdout(CRM_OK));
 	case CRM_OPT_VERSION:
 		printf("%s (crm) %s\n", crm_progname, CRM_VERSION);
 		exit(crm_close_stdout(CRM_OK));
 	case '?':
-		fprintf(stderr, "Try '%s --help' for more information.\n", crm_progname);
+		fprintf(stderr, _("Try '%s --help' for more information.\n"), crm_progname);
 		return -CRM_EUSAGE;
 	default:
 		return 0;
@@ -261,7 +261,7 @@ int crm_days_option(const char *name, const char *arg, long min, long max, int n
 			return 0;
 	}
 	return crm_usage_error(_("%s '%s': expected %s, N a whole number of days from %ld to %ld"),
-			       name, arg, need_d ? "Nd" : "N or Nd", min, max);
+			       name, arg, need_d ? "Nd" : _("N or Nd"), min, max);
 }
 
 void crm_period_opts_init(struct crm_period_opts *po)

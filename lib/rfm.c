@@ -59,7 +59,7 @@ int crm_bins_parse(const char *arg, const char *currency, struct crm_bins bins[C
 		if (i == 4 || parse_major(tok, *f == 'M' ? exp : 0, &b.cut[i]) < 0 ||
 		    (i > 0 && b.cut[i] <= b.cut[i - 1])) {
 			snprintf(err, errsize, _("--bins '%s': expected four increasing %s, such as "
-				 "%s"), arg, *f == 'M' ? "amounts" : "whole numbers",
+				 "%s"), arg, *f == 'M' ? _("amounts") : _("whole numbers"),
 				 *f == 'R' ? "R=30,90,180,365" : *f == 'F' ? "F=1,2,3,5" :
 				 "M=10000,50000,100000,500000");
 			return -1;

@@ -305,8 +305,12 @@ int crm_run_last_two(struct crm_db *db, long long *older, long long *newer)
 	if (n < 0)
 		return crm_db_last_status(db);
 	if (n < 2) {
-		crm_error(_("%s: %s saved segment run%s; save runs with --save to compare them"),
-			  db->path, n ? "only one" : "no", n ? "" : "s");
+		if (n)
+			crm_error(_("%s: only one saved segment run; save runs with --save to "
+				    "compare them"), db->path);
+		else
+			crm_error(_("%s: no saved segment runs; save runs with --save to compare "
+				    "them"), db->path);
 		return CRM_EDATA;
 	}
 	*newer = id[0];

@@ -419,7 +419,7 @@ static int drain(struct crm_stats *s, struct runfile *f)
 			continue;
 		if (n <= 0) {
 			crm_error(_("%s: write error on a temporary file: %s"), s->tmpdir,
-				  n < 0 ? strerror(errno) : "nothing written");
+				  n < 0 ? strerror(errno) : _("nothing written"));
 			return CRM_EIO;
 		}
 		done += (size_t)n;
@@ -488,7 +488,7 @@ static int fill(struct crm_stats *s, struct source *x, size_t need)
 			continue;
 		if (n <= 0) {
 			crm_error(_("%s: read error on a temporary file: %s"), s->tmpdir,
-				  n < 0 ? strerror(errno) : "a run ends early");
+				  n < 0 ? strerror(errno) : _("a run ends early"));
 			return CRM_EIO;
 		}
 		x->have += (size_t)n;

@@ -71,12 +71,12 @@ static const struct source {
 		COMMON_KEYS | KEY(CRM_BY_SURVEY),
 		SOURCE_SQL(R_COLS, "responses r", "r", "r.answered_at", "r.survey")},
 	[CRM_SOURCE_TICKETS] = {"tickets", "ticket", "csat", "resolved_at",
-		"tickets' CSAT is a 1-5 rating", COMMON_KEYS | KEY(CRM_BY_CATEGORY),
+		N_("tickets' CSAT is a 1-5 rating"), COMMON_KEYS | KEY(CRM_BY_CATEGORY),
 		ANSWERS_SQL(T_COLS, "tickets t", T_AT, "NULL", "NULL", ""),
 		ANSWERS_SQL(T_COLS, "tickets t", T_AT, "NULL", "m.segment",
 			    SEGMENT_JOIN("t.customer_id"))},
 	[CRM_SOURCE_REVIEWS] = {"reviews", "review", "rating", "posted_at",
-		"reviews' rating is 1 to 5 stars", COMMON_KEYS | KEY(CRM_BY_SKU),
+		N_("reviews' rating is 1 to 5 stars"), COMMON_KEYS | KEY(CRM_BY_SKU),
 		SOURCE_SQL(V_COLS, "reviews v", "v", "v.posted_at", "NULL")},
 };
 
@@ -97,7 +97,7 @@ int crm_survey_check(struct crm_survey_opts *o, int scale_given, char *why, size
 		o->scale = CRM_SCALE_CSAT;
 	if (src->rating && o->scale != CRM_SCALE_CSAT) {
 		snprintf(why, size, _("--source %s: %s; --scale %s needs %d-%d answers"), src->name,
-			 src->rating, crm_scale_name(o->scale), crm_scale_lo(o->scale),
+			 _(src->rating), crm_scale_name(o->scale), crm_scale_lo(o->scale),
 			 crm_scale_hi(o->scale));
 		return -1;
 	}
