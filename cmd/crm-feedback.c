@@ -9,6 +9,7 @@
 #include "db.h"
 #include "diag.h"
 #include "feedback.h"
+#include "heading.h"
 #include "i18n.h"
 #include "nps.h"
 #include "opts.h"
@@ -199,9 +200,10 @@ static void bad_utf8_summary(const struct crm_fb_counts *c)
 /* ---- tag ------------------------------------------------------------------------------ */
 
 static const struct crm_table_col tag_cols[] = {
-	{"source", CRM_T_PLAIN}, {"id", CRM_T_TEXT}, {"customer_id", CRM_T_TEXT},
-	{"at", CRM_T_PLAIN}, {"rating", CRM_T_NUM}, {"topics", CRM_T_PLAIN},
-	{"negated", CRM_T_PLAIN}, {"sentiment", CRM_T_PLAIN}, {"sentiment_source", CRM_T_PLAIN},
+	{N_("source"), CRM_T_PLAIN}, {N_("id"), CRM_T_TEXT}, {N_("customer_id"), CRM_T_TEXT},
+	{N_("at"), CRM_T_PLAIN}, {N_("rating"), CRM_T_NUM}, {N_("topics"), CRM_T_PLAIN},
+	{N_("negated"), CRM_T_PLAIN}, {N_("sentiment"), CRM_T_PLAIN},
+	{N_("sentiment_source"), CRM_T_PLAIN},
 };
 
 static const char *sentiment_name(enum crm_sentiment s)
@@ -253,7 +255,7 @@ static int tag(struct fb *f)
 	}
 	if (rc != CRM_OK || (rc = open_db(f, CRM_DB_READ)) != CRM_OK)
 		return rc;
-	f->t = crm_table_begin(stdout, f->format, f->co.csv.delim, tag_cols, NCOLS(tag_cols));
+	f->t = crm_table_begin_headed(stdout, f->format, f->co.csv.delim, tag_cols, NCOLS(tag_cols));
 	if ((rc = crm_feedback_each(&f->db, &o, tag_row, f->t, &c)) == CRM_OK)
 		crm_table_finish(f->t);
 	bad_utf8_summary(&c);
@@ -262,9 +264,10 @@ static int tag(struct fb *f)
 
 /* ---- topics --------------------------------------------------------------------------- */
 
-static const char *const topic_cols[] = {"topic", "texts", "mentions", "share_pct", "negative",
-	"negative_pct", "avg_rating", "rated", "prev_texts", "prev_mentions", "prev_share_pct",
-	"change_pts", "noise_pts", "significant", "rising"};
+static const char *const topic_cols[] = {N_("topic"), N_("texts"), N_("mentions"),
+	N_("share_pct"), N_("negative"), N_("negative_pct"), N_("avg_rating"), N_("rated"),
+	N_("prev_texts"), N_("prev_mentions"), N_("prev_share_pct"), N_("change_pts"),
+	N_("noise_pts"), N_("significant"), N_("rising")};
 #define NTOPIC ((int)(sizeof topic_cols / sizeof topic_cols[0]))
 
 static struct crm_table *topics_table(const struct fb *f)
@@ -284,7 +287,7 @@ static struct crm_table *topics_table(const struct fb *f)
 		cols[n++] = (struct crm_table_col){names[k][0], CRM_T_TEXT};
 		cols[n++] = (struct crm_table_col){names[k][1], CRM_T_TEXT};
 	}
-	t = crm_table_begin(stdout, f->format, f->co.csv.delim, cols, n);   /* copies cols */
+	t = crm_table_begin_headed(stdout, f->format, f->co.csv.delim, cols, n);   /* copies cols */
 	return t;
 }
 
@@ -356,11 +359,11 @@ static int topics(struct fb *f)
 /* ---- triage --------------------------------------------------------------------------- */
 
 static const struct crm_table_col waiting_cols[] = {
-	{"review_id", CRM_T_TEXT}, {"posted_at", CRM_T_PLAIN}, {"waited_h", CRM_T_NUM},
-	{"waited_d", CRM_T_NUM}, {"rating", CRM_T_NUM}, {"platform", CRM_T_TEXT},
-	{"sku", CRM_T_TEXT}, {"product", CRM_T_TEXT}, {"customer_id", CRM_T_TEXT},
-	{"name", CRM_T_TEXT}, {"email", CRM_T_TEXT}, {"phone", CRM_T_TEXT},
-	{"last_order", CRM_T_PLAIN}, {"text", CRM_T_TEXT},
+	{N_("review_id"), CRM_T_TEXT}, {N_("posted_at"), CRM_T_PLAIN}, {N_("waited_h"), CRM_T_NUM},
+	{N_("waited_d"), CRM_T_NUM}, {N_("rating"), CRM_T_NUM}, {N_("platform"), CRM_T_TEXT},
+	{N_("sku"), CRM_T_TEXT}, {N_("product"), CRM_T_TEXT}, {N_("customer_id"), CRM_T_TEXT},
+	{N_("name"), CRM_T_TEXT}, {N_("email"), CRM_T_TEXT}, {N_("phone"), CRM_T_TEXT},
+	{N_("last_order"), CRM_T_PLAIN}, {N_("text"), CRM_T_TEXT},
 };
 
 static int waiting_row(const struct crm_fb_waiting *w, void *ctx)
@@ -393,10 +396,11 @@ static int waiting_row(const struct crm_fb_waiting *w, void *ctx)
 }
 
 static const struct crm_table_col summary_cols[] = {
-	{"reviews", CRM_T_NUM}, {"replied", CRM_T_NUM}, {"reply_rate_pct", CRM_T_NUM},
-	{"reply_median_h", CRM_T_NUM}, {"reply_p90_h", CRM_T_NUM}, {"negative", CRM_T_NUM},
-	{"negative_replied", CRM_T_NUM}, {"negative_reply_rate_pct", CRM_T_NUM},
-	{"waiting", CRM_T_NUM},
+	{N_("reviews"), CRM_T_NUM}, {N_("replied"), CRM_T_NUM}, {N_("reply_rate_pct"), CRM_T_NUM},
+	{N_("reply_median_h"), CRM_T_NUM}, {N_("reply_p90_h"), CRM_T_NUM},
+	{N_("negative"), CRM_T_NUM},
+	{N_("negative_replied"), CRM_T_NUM}, {N_("negative_reply_rate_pct"), CRM_T_NUM},
+	{N_("waiting"), CRM_T_NUM},
 };
 
 static void summary_row(struct crm_table *t, const struct crm_fb_replies *r)
@@ -426,10 +430,10 @@ static int triage(struct fb *f)
 	memcpy(o.end, f->end, sizeof o.end);
 	o.tz = f->tz;
 	if (f->summary)
-		f->t = crm_table_begin(stdout, f->format, f->co.csv.delim, summary_cols,
+		f->t = crm_table_begin_headed(stdout, f->format, f->co.csv.delim, summary_cols,
 				       NCOLS(summary_cols));
 	else
-		f->t = crm_table_begin(stdout, f->format, f->co.csv.delim, waiting_cols,
+		f->t = crm_table_begin_headed(stdout, f->format, f->co.csv.delim, waiting_cols,
 				       NCOLS(waiting_cols));
 	rc = crm_feedback_triage(&f->db, &o, f->summary ? NULL : waiting_row, f->t, &r);
 	if (rc == CRM_OK && f->summary)

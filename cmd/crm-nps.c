@@ -10,6 +10,7 @@
 #include "csvio.h"
 #include "db.h"
 #include "diag.h"
+#include "heading.h"
 #include "i18n.h"
 #include "nps.h"
 #include "opts.h"
@@ -225,19 +226,23 @@ static int has_time_key(const struct crm_survey_opts *o)
 static struct crm_table *begin_figures(struct nps *s)
 {
 	static const struct crm_table_col nps_cols[] = {
-		{"n", CRM_T_NUM}, {"promoters", CRM_T_NUM}, {"passives", CRM_T_NUM},
-		{"detractors", CRM_T_NUM}, {"promoters_pct", CRM_T_NUM}, {"passives_pct", CRM_T_NUM},
-		{"detractors_pct", CRM_T_NUM}, {"nps", CRM_T_NUM}, {"margin", CRM_T_NUM},
-		{"adj_low", CRM_T_NUM}, {"adj_high", CRM_T_NUM}};
+		{N_("n"), CRM_T_NUM}, {N_("promoters"), CRM_T_NUM}, {N_("passives"), CRM_T_NUM},
+		{N_("detractors"), CRM_T_NUM}, {N_("promoters_pct"), CRM_T_NUM},
+		{N_("passives_pct"), CRM_T_NUM},
+		{N_("detractors_pct"), CRM_T_NUM}, {N_("nps"), CRM_T_NUM},
+		{N_("margin"), CRM_T_NUM},
+		{N_("adj_low"), CRM_T_NUM}, {N_("adj_high"), CRM_T_NUM}};
 	static const struct crm_table_col csat_cols[] = {
-		{"n", CRM_T_NUM}, {"satisfied", CRM_T_NUM}, {"csat", CRM_T_NUM},
-		{"margin", CRM_T_NUM}, {"adj_low", CRM_T_NUM}, {"adj_high", CRM_T_NUM}};
+		{N_("n"), CRM_T_NUM}, {N_("satisfied"), CRM_T_NUM}, {N_("csat"), CRM_T_NUM},
+		{N_("margin"), CRM_T_NUM}, {N_("adj_low"), CRM_T_NUM}, {N_("adj_high"), CRM_T_NUM}};
 	static const struct crm_table_col ces_cols[] = {
-		{"n", CRM_T_NUM}, {"ces", CRM_T_NUM}, {"sd", CRM_T_NUM}, {"margin", CRM_T_NUM},
-		{"low", CRM_T_NUM}, {"high", CRM_T_NUM}};
-	static const struct crm_table_col none_col = {"no_answer", CRM_T_NUM};
+		{N_("n"), CRM_T_NUM}, {N_("ces"), CRM_T_NUM}, {N_("sd"), CRM_T_NUM},
+		{N_("margin"), CRM_T_NUM},
+		{N_("low"), CRM_T_NUM}, {N_("high"), CRM_T_NUM}};
+	static const struct crm_table_col none_col = {N_("no_answer"), CRM_T_NUM};
 	static const struct crm_table_col trend_cols[] = {
-		{"change", CRM_T_NUM}, {"noise", CRM_T_NUM}, {"significant", CRM_T_BOOL}};
+		{N_("change"), CRM_T_NUM}, {N_("noise"), CRM_T_NUM},
+		{N_("significant"), CRM_T_BOOL}
 	const struct crm_table_col *fig = s->so.scale == CRM_SCALE_NPS ? nps_cols :
 					  s->so.scale == CRM_SCALE_CSAT ? csat_cols : ces_cols;
 	int nfig = s->so.scale == CRM_SCALE_NPS ? 11 : 6, n = 0, k;
@@ -253,7 +258,7 @@ static struct crm_table *begin_figures(struct nps *s)
 		memcpy(cols + n, trend_cols, sizeof trend_cols);
 		n += 3;
 	}
-	return crm_table_begin(stdout, s->format, s->co.csv.delim, cols, n);
+	return crm_table_begin_headed(stdout, s->format, s->co.csv.delim, cols, n);
 }
 
 static void cell_scaled(struct crm_table *t, long long v, int dec)
@@ -430,16 +435,20 @@ static int write_detractor(const struct crm_detractor *d, void *ctx)
 static int list_detractors(struct nps *s)
 {
 	static const struct crm_table_col cols[] = {
-		{"response_id", CRM_T_TEXT}, {"answered_at", CRM_T_PLAIN}, {"score", CRM_T_NUM},
-		{"comment", CRM_T_TEXT}, {"survey", CRM_T_TEXT}, {"channel", CRM_T_TEXT},
-		{"customer_id", CRM_T_TEXT}, {"name", CRM_T_TEXT}, {"email", CRM_T_TEXT},
-		{"phone", CRM_T_TEXT}, {"last_order", CRM_T_PLAIN}, {"orders", CRM_T_NUM},
-		{"spent", CRM_T_NUM}, {"currency", CRM_T_PLAIN}};
+		{N_("response_id"), CRM_T_TEXT}, {N_("answered_at"), CRM_T_PLAIN},
+		{N_("score"), CRM_T_NUM},
+		{N_("comment"), CRM_T_TEXT}, {N_("survey"), CRM_T_TEXT},
+		{N_("channel"), CRM_T_TEXT},
+		{N_("customer_id"), CRM_T_TEXT}, {N_("name"), CRM_T_TEXT},
+		{N_("email"), CRM_T_TEXT},
+		{N_("phone"), CRM_T_TEXT}, {N_("last_order"), CRM_T_PLAIN},
+		{N_("orders"), CRM_T_NUM},
+		{N_("spent"), CRM_T_NUM}, {N_("currency"), CRM_T_PLAIN}};
 	int rc;
 	/* one snapshot for the whole list */
 	if ((rc = crm_db_begin(&s->db)) != CRM_OK)
 		return rc;
-	s->t = crm_table_begin(stdout, s->format, s->co.csv.delim, cols, 14);
+	s->t = crm_table_begin_headed(stdout, s->format, s->co.csv.delim, cols, 14);
 	rc = crm_detractors_each(&s->db, &s->so, write_detractor, s->t);
 	crm_table_finish(s->t);
 	crm_table_free(s->t);

@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "diag.h"
+#include "heading.h"
 #include "i18n.h"
 #include "nps.h"
 #include "opts.h"
@@ -193,10 +194,11 @@ static void cell_hours(struct crm_table *t, int64_t secs)
 	crm_table_fixed(t, secs < 0 ? NAN : (double)secs / 3600.0, 2);
 }
 
-static const char *const figure_cols[] = {"tickets", "solved", "first_response_median_h",
-	"first_response_p90_h", "resolution_median_h", "resolution_p90_h", "wait_median_h",
-	"one_touch_pct", "reopened_pct", "csat_pct", "csat_margin", "csat_n",
-	"sla_first_breaches", "sla_resolution_breaches", "left_out"};
+static const char *const figure_cols[] = {N_("tickets"), N_("solved"),
+	N_("first_response_median_h"), N_("first_response_p90_h"), N_("resolution_median_h"),
+	N_("resolution_p90_h"), N_("wait_median_h"), N_("one_touch_pct"), N_("reopened_pct"),
+	N_("csat_pct"), N_("csat_margin"), N_("csat_n"), N_("sla_first_breaches"),
+	N_("sla_resolution_breaches"), N_("left_out")};
 #define NFIG ((int)(sizeof figure_cols / sizeof figure_cols[0]))
 
 static void figure_row(struct crm_table *t, const char *const *key, int nkey,
@@ -238,7 +240,7 @@ static int figures(struct svc *s, struct crm_db *db)
 	for (k = 0; k < NFIG; k++)
 		cols[s->so.nby + k] = (struct crm_table_col){figure_cols[k], CRM_T_NUM};
 	if (rc == CRM_OK) {
-		s->t = crm_table_begin(stdout, s->format, s->co.csv.delim, cols, s->so.nby + NFIG);
+		s->t = crm_table_begin_headed(stdout, s->format, s->co.csv.delim, cols, s->so.nby + NFIG);
 		if (!s->so.nby)
 			figure_row(s->t, NULL, 0, &sv.all, s->sla != NULL);
 		for (i = 0; i < sv.n; i++)
@@ -255,11 +257,12 @@ static int figures(struct svc *s, struct crm_db *db)
 }
 
 static const struct crm_table_col breach_cols[] = {
-	{"ticket_id", CRM_T_PLAIN}, {"customer_id", CRM_T_PLAIN}, {"opened_at", CRM_T_PLAIN},
-	{"priority", CRM_T_TEXT}, {"channel", CRM_T_TEXT}, {"agent", CRM_T_TEXT},
-	{"team", CRM_T_TEXT}, {"target", CRM_T_PLAIN}, {"hours", CRM_T_PLAIN},
-	{"target_h", CRM_T_NUM}, {"took_h", CRM_T_NUM}, {"over_h", CRM_T_NUM},
-	{"done", CRM_T_BOOL},
+	{N_("ticket_id"), CRM_T_PLAIN}, {N_("customer_id"), CRM_T_PLAIN},
+	{N_("opened_at"), CRM_T_PLAIN},
+	{N_("priority"), CRM_T_TEXT}, {N_("channel"), CRM_T_TEXT}, {N_("agent"), CRM_T_TEXT},
+	{N_("team"), CRM_T_TEXT}, {N_("target"), CRM_T_PLAIN}, {N_("hours"), CRM_T_PLAIN},
+	{N_("target_h"), CRM_T_NUM}, {N_("took_h"), CRM_T_NUM}, {N_("over_h"), CRM_T_NUM},
+	{N_("done"), CRM_T_BOOL},
 };
 
 static int breach_row(const struct crm_service_breach *b, void *ctx)
@@ -282,11 +285,12 @@ static int breach_row(const struct crm_service_breach *b, void *ctx)
 }
 
 static const struct crm_table_col backlog_cols[] = {
-	{"ticket_id", CRM_T_PLAIN}, {"customer_id", CRM_T_PLAIN}, {"opened_at", CRM_T_PLAIN},
-	{"age_h", CRM_T_NUM}, {"business_age_h", CRM_T_NUM}, {"band", CRM_T_PLAIN},
-	{"status", CRM_T_PLAIN}, {"priority", CRM_T_TEXT}, {"channel", CRM_T_TEXT},
-	{"agent", CRM_T_TEXT}, {"team", CRM_T_TEXT}, {"answered", CRM_T_BOOL},
-	{"subject", CRM_T_TEXT},
+	{N_("ticket_id"), CRM_T_PLAIN}, {N_("customer_id"), CRM_T_PLAIN},
+	{N_("opened_at"), CRM_T_PLAIN},
+	{N_("age_h"), CRM_T_NUM}, {N_("business_age_h"), CRM_T_NUM}, {N_("band"), CRM_T_PLAIN},
+	{N_("status"), CRM_T_PLAIN}, {N_("priority"), CRM_T_TEXT}, {N_("channel"), CRM_T_TEXT},
+	{N_("agent"), CRM_T_TEXT}, {N_("team"), CRM_T_TEXT}, {N_("answered"), CRM_T_BOOL},
+	{N_("subject"), CRM_T_TEXT},
 };
 
 static int backlog_row(const struct crm_service_open *o, void *ctx)
@@ -318,11 +322,11 @@ static int run(struct svc *s)
 		return rc;
 	if ((rc = crm_db_begin_read(&db)) == CRM_OK) {
 		if (s->breaches) {
-			s->t = crm_table_begin(stdout, s->format, s->co.csv.delim, breach_cols,
+			s->t = crm_table_begin_headed(stdout, s->format, s->co.csv.delim, breach_cols,
 					       NCOLS(breach_cols));
 			rc = crm_service_breaches(&db, &s->so, breach_row, s->t);
 		} else if (s->backlog) {
-			s->t = crm_table_begin(stdout, s->format, s->co.csv.delim, backlog_cols,
+			s->t = crm_table_begin_headed(stdout, s->format, s->co.csv.delim, backlog_cols,
 					       NCOLS(backlog_cols));
 			rc = crm_service_backlog(&db, &s->so, backlog_row, s->t);
 		} else {

@@ -1,4 +1,5 @@
 /* loyalty_tier.c - crm-loyalty's tiers and birthday bonus; see loyalty_tier.h. */
+#include "heading.h"
 #include "i18n.h"
 #include "loyalty_tier.h"
 
@@ -281,14 +282,15 @@ const char *crm_tier_change_name(enum crm_loyalty_change c)
 }
 
 static const struct crm_table_col move_cols[] = {
-	{"customer_id", CRM_T_PLAIN}, {"email", CRM_T_TEXT}, {"name", CRM_T_TEXT},
-	{"old", CRM_T_TEXT}, {"new", CRM_T_TEXT}, {"change", CRM_T_PLAIN}, {"why", CRM_T_TEXT},
+	{N_("customer_id"), CRM_T_PLAIN}, {N_("email"), CRM_T_TEXT}, {N_("name"), CRM_T_TEXT},
+	{N_("old"), CRM_T_TEXT}, {N_("new"), CRM_T_TEXT}, {N_("change"), CRM_T_PLAIN},
+	{N_("why"), CRM_T_TEXT},
 };
 
 void crm_tier_moves_write(const struct crm_tier_moves *m, FILE *fp, enum crm_format f,
 			  char delim)
 {
-	struct crm_table *t = crm_table_begin(fp, f, delim, move_cols,
+	struct crm_table *t = crm_table_begin_headed(fp, f, delim, move_cols,
 					      (int)(sizeof move_cols / sizeof move_cols[0]));
 	for (size_t i = 0; i < m->n; i++) {
 		const struct crm_tier_moved *v = &m->v[i];
@@ -485,8 +487,8 @@ static int grant(struct bday *b)
 }
 
 static const struct crm_table_col birthday_cols[] = {
-	{"customer_id", CRM_T_PLAIN}, {"email", CRM_T_TEXT}, {"name", CRM_T_TEXT},
-	{"birthday", CRM_T_PLAIN}, {"granted", CRM_T_BOOL},
+	{N_("customer_id"), CRM_T_PLAIN}, {N_("email"), CRM_T_TEXT}, {N_("name"), CRM_T_TEXT},
+	{N_("birthday"), CRM_T_PLAIN}, {N_("granted"), CRM_T_BOOL},
 };
 
 static int list(struct bday *b, struct crm_table *t)
@@ -534,7 +536,7 @@ int crm_birthday_run(struct crm_db *db, const struct crm_birthday_req *rq, FILE 
 		return rc;
 	if ((rc = crm_db_begin(db)) != CRM_OK)
 		return rc;
-	t = crm_table_begin(fp, f, delim, birthday_cols,
+	t = crm_table_begin_headed(fp, f, delim, birthday_cols,
 			    (int)(sizeof birthday_cols / sizeof birthday_cols[0]));
 	rc = list(&b, t);
 	crm_table_finish(t);

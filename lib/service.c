@@ -13,8 +13,8 @@
 #include "period.h"
 #include "ticket.h"
 
-static const char *const by_names[CRM_SVC_NBY] = {"channel", "category", "priority", "agent",
-	"team", "month", "week"};
+static const char *const by_names[CRM_SVC_NBY] = {N_("channel"), N_("category"), N_("priority"),
+	N_("agent"), N_("team"), N_("month"), N_("week")};
 
 int crm_svc_by_parse(const char *name)
 {

@@ -11,8 +11,8 @@
 #include "diag.h"
 #include "entity.h"
 
-static const char *const by_names[CRM_NBY] = {"month", "week", "channel", "segment", "survey",
-	"category", "sku"};
+static const char *const by_names[CRM_NBY] = {N_("month"), N_("week"), N_("channel"),
+	N_("segment"), N_("survey"), N_("category"), N_("sku")};
 
 int crm_by_parse(const char *name)
 {
