@@ -242,7 +242,7 @@ static struct crm_table *begin_figures(struct nps *s)
 	static const struct crm_table_col none_col = {N_("no_answer"), CRM_T_NUM};
 	static const struct crm_table_col trend_cols[] = {
 		{N_("change"), CRM_T_NUM}, {N_("noise"), CRM_T_NUM},
-		{N_("significant"), CRM_T_BOOL}
+		{N_("significant"), CRM_T_BOOL}};
 	const struct crm_table_col *fig = s->so.scale == CRM_SCALE_NPS ? nps_cols :
 					  s->so.scale == CRM_SCALE_CSAT ? csat_cols : ces_cols;
 	int nfig = s->so.scale == CRM_SCALE_NPS ? 11 : 6, n = 0, k;
