@@ -191,8 +191,9 @@ static void no_operands(const struct fb *f, int *rc)
 static void bad_utf8_summary(const struct crm_fb_counts *c)
 {
 	if (c->bad_utf8)
-		crm_error(_("%lld of %lld text%s with invalid UTF-8, tagged all the same"),
-			  c->bad_utf8, c->texts, c->texts == 1 ? "" : "s");
+		crm_error(crm_n_("%lld of %lld text with invalid UTF-8, tagged all the same",
+				 "%lld of %lld texts with invalid UTF-8, tagged all the same",
+				 c->texts), c->bad_utf8, c->texts);
 }
 
 #define NCOLS(a) ((int)(sizeof a / sizeof a[0]))

@@ -342,8 +342,10 @@ static void warn_small(const struct nps *s, const struct crm_nps_result *res)
 	size_t i, o = 0, small = 0;
 	if (!s->so.nby) {
 		if (res[0].small)
-			crm_error(_("only %lld answer%s: below %d answers the margin of error means little"),
-				  res[0].n, res[0].n == 1 ? "" : "s", CRM_NPS_SMALL_N);
+			crm_error(crm_n_("only %lld answer: below %d answers the margin of error "
+					 "means little",
+					 "only %lld answers: below %d answers the margin of error "
+					 "means little", res[0].n), res[0].n, CRM_NPS_SMALL_N);
 		return;
 	}
 	list[0] = '\0';
@@ -358,9 +360,9 @@ static void warn_small(const struct nps *s, const struct crm_nps_result *res)
 	if (small > SMALL_LISTED)
 		snprintf(list + o, sizeof list - o, _(" and %zu more"), small - SMALL_LISTED);
 	if (small)
-		crm_error(_("fewer than %d answers in %s: %s margin%s of error mean%s little"),
-			  CRM_NPS_SMALL_N, list, small == 1 ? "its" : "their", small == 1 ? "" : "s",
-			  small == 1 ? "s" : "");
+		crm_error(crm_n_("fewer than %d answers in %s: its margin of error means little",
+				 "fewer than %d answers in %s: their margins of error mean little",
+				 small), CRM_NPS_SMALL_N, list);
 }
 
 static void report_bad(const struct crm_groups *gs)

@@ -247,10 +247,11 @@ static int figures(struct svc *s, struct crm_db *db)
 			figure_row(s->t, sv.g[i].key, s->so.nby, &sv.g[i].f, s->sla != NULL);
 		crm_table_finish(s->t);
 		if (sv.all.left_out)
-			crm_error(_("%lld ticket%s left out of every duration: %s times contradict "
-				 "each other (crm-import named them)"), sv.all.left_out,
-				 sv.all.left_out == 1 ? "" : "s",
-				 sv.all.left_out == 1 ? "its" : "their");
+			crm_error(crm_n_("%lld ticket left out of every duration: its times "
+					 "contradict each other (crm-import named them)",
+					 "%lld tickets left out of every duration: their times "
+					 "contradict each other (crm-import named them)",
+					 sv.all.left_out), sv.all.left_out);
 	}
 	crm_service_release(&sv);
 	return rc;

@@ -1684,9 +1684,11 @@ static void note_made_keys(struct imp *im)
 {
 	if (im->made_keys && im->kind == E_OTHER && im->colmap[im->col[0]] >= 0 &&
 	    !im->o->quiet)
-		crm_error_at(im->fname, 0, _("%lld row%s with an empty '%s': ids made from %s "
-			     "content"), im->made_keys, im->made_keys == 1 ? "" : "s",
-			     im->e->table[0], im->made_keys == 1 ? "its" : "their");
+		crm_error_at(im->fname, 0, crm_n_("%lld row with an empty '%s': ids made from its "
+						  "content",
+						  "%lld rows with an empty '%s': ids made from their "
+						  "content", im->made_keys),
+			     im->made_keys, im->e->table[0]);
 }
 
 static void on_row(struct imp *im, const struct crm_feed_item *it)
