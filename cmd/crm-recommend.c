@@ -161,7 +161,7 @@ static int own_option(void *ctx, int opt, const char *arg)
 	case OPT_TOP: r->top_given = 1; return number("--top", arg, 1, 1000, NULL, &r->top);
 	case OPT_CUSTOMER: return add_customer(r, arg);
 	case OPT_ACTIVE_DAYS:
-		return number("--active-days", arg, 1, 36500, "days", &r->active_days);
+		return number("--active-days", arg, 1, 36500, _("days"), &r->active_days);
 	case OPT_EXCLUDE: r->exclude = arg; return 0;
 	case OPT_OPTED_IN: r->opted_in = 1; return 0;
 	case OPT_METHOD:

@@ -106,12 +106,12 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_SCHEDULE: r->schedule_path = arg; return 0;
 	case OPT_TOPICS: r->topics_path = arg; return 0;
 	case OPT_LOST_DAYS:
-		if (crm_number_option("--lost-days", arg, 1, 100000, "days", &v) != 0)
+		if (crm_number_option("--lost-days", arg, 1, 100000, _("days"), &v) != 0)
 			return CRM_EUSAGE;
 		r->ro.lost_days = (int)v;
 		return 0;
 	case OPT_LIST:
-		if (crm_number_option("--list", arg, 0, 100000, "rows", &v) != 0)
+		if (crm_number_option("--list", arg, 0, 100000, _("rows"), &v) != 0)
 			return CRM_EUSAGE;
 		r->ro.list_rows = (int)v;
 		return 0;

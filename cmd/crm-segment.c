@@ -86,7 +86,7 @@ struct seg {
 static int days_option(const char *name, const char *arg, int *out)
 {
 	long v;
-	if (crm_number_option(name, arg, 0, 1000000, "days", &v) != 0)
+	if (crm_number_option(name, arg, 0, 1000000, _("days"), &v) != 0)
 		return CRM_EUSAGE;
 	*out = (int)v;
 	return 0;
@@ -130,7 +130,7 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_RISK_DAYS: return days_option("--risk-days", arg, &s->life.risk_days);
 	case OPT_LOST_DAYS: return days_option("--lost-days", arg, &s->life.lost_days);
 	case OPT_VIP_ORDERS:
-		if (crm_number_option("--vip-orders", arg, 1, 1000000000, "orders", &v) != 0)
+		if (crm_number_option("--vip-orders", arg, 1, 1000000000, _("orders"), &v) != 0)
 			return CRM_EUSAGE;
 		s->life.vip_orders = (int)v;
 		return 0;
