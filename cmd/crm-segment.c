@@ -135,7 +135,7 @@ static int own_option(void *ctx, int c, const char *arg)
 		s->life.vip_orders = (int)v;
 		return 0;
 	case OPT_VIP_SPEND: s->vip_spend = arg; return 0;
-	case OPT_SEGMENT: s->segment = arg; return 0;
+	case OPT_SEGMENT: s->segment = crm_segment_name(arg); return 0;
 	case OPT_OPTED_IN: s->opted_in = 1; return 0;
 	case OPT_SUMMARY: s->summary = 1; return 0;
 	case OPT_SAVE: s->save = 1; return 0;
