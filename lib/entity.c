@@ -775,13 +775,15 @@ static void format_i64(int64_t v, char *out, size_t size)
 	out[i] = '\0';
 }
 
+/* why_range and word_value's bad are marked N_() and translated only when a value
+ * is refused: a lookup of the catalogue per value would slow an import. */
 static int ranged_int(const char *s, int64_t lo, int64_t hi, int64_t *num, char *out,
 		      size_t size, const char *why_range, const char **why)
 {
 	if (crm_parse_int(s, num, why) < 0)
 		return CRM_VALUE_BAD;
 	if (*num < lo || *num > hi) {
-		*why = why_range;
+		*why = _(why_range);
 		return CRM_VALUE_BAD;
 	}
 	format_i64(*num, out, size);
@@ -808,7 +810,7 @@ static int word_value(const struct word *w, const char *s, char *out, size_t siz
 {
 	const char *canon = lookup(w, s);
 	if (!canon) {
-		*why = bad;
+		*why = _(bad);
 		return CRM_VALUE_BAD;
 	}
 	return copy_out(canon, out, size);
@@ -866,19 +868,19 @@ int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, si
 		return country_value(s, out, size, why);
 	case CRM_K_ORDER_STATUS:
 		return word_value(order_status, s, out, size, why,
-				  _("is not an order status (paid, cancelled, refunded, pending)"));
+				  N_("is not an order status (paid, cancelled, refunded, pending)"));
 	case CRM_K_TICKET_STATUS:
 		return word_value(ticket_status, s, out, size, why,
-				  _("is not a ticket status (open, pending, resolved, closed)"));
+				  N_("is not a ticket status (open, pending, resolved, closed)"));
 	case CRM_K_RATING:
-		return ranged_int(s, 1, 5, num, out, size, _("is not a rating from 1 to 5"), why);
+		return ranged_int(s, 1, 5, num, out, size, N_("is not a rating from 1 to 5"), why);
 	case CRM_K_SCORE:
-		return ranged_int(s, 0, 10, num, out, size, _("is not a score from 0 to 10"), why);
+		return ranged_int(s, 0, 10, num, out, size, N_("is not a score from 0 to 10"), why);
 	case CRM_K_PRIORITY:
 		return word_value(priority_words, s, out, size, why,
-				  _("is not a ticket priority (urgent, high, normal, low)"));
+				  N_("is not a ticket priority (urgent, high, normal, low)"));
 	case CRM_K_COUNT:
-		return ranged_int(s, 0, INT64_MAX, num, out, size, _("is not a count (0 or more)"), why);
+		return ranged_int(s, 0, INT64_MAX, num, out, size, N_("is not a count (0 or more)"), why);
 	}
 	*why = _("has an unknown kind");
 	return CRM_VALUE_BAD;
