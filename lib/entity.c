@@ -1009,7 +1009,9 @@ int crm_value_maps_check(const struct crm_entity *e, const struct crm_value_maps
 			return -1;
 		}
 		if (!map_to_ok(&e->cols[c], m, &why)) {
-			snprintf(err, errsize, "%s: %s %s", at, crm_quote(m->to, q, sizeof q), why);
+			/* TRANSLATORS: where a value map is, its TO value and why
+			 * that value is refused ("is not a date") */
+			snprintf(err, errsize, _("%s: %s %s"), at, crm_quote(m->to, q, sizeof q), why);
 			return -1;
 		}
 		for (j = 0; j < i; j++) {
