@@ -14,6 +14,7 @@
 #include "i18n.h"
 #include "nps.h"
 #include "opts.h"
+#include "segment.h"
 #include "survey.h"
 #include "table.h"
 
@@ -374,6 +375,15 @@ static void report_bad(const struct crm_groups *gs)
 			  "%lld other"), total, gs->rows, b->range, b->nan, b->other);
 }
 
+/* A group's key as its cell shows it: a segment's Korean label in a text
+ * table read in Korean; the name itself in CSV and JSON. */
+static const char *shown_key(const struct nps *s, int k, const char *key)
+{
+	if (s->format != CRM_FORMAT_TEXT || s->so.by[k] != CRM_BY_SEGMENT || !key)
+		return key;
+	return crm_segment_label(key);
+}
+
 static int write_groups(struct nps *s)
 {
 	struct crm_nps_result *res = crm_xcalloc(s->gs.n + 1, sizeof *res);
@@ -389,7 +399,7 @@ static int write_groups(struct nps *s)
 		const struct crm_group *g = &s->gs.g[i];
 		int k;
 		for (k = 0; k < s->so.nby; k++)
-			crm_table_cell(s->t, g->key[k]);
+			crm_table_cell(s->t, shown_key(s, k, g->key[k]));
 		write_figures(s->t, &res[i]);
 		crm_table_int(s->t, res[i].no_answer);
 		if (trend)
@@ -399,7 +409,8 @@ static int write_groups(struct nps *s)
 	crm_table_free(s->t);
 	s->t = NULL;
 	if (!answers)
-		crm_error(_("no answers%s: nothing to measure"), s->gs.rows ? " left" : "");
+		crm_error("%s", s->gs.rows ? _("no answers left: nothing to measure") :
+			  _("no answers: nothing to measure"));
 	else
 		warn_small(s, res);
 	free(res);

@@ -550,7 +550,7 @@ static void missing_column(const struct crm_entity *e, int c, const struct crm_r
 	else
 		crm_header_list(hdr, list, sizeof list);
 	snprintf(out, size, _("missing required column '%s' for %s (%s: %s); name it with --map "
-		 "%s=HEADER"), e->cols[c].name, e->name, n ? "nearest" : "found", list,
+		 "%s=HEADER"), e->cols[c].name, e->name, n ? _("nearest") : _("found"), list,
 		 e->cols[c].name);
 }
 
