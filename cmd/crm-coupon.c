@@ -10,10 +10,11 @@
 #include "csvio.h"
 #include "db.h"
 #include "diag.h"
+#include "i18n.h"
 #include "norm.h"
 #include "opts.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-coupon [--db PATH] [-t | -d CHAR] [--encoding NAME] [--tz ZONE] [--now TIME]\n"
 	"                  VERB [OPTIONS] [ARGS]\n"
 	"       crm-coupon issue --campaign NAME --discount PCT%|AMOUNT --expires Nd|DATE\n"
@@ -32,7 +33,7 @@ static const char usage[] =
 	"\n"
 	"Issues single-use coupon codes to customers (a CSV on standard input, such as\n"
 	"crm-segment's), redeems each exactly once, and counts what they brought in.\n"
-	"See crm-coupon(1).\n";
+	"See crm-coupon(1).\n");
 
 enum { OPT_NOW = CRM_OPT_CMD, OPT_CAMPAIGN, OPT_DISCOUNT, OPT_EXPIRES, OPT_MIN_ORDER,
 	OPT_PREFIX, OPT_LENGTH, OPT_BIRTHDAY_MONTH, OPT_OPTED_IN, OPT_AGAIN, OPT_ORDER, OPT_AMOUNT,
@@ -128,8 +129,8 @@ static int max_failures(const char *arg, int *out)
 	memcpy(num, arg, n);
 	num[n] = '\0';
 	if (crm_parse_long(num, 1, 1000000, &v) < 0)
-		return crm_usage_error("--max-failures '%s': expected N or N/hour, N a whole number "
-				       "from 1 to 1000000", arg);
+		return crm_usage_error(_("--max-failures '%s': expected N or N/hour, N a whole number "
+				       "from 1 to 1000000"), arg);
 	*out = (int)v;
 	return 0;
 }
@@ -162,8 +163,8 @@ static int own_option(void *ctx, int opt, const char *arg)
 	case OPT_AMOUNT: c->amount = arg; return 0;
 	case OPT_STATE:
 		if ((c->state = crm_coupon_state_parse(arg)) < 0)
-			return crm_usage_error("--state must be issued, redeemed, voided or expired, "
-					       "not '%s'", arg);
+			return crm_usage_error(_("--state must be issued, redeemed, voided or expired, "
+					       "not '%s'"), arg);
 		return 0;
 	case OPT_CUSTOMER: c->customer = arg; return 0;
 	case OPT_FROM: c->from = arg; return 0;
@@ -173,13 +174,13 @@ static int own_option(void *ctx, int opt, const char *arg)
 	case OPT_MAX_FAILURES: return max_failures(arg, &c->max_failures);
 	case OPT_FAILURES: c->failures = 1; return 0;
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 static int check_campaign(const char *s)
 {
 	const char *why = crm_coupon_campaign_bad(s);
-	return why ? crm_usage_error("--campaign %s", why) : CRM_OK;
+	return why ? crm_usage_error(_("--campaign %s"), why) : CRM_OK;
 }
 
 /* ---- time ---------------------------------------------------------------- */
@@ -193,7 +194,7 @@ static int set_now(struct coupon *c)
 		return CRM_EUSAGE;
 	if (c->now_opt) {
 		if (crm_parse_time(c->now_opt, c->tz, CRM_MDY, c->now, &why) < 0)
-			return crm_usage_error("--now '%s' %s", c->now_opt, why);
+			return crm_usage_error(_("--now '%s' %s"), c->now_opt, why);
 	} else {
 		memcpy(c->now, c->clock, sizeof c->now);
 	}
@@ -238,20 +239,20 @@ static int issue_terms(struct coupon *c, struct issue *is, char prefix[CRM_COUPO
 	const char *why = "";
 	int rc;
 	if (!c->campaign || !c->discount || !c->expires)
-		return crm_usage_error("issue needs --campaign, --discount and --expires");
+		return crm_usage_error(_("issue needs --campaign, --discount and --expires"));
 	if ((rc = check_campaign(c->campaign)) != CRM_OK)
 		return rc;
 	t->min_order = -1;
 	if (crm_coupon_parse_discount(c->discount, c->currency, t, &why) < 0)
-		return crm_usage_error("--discount '%s' %s (a whole percentage such as 15%%, or an "
-				       "amount such as 5000 or $5.00)", c->discount, why);
+		return crm_usage_error(_("--discount '%s' %s (a whole percentage such as 15%%, or an "
+				       "amount such as 5000 or $5.00)"), c->discount, why);
 	if (c->min_order && crm_coupon_parse_min_order(c->min_order, c->currency, t, &why) < 0)
-		return crm_usage_error("--min-order '%s' %s", c->min_order, why);
+		return crm_usage_error(_("--min-order '%s' %s"), c->min_order, why);
 	if ((rc = crm_coupon_expiry(c->expires, c->tz, c->now_t, t->expires_at)) != CRM_OK)
 		return rc;
 	prefix[0] = '\0';
 	if (c->prefix_opt && crm_coupon_prefix(c->prefix_opt, prefix, &why) < 0)
-		return crm_usage_error("--prefix '%s' %s", c->prefix_opt, why);
+		return crm_usage_error(_("--prefix '%s' %s"), c->prefix_opt, why);
 	is->is.campaign = c->campaign;
 	is->is.prefix = prefix;
 	is->is.length = c->length ? c->length : CRM_COUPON_LENGTH;
@@ -270,7 +271,7 @@ static int copy_out(FILE *from)
 		if (fwrite(buf, 1, n, stdout) != n)
 			return CRM_EIO;
 	if (ferror(from)) {
-		crm_error("temporary file: read error");
+		crm_error(_("temporary file: read error"));
 		return CRM_EIO;
 	}
 	return CRM_OK;
@@ -280,8 +281,8 @@ static void issue_summary(const struct issue *is)
 {
 	const struct crm_coupon_tally *t = crm_coupon_plan_tally(is->plan);
 	const long long *n = t->fate;
-	crm_error("issue '%s': %zu customers, %lld issued, %lld resent, %lld spent, %lld not "
-		  "selected, %lld duplicates, %lld rejected", is->c->campaign,
+	crm_error(_("issue '%s': %zu customers, %lld issued, %lld resent, %lld spent, %lld not "
+		  "selected, %lld duplicates, %lld rejected"), is->c->campaign,
 		  t->customers + (size_t)t->rejected, n[CRM_COUPON_NEW], n[CRM_COUPON_RESEND],
 		  n[CRM_COUPON_SPENT], n[CRM_COUPON_UNSELECTED], n[CRM_COUPON_DUPLICATE], t->rejected);
 }
@@ -301,14 +302,14 @@ static int issue(struct coupon *c)
 	int rc;
 	is.c = c;
 	if (c->argc > 1)
-		return crm_usage_error("issue reads one customers file at most, not %d", c->argc);
+		return crm_usage_error(_("issue reads one customers file at most, not %d"), c->argc);
 	if (!path && !c->birthday_month)
-		return crm_usage_error("issue reads customers from FILE or standard input, or from "
-				       "the database with --birthday-month");
+		return crm_usage_error(_("issue reads customers from FILE or standard input, or from "
+				       "the database with --birthday-month"));
 	if ((rc = issue_terms(c, &is, prefix)) != CRM_OK)
 		return rc;
 	if (!(is.out = tmpfile())) {
-		crm_error("cannot make a temporary file: %s", strerror(errno));
+		crm_error(_("cannot make a temporary file: %s"), strerror(errno));
 		return CRM_EIO;
 	}
 	crm_writer_init(&is.w, is.out, c->co.csv.delim);
@@ -319,7 +320,7 @@ static int issue(struct coupon *c)
 	if ((rc = open_db(c, CRM_DB_CREATE)) != CRM_OK ||
 	    (rc = crm_coupon_plan_issue(is.plan, &c->db, &is.is, &is.w)) != CRM_OK) {
 		if (rc == CRM_EIO || rc == CRM_EBUSY)
-			crm_error("no code was issued");
+			crm_error(_("no code was issued"));
 		goto done;
 	}
 	rc = copy_out(is.out);
@@ -349,15 +350,15 @@ static int redeem(struct coupon *c)
 	const char *why = "";
 	int rc;
 	if (c->argc != 1)
-		return crm_usage_error("redeem takes one code, not %d", c->argc);
+		return crm_usage_error(_("redeem takes one code, not %d"), c->argc);
 	if (!c->order || !*c->order)
-		return crm_usage_error("redeem needs --order ID");
+		return crm_usage_error(_("redeem needs --order ID"));
 	if (c->amount) {
 		snprintf(cur, sizeof cur, "%s", c->currency ? c->currency : "");
 		if (crm_parse_money(c->amount, cur, &r.amount, &why) < 0)
-			return crm_usage_error("--amount '%s' %s", c->amount, why);
+			return crm_usage_error(_("--amount '%s' %s"), c->amount, why);
 		if (r.amount < 0)
-			return crm_usage_error("--amount '%s' is negative", c->amount);
+			return crm_usage_error(_("--amount '%s' is negative"), c->amount);
 		r.amount_currency = cur;
 	}
 	if ((rc = open_db(c, CRM_DB_WRITE)) != CRM_OK)
@@ -372,7 +373,7 @@ static int void_codes(struct coupon *c)
 	long long n[3] = {0, 0, 0};    /* voided, already void, refused */
 	int rc, status;
 	if (!c->argc == !c->campaign)
-		return crm_usage_error("void takes codes or --campaign NAME");
+		return crm_usage_error(_("void takes codes or --campaign NAME"));
 	if ((rc = open_db(c, CRM_DB_WRITE)) != CRM_OK ||
 	    (rc = crm_db_begin_write(&c->db)) != CRM_OK)
 		return rc;
@@ -386,7 +387,7 @@ static int void_codes(struct coupon *c)
 		return status == CRM_EIO || status == CRM_EBUSY ? status : rc;
 	}
 	if (!c->quiet)
-		crm_error("void: %lld voided, %lld already void, %lld refused", n[0], n[1], n[2]);
+		crm_error(_("void: %lld voided, %lld already void, %lld refused"), n[0], n[1], n[2]);
 	return status;
 }
 
@@ -395,12 +396,12 @@ static int expire(struct coupon *c)
 	long long n = 0;
 	int rc;
 	if (c->argc)
-		return crm_usage_error("expire takes no arguments");
+		return crm_usage_error(_("expire takes no arguments"));
 	if ((rc = open_db(c, CRM_DB_WRITE)) != CRM_OK ||
 	    (rc = crm_coupon_expire(&c->db, c->campaign, c->now, &n)) != CRM_OK)
 		return rc;
 	if (!c->quiet)
-		crm_error("expire: %lld codes expired", n);
+		crm_error(_("expire: %lld codes expired"), n);
 	return CRM_OK;
 }
 
@@ -414,7 +415,7 @@ static int list(struct coupon *c)
 	struct crm_coupon_filter f = {c->campaign, c->customer, c->state, NULL, NULL, NULL, c->now};
 	int rc;
 	if (c->argc)
-		return crm_usage_error("list takes no arguments");
+		return crm_usage_error(_("list takes no arguments"));
 	if ((rc = open_db(c, CRM_DB_READ)) != CRM_OK)
 		return rc;
 	crm_write_row(&c->w, cols, sizeof cols / sizeof cols[0]);
@@ -440,7 +441,7 @@ static int stats(struct coupon *c)
 	struct crm_coupon_filter f = {c->campaign, NULL, -1, NULL, NULL, c->currency, c->now};
 	int rc;
 	if (c->argc)
-		return crm_usage_error("stats takes no arguments");
+		return crm_usage_error(_("stats takes no arguments"));
 	if (c->failures)
 		return failures(c);
 	if ((rc = crm_coupon_days(c->from, c->to, c->tz, from, to)) != CRM_OK)
@@ -499,6 +500,7 @@ int main(int argc, char **argv)
 	int verb = -1, rc;
 
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&c.co);
 	crm_input_init(&c.in);

@@ -9,13 +9,15 @@
 #include "db.h"
 #include "diag.h"
 #include "feedback.h"
+#include "heading.h"
+#include "i18n.h"
 #include "nps.h"
 #include "opts.h"
 #include "period.h"
 #include "table.h"
 #include "topics.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-feedback [--db PATH] [-t | -d CHAR] [--tz ZONE] VERB [OPTIONS] [ARGS]\n"
 	"       crm-feedback tag [--source SOURCE[,SOURCE]...] [--period SPEC | --from DATE\n"
 	"                    --to DATE] [--as-of DATE] [--topics FILE] [--lang ko|en|all]\n"
@@ -34,7 +36,7 @@ static const char usage[] =
 	"in a period against the period before (topics); lists the negative reviews\n"
 	"still waiting for a reply, with the reply rate and time (triage); marks a\n"
 	"review replied (replied).  SOURCE: reviews, responses or tickets.\n"
-	"See crm-feedback(1).\n";
+	"See crm-feedback(1).\n");
 
 enum { OPT_SOURCE = CRM_OPT_CMD, OPT_TOPICS, OPT_LANG, OPT_FORMAT, OPT_BY, OPT_EXAMPLES,
 	OPT_LIST, OPT_SUMMARY, OPT_AT };
@@ -93,16 +95,16 @@ static int source_option(struct fb *f, const char *arg)
 	char buf[64], *tok, *save = NULL;
 	int s;
 	if (strlen(arg) >= sizeof buf)
-		return crm_usage_error("--source '%s': too long", arg);
+		return crm_usage_error(_("--source '%s': too long"), arg);
 	strcpy(buf, arg);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if ((s = crm_fb_source_parse(tok)) < 0)
-			return crm_usage_error("--source '%s': expected reviews, responses or tickets",
+			return crm_usage_error(_("--source '%s': expected reviews, responses or tickets"),
 					       tok);
 		f->sources |= 1u << s;
 	}
-	return f->sources ? 0 : crm_usage_error("--source '%s': expected reviews, responses or "
-						"tickets", arg);
+	return f->sources ? 0 : crm_usage_error(_("--source '%s': expected reviews, responses or "
+						"tickets"), arg);
 }
 
 static int own_option(void *ctx, int c, const char *arg)
@@ -122,18 +124,18 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_TOPICS: f->topics_path = arg; return 0;
 	case OPT_LANG:
 		if (strcmp(arg, "ko") && strcmp(arg, "en") && strcmp(arg, "all"))
-			return crm_usage_error("--lang must be ko, en or all, not '%s'", arg);
+			return crm_usage_error(_("--lang must be ko, en or all, not '%s'"), arg);
 		f->lang = arg;
 		return 0;
 	case OPT_FORMAT:
 		if ((v = crm_format_parse(arg)) < 0)
-			return crm_usage_error("--format must be csv, text or json, not '%s'", arg);
+			return crm_usage_error(_("--format must be csv, text or json, not '%s'"), arg);
 		f->format = v;
 		return 0;
 	case OPT_BY:
 		if ((v = crm_fb_by_parse(arg)) <= 0)
-			return crm_usage_error("--by '%s': expected month, week, platform, sku, "
-					       "category or source", arg);
+			return crm_usage_error(_("--by '%s': expected month, week, platform, sku, "
+					       "category or source"), arg);
 		f->by = v;
 		return 0;
 	case OPT_EXAMPLES:
@@ -142,7 +144,7 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_SUMMARY: f->summary = 1; return 0;
 	case OPT_AT: f->at = arg; return 0;
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 /* ---- the run's pieces ----------------------------------------------------------------- */
@@ -166,7 +168,7 @@ static int choose_period(struct fb *f, const char *def)
 	if (crm_period_bounds(&f->period, f->tz, f->from, f->to, &why) < 0 ||
 	    crm_day_start(f->tz, prev.from, f->prev_from, &why) < 0 ||
 	    (f->po.as_of && crm_day_start(f->tz, today + 1, f->end, &why) < 0))
-		return crm_usage_error("the period %s: %s", f->period.label, why);
+		return crm_usage_error(_("the period %s: %s"), f->period.label, why);
 	return f->po.as_of ? CRM_OK : crm_clock(f->tz, f->end);
 }
 
@@ -182,15 +184,16 @@ static int open_db(struct fb *f, int mode)
 static void no_operands(const struct fb *f, int *rc)
 {
 	if (*rc == CRM_OK && f->argc)
-		*rc = crm_usage_error("%s: unexpected argument '%s': crm-feedback reads the database",
+		*rc = crm_usage_error(_("%s: unexpected argument '%s': crm-feedback reads the database"),
 				      f->verb, f->argv[0]);
 }
 
 static void bad_utf8_summary(const struct crm_fb_counts *c)
 {
 	if (c->bad_utf8)
-		crm_error("%lld of %lld text%s with invalid UTF-8, tagged all the same",
-			  c->bad_utf8, c->texts, c->texts == 1 ? "" : "s");
+		crm_error(crm_n_("%lld of %lld text with invalid UTF-8, tagged all the same",
+				 "%lld of %lld texts with invalid UTF-8, tagged all the same",
+				 c->texts), c->bad_utf8, c->texts);
 }
 
 #define NCOLS(a) ((int)(sizeof a / sizeof a[0]))
@@ -198,9 +201,10 @@ static void bad_utf8_summary(const struct crm_fb_counts *c)
 /* ---- tag ------------------------------------------------------------------------------ */
 
 static const struct crm_table_col tag_cols[] = {
-	{"source", CRM_T_PLAIN}, {"id", CRM_T_TEXT}, {"customer_id", CRM_T_TEXT},
-	{"at", CRM_T_PLAIN}, {"rating", CRM_T_NUM}, {"topics", CRM_T_PLAIN},
-	{"negated", CRM_T_PLAIN}, {"sentiment", CRM_T_PLAIN}, {"sentiment_source", CRM_T_PLAIN},
+	{N_("source"), CRM_T_PLAIN}, {N_("id"), CRM_T_TEXT}, {N_("customer_id"), CRM_T_TEXT},
+	{N_("at"), CRM_T_PLAIN}, {N_("rating"), CRM_T_NUM}, {N_("topics"), CRM_T_PLAIN},
+	{N_("negated"), CRM_T_PLAIN}, {N_("sentiment"), CRM_T_PLAIN},
+	{N_("sentiment_source"), CRM_T_PLAIN},
 };
 
 static const char *sentiment_name(enum crm_sentiment s)
@@ -252,7 +256,7 @@ static int tag(struct fb *f)
 	}
 	if (rc != CRM_OK || (rc = open_db(f, CRM_DB_READ)) != CRM_OK)
 		return rc;
-	f->t = crm_table_begin(stdout, f->format, f->co.csv.delim, tag_cols, NCOLS(tag_cols));
+	f->t = crm_table_begin_headed(stdout, f->format, f->co.csv.delim, tag_cols, NCOLS(tag_cols));
 	if ((rc = crm_feedback_each(&f->db, &o, tag_row, f->t, &c)) == CRM_OK)
 		crm_table_finish(f->t);
 	bad_utf8_summary(&c);
@@ -261,9 +265,10 @@ static int tag(struct fb *f)
 
 /* ---- topics --------------------------------------------------------------------------- */
 
-static const char *const topic_cols[] = {"topic", "texts", "mentions", "share_pct", "negative",
-	"negative_pct", "avg_rating", "rated", "prev_texts", "prev_mentions", "prev_share_pct",
-	"change_pts", "noise_pts", "significant", "rising"};
+static const char *const topic_cols[] = {N_("topic"), N_("texts"), N_("mentions"),
+	N_("share_pct"), N_("negative"), N_("negative_pct"), N_("avg_rating"), N_("rated"),
+	N_("prev_texts"), N_("prev_mentions"), N_("prev_share_pct"), N_("change_pts"),
+	N_("noise_pts"), N_("significant"), N_("rising")};
 #define NTOPIC ((int)(sizeof topic_cols / sizeof topic_cols[0]))
 
 static struct crm_table *topics_table(const struct fb *f)
@@ -283,7 +288,7 @@ static struct crm_table *topics_table(const struct fb *f)
 		cols[n++] = (struct crm_table_col){names[k][0], CRM_T_TEXT};
 		cols[n++] = (struct crm_table_col){names[k][1], CRM_T_TEXT};
 	}
-	t = crm_table_begin(stdout, f->format, f->co.csv.delim, cols, n);   /* copies cols */
+	t = crm_table_begin_headed(stdout, f->format, f->co.csv.delim, cols, n);   /* copies cols */
 	return t;
 }
 
@@ -327,7 +332,7 @@ static int topics(struct fb *f)
 	no_operands(f, &rc);
 	if (rc == CRM_OK && f->list) {
 		if (f->have_period || f->by || f->examples || f->sources || f->po.as_of)
-			return crm_usage_error("topics --list prints the dictionary alone");
+			return crm_usage_error(_("topics --list prints the dictionary alone"));
 		crm_topics_write(stdout, f->topics);
 		return CRM_OK;
 	}
@@ -355,11 +360,11 @@ static int topics(struct fb *f)
 /* ---- triage --------------------------------------------------------------------------- */
 
 static const struct crm_table_col waiting_cols[] = {
-	{"review_id", CRM_T_TEXT}, {"posted_at", CRM_T_PLAIN}, {"waited_h", CRM_T_NUM},
-	{"waited_d", CRM_T_NUM}, {"rating", CRM_T_NUM}, {"platform", CRM_T_TEXT},
-	{"sku", CRM_T_TEXT}, {"product", CRM_T_TEXT}, {"customer_id", CRM_T_TEXT},
-	{"name", CRM_T_TEXT}, {"email", CRM_T_TEXT}, {"phone", CRM_T_TEXT},
-	{"last_order", CRM_T_PLAIN}, {"text", CRM_T_TEXT},
+	{N_("review_id"), CRM_T_TEXT}, {N_("posted_at"), CRM_T_PLAIN}, {N_("waited_h"), CRM_T_NUM},
+	{N_("waited_d"), CRM_T_NUM}, {N_("rating"), CRM_T_NUM}, {N_("platform"), CRM_T_TEXT},
+	{N_("sku"), CRM_T_TEXT}, {N_("product"), CRM_T_TEXT}, {N_("customer_id"), CRM_T_TEXT},
+	{N_("name"), CRM_T_TEXT}, {N_("email"), CRM_T_TEXT}, {N_("phone"), CRM_T_TEXT},
+	{N_("last_order"), CRM_T_PLAIN}, {N_("text"), CRM_T_TEXT},
 };
 
 static int waiting_row(const struct crm_fb_waiting *w, void *ctx)
@@ -392,10 +397,11 @@ static int waiting_row(const struct crm_fb_waiting *w, void *ctx)
 }
 
 static const struct crm_table_col summary_cols[] = {
-	{"reviews", CRM_T_NUM}, {"replied", CRM_T_NUM}, {"reply_rate_pct", CRM_T_NUM},
-	{"reply_median_h", CRM_T_NUM}, {"reply_p90_h", CRM_T_NUM}, {"negative", CRM_T_NUM},
-	{"negative_replied", CRM_T_NUM}, {"negative_reply_rate_pct", CRM_T_NUM},
-	{"waiting", CRM_T_NUM},
+	{N_("reviews"), CRM_T_NUM}, {N_("replied"), CRM_T_NUM}, {N_("reply_rate_pct"), CRM_T_NUM},
+	{N_("reply_median_h"), CRM_T_NUM}, {N_("reply_p90_h"), CRM_T_NUM},
+	{N_("negative"), CRM_T_NUM},
+	{N_("negative_replied"), CRM_T_NUM}, {N_("negative_reply_rate_pct"), CRM_T_NUM},
+	{N_("waiting"), CRM_T_NUM},
 };
 
 static void summary_row(struct crm_table *t, const struct crm_fb_replies *r)
@@ -425,10 +431,10 @@ static int triage(struct fb *f)
 	memcpy(o.end, f->end, sizeof o.end);
 	o.tz = f->tz;
 	if (f->summary)
-		f->t = crm_table_begin(stdout, f->format, f->co.csv.delim, summary_cols,
+		f->t = crm_table_begin_headed(stdout, f->format, f->co.csv.delim, summary_cols,
 				       NCOLS(summary_cols));
 	else
-		f->t = crm_table_begin(stdout, f->format, f->co.csv.delim, waiting_cols,
+		f->t = crm_table_begin_headed(stdout, f->format, f->co.csv.delim, waiting_cols,
 				       NCOLS(waiting_cols));
 	rc = crm_feedback_triage(&f->db, &o, f->summary ? NULL : waiting_row, f->t, &r);
 	if (rc == CRM_OK && f->summary)
@@ -446,9 +452,9 @@ static int replied(struct fb *f)
 	const char *why = "";
 	int rc;
 	if (f->argc != 1)
-		return crm_usage_error("replied: expected one REVIEW_ID, not %d", f->argc);
+		return crm_usage_error(_("replied: expected one REVIEW_ID, not %d"), f->argc);
 	if (f->at && crm_parse_time(f->at, f->tz, CRM_MDY, at, &why) < 0)
-		return crm_usage_error("--at '%s' %s", f->at, why);
+		return crm_usage_error(_("--at '%s' %s"), f->at, why);
 	if (!f->at && (rc = crm_clock(f->tz, at)) != CRM_OK)
 		return rc;
 	if ((rc = open_db(f, CRM_DB_WRITE)) != CRM_OK)
@@ -456,14 +462,14 @@ static int replied(struct fb *f)
 	crm_quote(f->argv[0], q, sizeof q);
 	rc = crm_feedback_replied(&f->db, f->argv[0], at, first);
 	if (rc == CRM_FB_EUNKNOWN)
-		crm_error("replied: unknown review %s", q);
+		crm_error(_("replied: unknown review %s"), q);
 	else if (rc == CRM_EDATA)
-		crm_error("replied: %s is before review %s was posted at %s", at, q, first);
+		crm_error(_("replied: %s is before review %s was posted at %s"), at, q, first);
 	else if (rc == CRM_FB_KEPT)
-		crm_error("replied: review %s was replied at %s already; that first reply is kept",
+		crm_error(_("replied: review %s was replied at %s already; that first reply is kept"),
 			  q, first);
 	else if (rc == CRM_OK)
-		crm_error("replied: review %s replied at %s", q, at);
+		crm_error(_("replied: review %s replied at %s"), q, at);
 	return rc == CRM_FB_KEPT ? CRM_OK : rc;
 }
 
@@ -498,6 +504,7 @@ int main(int argc, char **argv)
 	int verb = -1, rc;
 
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&f.co);
 	crm_period_opts_init(&f.po);

@@ -7,10 +7,11 @@
 #include "db.h"
 #include "diag.h"
 #include "entity.h"
+#include "i18n.h"
 #include "import.h"
 #include "opts.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-import [--db PATH] [-t | -d CHAR] [--encoding NAME] [--tz ZONE]\n"
 	"                  [--map COLUMN=HEADER]... [--map-value COLUMN:FROM=TO]...\n"
 	"                  [--map-value-file FILE] [--currency CODE] [--default-country CC]\n"
@@ -19,7 +20,7 @@ static const char usage[] =
 	"       crm-import --columns ENTITY\n"
 	"\n"
 	"ENTITY is customers, orders, order_items, tickets, reviews or responses.\n"
-	"Reads standard input when no FILE is named.  See crm-import(1).\n";
+	"Reads standard input when no FILE is named.  See crm-import(1).\n");
 
 enum { OPT_REJECTS = CRM_OPT_CMD, OPT_STRICT, OPT_DRY_RUN, OPT_COUNTRY, OPT_COLUMNS };
 
@@ -43,7 +44,7 @@ static const char *env_or(const char *name, const char *dflt)
 
 static int unknown_entity(const char *name)
 {
-	return crm_usage_error("unknown entity '%s' (one of %s)", name, crm_entity_names());
+	return crm_usage_error(_("unknown entity '%s' (one of %s)"), name, crm_entity_names());
 }
 
 static int own_option(void *ctx, int c, const char *arg)
@@ -62,8 +63,8 @@ static int own_option(void *ctx, int c, const char *arg)
 	case 'q': o->quiet = 1; return 0;
 	case OPT_COUNTRY:
 		if (crm_country_calling_code(arg) < 0)
-			return crm_usage_error("--default-country '%s': not a country crm knows the "
-					       "calling code of", arg);
+			return crm_usage_error(_("--default-country '%s': not a country crm knows the "
+					       "calling code of"), arg);
 		o->country = arg;
 		return 0;
 	case OPT_COLUMNS:
@@ -71,7 +72,7 @@ static int own_option(void *ctx, int c, const char *arg)
 			return unknown_entity(arg);
 		exit(crm_close_stdout(CRM_OK));
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 int main(int argc, char **argv)
@@ -85,6 +86,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;     /* getopt's messages use it */
 	crm_common_init(&co);
 	memset(&o, 0, sizeof o);
@@ -99,7 +101,7 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		return crm_usage_error("no entity given (one of %s)", crm_entity_names());
+		return crm_usage_error(_("no entity given (one of %s)"), crm_entity_names());
 	if (!(o.entity = crm_entity_find(argv[0])))
 		return unknown_entity(argv[0]);
 	if (crm_input_entity(&o.in, o.entity) != 0)
@@ -117,7 +119,7 @@ int main(int argc, char **argv)
 		path = ":memory:";      /* a dry run creates no database file */
 
 	if ((rc = crm_db_open(&db, path, CRM_DB_CREATE)) != CRM_OK) {
-		crm_error("nothing was imported");
+		crm_error(_("nothing was imported"));
 		crm_db_close(&db);
 		crm_tz_close(tz);
 		return rc;

@@ -9,6 +9,7 @@
 #include "db.h"
 #include "diag.h"
 #include "entity.h"
+#include "i18n.h"
 #include "ledger.h"
 #include "loyalty_tier.h"
 #include "loyalty_query.h"
@@ -17,7 +18,7 @@
 #include "opts.h"
 #include "table.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-loyalty [--db PATH] [-t | -d CHAR] [--tz ZONE] [--as-of DATE]\n"
 	"                   VERB [OPTIONS]\n"
 	"       crm-loyalty program [--program FILE [--effective DATE] [-q]]\n"
@@ -38,7 +39,7 @@ static const char usage[] =
 	"Keeps a shop's loyalty points in an append-only ledger: what paid orders\n"
 	"earn under the stored program, what is redeemed, adjusted, reversed and\n"
 	"expired, the tiers members hold.  Every verb acts as of --as-of DATE\n"
-	"(default today in --tz).  See crm-loyalty(1).\n";
+	"(default today in --tz).  See crm-loyalty(1).\n");
 
 enum { OPT_AS_OF = CRM_OPT_CMD, OPT_FORMAT, OPT_PROGRAM, OPT_EFFECTIVE, OPT_CUSTOMER,
 	OPT_POINTS, OPT_ORDER, OPT_REASON, OPT_SAVE, OPT_TIER, OPT_OPTED_IN, OPT_WITHIN,
@@ -114,7 +115,7 @@ static int own_option(void *ctx, int opt, const char *arg)
 	case OPT_AS_OF: l->as_of_opt = arg; return 0;
 	case OPT_FORMAT:
 		if ((v = crm_format_parse(arg)) < 0)
-			return crm_usage_error("--format must be csv, text or json, not '%s'", arg);
+			return crm_usage_error(_("--format must be csv, text or json, not '%s'"), arg);
 		l->format = v;
 		return 0;
 	case OPT_PROGRAM: l->program = arg; return 0;
@@ -133,13 +134,13 @@ static int own_option(void *ctx, int opt, const char *arg)
 	case OPT_TO: l->to = arg; return 0;
 	case 'q': l->quiet = 1; return 0;
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 static int no_operands(const struct loyalty *l)
 {
 	if (l->argc)
-		return crm_usage_error("%s takes no arguments ('%s')", l->verb, l->argv[0]);
+		return crm_usage_error(_("%s takes no arguments ('%s')"), l->verb, l->argv[0]);
 	return CRM_OK;
 }
 
@@ -157,10 +158,10 @@ static int set_days(struct loyalty *l)
 	l->as_of = l->today;
 	if (l->as_of_opt && (crm_date_day(l->as_of_opt, &l->as_of) < 0 ||
 			     l->as_of < CRM_DAY_FIRST || l->as_of >= CRM_DAY_LAST))
-		return crm_usage_error("--as-of '%s' is not a date (YYYY-MM-DD)", l->as_of_opt);
+		return crm_usage_error(_("--as-of '%s' is not a date (YYYY-MM-DD)"), l->as_of_opt);
 	crm_day_date(l->as_of, l->as_of_date);
 	if (crm_day_start(l->tz, l->as_of + 1, l->d1, &why) < 0)
-		return crm_usage_error("--as-of '%s': the day after %s", l->as_of_opt, why);
+		return crm_usage_error(_("--as-of '%s': the day after %s"), l->as_of_opt, why);
 	if (l->as_of == l->today) {
 		memcpy(l->stamp, l->clock, sizeof l->stamp);
 	} else {
@@ -188,9 +189,9 @@ static int effective_at(const struct loyalty *l, char out[CRM_TIME_LEN])
 	const char *why = "";
 	if (l->effective && (crm_date_day(l->effective, &day) < 0 || day < CRM_DAY_FIRST ||
 			     day >= CRM_DAY_LAST))
-		return crm_usage_error("--effective '%s' is not a date (YYYY-MM-DD)", l->effective);
+		return crm_usage_error(_("--effective '%s' is not a date (YYYY-MM-DD)"), l->effective);
 	if (crm_day_start(l->tz, day, out, &why) < 0)
-		return crm_usage_error("--effective '%s' %s", l->effective ? l->effective :
+		return crm_usage_error(_("--effective '%s' %s"), l->effective ? l->effective :
 				       l->as_of_date, why);
 	return CRM_OK;
 }
@@ -204,7 +205,7 @@ static int store_program(struct loyalty *l)
 	if (rc == CRM_OK)
 		rc = crm_loyalty_program_store(&l->db, l->program, at, l->clock, &version);
 	if (rc == CRM_OK && version && !l->quiet)
-		crm_error("program: stored as version %lld", (long long)version);
+		crm_error(_("program: stored as version %lld"), (long long)version);
 	return rc;
 }
 
@@ -234,7 +235,7 @@ static int program(struct loyalty *l)
 	if (rc != CRM_OK)
 		return rc;
 	if (l->effective && !l->program)
-		return crm_usage_error("--effective needs --program FILE");
+		return crm_usage_error(_("--effective needs --program FILE"));
 	if (l->program) {
 		if ((rc = effective_at(l, at)) != CRM_OK)     /* before a database is made */
 			return rc;
@@ -256,8 +257,8 @@ static int earn(struct loyalty *l)
 	    (rc = crm_loyalty_earn(&l->db, &d, &t)) != CRM_OK)
 		return rc;
 	if (!l->quiet)
-		crm_error("earn: %lld orders, %lld points; %lld reversed (%lld points, %lld short); "
-			  "%lld released; %lld signup bonuses", t.orders, t.points, t.reversed,
+		crm_error(_("earn: %lld orders, %lld points; %lld reversed (%lld points, %lld short); "
+			  "%lld released; %lld signup bonuses"), t.orders, t.points, t.reversed,
 			  t.reversed_points, t.short_points, t.released, t.bonuses);
 	return CRM_OK;
 }
@@ -271,7 +272,7 @@ static int expire(struct loyalty *l)
 	    (rc = crm_loyalty_expire(&l->db, &d, &lots, &points)) != CRM_OK)
 		return rc;
 	if (!l->quiet)
-		crm_error("expire: %lld lots, %lld points", lots, points);
+		crm_error(_("expire: %lld lots, %lld points"), lots, points);
 	return CRM_OK;
 }
 
@@ -288,21 +289,21 @@ static int move_options(const struct loyalty *l, int redeeming, struct crm_ledge
 	if (no_operands(l) != CRM_OK)
 		return CRM_EUSAGE;
 	if (!l->customer || !*l->customer || strlen(l->customer) > CRM_KEY_MAX)
-		return crm_usage_error("%s needs --customer ID (1 to %d bytes)", l->verb, CRM_KEY_MAX);
+		return crm_usage_error(_("%s needs --customer ID (1 to %d bytes)"), l->verb, CRM_KEY_MAX);
 	if (l->order && (!*l->order || strlen(l->order) > CRM_KEY_MAX))
-		return crm_usage_error("--order must be 1 to %d bytes", CRM_KEY_MAX);
+		return crm_usage_error(_("--order must be 1 to %d bytes"), CRM_KEY_MAX);
 	if (!l->points)
-		return crm_usage_error("%s needs --points %s", l->verb, redeeming ? "N" : "+N|-N");
+		return crm_usage_error(_("%s needs --points %s"), l->verb, redeeming ? "N" : "+N|-N");
 	if (crm_parse_int(l->points, &m->points, &why) < 0 || m->points == 0 ||
 	    m->points > POINTS_MAX || m->points < -POINTS_MAX ||
 	    (redeeming && (m->points < 0 || l->points[0] == '+')))
-		return crm_usage_error("--points '%s' is not %s", l->points, redeeming ?
-				       "a number of points from 1 to 10^15" :
-				       "+N or -N points, N from 1 to 10^15");
+		return crm_usage_error(_("--points '%s' is not %s"), l->points, redeeming ?
+				       _("a number of points from 1 to 10^15") :
+				       _("+N or -N points, N from 1 to 10^15"));
 	if (l->reason && (strlen(l->reason) > REASON_MAX || !l->reason[strspn(l->reason, " \t")]))
-		return crm_usage_error("--reason must hold some text, at most %d bytes", REASON_MAX);
+		return crm_usage_error(_("--reason must hold some text, at most %d bytes"), REASON_MAX);
 	if (!redeeming && !l->reason)
-		return crm_usage_error("adjust needs --reason TEXT");
+		return crm_usage_error(_("adjust needs --reason TEXT"));
 	m->customer_id = l->customer;
 	m->order_id = l->order;
 	m->reason = l->reason;
@@ -317,13 +318,13 @@ static int move_said(const struct loyalty *l, const struct crm_ledger_move *m, i
 	char q[80], r[80];
 	crm_quote(m->customer_id, q, sizeof q);
 	if (rc == CRM_LEDGER_EUNKNOWN)
-		crm_error("%s: unknown customer %s", l->verb, q);
+		crm_error(_("%s: unknown customer %s"), l->verb, q);
 	else if (rc == CRM_LEDGER_ESHORT)
-		crm_error("%s: insufficient points: customer %s has %lld available, not %lld",
+		crm_error(_("%s: insufficient points: customer %s has %lld available, not %lld"),
 			  l->verb, q, (long long)available, signed_points < 0 ? -signed_points :
 			  signed_points);
 	else if (rc == CRM_OK && !l->quiet)
-		crm_error("%s: customer %s %+lld points at %s%s%s", l->verb, q, signed_points, m->at,
+		crm_error(_("%s: customer %s %+lld points at %s%s%s"), l->verb, q, signed_points, m->at,
 			  m->reason ? ": " : "", m->reason ? crm_quote(m->reason, r, sizeof r) : "");
 	return rc;
 }
@@ -363,11 +364,11 @@ static int check(struct loyalty *l)
 		return rc;
 	crm_db_rollback(&l->db);
 	if (c.violations) {
-		printf("check: %lld customers, %lld entries: %lld violations\n", c.customers,
+		printf(_("check: %lld customers, %lld entries: %lld violations\n"), c.customers,
 		       c.entries, c.violations);
 		return CRM_EDATA;
 	}
-	printf("check: %lld customers, %lld entries: ok\n", c.customers, c.entries);
+	printf(_("check: %lld customers, %lld entries: ok\n"), c.customers, c.entries);
 	return CRM_OK;
 }
 
@@ -404,9 +405,9 @@ static int read_query(struct loyalty *l, query_fn *fn, const struct crm_loyalty_
 static int customer_option(const struct loyalty *l, int required)
 {
 	if (!l->customer)
-		return required ? crm_usage_error("%s needs --customer ID", l->verb) : CRM_OK;
+		return required ? crm_usage_error(_("%s needs --customer ID"), l->verb) : CRM_OK;
 	if (!l->customer[0] || strlen(l->customer) > CRM_KEY_MAX)
-		return crm_usage_error("--customer: an id is 1 to %d bytes", CRM_KEY_MAX);
+		return crm_usage_error(_("--customer: an id is 1 to %d bytes"), CRM_KEY_MAX);
 	return CRM_OK;
 }
 
@@ -417,7 +418,7 @@ static int balance(struct loyalty *l)
 	if (rc != CRM_OK)
 		return rc;
 	if (l->tier && !l->tier[0])
-		return crm_usage_error("--tier: a tier's name is not empty");
+		return crm_usage_error(_("--tier: a tier's name is not empty"));
 	query_init(l, &q);
 	return read_query(l, crm_loyalty_balance, &q);
 }
@@ -427,7 +428,7 @@ static int within_option(const char *arg, int *days)
 {
 	long v;
 	if (!arg)
-		return crm_usage_error("expiring needs --within Nd");
+		return crm_usage_error(_("expiring needs --within Nd"));
 	if (crm_days_option("--within", arg, 1, 36500, 1, &v) != 0)
 		return CRM_EUSAGE;
 	*days = (int)v;
@@ -462,13 +463,13 @@ static int stats(struct loyalty *l)
 	q.from = CRM_DAY_FIRST;
 	q.to = l->as_of;
 	if (l->from && crm_date_day(l->from, &q.from) < 0)
-		return crm_usage_error("--from '%s' is not a date (YYYY-MM-DD)", l->from);
+		return crm_usage_error(_("--from '%s' is not a date (YYYY-MM-DD)"), l->from);
 	if (l->to && crm_date_day(l->to, &q.to) < 0)
-		return crm_usage_error("--to '%s' is not a date (YYYY-MM-DD)", l->to);
+		return crm_usage_error(_("--to '%s' is not a date (YYYY-MM-DD)"), l->to);
 	if (q.from > q.to && l->to)
-		return crm_usage_error("--from %s is after --to %s", l->from, l->to);
+		return crm_usage_error(_("--from %s is after --to %s"), l->from, l->to);
 	if (q.from > q.to)
-		return crm_usage_error("--from %s is after the as-of day %s", l->from, l->as_of_date);
+		return crm_usage_error(_("--from %s is after the as-of day %s"), l->from, l->as_of_date);
 	return read_query(l, crm_loyalty_stats_write, &q);
 }
 
@@ -492,7 +493,7 @@ static int tiers(struct loyalty *l)
 	if (rc == CRM_OK)
 		crm_tier_moves_write(&m, stdout, l->format, l->co.csv.delim);
 	if (rc == CRM_OK && !l->quiet && l->save)
-		fprintf(stderr, "%s: tiers: %lld customers evaluated; %lld up, %lld down, %lld held\n",
+		fprintf(stderr, _("%s: tiers: %lld customers evaluated; %lld up, %lld down, %lld held\n"),
 			crm_progname, m.evaluated, m.up, m.down, m.held);
 	crm_tier_moves_release(&m);
 	return rc;
@@ -507,7 +508,7 @@ static int birthday(struct loyalty *l)
 	if (rc != CRM_OK)
 		return rc;
 	if (!l->month)
-		return crm_usage_error("birthday: --month M is required");
+		return crm_usage_error(_("birthday: --month M is required"));
 	if (crm_number_option("--month", l->month, 1, 12, NULL, &month) != 0)
 		return CRM_EUSAGE;
 	rq.month = (int)month;
@@ -515,8 +516,8 @@ static int birthday(struct loyalty *l)
 		return rc;
 	rc = crm_birthday_run(&l->db, &rq, stdout, l->format, l->co.csv.delim, &sum);
 	if (rc == CRM_OK && !l->quiet && l->grant)
-		fprintf(stderr, "%s: birthday: %lld granted (%lld points each) for %d; %lld born in "
-			"month %d\n", crm_progname, sum.granted, (long long)sum.points, sum.year,
+		fprintf(stderr, _("%s: birthday: %lld granted (%lld points each) for %d; %lld born in "
+			"month %d\n"), crm_progname, sum.granted, (long long)sum.points, sum.year,
 			sum.customers, rq.month);
 	return rc;
 }
@@ -569,6 +570,7 @@ int main(int argc, char **argv)
 	int verb = -1, rc;
 
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&l.co);
 	l.format = CRM_FORMAT_CSV;

@@ -10,12 +10,15 @@
 #include "csvio.h"
 #include "db.h"
 #include "diag.h"
+#include "heading.h"
+#include "i18n.h"
 #include "nps.h"
 #include "opts.h"
+#include "segment.h"
 #include "survey.h"
 #include "table.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-nps [--db PATH] [-t | -d CHAR] [--encoding NAME] [--tz ZONE]\n"
 	"               [--source responses|tickets|reviews] [--scale nps|csat|ces]\n"
 	"               [--by KEY[,KEY]...]... [--from DATE] [--to DATE]\n"
@@ -31,7 +34,7 @@ static const char usage[] =
 	"(KEY), from the database (its survey answers, or tickets' CSAT or reviews'\n"
 	"ratings with --source) or from a CSV of answers (FILE, or standard input when\n"
 	"it is a pipe or file and no database is named).  --detractors lists the\n"
-	"customers to call back; --followed-up records those called.  See crm-nps(1).\n";
+	"customers to call back; --followed-up records those called.  See crm-nps(1).\n");
 
 enum { OPT_BY = CRM_OPT_CMD, OPT_SCALE, OPT_FROM, OPT_TO, OPT_SURVEY, OPT_DETRACTORS,
 	OPT_FOLLOWED_UP, OPT_STRICT, OPT_FORMAT, OPT_SOURCE };
@@ -77,17 +80,17 @@ static int by_option(struct nps *s, const char *arg)
 	char buf[128], *tok, *save = NULL;
 	int k, by;
 	if (strlen(arg) >= sizeof buf)
-		return crm_usage_error("--by '%s': too long", arg);
+		return crm_usage_error(_("--by '%s': too long"), arg);
 	strcpy(buf, arg);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if ((by = crm_by_parse(tok)) < 0)
-			return crm_usage_error("--by '%s': expected month, week, channel, segment, "
-					       "survey, category or sku", tok);
+			return crm_usage_error(_("--by '%s': expected month, week, channel, segment, "
+					       "survey, category or sku"), tok);
 		for (k = 0; k < s->so.nby; k++) {
 			if (s->so.by[k] == (enum crm_by)by)
-				return crm_usage_error("--by %s: given twice", tok);
+				return crm_usage_error(_("--by %s: given twice"), tok);
 			if (crm_by_is_time(s->so.by[k]) && crm_by_is_time(by))
-				return crm_usage_error("--by %s and %s: one time grouping at most",
+				return crm_usage_error(_("--by %s and %s: one time grouping at most"),
 						       crm_by_name(s->so.by[k]), tok);
 		}
 		s->so.by[s->so.nby++] = by;
@@ -103,13 +106,13 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_BY: return by_option(s, arg);
 	case OPT_SCALE:
 		if ((v = crm_scale_parse(arg)) < 0)
-			return crm_usage_error("--scale must be nps, csat or ces, not '%s'", arg);
+			return crm_usage_error(_("--scale must be nps, csat or ces, not '%s'"), arg);
 		s->so.scale = v;
 		s->scale_given = 1;
 		return 0;
 	case OPT_SOURCE:
 		if ((v = crm_source_parse(arg)) < 0)
-			return crm_usage_error("--source must be responses, tickets or reviews, not '%s'",
+			return crm_usage_error(_("--source must be responses, tickets or reviews, not '%s'"),
 					       arg);
 		s->so.source = v;
 		s->source_given = 1;
@@ -122,7 +125,7 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_STRICT: s->so.strict = 1; return 0;
 	case OPT_FORMAT:
 		if ((v = crm_format_parse(arg)) < 0)
-			return crm_usage_error("--format must be csv, text or json, not '%s'", arg);
+			return crm_usage_error(_("--format must be csv, text or json, not '%s'"), arg);
 		s->format = v;
 		return 0;
 	case CRM_OPT_MAP:
@@ -131,7 +134,7 @@ static int own_option(void *ctx, int c, const char *arg)
 	case CRM_OPT_MAP_VALUE_FILE:
 		return crm_input_option(&s->in, c, arg);
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 /* A --from/--to day as the UTC instant of its local midnight. */
@@ -141,7 +144,7 @@ static int day_option(const struct nps *s, const char *name, const char *arg,
 	int64_t day;
 	const char *why = "";
 	if (crm_date_day(arg, &day) < 0 || crm_parse_time(arg, s->so.tz, CRM_MDY, out, &why) < 0)
-		return crm_usage_error("%s '%s' is not a date (YYYY-MM-DD)", name, arg);
+		return crm_usage_error(_("%s '%s' is not a date (YYYY-MM-DD)"), name, arg);
 	return 0;
 }
 
@@ -151,9 +154,9 @@ static int check_source(struct nps *s, int argc)
 {
 	char why[256];
 	if (s->source_given && argc)
-		return crm_usage_error("--source reads the database, not a FILE of answers");
+		return crm_usage_error(_("--source reads the database, not a FILE of answers"));
 	if (s->so.source != CRM_SOURCE_RESPONSES && (s->detractors || s->followed_up))
-		return crm_usage_error("%s works on survey answers; it takes no --source",
+		return crm_usage_error(_("%s works on survey answers; it takes no --source"),
 				       s->detractors ? "--detractors" : "--followed-up");
 	if (crm_survey_check(&s->so, s->scale_given, why, sizeof why) < 0)
 		return crm_usage_error("%s", why);
@@ -165,20 +168,20 @@ static int check_options(struct nps *s, int argc)
 	if (check_source(s, argc))
 		return CRM_EUSAGE;
 	if (s->detractors && s->so.nby)
-		return crm_usage_error("--detractors lists answers; it takes no --by");
+		return crm_usage_error(_("--detractors lists answers; it takes no --by"));
 	if (s->detractors && s->so.scale != CRM_SCALE_NPS)
-		return crm_usage_error("--detractors are NPS answers from 0 to 6; it takes no --scale");
+		return crm_usage_error(_("--detractors are NPS answers from 0 to 6; it takes no --scale"));
 	if ((s->detractors || s->followed_up) && argc)
-		return crm_usage_error("%s works on the database, not on a FILE of answers",
+		return crm_usage_error(_("%s works on the database, not on a FILE of answers"),
 				       s->detractors ? "--detractors" : "--followed-up");
 	if (s->followed_up && !s->detractors && (s->so.nby || s->so.scale != CRM_SCALE_NPS))
-		return crm_usage_error("--followed-up records calls back; it takes no --by or --scale");
+		return crm_usage_error(_("--followed-up records calls back; it takes no --by or --scale"));
 	if (s->from_date && day_option(s, "--from", s->from_date, s->from))
 		return CRM_EUSAGE;
 	if (s->to_date && day_option(s, "--to", s->to_date, s->to))
 		return CRM_EUSAGE;
 	if (s->from_date && s->to_date && strcmp(s->from, s->to) >= 0)
-		return crm_usage_error("--from %s is not before --to %s", s->from_date, s->to_date);
+		return crm_usage_error(_("--from %s is not before --to %s"), s->from_date, s->to_date);
 	s->so.from = s->from_date ? s->from : NULL;
 	s->so.to = s->to_date ? s->to : NULL;
 	return CRM_OK;
@@ -224,19 +227,23 @@ static int has_time_key(const struct crm_survey_opts *o)
 static struct crm_table *begin_figures(struct nps *s)
 {
 	static const struct crm_table_col nps_cols[] = {
-		{"n", CRM_T_NUM}, {"promoters", CRM_T_NUM}, {"passives", CRM_T_NUM},
-		{"detractors", CRM_T_NUM}, {"promoters_pct", CRM_T_NUM}, {"passives_pct", CRM_T_NUM},
-		{"detractors_pct", CRM_T_NUM}, {"nps", CRM_T_NUM}, {"margin", CRM_T_NUM},
-		{"adj_low", CRM_T_NUM}, {"adj_high", CRM_T_NUM}};
+		{N_("n"), CRM_T_NUM}, {N_("promoters"), CRM_T_NUM}, {N_("passives"), CRM_T_NUM},
+		{N_("detractors"), CRM_T_NUM}, {N_("promoters_pct"), CRM_T_NUM},
+		{N_("passives_pct"), CRM_T_NUM},
+		{N_("detractors_pct"), CRM_T_NUM}, {N_("nps"), CRM_T_NUM},
+		{N_("margin"), CRM_T_NUM},
+		{N_("adj_low"), CRM_T_NUM}, {N_("adj_high"), CRM_T_NUM}};
 	static const struct crm_table_col csat_cols[] = {
-		{"n", CRM_T_NUM}, {"satisfied", CRM_T_NUM}, {"csat", CRM_T_NUM},
-		{"margin", CRM_T_NUM}, {"adj_low", CRM_T_NUM}, {"adj_high", CRM_T_NUM}};
+		{N_("n"), CRM_T_NUM}, {N_("satisfied"), CRM_T_NUM}, {N_("csat"), CRM_T_NUM},
+		{N_("margin"), CRM_T_NUM}, {N_("adj_low"), CRM_T_NUM}, {N_("adj_high"), CRM_T_NUM}};
 	static const struct crm_table_col ces_cols[] = {
-		{"n", CRM_T_NUM}, {"ces", CRM_T_NUM}, {"sd", CRM_T_NUM}, {"margin", CRM_T_NUM},
-		{"low", CRM_T_NUM}, {"high", CRM_T_NUM}};
-	static const struct crm_table_col none_col = {"no_answer", CRM_T_NUM};
+		{N_("n"), CRM_T_NUM}, {N_("ces"), CRM_T_NUM}, {N_("sd"), CRM_T_NUM},
+		{N_("margin"), CRM_T_NUM},
+		{N_("low"), CRM_T_NUM}, {N_("high"), CRM_T_NUM}};
+	static const struct crm_table_col none_col = {N_("no_answer"), CRM_T_NUM};
 	static const struct crm_table_col trend_cols[] = {
-		{"change", CRM_T_NUM}, {"noise", CRM_T_NUM}, {"significant", CRM_T_BOOL}};
+		{N_("change"), CRM_T_NUM}, {N_("noise"), CRM_T_NUM},
+		{N_("significant"), CRM_T_BOOL}};
 	const struct crm_table_col *fig = s->so.scale == CRM_SCALE_NPS ? nps_cols :
 					  s->so.scale == CRM_SCALE_CSAT ? csat_cols : ces_cols;
 	int nfig = s->so.scale == CRM_SCALE_NPS ? 11 : 6, n = 0, k;
@@ -252,7 +259,7 @@ static struct crm_table *begin_figures(struct nps *s)
 		memcpy(cols + n, trend_cols, sizeof trend_cols);
 		n += 3;
 	}
-	return crm_table_begin(stdout, s->format, s->co.csv.delim, cols, n);
+	return crm_table_begin_headed(stdout, s->format, s->co.csv.delim, cols, n);
 }
 
 static void cell_scaled(struct crm_table *t, long long v, int dec)
@@ -336,8 +343,10 @@ static void warn_small(const struct nps *s, const struct crm_nps_result *res)
 	size_t i, o = 0, small = 0;
 	if (!s->so.nby) {
 		if (res[0].small)
-			crm_error("only %lld answer%s: below %d answers the margin of error means little",
-				  res[0].n, res[0].n == 1 ? "" : "s", CRM_NPS_SMALL_N);
+			crm_error(crm_n_("only %lld answer: below %d answers the margin of error "
+					 "means little",
+					 "only %lld answers: below %d answers the margin of error "
+					 "means little", res[0].n), res[0].n, CRM_NPS_SMALL_N);
 		return;
 	}
 	list[0] = '\0';
@@ -350,11 +359,11 @@ static void warn_small(const struct nps *s, const struct crm_nps_result *res)
 		o = o < sizeof list ? o : sizeof list - 1;
 	}
 	if (small > SMALL_LISTED)
-		snprintf(list + o, sizeof list - o, " and %zu more", small - SMALL_LISTED);
+		snprintf(list + o, sizeof list - o, _(" and %zu more"), small - SMALL_LISTED);
 	if (small)
-		crm_error("fewer than %d answers in %s: %s margin%s of error mean%s little",
-			  CRM_NPS_SMALL_N, list, small == 1 ? "its" : "their", small == 1 ? "" : "s",
-			  small == 1 ? "s" : "");
+		crm_error(crm_n_("fewer than %d answers in %s: its margin of error means little",
+				 "fewer than %d answers in %s: their margins of error mean little",
+				 small), CRM_NPS_SMALL_N, list);
 }
 
 static void report_bad(const struct crm_groups *gs)
@@ -362,8 +371,17 @@ static void report_bad(const struct crm_groups *gs)
 	const struct crm_survey_bad *b = &gs->bad;
 	long long total = crm_survey_bad_total(b);
 	if (total)
-		crm_error("%lld of %lld answers left out: %lld outside the scale, %lld not a number, "
-			  "%lld other", total, gs->rows, b->range, b->nan, b->other);
+		crm_error(_("%lld of %lld answers left out: %lld outside the scale, %lld not a number, "
+			  "%lld other"), total, gs->rows, b->range, b->nan, b->other);
+}
+
+/* A group's key as its cell shows it: a segment's Korean label in a text
+ * table read in Korean; the name itself in CSV and JSON. */
+static const char *shown_key(const struct nps *s, int k, const char *key)
+{
+	if (s->format != CRM_FORMAT_TEXT || s->so.by[k] != CRM_BY_SEGMENT || !key)
+		return key;
+	return crm_segment_label(key);
 }
 
 static int write_groups(struct nps *s)
@@ -381,7 +399,7 @@ static int write_groups(struct nps *s)
 		const struct crm_group *g = &s->gs.g[i];
 		int k;
 		for (k = 0; k < s->so.nby; k++)
-			crm_table_cell(s->t, g->key[k]);
+			crm_table_cell(s->t, shown_key(s, k, g->key[k]));
 		write_figures(s->t, &res[i]);
 		crm_table_int(s->t, res[i].no_answer);
 		if (trend)
@@ -391,7 +409,8 @@ static int write_groups(struct nps *s)
 	crm_table_free(s->t);
 	s->t = NULL;
 	if (!answers)
-		crm_error("no answers%s: nothing to measure", s->gs.rows ? " left" : "");
+		crm_error("%s", s->gs.rows ? _("no answers left: nothing to measure") :
+			  _("no answers: nothing to measure"));
 	else
 		warn_small(s, res);
 	free(res);
@@ -429,16 +448,20 @@ static int write_detractor(const struct crm_detractor *d, void *ctx)
 static int list_detractors(struct nps *s)
 {
 	static const struct crm_table_col cols[] = {
-		{"response_id", CRM_T_TEXT}, {"answered_at", CRM_T_PLAIN}, {"score", CRM_T_NUM},
-		{"comment", CRM_T_TEXT}, {"survey", CRM_T_TEXT}, {"channel", CRM_T_TEXT},
-		{"customer_id", CRM_T_TEXT}, {"name", CRM_T_TEXT}, {"email", CRM_T_TEXT},
-		{"phone", CRM_T_TEXT}, {"last_order", CRM_T_PLAIN}, {"orders", CRM_T_NUM},
-		{"spent", CRM_T_NUM}, {"currency", CRM_T_PLAIN}};
+		{N_("response_id"), CRM_T_TEXT}, {N_("answered_at"), CRM_T_PLAIN},
+		{N_("score"), CRM_T_NUM},
+		{N_("comment"), CRM_T_TEXT}, {N_("survey"), CRM_T_TEXT},
+		{N_("channel"), CRM_T_TEXT},
+		{N_("customer_id"), CRM_T_TEXT}, {N_("name"), CRM_T_TEXT},
+		{N_("email"), CRM_T_TEXT},
+		{N_("phone"), CRM_T_TEXT}, {N_("last_order"), CRM_T_PLAIN},
+		{N_("orders"), CRM_T_NUM},
+		{N_("spent"), CRM_T_NUM}, {N_("currency"), CRM_T_PLAIN}};
 	int rc;
 	/* one snapshot for the whole list */
 	if ((rc = crm_db_begin(&s->db)) != CRM_OK)
 		return rc;
-	s->t = crm_table_begin(stdout, s->format, s->co.csv.delim, cols, 14);
+	s->t = crm_table_begin_headed(stdout, s->format, s->co.csv.delim, cols, 14);
 	rc = crm_detractors_each(&s->db, &s->so, write_detractor, s->t);
 	crm_table_finish(s->t);
 	crm_table_free(s->t);
@@ -456,10 +479,10 @@ static int record_followups(struct nps *s)
 	if (rc != CRM_OK && rc != CRM_EDATA)
 		return rc;
 	if (rc == CRM_EDATA && s->so.strict) {
-		crm_error("followups: nothing recorded (--strict)");
+		crm_error(_("followups: nothing recorded (--strict)"));
 		return rc;
 	}
-	crm_error("followups: %lld read, %lld recorded, %lld unchanged, %lld rejected",
+	crm_error(_("followups: %lld read, %lld recorded, %lld unchanged, %lld rejected"),
 		  c.read, c.recorded, c.unchanged, c.rejected);
 	return c.rejected || rc == CRM_EDATA ? CRM_EDATA : CRM_OK;
 }
@@ -499,7 +522,7 @@ static int from_stream(struct nps *s, const char *path)
 	int rc;
 	if ((rc = crm_survey_load_csv(path, &s->so, &s->gs)) != CRM_OK) {
 		if (rc == CRM_EDATA && s->so.strict)
-			crm_error("a bad answer with --strict: no figures written");
+			crm_error(_("a bad answer with --strict: no figures written"));
 		return rc;
 	}
 	return write_groups(s);
@@ -513,6 +536,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&s.co);
 	crm_input_init(&s.in);
@@ -525,7 +549,7 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)
-		return crm_usage_error("one file of answers at most, not %d", argc);
+		return crm_usage_error(_("one file of answers at most, not %d"), argc);
 	if (!(tz = crm_common_tz(&s.co)))
 		return CRM_EUSAGE;
 	s.so.tz = tz;

@@ -13,6 +13,7 @@
 #include "entity.h"
 #include "exclude.h"
 #include "history.h"
+#include "i18n.h"
 #include "norm.h"
 #include "opts.h"
 #include "recommend.h"
@@ -20,7 +21,7 @@
 #include "replenish.h"
 #include "table.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-recommend [--db PATH] [-t | -d CHAR] [--tz ZONE] [--as-of DATE]\n"
 	"                     [--format csv|text|json] [--top N] [--customer ID]...\n"
 	"                     [--active-days N] [--exclude FILE] [--opted-in]\n"
@@ -34,7 +35,7 @@ static const char usage[] =
 	"buyers like them bought, from the orders up to --as-of (default today);\n"
 	"lists what the buyers of a product also bought, association rules, the\n"
 	"customers due to buy a product again, and measures the recommendations\n"
-	"against a popularity baseline.  See crm-recommend(1).\n";
+	"against a popularity baseline.  See crm-recommend(1).\n");
 
 enum { OPT_AS_OF = CRM_OPT_CMD, OPT_FORMAT, OPT_TOP, OPT_CUSTOMER, OPT_ACTIVE_DAYS,
 	OPT_EXCLUDE, OPT_OPTED_IN, OPT_METHOD, OPT_ALSO_BOUGHT, OPT_RULES, OPT_MIN_SUPPORT,
@@ -136,9 +137,9 @@ static int set_mode(struct rec *r, int mode)
 static int add_customer(struct rec *r, const char *arg)
 {
 	if (!*arg || strlen(arg) > CRM_KEY_MAX)
-		return crm_usage_error("--customer: an id is 1 to %d bytes", CRM_KEY_MAX);
+		return crm_usage_error(_("--customer: an id is 1 to %d bytes"), CRM_KEY_MAX);
 	if (r->ncustomer == CUSTOMERS_MAX)
-		return crm_usage_error("--customer: at most %d of them", CUSTOMERS_MAX);
+		return crm_usage_error(_("--customer: at most %d of them"), CUSTOMERS_MAX);
 	r->customer = crm_xrealloc(r->customer, (size_t)(r->ncustomer + 1) * sizeof *r->customer);
 	r->customer[r->ncustomer++] = arg;
 	return 0;
@@ -154,18 +155,18 @@ static int own_option(void *ctx, int opt, const char *arg)
 	case OPT_AS_OF: r->as_of_opt = arg; return 0;
 	case OPT_FORMAT:
 		if ((v = crm_format_parse(arg)) < 0)
-			return crm_usage_error("--format must be csv, text or json, not '%s'", arg);
+			return crm_usage_error(_("--format must be csv, text or json, not '%s'"), arg);
 		r->format = v;
 		return 0;
 	case OPT_TOP: r->top_given = 1; return number("--top", arg, 1, 1000, NULL, &r->top);
 	case OPT_CUSTOMER: return add_customer(r, arg);
 	case OPT_ACTIVE_DAYS:
-		return number("--active-days", arg, 1, 36500, "days", &r->active_days);
+		return number("--active-days", arg, 1, 36500, _("days"), &r->active_days);
 	case OPT_EXCLUDE: r->exclude = arg; return 0;
 	case OPT_OPTED_IN: r->opted_in = 1; return 0;
 	case OPT_METHOD:
 		if (!(r->reco = crm_reco_method_find(arg)))
-			return crm_usage_error("--method must be %s, not '%s'",
+			return crm_usage_error(_("--method must be %s, not '%s'"),
 					       crm_reco_method_names(), arg);
 		return 0;
 	case OPT_ALSO_BOUGHT: r->also_bought = arg; return set_mode(r, M_ALSO);
@@ -178,7 +179,7 @@ static int own_option(void *ctx, int opt, const char *arg)
 	case OPT_SPLIT: r->split_opt = arg; return 0;
 	case CRM_OPT_MAP: r->map_given = 1; return crm_input_option(&r->in, opt, arg);
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 static const char *mode_name(int mode)
@@ -198,22 +199,22 @@ static int check_mode(struct rec *r, int argc, char **argv)
 	char q[80];
 	size_t i;
 	if (argc > 0)
-		return crm_usage_error("unexpected argument %s (customers come on standard input "
-				       "or with --customer)", crm_quote(argv[0], q, sizeof q));
+		return crm_usage_error(_("unexpected argument %s (customers come on standard input "
+				       "or with --customer)"), crm_quote(argv[0], q, sizeof q));
 	if (r->nmodes > 1)
-		return crm_usage_error("--also-bought, --rules, --replenish and --evaluate are "
-				       "modes: give one at most");
+		return crm_usage_error(_("--also-bought, --rules, --replenish and --evaluate are "
+				       "modes: give one at most"));
 	if (!r->mode)
 		r->mode = M_RECOMMEND;
 	for (i = 0; i < sizeof takes / sizeof takes[0]; i++)
 		if ((takes[i].opt == CRM_OPT_MAP ? r->map_given != 0 :
 		     (r->given & (1ull << (takes[i].opt - OPT_AS_OF))) != 0) && !(takes[i].modes & r->mode))
-			return crm_usage_error("%s does not go with %s", takes[i].name,
+			return crm_usage_error(_("%s does not go with %s"), takes[i].name,
 					       mode_name(r->mode));
 	if (r->mode == M_EVALUATE && !r->split_opt)
-		return crm_usage_error("--evaluate needs --split DATE");
+		return crm_usage_error(_("--evaluate needs --split DATE"));
 	if (r->also_bought && (!*r->also_bought || strlen(r->also_bought) > CRM_KEY_MAX))
-		return crm_usage_error("--also-bought: a SKU is 1 to %d bytes", CRM_KEY_MAX);
+		return crm_usage_error(_("--also-bought: a SKU is 1 to %d bytes"), CRM_KEY_MAX);
 	return r2_options(r);
 }
 
@@ -229,10 +230,10 @@ static int set_days(struct rec *r)
 	r->as_of = crm_local_day(r->tz, crm_time_epoch(clock));
 	if (r->as_of_opt && (crm_date_day(r->as_of_opt, &r->as_of) < 0 ||
 			     r->as_of < CRM_DAY_FIRST || r->as_of >= CRM_DAY_LAST))
-		return crm_usage_error("--as-of '%s' is not a date (YYYY-MM-DD)", r->as_of_opt);
+		return crm_usage_error(_("--as-of '%s' is not a date (YYYY-MM-DD)"), r->as_of_opt);
 	crm_day_date(r->as_of, r->as_of_date);
 	if (crm_day_start(r->tz, r->as_of + 1, r->end, &why) < 0)
-		return crm_usage_error("--as-of '%s': the day after %s", r->as_of_date, why);
+		return crm_usage_error(_("--as-of '%s': the day after %s"), r->as_of_date, why);
 	return CRM_OK;
 }
 
@@ -261,7 +262,7 @@ static int check_wanted(struct reco_run *x)
 	for (i = 0; i < x->want.n; i++)
 		if (crm_contacts_find(&x->c, x->want.id[i]) < 0 &&
 		    crm_history_customer(&x->h, x->want.id[i]) < 0) {
-			crm_error("unknown customer %s", crm_quote(x->want.id[i], q, sizeof q));
+			crm_error(_("unknown customer %s"), crm_quote(x->want.id[i], q, sizeof q));
 			return CRM_HISTORY_EUNKNOWN;
 		}
 	return CRM_OK;
@@ -289,7 +290,7 @@ static int recommend(struct rec *r)
 	if (rc == CRM_OK)
 		rc = check_wanted(&x);
 	if (rc == CRM_OK && x.h.nprod == 0) {
-		crm_error("no purchases to recommend from: no paid order lines up to %s",
+		crm_error(_("no purchases to recommend from: no paid order lines up to %s"),
 			  r->as_of_date);
 		rc = CRM_EDATA;
 	}
@@ -313,11 +314,11 @@ static int split_at(struct rec *r, char out[CRM_TIME_LEN])
 	const char *why = "";
 	int64_t day;
 	if (crm_date_day(r->split_opt, &day) < 0 || day < CRM_DAY_FIRST || day >= CRM_DAY_LAST)
-		return crm_usage_error("--split '%s' is not a date (YYYY-MM-DD)", r->split_opt);
+		return crm_usage_error(_("--split '%s' is not a date (YYYY-MM-DD)"), r->split_opt);
 	if (crm_day_start(r->tz, day, out, &why) < 0)
-		return crm_usage_error("--split '%s' %s", r->split_opt, why);
+		return crm_usage_error(_("--split '%s' %s"), r->split_opt, why);
 	if (day > r->as_of)
-		return crm_usage_error("--split %s is after the as-of day %s", r->split_opt,
+		return crm_usage_error(_("--split %s is after the as-of day %s"), r->split_opt,
 				       r->as_of_date);
 	return CRM_OK;
 }
@@ -338,7 +339,7 @@ static int evaluate(struct rec *r)
 	if (rc == CRM_OK)
 		rc = crm_history_load(&r->db, &wtest, &test);
 	if (rc == CRM_OK && (train.nprod == 0 || test.nprod == 0)) {
-		crm_error("nothing to evaluate: no paid order lines %s %s", train.nprod ?
+		crm_error(_("nothing to evaluate: no paid order lines %s %s"), train.nprod ?
 			  "from" : "before", r->split_opt);
 		rc = CRM_EDATA;
 	}
@@ -386,7 +387,7 @@ static int also_bought(struct rec *r)
 	if (rc == CRM_OK)
 		rc = crm_exclude_eligible(r->exclude, &h, &ok);
 	if (rc == CRM_OK && a < 0) {
-		crm_error("unknown product %s", crm_quote(r->also_bought, q, sizeof q));
+		crm_error(_("unknown product %s"), crm_quote(r->also_bought, q, sizeof q));
 		rc = CRM_HISTORY_EUNKNOWN;
 	}
 	if (rc == CRM_OK) {
@@ -478,6 +479,7 @@ int main(int argc, char **argv)
 	struct rec r;
 	int rc;
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	memset(&r, 0, sizeof r);
 	crm_common_init(&r.co);
 	crm_input_init(&r.in);

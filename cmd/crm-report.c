@@ -13,7 +13,7 @@
 #include "period.h"
 #include "report.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-report [--db PATH] [--tz ZONE] [--period SPEC | --from DATE --to DATE]\n"
 	"                  [--week-start DAY] [--as-of DATE] [--format text|markdown|html|json]\n"
 	"                  [--currency CODE] [--sla FILE | --sla first=DURATION,resolve=DURATION]\n"
@@ -22,7 +22,7 @@ static const char usage[] =
 	"The customer report of a period (default: last week, Monday to Sunday) against\n"
 	"the period before it: customers, revenue, segments, satisfaction, service,\n"
 	"reviews, what customers say and coupons.  SPEC: last-week, this-week, last-month, this-month,\n"
-	"YYYY-MM or YYYY-Www.  See crm-report(1).\n";
+	"YYYY-MM or YYYY-Www.  See crm-report(1).\n");
 
 enum { OPT_FORMAT = CRM_OPT_CMD, OPT_SLA, OPT_SCHEDULE, OPT_LOST_DAYS, OPT_LIST, OPT_TOPICS };
 
@@ -58,7 +58,7 @@ static int format_option(struct rep *r, const char *arg)
 			r->format = (enum crm_report_format)i;
 			return 0;
 		}
-	return crm_usage_error("--format must be text, markdown, html or json, not '%s'", arg);
+	return crm_usage_error(_("--format must be text, markdown, html or json, not '%s'"), arg);
 }
 
 /* --sla FILE, or the targets of every ticket in calendar hours */
@@ -85,8 +85,8 @@ static int sla_option(struct rep *r, const char *arg)
 	}
 	return 0;
 bad:
-	return crm_usage_error("--sla '%s': expected first=DURATION,resolve=DURATION "
-			       "(DURATION like 4h, 30m, 2d)", arg);
+	return crm_usage_error(_("--sla '%s': expected first=DURATION,resolve=DURATION "
+			       "(DURATION like 4h, 30m, 2d)"), arg);
 }
 
 static int own_option(void *ctx, int c, const char *arg)
@@ -106,17 +106,17 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_SCHEDULE: r->schedule_path = arg; return 0;
 	case OPT_TOPICS: r->topics_path = arg; return 0;
 	case OPT_LOST_DAYS:
-		if (crm_number_option("--lost-days", arg, 1, 100000, "days", &v) != 0)
+		if (crm_number_option("--lost-days", arg, 1, 100000, _("days"), &v) != 0)
 			return CRM_EUSAGE;
 		r->ro.lost_days = (int)v;
 		return 0;
 	case OPT_LIST:
-		if (crm_number_option("--list", arg, 0, 100000, "rows", &v) != 0)
+		if (crm_number_option("--list", arg, 0, 100000, _("rows"), &v) != 0)
 			return CRM_EUSAGE;
 		r->ro.list_rows = (int)v;
 		return 0;
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 /* The schedule and the SLA: durations in business hours with a schedule;
@@ -188,6 +188,7 @@ int main(int argc, char **argv)
 
 	crm_i18n_init(argv[0]);
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&r.co);
 	crm_input_init(&r.in);
@@ -199,7 +200,7 @@ int main(int argc, char **argv)
 		return rc;
 	r.ro.currency = crm_input_currency(&r.in);
 	if (optind < argc)
-		return crm_usage_error("unexpected argument '%s': the report reads the database",
+		return crm_usage_error(_("unexpected argument '%s': the report reads the database"),
 				       argv[optind]);
 	if (!(tz = crm_common_tz(&r.co)))
 		return CRM_EUSAGE;

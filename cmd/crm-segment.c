@@ -10,12 +10,13 @@
 #include "csvio.h"
 #include "db.h"
 #include "diag.h"
+#include "i18n.h"
 #include "opts.h"
 #include "rfm.h"
 #include "rules.h"
 #include "segment.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-segment [--db PATH] [-t | -d CHAR] [--tz ZONE] [--as-of DATE]\n"
 	"                   [--currency CODE] [--bins R|F|M=C1,C2,C3,C4]...\n"
 	"                   [--scheme rfm|lifecycle | --rules FILE] [--new-days N]\n"
@@ -28,7 +29,7 @@ static const char usage[] =
 	"\n"
 	"Scores customers by recency, frequency and monetary value and names their\n"
 	"segments, from the database or from an orders CSV (FILE, or standard input\n"
-	"when it is a pipe or file and no database is named).  See crm-segment(1).\n";
+	"when it is a pipe or file and no database is named).  See crm-segment(1).\n");
 
 enum { OPT_AS_OF = CRM_OPT_CMD, OPT_BINS, OPT_SCHEME, OPT_RULES, OPT_NEW_DAYS,
 	OPT_RISK_DAYS, OPT_LOST_DAYS, OPT_VIP_ORDERS, OPT_VIP_SPEND, OPT_SEGMENT, OPT_OPTED_IN,
@@ -85,7 +86,7 @@ struct seg {
 static int days_option(const char *name, const char *arg, int *out)
 {
 	long v;
-	if (crm_number_option(name, arg, 0, 1000000, "days", &v) != 0)
+	if (crm_number_option(name, arg, 0, 1000000, _("days"), &v) != 0)
 		return CRM_EUSAGE;
 	*out = (int)v;
 	return 0;
@@ -105,7 +106,7 @@ static int diff_option(struct seg *s, const char *arg)
 		goto bad;
 	return 0;
 bad:
-	return crm_usage_error("--diff '%s': expected OLD:NEW, two run ids (see --runs)", arg);
+	return crm_usage_error(_("--diff '%s': expected OLD:NEW, two run ids (see --runs)"), arg);
 }
 
 static int own_option(void *ctx, int c, const char *arg)
@@ -116,12 +117,12 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_AS_OF: s->ro.as_of = arg; return 0;
 	case OPT_BINS:
 		if (s->nbins == 8)
-			return crm_usage_error("too many --bins options");
+			return crm_usage_error(_("too many --bins options"));
 		s->bins[s->nbins++] = arg;
 		return 0;
 	case OPT_SCHEME:
 		if (strcmp(arg, "rfm") && strcmp(arg, "lifecycle"))
-			return crm_usage_error("--scheme must be rfm or lifecycle, not '%s'", arg);
+			return crm_usage_error(_("--scheme must be rfm or lifecycle, not '%s'"), arg);
 		s->scheme = arg;
 		return 0;
 	case OPT_RULES: s->rules_path = arg; return 0;
@@ -129,12 +130,12 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_RISK_DAYS: return days_option("--risk-days", arg, &s->life.risk_days);
 	case OPT_LOST_DAYS: return days_option("--lost-days", arg, &s->life.lost_days);
 	case OPT_VIP_ORDERS:
-		if (crm_number_option("--vip-orders", arg, 1, 1000000000, "orders", &v) != 0)
+		if (crm_number_option("--vip-orders", arg, 1, 1000000000, _("orders"), &v) != 0)
 			return CRM_EUSAGE;
 		s->life.vip_orders = (int)v;
 		return 0;
 	case OPT_VIP_SPEND: s->vip_spend = arg; return 0;
-	case OPT_SEGMENT: s->segment = arg; return 0;
+	case OPT_SEGMENT: s->segment = crm_segment_name(arg); return 0;
 	case OPT_OPTED_IN: s->opted_in = 1; return 0;
 	case OPT_SUMMARY: s->summary = 1; return 0;
 	case OPT_SAVE: s->save = 1; return 0;
@@ -148,7 +149,7 @@ static int own_option(void *ctx, int c, const char *arg)
 	case CRM_OPT_MAP_VALUE_FILE:
 		return crm_input_option(&s->in, c, arg);
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 /* Options that cannot go together, and values checkable before any input. */
@@ -156,15 +157,15 @@ static int check_options(struct seg *s)
 {
 	int64_t day;
 	if (s->ro.as_of && crm_date_day(s->ro.as_of, &day) < 0)
-		return crm_usage_error("--as-of '%s' is not a date (YYYY-MM-DD)", s->ro.as_of);
+		return crm_usage_error(_("--as-of '%s' is not a date (YYYY-MM-DD)"), s->ro.as_of);
 	if (s->rules_path && s->scheme)
-		return crm_usage_error("--rules and --scheme exclude each other");
+		return crm_usage_error(_("--rules and --scheme exclude each other"));
 	if (s->runs && (s->diff || s->save || s->summary))
-		return crm_usage_error("--runs goes alone");
+		return crm_usage_error(_("--runs goes alone"));
 	if (s->diff && (s->save || s->summary || s->opted_in))
-		return crm_usage_error("--diff compares saved runs; it takes only --list and --segment");
+		return crm_usage_error(_("--diff compares saved runs; it takes only --list and --segment"));
 	if (s->list && !s->diff)
-		return crm_usage_error("--list goes with --diff");
+		return crm_usage_error(_("--list goes with --diff"));
 	return CRM_OK;
 }
 
@@ -286,7 +287,7 @@ static int make_scheme(struct seg *s)
 	s->want = s->segment ? crm_segment_find(&s->sch, s->segment) : -1;
 	if (s->segment && s->want < 0) {
 		crm_segment_list(&s->sch, list, sizeof list);
-		return crm_usage_error("--segment '%s': no such segment (one of %s)", s->segment, list);
+		return crm_usage_error(_("--segment '%s': no such segment (one of %s)"), s->segment, list);
 	}
 	return CRM_OK;
 }
@@ -304,9 +305,9 @@ static int money_options(struct seg *s, struct crm_bins bins[CRM_NFIG])
 		const char *why = "";
 		snprintf(cur, sizeof cur, "%s", s->r.currency);
 		if (crm_parse_money(s->vip_spend, cur, &s->life.vip_spend, &why) < 0)
-			return crm_usage_error("--vip-spend '%s' %s", s->vip_spend, why);
+			return crm_usage_error(_("--vip-spend '%s' %s"), s->vip_spend, why);
 		if (s->life.vip_spend < 0)
-			return crm_usage_error("--vip-spend '%s' is negative", s->vip_spend);
+			return crm_usage_error(_("--vip-spend '%s' is negative"), s->vip_spend);
 	}
 	return CRM_OK;
 }
@@ -384,7 +385,7 @@ static int from_db(struct seg *s)
 {
 	int rc = segment_db(s);
 	if (s->save && (rc == CRM_EIO || rc == CRM_EBUSY))
-		crm_error("nothing was saved");
+		crm_error(_("nothing was saved"));
 	return rc;
 }
 
@@ -392,8 +393,8 @@ static int from_stream(struct seg *s, const char *path)
 {
 	int rc;
 	if (s->save || s->opted_in)
-		return crm_usage_error("%s needs the database, not a stream of orders",
-				       s->save ? "--save" : "--opted-in (consent is kept with customers)");
+		return crm_usage_error(_("%s needs the database, not a stream of orders"),
+				       s->save ? "--save" : _("--opted-in (consent is kept with customers)"));
 	if ((rc = crm_rfm_load_csv(path, &s->ro, &s->r)) != CRM_OK)
 		return rc;
 	if ((rc = segment_all(s)) == CRM_OK)
@@ -464,7 +465,7 @@ static int history(struct seg *s)
 		if ((rc = crm_run_exists(&s->db, ids[i])) < 0)
 			return crm_db_last_status(&s->db);
 		if (!rc) {
-			crm_error("%s: no saved segment run %lld (see --runs)", s->db.path, ids[i]);
+			crm_error(_("%s: no saved segment run %lld (see --runs)"), s->db.path, ids[i]);
 			return CRM_EDATA;
 		}
 		if ((rc = crm_run_readable(&s->db, ids[i])) != CRM_OK)
@@ -498,6 +499,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&s.co);
 	crm_input_init(&s.in);
@@ -510,7 +512,7 @@ int main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 	if (argc > 1)
-		return crm_usage_error("one orders file at most, not %d", argc);
+		return crm_usage_error(_("one orders file at most, not %d"), argc);
 	if ((rc = check_options(&s)) != CRM_OK)
 		return rc;
 	if (!(tz = crm_common_tz(&s.co)))
@@ -519,7 +521,7 @@ int main(int argc, char **argv)
 	crm_writer_init(&s.w, stdout, s.co.csv.delim);
 	path = crm_stream_path(&s.co, argc, argv);
 	if (s.runs || s.diff)
-		rc = argc ? crm_usage_error("--runs and --diff read the database, not a file") :
+		rc = argc ? crm_usage_error(_("--runs and --diff read the database, not a file")) :
 		     history(&s);
 	else
 		rc = path ? from_stream(&s, path) : from_db(&s);

@@ -7,6 +7,8 @@
 
 #include "db.h"
 #include "diag.h"
+#include "heading.h"
+#include "i18n.h"
 #include "nps.h"
 #include "opts.h"
 #include "period.h"
@@ -15,7 +17,7 @@
 #include "sla.h"
 #include "table.h"
 
-static const char usage[] =
+static const char usage[] = N_(
 	"usage: crm-service [--db PATH] [-t | -d CHAR] [--tz ZONE]\n"
 	"                   [--period SPEC | --from DATE --to DATE] [--as-of DATE]\n"
 	"                   [--week-start DAY] [--by KEY[,KEY]...]...\n"
@@ -29,7 +31,7 @@ static const char usage[] =
 	"CSAT and SLA breaches, overall or per channel, category, priority, agent,\n"
 	"team, month or week (KEY).  --breaches lists the tickets that missed a\n"
 	"target of the --sla file, --backlog the tickets still open at the end of\n"
-	"the period, oldest first.  See crm-service(1).\n";
+	"the period, oldest first.  See crm-service(1).\n");
 
 enum { OPT_BY = CRM_OPT_CMD, OPT_HOURS, OPT_SCHEDULE, OPT_SLA, OPT_BREACHES, OPT_BACKLOG,
 	OPT_FORMAT, OPT_SHOW_SCHEDULE };
@@ -72,15 +74,15 @@ static int by_option(struct svc *s, const char *arg)
 	char buf[128], *tok, *save = NULL;
 	int k, by;
 	if (strlen(arg) >= sizeof buf)
-		return crm_usage_error("--by '%s': too long", arg);
+		return crm_usage_error(_("--by '%s': too long"), arg);
 	strcpy(buf, arg);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if ((by = crm_svc_by_parse(tok)) < 0)
-			return crm_usage_error("--by '%s': expected channel, category, priority, "
-					       "agent, team, month or week", tok);
+			return crm_usage_error(_("--by '%s': expected channel, category, priority, "
+					       "agent, team, month or week"), tok);
 		for (k = 0; k < s->so.nby; k++)
 			if (s->so.by[k] == (enum crm_svc_by)by)
-				return crm_usage_error("--by %s: given twice", tok);
+				return crm_usage_error(_("--by %s: given twice"), tok);
 		s->so.by[s->so.nby++] = by;
 	}
 	return 0;
@@ -100,7 +102,7 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_BY: return by_option(s, arg);
 	case OPT_HOURS:
 		if (strcmp(arg, "business") && strcmp(arg, "calendar"))
-			return crm_usage_error("--hours must be business or calendar, not '%s'", arg);
+			return crm_usage_error(_("--hours must be business or calendar, not '%s'"), arg);
 		s->hours = strcmp(arg, "business") ? HOURS_CALENDAR : HOURS_BUSINESS;
 		return 0;
 	case OPT_SCHEDULE: s->schedule_path = arg; return 0;
@@ -110,29 +112,29 @@ static int own_option(void *ctx, int c, const char *arg)
 	case OPT_SHOW_SCHEDULE: s->show_schedule = 1; return 0;
 	case OPT_FORMAT:
 		if ((v = crm_format_parse(arg)) < 0)
-			return crm_usage_error("--format must be csv, text or json, not '%s'", arg);
+			return crm_usage_error(_("--format must be csv, text or json, not '%s'"), arg);
 		s->format = v;
 		return 0;
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 static int check_options(const struct svc *s, int argc, char **argv)
 {
 	if (argc)
-		return crm_usage_error("unexpected argument '%s': crm-service reads the database",
+		return crm_usage_error(_("unexpected argument '%s': crm-service reads the database"),
 				       argv[0]);
 	if (s->breaches && s->backlog)
-		return crm_usage_error("--breaches and --backlog are two lists: one at a time");
+		return crm_usage_error(_("--breaches and --backlog are two lists: one at a time"));
 	if ((s->breaches || s->backlog) && s->so.nby)
-		return crm_usage_error("%s lists tickets; it takes no --by",
+		return crm_usage_error(_("%s lists tickets; it takes no --by"),
 				       s->breaches ? "--breaches" : "--backlog");
 	if (s->breaches && !s->sla_path)
-		return crm_usage_error("--breaches needs the targets: --sla FILE");
+		return crm_usage_error(_("--breaches needs the targets: --sla FILE"));
 	if (s->show_schedule && (s->breaches || s->backlog || s->so.nby || s->sla_path))
-		return crm_usage_error("--show-schedule prints the schedule alone");
+		return crm_usage_error(_("--show-schedule prints the schedule alone"));
 	if (s->hours == HOURS_CALENDAR && s->schedule_path && !s->sla_path)
-		return crm_usage_error("--schedule with --hours calendar: the schedule would go unused");
+		return crm_usage_error(_("--schedule with --hours calendar: the schedule would go unused"));
 	return CRM_OK;
 }
 
@@ -175,7 +177,7 @@ static int choose_run(struct svc *s, const struct crm_tz *tz)
 		return rc;
 	if (crm_period_bounds(&p, tz, s->from, s->to, &why) < 0 ||
 	    (s->po.as_of && crm_day_start(tz, today + 1, s->so.end, &why) < 0))
-		return crm_usage_error("the period %s: %s", p.label, why);
+		return crm_usage_error(_("the period %s: %s"), p.label, why);
 	if (!s->po.as_of && (rc = crm_clock(tz, s->so.end)) != CRM_OK)
 		return rc;
 	s->so.from = s->from;
@@ -192,10 +194,11 @@ static void cell_hours(struct crm_table *t, int64_t secs)
 	crm_table_fixed(t, secs < 0 ? NAN : (double)secs / 3600.0, 2);
 }
 
-static const char *const figure_cols[] = {"tickets", "solved", "first_response_median_h",
-	"first_response_p90_h", "resolution_median_h", "resolution_p90_h", "wait_median_h",
-	"one_touch_pct", "reopened_pct", "csat_pct", "csat_margin", "csat_n",
-	"sla_first_breaches", "sla_resolution_breaches", "left_out"};
+static const char *const figure_cols[] = {N_("tickets"), N_("solved"),
+	N_("first_response_median_h"), N_("first_response_p90_h"), N_("resolution_median_h"),
+	N_("resolution_p90_h"), N_("wait_median_h"), N_("one_touch_pct"), N_("reopened_pct"),
+	N_("csat_pct"), N_("csat_margin"), N_("csat_n"), N_("sla_first_breaches"),
+	N_("sla_resolution_breaches"), N_("left_out")};
 #define NFIG ((int)(sizeof figure_cols / sizeof figure_cols[0]))
 
 static void figure_row(struct crm_table *t, const char *const *key, int nkey,
@@ -237,28 +240,30 @@ static int figures(struct svc *s, struct crm_db *db)
 	for (k = 0; k < NFIG; k++)
 		cols[s->so.nby + k] = (struct crm_table_col){figure_cols[k], CRM_T_NUM};
 	if (rc == CRM_OK) {
-		s->t = crm_table_begin(stdout, s->format, s->co.csv.delim, cols, s->so.nby + NFIG);
+		s->t = crm_table_begin_headed(stdout, s->format, s->co.csv.delim, cols, s->so.nby + NFIG);
 		if (!s->so.nby)
 			figure_row(s->t, NULL, 0, &sv.all, s->sla != NULL);
 		for (i = 0; i < sv.n; i++)
 			figure_row(s->t, sv.g[i].key, s->so.nby, &sv.g[i].f, s->sla != NULL);
 		crm_table_finish(s->t);
 		if (sv.all.left_out)
-			crm_error("%lld ticket%s left out of every duration: %s times contradict "
-				 "each other (crm-import named them)", sv.all.left_out,
-				 sv.all.left_out == 1 ? "" : "s",
-				 sv.all.left_out == 1 ? "its" : "their");
+			crm_error(crm_n_("%lld ticket left out of every duration: its times "
+					 "contradict each other (crm-import named them)",
+					 "%lld tickets left out of every duration: their times "
+					 "contradict each other (crm-import named them)",
+					 sv.all.left_out), sv.all.left_out);
 	}
 	crm_service_release(&sv);
 	return rc;
 }
 
 static const struct crm_table_col breach_cols[] = {
-	{"ticket_id", CRM_T_PLAIN}, {"customer_id", CRM_T_PLAIN}, {"opened_at", CRM_T_PLAIN},
-	{"priority", CRM_T_TEXT}, {"channel", CRM_T_TEXT}, {"agent", CRM_T_TEXT},
-	{"team", CRM_T_TEXT}, {"target", CRM_T_PLAIN}, {"hours", CRM_T_PLAIN},
-	{"target_h", CRM_T_NUM}, {"took_h", CRM_T_NUM}, {"over_h", CRM_T_NUM},
-	{"done", CRM_T_BOOL},
+	{N_("ticket_id"), CRM_T_PLAIN}, {N_("customer_id"), CRM_T_PLAIN},
+	{N_("opened_at"), CRM_T_PLAIN},
+	{N_("priority"), CRM_T_TEXT}, {N_("channel"), CRM_T_TEXT}, {N_("agent"), CRM_T_TEXT},
+	{N_("team"), CRM_T_TEXT}, {N_("target"), CRM_T_PLAIN}, {N_("hours"), CRM_T_PLAIN},
+	{N_("target_h"), CRM_T_NUM}, {N_("took_h"), CRM_T_NUM}, {N_("over_h"), CRM_T_NUM},
+	{N_("done"), CRM_T_BOOL},
 };
 
 static int breach_row(const struct crm_service_breach *b, void *ctx)
@@ -281,11 +286,12 @@ static int breach_row(const struct crm_service_breach *b, void *ctx)
 }
 
 static const struct crm_table_col backlog_cols[] = {
-	{"ticket_id", CRM_T_PLAIN}, {"customer_id", CRM_T_PLAIN}, {"opened_at", CRM_T_PLAIN},
-	{"age_h", CRM_T_NUM}, {"business_age_h", CRM_T_NUM}, {"band", CRM_T_PLAIN},
-	{"status", CRM_T_PLAIN}, {"priority", CRM_T_TEXT}, {"channel", CRM_T_TEXT},
-	{"agent", CRM_T_TEXT}, {"team", CRM_T_TEXT}, {"answered", CRM_T_BOOL},
-	{"subject", CRM_T_TEXT},
+	{N_("ticket_id"), CRM_T_PLAIN}, {N_("customer_id"), CRM_T_PLAIN},
+	{N_("opened_at"), CRM_T_PLAIN},
+	{N_("age_h"), CRM_T_NUM}, {N_("business_age_h"), CRM_T_NUM}, {N_("band"), CRM_T_PLAIN},
+	{N_("status"), CRM_T_PLAIN}, {N_("priority"), CRM_T_TEXT}, {N_("channel"), CRM_T_TEXT},
+	{N_("agent"), CRM_T_TEXT}, {N_("team"), CRM_T_TEXT}, {N_("answered"), CRM_T_BOOL},
+	{N_("subject"), CRM_T_TEXT},
 };
 
 static int backlog_row(const struct crm_service_open *o, void *ctx)
@@ -317,11 +323,11 @@ static int run(struct svc *s)
 		return rc;
 	if ((rc = crm_db_begin_read(&db)) == CRM_OK) {
 		if (s->breaches) {
-			s->t = crm_table_begin(stdout, s->format, s->co.csv.delim, breach_cols,
+			s->t = crm_table_begin_headed(stdout, s->format, s->co.csv.delim, breach_cols,
 					       NCOLS(breach_cols));
 			rc = crm_service_breaches(&db, &s->so, breach_row, s->t);
 		} else if (s->backlog) {
-			s->t = crm_table_begin(stdout, s->format, s->co.csv.delim, backlog_cols,
+			s->t = crm_table_begin_headed(stdout, s->format, s->co.csv.delim, backlog_cols,
 					       NCOLS(backlog_cols));
 			rc = crm_service_backlog(&db, &s->so, backlog_row, s->t);
 		} else {
@@ -342,6 +348,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	argv[0] = (char *)crm_progname;
 	crm_common_init(&s.co);
 	crm_period_opts_init(&s.po);

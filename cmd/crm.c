@@ -16,26 +16,28 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "i18n.h"
 
 static const char *const commands[][2] = {
-	{"import", "bring shop exports (customers, orders, ...) into the database"},
-	{"nps", "NPS, CSAT and CES of survey answers; the detractors to call back"},
-	{"segment", "RFM scores and segments of customers, and who moved where"},
-	{"coupon", "single-use coupon codes: issue, redeem, void, expire, list, stats"},
-	{"loyalty", "loyalty points: earn, redeem, expire, tiers, balances, the ledger checked"},
-	{"recommend", "what each customer may buy next; also-bought, rules, replenishment"},
-	{"service", "the help desk in business hours: response times, SLA breaches, backlog"},
-	{"feedback", "what customers say: topics and their trend, reviews waiting for a reply"},
-	{"report", "the weekly customer report, for people and for cron"},
+	{"import", N_("bring shop exports (customers, orders, ...) into the database")},
+	{"nps", N_("NPS, CSAT and CES of survey answers; the detractors to call back")},
+	{"segment", N_("RFM scores and segments of customers, and who moved where")},
+	{"coupon", N_("single-use coupon codes: issue, redeem, void, expire, list, stats")},
+	{"loyalty", N_("loyalty points: earn, redeem, expire, tiers, balances, the ledger checked")},
+	{"recommend", N_("what each customer may buy next; also-bought, rules, replenishment")},
+	{"service", N_("the help desk in business hours: response times, SLA breaches, backlog")},
+	{"feedback", N_("what customers say: topics and their trend, reviews waiting for a reply")},
+	{"report", N_("the weekly customer report, for people and for cron")},
 };
 
 static void list_commands(FILE *out)
 {
 	size_t i;
-	fputs("usage: crm COMMAND [ARGS...]\n       crm --help | --version\n\ncommands:\n", out);
+	fputs(_("usage: crm COMMAND [ARGS...]\n       crm --help | --version\n\ncommands:\n"), out);
 	for (i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		fprintf(out, "  %-10s %s\n", commands[i][0], commands[i][1]);
-	fputs("\n'crm COMMAND --help' or man crm-COMMAND tells more; man 7 crm the conventions.\n", out);
+		fprintf(out, "  %-10s %s\n", commands[i][0], _(commands[i][1]));
+	fputs(_("\n'crm COMMAND --help' or man crm-COMMAND tells more; man 7 crm the conventions.\n"),
+	      out);
 }
 
 static int known(const char *name)
@@ -88,6 +90,7 @@ int main(int argc, char **argv)
 {
 	char self[PATH_MAX], path[PATH_MAX + 80], prog[64], *slash;
 	crm_set_progname(argv[0]);
+	crm_i18n_init(argv[0]);
 	if (argc < 2)
 		return list_commands(stderr), CRM_EUSAGE;
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -99,7 +102,7 @@ int main(int argc, char **argv)
 		return crm_close_stdout(CRM_OK);
 	}
 	if (!known(argv[1]))
-		return crm_usage_error("'%s' is not a crm command", argv[1]);
+		return crm_usage_error(_("'%s' is not a crm command"), argv[1]);
 	snprintf(prog, sizeof prog, "crm-%s", argv[1]);
 	argv[1] = prog;
 	if (self_path(argv[0], self) == 0 && (slash = strrchr(self, '/'))) {
@@ -109,6 +112,6 @@ int main(int argc, char **argv)
 			execv(path, argv + 1);
 	}
 	execvp(prog, argv + 1);
-	crm_error("cannot run %s: %s", prog, strerror(errno));
+	crm_error(_("cannot run %s: %s"), prog, strerror(errno));
 	return CRM_EIO;
 }

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "diag.h"
+#include "heading.h"
+#include "i18n.h"
 
 /* The purchases of buyer b: h->p[first(b)] .. h->p[last(b) - 1], sorted by
  * (prod, at); a product's run of purchases is one "bought". */
@@ -281,11 +283,12 @@ void crm_cooccur_write_also(FILE *fp, enum crm_format f, char delim, const struc
 			    const struct crm_also *v, size_t n)
 {
 	static const struct crm_table_col cols[] = {
-		{"rank", CRM_T_NUM}, {"sku", CRM_T_TEXT}, {"product", CRM_T_TEXT},
-		{"buyers_both", CRM_T_NUM}, {"support", CRM_T_NUM}, {"confidence", CRM_T_NUM},
-		{"lift", CRM_T_NUM},
+		{N_("rank"), CRM_T_NUM}, {N_("sku"), CRM_T_TEXT}, {N_("product"), CRM_T_TEXT},
+		{N_("buyers_both"), CRM_T_NUM}, {N_("support"), CRM_T_NUM},
+		{N_("confidence"), CRM_T_NUM},
+		{N_("lift"), CRM_T_NUM},
 	};
-	struct crm_table *t = crm_table_begin(fp, f, delim, cols, 7);
+	struct crm_table *t = crm_table_begin_headed(fp, f, delim, cols, 7);
 	for (size_t i = 0; i < n; i++) {
 		count(t, (long long)i + 1);
 		crm_table_cell(t, h->sku[v[i].prod]);
@@ -301,12 +304,13 @@ void crm_cooccur_write_rules(FILE *fp, enum crm_format f, char delim,
 			     const struct crm_history *h, const struct crm_rule *v, size_t n)
 {
 	static const struct crm_table_col cols[] = {
-		{"rank", CRM_T_NUM}, {"if_sku", CRM_T_TEXT}, {"if_product", CRM_T_TEXT},
-		{"then_sku", CRM_T_TEXT}, {"then_product", CRM_T_TEXT},
-		{"orders_both", CRM_T_NUM}, {"support", CRM_T_NUM}, {"confidence", CRM_T_NUM},
-		{"lift", CRM_T_NUM},
+		{N_("rank"), CRM_T_NUM}, {N_("if_sku"), CRM_T_TEXT}, {N_("if_product"), CRM_T_TEXT},
+		{N_("then_sku"), CRM_T_TEXT}, {N_("then_product"), CRM_T_TEXT},
+		{N_("orders_both"), CRM_T_NUM}, {N_("support"), CRM_T_NUM},
+		{N_("confidence"), CRM_T_NUM},
+		{N_("lift"), CRM_T_NUM},
 	};
-	struct crm_table *t = crm_table_begin(fp, f, delim, cols, 9);
+	struct crm_table *t = crm_table_begin_headed(fp, f, delim, cols, 9);
 	for (size_t i = 0; i < n; i++) {
 		count(t, (long long)i + 1);
 		crm_table_cell(t, h->sku[v[i].a]);

@@ -11,6 +11,7 @@
 
 #include "csvio.h"
 #include "diag.h"
+#include "i18n.h"
 #include "opts.h"
 
 static const char alphabet[] = CRM_COUPON_ALPHABET;
@@ -26,12 +27,12 @@ const char *crm_coupon_campaign_bad(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	if (!*p)
-		return "must not be empty";
+		return _("must not be empty");
 	if (strlen(s) > 100)
-		return "is longer than 100 bytes";
+		return _("is longer than 100 bytes");
 	for (; *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			return "has a control character";
+			return _("has a control character");
 	return NULL;
 }
 
@@ -92,22 +93,22 @@ int crm_coupon_compact(const char *typed, char *out, size_t size, const char **w
 		if (c >= 'a' && c <= 'z')
 			c -= 'a' - 'A';
 		if (crm_coupon_value(c) < 0) {
-			*why = "has a character that no code has (none has 0, O, 1, I or L)";
+			*why = _("has a character that no code has (none has 0, O, 1, I or L)");
 			return -1;
 		}
 		if (n >= MAX_COMPACT || n + 1 >= size) {
-			*why = "is too long for a code";
+			*why = _("is too long for a code");
 			return -1;
 		}
 		out[n++] = (char)c;
 	}
 	out[n] = '\0';
 	if (n < CRM_COUPON_MIN_LENGTH + 1) {
-		*why = "is too short for a code";
+		*why = _("is too short for a code");
 		return -1;
 	}
 	if (weighted_sum(out, n, 1) != 0) {
-		*why = "fails its check character";
+		*why = _("fails its check character");
 		return -1;
 	}
 	return 0;
@@ -121,18 +122,18 @@ int crm_coupon_prefix(const char *in, char *out, const char **why)
 		if (c >= 'a' && c <= 'z')
 			c -= 'a' - 'A';
 		if (crm_coupon_value(c) < 0) {
-			*why = "has a character that codes do not use (only 2-9 and A-Z but I, L, O)";
+			*why = _("has a character that codes do not use (only 2-9 and A-Z but I, L, O)");
 			return -1;
 		}
 		if (n == CRM_COUPON_MAX_PREFIX) {
-			*why = "is longer than 8 characters";
+			*why = _("is longer than 8 characters");
 			return -1;
 		}
 		out[n++] = (char)c;
 	}
 	out[n] = '\0';
 	if (!n) {
-		*why = "is empty";
+		*why = _("is empty");
 		return -1;
 	}
 	return 0;
@@ -230,7 +231,7 @@ static int parse_amount(const char *s, const char *dflt, struct crm_coupon_terms
 	if (crm_parse_money(s, cur, minor, why) < 0)
 		return -1;
 	if (*minor <= 0) {
-		*why = "is not a positive amount";
+		*why = _("is not a positive amount");
 		return -1;
 	}
 	memcpy(t->currency, cur, sizeof cur);
@@ -245,7 +246,7 @@ int crm_coupon_parse_discount(const char *s, const char *currency, struct crm_co
 	long pct;
 	int64_t minor;
 	if (strlen(s) >= sizeof buf) {
-		*why = "is too long for a discount";
+		*why = _("is too long for a discount");
 		return -1;
 	}
 	strcpy(buf, s);
@@ -254,7 +255,7 @@ int crm_coupon_parse_discount(const char *s, const char *currency, struct crm_co
 	if (n && buf[n - 1] == '%') {
 		buf[n - 1] = '\0';
 		if (crm_parse_long(crm_trim(buf), 1, 100, &pct) < 0) {
-			*why = "is not a whole percentage from 1 to 100";
+			*why = _("is not a whole percentage from 1 to 100");
 			return -1;
 		}
 		snprintf(t->discount, sizeof t->discount, "%ld%%", pct);
@@ -291,7 +292,7 @@ static int day_start(const struct crm_tz *tz, int64_t day, char out[CRM_TIME_LEN
 	const char *why = "";
 	if (crm_day_start(tz, day, out, &why) < 0) {
 		crm_day_date(day, date);
-		crm_error("%s: the local midnight %s", date, why);
+		crm_error(_("%s: the local midnight %s"), date, why);
 		return CRM_EUSAGE;
 	}
 	return CRM_OK;
@@ -308,14 +309,14 @@ int crm_coupon_expiry(const char *arg, const struct crm_tz *tz, int64_t now,
 		memcpy(num, arg, n - 1);
 		num[n - 1] = '\0';
 		if (crm_parse_long(num, 0, CRM_COUPON_MAX_DAYS, &days) < 0)
-			return crm_usage_error("--expires '%s': expected from 0d to %dd", arg,
+			return crm_usage_error(_("--expires '%s': expected from 0d to %dd"), arg,
 					       CRM_COUPON_MAX_DAYS);
 		last = today + days;
 	} else if (crm_date_day(arg, &last) < 0) {
-		return crm_usage_error("--expires '%s': expected a number of days such as 30d, or a "
-				       "date YYYY-MM-DD", arg);
+		return crm_usage_error(_("--expires '%s': expected a number of days such as 30d, or a "
+				       "date YYYY-MM-DD"), arg);
 	} else if (last < today) {
-		return crm_usage_error("--expires '%s' is in the past", arg);
+		return crm_usage_error(_("--expires '%s' is in the past"), arg);
 	}
 	return day_start(tz, last + 1, out);
 }
@@ -326,11 +327,11 @@ int crm_coupon_days(const char *from, const char *to, const struct crm_tz *tz,
 	int64_t a = 0, b = 0;
 	int rc;
 	if (from && crm_date_day(from, &a) < 0)
-		return crm_usage_error("--from '%s' is not a date (YYYY-MM-DD)", from);
+		return crm_usage_error(_("--from '%s' is not a date (YYYY-MM-DD)"), from);
 	if (to && crm_date_day(to, &b) < 0)
-		return crm_usage_error("--to '%s' is not a date (YYYY-MM-DD)", to);
+		return crm_usage_error(_("--to '%s' is not a date (YYYY-MM-DD)"), to);
 	if (from && to && b < a)
-		return crm_usage_error("--to %s is before --from %s", to, from);
+		return crm_usage_error(_("--to %s is before --from %s"), to, from);
 	if (from && (rc = day_start(tz, a, start)) != CRM_OK)
 		return rc;
 	if (to && (rc = day_start(tz, b + 1, end)) != CRM_OK)
@@ -413,7 +414,7 @@ static int each_coupon(struct crm_db *db, sqlite3_stmt *st, crm_coupon_fn *fn, v
 			break;
 	}
 	if (!stop && rc != SQLITE_DONE)
-		stop = crm_db_fail(db, "read coupons");
+		stop = crm_db_fail(db, N_("read coupons"));
 	sqlite3_finalize(st);
 	return stop;
 }
@@ -498,7 +499,7 @@ int crm_coupon_customer(struct crm_coupon_issuer *iss, const char *id,
 	*found = rc == SQLITE_ROW;
 	if (*found)
 		read_who(iss->who, who);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(iss->db, "read customers");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(iss->db, N_("read customers"));
 }
 
 int crm_coupon_held(struct crm_coupon_issuer *iss, const char *customer_id, crm_coupon_fn *fn,
@@ -516,7 +517,7 @@ int crm_coupon_held(struct crm_coupon_issuer *iss, const char *customer_id, crm_
 		sqlite3_reset(iss->held);
 		return rc;
 	}
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(iss->db, "read coupons");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(iss->db, N_("read coupons"));
 }
 
 int crm_coupon_issue(struct crm_coupon_issuer *iss, const char *customer_id,
@@ -525,7 +526,7 @@ int crm_coupon_issue(struct crm_coupon_issuer *iss, const char *customer_id,
 	int try, rc;
 	for (try = 0; try < CRM_COUPON_TRIES; try++) {
 		if (crm_coupon_make(iss->is->prefix, iss->is->length, code) < 0) {
-			crm_error("no random numbers from the system: %s", strerror(errno));
+			crm_error(_("no random numbers from the system: %s"), strerror(errno));
 			return CRM_EIO;
 		}
 		sqlite3_reset(iss->add);
@@ -536,10 +537,10 @@ int crm_coupon_issue(struct crm_coupon_issuer *iss, const char *customer_id,
 			return CRM_OK;
 		/* the code is taken (by its key or its grouping): draw another */
 		if (rc != SQLITE_CONSTRAINT_PRIMARYKEY && rc != SQLITE_CONSTRAINT_UNIQUE)
-			return crm_db_fail(iss->db, "store a coupon");
+			return crm_db_fail(iss->db, N_("store a coupon"));
 	}
-	crm_error("%s: no free code in %d draws: codes of %d characters are running out; use a "
-		  "longer --length", iss->db->path, CRM_COUPON_TRIES, iss->is->length);
+	crm_error(_("%s: no free code in %d draws: codes of %d characters are running out; use a "
+		  "longer --length"), iss->db->path, CRM_COUPON_TRIES, iss->is->length);
 	return CRM_EIO;
 }
 
@@ -549,7 +550,7 @@ int crm_coupon_live(struct crm_db *db, const char *now, long long *n)
 	if (!st)
 		return crm_db_last_status(db);
 	bind_name(st, ":now", now);
-	return crm_db_one_int(db, st, "count live coupons", n);
+	return crm_db_one_int(db, st, N_("count live coupons"), n);
 }
 
 int crm_coupon_birthdays(struct crm_db *db, int month,
@@ -568,7 +569,7 @@ int crm_coupon_birthdays(struct crm_db *db, int month,
 			break;
 	}
 	if (!stop && rc != SQLITE_DONE)
-		stop = crm_db_fail(db, "read customers");
+		stop = crm_db_fail(db, N_("read customers"));
 	sqlite3_finalize(st);
 	return stop;
 }
@@ -582,17 +583,17 @@ static int refuse(const char *typed, int status, const char *why)
 	char q[128];
 	crm_quote(typed, q, sizeof q);
 	if (status == CRM_COUPON_EMISTYPED)
-		crm_error("%s %s: mistyped, check the code", q, why);
+		crm_error(_("%s %s: mistyped, check the code"), q, why);
 	else if (why)
 		crm_error("%s: %s", q, why);
 	else if (status == CRM_COUPON_EREDEEMED)
-		crm_error("%s: already redeemed", q);
+		crm_error(_("%s: already redeemed"), q);
 	else if (status == CRM_COUPON_EEXPIRED)
-		crm_error("%s: expired", q);
+		crm_error(_("%s: expired"), q);
 	else if (status == CRM_COUPON_EVOIDED)
-		crm_error("%s: voided", q);
+		crm_error(_("%s: voided"), q);
 	else    /* the same words for every code that does not exist */
-		crm_error("%s: code not valid", q);
+		crm_error(_("%s: code not valid"), q);
 	return status;
 }
 
@@ -644,7 +645,7 @@ static int look_up(struct crm_db *db, const char *key, const char *now, const ch
 		l->same_order = order && sqlite3_column_int(st, 5);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read coupons");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("read coupons"));
 }
 
 /* One redemption under way, inside the write lock. */
@@ -699,7 +700,7 @@ static int order_amount(struct crm_db *db, const struct crm_coupon_redemption *r
 		o->known = 0;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read orders");
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("read orders"));
 }
 
 /* Only an order that counts (paid or pending, as in stats) reaches a
@@ -716,14 +717,14 @@ static int check_minimum(struct redeeming *x, const struct lookup *l)
 	crm_coupon_money(l->min_order, l->currency, min, sizeof min);
 	crm_quote(x->r->order_id, qo, sizeof qo);
 	if (o.status[0] && strcmp(o.status, "paid") && strcmp(o.status, "pending")) {
-		snprintf(why, sizeof why, "order %s is %s: only a paid or pending order reaches the "
-			 "minimum order of %s", qo, o.status, min);
+		snprintf(why, sizeof why, _("order %s is %s: only a paid or pending order reaches the "
+			 "minimum order of %s"), qo, o.status, min);
 	} else if (strcmp(o.currency, l->currency)) {
-		snprintf(why, sizeof why, "order %s is in %s, the minimum order is %s", qo, o.currency,
+		snprintf(why, sizeof why, _("order %s is in %s, the minimum order is %s"), qo, o.currency,
 			 min);
 	} else if (o.amount < l->min_order) {
 		crm_coupon_money(o.amount, o.currency, got, sizeof got);
-		snprintf(why, sizeof why, "order %s of %s is below the minimum order of %s", qo, got,
+		snprintf(why, sizeof why, _("order %s of %s is below the minimum order of %s"), qo, got,
 			 min);
 	} else {
 		return CRM_OK;
@@ -742,13 +743,13 @@ static int check_dates(struct redeeming *x, const struct lookup *l, int *backdat
 	if (r->backdate)
 		return CRM_OK;
 	if (l->expires_at[0] && strcmp(x->clock, l->expires_at) >= 0) {
-		snprintf(why, sizeof why, "expired at %s by the clock, though not at --now %s "
-			 "(--backdate records a redemption made then)", l->expires_at, r->now);
+		snprintf(why, sizeof why, _("expired at %s by the clock, though not at --now %s "
+			 "(--backdate records a redemption made then)"), l->expires_at, r->now);
 		return fail(x, CRM_COUPON_EEXPIRED, "expired", why);
 	}
 	if (strcmp(r->now, l->issued_at) < 0) {
-		snprintf(why, sizeof why, "not issued until %s, after --now %s (--backdate records a "
-			 "redemption dated so)", l->issued_at, r->now);
+		snprintf(why, sizeof why, _("not issued until %s, after --now %s (--backdate records a "
+			 "redemption dated so)"), l->issued_at, r->now);
 		return fail(x, CRM_COUPON_EUNKNOWN, "not issued yet", why);
 	}
 	return CRM_OK;
@@ -798,7 +799,7 @@ static int redeem_locked(struct redeeming *x, crm_coupon_fn *fn, void *ctx)
 	bind_name(st, ":order", r->order_id);
 	bind_name(st, ":key", x->key);
 	bind_name(st, ":backdated", backdated ? x->clock : NULL);
-	if ((rc = change(x->db, st, "redeem a coupon", &n)) != CRM_OK)
+	if ((rc = change(x->db, st, N_("redeem a coupon"), &n)) != CRM_OK)
 		return rc;
 	if (n != 1)
 		return fail(x, CRM_COUPON_EREDEEMED, "redeemed", NULL);
@@ -834,7 +835,7 @@ static int keep_failure(struct redeeming *x)
 	crm_bind_static(st, 1, x->clock);
 	crm_bind_static(st, 2, prefix);
 	crm_bind_static(st, 3, x->reason);
-	return change(x->db, st, "record a failed redemption", &n);
+	return change(x->db, st, N_("record a failed redemption"), &n);
 }
 
 /* A canonical time an hour after (+) or before (-) the time t. */
@@ -864,11 +865,11 @@ static int throttle(struct redeeming *x)
 	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":skip"), x->r->max_failures - 1);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return crm_db_fail(x->db, "count failed redemptions");
+		return crm_db_fail(x->db, N_("count failed redemptions"));
 	}
 	n = sqlite3_column_int64(st, 0);
-	snprintf(why, sizeof why, "not redeemed: %lld failed redemptions in the last hour reach "
-		 "--max-failures %d/hour; no redemptions until %s", n, x->r->max_failures,
+	snprintf(why, sizeof why, _("not redeemed: %lld failed redemptions in the last hour reach "
+		 "--max-failures %d/hour; no redemptions until %s"), n, x->r->max_failures,
 		 col_text(st, 1) ? col_text(st, 1) : "");
 	sqlite3_finalize(st);
 	if (n < x->r->max_failures)
@@ -933,7 +934,7 @@ int crm_coupon_void(struct crm_db *db, const char *typed, const char *now, int *
 		return crm_db_last_status(db);
 	bind_name(st, ":now", now);
 	bind_name(st, ":key", key);
-	if ((rc = change(db, st, "void a coupon", &n)) != CRM_OK)
+	if ((rc = change(db, st, N_("void a coupon"), &n)) != CRM_OK)
 		return rc;
 	*voided = n == 1;
 	return CRM_OK;
@@ -963,7 +964,7 @@ int crm_coupon_void_campaign(struct crm_db *db, const char *campaign, const char
 		return crm_db_last_status(db);
 	bind_name(st, ":now", now);
 	bind_name(st, ":campaign", campaign);
-	return change(db, st, "void coupons", n);
+	return change(db, st, N_("void coupons"), n);
 }
 
 int crm_coupon_expire(struct crm_db *db, const char *campaign, const char *now, long long *n)
@@ -977,7 +978,7 @@ int crm_coupon_expire(struct crm_db *db, const char *campaign, const char *now, 
 		return crm_db_last_status(db);
 	bind_name(st, ":now", now);
 	bind_name(st, ":campaign", campaign);
-	return change(db, st, "expire coupons", n);
+	return change(db, st, N_("expire coupons"), n);
 }
 
 /* ---- listing and counting ------------------------------------------------ */
@@ -1036,9 +1037,9 @@ static int revenue_currency(struct crm_db *db, const struct crm_coupon_filter *f
 		snprintf(seen[n++], 4, "%s", col_text(st, 0));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return crm_db_fail(db, "read orders");
+		return crm_db_fail(db, N_("read orders"));
 	if (n > 1) {
-		crm_error("the redeeming orders are in %s and %s: choose one with --currency",
+		crm_error(_("the redeeming orders are in %s and %s: choose one with --currency"),
 			  seen[0], seen[1]);
 		return CRM_EDATA;
 	}
@@ -1081,7 +1082,7 @@ int crm_coupon_stats(struct crm_db *db, const struct crm_coupon_filter *f,
 			break;
 	}
 	if (!stop && rc != SQLITE_DONE)
-		stop = crm_db_fail(db, "count coupons");
+		stop = crm_db_fail(db, N_("count coupons"));
 	sqlite3_finalize(st);
 	return stop;
 }
@@ -1104,7 +1105,7 @@ int crm_coupon_failures(struct crm_db *db, const char *now, crm_coupon_failures_
 			break;
 	}
 	if (!stop && rc != SQLITE_DONE)
-		stop = crm_db_fail(db, "count failed redemptions");
+		stop = crm_db_fail(db, N_("count failed redemptions"));
 	sqlite3_finalize(st);
 	return stop;
 }
@@ -1136,8 +1137,8 @@ static int tell(const char *buf, size_t len, const char *code)
 	if (len == 0)
 		return CRM_OK;
 	crm_quote(code, q, sizeof q);
-	crm_error("write error: %s", strerror(errno));
-	crm_error("%s: not redeemed", q);      /* the verdict last, as import's */
+	crm_error(_("write error: %s"), strerror(errno));
+	crm_error(_("%s: not redeemed"), q);      /* the verdict last, as import's */
 	return CRM_EIO;
 }
 

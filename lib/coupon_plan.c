@@ -10,6 +10,7 @@
 #include "csvio.h"
 #include "diag.h"
 #include "entity.h"
+#include "i18n.h"
 #include "opts.h"
 
 struct customer {
@@ -113,7 +114,7 @@ static int on_row(const struct crm_values *v, const struct crm_row *row, void *c
 		return 0;
 	/* crm-import knows a customer without an id by their e-mail */
 	if (!id && !email)
-		return reject(row->line, "column 'customer_id' is empty", p);
+		return reject(row->line, _("column 'customer_id' is empty"), p);
 	crm_coupon_plan_add(p, id ? id : email, email, v->val[C_NAME], month);
 	return 0;
 }
@@ -239,9 +240,9 @@ static int check_space(struct crm_db *db, const struct crm_coupon_issue *is, lon
 	if (fresh <= cap - live)
 		return CRM_OK;
 	need = crm_coupon_length_for(live + fresh);
-	crm_error("%lld new codes and %lld live ones do not fit codes of %d random characters "
+	crm_error(_("%lld new codes and %lld live ones do not fit codes of %d random characters "
 		  "safely (at most %lld live, so that a guess hits one in a million at worst); "
-		  "use --length %d", fresh, live, is->length, cap,
+		  "use --length %d"), fresh, live, is->length, cap,
 		  need > 0 ? need : CRM_COUPON_MAX_LENGTH);
 	return CRM_EUSAGE;
 }
@@ -379,7 +380,7 @@ static int issue_locked(struct crm_coupon_plan *p, struct crm_db *db,
 		return rc;
 	crm_write_row(w, cols, sizeof cols / sizeof cols[0]);
 	if ((rc = crm_coupon_plan_make(p, write_code, &s)) == CRM_OK && fflush(w->fp) != 0) {
-		crm_error("temporary file: write error: %s", strerror(errno));
+		crm_error(_("temporary file: write error: %s"), strerror(errno));
 		rc = CRM_EIO;
 	}
 	return rc;

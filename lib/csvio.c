@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "i18n.h"
 #include "norm.h"
 
 /* The fuzz build reads in small chunks: a fresh 256 KiB buffer per input costs
@@ -92,15 +93,15 @@ int crm_parse_delim(const char *arg, char *out, const char **why)
 		return 0;
 	}
 	if (strlen(arg) != 1)
-		return *why = "must be one character", -1;
+		return *why = _("must be one character"), -1;
 	/* the quote and line ends are CSV's own; the apostrophe is the guard
 	 * against spreadsheet formulas, which as a delimiter would be lost */
 	if (arg[0] == '"')
-		return *why = "cannot be the quote", -2;
+		return *why = _("cannot be the quote"), -2;
 	if (arg[0] == '\n' || arg[0] == '\r')
-		return *why = "cannot be a line end", -2;
+		return *why = _("cannot be a line end"), -2;
 	if (arg[0] == '\'')
-		return *why = "cannot be the apostrophe: it guards against spreadsheet formulas", -2;
+		return *why = _("cannot be the apostrophe: it guards against spreadsheet formulas"), -2;
 	*out = arg[0];
 	return 0;
 }
@@ -145,7 +146,7 @@ static int open_iconv(struct crm_reader *r, const char *enc, char *err, size_t e
 		return 0;
 	r->cd = iconv_open("UTF-8", name);
 	if (r->cd == (iconv_t)-1) {
-		snprintf(err, errsize, "unknown encoding '%s'", enc);
+		snprintf(err, errsize, _("unknown encoding '%s'"), enc);
 		return -1;
 	}
 	free(r->encoding);
@@ -199,7 +200,7 @@ struct crm_reader *crm_reader_open(const char *path, const struct crm_csv_opts *
 	}
 	r->raw = crm_xrealloc(NULL, RAW_CHUNK);
 	if (csv_init(&r->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
-		snprintf(err, errsize, "out of memory");
+		snprintf(err, errsize, _("out of memory"));
 		crm_reader_close(r);
 		return NULL;
 	}
@@ -394,8 +395,8 @@ static void parser_reset(struct crm_reader *r)
 	r->quote_open = 0;
 }
 
-static const char MALFORMED[] = "malformed quoting: a quote inside a quoted field must be "
-	"doubled, and a quoted field must end at a delimiter";
+static const char MALFORMED[] = N_("malformed quoting: a quote inside a quoted field must be "
+	"doubled, and a quoted field must end at a delimiter");
 
 /* Is c a space libcsv trims around an unquoted field (or skips on a blank
  * line)?  A space or a tab that is not the delimiter. */
@@ -445,8 +446,8 @@ static int feed_line(struct crm_reader *r, const char *s, size_t n, crm_bad_fn *
 		size_t ok = crm_utf8_valid_prefix(s, n);
 		if (ok < n) {
 			char msg[200];
-			snprintf(msg, sizeof msg, "field %zu: invalid UTF-8 (byte 0x%02x); if the file is in "
-				 "a legacy encoding, give it with --encoding, e.g. --encoding cp949",
+			snprintf(msg, sizeof msg, _("field %zu: invalid UTF-8 (byte 0x%02x); if the file is in "
+				 "a legacy encoding, give it with --encoding, e.g. --encoding cp949"),
 				 field_at(s, ok, r->delim), (unsigned char)s[ok]);
 			set_error(r, r->line, "%s", msg);
 			return -1;
@@ -474,12 +475,12 @@ static int feed_line(struct crm_reader *r, const char *s, size_t n, crm_bad_fn *
 		/* the next row would be taken for the header and every row read
 		 * under the wrong columns: the input cannot be read */
 		char msg[200];
-		snprintf(msg, sizeof msg, "cannot read the header: field %zu: %s", field, MALFORMED);
+		snprintf(msg, sizeof msg, _("cannot read the header: field %zu: %s"), field, _(MALFORMED));
 		set_error(r, r->row_start, "%s", msg);
 		return -1;
 	}
 	if (!r->stop && on_bad)
-		rc = on_bad(r->row_start, field, MALFORMED, r->ctx);
+		rc = on_bad(r->row_start, field, _(MALFORMED), r->ctx);
 	if (rc)
 		r->stop = rc;
 	parser_reset(r);
@@ -567,8 +568,8 @@ static int convert(struct crm_reader *r)
 	if (iconv(r->cd, &in, &inleft, &out, &outleft) == (size_t)-1 && errno != EINVAL) {
 		r->len = (size_t)(out - r->buf);
 		r->errline = r->line + count_lines(r->buf, r->len);
-		snprintf(r->err, sizeof r->err, "invalid %s byte sequence (byte 0x%02x); is the "
-			 "file really in that encoding?", r->encoding, (unsigned char)*in);
+		snprintf(r->err, sizeof r->err, _("invalid %s byte sequence (byte 0x%02x); is the "
+			 "file really in that encoding?"), r->encoding, (unsigned char)*in);
 		return -1;
 	}
 	r->len = (size_t)(out - r->buf);
@@ -623,7 +624,7 @@ static int fill(struct crm_reader *r)
 		n = read(r->fd, r->raw + r->rawlen, RAW_CHUNK - r->rawlen);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
-		set_error(r, 0, "read error: %s", strerror(errno));
+		set_error(r, 0, _("read error: %s"), strerror(errno));
 		return -1;
 	}
 	if (n == 0)
@@ -639,7 +640,7 @@ static int fill(struct crm_reader *r)
 	if (convert(r) < 0)
 		return -1;
 	if (r->eof && r->rawlen) {
-		set_error(r, r->line, "incomplete %s character at the end of the input", r->encoding);
+		set_error(r, r->line, _("incomplete %s character at the end of the input"), r->encoding);
 		return -1;
 	}
 	return 0;
@@ -682,8 +683,8 @@ int crm_read(struct crm_reader *r, crm_row_fn *on_header, crm_row_fn *on_row,
 		if (r->eof && !r->stop) {
 			if (csv_fini(&r->p, on_field, on_row_end, r) != 0) {
 				r->errline = r->row_start;
-				snprintf(r->err, sizeof r->err, "unterminated quoted field: the quote opened "
-					 "in the row starting here is never closed");
+				snprintf(r->err, sizeof r->err, _("unterminated quoted field: the quote opened "
+					 "in the row starting here is never closed"));
 				return -1;
 			}
 			break;
@@ -708,7 +709,7 @@ int crm_read_path(const char *path, const struct crm_csv_opts *o, int flags, con
 		crm_error_at(r->name, r->errline, "%s", r->err);
 		rc = r->errline > 0 ? CRM_EDATA : CRM_EIO;
 	} else if (rc == 0 && !r->header_done && (flags & CRM_READ_NEED_HEADER)) {
-		crm_error_at(r->name, 0, "empty input: no header line");
+		crm_error_at(r->name, 0, _("empty input: no header line"));
 		rc = CRM_EDATA;
 	}
 	*name = NULL;

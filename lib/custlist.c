@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "entity.h"
+#include "i18n.h"
 
 static void add(struct crm_custlist *l, const char *id)
 {
@@ -23,7 +24,7 @@ static int reject(long line, const char *why, void *ctx)
 static int on_row(const struct crm_values *v, const struct crm_row *row, void *ctx)
 {
 	if (!v->val[0])
-		return reject(row->line, "column 'customer_id' is empty", ctx);
+		return reject(row->line, _("column 'customer_id' is empty"), ctx);
 	add(ctx, v->val[0]);
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "i18n.h"
 #include "runblob.h"
 
 /* Busy timeout: a report waits this long for an import's commit. */
@@ -263,10 +264,11 @@ int crm_db_fail(struct crm_db *db, const char *what)
 {
 	int rc = db->h ? sqlite3_extended_errcode(db->h) : SQLITE_ERROR;
 	if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED)
-		crm_error("%s: %s: the database is locked by another process; try again later",
-			  db->path, what);
+		crm_error(_("%s: %s: the database is locked by another process; try again later"),
+			  db->path, crm_tr(what));
 	else
-		crm_error("%s: %s: %s", db->path, what, db->h ? sqlite3_errmsg(db->h) : "out of memory");
+		crm_error("%s: %s: %s", db->path, crm_tr(what),
+			  db->h ? sqlite3_errmsg(db->h) : _("out of memory"));
 	return crm_db_status(rc);
 }
 
@@ -329,7 +331,7 @@ sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
-		crm_db_fail(db, "prepare");
+		crm_db_fail(db, N_("prepare"));
 		return NULL;
 	}
 	return st;
@@ -358,7 +360,7 @@ static int create_private(const char *path, int mode)
 	if (mode != CRM_DB_CREATE) {
 		if (access(path, F_OK) == 0)
 			return 0;
-		crm_error("%s: no such database (import something first: crm-import)", path);
+		crm_error(_("%s: no such database (import something first: crm-import)"), path);
 		return -1;
 	}
 	fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
@@ -366,7 +368,7 @@ static int create_private(const char *path, int mode)
 		return close(fd) == 0;
 	if (errno == EEXIST)
 		return 0;
-	crm_error("%s: cannot create the database: %s", path, strerror(errno));
+	crm_error(_("%s: cannot create the database: %s"), path, strerror(errno));
 	return -1;
 }
 
@@ -421,20 +423,20 @@ static int check_marker(struct crm_db *db, int mode, const struct marker *m)
 	if (!crm && !m->app && !m->version && !m->objects) {
 		if (mode == CRM_DB_CREATE)
 			return CRM_OK;
-		crm_error("%s: an empty file, no crm database yet (import something first: crm-import)",
+		crm_error(_("%s: an empty file, no crm database yet (import something first: crm-import)"),
 			  db->path);
 	} else if (!crm) {
-		crm_error("%s: not a crm database", db->path);
+		crm_error(_("%s: not a crm database"), db->path);
 	} else if (m->version > CRM_SCHEMA_VERSION) {
-		crm_error("%s: the database has schema version %lld, newer than this crm's %d; "
-			  "upgrade crm", db->path, m->version, CRM_SCHEMA_VERSION);
+		crm_error(_("%s: the database has schema version %lld, newer than this crm's %d; "
+			  "upgrade crm"), db->path, m->version, CRM_SCHEMA_VERSION);
 	} else if (m->version < 1) {
 		/* migrations[] has no step from there: no crm wrote it */
-		crm_error("%s: the database has schema version %lld, which no crm wrote",
+		crm_error(_("%s: the database has schema version %lld, which no crm wrote"),
 			  db->path, m->version);
 	} else if (mode == CRM_DB_READ && m->version < CRM_SCHEMA_VERSION) {
-		crm_error("%s: the database has schema version %lld, older than this crm's %d; "
-			  "run crm-import to upgrade it", db->path, m->version, CRM_SCHEMA_VERSION);
+		crm_error(_("%s: the database has schema version %lld, older than this crm's %d; "
+			  "run crm-import to upgrade it"), db->path, m->version, CRM_SCHEMA_VERSION);
 	} else {
 		return CRM_OK;
 	}
@@ -524,7 +526,7 @@ static int migrate(struct crm_db *db, const struct marker *m)
 		return rc;
 	/* Another process may have migrated while we waited for the lock. */
 	if (read_marker(db, &now) != SQLITE_OK)
-		rc = crm_db_fail(db, "read the schema version");
+		rc = crm_db_fail(db, N_("read the schema version"));
 	else
 		rc = check_marker(db, CRM_DB_CREATE, &now);
 	if (rc != CRM_OK)
@@ -603,7 +605,7 @@ static int open_handle(struct crm_db *db, int mode, struct marker *m)
 	 * no allocation statistics (they take a global one on each malloc). */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	if (sqlite3_open_v2(db->path, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
-		return crm_db_fail(db, "open");
+		return crm_db_fail(db, N_("open"));
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, busy_timeout());
 	rc = read_marker(db, m);
@@ -612,16 +614,16 @@ static int open_handle(struct crm_db *db, int mode, struct marker *m)
 		rc = read_marker(db, m);
 	}
 	if ((rc & 0xff) == SQLITE_NOTADB) {
-		crm_error("%s: not a crm database", db->path);
+		crm_error(_("%s: not a crm database"), db->path);
 		return CRM_EIO;
 	}
 	if (rc == SQLITE_READONLY_ROLLBACK) {
-		crm_error("%s: a write to it was interrupted, and only a command that may write it "
-			  "(crm-import) can undo that", db->path);
+		crm_error(_("%s: a write to it was interrupted, and only a command that may write it "
+			  "(crm-import) can undo that"), db->path);
 		return CRM_EIO;
 	}
 	if (rc != SQLITE_OK)
-		return crm_db_fail(db, "open");
+		return crm_db_fail(db, N_("open"));
 	return check_marker(db, mode, m);
 }
 
@@ -643,7 +645,7 @@ static int open_db(struct crm_db *db, const char *path, int mode)
 	if (sqlite3_create_function_v2(db->h, "crm_runblob_pack", 8, SQLITE_UTF8 |
 				       SQLITE_DETERMINISTIC, NULL, NULL, pack_step, pack_final,
 				       NULL) != SQLITE_OK)
-		return crm_db_fail(db, "register crm_runblob_pack");
+		return crm_db_fail(db, N_("register crm_runblob_pack"));
 	if ((rc = crm_db_exec(db, "PRAGMA page_size=16384")) != CRM_OK ||
 	    (rc = crm_db_exec(db, "PRAGMA journal_mode=WAL")) != CRM_OK ||
 	    (rc = crm_db_exec(db, "PRAGMA synchronous=NORMAL")) != CRM_OK ||
@@ -663,7 +665,7 @@ int crm_db_open(struct crm_db *db, const char *path, int mode)
 void crm_db_close(struct crm_db *db)
 {
 	if (db->h && sqlite3_close(db->h) != SQLITE_OK)
-		crm_error("%s: close: %s", db->path, sqlite3_errmsg(db->h));
+		crm_error(_("%s: close: %s"), db->path, sqlite3_errmsg(db->h));
 	db->h = NULL;
 	free(db->path);
 	db->path = NULL;

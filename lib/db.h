@@ -116,7 +116,8 @@ int crm_db_begin_write(struct crm_db *db);
  * reads every customer's figures), its writes still go through the log. */
 int crm_db_begin_write_mapped(struct crm_db *db);
 
-/* Report the database's last error for `what`; returns CRM_EBUSY or CRM_EIO. */
+/* Report the database's last error for `what` (words the caller marks with
+ * N_(), given in the message language); returns CRM_EBUSY or CRM_EIO. */
 int crm_db_fail(struct crm_db *db, const char *what);
 /* Exit code for an SQLite result code. */
 int crm_db_status(int rc);

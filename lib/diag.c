@@ -1,5 +1,6 @@
 /* diag.c - messages, exit codes, progress; see diag.h. */
 #include "diag.h"
+#include "i18n.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -151,7 +152,7 @@ int crm_usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage(NULL, 0, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "Try '%s --help' for more information.\n", crm_progname);
+	fprintf(stderr, _("Try '%s --help' for more information.\n"), crm_progname);
 	return CRM_EUSAGE;
 }
 
@@ -231,7 +232,8 @@ void crm_progress(const char *what, long long rows)
 	progress_last = now;
 	fprintf(stderr, "\r%s: ", crm_progname);
 	crm_fputs_escaped(what, stderr);
-	fprintf(stderr, ": %lld rows\033[K", rows);
+	fprintf(stderr, crm_n_(": %lld row", ": %lld rows", rows), rows);
+	fputs("\033[K", stderr);
 	progress_shown = 1;
 }
 
@@ -246,7 +248,7 @@ int crm_close_stdout(int status)
 {
 	int err = ferror(stdout);
 	if (fclose(stdout) != 0 || err) {
-		crm_error("write error: %s", strerror(err && !errno ? EIO : errno));
+		crm_error(_("write error: %s"), strerror(err && !errno ? EIO : errno));
 		return CRM_EIO;
 	}
 	return status;
@@ -255,7 +257,7 @@ int crm_close_stdout(int status)
 void *crm_xcheck(void *p)
 {
 	if (!p) {
-		crm_error("out of memory");
+		crm_error(_("out of memory"));
 		abort();
 	}
 	return p;

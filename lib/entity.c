@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "diag.h"
+#include "i18n.h"
 
 /* Aliases are folded names (see crm_fold_name), '|' separated. */
 #define A_CUSTOMER_ID "customerid|customer|customerno|customernumber|memberid|userid|clientid|" \
@@ -359,7 +360,7 @@ static void header_names(const struct crm_row *hdr, const size_t *idx, size_t n,
 		len = strlen(header_quote(hdr->field[idx[k]], hdr->len[idx[k]], q, sizeof q)) + 2;
 		if (k == shown || o + len + (k + 1 < n ? tail : 0) >= size) {
 			if (o + tail < size)
-				snprintf(out + o, size - o, "%s... (%zu more)", k ? ", " : "", n - k);
+				snprintf(out + o, size - o, _("%s... (%zu more)"), k ? ", " : "", n - k);
 			return;
 		}
 		o += (size_t)snprintf(out + o, size - o, "%s%s", k ? ", " : "", q);
@@ -516,20 +517,20 @@ static int apply_maps(const struct crm_entity *e, const struct crm_row *hdr,
 		size_t n = eq ? (size_t)(eq - maps[m]) : 0;
 		int c, h;
 		if (!eq || n == 0 || n >= sizeof canon || !eq[1]) {
-			snprintf(err, errsize, "--map '%s': expected canonical=Header", maps[m]);
+			snprintf(err, errsize, _("--map '%s': expected canonical=Header"), maps[m]);
 			return -2;
 		}
 		memcpy(canon, maps[m], n);
 		canon[n] = '\0';
 		if ((c = crm_entity_col(e, canon)) < 0) {
-			snprintf(err, errsize, "--map '%s': %s has no column '%s' (see crm-import "
-				 "--columns %s)", maps[m], e->name, canon, e->name);
+			snprintf(err, errsize, _("--map '%s': %s has no column '%s' (see crm-import "
+				 "--columns %s)"), maps[m], e->name, canon, e->name);
 			return -2;
 		}
 		if ((h = find_header(hdr, eq + 1)) < 0) {
 			char found[512], q[QUOTE_ROOM];
 			crm_header_list(hdr, found, sizeof found);
-			snprintf(err, errsize, "--map '%s': no column %s in the header (found: %s)",
+			snprintf(err, errsize, _("--map '%s': no column %s in the header (found: %s)"),
 				 maps[m], header_quote(eq + 1, strlen(eq + 1), q, sizeof q), found);
 			return -1;
 		}
@@ -548,8 +549,8 @@ static void missing_column(const struct crm_entity *e, int c, const struct crm_r
 		header_names(hdr, idx, n, n, list, sizeof list);
 	else
 		crm_header_list(hdr, list, sizeof list);
-	snprintf(out, size, "missing required column '%s' for %s (%s: %s); name it with --map "
-		 "%s=HEADER", e->cols[c].name, e->name, n ? "nearest" : "found", list,
+	snprintf(out, size, _("missing required column '%s' for %s (%s: %s); name it with --map "
+		 "%s=HEADER"), e->cols[c].name, e->name, n ? _("nearest") : _("found"), list,
 		 e->cols[c].name);
 }
 
@@ -594,8 +595,8 @@ static int map_by_name(const struct crm_entity *e, const struct crm_row *hdr, in
 			if (strcmp(cname, folded) && !alias_match(col->aliases, folded))
 				continue;
 			if (colmap[c] >= 0) {
-				snprintf(err, errsize, "columns %s and %s both mean '%s'; choose one "
-					 "with --map %s=HEADER",
+				snprintf(err, errsize, _("columns %s and %s both mean '%s'; choose one "
+					 "with --map %s=HEADER"),
 					 header_quote(hdr->field[colmap[c]], hdr->len[colmap[c]], q1,
 						      sizeof q1),
 					 header_quote(hdr->field[h], hdr->len[h], q2, sizeof q2),
@@ -752,7 +753,7 @@ static int country_value(const char *s, char *out, size_t size, const char **why
 		out[2] = '\0';
 		return CRM_VALUE_OK;
 	}
-	*why = "is not a country code (ISO 3166, such as KR)";
+	*why = _("is not a country code (ISO 3166, such as KR)");
 	return CRM_VALUE_BAD;
 }
 
@@ -774,13 +775,15 @@ static void format_i64(int64_t v, char *out, size_t size)
 	out[i] = '\0';
 }
 
+/* why_range and word_value's bad are marked N_() and translated only when a value
+ * is refused: a lookup of the catalogue per value would slow an import. */
 static int ranged_int(const char *s, int64_t lo, int64_t hi, int64_t *num, char *out,
 		      size_t size, const char *why_range, const char **why)
 {
 	if (crm_parse_int(s, num, why) < 0)
 		return CRM_VALUE_BAD;
 	if (*num < lo || *num > hi) {
-		*why = why_range;
+		*why = _(why_range);
 		return CRM_VALUE_BAD;
 	}
 	format_i64(*num, out, size);
@@ -792,7 +795,7 @@ static int currency_value(const char *s, char *out, size_t size, struct crm_valu
 {
 	size_t i;
 	if (strlen(s) != 3 || crm_currency_exponent(s) < 0) {
-		*why = "is not a known currency code (ISO 4217, such as KRW)";
+		*why = _("is not a known currency code (ISO 4217, such as KRW)");
 		return CRM_VALUE_BAD;
 	}
 	for (i = 0; i < 3; i++)
@@ -807,20 +810,18 @@ static int word_value(const struct word *w, const char *s, char *out, size_t siz
 {
 	const char *canon = lookup(w, s);
 	if (!canon) {
-		*why = bad;
+		*why = _(bad);
 		return CRM_VALUE_BAD;
 	}
 	return copy_out(canon, out, size);
 }
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
 /* A key is refused, never cut: two ids cut alike would be one record. */
 static int key_value(const char *s, char *out, size_t size, const char **why)
 {
 	if (strlen(s) > CRM_KEY_MAX) {
-		*why = "is longer than " STR(CRM_KEY_MAX) " bytes";
+		_Static_assert(CRM_KEY_MAX == 255, "the message names the cap");
+		*why = _("is longer than 255 bytes");
 		return CRM_VALUE_BAD;
 	}
 	return copy_out(s, out, size);
@@ -867,21 +868,21 @@ int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, si
 		return country_value(s, out, size, why);
 	case CRM_K_ORDER_STATUS:
 		return word_value(order_status, s, out, size, why,
-				  "is not an order status (paid, cancelled, refunded, pending)");
+				  N_("is not an order status (paid, cancelled, refunded, pending)"));
 	case CRM_K_TICKET_STATUS:
 		return word_value(ticket_status, s, out, size, why,
-				  "is not a ticket status (open, pending, resolved, closed)");
+				  N_("is not a ticket status (open, pending, resolved, closed)"));
 	case CRM_K_RATING:
-		return ranged_int(s, 1, 5, num, out, size, "is not a rating from 1 to 5", why);
+		return ranged_int(s, 1, 5, num, out, size, N_("is not a rating from 1 to 5"), why);
 	case CRM_K_SCORE:
-		return ranged_int(s, 0, 10, num, out, size, "is not a score from 0 to 10", why);
+		return ranged_int(s, 0, 10, num, out, size, N_("is not a score from 0 to 10"), why);
 	case CRM_K_PRIORITY:
 		return word_value(priority_words, s, out, size, why,
-				  "is not a ticket priority (urgent, high, normal, low)");
+				  N_("is not a ticket priority (urgent, high, normal, low)"));
 	case CRM_K_COUNT:
-		return ranged_int(s, 0, INT64_MAX, num, out, size, "is not a count (0 or more)", why);
+		return ranged_int(s, 0, INT64_MAX, num, out, size, N_("is not a count (0 or more)"), why);
 	}
-	*why = "has an unknown kind";
+	*why = _("has an unknown kind");
 	return CRM_VALUE_BAD;
 }
 
@@ -908,21 +909,22 @@ int crm_value_map_parse(const char *spec, struct crm_value_map *m, const char **
 	size_t n = colon ? (size_t)(colon - spec) : 0;
 	memset(m, 0, sizeof *m);
 	if (!eq || n == 0) {
-		*why = "expected COLUMN:FROM=TO";
+		*why = _("expected COLUMN:FROM=TO");
 		return -1;
 	}
 	if (n >= sizeof m->col) {
-		*why = "has a COLUMN longer than any column's name";
+		*why = _("has a COLUMN longer than any column's name");
 		return -1;
 	}
 	memcpy(m->col, spec, n);
 	if (map_word(colon + 1, (size_t)(eq - colon - 1), m->from) < 0 ||
 	    map_word(eq + 1, strlen(eq + 1), m->to) < 0) {
-		*why = "has a FROM or TO longer than " STR(CRM_VALUE_WORD_MAX) " bytes";
+		_Static_assert(CRM_VALUE_WORD_MAX == 127, "the message names the cap");
+		*why = _("has a FROM or TO longer than 127 bytes");
 		return -1;
 	}
 	if (!m->from[0]) {
-		*why = "has an empty FROM";
+		*why = _("has an empty FROM");
 		return -1;
 	}
 	crm_fold_name(m->from, m->ffrom, sizeof m->ffrom);
@@ -973,7 +975,7 @@ static void map_origin(const struct crm_value_map *m, char *out, size_t size)
 		return;
 	}
 	snprintf(spec, sizeof spec, "%s:%s=%s", m->col, m->from, m->to);
-	snprintf(out, size, "--map-value %s", crm_quote(spec, q, sizeof q));
+	snprintf(out, size, _("--map-value %s"), crm_quote(spec, q, sizeof q));
 }
 
 /* Can column col take m's TO?  Times, dates, money and phones depend on the
@@ -1002,12 +1004,14 @@ int crm_value_maps_check(const struct crm_entity *e, const struct crm_value_maps
 		const struct crm_value_map *m = &vm->m[i];
 		map_origin(m, at, sizeof at);
 		if ((c = crm_entity_col(e, m->col)) < 0) {
-			snprintf(err, errsize, "%s: %s has no column %s (see crm-import --columns %s)",
+			snprintf(err, errsize, _("%s: %s has no column %s (see crm-import --columns %s)"),
 				 at, e->name, crm_quote(m->col, q, sizeof q), e->name);
 			return -1;
 		}
 		if (!map_to_ok(&e->cols[c], m, &why)) {
-			snprintf(err, errsize, "%s: %s %s", at, crm_quote(m->to, q, sizeof q), why);
+			/* TRANSLATORS: where a value map is, its TO value and why
+			 * that value is refused ("is not a date") */
+			snprintf(err, errsize, _("%s: %s %s"), at, crm_quote(m->to, q, sizeof q), why);
 			return -1;
 		}
 		for (j = 0; j < i; j++) {
@@ -1016,7 +1020,7 @@ int crm_value_maps_check(const struct crm_entity *e, const struct crm_value_maps
 								 m->from, m->ffrom))
 				continue;
 			if (strcmp(p->to, m->to)) {
-				snprintf(err, errsize, "%s: %s is mapped to %s already", at,
+				snprintf(err, errsize, _("%s: %s is mapped to %s already"), at,
 					 crm_quote(m->from, q, sizeof q), crm_quote(p->to, q2, sizeof q2));
 				return -1;
 			}
@@ -1058,17 +1062,17 @@ static int cell_value(const struct crm_column *col, char *cell, struct crm_value
 		rc = crm_value(col->kind, cell, vc, out, size, num, &reason);
 	}
 	if (rc == CRM_VALUE_BAD && to) {     /* a TO that this row's context refuses */
-		snprintf(why, whysize, "column '%s': %s, mapped to %s, %s", col->name,
+		snprintf(why, whysize, _("column '%s': %s, mapped to %s, %s"), col->name,
 			 crm_quote(crm_trim(cell), q, sizeof q), crm_quote(to, q2, sizeof q2), reason);
 		return CRM_VALUE_BAD;
 	}
 	if (rc == CRM_VALUE_BAD) {   /* the cell is trimmed now, which reads better */
-		snprintf(why, whysize, "column '%s': %s %s", col->name,
+		snprintf(why, whysize, _("column '%s': %s %s"), col->name,
 			 crm_quote(crm_trim(cell), q, sizeof q), reason);
 		return CRM_VALUE_BAD;
 	}
 	if (rc == CRM_VALUE_EMPTY && (col->flags & CRM_COL_NONEMPTY)) {
-		snprintf(why, whysize, "column '%s' is empty", col->name);
+		snprintf(why, whysize, _("column '%s' is empty"), col->name);
 		return CRM_VALUE_BAD;
 	}
 	return rc;
@@ -1124,7 +1128,7 @@ int crm_row_check(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
 	size_t i;
 	int c;
 	if (row->n != hdr->n) {
-		snprintf(why, whysize, "expected %zu fields as in the header, found %zu", hdr->n,
+		snprintf(why, whysize, _("expected %zu fields as in the header, found %zu"), hdr->n,
 			 row->n);
 		return -1;
 	}
@@ -1135,7 +1139,7 @@ int crm_row_check(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
 		for (c = 0; c < e->ncols; c++)
 			if (colmap[c] == (int)i)
 				name = e->cols[c].name;
-		snprintf(why, whysize, "column %s contains a NUL byte", crm_quote(name, q, sizeof q));
+		snprintf(why, whysize, _("column %s contains a NUL byte"), crm_quote(name, q, sizeof q));
 		return -1;
 	}
 	return 0;
@@ -1143,7 +1147,7 @@ int crm_row_check(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
 
 void crm_stream_malformed(char *out, size_t size, size_t field, const char *why)
 {
-	snprintf(out, size, "field %zu: %s", field, why);
+	snprintf(out, size, _("field %zu: %s"), field, why);
 }
 
 int crm_stream_value(const struct crm_stream *s, int col, char *cell, char *out, size_t size,

@@ -8,6 +8,7 @@
 
 #include "diag.h"
 #include "entity.h"
+#include "i18n.h"
 #include "textfile.h"
 
 /* Why line s (trimmed) is no SKU, or NULL. */
@@ -15,10 +16,10 @@ static const char *not_a_sku(const char *s, size_t n)
 {
 	size_t i;
 	if (n > CRM_KEY_MAX)
-		return "a SKU is at most 255 bytes";
+		return _("a SKU is at most 255 bytes");
 	for (i = 0; i < n; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
-			return "a SKU holds no control character";
+			return _("a SKU holds no control character");
 	return NULL;
 }
 
@@ -39,7 +40,7 @@ static int exclude_read(const char *path, char ***skus, int32_t *n)
 	*skus = NULL;
 	*n = 0;
 	if (!tf)
-		return crm_error("--exclude: %s", err), CRM_EIO;
+		return crm_error(_("--exclude: %s"), err), CRM_EIO;
 	while ((rc = crm_textfile_next(tf, &l, err, sizeof err)) > 0) {
 		size_t a = strspn(l.s, " \t"), e = l.n;
 		const char *why;
@@ -57,7 +58,7 @@ static int exclude_read(const char *path, char ***skus, int32_t *n)
 		(*skus)[(*n)++] = crm_xstrndup(l.s + a, e - a);
 	}
 	if (rc < 0 && rc != -CRM_EUSAGE)
-		crm_error("--exclude: %s", err);
+		crm_error(_("--exclude: %s"), err);
 	crm_textfile_close(tf);
 	if (rc < 0) {
 		exclude_free(*skus, *n);

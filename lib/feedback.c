@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "diag.h"
+#include "i18n.h"
 
 static const char *const source_names[CRM_FB_NSOURCE] = {"reviews", "responses", "tickets"};
 /* a row of a source, named in messages */
@@ -77,8 +78,8 @@ int crm_feedback_check_topics(const struct crm_topics *t, const char *name)
 	int i;
 	for (i = 0; i < crm_topics_count(t); i++)
 		if (strchr(crm_topics_name(t, i), ';')) {
-			crm_error("%s: topic %s: ';' joins the topics of a text in the output; "
-				  "name it without one", name, crm_quote(crm_topics_name(t, i), q,
+			crm_error(_("%s: topic %s: ';' joins the topics of a text in the output; "
+				  "name it without one"), name, crm_quote(crm_topics_name(t, i), q,
 									sizeof q));
 			return CRM_EUSAGE;
 		}
@@ -192,7 +193,7 @@ static int each_source(struct crm_db *db, enum crm_fb_source s, const struct crm
 		c->texts++;
 		if (t.bad_utf8 >= 0) {
 			c->bad_utf8++;
-			crm_error("%s: %s %s: invalid UTF-8 at byte %ld", source_names[s],
+			crm_error(_("%s: %s %s: invalid UTF-8 at byte %ld"), source_names[s],
 				  row_names[s], crm_quote(t.id, q, sizeof q), t.bad_utf8 + 1);
 		}
 		if ((stop = fn(&t, ctx)) != 0)
@@ -202,7 +203,7 @@ static int each_source(struct crm_db *db, enum crm_fb_source s, const struct crm
 	free(b.p);
 	if (stop)
 		return stop;
-	snprintf(what, sizeof what, "read %s", source_names[s]);
+	snprintf(what, sizeof what, _("read %s"), source_names[s]);
 	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, what);
 }
 

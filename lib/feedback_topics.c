@@ -7,11 +7,12 @@
 #include <string.h>
 
 #include "diag.h"
+#include "i18n.h"
 #include "nps.h"
 #include "period.h"
 
-static const char *const by_names[] = {"none", "month", "week", "platform", "sku", "category",
-	"source"};
+static const char *const by_names[] = {N_("none"), N_("month"), N_("week"), N_("platform"),
+	N_("sku"), N_("category"), N_("source")};
 #define NBY ((int)(sizeof by_names / sizeof by_names[0]))
 
 int crm_fb_by_parse(const char *name)

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "diag.h"
+#include "i18n.h"
 
 #define CUSTOMER "coalesce(r.customer_id, o.customer_id)"
 
@@ -82,7 +83,7 @@ static int gather_skus(struct crm_db *db, const char *end, struct names *n)
 	if (n->sku)
 		qsort(n->sku, n->n, sizeof *n->sku, by_str);
 	n->product = crm_xcalloc(n->n + 1, sizeof *n->product);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read reviews waiting for a reply");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("read reviews waiting for a reply"));
 }
 
 static int read_names(struct crm_db *db, const char *end, struct names *n)
@@ -100,7 +101,7 @@ static int read_names(struct crm_db *db, const char *end, struct names *n)
 			n->named++;
 		}
 	sqlite3_finalize(st);
-	return n->named == n->n || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read order lines");
+	return n->named == n->n || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("read order lines"));
 }
 
 static void names_release(struct names *n)
@@ -168,7 +169,7 @@ static int waiting(struct crm_db *db, const struct crm_fb_triage_opts *o, crm_fb
 	names_release(&n);
 	if (stop)
 		return stop;
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read reviews waiting for a reply");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("read reviews waiting for a reply"));
 }
 
 static int cmp64(const void *a, const void *b)
@@ -225,7 +226,7 @@ static int replies(struct crm_db *db, const struct crm_fb_triage_opts *o, struct
 	r->median_h = rank_h(v, (size_t)r->timed, 0.5);
 	r->p90_h = rank_h(v, (size_t)r->timed, 0.9);
 	free(v);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read reviews");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("read reviews"));
 }
 
 int crm_feedback_triage(struct crm_db *db, const struct crm_fb_triage_opts *o,
@@ -251,7 +252,7 @@ static int mark(struct crm_db *db, const char *id, const char *at, char first[CR
 	crm_bind_static(st, 1, id);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? CRM_FB_EUNKNOWN : crm_db_fail(db, "read the review");
+		return rc == SQLITE_DONE ? CRM_FB_EUNKNOWN : crm_db_fail(db, N_("read the review"));
 	}
 	posted = TEXT(st, 0);
 	replied = TEXT(st, 1);
@@ -267,7 +268,7 @@ static int mark(struct crm_db *db, const char *id, const char *at, char first[CR
 	crm_bind_static(st, 2, id);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "mark the review replied");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("mark the review replied"));
 }
 
 int crm_feedback_replied(struct crm_db *db, const char *id, const char *at,

@@ -6,6 +6,7 @@
 #include "db.h"
 #include "diag.h"
 #include "history.h"
+#include "i18n.h"
 #include "norm.h"
 
 /* ---- strings: a pool of chunks, and an intern table over it -------------- */
@@ -291,12 +292,12 @@ static int read_lines(struct crm_db *db, const struct crm_history_window *w, str
 	if (crm_bind_text(st, 1, w->end) != SQLITE_OK ||
 	    crm_bind_text(st, 2, w->start ? w->start : "0") != SQLITE_OK) {
 		sqlite3_finalize(st);
-		return crm_db_fail(db, "bind");
+		return crm_db_fail(db, N_("bind"));
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		read_row(L, st);
 	if (rc != SQLITE_DONE) {
-		rc = crm_db_fail(db, "reading order lines");
+		rc = crm_db_fail(db, N_("reading order lines"));
 		sqlite3_finalize(st);
 		return rc;
 	}
@@ -662,7 +663,7 @@ int crm_contacts_load(struct crm_db *db, struct crm_contacts *c)
 		if (!c->id[c->n - 1])
 			c->id[c->n - 1] = pool_dup(c->pool_, "", 0);
 	}
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "reading customers");
+	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("reading customers"));
 	sqlite3_finalize(st);
 	if (rc != CRM_OK)
 		crm_contacts_release(c);

@@ -50,6 +50,11 @@ void crm_i18n_init(const char *argv0)
 	bind_textdomain_codeset(CRM_TEXTDOMAIN, "UTF-8");
 }
 
+const char *crm_tr(const char *msg)
+{
+	return msg && *msg ? dgettext(CRM_TEXTDOMAIN, msg) : msg;
+}
+
 const char *crm_lang(void)
 {
 	/* TRANSLATORS: this catalogue's language code, "ko": the reports' forms follow it */

@@ -14,6 +14,10 @@
  *  - _("text") translates a message; N_("text") only marks one for
  *    xgettext (a static table), translated with _() where it is printed;
  *    crm_n_(one, many, n) picks the plural form for n (Korean has one).
+ *  - crm_tr(msg) is _() of a message held in a variable (a reason, a
+ *    what that a caller marked N_()): NULL and "" are given back as they are
+ *    (gettext would give the catalogue's header for ""), and a text that is
+ *    no message (a SQLite error, a file name) comes back unchanged.
  *  - crm_lang() is the language the messages are in: "ko" or "en".  The
  *    reports' Korean forms (dates, weeks, money) follow it, not LC_TIME.
  *  - Only text for people: headers and values of CSV, TSV and JSON, exit
@@ -30,6 +34,7 @@
 #define crm_n_(one, many, n) dngettext(CRM_TEXTDOMAIN, one, many, (unsigned long)(n))
 
 void crm_i18n_init(const char *argv0);
+const char *crm_tr(const char *msg);
 const char *crm_lang(void);
 
 #endif

@@ -15,6 +15,7 @@
  * the header, so it runs on the feed's thread (feed.h), a batch ahead of
  * this one, which writes: the two halves of an import overlap on two cores.
  */
+#include "i18n.h"
 #include "import.h"
 
 #include <fcntl.h>
@@ -104,8 +105,6 @@ struct batch {
 
 #define NO_VAL ((size_t)-1)
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
 
 /* The order an order_items file is currently adding lines to. */
 struct cur_order {
@@ -322,7 +321,7 @@ static int read_top(struct imp *im, const char *table, const char *key)
 		raise_top(&im->batch, (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW) {
-		crm_db_fail(im->db, "read the greatest key");
+		crm_db_fail(im->db, N_("read the greatest key"));
 		return -1;
 	}
 	return 0;
@@ -441,7 +440,7 @@ static int upsert_update(struct imp *im, struct upsert *u, char *const *vals, in
 	sqlite3_stmt *upd = fill_only ? u->fill : u->upd;
 	int rc;
 	bind_all(upd, vals, u->n);
-	if ((rc = step_done(im, upd, "update")) != 0)
+	if ((rc = step_done(im, upd, N_("update"))) != 0)
 		return rc < 0 ? UP_ERROR : UP_CONFLICT;
 	return sqlite3_changes(im->db->h) ? UP_UPDATED : UP_UNCHANGED;
 }
@@ -451,7 +450,7 @@ static int upsert_run(struct imp *im, struct upsert *u, char *const *vals, int f
 {
 	int rc;
 	bind_all(u->ins, vals, u->n);
-	if ((rc = step_done(im, u->ins, "insert")) != 0)
+	if ((rc = step_done(im, u->ins, N_("insert"))) != 0)
 		return rc < 0 ? UP_ERROR : UP_CONFLICT;
 	if (sqlite3_changes(im->db->h) == 1)
 		return UP_INSERTED;
@@ -478,7 +477,7 @@ static int lookup1(struct imp *im, sqlite3_stmt *st, const char *key, char *out,
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		fail(im, crm_db_fail(im->db, "lookup"));
+		fail(im, crm_db_fail(im->db, N_("lookup")));
 		return -1;
 	}
 	return found;
@@ -562,7 +561,7 @@ static int prepare_all(struct imp *im)
 	    !im->cust_exists || !im->cust_ensure || !im->cust_fill)
 		return -1;
 	if (crm_db_one_int(im->db, crm_db_prepare(im->db, "SELECT EXISTS (SELECT 1 FROM "
-						  "customer_aliases)"), "read customer aliases", &any) != CRM_OK)
+						  "customer_aliases)"), N_("read customer aliases"), &any) != CRM_OK)
 		return -1;
 	im->have_aliases = any != 0;
 	if (!strcmp(name, "order_items")) {
@@ -640,7 +639,7 @@ static void write_reject(struct imp *im, const struct crm_row *row, long line, c
 	crm_write_end(&im->rw);
 	if (ferror(im->rej) && !im->rej_failed) {
 		/* the rejects cannot be complete: nothing may be imported */
-		crm_error("%s: write error: %m", im->o->rejects);
+		crm_error(_("%s: write error: %m"), im->o->rejects);
 		im->rej_failed = im->stop = 1;
 		im->status = CRM_EIO;
 	}
@@ -742,12 +741,12 @@ static void note_merge(struct imp *im, long line, const char *id, const char *ow
 	crm_bind_static(im->alias_put, 1, id);
 	crm_bind_static(im->alias_put, 2, owner);
 	crm_bind_static(im->alias_put, 3, reason);
-	if (step_done(im, im->alias_put, "record a customer alias") < 0)
+	if (step_done(im, im->alias_put, N_("record a customer alias")) < 0)
 		return;
 	im->have_aliases = 1;
 	im->c->merged++;
 	if (!im->o->quiet)
-		crm_error_at(im->fname, line, "customer '%s' is customer '%s' (%s): merged",
+		crm_error_at(im->fname, line, _("customer '%s' is customer '%s' (%s): merged"),
 			     id, owner, reason);
 }
 
@@ -793,8 +792,8 @@ static int find_customer(struct imp *im, const char *id, const char *email, cons
 			continue;
 		if ((found = lookup1(im, im->cust_exists, out, exists, sizeof exists)) != 0) {
 			if (found > 0)
-				snprintf(why, whysize, "column '%s': '%s' belongs to customer '%s', "
-					 "not '%s'", i ? "phone" : "email", val[i], owner, out);
+				snprintf(why, whysize, _("column '%s': '%s' belongs to customer '%s', "
+					 "not '%s'"), i ? "phone" : "email", val[i], owner, out);
 			return -1;
 		}
 		note_merge(im, line, out, owner, how[i], val[i]);
@@ -809,7 +808,7 @@ static int find_customer(struct imp *im, const char *id, const char *email, cons
 static int reject_conflict(struct imp *im, const struct crm_row *row)
 {
 	char msg[300];
-	snprintf(msg, sizeof msg, "the e-mail or phone is another customer's (%s)", im->conflict);
+	snprintf(msg, sizeof msg, _("the e-mail or phone is another customer's (%s)"), im->conflict);
 	return reject(im, row, row->line, msg) ? -2 : -1;
 }
 
@@ -868,7 +867,7 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
 		return rc;
 	}
 	bind_customer(im->cust_ensure, out, email, phone, name);
-	if ((rc = step_done(im, im->cust_ensure, "create a customer")) != 0)
+	if ((rc = step_done(im, im->cust_ensure, N_("create a customer"))) != 0)
 		return rc < 0 ? -2 : reject_conflict(im, row);
 	if (sqlite3_changes(im->db->h))
 		im->c->new_customers++;
@@ -877,7 +876,7 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
 	if (!email && !phone && !name)
 		return 1;
 	bind_customer(im->cust_fill, out, email, phone, name);
-	if ((rc = step_done(im, im->cust_fill, "update a customer")) != 0)
+	if ((rc = step_done(im, im->cust_fill, N_("update a customer"))) != 0)
 		return rc < 0 ? -2 : reject_conflict(im, row);
 	return 1;
 }
@@ -891,8 +890,8 @@ static int import_customer(struct imp *im, const struct crm_row *row)
 	rc = find_customer(im, W(im, W_ID), email, phone, row->line, id, sizeof id, &own,
 			   why, sizeof why);
 	if (rc == 0) {
-		snprintf(why, sizeof why, "no customer_id, email or phone: nothing to know the "
-			 "customer by");
+		snprintf(why, sizeof why, _("no customer_id, email or phone: nothing to know the "
+			 "customer by"));
 		rc = -1;
 	}
 	if (rc < 0)
@@ -921,8 +920,8 @@ static int note_customer(struct imp *im, char *const *vals, int new_order, int64
 	else if (deferred)
 		rc = crm_stats_ensure(im->stats, vals[1]);
 	if (rc == CRM_STATS_OVERFLOW) {
-		crm_error_at(im->fname, line, "order '%s': customer '%s': the total of its %s orders "
-			     "would overflow (more than 64 bits of minor units)", vals[0], vals[1],
+		crm_error_at(im->fname, line, _("order '%s': customer '%s': the total of its %s orders "
+			     "would overflow (more than 64 bits of minor units)"), vals[0], vals[1],
 			     vals[4]);
 		rc = CRM_EDATA;
 	}
@@ -1034,11 +1033,11 @@ static int batch_append(struct imp *im)
 {
 	struct batch *b = &im->batch;
 	int r;
-	if (batch_step(im, b->append, UP_INSERTED, "insert") < 0)
+	if (batch_step(im, b->append, UP_INSERTED, N_("insert")) < 0)
 		return -1;
 	if (sqlite3_changes(im->db->h) != BATCH_ROWS) {
 		/* the greatest key was wrong: which rows went in is not known */
-		crm_error("%s: insert: a key above the table's greatest was there already",
+		crm_error(_("%s: insert: a key above the table's greatest was there already"),
 			  im->db->path);
 		fail(im, CRM_EIO);
 		return -1;
@@ -1133,7 +1132,7 @@ static int batch_probe(struct imp *im)
 		rc = SQLITE_DONE;
 	sqlite3_reset(b->probe);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		fail(im, crm_db_fail(im->db, "read stored rows"));
+		fail(im, crm_db_fail(im->db, N_("read stored rows")));
 		return -1;
 	}
 	return left;
@@ -1165,12 +1164,12 @@ static int batch_write(struct imp *im)
 	b->all_tried = 1;
 	/* the rows a probe found all stored (a week's refunds) need no INSERT */
 	if (b->repeats || !all_stored(b)) {
-		if ((got = batch_step(im, b->ins, UP_INSERTED, "insert")) < 0)
+		if ((got = batch_step(im, b->ins, UP_INSERTED, N_("insert"))) < 0)
 			return -1;
 		if (got == BATCH_ROWS || b->repeats)
 			return 0;
 	}
-	if (batch_step(im, b->upd, UP_UPDATED, "update") < 0)
+	if (batch_step(im, b->upd, UP_UPDATED, N_("update")) < 0)
 		return -1;
 	for (r = 0; r < BATCH_ROWS; r++)
 		if (b->row[r].outcome == NOT_YET)
@@ -1254,7 +1253,7 @@ static int order_customer(struct imp *im, int who, char *cust, size_t size)
 
 /* The tickets whose times contradict each other listed one by one; the
  * rest are counted at the end of the run. */
-#define BAD_TIMES_LISTED 10
+#define BAD_TIMES_LISTED 10     /* written out in a message below */
 
 /* A ticket whose times contradict each other is imported as it is, and
  * reported: it has no durations (ticket.h). */
@@ -1275,7 +1274,7 @@ static void check_ticket(struct imp *im, long line)
 	if (++im->bad_times > BAD_TIMES_LISTED)
 		return;
 	crm_ticket_clash_columns(c, &later, &earlier);
-	crm_error_at(im->fname, line, "ticket %s: %s %s is before %s %s; left out of durations",
+	crm_error_at(im->fname, line, _("ticket %s: %s %s is before %s %s; left out of durations"),
 		     crm_quote(im->v->val[im->col[0]], q, sizeof q), later,
 		     t[c == CRM_TICKET_FIRST_BEFORE_OPENED ? 1 : 2], earlier,
 		     t[c == CRM_TICKET_RESOLVED_BEFORE_FIRST ? 1 : 0]);
@@ -1326,7 +1325,7 @@ static int track_order(struct imp *im, int fresh)
 	sqlite3_bind_int(im->touched_put, 6, im->nnames - 1);
 	sqlite3_bind_int64(im->touched_put, 7, o->line);
 	sqlite3_bind_int(im->touched_put, 8, fresh);
-	return step_done(im, im->touched_put, "track orders") < 0 ? -1 : 0;
+	return step_done(im, im->touched_put, N_("track orders")) < 0 ? -1 : 0;
 }
 
 static int flush_order(struct imp *im)
@@ -1434,15 +1433,15 @@ static int import_item(struct imp *im, const struct crm_row *row)
 	}
 	o->lines++;      /* rejected lines keep their number too: fixing one inserts it */
 	if (strcmp(im->v->currency, o->currency)) {
-		snprintf(msg, sizeof msg, "column 'unit_price': currency %s differs from the "
-			 "order's %s", im->v->currency, o->currency);
+		snprintf(msg, sizeof msg, _("column 'unit_price': currency %s differs from the "
+			 "order's %s"), im->v->currency, o->currency);
 		return reject(im, row, row->line, msg);
 	}
 	/* a total without this line would be wrong: the order is not written */
 	if ((mul = __builtin_mul_overflow(q, p, &t)) || __builtin_add_overflow(o->amount, t, &sum)) {
-		snprintf(msg, sizeof msg, "column 'unit_price': %s overflows (more than 64 bits of "
-			 "minor units); order '%s' is not written", mul ? "quantity x unit price" :
-			 "the order's total", o->id);
+		snprintf(msg, sizeof msg, _("column 'unit_price': %s overflows (more than 64 bits of "
+			 "minor units); order '%s' is not written"), mul ? _("quantity x unit price") :
+			 _("the order's total"), o->id);
 		o->overflow = 1;
 		return reject(im, row, row->line, msg);
 	}
@@ -1477,8 +1476,8 @@ static void split_overflow(struct imp *im)
 		}
 		sqlite3_reset(sum);
 	}
-	crm_error("%s: order '%s': its lines, split in the file, total more than 64 bits of "
-		  "minor units", im->fname, id ? id : "?");
+	crm_error(_("%s: order '%s': its lines, split in the file, total more than 64 bits of "
+		  "minor units"), im->fname, id ? id : "?");
 	sqlite3_finalize(sum);
 	sqlite3_finalize(ids);
 }
@@ -1488,7 +1487,7 @@ static int finish_items(struct imp *im)
 	if (flush_order(im) < 0)
 		return -1;
 	/* lines beyond an order's count in this run are gone from the export */
-	if (step_done(im, im->stale_lines, "remove stale order lines") < 0)
+	if (step_done(im, im->stale_lines, N_("remove stale order lines")) < 0)
 		return -1;
 	if (sqlite3_step(im->order_resum) == SQLITE_DONE) {
 		sqlite3_reset(im->order_resum);
@@ -1496,7 +1495,7 @@ static int finish_items(struct imp *im)
 	}
 	sqlite3_reset(im->order_resum);
 	if (!crm_stats_overflowed(im->db)) {
-		fail(im, crm_db_fail(im->db, "update split orders' totals"));
+		fail(im, crm_db_fail(im->db, N_("update split orders' totals")));
 		return -1;
 	}
 	split_overflow(im);
@@ -1513,7 +1512,7 @@ static const char totals_sql[] =
 	"t.overflow AND NOT o.amount_from_lines AND o.lines_total IS NOT NULL AND "
 	"(o.lines_total IS NOT o.amount OR o.currency IS NOT t.currency) ORDER BY t.file, t.line";
 
-#define TOTALS_LISTED 5
+#define TOTALS_LISTED 5         /* written out in a message below */
 
 struct total_diff {
 	char id[CRM_KEY_MAX + 1];
@@ -1554,18 +1553,18 @@ static int report_totals(struct imp *im)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
-		fail(im, crm_db_fail(im->db, "compare orders' amounts with their lines"));
+		fail(im, crm_db_fail(im->db, N_("compare orders' amounts with their lines")));
 		return -1;
 	}
 	if (n == 1)
-		crm_error("order_items: 1 order's lines total differs from its amount, which is kept:");
+		crm_error(_("order_items: 1 order's lines total differs from its amount, which is kept:"));
 	else if (n > 1)
-		crm_error("order_items: %lld orders' lines totals differ from their amounts, which are "
-			  "kept%s", n, n > TOTALS_LISTED ? " (crm-import(1) shows how to list them "
-			  "all); the first " STR(TOTALS_LISTED) ":" : ":");
+		crm_error(_("order_items: %lld orders' lines totals differ from their amounts, which are "
+			  "kept%s"), n, n > TOTALS_LISTED ? _(" (crm-import(1) shows how to list them "
+			  "all); the first 5:") : ":");
 	for (i = 0; i < n && i < TOTALS_LISTED; i++) {
 		char q[128];
-		crm_error_at(im->names[d[i].file], d[i].line, "order %s: amount %s, lines total %s",
+		crm_error_at(im->names[d[i].file], d[i].line, _("order %s: amount %s, lines total %s"),
 			     crm_quote(d[i].id, q, sizeof q), d[i].amount, d[i].total);
 	}
 	return 0;
@@ -1575,9 +1574,8 @@ static int report_totals(struct imp *im)
 static void report_at_end(struct imp *im)
 {
 	if (im->bad_times > BAD_TIMES_LISTED)
-		crm_error("tickets: %lld tickets' times contradict each other (the first "
-			  STR(BAD_TIMES_LISTED) " are listed above); all are left out of durations",
-			  im->bad_times);
+		crm_error(_("tickets: %lld tickets' times contradict each other (the first 10 are "
+			    "listed above); all are left out of durations"), im->bad_times);
 	report_totals(im);
 }
 
@@ -1645,7 +1643,7 @@ static void say_ignored(struct imp *im, const struct crm_row *hdr)
 	char list[1024];
 	if (!im->o->quiet &&
 	    crm_header_ignored(im->e, im->colmap, hdr, reject_cols, list, sizeof list))
-		crm_error_at(im->fname, 0, "ignored columns: %s", list);
+		crm_error_at(im->fname, 0, _("ignored columns: %s"), list);
 }
 
 static void on_header(struct imp *im, const struct crm_feed_item *it)
@@ -1656,8 +1654,8 @@ static void on_header(struct imp *im, const struct crm_feed_item *it)
 	im->hdr = crm_row_dup(row);
 	im->nhdr = row->n;
 	if (im->rej_header && !same_header(im, im->hdr)) {
-		crm_error_at(im->fname, row->line, "--rejects: the columns differ from those of the "
-			     "files before; import files of different shapes in separate runs");
+		crm_error_at(im->fname, row->line, _("--rejects: the columns differ from those of the "
+			     "files before; import files of different shapes in separate runs"));
 		im->status = CRM_EUSAGE;
 		im->stop = 1;
 		return;
@@ -1671,13 +1669,13 @@ static void on_header(struct imp *im, const struct crm_feed_item *it)
 	memcpy(im->colmap, it->colmap, sizeof im->colmap);
 	say_ignored(im, row);
 	if (im->kind == E_ITEMS && im->colmap[im->qcol] < 0 && !im->o->quiet)
-		crm_error_at(im->fname, row->line, "no quantity column: each row is one unit "
-			     "(quantity 1)");
+		crm_error_at(im->fname, row->line, _("no quantity column: each row is one unit "
+			     "(quantity 1)"));
 	choose_customer_path(im);
 	/* only an entity whose key may be missing has a header without it */
 	im->made_keys = 0;
 	if (im->kind == E_OTHER && im->colmap[im->col[0]] < 0 && !im->o->quiet)
-		crm_error_at(im->fname, 0, "no column '%s': ids made from each row's content",
+		crm_error_at(im->fname, 0, _("no column '%s': ids made from each row's content"),
 			     im->e->table[0]);
 }
 
@@ -1686,9 +1684,11 @@ static void note_made_keys(struct imp *im)
 {
 	if (im->made_keys && im->kind == E_OTHER && im->colmap[im->col[0]] >= 0 &&
 	    !im->o->quiet)
-		crm_error_at(im->fname, 0, "%lld row%s with an empty '%s': ids made from %s "
-			     "content", im->made_keys, im->made_keys == 1 ? "" : "s",
-			     im->e->table[0], im->made_keys == 1 ? "its" : "their");
+		crm_error_at(im->fname, 0, crm_n_("%lld row with an empty '%s': ids made from its "
+						  "content",
+						  "%lld rows with an empty '%s': ids made from their "
+						  "content", im->made_keys),
+			     im->made_keys, im->e->table[0]);
 }
 
 static void on_row(struct imp *im, const struct crm_feed_item *it)
@@ -1737,7 +1737,7 @@ static void end_file(struct imp *im, const struct crm_feed_item *it)
 		im->stop = 1;
 		im->status = it->row.line > 0 ? CRM_EDATA : CRM_EIO;
 	} else if (!im->hdr && !im->stop) {
-		crm_error_at(im->fname, 0, "empty input: no header line");
+		crm_error_at(im->fname, 0, _("empty input: no header line"));
 		im->stop = 1;
 		im->status = CRM_EDATA;
 	}
@@ -1780,7 +1780,7 @@ static void import_files(struct imp *im, char *const *files, int nfiles)
 	 * while the other thread may read it */
 	crm_tz_pin(im->tz);
 	if (!(feed = crm_feed_open(&fo, files, nfiles))) {
-		crm_error("cannot start reading: %m");
+		crm_error(_("cannot start reading: %m"));
 		im->stop = 1;
 		im->status = CRM_EIO;
 	}
@@ -1811,7 +1811,7 @@ static int log_import(struct imp *im, char *const *files, int nfiles)
 	sqlite3_bind_int64(st, 5, im->c->updated);
 	sqlite3_bind_int64(st, 6, im->c->unchanged);
 	sqlite3_bind_int64(st, 7, im->c->rejected);
-	i = step_done(im, st, "record the import");
+	i = step_done(im, st, N_("record the import"));
 	sqlite3_finalize(st);
 	return i;
 }
@@ -1852,12 +1852,12 @@ static int check_input(const char *rejects, const char *file)
 	if (file && strcmp(file, "-")) {
 		if (!same_file(rejects, file))
 			return CRM_OK;
-		return crm_usage_error("--rejects '%s' is the input file '%s': name another file",
+		return crm_usage_error(_("--rejects '%s' is the input file '%s': name another file"),
 				       rejects, file);
 	}
 	if (stat(rejects, &sr) != 0 || fstat(STDIN_FILENO, &si) != 0 || !same_inode(&sr, &si))
 		return CRM_OK;
-	return crm_usage_error("--rejects '%s' is the standard input: name another file", rejects);
+	return crm_usage_error(_("--rejects '%s' is the standard input: name another file"), rejects);
 }
 
 int crm_import_check_rejects(const char *rejects, const char *db, char *const *files, int nfiles)
@@ -1870,8 +1870,8 @@ int crm_import_check_rejects(const char *rejects, const char *db, char *const *f
 		same = same_file(rejects, strcat(strcpy(p, db), sfx[i]));
 		free(p);
 		if (same)
-			return crm_usage_error("--rejects '%s' is the database file '%s%s': name "
-					       "another file", rejects, db, sfx[i]);
+			return crm_usage_error(_("--rejects '%s' is the database file '%s%s': name "
+					       "another file"), rejects, db, sfx[i]);
 	}
 	if (nfiles == 0)
 		return check_input(rejects, NULL);
@@ -1926,7 +1926,7 @@ static int flush_rejects(struct imp *im, const char *then)
 	if (fflush(im->rej) == 0 && !ferror(im->rej) &&
 	    (!im->rej_tmp || fsync(fileno(im->rej)) == 0))
 		return 0;
-	crm_error("%s: write error: %m%s", im->o->rejects, then);
+	crm_error(_("%s: write error: %m%s"), im->o->rejects, then);
 	im->rej_failed = 1;
 	return -1;
 }
@@ -1945,7 +1945,7 @@ static int close_rejects(struct imp *im, int rc)
 	}
 	fclose(im->rej);             /* flushed: nothing is left to fail */
 	if (keep && im->rej_tmp && rename(im->rej_tmp, im->rej_target) != 0) {
-		crm_error("%s: cannot put the rejects in place: %m", im->o->rejects);
+		crm_error(_("%s: cannot put the rejects in place: %m"), im->o->rejects);
 		keep = 0;
 		rc = CRM_EIO;
 	}
@@ -1975,9 +1975,9 @@ static int give_up(struct imp *im)
 	crm_db_rollback(im->db);
 	im->c->aborted = !im->o->dry_run;
 	if (im->o->strict && im->c->rejected)
-		crm_error("--strict: a row was rejected, nothing was imported");
+		crm_error(_("--strict: a row was rejected, nothing was imported"));
 	else if (im->stop && !im->o->dry_run)
-		crm_error("nothing was imported");
+		crm_error(_("nothing was imported"));
 	return im->status;
 }
 
@@ -2007,7 +2007,7 @@ static int run(struct imp *im, char *const *files, int nfiles)
 			fail(im, crm_db_last_status(im->db));
 		return give_up(im);
 	}
-	if (flush_rejects(im, "; nothing was imported") < 0) {
+	if (flush_rejects(im, _("; nothing was imported")) < 0) {
 		crm_db_rollback(im->db);
 		im->c->aborted = 1;
 		return CRM_EIO;
@@ -2082,24 +2082,26 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 void crm_import_summary(const struct crm_import_opts *o, const struct crm_import_counts *c,
 			FILE *out)
 {
-	fprintf(out, "%s: %s: %lld read, %lld inserted, %lld updated, %lld unchanged, %lld rejected",
+	fprintf(out, _("%s: %s: %lld read, %lld inserted, %lld updated, %lld unchanged, %lld rejected"),
 		crm_progname, o->entity->name, c->read, c->inserted, c->updated, c->unchanged,
 		c->rejected);
 	if (o->dry_run)
-		fputs(" (dry run: nothing written)", out);
+		fputs(_(" (dry run: nothing written)"), out);
 	fputc('\n', out);
 	if (!strcmp(o->entity->name, "order_items"))
-		fprintf(out, "%s: orders: %lld inserted, %lld updated, %lld unchanged; %lld cancelled, "
-			"%lld guest, %lld return lines\n", crm_progname, c->orders_inserted,
+		fprintf(out, _("%s: orders: %lld inserted, %lld updated, %lld unchanged; %lld cancelled, "
+			"%lld guest, %lld return lines\n"), crm_progname, c->orders_inserted,
 			c->orders_updated, c->orders_unchanged, c->cancelled_orders, c->guest_orders,
 			c->return_lines);
 	if (!strcmp(o->entity->name, "customers") && c->merged)
-		fprintf(out, "%s: customers: %lld merged\n", crm_progname, c->merged);
+		fprintf(out, _("%s: customers: %lld merged\n"), crm_progname, c->merged);
 	else if (c->new_customers || c->merged)
-		fprintf(out, "%s: customers: %lld created, %lld merged\n", crm_progname,
+		fprintf(out, _("%s: customers: %lld created, %lld merged\n"), crm_progname,
 			c->new_customers, c->merged);
 	if (c->unknown_orders)
-		fprintf(out, "%s: %s: %lld name%s an order not stored: kept, and linked to its "
-			"customer once the order is imported\n", crm_progname, o->entity->name,
-			c->unknown_orders, c->unknown_orders == 1 ? "s" : "");
+		fprintf(out, crm_n_("%s: %s: %lld names an order not stored: kept, and linked to its "
+				    "customer once the order is imported\n",
+				    "%s: %s: %lld name an order not stored: kept, and linked to its "
+				    "customer once the order is imported\n", c->unknown_orders),
+			crm_progname, o->entity->name, c->unknown_orders);
 }

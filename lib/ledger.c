@@ -2,6 +2,7 @@
  * ledger.c - the loyalty ledger: drawing on lots, a customer's figures,
  * redeem, adjust and check.  See ledger.h.
  */
+#include "i18n.h"
 #include "ledger.h"
 
 #include <stdlib.h>
@@ -58,7 +59,7 @@ static int draw_plan(struct crm_db *db, const struct crm_ledger_debit *d, int64_
 		got += (*lots)[(*n)++].rem;
 	}
 	if (got < points && rc != SQLITE_DONE) {
-		rc = crm_db_fail(db, "loyalty lots");
+		rc = crm_db_fail(db, N_("loyalty lots"));
 		sqlite3_finalize(st);
 		return rc;
 	}
@@ -100,7 +101,7 @@ int crm_ledger_draw(struct crm_db *db, const struct crm_ledger_debit *d, int64_t
 		else
 			sqlite3_bind_null(st, 8);
 		if (sqlite3_step(st) != SQLITE_DONE) {
-			rc = crm_db_fail(db, "loyalty draw");
+			rc = crm_db_fail(db, N_("loyalty draw"));
 			break;
 		}
 		*taken += take;
@@ -189,7 +190,7 @@ int crm_ledger_figures(struct crm_db *db, const struct crm_tz *tz, const char *d
 		crm_ledger_figures_row(st, 0, tz, f);
 		*found = 1;
 	} else if (rc != SQLITE_DONE) {
-		rc = crm_db_fail(db, "loyalty figures");
+		rc = crm_db_fail(db, N_("loyalty figures"));
 		sqlite3_finalize(st);
 		return rc;
 	}
@@ -225,7 +226,7 @@ int crm_ledger_figures_next(struct crm_ledger_iter *it, const struct crm_tz *tz,
 	if (rc == SQLITE_DONE)
 		return 0;
 	if (rc != SQLITE_ROW)
-		return -crm_db_fail(it->db, "loyalty figures");
+		return -crm_db_fail(it->db, N_("loyalty figures"));
 	*customer_id = (const char *)sqlite3_column_text(it->st, 0);
 	crm_ledger_figures_row(it->st, 0, tz, f);
 	return 1;
@@ -250,7 +251,7 @@ static int customer_known(struct crm_db *db, const char *customer_id, int *rc)
 
 	if (st)
 		crm_bind_static(st, 1, customer_id);
-	if ((*rc = crm_db_one_int(db, st, "customers", &n)) != CRM_OK)
+	if ((*rc = crm_db_one_int(db, st, N_("customers"), &n)) != CRM_OK)
 		return -1;
 	return n > 0;
 }
@@ -320,7 +321,7 @@ static int lot_expiry(struct crm_db *db, const struct crm_tz *tz, const char *at
 		return rc;
 	if ((v = crm_loyalty_version_at(&vs, at)) &&
 	    crm_loyalty_expiry_at(&v->p, tz, at, expires_at, &why) < 0) {
-		crm_error("%s: expiry of a lot at %s: %s", db->path, at, why);
+		crm_error(_("%s: expiry of a lot at %s: %s"), db->path, at, why);
 		rc = CRM_EDATA;
 	}
 	crm_loyalty_versions_free(&vs);
@@ -344,7 +345,7 @@ static int credit(struct crm_db *db, const struct crm_tz *tz, const struct crm_l
 	crm_bind_static(st, 3, m->at);
 	crm_bind_static(st, 4, m->reason);
 	crm_bind_static(st, 5, expires_at);
-	rc = sqlite3_step(st) == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "loyalty adjust");
+	rc = sqlite3_step(st) == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("loyalty adjust"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -378,12 +379,12 @@ int crm_ledger_adjust(struct crm_db *db, const struct crm_tz *tz, const struct c
 static const struct rule {
 	const char *name, *sql;
 } rules[] = {
-	{ "time not canonical",
+	{ N_("time not canonical"),
 	  "SELECT customer_id, entry_id, 'at ' || quote(at) || ', available_at ' || "
 	  "quote(available_at) || ', expires_at ' || quote(expires_at) FROM loyalty_entries "
 	  "WHERE NOT " CANON("at") " OR (available_at IS NOT NULL AND NOT " CANON("available_at")
 	  ") OR (expires_at IS NOT NULL AND NOT " CANON("expires_at") ") ORDER BY 1, 2" },
-	{ "shape",
+	{ N_("shape"),
 	  "SELECT customer_id, entry_id, kind || ' of ' || points || ' points, ' || "
 	  "CASE WHEN lot IS NULL THEN 'no lot' ELSE 'lot ' || lot END || "
 	  "CASE WHEN kind = 'bonus' AND reason IS NULL THEN ', no reason' ELSE '' END || "
@@ -397,34 +398,34 @@ static const struct rule {
 	  "(kind = 'reverse' AND points = 0 AND lot IS NULL AND order_id IS NOT NULL AND "
 	  "(shortfall > 0 OR basis IS NOT NULL)) OR "
 	  "(kind = 'release' AND points > 0 AND lot IS NOT NULL)) ORDER BY 1, 2" },
-	{ "not on a lot of its customer",
+	{ N_("not on a lot of its customer"),
 	  "SELECT d.customer_id, d.entry_id, d.kind || ' on entry ' || d.lot || CASE WHEN "
 	  "c.entry_id IS NULL THEN ', which is no lot' ELSE ', a lot of customer ' || "
 	  "c.customer_id END FROM loyalty_entries d LEFT JOIN loyalty_entries c ON c.entry_id = "
 	  "d.lot AND " CRM_LEDGER_IS_LOT("c") " WHERE d.lot IS NOT NULL AND d.at < :d1 AND "
 	  "(c.entry_id IS NULL OR c.customer_id IS NOT d.customer_id) ORDER BY 1, 2" },
-	{ "negative remainder",
+	{ N_("negative remainder"),
 	  "SELECT c.customer_id, c.entry_id, 'lot of ' || c.points || ' points holds ' || "
 	  "(c.points + sum(d.points)) " ON_LOT "d.kind <> 'release' AND c.at < :d1 "
 	  "GROUP BY c.entry_id HAVING c.points + sum(d.points) < 0 ORDER BY 1, 2" },
-	{ "drawn before available",
+	{ N_("drawn before available"),
 	  "SELECT d.customer_id, d.entry_id, d.kind || ' at ' || d.at || ' on lot ' || c.entry_id || "
 	  "' available at ' || c.available_at " ON_LOT "d.points < 0 AND d.at < c.available_at "
 	  "AND NOT (d.kind = 'reverse' AND d.order_id IS c.order_id AND c.kind = 'earn') "
 	  "ORDER BY 1, 2" },
-	{ "drawn after expiry",
+	{ N_("drawn after expiry"),
 	  "SELECT d.customer_id, d.entry_id, d.kind || ' at ' || d.at || ' on lot ' || c.entry_id || "
 	  "' expired at ' || c.expires_at " ON_LOT "d.points < 0 AND d.kind <> 'expire' AND "
 	  "c.expires_at IS NOT NULL AND d.at >= c.expires_at ORDER BY 1, 2" },
-	{ "expire not at expiry",
+	{ N_("expire not at expiry"),
 	  "SELECT d.customer_id, d.entry_id, 'expire at ' || d.at || ' on lot ' || c.entry_id || "
 	  "' expiring ' || coalesce(c.expires_at, 'never') " ON_LOT "d.kind = 'expire' AND "
 	  "d.at IS NOT c.expires_at ORDER BY 1, 2" },
-	{ "bonus twice",
+	{ N_("bonus twice"),
 	  "SELECT customer_id, max(entry_id), 'bonus ' || quote(reason) || ' granted ' || count(*) || "
 	  "' times' FROM loyalty_entries WHERE kind = 'bonus' AND at < :d1 GROUP BY customer_id, "
 	  "reason HAVING count(*) > 1 ORDER BY 1, 2" },
-	{ "release does not match its lot",
+	{ N_("release does not match its lot"),
 	  "SELECT d.customer_id, d.entry_id, 'release of ' || d.points || ' at ' || d.at || "
 	  "' on lot ' || c.entry_id || ' of ' || c.points || ' available at ' || c.available_at || "
 	  "CASE WHEN (SELECT count(*) FROM loyalty_entries r WHERE r.lot = c.entry_id AND r.kind = "
@@ -436,9 +437,9 @@ static const struct rule {
 static void violation(FILE *out, const char *customer, const char *entry, const char *rule,
 		      const char *detail, struct crm_ledger_check *c)
 {
-	fputs("customer ", out);
-	crm_fputs_escaped(customer ? customer : "(none)", out);
-	fprintf(out, ", entry %s: %s: ", entry, rule);
+	fputs(_("customer "), out);
+	crm_fputs_escaped(customer ? customer : _("(none)"), out);
+	fprintf(out, _(", entry %s: %s: "), entry, crm_tr(rule));
 	crm_fputs_escaped(detail ? detail : "", out);
 	fputc('\n', out);
 	c->violations++;
@@ -480,12 +481,12 @@ static int check_equation(struct crm_db *db, const struct crm_tz *tz, const char
 		if (f.earned + f.bonus + f.adjusted ==
 		    f.available + f.pending + f.redeemed + f.expired + f.reversed)
 			continue;
-		snprintf(detail, sizeof detail, "earned %lld + bonus %lld + adjusted %lld != "
-			 "available %lld + pending %lld + redeemed %lld + expired %lld + reversed %lld",
+		snprintf(detail, sizeof detail, _("earned %lld + bonus %lld + adjusted %lld != "
+			 "available %lld + pending %lld + redeemed %lld + expired %lld + reversed %lld"),
 			 (long long)f.earned, (long long)f.bonus, (long long)f.adjusted,
 			 (long long)f.available, (long long)f.pending, (long long)f.redeemed,
 			 (long long)f.expired, (long long)f.reversed);
-		violation(out, id, "-", "balance equation", detail, c);
+		violation(out, id, "-", N_("balance equation"), detail, c);
 	}
 	crm_ledger_figures_close(it);
 	return rc < 0 ? -rc : CRM_OK;
@@ -508,7 +509,7 @@ int crm_ledger_check(struct crm_db *db, const struct crm_tz *tz, const char *d1,
 	st = crm_db_prepare(db, "SELECT count(*) FROM loyalty_entries WHERE at < ?1");
 	if (st)
 		crm_bind_static(st, 1, d1);
-	rc = crm_db_one_int(db, st, "loyalty_entries", &n);
+	rc = crm_db_one_int(db, st, N_("loyalty_entries"), &n);
 	c->entries = n;
 	return rc;
 }

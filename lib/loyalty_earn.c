@@ -2,6 +2,7 @@
  * loyalty_earn.c - program versions, runs, earn and expire.  See
  * loyalty_earn.h.
  */
+#include "i18n.h"
 #include "loyalty_earn.h"
 
 #include <stdlib.h>
@@ -92,7 +93,7 @@ static void sql_points(sqlite3_context *cx, int argc, sqlite3_value **argv)
 		return;
 	if (crm_loyalty_points(&v->p, tier ? crm_loyalty_tier_find(&v->p, tier) : -1,
 			       sqlite3_value_int64(argv[2]), &points) < 0)
-		sqlite3_result_error(cx, "the points of an order do not fit 64 bits", -1);
+		sqlite3_result_error(cx, _("the points of an order do not fit 64 bits"), -1);
 	else
 		sqlite3_result_int64(cx, points);
 }
@@ -158,7 +159,7 @@ static int register_functions(struct crm_db *db, struct earn *e)
 					       SQLITE_UTF8 | SQLITE_DETERMINISTIC, e,
 					       e ? functions[i].fn : NULL, NULL, NULL,
 					       NULL) != SQLITE_OK)
-			return crm_db_fail(db, "register the loyalty functions");
+			return crm_db_fail(db, N_("register the loyalty functions"));
 	return CRM_OK;
 }
 
@@ -210,7 +211,7 @@ static int write_entry(struct crm_db *db, const struct entry *x)
 	sqlite3_bind_int64(st, 13, x->shortfall);
 	bind_id(st, 14, x->run_id);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = crm_db_fail(db, "write a loyalty entry");
+		rc = crm_db_fail(db, N_("write a loyalty entry"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -243,7 +244,7 @@ static int run_sql(struct earn *e, const char *sql, const char *p1, long long *c
 	crm_bind_static(st, 2, e->d->d1);
 	sqlite3_bind_int64(st, 3, e->run_id);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = crm_db_fail(e->db, "loyalty earn");
+		rc = crm_db_fail(e->db, N_("loyalty earn"));
 	else if (changes)
 		*changes = sqlite3_changes(e->db->h);
 	sqlite3_finalize(st);
@@ -405,7 +406,7 @@ static int load_known(struct crm_db *db, const char *order_id, struct known *k)
 	crm_bind_static(st, 1, order_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		known_row(k, st);
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "loyalty entries of an order");
+	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("loyalty entries of an order"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -434,7 +435,7 @@ static int load_order(struct crm_db *db, const char *order_id, const char *curre
 		if (!strcmp(o->status, "paid") && cur && !strcmp(cur, currency))
 			o->target = sqlite3_column_int64(st, 1);
 	}
-	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "orders");
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("orders"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -450,7 +451,7 @@ static int earn_more(struct earn *e, const struct crm_loyalty_version *v, const 
 	int r;
 	if (crm_loyalty_release_at(&v->p, e->d->tz, o->ordered_at, avail, &why) < 0 ||
 	    (r = crm_loyalty_expiry_at(&v->p, e->d->tz, o->ordered_at, exp, &why)) < 0) {
-		crm_error("order '%s': %s", order_id, why);
+		crm_error(_("order '%s': %s"), order_id, why);
 		return CRM_EDATA;
 	}
 	x.expires_at = r ? exp : NULL;
@@ -471,7 +472,7 @@ static int change_one(struct earn *e, const char *order_id, const struct known *
 		return rc;
 	if (crm_loyalty_points_change(&v->p, k->has_tier ? crm_loyalty_tier_find(&v->p, k->tier) : -1,
 				      k->basis, o.target, &delta) < 0) {
-		crm_error("order '%s': its points do not fit 64 bits", order_id);
+		crm_error(_("order '%s': its points do not fit 64 bits"), order_id);
 		return CRM_EDATA;
 	}
 	if (delta > 0)
@@ -524,7 +525,7 @@ static int collect(struct crm_db *db, sqlite3_stmt *st, struct strings *l)
 		}
 		l->s[l->n++] = crm_xstrdup((const char *)sqlite3_column_text(st, 0));
 	}
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "loyalty orders");
+	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("loyalty orders"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -565,7 +566,7 @@ static int return_one(struct earn *e, const char *order_id)
 		return crm_db_last_status(e->db);
 	crm_bind_static(st, 1, order_id);
 	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
-		rc = crm_db_fail(e->db, "a returned order");
+		rc = crm_db_fail(e->db, N_("a returned order"));
 		sqlite3_finalize(st);
 		return rc;
 	}
@@ -627,7 +628,7 @@ static int release_floor(struct earn *e, char out[CRM_TIME_LEN])
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW && (s = (const char *)sqlite3_column_text(st, 0)) &&
 	    crm_date_day(s, &day) == 0 && crm_day_date(day - 1, out) == 0)
 		out[CRM_DATE_LEN - 1] = '\0';
-	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(e->db, "loyalty runs");
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(e->db, N_("loyalty runs"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -646,7 +647,7 @@ static int earn_releases(struct earn *e)
 	sqlite3_bind_int64(st, 3, e->run_id);
 	crm_bind_static(st, 4, floor[0] ? floor : "");
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = crm_db_fail(e->db, "loyalty releases");
+		rc = crm_db_fail(e->db, N_("loyalty releases"));
 	else
 		e->t->released = sqlite3_changes(e->db->h);
 	sqlite3_finalize(st);

@@ -10,6 +10,7 @@
  * read line by line through textfile.h and a text in memory, feed the same
  * line parser and nothing is kept but the program.
  */
+#include "i18n.h"
 #include "loyalty_program.h"
 
 #include <stdarg.h>
@@ -154,12 +155,12 @@ static int expected(struct parser *ps, const char *what)
 	char q1[128], q2[128];
 	const struct tok *t = &ps->tok, *prev = &ps->prev;
 	if (t->k == T_END && prev->k == T_END)
-		return fail(ps, t->s, "expected %s", what);
+		return fail(ps, t->s, _("expected %s"), what);
 	if (t->k == T_END)
-		return fail(ps, prev->s, "expected %s after %s", what, QTOK(prev, q1));
+		return fail(ps, prev->s, _("expected %s after %s"), what, QTOK(prev, q1));
 	if (prev->k == T_END)
-		return fail(ps, t->s, "expected %s, not %s", what, QTOK(t, q2));
-	return fail(ps, t->s, "expected %s after %s, not %s", what, QTOK(prev, q1), QTOK(t, q2));
+		return fail(ps, t->s, _("expected %s, not %s"), what, QTOK(t, q2));
+	return fail(ps, t->s, _("expected %s after %s, not %s"), what, QTOK(prev, q1), QTOK(t, q2));
 }
 
 /* The current token is the word kw: read past it. */
@@ -185,9 +186,9 @@ static int decimal(struct parser *ps, const struct tok *t, uint64_t *digits, int
 	char q[128];
 	const char *s = t->s, *e = s + t->n, *p, *dot = NULL;
 	if (t->k != T_NUM)
-		return expected(ps, "a number");
+		return expected(ps, _("a number"));
 	if (*s == '-')
-		return fail(ps, s, "%s is negative", QTOK(t, q));
+		return fail(ps, s, _("%s is negative"), QTOK(t, q));
 	*digits = 0;
 	*over = 0;
 	for (p = s; p < e; p++) {
@@ -196,8 +197,8 @@ static int decimal(struct parser *ps, const struct tok *t, uint64_t *digits, int
 			continue;
 		}
 		if (!is_digit(*p))
-			return fail(ps, s, "%s is not a number%s", QTOK(t, q),
-				    memchr(s, ',', t->n) ? " (no thousands separators)" : "");
+			return fail(ps, s, _("%s is not a number%s"), QTOK(t, q),
+				    memchr(s, ',', t->n) ? _(" (no thousands separators)") : "");
 		if (*digits > (UINT64_MAX - 9) / 10)
 			*over = 1;
 		else
@@ -216,9 +217,9 @@ static int whole(struct parser *ps, const struct tok *t, int64_t lo, int64_t hi,
 	if (decimal(ps, t, &v, &ndec, &over) < 0)
 		return -1;
 	if (ndec)
-		return fail(ps, t->s, "%s is not a whole number", QTOK(t, q));
+		return fail(ps, t->s, _("%s is not a whole number"), QTOK(t, q));
 	if (over || v < (uint64_t)lo || v > (uint64_t)hi)
-		return fail(ps, t->s, "%s is out of range (%lld to %lld)", QTOK(t, q), (long long)lo,
+		return fail(ps, t->s, _("%s is out of range (%lld to %lld)"), QTOK(t, q), (long long)lo,
 			    (long long)hi);
 	*out = (int64_t)v;
 	return 0;
@@ -230,14 +231,14 @@ static int scale(struct parser *ps, const char *at, const char *text, uint64_t v
 {
 	const struct crm_loyalty_program *p = ps->p;
 	if (ndec > p->exp)
-		return fail(ps, at, "%s has more decimals than %s allows (%d)", text, p->currency,
+		return fail(ps, at, _("%s has more decimals than %s allows (%d)"), text, p->currency,
 			    p->exp);
 	for (int i = ndec; i < p->exp && !over; i++) {
 		over = v > UINT64_MAX / 10;
 		v *= 10;
 	}
 	if (over || v > (uint64_t)INT64_MAX)
-		return fail(ps, at, "%s is too large", text);
+		return fail(ps, at, _("%s is too large"), text);
 	*out = (int64_t)v;
 	return 0;
 }
@@ -255,7 +256,7 @@ static int amount(struct parser *ps, int64_t *dst, int positive)
 		return -1;
 	QTOK(t, q);
 	if (positive && v == 0 && !over)
-		return fail(ps, t->s, "%s is not a positive amount", q);
+		return fail(ps, t->s, _("%s is not a positive amount"), q);
 	if (ps->have_currency) {
 		if (scale(ps, t->s, q, v, ndec, over, dst) < 0)
 			return -1;
@@ -263,7 +264,7 @@ static int amount(struct parser *ps, int64_t *dst, int positive)
 		return 0;
 	}
 	if (ps->nlater == LATER_MAX)            /* cannot happen: keys come once */
-		return fail(ps, t->s, "too many amounts before the currency");
+		return fail(ps, t->s, _("too many amounts before the currency"));
 	struct later *l = &ps->later[ps->nlater++];
 	*l = (struct later){ .dst = dst, .digits = v, .ndec = ndec, .over = over,
 			     .lineno = ps->lineno, .col = crm_parse_column(ps->line, t->s) };
@@ -304,11 +305,11 @@ static int span(struct parser *ps, int64_t lo, char units, struct crm_loyalty_sp
 	int months = is_kw(u, "month") || is_kw(u, "months");
 	int years = is_kw(u, "year") || is_kw(u, "years");
 	if (units == 'd' && !days)
-		return expected(ps, "'days'");
+		return expected(ps, _("'days'"));
 	if (!days && !months && !years)
-		return expected(ps, "'days', 'months' or 'years'");
+		return expected(ps, _("'days', 'months' or 'years'"));
 	if ((months && n > MONTHS_MAX) || (years && n > MONTHS_MAX / 12))
-		return fail(ps, nt.s, "%s is too long (at most %d months)",
+		return fail(ps, nt.s, _("%s is too long (at most %d months)"),
 			    crm_quote_n(nt.s, (size_t)(u->s + u->n - nt.s), q, sizeof q), MONTHS_MAX);
 	s->n = (int32_t)(years ? n * 12 : n);
 	/* a span of 0 is one whatever its unit, so that it prints back the same */
@@ -325,10 +326,10 @@ static int v_currency(struct parser *ps)
 	const struct tok *t = &ps->tok;
 	struct crm_loyalty_program *p = ps->p;
 	if (t->k != T_WORD)
-		return expected(ps, "a currency code");
+		return expected(ps, _("a currency code"));
 	if (t->n > 3 || (snprintf(code, sizeof code, "%.*s", (int)t->n, t->s),
 			 (p->exp = crm_currency_exponent(code)) < 0))
-		return fail(ps, t->s, "%s is not a known currency", QTOK(t, q));
+		return fail(ps, t->s, _("%s is not a known currency"), QTOK(t, q));
 	for (int i = 0; i < 4; i++)
 		p->currency[i] = code[i] >= 'a' && code[i] <= 'z' ? (char)(code[i] - 'a' + 'A') : code[i];
 	ps->have_currency = 1;
@@ -377,13 +378,13 @@ static int v_expires(struct parser *ps)
 		return 0;
 	}
 	if (ps->tok.k != T_NUM)
-		return expected(ps, "'never' or a span such as '12 months'");
+		return expected(ps, _("'never' or a span such as '12 months'"));
 	if (span(ps, 1, 'a', &p->expires) < 0)
 		return -1;
 	p->expiry = CRM_LOYALTY_EXPIRES_AFTER;
 	if (is_kw(&ps->tok, "month-end")) {
 		if (p->expires.unit != CRM_LOYALTY_MONTHS)
-			return fail(ps, ps->tok.s, "'month-end' goes with months or years, not days");
+			return fail(ps, ps->tok.s, _("'month-end' goes with months or years, not days"));
 		p->expiry = CRM_LOYALTY_EXPIRES_MONTH_END;
 		next(ps);
 	}
@@ -399,7 +400,7 @@ static int v_downgrade(struct parser *ps)
 		return 0;
 	}
 	if (!is_kw(&ps->tok, "at"))
-		return expected(ps, "'at evaluation' or 'never'");
+		return expected(ps, _("'at evaluation' or 'never'"));
 	next(ps);
 	if (want(ps, "evaluation") < 0)
 		return -1;
@@ -445,7 +446,7 @@ static int window(struct parser *ps, const struct crm_loyalty_span *s, const cha
 		if (p->window[i].n == s->n && p->window[i].unit == s->unit)
 			return i;
 	if (p->nwindows == CRM_LOYALTY_WINDOWS)
-		return fail(ps, at, "too many different spans (at most %d in a program)",
+		return fail(ps, at, _("too many different spans (at most %d in a program)"),
 			    CRM_LOYALTY_WINDOWS);
 	p->window[p->nwindows] = *s;
 	return p->nwindows++;
@@ -459,19 +460,19 @@ static int condition(struct parser *ps, struct crm_loyalty_tier *t, int first)
 	struct crm_loyalty_span s;
 	if (is_kw(&ps->tok, "always")) {
 		if (!first)
-			return fail(ps, ps->tok.s, "'always' stands alone");
+			return fail(ps, ps->tok.s, _("'always' stands alone"));
 		c->metric = CRM_LOYALTY_ALWAYS;
 		t->ncond++;
 		next(ps);
 		return 0;
 	}
 	if (!is_kw(&ps->tok, "spend") && !is_kw(&ps->tok, "orders"))
-		return expected(ps, "'spend', 'orders' or 'always'");
+		return expected(ps, _("'spend', 'orders' or 'always'"));
 	c->metric = is_kw(&ps->tok, "spend") ? CRM_LOYALTY_SPEND : CRM_LOYALTY_ORDERS;
 	next(ps);
 	if (ps->tok.k != T_OP || ps->tok.n != 2 || memcmp(ps->tok.s, ">=", 2))
-		return ps->tok.k == T_OP ? fail(ps, ps->tok.s, "%s is not allowed here: a tier "
-						"condition is met from its figure up ('>=')",
+		return ps->tok.k == T_OP ? fail(ps, ps->tok.s, _("%s is not allowed here: a tier "
+						"condition is met from its figure up ('>=')"),
 						QTOK(&ps->tok, q)) : expected(ps, "'>='");
 	next(ps);
 	if (c->metric == CRM_LOYALTY_SPEND) {
@@ -499,18 +500,18 @@ static int multiplier(struct parser *ps, struct crm_loyalty_tier *t)
 		return -1;
 	const struct tok *m = &ps->tok;
 	if (m->k != T_WORD || lower(m->s[0]) != 'x')
-		return expected(ps, "a multiplier such as x1.5");
+		return expected(ps, _("a multiplier such as x1.5"));
 	struct tok num = { T_NUM, m->s + 1, m->n - 1 };
 	uint64_t v;
 	int ndec, over, bad = num.n == 0 || !is_digit(num.s[0]);
 	if (bad || decimal(ps, &num, &v, &ndec, &over) < 0)
-		return fail(ps, m->s, "%s is not a multiplier", QTOK(m, q));
+		return fail(ps, m->s, _("%s is not a multiplier"), QTOK(m, q));
 	if (ndec > 3)
-		return fail(ps, m->s, "%s has more than 3 decimals", QTOK(m, q));
+		return fail(ps, m->s, _("%s has more than 3 decimals"), QTOK(m, q));
 	for (int i = ndec; i < 3 && !over && v <= MULT_MAX; i++)
 		v *= 10;
 	if (over || v < 1 || v > MULT_MAX)
-		return fail(ps, m->s, "%s is out of range (x0.001 to x1000)", QTOK(m, q));
+		return fail(ps, m->s, _("%s is out of range (x0.001 to x1000)"), QTOK(m, q));
 	t->mult = (int32_t)v;
 	next(ps);
 	return 0;
@@ -526,18 +527,18 @@ static int conditions(struct parser *ps, struct crm_loyalty_tier *t, int rank)
 		if (!or && !is_kw(&ps->tok, "and"))
 			break;
 		if (t->cond[0].metric == CRM_LOYALTY_ALWAYS)
-			return fail(ps, ps->tok.s, "'always' stands alone");
+			return fail(ps, ps->tok.s, _("'always' stands alone"));
 		if (t->ncond > 1 && or != t->any)
-			return fail(ps, ps->tok.s, "'and' and 'or' in one tier: use one of them");
+			return fail(ps, ps->tok.s, _("'and' and 'or' in one tier: use one of them"));
 		if (t->ncond == CRM_LOYALTY_CONDS)
-			return fail(ps, ps->tok.s, "too many conditions (at most %d in a tier)",
+			return fail(ps, ps->tok.s, _("too many conditions (at most %d in a tier)"),
 				    CRM_LOYALTY_CONDS);
 		t->any = or;
 		next(ps);
 	}
 	if (t->cond[0].metric == CRM_LOYALTY_ALWAYS && rank > 0)
-		return fail(ps, ps->prev.s, "%s only in the first tier (the tiers before it could "
-			    "never be reached)", QTOK(&ps->prev, q));
+		return fail(ps, ps->prev.s, _("%s only in the first tier (the tiers before it could "
+			    "never be reached)"), QTOK(&ps->prev, q));
 	return 0;
 }
 
@@ -559,25 +560,25 @@ static int tier_name(struct parser *ps, struct crm_loyalty_tier *t)
 	while (b < ps->end && (*b == ' ' || *b == '\t'))
 		b++;
 	if (!eq)
-		return fail(ps, ps->end, "expected '=' after the tier's name");
+		return fail(ps, ps->end, _("expected '=' after the tier's name"));
 	for (e = eq; e > b && (e[-1] == ' ' || e[-1] == '\t'); e--)
 		;
 	if (b == e)
-		return fail(ps, eq, "a tier needs a name: tier NAME = ...");
+		return fail(ps, eq, _("a tier needs a name: tier NAME = ..."));
 	if ((size_t)(e - b) > CRM_LOYALTY_NAME_MAX)
-		return fail(ps, b, "tier name too long (%zu bytes, at most %d)", (size_t)(e - b),
+		return fail(ps, b, _("tier name too long (%zu bytes, at most %d)"), (size_t)(e - b),
 			    CRM_LOYALTY_NAME_MAX);
 	if ((bad = crm_parse_bad_name_char(b, e, "<>", &len)) && len == 2)
-		return fail(ps, bad, "'\\u%04x' is not allowed in a tier name",
+		return fail(ps, bad, _("'\\u%04x' is not allowed in a tier name"),
 			    (unsigned char)bad[1]);
 	if (bad)
-		return fail(ps, bad, "%s is not allowed in a tier name%s", crm_quote_n(bad, 1, q, sizeof q),
-			    *bad == '<' || *bad == '>' ? " (is the '=' after the name missing?)" : "");
+		return fail(ps, bad, _("%s is not allowed in a tier name%s"), crm_quote_n(bad, 1, q, sizeof q),
+			    *bad == '<' || *bad == '>' ? _(" (is the '=' after the name missing?)") : "");
 	memcpy(t->name, b, (size_t)(e - b));
 	t->name[e - b] = '\0';
 	for (int i = 0; i < ps->p->ntiers; i++)
 		if (same_name(ps->p->tier[i].name, t->name))
-			return fail(ps, b, "tier %s is defined twice (first on line %ld)",
+			return fail(ps, b, _("tier %s is defined twice (first on line %ld)"),
 				    crm_quote_n(b, (size_t)(e - b), q, sizeof q), ps->tier_line[i]);
 	ps->pos = eq + 1;
 	ps->tok = (struct tok){ T_OP, eq, 1 };
@@ -588,7 +589,7 @@ static int v_tier(struct parser *ps, const char *key_at)
 {
 	struct crm_loyalty_program *p = ps->p;
 	if (p->ntiers == CRM_LOYALTY_TIERS)
-		return fail(ps, key_at, "too many tiers (at most %d)", CRM_LOYALTY_TIERS);
+		return fail(ps, key_at, _("too many tiers (at most %d)"), CRM_LOYALTY_TIERS);
 	struct crm_loyalty_tier *t = &p->tier[p->ntiers];
 	memset(t, 0, sizeof *t);
 	t->mult = CRM_LOYALTY_X1;
@@ -629,13 +630,13 @@ static int unknown_key(struct parser *ps, const struct tok *t)
 	for (int k = 0; k < NKEYS; k++) {
 		int d = distance(t->s, t->n, key_names[k]);
 		if (d <= 2 && d < (int)t->n)
-			return fail(ps, t->s, "unknown key %s (did you mean '%s'?)", QTOK(t, q),
+			return fail(ps, t->s, _("unknown key %s (did you mean '%s'?)"), QTOK(t, q),
 				    key_names[k]);
 	}
 	for (int k = 0; k < NKEYS; k++)
 		o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", k ? ", " : "",
 				      key_names[k]);
-	return fail(ps, t->s, "unknown key %s (one of %s)", QTOK(t, q), list);
+	return fail(ps, t->s, _("unknown key %s (one of %s)"), QTOK(t, q), list);
 }
 
 /* The key of the current token, past '='; -1 with the problem set. */
@@ -647,9 +648,9 @@ static int key(struct parser *ps)
 		if (is_kw(&kt, key_names[k]))
 			break;
 	if (k == NKEYS)
-		return kt.k == T_WORD ? unknown_key(ps, &kt) : expected(ps, "a key");
+		return kt.k == T_WORD ? unknown_key(ps, &kt) : expected(ps, _("a key"));
 	if (k != K_TIER && ps->seen[k])
-		return fail(ps, kt.s, "'%s' is given twice (first on line %ld)", key_names[k],
+		return fail(ps, kt.s, _("'%s' is given twice (first on line %ld)"), key_names[k],
 			    ps->seen[k]);
 	ps->seen[k] = ps->lineno;
 	if (k == K_TIER)
@@ -686,7 +687,7 @@ static int program_line(struct parser *ps, const char *line, size_t n)
 
 	ps->line = line;
 	if (valid < n)
-		return fail(ps, line + valid, "invalid UTF-8 (byte 0x%02x)", (unsigned char)line[valid]);
+		return fail(ps, line + valid, _("invalid UTF-8 (byte 0x%02x)"), (unsigned char)line[valid]);
 	ps->pos = line;
 	ps->end = hash ? hash : line + n;
 	ps->tok = (struct tok){ .k = T_END, .s = line };
@@ -697,7 +698,7 @@ static int program_line(struct parser *ps, const char *line, size_t n)
 	if (k < 0 || value(ps, k) < 0)
 		return -1;
 	if (ps->tok.k != T_END)
-		return fail(ps, ps->tok.s, "unexpected %s after the value of '%s'", QTOK(&ps->tok, q),
+		return fail(ps, ps->tok.s, _("unexpected %s after the value of '%s'"), QTOK(&ps->tok, q),
 			    key_names[k]);
 	return 0;
 }
@@ -719,7 +720,7 @@ static int line_error(struct parser *ps, const char *name, long lineno, char *er
 {
 	long line = ps->at_line ? ps->at_line : lineno;
 	long col = ps->at_line ? ps->at_col : crm_parse_column(ps->line, ps->err.at);
-	snprintf(err, errsize, "%s:%ld: column %ld: %s", name, line, col, ps->err.msg);
+	snprintf(err, errsize, _("%s:%ld: column %ld: %s"), name, line, col, ps->err.msg);
 	return CRM_EUSAGE;
 }
 
@@ -728,7 +729,7 @@ static int finish(struct parser *ps, const char *name, char *err, size_t errsize
 {
 	const char *missing = !ps->seen[K_CURRENCY] ? "currency" : !ps->seen[K_EARN] ? "earn" : NULL;
 	if (missing) {
-		snprintf(err, errsize, "%s: %s is required", name, missing);
+		snprintf(err, errsize, _("%s: %s is required"), name, missing);
 		return CRM_EUSAGE;
 	}
 	return CRM_OK;
@@ -1115,7 +1116,7 @@ static int stored_day(const struct crm_tz *tz, const char *at, int64_t *day, con
 {
 	char t[CRM_TIME_LEN];
 	if (!is_stored_time(at)) {
-		*why = "is not a stored time (YYYY-MM-DDTHH:MM:SSZ)";
+		*why = _("is not a stored time (YYYY-MM-DDTHH:MM:SSZ)");
 		return -1;
 	}
 	memcpy(t, at, sizeof t);

@@ -1,5 +1,7 @@
 /* loyalty_query.c - balance, expiring, statement and stats of the loyalty
  * ledger; see loyalty_query.h. */
+#include "heading.h"
+#include "i18n.h"
 #include "loyalty_query.h"
 
 #include <inttypes.h>
@@ -23,7 +25,7 @@ static int day_end(const struct crm_tz *tz, int64_t day, char d1[CRM_TIME_LEN])
 	if (crm_ledger_day_end(tz, day, d1, &why) == CRM_OK)
 		return CRM_OK;
 	crm_day_date(day + 1, date);
-	crm_error("%s: the local midnight %s", date, why);
+	crm_error(_("%s: the local midnight %s"), date, why);
 	return CRM_EUSAGE;
 }
 
@@ -101,13 +103,13 @@ static int known_customer(struct crm_db *db, const char *customer, const char *d
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return crm_db_fail(db, "the customer");
+		return crm_db_fail(db, N_("the customer"));
 	if (ledger)
 		return CRM_OK;
 	if (known)
-		crm_error("customer %s has no ledger entries", crm_quote(customer, buf, sizeof buf));
+		crm_error(_("customer %s has no ledger entries"), crm_quote(customer, buf, sizeof buf));
 	else
-		crm_error("no customer %s", crm_quote(customer, buf, sizeof buf));
+		crm_error(_("no customer %s"), crm_quote(customer, buf, sizeof buf));
 	return CRM_LEDGER_EUNKNOWN;
 }
 
@@ -141,9 +143,10 @@ int crm_loyalty_statement(struct crm_db *db, const struct crm_loyalty_query *q, 
 	static const char sql[] = "SELECT entry_id, at, kind, points, lot, order_id, reason, "
 		"shortfall FROM loyalty_entries WHERE customer_id = ?1 AND at < ?2 ORDER BY entry_id";
 	static const struct crm_table_col cols[] = {
-		{"entry_id", CRM_T_NUM}, {"at", CRM_T_PLAIN}, {"kind", CRM_T_PLAIN},
-		{"points", CRM_T_NUM}, {"lot", CRM_T_NUM}, {"order_id", CRM_T_TEXT},
-		{"reason", CRM_T_TEXT}, {"shortfall", CRM_T_NUM}, {"balance", CRM_T_NUM},
+		{N_("entry_id"), CRM_T_NUM}, {N_("at"), CRM_T_PLAIN}, {N_("kind"), CRM_T_PLAIN},
+		{N_("points"), CRM_T_NUM}, {N_("lot"), CRM_T_NUM}, {N_("order_id"), CRM_T_TEXT},
+		{N_("reason"), CRM_T_TEXT}, {N_("shortfall"), CRM_T_NUM},
+		{N_("balance"), CRM_T_NUM},
 	};
 	struct statement s = {NULL, q->tz, 0};
 	char d1[CRM_TIME_LEN];
@@ -155,8 +158,8 @@ int crm_loyalty_statement(struct crm_db *db, const struct crm_loyalty_query *q, 
 		return crm_db_last_status(db);
 	crm_bind_static(st, 1, q->customer);
 	crm_bind_static(st, 2, d1);
-	s.t = crm_table_begin(out, q->format, q->delim, cols, (int)(sizeof cols / sizeof cols[0]));
-	rc = each_row(db, st, "statement", statement_row, &s);
+	s.t = crm_table_begin_headed(out, q->format, q->delim, cols, (int)(sizeof cols / sizeof cols[0]));
+	rc = each_row(db, st, N_("statement"), statement_row, &s);
 	if (rc == CRM_OK)
 		crm_table_finish(s.t);
 	crm_table_free(s.t);
@@ -220,8 +223,9 @@ int crm_loyalty_expiring(struct crm_db *db, const struct crm_loyalty_query *q, F
 		"GROUP BY l.customer_id, l.expires_at HAVING left > 0 "
 		"ORDER BY l.expires_at, l.customer_id";
 	static const struct crm_table_col cols[] = {
-		{"customer_id", CRM_T_TEXT}, {"email", CRM_T_TEXT}, {"name", CRM_T_TEXT},
-		{"expiry_date", CRM_T_PLAIN}, {"points", CRM_T_NUM},
+		{N_("customer_id"), CRM_T_TEXT}, {N_("email"), CRM_T_TEXT},
+		{N_("name"), CRM_T_TEXT},
+		{N_("expiry_date"), CRM_T_PLAIN}, {N_("points"), CRM_T_NUM},
 	};
 	struct expiring e;
 	char d1[CRM_TIME_LEN], until[CRM_TIME_LEN];
@@ -237,8 +241,8 @@ int crm_loyalty_expiring(struct crm_db *db, const struct crm_loyalty_query *q, F
 	crm_bind_static(st, 1, d1);
 	crm_bind_static(st, 2, until);
 	sqlite3_bind_int(st, 3, q->opted_in);
-	e.t = crm_table_begin(out, q->format, q->delim, cols, (int)(sizeof cols / sizeof cols[0]));
-	rc = each_row(db, st, "expiring", expiring_row, &e);
+	e.t = crm_table_begin_headed(out, q->format, q->delim, cols, (int)(sizeof cols / sizeof cols[0]));
+	rc = each_row(db, st, N_("expiring"), expiring_row, &e);
 	expiring_flush(&e, rc == CRM_OK);
 	if (rc == CRM_OK)
 		crm_table_finish(e.t);
@@ -272,7 +276,7 @@ int crm_loyalty_has_program(struct crm_db *db, int *yes)
 {
 	long long n = 0;
 	int rc = crm_db_one_int(db, crm_db_prepare(db, "SELECT EXISTS (SELECT 1 FROM "
-						      "loyalty_programs)"), "the program", &n);
+						      "loyalty_programs)"), N_("the program"), &n);
 	*yes = n != 0;
 	return rc;
 }
@@ -296,10 +300,10 @@ static int tier_name(struct crm_db *db, const char *d1, const char *tier,
 			 p.tier[i].name);
 	crm_quote(tier, buf, sizeof buf);
 	if (!found)
-		return crm_usage_error("--tier %s: no loyalty program is in force", buf);
+		return crm_usage_error(_("--tier %s: no loyalty program is in force"), buf);
 	if (!p.ntiers)
-		return crm_usage_error("--tier %s: the program has no tiers", buf);
-	return crm_usage_error("--tier %s: the program's tiers are %s", buf, list);
+		return crm_usage_error(_("--tier %s: the program has no tiers"), buf);
+	return crm_usage_error(_("--tier %s: the program's tiers are %s"), buf, list);
 }
 
 /* ---- balance ------------------------------------------------------------------------- */
@@ -333,12 +337,14 @@ static void balance_row(struct crm_table *t, sqlite3_stmt *st, const struct crm_
 int crm_loyalty_balance(struct crm_db *db, const struct crm_loyalty_query *q, FILE *out)
 {
 	static const struct crm_table_col cols[] = {
-		{"customer_id", CRM_T_TEXT}, {"email", CRM_T_TEXT}, {"name", CRM_T_TEXT},
-		{"tier", CRM_T_TEXT}, {"available", CRM_T_NUM}, {"pending", CRM_T_NUM},
-		{"earned", CRM_T_NUM}, {"bonus", CRM_T_NUM}, {"adjusted", CRM_T_NUM},
-		{"redeemed", CRM_T_NUM}, {"expired", CRM_T_NUM}, {"reversed", CRM_T_NUM},
-		{"shortfall", CRM_T_NUM}, {"next_expiry_date", CRM_T_PLAIN},
-		{"next_expiry_points", CRM_T_NUM},
+		{N_("customer_id"), CRM_T_TEXT}, {N_("email"), CRM_T_TEXT},
+		{N_("name"), CRM_T_TEXT},
+		{N_("tier"), CRM_T_TEXT}, {N_("available"), CRM_T_NUM}, {N_("pending"), CRM_T_NUM},
+		{N_("earned"), CRM_T_NUM}, {N_("bonus"), CRM_T_NUM}, {N_("adjusted"), CRM_T_NUM},
+		{N_("redeemed"), CRM_T_NUM}, {N_("expired"), CRM_T_NUM},
+		{N_("reversed"), CRM_T_NUM},
+		{N_("shortfall"), CRM_T_NUM}, {N_("next_expiry_date"), CRM_T_PLAIN},
+		{N_("next_expiry_points"), CRM_T_NUM},
 	};
 	char d1[CRM_TIME_LEN], tier[CRM_LOYALTY_NAME_MAX + 1];
 	struct crm_table *t;
@@ -358,11 +364,11 @@ int crm_loyalty_balance(struct crm_db *db, const struct crm_loyalty_query *q, FI
 	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":opted"), q->opted_in);
 	if (q->tier)
 		crm_bind_static(st, sqlite3_bind_parameter_index(st, ":tier"), tier);
-	t = crm_table_begin(out, q->format, q->delim, cols, (int)(sizeof cols / sizeof cols[0]));
+	t = crm_table_begin_headed(out, q->format, q->delim, cols, (int)(sizeof cols / sizeof cols[0]));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		balance_row(t, st, q->tz);
 	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "balance");
+	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("balance"));
 	if (rc == CRM_OK)
 		crm_table_finish(t);
 	crm_table_free(t);
@@ -389,7 +395,7 @@ static int totals(struct crm_db *db, const char *d1, struct crm_ledger_figures *
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		crm_ledger_figures_row(st, 0, NULL, f);
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? CRM_OK : crm_db_fail(db, "the loyalty figures");
+	return rc == SQLITE_ROW ? CRM_OK : crm_db_fail(db, N_("the loyalty figures"));
 }
 
 /* Liability in money and tiers, by the program in force at `end`. */
@@ -525,15 +531,15 @@ static void stats_rows(struct crm_table *t, const struct crm_loyalty_stats *s)
 int crm_loyalty_stats_write(struct crm_db *db, const struct crm_loyalty_query *q, FILE *out)
 {
 	static const struct crm_table_col cols[] = {
-		{"figure", CRM_T_PLAIN}, {"tier", CRM_T_TEXT}, {"value", CRM_T_NUM},
-		{"unit", CRM_T_PLAIN},
+		{N_("figure"), CRM_T_PLAIN}, {N_("tier"), CRM_T_TEXT}, {N_("value"), CRM_T_NUM},
+		{N_("unit"), CRM_T_PLAIN},
 	};
 	struct crm_loyalty_stats s;
 	struct crm_table *t;
 	int64_t to = q->to < q->as_of ? q->to : q->as_of;
 	int rc = crm_loyalty_stats(db, q->tz, 1, &q->from, &to, &s);
 	if (rc == CRM_OK) {
-		t = crm_table_begin(out, q->format, q->delim, cols, 4);
+		t = crm_table_begin_headed(out, q->format, q->delim, cols, 4);
 		stats_rows(t, &s);
 		crm_table_finish(t);
 		crm_table_free(t);

@@ -1,6 +1,7 @@
 /*
  * loyalty_store.c - program versions and runs.  See loyalty_store.h.
  */
+#include "i18n.h"
 #include "loyalty_store.h"
 
 #include <stdlib.h>
@@ -33,7 +34,7 @@ int crm_loyalty_versions_load(struct crm_db *db, struct crm_loyalty_versions *vs
 		v = &vs->v[vs->n];
 		v->version = sqlite3_column_int64(st, 0);
 		snprintf(v->effective_at, sizeof v->effective_at, "%s", at ? at : "");
-		snprintf(name, sizeof name, "stored program version %lld", (long long)v->version);
+		snprintf(name, sizeof name, _("stored program version %lld"), (long long)v->version);
 		if (crm_loyalty_program_parse_text(text ? text : "", name, &v->p, err,
 						   sizeof err) != CRM_OK) {
 			crm_error("%s", err);
@@ -44,7 +45,7 @@ int crm_loyalty_versions_load(struct crm_db *db, struct crm_loyalty_versions *vs
 		vs->n++;
 	}
 	if (rc != SQLITE_DONE) {
-		rc = crm_db_fail(db, "loyalty programs");
+		rc = crm_db_fail(db, N_("loyalty programs"));
 		sqlite3_finalize(st);
 		crm_loyalty_versions_free(vs);
 		return rc;
@@ -90,8 +91,8 @@ const struct crm_loyalty_version *crm_loyalty_version_before(const struct crm_lo
 
 void crm_loyalty_no_program(const char *verb, const struct crm_loyalty_versions *vs)
 {
-	crm_error("%s: %s; store one with 'crm-loyalty program --program FILE'", verb,
-		  vs->n ? "no program is in force yet" : "no program is stored");
+	crm_error(_("%s: %s; store one with 'crm-loyalty program --program FILE'"), verb,
+		  vs->n ? _("no program is in force yet") : _("no program is stored"));
 }
 
 const struct crm_loyalty_version *crm_loyalty_version_find(const struct crm_loyalty_versions *vs,
@@ -120,7 +121,7 @@ static int insert_version(struct crm_db *db, const struct crm_loyalty_program *p
 	crm_bind_static(st, 2, now);
 	crm_bind_static(st, 3, text);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = crm_db_fail(db, "store the program");
+		rc = crm_db_fail(db, N_("store the program"));
 	else
 		*version = sqlite3_last_insert_rowid(db->h);
 	sqlite3_finalize(st);
@@ -141,8 +142,8 @@ static int store_new(struct crm_db *db, const struct crm_loyalty_program *p,
 	if (last && crm_loyalty_program_equal(&last->p, p)) {
 		rc = CRM_OK;
 	} else if (last && strcmp(effective_at, last->effective_at) < 0) {
-		rc = crm_usage_error("program: a version effective at %s would come before version "
-				     "%lld, in force from %s; the ledger does not go back",
+		rc = crm_usage_error(_("program: a version effective at %s would come before version "
+				     "%lld, in force from %s; the ledger does not go back"),
 				     effective_at, (long long)last->version, last->effective_at);
 	} else {
 		rc = insert_version(db, p, effective_at, now, version);
@@ -208,7 +209,7 @@ static int last_run(struct crm_db *db, char as_of[CRM_DATE_LEN], char verb[32])
 		snprintf(as_of, CRM_DATE_LEN, "%s", (const char *)sqlite3_column_text(st, 0));
 		snprintf(verb, 32, "%s", (const char *)sqlite3_column_text(st, 1));
 	}
-	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "loyalty runs");
+	rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("loyalty runs"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -222,8 +223,8 @@ int crm_loyalty_run_begin(struct crm_db *db, const char *verb, const char *as_of
 	if (rc != CRM_OK)
 		return rc;
 	if (strcmp(as_of, last) < 0) {
-		crm_error("--as-of %s is before the last run's day %s (%s); the ledger does not go "
-			  "back", as_of, last, last_verb);
+		crm_error(_("--as-of %s is before the last run's day %s (%s); the ledger does not go "
+			  "back"), as_of, last, last_verb);
 		return CRM_LOYALTY_EBEHIND;
 	}
 	st = crm_db_prepare(db, "INSERT INTO loyalty_runs(verb, as_of, at) VALUES (?1, ?2, ?3)");
@@ -233,7 +234,7 @@ int crm_loyalty_run_begin(struct crm_db *db, const char *verb, const char *as_of
 	crm_bind_static(st, 2, as_of);
 	crm_bind_static(st, 3, now);
 	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = crm_db_fail(db, "record the run");
+		rc = crm_db_fail(db, N_("record the run"));
 	else
 		*run_id = sqlite3_last_insert_rowid(db->h);
 	sqlite3_finalize(st);

@@ -1,4 +1,6 @@
 /* loyalty_tier.c - crm-loyalty's tiers and birthday bonus; see loyalty_tier.h. */
+#include "heading.h"
+#include "i18n.h"
 #include "loyalty_tier.h"
 
 #include <stdlib.h>
@@ -20,7 +22,7 @@ static int day_start(const struct crm_tz *tz, int64_t day, char out[CRM_TIME_LEN
 	if (crm_day_start(tz, day, out, &why) == 0)
 		return CRM_OK;
 	crm_day_date(day, date);
-	crm_error("%s: the day's first instant %s", date, why);
+	crm_error(_("%s: the day's first instant %s"), date, why);
 	return CRM_EUSAGE;
 }
 
@@ -125,7 +127,7 @@ static int keep_row(struct eval *e, sqlite3_stmt *st, const char *to,
 	sqlite3_bind_int(k, 5, m->qualified >= m->to);
 	crm_bind_static(k, 6, m->why);
 	if (sqlite3_step(k) != SQLITE_DONE)
-		return crm_db_fail(e->db, "keep a tier evaluation");
+		return crm_db_fail(e->db, N_("keep a tier evaluation"));
 	return CRM_OK;
 }
 
@@ -143,7 +145,7 @@ static int evaluate_row(struct eval *e, sqlite3_stmt *st)
 	crm_loyalty_evaluate(&e->p, &f, current, last_day, e->rq->day, &m);
 	if (held && current < 0 && m.to < 0) {          /* a tier the program has no more */
 		m.change = CRM_LOYALTY_DOWN;
-		snprintf(m.why, sizeof m.why, "not a tier of program version %lld",
+		snprintf(m.why, sizeof m.why, _("not a tier of program version %lld"),
 			 (long long)e->version);
 	}
 	const char *to = m.to >= 0 ? e->p.tier[m.to].name : NULL;
@@ -162,7 +164,7 @@ static int evaluate_all(struct eval *e)
 	while (rc == CRM_OK && (step = sqlite3_step(st)) == SQLITE_ROW)
 		rc = evaluate_row(e, st);
 	if (rc == CRM_OK && step != SQLITE_DONE)
-		rc = crm_db_fail(e->db, "evaluate the tiers");
+		rc = crm_db_fail(e->db, N_("evaluate the tiers"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -201,7 +203,7 @@ static int save(struct eval *e)
 	int rc = write_step(e, "INSERT INTO loyalty_tier_moves (customer_id, effective_at, "
 				"from_tier, to_tier, why, run_id) SELECT customer_id, ?1, from_tier, "
 				"to_tier, why, ?2 FROM temp.loyalty_tier_eval WHERE moved "
-				"ORDER BY customer_id", "save the tier moves", e->start);
+				"ORDER BY customer_id", N_("save the tier moves"), e->start);
 	if (rc == CRM_OK)
 		rc = write_step(e, "INSERT INTO loyalty_tiers (customer_id, tier, since, "
 				"last_qualified) SELECT customer_id, to_tier, ?1, CASE WHEN qualified "
@@ -210,7 +212,7 @@ static int save(struct eval *e)
 				"excluded.tier, since = CASE WHEN tier IS excluded.tier THEN since "
 				"ELSE excluded.since END, last_qualified = "
 				"coalesce(excluded.last_qualified, last_qualified)",
-				"save the tiers held", e->date);
+				N_("save the tiers held"), e->date);
 	if (rc == CRM_OK)
 		rc = crm_db_exec(e->db, "DROP TABLE temp.loyalty_tier_eval");
 	return rc;
@@ -280,14 +282,15 @@ const char *crm_tier_change_name(enum crm_loyalty_change c)
 }
 
 static const struct crm_table_col move_cols[] = {
-	{"customer_id", CRM_T_PLAIN}, {"email", CRM_T_TEXT}, {"name", CRM_T_TEXT},
-	{"old", CRM_T_TEXT}, {"new", CRM_T_TEXT}, {"change", CRM_T_PLAIN}, {"why", CRM_T_TEXT},
+	{N_("customer_id"), CRM_T_PLAIN}, {N_("email"), CRM_T_TEXT}, {N_("name"), CRM_T_TEXT},
+	{N_("old"), CRM_T_TEXT}, {N_("new"), CRM_T_TEXT}, {N_("change"), CRM_T_PLAIN},
+	{N_("why"), CRM_T_TEXT},
 };
 
 void crm_tier_moves_write(const struct crm_tier_moves *m, FILE *fp, enum crm_format f,
 			  char delim)
 {
-	struct crm_table *t = crm_table_begin(fp, f, delim, move_cols,
+	struct crm_table *t = crm_table_begin_headed(fp, f, delim, move_cols,
 					      (int)(sizeof move_cols / sizeof move_cols[0]));
 	for (size_t i = 0; i < m->n; i++) {
 		const struct crm_tier_moved *v = &m->v[i];
@@ -363,7 +366,7 @@ static int count_rows(struct crm_db *db, sqlite3_stmt *st, struct crm_tier_count
 		else
 			count_move(c, p, col_text(st, 0), col_text(st, 1), n);
 	}
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "count the tiers' members and moves");
+	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("count the tiers' members and moves"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -436,12 +439,12 @@ static int grant_terms(struct bday *b)
 	if (rc != CRM_OK)
 		return rc;
 	if (b->p.birthday <= 0) {
-		crm_error("birthday: program version %lld gives no birthday points (birthday = 0)",
+		crm_error(_("birthday: program version %lld gives no birthday points (birthday = 0)"),
 			  (long long)b->version);
 		return CRM_EDATA;
 	}
 	if (crm_loyalty_expiry_at(&b->p, b->rq->tz, b->rq->at, b->expires, &why) < 0) {
-		crm_error("birthday: the expiry of points granted at %s %s", b->rq->at, why);
+		crm_error(_("birthday: the expiry of points granted at %s %s"), b->rq->at, why);
 		return CRM_EUSAGE;
 	}
 	return CRM_OK;
@@ -474,7 +477,7 @@ static int grant(struct bday *b)
 	crm_bind_static(st, 5, b->expires);
 	sqlite3_bind_int64(st, 6, b->sum->run_id);
 	sqlite3_bind_int(st, 7, b->rq->month);
-	rc = sqlite3_step(st) == SQLITE_DONE ? CRM_OK : crm_db_fail(b->db, "grant birthday points");
+	rc = sqlite3_step(st) == SQLITE_DONE ? CRM_OK : crm_db_fail(b->db, N_("grant birthday points"));
 	sqlite3_finalize(st);
 	b->sum->granted = sqlite3_changes(b->db->h);
 	b->sum->points = b->p.birthday;
@@ -485,8 +488,8 @@ static int grant(struct bday *b)
 }
 
 static const struct crm_table_col birthday_cols[] = {
-	{"customer_id", CRM_T_PLAIN}, {"email", CRM_T_TEXT}, {"name", CRM_T_TEXT},
-	{"birthday", CRM_T_PLAIN}, {"granted", CRM_T_BOOL},
+	{N_("customer_id"), CRM_T_PLAIN}, {N_("email"), CRM_T_TEXT}, {N_("name"), CRM_T_TEXT},
+	{N_("birthday"), CRM_T_PLAIN}, {N_("granted"), CRM_T_BOOL},
 };
 
 static int list(struct bday *b, struct crm_table *t)
@@ -507,7 +510,7 @@ static int list(struct bday *b, struct crm_table *t)
 		crm_table_cell(t, sqlite3_column_int(st, 4) ? "1" : "0");
 		b->sum->customers++;
 	}
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(b->db, "list the birthdays");
+	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(b->db, N_("list the birthdays"));
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -529,12 +532,12 @@ int crm_birthday_run(struct crm_db *db, const struct crm_birthday_req *rq, FILE 
 	if (sqlite3_create_function(db->h, "crm_birthday_month", 1,
 				    SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, birthday_month_fn,
 				    NULL, NULL) != SQLITE_OK)
-		return crm_db_fail(db, "register crm_birthday_month");
+		return crm_db_fail(db, N_("register crm_birthday_month"));
 	if (rq->grant && (rc = grant(&b)) != CRM_OK)
 		return rc;
 	if ((rc = crm_db_begin(db)) != CRM_OK)
 		return rc;
-	t = crm_table_begin(fp, f, delim, birthday_cols,
+	t = crm_table_begin_headed(fp, f, delim, birthday_cols,
 			    (int)(sizeof birthday_cols / sizeof birthday_cols[0]));
 	rc = list(&b, t);
 	crm_table_finish(t);

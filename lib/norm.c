@@ -55,6 +55,7 @@
  *    prefix is 0.  A national number may be written with or without its
  *    trunk prefix (spreadsheets drop leading zeros).
  */
+#include "i18n.h"
 #include "norm.h"
 #include "diag.h"
 
@@ -66,10 +67,12 @@
 
 typedef const unsigned char *cursor;
 
+/* The reasons are marked N_() where they are written and given out in the
+ * message language, as every caller prints them. */
 static int fail(const char **why, const char *reason)
 {
 	if (why)
-		*why = reason;
+		*why = _(reason);
 	return -1;
 }
 
@@ -384,9 +387,9 @@ static void fill_year(struct tz_year *blk, int year)
 	blk->year = year;
 }
 
-static const char R_GAP[] = "does not exist in the time zone (clocks go forward)";
-static const char R_OVERLAP[] = "occurs twice in the time zone (add an offset)";
-static const char R_TZFAIL[] = "cannot be converted from the time zone";
+static const char R_GAP[] = N_("does not exist in the time zone (clocks go forward)");
+static const char R_OVERLAP[] = N_("occurs twice in the time zone (add an offset)");
+static const char R_TZFAIL[] = N_("cannot be converted from the time zone");
 
 /* Resolve local seconds ls (day ld of year y) in a named zone. */
 static int tz_resolve(const struct crm_tz *tz, int y, int64_t ld, int64_t ls,
@@ -636,7 +639,7 @@ static int is_posix_tz(const char *s)
 
 struct crm_tz *crm_tz_open(const char *spec, const char **why)
 {
-	static const char unknown[] = "is not a known time zone";
+	static const char unknown[] = N_("is not a known time zone");
 	int from_env = 0;
 	int32_t off;
 
@@ -714,13 +717,14 @@ void crm_tz_close(struct crm_tz *tz)
 
 /* ---- dates and times ------------------------------------------------------ */
 
-static const char R_NOTDATE[] = "is not a date";
-static const char R_TWODIGIT[] = "has a two-digit year";
-static const char R_NOTTIME[] = "is not a time of day";
-static const char R_BADOFF[] = "has an invalid time-zone offset";
-static const char R_YEAR[] = "has a year out of range";
-static const char R_LATE[] = "is out of range (the last time crm keeps is " CRM_TIME_LAST
-			     ", still in year 9999 in every time zone)";
+static const char R_NOTDATE[] = N_("is not a date");
+static const char R_TWODIGIT[] = N_("has a two-digit year");
+static const char R_NOTTIME[] = N_("is not a time of day");
+static const char R_BADOFF[] = N_("has an invalid time-zone offset");
+static const char R_YEAR[] = N_("has a year out of range");
+/* CRM_TIME_LAST written out: xgettext reads no macro */
+static const char R_LATE[] = N_("is out of range (the last time crm keeps is 9999-12-31T05:59:59Z, "
+				"still in year 9999 in every time zone)");
 
 /* Seconds since the epoch of CRM_TIME_LAST. */
 #define EPOCH_LAST  ((int64_t)CRM_DAY_LAST * DAY + (24 - CRM_TZ_MAX_HOURS) * 3600 - 1)
@@ -895,8 +899,8 @@ static int date_dashed(struct lead *l, enum crm_date_order order, struct when *w
 		if (!valid_ymd(c, m1, d1)) {
 			if (!valid_ymd(c, d1, m1))
 				return fail(why, R_NOTDATE);
-			return fail(why, order == CRM_DMY ? "is not a day/month/year date"
-							  : "is not a month/day/year date");
+			return fail(why, order == CRM_DMY ? N_("is not a day/month/year date")
+							  : N_("is not a month/day/year date"));
 		}
 		set_ymd(w, c, m1, d1);
 	} else if (nc == 2 && (na == 2 || (sep == '/' && na == 1))) {
@@ -1040,7 +1044,7 @@ static int read_when(const char *s, enum crm_date_order order, struct when *w,
 		return 0;
 	trim_span(s, &b, &e);
 	if (b == e)
-		return fail(why, "is empty");
+		return fail(why, N_("is empty"));
 	return parse_when(b, e, order, w, why);
 }
 
@@ -1132,9 +1136,9 @@ int crm_day_start(const struct crm_tz *tz, int64_t day, char out[CRM_TIME_LEN],
 		bound = CRM_TIME_FIRST;
 	else if (crm_day_date(day, date), crm_parse_time(date, tz, CRM_MDY, out, why) == 0)
 		return 0;
-	else if (*why == R_LATE)        /* past an end by the zone's offset */
+	else if (*why == _(R_LATE))     /* past an end by the zone's offset */
 		bound = CRM_TIME_END;
-	else if (*why == R_YEAR)
+	else if (*why == _(R_YEAR))
 		bound = CRM_TIME_FIRST;
 	else
 		return -1;
@@ -1162,11 +1166,9 @@ int64_t crm_time_epoch(const char canonical[CRM_TIME_LEN])
 struct currency {
 	char code[4];
 	signed char exp;
-	const char *finer;      /* reason: more decimals than the minor unit */
-	const char *notin;      /* reason: the value names another currency */
 };
 
-#define CUR(c, e) { #c, e, "is finer than " #c "'s minor unit", "is not in " #c }
+#define CUR(c, e) { #c, e }
 /* Sorted by code (binary search). */
 static const struct currency currencies[] = {
 	CUR(AED, 2), CUR(ARS, 2), CUR(AUD, 2), CUR(BDT, 2), CUR(BGN, 2), CUR(BHD, 3),
@@ -1298,9 +1300,9 @@ static int group_space_len(cursor p, cursor e)
 
 #define MAXGROUPS 24
 
-static const char R_NOTAMOUNT[] = "is not an amount";
-static const char R_UNKNOWN[] = "has an unknown currency";
-static const char R_LARGE[] = "is too large";
+static const char R_NOTAMOUNT[] = N_("is not an amount");
+static const char R_UNKNOWN[] = N_("has an unknown currency");
+static const char R_LARGE[] = N_("is too large");
 
 /* An amount taken apart: its sign, the currency marks before and after the
  * digits, and the digit groups with the separators between them. */
@@ -1456,6 +1458,16 @@ static int money_decimal(struct amount *a, const char **why)
 	return 0;
 }
 
+/* A reason that names currency c, in a buffer of the calling thread (the
+ * reader's or the writer's of an import): its words translated, so it is
+ * written when given out. */
+static const char *currency_why(const char *fmt, int c)
+{
+	static _Thread_local char buf[128];
+	snprintf(buf, sizeof buf, fmt, currencies[c].code);
+	return buf;
+}
+
 /* The currency index: the row's, which the marks must agree with, else the
  * marks' own. */
 static int money_currency(const struct amount *a, const char *currency, int *pc,
@@ -1468,18 +1480,18 @@ static int money_currency(const struct amount *a, const char *currency, int *pc,
 		if (c < 0)
 			return fail(why, R_UNKNOWN);
 		if ((m1->cur >= 0 && !mark_agrees(m1, c)) || (m2->cur >= 0 && !mark_agrees(m2, c)))
-			return fail(why, currencies[c].notin);
+			return fail(why, currency_why(_("is not in %s"), c));
 	} else if (m1->cur >= 0 && m2->cur >= 0) {
 		if (mark_agrees(m1, m2->cur))
 			c = m2->cur;
 		else if (mark_agrees(m2, m1->cur))
 			c = m1->cur;
 		else
-			return fail(why, "has two different currencies");
+			return fail(why, N_("has two different currencies"));
 	} else if (m1->cur >= 0 || m2->cur >= 0) {
 		c = m1->cur >= 0 ? m1->cur : m2->cur;
 	} else {
-		return fail(why, "has no currency (use --currency)");
+		return fail(why, N_("has no currency (use --currency)"));
 	}
 	*pc = c;
 	return 0;
@@ -1500,7 +1512,7 @@ static int money_minor(const struct amount *a, int c, uint64_t *pv, const char *
 {
 	int exp = currencies[c].exp;
 	if (a->dot_or_thousand && exp != 3)
-		return fail(why, "is ambiguous: the dot may separate thousands or decimals");
+		return fail(why, N_("is ambiguous: the dot may separate thousands or decimals"));
 	uint64_t v = 0;
 	for (int g = 0; g < a->nint; g++)
 		for (int i = 0; i < a->glen[g]; i++)
@@ -1510,7 +1522,7 @@ static int money_minor(const struct amount *a, int c, uint64_t *pv, const char *
 	int flen = a->dec >= 0 ? a->glen[a->ng - 1] : 0;
 	for (int i = exp; i < flen; i++)
 		if (frac[i] != '0')
-			return fail(why, currencies[c].finer);
+			return fail(why, currency_why(_("is finer than %s's minor unit"), c));
 	for (int i = 0; i < exp; i++)
 		if (push_digit(&v, i < flen ? (unsigned)(frac[i] - '0') : 0) != 0)
 			return fail(why, R_LARGE);
@@ -1529,7 +1541,7 @@ int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char 
 	a.m1 = a.m2 = (struct mark){ -1, NULL };
 	trim_span(s, &p, &e);
 	if (p == e)
-		return fail(why, "is empty");
+		return fail(why, N_("is empty"));
 	if (money_head(&p, &e, &a, why) != 0 || money_groups(&p, e, &a, why) != 0)
 		return -1;
 	skip_space(&p, e);
@@ -1579,11 +1591,11 @@ int crm_format_money(int64_t minor, const char *currency, char *out, size_t size
 
 int crm_parse_int(const char *s, int64_t *out, const char **why)
 {
-	static const char R_NOTINT[] = "is not a whole number";
+	static const char R_NOTINT[] = N_("is not a whole number");
 	cursor p, e;
 	trim_span(s, &p, &e);
 	if (p == e)
-		return fail(why, "is empty");
+		return fail(why, N_("is empty"));
 	int neg = 0;
 	if (*p == '-' || *p == '+')
 		neg = *p++ == '-';
@@ -1594,7 +1606,7 @@ int crm_parse_int(const char *s, int64_t *out, const char **why)
 		while (p < e && is_digit(*p)) {
 			unsigned dg = *p - '0';
 			if (v > (max - dg) / 10)
-				return fail(why, "is too large");
+				return fail(why, N_("is too large"));
 			v = v * 10 + dg;
 			p++;
 		}
@@ -1618,7 +1630,7 @@ int crm_parse_int(const char *s, int64_t *out, const char **why)
 			frac |= *p != '0';
 	/* 1.23457E+11 is what a spreadsheet writes for digits it has cut */
 	if (p < e && (*p == 'e' || *p == 'E'))
-		return fail(why, "has an exponent: write the number out in digits");
+		return fail(why, N_("has an exponent: write the number out in digits"));
 	if (p != e || frac)
 		return fail(why, R_NOTINT);
 	*out = neg ? (int64_t)(0 - v) : (int64_t)v;
@@ -1629,14 +1641,14 @@ int crm_parse_int(const char *s, int64_t *out, const char **why)
 
 int crm_norm_email(const char *s, char *out, size_t size, const char **why)
 {
-	static const char R_NOTEMAIL[] = "is not an e-mail address";
+	static const char R_NOTEMAIL[] = N_("is not an e-mail address");
 	cursor b, e;
 	trim_span(s, &b, &e);
 	size_t n = (size_t)(e - b);
 	if (n == 0)
-		return fail(why, "is empty");
+		return fail(why, N_("is empty"));
 	if (n >= size)
-		return fail(why, "is too long");
+		return fail(why, N_("is too long"));
 	size_t at = 0;
 	int nat = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -1701,9 +1713,9 @@ int crm_country_calling_code(const char *country)
 	return c ? c->code : -1;
 }
 
-static const char R_NOTPHONE[] = "is not a phone number";
-static const char R_FEW[] = "has too few digits for a phone number";
-static const char R_MANY[] = "has too many digits for a phone number";
+static const char R_NOTPHONE[] = N_("is not a phone number");
+static const char R_FEW[] = N_("has too few digits for a phone number");
+static const char R_MANY[] = N_("has too many digits for a phone number");
 
 /* The digits of a phone number, and whether a '+' led them: spaces, dashes,
  * dots and parentheses are dropped, anything else refused. */
@@ -1765,10 +1777,10 @@ static int phone_national(const char *d, int n, const char *country, char num[24
 			  int *plen, const char **why)
 {
 	if (!country || !*country)
-		return fail(why, "has no country code (use --default-country)");
+		return fail(why, N_("has no country code (use --default-country)"));
 	const struct country *c = find_country(country);
 	if (!c)
-		return fail(why, "has an unknown country");
+		return fail(why, N_("has an unknown country"));
 	if ((c->code == 1 && n == 11 && d[0] == '1') || (c->trunk && d[0] == c->trunk)) {
 		d++;
 		n--;
@@ -1797,7 +1809,7 @@ int crm_norm_phone(const char *s, const char *country, char *out, size_t size,
 
 	trim_span(s, &p, &e);
 	if (p == e)
-		return fail(why, "is empty");
+		return fail(why, N_("is empty"));
 	if (phone_digits(p, e, dg, &n, &plus, why) != 0)
 		return -1;
 	if (plus)
@@ -1813,7 +1825,7 @@ int crm_norm_phone(const char *s, const char *country, char *out, size_t size,
 	if (len > 15)
 		return fail(why, R_MANY);
 	if ((size_t)len + 2 > size)
-		return fail(why, "is too long");
+		return fail(why, N_("is too long"));
 	out[0] = '+';
 	memcpy(out + 1, num, (size_t)len);
 	out[len + 1] = '\0';
@@ -1836,7 +1848,7 @@ int crm_parse_bool(const char *s, int *out, const char **why)
 	trim_span(s, &b, &e);
 	size_t n = (size_t)(e - b);
 	if (n == 0)
-		return fail(why, "is empty");
+		return fail(why, N_("is empty"));
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
 		const char *w = words[i].word;
 		size_t k = 0;
@@ -1847,7 +1859,7 @@ int crm_parse_bool(const char *s, int *out, const char **why)
 			return 0;
 		}
 	}
-	return fail(why, "is not yes or no");
+	return fail(why, N_("is not yes or no"));
 }
 
 /* ---- text ---------------------------------------------------------------- */

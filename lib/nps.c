@@ -1,4 +1,5 @@
 /* nps.c - NPS, CSAT and CES from counts of scores; see nps.h. */
+#include "i18n.h"
 #include "nps.h"
 
 #include <math.h>
@@ -61,7 +62,7 @@ enum crm_score_bad crm_score_parse(const char *s, enum crm_scale scale, int *sco
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
 	if (!n) {
-		snprintf(why, size, "is empty");
+		snprintf(why, size, _("is empty"));
 		return CRM_SCORE_EMPTY;
 	}
 	snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), s);
@@ -69,8 +70,8 @@ enum crm_score_bad crm_score_parse(const char *s, enum crm_scale scale, int *sco
 		/* a huge integer is a number, just not on any scale */
 		if (n < sizeof buf && !strcmp(w, "is too large"))
 			goto range;
-		snprintf(why, size, "%s", n < sizeof buf && is_decimal(buf) ? "is not a whole number" :
-			 "is not a number");
+		snprintf(why, size, "%s", n < sizeof buf && is_decimal(buf) ? _("is not a whole number") :
+			 _("is not a number"));
 		return CRM_SCORE_NAN;
 	}
 	if (v < scales[scale].lo || v > scales[scale].hi)
@@ -78,7 +79,7 @@ enum crm_score_bad crm_score_parse(const char *s, enum crm_scale scale, int *sco
 	*score = (int)v;
 	return CRM_SCORE_OK;
 range:
-	snprintf(why, size, "is outside the %d-%d scale", scales[scale].lo, scales[scale].hi);
+	snprintf(why, size, _("is outside the %d-%d scale"), scales[scale].lo, scales[scale].hi);
 	return CRM_SCORE_RANGE;
 }
 
@@ -306,5 +307,5 @@ int crm_nps_db_range(struct crm_db *db, const char *from, const char *to, const 
 			*bad += count;
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read survey answers");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("read survey answers"));
 }

@@ -1,4 +1,5 @@
 /* opts.c - the shared options; see opts.h. */
+#include "i18n.h"
 #include "opts.h"
 
 #include <errno.h>
@@ -39,16 +40,16 @@ int crm_common_option(struct crm_common *co, int c, const char *arg, const char 
 	case 'd':
 		if ((rc = crm_parse_delim(arg, &co->csv.delim, &why)) < 0) {
 			if (rc == -1)
-				crm_usage_error("the delimiter %s, not '%s'", why, arg);
+				crm_usage_error(_("the delimiter %s, not '%s'"), why, arg);
 			else
-				crm_usage_error("the delimiter %s", why);
+				crm_usage_error(_("the delimiter %s"), why);
 			return -CRM_EUSAGE;
 		}
 		return 1;
 	case CRM_OPT_ENCODING:
 		if (!crm_encoding_known(arg)) {
-			crm_usage_error("--encoding '%s': not an encoding iconv knows (try cp949, "
-					"euc-kr, latin1, cp1252)", arg);
+			crm_usage_error(_("--encoding '%s': not an encoding iconv knows (try cp949, "
+					"euc-kr, latin1, cp1252)"), arg);
 			return -CRM_EUSAGE;
 		}
 		co->csv.encoding = arg;
@@ -57,13 +58,13 @@ int crm_common_option(struct crm_common *co, int c, const char *arg, const char 
 		co->tz = arg;
 		return 1;
 	case 'h':
-		fputs(usage, stdout);
+		fputs(_(usage), stdout);
 		exit(crm_close_stdout(CRM_OK));
 	case CRM_OPT_VERSION:
 		printf("%s (crm) %s\n", crm_progname, CRM_VERSION);
 		exit(crm_close_stdout(CRM_OK));
 	case '?':
-		fprintf(stderr, "Try '%s --help' for more information.\n", crm_progname);
+		fprintf(stderr, _("Try '%s --help' for more information.\n"), crm_progname);
 		return -CRM_EUSAGE;
 	default:
 		return 0;
@@ -80,15 +81,12 @@ static int currency_option(struct crm_input *in, const char *arg)
 {
 	int i;
 	if (strlen(arg) != 3 || crm_currency_exponent(arg) < 0)
-		return crm_usage_error("--currency '%s': not a known ISO 4217 code", arg);
+		return crm_usage_error(_("--currency '%s': not a known ISO 4217 code"), arg);
 	for (i = 0; i < 3; i++)      /* stored codes are upper case */
 		in->currency[i] = (char)(arg[i] >= 'a' && arg[i] <= 'z' ? arg[i] - 32 : arg[i]);
 	in->currency[3] = '\0';
 	return 0;
 }
-
-#define STR_(x) #x
-#define STR(x) STR_(x)
 
 /* Add one COLUMN:FROM=TO, from file:line (file NULL: --map-value): 0, or
  * the reason it is refused in why. */
@@ -97,7 +95,8 @@ static int add_value_map(struct crm_input *in, const char *spec, const char *fil
 {
 	struct crm_value_map *m = &in->vmap.m[in->vmap.n];
 	if (in->vmap.n == CRM_VALUE_MAPS_MAX) {
-		*why = "too many value maps (at most " STR(CRM_VALUE_MAPS_MAX) ")";
+		_Static_assert(CRM_VALUE_MAPS_MAX == 256, "the message names the cap");
+		*why = _("too many value maps (at most 256)");
 		return -1;
 	}
 	if (crm_value_map_parse(spec, m, why) < 0)
@@ -113,7 +112,7 @@ static int value_map_option(struct crm_input *in, const char *arg)
 	const char *why = "";
 	char q[128];
 	if (add_value_map(in, arg, NULL, 0, &why) < 0)
-		return crm_usage_error("--map-value %s: %s", crm_quote(arg, q, sizeof q), why);
+		return crm_usage_error(_("--map-value %s: %s"), crm_quote(arg, q, sizeof q), why);
 	return 0;
 }
 
@@ -164,12 +163,12 @@ int crm_input_option(struct crm_input *in, int c, const char *arg)
 	switch (c) {
 	case CRM_OPT_MAP:
 		if (in->nmap == CRM_MAX_MAPS)
-			return crm_usage_error("too many --map options (at most %d)", CRM_MAX_MAPS);
+			return crm_usage_error(_("too many --map options (at most %d)"), CRM_MAX_MAPS);
 		in->map[in->nmap++] = arg;
 		return 0;
 	case CRM_OPT_DATE_ORDER:
 		if (strcmp(arg, "mdy") && strcmp(arg, "dmy"))
-			return crm_usage_error("--date-order must be mdy or dmy, not '%s'", arg);
+			return crm_usage_error(_("--date-order must be mdy or dmy, not '%s'"), arg);
 		in->date_order = arg[0] == 'd' ? CRM_DMY : CRM_MDY;
 		return 0;
 	case CRM_OPT_CURRENCY:
@@ -179,7 +178,7 @@ int crm_input_option(struct crm_input *in, int c, const char *arg)
 	case CRM_OPT_MAP_VALUE_FILE:
 		return value_map_file(in, arg);
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 int crm_input_env(struct crm_input *in)
@@ -203,9 +202,9 @@ struct crm_tz *crm_common_tz(const struct crm_common *co)
 		return tz;
 	/* an empty --tz means $TZ too: name what was read */
 	if (co->tz && *co->tz)
-		crm_usage_error("--tz '%s' %s", co->tz, why);
+		crm_usage_error(_("--tz '%s' %s"), co->tz, why);
 	else
-		crm_usage_error("the TZ environment variable '%s' %s", getenv("TZ"), why);
+		crm_usage_error(_("the TZ environment variable '%s' %s"), getenv("TZ"), why);
 	return NULL;
 }
 
@@ -241,9 +240,9 @@ int crm_number_option(const char *name, const char *arg, long min, long max,
 	if (crm_parse_long(arg, min, max, out) == 0)
 		return 0;
 	if (unit)
-		return crm_usage_error("%s '%s': expected a whole number of %s from %ld to %ld",
+		return crm_usage_error(_("%s '%s': expected a whole number of %s from %ld to %ld"),
 				       name, arg, unit, min, max);
-	return crm_usage_error("%s '%s': expected a whole number from %ld to %ld", name, arg,
+	return crm_usage_error(_("%s '%s': expected a whole number from %ld to %ld"), name, arg,
 			       min, max);
 }
 
@@ -261,8 +260,8 @@ int crm_days_option(const char *name, const char *arg, long min, long max, int n
 		if (crm_parse_long(num, min, max, out) == 0)
 			return 0;
 	}
-	return crm_usage_error("%s '%s': expected %s, N a whole number of days from %ld to %ld",
-			       name, arg, need_d ? "Nd" : "N or Nd", min, max);
+	return crm_usage_error(_("%s '%s': expected %s, N a whole number of days from %ld to %ld"),
+			       name, arg, need_d ? "Nd" : _("N or Nd"), min, max);
 }
 
 void crm_period_opts_init(struct crm_period_opts *po)
@@ -280,7 +279,7 @@ static int week_start_option(struct crm_period_opts *po, const char *arg)
 			po->week_start = i + 1;
 			return 0;
 		}
-	return crm_usage_error("--week-start '%s': expected a day of the week (mon, sun, ...)", arg);
+	return crm_usage_error(_("--week-start '%s': expected a day of the week (mon, sun, ...)"), arg);
 }
 
 int crm_period_option(struct crm_period_opts *po, int c, const char *arg)
@@ -292,7 +291,7 @@ int crm_period_option(struct crm_period_opts *po, int c, const char *arg)
 	case CRM_OPT_AS_OF: po->as_of = arg; return 0;
 	case CRM_OPT_WEEK_START: return week_start_option(po, arg);
 	}
-	return crm_usage_error("unknown option");
+	return crm_usage_error(_("unknown option"));
 }
 
 int crm_period_choose(const struct crm_period_opts *po, const struct crm_tz *tz,
@@ -301,19 +300,19 @@ int crm_period_choose(const struct crm_period_opts *po, const struct crm_tz *tz,
 	const char *why;
 	if (po->as_of) {
 		if (crm_date_day(po->as_of, today) < 0)
-			return crm_usage_error("--as-of '%s' is not a date (YYYY-MM-DD)", po->as_of);
+			return crm_usage_error(_("--as-of '%s' is not a date (YYYY-MM-DD)"), po->as_of);
 	} else {
 		*today = crm_local_day(tz, (int64_t)time(NULL));
 	}
 	if (po->from || po->to) {
 		if (!po->from || !po->to || po->period)
-			return crm_usage_error("--from and --to go together, without --period");
+			return crm_usage_error(_("--from and --to go together, without --period"));
 		if (crm_period_span(po->from, po->to, p, &why) < 0)
-			return crm_usage_error("--from %s --to %s: %s", po->from, po->to, why);
+			return crm_usage_error(_("--from %s --to %s: %s"), po->from, po->to, why);
 		return CRM_OK;
 	}
 	if (crm_period_parse(po->period ? po->period : def, *today, po->week_start, p, &why) < 0)
-		return crm_usage_error("--period '%s': %s", po->period ? po->period : def, why);
+		return crm_usage_error(_("--period '%s': %s"), po->period ? po->period : def, why);
 	return CRM_OK;
 }
 
@@ -325,7 +324,7 @@ int crm_share_option(const char *name, const char *arg, double *out)
 	v = strtod(arg, &end);
 	if (strspn(arg, "0123456789.") != strlen(arg) || end == arg || *end || errno ||
 	    !(v >= 0 && v <= 1))
-		return crm_usage_error("%s '%s': expected a number from 0 to 1", name, arg);
+		return crm_usage_error(_("%s '%s': expected a number from 0 to 1"), name, arg);
 	*out = v;
 	return 0;
 }
@@ -422,9 +421,9 @@ int crm_parse_command(struct crm_command *cmd, int argc, char **argv)
 		return rc;
 	verb_list(cmd, names, sizeof names);
 	if (optind >= argc)
-		return crm_usage_error("no verb given (%s)", names);
+		return crm_usage_error(_("no verb given (%s)"), names);
 	if ((cmd->verb = crm_find_verb(cmd->verbs, cmd->nverbs, argv[optind])) < 0)
-		return crm_usage_error("unknown verb '%s' (%s)", argv[optind], names);
+		return crm_usage_error(_("unknown verb '%s' (%s)"), argv[optind], names);
 	optind++;
 	return parse_verb(cmd, argc, argv);
 }
@@ -438,7 +437,7 @@ int crm_clock(const struct crm_tz *tz, char out[CRM_TIME_LEN])
 	struct tm tm;
 	if (env && *env) {
 		if (crm_parse_time(env, tz, CRM_MDY, out, &why) < 0)
-			return crm_usage_error("CRM_TEST_CLOCK '%s' %s", env, why);
+			return crm_usage_error(_("CRM_TEST_CLOCK '%s' %s"), env, why);
 		return CRM_OK;
 	}
 	gmtime_r(&t, &tm);

@@ -117,7 +117,8 @@ const char *crm_input_currency(const struct crm_input *in);
 
 /* Handle option `c`: returns 1 if it was a common option, 0 if not, or
  * CRM_EUSAGE negated (-2) after reporting a bad value.  --help and
- * --version exit here. */
+ * --version exit here; --help prints `usage` in the message language (the
+ * command marks its text N_()). */
 int crm_common_option(struct crm_common *co, int c, const char *arg, const char *usage);
 
 /* A command's own options: 0 when `c` was one (and its value good), else

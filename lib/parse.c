@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "parse.h"
 
 #include "diag.h"
@@ -82,7 +83,7 @@ long long crm_parse_duration(const char *s, size_t n, long long max)
 static int refused(const char *name, long lineno, const char *line,
 		   const struct crm_parse_error *e, char *err, size_t errsize)
 {
-	snprintf(err, errsize, "%s:%ld: column %ld: %s", name, lineno,
+	snprintf(err, errsize, _("%s:%ld: column %ld: %s"), name, lineno,
 		 crm_parse_column(line, e->at), e->msg);
 	return CRM_EUSAGE;
 }

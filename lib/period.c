@@ -1,4 +1,5 @@
 /* period.c - reporting periods; see period.h. */
+#include "i18n.h"
 #include "period.h"
 
 #include <stdio.h>
@@ -97,7 +98,7 @@ static int parse_named(const char *s, struct crm_period *p, const char **why)
 		set_week(p, crm_week_first(jan4, 1) + 7 * (int64_t)(n - 1), 1);
 		crm_iso_week(p->from, &y, &w);
 		if (n < 1 || y != year || w != n) {
-			*why = "there is no such ISO week in that year";
+			*why = _("there is no such ISO week in that year");
 			return -1;
 		}
 		return 1;
@@ -106,7 +107,7 @@ static int parse_named(const char *s, struct crm_period *p, const char **why)
 	if (sscanf(s, "%4d-%2d%n%1s", &year, &n, &len, c) == 2 && len == 7 &&
 	    len == (int)strlen(s)) {
 		if (year < 1970 || n < 1 || n > 12) {
-			*why = "there is no such month";
+			*why = _("there is no such month");
 			return -1;
 		}
 		set_month(p, year, n);
@@ -122,12 +123,12 @@ static int check_range(const struct crm_period *p, const char **why)
 {
 	struct crm_period prev;
 	if (p->from < CRM_DAY_FIRST || p->to - 1 > CRM_DAY_LAST || p->from >= p->to) {
-		*why = "the period does not lie within 0001-01-01..9999-12-31";
+		*why = _("the period does not lie within 0001-01-01..9999-12-31");
 		return -1;
 	}
 	crm_period_previous(p, &prev);
 	if (prev.from < CRM_DAY_FIRST) {
-		*why = "the period before it, which a report compares it with, starts before 0001-01-01";
+		*why = _("the period before it, which a report compares it with, starts before 0001-01-01");
 		return -1;
 	}
 	return 0;
@@ -156,7 +157,7 @@ int crm_period_parse(const char *spec, int64_t today, int week_start, struct crm
 	}
 	if ((rc = parse_named(spec, p, why)) != 0)
 		return rc > 0 ? check_range(p, why) : -1;
-	*why = "expected last-week, this-week, last-month, this-month, YYYY-MM or YYYY-Www";
+	*why = _("expected last-week, this-week, last-month, this-month, YYYY-MM or YYYY-Www");
 	return -1;
 }
 
@@ -165,11 +166,11 @@ int crm_period_span(const char *from, const char *to, struct crm_period *p, cons
 	int64_t a, b;
 	memset(p, 0, sizeof *p);
 	if (crm_date_day(from, &a) < 0 || crm_date_day(to, &b) < 0) {
-		*why = "expected a date YYYY-MM-DD";
+		*why = _("expected a date YYYY-MM-DD");
 		return -1;
 	}
 	if (b < a) {
-		*why = "the period ends before it starts";
+		*why = _("the period ends before it starts");
 		return -1;
 	}
 	p->from = a;

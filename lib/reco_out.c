@@ -6,17 +6,19 @@
 #include <string.h>
 
 #include "diag.h"
+#include "heading.h"
+#include "i18n.h"
 #include "reco_out.h"
 
 static const struct crm_table_col reco_cols[] = {
-	{"customer_id", CRM_T_PLAIN}, {"email", CRM_T_TEXT}, {"name", CRM_T_TEXT},
-	{"rank", CRM_T_NUM}, {"sku", CRM_T_TEXT}, {"product", CRM_T_TEXT},
-	{"score", CRM_T_NUM}, {"reason", CRM_T_TEXT},
+	{N_("customer_id"), CRM_T_PLAIN}, {N_("email"), CRM_T_TEXT}, {N_("name"), CRM_T_TEXT},
+	{N_("rank"), CRM_T_NUM}, {N_("sku"), CRM_T_TEXT}, {N_("product"), CRM_T_TEXT},
+	{N_("score"), CRM_T_NUM}, {N_("reason"), CRM_T_TEXT},
 };
 
 struct crm_table *crm_reco_out_begin(FILE *fp, enum crm_format f, char delim)
 {
-	return crm_table_begin(fp, f, delim, reco_cols,
+	return crm_table_begin_headed(fp, f, delim, reco_cols,
 			       (int)(sizeof reco_cols / sizeof reco_cols[0]));
 }
 
@@ -187,9 +189,9 @@ void crm_reco_out_all(struct crm_table *t, struct crm_reco_model *m,
 }
 
 static const struct crm_table_col eval_cols[] = {
-	{"method", CRM_T_PLAIN}, {"top", CRM_T_NUM}, {"customers", CRM_T_NUM},
-	{"hits", CRM_T_NUM}, {"hit_rate", CRM_T_NUM}, {"precision", CRM_T_NUM},
-	{"recall", CRM_T_NUM}, {"coverage", CRM_T_NUM},
+	{N_("method"), CRM_T_PLAIN}, {N_("top"), CRM_T_NUM}, {N_("customers"), CRM_T_NUM},
+	{N_("hits"), CRM_T_NUM}, {N_("hit_rate"), CRM_T_NUM}, {N_("precision"), CRM_T_NUM},
+	{N_("recall"), CRM_T_NUM}, {N_("coverage"), CRM_T_NUM},
 };
 
 static void cellf(struct crm_table *t, const char *fmt, double v)
@@ -227,7 +229,7 @@ static void row(struct crm_table *t, const char *name, const struct crm_reco_eva
 void crm_reco_out_evaluation(FILE *fp, enum crm_format f, char delim, const char *method,
 			     int top, const struct crm_reco_eval *e)
 {
-	struct crm_table *t = crm_table_begin(fp, f, delim, eval_cols,
+	struct crm_table *t = crm_table_begin_headed(fp, f, delim, eval_cols,
 					      (int)(sizeof eval_cols / sizeof eval_cols[0]));
 	double a[4], b[4];
 	int i;

@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "entity.h"
+#include "i18n.h"
 #include "recommend.h"
 
 const struct crm_reco_method crm_reco_methods[] = {
@@ -33,7 +34,7 @@ const struct crm_reco_method *crm_reco_method_find(const char *name)
 
 const char *crm_reco_method_names(void)
 {
-	return "cosine, iuf, bm25, recent or pruned";
+	return _("cosine, iuf, bm25, recent or pruned");
 }
 
 struct crm_reco_model {

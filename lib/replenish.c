@@ -1,6 +1,8 @@
 /*
  * replenish.c - products bought again on a cycle (see replenish.h).
  */
+#include "heading.h"
+#include "i18n.h"
 #include "replenish.h"
 
 #include <stdio.h>
@@ -180,7 +182,7 @@ int crm_replenish_want(const struct crm_history *h, const struct crm_contacts *c
 	for (int i = 0; i < nids; i++) {
 		int32_t b = crm_history_customer(h, ids[i]);
 		if (b < 0 && crm_contacts_find(c, ids[i]) < 0) {
-			crm_error("unknown customer %s", crm_quote(ids[i], q, sizeof q));
+			crm_error(_("unknown customer %s"), crm_quote(ids[i], q, sizeof q));
 			return CRM_HISTORY_EUNKNOWN;
 		}
 		if (b >= 0)
@@ -200,12 +202,15 @@ void crm_replenish_write(FILE *fp, enum crm_format f, char delim, const struct c
 			 int64_t as_of)
 {
 	static const struct crm_table_col cols[] = {
-		{"customer_id", CRM_T_TEXT}, {"email", CRM_T_TEXT}, {"name", CRM_T_TEXT},
-		{"sku", CRM_T_TEXT}, {"product", CRM_T_TEXT}, {"last_bought", CRM_T_PLAIN},
-		{"interval_days", CRM_T_NUM}, {"interval_from", CRM_T_PLAIN}, {"due", CRM_T_PLAIN},
-		{"overdue_days", CRM_T_NUM},
+		{N_("customer_id"), CRM_T_TEXT}, {N_("email"), CRM_T_TEXT},
+		{N_("name"), CRM_T_TEXT},
+		{N_("sku"), CRM_T_TEXT}, {N_("product"), CRM_T_TEXT},
+		{N_("last_bought"), CRM_T_PLAIN},
+		{N_("interval_days"), CRM_T_NUM}, {N_("interval_from"), CRM_T_PLAIN},
+		{N_("due"), CRM_T_PLAIN},
+		{N_("overdue_days"), CRM_T_NUM},
 	};
-	struct crm_table *t = crm_table_begin(fp, f, delim, cols, 10);
+	struct crm_table *t = crm_table_begin_headed(fp, f, delim, cols, 10);
 	for (size_t i = 0; i < n; i++) {
 		const char *id = h->customer_id[v[i].cust];
 		int32_t k = crm_contacts_find(c, id);

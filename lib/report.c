@@ -145,7 +145,7 @@ static int row_values(struct ctx *c, sqlite3_stmt *st, double *v, int n)
 		return CRM_OK;
 	/* the one sum of money here */
 	return crm_stats_overflowed(c->db) ? crm_stats_sum_fail(c->db, "revenue")
-		: crm_db_fail(c->db, "report");
+		: crm_db_fail(c->db, N_("report"));
 }
 
 /* Run a one-row query; its columns as numbers into v[0..n-1]. */
@@ -193,7 +193,7 @@ static int pick_currency(struct ctx *c)
 				 (const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
 		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-			return crm_db_fail(c->db, "read orders");
+			return crm_db_fail(c->db, N_("read orders"));
 	}
 	return CRM_OK;
 }
@@ -276,7 +276,7 @@ static int lost_from_stats(struct ctx *c, struct lost *l)
 			l->n[i] += last >= from[i] && last < to[i];
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, "report");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, N_("report"));
 }
 
 /* The customers of the windows, by id, with what the orders said of them. */
@@ -383,7 +383,7 @@ static int lost_span(struct ctx *c, struct idset *s, const char *from, const cha
 		}
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, "read orders");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, N_("read orders"));
 }
 
 static int by_text(const void *a, const void *b)
@@ -708,7 +708,7 @@ static int tickets_csat(struct ctx *c, int i, struct crm_nps_acc *acc)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		crm_nps_add_many(acc, sqlite3_column_int(st, 0), sqlite3_column_int64(st, 1));
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, "read tickets");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, N_("read tickets"));
 }
 
 /* NPS of the WEEKS weeks that end with the period's last week. */
@@ -913,7 +913,7 @@ static int tickets_by(struct ctx *c, struct crm_section *s, const char *key, con
 		table_row(t, cells);
 	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, "read tickets");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, N_("read tickets"));
 }
 
 #define TICKETS_BY(COL) "SELECT coalesce(" COL ", '(none)'), count(*) FROM tickets WHERE " \
@@ -1027,7 +1027,7 @@ static int negative_reviews(struct ctx *c, struct crm_section *s)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return crm_db_fail(c->db, "read reviews");
+		return crm_db_fail(c->db, N_("read reviews"));
 	if ((rc = one_row(c, count_sql, args, &all, 1)) != CRM_OK)
 		return rc;
 	t->more = (long long)all - t->nrows;

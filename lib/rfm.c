@@ -1,4 +1,5 @@
 /* rfm.c - customers' figures and RFM scores; see rfm.h. */
+#include "i18n.h"
 #include "rfm.h"
 
 #include <pthread.h>
@@ -52,22 +53,22 @@ int crm_bins_parse(const char *arg, const char *currency, struct crm_bins bins[C
 	char buf[256], *tok, *save = NULL;
 	int i = 0;
 	if (!f || arg[1] != '=' || strlen(arg + 2) >= sizeof buf) {
-		snprintf(err, errsize, "--bins '%s': expected R=, F= or M= and four cut-offs", arg);
+		snprintf(err, errsize, _("--bins '%s': expected R=, F= or M= and four cut-offs"), arg);
 		return -1;
 	}
 	strcpy(buf, arg + 2);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save), i++) {
 		if (i == 4 || parse_major(tok, *f == 'M' ? exp : 0, &b.cut[i]) < 0 ||
 		    (i > 0 && b.cut[i] <= b.cut[i - 1])) {
-			snprintf(err, errsize, "--bins '%s': expected four increasing %s, such as "
-				 "%s", arg, *f == 'M' ? "amounts" : "whole numbers",
+			snprintf(err, errsize, _("--bins '%s': expected four increasing %s, such as "
+				 "%s"), arg, *f == 'M' ? _("amounts") : _("whole numbers"),
 				 *f == 'R' ? "R=30,90,180,365" : *f == 'F' ? "F=1,2,3,5" :
 				 "M=10000,50000,100000,500000");
 			return -1;
 		}
 	}
 	if (i != 4) {
-		snprintf(err, errsize, "--bins '%s': expected four cut-offs, found %d", arg, i);
+		snprintf(err, errsize, _("--bins '%s': expected four cut-offs, found %d"), arg, i);
 		return -1;
 	}
 	bins[f - figs] = b;
@@ -189,7 +190,7 @@ static int set_as_of(struct crm_rfm *r, const struct crm_rfm_opts *o, int64_t da
 	crm_day_date(day, r->as_of_date);
 	crm_day_date(day + 1, next);
 	if (crm_parse_time(next, o->tz, CRM_MDY, r->as_of_end, &why) < 0) {
-		crm_error("--as-of %s: the next midnight %s", r->as_of_date, why);
+		crm_error(_("--as-of %s: the next midnight %s"), r->as_of_date, why);
 		return CRM_EUSAGE;
 	}
 	return CRM_OK;
@@ -237,7 +238,7 @@ static int64_t local_day(const struct crm_rfm_opts *o, struct day_cache *c,
 
 static int currency_clash(const char *a, const char *b)
 {
-	crm_error("customers have orders in %s and %s: choose one with --currency", a, b);
+	crm_error(_("customers have orders in %s and %s: choose one with --currency"), a, b);
 	return CRM_EDATA;
 }
 
@@ -314,7 +315,7 @@ static void scan_part(struct part *p)
 	}
 	sqlite3_finalize(st);
 	p->rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? CRM_OK
-		: crm_db_fail(p->db, "read customer figures");
+		: crm_db_fail(p->db, N_("read customer figures"));
 }
 
 static void *part_thread(void *arg)
@@ -354,8 +355,8 @@ static int join_parts(struct part *lo, struct part *hi, struct crm_rfm *r)
 	if (lo->after_as_of || hi->after_as_of)
 		return AFTER_AS_OF;
 	if (lo->not_minor || hi->not_minor) {
-		crm_error("%s: monetary: a customer's total is not a whole number of minor units "
-			  "(a sum past 64 bits?)", lo->db->path);
+		crm_error(_("%s: monetary: a customer's total is not a whole number of minor units "
+			  "(a sum past 64 bits?)"), lo->db->path);
 		return CRM_EDATA;
 	}
 	if (second)
@@ -374,7 +375,7 @@ static int join_parts(struct part *lo, struct part *hi, struct crm_rfm *r)
 static int data_version(struct crm_db *db, long long *v)
 {
 	return crm_db_one_int(db, crm_db_prepare(db, "PRAGMA data_version"),
-			      "read the data version", v);
+			      N_("read the data version"), v);
 }
 
 /* An id between the least and the greatest: the midpoint of their first
@@ -397,7 +398,7 @@ static int split_key(struct crm_db *db, char key[9])
 		}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW)
-		return crm_db_fail(db, "read customer figures");
+		return crm_db_fail(db, N_("read customer figures"));
 	mid = v[0] + (v[1] - v[0]) / 2;
 	for (k = 0; k < 8; k++) {
 		unsigned char byte = (unsigned char)(mid >> (56 - 8 * k));
@@ -500,7 +501,7 @@ static int orders_currency(struct crm_db *db, struct crm_rfm *r)
 		snprintf(seen[n++], sizeof seen[0], "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return crm_db_fail(db, "read currencies");
+		return crm_db_fail(db, N_("read currencies"));
 	if (n == 2)
 		return currency_clash(seen[0], seen[1]);
 	memcpy(r->currency, seen[0], sizeof r->currency);
@@ -549,7 +550,7 @@ static int start(struct crm_rfm *r, const struct crm_rfm_opts *o)
 	if (!o->as_of)
 		return CRM_OK;
 	if (crm_date_day(o->as_of, &day) < 0)
-		return crm_usage_error("--as-of '%s' is not a date (YYYY-MM-DD)", o->as_of);
+		return crm_usage_error(_("--as-of '%s' is not a date (YYYY-MM-DD)"), o->as_of);
 	return set_as_of(r, o, day);
 }
 
@@ -603,8 +604,8 @@ static int s_row(const struct crm_values *v, const struct crm_row *row, void *ct
 	if (crm_custsum_add(s->sum, id, v->currency, t, v->num[S_AMOUNT], v->val[S_EMAIL],
 			    v->val[S_NAME]) == 0)
 		return 0;
-	snprintf(why, sizeof why, "column 'amount': customer '%s': the total of its %s orders "
-		 "would overflow (more than 64 bits of minor units)", id, v->currency);
+	snprintf(why, sizeof why, _("column 'amount': customer '%s': the total of its %s orders "
+		 "would overflow (more than 64 bits of minor units)"), id, v->currency);
 	return s_reject(row->line, why, s);
 }
 
@@ -827,9 +828,9 @@ static int each_db(struct crm_db *db, const struct crm_rfm *r, const char *sql, 
 	if (stop)
 		return stop;
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return crm_db_fail(db, "read customers");
+		return crm_db_fail(db, N_("read customers"));
 	if (i != r->n) {
-		crm_error("%s: the customers changed while they were read", db->path);
+		crm_error(_("%s: the customers changed while they were read"), db->path);
 		return CRM_EIO;
 	}
 	return CRM_OK;

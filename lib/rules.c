@@ -12,6 +12,7 @@
  * node, the last rule's to "no segment".  Jumps only go forward, so
  * matching is a loop that ends, reads the figures and writes nothing.
  */
+#include "i18n.h"
 #include "rules.h"
 
 #include <stdarg.h>
@@ -198,12 +199,12 @@ static int expected(struct parser *ps, const char *what)
 	char q1[128], q2[128];
 	const struct tok *t = &ps->tok, *prev = &ps->prev;
 	if (t->k == T_END && prev->k == T_END)
-		return fail(ps, t->s, "empty condition");
+		return fail(ps, t->s, _("empty condition"));
 	if (t->k == T_END)
-		return fail(ps, prev->s, "expected %s after %s", what, QTOK(prev, q1));
+		return fail(ps, prev->s, _("expected %s after %s"), what, QTOK(prev, q1));
 	if (prev->k == T_END)
-		return fail(ps, t->s, "expected %s, not %s", what, QTOK(t, q2));
-	return fail(ps, t->s, "expected %s after %s, not %s", what, QTOK(prev, q1), QTOK(t, q2));
+		return fail(ps, t->s, _("expected %s, not %s"), what, QTOK(t, q2));
+	return fail(ps, t->s, _("expected %s after %s, not %s"), what, QTOK(prev, q1), QTOK(t, q2));
 }
 
 /* The current token should be a comparison operator. */
@@ -213,7 +214,7 @@ static int expect_op(struct parser *ps, const char *what)
 	if (t->k == T_OP)
 		return 0;
 	if (t->k == T_OTHER && t->n == 2)
-		return fail(ps, t->s, "'%.2s' is not an operator (write '%c=')", t->s, t->s[1]);
+		return fail(ps, t->s, _("'%.2s' is not an operator (write '%c=')"), t->s, t->s[1]);
 	return expected(ps, what);
 }
 
@@ -253,7 +254,7 @@ static int emit(struct parser *ps, enum crm_rule_var var, int64_t lo, int64_t hi
 	struct crm_rules *rs = ps->rs;
 	if (rs->nnode == rs->capnode) {
 		if (rs->nnode >= MAX_NODES)
-			return fail(ps, ps->prev.s, "too many comparisons");
+			return fail(ps, ps->prev.s, _("too many comparisons"));
 		int32_t cap = rs->capnode ? rs->capnode * 2 : 64;
 		rs->node = crm_xrealloc(rs->node, (size_t)cap * sizeof *rs->node);
 		rs->capnode = cap;
@@ -315,14 +316,14 @@ static int find_var(struct parser *ps, const struct tok *t)
 		if (t->n == strlen(vars[i].name) && !memcmp(t->s, vars[i].name, t->n))
 			return i;
 	if (t->k != T_WORD)
-		return expected(ps, "a name");
+		return expected(ps, _("a name"));
 	for (int i = 0; i < NVARS; i++)
 		if (crm_parse_keyword(t->s, t->n, vars[i].name))
-			return fail(ps, t->s, "unknown name %s (names are case-sensitive: did you mean '%s'?)",
+			return fail(ps, t->s, _("unknown name %s (names are case-sensitive: did you mean '%s'?)"),
 				    QTOK(t, q), vars[i].name);
 	for (int i = 0; i < NVARS && o < sizeof list; i++)
 		o += (size_t)snprintf(list + o, sizeof list - o, "%s%s", i ? ", " : "", vars[i].name);
-	return fail(ps, t->s, "unknown name %s (one of %s)", QTOK(t, q), list);
+	return fail(ps, t->s, _("unknown name %s (one of %s)"), QTOK(t, q), list);
 }
 
 static int is_score(enum crm_rule_var var)
@@ -355,14 +356,14 @@ static int number(struct parser *ps, const struct tok *t, const struct tok *vt, 
 	int exp = var == CRM_RV_MONETARY ? ps->exp : 0;
 	if (ndec > exp) {
 		if (var != CRM_RV_MONETARY)
-			return fail(ps, s, "%s is not a whole number", QTOK(t, q));
+			return fail(ps, s, _("%s is not a whole number"), QTOK(t, q));
 		if (ps->currency[0])
-			return fail(ps, s, "%s has more decimals than %s allows", QTOK(t, q),
+			return fail(ps, s, _("%s has more decimals than %s allows"), QTOK(t, q),
 				    ps->currency);
-		return fail(ps, s, "%s has decimals but no currency was given", QTOK(t, q));
+		return fail(ps, s, _("%s has decimals but no currency was given"), QTOK(t, q));
 	}
 	if (neg && var != CRM_RV_MONETARY && !is_score(var))
-		return fail(ps, s, "%s is negative", QTOK(t, q));
+		return fail(ps, s, _("%s is negative"), QTOK(t, q));
 
 	/* magnitude, scaled to minor units, at most 2^63 (- 1 unless negative) */
 	uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX, mag = 0;
@@ -379,15 +380,15 @@ static int number(struct parser *ps, const struct tok *t, const struct tok *vt, 
 		mag *= 10;
 	}
 	if (is_score(var) && (over || neg || mag < 1 || mag > 5))
-		return fail(ps, s, "score %s is 1 to 5, not %.*s", QTOK(vt, qv), (int)t->n, s);
+		return fail(ps, s, _("score %s is 1 to 5, not %.*s"), QTOK(vt, qv), (int)t->n, s);
 	if (over)
-		return fail(ps, s, "%s is too large", QTOK(t, q));
+		return fail(ps, s, _("%s is too large"), QTOK(t, q));
 	*out = neg ? (mag ? -(int64_t)(mag - 1) - 1 : 0) : (int64_t)mag;
 	return 0;
 
 not_a_number:
-	return fail(ps, s, "%s is not a number%s", QTOK(t, q),
-		    memchr(s, ',', t->n) ? " (no thousands separators)" : "");
+	return fail(ps, s, _("%s is not a number%s"), QTOK(t, q),
+		    memchr(s, ',', t->n) ? _(" (no thousands separators)") : "");
 }
 
 /* ---- conditions ---------------------------------------------------------------- */
@@ -402,7 +403,7 @@ static int range(struct parser *ps, const struct tok *vt, int vi, struct exits *
 	int64_t lo, hi;
 	next(ps);
 	if (ps->tok.k != T_NUM)
-		return expected(ps, "a number");
+		return expected(ps, _("a number"));
 	struct tok a = ps->tok;
 	if (number(ps, &a, vt, vi, &lo) < 0)
 		return -1;
@@ -411,11 +412,11 @@ static int range(struct parser *ps, const struct tok *vt, int vi, struct exits *
 		return expected(ps, "'..'");
 	next(ps);
 	if (ps->tok.k != T_NUM)
-		return expected(ps, "a number");
+		return expected(ps, _("a number"));
 	if (number(ps, &ps->tok, vt, vi, &hi) < 0)
 		return -1;
 	if (lo > hi)
-		return fail(ps, a.s, "%s is an empty range",
+		return fail(ps, a.s, _("%s is an empty range"),
 			    crm_quote_n(a.s, (size_t)(ps->tok.s + ps->tok.n - a.s), q, sizeof q));
 	next(ps);
 	return emit(ps, vars[vi].var, lo, hi, 0, tl, fl);
@@ -432,12 +433,12 @@ static int var_first(struct parser *ps, struct exits *tl, struct exits *fl)
 	next(ps);
 	if (ps->tok.k == T_IN)
 		return range(ps, &vt, vi, tl, fl);
-	if (expect_op(ps, "an operator or 'in'") < 0)
+	if (expect_op(ps, _("an operator or 'in'")) < 0)
 		return -1;
 	enum op op = ps->tok.op;
 	next(ps);
 	if (ps->tok.k != T_NUM)
-		return expected(ps, "a number");
+		return expected(ps, _("a number"));
 	if (number(ps, &ps->tok, &vt, vi, &n) < 0)
 		return -1;
 	next(ps);
@@ -450,7 +451,7 @@ static int number_first(struct parser *ps, struct exits *tl, struct exits *fl)
 	struct tok nt = ps->tok;
 	int64_t n;
 	next(ps);
-	if (expect_op(ps, "an operator") < 0)
+	if (expect_op(ps, _("an operator")) < 0)
 		return -1;
 	enum op op = flip(ps->tok.op);
 	next(ps);
@@ -467,7 +468,7 @@ static int nest(struct parser *ps)
 	char q[128];
 	if (++ps->depth <= MAX_DEPTH)
 		return 0;
-	return fail(ps, ps->tok.s, "%s nested too deeply (at most %d levels of '(' and 'not')",
+	return fail(ps, ps->tok.s, _("%s nested too deeply (at most %d levels of '(' and 'not')"),
 		    QTOK(&ps->tok, q), MAX_DEPTH);
 }
 
@@ -483,9 +484,9 @@ static int primary(struct parser *ps, struct exits *tl, struct exits *fl)
 		if (or_list(ps, tl, fl) < 0)
 			return -1;
 		if (ps->tok.k == T_END)
-			return fail(ps, open.s, "missing ')'");
+			return fail(ps, open.s, _("missing ')'"));
 		if (ps->tok.k != T_RP)
-			return fail(ps, ps->tok.s, "expected ')', not %s", QTOK(&ps->tok, q));
+			return fail(ps, ps->tok.s, _("expected ')', not %s"), QTOK(&ps->tok, q));
 		ps->depth--;
 		next(ps);
 		return 0;
@@ -497,7 +498,7 @@ static int primary(struct parser *ps, struct exits *tl, struct exits *fl)
 	case T_NUM:
 		return number_first(ps, tl, fl);
 	default:
-		return expected(ps, "a condition");
+		return expected(ps, _("a condition"));
 	}
 }
 
@@ -558,7 +559,7 @@ static int segment(struct parser *ps, const char *name, size_t n)
 	if (rs->nseg == rs->capseg) {
 		int cap = rs->capseg ? rs->capseg * 2 : 8;
 		if (cap >= MAX_NODES)
-			return fail(ps, name, "too many segments");
+			return fail(ps, name, _("too many segments"));
 		rs->seg = crm_xrealloc(rs->seg, (size_t)cap * sizeof *rs->seg);
 		rs->capseg = cap;
 	}
@@ -573,13 +574,13 @@ static int check_name(struct parser *ps, const char *b, const char *e)
 	size_t len;
 	const char *bad = crm_parse_bad_name_char(b, e, "", &len);
 	if ((size_t)(e - b) > NAME_MAX_BYTES)
-		return fail(ps, b, "name too long (%zu bytes, at most %d)", (size_t)(e - b),
+		return fail(ps, b, _("name too long (%zu bytes, at most %d)"), (size_t)(e - b),
 			    NAME_MAX_BYTES);
 	if (bad && len == 2)
-		return fail(ps, bad, "'\\u%04x' is not allowed in a segment name",
+		return fail(ps, bad, _("'\\u%04x' is not allowed in a segment name"),
 			    (unsigned char)bad[1]);
 	if (bad)
-		return fail(ps, bad, "%s is not allowed in a segment name", crm_quote_n(bad, 1, q, sizeof q));
+		return fail(ps, bad, _("%s is not allowed in a segment name"), crm_quote_n(bad, 1, q, sizeof q));
 	return 0;
 }
 
@@ -590,9 +591,9 @@ static int check_text(struct parser *ps, const char *s, size_t n)
 	size_t upto = nul ? (size_t)(nul - s) : n;
 	size_t valid = crm_utf8_valid_prefix(s, upto);
 	if (valid < upto)
-		return fail(ps, s + valid, "invalid UTF-8 (byte 0x%02x)", (unsigned char)s[valid]);
+		return fail(ps, s + valid, _("invalid UTF-8 (byte 0x%02x)"), (unsigned char)s[valid]);
 	if (nul)
-		return fail(ps, nul, "NUL byte");
+		return fail(ps, nul, _("NUL byte"));
 	return 0;
 }
 
@@ -613,11 +614,11 @@ static int rule_line(struct parser *ps, const char *line, size_t n)
 	if (b == end)
 		return 0;
 	if (!(colon = memchr(line, ':', (size_t)(end - line))))
-		return fail(ps, b, "no ':' after the segment name");
+		return fail(ps, b, _("no ':' after the segment name"));
 	for (e = colon; e > b && is_space(e[-1]); e--)
 		;
 	if (b == e)
-		return fail(ps, colon, "empty segment name");
+		return fail(ps, colon, _("empty segment name"));
 	if (check_name(ps, b, e) < 0)
 		return -1;
 
@@ -625,7 +626,7 @@ static int rule_line(struct parser *ps, const char *line, size_t n)
 	while (c < end && is_space(*c))
 		c++;
 	if (c == end)
-		return fail(ps, colon + 1, "empty condition");
+		return fail(ps, colon + 1, _("empty condition"));
 	int seg = segment(ps, b, (size_t)(e - b));
 	if (seg < 0)
 		return -1;
@@ -639,7 +640,7 @@ static int rule_line(struct parser *ps, const char *line, size_t n)
 		return -1;
 	if (ps->tok.k != T_END) {
 		char q[128];
-		return fail(ps, ps->tok.s, "unexpected %s after the condition", QTOK(&ps->tok, q));
+		return fail(ps, ps->tok.s, _("unexpected %s after the condition"), QTOK(&ps->tok, q));
 	}
 	patch(ps->rs, tl, SEG_EXIT(seg));
 	patch(ps->rs, fl, ps->rs->nnode);       /* the next rule, if any */
@@ -654,7 +655,7 @@ static int set_currency(struct parser *ps, const char *currency, char *err, size
 		return 0;
 	ps->exp = crm_currency_exponent(currency);
 	if (ps->exp < 0) {
-		snprintf(err, errsize, "%s is not a known currency", crm_quote(currency, q, sizeof q));
+		snprintf(err, errsize, _("%s is not a known currency"), crm_quote(currency, q, sizeof q));
 		return -1;
 	}
 	for (int i = 0; i < 3; i++)
@@ -671,7 +672,7 @@ static int read_rules(struct parser *ps, struct crm_textfile *tf, const char *pa
 
 	while ((rc = crm_textfile_next(tf, &l, err, errsize)) > 0) {
 		if (rule_line(ps, l.s, l.n) < 0) {
-			snprintf(err, errsize, "%s:%ld: column %ld: %s", path, l.lineno,
+			snprintf(err, errsize, _("%s:%ld: column %ld: %s"), path, l.lineno,
 				 crm_parse_column(ps->line, ps->err.at), ps->err.msg);
 			return CRM_EUSAGE;
 		}
@@ -706,7 +707,7 @@ struct crm_rules *crm_rules_load(const char *path, const char *currency, char *e
 	status = read_rules(&ps, tf, path, err, errsize);
 	crm_textfile_close(tf);
 	if (status == CRM_OK && ps.rs->nseg == 0) {
-		snprintf(err, errsize, "%s: no rules", path);
+		snprintf(err, errsize, _("%s: no rules"), path);
 		status = CRM_EUSAGE;
 	}
 	if (status != CRM_OK) {

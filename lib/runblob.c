@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "i18n.h"
 
 /* The fewest bytes a member takes: shared, length, one byte of id, segment,
  * three figures, three scores.  A count is never believed past len / this. */
@@ -47,15 +48,15 @@ int crm_runblob_enc_name(struct crm_runblob_enc *e, const char *name, size_t len
 {
 	int i;
 	if (!len || len > CRM_RUNBLOB_NAME_MAX || strlen(name) != len) {
-		*why = !len ? "an empty segment name" : len > CRM_RUNBLOB_NAME_MAX ?
-		       "a segment name longer than 255 bytes" : "a segment name holding a NUL";
+		*why = !len ? N_("an empty segment name") : len > CRM_RUNBLOB_NAME_MAX ?
+		       N_("a segment name longer than 255 bytes") : N_("a segment name holding a NUL");
 		return -1;
 	}
 	for (i = 0; i < e->nnames; i++)
 		if (!strcmp(e->names[i], name))
 			return i;
 	if (e->nnames == CRM_RUNBLOB_NAMES_MAX) {
-		*why = "more than 65535 segments";
+		*why = N_("more than 65535 segments");
 		return -1;
 	}
 	if (e->nnames == e->capnames) {
@@ -93,15 +94,15 @@ static const char *refuse(const struct crm_runblob_enc *e, const struct crm_runb
 	int c = memcmp(e->prev, m->id, n);
 	int i;
 	if (!m->idlen || m->idlen > CRM_RUNBLOB_ID_MAX || memchr(m->id, '\0', m->idlen))
-		return !m->idlen ? "an empty customer id" : m->idlen > CRM_RUNBLOB_ID_MAX ?
-		       "a customer id longer than 1024 bytes" : "a customer id holding a NUL";
+		return !m->idlen ? N_("an empty customer id") : m->idlen > CRM_RUNBLOB_ID_MAX ?
+		       N_("a customer id longer than 1024 bytes") : N_("a customer id holding a NUL");
 	if (e->count && (c > 0 || (c == 0 && e->prevlen >= m->idlen)))
-		return "customer ids out of order";
+		return N_("customer ids out of order");
 	if (m->seg < 0 || m->seg >= e->nnames)
-		return "a segment index without a name";
+		return N_("a segment index without a name");
 	for (i = 0; i < 3; i++)
 		if (m->score[i] < 1 || m->score[i] > 5)
-			return "a score outside 1 to 5";
+			return N_("a score outside 1 to 5");
 	return NULL;
 }
 
@@ -217,19 +218,19 @@ static int get_varint(struct crm_runblob *rb, uint64_t max, uint64_t *out)
 	int shift = 0;
 	for (;;) {
 		if (q == rb->end)
-			return corrupt(rb, rb->p, "cut short");
+			return corrupt(rb, rb->p, N_("cut short"));
 		if (shift == 63 && *q > 1)
-			return corrupt(rb, rb->p, "a number past 64 bits");
+			return corrupt(rb, rb->p, N_("a number past 64 bits"));
 		v |= (uint64_t)(*q & 0x7f) << shift;
 		if (!(*q++ & 0x80))
 			break;
 		if ((shift += 7) > 63)
-			return corrupt(rb, rb->p, "a number past 64 bits");
+			return corrupt(rb, rb->p, N_("a number past 64 bits"));
 	}
 	if (q - rb->p > 1 && q[-1] == 0)
-		return corrupt(rb, rb->p, "a number not in its shortest form");
+		return corrupt(rb, rb->p, N_("a number not in its shortest form"));
 	if (v > max)
-		return corrupt(rb, rb->p, "a number out of range");
+		return corrupt(rb, rb->p, N_("a number out of range"));
 	rb->p = q;
 	*out = v;
 	return 0;
@@ -242,7 +243,7 @@ static int get_signed(struct crm_runblob *rb, int64_t lo, int64_t hi, int64_t *o
 	if (get_varint(rb, UINT64_MAX, &z) < 0)
 		return -1;
 	*out = z & 1 ? (int64_t)~(z >> 1) : (int64_t)(z >> 1);
-	return *out < lo || *out > hi ? corrupt(rb, at, "a figure out of range") : 0;
+	return *out < lo || *out > hi ? corrupt(rb, at, N_("a figure out of range")) : 0;
 }
 
 static int by_name(const void *a, const void *b)
@@ -263,7 +264,7 @@ static int names_distinct(struct crm_runblob *rb)
 	for (i = 1; i < rb->nnames && ok; i++)
 		ok = strcmp(s[i - 1], s[i]) != 0;
 	free(s);
-	return ok ? 0 : corrupt(rb, rb->p, "a segment name twice");
+	return ok ? 0 : corrupt(rb, rb->p, N_("a segment name twice"));
 }
 
 static int read_names(struct crm_runblob *rb)
@@ -274,15 +275,15 @@ static int read_names(struct crm_runblob *rb)
 	if (get_varint(rb, CRM_RUNBLOB_NAMES_MAX, &n) < 0)
 		return -1;
 	if (n > (uint64_t)(rb->end - rb->p) / 2)
-		return corrupt(rb, rb->p, "more segment names than bytes");
+		return corrupt(rb, rb->p, N_("more segment names than bytes"));
 	rb->names = crm_xcalloc(n ? n : 1, sizeof *rb->names);
 	for (i = 0; i < (int)n; i++) {
 		if (get_varint(rb, CRM_RUNBLOB_NAME_MAX, &len) < 0)
 			return -1;
 		if (!len || len > (uint64_t)(rb->end - rb->p))
-			return corrupt(rb, rb->p, len ? "cut short" : "an empty segment name");
+			return corrupt(rb, rb->p, len ? N_("cut short") : N_("an empty segment name"));
 		if (memchr(rb->p, '\0', len))
-			return corrupt(rb, rb->p, "a segment name holding a NUL");
+			return corrupt(rb, rb->p, N_("a segment name holding a NUL"));
 		rb->names[i] = crm_xstrndup((const char *)rb->p, len);
 		rb->nnames = i + 1;
 		rb->p += len;
@@ -296,14 +297,14 @@ int crm_runblob_open(struct crm_runblob *rb, const void *blob, size_t len)
 	rb->start = rb->p = blob;
 	rb->end = rb->start + len;
 	if (!len)
-		return corrupt(rb, rb->p, "empty");
+		return corrupt(rb, rb->p, N_("empty"));
 	if (*rb->p != CRM_RUNBLOB_VERSION)
-		return corrupt(rb, rb->p, "a format version this crm does not know");
+		return corrupt(rb, rb->p, N_("a format version this crm does not know"));
 	rb->p++;
 	if (read_names(rb) < 0 || get_varint(rb, UINT64_MAX, &rb->count) < 0)
 		return -1;
 	if (rb->count > (uint64_t)(rb->end - rb->p) / MEMBER_MIN)
-		return corrupt(rb, rb->p, "more members than bytes");
+		return corrupt(rb, rb->p, N_("more members than bytes"));
 	rb->left = rb->count;
 	return 0;
 }
@@ -318,13 +319,13 @@ static int read_id(struct crm_runblob *rb)
 	    get_varint(rb, CRM_RUNBLOB_ID_MAX - shared, &rest) < 0)
 		return -1;
 	if (!rest)
-		return corrupt(rb, at, "an id no greater than the one before");
+		return corrupt(rb, at, N_("an id no greater than the one before"));
 	if (rest > (uint64_t)(rb->end - rb->p))
-		return corrupt(rb, rb->p, "cut short");
+		return corrupt(rb, rb->p, N_("cut short"));
 	if (memchr(rb->p, '\0', rest))
-		return corrupt(rb, rb->p, "an id holding a NUL");
+		return corrupt(rb, rb->p, N_("an id holding a NUL"));
 	if (shared < rb->idlen && *rb->p <= (unsigned char)rb->id[shared])
-		return corrupt(rb, at, "an id no greater than the one before");
+		return corrupt(rb, at, N_("an id no greater than the one before"));
 	memcpy(rb->id + shared, rb->p, rest);
 	rb->p += rest;
 	rb->idlen = shared + rest;
@@ -338,11 +339,11 @@ int crm_runblob_next(struct crm_runblob *rb, struct crm_runblob_member *m)
 	int64_t v[3];
 	int i;
 	if (!rb->left)
-		return rb->p == rb->end ? 0 : corrupt(rb, rb->p, "bytes after the last member");
+		return rb->p == rb->end ? 0 : corrupt(rb, rb->p, N_("bytes after the last member"));
 	if (read_id(rb) < 0 || get_varint(rb, rb->nnames ? (uint64_t)rb->nnames - 1 : 0, &seg) < 0)
 		return -1;
 	if (!rb->nnames)
-		return corrupt(rb, rb->p, "a member of no segment");
+		return corrupt(rb, rb->p, N_("a member of no segment"));
 	if (get_signed(rb, INT32_MIN, INT32_MAX, &v[0]) < 0 ||
 	    get_signed(rb, INT32_MIN, INT32_MAX, &v[1]) < 0 ||
 	    get_signed(rb, INT64_MIN, INT64_MAX, &v[2]) < 0)
@@ -351,7 +352,7 @@ int crm_runblob_next(struct crm_runblob *rb, struct crm_runblob_member *m)
 		if (get_varint(rb, 5, &score) < 0)
 			return -1;
 		if (!score)
-			return corrupt(rb, rb->p - 1, "a score of 0");
+			return corrupt(rb, rb->p - 1, N_("a score of 0"));
 		m->score[i] = (unsigned char)score;
 	}
 	m->id = rb->id;
@@ -385,7 +386,7 @@ static int table_fill(struct crm_runblob_table *t, struct crm_runblob *rb)
 	t->ids = crm_xmalloc(cap);
 	while ((rc = crm_runblob_next(rb, &m)) == 1) {
 		if (used + m.idlen + 1 > UINT32_MAX)
-			return corrupt(rb, rb->p, "more id bytes than a table holds");
+			return corrupt(rb, rb->p, N_("more id bytes than a table holds"));
 		if (used + m.idlen + 1 > cap) {
 			while (used + m.idlen + 1 > cap)
 				cap *= 2;

@@ -2,6 +2,7 @@
  * schedule.c - business hours (schedule.h): the schedule file's parser,
  * the week's tables, and business seconds in closed form.
  */
+#include "i18n.h"
 #include "schedule.h"
 
 #include <stdlib.h>
@@ -104,13 +105,13 @@ static int parse_clock(struct parser *ps, const char **pp, const char *e, int32_
 	while (end < e && ((*end >= '0' && *end <= '9') || *end == ':'))
 		end++;
 	if (p == e)
-		return fail(ps, p, "expected a time (HH:MM) at the end of the line");
+		return fail(ps, p, _("expected a time (HH:MM) at the end of the line"));
 	if (end == p)
 		end = word_end(p, e);
 	if (digits(p, e, nh, &h) < 0 || p + nh >= e || p[nh] != ':' ||
 	    digits(p + nh + 1, e, 2, &m) < 0 || p + nh + 3 != end || h > 24 || m > 59 ||
 	    (h == 24 && m))
-		return fail(ps, q0, "%s is not a time (HH:MM, 00:00 to 24:00)", Q(q0, end - q0));
+		return fail(ps, q0, _("%s is not a time (HH:MM, 00:00 to 24:00)"), Q(q0, end - q0));
 	*sec = h * 3600 + m * 60;
 	*pp = end;
 	return 0;
@@ -134,15 +135,15 @@ static int parse_hours(struct parser *ps, const char *p, const char *e, struct r
 			return -1;
 		p = skip_ws(p, e);
 		if (p >= e || *p != '-')
-			return fail(ps, r.at, "expected HH:MM-HH:MM, not %s",
+			return fail(ps, r.at, _("expected HH:MM-HH:MM, not %s"),
 				    Q(r.at, word_end(r.at, e) - r.at));
 		p = skip_ws(p + 1, e);
 		if (parse_clock(ps, &p, e, &r.to) < 0)
 			return -1;
 		if (r.from == 24 * 3600)
-			return fail(ps, r.at, "%s: 24:00 only ends a range", Q(r.at, p - r.at));
+			return fail(ps, r.at, _("%s: 24:00 only ends a range"), Q(r.at, p - r.at));
 		if (r.to <= r.from)
-			return fail(ps, r.at, "%s does not end after it starts", Q(r.at, p - r.at));
+			return fail(ps, r.at, _("%s does not end after it starts"), Q(r.at, p - r.at));
 		if (*n == cap)
 			*out = crm_xrealloc(*out, (cap = cap ? 2 * cap : 4) * sizeof **out);
 		r.end = p;
@@ -151,7 +152,7 @@ static int parse_hours(struct parser *ps, const char *p, const char *e, struct r
 		if (p == e)
 			break;
 		if (*p != ',')
-			return fail(ps, p, "expected ',' or the end of the line, not %s",
+			return fail(ps, p, _("expected ',' or the end of the line, not %s"),
 				    Q(p, word_end(p, e) - p));
 		p = skip_ws(p + 1, e);
 	}
@@ -160,7 +161,7 @@ static int parse_hours(struct parser *ps, const char *p, const char *e, struct r
 		const struct range *a = &(*out)[i - 1], *b = &(*out)[i];
 		if (b->from < a->to) {
 			const struct range *later = a->at > b->at ? a : b, *other = later == a ? b : a;
-			return fail(ps, later->at, "%s overlaps %s", Q(later->at, later->end - later->at),
+			return fail(ps, later->at, _("%s overlaps %s"), Q(later->at, later->end - later->at),
 				    crm_quote_n(other->at, (size_t)(other->end - other->at), q2, sizeof q2));
 		}
 	}
@@ -175,21 +176,21 @@ static int parse_days(struct parser *ps, const char *p, const char *we, int days
 	const char *e1 = dash ? dash : we;
 	int a = day_index(p, (size_t)(e1 - p)), b;
 	if (a < 0 && !dash && (we - p < 3 || day_index(p, 3) < 0))
-		return fail(ps, p, "unknown keyword %s (zone, holiday, or a day: mon..sun)",
+		return fail(ps, p, _("unknown keyword %s (zone, holiday, or a day: mon..sun)"),
 			    Q(p, we - p));
 	if (a < 0)
-		return fail(ps, p, "%s is not a day (mon, tue, wed, thu, fri, sat, sun)",
+		return fail(ps, p, _("%s is not a day (mon, tue, wed, thu, fri, sat, sun)"),
 			    Q(p, e1 - p));
 	b = a;
 	if (dash && (b = day_index(dash + 1, (size_t)(we - dash - 1))) < 0)
-		return fail(ps, dash + 1, "%s is not a day (mon, tue, wed, thu, fri, sat, sun)",
+		return fail(ps, dash + 1, _("%s is not a day (mon, tue, wed, thu, fri, sat, sun)"),
 			    Q(dash + 1, we - dash - 1));
 	if (dash && a == b)
-		return fail(ps, p, "%s names one day: write '%s'", Q(p, we - p), day_names[a]);
+		return fail(ps, p, _("%s names one day: write '%s'"), Q(p, we - p), day_names[a]);
 	memset(days, 0, 7 * sizeof *days);
 	for (int d = a;; d = (d + 1) % 7) {
 		if (ps->day_line[d])
-			return fail(ps, p, "'%s' is already given on line %ld", day_names[d],
+			return fail(ps, p, _("'%s' is already given on line %ld"), day_names[d],
 				    ps->day_line[d]);
 		days[d] = 1;
 		if (d == b)
@@ -208,12 +209,12 @@ static int day_line(struct parser *ps, const char *p, const char *we, const char
 		return -1;
 	const char *h = skip_ws(we, e);
 	if (h == e)
-		return fail(ps, h, "expected opening hours (HH:MM-HH:MM) or 'closed' after %s",
+		return fail(ps, h, _("expected opening hours (HH:MM-HH:MM) or 'closed' after %s"),
 			    Q(p, we - p));
 	const char *he = word_end(h, e);
 	if (crm_parse_keyword(h, (size_t)(he - h), "closed")) {
 		if (skip_ws(he, e) != e)
-			return fail(ps, skip_ws(he, e), "unexpected %s after 'closed'",
+			return fail(ps, skip_ws(he, e), _("unexpected %s after 'closed'"),
 				    Q(skip_ws(he, e), e - skip_ws(he, e)));
 	} else if (parse_hours(ps, h, e, &r, &n) < 0) {
 		free(r);
@@ -237,13 +238,13 @@ static int zone_line(struct parser *ps, const char *kw, const char *p, const cha
 	char q[80];
 	const char *why;
 	if (ps->zone_line)
-		return fail(ps, kw, "'zone' is already given on line %ld", ps->zone_line);
+		return fail(ps, kw, _("'zone' is already given on line %ld"), ps->zone_line);
 	p = skip_ws(p, e);
 	const char *we = word_end(p, e);
 	if (p == e)
-		return fail(ps, p, "expected a time zone after 'zone'");
+		return fail(ps, p, _("expected a time zone after 'zone'"));
 	if (skip_ws(we, e) != e)
-		return fail(ps, skip_ws(we, e), "unexpected %s after the time zone",
+		return fail(ps, skip_ws(we, e), _("unexpected %s after the time zone"),
 			    Q(skip_ws(we, e), e - skip_ws(we, e)));
 	char *spec = crm_xstrndup(p, (size_t)(we - p));
 	struct crm_tz *tz = crm_tz_open(spec, &why);
@@ -261,7 +262,7 @@ static int parse_date(struct parser *ps, const char *p, size_t n, int64_t *day)
 {
 	char buf[16], q[80];
 	if (n >= sizeof buf || (memcpy(buf, p, n), buf[n] = '\0', crm_date_day(buf, day) < 0))
-		return fail(ps, p, "%s is not a date (YYYY-MM-DD)", Q(p, n));
+		return fail(ps, p, _("%s is not a date (YYYY-MM-DD)"), Q(p, n));
 	return 0;
 }
 
@@ -296,7 +297,7 @@ static int holiday_line(struct parser *ps, const char *kw, const char *p, const 
 	size_t len;
 	p = skip_ws(p, e);
 	if (p == e)
-		return fail(ps, kw, "expected a date (YYYY-MM-DD) after 'holiday'");
+		return fail(ps, kw, _("expected a date (YYYY-MM-DD) after 'holiday'"));
 	const char *we = word_end(p, e), *dots = NULL;
 	for (const char *x = p; x + 1 < we && !dots; x++)
 		if (x[0] == '.' && x[1] == '.')
@@ -307,13 +308,13 @@ static int holiday_line(struct parser *ps, const char *kw, const char *p, const 
 	if (dots && parse_date(ps, dots + 2, (size_t)(we - dots - 2), &b) < 0)
 		return -1;
 	if (b < a)
-		return fail(ps, p, "%s ends before it starts", Q(p, we - p));
+		return fail(ps, p, _("%s ends before it starts"), Q(p, we - p));
 	const char *name = skip_ws(we, e), *ne = e;
 	while (ne > name && (ne[-1] == ' ' || ne[-1] == '\t'))
 		ne--;
 	const char *bad = bad_name(name, ne, &len);
 	if (bad)
-		return fail(ps, bad, "%s is not allowed in a holiday's name", Q(bad, len));
+		return fail(ps, bad, _("%s is not allowed in a holiday's name"), Q(bad, len));
 	add_holiday(ps->s, a, b, name, (size_t)(ne - name));
 	return 0;
 }
@@ -493,11 +494,11 @@ static struct crm_schedule *finish(struct parser *ps, const char *name, int stat
 {
 	struct crm_schedule *s = ps->s;
 	if (status == CRM_OK && !s->tz) {
-		snprintf(err, errsize, "%s: zone is required", name);
+		snprintf(err, errsize, _("%s: zone is required"), name);
 		status = CRM_EUSAGE;
 	}
 	if (status == CRM_OK && build(s) < 0) {
-		snprintf(err, errsize, "%s: no opening hours: every day is closed", name);
+		snprintf(err, errsize, _("%s: no opening hours: every day is closed"), name);
 		status = CRM_EUSAGE;
 	}
 	free(ps);

@@ -1,4 +1,5 @@
 /* segment.c - segment schemes and saved runs; see segment.h. */
+#include "i18n.h"
 #include "segment.h"
 
 #include <stdio.h>
@@ -144,9 +145,44 @@ int crm_segment_of(const struct crm_scheme *s, const struct crm_rfm_entry *e)
 	}
 }
 
+/* The built-in segments' Korean labels, written here rather than taken from
+ * the catalogue: a label given as --segment means its segment whatever the
+ * locale and whether or not the catalogue is installed. */
+static const struct label {
+	const char *name, *ko;
+} labels[] = {
+	{"Champions", "최우수고객"}, {"Loyal", "충성고객"}, {"Potential Loyalists", "잠재충성고객"},
+	{"New", "신규고객"}, {"Promising", "유망고객"}, {"Need Attention", "관심필요"},
+	{"About to Sleep", "휴면임박"}, {"At Risk", "이탈위험"}, {"Can't Lose", "놓치면안될고객"},
+	{"Hibernating", "휴면고객"}, {"Regular", "일반고객"}, {"VIP", "VIP고객"},
+	{"Lost", "이탈고객"}, {"Other", "기타"},
+};
+#define NLABEL ((int)(sizeof labels / sizeof labels[0]))
+
+const char *crm_segment_label(const char *name)
+{
+	int i;
+	if (strcmp(crm_lang(), "ko"))
+		return name;
+	for (i = 0; i < NLABEL; i++)
+		if (!strcmp(labels[i].name, name))
+			return labels[i].ko;
+	return name;
+}
+
+const char *crm_segment_name(const char *arg)
+{
+	int i;
+	for (i = 0; i < NLABEL; i++)
+		if (!strcmp(labels[i].ko, arg))
+			return labels[i].name;
+	return arg;
+}
+
 int crm_segment_find(const struct crm_scheme *s, const char *name)
 {
 	int i;
+	name = crm_segment_name(name);
 	for (i = 0; i < s->n; i++)
 		if (!strcasecmp(s->names[i], name))
 			return i;
@@ -158,6 +194,12 @@ void crm_segment_list(const struct crm_scheme *s, char *out, size_t size)
 	size_t o = 0;
 	int i;
 	out[0] = '\0';
-	for (i = 0; i < s->n && o + 1 < size; i++)
-		o += (size_t)snprintf(out + o, size - o, "%s'%s'", i ? ", " : "", s->names[i]);
+	for (i = 0; i < s->n && o + 1 < size; i++) {
+		const char *label = crm_segment_label(s->names[i]);
+		if (label == s->names[i])
+			o += (size_t)snprintf(out + o, size - o, "%s'%s'", i ? ", " : "", label);
+		else
+			o += (size_t)snprintf(out + o, size - o, "%s'%s' (%s)", i ? ", " : "",
+					      s->names[i], label);
+	}
 }

@@ -16,7 +16,11 @@
  *        VIP      frequency >= vip_orders, or monetary >= vip_spend if set
  *        Regular  everybody else
  *    - "rules": a rules file (rules.h); a customer no rule matches is "Other".
- *  - Segment names compare case-insensitively (crm_segment_find).
+ *  - Segment names compare case-insensitively (crm_segment_find); the
+ *    built-in segments' Korean labels (이탈위험 for At Risk, ...) name them
+ *    too, in every locale.  What is stored and written to CSV is always the
+ *    English name; crm_segment_label() is the name shown to a person: the
+ *    Korean label when the messages are Korean (i18n.h), else the name.
  *  - A saved run (crm_run_begin .. crm_run_finish) records the as-of day,
  *    the scheme and every customer's segment and figures (recency,
  *    frequency, monetary, r, f, m): one row of segment_runs, and the
@@ -72,6 +76,11 @@ int crm_segment_of(const struct crm_scheme *s, const struct crm_rfm_entry *e);
 int crm_segment_find(const struct crm_scheme *s, const char *name);
 /* "A, B, C": the scheme's segment names, for messages. */
 void crm_segment_list(const struct crm_scheme *s, char *out, size_t size);
+/* The name of a segment as a person reads it (the contract above). */
+const char *crm_segment_label(const char *name);
+/* The segment name an argument means: the English name of a Korean label
+ * (이탈위험 -> At Risk), else the argument itself. */
+const char *crm_segment_name(const char *arg);
 
 /* ---- history ---------------------------------------------------------------------- */
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "diag.h"
+#include "i18n.h"
 #include "runblob.h"
 
 /* ---- customers per pair of segments --------------------------------------------- */
@@ -108,8 +109,8 @@ struct side {
 
 static int corrupt_run(struct crm_db *db, long long run, const char *why, size_t at)
 {
-	crm_error("%s: segment run %lld: its saved members cannot be read: %s (at byte %zu)",
-		  db->path, run, why, at);
+	crm_error(_("%s: segment run %lld: its saved members cannot be read: %s (at byte %zu)"),
+		  db->path, run, crm_tr(why), at);
 	return CRM_EDATA;
 }
 
@@ -128,14 +129,14 @@ static int blob_missing(struct crm_db *db, long long run, const char *msg, int c
 		snprintf(type, sizeof type, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_finalize(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return crm_db_fail(db, "read a segment run");
+		return crm_db_fail(db, N_("read a segment run"));
 	if (rc == SQLITE_DONE)
-		return corrupt_run(db, run, "no members stored", 0);
+		return corrupt_run(db, run, N_("no members stored"), 0);
 	if (strcmp(type, "blob") && strcmp(type, "text")) {
-		snprintf(why, sizeof why, "members stored as %s, not a blob", type);
+		snprintf(why, sizeof why, _("members stored as %s, not a blob"), type);
 		return corrupt_run(db, run, why, 0);
 	}
-	crm_error("%s: read segment run %lld: %s", db->path, run, msg);
+	crm_error(_("%s: read segment run %lld: %s"), db->path, run, msg);
 	return crm_db_status(code);
 }
 
@@ -162,7 +163,7 @@ static int read_blob(struct crm_db *db, long long run, unsigned char **blob, siz
 	if (rc != SQLITE_OK) {
 		free(*blob);
 		*blob = NULL;
-		return crm_db_fail(db, "read a segment run");
+		return crm_db_fail(db, N_("read a segment run"));
 	}
 	return CRM_OK;
 }
@@ -240,7 +241,7 @@ static int insert_run(struct crm_run *run, const struct crm_rfm *r)
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return crm_db_fail(run->db, "save the segment run");
+		return crm_db_fail(run->db, N_("save the segment run"));
 	run->id = sqlite3_last_insert_rowid(run->db->h);
 	return CRM_OK;
 }
@@ -271,8 +272,8 @@ int crm_run_begin(struct crm_db *db, const struct crm_rfm *r, const struct crm_s
 	crm_runblob_enc_init(&run->enc);
 	for (i = 0; i < s->n; i++)
 		if (crm_runblob_enc_name(&run->enc, s->names[i], strlen(s->names[i]), &why) != i) {
-			crm_error("%s: cannot save segment '%s': %s", db->path, s->names[i],
-				  why ? why : "a segment name twice");
+			crm_error(_("%s: cannot save segment '%s': %s"), db->path, s->names[i],
+				  crm_tr(why ? why : N_("a segment name twice")));
 			crm_run_free(run);
 			return CRM_EDATA;
 		}
@@ -297,7 +298,8 @@ int crm_run_add(struct crm_run *run, const char *customer_id, const struct crm_r
 	const char *why;
 	int c = 1, rc;
 	if (crm_runblob_enc_add(&run->enc, &m, &why) < 0) {
-		crm_error("%s: cannot save customer '%s': %s", run->db->path, customer_id, why);
+		crm_error(_("%s: cannot save customer '%s': %s"), run->db->path, customer_id,
+			  crm_tr(why));
 		run->failed = 1;
 		return CRM_EDATA;
 	}
@@ -329,7 +331,7 @@ static int write_blob(struct crm_run *run)
 	sqlite3_bind_blob64(st, 2, blob, len, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(run->db, "save the segment run");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(run->db, N_("save the segment run"));
 }
 
 /* The members and their count. */
@@ -346,7 +348,7 @@ static int save_members(struct crm_run *run)
 	sqlite3_bind_int64(st, 2, run->id);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(run->db, "save the segment run");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(run->db, N_("save the segment run"));
 }
 
 /* The run's flows from the run before it (segment.h).  A rules file may
@@ -372,7 +374,7 @@ static int save_flows(struct crm_run *run)
 	}
 	free(rows);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(run->db, "save the segment moves");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(run->db, N_("save the segment moves"));
 }
 
 long long crm_run_finish(struct crm_run *run)
@@ -418,7 +420,7 @@ int crm_run_latest(struct crm_db *db, int n, long long *ids, char (*as_of)[16])
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		crm_db_fail(db, "read segment runs");
+		crm_db_fail(db, N_("read segment runs"));
 		return -1;
 	}
 	return got;
@@ -431,8 +433,12 @@ int crm_run_last_two(struct crm_db *db, long long *older, long long *newer)
 	if (n < 0)
 		return crm_db_last_status(db);
 	if (n < 2) {
-		crm_error("%s: %s saved segment run%s; save runs with --save to compare them",
-			  db->path, n ? "only one" : "no", n ? "" : "s");
+		if (n)
+			crm_error(_("%s: only one saved segment run; save runs with --save to "
+				    "compare them"), db->path);
+		else
+			crm_error(_("%s: no saved segment runs; save runs with --save to compare "
+				    "them"), db->path);
 		return CRM_EDATA;
 	}
 	*newer = id[0];
@@ -459,7 +465,7 @@ int crm_run_exists(struct crm_db *db, long long id)
 	sqlite3_bind_int64(st, 1, id);
 	rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		crm_db_fail(db, "read segment runs");
+		crm_db_fail(db, N_("read segment runs"));
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -1;
 }
@@ -574,7 +580,7 @@ static int list_mover(const struct side *a, const struct side *b, void *ctx)
 	rc = sqlite3_step(mv->who);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		sqlite3_reset(mv->who);
-		return crm_db_fail(mv->db, "read customers");
+		return crm_db_fail(mv->db, N_("read customers"));
 	}
 	stop = mv->fn(m->id, text_or_null(mv->who, rc, 0), text_or_null(mv->who, rc, 1),
 		      a ? seg_name(a) : "(new)", b ? seg_name(b) : "(gone)", mv->ctx);
@@ -644,7 +650,7 @@ int crm_run_flows(struct crm_db *db, long long run, crm_flow_fn *fn, void *ctx)
 					  "segment_flows WHERE run_id = ?1 ORDER BY 3 DESC, 1, 2");
 	if (st)
 		sqlite3_bind_int64(st, 1, run);
-	return each_row(db, st, &v, "read a segment run");
+	return each_row(db, st, &v, N_("read a segment run"));
 }
 
 int crm_run_list(struct crm_db *db, crm_runrow_fn *fn, void *ctx)
@@ -696,6 +702,6 @@ int crm_run_segment_fn(struct crm_db *db, long long run)
 	if (sqlite3_create_function_v2(db->h, "crm_run_segment", 1, SQLITE_UTF8 |
 				       SQLITE_DETERMINISTIC, t, segment_of, NULL, NULL,
 				       table_free) != SQLITE_OK)
-		return crm_db_fail(db, "register crm_run_segment");
+		return crm_db_fail(db, N_("register crm_run_segment"));
 	return CRM_OK;
 }

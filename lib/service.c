@@ -1,4 +1,5 @@
 /* service.c - the help desk's figures from the tickets; see service.h. */
+#include "i18n.h"
 #include "service.h"
 
 #include <math.h>
@@ -12,8 +13,8 @@
 #include "period.h"
 #include "ticket.h"
 
-static const char *const by_names[CRM_SVC_NBY] = {"channel", "category", "priority", "agent",
-	"team", "month", "week"};
+static const char *const by_names[CRM_SVC_NBY] = {N_("channel"), N_("category"), N_("priority"),
+	N_("agent"), N_("team"), N_("month"), N_("week")};
 
 int crm_svc_by_parse(const char *name)
 {
@@ -406,7 +407,7 @@ static sqlite3_stmt *prepare(struct crm_db *db, const char *sql, const char *a, 
 	sqlite3_stmt *st = crm_db_prepare(db, sql);
 	if (st && (sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC) != SQLITE_OK ||
 		   (b && sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC) != SQLITE_OK))) {
-		crm_db_fail(db, "read tickets");
+		crm_db_fail(db, N_("read tickets"));
 		sqlite3_finalize(st);
 		return NULL;
 	}
@@ -512,7 +513,7 @@ int crm_service_figures(struct crm_db *db, const struct crm_service_opts *o,
 	free(lab);
 	finish(&all, &out->all);
 	groups_finish(gs, out);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read tickets");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("read tickets"));
 }
 
 void crm_service_release(struct crm_service *s)
@@ -567,7 +568,7 @@ int crm_service_breaches(struct crm_db *db, const struct crm_service_opts *o,
 	sqlite3_finalize(st);
 	if (status != CRM_OK)
 		return status;
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read tickets");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("read tickets"));
 }
 
 static int band_of(int64_t age)
@@ -601,5 +602,5 @@ int crm_service_backlog(struct crm_db *db, const struct crm_service_opts *o,
 	sqlite3_finalize(st);
 	if (status != CRM_OK)
 		return status;
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read tickets");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("read tickets"));
 }

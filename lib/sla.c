@@ -1,4 +1,5 @@
 /* sla.c - service level targets from a file; see sla.h. */
+#include "i18n.h"
 #include "sla.h"
 
 #include <stdio.h>
@@ -58,12 +59,12 @@ static int is(const struct word *w, const char *kw)
 static int hours_line(struct crm_sla *s, const struct word *w, int n, struct crm_parse_error *e)
 {
 	if (s->hours_seen)
-		return crm_parse_fail(e, w[0].s, "'hours' given twice");
+		return crm_parse_fail(e, w[0].s, _("'hours' given twice"));
 	if (s->n)
-		return crm_parse_fail(e, w[0].s, "'hours' must come before the targets it is for");
+		return crm_parse_fail(e, w[0].s, _("'hours' must come before the targets it is for"));
 	if (n != 2 || !(is(&w[1], "business") || is(&w[1], "calendar")))
 		return crm_parse_fail(e, n > 1 ? w[1].s : w[0].s + w[0].n,
-				      "expected 'hours business' or 'hours calendar'");
+				      _("expected 'hours business' or 'hours calendar'"));
 	s->hours_seen = 1;
 	s->calendar = is(&w[1], "calendar");
 	return 0;
@@ -96,29 +97,29 @@ static int targets(const struct crm_sla *s, struct rule *r, const struct word *w
 			break;
 		}
 		if (which < 0)
-			return crm_parse_fail(e, w[k].s, "expected 'first', 'resolve', 'business' or "
-					      "'calendar', not '%.*s'", (int)w[k].n, w[k].s);
+			return crm_parse_fail(e, w[k].s, _("expected 'first', 'resolve', 'business' or "
+					      "'calendar', not '%.*s'"), (int)w[k].n, w[k].s);
 		if (dur[which])
-			return crm_parse_fail(e, w[k].s, "'%s' given twice", which ? "resolve" : "first");
+			return crm_parse_fail(e, w[k].s, _("'%s' given twice"), which ? "resolve" : "first");
 		if (++k == n)
-			return crm_parse_fail(e, w[k - 1].s + w[k - 1].n, "a duration is missing "
-					      "(like 30m, 4h, 1h30m)");
+			return crm_parse_fail(e, w[k - 1].s + w[k - 1].n, _("a duration is missing "
+					      "(like 30m, 4h, 1h30m)"));
 		dur[which] = &w[k];
 	}
 	if (!dur[0] && !dur[1])
-		return crm_parse_fail(e, w[n - 1].s + w[n - 1].n, "no target: expected 'first "
-				      "DURATION', 'resolve DURATION' or both");
+		return crm_parse_fail(e, w[n - 1].s + w[n - 1].n, _("no target: expected 'first "
+				      "DURATION', 'resolve DURATION' or both"));
 	for (j = 0; j < 2; j++) {
 		t[j]->secs = -1;
 		t[j]->calendar = calendar;
 		if (!dur[j])
 			continue;
 		if (!calendar && memchr(dur[j]->s, 'd', dur[j]->n))
-			return crm_parse_fail(e, dur[j]->s, "days are ambiguous in business hours "
-					      "(24 hours or one opening day?): write hours");
+			return crm_parse_fail(e, dur[j]->s, _("days are ambiguous in business hours "
+					      "(24 hours or one opening day?): write hours"));
 		if ((t[j]->secs = crm_parse_duration(dur[j]->s, dur[j]->n, SLA_MAX_SECS)) <= 0)
-			return crm_parse_fail(e, dur[j]->s, "'%.*s' is not a duration from 1s to "
-					      "366d (like 30m, 4h, 1h30m)", (int)dur[j]->n, dur[j]->s);
+			return crm_parse_fail(e, dur[j]->s, _("'%.*s' is not a duration from 1s to "
+					      "366d (like 30m, 4h, 1h30m)"), (int)dur[j]->n, dur[j]->s);
 	}
 	return 0;
 }
@@ -131,21 +132,21 @@ static int target_line(struct crm_sla *s, const struct word *w, int n, struct cr
 	int k = 1;
 	r.priority = crm_ticket_priority(w[0].s, w[0].n);
 	if (r.priority < 0 && !crm_parse_keyword(w[0].s, w[0].n, "default"))
-		return crm_parse_fail(e, w[0].s, "unknown priority '%.*s' (urgent, high, normal, "
-				      "low or default)", (int)w[0].n, w[0].s);
+		return crm_parse_fail(e, w[0].s, _("unknown priority '%.*s' (urgent, high, normal, "
+				      "low or default)"), (int)w[0].n, w[0].s);
 	if (n > 1 && is(&w[1], "via")) {
 		if (n == 2)
-			return crm_parse_fail(e, w[1].s + w[1].n, "a channel is missing after 'via'");
+			return crm_parse_fail(e, w[1].s + w[1].n, _("a channel is missing after 'via'"));
 		ch = w[2].s;
 		chn = w[2].n;
 		k = 3;
 	}
 	if (find(s, r.priority, ch, chn))
-		return crm_parse_fail(e, w[0].s, "targets of '%.*s%s%.*s' given twice", (int)w[0].n,
+		return crm_parse_fail(e, w[0].s, _("targets of '%.*s%s%.*s' given twice"), (int)w[0].n,
 				      w[0].s, ch ? " via " : "", (int)chn, ch ? ch : "");
 	if (k == n)
-		return crm_parse_fail(e, w[k - 1].s + w[k - 1].n, "no target: expected 'first "
-				      "DURATION', 'resolve DURATION' or both");
+		return crm_parse_fail(e, w[k - 1].s + w[k - 1].n, _("no target: expected 'first "
+				      "DURATION', 'resolve DURATION' or both"));
 	if (targets(s, &r, w, n, k, e) < 0)
 		return -1;
 	if (ch) {
@@ -173,7 +174,7 @@ static int sla_line(void *ctx, const char *line, size_t len, long lineno,
 	(void)len;
 	(void)lineno;
 	if (n < 0)
-		return crm_parse_fail(e, line, "more than %d words", MAX_WORDS);
+		return crm_parse_fail(e, line, _("more than %d words"), MAX_WORDS);
 	if (n == 0)
 		return 0;
 	if (is(&w[0], "hours"))
@@ -186,7 +187,7 @@ struct crm_sla *crm_sla_load(const char *path, int *rc, char *err, size_t errsiz
 	struct crm_sla *s = crm_xcalloc(1, sizeof *s);
 	*rc = crm_parse_file(path, sla_line, s, err, errsize);
 	if (*rc == CRM_OK && !s->n) {
-		snprintf(err, errsize, "%s: no target (a line like 'high first 4h resolve 16h')",
+		snprintf(err, errsize, _("%s: no target (a line like 'high first 4h resolve 16h')"),
 			 path);
 		*rc = CRM_EUSAGE;
 	}

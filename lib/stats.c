@@ -1,4 +1,5 @@
 /* stats.c - customer_stats upkeep through the customer ledger; see stats.h. */
+#include "i18n.h"
 #include "stats.h"
 
 #include <errno.h>
@@ -171,8 +172,8 @@ int crm_stats_sum_fail(struct crm_db *db, const char *figure)
 {
 	if (!crm_stats_overflowed(db))
 		return crm_db_fail(db, figure);
-	crm_error("%s: %s: a sum of amounts does not fit in 64 bits (the database holds orders "
-		  "that crm-import refuses)", db->path, figure);
+	crm_error(_("%s: %s: a sum of amounts does not fit in 64 bits (the database holds orders "
+		  "that crm-import refuses)"), db->path, figure);
 	return CRM_EDATA;
 }
 
@@ -180,8 +181,8 @@ int crm_stats_sum_fail(struct crm_db *db, const char *figure)
  * as the order that did it is in the database already. */
 static int too_much(const char *customer, const char *currency)
 {
-	crm_error("customer '%s': the total of its %s orders would overflow (more than 64 bits "
-		  "of minor units)", customer, currency);
+	crm_error(_("customer '%s': the total of its %s orders would overflow (more than 64 bits "
+		  "of minor units)"), customer, currency);
 	return CRM_EDATA;
 }
 
@@ -414,11 +415,11 @@ static int open_tmp(struct crm_stats *s)
 		return fd;
 	/* file systems without O_TMPFILE: a named file, unlinked at once */
 	if (snprintf(path, sizeof path, "%s/crm-ledger-XXXXXX", s->tmpdir) >= (int)sizeof path) {
-		crm_error("TMPDIR is too long: %s", s->tmpdir);
+		crm_error(_("TMPDIR is too long: %s"), s->tmpdir);
 		return -1;
 	}
 	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
-		crm_error("%s: cannot create a temporary file: %s", s->tmpdir, strerror(errno));
+		crm_error(_("%s: cannot create a temporary file: %s"), s->tmpdir, strerror(errno));
 		return -1;
 	}
 	unlink(path);
@@ -433,8 +434,8 @@ static int drain(struct crm_stats *s, struct runfile *f)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			crm_error("%s: write error on a temporary file: %s", s->tmpdir,
-				  n < 0 ? strerror(errno) : "nothing written");
+			crm_error(_("%s: write error on a temporary file: %s"), s->tmpdir,
+				  n < 0 ? strerror(errno) : _("nothing written"));
 			return CRM_EIO;
 		}
 		done += (size_t)n;
@@ -502,8 +503,8 @@ static int fill(struct crm_stats *s, struct source *x, size_t need)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			crm_error("%s: read error on a temporary file: %s", s->tmpdir,
-				  n < 0 ? strerror(errno) : "a run ends early");
+			crm_error(_("%s: read error on a temporary file: %s"), s->tmpdir,
+				  n < 0 ? strerror(errno) : _("a run ends early"));
 			return CRM_EIO;
 		}
 		x->have += (size_t)n;
@@ -731,7 +732,7 @@ static struct entry *note(struct crm_stats *s, const char *customer, const char 
 	if (e->used)
 		return e;
 	if (len > ID_MAX) {
-		crm_error("customer id of %zu bytes: too long (at most %d)", len, ID_MAX);
+		crm_error(_("customer id of %zu bytes: too long (at most %d)"), len, ID_MAX);
 		*rc = CRM_EDATA;
 		return NULL;
 	}
@@ -908,7 +909,7 @@ static int refigure_row(struct crm_stats *s, sqlite3_stmt *st)
 	const char *cur = (const char *)sqlite3_column_text(st, 1);
 	size_t len = id ? strlen(id) : 0;
 	if (!id || !cur || len > ID_MAX || strlen(cur) >= sizeof s->out.currency)
-		return crm_db_fail(s->db, "recompute customer figures");
+		return crm_db_fail(s->db, N_("recompute customer figures"));
 	s->out.len = len;
 	s->out.ensure = 0;
 	memcpy(s->out.id, id, len + 1);
@@ -928,7 +929,7 @@ static int recompute_dirty(struct crm_stats *s)
 	long long any;
 	sqlite3_stmt *st;
 	int step, rc = crm_db_one_int(s->db, crm_db_prepare(s->db, "SELECT EXISTS (SELECT 1 FROM "
-							    "temp.stats_dirty)"), "read changed customers", &any);
+							    "temp.stats_dirty)"), N_("read changed customers"), &any);
 	if (rc != CRM_OK || !any)
 		return rc;
 	if ((rc = crm_db_exec(s->db, "DELETE FROM customer_stats WHERE customer_id IN "
@@ -944,11 +945,11 @@ static int recompute_dirty(struct crm_stats *s)
 	if (rc == CRM_OK && step == SQLITE_DONE)
 		rc = write_batch(s, &s->figures);
 	else if (rc == CRM_OK && crm_stats_overflowed(s->db)) {
-		crm_error("customer figures: the orders of a customer whose orders were updated "
-			  "total more than 64 bits of minor units");
+		crm_error(_("customer figures: the orders of a customer whose orders were updated "
+			  "total more than 64 bits of minor units"));
 		rc = CRM_EDATA;
 	} else if (rc == CRM_OK)
-		rc = crm_db_fail(s->db, "recompute customer figures");
+		rc = crm_db_fail(s->db, N_("recompute customer figures"));
 	sqlite3_finalize(st);
 	return rc != CRM_OK ? rc : crm_db_exec(s->db, "DELETE FROM temp.stats_dirty");
 }

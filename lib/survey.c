@@ -1,4 +1,5 @@
 /* survey.c - survey answers counted per group, detractors, follow-ups; see survey.h. */
+#include "i18n.h"
 #include "survey.h"
 
 #include <stdarg.h>
@@ -11,8 +12,8 @@
 #include "entity.h"
 #include "segment.h"
 
-static const char *const by_names[CRM_NBY] = {"month", "week", "channel", "segment", "survey",
-	"category", "sku"};
+static const char *const by_names[CRM_NBY] = {N_("month"), N_("week"), N_("channel"),
+	N_("segment"), N_("survey"), N_("category"), N_("sku")};
 
 int crm_by_parse(const char *name)
 {
@@ -71,11 +72,11 @@ static const struct source {
 		COMMON_KEYS | KEY(CRM_BY_SURVEY),
 		SOURCE_SQL(R_COLS, "responses r", "r", "r.answered_at", "r.survey")},
 	[CRM_SOURCE_TICKETS] = {"tickets", "ticket", "csat", "resolved_at",
-		"tickets' CSAT is a 1-5 rating", COMMON_KEYS | KEY(CRM_BY_CATEGORY),
+		N_("tickets' CSAT is a 1-5 rating"), COMMON_KEYS | KEY(CRM_BY_CATEGORY),
 		ANSWERS_SQL(T_COLS, "tickets t", T_AT, "NULL", "NULL", ""),
 		ANSWERS_SQL(T_COLS, "tickets t", T_AT, "NULL", SEGMENT_OF("t.customer_id"), "")},
 	[CRM_SOURCE_REVIEWS] = {"reviews", "review", "rating", "posted_at",
-		"reviews' rating is 1 to 5 stars", COMMON_KEYS | KEY(CRM_BY_SKU),
+		N_("reviews' rating is 1 to 5 stars"), COMMON_KEYS | KEY(CRM_BY_SKU),
 		SOURCE_SQL(V_COLS, "reviews v", "v", "v.posted_at", "NULL")},
 };
 
@@ -95,19 +96,19 @@ int crm_survey_check(struct crm_survey_opts *o, int scale_given, char *why, size
 	if (src->rating && !scale_given)
 		o->scale = CRM_SCALE_CSAT;
 	if (src->rating && o->scale != CRM_SCALE_CSAT) {
-		snprintf(why, size, "--source %s: %s; --scale %s needs %d-%d answers", src->name,
-			 src->rating, crm_scale_name(o->scale), crm_scale_lo(o->scale),
+		snprintf(why, size, _("--source %s: %s; --scale %s needs %d-%d answers"), src->name,
+			 _(src->rating), crm_scale_name(o->scale), crm_scale_lo(o->scale),
 			 crm_scale_hi(o->scale));
 		return -1;
 	}
 	if (o->survey && !(src->keys & KEY(CRM_BY_SURVEY))) {
-		snprintf(why, size, "--survey: %s have no survey", src->name);
+		snprintf(why, size, _("--survey: %s have no survey"), src->name);
 		return -1;
 	}
 	for (k = 0; k < o->nby; k++) {
 		if (src->keys & KEY(o->by[k]))
 			continue;
-		snprintf(why, size, "--by %s: %s have no %s", crm_by_name(o->by[k]), src->name,
+		snprintf(why, size, _("--by %s: %s have no %s"), crm_by_name(o->by[k]), src->name,
 			 crm_by_name(o->by[k]));
 		return -1;
 	}
@@ -351,16 +352,16 @@ static long long *judge(struct load *L, const char *score, enum crm_score_bad b,
 	const struct source *src = L->src;
 	char q[128];
 	if (b == CRM_SCORE_NAN || b == CRM_SCORE_RANGE) {
-		snprintf(msg, size, "column '%s': %s %s", src->score, crm_quote(score, q, sizeof q),
+		snprintf(msg, size, _("column '%s': %s %s"), src->score, crm_quote(score, q, sizeof q),
 			 why);
 		return b == CRM_SCORE_NAN ? &L->gs->bad.nan : &L->gs->bad.range;
 	}
 	if (L->time_key && !at && b == CRM_SCORE_OK) {
-		snprintf(msg, size, "column '%s' is empty", src->at);
+		snprintf(msg, size, _("column '%s' is empty"), src->at);
 		return &L->gs->bad.other;
 	}
 	if (L->time_key && at && time_labels(L, at) < 0) {
-		snprintf(msg, size, "column '%s': %s is not a time", src->at, crm_quote(at, q, sizeof q));
+		snprintf(msg, size, _("column '%s': %s is not a time"), src->at, crm_quote(at, q, sizeof q));
 		return &L->gs->bad.other;
 	}
 	return NULL;
@@ -415,7 +416,7 @@ static int need_column(struct load *L, const int colmap[CRM_MAX_COLS], const str
 	if (colmap[col] >= 0)
 		return 0;
 	crm_header_list(hdr, found, sizeof found);
-	crm_error_at(L->file, hdr->line, "%s needs a column '%s' (found: %s); name it with --map %s=HEADER",
+	crm_error_at(L->file, hdr->line, _("%s needs a column '%s' (found: %s); name it with --map %s=HEADER"),
 		     why, crm_response_stream.cols[col].name, found, crm_response_stream.cols[col].name);
 	return CRM_EDATA;
 }
@@ -430,7 +431,7 @@ static int s_header(const int colmap[CRM_MAX_COLS], const struct crm_row *row, v
 		int col = by == CRM_BY_CHANNEL ? R_CHANNEL : by == CRM_BY_SEGMENT ? R_SEGMENT :
 			  by == CRM_BY_SURVEY ? R_SURVEY : R_AT;
 		char why[32];
-		snprintf(why, sizeof why, "--by %s", crm_by_name(by));
+		snprintf(why, sizeof why, _("--by %s"), crm_by_name(by));
 		if (need_column(L, colmap, row, col, why))
 			return CRM_EDATA;
 	}
@@ -514,10 +515,10 @@ static long long last_segment_run(struct crm_db *db, int *rc)
 	if (sqlite3_step(st) == SQLITE_ROW)
 		id = sqlite3_column_int64(st, 0);
 	else
-		*rc = crm_db_fail(db, "read segment runs");
+		*rc = crm_db_fail(db, N_("read segment runs"));
 	sqlite3_finalize(st);
 	if (!id && *rc == CRM_OK) {
-		crm_error("%s: --by segment needs a saved segment run (crm-segment --save)", db->path);
+		crm_error(_("%s: --by segment needs a saved segment run (crm-segment --save)"), db->path);
 		*rc = CRM_EDATA;
 	}
 	return id;
@@ -576,7 +577,7 @@ int crm_survey_load_db(struct crm_db *db, const struct crm_survey_opts *o, struc
 	if (L.fatal)
 		rc = L.fatal;
 	else if (step != SQLITE_DONE)
-		rc = crm_db_fail(db, "read survey answers");
+		rc = crm_db_fail(db, N_("read survey answers"));
 	sqlite3_finalize(st);
 	if (rc == CRM_OK)
 		finish_groups(gs, o);
@@ -646,7 +647,7 @@ int crm_detractors_each(struct crm_db *db, const struct crm_survey_opts *o,
 	sqlite3_finalize(st);
 	if (stop)
 		return stop;
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, "read detractors");
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("read detractors"));
 }
 
 /* ---- follow-ups ------------------------------------------------------------------ */
@@ -684,7 +685,7 @@ static int f_header(const int colmap[CRM_MAX_COLS], const struct crm_row *row, v
 	struct follow *F = ctx;
 	if (colmap[F_RESPONSE] >= 0 || colmap[F_CUSTOMER] >= 0)
 		return 0;
-	crm_error_at(F->file, row->line, "follow-ups need a column 'response_id' or 'customer_id'");
+	crm_error_at(F->file, row->line, _("follow-ups need a column 'response_id' or 'customer_id'"));
 	return CRM_EDATA;
 }
 
@@ -694,7 +695,7 @@ static int f_step(struct follow *F, sqlite3_stmt *st)
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW) {
-		F->fatal = crm_db_fail(F->db, "record follow-ups");
+		F->fatal = crm_db_fail(F->db, N_("record follow-ups"));
 		return -1;
 	}
 	return sqlite3_changes(F->db->h);
@@ -706,7 +707,7 @@ static int f_found(struct follow *F, sqlite3_stmt *st)
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		F->fatal = crm_db_fail(F->db, "read survey answers");
+		F->fatal = crm_db_fail(F->db, N_("read survey answers"));
 		return -1;
 	}
 	return rc == SQLITE_ROW;
@@ -735,7 +736,7 @@ static int f_record(struct follow *F, long line, sqlite3_stmt *write, sqlite3_st
 	if ((found = f_found(F, exists)) < 0)
 		return 1;
 	if (!found)
-		return f_reject(F, line, "column '%s': %s has no survey answer in %s", col,
+		return f_reject(F, line, _("column '%s': %s has no survey answer in %s"), col,
 				crm_quote(id, q, sizeof q), F->db->path);
 	F->c->unchanged++;
 	return 0;
@@ -752,7 +753,7 @@ static int f_row(const struct crm_values *v, const struct crm_row *row, void *ct
 		return f_record(F, row->line, F->answer, F->one, "response_id", resp, at, note);
 	if (cust)
 		return f_record(F, row->line, F->customer, F->known, "customer_id", cust, at, note);
-	return f_reject(F, row->line, "no response_id or customer_id");
+	return f_reject(F, row->line, _("no response_id or customer_id"));
 }
 
 static int f_bad_row(long line, const char *why, void *ctx)

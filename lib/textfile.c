@@ -1,4 +1,5 @@
 /* textfile.c - files read whole, with caps; see textfile.h. */
+#include "i18n.h"
 #include "textfile.h"
 
 #include <errno.h>
@@ -51,13 +52,13 @@ static int refuse(struct crm_textfile *tf, int code)
 
 static int too_large(struct crm_textfile *tf, char *err, size_t errsize)
 {
-	snprintf(err, errsize, "%s: larger than %d bytes", tf->path, CRM_FILE_MAX);
+	snprintf(err, errsize, _("%s: larger than %d bytes"), tf->path, CRM_FILE_MAX);
 	return refuse(tf, CRM_EDATA);
 }
 
 static int too_long(struct crm_textfile *tf, char *err, size_t errsize)
 {
-	snprintf(err, errsize, "%s:%ld: line longer than %d bytes", tf->path, tf->lineno,
+	snprintf(err, errsize, _("%s:%ld: line longer than %d bytes"), tf->path, tf->lineno,
 		 CRM_LINE_MAX);
 	return refuse(tf, CRM_EDATA);
 }
@@ -68,7 +69,7 @@ static int nul_byte(struct crm_textfile *tf, size_t n, char *err, size_t errsize
 	long col = 1;
 	for (size_t i = 0; i < n; i++)
 		col += ((unsigned char)tf->buf[i] & 0xC0) != 0x80;
-	snprintf(err, errsize, "%s:%ld: column %ld: NUL byte", tf->path, tf->lineno, col);
+	snprintf(err, errsize, _("%s:%ld: column %ld: NUL byte"), tf->path, tf->lineno, col);
 	return refuse(tf, CRM_EDATA);
 }
 

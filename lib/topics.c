@@ -3,6 +3,7 @@
  * dictionary parser, the normalisation shared by keywords and texts, one
  * Aho-Corasick automaton per dictionary, negation and sentiment.
  */
+#include "i18n.h"
 #include "topics.h"
 
 #include <stdint.h>
@@ -330,14 +331,14 @@ static int add_keyword(struct loader *ld, const char *p, const char *e)
 			;
 	}
 	if (kp == e)
-		return fail(ld, p, "empty keyword");
+		return fail(ld, p, _("empty keyword"));
 	long bad = crm_topics_bad_utf8(kp, (size_t)(e - kp));
 	if (bad >= 0)
-		return fail(ld, kp + bad, "invalid UTF-8 in keyword");
+		return fail(ld, kp + bad, _("invalid UTF-8 in keyword"));
 	k.norm = keyword_norm(ld, kp, (size_t)(e - kp));
 	if (!*k.norm) {
 		free(k.norm);
-		return fail(ld, kp, "keyword %s has nothing to match",
+		return fail(ld, kp, _("keyword %s has nothing to match"),
 			    crm_quote_n(kp, (size_t)(e - kp), q, sizeof q));
 	}
 	if (t->hcap < 2 * (size_t)t->nkw + 2)
@@ -349,7 +350,7 @@ static int add_keyword(struct loader *ld, const char *p, const char *e)
 	}
 	if (t->nkw >= CRM_TOPICS_KEYWORDS_MAX) {
 		free(k.norm);
-		return fail(ld, p, "more than %d keywords", CRM_TOPICS_KEYWORDS_MAX);
+		return fail(ld, p, _("more than %d keywords"), CRM_TOPICS_KEYWORDS_MAX);
 	}
 	k.text = crm_xstrndup(kp, (size_t)(e - kp));
 	k.len = (int)strlen(k.norm);
@@ -384,15 +385,15 @@ static int topic_name(struct loader *ld, const char *p, const char *colon)
 	size_t len;
 	char q[80];
 	if (p == e)
-		return fail(ld, colon, "empty topic name");
+		return fail(ld, colon, _("empty topic name"));
 	if (e - p > CRM_TOPIC_NAME_MAX)
-		return fail(ld, p, "topic name longer than %d bytes", CRM_TOPIC_NAME_MAX);
+		return fail(ld, p, _("topic name longer than %d bytes"), CRM_TOPIC_NAME_MAX);
 	if ((bad = crm_parse_bad_name_char(p, e, " \t=!", &len)))
-		return fail(ld, bad, "topic name may not hold %s",
+		return fail(ld, bad, _("topic name may not hold %s"),
 			    crm_quote_n(bad, len, q, sizeof q));
 	long u = crm_topics_bad_utf8(p, (size_t)(e - p));
 	if (u >= 0)
-		return fail(ld, p + u, "invalid UTF-8 in topic name");
+		return fail(ld, p + u, _("invalid UTF-8 in topic name"));
 	ld->topic = topic_index(ld->t, p, (size_t)(e - p));
 	return 0;
 }
@@ -406,7 +407,7 @@ static int topics_line(struct loader *ld, const char *s, size_t n)
 	if (p == e)
 		return 0;
 	if (!(colon = memchr(p, ':', (size_t)(e - p))))
-		return fail(ld, p, "missing ':' after the topic name");
+		return fail(ld, p, _("missing ':' after the topic name"));
 	if (topic_name(ld, p, colon) < 0)
 		return -1;
 	for (p = colon + 1;; p++) {
@@ -501,7 +502,7 @@ static struct crm_topics *finish(struct loader *ld, const char *name, int status
 	free(ld->st.s);
 	free(ld->st.at);
 	if (status == CRM_OK && !t->ntopics) {
-		snprintf(err, errsize, "%s: no topics", name);
+		snprintf(err, errsize, _("%s: no topics"), name);
 		status = CRM_EUSAGE;
 	}
 	if (code)
