@@ -1534,8 +1534,8 @@ int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char 
 {
 	struct amount a;            /* the groups' arrays are filled as read */
 	cursor p, e;
-	int c;
-	uint64_t v;
+	int c = 0;            /* set by money_currency(), as v by money_minor(): -O1 cannot tell */
+	uint64_t v = 0;
 
 	a.neg = a.sign = a.paren = a.unknown = a.ng = 0;
 	a.m1 = a.m2 = (struct mark){ -1, NULL };
