@@ -279,6 +279,7 @@ C1|Ann|Support|high|text C|2|5|subject C|P-3"
 	csv t.csv ticket_id,customer_id,channel,opened_at,resolved_at,status,csat \
 		'T1,c1,email,2025-03-10 10:00,2025-03-10 12:00,solved,4' 'T2,c2,chat,2025-03-11 10:00,,open,'
 	crm-import -q tickets t.csv
+	drop_schema_9
 	q "$DROP_SCHEMA_8 PRAGMA user_version = 7"
 	[ "$(q "SELECT count(*) FROM pragma_table_info('tickets')")" = 9 ]
 	before=$(q "SELECT * FROM tickets ORDER BY 1")
