@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "strpool.h"
 
 enum {
 	BATCH = 64,              /* orders looked up at once */
@@ -36,11 +37,6 @@ struct who {
 	const char *email, *name;
 };
 
-struct block {
-	struct block *next;
-	size_t used, size;
-	char data[];
-};
 
 /* An order waiting in the batch; its texts are in the batch's bytes. */
 struct pend {
@@ -59,7 +55,7 @@ struct crm_custsum {
 	size_t nwho, capwho;
 	uint64_t *slot;          /* tag << 32 | (1 + record), 0: free */
 	size_t mask;             /* slots - 1 (a power of two) */
-	struct block *texts;
+	struct crm_strpool texts; /* blocks of BLOCK bytes */
 	struct pend q[BATCH];
 	int nq;
 	char *qbuf;
@@ -74,21 +70,7 @@ struct crm_custsum {
 
 static const char *keep(struct crm_custsum *s, const char *p, size_t n)
 {
-	struct block *b = s->texts;
-	char *out;
-	if (!b || b->size - b->used < n + 1) {
-		size_t size = n + 1 > BLOCK ? n + 1 : BLOCK;
-		b = crm_xmalloc(sizeof *b + size);
-		b->used = 0;
-		b->size = size;
-		b->next = s->texts;
-		s->texts = b;
-	}
-	out = b->data + b->used;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	b->used += n + 1;
-	return out;
+	return crm_strpool_dup(&s->texts, p, n);
 }
 
 /* 8 bytes of the id from byte `at`, big-endian and NUL-padded: comparing
@@ -291,6 +273,7 @@ static void run_batch(struct crm_custsum *s)
 struct crm_custsum *crm_custsum_new(void)
 {
 	struct crm_custsum *s = crm_xcalloc(1, sizeof *s);
+	crm_strpool_init(&s->texts, BLOCK);
 	s->mask = 1023;
 	reserve(s, 0);
 	return s;
@@ -465,13 +448,9 @@ void crm_custsum_shrink(struct crm_custsum *s)
 
 void crm_custsum_free(struct crm_custsum *s)
 {
-	struct block *b, *next;
 	if (!s)
 		return;
 	crm_custsum_shrink(s);
-	for (b = s->texts; b; b = next) {
-		next = b->next;
-		free(b);
-	}
+	crm_strpool_release(&s->texts);
 	free(s);
 }

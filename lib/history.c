@@ -8,47 +8,23 @@
 #include "history.h"
 #include "i18n.h"
 #include "norm.h"
+#include "strpool.h"
 
 /* ---- strings: a pool of chunks, and an intern table over it -------------- */
 
-struct chunk {
-	struct chunk *next;
-	size_t used, size;
-	char data[];
-};
-
-struct crm_strpool {
-	struct chunk *head;
-};
-
-static char *pool_dup(struct crm_strpool *p, const char *s, size_t n)
+/* the pools history.h's structures own: chunks of 64 KiB */
+static struct crm_strpool *pool_new(void)
 {
-	struct chunk *c = p->head;
-	char *d;
-	if (!c || c->size - c->used < n + 1) {
-		size_t size = n + 1 > 65536 ? n + 1 : 65536;
-		c = crm_xmalloc(sizeof *c + size);
-		c->size = size;
-		c->used = 0;
-		c->next = p->head;
-		p->head = c;
-	}
-	d = c->data + c->used;
-	memcpy(d, s, n);
-	d[n] = '\0';
-	c->used += n + 1;
-	return d;
+	struct crm_strpool *p = crm_xmalloc(sizeof *p);
+	crm_strpool_init(p, 65536);
+	return p;
 }
 
 static void pool_free(struct crm_strpool *p)
 {
-	struct chunk *c, *next;
 	if (!p)
 		return;
-	for (c = p->head; c; c = next) {
-		next = c->next;
-		free(c);
-	}
+	crm_strpool_release(p);
 	free(p);
 }
 
@@ -126,7 +102,7 @@ static int32_t intern(struct intern *t, const char *s, size_t n)
 		t->s = crm_xrealloc(t->s, (size_t)t->cap * sizeof *t->s);
 		t->len = crm_xrealloc(t->len, (size_t)t->cap * sizeof *t->len);
 	}
-	t->s[t->n] = pool_dup(t->pool, s, n);
+	t->s[t->n] = crm_strpool_dup(t->pool, s, n);
 	t->len[t->n] = (uint32_t)n;
 	e->hash = h;
 	e->s = t->s[t->n];
@@ -559,7 +535,7 @@ int crm_history_load(struct crm_db *db, const struct crm_history_window *w,
 	int rc;
 	memset(h, 0, sizeof *h);
 	memset(&L, 0, sizeof L);
-	L.pool = crm_xcalloc(1, sizeof *L.pool);
+	L.pool = pool_new();
 	intern_init(&L.skus, L.pool);
 	intern_init(&L.custs, L.pool);
 	intern_init(&L.names, L.pool);
@@ -636,7 +612,7 @@ static char *pool_col(struct crm_strpool *p, sqlite3_stmt *st, int col)
 {
 	const char *s = (const char *)sqlite3_column_text(st, col);
 	int n = sqlite3_column_bytes(st, col);
-	return s && n > 0 ? pool_dup(p, s, (size_t)n) : NULL;
+	return s && n > 0 ? crm_strpool_dup(p, s, (size_t)n) : NULL;
 }
 
 int crm_contacts_load(struct crm_db *db, struct crm_contacts *c)
@@ -647,7 +623,7 @@ int crm_contacts_load(struct crm_db *db, struct crm_contacts *c)
 	memset(c, 0, sizeof *c);
 	if (!st)
 		return crm_db_last_status(db);
-	c->pool_ = crm_xcalloc(1, sizeof *c->pool_);
+	c->pool_ = pool_new();
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (c->n == cap) {
 			cap = cap ? 2 * cap : 1024;
@@ -661,7 +637,7 @@ int crm_contacts_load(struct crm_db *db, struct crm_contacts *c)
 		c->name[c->n] = pool_col(c->pool_, st, 2);
 		c->opted_in[c->n++] = sqlite3_column_int(st, 3) == 1;
 		if (!c->id[c->n - 1])
-			c->id[c->n - 1] = pool_dup(c->pool_, "", 0);
+			c->id[c->n - 1] = crm_strpool_dup(c->pool_, "", 0);
 	}
 	rc = rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("reading customers"));
 	sqlite3_finalize(st);
