@@ -9,7 +9,6 @@
 #include "db.h"
 #include "diag.h"
 #include "feedback.h"
-#include "heading.h"
 #include "i18n.h"
 #include "nps.h"
 #include "opts.h"
@@ -256,7 +255,7 @@ static int tag(struct fb *f)
 	}
 	if (rc != CRM_OK || (rc = open_db(f, CRM_DB_READ)) != CRM_OK)
 		return rc;
-	f->t = crm_table_begin_headed(stdout, f->format, f->co.csv.delim, tag_cols, NCOLS(tag_cols));
+	f->t = crm_table_begin(stdout, f->format, f->co.csv.delim, tag_cols, NCOLS(tag_cols));
 	if ((rc = crm_feedback_each(&f->db, &o, tag_row, f->t, &c)) == CRM_OK)
 		crm_table_finish(f->t);
 	bad_utf8_summary(&c);
@@ -288,7 +287,7 @@ static struct crm_table *topics_table(const struct fb *f)
 		cols[n++] = (struct crm_table_col){names[k][0], CRM_T_TEXT};
 		cols[n++] = (struct crm_table_col){names[k][1], CRM_T_TEXT};
 	}
-	t = crm_table_begin_headed(stdout, f->format, f->co.csv.delim, cols, n);   /* copies cols */
+	t = crm_table_begin(stdout, f->format, f->co.csv.delim, cols, n);   /* copies cols */
 	return t;
 }
 
@@ -431,10 +430,10 @@ static int triage(struct fb *f)
 	memcpy(o.end, f->end, sizeof o.end);
 	o.tz = f->tz;
 	if (f->summary)
-		f->t = crm_table_begin_headed(stdout, f->format, f->co.csv.delim, summary_cols,
+		f->t = crm_table_begin(stdout, f->format, f->co.csv.delim, summary_cols,
 				       NCOLS(summary_cols));
 	else
-		f->t = crm_table_begin_headed(stdout, f->format, f->co.csv.delim, waiting_cols,
+		f->t = crm_table_begin(stdout, f->format, f->co.csv.delim, waiting_cols,
 				       NCOLS(waiting_cols));
 	rc = crm_feedback_triage(&f->db, &o, f->summary ? NULL : waiting_row, f->t, &r);
 	if (rc == CRM_OK && f->summary)

@@ -10,7 +10,6 @@
 #include "csvio.h"
 #include "db.h"
 #include "diag.h"
-#include "heading.h"
 #include "i18n.h"
 #include "nps.h"
 #include "opts.h"
@@ -259,7 +258,7 @@ static struct crm_table *begin_figures(struct nps *s)
 		memcpy(cols + n, trend_cols, sizeof trend_cols);
 		n += 3;
 	}
-	return crm_table_begin_headed(stdout, s->format, s->co.csv.delim, cols, n);
+	return crm_table_begin(stdout, s->format, s->co.csv.delim, cols, n);
 }
 
 static void cell_scaled(struct crm_table *t, long long v, int dec)
@@ -461,7 +460,7 @@ static int list_detractors(struct nps *s)
 	/* one snapshot for the whole list */
 	if ((rc = crm_db_begin(&s->db)) != CRM_OK)
 		return rc;
-	s->t = crm_table_begin_headed(stdout, s->format, s->co.csv.delim, cols, 14);
+	s->t = crm_table_begin(stdout, s->format, s->co.csv.delim, cols, 14);
 	rc = crm_detractors_each(&s->db, &s->so, write_detractor, s->t);
 	crm_table_finish(s->t);
 	crm_table_free(s->t);

@@ -7,7 +7,6 @@
 
 #include "db.h"
 #include "diag.h"
-#include "heading.h"
 #include "i18n.h"
 #include "nps.h"
 #include "opts.h"
@@ -240,7 +239,7 @@ static int figures(struct svc *s, struct crm_db *db)
 	for (k = 0; k < NFIG; k++)
 		cols[s->so.nby + k] = (struct crm_table_col){figure_cols[k], CRM_T_NUM};
 	if (rc == CRM_OK) {
-		s->t = crm_table_begin_headed(stdout, s->format, s->co.csv.delim, cols, s->so.nby + NFIG);
+		s->t = crm_table_begin(stdout, s->format, s->co.csv.delim, cols, s->so.nby + NFIG);
 		if (!s->so.nby)
 			figure_row(s->t, NULL, 0, &sv.all, s->sla != NULL);
 		for (i = 0; i < sv.n; i++)
@@ -323,11 +322,11 @@ static int run(struct svc *s)
 		return rc;
 	if ((rc = crm_db_begin_read(&db)) == CRM_OK) {
 		if (s->breaches) {
-			s->t = crm_table_begin_headed(stdout, s->format, s->co.csv.delim, breach_cols,
+			s->t = crm_table_begin(stdout, s->format, s->co.csv.delim, breach_cols,
 					       NCOLS(breach_cols));
 			rc = crm_service_breaches(&db, &s->so, breach_row, s->t);
 		} else if (s->backlog) {
-			s->t = crm_table_begin_headed(stdout, s->format, s->co.csv.delim, backlog_cols,
+			s->t = crm_table_begin(stdout, s->format, s->co.csv.delim, backlog_cols,
 					       NCOLS(backlog_cols));
 			rc = crm_service_backlog(&db, &s->so, backlog_row, s->t);
 		} else {

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "diag.h"
-#include "heading.h"
 #include "i18n.h"
 
 /* The purchases of buyer b: h->p[first(b)] .. h->p[last(b) - 1], sorted by
@@ -288,7 +287,7 @@ void crm_cooccur_write_also(FILE *fp, enum crm_format f, char delim, const struc
 		{N_("confidence"), CRM_T_NUM},
 		{N_("lift"), CRM_T_NUM},
 	};
-	struct crm_table *t = crm_table_begin_headed(fp, f, delim, cols, 7);
+	struct crm_table *t = crm_table_begin(fp, f, delim, cols, 7);
 	for (size_t i = 0; i < n; i++) {
 		count(t, (long long)i + 1);
 		crm_table_cell(t, h->sku[v[i].prod]);
@@ -310,7 +309,7 @@ void crm_cooccur_write_rules(FILE *fp, enum crm_format f, char delim,
 		{N_("confidence"), CRM_T_NUM},
 		{N_("lift"), CRM_T_NUM},
 	};
-	struct crm_table *t = crm_table_begin_headed(fp, f, delim, cols, 9);
+	struct crm_table *t = crm_table_begin(fp, f, delim, cols, 9);
 	for (size_t i = 0; i < n; i++) {
 		count(t, (long long)i + 1);
 		crm_table_cell(t, h->sku[v[i].a]);

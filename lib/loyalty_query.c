@@ -1,6 +1,5 @@
 /* loyalty_query.c - balance, expiring, statement and stats of the loyalty
  * ledger; see loyalty_query.h. */
-#include "heading.h"
 #include "i18n.h"
 #include "loyalty_query.h"
 
@@ -158,7 +157,7 @@ int crm_loyalty_statement(struct crm_db *db, const struct crm_loyalty_query *q, 
 		return crm_db_last_status(db);
 	crm_bind_static(st, 1, q->customer);
 	crm_bind_static(st, 2, d1);
-	s.t = crm_table_begin_headed(out, q->format, q->delim, cols, (int)(sizeof cols / sizeof cols[0]));
+	s.t = crm_table_begin(out, q->format, q->delim, cols, (int)(sizeof cols / sizeof cols[0]));
 	rc = each_row(db, st, N_("statement"), statement_row, &s);
 	if (rc == CRM_OK)
 		crm_table_finish(s.t);
@@ -241,7 +240,7 @@ int crm_loyalty_expiring(struct crm_db *db, const struct crm_loyalty_query *q, F
 	crm_bind_static(st, 1, d1);
 	crm_bind_static(st, 2, until);
 	sqlite3_bind_int(st, 3, q->opted_in);
-	e.t = crm_table_begin_headed(out, q->format, q->delim, cols, (int)(sizeof cols / sizeof cols[0]));
+	e.t = crm_table_begin(out, q->format, q->delim, cols, (int)(sizeof cols / sizeof cols[0]));
 	rc = each_row(db, st, N_("expiring"), expiring_row, &e);
 	expiring_flush(&e, rc == CRM_OK);
 	if (rc == CRM_OK)
@@ -364,7 +363,7 @@ int crm_loyalty_balance(struct crm_db *db, const struct crm_loyalty_query *q, FI
 	sqlite3_bind_int(st, sqlite3_bind_parameter_index(st, ":opted"), q->opted_in);
 	if (q->tier)
 		crm_bind_static(st, sqlite3_bind_parameter_index(st, ":tier"), tier);
-	t = crm_table_begin_headed(out, q->format, q->delim, cols, (int)(sizeof cols / sizeof cols[0]));
+	t = crm_table_begin(out, q->format, q->delim, cols, (int)(sizeof cols / sizeof cols[0]));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		balance_row(t, st, q->tz);
 	sqlite3_finalize(st);
@@ -539,7 +538,7 @@ int crm_loyalty_stats_write(struct crm_db *db, const struct crm_loyalty_query *q
 	int64_t to = q->to < q->as_of ? q->to : q->as_of;
 	int rc = crm_loyalty_stats(db, q->tz, 1, &q->from, &to, &s);
 	if (rc == CRM_OK) {
-		t = crm_table_begin_headed(out, q->format, q->delim, cols, 4);
+		t = crm_table_begin(out, q->format, q->delim, cols, 4);
 		stats_rows(t, &s);
 		crm_table_finish(t);
 		crm_table_free(t);

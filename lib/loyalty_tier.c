@@ -1,5 +1,4 @@
 /* loyalty_tier.c - crm-loyalty's tiers and birthday bonus; see loyalty_tier.h. */
-#include "heading.h"
 #include "i18n.h"
 #include "loyalty_tier.h"
 
@@ -290,7 +289,7 @@ static const struct crm_table_col move_cols[] = {
 void crm_tier_moves_write(const struct crm_tier_moves *m, FILE *fp, enum crm_format f,
 			  char delim)
 {
-	struct crm_table *t = crm_table_begin_headed(fp, f, delim, move_cols,
+	struct crm_table *t = crm_table_begin(fp, f, delim, move_cols,
 					      (int)(sizeof move_cols / sizeof move_cols[0]));
 	for (size_t i = 0; i < m->n; i++) {
 		const struct crm_tier_moved *v = &m->v[i];
@@ -537,7 +536,7 @@ int crm_birthday_run(struct crm_db *db, const struct crm_birthday_req *rq, FILE 
 		return rc;
 	if ((rc = crm_db_begin(db)) != CRM_OK)
 		return rc;
-	t = crm_table_begin_headed(fp, f, delim, birthday_cols,
+	t = crm_table_begin(fp, f, delim, birthday_cols,
 			    (int)(sizeof birthday_cols / sizeof birthday_cols[0]));
 	rc = list(&b, t);
 	crm_table_finish(t);

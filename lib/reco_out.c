@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "diag.h"
-#include "heading.h"
 #include "i18n.h"
 #include "reco_out.h"
 
@@ -18,7 +17,7 @@ static const struct crm_table_col reco_cols[] = {
 
 struct crm_table *crm_reco_out_begin(FILE *fp, enum crm_format f, char delim)
 {
-	return crm_table_begin_headed(fp, f, delim, reco_cols,
+	return crm_table_begin(fp, f, delim, reco_cols,
 			       (int)(sizeof reco_cols / sizeof reco_cols[0]));
 }
 
@@ -229,7 +228,7 @@ static void row(struct crm_table *t, const char *name, const struct crm_reco_eva
 void crm_reco_out_evaluation(FILE *fp, enum crm_format f, char delim, const char *method,
 			     int top, const struct crm_reco_eval *e)
 {
-	struct crm_table *t = crm_table_begin_headed(fp, f, delim, eval_cols,
+	struct crm_table *t = crm_table_begin(fp, f, delim, eval_cols,
 					      (int)(sizeof eval_cols / sizeof eval_cols[0]));
 	double a[4], b[4];
 	int i;

@@ -1,7 +1,6 @@
 /*
  * replenish.c - products bought again on a cycle (see replenish.h).
  */
-#include "heading.h"
 #include "i18n.h"
 #include "replenish.h"
 
@@ -210,7 +209,7 @@ void crm_replenish_write(FILE *fp, enum crm_format f, char delim, const struct c
 		{N_("due"), CRM_T_PLAIN},
 		{N_("overdue_days"), CRM_T_NUM},
 	};
-	struct crm_table *t = crm_table_begin_headed(fp, f, delim, cols, 10);
+	struct crm_table *t = crm_table_begin(fp, f, delim, cols, 10);
 	for (size_t i = 0; i < n; i++) {
 		const char *id = h->customer_id[v[i].cust];
 		int32_t k = crm_contacts_find(c, id);

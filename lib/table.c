@@ -8,6 +8,7 @@
 
 #include "csvio.h"
 #include "diag.h"
+#include "i18n.h"
 #include "norm.h"
 #include "nps.h"
 
@@ -200,8 +201,8 @@ struct crm_table *crm_table_begin(FILE *fp, enum crm_format f, char delim,
 	for (c = 0; c < ncols; c++) {
 		if (f == CRM_FORMAT_CSV)
 			crm_write_field(&t->w, cols[c].name, CRM_CELL_PLAIN);
-		else if (f == CRM_FORMAT_TEXT)
-			text_keep(t, crm_escape(cols[c].name));
+		else if (f == CRM_FORMAT_TEXT)   /* for people: in the messages' language */
+			text_keep(t, crm_escape(crm_tr(cols[c].name)));
 	}
 	if (f == CRM_FORMAT_CSV)
 		crm_write_end(&t->w);

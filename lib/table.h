@@ -19,7 +19,9 @@
  *    (quote, backslash, control characters as \n, \t, ... or \u00XX, the
  *    C1 controls U+0080..U+009F too; bytes that are not UTF-8 become
  *    U+FFFD).  Rows stream out as they come; "[]" for no rows.
- *  - text: for people; a header and the rows in columns separated by two
+ *  - text: for people; a header (the column names in the messages' language,
+ *    crm_tr() of i18n.h: the caller marks them with N_(); csv and json keep
+ *    them byte for byte) and the rows in columns separated by two
  *    spaces, numbers and their names right-aligned, text left-aligned,
  *    widths counted in terminal columns (crm_utf8_width); control characters
  *    (C0, DEL, C1) and bytes that are not UTF-8 shown as crm_escape_next()
