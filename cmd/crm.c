@@ -2,11 +2,7 @@
  * crm - run a crm command: "crm import ARGS" runs "crm-import ARGS".
  * The command is looked up beside this program first, then in PATH, so an
  * uninstalled build runs its own commands.  See crm(7).
- *
- * "Beside this program" is the directory of the file it runs from, symlinks
- * resolved, found portably: argv[0] when it holds a '/' (run by a path),
- * else /proc/self/exe where there is one (Linux), else the PATH entry the
- * shell found argv[0] in.
+ * "Beside this program": the directory of crm_self_path() (self.h).
  */
 #include <errno.h>
 #include <limits.h>
@@ -17,6 +13,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "self.h"
 
 static const char *const commands[][2] = {
 	{"import", N_("bring shop exports (customers, orders, ...) into the database")},
@@ -49,43 +46,6 @@ static int known(const char *name)
 	return 0;
 }
 
-/* The first file called `name` in PATH that may be run, into out; an empty
- * entry is the current directory. */
-static int path_lookup(const char *name, char out[PATH_MAX])
-{
-	const char *p = getenv("PATH");
-	if (!p)
-		return -1;
-	for (;;) {
-		size_t n = strcspn(p, ":");
-		int w = n ? snprintf(out, PATH_MAX, "%.*s/%s", (int)n, p, name)
-			  : snprintf(out, PATH_MAX, "./%s", name);
-		if (w > 0 && w < PATH_MAX && access(out, X_OK) == 0)
-			return 0;
-		if (!p[n])
-			return -1;
-		p += n + 1;
-	}
-}
-
-/* The file this program runs from, symlinks resolved, by the first of the
- * three ways that works. */
-static int self_path(const char *argv0, char out[PATH_MAX])
-{
-	char found[PATH_MAX];
-	ssize_t n;
-	if (strchr(argv0, '/') && realpath(argv0, out))
-		return 0;
-	n = readlink("/proc/self/exe", out, PATH_MAX - 1);
-	if (n > 0) {
-		out[n] = '\0';
-		return 0;
-	}
-	if (!strchr(argv0, '/') && path_lookup(argv0, found) == 0 && realpath(found, out))
-		return 0;
-	return -1;
-}
-
 int main(int argc, char **argv)
 {
 	char self[PATH_MAX], path[PATH_MAX + 80], prog[64], *slash;
@@ -105,7 +65,7 @@ int main(int argc, char **argv)
 		return crm_usage_error(_("'%s' is not a crm command"), argv[1]);
 	snprintf(prog, sizeof prog, "crm-%s", argv[1]);
 	argv[1] = prog;
-	if (self_path(argv[0], self) == 0 && (slash = strrchr(self, '/'))) {
+	if (crm_self_path(argv[0], self) == 0 && (slash = strrchr(self, '/'))) {
 		*slash = '\0';
 		snprintf(path, sizeof path, "%s/%s", self, prog);
 		if (access(path, X_OK) == 0)

@@ -6,31 +6,23 @@
 #include <locale.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "i18n.h"
+#include "self.h"
 
 #ifndef CRM_LOCALEDIR
 #define CRM_LOCALEDIR "/usr/local/share/locale"
 #endif
 
-/* The directory "locale" beside the running program, into out, when there
- * is one: a build tree's catalogue (make builds build/locale).  Linux's
- * /proc/self/exe first, argv[0] when it names a path. */
+/* The directory "locale" beside the running program (self.h), into out,
+ * when there is one: a build tree's catalogue (make builds build/locale). */
 static int beside_program(const char *argv0, char out[PATH_MAX])
 {
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	struct stat st;
 	char *slash;
 
-	if (n > 0)
-		exe[n] = '\0';
-	else if (argv0 && strchr(argv0, '/') && strlen(argv0) < sizeof exe)
-		strcpy(exe, argv0);
-	else
-		return -1;
-	if (!(slash = strrchr(exe, '/')))
+	if (!argv0 || crm_self_path(argv0, exe) != 0 || !(slash = strrchr(exe, '/')))
 		return -1;
 	*slash = '\0';
 	if (snprintf(out, PATH_MAX, "%s/locale", exe) >= PATH_MAX)
