@@ -277,12 +277,15 @@ void crm_row_free(struct crm_row *row)
 
 /* ---- libcsv callbacks ------------------------------------------------------ */
 
-static int is_plain_number(const char *s)
+/* s[0..n) is a number as a spreadsheet shows it.  Bounded by n, never by a
+ * NUL: libcsv's field is not terminated, and a field may hold NUL bytes. */
+static int is_plain_number(const char *s, size_t n)
 {
+	const char *end = s + n;
 	int digits = 0;
-	if (*s == '+' || *s == '-')
+	if (s < end && (*s == '+' || *s == '-'))
 		s++;
-	for (; *s; s++) {
+	for (; s < end; s++) {
 		if (*s >= '0' && *s <= '9')
 			digits++;
 		else if (*s != '.' && *s != ',')
@@ -303,7 +306,7 @@ static void on_field(void *s, size_t len, void *ctx)
 	if (r->stop)
 		return;
 	/* Undo the writer's formula guard: "'=x" was "=x". */
-	if (len >= 2 && f[0] == '\'' && formula_lead(f[1]) && !is_plain_number(f + 1)) {
+	if (len >= 2 && f[0] == '\'' && formula_lead(f[1]) && !is_plain_number(f + 1, len - 1)) {
 		f++;
 		len--;
 	}
@@ -744,7 +747,7 @@ static int needs_quotes(const char *s, size_t n, char delim)
 
 void crm_write_fieldn(struct crm_writer *w, const char *s, size_t n, int kind)
 {
-	int guard = kind == CRM_CELL_TEXT && n && formula_lead(s[0]) && !is_plain_number(s);
+	int guard = kind == CRM_CELL_TEXT && n && formula_lead(s[0]) && !is_plain_number(s, n);
 	int quote = needs_quotes(s, n, w->delim);
 	const char *q;
 	/* one writer per stream, on one thread: stdio's lock per character
