@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "feedback.h"
 #include "loyalty_query.h"
+#include "lost.h"
 #include "nps.h"
 #include "segment.h"
 #include "service.h"
@@ -223,231 +224,23 @@ static int customers_of(struct ctx *c, struct crm_section *s, int i)
 	return CRM_OK;
 }
 
-/*
- * Lost customers.  A customer is lost in a period when the last counting
- * order they made before the period's end lies lost_days before a day of
- * the period: in the window [start - lost_days, end - lost_days).  Orders
- * at or after the period's end play no part, so that an old period's
- * figure never moves as new orders arrive.
- */
-struct lost {
-	char wfrom[2][CRM_TIME_LEN], wto[2][CRM_TIME_LEN];   /* CUR, PREV windows */
-	const char *end[2];              /* the periods' ends */
-	int64_t n[2];
-};
-
-/* Does a counting order of the currency lie at or after `at`?  1 or 0, or
- * -exit code. */
-static int orders_after(struct ctx *c, const char *at)
-{
-	static const char sql[] = "SELECT EXISTS (SELECT 1 FROM orders WHERE ordered_at >= ?1 "
-		"AND currency = ?2 AND " COUNTING " AND customer_id IS NOT NULL)";
-	const char *args[] = {at, c->r->currency, NULL};
-	double any = 0;
-	int rc = one_row(c, sql, args, &any, 1);
-	return rc != CRM_OK ? -rc : any != 0;
-}
-
-/*
- * With no order after either period, a customer's last order over all time
- * is their last before the period's end: one pass over customer_stats'
- * integer times counts both periods (0.15 s at 3.3M customers, against
- * finding each window's customers among its orders).
- */
-static int lost_from_stats(struct ctx *c, struct lost *l)
-{
-	static const char sql[] = "SELECT last_unix FROM customer_stats WHERE "
-		"last_unix >= ?1 AND last_unix < ?2 AND currency = ?3";
-	int64_t from[2], to[2];
-	sqlite3_stmt *st;
-	int i, rc;
-	for (i = CUR; i <= PREV; i++) {
-		from[i] = crm_time_epoch(l->wfrom[i]);
-		to[i] = crm_time_epoch(l->wto[i]);
-	}
-	if (!(st = crm_db_prepare(c->db, sql)))
-		return crm_db_last_status(c->db);
-	sqlite3_bind_int64(st, 1, from[PREV] < from[CUR] ? from[PREV] : from[CUR]);
-	sqlite3_bind_int64(st, 2, to[PREV] > to[CUR] ? to[PREV] : to[CUR]);
-	crm_bind_static(st, 3, c->r->currency);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t last = sqlite3_column_int64(st, 0);
-		for (i = CUR; i <= PREV; i++)
-			l->n[i] += last >= from[i] && last < to[i];
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, N_("report"));
-}
-
-/* The customers of the windows, by id, with what the orders said of them. */
-enum { CAND = 1, SEEN = 4 };        /* << CUR or PREV: in the window; ordered after it */
-struct idslot {
-	uint32_t hash, k;                /* k: 1 + index, 0 free */
-};
-#define FILTER_BITS 21            /* 256 KiB: stays in the cache */
-struct idset {
-	char **id;
-	unsigned char *mark;
-	struct idslot *slot;
-	size_t n, cap, nslot;
-	uint64_t *filter;                /* a bit per hash bucket: clear, no id of the set */
-};
-
-static uint32_t filter_bit(uint32_t h)
-{
-	return (h * 0x9E3779B1u) >> (32 - FILTER_BITS);
-}
-
-/* Is an id of this hash possibly in the set? */
-static int idset_may_hold(const struct idset *s, uint32_t h)
-{
-	uint32_t b = filter_bit(h);
-	return s->filter && (s->filter[b / 64] >> (b % 64) & 1);
-}
-
-/* The slot of an id: free, or holding it.  Most ids the scan looks up are
- * not in the set: their hash ends the search without reading an id. */
-static struct idslot *idset_slot(const struct idset *s, const char *id, uint32_t h)
-{
-	size_t i = h & (s->nslot - 1);
-	while (s->slot[i].k && (s->slot[i].hash != h || strcmp(s->id[s->slot[i].k - 1], id)))
-		i = (i + 1) & (s->nslot - 1);
-	return &s->slot[i];
-}
-
-/* The index of a customer, added when new; at half load the slots double. */
-static size_t idset_add(struct idset *s, const char *id, uint32_t h)
-{
-	struct idslot *slot;
-	size_t i;
-	if (2 * (s->n + 1) > s->nslot) {
-		struct idslot *old = s->slot;
-		size_t n = s->nslot;
-		s->nslot = n ? 2 * n : 4096;
-		s->slot = crm_xcalloc(s->nslot, sizeof *s->slot);
-		for (i = 0; i < n; i++)
-			if (old[i].k)
-				*idset_slot(s, s->id[old[i].k - 1], old[i].hash) = old[i];
-		free(old);
-	}
-	if ((slot = idset_slot(s, id, h))->k)
-		return slot->k - 1;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 4096;
-		s->id = crm_xrealloc(s->id, s->cap * sizeof *s->id);
-		s->mark = crm_xrealloc(s->mark, s->cap);
-	}
-	if (!s->filter)
-		s->filter = crm_xcalloc((1u << FILTER_BITS) / 64, sizeof *s->filter);
-	s->filter[filter_bit(h) / 64] |= (uint64_t)1 << (filter_bit(h) % 64);
-	s->id[s->n] = crm_xstrdup(id);
-	s->mark[s->n] = 0;
-	slot->hash = h;
-	slot->k = (uint32_t)++s->n;
-	return s->n - 1;
-}
-
-static void idset_release(struct idset *s)
-{
-	size_t i;
-	for (i = 0; i < s->n; i++)
-		free(s->id[i]);
-	free(s->id);
-	free(s->mark);
-	free(s->slot);
-	free(s->filter);
-}
-
-/* The customers of a span [from, to) of the orders: those of a window join
- * the set (in), those already in it are marked (after). */
-static int lost_span(struct ctx *c, struct idset *s, const char *from, const char *to,
-		     int in, int after)
-{
-	static const char sql[] = "SELECT customer_id FROM orders WHERE ordered_at >= ?1 AND "
-		"ordered_at < ?2 AND currency = ?3 AND " COUNTING " AND customer_id IS NOT NULL";
-	const char *args[] = {from, to, c->r->currency, NULL};
-	sqlite3_stmt *st = query(c, sql, args);
-	int rc;
-	if (!st)
-		return crm_db_last_status(c->db);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		uint32_t h = crm_customer_hash(id, "");
-		struct idslot *slot;
-		size_t k;
-		if (in) {
-			k = idset_add(s, id, h);    /* which may move s->mark */
-			s->mark[k] |= (unsigned char)(in | after);
-		} else if (idset_may_hold(s, h) && (slot = idset_slot(s, id, h))->k) {
-			s->mark[slot->k - 1] |= (unsigned char)after;
-		}
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(c->db, N_("read orders"));
-}
-
-static int by_text(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/*
- * With later orders, from the orders themselves: the customers of each
- * window less those who ordered again between its end and the period's.
- * The bounds of both periods cut time into spans, read in time order
- * through the orders' time index, so that a customer of a window is in the
- * set before their orders after it come.  (No index leads with the
- * customer: finding each window customer's next order would read the
- * orders of the span anyway.)
- */
-static int lost_from_orders(struct ctx *c, struct lost *l)
-{
-	const char *b[6] = {l->wfrom[CUR], l->wto[CUR], l->end[CUR], l->wfrom[PREV], l->wto[PREV],
-		l->end[PREV]};
-	struct idset s;
-	size_t k;
-	int rc = CRM_OK, j, i;
-	qsort(b, 6, sizeof *b, by_text);
-	memset(&s, 0, sizeof s);
-	for (j = 0; j < 5 && rc == CRM_OK; j++) {
-		int in = 0, after = 0;
-		if (!strcmp(b[j], b[j + 1]))
-			continue;
-		for (i = CUR; i <= PREV; i++) {
-			if (strcmp(b[j], l->wfrom[i]) >= 0 && strcmp(b[j + 1], l->wto[i]) <= 0)
-				in |= CAND << i;
-			if (strcmp(b[j], l->wto[i]) >= 0 && strcmp(b[j + 1], l->end[i]) <= 0)
-				after |= SEEN << i;
-		}
-		if (in || after)
-			rc = lost_span(c, &s, b[j], b[j + 1], in, after);
-	}
-	for (k = 0; k < s.n; k++)
-		for (i = CUR; i <= PREV; i++)
-			l->n[i] += (s.mark[k] & ((CAND | SEEN) << i)) == CAND << i;
-	idset_release(&s);
-	return rc;
-}
-
+/* Lost customers of both periods (lost.h): their last order before the
+ * period's end lies lost_days before a day of the period. */
 static int lost_of(struct ctx *c, struct crm_section *s)
 {
 	const struct crm_period *p[2] = {&c->r->period, &c->r->prev};
-	struct lost l;
+	struct crm_lost_window w[2];
+	int64_t n[2];
 	int i, rc;
-	memset(&l, 0, sizeof l);
 	for (i = CUR; i <= PREV; i++) {
-		if ((rc = shifted(c, p[i], -c->o->lost_days, l.wfrom[i], l.wto[i])) != CRM_OK)
+		if ((rc = shifted(c, p[i], -c->o->lost_days, w[i].from, w[i].to)) != CRM_OK)
 			return rc;
-		l.end[i] = c->to[i];
+		w[i].end = c->to[i];
 	}
-	/* the earlier end: nothing after it, nothing after either */
-	if ((rc = orders_after(c, strcmp(c->to[PREV], c->to[CUR]) < 0 ? c->to[PREV] :
-			       c->to[CUR])) < 0)
-		return -rc;
-	if ((rc = rc ? lost_from_orders(c, &l) : lost_from_stats(c, &l)) != CRM_OK)
+	if ((rc = crm_lost_count(c->db, c->r->currency, w, n)) != CRM_OK)
 		return rc;
 	for (i = CUR; i <= PREV; i++)
-		set(&s->metrics[4], i, (double)l.n[i]);
+		set(&s->metrics[4], i, (double)n[i]);
 	return CRM_OK;
 }
 

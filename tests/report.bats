@@ -111,6 +111,60 @@ print(m["lost"]["current"], m["lost"]["previous"])' "$1"
 	echo "$output" >w.json
 	# seven days more: W46 loses W45's p1 and p2, and W45 p5 and p6
 	[ "$(lost w.json)" = "2 2" ] || fail "lost: $(lost w.json)"
+	# an order a year on: the customers of the later orders are now more
+	# than the windows' (lost.c reads them the other way); same figures
+	csv more.csv order_id,customer_id,ordered_at,amount,currency,status \
+		13,z,2027-12-01T10:00:00,100,KRW,paid
+	crm-import -q --tz Asia/Seoul orders more.csv
+	run crm-report --tz Asia/Seoul --period 2026-W46 --lost-days 30 --format json
+	echo "$output" >y.json
+	[ "$(lost y.json)" = "3 2" ] || fail "lost: $(lost y.json)"
+}
+
+@test "report: lost customers equal a count from the orders, for old and recent weeks" {
+	# 300 random orders of 40 customers over 2026-06 .. 2026-11, some
+	# refunded or in dollars; for each week and lost-days, the customers
+	# whose last counting KRW order before the week's end lies in the window
+	# [week start - L, week end - L), counted here in Python
+	python3 - <<'EOF'
+import random
+random.seed(7)
+with open("orders.csv", "w") as f:
+    f.write("order_id,customer_id,ordered_at,amount,currency,status\n")
+    for i in range(300):
+        day = random.randrange(0, 180)
+        m, d = divmod(day, 30)
+        f.write("%d,c%d,2026-%02d-%02dT%02d:00:00,100,%s,%s\n" % (i, random.randrange(40),
+                6 + m, d % 28 + 1, random.randrange(24),
+                random.choice(["KRW"] * 9 + ["USD"]), random.choice(["paid"] * 6 + ["pending", "refunded"])))
+EOF
+	crm-import -q --tz UTC orders orders.csv
+	for week in 2026-W30 2026-W40 2026-W45 2026-W47 2026-W49; do
+		for days in 14 60; do
+			run crm-report --tz UTC --currency KRW --period "$week" --lost-days "$days" --format json
+			assert_success
+			echo "$output" >r.json
+			python3 - "$week" "$days" <<'EOF' || fail "$week, $days days"
+import csv, datetime, json, sys
+week, days = sys.argv[1], int(sys.argv[2])
+start = datetime.datetime.strptime(week + "-1", "%G-W%V-%u")
+orders = [r for r in csv.DictReader(open("orders.csv"))
+          if r["currency"] == "KRW" and r["status"] in ("paid", "pending")]
+def lost(start):
+    end, lag = start + datetime.timedelta(days=7), datetime.timedelta(days=days)
+    last = {}
+    for r in orders:
+        t = datetime.datetime.fromisoformat(r["ordered_at"])
+        if t < end:
+            last[r["customer_id"]] = max(last.get(r["customer_id"], t), t)
+    return sum(start - lag <= t < end - lag for t in last.values())
+want = (lost(start), lost(start - datetime.timedelta(days=7)))
+m = {x["key"]: x for x in json.load(open("r.json"))["sections"]}["customers"]["metrics"]
+got = (m["lost"]["current"], m["lost"]["previous"])
+assert got == want, (week, days, got, want)
+EOF
+		done
+	done
 }
 
 @test "report: service times by nearest rank, SLA breaches, tickets by channel and category" {
