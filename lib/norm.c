@@ -1433,7 +1433,7 @@ static int money_separators(struct amount *a, unsigned char *thou, const char **
 		else
 			a->dec = 0;
 	}
-	/* "1.000" is a thousand in a Korean or German export and one in an
+	/* "1.000" is a thousand in a German or Indonesian export and one in an
 	 * American one: never guess (a currency with three decimals is exact) */
 	a->dot_or_thousand = !nspace && !napos && !ncomma && ndot == 1 && a->glen[1] == 3 &&
 			     a->glen[0] <= 3 && a->gpos[0][0] != '0';

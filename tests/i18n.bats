@@ -191,3 +191,25 @@ d,At Risk" ]
 	# English: the same table with the column names of the CSV
 	crm-nps --by channel --format text a.csv 2>/dev/null | head -n 1 | grep -q '^channel  *n  *promoters'
 }
+
+@test "i18n: crm(7) in Korean is the whole English page: its sections, list items and examples" {
+	en=$BATS_TEST_DIRNAME/../man/crm.7 ko=$BATS_TEST_DIRNAME/../man/ko/crm.7
+	# count MACRO FILE: its lines
+	count() { grep -c "^\.$1\b" "$2" || true; }
+	for m in Sh It Bl Dl Xr; do
+		[ "$(count $m "$ko")" = "$(count $m "$en")" ] ||
+			fail ".$m: $(count $m "$ko") in Korean, $(count $m "$en") in English"
+	done
+	# the Korean page has one sub-section more (언어: the messages' language)
+	# and one example more (a report in Korean)
+	[ "$(count Ss "$ko")" = $(($(count Ss "$en") + 1)) ] || fail ".Ss: $(count Ss "$ko")"
+	[ "$(count Bd "$ko")" = $(($(count Bd "$en") + 1)) ] || fail ".Bd: $(count Bd "$ko")"
+	# every line of every English example block, word for word and in order
+	blocks() { awk '/^\.Bd -literal/ { on = 1; next } /^\.Ed/ { on = 0 } on' "$1"; }
+	run diff <(blocks "$en") <(blocks "$ko")
+	refute_output --partial '<'
+	diff <(grep '^\.Dl' "$en") <(grep '^\.Dl' "$ko")
+	run mandoc -Tlint -W warning "$ko"
+	assert_success
+	assert_output ''
+}
