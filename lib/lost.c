@@ -25,6 +25,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "idset.h"
 #include "stats.h"
 
 #define COUNTING "(status = 'paid' OR status = 'pending')"
@@ -40,93 +41,31 @@ struct lost {
 	int64_t *n;
 };
 
-/* The customers of the windows, by id, with what the orders said of them;
- * each flag shifted by the period (0 or 1). */
+/* What the orders said of a customer of the set; each flag shifted by the
+ * period (0 or 1). */
 enum {
 	CAND = 1,            /* ordered in the window */
 	SEEN = 4,            /* ordered between the window's end and the period's */
 	LATER = 16           /* ordered at or after the period's end */
 };
-struct idslot {
-	uint32_t hash, k;                /* k: 1 + index, 0 free */
-};
-#define FILTER_BITS 21            /* 256 KiB: stays in the cache */
-struct idset {
-	char **id;
-	unsigned char *mark;
-	struct idslot *slot;
-	size_t n, cap, nslot;
-	uint64_t *filter;                /* a bit per hash bucket: clear, no id of the set */
+
+/* The customers met, by id, with their flags. */
+struct marked {
+	struct crm_idset ids;
+	unsigned char *mark;             /* by index of ids */
+	size_t cap;
 };
 
-static uint32_t filter_bit(uint32_t h)
+static void marked_release(struct marked *s)
 {
-	return (h * 0x9E3779B1u) >> (32 - FILTER_BITS);
-}
-
-/* Is an id of this hash possibly in the set? */
-static int idset_may_hold(const struct idset *s, uint32_t h)
-{
-	uint32_t b = filter_bit(h);
-	return s->filter && (s->filter[b / 64] >> (b % 64) & 1);
-}
-
-/* The slot of an id: free, or holding it.  Most ids the scan looks up are
- * not in the set: their hash ends the search without reading an id. */
-static struct idslot *idset_slot(const struct idset *s, const char *id, uint32_t h)
-{
-	size_t i = h & (s->nslot - 1);
-	while (s->slot[i].k && (s->slot[i].hash != h || strcmp(s->id[s->slot[i].k - 1], id)))
-		i = (i + 1) & (s->nslot - 1);
-	return &s->slot[i];
-}
-
-/* The index of a customer, added when new; at half load the slots double. */
-static size_t idset_add(struct idset *s, const char *id, uint32_t h)
-{
-	struct idslot *slot;
-	size_t i;
-	if (2 * (s->n + 1) > s->nslot) {
-		struct idslot *old = s->slot;
-		size_t n = s->nslot;
-		s->nslot = n ? 2 * n : 4096;
-		s->slot = crm_xcalloc(s->nslot, sizeof *s->slot);
-		for (i = 0; i < n; i++)
-			if (old[i].k)
-				*idset_slot(s, s->id[old[i].k - 1], old[i].hash) = old[i];
-		free(old);
-	}
-	if ((slot = idset_slot(s, id, h))->k)
-		return slot->k - 1;
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 4096;
-		s->id = crm_xrealloc(s->id, s->cap * sizeof *s->id);
-		s->mark = crm_xrealloc(s->mark, s->cap);
-	}
-	if (!s->filter)
-		s->filter = crm_xcalloc((1u << FILTER_BITS) / 64, sizeof *s->filter);
-	s->filter[filter_bit(h) / 64] |= (uint64_t)1 << (filter_bit(h) % 64);
-	s->id[s->n] = crm_xstrdup(id);
-	s->mark[s->n] = 0;
-	slot->hash = h;
-	slot->k = (uint32_t)++s->n;
-	return s->n - 1;
-}
-
-static void idset_release(struct idset *s)
-{
-	size_t i;
-	for (i = 0; i < s->n; i++)
-		free(s->id[i]);
-	free(s->id);
+	crm_idset_release(&s->ids);
 	free(s->mark);
-	free(s->slot);
-	free(s->filter);
+	memset(s, 0, sizeof *s);
 }
 
 /* The customers of [from, to) of the orders get `bits`; with `add` those
  * not in the set yet join it, else they are passed over. */
-static int span(struct lost *l, struct idset *s, const char *from, const char *to, int add,
+static int span(struct lost *l, struct marked *s, const char *from, const char *to, int add,
 		int bits)
 {
 	static const char sql[] = "SELECT customer_id FROM orders WHERE ordered_at >= ?1 AND "
@@ -141,13 +80,16 @@ static int span(struct lost *l, struct idset *s, const char *from, const char *t
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		uint32_t h = crm_customer_hash(id, "");
-		struct idslot *slot;
-		size_t k;
-		if (add) {
-			k = idset_add(s, id, h);    /* which may move s->mark */
-			s->mark[k] |= (unsigned char)bits;
-		} else if (idset_may_hold(s, h) && (slot = idset_slot(s, id, h))->k)
-			s->mark[slot->k - 1] |= (unsigned char)bits;
+		long k = add ? (long)crm_idset_add(&s->ids, id, h) : crm_idset_find(&s->ids, id, h);
+		if (k < 0)
+			continue;
+		if ((size_t)k >= s->cap) {
+			size_t old = s->cap;
+			s->cap = s->cap ? 2 * s->cap : 4096;
+			s->mark = crm_xrealloc(s->mark, s->cap);
+			memset(s->mark + old, 0, s->cap - old);
+		}
+		s->mark[k] |= (unsigned char)bits;
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(l->db, N_("read orders"));
@@ -163,7 +105,7 @@ static int by_text(const void *a, const void *b)
  * in time order, each with the flags it gives its customers.  With `add`,
  * a customer of a window is in the set before their orders after it come.
  */
-static int window_spans(struct lost *l, struct idset *s, int add)
+static int window_spans(struct lost *l, struct marked *s, int add)
 {
 	const struct crm_lost_window *w = l->w;
 	const char *b[6] = {w[CUR].from, w[CUR].to, w[CUR].end, w[PREV].from, w[PREV].to,
@@ -187,11 +129,11 @@ static int window_spans(struct lost *l, struct idset *s, int add)
 }
 
 /* Add to n[] the customers whose marks are exactly `want` of those `of`. */
-static void count_marks(const struct lost *l, const struct idset *s, int want, int of)
+static void count_marks(const struct lost *l, const struct marked *s, int want, int of)
 {
 	size_t k;
 	int i;
-	for (k = 0; k < s->n; k++)
+	for (k = 0; k < s->ids.n; k++)
 		for (i = CUR; i <= PREV; i++)
 			l->n[i] += (s->mark[k] & (of << i)) == want << i;
 }
@@ -200,12 +142,11 @@ static void count_marks(const struct lost *l, const struct idset *s, int want, i
  * ordered again before the period's end. */
 static int from_orders(struct lost *l)
 {
-	struct idset s;
+	struct marked s = {0};
 	int rc;
-	memset(&s, 0, sizeof s);
 	if ((rc = window_spans(l, &s, 1)) == CRM_OK)
 		count_marks(l, &s, CAND, CAND | SEEN);
-	idset_release(&s);
+	marked_release(&s);
 	return rc;
 }
 
@@ -216,16 +157,15 @@ static int from_later(struct lost *l, const char *first)
 	const struct crm_lost_window *w = l->w;
 	const char *second = strcmp(w[CUR].end, w[PREV].end) > 0 ? w[CUR].end : w[PREV].end;
 	int early = strcmp(w[CUR].end, w[PREV].end) < 0 ? CUR : PREV;
-	struct idset s;
+	struct marked s = {0};
 	int rc = CRM_OK;
-	memset(&s, 0, sizeof s);
 	if (strcmp(first, second))
 		rc = span(l, &s, first, second, 1, LATER << early);
 	if (rc == CRM_OK)
 		rc = span(l, &s, second, FOREVER, 1, LATER << CUR | LATER << PREV);
 	if (rc == CRM_OK && (rc = window_spans(l, &s, 0)) == CRM_OK)
 		count_marks(l, &s, LATER | CAND, LATER | CAND | SEEN);
-	idset_release(&s);
+	marked_release(&s);
 	return rc;
 }
 
