@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "idset.h"
 #include "norm.h"
 
 /*
@@ -902,55 +903,152 @@ int crm_stats_flush(struct crm_stats *s, long long *created)
 	return CRM_OK;
 }
 
-/* One customer's figures as the orders give them, written as a flush's. */
-static int refigure_row(struct crm_stats *s, sqlite3_stmt *st)
+/*
+ * Customers whose orders changed get their figures again from their orders.
+ * No index of orders leads with the customer, so the orders are read
+ * whole, through the narrower time index, and summed here: the changed
+ * customers are a set of ids with a filter in front (idset.h), which turns
+ * away nearly every row at the cost of a hash, where SQL's IN (SELECT ...)
+ * searched a B-tree for each row (a week's 5,000 refunds at 10M orders:
+ * 2.2 s).  What was read is written as a flush writes (no statement
+ * journal; an INSERT ... SELECT keeps one).
+ */
+struct refig {
+	char currency[4];
+	int64_t first, last, orders, amount;
+	long more;               /* the customer's next currency: an index of refig, or -1 */
+};
+
+struct refigs {
+	struct crm_idset ids;    /* the changed customers */
+	struct refig *fig;       /* fig[k]: customer k's first currency; then the others */
+	size_t n, cap;
+};
+
+static long refig_new(struct refigs *r, const char *currency)
 {
-	const char *id = (const char *)sqlite3_column_text(st, 0);
-	const char *cur = (const char *)sqlite3_column_text(st, 1);
-	size_t len = id ? strlen(id) : 0;
-	if (!id || !cur || len > ID_MAX || strlen(cur) >= sizeof s->out.currency)
-		return crm_db_fail(s->db, N_("recompute customer figures"));
-	s->out.len = len;
-	s->out.ensure = 0;
-	memcpy(s->out.id, id, len + 1);
-	memcpy(s->out.currency, cur, strlen(cur) + 1);
-	s->out.first = sqlite3_column_int64(st, 2);
-	s->out.last = sqlite3_column_int64(st, 3);
-	s->out.orders = sqlite3_column_int64(st, 4);
-	s->out.amount = sqlite3_column_int64(st, 5);
-	return add_row(s, &s->figures, &s->out);
+	struct refig *f;
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 1024;
+		r->fig = crm_xrealloc(r->fig, r->cap * sizeof *r->fig);
+	}
+	f = &r->fig[r->n];
+	memset(f, 0, sizeof *f);
+	copy_text(f->currency, currency, sizeof f->currency);
+	f->more = -1;
+	return (long)r->n++;
 }
 
-/* Customers whose orders changed: their figures again, from their orders,
- * read first and written as a flush writes (no statement journal; an
- * INSERT ... SELECT keeps one). */
+/* Customer k's figures in a currency, new when the currency is. */
+static struct refig *refig_of(struct refigs *r, size_t k, const char *currency)
+{
+	long i = (long)k;
+	while (r->fig[i].orders && strcmp(r->fig[i].currency, currency)) {
+		if (r->fig[i].more < 0) {
+			long j = refig_new(r, currency);
+			r->fig[i].more = j;
+			return &r->fig[j];
+		}
+		i = r->fig[i].more;
+	}
+	if (!r->fig[i].orders)
+		copy_text(r->fig[i].currency, currency, sizeof r->fig[i].currency);
+	return &r->fig[i];
+}
+
+/* The changed customers into r->ids, each with an empty figure of its own. */
+static int read_dirty(struct crm_stats *s, struct refigs *r)
+{
+	sqlite3_stmt *st = crm_db_prepare(s->db, "SELECT customer_id FROM temp.stats_dirty");
+	int rc;
+	if (!st)
+		return crm_db_last_status(s->db);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		if (crm_idset_add(&r->ids, id, crm_customer_hash(id, "")) == r->n)
+			refig_new(r, "");
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(s->db, N_("read changed customers"));
+}
+
+/* One counting order of a changed customer k. */
+static int refig_add(struct refigs *r, size_t k, sqlite3_stmt *st)
+{
+	const char *cur = (const char *)sqlite3_column_text(st, 2);
+	const char *at = (const char *)sqlite3_column_text(st, 3);
+	struct refig *f = refig_of(r, k, cur ? cur : "");
+	int64_t t = at && strlen(at) == CRM_TIME_LEN - 1 ? crm_time_epoch(at) : 0;
+	if (!f->orders || t < f->first)
+		f->first = t;
+	if (!f->orders || t > f->last)
+		f->last = t;
+	f->orders++;
+	if (__builtin_add_overflow(f->amount, sqlite3_column_int64(st, 4), &f->amount))
+		return too_much(r->ids.id[k], f->currency);
+	return CRM_OK;
+}
+
+/* Every order, the changed customers' summed. */
+static int scan_orders(struct crm_stats *s, struct refigs *r)
+{
+	sqlite3_stmt *st = crm_db_prepare(s->db, "SELECT customer_id, status, currency, ordered_at, "
+					  "amount FROM orders WHERE customer_id IS NOT NULL");
+	int step, rc = CRM_OK;
+	if (!st)
+		return crm_db_last_status(s->db);
+	while (rc == CRM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		long k = crm_idset_find(&r->ids, id, crm_customer_hash(id, ""));
+		if (k >= 0 && crm_order_counts((const char *)sqlite3_column_text(st, 1)))
+			rc = refig_add(r, (size_t)k, st);
+	}
+	sqlite3_finalize(st);
+	if (rc == CRM_OK && step != SQLITE_DONE)
+		rc = crm_db_fail(s->db, N_("recompute customer figures"));
+	return rc;
+}
+
+/* The figures summed, written as a flush's. */
+static int write_refigs(struct crm_stats *s, const struct refigs *r)
+{
+	size_t k;
+	long i;
+	int rc = CRM_OK;
+	s->figures.n = 0;
+	for (k = 0; k < r->ids.n && rc == CRM_OK; k++)
+		for (i = (long)k; i >= 0 && rc == CRM_OK; i = r->fig[i].more) {
+			const struct refig *f = &r->fig[i];
+			if (!f->orders)
+				continue;
+			s->out.len = strlen(r->ids.id[k]);
+			s->out.ensure = 0;
+			memcpy(s->out.id, r->ids.id[k], s->out.len + 1);
+			memcpy(s->out.currency, f->currency, sizeof s->out.currency);
+			s->out.first = f->first;
+			s->out.last = f->last;
+			s->out.orders = f->orders;
+			s->out.amount = f->amount;
+			rc = add_row(s, &s->figures, &s->out);
+		}
+	return rc == CRM_OK ? write_batch(s, &s->figures) : rc;
+}
+
 static int recompute_dirty(struct crm_stats *s)
 {
+	struct refigs r = {0};
 	long long any;
-	sqlite3_stmt *st;
-	int step, rc = crm_db_one_int(s->db, crm_db_prepare(s->db, "SELECT EXISTS (SELECT 1 FROM "
+	int rc = crm_db_one_int(s->db, crm_db_prepare(s->db, "SELECT EXISTS (SELECT 1 FROM "
 							    "temp.stats_dirty)"), N_("read changed customers"), &any);
 	if (rc != CRM_OK || !any)
 		return rc;
-	if ((rc = crm_db_exec(s->db, "DELETE FROM customer_stats WHERE customer_id IN "
-			      "(SELECT customer_id FROM temp.stats_dirty)")) != CRM_OK)
-		return rc;
-	if (!(st = crm_db_prepare(s->db, CRM_STATS_SELECT("customer_id IN "
-						   "(SELECT customer_id FROM temp.stats_dirty)"))))
-		return crm_db_last_status(s->db);
-	s->figures.n = 0;
-	while ((step = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = refigure_row(s, st)) != CRM_OK)
-			break;
-	if (rc == CRM_OK && step == SQLITE_DONE)
-		rc = write_batch(s, &s->figures);
-	else if (rc == CRM_OK && crm_stats_overflowed(s->db)) {
-		crm_error(_("customer figures: the orders of a customer whose orders were updated "
-			  "total more than 64 bits of minor units"));
-		rc = CRM_EDATA;
-	} else if (rc == CRM_OK)
-		rc = crm_db_fail(s->db, N_("recompute customer figures"));
-	sqlite3_finalize(st);
+	if ((rc = read_dirty(s, &r)) == CRM_OK &&
+	    (rc = crm_db_exec(s->db, "DELETE FROM customer_stats WHERE customer_id IN "
+			      "(SELECT customer_id FROM temp.stats_dirty)")) == CRM_OK &&
+	    (rc = scan_orders(s, &r)) == CRM_OK)
+		rc = write_refigs(s, &r);
+	crm_idset_release(&r.ids);
+	free(r.fig);
 	return rc != CRM_OK ? rc : crm_db_exec(s->db, "DELETE FROM temp.stats_dirty");
 }
 

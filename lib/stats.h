@@ -82,12 +82,4 @@ int crm_stats_overflowed(struct crm_db *db);
  * crm_db_fail(db, figure) does. */
 int crm_stats_sum_fail(struct crm_db *db, const char *figure);
 
-/* The SQL that computes customer_stats rows from orders, for the customers
- * selected by WHERE_CUSTOMERS (a condition on orders' columns). */
-#define CRM_STATS_SELECT(WHERE_CUSTOMERS) \
-	"SELECT customer_id, currency, unixepoch(min(ordered_at)), " \
-	"unixepoch(max(ordered_at)), count(*), " \
-	"sum(amount) FROM orders WHERE customer_id IS NOT NULL AND (status = 'paid' OR " \
-	"status = 'pending') AND (" WHERE_CUSTOMERS ") GROUP BY customer_id, currency"
-
 #endif

@@ -108,7 +108,7 @@ crm-import: nothing was imported"
 		O1,C1,2025-01-01,$MAX,USD O2,C1,2025-01-02,0,USD
 	orders o2.csv O2,C1,2025-01-02,1.00,USD
 	import_both
-	assert_line "crm-import: customer figures: the orders of a customer whose orders were updated total more than 64 bits of minor units"
+	assert_line "crm-import: customer 'C1': the total of its USD orders would overflow (more than 64 bits of minor units)"
 	run q "SELECT amount FROM orders WHERE order_id = 'O2'; SELECT monetary FROM customer_stats"
 	assert_output $'0\n9223372036854775807'
 }

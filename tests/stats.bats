@@ -41,6 +41,30 @@ c2|KRW|2026-03-09T00:00:00Z|2026-04-01T00:00:00Z|2|600"
 	[ "$(have)" = "$(want)" ]
 }
 
+@test "stats: changed orders of customers in two currencies, moved to another customer, all refunded" {
+	# c1 buys in KRW and USD; c2's only order is refunded; A4 moves from c3
+	# to c4; c5 is untouched among many rows the recompute must pass over
+	csv o.csv order_id,customer_id,ordered_at,amount,currency,status \
+		A1,c1,2026-01-05,1000,KRW,paid A2,c1,2026-02-05,2.50,USD,paid \
+		A3,c1,2026-02-06,3.00,USD,paid A4,c3,2026-03-01,500,KRW,paid \
+		A5,c2,2026-03-02,700,KRW,paid A6,c3,2026-03-03,900,KRW,paid
+	for i in $(seq 1 300); do printf "B%d,c5,2026-04-01T00:00:%02d,1,KRW,paid\n" "$i" $((i % 60)); done >>o.csv
+	crm-import -q orders o.csv
+	csv p.csv order_id,customer_id,ordered_at,amount,currency,status \
+		A3,c1,2026-02-06,3.00,USD,refunded A5,c2,2026-03-02,700,KRW,refunded \
+		A4,c4,2026-03-01,500,KRW,paid A1,c1,2026-01-05,1000,USD,paid
+	run crm-import -q orders p.csv
+	assert_success
+	# c1: A1 now in USD beside A2 (1000.00 + 2.50 = 100250 cents), no KRW; c2 none;
+	# c3 keeps A6; c4 has A4; c5's 300 orders as they were
+	run have
+	assert_output "c1|USD|2026-01-05T00:00:00Z|2026-02-05T00:00:00Z|2|100250
+c3|KRW|2026-03-03T00:00:00Z|2026-03-03T00:00:00Z|1|900
+c4|KRW|2026-03-01T00:00:00Z|2026-03-01T00:00:00Z|1|500
+c5|KRW|2026-04-01T00:00:00Z|2026-04-01T00:00:59Z|300|300"
+	[ "$(have)" = "$(want)" ]
+}
+
 @test "stats: orders made from order lines count once, with their summed amount" {
 	csv i.csv order_id,customer_id,ordered_at,sku,quantity,unit_price \
 		B1,c1,2026-05-01,x,2,1000 B1,c1,2026-05-01,y,1,500 B2,c1,2026-05-03,x,-1,1000
