@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "i18n.h"
 #include "runblob.h"
+#include "times.h"
 
 /* Busy timeout: a report waits this long for an import's commit. */
 #define BUSY_MS 5000
@@ -239,6 +240,24 @@ static const char *const migrations[] = {
 	"m.segment, m.recency, m.frequency, m.monetary, m.r, m.f, m.m) FROM segment_members m "
 	"WHERE m.run_id = s.run_id) FROM segment_runs s;"
 	"DROP TABLE segment_members;",
+	/* 9 -> 10: each customer's order times beside their figures (times.h),
+	 * so that an order leaving them (a refund) is taken out without reading
+	 * every order: no index of orders leads with the customer, and a
+	 * week's 5,000 refunds at 10M orders read all of them (1 s).  The
+	 * table is made again from the orders, as stats.h's figures are
+	 * defined; the times as crm_times_pack of that time builds them. */
+	"CREATE TABLE customer_stats_10 ("
+	"  customer_id TEXT NOT NULL, currency TEXT NOT NULL,"
+	"  first_unix INTEGER NOT NULL, last_unix INTEGER NOT NULL,"
+	"  orders INTEGER NOT NULL, monetary INTEGER NOT NULL, times BLOB NOT NULL,"
+	"  PRIMARY KEY (customer_id, currency)"
+	") WITHOUT ROWID;"
+	"INSERT INTO customer_stats_10 SELECT customer_id, currency, unixepoch(min(ordered_at)), "
+	"unixepoch(max(ordered_at)), count(*), sum(amount), crm_times_pack(unixepoch(ordered_at)) "
+	"FROM orders WHERE customer_id IS NOT NULL AND (status = 'paid' OR status = 'pending') "
+	"GROUP BY customer_id, currency ORDER BY 1, 2;"
+	"DROP TABLE customer_stats;"
+	"ALTER TABLE customer_stats_10 RENAME TO customer_stats;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CRM_SCHEMA_VERSION,
@@ -646,6 +665,8 @@ static int open_db(struct crm_db *db, const char *path, int mode)
 				       SQLITE_DETERMINISTIC, NULL, NULL, pack_step, pack_final,
 				       NULL) != SQLITE_OK)
 		return crm_db_fail(db, N_("register crm_runblob_pack"));
+	if (crm_times_register(db->h) != SQLITE_OK)
+		return crm_db_fail(db, N_("register crm_times_pack"));
 	if ((rc = crm_db_exec(db, "PRAGMA page_size=16384")) != CRM_OK ||
 	    (rc = crm_db_exec(db, "PRAGMA journal_mode=WAL")) != CRM_OK ||
 	    (rc = crm_db_exec(db, "PRAGMA synchronous=NORMAL")) != CRM_OK ||

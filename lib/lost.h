@@ -1,6 +1,6 @@
 /*
  * lost.h - how many customers a shop lost in each of two periods, from the
- * orders and the customer figures (stats.h).
+ * customer figures and each customer's order times (stats.h, times.h).
  *
  * Contract:
  *  - A customer is lost in a period when the last counting order (paid or

@@ -9,13 +9,18 @@
  *    (crm_order_counts); cancelled and refunded orders do not.  Times are
  *    integer Unix seconds (first_unix, last_unix), not text like the other
  *    tables': a segmentation reads the whole table, and integers make it
- *    smaller and a local day one division.
+ *    smaller and a local day one division.  times holds the time of each
+ *    of those orders (times.h), so that an order can leave the figures
+ *    exactly without the others being read.
  *  - A writer of orders brackets its transaction's writes with
  *    crm_stats_begin() and crm_stats_finish(), and calls crm_stats_add() for
  *    every order it INSERTS.  Orders it UPDATES need no call: a temporary
- *    trigger notes their customers (old and new), and crm_stats_finish()
- *    recomputes those customers from their orders.  The figures are then
- *    exactly what a GROUP BY over orders would give.
+ *    trigger notes each change (the order leaving its old customer and
+ *    currency, coming into its new ones), and crm_stats_finish() gives the
+ *    changes to the ledger, whose flush reads, changes and writes back each
+ *    key that orders left.  The figures are then exactly what a GROUP BY
+ *    over orders would give, and the times the same bytes whichever way
+ *    the orders came.
  *  - The customer ledger: what crm_stats_add() and crm_stats_ensure() note is
  *    summed in memory per (customer, currency), and written only by
  *    crm_stats_flush() (crm_stats_finish() flushes first), in customer order:
@@ -23,11 +28,14 @@
  *    created (INSERT ... ON CONFLICT DO NOTHING) and counted in *created
  *    when it was new, and its figures are added.  Until then such customers
  *    are NOT in the database: a writer that looks customers up must flush
- *    first whenever crm_stats_pending() says so.
+ *    first whenever crm_stats_pending() says so.  The ledger keeps each
+ *    key's order times with its sums.
  *  - Memory is bounded ($CRM_LEDGER_KB, default 16384 KiB, for the table):
  *    when it is full the table is written, sorted, as a run to an unlinked
  *    temporary file in $TMPDIR (default /tmp); a flush merges the runs.
- *    Nothing grows with the number of orders; a failure to write the file
+ *    Nothing grows with the number of orders (the trigger's changes wait in
+ *    a temporary table, which SQLite keeps on disk when it is large); a
+ *    failure to write the file
  *    (a full disk) is reported and returned, and the caller rolls back.
  *  - A customer's total (monetary) never passes 64 bits: a run that would
  *    take one there fails with CRM_EDATA, the customer named (by the flush,

@@ -8,6 +8,19 @@ want() {
 	   FROM orders WHERE customer_id IS NOT NULL AND status IN ('paid', 'pending')
 	   GROUP BY 1, 2 ORDER BY 1, 2"
 }
+# Each key's order times (times.h): as stored, and as the orders give them,
+# ascending, each in 5 bytes least significant first (the hex of the low 40
+# bits of the two's complement, its bytes reversed).
+times_have() {
+	q "SELECT customer_id, currency, hex(times) FROM customer_stats ORDER BY 1, 2"
+}
+times_want() {
+	q "SELECT customer_id, currency, group_concat(substr(h, 9, 2) || substr(h, 7, 2) ||
+	   substr(h, 5, 2) || substr(h, 3, 2) || substr(h, 1, 2), '') FROM
+	   (SELECT customer_id, currency, substr(printf('%016X', unixepoch(ordered_at)), 7) AS h
+	    FROM orders WHERE customer_id IS NOT NULL AND status IN ('paid', 'pending')
+	    ORDER BY customer_id, currency, ordered_at) GROUP BY 1, 2 ORDER BY 1, 2"
+}
 # Stored times are Unix seconds: shown as the orders' text to compare.
 have() {
 	q "SELECT customer_id, currency, strftime('%Y-%m-%dT%H:%M:%SZ', first_unix, 'unixepoch'),
@@ -39,6 +52,10 @@ c3|USD|2026-03-04T00:00:00Z|2026-03-04T00:00:00Z|1|1050"
 	assert_output "c1|KRW|2026-01-05T00:00:00Z|2026-01-05T00:00:00Z|1|1000
 c2|KRW|2026-03-09T00:00:00Z|2026-04-01T00:00:00Z|2|600"
 	[ "$(have)" = "$(want)" ]
+	# c1's one order left, 2026-01-05T00:00:00Z: 1767571200 = 0x0069 5B 00 00...
+	run q "SELECT hex(times) FROM customer_stats WHERE customer_id = 'c1'"
+	assert_output "$(python3 -c 'print((1767571200).to_bytes(5, "little").hex().upper())')"
+	[ "$(times_have)" = "$(times_want)" ]
 }
 
 @test "stats: changed orders of customers in two currencies, moved to another customer, all refunded" {
@@ -63,6 +80,50 @@ c3|KRW|2026-03-03T00:00:00Z|2026-03-03T00:00:00Z|1|900
 c4|KRW|2026-03-01T00:00:00Z|2026-03-01T00:00:00Z|1|500
 c5|KRW|2026-04-01T00:00:00Z|2026-04-01T00:00:59Z|300|300"
 	[ "$(have)" = "$(want)" ]
+	[ "$(times_have)" = "$(times_want)" ]
+}
+
+@test "stats: an order refunded, paid again and refunded in one file counts as its last row says" {
+	csv o.csv order_id,customer_id,ordered_at,amount,status \
+		A1,c1,2026-01-05,1000,paid A2,c1,2026-02-05,2000,paid
+	crm-import -q --currency KRW orders o.csv
+	# A2 leaves c1 twice and comes back once (the same change twice counts
+	# twice); A1 goes to c2 and back to c1
+	csv p.csv order_id,customer_id,ordered_at,amount,status \
+		A2,c1,2026-02-05,2000,refunded A2,c1,2026-02-05,2000,paid \
+		A2,c1,2026-02-05,2000,refunded A1,c2,2026-01-05,1000,paid A1,c1,2026-01-05,1000,paid
+	run crm-import -q --currency KRW orders p.csv
+	assert_success
+	run have
+	assert_output "c1|KRW|2026-01-05T00:00:00Z|2026-01-05T00:00:00Z|1|1000"
+	[ "$(have)" = "$(want)" ]
+	[ "$(times_have)" = "$(times_want)" ]
+}
+
+@test "stats: a database of schema 9 gets its customers' order times when a writer migrates it" {
+	"$CRM_BUILD/crm-synth" --orders 3000 orders >o.csv
+	crm-import -q orders o.csv
+	figures=$(have)
+	# schema 9: customer_stats without its times
+	q "CREATE TABLE s9 (customer_id TEXT NOT NULL, currency TEXT NOT NULL,
+	     first_unix INTEGER NOT NULL, last_unix INTEGER NOT NULL, orders INTEGER NOT NULL,
+	     monetary INTEGER NOT NULL, PRIMARY KEY (customer_id, currency)) WITHOUT ROWID;
+	   INSERT INTO s9 SELECT customer_id, currency, first_unix, last_unix, orders, monetary
+	     FROM customer_stats;
+	   DROP TABLE customer_stats; ALTER TABLE s9 RENAME TO customer_stats;
+	   PRAGMA user_version = 9"
+	run --separate-stderr crm-report --as-of 2026-11-01
+	assert_failure 3
+	[[ $stderr == *"schema version 9"*"run crm-import to upgrade it" ]] || fail "$stderr"
+	crm-coupon expire -q
+	[ "$(q 'PRAGMA user_version')" = "$SCHEMA" ]
+	[ "$(have)" = "$figures" ]
+	[ "$(times_have)" = "$(times_want)" ]
+	# and the next week's refunds go through the migrated times
+	"$CRM_BUILD/crm-synth" --orders 3000 --refund-last 200 orders >p.csv
+	crm-import -q orders p.csv
+	[ "$(have)" = "$(want)" ]
+	[ "$(times_have)" = "$(times_want)" ]
 }
 
 @test "stats: orders made from order lines count once, with their summed amount" {
@@ -104,6 +165,7 @@ c2|KRW|2026-03-02T00:00:00Z|2026-03-02T00:00:00Z|1|700"
 	crm-import -q orders p.csv || true
 	[ "$(q 'SELECT count(*) FROM customer_stats')" -gt 1000 ]
 	[ "$(have)" = "$(want)" ]
+	[ "$(times_have)" = "$(times_want)" ]
 }
 
 @test "stats: a ledger too small for the shop spills sorted runs and gives the same figures and customers" {
@@ -119,5 +181,40 @@ c2|KRW|2026-03-02T00:00:00Z|2026-03-02T00:00:00Z|1|700"
 	run diff big.err small.err
 	assert_success
 	[ "$(have)" = "$(want)" ]
+	[ "$(times_have)" = "$(times_want)" ]
 	[ "$(q "SELECT * FROM customer_stats ORDER BY 1, 2; SELECT * FROM customers ORDER BY 1")" = "$want" ]
+}
+
+@test "stats: a customer of 6,000 orders, spilled in runs, refunded and moved, keeps every time" {
+	# 6,000 times are 48 KB in a run, more than a read or write buffer;
+	# dates from 1969 (a negative time) to 2026, some the same second
+	python3 - <<'EOF2'
+import datetime
+t0 = datetime.datetime(1969, 12, 1)
+with open("o.csv", "w") as f:
+    f.write("order_id,customer_id,ordered_at,amount,currency,status\n")
+    for i in range(6000):
+        t = t0 + datetime.timedelta(hours=83 * (i * 7919 % 6000) + (i % 3))
+        f.write("O%d,%s,%s,%d,KRW,paid\n" % (i, "big" if i % 10 else "c%d" % (i % 7),
+                                           t.strftime("%Y-%m-%dT%H:%M:%S"), i))
+with open("p.csv", "w") as f:
+    f.write("order_id,customer_id,ordered_at,amount,currency,status\n")
+    for i in range(1, 6000, 97):
+        t = t0 + datetime.timedelta(hours=83 * (i * 7919 % 6000) + (i % 3))
+        f.write("O%d,%s,%s,%d,KRW,%s\n" % (i, "moved" if i % 2 else "big",
+                                           t.strftime("%Y-%m-%dT%H:%M:%S"), i,
+                                           "refunded" if i % 3 == 0 else "paid"))
+EOF2
+	CRM_LEDGER_KB=1 crm-import -q orders o.csv
+	CRM_LEDGER_KB=1 crm-import -q orders p.csv
+	[ "$(q "SELECT orders FROM customer_stats WHERE customer_id = 'big'")" -gt 5000 ]
+	[ "$(have)" = "$(want)" ]
+	[ "$(times_have)" = "$(times_want)" ]
+	# the same database as one import of the final orders gives
+	after=$(q "SELECT * FROM customer_stats ORDER BY 1, 2")
+	q "SELECT order_id, customer_id, ordered_at, amount, currency, status FROM orders" |
+		{ echo order_id,customer_id,ordered_at,amount,currency,status; tr '|' ','; } >all.csv
+	rm -f "$CRM_DB"*
+	crm-import -q orders all.csv
+	[ "$(q "SELECT * FROM customer_stats ORDER BY 1, 2")" = "$after" ]
 }
