@@ -902,18 +902,29 @@ static struct entry *note(struct crm_stats *s, const char *customer, const char 
 	return e;
 }
 
+/* The entry of a key with the time of an order that came (gone 0) or left
+ * logged; NULL after reporting (*rc). */
+static struct entry *log_time(struct crm_stats *s, const char *customer, const char *currency,
+			      int64_t at, int gone, int *rc)
+{
+	struct entry *e;
+	if (s->ntlog == s->maxtlog && (*rc = spill(s)) != CRM_OK)
+		return NULL;
+	if (!(e = note(s, customer, currency, rc)))
+		return NULL;
+	s->tlog[s->ntlog].entry = (uint32_t)(e - s->entry);
+	s->tlog[s->ntlog].gone = (uint32_t)gone;
+	s->tlog[s->ntlog++].t = at;
+	return e;
+}
+
 int crm_stats_add(struct crm_stats *s, const char *customer, const char *currency,
 		  int64_t at, int64_t amount, int flags)
 {
 	int rc = CRM_OK;
-	struct entry *e;
-	if (s->ntlog == s->maxtlog && (rc = spill(s)) != CRM_OK)
+	struct entry *e = log_time(s, customer, currency, at, 0, &rc);
+	if (!e)
 		return rc;
-	if (!(e = note(s, customer, currency, &rc)))
-		return rc;
-	s->tlog[s->ntlog].entry = (uint32_t)(e - s->entry);
-	s->tlog[s->ntlog].gone = 0;
-	s->tlog[s->ntlog++].t = at;
 	if (!e->orders || at < e->first)
 		e->first = at;
 	if (!e->orders || at > e->last)
@@ -933,14 +944,9 @@ static int stats_remove(struct crm_stats *s, const char *customer, const char *c
 			int64_t at, int64_t amount)
 {
 	int rc = CRM_OK;
-	struct entry *e;
-	if (s->ntlog == s->maxtlog && (rc = spill(s)) != CRM_OK)
+	struct entry *e = log_time(s, customer, currency, at, 1, &rc);
+	if (!e)
 		return rc;
-	if (!(e = note(s, customer, currency, &rc)))
-		return rc;
-	s->tlog[s->ntlog].entry = (uint32_t)(e - s->entry);
-	s->tlog[s->ntlog].gone = 1;
-	s->tlog[s->ntlog++].t = at;
 	e->ngone++;
 	if (__builtin_sub_overflow(e->amount, amount, &e->amount))
 		return CRM_STATS_OVERFLOW;
