@@ -21,9 +21,10 @@
  *
  * -c: then also what crm-import writes besides the orders, into DB's
  * (empty) customers and customer_stats: one row for each customer the
- * orders name, and one of figures (first and last order, count, sum) for
- * each customer and currency of paid or pending orders, each table in key
- * order as crm-import's ledger writes them.  Summing them up is not
+ * orders name, and one of figures (first and last order, count, sum, and
+ * the orders' times as the blob of times.h) for each customer and currency
+ * of paid or pending orders, each table in key order as crm-import's ledger
+ * writes them.  Summing them up is not
  * counted; inserting them is.
  *
  * Prints "SECONDS ROWS".  The file must be crm-synth's plain CSV: a header,
@@ -45,6 +46,8 @@ struct cust {
 	char id[24];
 	char currency[4];
 	int64_t first, last, orders, amount;
+	int64_t *t;              /* the orders' times (orders of them) */
+	size_t cap;
 };
 
 static struct cust *cust;
@@ -176,7 +179,12 @@ static void cust_add(char **f)
 			c->first = t;
 		if (!c->orders || t > c->last)
 			c->last = t;
-		c->orders++;
+		if ((size_t)c->orders == c->cap) {
+			c->cap = c->cap ? 2 * c->cap : 4;
+			if (!(c->t = realloc(c->t, c->cap * sizeof *c->t)))
+				exit(1);
+		}
+		c->t[c->orders++] = t;
 		c->amount += strtoll(f[3], NULL, 10);
 	}
 }
@@ -188,13 +196,22 @@ static int by_key(const void *a, const void *b)
 	return c ? c : strcmp(x->currency, y->currency);
 }
 
-/* The table's used slots, packed and sorted by customer and currency. */
+static int by_time(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The table's used slots, packed and sorted by customer and currency, each
+ * one's times ascending. */
 static void cust_sort(void)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < cap_cust; i++)
-		if (cust[i].id[0])
+		if (cust[i].id[0]) {
+			qsort(cust[i].t, (size_t)cust[i].orders, sizeof *cust[i].t, by_time);
 			cust[n++] = cust[i];
+		}
 	qsort(cust, n, sizeof *cust, by_key);
 }
 
@@ -250,6 +267,18 @@ static int bind_customer(sqlite3_stmt *st, int at, const struct cust *c, int *sk
 	return !*skip;
 }
 
+/* The times ascending, five bytes each, least significant first (times.h). */
+static void bind_times(sqlite3_stmt *st, int at, const struct cust *c)
+{
+	unsigned char *blob = malloc((size_t)c->orders * 5), *p = blob;
+	if (!blob)
+		exit(1);
+	for (int64_t i = 0; i < c->orders; i++)
+		for (int b = 0; b < 5; b++)
+			*p++ = (unsigned char)((uint64_t)c->t[i] >> (8 * b));
+	sqlite3_bind_blob64(st, at, blob, (sqlite3_uint64)c->orders * 5, free);
+}
+
 static int bind_figures(sqlite3_stmt *st, int at, const struct cust *c, int *skip)
 {
 	*skip = !c->orders;
@@ -261,7 +290,8 @@ static int bind_figures(sqlite3_stmt *st, int at, const struct cust *c, int *ski
 	sqlite3_bind_int64(st, at + 3, c->last);
 	sqlite3_bind_int64(st, at + 4, c->orders);
 	sqlite3_bind_int64(st, at + 5, c->amount);
-	return 6;
+	bind_times(st, at + 6, c);
+	return 7;
 }
 
 /* The CREATE INDEX statements of the orders table's own indexes, dropped;
@@ -352,8 +382,10 @@ int main(int argc, char **argv)
 		cust_sort();
 		spent += insert_all(db, "INSERT OR ROLLBACK INTO customers(customer_id) VALUES ", "(?)", ncust,
 				    bind_customer);
-		spent += insert_all(db, "INSERT OR ROLLBACK INTO customer_stats VALUES ", "(?,?,?,?,?,?)", ncust,
+		spent += insert_all(db, "INSERT OR ROLLBACK INTO customer_stats VALUES ", "(?,?,?,?,?,?,?)", ncust,
 				    bind_figures);
+		for (size_t i = 0; i < ncust; i++)
+			free(cust[i].t);
 		free(cust);
 	}
 	t = now();
