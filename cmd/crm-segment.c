@@ -518,6 +518,7 @@ int main(int argc, char **argv)
 	if (!(tz = crm_common_tz(&s.co)))
 		return CRM_EUSAGE;
 	s.ro.tz = tz;
+	s.ro.ids = s.save && s.summary && !s.opted_in;   /* output() lists the ids alone */
 	crm_writer_init(&s.w, stdout, s.co.csv.delim);
 	path = crm_stream_path(&s.co, argc, argv);
 	if (s.runs || s.diff)

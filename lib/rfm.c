@@ -265,7 +265,7 @@ struct part {
 	int not_minor;           /* a monetary that is not an integer */
 };
 
-#define PART_SQL(WHERE) "SELECT currency, first_unix, last_unix, orders, monetary " \
+#define PART_SQL(WHERE) "SELECT currency, first_unix, last_unix, orders, monetary, customer_id " \
 	"FROM customer_stats " WHERE "ORDER BY customer_id, currency"
 static const char *const part_sql[] = {
 	PART_SQL(""), PART_SQL("WHERE customer_id < ?1 "), PART_SQL("WHERE customer_id >= ?1 "),
@@ -285,10 +285,21 @@ static int part_currency(struct part *p, const char *cur)
 	return !chosen && !p->other[0];
 }
 
+/* The id of the entry just added, its array grown with the entries'. */
+static void add_id(struct crm_rfm *r, size_t *idcap, size_t cap, sqlite3_stmt *st, int col)
+{
+	if (*idcap < cap)
+		r->id = crm_xrealloc(r->id, (*idcap = cap) * sizeof *r->id);
+	if (!r->idpool.block)
+		crm_strpool_init(&r->idpool, 1 << 20);
+	r->id[r->n - 1] = crm_strpool_dup(&r->idpool, (const char *)sqlite3_column_text(st, col),
+					  (size_t)sqlite3_column_bytes(st, col));
+}
+
 static void scan_part(struct part *p)
 {
 	sqlite3_stmt *st = crm_db_prepare(p->db, part_sql[p->split ? 1 + p->upper : 0]);
-	size_t cap = 0;
+	size_t cap = 0, idcap = 0;
 	int rc;
 	if (!st) {
 		p->rc = crm_db_last_status(p->db);
@@ -308,10 +319,13 @@ static void scan_part(struct part *p)
 			p->not_minor = 1;   /* said once, by join_parts() */
 			continue;
 		}
-		if (part_currency(p, (const char *)sqlite3_column_text(st, 0)))
-			set_entry(add_entry(&p->r, &cap), p->as_of,
-				  crm_local_day(p->tz, sqlite3_column_int64(st, 1)), last,
-				  sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
+		if (!part_currency(p, (const char *)sqlite3_column_text(st, 0)))
+			continue;
+		set_entry(add_entry(&p->r, &cap), p->as_of,
+			  crm_local_day(p->tz, sqlite3_column_int64(st, 1)), last,
+			  sqlite3_column_int64(st, 3), sqlite3_column_int64(st, 4));
+		if (p->o->ids)
+			add_id(&p->r, &idcap, cap, st, 5);
 	}
 	sqlite3_finalize(st);
 	p->rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? CRM_OK
@@ -346,6 +360,17 @@ static const char *second_currency(const struct part *lo, const struct part *hi)
 	return NULL;
 }
 
+static void join_ids(struct part *lo, struct part *hi, struct crm_rfm *r)
+{
+	r->id = crm_xrealloc(lo->r.id, r->n * sizeof *r->id);
+	lo->r.id = NULL;
+	if (hi->r.n)
+		memcpy(r->id + lo->r.n, hi->r.id, hi->r.n * sizeof *r->id);
+	crm_strpool_take(&r->idpool, &lo->r.idpool);
+	crm_strpool_take(&r->idpool, &hi->r.idpool);
+	r->db_ids = 1;
+}
+
 /* The halves as one result, in customer order, or AFTER_AS_OF. */
 static int join_parts(struct part *lo, struct part *hi, struct crm_rfm *r)
 {
@@ -369,6 +394,8 @@ static int join_parts(struct part *lo, struct part *hi, struct crm_rfm *r)
 	if (hi->r.n)
 		memcpy(r->e + lo->r.n, hi->r.e, hi->r.n * sizeof *r->e);
 	r->n = lo->r.n + hi->r.n;
+	if (lo->o->ids)
+		join_ids(lo, hi, r);
 	return CRM_OK;
 }
 
@@ -455,14 +482,14 @@ static int load_halves(struct crm_db *db, const struct crm_rfm_opts *o, struct c
 	threaded = scan_both(&lo, &hi);
 	sqlite3_exec(other.h, "COMMIT", NULL, NULL, NULL);
 	if (!threaded || data_version(&other, &v1) != CRM_OK || v1 != v0) {
-		free(hi.r.e);
+		crm_rfm_release(&hi.r);
 		part_init(&hi, db, o, r, key, 1);
 		scan_part(&hi);
 	}
 	crm_db_close(&other);
 	rc = join_parts(&lo, &hi, r);
-	free(lo.r.e);
-	free(hi.r.e);
+	crm_rfm_release(&lo.r);
+	crm_rfm_release(&hi.r);
 	return rc;
 }
 
@@ -480,7 +507,7 @@ static int load_stats(struct crm_db *db, const struct crm_rfm_opts *o, struct cr
 	part_init(&empty, db, o, r, NULL, 0);
 	scan_part(&all);
 	rc = join_parts(&all, &empty, r);
-	free(all.r.e);
+	crm_rfm_release(&all.r);
 	return rc;
 }
 
@@ -778,16 +805,21 @@ int crm_rfm_load_csv(const char *path, const struct crm_rfm_opts *o, struct crm_
 
 /* ---- listing ------------------------------------------------------------------------ */
 
-static int each_stream(const struct crm_rfm *r, crm_rfm_fn *fn, void *ctx)
+/* The entries' customers as r holds them; their dates unless ids_only. */
+static int each_stream(const struct crm_rfm *r, int ids_only, crm_rfm_fn *fn, void *ctx)
 {
 	size_t i;
 	int rc;
 	char first[CRM_DATE_LEN], last[CRM_DATE_LEN];
 	for (i = 0; i < r->n; i++) {
 		struct crm_rfm_who w = {r->id[i], r->email ? r->email[i] : NULL,
-					r->name ? r->name[i] : NULL, first, last, -1};
-		crm_day_date(r->as_of - r->e[i].tenure, first);
-		crm_day_date(r->as_of - r->e[i].recency, last);
+					r->name ? r->name[i] : NULL, NULL, NULL, -1};
+		if (!ids_only) {
+			crm_day_date(r->as_of - r->e[i].tenure, first);
+			crm_day_date(r->as_of - r->e[i].recency, last);
+			w.first = first;
+			w.last = last;
+		}
 		if ((rc = fn(i, &w, ctx)) != 0)
 			return rc;
 	}
@@ -846,8 +878,8 @@ int crm_rfm_each(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, voi
 		"SELECT o.customer_id, c.email, c.name, c.marketing_opt_in FROM (SELECT customer_id "
 		ORDERS_UPTO ") o LEFT JOIN customers c ON c.customer_id = o.customer_id "
 		"ORDER BY o.customer_id";
-	if (r->id || !r->n)
-		return each_stream(r, fn, ctx);
+	if ((r->id && !r->db_ids) || !r->n)
+		return each_stream(r, 0, fn, ctx);
 	return each_db(db, r, r->from_orders ? from_orders : from_stats, 4, fn, ctx);
 }
 
@@ -858,7 +890,7 @@ int crm_rfm_each_id(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, 
 		"SELECT customer_id FROM customer_stats WHERE currency = ?1 ORDER BY customer_id";
 	static const char from_orders[] = "SELECT customer_id " ORDERS_UPTO " ORDER BY customer_id";
 	if (r->id || !r->n)
-		return each_stream(r, fn, ctx);
+		return each_stream(r, 1, fn, ctx);
 	return each_db(db, r, r->from_orders ? from_orders : from_stats, 1, fn, ctx);
 }
 
@@ -869,5 +901,6 @@ void crm_rfm_release(struct crm_rfm *r)
 	free(r->name);
 	free(r->e);
 	crm_custsum_free(r->texts);
+	crm_strpool_release(&r->idpool);
 	memset(r, 0, sizeof *r);
 }

@@ -47,6 +47,7 @@
 #include "db.h"
 #include "norm.h"
 #include "opts.h"
+#include "strpool.h"
 
 enum crm_fig { CRM_FIG_R, CRM_FIG_F, CRM_FIG_M, CRM_NFIG };
 
@@ -63,6 +64,9 @@ struct crm_rfm_opts {
 	 * crm-import and --date-order; never NULL */
 	const struct crm_input *in;
 	struct crm_csv_opts csv; /* stream input */
+	/* the database's ids too, read with the figures, for a caller that
+	 * lists the ids alone (crm_rfm_each_id): no second pass over them */
+	int ids;
 };
 
 /* One customer's figures and scores. */
@@ -82,10 +86,13 @@ struct crm_rfm {
 	/* what the database path needs to list the same customers again */
 	int from_orders;         /* figures computed from orders, not customer_stats */
 	char as_of_end[CRM_TIME_LEN];   /* first instant after the as-of day, UTC */
-	/* the stream's customers, parallel to e (NULL for the database; email
-	 * and name NULL too when no customer has one), their texts in `texts` */
+	/* the stream's customers, parallel to e (NULL for the database unless
+	 * opts.ids; email and name NULL too when no customer has one), their
+	 * texts in `texts` */
 	char **id, **email, **name;
 	struct crm_custsum *texts;
+	int db_ids;              /* id holds the database's ids (opts.ids) ... */
+	struct crm_strpool idpool;   /* ... in here */
 	long long bad_rows;      /* stream rows reported and skipped */
 };
 
@@ -119,8 +126,9 @@ typedef int crm_rfm_fn(size_t i, const struct crm_rfm_who *who, void *ctx);
  * returns, else CRM_OK or an exit code. */
 int crm_rfm_each(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, void *ctx);
 /* The same for a caller that needs no customer's columns but the id (a
- * --save of the summary): from the database, email, name, first and last
- * are NULL and opted_in -1, and no customers row is read. */
+ * --save of the summary): first and last are NULL, opted_in -1, and from
+ * the database email and name too: no customers row is read, and with
+ * opts.ids no row at all. */
 int crm_rfm_each_id(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, void *ctx);
 
 void crm_rfm_release(struct crm_rfm *r);

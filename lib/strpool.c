@@ -36,6 +36,18 @@ char *crm_strpool_dup(struct crm_strpool *p, const char *s, size_t n)
 	return d;
 }
 
+void crm_strpool_take(struct crm_strpool *to, struct crm_strpool *from)
+{
+	struct crm_strblock *tail = from->head;
+	if (!tail)
+		return;
+	while (tail->next)
+		tail = tail->next;
+	tail->next = to->head;
+	to->head = from->head;
+	from->head = NULL;
+}
+
 void crm_strpool_release(struct crm_strpool *p)
 {
 	struct crm_strblock *b, *next;
