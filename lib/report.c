@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "activity.h"
 #include "coupon.h"
 #include "diag.h"
 #include "feedback.h"
 #include "loyalty_query.h"
-#include "lost.h"
 #include "nps.h"
 #include "segment.h"
 #include "service.h"
@@ -199,48 +199,30 @@ static int pick_currency(struct ctx *c)
 	return CRM_OK;
 }
 
-static int customers_of(struct ctx *c, struct crm_section *s, int i)
-{
-	/* ?4: the period's start in Unix seconds, as customer_stats keeps times */
-	static const char active_sql[] = "SELECT count(*), coalesce(sum(s.first_unix >= ?4), 0), "
-		"coalesce(sum(s.first_unix < ?4 OR p.n > 1), 0) FROM (SELECT customer_id, count(*) AS n "
-		"FROM orders WHERE ordered_at >= ?1 AND ordered_at < ?2 AND " COUNTING " AND "
-		"currency = ?3 AND customer_id IS NOT NULL GROUP BY customer_id) p JOIN "
-		"customer_stats s ON s.customer_id = p.customer_id AND s.currency = ?3";
-	const char *args[] = {c->from[i], c->to[i], c->r->currency, NULL};
-	double v[3] = {0, 0, 0};
-	sqlite3_stmt *st = query(c, active_sql, args);
-	int rc;
-	if (!st)
-		return crm_db_last_status(c->db);
-	sqlite3_bind_int64(st, 4, crm_time_epoch(c->from[i]));
-	if ((rc = row_values(c, st, v, 3)) != CRM_OK)
-		return rc;
-	set(&s->metrics[0], i, v[0]);
-	set(&s->metrics[1], i, v[1]);
-	set(&s->metrics[2], i, v[0] - v[1]);
-	if (v[0] > 0)
-		set(&s->metrics[3], i, 100.0 * v[2] / v[0]);
-	return CRM_OK;
-}
-
-/* Lost customers of both periods (lost.h): their last order before the
- * period's end lies lost_days before a day of the period. */
-static int lost_of(struct ctx *c, struct crm_section *s)
+/* The customers of both periods (activity.h); lost: their last order
+ * before the period's end lies lost_days before a day of the period. */
+static int customers_of(struct ctx *c, struct crm_section *s)
 {
 	const struct crm_period *p[2] = {&c->r->period, &c->r->prev};
-	struct crm_lost_window w[2];
-	int64_t n[2];
+	struct crm_activity_window w[2];
+	struct crm_activity a[2];
 	int i, rc;
 	for (i = CUR; i <= PREV; i++) {
-		if ((rc = shifted(c, p[i], -c->o->lost_days, w[i].from, w[i].to)) != CRM_OK)
+		if ((rc = shifted(c, p[i], -c->o->lost_days, w[i].lost_from, w[i].lost_to)) != CRM_OK)
 			return rc;
-		w[i].end = c->to[i];
+		w[i].from = c->from[i];
+		w[i].to = c->to[i];
 	}
-	if ((rc = crm_lost_count(c->db, c->r->currency, w, n)) != CRM_OK)
+	if ((rc = crm_activity_count(c->db, c->r->currency, w, a)) != CRM_OK)
 		return rc;
-	for (i = CUR; i <= PREV; i++)
-		set(&s->metrics[4], i, (double)n[i]);
+	for (i = CUR; i <= PREV; i++) {
+		set(&s->metrics[0], i, (double)a[i].active);
+		set(&s->metrics[1], i, (double)a[i].fresh);
+		set(&s->metrics[2], i, (double)(a[i].active - a[i].fresh));
+		if (a[i].active > 0)
+			set(&s->metrics[3], i, 100.0 * (double)a[i].repeat / (double)a[i].active);
+		set(&s->metrics[4], i, (double)a[i].lost);
+	}
 	return CRM_OK;
 }
 
@@ -253,8 +235,7 @@ static int customers_section(struct ctx *c)
 	count(s, "returning", N_("Returning customers"), CRM_COUNT_PEOPLE);
 	metric(s, "repeat_rate", N_("Repeat-purchase rate"), CRM_U_PCT);
 	count(s, "lost", N_("Lost customers"), CRM_COUNT_PEOPLE);
-	if ((rc = customers_of(c, s, CUR)) != CRM_OK || (rc = customers_of(c, s, PREV)) != CRM_OK ||
-	    (rc = lost_of(c, s)) != CRM_OK)
+	if ((rc = customers_of(c, s)) != CRM_OK)
 		return rc;
 	/* TRANSLATORS: the customers section's note: who counts as lost */
 	note(s, N_("lost: no order for %d days"), c->o->lost_days);

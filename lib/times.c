@@ -85,6 +85,12 @@ static size_t lower_bound(const struct crm_times *l, int64_t t)
 	return lo;
 }
 
+size_t crm_times_count(const struct crm_times *l, int64_t from, int64_t to)
+{
+	size_t a = lower_bound(l, from), b = lower_bound(l, to);
+	return b > a ? b - a : 0;
+}
+
 int crm_times_last_before(const struct crm_times *l, int64_t t, int64_t *out)
 {
 	size_t at = lower_bound(l, t);

@@ -42,6 +42,8 @@ void crm_times_sort(struct crm_times *l);
 /* Add a time, or take one out (-1: it is not there), keeping the order. */
 void crm_times_insert(struct crm_times *l, int64_t t);
 int crm_times_remove(struct crm_times *l, int64_t t);
+/* How many times of a sorted list lie in [from, to). */
+size_t crm_times_count(const struct crm_times *l, int64_t from, int64_t to);
 /* The last time of a sorted list before t into *out: 1, or 0 for none. */
 int crm_times_last_before(const struct crm_times *l, int64_t t, int64_t *out);
 /* Append a time, order not kept (crm_times_sort before encoding). */
