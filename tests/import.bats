@@ -115,6 +115,35 @@ orders_csv() {
 	assert_output "crm-import: customers: 2 read, 0 inserted, 0 updated, 2 unchanged, 0 rejected"
 }
 
+@test "customers: a new database's file merges its own repeats, as rows of a second file would" {
+	# each new row is inserted at once (its e-mail and phone are nobody's);
+	# a row whose e-mail or phone an earlier row of the file took merges
+	csv c.csv 'customer_id,email,phone,name' 'A,a@x.co,010-1111-2222,Ann' 'B,b@x.co,,Ben' \
+		'A2,A@X.co,,' 'B,,010-5555-6666,Bo' 'C,c@x.co,010-1111-2222,' 'D,d@x.co,010-7777-8888,Dee'
+	run crm-import customers c.csv
+	assert_success
+	assert_output - <<-'OUT'
+	crm-import: c.csv:4: customer 'A2' is customer 'A' (same e-mail 'a@x.co'): merged
+	crm-import: c.csv:6: customer 'C' is customer 'A' (same phone '+821011112222'): merged
+	crm-import: customers: 6 read, 3 inserted, 1 updated, 2 unchanged, 0 rejected
+	crm-import: customers: 2 merged
+	OUT
+	run q "SELECT customer_id, email, phone, name FROM customers ORDER BY 1;
+	       SELECT alias, customer_id FROM customer_aliases ORDER BY 1"
+	assert_output $'A|a@x.co|+821011112222|Ann\nB|b@x.co|+821055556666|Bo\nD|d@x.co|+821077778888|Dee\nA2|A\nC|A'
+	# a file of 1,100 known customers and then new ones: all counted right
+	# whichever way each row went
+	{ echo customer_id,email; for i in $(seq 1 1100); do echo "K$i,k$i@x.co"; done; } >k.csv
+	crm-import -q customers k.csv
+	{ cat k.csv; for i in $(seq 1 50); do echo "N$i,n$i@x.co"; done; echo "N51,k7@x.co"; } >k2.csv
+	run crm-import customers k2.csv
+	assert_success
+	assert_line "crm-import: k2.csv:1152: customer 'N51' is customer 'K7' (same e-mail 'k7@x.co'): merged"
+	assert_line "crm-import: customers: 1151 read, 50 inserted, 0 updated, 1101 unchanged, 0 rejected"
+	run q "SELECT count(*) FROM customers; SELECT customer_id FROM customer_aliases WHERE alias = 'N51'"
+	assert_output $'1153\nK7'
+}
+
 @test "an e-mail that belongs to another existing customer is rejected" {
 	customers_csv
 	crm-import customers customers.csv
