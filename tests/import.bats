@@ -131,6 +131,25 @@ orders_csv() {
 	run q "SELECT customer_id, email, phone, name FROM customers ORDER BY 1;
 	       SELECT alias, customer_id FROM customer_aliases ORDER BY 1"
 	assert_output $'A|a@x.co|+821011112222|Ann\nB|b@x.co|+821055556666|Bo\nD|d@x.co|+821077778888|Dee\nA2|A\nC|A'
+	# the rows before the first repeat went in without the table's indexes,
+	# which were built after them as the schema makes them
+	want=$'customers_email|CREATE UNIQUE INDEX customers_email ON customers(email) WHERE email IS NOT NULL\ncustomers_phone|CREATE UNIQUE INDEX customers_phone ON customers(phone) WHERE phone IS NOT NULL'
+	indexes() { sqlite3 -batch "${1:-$CRM_DB}" "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL ORDER BY 1"; }
+	[ "$(indexes)" = "$want" ]
+	[ "$(q 'PRAGMA integrity_check')" = ok ]
+	# a file of new customers only keeps them to the end; one that fails
+	# (--strict) or a dry run leaves the new file's indexes as they were
+	{ echo customer_id,email,phone; for i in $(seq 1 300); do echo "U$i,u$i@x.co,010-2000-$((1000 + i))"; done; } >u.csv
+	CRM_DB=u.db crm-import -q customers u.csv
+	[ "$(indexes u.db)" = "$want" ] && [ "$(sqlite3 u.db 'PRAGMA integrity_check')" = ok ]
+	[ "$(sqlite3 u.db "SELECT count(*) FROM customers WHERE email = 'u300@x.co' AND phone = '+821020001300'")" = 1 ]
+	{ cat u.csv; echo ",u7@x.co,010-2000-1008"; } >v.csv
+	run env CRM_DB=v.db crm-import -q --strict customers v.csv
+	assert_failure 1
+	CRM_DB=w.db crm-import -q --dry-run customers u.csv
+	for db in v.db w.db; do
+		[ "$(indexes $db)" = "$want" ] && [ "$(sqlite3 $db 'SELECT count(*) FROM customers')" = 0 ]
+	done
 	# a file of 1,100 known customers and then new ones: all counted right
 	# whichever way each row went
 	{ echo customer_id,email; for i in $(seq 1 1100); do echo "K$i,k$i@x.co"; done; } >k.csv
@@ -142,6 +161,15 @@ orders_csv() {
 	assert_line "crm-import: customers: 1151 read, 50 inserted, 0 updated, 1101 unchanged, 0 rejected"
 	run q "SELECT count(*) FROM customers; SELECT customer_id FROM customer_aliases WHERE alias = 'N51'"
 	assert_output $'1153\nK7'
+}
+
+@test "customers: the fingerprints that let a new database's rows skip their lookups" {
+	# lib/keyset.h: 600,000 e-mails and phones shaped as a shop's, none
+	# sharing a fingerprint, none lost, none seen that was not added; a
+	# bounded set refuses what it cannot hold
+	run "$CRM_BUILD/t/keysetcheck" 300000
+	assert_success
+	assert_output "ok 600000 shared 0 unseen-yes 0"
 }
 
 @test "an e-mail that belongs to another existing customer is rejected" {
