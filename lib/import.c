@@ -919,7 +919,7 @@ static int bulk_drop_indexes(struct imp *im, struct bulk *b)
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		bad = crm_db_fail(im->db, N_("read the schema"));
+		bad = crm_db_fail(im->db, N_("read the customers' indexes"));
 	for (i = 0; i < b->n; i++) {
 		char *drop = sqlite3_mprintf("DROP INDEX \"%w\"", name[i]);
 		if (!bad)
