@@ -258,6 +258,13 @@ static const char *const migrations[] = {
 	"GROUP BY customer_id, currency ORDER BY 1, 2;"
 	"DROP TABLE customer_stats;"
 	"ALTER TABLE customer_stats_10 RENAME TO customer_stats;",
+	/* 10 -> 11: the negative reviews replied, by the time of the reply,
+	 * for the report's count of those awaiting a reply at a period's end:
+	 * the unreplied ones' index leaves out those replied after the end,
+	 * and finding them looked up every negative review (81,311 waiting
+	 * of 1.25M reviews at 10M orders: 4-5 s a period) */
+	"CREATE INDEX IF NOT EXISTS reviews_late ON reviews(replied_at, posted_at) "
+	"WHERE rating <= 2 AND replied_at IS NOT NULL;",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CRM_SCHEMA_VERSION,

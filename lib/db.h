@@ -56,7 +56,7 @@
 #include <sqlite3.h>
 #include <stdint.h>
 
-#define CRM_SCHEMA_VERSION 10
+#define CRM_SCHEMA_VERSION 11
 
 /* PRAGMA application_id of a database crm made or migrated: "CRM1" */
 #define CRM_DB_APPLICATION_ID 0x43524d31

@@ -23,6 +23,14 @@ static const char waiting_sql[] =
 	"FROM reviews r LEFT JOIN orders o ON o.order_id = r.order_id "
 	"LEFT JOIN customers c ON c.customer_id = " CUSTOMER " "
 	"WHERE " WAITING " ORDER BY r.posted_at, r.review_id";
+/* Their number alone (the report's): those never replied, by their index
+ * (reviews_unreplied), and those replied at or after ?1, by theirs
+ * (reviews_late); no order, customer or figures joined, where the
+ * listing's join looked each up at random (81,311 waiting at 10M orders:
+ * 5 s a period). */
+static const char waiting_count_sql[] = "SELECT (SELECT count(*) FROM reviews WHERE rating <= 2 "
+	"AND replied_at IS NULL AND posted_at < ?1) + (SELECT count(*) FROM reviews WHERE "
+	"rating <= 2 AND replied_at >= ?1 AND posted_at < ?1)";
 /* Their skus; then the order lines, newest first, that name a product. */
 static const char skus_sql[] = "SELECT DISTINCT r.sku FROM reviews r WHERE " WAITING
 	" AND r.sku IS NOT NULL";
@@ -139,6 +147,19 @@ static void waiting_row(sqlite3_stmt *st, const struct crm_fb_triage_opts *o, in
 		    end - crm_time_epoch(w->posted_at) : -1;
 }
 
+static int count_waiting(struct crm_db *db, const struct crm_fb_triage_opts *o, long long *count)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, waiting_count_sql);
+	long long n;
+	int rc;
+	if (!st)
+		return crm_db_last_status(db);
+	crm_bind_static(st, 1, o->end);
+	if ((rc = crm_db_one_int(db, st, N_("read reviews waiting for a reply"), &n)) == CRM_OK)
+		*count += n;
+	return rc;
+}
+
 static int waiting(struct crm_db *db, const struct crm_fb_triage_opts *o, crm_fb_waiting_fn *fn,
 		   void *ctx, long long *count)
 {
@@ -148,7 +169,9 @@ static int waiting(struct crm_db *db, const struct crm_fb_triage_opts *o, crm_fb
 	char last[CRM_DATE_LEN];
 	int64_t end = crm_time_epoch(o->end);
 	int rc, stop = 0;
-	if (fn && (rc = read_names(db, o->end, &n)) != CRM_OK) {
+	if (!fn)
+		return count_waiting(db, o, count);
+	if ((rc = read_names(db, o->end, &n)) != CRM_OK) {
 		names_release(&n);
 		return rc;
 	}
@@ -159,8 +182,6 @@ static int waiting(struct crm_db *db, const struct crm_fb_triage_opts *o, crm_fb
 	crm_bind_static(st, 1, o->end);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		(*count)++;
-		if (!fn)
-			continue;
 		waiting_row(st, o, end, &n, &w, last);
 		if ((stop = fn(&w, ctx)) != 0)
 			break;

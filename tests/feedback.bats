@@ -319,6 +319,12 @@ N8,2026-11-08T10:00:00Z,542.0,22.6,2,naver,S2,선크림,c2,Jane Doe,c2@x.kr,,202
 	# end 2026-11-05T00:00Z: N4 (replied 11-05 08:00) still waits 14.0 h, 0.6 d
 	assert_output "review_id,posted_at,waited_h,waited_d,rating,platform,sku,product,customer_id,name,email,phone,last_order,text
 N4,2026-11-04T10:00:00Z,14.0,0.6,1,naver,S1,수분크림,c1,김민준,c1@x.kr,+821012345678,2026-10-15,배송이 느려요"
+	# counted alone (--summary, the report's count): N4 replied after the
+	# end waits, found by the index of late replies (schema 11)
+	run crm-feedback triage --period 2026-11 --as-of 2026-11-04 --summary
+	assert_success
+	assert_line --index 1 --regexp ',1$'
+	[ "$(q "SELECT count(*) FROM sqlite_master WHERE name = 'reviews_late'")" = 1 ]
 }
 
 @test "feedback triage --summary: the reply rate and the reply time of the period" {
