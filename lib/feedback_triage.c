@@ -23,7 +23,8 @@ static const char waiting_sql[] =
 	"FROM reviews r LEFT JOIN orders o ON o.order_id = r.order_id "
 	"LEFT JOIN customers c ON c.customer_id = " CUSTOMER " "
 	"WHERE " WAITING " ORDER BY r.posted_at, r.review_id";
-/* Their number alone (the report's): those never replied, by their index
+/* Their number alone (the report's): WAITING split at its OR, those never
+ * replied, by their index
  * (reviews_unreplied), and those replied at or after ?1, by theirs
  * (reviews_late); no order, customer or figures joined, where the
  * listing's join looked each up at random (81,311 waiting at 10M orders:

@@ -897,10 +897,11 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
  * all different, and that row and the rest take the usual way.
  */
 #define BULK_MAX_SLOTS ((size_t)1 << 24)   /* 128 MB: 12.5M e-mails and phones */
+#define BULK_MAX_INDEXES 8                  /* more stay, filled row by row */
 
 struct bulk {
 	struct crm_keyset keys;
-	char *sql[8];            /* the indexes, as the schema made them */
+	char *sql[BULK_MAX_INDEXES];   /* the indexes, as the schema made them */
 	int n;
 };
 
@@ -909,11 +910,11 @@ static int bulk_drop_indexes(struct imp *im, struct bulk *b)
 {
 	sqlite3_stmt *st = crm_db_prepare(im->db, "SELECT name, sql FROM sqlite_master WHERE "
 					  "type = 'index' AND tbl_name = 'customers' AND sql IS NOT NULL");
-	char *name[sizeof b->sql / sizeof b->sql[0]];
+	char *name[BULK_MAX_INDEXES];
 	int rc = SQLITE_DONE, i, bad = 0;
 	if (!st)
 		return -1;
-	while (b->n < (int)(sizeof b->sql / sizeof b->sql[0]) && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while (b->n < BULK_MAX_INDEXES && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		name[b->n] = crm_xstrdup((const char *)sqlite3_column_text(st, 0));
 		b->sql[b->n++] = crm_xstrdup((const char *)sqlite3_column_text(st, 1));
 	}
@@ -970,18 +971,30 @@ static int bulk_end(struct imp *im)
 	return 0;
 }
 
-/* May the row's e-mail or phone be an earlier row's?  (Fingerprints.) */
-static int bulk_seen(const struct bulk *b, const char *email, const char *phone)
+/* The fingerprints of a row's e-mail and phone (0: none). */
+struct row_keys {
+	uint64_t email, phone;
+};
+
+static struct row_keys bulk_keys(const char *email, const char *phone)
 {
-	return (email && crm_keyset_has(&b->keys, email, strlen(email))) ||
-	       (phone && crm_keyset_has(&b->keys, phone, strlen(phone)));
+	struct row_keys k = {email ? crm_keyset_key(email, strlen(email)) : 0,
+			     phone ? crm_keyset_key(phone, strlen(phone)) : 0};
+	return k;
+}
+
+/* May the row's e-mail or phone be an earlier row's? */
+static int bulk_seen(const struct bulk *b, struct row_keys k)
+{
+	return (k.email && crm_keyset_has(&b->keys, k.email)) ||
+	       (k.phone && crm_keyset_has(&b->keys, k.phone));
 }
 
 /* The inserted row's keys; 0, or -1 when the set is full. */
-static int bulk_note(struct bulk *b, const char *email, const char *phone)
+static int bulk_note(struct bulk *b, struct row_keys k)
 {
-	return (email && crm_keyset_add(&b->keys, email, strlen(email)) < 0) ||
-	       (phone && crm_keyset_add(&b->keys, phone, strlen(phone)) < 0) ? -1 : 0;
+	return (k.email && crm_keyset_add(&b->keys, k.email) < 0) ||
+	       (k.phone && crm_keyset_add(&b->keys, k.phone) < 0) ? -1 : 0;
 }
 
 /*
@@ -992,20 +1005,24 @@ static int bulk_note(struct bulk *b, const char *email, const char *phone)
  * phone is somebody's), -1 on an error.  The lookups it spares are random
  * seeks into indexes that outgrow the cache (4M customers: 10 GB read).
  */
-static int insert_new_customer(struct imp *im, char **vals)
+static int insert_new_customer(struct imp *im, char **vals, const char *email,
+			       const char *phone)
 {
-	const char *email = W(im, W_EMAIL), *phone = W(im, W_PHONE);
+	struct row_keys k = {0, 0};
 	int rc;
-	if (im->bulk && (!vals[0] || im->have_aliases || bulk_seen(im->bulk, email, phone)))
+	if (im->bulk)
+		k = bulk_keys(email, phone);
+	/* bulk_end(): 0 once the phase is over, or when there was none */
+	if (!vals[0] || im->have_aliases || (im->bulk && bulk_seen(im->bulk, k)))
 		return bulk_end(im);
-	if (!vals[0] || im->have_aliases || im->known_ids > im->new_ids + 1024)
+	if (im->known_ids > im->new_ids + 1024)
 		return 0;   /* a file of known customers: the INSERT would be wasted */
 	bind_all(im->main.ins, vals, im->main.n);
 	rc = sqlite3_step(im->main.ins);
 	sqlite3_reset(im->main.ins);
 	if (rc == SQLITE_DONE && sqlite3_changes(im->db->h) == 1) {
 		im->new_ids++;
-		if (im->bulk && bulk_note(im->bulk, email, phone) < 0 && bulk_end(im) < 0)
+		if (im->bulk && bulk_note(im->bulk, k) < 0 && bulk_end(im) < 0)
 			return -1;
 		return 1;
 	}
@@ -1025,7 +1042,7 @@ static int import_customer(struct imp *im, const struct crm_row *row)
 	const char *email = W(im, W_EMAIL), *phone = W(im, W_PHONE);
 	table_values(im, im->e->table, vals);
 	vals[0] = W(im, W_ID);
-	if ((rc = insert_new_customer(im, vals)) != 0) {
+	if ((rc = insert_new_customer(im, vals, email, phone)) != 0) {
 		im->c->inserted += rc > 0;
 		return rc < 0;
 	}
@@ -1038,7 +1055,6 @@ static int import_customer(struct imp *im, const struct crm_row *row)
 	}
 	if (rc < 0)
 		return im->stop ? 1 : reject(im, row, row->line, why);
-	table_values(im, im->e->table, vals);
 	vals[0] = id;
 	rc = upsert_run(im, &im->main, vals, !own);
 	if (rc == UP_CONFLICT)

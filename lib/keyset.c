@@ -25,7 +25,7 @@ static uint64_t fmix(uint64_t x)
 	return x ^ x >> 33;
 }
 
-static uint64_t fingerprint(const char *s, size_t len)
+uint64_t crm_keyset_key(const char *s, size_t len)
 {
 	uint64_t h = fmix(UINT64_C(0x9e3779b97f4a7c15) ^ len), w;
 	size_t i;
@@ -68,23 +68,22 @@ void crm_keyset_init(struct crm_keyset *s, size_t max_slots)
 	s->max = max_slots < FIRST_SLOTS ? FIRST_SLOTS : max_slots;
 }
 
-int crm_keyset_has(const struct crm_keyset *s, const char *str, size_t len)
+int crm_keyset_has(const struct crm_keyset *s, uint64_t key)
 {
-	return s->used && s->slot[find(s, fingerprint(str, len))] != 0;
+	return s->used && s->slot[find(s, key)] != 0;
 }
 
-int crm_keyset_add(struct crm_keyset *s, const char *str, size_t len)
+int crm_keyset_add(struct crm_keyset *s, uint64_t key)
 {
-	uint64_t f = fingerprint(str, len);
 	size_t i;
 	if (4 * (s->used + 1) > 3 * s->cap) {
 		if (s->cap >= s->max)
 			return -1;
 		grow(s);
 	}
-	i = find(s, f);
+	i = find(s, key);
 	if (!s->slot[i]) {
-		s->slot[i] = f;
+		s->slot[i] = key;
 		s->used++;
 	}
 	return 0;

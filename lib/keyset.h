@@ -3,6 +3,7 @@
  * strings, for a pass that may skip exact checks while the answer is no.
  *
  * Contract:
+ *  - A string goes in and is asked about by its key, crm_keyset_key().
  *  - crm_keyset_has() never says no for a string added before; it may say
  *    yes for one never added, with a chance of about n / 2^64 for n strings
  *    (the caller then takes its exact, slower way).
@@ -26,8 +27,10 @@ struct crm_keyset {
 };
 
 void crm_keyset_init(struct crm_keyset *s, size_t max_slots);
-int crm_keyset_has(const struct crm_keyset *s, const char *str, size_t len);
-int crm_keyset_add(struct crm_keyset *s, const char *str, size_t len);
+/* A string's fingerprint, computed once for both calls below. */
+uint64_t crm_keyset_key(const char *str, size_t len);
+int crm_keyset_has(const struct crm_keyset *s, uint64_t key);
+int crm_keyset_add(struct crm_keyset *s, uint64_t key);
 void crm_keyset_release(struct crm_keyset *s);
 
 #endif
