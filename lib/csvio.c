@@ -745,9 +745,16 @@ static int needs_quotes(const char *s, size_t n, char delim)
 	return 0;
 }
 
+/* Does s[0..n), a cell of that kind, start like a formula a spreadsheet
+ * would run? */
+static int needs_guard(const char *s, size_t n, int kind)
+{
+	return kind == CRM_CELL_TEXT && n && formula_lead(s[0]) && !is_plain_number(s, n);
+}
+
 void crm_write_fieldn(struct crm_writer *w, const char *s, size_t n, int kind)
 {
-	int guard = kind == CRM_CELL_TEXT && n && formula_lead(s[0]) && !is_plain_number(s, n);
+	int guard = needs_guard(s, n, kind);
 	int quote = needs_quotes(s, n, w->delim);
 	const char *q;
 	/* one writer per stream, on one thread: stdio's lock per character
@@ -767,6 +774,26 @@ void crm_write_fieldn(struct crm_writer *w, const char *s, size_t n, int kind)
 	fwrite_unlocked(s, 1, n, w->fp);
 	if (quote)
 		putc_unlocked('"', w->fp);
+}
+
+size_t crm_csv_encode(const char *s, size_t n, int kind, char delim, char *out)
+{
+	int quote = needs_quotes(s, n, delim ? delim : ',');
+	char *o = out;
+	size_t i;
+	if (quote)
+		*o++ = '"';
+	if (needs_guard(s, n, kind))
+		*o++ = '\'';
+	for (i = 0; i < n; i++) {
+		*o++ = s[i];
+		if (quote && s[i] == '"')
+			*o++ = '"';
+	}
+	if (quote)
+		*o++ = '"';
+	*o = '\0';
+	return (size_t)(o - out);
 }
 
 void crm_write_field(struct crm_writer *w, const char *s, int kind)

@@ -119,6 +119,10 @@ struct crm_writer {
 void crm_writer_init(struct crm_writer *w, FILE *fp, char delim);
 void crm_write_field(struct crm_writer *w, const char *s, int kind);
 void crm_write_fieldn(struct crm_writer *w, const char *s, size_t n, int kind);
+/* s[0..n) as crm_write_fieldn() writes it (without the delimiter before
+ * it), into out, which has room for 2 n + 4 bytes; NUL-terminated, its
+ * length returned.  For a cell written many times, encoded once. */
+size_t crm_csv_encode(const char *s, size_t n, int kind, char delim, char *out);
 void crm_write_int(struct crm_writer *w, long long v);
 void crm_write_end(struct crm_writer *w);
 /* Write a whole row of plain fields. */

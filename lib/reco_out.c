@@ -52,15 +52,30 @@ static const char *reason(const struct crm_history *h, int32_t i, char *buf, siz
  * printf machinery (two million of them in a shop's run). */
 static void six_decimals(double v, char out[32])
 {
+	char digits[24];
 	long long m;
-	int k;
+	int n = 0, k = 0;
 	if (!(v >= 0 && v < 1e12)) {
 		snprintf(out, 32, "%.6f", v);
 		return;
 	}
-	m = llround(v * 1e6);
-	k = snprintf(out, 32, "%lld.", m / 1000000);
-	snprintf(out + k, (size_t)(32 - k), "%06lld", m % 1000000);
+	for (m = llround(v * 1e6); m > 0 || n < 7; m /= 10)
+		digits[n++] = (char)('0' + m % 10);
+	while (n > 6)
+		out[k++] = digits[--n];
+	out[k++] = '.';
+	while (n > 0)
+		out[k++] = digits[--n];
+	out[k] = '\0';
+}
+
+/* The score's text: a popular product's buyers as a whole number. */
+static void score_text(const struct crm_reco_item *it, char out[32])
+{
+	if (it->because < 0)
+		snprintf(out, 32, "%.0f", it->score);
+	else
+		six_decimals(it->score, out);
 }
 
 void crm_reco_out_rows(struct crm_table *t, const struct crm_history *h, const char *id,
@@ -70,10 +85,7 @@ void crm_reco_out_rows(struct crm_table *t, const struct crm_history *h, const c
 	int i;
 	for (i = 0; i < n; i++) {
 		snprintf(rank, sizeof rank, "%d", i + 1);
-		if (it[i].because < 0)
-			snprintf(score, sizeof score, "%.0f", it[i].score);
-		else
-			six_decimals(it[i].score, score);
+		score_text(&it[i], score);
 		crm_table_cell(t, id);
 		crm_table_cell(t, email);
 		crm_table_cell(t, name);
@@ -97,11 +109,19 @@ struct chunk {
 	struct crm_reco_item *out;
 };
 
+/* The cells every customer's rows repeat, rendered once (table.h): the
+ * ranks, each product's SKU, name and reason, the popular products' reason;
+ * and the current customer's own three and the current score. */
+struct cells {
+	struct crm_table_rendered *rank, *sku, *name, *because, popular, who[3], score;
+};
+
 struct writer {
 	struct crm_table *t;
 	const struct crm_reco_who *w;
 	int top;
 	const struct chunk *c;
+	struct cells *cells;
 };
 
 static void chunk_init(struct chunk *c, int32_t per, int top)
@@ -144,6 +164,70 @@ static int32_t chunk_pick(const struct crm_reco_who *w, int32_t k, int32_t total
 	return k;
 }
 
+static void cells_init(struct cells *x, struct crm_table *t, const struct crm_history *h,
+		       int top)
+{
+	char buf[512], *own;
+	int32_t i;
+	memset(x, 0, sizeof *x);
+	x->rank = crm_xcalloc((size_t)top, sizeof *x->rank);
+	for (i = 0; i < top; i++) {
+		snprintf(buf, sizeof buf, "%d", (int)i + 1);
+		crm_table_render(t, 3, buf, &x->rank[i]);
+	}
+	x->sku = crm_xcalloc((size_t)h->nprod + 1, sizeof *x->sku);
+	x->name = crm_xcalloc((size_t)h->nprod + 1, sizeof *x->name);
+	x->because = crm_xcalloc((size_t)h->nprod + 1, sizeof *x->because);
+	for (i = 0; i < h->nprod; i++) {
+		crm_table_render(t, 4, h->sku[i], &x->sku[i]);
+		crm_table_render(t, 5, h->name[i], &x->name[i]);
+		crm_table_render(t, 7, reason(h, i, buf, sizeof buf, &own), &x->because[i]);
+		free(own);
+	}
+	crm_table_render(t, 7, reason(h, -1, buf, sizeof buf, &own), &x->popular);
+}
+
+static void cells_free(struct cells *x, int32_t nprod, int top)
+{
+	int32_t i;
+	for (i = 0; i < top; i++)
+		crm_table_rendered_free(&x->rank[i]);
+	for (i = 0; i < nprod; i++) {
+		crm_table_rendered_free(&x->sku[i]);
+		crm_table_rendered_free(&x->name[i]);
+		crm_table_rendered_free(&x->because[i]);
+	}
+	for (i = 0; i < 3; i++)
+		crm_table_rendered_free(&x->who[i]);
+	crm_table_rendered_free(&x->popular);
+	crm_table_rendered_free(&x->score);
+	free(x->rank);
+	free(x->sku);
+	free(x->name);
+	free(x->because);
+}
+
+/* One customer's rows, as crm_reco_out_rows() writes them. */
+static void customer_rows(struct crm_table *t, struct cells *x, const char *const who[3],
+			  const struct crm_reco_item *it, int n)
+{
+	char score[32];
+	int i, k;
+	for (k = 0; k < 3 && n; k++)
+		crm_table_render(t, k, who[k], &x->who[k]);
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < 3; k++)
+			crm_table_put(t, &x->who[k]);
+		crm_table_put(t, &x->rank[i]);
+		crm_table_put(t, &x->sku[it[i].prod]);
+		crm_table_put(t, &x->name[it[i].prod]);
+		score_text(&it[i], score);
+		crm_table_render(t, 6, score, &x->score);
+		crm_table_put(t, &x->score);
+		crm_table_put(t, it[i].because < 0 ? &x->popular : &x->because[it[i].because]);
+	}
+}
+
 static void *chunk_write(void *arg)
 {
 	const struct writer *x = arg;
@@ -151,9 +235,9 @@ static void *chunk_write(void *arg)
 	int32_t k;
 	for (k = 0; k < c->n; k++) {
 		int32_t ct = c->contact[k];
-		crm_reco_out_rows(x->t, x->w->h, who_id(x->w, c->id[k]),
-				  ct >= 0 ? x->w->c->email[ct] : NULL, ct >= 0 ? x->w->c->name[ct] : NULL,
-				  c->out + (size_t)k * x->top, c->count[k]);
+		const char *who[3] = {who_id(x->w, c->id[k]), ct >= 0 ? x->w->c->email[ct] : NULL,
+			ct >= 0 ? x->w->c->name[ct] : NULL};
+		customer_rows(x->t, x->cells, who, c->out + (size_t)k * x->top, c->count[k]);
 	}
 	return NULL;
 }
@@ -164,9 +248,11 @@ void crm_reco_out_all(struct crm_table *t, struct crm_reco_model *m,
 	int32_t total = w->ids ? w->nids : w->h->ncust, k = 0;
 	int32_t per = CHUNK_ITEMS / top < CHUNK ? CHUNK_ITEMS / top : CHUNK;
 	struct chunk c[2];
-	struct writer x = {t, w, top, NULL};
+	struct cells cells;
+	struct writer x = {t, w, top, NULL, &cells};
 	pthread_t th;
 	int cur = 0, busy = 0;
+	cells_init(&cells, t, w->h, top);
 	chunk_init(&c[0], per, top);
 	chunk_init(&c[1], per, top);
 	while (k < total) {
@@ -183,6 +269,7 @@ void crm_reco_out_all(struct crm_table *t, struct crm_reco_model *m,
 	if (busy)
 		pthread_join(th, NULL);
 	crm_table_finish(t);
+	cells_free(&cells, w->h->nprod, top);
 	chunk_free(&c[0]);
 	chunk_free(&c[1]);
 }

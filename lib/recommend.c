@@ -45,10 +45,11 @@ struct crm_reco_model {
 	int64_t *dstart;
 	int32_t *dprod;
 	int64_t *dlast;
-	/* similarity rows (CSR), by increasing column */
+	/* similarity rows (CSR), by increasing column (rj, rs) and the same
+	 * cells most similar first (oj, os: ties by column) */
 	int64_t *rstart, rcap;
-	int32_t *rj;
-	double *rs;
+	int32_t *rj, *oj;
+	double *rs, *os;
 	/* the popular products, most buyers first, and their buyers */
 	int32_t *pop, *popn, npop;
 	/* scratch of each thread (crm_reco_batch) */
@@ -58,6 +59,13 @@ struct crm_reco_model {
 		unsigned char *bought;   /* by product: 0 between uses */
 		long long *keys;         /* of the recommendations kept */
 		int nkeys;
+		unsigned char *cand;     /* by product: 0 between uses */
+		struct walk {            /* a bought product's row, best first */
+			int64_t row, pos, end;
+			double w;        /* the product's weight (liked_weight) */
+		} *walk;
+		int64_t nwalk;
+		double *best;            /* the top partial scores (threshold) */
 	} sc[2];
 };
 
@@ -114,21 +122,27 @@ static int by_similarity(const void *a, const void *b)
 	return (x->j > y->j) - (x->j < y->j);
 }
 
-/* Append row i's cells (by column; the K most similar when pruning). */
+/* Append row i's cells (the K most similar when pruning), best first and
+ * by column. */
 static void append_row(struct crm_reco_model *m, int32_t i, struct cell *c, int32_t n)
 {
 	int64_t at = m->rstart[i], k;
-	if (m->m->neighbours && n > m->m->neighbours) {
-		qsort(c, (size_t)n, sizeof *c, by_similarity);
+	qsort(c, (size_t)n, sizeof *c, by_similarity);
+	if (m->m->neighbours && n > m->m->neighbours)
 		n = m->m->neighbours;
-	}
-	qsort(c, (size_t)n, sizeof *c, by_column);
 	if (at + n > m->rcap) {
 		while (at + n > m->rcap)
 			m->rcap = m->rcap ? 2 * m->rcap : 65536;
 		m->rj = crm_xrealloc(m->rj, (size_t)m->rcap * sizeof *m->rj);
 		m->rs = crm_xrealloc(m->rs, (size_t)m->rcap * sizeof *m->rs);
+		m->oj = crm_xrealloc(m->oj, (size_t)m->rcap * sizeof *m->oj);
+		m->os = crm_xrealloc(m->os, (size_t)m->rcap * sizeof *m->os);
 	}
+	for (k = 0; k < n; k++) {
+		m->oj[at + k] = c[k].j;
+		m->os[at + k] = c[k].s;
+	}
+	qsort(c, (size_t)n, sizeof *c, by_column);
 	for (k = 0; k < n; k++) {
 		m->rj[at + k] = c[k].j;
 		m->rs[at + k] = c[k].s;
@@ -233,8 +247,12 @@ static void scratch_init(struct scratch *sc, size_t n)
 	sc->acc = crm_xcalloc(n, sizeof *sc->acc);
 	sc->touched = crm_xmalloc(n * sizeof *sc->touched);
 	sc->bought = crm_xcalloc(n, 1);
+	sc->cand = crm_xcalloc(n, 1);
 	sc->keys = NULL;
 	sc->nkeys = 0;
+	sc->walk = NULL;
+	sc->nwalk = 0;
+	sc->best = NULL;
 }
 
 static void scratch_release(struct scratch *sc)
@@ -242,7 +260,10 @@ static void scratch_release(struct scratch *sc)
 	free(sc->acc);
 	free(sc->touched);
 	free(sc->bought);
+	free(sc->cand);
 	free(sc->keys);
+	free(sc->walk);
+	free(sc->best);
 }
 
 struct crm_reco_model *crm_reco_model_new(const struct crm_history *h,
@@ -275,6 +296,8 @@ void crm_reco_model_free(struct crm_reco_model *m)
 	free(m->rstart);
 	free(m->rj);
 	free(m->rs);
+	free(m->oj);
+	free(m->os);
 	free(m->pop);
 	free(m->popn);
 	scratch_release(&m->sc[0]);
@@ -353,26 +376,6 @@ static double liked_weight(const struct crm_reco_model *m, int64_t q)
 	return exp2(-(double)(m->h->end - m->dlast[q]) / (m->m->halflife * 86400.0));
 }
 
-/* Add the rows of b's products into acc; the columns touched listed. */
-static int32_t accumulate(const struct crm_reco_model *m, struct scratch *sc, int32_t b)
-{
-	int64_t q, k;
-	int32_t nt = 0;
-	double *acc = sc->acc;
-	for (q = m->dstart[b]; q < m->dstart[b + 1]; q++) {
-		int32_t i = m->dprod[q];
-		double w = liked_weight(m, q);
-		for (k = m->rstart[i]; k < m->rstart[i + 1]; k++) {
-			int32_t j = m->rj[k];
-			double a = acc[j], v = m->rs[k] * w;
-			if (a == 0 && v > 0)
-				sc->touched[nt++] = j;
-			acc[j] = a + v;
-		}
-	}
-	return nt;
-}
-
 /* sim(i, j) as stored (0 when j is not in row i). */
 static double similarity(const struct crm_reco_model *m, int32_t i, int32_t j)
 {
@@ -405,25 +408,148 @@ static int32_t reason(const struct crm_reco_model *m, int32_t b, int32_t j)
 	return best;
 }
 
+/* The full scores of the candidates (cand[j] set): b's rows added up in
+ * order, as a full walk of them would add up every column, so that a score
+ * is the same double however few columns are candidates. */
+static void full_scores(const struct crm_reco_model *m, struct scratch *sc, int64_t d)
+{
+	int64_t q, k;
+	for (q = 0; q < d; q++) {
+		const struct walk *w = &sc->walk[q];
+		for (k = w->row; k < w->end; k++)
+			if (sc->cand[m->rj[k]])
+				sc->acc[m->rj[k]] += m->rs[k] * w->w;
+	}
+}
+
+/* Each row `step` cells further into acc, the columns touched listed in
+ * touched[*nt...]; 1 when some row has cells left that add to a score. */
+static int walk_rows(const struct crm_reco_model *m, struct scratch *sc, int64_t d,
+		     int64_t step, int32_t *nt)
+{
+	int64_t q, k, lim;
+	int left = 0;
+	for (q = 0; q < d; q++) {
+		struct walk *w = &sc->walk[q];
+		lim = w->pos + step < w->end ? w->pos + step : w->end;
+		for (k = w->pos; k < lim && m->os[k] * w->w > 0; k++) {
+			int32_t j = m->oj[k];
+			if (sc->acc[j] == 0)
+				sc->touched[(*nt)++] = j;
+			sc->acc[j] += m->os[k] * w->w;
+		}
+		w->pos = k < lim ? w->end : k;
+		left |= w->pos < w->end;
+	}
+	return left;
+}
+
+/* What the rows' cells not walked yet can add to any one score at most. */
+static double unseen(const struct crm_reco_model *m, const struct scratch *sc, int64_t d)
+{
+	double ub = 0;
+	int64_t q;
+	for (q = 0; q < d; q++)
+		if (sc->walk[q].pos < sc->walk[q].end)
+			ub += m->os[sc->walk[q].pos] * sc->walk[q].w;
+	return ub;
+}
+
+/* The top-th highest partial score of the products that may be offered;
+ * -1 when fewer are touched. */
+static double threshold(struct scratch *sc, int32_t nt, int top)
+{
+	int32_t k;
+	int n = 0, at;
+	for (k = 0; k < nt; k++) {
+		double v = sc->acc[sc->touched[k]];
+		if (sc->bought[sc->touched[k]] || (n == top && v <= sc->best[top - 1]))
+			continue;
+		for (at = n < top ? n++ : top - 1; at > 0 && sc->best[at - 1] < v; at--)
+			sc->best[at] = sc->best[at - 1];
+		sc->best[at] = v;
+	}
+	return n == top ? sc->best[top - 1] : -1;
+}
+
+static void scratch_fit(struct scratch *sc, int64_t d, int top)
+{
+	if (top > sc->nkeys) {
+		sc->keys = crm_xrealloc(sc->keys, (size_t)top * sizeof *sc->keys);
+		sc->best = crm_xrealloc(sc->best, (size_t)top * sizeof *sc->best);
+		sc->nkeys = top;
+	}
+	if (d > sc->nwalk) {
+		sc->walk = crm_xrealloc(sc->walk, (size_t)d * sizeof *sc->walk);
+		sc->nwalk = d;
+	}
+}
+
+/* b's top recommendations.  The rows of b's products are walked best
+ * first, twice as far each round, until what the cells not walked could add
+ * (unseen) falls below the top-th partial score: no product left untouched
+ * can reach the top then (Fagin's threshold algorithm), and only the
+ * touched ones whose partial score plus unseen reach it are scored in
+ * full.  The margin of 1e-8 keeps every product whose score could equal
+ * the top-th's to 9 decimals (ties), and float rounding. */
+/* Mark the touched products whose partial score plus what is unseen may
+ * reach theta as candidates (all of them when theta < 0), clearing acc;
+ * the candidates listed first in touched[], their number returned. */
+static int32_t pick_candidates(struct scratch *sc, int32_t nt, double ub, double theta)
+{
+	int32_t k, nc = 0;
+	for (k = 0; k < nt; k++) {
+		int32_t j = sc->touched[k];
+		double partial = sc->acc[j];
+		sc->acc[j] = 0;
+		if (sc->bought[j] || (theta >= 0 && partial + ub < theta - 1e-8))
+			continue;
+		sc->cand[j] = 1;
+		sc->touched[nc++] = j;
+	}
+	return nc;
+}
+
+/* b's top recommendations.  Scoring every product that shares a buyer
+ * with b's takes a walk of all of their rows; instead the rows are walked
+ * best first, twice as far each round, until what the cells not walked
+ * could add (unseen) falls below the top-th partial score: no product left
+ * untouched can reach the top then (Fagin's threshold algorithm).  Only
+ * the touched products whose partial score plus unseen reach it stay
+ * candidates, and one pass over the rows adds up their full scores.  The
+ * margin of 1e-8 keeps every product whose score could equal the top-th's
+ * to 9 decimals (ties), and float rounding. */
 static int top_with(const struct crm_reco_model *m, struct scratch *sc, int32_t b, int top,
 		    struct crm_reco_item *out)
 {
-	int32_t nt, k;
-	int n = 0;
+	int64_t q, d, step = top < 8 ? 8 : top;
+	int32_t nt = 0, k;
+	int n = 0, left;
+	double ub, theta;
 	if (b < 0 || b >= m->h->ncust || m->dstart[b] == m->dstart[b + 1])
 		return popular(m, sc, b, top, out);
-	if (top > sc->nkeys) {
-		sc->keys = crm_xrealloc(sc->keys, (size_t)top * sizeof *sc->keys);
-		sc->nkeys = top;
+	d = m->dstart[b + 1] - m->dstart[b];
+	scratch_fit(sc, d, top);
+	for (q = 0; q < d; q++) {
+		int32_t i = m->dprod[m->dstart[b] + q];
+		sc->walk[q] = (struct walk){m->rstart[i], m->rstart[i], m->rstart[i + 1],
+			liked_weight(m, m->dstart[b] + q)};
 	}
 	mark_bought(m, sc, b, 1);
-	nt = accumulate(m, sc, b);
+	do {
+		left = walk_rows(m, sc, d, step, &nt);
+		ub = left ? unseen(m, sc, d) : 0;
+		theta = threshold(sc, nt, top);
+		step *= 2;
+	} while (left && !(theta >= 0 && ub < theta - 1e-8));
+	nt = pick_candidates(sc, nt, ub, theta);
+	full_scores(m, sc, d);
 	for (k = 0; k < nt; k++) {
 		int32_t j = sc->touched[k];
 		struct crm_reco_item it = {j, -1, sc->acc[j]};
 		sc->acc[j] = 0;
-		/* well below the last kept: no need to compare keys */
-		if (sc->bought[j] || (n == top && it.score < out[n - 1].score - 1e-8))
+		sc->cand[j] = 0;
+		if (n == top && it.score < out[n - 1].score - 1e-8)
 			continue;
 		offer(out, sc->keys, &n, top, &it);
 	}

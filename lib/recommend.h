@@ -13,7 +13,12 @@
  *    product's nearest neighbours; each is written in the man page.
  *  - Sparse: a product's similarity row is built by walking its buyers'
  *    products into a scratch array with a list of the entries touched; the
- *    rows are kept in CSR arrays, never a dense product x product matrix.
+ *    rows are kept in CSR arrays, never a dense product x product matrix,
+ *    each twice: by column and best first.  A customer's top N is found by
+ *    walking their products' rows best first until no product not yet met
+ *    can reach it (the threshold algorithm), then summing the candidates'
+ *    scores in full: the same products and the same doubles as summing
+ *    every row (in the order of the customer's products) would give.
  *  - Never recommended: what the customer bought (liked) in the history,
  *    inactive products, and those the caller excludes.  Ranked by score,
  *    highest first (scores equal to 9 decimal places are equal), ties in

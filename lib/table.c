@@ -20,6 +20,10 @@ struct crm_table {
 	int ncols;
 	int col;                 /* next cell's column */
 	long long rows;
+	/* csv: the rendered cells of the current row (crm_table_put), written
+	 * with one call at its end or before an ordinary cell */
+	char *rb;
+	size_t rbn, rbcap;
 	/* text: every cell kept, escaped, row after row */
 	char **cells;
 	size_t ncells, cap;
@@ -209,26 +213,94 @@ struct crm_table *crm_table_begin(FILE *fp, enum crm_format f, char delim,
 	return t;
 }
 
-void crm_table_cell(struct crm_table *t, const char *s)
+static void flush_rendered(struct crm_table *t)
 {
-	const struct crm_table_col *c = &t->cols[t->col];
-	if (s && c->kind == CRM_T_NUM && t->f != CRM_FORMAT_JSON)
-		s = num_cell(s, 0);
-	if (t->f == CRM_FORMAT_CSV) {
-		if (s && c->kind == CRM_T_BOOL)
-			s = strcmp(s, "0") ? "yes" : "no";
-		crm_write_field(&t->w, s, c->kind == CRM_T_TEXT ? CRM_CELL_TEXT : CRM_CELL_PLAIN);
-	} else if (t->f == CRM_FORMAT_JSON) {
-		json_cell(t, s);
-	} else {
-		text_keep(t, text_escape(s, c->kind));
-	}
+	if (t->rbn)
+		fwrite_unlocked(t->rb, 1, t->rbn, t->fp);
+	t->rbn = 0;
+}
+
+/* Past a cell: the row ends after its last column. */
+static void next_column(struct crm_table *t)
+{
 	if (++t->col == t->ncols) {
+		flush_rendered(t);
 		t->col = 0;
 		t->rows++;
 		if (t->f == CRM_FORMAT_CSV)
 			crm_write_end(&t->w);
 	}
+}
+
+/* A CSV cell's text as written: numbers without a zero's sign, booleans as
+ * yes/no. */
+static const char *csv_text(const struct crm_table_col *c, const char *s)
+{
+	if (s && c->kind == CRM_T_NUM)
+		return num_cell(s, 0);
+	if (s && c->kind == CRM_T_BOOL)
+		return strcmp(s, "0") ? "yes" : "no";
+	return s;
+}
+
+void crm_table_cell(struct crm_table *t, const char *s)
+{
+	const struct crm_table_col *c = &t->cols[t->col];
+	if (t->f == CRM_FORMAT_CSV)
+		flush_rendered(t);
+	if (t->f == CRM_FORMAT_CSV)
+		crm_write_field(&t->w, csv_text(c, s),
+				c->kind == CRM_T_TEXT ? CRM_CELL_TEXT : CRM_CELL_PLAIN);
+	else if (t->f == CRM_FORMAT_JSON)
+		json_cell(t, s);
+	else
+		text_keep(t, text_escape(s && c->kind == CRM_T_NUM ? num_cell(s, 0) : s, c->kind));
+	next_column(t);
+}
+
+void crm_table_render(const struct crm_table *t, int col, const char *s,
+		      struct crm_table_rendered *r)
+{
+	const struct crm_table_col *c = &t->cols[col];
+	size_t n;
+	r->null = !s;
+	if (t->f == CRM_FORMAT_CSV)
+		s = csv_text(c, s);
+	n = s ? strlen(s) : 0;
+	if (2 * n + 4 > r->cap) {
+		r->cap = 2 * n + 4;
+		r->s = crm_xrealloc(r->s, r->cap);
+	}
+	if (t->f == CRM_FORMAT_CSV) {
+		r->n = crm_csv_encode(s ? s : "", n, c->kind == CRM_T_TEXT ? CRM_CELL_TEXT :
+				      CRM_CELL_PLAIN, t->w.delim, r->s);
+	} else {
+		memcpy(r->s, s ? s : "", n + 1);
+		r->n = n;
+	}
+}
+
+void crm_table_put(struct crm_table *t, const struct crm_table_rendered *r)
+{
+	if (t->f != CRM_FORMAT_CSV) {
+		crm_table_cell(t, r->null ? NULL : r->s);
+		return;
+	}
+	if (t->rbn + r->n + 1 > t->rbcap) {
+		t->rbcap = 2 * (t->rbn + r->n + 1) + 256;
+		t->rb = crm_xrealloc(t->rb, t->rbcap);
+	}
+	if (t->w.nfield++)
+		t->rb[t->rbn++] = t->w.delim;
+	memcpy(t->rb + t->rbn, r->s, r->n);
+	t->rbn += r->n;
+	next_column(t);
+}
+
+void crm_table_rendered_free(struct crm_table_rendered *r)
+{
+	free(r->s);
+	memset(r, 0, sizeof *r);
 }
 
 void crm_table_int(struct crm_table *t, long long v)
@@ -277,6 +349,7 @@ void crm_table_free(struct crm_table *t)
 	for (i = 0; i < t->ncells; i++)
 		free(t->cells[i]);
 	free(t->cells);
+	free(t->rb);
 	free(t->cols);
 	free(t);
 }

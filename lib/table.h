@@ -68,6 +68,21 @@ struct crm_table *crm_table_begin(FILE *fp, enum crm_format f, char delim,
 				  const struct crm_table_col *cols, int ncols);
 /* The next cell of the current row; after the last column the row ends. */
 void crm_table_cell(struct crm_table *t, const char *s);
+/* A cell rendered once for writing many times (a customer's name on each
+ * of their rows, a product's on every row that offers it): render() keeps
+ * the bytes crm_table_cell(t, s) would write in column col, put() writes
+ * them as the next cell, which must be in that column.  Same output as
+ * crm_table_cell(); in CSV without its work per cell.  A rendered cell is
+ * reused by each render(), freed by crm_table_rendered_free(). */
+struct crm_table_rendered {
+	char *s;                 /* CSV: the field's bytes; else a copy of s */
+	size_t n, cap;
+	int null;                /* s was NULL */
+};
+void crm_table_render(const struct crm_table *t, int col, const char *s,
+		      struct crm_table_rendered *r);
+void crm_table_put(struct crm_table *t, const struct crm_table_rendered *r);
+void crm_table_rendered_free(struct crm_table_rendered *r);
 /* Typed cells, written alike by every command:
  *  - crm_table_int: a whole number;
  *  - crm_table_fixed: v with `decimals` decimals (0..6), rounded half away

@@ -164,3 +164,12 @@ EOF
 	! grep -q $'\e]' tty.out
 	[ "$(LC_ALL=C grep -c "$C1" tty.out)" -eq 0 ]
 }
+
+@test "table: a cell rendered once and written many times is the same bytes in every format" {
+	# tablecheck writes random tables (quotes, delimiters, line ends, BOM,
+	# formula leads, signed zeros, booleans, controls, bad UTF-8, missing
+	# values) cell by cell and through crm_table_render/crm_table_put
+	run "$CRM_BUILD/t/tablecheck" 7 3000
+	assert_success
+	assert_output "ok 3000"
+}
