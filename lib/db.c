@@ -341,6 +341,38 @@ int crm_db_begin(struct crm_db *db)
 	return crm_db_exec(db, "BEGIN");
 }
 
+static int data_version(struct crm_db *db, long long *v)
+{
+	return crm_db_one_int(db, crm_db_prepare(db, "PRAGMA data_version"),
+			      N_("read the data version"), v);
+}
+
+int crm_db_twin_open(struct crm_db *db, struct crm_db_twin *t, int mapped)
+{
+	int rc = crm_db_open(&t->db, db->path, CRM_DB_READ);
+	if (rc != CRM_OK)
+		return rc;
+	if ((rc = data_version(&t->db, &t->version)) != CRM_OK ||
+	    (rc = mapped ? crm_db_begin_read(&t->db) : crm_db_begin(&t->db)) != CRM_OK)
+		crm_db_close(&t->db);
+	return rc;
+}
+
+int crm_db_twin_close(struct crm_db_twin *t)
+{
+	long long v = -1;
+	int same;
+	sqlite3_exec(t->db.h, "COMMIT", NULL, NULL, NULL);
+	same = data_version(&t->db, &v) == CRM_OK && v == t->version;
+	crm_db_close(&t->db);
+	return same;
+}
+
+int crm_db_in_read(struct crm_db *db)
+{
+	return sqlite3_txn_state(db->h, "main") == SQLITE_TXN_READ;
+}
+
 int crm_db_begin_write(struct crm_db *db)
 {
 	return crm_db_exec(db, "BEGIN IMMEDIATE");

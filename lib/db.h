@@ -116,6 +116,24 @@ int crm_db_begin_write(struct crm_db *db);
  * reads every customer's figures), its writes still go through the log. */
 int crm_db_begin_write_mapped(struct crm_db *db);
 
+/* A second connection to db's file, for reading part of what db reads on
+ * a thread of its own, in a read transaction (mapped: over the mapped
+ * file, as crm_db_begin_read()).  Its snapshot is db's when nothing was
+ * committed between crm_db_twin_open() and crm_db_twin_close() and db's
+ * own reads ran in between (not in a transaction db began earlier): then
+ * crm_db_twin_close() returns 1; 0 says the caller must read the twin's
+ * part again on db.  crm_db_twin_open() returns CRM_OK or an exit code
+ * (reported); crm_db_twin_close() closes in every case. */
+struct crm_db_twin {
+	struct crm_db db;
+	long long version;       /* PRAGMA data_version when opened */
+};
+int crm_db_twin_open(struct crm_db *db, struct crm_db_twin *t, int mapped);
+int crm_db_twin_close(struct crm_db_twin *t);
+/* 1 when db is in a read transaction it began earlier (a twin's snapshot
+ * cannot be shown to be its). */
+int crm_db_in_read(struct crm_db *db);
+
 /* Report the database's last error for `what` (words the caller marks with
  * N_(), given in the message language); returns CRM_EBUSY or CRM_EIO. */
 int crm_db_fail(struct crm_db *db, const char *what);

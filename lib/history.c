@@ -1,5 +1,6 @@
 /* history.c - the purchase history of a window: one query, interned
  * strings, CSR arrays.  See history.h. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,6 +150,8 @@ struct load {
 	struct intern skus, custs, names;
 	struct line *l;
 	size_t n, cap;
+	struct line *l2;          /* the later half's lines, in this load's numbers */
+	size_t n2;
 	int32_t (*seen)[2];       /* by SKU: the name and category ids last seen */
 	int32_t nseen;
 	int32_t norder, nguest;
@@ -259,14 +262,14 @@ static void read_row(struct load *L, sqlite3_stmt *st)
 	l->at = L->at;
 }
 
-static int read_lines(struct crm_db *db, const struct crm_history_window *w, struct load *L)
+/* The liked lines of orders in [start, end) into L. */
+static int read_lines(struct crm_db *db, const char *start, const char *end, struct load *L)
 {
 	sqlite3_stmt *st = crm_db_prepare(db, load_sql);
 	int rc;
 	if (!st)
 		return crm_db_last_status(db);
-	if (crm_bind_text(st, 1, w->end) != SQLITE_OK ||
-	    crm_bind_text(st, 2, w->start ? w->start : "0") != SQLITE_OK) {
+	if (crm_bind_text(st, 1, end) != SQLITE_OK || crm_bind_text(st, 2, start) != SQLITE_OK) {
 		sqlite3_finalize(st);
 		return crm_db_fail(db, N_("bind"));
 	}
@@ -279,6 +282,155 @@ static int read_lines(struct crm_db *db, const struct crm_history_window *w, str
 	}
 	sqlite3_finalize(st);
 	return CRM_OK;
+}
+
+/* ---- in two halves of time, on two threads ------------------------------- */
+
+static void load_init(struct load *L, struct crm_strpool *pool)
+{
+	memset(L, 0, sizeof *L);
+	L->pool = pool ? pool : pool_new();
+	intern_init(&L->skus, L->pool);
+	intern_init(&L->custs, L->pool);
+	intern_init(&L->names, L->pool);
+}
+
+/* Frees what L holds but its pool. */
+static void load_release(struct load *L)
+{
+	free(L->l);
+	free(L->l2);
+	free(L->crank);
+	free(L->prank);
+	free(L->seen);
+	free(L->prev);
+	intern_release(&L->skus);
+	intern_release(&L->custs);
+	intern_release(&L->names);
+}
+
+/* The index in `to` of each string of `from`. */
+static int32_t *intern_all(struct intern *to, const struct intern *from)
+{
+	int32_t *map = crm_xmalloc(((size_t)from->n + 1) * sizeof *map), k;
+	for (k = 0; k < from->n; k++)
+		map[k] = intern(to, from->s[k], from->len[k]);
+	return map;
+}
+
+/* The lines of hi (read after lo's) given to lo as its later ones, in lo's
+ * numbers: the same lines, orders and guests, in the same order, as one
+ * read of both. */
+static void append_load(struct load *lo, struct load *hi)
+{
+	int32_t *smap = intern_all(&lo->skus, &hi->skus), *cmap = intern_all(&lo->custs, &hi->custs);
+	int32_t *nmap = intern_all(&lo->names, &hi->names);
+	size_t i;
+	for (i = 0; i < hi->n; i++) {
+		struct line *l = &hi->l[i];
+		l->who = l->who >= 0 ? cmap[l->who] : l->who - lo->nguest;
+		l->order += lo->norder;
+		l->prod = smap[l->prod];
+		l->name = l->name >= 0 ? nmap[l->name] : -1;
+		l->cat = l->cat >= 0 ? nmap[l->cat] : -1;
+	}
+	lo->l2 = hi->l;
+	lo->n2 = hi->n;
+	hi->l = NULL;
+	hi->n = 0;
+	lo->norder += hi->norder;
+	lo->nguest += hi->nguest;
+	free(smap);
+	free(cmap);
+	free(nmap);
+}
+
+/* The instant halfway between the first and the last order of [start,
+ * end): any instant is correct, an even split only faster.  Empty when
+ * there are none. */
+static int split_time(struct crm_db *db, const char *start, const char *end,
+		      char out[CRM_TIME_LEN])
+{
+	sqlite3_stmt *st = crm_db_prepare(db,
+		"SELECT strftime('%Y-%m-%dT%H:%M:%SZ', (strftime('%s', (SELECT min(ordered_at) "
+		"FROM orders WHERE ordered_at >= ?2 AND ordered_at < ?1)) + strftime('%s', "
+		"(SELECT max(ordered_at) FROM orders WHERE ordered_at >= ?2 AND ordered_at < ?1))) "
+		"/ 2, 'unixepoch')");
+	const char *t;
+	int rc;
+	out[0] = '\0';
+	if (!st)
+		return crm_db_last_status(db);
+	if (crm_bind_text(st, 1, end) != SQLITE_OK || crm_bind_text(st, 2, start) != SQLITE_OK ||
+	    (rc = sqlite3_step(st)) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return crm_db_fail(db, N_("reading order lines"));
+	}
+	t = (const char *)sqlite3_column_text(st, 0);
+	if (t && strlen(t) == CRM_TIME_LEN - 1)
+		memcpy(out, t, CRM_TIME_LEN);
+	sqlite3_finalize(st);
+	return CRM_OK;
+}
+
+struct half {
+	struct crm_db *db;
+	const char *start, *end;
+	struct load L;
+	int rc;
+};
+
+static void *read_half(void *arg)
+{
+	struct half *h = arg;
+	h->rc = read_lines(h->db, h->start, h->end, &h->L);
+	return NULL;
+}
+
+/* [start, mid) here and [mid, end) on a second connection (db.h's twin)
+ * and thread; the later half read again here when the twin's snapshot may
+ * not be ours. */
+static int read_halves(struct crm_db *db, const char *start, const char *end,
+		       const char *mid, struct load *L)
+{
+	struct crm_db_twin twin;
+	struct half hi = {&twin.db, mid, end, {0}, CRM_OK};
+	pthread_t t;
+	int rc = crm_db_twin_open(db, &twin, 0), threaded;
+	if (rc != CRM_OK)
+		return rc;
+	load_init(&hi.L, NULL);
+	threaded = pthread_create(&t, NULL, read_half, &hi) == 0;
+	rc = read_lines(db, start, mid, L);
+	if (threaded)
+		pthread_join(t, NULL);
+	if (!crm_db_twin_close(&twin) || !threaded || hi.rc != CRM_OK) {
+		load_release(&hi.L);
+		pool_free(hi.L.pool);
+		load_init(&hi.L, NULL);
+		hi.db = db;
+		read_half(&hi);
+	}
+	if (rc == CRM_OK && (rc = hi.rc) == CRM_OK)
+		append_load(L, &hi.L);
+	load_release(&hi.L);
+	pool_free(hi.L.pool);
+	return rc;
+}
+
+/* The window's lines, in two halves of time when it has room for them. */
+static int read_window(struct crm_db *db, const struct crm_history_window *w, struct load *L)
+{
+	const char *start = w->start ? w->start : "0";
+	char mid[CRM_TIME_LEN];
+	int rc;
+	if (crm_db_in_read(db))
+		return read_lines(db, start, w->end, L);
+	if ((rc = split_time(db, start, w->end, mid)) != CRM_OK)
+		return rc;
+	if (!mid[0] || strcmp(mid, start) <= 0 || strcmp(mid, w->end) >= 0)
+		return read_lines(db, start, w->end, L);
+	return read_halves(db, start, w->end, mid, L);
 }
 
 /* ---- from lines to the history ------------------------------------------- */
@@ -303,22 +455,29 @@ static struct line *group_lines(struct load *L, int32_t nkey, int64_t **kstart)
 	int32_t *crank = L->crank = string_ranks(&L->custs), *prank = L->prank =
 		string_ranks(&L->skus);
 	int64_t *ks = crm_xcalloc((size_t)nkey + 2, sizeof *ks), k;
-	struct line *out = crm_xmalloc((L->n + 1) * sizeof *out);
-	size_t i;
-	for (i = 0; i < L->n; i++) {
-		struct line *l = &L->l[i];
-		l->who = l->who >= 0 ? crank[l->who] : L->custs.n + (-1 - l->who);
-		l->prod = prank[l->prod];
-		ks[l->who + 2]++;
-	}
+	struct line *out = crm_xmalloc((L->n + L->n2 + 1) * sizeof *out);
+	struct line *part[2] = {L->l, L->l2};
+	size_t n[2] = {L->n, L->n2}, i;
+	int p;
+	for (p = 0; p < 2; p++)
+		for (i = 0; i < n[p]; i++) {
+			struct line *l = &part[p][i];
+			l->who = l->who >= 0 ? crank[l->who] : L->custs.n + (-1 - l->who);
+			l->prod = prank[l->prod];
+			ks[l->who + 2]++;
+		}
 	for (k = 2; k < (int64_t)nkey + 2; k++)
 		ks[k] += ks[k - 1];
-	for (i = 0; i < L->n; i++)
-		out[ks[L->l[i].who + 1]++] = L->l[i];
+	for (p = 0; p < 2; p++)
+		for (i = 0; i < n[p]; i++)
+			out[ks[part[p][i].who + 1]++] = part[p][i];
 	for (k = 0; k < nkey; k++)
 		qsort(out + ks[k], (size_t)(ks[k + 1] - ks[k]), sizeof *out, by_prod_at);
 	free(L->l);
-	L->l = NULL;
+	free(L->l2);
+	L->l = L->l2 = NULL;
+	L->n += L->n2;
+	L->n2 = 0;
 	*kstart = ks;
 	return out;
 }
@@ -534,27 +693,16 @@ int crm_history_load(struct crm_db *db, const struct crm_history_window *w,
 	struct load L;
 	int rc;
 	memset(h, 0, sizeof *h);
-	memset(&L, 0, sizeof L);
-	L.pool = pool_new();
-	intern_init(&L.skus, L.pool);
-	intern_init(&L.custs, L.pool);
-	intern_init(&L.names, L.pool);
+	load_init(&L, NULL);
 	h->end = crm_time_epoch(w->end);
-	rc = read_lines(db, w, &L);
+	rc = read_window(db, w, &L);
 	if (rc == CRM_OK) {
 		build(h, &L, h->end - (int64_t)w->active_days * 86400);
 		h->pool_ = L.pool;
 	} else {
 		pool_free(L.pool);
 	}
-	free(L.l);
-	free(L.crank);
-	free(L.prank);
-	free(L.seen);
-	free(L.prev);
-	intern_release(&L.skus);
-	intern_release(&L.custs);
-	intern_release(&L.names);
+	load_release(&L);
 	return rc;
 }
 

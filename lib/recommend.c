@@ -45,11 +45,10 @@ struct crm_reco_model {
 	int64_t *dstart;
 	int32_t *dprod;
 	int64_t *dlast;
-	/* similarity rows (CSR), by increasing column (rj, rs) and the same
-	 * cells most similar first (oj, os: ties by column) */
+	/* similarity rows (CSR), most similar first (ties by column) */
 	int64_t *rstart, rcap;
-	int32_t *rj, *oj;
-	double *rs, *os;
+	int32_t *rj;
+	double *rs;
 	/* the popular products, most buyers first, and their buyers */
 	int32_t *pop, *popn, npop;
 	/* scratch of each thread (crm_reco_batch) */
@@ -60,6 +59,8 @@ struct crm_reco_model {
 		long long *keys;         /* of the recommendations kept */
 		int nkeys;
 		unsigned char *cand;     /* by product: 0 between uses */
+		int32_t *why;            /* by product: a candidate's reason */
+		double *why_v;           /* by product: what it added (0 between uses) */
 		struct walk {            /* a bought product's row, best first */
 			int64_t row, pos, end;
 			double w;        /* the product's weight (liked_weight) */
@@ -108,12 +109,6 @@ struct cell {
 	double s;
 };
 
-static int by_column(const void *a, const void *b)
-{
-	const struct cell *x = a, *y = b;
-	return (x->j > y->j) - (x->j < y->j);
-}
-
 static int by_similarity(const void *a, const void *b)
 {
 	const struct cell *x = a, *y = b;
@@ -122,32 +117,37 @@ static int by_similarity(const void *a, const void *b)
 	return (x->j > y->j) - (x->j < y->j);
 }
 
-/* Append row i's cells (the K most similar when pruning), best first and
- * by column. */
-static void append_row(struct crm_reco_model *m, int32_t i, struct cell *c, int32_t n)
+/* The rows of products [from, to), built on a thread of their own: its
+ * cells in rj/rs, row i's from rstart[i] - rstart[from] on. */
+struct rows_part {
+	const struct crm_reco_model *m;
+	const double *w2, *norm, *idf;
+	int32_t from, to;
+	int64_t *rstart;             /* the model's, rows from + 1 .. to */
+	int32_t *rj;
+	double *rs;
+	int64_t n, cap;
+};
+
+/* Append row i's cells, best first (the K most similar when pruning). */
+static void append_row(struct rows_part *p, int32_t i, struct cell *c, int32_t n)
 {
-	int64_t at = m->rstart[i], k;
+	int64_t k;
 	qsort(c, (size_t)n, sizeof *c, by_similarity);
-	if (m->m->neighbours && n > m->m->neighbours)
-		n = m->m->neighbours;
-	if (at + n > m->rcap) {
-		while (at + n > m->rcap)
-			m->rcap = m->rcap ? 2 * m->rcap : 65536;
-		m->rj = crm_xrealloc(m->rj, (size_t)m->rcap * sizeof *m->rj);
-		m->rs = crm_xrealloc(m->rs, (size_t)m->rcap * sizeof *m->rs);
-		m->oj = crm_xrealloc(m->oj, (size_t)m->rcap * sizeof *m->oj);
-		m->os = crm_xrealloc(m->os, (size_t)m->rcap * sizeof *m->os);
+	if (p->m->m->neighbours && n > p->m->m->neighbours)
+		n = p->m->m->neighbours;
+	if (p->n + n > p->cap) {
+		while (p->n + n > p->cap)
+			p->cap = p->cap ? 2 * p->cap : 65536;
+		p->rj = crm_xrealloc(p->rj, (size_t)p->cap * sizeof *p->rj);
+		p->rs = crm_xrealloc(p->rs, (size_t)p->cap * sizeof *p->rs);
 	}
 	for (k = 0; k < n; k++) {
-		m->oj[at + k] = c[k].j;
-		m->os[at + k] = c[k].s;
+		p->rj[p->n + k] = c[k].j;
+		p->rs[p->n + k] = c[k].s;
 	}
-	qsort(c, (size_t)n, sizeof *c, by_column);
-	for (k = 0; k < n; k++) {
-		m->rj[at + k] = c[k].j;
-		m->rs[at + k] = c[k].s;
-	}
-	m->rstart[i + 1] = at + n;
+	p->n += n;
+	p->rstart[i + 1] = p->n;
 }
 
 /* Row i's dot products with every product its buyers bought, into co
@@ -172,16 +172,80 @@ static int32_t co_row(const struct crm_reco_model *m, int32_t i, const double *w
 	return n;
 }
 
+static void *build_part(void *arg)
+{
+	struct rows_part *p = arg;
+	const struct crm_reco_model *m = p->m;
+	size_t np = (size_t)m->h->nprod + 1;
+	double *co = crm_xcalloc(np, sizeof *co);
+	struct cell *c = crm_xmalloc(np * sizeof *c);
+	int32_t i, n, k, kept;
+	for (i = p->from; i < p->to; i++) {
+		n = co_row(m, i, p->w2, co, c);
+		for (k = 0, kept = 0; k < n; k++) {
+			int32_t j = c[k].j;
+			/* a product never recommended needs no column */
+			if (!m->skip[j]) {
+				c[kept].j = j;
+				c[kept++].s = co[j] * p->idf[i] * p->idf[j] /
+					(m->m->normalize ? p->norm[i] * p->norm[j] : 1);
+			}
+			co[j] = 0;
+		}
+		append_row(p, i, c, kept);
+	}
+	free(co);
+	free(c);
+	return NULL;
+}
+
+/* The product whose row starts the second half of the work: rows cost
+ * about what their buyers bought. */
+static int32_t half_of_rows(const struct crm_history *h)
+{
+	int32_t i = 0;
+	while (i < h->nprod && 2 * h->pstart[i] < h->pstart[h->nprod])
+		i++;
+	return i;
+}
+
+/* The rows in two parts on two threads, then joined. */
+static void build_rows_parts(struct crm_reco_model *m, const double *w2, const double *norm,
+			     const double *idf)
+{
+	int32_t mid = half_of_rows(m->h), i;
+	struct rows_part a = {m, w2, norm, idf, 0, mid, m->rstart, NULL, NULL, 0, 0}, b = a;
+	pthread_t t;
+	int threaded;
+	b.from = mid;
+	b.to = m->h->nprod;
+	threaded = pthread_create(&t, NULL, build_part, &b) == 0;
+	build_part(&a);
+	if (threaded)
+		pthread_join(t, NULL);
+	else
+		build_part(&b);
+	m->rcap = a.n + b.n;
+	m->rj = crm_xrealloc(a.rj, ((size_t)m->rcap + 1) * sizeof *m->rj);
+	m->rs = crm_xrealloc(a.rs, ((size_t)m->rcap + 1) * sizeof *m->rs);
+	if (b.n) {
+		memcpy(m->rj + a.n, b.rj, (size_t)b.n * sizeof *m->rj);
+		memcpy(m->rs + a.n, b.rs, (size_t)b.n * sizeof *m->rs);
+	}
+	for (i = mid + 1; i <= m->h->nprod; i++)
+		m->rstart[i] += a.n;
+	free(b.rj);
+	free(b.rs);
+}
+
 static void build_rows(struct crm_reco_model *m)
 {
 	const struct crm_history *h = m->h;
 	double *w2 = crm_xmalloc(((size_t)h->nbuyer + 1) * sizeof *w2);
 	double *norm = crm_xcalloc((size_t)h->nprod + 1, sizeof *norm);
 	double *idf = crm_xmalloc(((size_t)h->nprod + 1) * sizeof *idf);
-	double *co = crm_xcalloc((size_t)h->nprod + 1, sizeof *co);
-	struct cell *c = crm_xmalloc(((size_t)h->nprod + 1) * sizeof *c);
 	double avg = h->nbuyer ? (double)m->dstart[h->nbuyer] / h->nbuyer : 1;
-	int32_t b, i, n, k, kept;
+	int32_t b, i;
 	int64_t q;
 	for (b = 0; b < h->nbuyer; b++)
 		w2[b] = buyer_w2(m, b, avg);
@@ -193,25 +257,10 @@ static void build_rows(struct crm_reco_model *m)
 			: 1;
 	}
 	m->rstart = crm_xcalloc((size_t)h->nprod + 1, sizeof *m->rstart);
-	for (i = 0; i < h->nprod; i++) {
-		n = co_row(m, i, w2, co, c);
-		for (k = 0, kept = 0; k < n; k++) {
-			int32_t j = c[k].j;
-			/* a product never recommended needs no column */
-			if (!m->skip[j]) {
-				c[kept].j = j;
-				c[kept++].s = co[j] * idf[i] * idf[j] /
-					(m->m->normalize ? norm[i] * norm[j] : 1);
-			}
-			co[j] = 0;
-		}
-		append_row(m, i, c, kept);
-	}
+	build_rows_parts(m, w2, norm, idf);
 	free(w2);
 	free(norm);
 	free(idf);
-	free(co);
-	free(c);
 }
 
 static const int32_t *pop_count;
@@ -248,6 +297,8 @@ static void scratch_init(struct scratch *sc, size_t n)
 	sc->touched = crm_xmalloc(n * sizeof *sc->touched);
 	sc->bought = crm_xcalloc(n, 1);
 	sc->cand = crm_xcalloc(n, 1);
+	sc->why = crm_xmalloc(n * sizeof *sc->why);
+	sc->why_v = crm_xcalloc(n, sizeof *sc->why_v);
 	sc->keys = NULL;
 	sc->nkeys = 0;
 	sc->walk = NULL;
@@ -261,6 +312,8 @@ static void scratch_release(struct scratch *sc)
 	free(sc->touched);
 	free(sc->bought);
 	free(sc->cand);
+	free(sc->why);
+	free(sc->why_v);
 	free(sc->keys);
 	free(sc->walk);
 	free(sc->best);
@@ -296,8 +349,6 @@ void crm_reco_model_free(struct crm_reco_model *m)
 	free(m->rstart);
 	free(m->rj);
 	free(m->rs);
-	free(m->oj);
-	free(m->os);
 	free(m->pop);
 	free(m->popn);
 	scratch_release(&m->sc[0]);
@@ -376,49 +427,28 @@ static double liked_weight(const struct crm_reco_model *m, int64_t q)
 	return exp2(-(double)(m->h->end - m->dlast[q]) / (m->m->halflife * 86400.0));
 }
 
-/* sim(i, j) as stored (0 when j is not in row i). */
-static double similarity(const struct crm_reco_model *m, int32_t i, int32_t j)
-{
-	int64_t lo = m->rstart[i], hi = m->rstart[i + 1];
-	while (lo < hi) {
-		int64_t mid = lo + (hi - lo) / 2;
-		if (m->rj[mid] == j)
-			return m->rs[mid];
-		if (m->rj[mid] < j)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
-}
-
-/* The product of b's that added most to j's score; the first of equals. */
-static int32_t reason(const struct crm_reco_model *m, int32_t b, int32_t j)
-{
-	int32_t best = -1;
-	double top = 0;
-	int64_t q;
-	for (q = m->dstart[b]; q < m->dstart[b + 1]; q++) {
-		double v = similarity(m, m->dprod[q], j) * liked_weight(m, q);
-		if (best < 0 || v > top) {
-			best = m->dprod[q];
-			top = v;
-		}
-	}
-	return best;
-}
-
-/* The full scores of the candidates (cand[j] set): b's rows added up in
- * order, as a full walk of them would add up every column, so that a score
- * is the same double however few columns are candidates. */
-static void full_scores(const struct crm_reco_model *m, struct scratch *sc, int64_t d)
+/* The full scores of the candidates (cand[j] set), and their reasons:
+ * b's rows added up in order, as a walk of all of them would add up every
+ * column, so that a score is the same double however few columns are
+ * candidates; the reason is the first of b's products whose row adds most. */
+static void full_scores(const struct crm_reco_model *m, struct scratch *sc, int32_t b,
+			int64_t d)
 {
 	int64_t q, k;
 	for (q = 0; q < d; q++) {
 		const struct walk *w = &sc->walk[q];
-		for (k = w->row; k < w->end; k++)
-			if (sc->cand[m->rj[k]])
-				sc->acc[m->rj[k]] += m->rs[k] * w->w;
+		for (k = w->row; k < w->end; k++) {
+			int32_t j = m->rj[k];
+			double v;
+			if (!sc->cand[j])
+				continue;
+			v = m->rs[k] * w->w;
+			sc->acc[j] += v;
+			if (v > sc->why_v[j]) {
+				sc->why_v[j] = v;
+				sc->why[j] = m->dprod[m->dstart[b] + q];
+			}
+		}
 	}
 }
 
@@ -432,11 +462,11 @@ static int walk_rows(const struct crm_reco_model *m, struct scratch *sc, int64_t
 	for (q = 0; q < d; q++) {
 		struct walk *w = &sc->walk[q];
 		lim = w->pos + step < w->end ? w->pos + step : w->end;
-		for (k = w->pos; k < lim && m->os[k] * w->w > 0; k++) {
-			int32_t j = m->oj[k];
+		for (k = w->pos; k < lim && m->rs[k] * w->w > 0; k++) {
+			int32_t j = m->rj[k];
 			if (sc->acc[j] == 0)
 				sc->touched[(*nt)++] = j;
-			sc->acc[j] += m->os[k] * w->w;
+			sc->acc[j] += m->rs[k] * w->w;
 		}
 		w->pos = k < lim ? w->end : k;
 		left |= w->pos < w->end;
@@ -451,7 +481,7 @@ static double unseen(const struct crm_reco_model *m, const struct scratch *sc, i
 	int64_t q;
 	for (q = 0; q < d; q++)
 		if (sc->walk[q].pos < sc->walk[q].end)
-			ub += m->os[sc->walk[q].pos] * sc->walk[q].w;
+			ub += m->rs[sc->walk[q].pos] * sc->walk[q].w;
 	return ub;
 }
 
@@ -543,19 +573,18 @@ static int top_with(const struct crm_reco_model *m, struct scratch *sc, int32_t 
 		step *= 2;
 	} while (left && !(theta >= 0 && ub < theta - 1e-8));
 	nt = pick_candidates(sc, nt, ub, theta);
-	full_scores(m, sc, d);
+	full_scores(m, sc, b, d);
 	for (k = 0; k < nt; k++) {
 		int32_t j = sc->touched[k];
-		struct crm_reco_item it = {j, -1, sc->acc[j]};
+		struct crm_reco_item it = {j, sc->why[j], sc->acc[j]};
 		sc->acc[j] = 0;
 		sc->cand[j] = 0;
+		sc->why_v[j] = 0;
 		if (n == top && it.score < out[n - 1].score - 1e-8)
 			continue;
 		offer(out, sc->keys, &n, top, &it);
 	}
 	mark_bought(m, sc, b, 0);
-	for (k = 0; k < n; k++)
-		out[k].because = reason(m, b, out[k].prod);
 	return n;
 }
 

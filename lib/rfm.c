@@ -399,12 +399,6 @@ static int join_parts(struct part *lo, struct part *hi, struct crm_rfm *r)
 	return CRM_OK;
 }
 
-static int data_version(struct crm_db *db, long long *v)
-{
-	return crm_db_one_int(db, crm_db_prepare(db, "PRAGMA data_version"),
-			      N_("read the data version"), v);
-}
-
 /* An id between the least and the greatest: the midpoint of their first
  * eight bytes.  Any id is correct; an even split is only faster.  NO_SPLIT
  * when the ids leave no room (one customer, or none). */
@@ -465,28 +459,24 @@ static int scan_both(struct part *lo, struct part *hi)
  * half is read again here. */
 static int load_halves(struct crm_db *db, const struct crm_rfm_opts *o, struct crm_rfm *r)
 {
-	struct crm_db other;
+	struct crm_db_twin other;
 	struct part lo, hi;
-	long long v0, v1;
 	char key[9];
 	int rc, threaded;
-	if ((rc = crm_db_open(&other, db->path, CRM_DB_READ)) != CRM_OK)
+	if ((rc = crm_db_twin_open(db, &other, 1)) != CRM_OK)
 		return rc;
-	if ((rc = data_version(&other, &v0)) != CRM_OK || (rc = split_key(db, key)) != CRM_OK ||
-	    (rc = crm_db_begin_read(&other)) != CRM_OK) {
-		crm_db_close(&other);
+	if ((rc = split_key(db, key)) != CRM_OK) {
+		crm_db_twin_close(&other);
 		return rc;
 	}
 	part_init(&lo, db, o, r, key, 0);
-	part_init(&hi, &other, o, r, key, 1);
+	part_init(&hi, &other.db, o, r, key, 1);
 	threaded = scan_both(&lo, &hi);
-	sqlite3_exec(other.h, "COMMIT", NULL, NULL, NULL);
-	if (!threaded || data_version(&other, &v1) != CRM_OK || v1 != v0) {
+	if (!crm_db_twin_close(&other) || !threaded) {
 		crm_rfm_release(&hi.r);
 		part_init(&hi, db, o, r, key, 1);
 		scan_part(&hi);
 	}
-	crm_db_close(&other);
 	rc = join_parts(&lo, &hi, r);
 	crm_rfm_release(&lo.r);
 	crm_rfm_release(&hi.r);
@@ -500,8 +490,7 @@ static int load_stats(struct crm_db *db, const struct crm_rfm_opts *o, struct cr
 {
 	struct part all, empty;
 	int rc;
-	if (sqlite3_txn_state(db->h, "main") != SQLITE_TXN_READ &&
-	    (rc = load_halves(db, o, r)) != NO_SPLIT)
+	if (!crm_db_in_read(db) && (rc = load_halves(db, o, r)) != NO_SPLIT)
 		return rc;
 	part_init(&all, db, o, r, NULL, 0);
 	part_init(&empty, db, o, r, NULL, 0);

@@ -392,3 +392,26 @@ ratio      2          2  0.5000    0.5000     0.5000  0.5000    0.6667"
 		assert_output --regexp '^ok [0-9]{3,}$'
 	done
 }
+
+@test "recommend: the history read in two halves of time on two connections equals one read" {
+	# historycheck loads it as crm-recommend does (halves) and inside a
+	# read transaction (one read) and compares every array; guests, a
+	# return and a product renamed fall on both sides of the split
+	crm-synth --orders 800 --products 200 --tastes customers >c.csv
+	crm-synth --orders 800 --products 200 --tastes order_items >i.csv
+	crm-import -q customers c.csv
+	crm-import -q order_items i.csv
+	sku=$(sed -n 2p i.csv | cut -d, -f4)
+	csv g.csv 'order_id,customer_id,ordered_at,sku,product,category,quantity,unit_price,currency' \
+		"G1,,2024-11-02 10:00,$sku,Early name,misc,1,1000,KRW" \
+		"G2,,2025-01-05 10:00,$sku,Early name,misc,2,1000,KRW" \
+		"G3,,2026-10-20 10:00,$sku,Late name,misc,1,1000,KRW" \
+		"G4,,2026-10-21 10:00,TOY-9999,Toy,misc,1,500,KRW" \
+		"R1,C0000001,2026-10-22 10:00,$sku,Late name,misc,-5,1000,KRW"
+	crm-import -q order_items g.csv
+	run "$CRM_BUILD/t/historycheck" "$CRM_DB" 2026-11-01T00:00:00Z
+	assert_success
+	assert_output --regexp '^ok [0-9]+ [0-9]+ [0-9]+ [0-9]+$'
+	run "$CRM_BUILD/t/historycheck" "$CRM_DB" 2026-11-01T00:00:00Z 2025-06-01T00:00:00Z
+	assert_success
+}
