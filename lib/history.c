@@ -113,27 +113,64 @@ static int32_t intern(struct intern *t, const char *s, size_t n)
 	return t->n - 1;
 }
 
-/* Ranks of t's strings in byte order: rank[i] of string i (qsort has no
- * context argument: the strings sorted are in sort_strings meanwhile). */
-static char **sort_strings;
-static int by_string(const void *a, const void *b)
+/* A set of strings (customer ids, SKUs) read in one or two parts, in byte
+ * order: s[0..n), and the rank in it of each part's string k, r[part][k]. */
+struct ranks {
+	char **s;
+	int32_t n;
+	int32_t *r[2];
+};
+
+struct keyed {
+	const char *s;
+	int32_t k;
+};
+
+static int by_text(const void *a, const void *b)
 {
-	return strcmp(sort_strings[*(const int32_t *)a], sort_strings[*(const int32_t *)b]);
+	return strcmp(((const struct keyed *)a)->s, ((const struct keyed *)b)->s);
 }
 
-static int32_t *string_ranks(const struct intern *t)
+/* t's strings in byte order (their indexes), for merge_ranks(). */
+static int32_t *sorted_order(const struct intern *t)
 {
-	int32_t *idx = crm_xmalloc(((size_t)t->n + 1) * sizeof *idx);
-	int32_t *rank = crm_xmalloc(((size_t)t->n + 1) * sizeof *rank), i;
+	struct keyed *x = crm_xmalloc(((size_t)t->n + 1) * sizeof *x);
+	int32_t *order = crm_xmalloc(((size_t)t->n + 1) * sizeof *order), i;
 	for (i = 0; i < t->n; i++)
-		idx[i] = i;
-	sort_strings = t->s;
-	qsort(idx, (size_t)t->n, sizeof *idx, by_string);
-	sort_strings = NULL;
+		x[i] = (struct keyed){t->s[i], i};
+	qsort(x, (size_t)t->n, sizeof *x, by_text);
 	for (i = 0; i < t->n; i++)
-		rank[idx[i]] = i;
-	free(idx);
-	return rank;
+		order[i] = x[i].k;
+	free(x);
+	return order;
+}
+
+/* The union of a's and b's strings (each sorted: ao, bo), in byte order. */
+static void merge_ranks(struct ranks *g, const struct intern *a, const int32_t *ao,
+			const struct intern *b, const int32_t *bo)
+{
+	int32_t i = 0, j = 0;
+	g->s = crm_xmalloc(((size_t)a->n + (size_t)b->n + 1) * sizeof *g->s);
+	g->r[0] = crm_xmalloc(((size_t)a->n + 1) * sizeof *g->r[0]);
+	g->r[1] = crm_xmalloc(((size_t)b->n + 1) * sizeof *g->r[1]);
+	g->n = 0;
+	while (i < a->n || j < b->n) {
+		int c = i == a->n ? 1 : j == b->n ? -1 : strcmp(a->s[ao[i]], b->s[bo[j]]);
+		g->s[g->n] = c <= 0 ? a->s[ao[i]] : b->s[bo[j]];
+		if (c <= 0)
+			g->r[0][ao[i++]] = g->n;
+		if (c >= 0)
+			g->r[1][bo[j++]] = g->n;
+		g->n++;
+	}
+}
+
+static void ranks_release(struct ranks *g)
+{
+	free(g->s);
+	free(g->r[0]);
+	free(g->r[1]);
+	memset(g, 0, sizeof *g);
 }
 
 /* ---- reading the lines --------------------------------------------------- */
@@ -155,7 +192,8 @@ struct load {
 	int32_t (*seen)[2];       /* by SKU: the name and category ids last seen */
 	int32_t nseen;
 	int32_t norder, nguest;
-	int32_t *crank, *prank;   /* the customers' and SKUs' ranks in byte order */
+	int32_t *corder, *porder; /* its customers and SKUs in byte order (sorted_order) */
+	struct ranks cid, sid;    /* the parts' customers and SKUs (join_parts) */
 	/* the current order */
 	char *prev;
 	size_t prevn, prevcap;
@@ -300,8 +338,10 @@ static void load_release(struct load *L)
 {
 	free(L->l);
 	free(L->l2);
-	free(L->crank);
-	free(L->prank);
+	free(L->corder);
+	free(L->porder);
+	ranks_release(&L->cid);
+	ranks_release(&L->sid);
 	free(L->seen);
 	free(L->prev);
 	intern_release(&L->skus);
@@ -318,19 +358,42 @@ static int32_t *intern_all(struct intern *to, const struct intern *from)
 	return map;
 }
 
-/* The lines of hi (read after lo's) given to lo as its later ones, in lo's
- * numbers: the same lines, orders and guests, in the same order, as one
- * read of both. */
+/* The lines of [start, end) into L, its customers and SKUs put in byte
+ * order. */
+static int read_part(struct crm_db *db, const char *start, const char *end, struct load *L)
+{
+	int rc = read_lines(db, start, end, L);
+	if (rc == CRM_OK) {
+		L->corder = sorted_order(&L->custs);
+		L->porder = sorted_order(&L->skus);
+	}
+	return rc;
+}
+
+/* The parts' customers and SKUs ranked together (hi NULL: lo alone). */
+static void join_ranks(struct load *lo, const struct load *hi)
+{
+	static const struct intern none;
+	merge_ranks(&lo->cid, &lo->custs, lo->corder, hi ? &hi->custs : &none,
+		    hi ? hi->corder : NULL);
+	merge_ranks(&lo->sid, &lo->skus, lo->porder, hi ? &hi->skus : &none,
+		    hi ? hi->porder : NULL);
+}
+
+/* The lines of hi (read after lo's) given to lo as its later ones: the same
+ * lines, orders and guests, in the same order, as one read of both.  Their
+ * customers and SKUs stay hi's numbers, ranked by join_ranks (r[1]); their
+ * names take lo's; hi's strings move into lo's pool. */
 static void append_load(struct load *lo, struct load *hi)
 {
-	int32_t *smap = intern_all(&lo->skus, &hi->skus), *cmap = intern_all(&lo->custs, &hi->custs);
 	int32_t *nmap = intern_all(&lo->names, &hi->names);
 	size_t i;
+	join_ranks(lo, hi);
 	for (i = 0; i < hi->n; i++) {
 		struct line *l = &hi->l[i];
-		l->who = l->who >= 0 ? cmap[l->who] : l->who - lo->nguest;
+		if (l->who < 0)
+			l->who -= lo->nguest;
 		l->order += lo->norder;
-		l->prod = smap[l->prod];
 		l->name = l->name >= 0 ? nmap[l->name] : -1;
 		l->cat = l->cat >= 0 ? nmap[l->cat] : -1;
 	}
@@ -340,33 +403,31 @@ static void append_load(struct load *lo, struct load *hi)
 	hi->n = 0;
 	lo->norder += hi->norder;
 	lo->nguest += hi->nguest;
-	free(smap);
-	free(cmap);
+	crm_strpool_take(lo->pool, hi->pool);
 	free(nmap);
 }
 
-/* The instant halfway between the first and the last order of [start,
- * end): any instant is correct, an even split only faster.  Empty when
- * there are none. */
+/* The time of the middle order of [start, end) (by the time index): any
+ * instant is correct, an even split only faster.  Empty when there are no
+ * orders. */
 static int split_time(struct crm_db *db, const char *start, const char *end,
 		      char out[CRM_TIME_LEN])
 {
 	sqlite3_stmt *st = crm_db_prepare(db,
-		"SELECT strftime('%Y-%m-%dT%H:%M:%SZ', (strftime('%s', (SELECT min(ordered_at) "
-		"FROM orders WHERE ordered_at >= ?2 AND ordered_at < ?1)) + strftime('%s', "
-		"(SELECT max(ordered_at) FROM orders WHERE ordered_at >= ?2 AND ordered_at < ?1))) "
-		"/ 2, 'unixepoch')");
+		"SELECT ordered_at FROM orders WHERE ordered_at >= ?2 AND ordered_at < ?1 "
+		"ORDER BY ordered_at LIMIT 1 OFFSET (SELECT count(*) / 2 FROM orders "
+		"WHERE ordered_at >= ?2 AND ordered_at < ?1)");
 	const char *t;
 	int rc;
 	out[0] = '\0';
 	if (!st)
 		return crm_db_last_status(db);
 	if (crm_bind_text(st, 1, end) != SQLITE_OK || crm_bind_text(st, 2, start) != SQLITE_OK ||
-	    (rc = sqlite3_step(st)) != SQLITE_ROW) {
+	    ((rc = sqlite3_step(st)) != SQLITE_ROW && rc != SQLITE_DONE)) {
 		sqlite3_finalize(st);
 		return crm_db_fail(db, N_("reading order lines"));
 	}
-	t = (const char *)sqlite3_column_text(st, 0);
+	t = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
 	if (t && strlen(t) == CRM_TIME_LEN - 1)
 		memcpy(out, t, CRM_TIME_LEN);
 	sqlite3_finalize(st);
@@ -383,28 +444,25 @@ struct half {
 static void *read_half(void *arg)
 {
 	struct half *h = arg;
-	h->rc = read_lines(h->db, h->start, h->end, &h->L);
+	h->rc = read_part(h->db, h->start, h->end, &h->L);
 	return NULL;
 }
 
-/* [start, mid) here and [mid, end) on a second connection (db.h's twin)
- * and thread; the later half read again here when the twin's snapshot may
- * not be ours. */
-static int read_halves(struct crm_db *db, const char *start, const char *end,
-		       const char *mid, struct load *L)
+/* [start, mid) here and [mid, end) on the twin and a thread of its own;
+ * the later half read again here when the twin's snapshot may not be ours.
+ * Closes the twin. */
+static int read_halves(struct crm_db *db, struct crm_db_twin *twin, const char *start,
+		       const char *end, const char *mid, struct load *L)
 {
-	struct crm_db_twin twin;
-	struct half hi = {&twin.db, mid, end, {0}, CRM_OK};
+	struct half hi = {&twin->db, mid, end, {0}, CRM_OK};
 	pthread_t t;
-	int rc = crm_db_twin_open(db, &twin, 0), threaded;
-	if (rc != CRM_OK)
-		return rc;
+	int rc, threaded;
 	load_init(&hi.L, NULL);
 	threaded = pthread_create(&t, NULL, read_half, &hi) == 0;
-	rc = read_lines(db, start, mid, L);
+	rc = read_part(db, start, mid, L);
 	if (threaded)
 		pthread_join(t, NULL);
-	if (!crm_db_twin_close(&twin) || !threaded || hi.rc != CRM_OK) {
+	if (!crm_db_twin_close(twin) || !threaded || hi.rc != CRM_OK) {
 		load_release(&hi.L);
 		pool_free(hi.L.pool);
 		load_init(&hi.L, NULL);
@@ -418,19 +476,31 @@ static int read_halves(struct crm_db *db, const char *start, const char *end,
 	return rc;
 }
 
-/* The window's lines, in two halves of time when it has room for them. */
+/* The window's lines, in two halves of time when it has room for them.
+ * The twin opens before db's first read here, so that db's snapshot
+ * starts after the twin's first look at the data version. */
 static int read_window(struct crm_db *db, const struct crm_history_window *w, struct load *L)
 {
 	const char *start = w->start ? w->start : "0";
 	char mid[CRM_TIME_LEN];
-	int rc;
-	if (crm_db_in_read(db))
-		return read_lines(db, start, w->end, L);
-	if ((rc = split_time(db, start, w->end, mid)) != CRM_OK)
-		return rc;
-	if (!mid[0] || strcmp(mid, start) <= 0 || strcmp(mid, w->end) >= 0)
-		return read_lines(db, start, w->end, L);
-	return read_halves(db, start, w->end, mid, L);
+	struct crm_db_twin twin;
+	int rc, twinned = 0;
+	if (!crm_db_in_read(db)) {
+		if ((rc = crm_db_twin_open(db, &twin, 0)) != CRM_OK)
+			return rc;
+		twinned = 1;
+		if ((rc = split_time(db, start, w->end, mid)) != CRM_OK) {
+			crm_db_twin_close(&twin);
+			return rc;
+		}
+		if (mid[0] && strcmp(mid, start) > 0 && strcmp(mid, w->end) < 0)
+			return read_halves(db, &twin, start, w->end, mid, L);
+	}
+	if (twinned)
+		crm_db_twin_close(&twin);
+	if ((rc = read_part(db, start, w->end, L)) == CRM_OK)
+		join_ranks(L, NULL);
+	return rc;
 }
 
 /* ---- from lines to the history ------------------------------------------- */
@@ -452,8 +522,6 @@ static int by_prod_at(const void *a, const void *b)
  * the groups' bounds.  Frees L->l. */
 static struct line *group_lines(struct load *L, int32_t nkey, int64_t **kstart)
 {
-	int32_t *crank = L->crank = string_ranks(&L->custs), *prank = L->prank =
-		string_ranks(&L->skus);
 	int64_t *ks = crm_xcalloc((size_t)nkey + 2, sizeof *ks), k;
 	struct line *out = crm_xmalloc((L->n + L->n2 + 1) * sizeof *out);
 	struct line *part[2] = {L->l, L->l2};
@@ -462,8 +530,8 @@ static struct line *group_lines(struct load *L, int32_t nkey, int64_t **kstart)
 	for (p = 0; p < 2; p++)
 		for (i = 0; i < n[p]; i++) {
 			struct line *l = &part[p][i];
-			l->who = l->who >= 0 ? crank[l->who] : L->custs.n + (-1 - l->who);
-			l->prod = prank[l->prod];
+			l->who = l->who >= 0 ? L->cid.r[p][l->who] : L->cid.n + (-1 - l->who);
+			l->prod = L->sid.r[p][l->prod];
 			ks[l->who + 2]++;
 		}
 	for (k = 2; k < (int64_t)nkey + 2; k++)
@@ -565,7 +633,7 @@ static void renumber(struct crm_history *h, const struct load *L, const struct l
 				omap[l[j].order] = 0;
 			}
 	}
-	for (i = 0; i < L->skus.n; i++)
+	for (i = 0; i < L->sid.n; i++)
 		if (pmap[i] == 0)
 			pmap[i] = h->nprod++;
 	for (i = 0; i < L->norder; i++)
@@ -574,7 +642,7 @@ static void renumber(struct crm_history *h, const struct load *L, const struct l
 	for (k = 0; k < nkey; k++)
 		if (bmap[k] == 0) {
 			bmap[k] = h->nbuyer++;
-			h->ncust += k < L->custs.n;
+			h->ncust += k < L->cid.n;
 		}
 }
 
@@ -623,14 +691,13 @@ static void fill_purchases(struct crm_history *h, const struct load *L, const st
 static void fill_names(struct crm_history *h, const struct load *L, const int32_t *pmap,
 		       const int32_t *bmap, int64_t active_from)
 {
-	const int32_t *crank = L->crank, *prank = L->prank;
 	int32_t i;
-	for (i = 0; i < L->custs.n; i++)
-		if (bmap[crank[i]] >= 0)
-			h->customer_id[bmap[crank[i]]] = L->custs.s[i];
-	for (i = 0; i < L->skus.n; i++)
-		if (pmap[prank[i]] >= 0)
-			h->sku[pmap[prank[i]]] = L->skus.s[i];
+	for (i = 0; i < L->cid.n; i++)
+		if (bmap[i] >= 0)
+			h->customer_id[bmap[i]] = L->cid.s[i];
+	for (i = 0; i < L->sid.n; i++)
+		if (pmap[i] >= 0)
+			h->sku[pmap[i]] = L->sid.s[i];
 	for (i = 0; i < h->nprod; i++)
 		h->active[i] = h->last_sold[i] >= active_from;
 }
@@ -659,14 +726,14 @@ static void by_product(struct crm_history *h)
 
 static void build(struct crm_history *h, struct load *L, int64_t active_from)
 {
-	int32_t nkey = L->custs.n + L->nguest;
+	int32_t nkey = L->cid.n + L->nguest;
 	int64_t *ks, j, np = 0;
 	struct line *l = group_lines(L, nkey, &ks);
-	int32_t *pmap = crm_xcalloc((size_t)L->skus.n + 1, sizeof *pmap);
+	int32_t *pmap = crm_xcalloc((size_t)L->sid.n + 1, sizeof *pmap);
 	int32_t *omap = crm_xcalloc((size_t)L->norder + 1, sizeof *omap);
 	int32_t *bmap = crm_xcalloc((size_t)nkey + 1, sizeof *bmap), *ret;
 	int64_t nret;
-	drop_returns(l, ks, L->custs.n, &ret, &nret);
+	drop_returns(l, ks, L->cid.n, &ret, &nret);
 	for (j = 0; j < (int64_t)L->n; j++) {
 		np += l[j].qty > 0;
 		pmap[l[j].prod] = -1;
