@@ -517,6 +517,39 @@ static int by_prod_at(const void *a, const void *b)
 	return (x->qty > y->qty) - (x->qty < y->qty);
 }
 
+struct groups {
+	struct line *l;
+	const int64_t *ks;
+	int32_t from, to;
+};
+
+static void *sort_some(void *arg)
+{
+	const struct groups *g = arg;
+	int32_t k;
+	for (k = g->from; k < g->to; k++)
+		qsort(g->l + g->ks[k], (size_t)(g->ks[k + 1] - g->ks[k]), sizeof *g->l, by_prod_at);
+	return NULL;
+}
+
+/* Each group of lines (ks: their bounds) sorted by (product, at, order),
+ * half of the lines on a second thread. */
+static void sort_groups(struct line *l, const int64_t *ks, int32_t nkey)
+{
+	struct groups a = {l, ks, 0, 0}, b = {l, ks, 0, nkey};
+	pthread_t t;
+	while (a.to < nkey && 2 * ks[a.to] < ks[nkey])
+		a.to++;
+	b.from = a.to;
+	if (pthread_create(&t, NULL, sort_some, &b) != 0) {
+		a.to = nkey;
+		sort_some(&a);
+		return;
+	}
+	sort_some(&a);
+	pthread_join(t, NULL);
+}
+
 /* The lines grouped by buyer key (customers in id order, then guest
  * orders), each group sorted by (product rank, at, order); *kstart gets
  * the groups' bounds.  Frees L->l. */
@@ -539,8 +572,7 @@ static struct line *group_lines(struct load *L, int32_t nkey, int64_t **kstart)
 	for (p = 0; p < 2; p++)
 		for (i = 0; i < n[p]; i++)
 			out[ks[part[p][i].who + 1]++] = part[p][i];
-	for (k = 0; k < nkey; k++)
-		qsort(out + ks[k], (size_t)(ks[k + 1] - ks[k]), sizeof *out, by_prod_at);
+	sort_groups(out, ks, nkey);
 	free(L->l);
 	free(L->l2);
 	L->l = L->l2 = NULL;
