@@ -110,10 +110,11 @@ struct chunk {
 };
 
 /* The cells every customer's rows repeat, rendered once (table.h): the
- * ranks, each product's SKU, name and reason, the popular products' reason;
- * and the current customer's own three and the current score. */
+ * ranks, each product's SKU and name (one run) and reason, the popular
+ * products' reason; and the current customer's id, email and name, and the
+ * current score. */
 struct cells {
-	struct crm_table_rendered *rank, *sku, *name, *because, popular, who[3], score;
+	struct crm_table_rendered *rank, *item, *because, popular, who, score;
 };
 
 struct writer {
@@ -164,6 +165,12 @@ static int32_t chunk_pick(const struct crm_reco_who *w, int32_t k, int32_t total
 	return k;
 }
 
+/* One cell rendered (table.h). */
+static void render1(struct crm_table *t, int col, const char *s, struct crm_table_rendered *r)
+{
+	crm_table_render(t, col, 1, &s, r);
+}
+
 static void cells_init(struct cells *x, struct crm_table *t, const struct crm_history *h,
 		       int top)
 {
@@ -173,18 +180,20 @@ static void cells_init(struct cells *x, struct crm_table *t, const struct crm_hi
 	x->rank = crm_xcalloc((size_t)top, sizeof *x->rank);
 	for (i = 0; i < top; i++) {
 		snprintf(buf, sizeof buf, "%d", (int)i + 1);
-		crm_table_render(t, 3, buf, &x->rank[i]);
+		render1(t, 3, buf, &x->rank[i]);
 	}
-	x->sku = crm_xcalloc((size_t)h->nprod + 1, sizeof *x->sku);
-	x->name = crm_xcalloc((size_t)h->nprod + 1, sizeof *x->name);
+	x->item = crm_xcalloc((size_t)h->nprod + 1, sizeof *x->item);
 	x->because = crm_xcalloc((size_t)h->nprod + 1, sizeof *x->because);
 	for (i = 0; i < h->nprod; i++) {
-		crm_table_render(t, 4, h->sku[i], &x->sku[i]);
-		crm_table_render(t, 5, h->name[i], &x->name[i]);
-		crm_table_render(t, 7, reason(h, i, buf, sizeof buf, &own), &x->because[i]);
+		const char *item[2] = {h->sku[i], h->name[i]};
+		crm_table_render(t, 4, 2, item, &x->item[i]);
+		render1(t, 7, reason(h, i, buf, sizeof buf, &own), &x->because[i]);
 		free(own);
+		/* two million rows read these: packed, they stay in the cache */
+		crm_table_rendered_fit(&x->item[i]);
+		crm_table_rendered_fit(&x->because[i]);
 	}
-	crm_table_render(t, 7, reason(h, -1, buf, sizeof buf, &own), &x->popular);
+	render1(t, 7, reason(h, -1, buf, sizeof buf, &own), &x->popular);
 }
 
 static void cells_free(struct cells *x, int32_t nprod, int top)
@@ -193,17 +202,14 @@ static void cells_free(struct cells *x, int32_t nprod, int top)
 	for (i = 0; i < top; i++)
 		crm_table_rendered_free(&x->rank[i]);
 	for (i = 0; i < nprod; i++) {
-		crm_table_rendered_free(&x->sku[i]);
-		crm_table_rendered_free(&x->name[i]);
+		crm_table_rendered_free(&x->item[i]);
 		crm_table_rendered_free(&x->because[i]);
 	}
-	for (i = 0; i < 3; i++)
-		crm_table_rendered_free(&x->who[i]);
+	crm_table_rendered_free(&x->who);
 	crm_table_rendered_free(&x->popular);
 	crm_table_rendered_free(&x->score);
 	free(x->rank);
-	free(x->sku);
-	free(x->name);
+	free(x->item);
 	free(x->because);
 }
 
@@ -212,17 +218,15 @@ static void customer_rows(struct crm_table *t, struct cells *x, const char *cons
 			  const struct crm_reco_item *it, int n)
 {
 	char score[32];
-	int i, k;
-	for (k = 0; k < 3 && n; k++)
-		crm_table_render(t, k, who[k], &x->who[k]);
+	int i;
+	if (n)
+		crm_table_render(t, 0, 3, who, &x->who);
 	for (i = 0; i < n; i++) {
-		for (k = 0; k < 3; k++)
-			crm_table_put(t, &x->who[k]);
+		crm_table_put(t, &x->who);
 		crm_table_put(t, &x->rank[i]);
-		crm_table_put(t, &x->sku[it[i].prod]);
-		crm_table_put(t, &x->name[it[i].prod]);
+		crm_table_put(t, &x->item[it[i].prod]);
 		score_text(&it[i], score);
-		crm_table_render(t, 6, score, &x->score);
+		render1(t, 6, score, &x->score);
 		crm_table_put(t, &x->score);
 		crm_table_put(t, it[i].because < 0 ? &x->popular : &x->because[it[i].because]);
 	}

@@ -258,43 +258,66 @@ void crm_table_cell(struct crm_table *t, const char *s)
 	next_column(t);
 }
 
-void crm_table_render(const struct crm_table *t, int col, const char *s,
-		      struct crm_table_rendered *r)
+static void rendered_room(struct crm_table_rendered *r, size_t more)
 {
-	const struct crm_table_col *c = &t->cols[col];
-	size_t n;
-	r->null = !s;
-	if (t->f == CRM_FORMAT_CSV)
-		s = csv_text(c, s);
-	n = s ? strlen(s) : 0;
-	if (2 * n + 4 > r->cap) {
-		r->cap = 2 * n + 4;
+	if (r->n + more > r->cap) {
+		r->cap = 2 * (r->n + more);
 		r->s = crm_xrealloc(r->s, r->cap);
 	}
-	if (t->f == CRM_FORMAT_CSV) {
-		r->n = crm_csv_encode(s ? s : "", n, c->kind == CRM_T_TEXT ? CRM_CELL_TEXT :
-				      CRM_CELL_PLAIN, t->w.delim, r->s);
-	} else {
-		memcpy(r->s, s ? s : "", n + 1);
-		r->n = n;
+}
+
+void crm_table_render(const struct crm_table *t, int col, int n, const char *const *s,
+		      struct crm_table_rendered *r)
+{
+	int k;
+	r->n = 0;
+	r->ncells = n;
+	for (k = 0; k < n; k++) {
+		const struct crm_table_col *c = &t->cols[col + k];
+		const char *v = t->f == CRM_FORMAT_CSV ? csv_text(c, s[k]) : s[k];
+		size_t len = v ? strlen(v) : 0;
+		rendered_room(r, 2 * len + 5);
+		if (t->f != CRM_FORMAT_CSV) {
+			r->s[r->n++] = v != NULL;
+			memcpy(r->s + r->n, v ? v : "", len + 1);
+			r->n += len + 1;
+			continue;
+		}
+		if (k)
+			r->s[r->n++] = t->w.delim;
+		r->n += crm_csv_encode(v ? v : "", len, c->kind == CRM_T_TEXT ? CRM_CELL_TEXT :
+				       CRM_CELL_PLAIN, t->w.delim, r->s + r->n);
 	}
 }
 
 void crm_table_put(struct crm_table *t, const struct crm_table_rendered *r)
 {
+	const char *p = r->s;
+	int k;
 	if (t->f != CRM_FORMAT_CSV) {
-		crm_table_cell(t, r->null ? NULL : r->s);
+		for (k = 0; k < r->ncells; k++) {
+			crm_table_cell(t, *p ? p + 1 : NULL);
+			p += strlen(p + 1) + 2;
+		}
 		return;
 	}
 	if (t->rbn + r->n + 1 > t->rbcap) {
 		t->rbcap = 2 * (t->rbn + r->n + 1) + 256;
 		t->rb = crm_xrealloc(t->rb, t->rbcap);
 	}
-	if (t->w.nfield++)
+	if (t->w.nfield)
 		t->rb[t->rbn++] = t->w.delim;
+	t->w.nfield += r->ncells;
 	memcpy(t->rb + t->rbn, r->s, r->n);
 	t->rbn += r->n;
-	next_column(t);
+	for (k = 0; k < r->ncells; k++)
+		next_column(t);
+}
+
+void crm_table_rendered_fit(struct crm_table_rendered *r)
+{
+	r->cap = r->n + 1;
+	r->s = crm_xrealloc(r->s, r->cap);
 }
 
 void crm_table_rendered_free(struct crm_table_rendered *r)

@@ -68,20 +68,24 @@ struct crm_table *crm_table_begin(FILE *fp, enum crm_format f, char delim,
 				  const struct crm_table_col *cols, int ncols);
 /* The next cell of the current row; after the last column the row ends. */
 void crm_table_cell(struct crm_table *t, const char *s);
-/* A cell rendered once for writing many times (a customer's name on each
- * of their rows, a product's on every row that offers it): render() keeps
- * the bytes crm_table_cell(t, s) would write in column col, put() writes
- * them as the next cell, which must be in that column.  Same output as
- * crm_table_cell(); in CSV without its work per cell.  A rendered cell is
- * reused by each render(), freed by crm_table_rendered_free(). */
+/* Cells rendered once for writing many times (a customer's id, email and
+ * name on each of their rows; a product's SKU and name on every row that
+ * offers it): render() keeps the bytes that crm_table_cell() of s[0..n)
+ * would write in columns col..col + n - 1, put() writes them as the next
+ * n cells, which must be in those columns.  Same output as
+ * crm_table_cell(); in CSV without its work per cell.  A rendered run is
+ * reused by each render() (fit() gives back its spare room when it is kept
+ * for good), freed by crm_table_rendered_free(). */
 struct crm_table_rendered {
-	char *s;                 /* CSV: the field's bytes; else a copy of s */
+	char *s;                 /* CSV: the fields' bytes; else each cell as a
+	                          * byte (0: missing, 1: present) and its text */
 	size_t n, cap;
-	int null;                /* s was NULL */
+	int ncells;
 };
-void crm_table_render(const struct crm_table *t, int col, const char *s,
+void crm_table_render(const struct crm_table *t, int col, int n, const char *const *s,
 		      struct crm_table_rendered *r);
 void crm_table_put(struct crm_table *t, const struct crm_table_rendered *r);
+void crm_table_rendered_fit(struct crm_table_rendered *r);
 void crm_table_rendered_free(struct crm_table_rendered *r);
 /* Typed cells, written alike by every command:
  *  - crm_table_int: a whole number;

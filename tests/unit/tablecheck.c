@@ -5,8 +5,9 @@
  *   tablecheck SEED COUNT   COUNT random tables (from SEED), each written
  *       twice in every format (csv, tsv, text, json): once cell by cell
  *       with crm_table_cell(), once with a random mix of crm_table_cell()
- *       and crm_table_render() + crm_table_put() (a rendered cell reused
- *       across rows, as crm-recommend reuses a customer's).  The cells are
+ *       and crm_table_render() + crm_table_put() of runs of one to three
+ *       cells (a rendered run reused across rows, as crm-recommend reuses
+ *       a customer's).  The cells are
  *       drawn from values that each rule of the writers acts on: quotes,
  *       delimiters, line ends, leading and trailing blanks, a BOM,
  *       formula leads, signed zeros, booleans, control characters, bytes
@@ -66,8 +67,16 @@ static char *write_table(const struct formats *fm, const int *picks, int rows, i
 		for (c = 0; c < NCOLS; c++) {
 			const char *v = values[picks[i * NCOLS + c]];
 			if (rendered && rand_r(seed) % 2) {
-				crm_table_render(t, c, v, &r[c]);
+				/* a run of 1..3 cells, to the row's end at most */
+				int len = 1 + (int)(rand_r(seed) % 3), k;
+				const char *run[3];
+				if (len > NCOLS - c)
+					len = NCOLS - c;
+				for (k = 0; k < len; k++)
+					run[k] = values[picks[i * NCOLS + c + k]];
+				crm_table_render(t, c, len, run, &r[c]);
 				crm_table_put(t, &r[c]);
+				c += len - 1;
 			} else {
 				crm_table_cell(t, v);
 			}
