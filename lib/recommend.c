@@ -427,6 +427,15 @@ static double liked_weight(const struct crm_reco_model *m, int64_t q)
 	return exp2(-(double)(m->h->end - m->dlast[q]) / (m->m->halflife * 86400.0));
 }
 
+static void add_candidate(struct scratch *sc, int32_t j, double v, int32_t prod)
+{
+	sc->acc[j] += v;
+	if (v > sc->why_v[j]) {
+		sc->why_v[j] = v;
+		sc->why[j] = prod;
+	}
+}
+
 /* The full scores of the candidates (cand[j] set), and their reasons:
  * b's rows added up in order, as a walk of all of them would add up every
  * column, so that a score is the same double however few columns are
@@ -434,21 +443,24 @@ static double liked_weight(const struct crm_reco_model *m, int64_t q)
 static void full_scores(const struct crm_reco_model *m, struct scratch *sc, int32_t b,
 			int64_t d)
 {
-	int64_t q, k;
+	const unsigned char *cand = sc->cand;
+	const int32_t *rj = m->rj;
+	int64_t q, k, e;
 	for (q = 0; q < d; q++) {
 		const struct walk *w = &sc->walk[q];
-		for (k = w->row; k < w->end; k++) {
-			int32_t j = m->rj[k];
-			double v;
-			if (!sc->cand[j])
+		int32_t prod = m->dprod[m->dstart[b] + q];
+		/* candidates are few: eight cells tested at once */
+		for (k = w->row; k + 8 <= w->end; k += 8) {
+			if (!(cand[rj[k]] | cand[rj[k + 1]] | cand[rj[k + 2]] | cand[rj[k + 3]] |
+			      cand[rj[k + 4]] | cand[rj[k + 5]] | cand[rj[k + 6]] | cand[rj[k + 7]]))
 				continue;
-			v = m->rs[k] * w->w;
-			sc->acc[j] += v;
-			if (v > sc->why_v[j]) {
-				sc->why_v[j] = v;
-				sc->why[j] = m->dprod[m->dstart[b] + q];
-			}
+			for (e = k; e < k + 8; e++)
+				if (cand[rj[e]])
+					add_candidate(sc, rj[e], m->rs[e] * w->w, prod);
 		}
+		for (; k < w->end; k++)
+			if (cand[rj[k]])
+				add_candidate(sc, rj[k], m->rs[k] * w->w, prod);
 	}
 }
 
