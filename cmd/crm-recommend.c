@@ -486,6 +486,7 @@ int main(int argc, char **argv)
 	 * afresh, where every new page is a fault (56,000 at 1M order lines) */
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);
 	mallopt(M_TRIM_THRESHOLD, 1 << 30);
+	crm_stdout_bulk();
 	memset(&r, 0, sizeof r);
 	crm_common_init(&r.co);
 	crm_input_init(&r.in);

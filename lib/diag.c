@@ -336,3 +336,9 @@ size_t crm_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t
 	}
 	return row[nb];
 }
+
+void crm_stdout_bulk(void)
+{
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 256 << 10);
+}
