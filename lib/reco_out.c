@@ -148,14 +148,27 @@ static const char *who_id(const struct crm_reco_who *w, int32_t k)
 	return w->ids ? w->ids[k] : w->h->customer_id[k];
 }
 
+/* The contact of customer k: every customer buyer is asked for in id
+ * order, as the contacts are sorted, so a cursor (*at) walks them both;
+ * customers given by id are looked up. */
+static int32_t contact_of(const struct crm_reco_who *w, int32_t k, int32_t *at)
+{
+	const char *id = who_id(w, k);
+	if (w->ids)
+		return crm_contacts_find(w->c, id);
+	while (*at < w->c->n && strcmp(w->c->id[*at], id) < 0)
+		++*at;
+	return *at < w->c->n && !strcmp(w->c->id[*at], id) ? *at : -1;
+}
+
 /* The customers from k on, up to per of them (--opted-in ones only): the
  * index to go on from. */
 static int32_t chunk_pick(const struct crm_reco_who *w, int32_t k, int32_t total, int32_t per,
-			  struct chunk *c)
+			  struct chunk *c, int32_t *at)
 {
 	int32_t from = k;
 	for (c->n = 0; k < total && k - from < per; k++) {
-		int32_t ct = crm_contacts_find(w->c, who_id(w, k));
+		int32_t ct = contact_of(w, k, at);
 		if (w->opted_in && (ct < 0 || !w->c->opted_in[ct]))
 			continue;
 		c->id[c->n] = k;
@@ -256,11 +269,12 @@ void crm_reco_out_all(struct crm_table *t, struct crm_reco_model *m,
 	struct writer x = {t, w, top, NULL, &cells};
 	pthread_t th;
 	int cur = 0, busy = 0;
+	int32_t at = 0;
 	cells_init(&cells, t, w->h, top);
 	chunk_init(&c[0], per, top);
 	chunk_init(&c[1], per, top);
 	while (k < total) {
-		k = chunk_pick(w, k, total, per, &c[cur]);
+		k = chunk_pick(w, k, total, per, &c[cur], &at);
 		crm_reco_batch(m, c[cur].buyer, c[cur].n, top, c[cur].out, c[cur].count);
 		if (busy)
 			pthread_join(th, NULL);

@@ -92,6 +92,24 @@ c,c@example.com,Cy,1,P-1,Soap,1.074915,bought P-2 Shampoo
 e,e@example.com,Eve,1,P-1,Soap,0.408248,bought P-4 Cream"
 }
 
+@test "recommend: customers known only by their orders, between others, have empty contacts" {
+	shop
+	# "b0" sorts between b and c, "z" after everyone: the order lines make
+	# them customers without an e-mail or a name; the contacts are matched
+	# to the buyers in id order
+	more 'X1,b0,2026-10-05 10:00,P-1,Soap,bath,1,500,paid' \
+		'X2,z,2026-10-06 10:00,P-2,Shampoo,hair,1,800,paid'
+	run R --top 1
+	assert_success
+	assert_line --index 2 --regexp '^b,b@example.com,Bob,1,'
+	assert_line --index 3 --regexp '^b0,,,1,P-'
+	assert_line --index 4 --regexp '^c,c@example.com,Cy,1,'
+	assert_line --index 6 --regexp '^z,,,1,P-'
+	run R --opted-in --top 1
+	refute_output --partial 'b0,'
+	refute_output --partial 'z,'
+}
+
 @test "recommend: --active-days makes an old product active again" {
 	shop
 	run R --customer e --top 5 --active-days 400
