@@ -527,13 +527,6 @@ static void scratch_fit(struct scratch *sc, int64_t d, int top)
 	}
 }
 
-/* b's top recommendations.  The rows of b's products are walked best
- * first, twice as far each round, until what the cells not walked could add
- * (unseen) falls below the top-th partial score: no product left untouched
- * can reach the top then (Fagin's threshold algorithm), and only the
- * touched ones whose partial score plus unseen reach it are scored in
- * full.  The margin of 1e-8 keeps every product whose score could equal
- * the top-th's to 9 decimals (ties), and float rounding. */
 /* Mark the touched products whose partial score plus what is unseen may
  * reach theta as candidates (all of them when theta < 0), clearing acc;
  * the candidates listed first in touched[], their number returned. */
