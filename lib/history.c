@@ -193,7 +193,7 @@ struct load {
 	int32_t nseen;
 	int32_t norder, nguest;
 	int32_t *corder, *porder; /* its customers and SKUs in byte order (sorted_order) */
-	struct ranks cid, sid;    /* the parts' customers and SKUs (join_parts) */
+	struct ranks cid, sid;    /* the parts' customers and SKUs (join_ranks) */
 	/* the current order */
 	char *prev;
 	size_t prevn, prevcap;
@@ -324,10 +324,10 @@ static int read_lines(struct crm_db *db, const char *start, const char *end, str
 
 /* ---- in two halves of time, on two threads ------------------------------- */
 
-static void load_init(struct load *L, struct crm_strpool *pool)
+static void load_init(struct load *L)
 {
 	memset(L, 0, sizeof *L);
-	L->pool = pool ? pool : pool_new();
+	L->pool = pool_new();
 	intern_init(&L->skus, L->pool);
 	intern_init(&L->custs, L->pool);
 	intern_init(&L->names, L->pool);
@@ -457,7 +457,7 @@ static int read_halves(struct crm_db *db, struct crm_db_twin *twin, const char *
 	struct half hi = {&twin->db, mid, end, {0}, CRM_OK};
 	pthread_t t;
 	int rc, threaded;
-	load_init(&hi.L, NULL);
+	load_init(&hi.L);
 	threaded = pthread_create(&t, NULL, read_half, &hi) == 0;
 	rc = read_part(db, start, mid, L);
 	if (threaded)
@@ -465,7 +465,7 @@ static int read_halves(struct crm_db *db, struct crm_db_twin *twin, const char *
 	if (!crm_db_twin_close(twin) || !threaded || hi.rc != CRM_OK) {
 		load_release(&hi.L);
 		pool_free(hi.L.pool);
-		load_init(&hi.L, NULL);
+		load_init(&hi.L);
 		hi.db = db;
 		read_half(&hi);
 	}
@@ -484,20 +484,18 @@ static int read_window(struct crm_db *db, const struct crm_history_window *w, st
 	const char *start = w->start ? w->start : "0";
 	char mid[CRM_TIME_LEN];
 	struct crm_db_twin twin;
-	int rc, twinned = 0;
+	int rc;
 	if (!crm_db_in_read(db)) {
 		if ((rc = crm_db_twin_open(db, &twin, 0)) != CRM_OK)
 			return rc;
-		twinned = 1;
 		if ((rc = split_time(db, start, w->end, mid)) != CRM_OK) {
 			crm_db_twin_close(&twin);
 			return rc;
 		}
 		if (mid[0] && strcmp(mid, start) > 0 && strcmp(mid, w->end) < 0)
 			return read_halves(db, &twin, start, w->end, mid, L);
-	}
-	if (twinned)
 		crm_db_twin_close(&twin);
+	}
 	if ((rc = read_part(db, start, w->end, L)) == CRM_OK)
 		join_ranks(L, NULL);
 	return rc;
@@ -792,7 +790,7 @@ int crm_history_load(struct crm_db *db, const struct crm_history_window *w,
 	struct load L;
 	int rc;
 	memset(h, 0, sizeof *h);
-	load_init(&L, NULL);
+	load_init(&L);
 	h->end = crm_time_epoch(w->end);
 	rc = read_window(db, w, &L);
 	if (rc == CRM_OK) {

@@ -78,26 +78,6 @@ static void score_text(const struct crm_reco_item *it, char out[32])
 		six_decimals(it->score, out);
 }
 
-void crm_reco_out_rows(struct crm_table *t, const struct crm_history *h, const char *id,
-		       const char *email, const char *name, const struct crm_reco_item *it, int n)
-{
-	char rank[16], score[32], buf[512], *own;
-	int i;
-	for (i = 0; i < n; i++) {
-		snprintf(rank, sizeof rank, "%d", i + 1);
-		score_text(&it[i], score);
-		crm_table_cell(t, id);
-		crm_table_cell(t, email);
-		crm_table_cell(t, name);
-		crm_table_cell(t, rank);
-		crm_table_cell(t, h->sku[it[i].prod]);
-		crm_table_cell(t, h->name[it[i].prod]);
-		crm_table_cell(t, score);
-		crm_table_cell(t, reason(h, it[i].because, buf, sizeof buf, &own));
-		free(own);
-	}
-}
-
 /* ---- every customer asked for ---------------------------------------------- */
 
 #define CHUNK 8192          /* customers scored at once */
@@ -226,7 +206,7 @@ static void cells_free(struct cells *x, int32_t nprod, int top)
 	free(x->because);
 }
 
-/* One customer's rows, as crm_reco_out_rows() writes them. */
+/* One customer's rows (reco_out.h's columns). */
 static void customer_rows(struct crm_table *t, struct cells *x, const char *const who[3],
 			  const struct crm_reco_item *it, int n)
 {

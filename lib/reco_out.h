@@ -23,10 +23,6 @@
 #include "table.h"
 
 struct crm_table *crm_reco_out_begin(FILE *fp, enum crm_format f, char delim);
-/* The rows of one customer's n recommendations; email, name NULL when not
- * known. */
-void crm_reco_out_rows(struct crm_table *t, const struct crm_history *h, const char *id,
-		       const char *email, const char *name, const struct crm_reco_item *it, int n);
 /* Whom crm_reco_out_all() writes for: ids[0..nids) in their order (NULL:
  * every customer buyer of h, in h's order); with opted_in, only those c
  * says opted in.  email and name come from c. */
@@ -37,10 +33,11 @@ struct crm_reco_who {
 	int32_t nids;
 	int opted_in;
 };
-/* The top recommendations of m for each of them, as crm_reco_out_rows()
- * writes them, then the table's end.  Customers are scored a chunk at a
- * time on two threads (crm_reco_batch) while a third writes the chunk
- * before: the rows come out in order, the same bytes as one by one. */
+/* The top recommendations of m for each of them, a row per product (email
+ * and name empty when c does not know them), then the table's end.
+ * Customers are scored a chunk at a time on two threads (crm_reco_batch)
+ * while a third writes the chunk before, from cells rendered once
+ * (table.h): the rows come out in order, the same bytes as one by one. */
 void crm_reco_out_all(struct crm_table *t, struct crm_reco_model *m,
 		      const struct crm_reco_who *w, int top);
 /* The whole evaluation table. */

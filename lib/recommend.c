@@ -46,7 +46,7 @@ struct crm_reco_model {
 	int32_t *dprod;
 	int64_t *dlast;
 	/* similarity rows (CSR), most similar first (ties by column) */
-	int64_t *rstart, rcap;
+	int64_t *rstart;
 	int32_t *rj;
 	double *rs;
 	/* the popular products, most buyers first, and their buyers */
@@ -225,9 +225,8 @@ static void build_rows_parts(struct crm_reco_model *m, const double *w2, const d
 		pthread_join(t, NULL);
 	else
 		build_part(&b);
-	m->rcap = a.n + b.n;
-	m->rj = crm_xrealloc(a.rj, ((size_t)m->rcap + 1) * sizeof *m->rj);
-	m->rs = crm_xrealloc(a.rs, ((size_t)m->rcap + 1) * sizeof *m->rs);
+	m->rj = crm_xrealloc(a.rj, ((size_t)(a.n + b.n) + 1) * sizeof *m->rj);
+	m->rs = crm_xrealloc(a.rs, ((size_t)(a.n + b.n) + 1) * sizeof *m->rs);
 	if (b.n) {
 		memcpy(m->rj + a.n, b.rj, (size_t)b.n * sizeof *m->rj);
 		memcpy(m->rs + a.n, b.rs, (size_t)b.n * sizeof *m->rs);
@@ -357,6 +356,10 @@ void crm_reco_model_free(struct crm_reco_model *m)
 }
 
 /* ---- recommending -------------------------------------------------------- */
+
+/* Below another score by more than this, a score cannot equal it to 9
+ * decimal places (score_key), float rounding included. */
+#define TIE_MARGIN 1e-8
 
 /* A score as compared: to 9 decimal places (scores are not negative). */
 static long long score_key(double s)
@@ -537,7 +540,7 @@ static int32_t pick_candidates(struct scratch *sc, int32_t nt, double ub, double
 		int32_t j = sc->touched[k];
 		double partial = sc->acc[j];
 		sc->acc[j] = 0;
-		if (sc->bought[j] || (theta >= 0 && partial + ub < theta - 1e-8))
+		if (sc->bought[j] || (theta >= 0 && partial + ub < theta - TIE_MARGIN))
 			continue;
 		sc->cand[j] = 1;
 		sc->touched[nc++] = j;
@@ -552,7 +555,7 @@ static int32_t pick_candidates(struct scratch *sc, int32_t nt, double ub, double
  * untouched can reach the top then (Fagin's threshold algorithm).  Only
  * the touched products whose partial score plus unseen reach it stay
  * candidates, and one pass over the rows adds up their full scores.  The
- * margin of 1e-8 keeps every product whose score could equal the top-th's
+ * margin (TIE_MARGIN) keeps every product whose score could equal the top-th's
  * to 9 decimals (ties), and float rounding. */
 static int top_with(const struct crm_reco_model *m, struct scratch *sc, int32_t b, int top,
 		    struct crm_reco_item *out)
@@ -576,7 +579,7 @@ static int top_with(const struct crm_reco_model *m, struct scratch *sc, int32_t 
 		ub = left ? unseen(m, sc, d) : 0;
 		theta = threshold(sc, nt, top);
 		step *= 2;
-	} while (left && !(theta >= 0 && ub < theta - 1e-8));
+	} while (left && !(theta >= 0 && ub < theta - TIE_MARGIN));
 	nt = pick_candidates(sc, nt, ub, theta);
 	full_scores(m, sc, b, d);
 	for (k = 0; k < nt; k++) {
@@ -585,7 +588,7 @@ static int top_with(const struct crm_reco_model *m, struct scratch *sc, int32_t 
 		sc->acc[j] = 0;
 		sc->cand[j] = 0;
 		sc->why_v[j] = 0;
-		if (n == top && it.score < out[n - 1].score - 1e-8)
+		if (n == top && it.score < out[n - 1].score - TIE_MARGIN)
 			continue;
 		offer(out, sc->keys, &n, top, &it);
 	}

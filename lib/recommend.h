@@ -14,7 +14,7 @@
  *  - Sparse: a product's similarity row is built by walking its buyers'
  *    products into a scratch array with a list of the entries touched; the
  *    rows are kept in CSR arrays, never a dense product x product matrix,
- *    each twice: by column and best first.  A customer's top N is found by
+ *    each row most similar first.  A customer's top N is found by
  *    walking their products' rows best first until no product not yet met
  *    can reach it (the threshold algorithm), then summing the candidates'
  *    scores in full: the same products and the same doubles as summing

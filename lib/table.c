@@ -246,12 +246,11 @@ static const char *csv_text(const struct crm_table_col *c, const char *s)
 void crm_table_cell(struct crm_table *t, const char *s)
 {
 	const struct crm_table_col *c = &t->cols[t->col];
-	if (t->f == CRM_FORMAT_CSV)
+	if (t->f == CRM_FORMAT_CSV) {
 		flush_rendered(t);
-	if (t->f == CRM_FORMAT_CSV)
 		crm_write_field(&t->w, csv_text(c, s),
 				c->kind == CRM_T_TEXT ? CRM_CELL_TEXT : CRM_CELL_PLAIN);
-	else if (t->f == CRM_FORMAT_JSON)
+	} else if (t->f == CRM_FORMAT_JSON)
 		json_cell(t, s);
 	else
 		text_keep(t, text_escape(s && c->kind == CRM_T_NUM ? num_cell(s, 0) : s, c->kind));
