@@ -3,6 +3,7 @@
 #include "i18n.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -335,6 +336,19 @@ size_t crm_edit_distance(const uint32_t *a, size_t na, const uint32_t *b, size_t
 		}
 	}
 	return row[nb];
+}
+
+int crm_run_pair(void *(*fn)(void *), void *here, void *there)
+{
+	pthread_t t;
+	if (pthread_create(&t, NULL, fn, there) != 0) {
+		fn(here);
+		fn(there);
+		return 0;
+	}
+	fn(here);
+	pthread_join(t, NULL);
+	return 1;
 }
 
 void crm_stdout_bulk(void)

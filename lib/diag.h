@@ -164,6 +164,11 @@ void *crm_xcheck(void *p);
  * which a virtual machine makes costly.  Nothing changes without them. */
 void crm_big_pages(void *p, size_t n);
 
+/* fn(there) on a thread of its own while fn(here) runs on this one, then
+ * both done; when no thread can start, both on this one, here first.
+ * 1 when they ran at once. */
+int crm_run_pair(void *(*fn)(void *), void *here, void *there);
+
 /* For a command that writes much: standard output fully buffered in blocks
  * of 256 KiB, unless it is a terminal (stdio's default block is the
  * device's, 4 KiB: 85,000 write calls for crm-recommend's 350 MB).  Call it

@@ -1,6 +1,5 @@
 /* history.c - the purchase history of a window: one query, interned
  * strings, CSR arrays.  See history.h. */
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -437,14 +436,14 @@ static int split_time(struct crm_db *db, const char *start, const char *end,
 struct half {
 	struct crm_db *db;
 	const char *start, *end;
-	struct load L;
+	struct load *L;
 	int rc;
 };
 
 static void *read_half(void *arg)
 {
 	struct half *h = arg;
-	h->rc = read_part(h->db, h->start, h->end, &h->L);
+	h->rc = read_part(h->db, h->start, h->end, h->L);
 	return NULL;
 }
 
@@ -454,25 +453,22 @@ static void *read_half(void *arg)
 static int read_halves(struct crm_db *db, struct crm_db_twin *twin, const char *start,
 		       const char *end, const char *mid, struct load *L)
 {
-	struct half hi = {&twin->db, mid, end, {0}, CRM_OK};
-	pthread_t t;
-	int rc, threaded;
-	load_init(&hi.L);
-	threaded = pthread_create(&t, NULL, read_half, &hi) == 0;
-	rc = read_part(db, start, mid, L);
-	if (threaded)
-		pthread_join(t, NULL);
-	if (!crm_db_twin_close(twin) || !threaded || hi.rc != CRM_OK) {
-		load_release(&hi.L);
-		pool_free(hi.L.pool);
-		load_init(&hi.L);
+	struct load later;
+	struct half lo = {db, start, mid, L, CRM_OK}, hi = {&twin->db, mid, end, &later, CRM_OK};
+	int rc;
+	load_init(&later);
+	crm_run_pair(read_half, &lo, &hi);
+	if (!crm_db_twin_close(twin) || hi.rc != CRM_OK) {
+		load_release(&later);
+		pool_free(later.pool);
+		load_init(&later);
 		hi.db = db;
 		read_half(&hi);
 	}
-	if (rc == CRM_OK && (rc = hi.rc) == CRM_OK)
-		append_load(L, &hi.L);
-	load_release(&hi.L);
-	pool_free(hi.L.pool);
+	if ((rc = lo.rc) == CRM_OK && (rc = hi.rc) == CRM_OK)
+		append_load(L, &later);
+	load_release(&later);
+	pool_free(later.pool);
 	return rc;
 }
 
@@ -535,17 +531,10 @@ static void *sort_some(void *arg)
 static void sort_groups(struct line *l, const int64_t *ks, int32_t nkey)
 {
 	struct groups a = {l, ks, 0, 0}, b = {l, ks, 0, nkey};
-	pthread_t t;
 	while (a.to < nkey && 2 * ks[a.to] < ks[nkey])
 		a.to++;
 	b.from = a.to;
-	if (pthread_create(&t, NULL, sort_some, &b) != 0) {
-		a.to = nkey;
-		sort_some(&a);
-		return;
-	}
-	sort_some(&a);
-	pthread_join(t, NULL);
+	crm_run_pair(sort_some, &a, &b);
 }
 
 /* The lines grouped by buyer key (customers in id order, then guest

@@ -1,6 +1,5 @@
 /* recommend.c - item-to-item recommendations, sparse.  See recommend.h. */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,16 +214,9 @@ static void build_rows_parts(struct crm_reco_model *m, const double *w2, const d
 {
 	int32_t mid = half_of_rows(m->h), i;
 	struct rows_part a = {m, w2, norm, idf, 0, mid, m->rstart, NULL, NULL, 0, 0}, b = a;
-	pthread_t t;
-	int threaded;
 	b.from = mid;
 	b.to = m->h->nprod;
-	threaded = pthread_create(&t, NULL, build_part, &b) == 0;
-	build_part(&a);
-	if (threaded)
-		pthread_join(t, NULL);
-	else
-		build_part(&b);
+	crm_run_pair(build_part, &a, &b);
 	m->rj = crm_xrealloc(a.rj, ((size_t)(a.n + b.n) + 1) * sizeof *m->rj);
 	m->rs = crm_xrealloc(a.rs, ((size_t)(a.n + b.n) + 1) * sizeof *m->rs);
 	if (b.n) {
@@ -624,7 +616,6 @@ void crm_reco_batch(struct crm_reco_model *m, const int32_t *buyers, int32_t n, 
 		    struct crm_reco_item *out, int *count)
 {
 	struct batch a = {m, &m->sc[0], buyers, 0, n, top, out, count}, b = a;
-	pthread_t th;
 	if (n < 64) {
 		batch_run(&a);
 		return;
@@ -633,13 +624,7 @@ void crm_reco_batch(struct crm_reco_model *m, const int32_t *buyers, int32_t n, 
 		scratch_init(&m->sc[1], (size_t)m->h->nprod + 1);
 	a.to = b.from = n / 2;
 	b.sc = &m->sc[1];
-	if (pthread_create(&th, NULL, batch_run, &b) != 0) {
-		batch_run(&a);
-		batch_run(&b);
-		return;
-	}
-	batch_run(&a);
-	pthread_join(th, NULL);
+	crm_run_pair(batch_run, &a, &b);
 }
 
 /* ---- --exclude FILE ------------------------------------------------------ */
