@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -270,6 +271,41 @@ void crm_big_pages(void *p, size_t n)
 	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1), e = ((uintptr_t)p + n) & ~(huge - 1);
 	if (e > a)
 		madvise((void *)a, e - a, MADV_HUGEPAGE);
+}
+
+#define BIG_ARRAY ((size_t)2 << 20)
+
+void *crm_xmalloc_big(size_t n)
+{
+	const size_t huge = (size_t)2 << 20;
+	void *p;
+	if (n < BIG_ARRAY)
+		return crm_xmalloc(n);
+	p = crm_xcheck(aligned_alloc(huge, (n + huge - 1) / huge * huge));
+	crm_big_pages(p, (n + huge - 1) / huge * huge);
+	return p;
+}
+
+void *crm_xcalloc_big(size_t n, size_t size)
+{
+	void *p;
+	if (size && n > SIZE_MAX / size)
+		return crm_xcheck(NULL);
+	p = crm_xmalloc_big(n * size);
+	memset(p, 0, n * size);
+	return p;
+}
+
+void *crm_xrealloc_big(void *p, size_t used, size_t n)
+{
+	void *q;
+	if (n < BIG_ARRAY)
+		return crm_xrealloc(p, n);
+	q = crm_xmalloc_big(n);
+	if (p)
+		memcpy(q, p, used < n ? used : n);
+	free(p);
+	return q;
 }
 
 void *crm_xmalloc(size_t n)

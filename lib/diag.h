@@ -163,6 +163,13 @@ void *crm_xcheck(void *p);
  * "madvise" mode), so that filling it faults once per 2 MiB, not per 4 KiB,
  * which a virtual machine makes costly.  Nothing changes without them. */
 void crm_big_pages(void *p, size_t n);
+/* An array of n bytes that will be filled at once (the history's lines, a
+ * model's rows): from 4 MiB on, on 2 MiB pages from its first byte, as
+ * crm_big_pages() asks; free() frees it.  The _grow form gives p (from
+ * either, `used` bytes of it kept) n bytes. */
+void *crm_xmalloc_big(size_t n);
+void *crm_xcalloc_big(size_t n, size_t size);
+void *crm_xrealloc_big(void *p, size_t used, size_t n);
 
 /* fn(there) on a thread of its own while fn(here) runs on this one, then
  * both done; when no thread can start, both on this one, here first.

@@ -76,7 +76,7 @@ static void intern_release(struct intern *t)
 static void intern_grow(struct intern *t)
 {
 	uint32_t mask = t->mask * 2 + 1, i, j;
-	struct slot *slot = crm_xcalloc((size_t)mask + 1, sizeof *slot);
+	struct slot *slot = crm_xcalloc_big((size_t)mask + 1, sizeof *slot);
 	for (i = 0; i <= t->mask; i++) {
 		if (!t->slot[i].k)
 			continue;
@@ -287,7 +287,7 @@ static void read_row(struct load *L, sqlite3_stmt *st)
 	}
 	if (L->n == L->cap) {
 		L->cap = L->cap ? 2 * L->cap : 4096;
-		L->l = crm_xrealloc(L->l, L->cap * sizeof *L->l);
+		L->l = crm_xrealloc_big(L->l, L->n * sizeof *L->l, L->cap * sizeof *L->l);
 	}
 	l = &L->l[L->n++];
 	l->who = L->who;
@@ -543,7 +543,7 @@ static void sort_groups(struct line *l, const int64_t *ks, int32_t nkey)
 static struct line *group_lines(struct load *L, int32_t nkey, int64_t **kstart)
 {
 	int64_t *ks = crm_xcalloc((size_t)nkey + 2, sizeof *ks), k;
-	struct line *out = crm_xmalloc((L->n + L->n2 + 1) * sizeof *out);
+	struct line *out = crm_xmalloc_big((L->n + L->n2 + 1) * sizeof *out);
 	struct line *part[2] = {L->l, L->l2};
 	size_t n[2] = {L->n, L->n2}, i;
 	int p;
@@ -674,7 +674,7 @@ static void alloc_history(struct crm_history *h, int64_t np)
 	h->active = crm_xcalloc((size_t)h->nprod + 1, 1);
 	h->customer_id = crm_xcalloc((size_t)h->ncust + 1, sizeof *h->customer_id);
 	h->start = crm_xcalloc((size_t)h->nbuyer + 1, sizeof *h->start);
-	h->p = crm_xmalloc(((size_t)np + 1) * sizeof *h->p);
+	h->p = crm_xmalloc_big(((size_t)np + 1) * sizeof *h->p);
 	h->pstart = crm_xcalloc((size_t)h->nprod + 1, sizeof *h->pstart);
 }
 
@@ -733,7 +733,7 @@ static void by_product(struct crm_history *h)
 	for (i = 0; i < h->nprod; i++)
 		h->pstart[i + 1] += h->pstart[i];
 	total = h->pstart[h->nprod];
-	h->pbuyer = crm_xmalloc(((size_t)total + 1) * sizeof *h->pbuyer);
+	h->pbuyer = crm_xmalloc_big(((size_t)total + 1) * sizeof *h->pbuyer);
 	fill = crm_xmalloc(((size_t)h->nprod + 1) * sizeof *fill);
 	memcpy(fill, h->pstart, (size_t)h->nprod * sizeof *fill);
 	for (b = 0; b < h->nbuyer; b++)

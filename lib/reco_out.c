@@ -214,6 +214,13 @@ static void customer_rows(struct crm_table *t, struct cells *x, const char *cons
 	int i;
 	if (n)
 		crm_table_render(t, 0, 3, who, &x->who);
+	/* the products' cells are 2.6 MB read at random: asked for at once,
+	 * their cache misses overlap */
+	for (i = 0; i < n; i++)
+		if (it[i].because >= 0) {
+			__builtin_prefetch(x->item[it[i].prod].s);
+			__builtin_prefetch(x->because[it[i].because].s);
+		}
 	for (i = 0; i < n; i++) {
 		crm_table_put(t, &x->who);
 		crm_table_put(t, &x->rank[i]);

@@ -78,8 +78,8 @@ static void distinct_products(struct crm_reco_model *m)
 	int64_t n = 0, j;
 	int32_t b;
 	m->dstart = crm_xcalloc((size_t)h->nbuyer + 1, sizeof *m->dstart);
-	m->dprod = crm_xmalloc(((size_t)h->pstart[h->nprod] + 1) * sizeof *m->dprod);
-	m->dlast = crm_xmalloc(((size_t)h->pstart[h->nprod] + 1) * sizeof *m->dlast);
+	m->dprod = crm_xmalloc_big(((size_t)h->pstart[h->nprod] + 1) * sizeof *m->dprod);
+	m->dlast = crm_xmalloc_big(((size_t)h->pstart[h->nprod] + 1) * sizeof *m->dlast);
 	for (b = 0; b < h->nbuyer; b++) {
 		m->dstart[b] = n;
 		for (j = h->start[b]; j < h->start[b + 1]; j++) {
@@ -138,8 +138,10 @@ static void append_row(struct rows_part *p, int32_t i, struct cell *c, int32_t n
 	if (p->n + n > p->cap) {
 		while (p->n + n > p->cap)
 			p->cap = p->cap ? 2 * p->cap : 65536;
-		p->rj = crm_xrealloc(p->rj, (size_t)p->cap * sizeof *p->rj);
-		p->rs = crm_xrealloc(p->rs, (size_t)p->cap * sizeof *p->rs);
+		p->rj = crm_xrealloc_big(p->rj, (size_t)p->n * sizeof *p->rj,
+					 (size_t)p->cap * sizeof *p->rj);
+		p->rs = crm_xrealloc_big(p->rs, (size_t)p->n * sizeof *p->rs,
+					 (size_t)p->cap * sizeof *p->rs);
 	}
 	for (k = 0; k < n; k++) {
 		p->rj[p->n + k] = c[k].j;
@@ -217,8 +219,10 @@ static void build_rows_parts(struct crm_reco_model *m, const double *w2, const d
 	b.from = mid;
 	b.to = m->h->nprod;
 	crm_run_pair(build_part, &a, &b);
-	m->rj = crm_xrealloc(a.rj, ((size_t)(a.n + b.n) + 1) * sizeof *m->rj);
-	m->rs = crm_xrealloc(a.rs, ((size_t)(a.n + b.n) + 1) * sizeof *m->rs);
+	m->rj = crm_xrealloc_big(a.rj, (size_t)a.n * sizeof *m->rj,
+				 ((size_t)(a.n + b.n) + 1) * sizeof *m->rj);
+	m->rs = crm_xrealloc_big(a.rs, (size_t)a.n * sizeof *m->rs,
+				 ((size_t)(a.n + b.n) + 1) * sizeof *m->rs);
 	if (b.n) {
 		memcpy(m->rj + a.n, b.rj, (size_t)b.n * sizeof *m->rj);
 		memcpy(m->rs + a.n, b.rs, (size_t)b.n * sizeof *m->rs);

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csvio.h"
 #include "diag.h"
@@ -21,9 +22,13 @@ struct crm_table {
 	int col;                 /* next cell's column */
 	long long rows;
 	/* csv: the rendered cells of the current row (crm_table_put), written
-	 * with one call at its end or before an ordinary cell */
+	 * with one call at its end or before an ordinary cell; when hold, rows
+	 * of them are kept up to RB_HOLD bytes (fp is not a terminal: no one
+	 * waits for a row, and two million small writes cost more than the
+	 * rows' bytes) */
 	char *rb;
 	size_t rbn, rbcap;
+	int hold;
 	/* text: every cell kept, escaped, row after row */
 	char **cells;
 	size_t ncells, cap;
@@ -202,6 +207,7 @@ struct crm_table *crm_table_begin(FILE *fp, enum crm_format f, char delim,
 	t->cols = crm_xrealloc(NULL, (size_t)ncols * sizeof *cols);
 	memcpy(t->cols, cols, (size_t)ncols * sizeof *cols);
 	crm_writer_init(&t->w, fp, delim);
+	t->hold = f == CRM_FORMAT_CSV && !isatty(fileno(fp));
 	for (c = 0; c < ncols; c++) {
 		if (f == CRM_FORMAT_CSV)
 			crm_write_field(&t->w, cols[c].name, CRM_CELL_PLAIN);
@@ -213,6 +219,8 @@ struct crm_table *crm_table_begin(FILE *fp, enum crm_format f, char delim,
 	return t;
 }
 
+#define RB_HOLD (64 << 10)
+
 static void flush_rendered(struct crm_table *t)
 {
 	if (t->rbn)
@@ -223,12 +231,17 @@ static void flush_rendered(struct crm_table *t)
 /* Past a cell: the row ends after its last column. */
 static void next_column(struct crm_table *t)
 {
-	if (++t->col == t->ncols) {
-		flush_rendered(t);
-		t->col = 0;
-		t->rows++;
-		if (t->f == CRM_FORMAT_CSV)
-			crm_write_end(&t->w);
+	if (++t->col < t->ncols)
+		return;
+	t->col = 0;
+	t->rows++;
+	if (t->rbn) {
+		t->rb[t->rbn++] = '\n';   /* put() left room for it */
+		t->w.nfield = 0;
+		if (!t->hold || t->rbn >= RB_HOLD)
+			flush_rendered(t);
+	} else if (t->f == CRM_FORMAT_CSV) {
+		crm_write_end(&t->w);
 	}
 }
 
@@ -300,8 +313,8 @@ void crm_table_put(struct crm_table *t, const struct crm_table_rendered *r)
 		}
 		return;
 	}
-	if (t->rbn + r->n + 1 > t->rbcap) {
-		t->rbcap = 2 * (t->rbn + r->n + 1) + 256;
+	if (t->rbn + r->n + 2 > t->rbcap) {   /* a delimiter, the row's end */
+		t->rbcap = 2 * (t->rbn + r->n + 2) + 256;
 		t->rb = crm_xrealloc(t->rb, t->rbcap);
 	}
 	if (t->w.nfield)
@@ -357,6 +370,7 @@ void crm_table_day(struct crm_table *t, int64_t day)
 
 void crm_table_finish(struct crm_table *t)
 {
+	flush_rendered(t);
 	if (t->f == CRM_FORMAT_JSON)
 		fputs(t->rows ? "\n]\n" : "[]\n", t->fp);
 	else if (t->f == CRM_FORMAT_TEXT)
@@ -368,6 +382,7 @@ void crm_table_free(struct crm_table *t)
 	size_t i;
 	if (!t)
 		return;
+	flush_rendered(t);   /* rows held are rows written, finished or not */
 	for (i = 0; i < t->ncells; i++)
 		free(t->cells[i]);
 	free(t->cells);

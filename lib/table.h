@@ -10,7 +10,9 @@
  *  - csv: the header, then one line per row through the crm_writer of
  *    csvio.h: quoted only where needed, CRM_T_TEXT cells guarded against
  *    running as spreadsheet formulas; a missing value is an empty field;
- *    booleans are "yes"/"no".  Rows stream out as they come.
+ *    booleans are "yes"/"no".  Rows stream out as they come; rows
+ *    of rendered cells (crm_table_put) in blocks of 64 KiB when fp is not
+ *    a terminal, the last block at crm_table_finish or crm_table_free.
  *  - json: an array of objects, one per row, keys in column order, two
  *    spaces of indent; numbers bare (a leading '+' dropped; an empty number
  *    cell is a missing value, and a number cell that JSON could not read as

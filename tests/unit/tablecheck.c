@@ -11,7 +11,8 @@
  *       drawn from values that each rule of the writers acts on: quotes,
  *       delimiters, line ends, leading and trailing blanks, a BOM,
  *       formula leads, signed zeros, booleans, control characters, bytes
- *       that are not UTF-8, missing values.  The two outputs must be the
+ *       that are not UTF-8, missing values; every 50th table has
+ *       thousands of rows.  The two outputs must be the
  *       same bytes.  Prints "ok TABLES", or the first that differs (its
  *       seed and format, both outputs) and exits 1.
  */
@@ -101,7 +102,11 @@ int main(int argc, char **argv)
 	seed = (unsigned)strtoul(argv[1], NULL, 10);
 	count = strtol(argv[2], NULL, 10);
 	for (k = 0; k < count; k++) {
-		int rows = 1 + (int)(rand_r(&seed) % 6), picks[6 * NCOLS], i;
+		/* every 50th table long enough that rendered rows are written in
+		 * more than one block (table.h) between ordinary cells */
+		int rows = k % 50 == 49 ? 2000 + (int)(rand_r(&seed) % 1000) :
+			1 + (int)(rand_r(&seed) % 6), i;
+		int *picks = crm_xmalloc((size_t)rows * NCOLS * sizeof *picks);
 		unsigned table_seed = seed;
 		for (i = 0; i < rows * NCOLS; i++)
 			picks[i] = (int)(rand_r(&seed) % NVALUES);
@@ -118,6 +123,7 @@ int main(int argc, char **argv)
 			free(a);
 			free(b);
 		}
+		free(picks);
 		seed += 7919;
 	}
 	printf("ok %ld\n", count);
