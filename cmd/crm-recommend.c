@@ -246,6 +246,13 @@ static int load_history(struct rec *r, struct crm_history *h)
 	return crm_history_load(&r->db, &w, h);
 }
 
+/* The history and the customers' contacts, read at once (history.h). */
+static int load_buyers(struct rec *r, struct crm_history *h, struct crm_contacts *c)
+{
+	struct crm_history_window w = {r->end, NULL, r->active_days};
+	return crm_history_load_contacts(&r->db, &w, h, c);
+}
+
 /* ---- R1: recommendations, evaluation ---- */
 
 struct reco_run {
@@ -285,9 +292,7 @@ static int recommend(struct rec *r)
 	unsigned char *skip = NULL;
 	int rc = crm_custlist_read(&x.want, r->customer, r->ncustomer, &r->in, r->tz, &r->co.csv);
 	if (rc == CRM_OK)
-		rc = load_history(r, &x.h);
-	if (rc == CRM_OK)
-		rc = crm_contacts_load(&r->db, &x.c);
+		rc = load_buyers(r, &x.h, &x.c);
 	if (rc == CRM_OK)
 		rc = check_wanted(&x);
 	if (rc == CRM_OK && x.h.nprod == 0) {
@@ -434,8 +439,8 @@ static int replenish(struct rec *r)
 	int rc = crm_custlist_read(&l, r->customer, r->ncustomer, &r->in, r->tz, &r->co.csv);
 	memset(&h, 0, sizeof h);
 	memset(&c, 0, sizeof c);
-	if (rc == CRM_OK && (rc = load_history(r, &h)) == CRM_OK)
-		rc = crm_contacts_load(&r->db, &c);
+	if (rc == CRM_OK)
+		rc = load_buyers(r, &h, &c);
 	if (rc == CRM_OK) {
 		want = crm_xmalloc((size_t)h.ncust + 1);
 		rc = crm_replenish_want(&h, &c, (const char *const *)l.id, (int)l.n, r->opted_in, want);

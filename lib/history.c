@@ -773,23 +773,66 @@ static void build(struct crm_history *h, struct load *L, int64_t active_from)
 	free(bmap);
 }
 
+/* After the read: the history built here, the contacts (when asked for)
+ * read on db on a second thread meanwhile. */
+struct after_read {
+	struct crm_history *h;
+	struct load *L;
+	int64_t active_from;
+	struct crm_db *db;
+	struct crm_contacts *c;
+	int rc;
+};
+
+static void *after_read_step(void *arg)
+{
+	struct after_read *a = arg;
+	if (a->c)
+		a->rc = crm_contacts_load(a->db, a->c);
+	else if (a->h)
+		build(a->h, a->L, a->active_from);
+	return NULL;
+}
+
+static int load(struct crm_db *db, const struct crm_history_window *w, struct crm_history *h,
+		struct crm_contacts *c)
+{
+	struct load L;
+	struct after_read here = {h, &L, 0, NULL, NULL, CRM_OK};
+	struct after_read there = {NULL, NULL, 0, db, c, CRM_OK};
+	int rc;
+	memset(h, 0, sizeof *h);
+	if (c)
+		memset(c, 0, sizeof *c);
+	load_init(&L);
+	h->end = crm_time_epoch(w->end);
+	here.active_from = h->end - (int64_t)w->active_days * 86400;
+	if ((rc = read_window(db, w, &L)) != CRM_OK) {
+		pool_free(L.pool);
+		load_release(&L);
+		return rc;
+	}
+	if (c)
+		crm_run_pair(after_read_step, &here, &there);
+	else
+		after_read_step(&here);
+	h->pool_ = L.pool;
+	load_release(&L);
+	if (there.rc != CRM_OK)
+		crm_history_release(h);
+	return there.rc;
+}
+
 int crm_history_load(struct crm_db *db, const struct crm_history_window *w,
 		     struct crm_history *h)
 {
-	struct load L;
-	int rc;
-	memset(h, 0, sizeof *h);
-	load_init(&L);
-	h->end = crm_time_epoch(w->end);
-	rc = read_window(db, w, &L);
-	if (rc == CRM_OK) {
-		build(h, &L, h->end - (int64_t)w->active_days * 86400);
-		h->pool_ = L.pool;
-	} else {
-		pool_free(L.pool);
-	}
-	load_release(&L);
-	return rc;
+	return load(db, w, h, NULL);
+}
+
+int crm_history_load_contacts(struct crm_db *db, const struct crm_history_window *w,
+			      struct crm_history *h, struct crm_contacts *c)
+{
+	return load(db, w, h, c);
 }
 
 void crm_history_release(struct crm_history *h)

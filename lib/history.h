@@ -49,6 +49,9 @@
  * Contacts: crm_contacts_load() reads every customer's email, name and
  * marketing_opt_in (customers table) sorted by customer_id, for the rows of
  * the output; crm_contacts_find() looks one up by id (-1: none).
+ * crm_history_load_contacts() loads both, the contacts on a second thread
+ * while the history's lines are numbered (db is free then); on failure
+ * both are empty.
  */
 #ifndef CRM_HISTORY_H
 #define CRM_HISTORY_H
@@ -115,6 +118,8 @@ struct crm_contacts {
 	struct crm_strpool *pool_;        /* private */
 };
 int crm_contacts_load(struct crm_db *db, struct crm_contacts *c);
+int crm_history_load_contacts(struct crm_db *db, const struct crm_history_window *w,
+			      struct crm_history *h, struct crm_contacts *c);
 void crm_contacts_release(struct crm_contacts *c);
 int32_t crm_contacts_find(const struct crm_contacts *c, const char *id);
 
