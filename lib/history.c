@@ -1,7 +1,9 @@
 /* history.c - the purchase history of a window: one query, interned
  * strings, CSR arrays.  See history.h. */
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db.h"
 #include "diag.h"
@@ -193,6 +195,8 @@ struct load {
 	int32_t norder, nguest;
 	int32_t *corder, *porder; /* its customers and SKUs in byte order (sorted_order) */
 	struct ranks cid, sid;    /* the parts' customers and SKUs (join_ranks) */
+	struct split *split;      /* the earlier of two halves: where to stop */
+	char prev_at[CRM_TIME_LEN];   /* the last order's time ("" when other) */
 	/* the current order */
 	char *prev;
 	size_t prevn, prevcap;
@@ -205,7 +209,8 @@ static const char load_sql[] =
 	"SELECT o.order_id, o.customer_id, o.ordered_at, o.amount, i.sku, i.product, "
 	"i.category, i.quantity, i.unit_price FROM orders o JOIN order_items i "
 	"ON i.order_id = o.order_id "
-	"WHERE o.status = 'paid' AND o.ordered_at < ?1 AND o.ordered_at >= ?2";
+	"WHERE o.status = 'paid' AND o.ordered_at < ?1 AND o.ordered_at >= ?2 "
+	"ORDER BY o.ordered_at";
 
 static int has_digit(const char *s, size_t n)
 {
@@ -262,7 +267,73 @@ static void new_order(struct load *L, sqlite3_stmt *st, const char *oid, size_t 
 		INT64_MIN;
 }
 
-static void read_row(struct load *L, sqlite3_stmt *st)
+/* Two halves of a window read at once (read_halves): the earlier read
+ * from the start here, the later on the twin's thread, which first finds
+ * the time that splits what is left to read in two (find_split) while the
+ * earlier is already being read, and publishes it (state SPLIT_AT, mid);
+ * the earlier stops at its first order at or past mid.  Should it have
+ * read past mid before it was published, it reads on to the end instead
+ * (stopped stays 0) and the later half is not used. */
+enum { SPLIT_WAIT, SPLIT_AT, SPLIT_NONE };
+
+struct split {
+	atomic_int state;
+	char mid[CRM_TIME_LEN];
+	atomic_llong progress;    /* orders the earlier half has read */
+	atomic_int earlier_done;
+	int stopped;              /* the earlier half stopped at mid */
+	int test;                 /* split_test() */
+};
+
+/* CRM_TEST_SPLIT (tests only) makes the race's outcomes certain: "wait":
+ * the earlier half waits at its first order for the split, and stops at
+ * it; "late": the split is the window's second order, and the earlier
+ * half waits for it at its third, having read past it. */
+enum { SPLIT_RACE, SPLIT_TEST_WAIT, SPLIT_TEST_LATE };
+
+static int split_test(void)
+{
+	const char *e = getenv("CRM_TEST_SPLIT");
+	return !e ? SPLIT_RACE : !strcmp(e, "wait") ? SPLIT_TEST_WAIT :
+		!strcmp(e, "late") ? SPLIT_TEST_LATE : SPLIT_RACE;
+}
+
+/* The test's wait, for 10 s at most (no second thread: no split). */
+static void split_wait(struct split *sp)
+{
+	const struct timespec ms = {0, 1000000};
+	int k;
+	for (k = 0; k < 10000 && atomic_load(&sp->state) == SPLIT_WAIT; k++)
+		nanosleep(&ms, NULL);
+}
+
+/* At the first row of an order: 1 when the earlier half stops here. */
+static int at_split(struct load *L, sqlite3_stmt *st)
+{
+	struct split *sp = L->split;
+	const char *at = (const char *)sqlite3_column_text(st, 2);
+	int n = sqlite3_column_bytes(st, 2);
+	atomic_store_explicit(&sp->progress, L->norder, memory_order_relaxed);
+	if (sp->test && L->norder == (sp->test == SPLIT_TEST_WAIT ? 0 : 2))
+		split_wait(sp);
+	if (atomic_load_explicit(&sp->state, memory_order_acquire) == SPLIT_AT && at &&
+	    strcmp(at, sp->mid) >= 0) {
+		if (L->norder && (!L->prev_at[0] || strcmp(L->prev_at, sp->mid) >= 0)) {
+			L->split = NULL;   /* already past it: on to the end */
+			return 0;
+		}
+		sp->stopped = 1;
+		return 1;
+	}
+	if (at && n == CRM_TIME_LEN - 1)
+		memcpy(L->prev_at, at, CRM_TIME_LEN);
+	else
+		L->prev_at[0] = '\0';
+	return 0;
+}
+
+/* One row into L; 1 when the earlier of two halves stops before it. */
+static int read_row(struct load *L, sqlite3_stmt *st)
 {
 	const char *oid = (const char *)sqlite3_column_text(st, 0);
 	const char *sku = (const char *)sqlite3_column_text(st, 4);
@@ -270,16 +341,19 @@ static void read_row(struct load *L, sqlite3_stmt *st)
 	int64_t qty = sqlite3_column_int64(st, 7);
 	struct line *l;
 	if (!oid)
-		return;
-	if (!L->norder || on != L->prevn || memcmp(oid, L->prev, on))
+		return 0;
+	if (!L->norder || on != L->prevn || memcmp(oid, L->prev, on)) {
+		if (L->split && at_split(L, st))
+			return 1;
 		new_order(L, st, oid, on);
+	}
 	skun = (size_t)sqlite3_column_bytes(st, 4);
 	if (L->at == INT64_MIN || !sku || !has_digit(sku, skun) || qty == 0 ||
 	    sqlite3_column_int64(st, 8) <= 0)
-		return;
+		return 0;
 	if (qty < 0 || L->negative) {
 		if (L->who < 0)
-			return;   /* a guest's return is no one's */
+			return 0;   /* a guest's return is no one's */
 		qty = qty < 0 ? -qty : qty;
 		qty = -(qty > INT32_MAX ? INT32_MAX : qty);
 	} else if (qty > INT32_MAX) {
@@ -297,6 +371,7 @@ static void read_row(struct load *L, sqlite3_stmt *st)
 	l->name = name_id(L, l->prod, 0, st, 5);
 	l->cat = name_id(L, l->prod, 1, st, 6);
 	l->at = L->at;
+	return 0;
 }
 
 /* The liked lines of orders in [start, end) into L. */
@@ -311,7 +386,10 @@ static int read_lines(struct crm_db *db, const char *start, const char *end, str
 		return crm_db_fail(db, N_("bind"));
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		read_row(L, st);
+		if (read_row(L, st)) {
+			rc = SQLITE_DONE;
+			break;
+		}
 	if (rc != SQLITE_DONE) {
 		rc = crm_db_fail(db, N_("reading order lines"));
 		sqlite3_finalize(st);
@@ -406,29 +484,50 @@ static void append_load(struct load *lo, struct load *hi)
 	free(nmap);
 }
 
-/* The time of the middle order of [start, end) (by the time index): any
- * instant is correct, an even split only faster.  Empty when there are no
- * orders. */
-static int split_time(struct crm_db *db, const char *start, const char *end,
-		      char out[CRM_TIME_LEN])
+/* A statement over the orders of [start, end): ?1 end, ?2 start; NULL
+ * when it cannot be prepared (reported). */
+static sqlite3_stmt *range_stmt(struct crm_db *db, const char *sql, const char *start,
+				const char *end)
 {
-	sqlite3_stmt *st = crm_db_prepare(db,
-		"SELECT ordered_at FROM orders WHERE ordered_at >= ?2 AND ordered_at < ?1 "
-		"ORDER BY ordered_at LIMIT 1 OFFSET (SELECT count(*) / 2 FROM orders "
-		"WHERE ordered_at >= ?2 AND ordered_at < ?1)");
+	sqlite3_stmt *st = crm_db_prepare(db, sql);
+	if (st && (crm_bind_text(st, 1, end) != SQLITE_OK ||
+		   crm_bind_text(st, 2, start) != SQLITE_OK)) {
+		sqlite3_finalize(st);
+		crm_db_fail(db, N_("bind"));
+		return NULL;
+	}
+	return st;
+}
+
+/* On the twin, while the earlier half is read: the time of the order
+ * halfway through what that half has not read yet (by the time index:
+ * any instant is correct, an even split only faster), published in sp. */
+static int find_split(struct crm_db *db, const char *start, const char *end, struct split *sp)
+{
+	long long total, from;
+	sqlite3_stmt *st = range_stmt(db, "SELECT count(*) FROM orders "
+				      "WHERE ordered_at >= ?2 AND ordered_at < ?1", start, end);
 	const char *t;
-	int rc;
-	out[0] = '\0';
+	int rc = crm_db_one_int(db, st, N_("reading order lines"), &total);
+	if (rc != CRM_OK)
+		return rc;
+	from = atomic_load_explicit(&sp->progress, memory_order_relaxed);
+	st = range_stmt(db, "SELECT ordered_at FROM orders WHERE ordered_at >= ?2 AND "
+			"ordered_at < ?1 ORDER BY ordered_at LIMIT 1 OFFSET ?3", start, end);
 	if (!st)
 		return crm_db_last_status(db);
-	if (crm_bind_text(st, 1, end) != SQLITE_OK || crm_bind_text(st, 2, start) != SQLITE_OK ||
-	    ((rc = sqlite3_step(st)) != SQLITE_ROW && rc != SQLITE_DONE)) {
+	if (sp->test == SPLIT_TEST_LATE)
+		from = total = 1;   /* the split at the second order */
+	if (sqlite3_bind_int64(st, 3, from < total ? from + (total - from) / 2 : total) !=
+	    SQLITE_OK || ((rc = sqlite3_step(st)) != SQLITE_ROW && rc != SQLITE_DONE)) {
 		sqlite3_finalize(st);
 		return crm_db_fail(db, N_("reading order lines"));
 	}
 	t = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-	if (t && strlen(t) == CRM_TIME_LEN - 1)
-		memcpy(out, t, CRM_TIME_LEN);
+	if (t && strlen(t) == CRM_TIME_LEN - 1 && strcmp(t, start) > 0 && strcmp(t, end) < 0) {
+		memcpy(sp->mid, t, CRM_TIME_LEN);
+		atomic_store_explicit(&sp->state, SPLIT_AT, memory_order_release);
+	}
 	sqlite3_finalize(st);
 	return CRM_OK;
 }
@@ -438,59 +537,87 @@ struct half {
 	const char *start, *end;
 	struct load *L;
 	int rc;
+	struct split *sp;
+	int later;                /* the later half: find the split first */
 };
 
 static void *read_half(void *arg)
 {
 	struct half *h = arg;
+	if (h->later) {
+		if (atomic_load(&h->sp->earlier_done) ||
+		    (h->rc = find_split(h->db, h->start, h->end, h->sp)) != CRM_OK ||
+		    atomic_load(&h->sp->state) != SPLIT_AT) {
+			atomic_store(&h->sp->state, SPLIT_NONE);
+			return NULL;
+		}
+		h->start = h->sp->mid;
+	} else {
+		h->L->split = h->sp;
+	}
 	h->rc = read_part(h->db, h->start, h->end, h->L);
+	if (!h->later) {
+		h->L->split = NULL;
+		atomic_store(&h->sp->earlier_done, 1);
+	}
 	return NULL;
 }
 
-/* [start, mid) here and [mid, end) on the twin and a thread of its own;
- * the later half read again here when the twin's snapshot may not be ours.
- * Closes the twin. */
-static int read_halves(struct crm_db *db, struct crm_db_twin *twin, const char *start,
-		       const char *end, const char *mid, struct load *L)
+static void discard(struct load *L)
 {
+	load_release(L);
+	pool_free(L->pool);
+}
+
+/* The window read from its start here and, from the split on, on the
+ * twin and a thread of its own (struct split); the later half read again
+ * here when the twin failed or its snapshot may not be ours.  Closes the
+ * twin. */
+static int read_halves(struct crm_db *db, struct crm_db_twin *twin, const char *start,
+		       const char *end, struct load *L)
+{
+	struct split sp;
 	struct load later;
-	struct half lo = {db, start, mid, L, CRM_OK}, hi = {&twin->db, mid, end, &later, CRM_OK};
-	int rc;
+	struct half lo = {db, start, end, L, CRM_OK, &sp, 0};
+	struct half hi = {&twin->db, start, end, &later, CRM_OK, &sp, 1};
+	int rc, same;
+	memset(&sp, 0, sizeof sp);
+	atomic_init(&sp.state, SPLIT_WAIT);
+	atomic_init(&sp.progress, 0);
+	atomic_init(&sp.earlier_done, 0);
+	sp.test = split_test();
 	load_init(&later);
 	crm_run_pair(read_half, &lo, &hi);
-	if (!crm_db_twin_close(twin) || hi.rc != CRM_OK) {
-		load_release(&later);
-		pool_free(later.pool);
-		load_init(&later);
-		hi.db = db;
-		read_half(&hi);
+	same = crm_db_twin_close(twin);
+	if ((rc = lo.rc) == CRM_OK && sp.stopped) {
+		if (!same || hi.rc != CRM_OK || hi.start != sp.mid) {
+			discard(&later);
+			load_init(&later);
+			hi = (struct half){db, sp.mid, end, &later, CRM_OK, NULL, 0};
+			read_half(&hi);
+		}
+		if ((rc = hi.rc) == CRM_OK)
+			append_load(L, &later);
+	} else if (rc == CRM_OK) {
+		join_ranks(L, NULL);   /* read to the end here */
 	}
-	if ((rc = lo.rc) == CRM_OK && (rc = hi.rc) == CRM_OK)
-		append_load(L, &later);
-	load_release(&later);
-	pool_free(later.pool);
+	discard(&later);
 	return rc;
 }
 
-/* The window's lines, in two halves of time when it has room for them.
- * The twin opens before db's first read here, so that db's snapshot
- * starts after the twin's first look at the data version. */
+/* The window's lines, in two halves when it is not read inside a
+ * transaction begun earlier.  The twin opens before db's first read here,
+ * so that db's snapshot starts after the twin's first look at the data
+ * version. */
 static int read_window(struct crm_db *db, const struct crm_history_window *w, struct load *L)
 {
 	const char *start = w->start ? w->start : "0";
-	char mid[CRM_TIME_LEN];
 	struct crm_db_twin twin;
 	int rc;
 	if (!crm_db_in_read(db)) {
 		if ((rc = crm_db_twin_open(db, &twin, 0)) != CRM_OK)
 			return rc;
-		if ((rc = split_time(db, start, w->end, mid)) != CRM_OK) {
-			crm_db_twin_close(&twin);
-			return rc;
-		}
-		if (mid[0] && strcmp(mid, start) > 0 && strcmp(mid, w->end) < 0)
-			return read_halves(db, &twin, start, w->end, mid, L);
-		crm_db_twin_close(&twin);
+		return read_halves(db, &twin, start, w->end, L);
 	}
 	if ((rc = read_part(db, start, w->end, L)) == CRM_OK)
 		join_ranks(L, NULL);

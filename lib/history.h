@@ -37,11 +37,14 @@
  *    pbuyer[pstart[i]] .. pbuyer[pstart[i + 1] - 1], in increasing order.
  *  - One SQL query over orders joined with order_items; SKUs, ids and
  *    names interned through hash tables: no allocation per line.  The
- *    query runs over two halves of the window's time at once, the later
- *    on a second connection and thread (db.h's twin), and the halves'
- *    lines are joined as one read would give them; inside a read
- *    transaction begun earlier, or when the twin's snapshot may not be
- *    db's, that half is read on db.
+ *    query runs over two halves of the window's time at once: the
+ *    earlier from the start at once, the later on a second connection
+ *    and thread (db.h's twin), which first finds the time halfway through
+ *    what is left to read, where the earlier stops; the halves' lines are
+ *    joined as one read would give them.  Inside a read transaction begun
+ *    earlier it is one read; when the twin's snapshot may not be db's,
+ *    its half is read again on db.  CRM_TEST_SPLIT (tests only) settles
+ *    the race between the two (history.c).
  *  - crm_history_load() reports its errors (diag.h (b)) and returns CRM_OK
  *    or an exit code; on failure h is empty.  crm_history_release() frees
  *    what h holds (safe on an empty or zeroed one).
