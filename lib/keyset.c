@@ -55,7 +55,7 @@ static void grow(struct crm_keyset *s)
 	s->cap = n ? n * 2 : FIRST_SLOTS;
 	for (s->shift = 64; (size_t)1 << (64 - s->shift) < s->cap; s->shift--)
 		;
-	s->slot = crm_xcalloc(s->cap, sizeof *s->slot);
+	s->slot = crm_xcalloc_big(s->cap, sizeof *s->slot);
 	for (i = 0; i < n; i++)
 		if (old[i])
 			s->slot[find(s, old[i])] = old[i];
