@@ -166,7 +166,7 @@ static struct crm_rfm_entry *add_entry(struct crm_rfm *r, size_t *cap)
 {
 	if (r->n == *cap) {
 		*cap = *cap ? *cap * 2 : 4096;
-		r->e = crm_xrealloc(r->e, *cap * sizeof *r->e);
+		r->e = crm_xrealloc_big(r->e, r->n * sizeof *r->e, *cap * sizeof *r->e);
 	}
 	return &r->e[r->n++];
 }
@@ -288,8 +288,10 @@ static int part_currency(struct part *p, const char *cur)
 /* The id of the entry just added, its array grown with the entries'. */
 static void add_id(struct crm_rfm *r, size_t *idcap, size_t cap, sqlite3_stmt *st, int col)
 {
-	if (*idcap < cap)
-		r->id = crm_xrealloc(r->id, (*idcap = cap) * sizeof *r->id);
+	if (*idcap < cap) {
+		r->id = crm_xrealloc_big(r->id, (r->n - 1) * sizeof *r->id, cap * sizeof *r->id);
+		*idcap = cap;
+	}
 	if (!r->idpool.block)
 		crm_strpool_init(&r->idpool, 1 << 20);
 	r->id[r->n - 1] = crm_strpool_dup(&r->idpool, (const char *)sqlite3_column_text(st, col),
@@ -364,6 +366,7 @@ static void join_ids(struct part *lo, struct part *hi, struct crm_rfm *r)
 {
 	r->id = crm_xrealloc(lo->r.id, r->n * sizeof *r->id);
 	lo->r.id = NULL;
+	crm_big_pages(r->id + lo->r.n, hi->r.n * sizeof *r->id);
 	if (hi->r.n)
 		memcpy(r->id + lo->r.n, hi->r.id, hi->r.n * sizeof *r->id);
 	crm_strpool_take(&r->idpool, &lo->r.idpool);
@@ -391,6 +394,7 @@ static int join_parts(struct part *lo, struct part *hi, struct crm_rfm *r)
 	 * pages, not its bytes) to take the upper half's entries */
 	r->e = crm_xrealloc(lo->r.e, (lo->r.n + hi->r.n) * sizeof *r->e);
 	lo->r.e = NULL;
+	crm_big_pages(r->e + lo->r.n, hi->r.n * sizeof *r->e);
 	if (hi->r.n)
 		memcpy(r->e + lo->r.n, hi->r.e, hi->r.n * sizeof *r->e);
 	r->n = lo->r.n + hi->r.n;

@@ -25,7 +25,7 @@ static void reserve(struct crm_runblob_enc *e, size_t more)
 	e->cap = e->cap ? e->cap : 4096;
 	while (e->len + more > e->cap)
 		e->cap *= 2;
-	e->buf = crm_xrealloc(e->buf, e->cap);
+	e->buf = crm_xrealloc_big(e->buf, e->len, e->cap);
 }
 
 /* room for it reserved by the caller: at most 10 bytes */
