@@ -302,14 +302,15 @@ int crm_db_fail(struct crm_db *db, const char *what)
  * WAL writes every page twice, to the log and at the checkpoint to the file
  * (10M orders: a 5 s checkpoint at the commit).  A rollback journal keeps
  * only the pages the file had before, and a file born in this open had
- * none but the schema's.  Nobody can have read it yet, so nobody waits for
- * it but a reader that comes during this first write; it gets the usual
- * busy wait.  Should another connection have the file open already, the
- * mode stays WAL.
+ * none but the schema's; a write into empty tables (empty) adds pages and
+ * changes few.  Nobody can have read those rows yet, so nobody waits for
+ * them but a reader that comes during this write; it gets the usual busy
+ * wait.  Should another connection have the file open already, the mode
+ * stays WAL.
  */
-int crm_db_begin_bulk(struct crm_db *db)
+int crm_db_begin_bulk(struct crm_db *db, int empty)
 {
-	if (db->created && sqlite3_exec(db->h, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) ==
+	if ((db->created || empty) && sqlite3_exec(db->h, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) ==
 	    SQLITE_OK)
 		db->bulk = 1;
 	return crm_db_begin_write(db);

@@ -29,9 +29,11 @@
  *    build allows (Debian's: 2 GiB); a report of a large shop reads a
  *    third of its pages from the file's far end.
  *  - crm_db_begin_bulk() starts a large write (an import).  Into a file
- *    that this open created it goes without the write-ahead log, which
- *    would write every page twice; the file is back in WAL mode after
- *    crm_db_end_bulk().  Killed in between, the file keeps a rollback
+ *    that this open created, or whose tables it fills are empty (the
+ *    caller says so: a first import of orders into a file of customers),
+ *    it goes without the write-ahead log, which would write every page
+ *    twice, as long as no other connection has the file open; the file is
+ *    back in WAL mode after crm_db_end_bulk().  Killed in between, the file keeps a rollback
  *    journal that the next writer's open plays back: it is as it was
  *    before.  A reader refuses such a file ("a write to it was
  *    interrupted"), as playing the journal back is a write.
@@ -97,10 +99,11 @@ void crm_db_close(struct crm_db *db);
  * and finalize it: its first column into *out (0 when no row).  CRM_OK, or
  * the exit code of the failure to `what`, reported. */
 int crm_db_one_int(struct crm_db *db, sqlite3_stmt *st, const char *what, long long *out);
-/* BEGIN IMMEDIATE a large write; into a file this open created, without
- * the write-ahead log (see db.c).  crm_db_end_bulk() after its COMMIT or
- * ROLLBACK goes back to WAL.  CRM_OK or an exit code. */
-int crm_db_begin_bulk(struct crm_db *db);
+/* BEGIN IMMEDIATE a large write; into a file this open created, or into
+ * empty tables (empty: the caller knows), without the write-ahead log (see
+ * db.c).  crm_db_end_bulk() after its COMMIT or ROLLBACK goes back to WAL.
+ * CRM_OK or an exit code. */
+int crm_db_begin_bulk(struct crm_db *db, int empty);
 void crm_db_end_bulk(struct crm_db *db);
 /* BEGIN a read transaction over the mapped file; CRM_OK or an exit code. */
 int crm_db_begin_read(struct crm_db *db);

@@ -2139,11 +2139,24 @@ static int give_up(struct imp *im)
 	return im->status;
 }
 
+/* A first import of orders (or their lines) into a file that holds other
+ * things already, such as its customers: the orders' pages are all new,
+ * and the write-ahead log would write each of them twice (1M orders:
+ * 28,573 writes against 10,154).  0 when it cannot tell. */
+static int first_orders(struct imp *im)
+{
+	long long any = 1;
+	if (im->kind == E_CUSTOMERS || (!im->is_orders && im->kind != E_ITEMS))
+		return 0;
+	return crm_db_one_int(im->db, crm_db_prepare(im->db, "SELECT EXISTS (SELECT 1 FROM orders)"),
+			      N_("read orders"), &any) == CRM_OK && !any;
+}
+
 static int run(struct imp *im, char *const *files, int nfiles)
 {
 	int rc;
 	if ((rc = crm_db_exec(im->db, "PRAGMA cache_size=-16384")) != CRM_OK ||
-	    (rc = crm_db_begin_bulk(im->db)) != CRM_OK)
+	    (rc = crm_db_begin_bulk(im->db, first_orders(im))) != CRM_OK)
 		return rc;
 	if (prepare_all(im) < 0 || !(im->stats = crm_stats_begin(im->db)) ||
 	    (im->kind == E_CUSTOMERS && bulk_begin(im) < 0))
