@@ -310,8 +310,8 @@ int crm_db_fail(struct crm_db *db, const char *what)
  */
 int crm_db_begin_bulk(struct crm_db *db, int empty)
 {
-	if ((db->created || empty) && sqlite3_exec(db->h, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) ==
-	    SQLITE_OK)
+	if ((db->created || empty) &&
+	    sqlite3_exec(db->h, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL) == SQLITE_OK)
 		db->bulk = 1;
 	return crm_db_begin_write(db);
 }

@@ -277,12 +277,12 @@ void crm_big_pages(void *p, size_t n)
 
 void *crm_xmalloc_big(size_t n)
 {
-	const size_t huge = (size_t)2 << 20;
+	const size_t huge = (size_t)2 << 20, size = (n + huge - 1) / huge * huge;
 	void *p;
 	if (n < BIG_ARRAY)
 		return crm_xmalloc(n);
-	p = crm_xcheck(aligned_alloc(huge, (n + huge - 1) / huge * huge));
-	crm_big_pages(p, (n + huge - 1) / huge * huge);
+	p = crm_xcheck(aligned_alloc(huge, size));
+	crm_big_pages(p, size);
 	return p;
 }
 

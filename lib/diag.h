@@ -164,9 +164,10 @@ void *crm_xcheck(void *p);
  * which a virtual machine makes costly.  Nothing changes without them. */
 void crm_big_pages(void *p, size_t n);
 /* An array of n bytes that will be filled at once (the history's lines, a
- * model's rows): from 4 MiB on, on 2 MiB pages from its first byte, as
- * crm_big_pages() asks; free() frees it.  The _grow form gives p (from
- * either, `used` bytes of it kept) n bytes. */
+ * model's rows): from 2 MiB on, on 2 MiB pages from its first byte, as
+ * crm_big_pages() asks; free() frees it.  crm_xrealloc_big() gives p (from
+ * any of them or NULL; its first `used` bytes kept) n bytes, in a new
+ * block advised whole rather than by growing p in place. */
 void *crm_xmalloc_big(size_t n);
 void *crm_xcalloc_big(size_t n, size_t size);
 void *crm_xrealloc_big(void *p, size_t used, size_t n);

@@ -2146,7 +2146,7 @@ static int give_up(struct imp *im)
 static int first_orders(struct imp *im)
 {
 	long long any = 1;
-	if (im->kind == E_CUSTOMERS || (!im->is_orders && im->kind != E_ITEMS))
+	if (!im->is_orders && im->kind != E_ITEMS)
 		return 0;
 	return crm_db_one_int(im->db, crm_db_prepare(im->db, "SELECT EXISTS (SELECT 1 FROM orders)"),
 			      N_("read orders"), &any) == CRM_OK && !any;
