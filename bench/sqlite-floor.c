@@ -2,7 +2,7 @@
  * sqlite-floor - what SQLite alone costs to store an orders file: the lower
  * bound of any importer that keeps those rows in that table.
  *
- *   sqlite-floor [-i | -c] DB CSV
+ *   sqlite-floor [-i | -c | -f] DB CSV
  *
  * DB holds a table `orders` with the seven columns of crm-synth's orders
  * (order_id, customer_id, ordered_at, amount, currency, status, channel);
@@ -26,6 +26,10 @@
  * of paid or pending orders, each table in key order as crm-import's ledger
  * writes them.  Summing them up is not
  * counted; inserting them is.
+ *
+ * -f: as -c, but no customers row besides the figures: what a schema that
+ * kept each customer and its figures in one b-tree would write for a file
+ * of orders (the customers they name have nothing but their id).
  *
  * Prints "SECONDS ROWS".  The file must be crm-synth's plain CSV: a header,
  * then seven comma-separated fields with no quotes (anything else is refused).
@@ -325,13 +329,14 @@ int main(int argc, char **argv)
 	size_t cap[BATCH] = {0};
 	long lineno = 0, rows = 0;
 	int r = 0, after = argc == 4 && !strcmp(argv[1], "-i"), nindex = 0;
-	int customers = argc == 4 && !strcmp(argv[1], "-c");
+	int figures_only = argc == 4 && !strcmp(argv[1], "-f");
+	int customers = figures_only || (argc == 4 && !strcmp(argv[1], "-c"));
 	char *create[MAX_INDEX];
 	double spent, t;
 	argv += after || customers;
 	argc -= after || customers;
 	if (argc != 3) {
-		fprintf(stderr, "usage: sqlite-floor [-i | -c] DB CSV\n");
+		fprintf(stderr, "usage: sqlite-floor [-i | -c | -f] DB CSV\n");
 		return 2;
 	}
 	if (!(in = fopen(argv[2], "r"))) {
@@ -380,8 +385,9 @@ int main(int argc, char **argv)
 	spent += now() - t;
 	if (customers) {
 		cust_sort();
-		spent += insert_all(db, "INSERT OR ROLLBACK INTO customers(customer_id) VALUES ", "(?)", ncust,
-				    bind_customer);
+		if (!figures_only)
+			spent += insert_all(db, "INSERT OR ROLLBACK INTO customers(customer_id) VALUES ", "(?)",
+					    ncust, bind_customer);
 		spent += insert_all(db, "INSERT OR ROLLBACK INTO customer_stats VALUES ", "(?,?,?,?,?,?,?)", ncust,
 				    bind_figures);
 		for (size_t i = 0; i < ncust; i++)
