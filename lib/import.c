@@ -80,6 +80,7 @@ struct upsert {
 
 struct batch_row {
 	size_t val[CRM_MAX_COLS];   /* offsets into the batch's bytes; NO_VAL: NULL */
+	uint32_t len[CRM_MAX_COLS]; /* and lengths: binding them spares SQLite a strlen() */
 	int64_t amount;
 	long line;                  /* in the file, for a message */
 	int deferred;               /* the customer is the ledger's to create */
@@ -1063,29 +1064,39 @@ static int import_customer(struct imp *im, const struct crm_row *row)
 	return rc == UP_ERROR;
 }
 
+/* What the ledger met (stats.h): a total past 64 bits named by the order
+ * that took it there; the import stops.  rc as given. */
+static int ledger_check(struct imp *im, int rc)
+{
+	struct crm_stats_fault f;
+	if (rc == CRM_STATS_OVERFLOW) {
+		crm_stats_fault(im->stats, &f);
+		crm_error_at(im->fname, f.line, _("order '%s': customer '%s': the total of its %s orders "
+			     "would overflow (more than 64 bits of minor units)"), f.order, f.customer,
+			     f.currency);
+		rc = CRM_EDATA;
+	}
+	if (rc != CRM_OK)
+		fail(im, rc);
+	return rc;
+}
+
 /* What the ledger must know of a row (stats.h): a new order's part in its
  * customer's figures, and a customer to create when ensure_customer()
  * deferred it.  vals are the orders table's values for a new order, read
  * at `line`.  An order that takes its customer's total past 64 bits stops
- * the run: it is in the table already, and the rows before it counted. */
+ * the run (the ledger finds it a little later, on its own thread: the
+ * file's end waits for it, so that the message names this file). */
 static int note_customer(struct imp *im, char *const *vals, int new_order, int64_t amount,
 			 int deferred, long line)
 {
 	int rc = CRM_OK;
 	if (new_order && vals[1] && crm_order_counts(vals[5]))
 		rc = crm_stats_add(im->stats, vals[1], vals[4], crm_time_epoch(vals[2]), amount,
-				   deferred ? CRM_STATS_ENSURE : 0);
+				   deferred ? CRM_STATS_ENSURE : 0, vals[0], line);
 	else if (deferred)
 		rc = crm_stats_ensure(im->stats, vals[1]);
-	if (rc == CRM_STATS_OVERFLOW) {
-		crm_error_at(im->fname, line, _("order '%s': customer '%s': the total of its %s orders "
-			     "would overflow (more than 64 bits of minor units)"), vals[0], vals[1],
-			     vals[4]);
-		rc = CRM_EDATA;
-	}
-	if (rc != CRM_OK)
-		fail(im, rc);
-	return rc;
+	return ledger_check(im, rc);
 }
 
 /* ---- generic entities ---------------------------------------------------------------- */
@@ -1128,6 +1139,7 @@ static void batch_add(struct imp *im, char *const *vals, int64_t amount, int def
 	for (i = 0; i < im->main.n; i++) {
 		size_t len = vals[i] ? strlen(vals[i]) + 1 : 0;
 		r->val[i] = vals[i] ? b->used : NO_VAL;
+		r->len[i] = len ? (uint32_t)(len - 1) : 0;
 		if (b->used + len > b->cap) {
 			b->cap = (b->used + len) * 2;
 			b->bytes = crm_xrealloc(b->bytes, b->cap);
@@ -1154,8 +1166,12 @@ static int batch_step(struct imp *im, sqlite3_stmt *st, int outcome, const char 
 	struct batch *b = &im->batch;
 	int r, i, p = 1, rc, got = 0;
 	for (r = 0; r < BATCH_ROWS; r++)
-		for (i = 0; i < im->main.n; i++)
-			crm_bind_static(st, p++, batch_val(b, &b->row[r], i));
+		for (i = 0; i < im->main.n; i++, p++)
+			if (b->row[r].len[i])   /* as crm_bind_static(): "" is NULL */
+				sqlite3_bind_text(st, p, b->bytes + b->row[r].val[i], (int)b->row[r].len[i],
+						  SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, p);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *key = (const char *)sqlite3_column_text(st, 0);
 		signed char *slot = batch_slot(b, key ? key : "");
@@ -1335,20 +1351,6 @@ static int batch_write(struct imp *im)
 	return 0;
 }
 
-/* The ledger's slot for what note_customer() will most likely note of a
- * row, fetched for all rows at once: the misses overlap, not queue. */
-static void prefetch_note(struct imp *im, struct batch *b, const struct batch_row *row,
-			  int orders)
-{
-	const char *cust = batch_val(b, row, 1), *status = batch_val(b, row, 5);
-	if (!cust || row->outcome == UP_UNCHANGED)
-		return;
-	if (orders && row->outcome == UP_INSERTED && crm_order_counts(status))
-		crm_stats_prefetch(im->stats, cust, batch_val(b, row, 4));
-	else if (row->deferred)
-		crm_stats_prefetch(im->stats, cust, "");
-}
-
 /* Upsert the queued rows, count them and tell the ledger, in file order.
  * A batch that is not full (a file's end) goes one row at a time. */
 static int batch_run(struct imp *im)
@@ -1358,8 +1360,6 @@ static int batch_run(struct imp *im)
 	b->n = 0;   /* the rows stay readable until the next batch_add() */
 	if (n == BATCH_ROWS && batch_write(im) < 0)
 		return -1;
-	for (r = 0; r < n; r++)
-		prefetch_note(im, b, &b->row[r], orders);
 	for (r = 0; r < n; r++) {
 		struct batch_row *row = &b->row[r];
 		char *vals[CRM_MAX_COLS];
@@ -1534,7 +1534,7 @@ static int open_order(struct imp *im, const struct crm_row *row)
 {
 	struct cur_order *o = &im->cur;
 	char cust[CRM_KEY_MAX + 1], *keep[7];
-	int rc, found, err;
+	int rc, found;
 	if (flush_order(im) < 0)
 		return -2;
 	snprintf(o->id, sizeof o->id, "%s", V(im, "order_id"));
@@ -1559,10 +1559,8 @@ static int open_order(struct imp *im, const struct crm_row *row)
 	if (rc < 0)
 		return rc;
 	/* noted now: an order seen before in the file is not flushed again */
-	if (rc == DEFERRED && (err = crm_stats_ensure(im->stats, cust)) != CRM_OK) {
-		fail(im, err);
+	if (rc == DEFERRED && ledger_check(im, crm_stats_ensure(im->stats, cust)) != CRM_OK)
 		return -2;
-	}
 	im->c->guest_orders += rc == 0 && !found;
 	keep[0] = o->id;
 	keep[1] = rc ? cust : NULL;
@@ -1906,6 +1904,8 @@ static void end_file(struct imp *im, const struct crm_feed_item *it)
 	/* the ledger may be flushed at the next file's header: these rows first */
 	if (!im->stop && im->batch.n && batch_run(im) < 0)
 		im->stop = 1;
+	if (!im->stop)
+		ledger_check(im, crm_stats_sync(im->stats));
 	close_file(im);
 }
 

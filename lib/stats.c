@@ -4,6 +4,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +14,9 @@
 #include <unistd.h>
 
 #include "diag.h"
+#include "entity.h"
 #include "norm.h"
+#include "pipe.h"
 #include "times.h"
 
 /*
@@ -53,6 +57,9 @@
 #define WRITE_BUF (256 * 1024)
 #define BATCH 64             /* rows of a flush's multi-row INSERT */
 #define TIMES_PER_KEY 2      /* room in the log of times, per key of the table */
+#define NOTE_BLOCK 256       /* notes a block carries to the ledger's thread */
+#define NOTE_BYTES 65536     /* and bytes of their ids */
+#define NOTE_BLOCKS 4        /* blocks in flight */
 
 /* A record of a run: this header, then the id's bytes (no NUL).  The file
  * is private to the process, so integers are in the machine's order. */
@@ -151,6 +158,24 @@ struct batch {
 	struct rec rec[BATCH];
 };
 
+/* What crm_stats_add() or crm_stats_ensure() was told, until the ledger's
+ * thread sums it; the ids are NUL-terminated in the block's bytes. */
+struct note {
+	int64_t at, amount;
+	long line;
+	uint32_t id, order;
+	uint8_t add;             /* 0: crm_stats_ensure() */
+	uint8_t flags;
+	char currency[4];
+};
+
+struct note_block {
+	int n;
+	size_t used;
+	struct note note[NOTE_BLOCK];
+	char bytes[NOTE_BYTES];
+};
+
 struct crm_stats {
 	struct crm_db *db;
 	struct batch create, figures;
@@ -174,6 +199,21 @@ struct crm_stats {
 	struct rec out, prev;
 	struct rec stored;       /* the stored row of a key rewrite_key() changes */
 	long long *created;      /* the flush's count of new customers */
+	/* the ledger's thread: the caller's notes go to it in blocks (below) */
+	struct crm_pipe *pipe;   /* NULL: none, a note is summed at once */
+	pthread_t thread;
+	struct note_block *block[NOTE_BLOCKS];
+	struct note_block *cur;  /* the block being filled */
+	struct note_block *held[NOTE_BLOCKS];   /* free blocks the caller holds */
+	int nheld;
+	size_t noted;            /* customers to create noted since the last flush */
+	_Atomic int failed;      /* the first failure of a note: CRM_OK till then */
+	struct {                 /* the note that took a total past 64 bits */
+		long line;
+		char currency[4];
+		char customer[ID_MAX + 1];
+		char order[CRM_KEY_MAX + 1];
+	} fault;
 };
 
 int crm_order_counts(const char *status)
@@ -334,6 +374,8 @@ static void *alloc_table(size_t size)
 	return p;
 }
 
+static void ledger_start(struct crm_stats *s);
+
 struct crm_stats *crm_stats_begin(struct crm_db *db)
 {
 	struct crm_stats *s = crm_xcalloc(1, sizeof *s);
@@ -370,6 +412,7 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 		crm_stats_free(s);
 		return NULL;
 	}
+	ledger_start(s);
 	s->create.what = "create a customer";
 	s->create.bind = bind_create;
 	s->figures.what = "update customer figures";
@@ -392,11 +435,6 @@ static uint64_t id_prefix(const char *id, size_t len)
 static size_t home(const struct crm_stats *s, const char *id, const char *currency)
 {
 	return (size_t)(((uint64_t)crm_customer_hash(id, currency) * s->nslot) >> 32);
-}
-
-void crm_stats_prefetch(struct crm_stats *s, const char *customer, const char *currency)
-{
-	__builtin_prefetch(&s->entry[home(s, customer, currency)]);
 }
 
 /* The slot of a key: its own, or the free one where it would go. */
@@ -918,8 +956,8 @@ static struct entry *log_time(struct crm_stats *s, const char *customer, const c
 	return e;
 }
 
-int crm_stats_add(struct crm_stats *s, const char *customer, const char *currency,
-		  int64_t at, int64_t amount, int flags)
+static int stats_add(struct crm_stats *s, const char *customer, const char *currency,
+		     int64_t at, int64_t amount, int flags)
 {
 	int rc = CRM_OK;
 	struct entry *e = log_time(s, customer, currency, at, 0, &rc);
@@ -953,7 +991,7 @@ static int stats_remove(struct crm_stats *s, const char *customer, const char *c
 	return CRM_OK;
 }
 
-int crm_stats_ensure(struct crm_stats *s, const char *customer)
+static int stats_ensure(struct crm_stats *s, const char *customer)
 {
 	int rc = CRM_OK;
 	struct entry *e = note(s, customer, "", &rc);
@@ -964,9 +1002,185 @@ int crm_stats_ensure(struct crm_stats *s, const char *customer)
 	return CRM_OK;
 }
 
+/* ---- the ledger's thread -------------------------------------------------------- */
+
+/*
+ * Summing the notes (finding each key's slot, spilling the table) costs a
+ * first import's writing thread a tenth of its time, and that thread is the
+ * one SQLite keeps busy.  So crm_stats_add() and crm_stats_ensure() copy
+ * their note into a block, and full blocks go through a pipe (pipe.h) to a
+ * thread of the ledger's own, which sums them in order.  Whatever reads or
+ * writes the table from the caller's thread first waits (ledger_sync) until
+ * it holds every block again: the thread is then idle in crm_pipe_take().
+ * A note that fails is not reported by the thread unless the failure is its
+ * own (a full disk); a total past 64 bits is kept in s->fault for the
+ * caller to name, and every note after a failure is dropped.
+ */
+
+static int sum_note(struct crm_stats *s, const struct note_block *b, const struct note *n)
+{
+	const char *id = b->bytes + n->id;
+	int rc = n->add ? stats_add(s, id, n->currency, n->at, n->amount, n->flags)
+		: stats_ensure(s, id);
+	if (rc == CRM_STATS_OVERFLOW) {
+		s->fault.line = n->line;
+		memcpy(s->fault.currency, n->currency, sizeof s->fault.currency);
+		copy_text(s->fault.customer, id, sizeof s->fault.customer);
+		copy_text(s->fault.order, b->bytes + n->order, sizeof s->fault.order);
+	}
+	return rc;
+}
+
+static void sum_block(struct crm_stats *s, const struct note_block *b)
+{
+	int i, rc = CRM_OK;
+	/* the slots' cache misses overlap instead of queueing */
+	for (i = 0; i < b->n; i++)
+		__builtin_prefetch(&s->entry[home(s, b->bytes + b->note[i].id, b->note[i].currency)]);
+	for (i = 0; i < b->n && rc == CRM_OK; i++)
+		rc = sum_note(s, b, &b->note[i]);
+	if (rc != CRM_OK)
+		atomic_store_explicit(&s->failed, rc, memory_order_release);
+}
+
+static void *ledger_main(void *arg)
+{
+	struct crm_stats *s = arg;
+	struct note_block *b;
+	while ((b = crm_pipe_take(s->pipe))) {
+		if (atomic_load_explicit(&s->failed, memory_order_relaxed) == CRM_OK)
+			sum_block(s, b);
+		crm_pipe_give(s->pipe, b);
+	}
+	return NULL;
+}
+
+/* The thread, when one can be had; without it notes are summed at once. */
+static void ledger_start(struct crm_stats *s)
+{
+	int i;
+	for (i = 0; i < NOTE_BLOCKS; i++)
+		s->block[i] = crm_xmalloc(sizeof *s->block[i]);
+	if (!(s->pipe = crm_pipe_open((void *const *)s->block, NOTE_BLOCKS)))
+		return;
+	if (pthread_create(&s->thread, NULL, ledger_main, s) != 0) {
+		crm_pipe_close(s->pipe);
+		s->pipe = NULL;
+	}
+}
+
+/* The block being filled, with room for a note of `bytes`. */
+static struct note_block *note_room(struct crm_stats *s, size_t bytes)
+{
+	struct note_block *b = s->cur;
+	if (!s->pipe) {          /* a note at a time */
+		s->block[0]->n = 0;
+		s->block[0]->used = 0;
+		return s->block[0];
+	}
+	if (b && (b->n == NOTE_BLOCK || b->used + bytes > NOTE_BYTES)) {
+		crm_pipe_put(s->pipe, b);
+		b = NULL;
+	}
+	if (!b) {
+		b = s->nheld ? s->held[--s->nheld] : crm_pipe_get(s->pipe);
+		b->n = 0;
+		b->used = 0;
+		s->cur = b;
+	}
+	return b;
+}
+
+static uint32_t note_text(struct note_block *b, const char *text, size_t len)
+{
+	uint32_t at = (uint32_t)b->used;
+	memcpy(b->bytes + at, text, len);
+	b->bytes[at + len] = '\0';
+	b->used += len + 1;
+	return at;
+}
+
+static int give_note(struct crm_stats *s, struct note *n, const char *customer, const char *order)
+{
+	size_t len = strlen(customer), olen = order ? strnlen(order, CRM_KEY_MAX) : 0;
+	struct note_block *b;
+	int rc = atomic_load_explicit(&s->failed, memory_order_acquire);
+	if (rc != CRM_OK)
+		return rc;
+	if (len > ID_MAX) {
+		crm_error(_("customer id of %zu bytes: too long (at most %d)"), len, ID_MAX);
+		return CRM_EDATA;
+	}
+	if (n->add ? n->flags & CRM_STATS_ENSURE : 1)
+		s->noted++;
+	b = note_room(s, len + olen + 2);
+	n->id = note_text(b, customer, len);
+	n->order = note_text(b, order ? order : "", olen);
+	if (!s->pipe)
+		return sum_note(s, b, n);
+	b->note[b->n++] = *n;
+	return CRM_OK;
+}
+
+/* Wait until the thread has summed every note: the table is then the
+ * caller's.  What a note met, as crm_stats_sync(). */
+static int ledger_sync(struct crm_stats *s)
+{
+	if (s->pipe) {
+		if (s->cur && s->cur->n)
+			crm_pipe_put(s->pipe, s->cur);
+		else if (s->cur)
+			s->held[s->nheld++] = s->cur;
+		s->cur = NULL;
+		while (s->nheld < NOTE_BLOCKS)
+			s->held[s->nheld++] = crm_pipe_get(s->pipe);
+	}
+	return atomic_load_explicit(&s->failed, memory_order_acquire);
+}
+
+static void ledger_stop(struct crm_stats *s)
+{
+	int i;
+	if (s->pipe) {
+		ledger_sync(s);
+		crm_pipe_end(s->pipe);
+		pthread_join(s->thread, NULL);
+		crm_pipe_close(s->pipe);
+	}
+	for (i = 0; i < NOTE_BLOCKS; i++)
+		free(s->block[i]);
+}
+
+int crm_stats_add(struct crm_stats *s, const char *customer, const char *currency,
+		  int64_t at, int64_t amount, int flags, const char *order, long line)
+{
+	struct note n = {.at = at, .amount = amount, .line = line, .add = 1, .flags = (uint8_t)flags};
+	copy_text(n.currency, currency, sizeof n.currency);
+	return give_note(s, &n, customer, order);
+}
+
+int crm_stats_ensure(struct crm_stats *s, const char *customer)
+{
+	struct note n = {.add = 0};
+	return give_note(s, &n, customer, NULL);
+}
+
+int crm_stats_sync(struct crm_stats *s)
+{
+	return ledger_sync(s);
+}
+
+void crm_stats_fault(const struct crm_stats *s, struct crm_stats_fault *f)
+{
+	f->order = s->fault.order;
+	f->customer = s->fault.customer;
+	f->currency = s->fault.currency;
+	f->line = s->fault.line;
+}
+
 int crm_stats_pending(const struct crm_stats *s)
 {
-	return s->ensures != 0;
+	return s->noted != 0;
 }
 
 /* ---- flushing ------------------------------------------------------------------- */
@@ -1134,7 +1348,11 @@ static int write_key(struct crm_stats *s, struct rec *r)
 
 int crm_stats_flush(struct crm_stats *s, long long *created)
 {
-	int rc;
+	int rc = ledger_sync(s);
+	if (rc == CRM_STATS_OVERFLOW)
+		return too_much(s->fault.customer, s->fault.currency);
+	if (rc != CRM_OK)
+		return rc;
 	sort_memory(s);
 	if ((rc = merge_init(&s->m, s, 1)) != CRM_OK)
 		return rc;
@@ -1154,6 +1372,7 @@ int crm_stats_flush(struct crm_stats *s, long long *created)
 	clear_memory(s);
 	close_file(&s->file);
 	s->ensures = 0;
+	s->noted = 0;
 	return CRM_OK;
 }
 
@@ -1169,7 +1388,7 @@ static int feed_change(struct crm_stats *s, sqlite3_stmt *st)
 		return crm_db_fail(s->db, N_("read changed customers"));
 	t = crm_time_epoch(at);
 	while (n-- > 0 && rc == CRM_OK)
-		rc = sign > 0 ? crm_stats_add(s, id, cur, t, amount, 0)
+		rc = sign > 0 ? stats_add(s, id, cur, t, amount, 0)
 			: stats_remove(s, id, cur, t, amount);
 	return rc == CRM_STATS_OVERFLOW ? too_much(id, cur) : rc;
 }
@@ -1192,7 +1411,11 @@ static int feed_changes(struct crm_stats *s)
 
 int crm_stats_finish(struct crm_stats *s, long long *created)
 {
-	int rc = feed_changes(s);
+	int rc = ledger_sync(s);
+	if (rc == CRM_STATS_OVERFLOW)
+		return too_much(s->fault.customer, s->fault.currency);
+	if (rc == CRM_OK)
+		rc = feed_changes(s);
 	if (rc == CRM_OK)
 		rc = crm_stats_flush(s, created);
 	return rc;
@@ -1203,6 +1426,7 @@ void crm_stats_free(struct crm_stats *s)
 	size_t i;
 	if (!s)
 		return;
+	ledger_stop(s);
 	sqlite3_finalize(s->create.many);
 	sqlite3_finalize(s->create.one);
 	sqlite3_finalize(s->figures.many);

@@ -39,8 +39,12 @@
  *    (a full disk) is reported and returned, and the caller rolls back.
  *  - A customer's total (monetary) never passes 64 bits: a run that would
  *    take one there fails with CRM_EDATA, the customer named (by the flush,
- *    or by crm_stats_finish() for updated orders); crm_stats_add() alone
- *    returns CRM_STATS_OVERFLOW unreported, as its caller knows the row.
+ *    or by crm_stats_finish() for updated orders); crm_stats_add() and
+ *    crm_stats_sync() return CRM_STATS_OVERFLOW unreported, and
+ *    crm_stats_fault() names the order the caller gave, for its message.
+ *  - The notes are summed on a thread of the ledger's own (the caller's
+ *    thread is the one that writes the orders), in blocks of 256, at most
+ *    four in flight; everything else waits for it to catch up first.
  *  - Functions return CRM_OK or an exit code, having reported the error.
  */
 #ifndef CRM_STATS_H
@@ -61,17 +65,27 @@ int crm_order_counts(const char *status);
 /* Prepare for a transaction that writes orders; NULL after reporting. */
 struct crm_stats *crm_stats_begin(struct crm_db *db);
 /* A new order of `customer` (not NULL) at `at` (Unix seconds); with
- * CRM_STATS_ENSURE the customer is also one to create (crm_stats_ensure). */
+ * CRM_STATS_ENSURE the customer is also one to create (crm_stats_ensure).
+ * `order` and `line` only name the order should it fail (crm_stats_fault).
+ * The ledger sums notes on a thread of its own, in the order given: this
+ * and crm_stats_ensure() return what an EARLIER note met, if anything
+ * (as crm_stats_sync() does), and every note after a failure is dropped. */
 enum { CRM_STATS_ENSURE = 1 };
-/* CRM_STATS_OVERFLOW, unreported: the customer's total would pass 64 bits. */
+/* CRM_STATS_OVERFLOW, unreported: a customer's total would pass 64 bits. */
 enum { CRM_STATS_OVERFLOW = -1 };
 int crm_stats_add(struct crm_stats *s, const char *customer, const char *currency,
-		  int64_t at, int64_t amount, int flags);
-/* Bring the ledger's memory for a key into the cache: a hint, before a
- * batch of crm_stats_add() or crm_stats_ensure() calls. */
-void crm_stats_prefetch(struct crm_stats *s, const char *customer, const char *currency);
+		  int64_t at, int64_t amount, int flags, const char *order, long line);
 /* A customer that must exist once the ledger is flushed. */
 int crm_stats_ensure(struct crm_stats *s, const char *customer);
+/* Wait until every note is summed: CRM_OK, CRM_STATS_OVERFLOW (unreported;
+ * crm_stats_fault() says which note) or an exit code, reported. */
+int crm_stats_sync(struct crm_stats *s);
+/* The note that took its customer's total past 64 bits, as it was given. */
+struct crm_stats_fault {
+	const char *order, *customer, *currency;
+	long line;
+};
+void crm_stats_fault(const struct crm_stats *s, struct crm_stats_fault *f);
 /* Does the ledger hold customers that are not yet created? */
 int crm_stats_pending(const struct crm_stats *s);
 /* Write the ledger (create its customers, adding the new ones to *created;

@@ -79,6 +79,30 @@ crm-import: nothing was imported"
 	assert_output $'0\n0'
 }
 
+@test "money: the order that overflows is named by its own file and line, rows and files after it" {
+	# the ledger sums on its own thread, blocks of notes behind the rows:
+	# the message still names the order that overflowed, not a later one
+	{
+		echo order_id,customer_id,ordered_at,amount,currency
+		for i in $(seq 1 700); do echo "A$i,D$i,2025-01-01,1.00,USD"; done
+		echo "O1,C1,2025-01-01,$MAX,USD"
+		echo "O2,C1,2025-01-02,0.01,USD"
+		for i in $(seq 1 2000); do echo "B$i,E$i,2025-01-01,1.00,USD"; done
+	} >o1.csv
+	orders o2.csv O3,C3,2025-01-01,1.00,USD
+	run crm-import orders o1.csv o2.csv
+	assert_failure 1
+	assert_output "crm-import: o1.csv:703: order 'O2': customer 'C1': the total of its USD orders would overflow (more than 64 bits of minor units)
+crm-import: nothing was imported"
+	run q "SELECT count(*) FROM orders; SELECT count(*) FROM customer_stats"
+	assert_output $'0\n0'
+	# in the last rows of the first file, found before the second is read
+	orders o3.csv O1,C1,2025-01-01,$MAX,USD O2,C1,2025-01-02,0.01,USD
+	run crm-import orders o3.csv o2.csv
+	assert_failure 1
+	assert_line "crm-import: o3.csv:3: order 'O2': customer 'C1': the total of its USD orders would overflow (more than 64 bits of minor units)"
+}
+
 @test "money: an order that takes a stored customer total past 64 bits stops the import" {
 	orders o1.csv O1,C1,2025-01-01,$MAX,USD
 	orders o2.csv O2,C1,2025-01-02,0.01,USD
