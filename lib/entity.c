@@ -731,14 +731,18 @@ static const struct word countries[] = {
 	{NULL, NULL},
 };
 
-static int copy_out(const char *s, char *out, size_t size)
+static int copy_len(const char *s, size_t n, char *out, size_t size)
 {
-	size_t n = strlen(s);
 	if (n >= size)
 		n = size - 1;
 	memcpy(out, s, n);
 	out[n] = '\0';
 	return CRM_VALUE_OK;
+}
+
+static int copy_out(const char *s, char *out, size_t size)
+{
+	return copy_len(s, strlen(s), out, size);
 }
 
 static int country_value(const char *s, char *out, size_t size, const char **why)
@@ -790,11 +794,11 @@ static int ranged_int(const char *s, int64_t lo, int64_t hi, int64_t *num, char 
 	return CRM_VALUE_OK;
 }
 
-static int currency_value(const char *s, char *out, size_t size, struct crm_value_ctx *vc,
-			  const char **why)
+static int currency_value(const char *s, size_t n, char *out, size_t size,
+			  struct crm_value_ctx *vc, const char **why)
 {
 	size_t i;
-	if (strlen(s) != 3 || crm_currency_exponent(s) < 0) {
+	if (n != 3 || crm_currency_exponent(s) < 0) {
 		*why = _("is not a known currency code (ISO 4217, such as KRW)");
 		return CRM_VALUE_BAD;
 	}
@@ -817,28 +821,29 @@ static int word_value(const struct word *w, const char *s, char *out, size_t siz
 }
 
 /* A key is refused, never cut: two ids cut alike would be one record. */
-static int key_value(const char *s, char *out, size_t size, const char **why)
+static int key_value(const char *s, size_t n, char *out, size_t size, const char **why)
 {
-	if (strlen(s) > CRM_KEY_MAX) {
+	if (n > CRM_KEY_MAX) {
 		_Static_assert(CRM_KEY_MAX == 255, "the message names the cap");
 		*why = _("is longer than 255 bytes");
 		return CRM_VALUE_BAD;
 	}
-	return copy_out(s, out, size);
+	return copy_len(s, n, out, size);
 }
 
 int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, size_t size,
 	      int64_t *num, const char **why)
 {
-	const char *s = crm_trim(in);
+	size_t n;
+	const char *s = crm_trim_len(in, &n);
 	int b;
-	if (!*s)
+	if (!n)
 		return CRM_VALUE_EMPTY;
 	switch (k) {
 	case CRM_K_ID:
-		return key_value(s, out, size, why);
+		return key_value(s, n, out, size, why);
 	case CRM_K_TEXT:
-		return copy_out(s, out, size);
+		return copy_len(s, n, out, size);
 	case CRM_K_TIME:
 		return crm_parse_time(s, vc->tz, vc->order, out, why) < 0 ? CRM_VALUE_BAD : CRM_VALUE_OK;
 	case CRM_K_DATE:
@@ -854,7 +859,7 @@ int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, si
 		/* the key of a customer without an id: a key's limit */
 		if (crm_norm_email(s, out, size, why) < 0)
 			return CRM_VALUE_BAD;
-		return key_value(out, out, size, why);
+		return key_value(out, strlen(out), out, size, why);
 	case CRM_K_PHONE:
 		return crm_norm_phone(s, vc->country, out, size, why) < 0 ? CRM_VALUE_BAD : CRM_VALUE_OK;
 	case CRM_K_BOOL:
@@ -863,7 +868,7 @@ int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, si
 		*num = b;
 		return copy_out(b ? "1" : "0", out, size);
 	case CRM_K_CURRENCY:
-		return currency_value(s, out, size, vc, why);
+		return currency_value(s, n, out, size, vc, why);
 	case CRM_K_COUNTRY:
 		return country_value(s, out, size, why);
 	case CRM_K_ORDER_STATUS:

@@ -1906,7 +1906,7 @@ size_t crm_utf8_valid_prefix(const char *str, size_t n)
 	return n;
 }
 
-char *crm_trim(char *s)
+char *crm_trim_len(char *s, size_t *len)
 {
 	size_t b = 0, e = strlen(s);
 	while (b < e && (s[b] == ' ' || (unsigned char)(s[b] - '\t') < 5))
@@ -1916,7 +1916,14 @@ char *crm_trim(char *s)
 	if (b > 0)
 		memmove(s, s + b, e - b);
 	s[e - b] = '\0';
+	*len = e - b;
 	return s;
+}
+
+char *crm_trim(char *s)
+{
+	size_t len;
+	return crm_trim_len(s, &len);
 }
 
 /* The wide ranges of Unicode's East Asian Width (W and F) that shop text

@@ -180,5 +180,7 @@ size_t crm_utf8_width(const char *s);
 
 /* Trim ASCII white space in place; returns s. */
 char *crm_trim(char *s);
+/* The same, and the length it leaves in *len. */
+char *crm_trim_len(char *s, size_t *len);
 
 #endif
