@@ -181,11 +181,13 @@ test: all
 asan:
 	$(MAKE) B=build-asan SANITIZE=address,undefined CFLAGS='-O1 -g' test
 
-# The suites whose commands run two threads, which TSan watches: crm-import
-# (reading and writing), crm-segment (two halves of the figures; a stream
+# The suites whose commands run two threads or more, which TSan watches:
+# crm-import (reading, writing, and summing the customers' figures, whose
+# overflow money.bats makes the summing thread find), crm-segment (two halves of the figures; a stream
 # read on one thread and summed on another) and
 # crm-recommend (two scoring a chunk of customers, one writing the last).
-THREAD_TESTS = tests/import.bats tests/robust.bats tests/stats.bats tests/segment.bats tests/stream.bats \
+THREAD_TESTS = tests/import.bats tests/robust.bats tests/stats.bats tests/money.bats tests/reimport.bats \
+	tests/segment.bats tests/stream.bats \
 	tests/recommend.bats tests/recommend_synth.bats
 
 tsan:
