@@ -405,9 +405,14 @@ int crm_bind_text(sqlite3_stmt *st, int i, const char *s)
 
 int crm_bind_static(sqlite3_stmt *st, int i, const char *s)
 {
-	if (!s || !*s)
+	return crm_bind_static_len(st, i, s, s ? strlen(s) : 0);
+}
+
+int crm_bind_static_len(sqlite3_stmt *st, int i, const char *s, size_t n)
+{
+	if (!s || !n)
 		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	return sqlite3_bind_text(st, i, s, (int)n, SQLITE_STATIC);
 }
 
 /* Create the file ourselves so that it is born 0600, whatever the umask:

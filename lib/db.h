@@ -56,6 +56,7 @@
 #define CRM_DB_H
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define CRM_SCHEMA_VERSION 11
@@ -152,6 +153,9 @@ sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql);
 int crm_bind_text(sqlite3_stmt *st, int i, const char *s);
 /* The same without a copy: s must stay valid until the statement is reset. */
 int crm_bind_static(sqlite3_stmt *st, int i, const char *s);
+/* The same for the n bytes at s, known already (SQLite needs no strlen);
+ * n 0 binds SQL NULL as "" does. */
+int crm_bind_static_len(sqlite3_stmt *st, int i, const char *s, size_t n);
 
 /* ---- ending a transaction ---- */
 /* COMMIT; CRM_OK, or the exit code of its failure (reported). */

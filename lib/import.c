@@ -1166,12 +1166,8 @@ static int batch_step(struct imp *im, sqlite3_stmt *st, int outcome, const char 
 	struct batch *b = &im->batch;
 	int r, i, p = 1, rc, got = 0;
 	for (r = 0; r < BATCH_ROWS; r++)
-		for (i = 0; i < im->main.n; i++, p++)
-			if (b->row[r].len[i])   /* as crm_bind_static(): "" is NULL */
-				sqlite3_bind_text(st, p, b->bytes + b->row[r].val[i], (int)b->row[r].len[i],
-						  SQLITE_STATIC);
-			else
-				sqlite3_bind_null(st, p);
+		for (i = 0; i < im->main.n; i++)
+			crm_bind_static_len(st, p++, batch_val(b, &b->row[r], i), b->row[r].len[i]);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *key = (const char *)sqlite3_column_text(st, 0);
 		signed char *slot = batch_slot(b, key ? key : "");

@@ -908,6 +908,13 @@ static void copy_text(char *to, const char *from, size_t size)
 	to[n] = '\0';
 }
 
+/* A customer id the ledger cannot keep, reported. */
+static int long_id(size_t len)
+{
+	crm_error(_("customer id of %zu bytes: too long (at most %d)"), len, ID_MAX);
+	return CRM_EDATA;
+}
+
 /* The entry of a key, made when it is new; NULL after reporting. */
 static struct entry *note(struct crm_stats *s, const char *customer, const char *currency,
 			  int *rc)
@@ -918,8 +925,7 @@ static struct entry *note(struct crm_stats *s, const char *customer, const char 
 	if (e->used)
 		return e;
 	if (len > ID_MAX) {
-		crm_error(_("customer id of %zu bytes: too long (at most %d)"), len, ID_MAX);
-		*rc = CRM_EDATA;
+		*rc = long_id(len);
 		return NULL;
 	}
 	if (s->nentry == s->maxentry || s->aused + len > s->asize) {
@@ -1010,7 +1016,7 @@ static int stats_ensure(struct crm_stats *s, const char *customer)
  * one SQLite keeps busy.  So crm_stats_add() and crm_stats_ensure() copy
  * their note into a block, and full blocks go through a pipe (pipe.h) to a
  * thread of the ledger's own, which sums them in order.  Whatever reads or
- * writes the table from the caller's thread first waits (ledger_sync) until
+ * writes the table from the caller's thread first waits (crm_stats_sync) until
  * it holds every block again: the thread is then idle in crm_pipe_take().
  * A note that fails is not reported by the thread unless the failure is its
  * own (a full disk); a total past 64 bits is kept in s->fault for the
@@ -1107,10 +1113,8 @@ static int give_note(struct crm_stats *s, struct note *n, const char *customer, 
 	int rc = atomic_load_explicit(&s->failed, memory_order_acquire);
 	if (rc != CRM_OK)
 		return rc;
-	if (len > ID_MAX) {
-		crm_error(_("customer id of %zu bytes: too long (at most %d)"), len, ID_MAX);
-		return CRM_EDATA;
-	}
+	if (len > ID_MAX)
+		return long_id(len);
 	if (n->add ? n->flags & CRM_STATS_ENSURE : 1)
 		s->noted++;
 	b = note_room(s, len + olen + 2);
@@ -1122,9 +1126,9 @@ static int give_note(struct crm_stats *s, struct note *n, const char *customer, 
 	return CRM_OK;
 }
 
-/* Wait until the thread has summed every note: the table is then the
- * caller's.  What a note met, as crm_stats_sync(). */
-static int ledger_sync(struct crm_stats *s)
+/* The thread idle, every block back in the caller's hands: the table is
+ * then the caller's. */
+int crm_stats_sync(struct crm_stats *s)
 {
 	if (s->pipe) {
 		if (s->cur && s->cur->n)
@@ -1142,7 +1146,7 @@ static void ledger_stop(struct crm_stats *s)
 {
 	int i;
 	if (s->pipe) {
-		ledger_sync(s);
+		crm_stats_sync(s);
 		crm_pipe_end(s->pipe);
 		pthread_join(s->thread, NULL);
 		crm_pipe_close(s->pipe);
@@ -1163,11 +1167,6 @@ int crm_stats_ensure(struct crm_stats *s, const char *customer)
 {
 	struct note n = {.add = 0};
 	return give_note(s, &n, customer, NULL);
-}
-
-int crm_stats_sync(struct crm_stats *s)
-{
-	return ledger_sync(s);
 }
 
 void crm_stats_fault(const struct crm_stats *s, struct crm_stats_fault *f)
@@ -1346,11 +1345,17 @@ static int write_key(struct crm_stats *s, struct rec *r)
 	return r->gone.n ? rewrite_key(s, r) : add_row(s, &s->figures, r);
 }
 
+/* The thread caught up (crm_stats_sync), a total past 64 bits reported
+ * here: whoever could name its order did so already. */
+static int caught_up(struct crm_stats *s)
+{
+	int rc = crm_stats_sync(s);
+	return rc == CRM_STATS_OVERFLOW ? too_much(s->fault.customer, s->fault.currency) : rc;
+}
+
 int crm_stats_flush(struct crm_stats *s, long long *created)
 {
-	int rc = ledger_sync(s);
-	if (rc == CRM_STATS_OVERFLOW)
-		return too_much(s->fault.customer, s->fault.currency);
+	int rc = caught_up(s);
 	if (rc != CRM_OK)
 		return rc;
 	sort_memory(s);
@@ -1411,9 +1416,7 @@ static int feed_changes(struct crm_stats *s)
 
 int crm_stats_finish(struct crm_stats *s, long long *created)
 {
-	int rc = ledger_sync(s);
-	if (rc == CRM_STATS_OVERFLOW)
-		return too_much(s->fault.customer, s->fault.currency);
+	int rc = caught_up(s);
 	if (rc == CRM_OK)
 		rc = feed_changes(s);
 	if (rc == CRM_OK)
