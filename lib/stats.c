@@ -52,14 +52,21 @@
 #define ID_BYTES 16
 #define MIN_KEYS 16
 #define ID_MAX 1023          /* longer customer ids are refused */
-#define MAX_RUNS 64
+/* Runs merged at once: a merge of them all into one (compact) rewrites
+ * everything spilled so far while the writer waits for the thread; at the
+ * default memory 256 runs (8 MiB of READ_BUF at a flush) put that past
+ * about 40 million orders. */
+#define MAX_RUNS 256
 #define READ_BUF (32 * 1024)
 #define WRITE_BUF (256 * 1024)
 #define BATCH 64             /* rows of a flush's multi-row INSERT */
 #define TIMES_PER_KEY 2      /* room in the log of times, per key of the table */
-#define NOTE_BLOCK 256       /* notes a block carries to the ledger's thread */
-#define NOTE_BYTES 65536     /* and bytes of their ids */
-#define NOTE_BLOCKS 4        /* blocks in flight */
+/* The blocks in flight hold what the writer notes while the thread spills
+ * (tens of milliseconds, tens of thousands of orders): with fewer the
+ * writer waits at each spill, and each block handed over wakes the thread. */
+#define NOTE_BLOCK 4096      /* notes a block carries to the ledger's thread */
+#define NOTE_BYTES (128 * 1024)   /* and bytes of their ids */
+#define NOTE_BLOCKS 8        /* blocks in flight: 1.6 MiB */
 
 /* A record of a run: this header, then the id's bytes (no NUL).  The file
  * is private to the process, so integers are in the machine's order. */

@@ -43,8 +43,8 @@
  *    crm_stats_sync() return CRM_STATS_OVERFLOW unreported, and
  *    crm_stats_fault() names the order the caller gave, for its message.
  *  - The notes are summed on a thread of the ledger's own (the caller's
- *    thread is the one that writes the orders), in blocks of 256, at most
- *    four in flight; everything else waits for it to catch up first.
+ *    thread is the one that writes the orders), in blocks of 4096, at most
+ *    eight in flight; everything else waits for it to catch up first.
  *  - Functions return CRM_OK or an exit code, having reported the error.
  */
 #ifndef CRM_STATS_H

@@ -84,15 +84,15 @@ crm-import: nothing was imported"
 	# the message still names the order that overflowed, not a later one
 	{
 		echo order_id,customer_id,ordered_at,amount,currency
-		for i in $(seq 1 700); do echo "A$i,D$i,2025-01-01,1.00,USD"; done
+		for i in $(seq 1 5000); do echo "A$i,D$i,2025-01-01,1.00,USD"; done
 		echo "O1,C1,2025-01-01,$MAX,USD"
 		echo "O2,C1,2025-01-02,0.01,USD"
-		for i in $(seq 1 2000); do echo "B$i,E$i,2025-01-01,1.00,USD"; done
+		for i in $(seq 1 9000); do echo "B$i,E$i,2025-01-01,1.00,USD"; done
 	} >o1.csv
 	orders o2.csv O3,C3,2025-01-01,1.00,USD
 	run crm-import orders o1.csv o2.csv
 	assert_failure 1
-	assert_output "crm-import: o1.csv:703: order 'O2': customer 'C1': the total of its USD orders would overflow (more than 64 bits of minor units)
+	assert_output "crm-import: o1.csv:5003: order 'O2': customer 'C1': the total of its USD orders would overflow (more than 64 bits of minor units)
 crm-import: nothing was imported"
 	run q "SELECT count(*) FROM orders; SELECT count(*) FROM customer_stats"
 	assert_output $'0\n0'

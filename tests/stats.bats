@@ -175,7 +175,7 @@ c2|KRW|2026-03-02T00:00:00Z|2026-03-02T00:00:00Z|1|700"
 	crm-import orders p.csv 2>>big.err || true
 	want=$(q "SELECT * FROM customer_stats ORDER BY 1, 2; SELECT * FROM customers ORDER BY 1")
 	rm -f "$CRM_DB"*
-	# 1 KiB: sixteen keys in memory, thousands of runs merged 64 at a time
+	# 1 KiB: sixteen keys in memory, thousands of runs merged 256 at a time
 	CRM_LEDGER_KB=1 crm-import orders o.csv 2>small.err
 	CRM_LEDGER_KB=1 crm-import orders p.csv 2>>small.err || true
 	run diff big.err small.err
