@@ -44,7 +44,8 @@
  *    crm_stats_fault() names the order the caller gave, for its message.
  *  - The notes are summed on a thread of the ledger's own (the caller's
  *    thread is the one that writes the orders), in blocks of 4096, at most
- *    eight in flight; everything else waits for it to catch up first.
+ *    eight in flight; everything else waits for it to catch up first.  A
+ *    flush merges on a thread too, a few keys ahead of the caller's writes.
  *  - Functions return CRM_OK or an exit code, having reported the error.
  */
 #ifndef CRM_STATS_H
