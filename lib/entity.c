@@ -831,6 +831,12 @@ static int key_value(const char *s, size_t n, char *out, size_t size, const char
 	return copy_len(s, n, out, size);
 }
 
+int crm_kind_integer(enum crm_kind k)
+{
+	return k == CRM_K_MONEY || k == CRM_K_INT || k == CRM_K_COUNT || k == CRM_K_RATING ||
+	       k == CRM_K_SCORE;
+}
+
 int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, size_t size,
 	      int64_t *num, const char **why)
 {
@@ -845,7 +851,8 @@ int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, si
 	case CRM_K_TEXT:
 		return copy_len(s, n, out, size);
 	case CRM_K_TIME:
-		return crm_parse_time(s, vc->tz, vc->order, out, why) < 0 ? CRM_VALUE_BAD : CRM_VALUE_OK;
+		return crm_parse_time_epoch(s, vc->tz, vc->order, out, num, why) < 0 ? CRM_VALUE_BAD
+										  : CRM_VALUE_OK;
 	case CRM_K_DATE:
 		return crm_parse_date(s, vc->order, out, why) < 0 ? CRM_VALUE_BAD : CRM_VALUE_OK;
 	case CRM_K_MONEY:
@@ -1091,8 +1098,11 @@ static long row_value(const struct crm_entity *e, int c, char *cell, struct crm_
 	int rc = cell_value(&e->cols[c], cell, vc, out, size, &v->num[c], why, whysize);
 	if (rc == CRM_VALUE_BAD)
 		return -1;
-	v->val[c] = rc == CRM_VALUE_EMPTY ? NULL : out;
-	return rc == CRM_VALUE_EMPTY ? 0 : (long)strlen(out) + 1;
+	if (rc == CRM_VALUE_EMPTY)
+		return 0;
+	v->val[c] = out;
+	v->len[c] = (uint32_t)strlen(out);
+	return (long)v->len[c] + 1;
 }
 
 /*
@@ -1107,8 +1117,10 @@ long crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
 	size_t off = 0;
 	long n;
 	int c, pass;
-	for (c = 0; c < e->ncols; c++)
+	for (c = 0; c < e->ncols; c++) {
 		v->val[c] = NULL;
+		v->len[c] = 0;
+	}
 	for (pass = 0; pass < 2; pass++) {
 		for (c = 0; c < e->ncols; c++) {
 			if (colmap[c] < 0 || first_pass(e->cols[c].kind) != (pass == 0))

@@ -195,14 +195,21 @@ enum { CRM_VALUE_OK = 0, CRM_VALUE_EMPTY = 1, CRM_VALUE_BAD = -1 };
  * every buffer a key is copied into hold this many and a NUL. */
 #define CRM_KEY_MAX 255
 
-/* Normalise `in` (trimmed in place) into out[size] and, for numbers, *num. */
+/* Is a value of kind k a whole number, crm_value()'s *num, stored in an
+ * INTEGER column?  (Money, counts, ratings, scores.) */
+int crm_kind_integer(enum crm_kind k);
+
+/* Normalise `in` (trimmed in place) into out[size] and, for numbers, *num (a
+ * time: its Unix seconds). */
 int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, size_t size,
 	      int64_t *num, const char **why);
 
 /* A row's normalised values, by entity column. */
 struct crm_values {
 	char *val[CRM_MAX_COLS];     /* NULL: unmapped or empty */
-	int64_t num[CRM_MAX_COLS];   /* of the numeric columns that have a value */
+	uint32_t len[CRM_MAX_COLS];  /* strlen(val[c]); 0 for NULL */
+	/* of the numeric columns that have a value; of a time, its Unix seconds */
+	int64_t num[CRM_MAX_COLS];
 	char currency[4];            /* the row's currency, "" if none */
 };
 

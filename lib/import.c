@@ -78,11 +78,18 @@ struct upsert {
 #define BATCH_ROWS 64
 #define PROBE_ROWS (4 * BATCH_ROWS)   /* stored rows read per probe, at most */
 
+/* What an order adds to its customer's figures: its amount and time (Unix
+ * seconds), and its line for a message. */
+struct sale {
+	int64_t amount, at;
+	long line;
+};
+
 struct batch_row {
 	size_t val[CRM_MAX_COLS];   /* offsets into the batch's bytes; NO_VAL: NULL */
 	uint32_t len[CRM_MAX_COLS]; /* and lengths: binding them spares SQLite a strlen() */
-	int64_t amount;
-	long line;                  /* in the file, for a message */
+	int64_t num[CRM_MAX_COLS];  /* the value of a column batch.isnum marks */
+	struct sale sale;           /* an order's, for its customer's figures */
 	int deferred;               /* the customer is the ledger's to create */
 	int outcome;                /* UP_INSERTED, UP_UPDATED, ...; NOT_YET */
 	int stored;                 /* the probe found the key: 1; did not: 0; unknown: -1 */
@@ -99,6 +106,9 @@ struct batch {
 	size_t top_cap;
 	int n;
 	int repeats;                /* a key is in the batch twice */
+	/* the column is a number (an INTEGER column): bound as one, it spares
+	 * SQLite reading the text back into the number crm_value() had */
+	char isnum[CRM_MAX_COLS];
 	struct batch_row row[BATCH_ROWS];
 	signed char first[2 * BATCH_ROWS];   /* key hash -> first row with the key, -1: none */
 	char *bytes;
@@ -387,6 +397,8 @@ static int batch_prepare(struct imp *im, const char *table, const char *const *c
 		    cols[i]);
 	big(&upd, "%s) RETURNING %s", strcmp(table, "orders") ? "" : " OR amount_from_lines",
 	    cols[0]);
+	for (i = 0; i < n; i++)
+		im->batch.isnum[i] = im->col[i] >= 0 && crm_kind_integer(im->e->cols[im->col[i]].kind);
 	im->batch.ins = crm_db_prepare(im->db, ins.s);
 	im->batch.upd = crm_db_prepare(im->db, upd.s);
 	free(ins.s);
@@ -715,12 +727,16 @@ static char *W(struct imp *im, enum who w)
 	return im->who[w] >= 0 ? im->v->val[im->who[w]] : NULL;
 }
 
-/* Values of the table's columns, in its order (customer_id left as is). */
-static void table_values(struct imp *im, const char *const *cols, char **vals)
+/* Values of the table's columns, in its order (customer_id left as is),
+ * and their lengths if lens. */
+static void table_values(struct imp *im, const char *const *cols, char **vals, uint32_t *lens)
 {
 	int i;
-	for (i = 0; cols[i]; i++)
+	for (i = 0; cols[i]; i++) {
 		vals[i] = im->col[i] >= 0 ? im->v->val[im->col[i]] : NULL;
+		if (lens)
+			lens[i] = im->col[i] >= 0 ? im->v->len[im->col[i]] : 0;
+	}
 }
 
 #define SEEN_SLOTS (1u << 16)
@@ -1041,7 +1057,7 @@ static int import_customer(struct imp *im, const struct crm_row *row)
 	char *vals[8];
 	int own, rc;
 	const char *email = W(im, W_EMAIL), *phone = W(im, W_PHONE);
-	table_values(im, im->e->table, vals);
+	table_values(im, im->e->table, vals, NULL);
 	vals[0] = W(im, W_ID);
 	if ((rc = insert_new_customer(im, vals, email, phone)) != 0) {
 		im->c->inserted += rc > 0;
@@ -1083,17 +1099,16 @@ static int ledger_check(struct imp *im, int rc)
 
 /* What the ledger must know of a row (stats.h): a new order's part in its
  * customer's figures, and a customer to create when ensure_customer()
- * deferred it.  vals are the orders table's values for a new order, read
- * at `line`.  An order that takes its customer's total past 64 bits stops
+ * deferred it.  vals are the orders table's values of batch row r.  An order that takes its customer's total past 64 bits stops
  * the run (the ledger finds it a little later, on its own thread: the
  * file's end waits for it, so that the message names this file). */
-static int note_customer(struct imp *im, char *const *vals, int new_order, int64_t amount,
-			 int deferred, long line)
+static int note_customer(struct imp *im, char *const *vals, const struct sale *r,
+			 int new_order, int deferred)
 {
 	int rc = CRM_OK;
 	if (new_order && vals[1] && crm_order_counts(vals[5]))
-		rc = crm_stats_add(im->stats, vals[1], vals[4], crm_time_epoch(vals[2]), amount,
-				   deferred ? CRM_STATS_ENSURE : 0, vals[0], line);
+		rc = crm_stats_add(im->stats, vals[1], vals[4], r->at, r->amount,
+				   deferred ? CRM_STATS_ENSURE : 0, vals[0], r->line);
 	else if (deferred)
 		rc = crm_stats_ensure(im->stats, vals[1]);
 	return ledger_check(im, rc);
@@ -1123,9 +1138,10 @@ static signed char *batch_slot(struct batch *b, const char *key)
 	return &b->first[i];
 }
 
-/* Queue a row: its values are copied, the row's buffers being reused. */
-static void batch_add(struct imp *im, char *const *vals, int64_t amount, int deferred,
-		      long line)
+/* Queue a row: its values (of lengths lens) are copied, the row's buffers
+ * being reused; amount and at are an order's. */
+static void batch_add(struct imp *im, char *const *vals, const uint32_t *lens, int64_t amount,
+		      int64_t at, int deferred, long line)
 {
 	struct batch *b = &im->batch;
 	struct batch_row *r = &b->row[b->n];
@@ -1137,9 +1153,11 @@ static void batch_add(struct imp *im, char *const *vals, int64_t amount, int def
 		memset(b->first, -1, sizeof b->first);
 	}
 	for (i = 0; i < im->main.n; i++) {
-		size_t len = vals[i] ? strlen(vals[i]) + 1 : 0;
+		size_t len = vals[i] ? lens[i] + 1 : 0;
 		r->val[i] = vals[i] ? b->used : NO_VAL;
-		r->len[i] = len ? (uint32_t)(len - 1) : 0;
+		r->len[i] = vals[i] ? lens[i] : 0;
+		if (b->isnum[i])
+			r->num[i] = im->v->num[im->col[i]];
 		if (b->used + len > b->cap) {
 			b->cap = (b->used + len) * 2;
 			b->bytes = crm_xrealloc(b->bytes, b->cap);
@@ -1148,8 +1166,9 @@ static void batch_add(struct imp *im, char *const *vals, int64_t amount, int def
 			memcpy(b->bytes + b->used, vals[i], len);
 		b->used += len;
 	}
-	r->amount = amount;
-	r->line = line;
+	r->sale.amount = amount;
+	r->sale.at = at;
+	r->sale.line = line;
 	r->deferred = deferred;
 	r->outcome = NOT_YET;
 	if (*(slot = batch_slot(b, r->val[0] == NO_VAL ? "" : b->bytes + r->val[0])) < 0)
@@ -1166,8 +1185,11 @@ static int batch_step(struct imp *im, sqlite3_stmt *st, int outcome, const char 
 	struct batch *b = &im->batch;
 	int r, i, p = 1, rc, got = 0;
 	for (r = 0; r < BATCH_ROWS; r++)
-		for (i = 0; i < im->main.n; i++)
-			crm_bind_static_len(st, p++, batch_val(b, &b->row[r], i), b->row[r].len[i]);
+		for (i = 0; i < im->main.n; i++, p++)
+			if (b->isnum[i] && b->row[r].val[i] != NO_VAL)
+				sqlite3_bind_int64(st, p, b->row[r].num[i]);
+			else
+				crm_bind_static_len(st, p, batch_val(b, &b->row[r], i), b->row[r].len[i]);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *key = (const char *)sqlite3_column_text(st, 0);
 		signed char *slot = batch_slot(b, key ? key : "");
@@ -1371,8 +1393,8 @@ static int batch_run(struct imp *im)
 		if (rc == UP_ERROR)
 			return -1;
 		/* an unchanged row's customer is the stored order's: it exists */
-		if (note_customer(im, vals, rc == UP_INSERTED && orders, row->amount,
-				  row->deferred && rc != UP_UNCHANGED, row->line) != CRM_OK)
+		if (note_customer(im, vals, &row->sale, rc == UP_INSERTED && orders,
+				  row->deferred && rc != UP_UNCHANGED) != CRM_OK)
 			return -1;
 		if (vals[0])
 			raise_top(b, vals[0]);   /* the row is in the table now */
@@ -1421,7 +1443,7 @@ static void check_ticket(struct imp *im, long line)
 	int i;
 	for (i = 0; i < 3; i++) {
 		t[i] = im->tcol[i] >= 0 ? im->v->val[im->tcol[i]] : NULL;
-		*e[i] = t[i] ? crm_time_epoch(t[i]) : -1;
+		*e[i] = t[i] ? im->v->num[im->tcol[i]] : -1;
 	}
 	if ((c = crm_ticket_clash(&tt)) == CRM_TICKET_AGREE)
 		return;
@@ -1438,6 +1460,7 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 {
 	const char *const *cols = im->e->table;
 	char cust[CRM_KEY_MAX + 1], *vals[CRM_MAX_COLS];
+	uint32_t lens[CRM_MAX_COLS];
 	int who;
 	who = ensure_customer(im, row, W(im, W_ID), W(im, W_EMAIL), W(im, W_PHONE),
 			      W(im, W_NAME), cust, sizeof cust);
@@ -1445,20 +1468,23 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 		who = order_customer(im, who, cust, sizeof cust);
 	if (who < 0)
 		return who == -2;
-	table_values(im, cols, vals);
+	table_values(im, cols, vals, lens);
 	vals[1] = who ? cust : NULL;         /* customer_id is second in every table */
+	lens[1] = who ? (uint32_t)strlen(cust) : 0;
 	if (im->is_orders) {
 		vals[4] = im->v->currency;
+		lens[4] = (uint32_t)strlen(im->v->currency);
 		im->c->guest_orders += who == 0;
 	}
 	if (im->is_tickets)
 		check_ticket(im, row->line);
 	if (!vals[0]) {
 		vals[0] = (char *)im->key;     /* the feed's, for a row without a key */
+		lens[0] = (uint32_t)strlen(im->key);
 		im->made_keys++;
 	}
-	batch_add(im, vals, im->is_orders ? im->v->num[im->col[3]] : 0, who == DEFERRED,
-		  row->line);
+	batch_add(im, vals, lens, im->is_orders ? im->v->num[im->col[3]] : 0,
+		  im->is_orders ? im->v->num[im->col[2]] : 0, who == DEFERRED, row->line);
 	return im->batch.n == BATCH_ROWS && batch_run(im) < 0;
 }
 
@@ -1485,6 +1511,7 @@ static int track_order(struct imp *im, int fresh)
 static int flush_order(struct imp *im)
 {
 	struct cur_order *o = &im->cur;
+	struct sale sale;
 	char amount[32];
 	int rc;
 	if (!o->open)
@@ -1501,7 +1528,10 @@ static int flush_order(struct imp *im)
 		return -1;
 	im->old_orders += rc != UP_INSERTED;
 	/* open_order() noted a deferred customer already */
-	if (rc == UP_INSERTED && note_customer(im, o->vals, 1, o->amount, 0, o->line) != CRM_OK)
+	sale.amount = o->amount;
+	sale.at = o->vals[2] ? crm_time_epoch(o->vals[2]) : 0;
+	sale.line = o->line;
+	if (rc == UP_INSERTED && note_customer(im, o->vals, &sale, 1, 0) != CRM_OK)
 		return -1;
 	if (o->vals[5] && !strcmp(o->vals[5], "cancelled"))
 		im->c->cancelled_orders++;

@@ -1083,6 +1083,13 @@ static int utc_date(int64_t ud, int64_t ld, const struct when *w, int *pm, int *
 int crm_parse_time(const char *s, const struct crm_tz *tz, enum crm_date_order order,
 		   char out[CRM_TIME_LEN], const char **why)
 {
+	int64_t epoch;
+	return crm_parse_time_epoch(s, tz, order, out, &epoch, why);
+}
+
+int crm_parse_time_epoch(const char *s, const struct crm_tz *tz, enum crm_date_order order,
+			 char out[CRM_TIME_LEN], int64_t *epoch, const char **why)
+{
 	struct when w;
 	if (read_when(s, order, &w, why) != 0)
 		return -1;
@@ -1111,6 +1118,7 @@ int crm_parse_time(const char *s, const struct crm_tz *tz, enum crm_date_order o
 	put2(out + 17, sec % 60);
 	out[19] = 'Z';
 	out[20] = '\0';
+	*epoch = utc;
 	return 0;
 }
 

@@ -87,6 +87,9 @@ int crm_tz_fixed(const struct crm_tz *tz, int32_t *off);
  */
 int crm_parse_time(const char *s, const struct crm_tz *tz, enum crm_date_order order,
 		   char out[CRM_TIME_LEN], const char **why);
+/* The same, and the time's Unix seconds in *epoch: crm_time_epoch(out). */
+int crm_parse_time_epoch(const char *s, const struct crm_tz *tz, enum crm_date_order order,
+			 char out[CRM_TIME_LEN], int64_t *epoch, const char **why);
 
 /* Same forms, but a calendar date "YYYY-MM-DD" with no zone conversion (a
  * birthday); a time part, if present, is ignored. */

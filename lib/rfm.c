@@ -617,7 +617,7 @@ static int s_row(const struct crm_values *v, const struct crm_row *row, void *ct
 	char why[1024];
 	if (!id || !crm_order_counts(v->val[S_STATUS]))
 		return 0;    /* a guest's order, or one that does not count */
-	t = crm_time_epoch(v->val[S_AT]);
+	t = v->num[S_AT];
 	if (t >= s->before)
 		return 0;
 	/* the reader refuses a longer key: only the overflow is left */

@@ -76,6 +76,47 @@ orders_csv() {
 	assert_output integer
 }
 
+@test "a full batch of rows keeps its numbers as integers in every table, and its times" {
+	# 100 rows: the batched INSERT binds numbers as integers and times come
+	# from the reader's parse; the figures equal the rows'
+	{
+		echo order_id,customer_id,ordered_at,amount,currency,status
+		for i in $(seq 1 100); do echo "O$i,C$((i % 7)),2025-03-$((i % 28 + 1)) 10:00,\"$i,000\",KRW,paid"; done
+	} >o.csv
+	{
+		echo ticket_id,customer_id,opened_at,resolved_at,csat,reopens,replies
+		for i in $(seq 1 100); do echo "T$i,C1,2025-03-01 09:00,2025-03-02 09:00,$((i % 5 + 1)),$((i % 3)),$i"; done
+	} >t.csv
+	{
+		echo review_id,customer_id,rating,posted_at
+		for i in $(seq 1 100); do echo "R$i,C1,$((i % 5 + 1)),2025-03-01"; done
+	} >r.csv
+	{
+		echo response_id,customer_id,score,answered_at
+		for i in $(seq 1 100); do echo "S$i,C1,$((i % 11)),2025-03-01"; done
+	} >s.csv
+	crm-import -q orders o.csv
+	crm-import -q tickets t.csv
+	crm-import -q reviews r.csv
+	crm-import -q responses s.csv
+	run q "SELECT typeof(amount), count(*), sum(amount) FROM orders GROUP BY 1;
+	       SELECT typeof(csat), typeof(reopens), typeof(replies), count(*), sum(csat), sum(reopens), sum(replies) FROM tickets GROUP BY 1, 2, 3;
+	       SELECT typeof(rating), count(*), sum(rating) FROM reviews GROUP BY 1;
+	       SELECT typeof(score), count(*), sum(score) FROM responses GROUP BY 1"
+	assert_output - <<-'OUT'
+	integer|100|5050000
+	integer|integer|integer|100|300|100|5050
+	integer|100|300
+	integer|100|496
+	OUT
+	# each customer's figures are a GROUP BY over its orders, times included
+	run q "SELECT count(*) FROM customer_stats s JOIN (SELECT customer_id, count(*) n,
+	         sum(amount) m, min(ordered_at) f, max(ordered_at) l FROM orders GROUP BY 1) o
+	       USING (customer_id) WHERE s.orders = o.n AND s.monetary = o.m AND
+	         s.first_unix = unixepoch(o.f) AND s.last_unix = unixepoch(o.l)"
+	assert_output 7
+}
+
 @test "a changed row updates it, and an empty cell erases nothing" {
 	orders_csv
 	crm-import orders orders.csv
