@@ -1198,15 +1198,22 @@ static int find_currency3(const unsigned char *c)
 {
 	/* the three letters as one number compare as memcmp() compares them:
 	 * a search on every row's amount and currency costs no call per step */
+	/* a file's rows name one currency or a few: the last found first */
+	static _Thread_local uint32_t last_k;
+	static _Thread_local int last = -1;
 	uint32_t k = (uint32_t)to_upper(c[0]) << 16 | (uint32_t)to_upper(c[1]) << 8 |
 		     (uint32_t)to_upper(c[2]);
 	int lo = 0, hi = NCUR - 1;
+	if (last >= 0 && k == last_k)
+		return last;
 	while (lo <= hi) {
 		int mid = (lo + hi) / 2;
 		const unsigned char *m = (const unsigned char *)currencies[mid].code;
 		uint32_t v = (uint32_t)m[0] << 16 | (uint32_t)m[1] << 8 | m[2];
-		if (k == v)
-			return mid;
+		if (k == v) {
+			last_k = k;
+			return last = mid;
+		}
 		if (k < v)
 			hi = mid - 1;
 		else
