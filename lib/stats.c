@@ -1544,6 +1544,16 @@ int crm_stats_finish(struct crm_stats *s, long long *created)
 	return rc;
 }
 
+/* The times records r[0..n) own. */
+static void recs_release(struct rec *r, size_t n)
+{
+	size_t i;
+	for (i = 0; i < n; i++) {
+		crm_times_release(&r[i].times);
+		crm_times_release(&r[i].gone);
+	}
+}
+
 void crm_stats_free(struct crm_stats *s)
 {
 	size_t i;
@@ -1564,28 +1574,17 @@ void crm_stats_free(struct crm_stats *s)
 
 	merge_release(&s->m);
 	close_file(&s->file);
-	for (i = 0; i < BATCH; i++) {
-		crm_times_release(&s->create.rec[i].times);
-		crm_times_release(&s->create.rec[i].gone);
-		crm_times_release(&s->figures.rec[i].times);
-		crm_times_release(&s->figures.rec[i].gone);
-	}
-	for (i = 0; i <= MAX_RUNS; i++) {
-		crm_times_release(&s->m.src[i].r.times);
-		crm_times_release(&s->m.src[i].r.gone);
-	}
-	for (i = 0; i < MERGED_BLOCKS * MERGED && s->mblock[i / MERGED]; i++) {
-		crm_times_release(&s->mblock[i / MERGED]->rec[i % MERGED].times);
-		crm_times_release(&s->mblock[i / MERGED]->rec[i % MERGED].gone);
-	}
-	for (i = 0; i < MERGED_BLOCKS; i++)
+	recs_release(s->create.rec, BATCH);
+	recs_release(s->figures.rec, BATCH);
+	for (i = 0; i <= MAX_RUNS; i++)
+		recs_release(&s->m.src[i].r, 1);
+	for (i = 0; i < MERGED_BLOCKS && s->mblock[i]; i++) {
+		recs_release(s->mblock[i]->rec, MERGED);
 		free(s->mblock[i]);
-	crm_times_release(&s->out.times);
-	crm_times_release(&s->prev.times);
-	crm_times_release(&s->stored.times);
-	crm_times_release(&s->stored.gone);
-	crm_times_release(&s->out.gone);
-	crm_times_release(&s->prev.gone);
+	}
+	recs_release(&s->out, 1);
+	recs_release(&s->prev, 1);
+	recs_release(&s->stored, 1);
 	free(s->tlog);
 	free(s->tdealt);
 	free(s->entry);
