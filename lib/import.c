@@ -1099,8 +1099,8 @@ static int ledger_check(struct imp *im, int rc)
 
 /* What the ledger must know of a row (stats.h): a new order's part in its
  * customer's figures, and a customer to create when ensure_customer()
- * deferred it.  vals are the orders table's values of batch row r.  An order that takes its customer's total past 64 bits stops
- * the run (the ledger finds it a little later, on its own thread: the
+ * deferred it.  vals are the orders table's values of a row, r its sale.
+ * An order that takes its customer's total past 64 bits stops the run (the ledger finds it a little later, on its own thread: the
  * file's end waits for it, so that the message names this file). */
 static int note_customer(struct imp *im, char *const *vals, const struct sale *r,
 			 int new_order, int deferred)

@@ -1197,8 +1197,8 @@ static const struct currency currencies[] = {
 static int find_currency3(const unsigned char *c)
 {
 	/* the three letters as one number compare as memcmp() compares them:
-	 * a search on every row's amount and currency costs no call per step */
-	/* a file's rows name one currency or a few: the last found first */
+	 * a search on every row's amount and currency costs no call per step;
+	 * a file's rows name one currency or a few: the last found first */
 	static _Thread_local uint32_t last_k;
 	static _Thread_local int last = -1;
 	uint32_t k = (uint32_t)to_upper(c[0]) << 16 | (uint32_t)to_upper(c[1]) << 8 |
