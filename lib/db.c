@@ -386,6 +386,28 @@ int crm_db_exec(struct crm_db *db, const char *sql)
 	return CRM_OK;
 }
 
+/*
+ * An index on 4M e-mails took 5 s on one thread with a 16 MiB cache, 2.5 s
+ * with two helpers and a 4 MiB one (bench/run's customers): the sorter
+ * sorts a run per cache's worth of rows, on a helper while the caller reads
+ * the next, and a run of 4 MiB stays in the processor's cache.  Helpers
+ * past the cores cost only their stacks; SQLite ignores the pragma where it
+ * was built without threads.
+ */
+int crm_db_exec_sorting(struct crm_db *db, const char *sql)
+{
+	long long pages = 0;
+	char restore[64];
+	int rc = crm_db_one_int(db, crm_db_prepare(db, "PRAGMA cache_size"), N_("read the cache size"),
+				&pages), after;
+	if (rc != CRM_OK || (rc = crm_db_exec(db, "PRAGMA threads=2; PRAGMA cache_size=-4096")) != CRM_OK)
+		return rc;
+	rc = crm_db_exec(db, sql);
+	snprintf(restore, sizeof restore, "PRAGMA threads=0; PRAGMA cache_size=%lld", pages);
+	after = crm_db_exec(db, restore);
+	return rc != CRM_OK ? rc : after;
+}
+
 sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql)
 {
 	sqlite3_stmt *st = NULL;

@@ -146,6 +146,11 @@ int crm_db_status(int rc);
 
 /* Run constant SQL; CRM_OK or an exit code (after reporting). */
 int crm_db_exec(struct crm_db *db, const char *sql);
+/* Run constant SQL that builds indexes over many rows (CREATE INDEX):
+ * SQLite's sorter gets helper threads and sorts in runs that fit the
+ * processor's cache; the connection's cache size is as before afterwards.
+ * CRM_OK or an exit code (after reporting). */
+int crm_db_exec_sorting(struct crm_db *db, const char *sql);
 /* Prepare constant SQL; NULL after reporting. */
 sqlite3_stmt *crm_db_prepare(struct crm_db *db, const char *sql);
 

@@ -979,7 +979,7 @@ static int bulk_end(struct imp *im)
 {
 	int i, rc = CRM_OK;
 	for (i = 0; im->bulk && i < im->bulk->n && rc == CRM_OK; i++)
-		rc = crm_db_exec(im->db, im->bulk->sql[i]);
+		rc = crm_db_exec_sorting(im->db, im->bulk->sql[i]);
 	bulk_free(im);
 	if (rc != CRM_OK) {
 		fail(im, rc);
