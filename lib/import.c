@@ -993,10 +993,17 @@ struct row_keys {
 	uint64_t email, phone;
 };
 
-static struct row_keys bulk_keys(const char *email, const char *phone)
+/* A row's keys, their slots in b's set loading: 4M customers' keys fill
+ * 128 MB, a miss for each, 1.9 s of the 7 s the rows took at 10M orders
+ * when asked at once (perf, 500 Hz). */
+static struct row_keys bulk_keys(const struct bulk *b, const char *email, const char *phone)
 {
 	struct row_keys k = {email ? crm_keyset_key(email, strlen(email)) : 0,
 			     phone ? crm_keyset_key(phone, strlen(phone)) : 0};
+	if (k.email)
+		crm_keyset_prefetch(&b->keys, k.email);
+	if (k.phone)
+		crm_keyset_prefetch(&b->keys, k.phone);
 	return k;
 }
 
@@ -1028,13 +1035,17 @@ static int insert_new_customer(struct imp *im, char **vals, const char *email,
 	struct row_keys k = {0, 0};
 	int rc;
 	if (im->bulk)
-		k = bulk_keys(email, phone);
+		k = bulk_keys(im->bulk, email, phone);
 	/* bulk_end(): 0 once the phase is over, or when there was none */
-	if (!vals[0] || im->have_aliases || (im->bulk && bulk_seen(im->bulk, k)))
+	if (!vals[0] || im->have_aliases)
 		return bulk_end(im);
 	if (im->known_ids > im->new_ids + 1024)
 		return 0;   /* a file of known customers: the INSERT would be wasted */
-	bind_all(im->main.ins, vals, im->main.n);
+	bind_all(im->main.ins, vals, im->main.n);   /* while the keys' slots load */
+	if (im->bulk && bulk_seen(im->bulk, k)) {
+		sqlite3_clear_bindings(im->main.ins);
+		return bulk_end(im);
+	}
 	rc = sqlite3_step(im->main.ins);
 	sqlite3_reset(im->main.ins);
 	if (rc == SQLITE_DONE && sqlite3_changes(im->db->h) == 1) {

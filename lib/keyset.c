@@ -73,6 +73,12 @@ int crm_keyset_has(const struct crm_keyset *s, uint64_t key)
 	return s->used && s->slot[find(s, key)] != 0;
 }
 
+void crm_keyset_prefetch(const struct crm_keyset *s, uint64_t key)
+{
+	if (s->slot)
+		__builtin_prefetch(&s->slot[key >> s->shift]);
+}
+
 int crm_keyset_add(struct crm_keyset *s, uint64_t key)
 {
 	size_t i;
