@@ -70,7 +70,7 @@ MAN_LANGS = ko
 LANGS    = ko
 MO       = $(LANGS:%=$(B)/locale/%/LC_MESSAGES/crm.mo)
 
-all: $(CMDS:%=$(B)/%) $(TOOLS) $(FUZZ_REPLAY) $(B)/libfailwrite.so $(MO)
+all: $(CMDS:%=$(B)/%) $(TOOLS) $(FUZZ_REPLAY) $(B)/libfailwrite.so $(B)/libfailthread.so $(MO)
 
 $(B)/locale/%/LC_MESSAGES/crm.mo: po/%.po
 	@mkdir -p $(@D)
@@ -154,6 +154,10 @@ $(B)/crm-synth: bench/crm-synth.c | $(B)
 $(B)/libfailwrite.so: tests/faults/failwrite.c | $(B)
 	$(CC) $(CPPFLAGS) -U_FORTIFY_SOURCE -O2 -g $(WARN) -fPIC -shared -o $@ $< -ldl
 
+# Threads refused (tests/threads.bats), built the same way.
+$(B)/libfailthread.so: tests/faults/failthread.c | $(B)
+	$(CC) $(CPPFLAGS) -U_FORTIFY_SOURCE -O2 -g $(WARN) -fPIC -shared -o $@ $< -ldl
+
 $(B)/t/%: $(B)/t/%.o $(B)/libcrm.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libcrm.a $(LDLIBS)
 
@@ -185,10 +189,11 @@ asan:
 # crm-import (reading, writing, and summing the customers' figures, whose
 # overflow money.bats makes the summing thread find), crm-segment (two halves of the figures; a stream
 # read on one thread and summed on another) and
-# crm-recommend (two scoring a chunk of customers, one writing the last).
+# crm-recommend (two scoring a chunk of customers, one writing the last);
+# threads.bats refuses them some threads, which the others then do without.
 THREAD_TESTS = tests/import.bats tests/robust.bats tests/stats.bats tests/money.bats tests/reimport.bats \
 	tests/segment.bats tests/stream.bats \
-	tests/recommend.bats tests/recommend_synth.bats
+	tests/recommend.bats tests/recommend_synth.bats tests/threads.bats
 
 tsan:
 	$(MAKE) B=build-tsan SANITIZE=thread CFLAGS='-O1 -g' all

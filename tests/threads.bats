@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# Commands that cannot have a thread: a machine at its process limit answers
+# pthread_create with EAGAIN.  Each command that uses a helper thread has a
+# way without it, and its outcome is the same; the import's reading thread
+# is the one it cannot do without, and then it stops before writing.  The
+# refusals come from an LD_PRELOAD shim (tests/faults/failthread.c) that
+# refuses the calls FAILTHREAD lists, in the order the process makes them.
+load helpers
+
+SHIM=${CRM_BUILD_DIR:-$CRM_BUILD}/libfailthread.so
+
+# unthreaded LIST CMD...: run CMD as `run` does, its calls to pthread_create
+# listed in LIST refused.
+unthreaded() {
+	local list=$1
+	shift
+	[ "${CRM_VALGRIND:-}" != 1 ] || skip "the shim is not stacked under valgrind"
+	[ -f "$SHIM" ] || fail "no $SHIM: make builds it"
+	run env LD_PRELOAD="$SHIM" FAILTHREAD="$list" \
+		ASAN_OPTIONS="verify_asan_link_order=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" "$@"
+}
+
+# Every table an import of orders writes, in key order.
+dump_orders() {
+	sqlite3 -batch "$1" "SELECT * FROM orders ORDER BY order_id" \
+		"SELECT * FROM customers ORDER BY customer_id" \
+		"SELECT customer_id, currency, first_unix, last_unix, orders, monetary, hex(times)
+		 FROM customer_stats ORDER BY 1, 2"
+}
+
+shop() {
+	crm-synth --orders 20000 --customers 6000 --end 2026-11-30 --days 365 orders >o.csv
+}
+
+# crm-import's threads, in the order it asks for them: 1 the ledger's
+# (stats.h), 2 the reading one (feed.h), 3 the merge of the ledger's runs.
+# A small ledger makes many runs, so that the merge has work.
+@test "threads: an import whose ledger and merge get no thread stores what one with them stores" {
+	shop
+	CRM_LEDGER_KB=64 crm-import -q --db with.db orders o.csv
+	for list in 1 3 1,3-; do
+		rm -f without.db*
+		CRM_LEDGER_KB=64 unthreaded "$list" crm-import -q --db without.db orders o.csv
+		[ "$status" -eq 0 ] || { echo "FAILTHREAD=$list: $output"; false; }
+		[ "$(dump_orders without.db)" = "$(dump_orders with.db)" ] ||
+			{ echo "FAILTHREAD=$list: the tables differ"; false; }
+	done
+	[ "$(sqlite3 with.db 'SELECT count(*) FROM orders')" = 20000 ]
+}
+
+@test "threads: the week after, an import without its ledger's and merge's threads updates as one with them" {
+	shop
+	crm-synth --orders 20000 --customers 6000 --end 2026-11-30 --days 365 --refund-last 500 \
+		orders >w.csv
+	crm-import -q --db with.db orders o.csv
+	cp with.db without.db
+	CRM_LEDGER_KB=64 crm-import -q --db with.db orders w.csv
+	CRM_LEDGER_KB=64 unthreaded 1,3- crm-import -q --db without.db orders w.csv
+	assert_success
+	[ "$(dump_orders without.db)" = "$(dump_orders with.db)" ]
+	[ "$(sqlite3 without.db "SELECT count(*) FROM orders WHERE status = 'refunded'")" = \
+	  "$(awk -F, '$6 == "refunded"' w.csv | wc -l)" ]
+}
+
+@test "threads: an import that cannot start its reading thread says so, exits 3 and changes nothing" {
+	shop
+	head -n 5001 o.csv >first.csv
+	crm-import -q --db shop.db orders first.csv
+	before=$(dump_orders shop.db)
+	unthreaded 2 crm-import --db shop.db orders o.csv
+	assert_failure 3
+	assert_line "crm-import: cannot start reading: Resource temporarily unavailable"
+	[ "$(dump_orders shop.db)" = "$before" ]
+	[ "$(sqlite3 shop.db 'SELECT count(*) FROM orders')" = 5000 ]
+}
+
+# A first customers import builds its e-mail and phone indexes after the
+# rows with SQLite's sorter on helper threads (db.h crm_db_exec_sorting);
+# refused, SQLite sorts on the caller's.
+@test "threads: a first customers import builds its indexes on one thread when it must" {
+	crm-synth --orders 20000 --customers 6000 customers >c.csv
+	crm-import -q --db with.db customers c.csv
+	unthreaded 1,3- crm-import -q --db without.db customers c.csv
+	assert_success
+	cust() {
+		sqlite3 -batch "$1" "SELECT * FROM customers ORDER BY customer_id" \
+			"SELECT name, sql FROM sqlite_master WHERE tbl_name = 'customers' ORDER BY 1" \
+			"PRAGMA integrity_check"
+	}
+	[ "$(cust without.db)" = "$(cust with.db)" ]
+	[ "$(sqlite3 without.db 'SELECT count(*) FROM customers')" = 6000 ]
+	# the indexes are there and answer
+	[ "$(sqlite3 without.db "EXPLAIN QUERY PLAN SELECT customer_id FROM customers
+	     WHERE email = 'x'" | grep -c customers_email)" = 1 ]
+}
+
+@test "threads: crm-segment and crm-recommend say the same on one thread" {
+	crm-synth --orders 20000 --customers 6000 --end 2026-11-30 --days 365 orders >o.csv
+	crm-synth --orders 20000 --customers 6000 --end 2026-11-30 --days 365 order_items >i.csv
+	crm-import -q orders o.csv
+	crm-import -q order_items i.csv
+	for cmd in "crm-segment --as-of 2026-12-01" "crm-segment --as-of 2026-12-01 --summary" \
+		   "crm-recommend --as-of 2026-12-01 --top 3"; do
+		want=$($cmd)
+		[ -n "$want" ]
+		unthreaded all $cmd
+		[ "$status" -eq 0 ] || { echo "$cmd: $output"; false; }
+		[ "$output" = "$want" ] || { echo "$cmd: the output differs"; false; }
+	done
+}
+
+# crm-segment from a CSV stream reads on a thread (feed.h), or without one
+# on its own (rfm.c read_stream_here).
+@test "threads: crm-segment from a stream says the same without its reading thread" {
+	crm-synth --orders 20000 --customers 6000 --end 2026-11-30 --days 365 orders >o.csv
+	want=$(crm-segment --as-of 2026-12-01 --summary o.csv)
+	[ -n "$want" ]
+	unthreaded all crm-segment --as-of 2026-12-01 --summary o.csv
+	assert_success
+	[ "$output" = "$want" ]
+}
