@@ -387,12 +387,14 @@ int crm_db_exec(struct crm_db *db, const char *sql)
 }
 
 /*
- * An index on 4M e-mails took 5 s on one thread with a 16 MiB cache, 2.5 s
- * with two helpers and a 4 MiB one (bench/run's customers): the sorter
- * sorts a run per cache's worth of rows, on a helper while the caller reads
- * the next, and a run of 4 MiB stays in the processor's cache.  Helpers
- * past the cores cost only their stacks; SQLite ignores the pragma where it
- * was built without threads.
+ * The e-mail and phone indexes of 4M customers took 7.5-10.2 s on one
+ * thread with a 16 MiB cache, 4.3-5.3 s with two helpers and a 4 MiB one
+ * (bench/run's customers, SQLite alone): the sorter sorts a run per
+ * cache's worth of rows, on a helper while the caller reads the next, and
+ * a run of 4 MiB stays in the processor's cache.  Helpers past the cores
+ * cost only their stacks; SQLite sorts on the caller's thread where it
+ * cannot have one.  Threads go back to 0, SQLite's default: crm sets them
+ * nowhere else.
  */
 int crm_db_exec_sorting(struct crm_db *db, const char *sql)
 {

@@ -27,7 +27,7 @@ struct crm_keyset {
 };
 
 void crm_keyset_init(struct crm_keyset *s, size_t max_slots);
-/* A string's fingerprint, computed once for both calls below. */
+/* A string's fingerprint, computed once for the calls below. */
 uint64_t crm_keyset_key(const char *str, size_t len);
 int crm_keyset_has(const struct crm_keyset *s, uint64_t key);
 /* Start loading key's slot into the processor's cache, for a has or add
