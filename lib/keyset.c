@@ -39,10 +39,16 @@ uint64_t crm_keyset_key(const char *s, size_t len)
 	return h ? h : 1;
 }
 
+/* Fingerprint f's first slot: its high bits. */
+static size_t first_slot(const struct crm_keyset *s, uint64_t f)
+{
+	return (size_t)(f >> s->shift);
+}
+
 /* The slot of fingerprint f, or the empty slot where it would go. */
 static size_t find(const struct crm_keyset *s, uint64_t f)
 {
-	size_t i = (size_t)(f >> s->shift);
+	size_t i = first_slot(s, f);
 	while (s->slot[i] && s->slot[i] != f)
 		i = (i + 1) & (s->cap - 1);
 	return i;
@@ -76,7 +82,7 @@ int crm_keyset_has(const struct crm_keyset *s, uint64_t key)
 void crm_keyset_prefetch(const struct crm_keyset *s, uint64_t key)
 {
 	if (s->slot)
-		__builtin_prefetch(&s->slot[key >> s->shift]);
+		__builtin_prefetch(&s->slot[first_slot(s, key)]);
 }
 
 int crm_keyset_add(struct crm_keyset *s, uint64_t key)

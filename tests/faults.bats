@@ -192,8 +192,6 @@ writes_nothing() {
 @test "crm-nps --followed-up called.csv" { writes_nothing; }
 
 # ---- a full disk ----------------------------------------------------------------------------
-SHIM=${CRM_BUILD_DIR:-$CRM_BUILD}/libfailwrite.so
-
 # on_full_disk LIMIT CMD...: run CMD as `run --separate-stderr` does, with
 # every write to the database's files (crm.db, its -wal, -shm, -journal)
 # failing with ENOSPC past LIMIT: N bytes, or call=N from the Nth write on;
@@ -201,14 +199,12 @@ SHIM=${CRM_BUILD_DIR:-$CRM_BUILD}/libfailwrite.so
 on_full_disk() {
 	local limit=$1 how=FAILWRITE_AFTER
 	shift
-	[ "${CRM_VALGRIND:-}" != 1 ] || skip "the shim is not stacked under valgrind"
-	[ -f "$SHIM" ] || fail "no $SHIM: make builds it"
+	preloaded libfailwrite.so
 	case $limit in
 	call=*) how=FAILWRITE_CALL limit=${limit#call=} ;;
 	fsync) how=FAILWRITE_FSYNC limit=1 ;;
 	esac
-	run --separate-stderr env LD_PRELOAD="$SHIM" FAILWRITE_MATCH=crm.db "$how=$limit" \
-		ASAN_OPTIONS="verify_asan_link_order=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" "$@"
+	run --separate-stderr "${PRELOADED[@]}" FAILWRITE_MATCH=crm.db "$how=$limit" "$@"
 }
 
 # refused_whole NOTHING: the run that just failed on the full disk exited 3

@@ -51,6 +51,18 @@ setup() {
 # q SQL: query the test database, list mode.
 q() { sqlite3 -batch "$CRM_DB" "$@"; }
 
+# preloaded SO: PRELOADED gets the words that run a command with the fault
+# shim SO of the build (libfailwrite.so, libfailthread.so) preloaded, as
+# `run "${PRELOADED[@]}" VAR=... CMD...`.  Under valgrind, which the shim is
+# not stacked under, the test is skipped; under ASan the shim comes first.
+preloaded() {
+	local so=${CRM_BUILD_DIR:-$CRM_BUILD}/$1
+	[ "${CRM_VALGRIND:-}" != 1 ] || skip "the shim is not stacked under valgrind"
+	[ -f "$so" ] || fail "no $so: make builds it"
+	PRELOADED=(env LD_PRELOAD="$so"
+		   ASAN_OPTIONS="verify_asan_link_order=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}")
+}
+
 # csv NAME LINES...: write a file from lines.
 csv() {
 	local name=$1

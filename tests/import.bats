@@ -939,17 +939,14 @@ Kim'
 # (etilqs_*) past 64 KiB: 2.1 GB for 1M orders.  With every write to such a
 # file failing (the fault suite's shim), an import must still go through.
 @test "an import writes no statement journal to a temporary file" {
-	shim=${CRM_BUILD_DIR:-$CRM_BUILD}/libfailwrite.so
-	[ "${CRM_VALGRIND:-}" != 1 ] || skip "the shim is not stacked under valgrind"
-	# under ASan the shim comes first, as in tests/faults.bats
-	export ASAN_OPTIONS="verify_asan_link_order=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+	preloaded libfailwrite.so
 	crm-synth --orders 20000 --customers 6000 orders >o.csv
-	run env LD_PRELOAD="$shim" FAILWRITE_MATCH=etilqs_ FAILWRITE_CALL=1 \
+	run "${PRELOADED[@]}" FAILWRITE_MATCH=etilqs_ FAILWRITE_CALL=1 \
 		crm-import -q --db shop.db orders o.csv
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	# the week after: updates and new orders into the existing file
 	crm-synth --orders 20000 --customers 6000 --refund-last 500 orders >w.csv
-	run env LD_PRELOAD="$shim" FAILWRITE_MATCH=etilqs_ FAILWRITE_CALL=1 \
+	run "${PRELOADED[@]}" FAILWRITE_MATCH=etilqs_ FAILWRITE_CALL=1 \
 		crm-import -q --db shop.db orders w.csv
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	[ "$(sqlite3 shop.db "SELECT count(*), sum(status = 'refunded') FROM orders")" = \

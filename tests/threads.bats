@@ -7,17 +7,13 @@
 # refuses the calls FAILTHREAD lists, in the order the process makes them.
 load helpers
 
-SHIM=${CRM_BUILD_DIR:-$CRM_BUILD}/libfailthread.so
-
 # unthreaded LIST CMD...: run CMD as `run` does, its calls to pthread_create
 # listed in LIST refused.
 unthreaded() {
 	local list=$1
 	shift
-	[ "${CRM_VALGRIND:-}" != 1 ] || skip "the shim is not stacked under valgrind"
-	[ -f "$SHIM" ] || fail "no $SHIM: make builds it"
-	run env LD_PRELOAD="$SHIM" FAILTHREAD="$list" \
-		ASAN_OPTIONS="verify_asan_link_order=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}" "$@"
+	preloaded libfailthread.so
+	run "${PRELOADED[@]}" FAILTHREAD="$list" "$@"
 }
 
 # Every table an import of orders writes, in key order.
