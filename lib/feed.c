@@ -10,7 +10,6 @@
  */
 #include "feed.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,16 +42,20 @@ struct crm_feed {
 	struct crm_feed_opts fo;
 	char *const *files;
 	int nfiles;
-	struct crm_pipe *pipe;
+	struct crm_pipe *pipe;       /* NULL: the feed runs on the caller's thread */
 	pthread_t thread;
 	struct batch *all[NBATCH];
 	struct batch *cur;           /* the thread's, filling */
-	struct batch *held;          /* the consumer's */
 
 	/* the thread's own */
 	char currency0[4];
 	int colmap[CRM_MAX_COLS];
 	struct crm_row *hdr;         /* the file's header, for crm_row_check() */
+
+	/* without a thread: the consumer, and the first nonzero it returned */
+	crm_feed_fn *fn;
+	void *ctx;
+	int stop;
 };
 
 /* ---- batches --------------------------------------------------------------------- */
@@ -79,13 +82,30 @@ static struct batch *batch_new(void)
 	return b;
 }
 
-/* Hand the batch being filled to the consumer. */
+/* Hand the batch being filled to the consumer: through the queue, or
+ * without a thread straight to it, its one batch then free again. */
 static void send(struct crm_feed *f)
 {
-	if (f->cur) {
+	if (!f->cur)
+		return;
+	if (f->pipe)
 		crm_pipe_put(f->pipe, f->cur);
-		f->cur = NULL;
-	}
+	else if (!f->stop)
+		f->stop = f->fn(&f->cur->pub, f->ctx);
+	f->cur = NULL;
+}
+
+/* A batch to fill; NULL once the consumer has stopped the feed. */
+static struct batch *free_batch(struct crm_feed *f)
+{
+	if (f->pipe)
+		return crm_pipe_get(f->pipe);
+	return f->stop ? NULL : f->all[0];
+}
+
+static int stopped(struct crm_feed *f)
+{
+	return f->pipe ? crm_pipe_cancelled(f->pipe) : f->stop != 0;
 }
 
 /* The input makes us wait: what is read so far need not. */
@@ -126,7 +146,7 @@ static struct crm_feed_item *new_item(struct crm_feed *f, enum crm_feed_kind kin
 	if (f->cur && !fits(f->cur, bytes, nfields))
 		send(f);
 	if (!f->cur) {
-		if (!(f->cur = crm_pipe_get(f->pipe)))
+		if (!(f->cur = free_batch(f)))
 			return NULL;
 		batch_start(f->cur, bytes, nfields);
 	}
@@ -258,7 +278,7 @@ static int on_row(const struct crm_row *row, void *ctx)
 	size_t need = f->fo.normalise ? crm_row_values_need(row) : 0;
 	struct crm_feed_item *it;
 	char msg[300];
-	if (crm_pipe_cancelled(f->pipe) ||
+	if (stopped(f) ||
 	    !(it = new_item(f, CRM_FEED_ROW, row_bytes(row) + need, row->n)))
 		return 1;
 	copy_row(f->cur, it, row);
@@ -310,23 +330,29 @@ static int read_file(struct crm_feed *f, const char *path)
 		it->text = keep_text(f->cur, text);
 	}
 	if (it && r) {
-		crm_reader_waits(r, send_now, f, crm_pipe_cancel_fd(f->pipe));
+		if (f->pipe)         /* alone, nobody else waits for what is read */
+			crm_reader_waits(r, send_now, f, crm_pipe_cancel_fd(f->pipe));
 		rc = crm_read(r, on_header, on_row, on_bad, f);
-		if (!crm_pipe_cancelled(f->pipe))
+		if (!stopped(f))
 			end_file(f, r, rc);
 	}
 	crm_reader_close(r);
-	return rc != 0 || crm_pipe_cancelled(f->pipe) ? -1 : 0;
+	return rc != 0 || stopped(f) ? -1 : 0;
 }
 
-static void *feed_main(void *arg)
+static void read_files(struct crm_feed *f)
 {
-	struct crm_feed *f = arg;
 	int i;
 	for (i = 0; i < f->nfiles; i++)
 		if (read_file(f, f->files[i]) < 0)
 			break;
 	send(f);
+}
+
+static void *feed_main(void *arg)
+{
+	struct crm_feed *f = arg;
+	read_files(f);
 	crm_pipe_end(f->pipe);
 	return NULL;
 }
@@ -336,52 +362,73 @@ static void *feed_main(void *arg)
 static void feed_free(struct crm_feed *f)
 {
 	int i;
-	crm_pipe_close(f->pipe);
+	if (f->pipe)
+		crm_pipe_close(f->pipe);
 	for (i = 0; i < NBATCH; i++)
 		batch_free(f->all[i]);
 	crm_row_free(f->hdr);
 	free(f);
 }
 
-struct crm_feed *crm_feed_open(const struct crm_feed_opts *fo, char *const *files, int nfiles)
+static struct crm_feed *feed_new(const struct crm_feed_opts *fo, char *const *files, int nfiles,
+				 int nbatch)
 {
 	struct crm_feed *f = crm_xcalloc(1, sizeof *f);
-	void *bufs[NBATCH];
-	int i, err;
+	int i;
 	f->fo = *fo;
 	f->files = files;
 	f->nfiles = nfiles;
 	memcpy(f->currency0, fo->in->currency, sizeof f->currency0);
+	for (i = 0; i < nbatch; i++)
+		f->all[i] = batch_new();
+	return f;
+}
+
+/* The feed on a thread of its own; NULL when none can be had (a process
+ * limit: EAGAIN), or the queue cannot be made. */
+static struct crm_feed *feed_start(const struct crm_feed_opts *fo, char *const *files, int nfiles)
+{
+	struct crm_feed *f = feed_new(fo, files, nfiles, NBATCH);
+	void *bufs[NBATCH];
+	int i;
 	for (i = 0; i < NBATCH; i++)
-		bufs[i] = f->all[i] = batch_new();
-	if (!(f->pipe = crm_pipe_open(bufs, NBATCH))) {
-		err = errno;
+		bufs[i] = f->all[i];
+	if (!(f->pipe = crm_pipe_open(bufs, NBATCH)) ||
+	    pthread_create(&f->thread, NULL, feed_main, f) != 0) {
 		feed_free(f);
-		errno = err;
-		return NULL;
-	}
-	if ((err = pthread_create(&f->thread, NULL, feed_main, f)) != 0) {
-		feed_free(f);
-		errno = err;
 		return NULL;
 	}
 	return f;
 }
 
-struct crm_feed_batch *crm_feed_next(struct crm_feed *f)
+/* The thread stopped wherever it is (waiting for room in the queue, or for
+ * input on a pipe), then joined. */
+static void feed_stop(struct crm_feed *f)
 {
-	if (f->held)
-		crm_pipe_give(f->pipe, f->held);
-	f->held = crm_pipe_take(f->pipe);
-	return f->held ? &f->held->pub : NULL;
-}
-
-void crm_feed_close(struct crm_feed *f)
-{
-	if (!f)
-		return;
-	/* the thread may be waiting for room in the queue or for input */
 	crm_pipe_cancel(f->pipe);
 	pthread_join(f->thread, NULL);
 	feed_free(f);
+}
+
+int crm_feed_each(const struct crm_feed_opts *fo, char *const *files, int nfiles,
+		  crm_feed_fn *fn, void *ctx)
+{
+	struct crm_feed *f = feed_start(fo, files, nfiles);
+	struct batch *held;
+	int rc = 0;
+	if (f) {
+		while (!rc && (held = crm_pipe_take(f->pipe))) {
+			rc = fn(&held->pub, ctx);
+			crm_pipe_give(f->pipe, held);
+		}
+		feed_stop(f);
+		return rc;
+	}
+	f = feed_new(fo, files, nfiles, 1);
+	f->fn = fn;
+	f->ctx = ctx;
+	read_files(f);
+	rc = f->stop;
+	feed_free(f);
+	return rc;
 }

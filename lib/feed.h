@@ -1,12 +1,15 @@
 /*
  * feed.h - the reading half of an import (and of crm-segment's figures from
- * a stream: rfm.c), on a thread of its own.
+ * a stream: rfm.c), on a thread of its own when it can have one.
  *
  * Contract:
- *  - crm_feed_open() starts a thread that reads the files one after the
+ *  - crm_feed_each() starts a thread that reads the files one after the
  *    other (csvio.h) and hands what it finds to the caller's thread as
  *    items, in file order, in batches through a bounded queue (pipe.h):
- *    the memory of a feed does not grow with its input.
+ *    the memory of a feed does not grow with its input.  When no thread
+ *    can be had (a process limit: EAGAIN), the caller's thread reads and
+ *    hands each batch on as it fills: the same items in the same order,
+ *    only not overlapping the consumer's work.
  *  - The items of one file: CRM_FEED_FILE, then (when it opened) its
  *    CRM_FEED_HEADER, a CRM_FEED_ROW for each row and a CRM_FEED_BAD for each
  *    row whose quoting is malformed, in the order of the file, and last
@@ -20,10 +23,11 @@
  *    columns but the CRM_COL_LINK ones: content_key() in feed.c).  A row
  *    it finds bad carries the reason.  It writes no message and touches no database:
  *    reporting and counting are the consumer's.
- *  - The caller's thread takes batches with crm_feed_next(); a batch stays
- *    valid, and its rows writable, until the next call.  crm_feed_close()
- *    stops the thread wherever it is (waiting for the queue or for input on
- *    a pipe) and joins it, then frees everything.
+ *  - The consumer is called with each batch on the caller's thread; the
+ *    batch stays valid, and its rows writable, until it returns.  When it
+ *    returns nonzero the feed stops (the thread wherever it is, waiting for
+ *    the queue or for input on a pipe) and crm_feed_each() returns that
+ *    value; else 0 once the files are read.  Nothing is left running.
  */
 #ifndef CRM_FEED_H
 #define CRM_FEED_H
@@ -67,12 +71,12 @@ struct crm_feed_opts {
 	int keycol;                          /* the entity's key column, or -1 */
 };
 
-struct crm_feed;
+/* The consumer: 0 to go on, nonzero to stop the feed. */
+typedef int crm_feed_fn(const struct crm_feed_batch *b, void *ctx);
 
-/* Start reading; NULL (errno set) when the thread cannot be started. */
-struct crm_feed *crm_feed_open(const struct crm_feed_opts *fo, char *const *files, int nfiles);
-/* The next batch, waiting for it; NULL after the last. */
-struct crm_feed_batch *crm_feed_next(struct crm_feed *f);
-void crm_feed_close(struct crm_feed *f);
+/* Read the files, each batch to fn in order: 0, or what fn returned
+ * nonzero. */
+int crm_feed_each(const struct crm_feed_opts *fo, char *const *files, int nfiles,
+		  crm_feed_fn *fn, void *ctx);
 
 #endif

@@ -1957,34 +1957,33 @@ static void take_item(struct imp *im, const struct crm_feed_item *it)
 	}
 }
 
+static int take_batch(const struct crm_feed_batch *b, void *ctx)
+{
+	struct imp *im = ctx;
+	int i;
+	for (i = 0; i < b->n && !im->stop; i++)
+		take_item(im, &b->item[i]);
+	return im->stop;
+}
+
 /*
  * The files are read and their rows normalised on the feed's thread while
  * this one writes: the two halves of an import overlap.  Everything that is
  * seen from outside (the database, the ledger, messages, the rejects file,
  * the counts, the progress line) stays on this thread, in file order.
+ * Without that thread the feed reads on this one, to the same end.
  */
 static void import_files(struct imp *im, char *const *files, int nfiles)
 {
 	struct crm_feed_opts fo = {im->o->csv, &im->o->in, im->o->country, im->e,
 				   !normalise_here(im), im->tz,
 				   im->kind == E_OTHER ? im->col[0] : -1};
-	struct crm_feed *feed;
-	struct crm_feed_batch *b;
-	int i;
 	/* converting times in a named zone must not write the environment
 	 * while the other thread may read it */
 	crm_tz_pin(im->tz);
-	if (!(feed = crm_feed_open(&fo, files, nfiles))) {
-		crm_error(_("cannot start reading: %m"));
-		im->stop = 1;
-		im->status = CRM_EIO;
-	}
-	while (!im->stop && (b = crm_feed_next(feed)))
-		for (i = 0; i < b->n && !im->stop; i++)
-			take_item(im, &b->item[i]);
+	crm_feed_each(&fo, files, nfiles, take_batch, im);
 	if (im->fname)               /* stopped within a file */
 		close_file(im);
-	crm_feed_close(feed);
 	crm_tz_unpin(im->tz);
 }
 

@@ -40,7 +40,8 @@
  *    reason.  A run that failed (not a dry run), its COMMIT too (a full
  *    disk), has said last that nothing was imported and set
  *    counts->aborted: its counts are of rows never stored, not to print.
- *  - Threads: crm_import() reads on a thread of its own (feed.h), which
+ *  - Threads: crm_import() reads on a thread of its own (feed.h; on the
+ *    calling thread, between its writes, when none can be had), which
  *    parses and converts the files, maps their headers, and checks and
  *    normalises their rows (for order_items without a currency option, only
  *    checks them); it writes nothing anywhere.  The calling thread does all

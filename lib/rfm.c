@@ -595,6 +595,7 @@ struct stream {
 	int64_t before;          /* orders at or after this instant are ignored */
 	struct crm_custsum *sum; /* the customers */
 	long long bad;
+	int header;              /* the header was read */
 };
 
 enum { S_ID, S_AT, S_AMOUNT, S_CURRENCY, S_STATUS, S_EMAIL, S_NAME };   /* crm_order_stream */
@@ -629,23 +630,9 @@ static int s_row(const struct crm_values *v, const struct crm_row *row, void *ct
 	return s_reject(row->line, why, s);
 }
 
-/* The currency is normalised before the money, which needs it
- * (crm_row_values): on this thread alone, when no second one can start. */
-static int read_stream_here(const char *path, struct stream *s)
-{
-	struct crm_stream st = {
-		.e = &crm_order_stream, .maps = s->o->in->map, .nmap = s->o->in->nmap,
-		.vc = {s->o->tz, s->o->in->date_order, NULL, "", &s->o->in->vmap}, .csv = &s->o->csv,
-		.flags = CRM_READ_NEED_HEADER, .name = &s->fname,
-		.on_row = s_row, .on_reject = s_reject, .ctx = s,
-	};
-	memcpy(st.vc.currency, s->o->in->currency, sizeof st.vc.currency);
-	return crm_stream_read(&st, path);
-}
-
 /* One item of the feed, reported as crm_stream_read() and crm_read_path()
  * report theirs: CRM_OK to go on, else the exit code that ends the read. */
-static int take_item(struct stream *s, const struct crm_feed_item *it, int *header)
+static int take_item(struct stream *s, const struct crm_feed_item *it)
 {
 	switch (it->kind) {
 	case CRM_FEED_FILE:
@@ -660,7 +647,7 @@ static int take_item(struct stream *s, const struct crm_feed_item *it, int *head
 			crm_header_errors(s->fname, it->row.line, it->text);
 			return it->rc == -2 ? CRM_EUSAGE : CRM_EDATA;
 		}
-		*header = 1;
+		s->header = 1;
 		return CRM_OK;
 	case CRM_FEED_ROW:
 		return it->text ? s_reject(it->row.line, it->text, s) : s_row(it->v, &it->row, s);
@@ -671,13 +658,22 @@ static int take_item(struct stream *s, const struct crm_feed_item *it, int *head
 			crm_error_at(s->fname, it->row.line, "%s", it->text);
 			return it->row.line > 0 ? CRM_EDATA : CRM_EIO;
 		}
-		if (!*header) {
+		if (!s->header) {
 			crm_error_at(s->fname, 0, "empty input: no header line");
 			return CRM_EDATA;
 		}
 		return CRM_OK;
 	}
 	return CRM_OK;
+}
+
+static int take_batch(const struct crm_feed_batch *b, void *ctx)
+{
+	struct stream *s = ctx;
+	int i, rc = CRM_OK;
+	for (i = 0; i < b->n && rc == CRM_OK; i++)
+		rc = take_item(s, &b->item[i]);
+	return rc;
 }
 
 /*
@@ -691,21 +687,12 @@ static int read_stream(const char *path, struct stream *s)
 {
 	struct crm_feed_opts fo = {s->o->csv, s->o->in, NULL, &crm_order_stream, 1, s->o->tz, -1};
 	char *files[1] = {(char *)path}, err[1024];
-	struct crm_feed *feed;
-	struct crm_feed_batch *b;
-	int i, rc = CRM_OK, header = 0;
+	int rc;
 	if (crm_value_maps_check(&crm_order_stream, &s->o->in->vmap, err, sizeof err) < 0)
 		return crm_usage_error("%s", err);
 	crm_tz_pin(s->o->tz);
-	if (!(feed = crm_feed_open(&fo, files, 1))) {
-		crm_tz_unpin(s->o->tz);
-		return read_stream_here(path, s);
-	}
 	s->fname = s->name;
-	while (rc == CRM_OK && (b = crm_feed_next(feed)))
-		for (i = 0; i < b->n && rc == CRM_OK; i++)
-			rc = take_item(s, &b->item[i], &header);
-	crm_feed_close(feed);
+	rc = crm_feed_each(&fo, files, 1, take_batch, s);
 	crm_tz_unpin(s->o->tz);
 	s->fname = NULL;
 	return rc;

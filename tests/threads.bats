@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
 # Commands that cannot have a thread: a machine at its process limit answers
 # pthread_create with EAGAIN.  Each command that uses a helper thread has a
-# way without it, and its outcome is the same; the import's reading thread
-# is the one it cannot do without, and then it stops before writing.  The
+# way without it, and its outcome is the same: the figures, the messages,
+# the rejects, the database after a fatal error.  The
 # refusals come from an LD_PRELOAD shim (tests/faults/failthread.c) that
 # refuses the calls FAILTHREAD lists, in the order the process makes them.
 load helpers
@@ -58,16 +58,54 @@ shop() {
 	  "$(awk -F, '$6 == "refunded"' w.csv | wc -l)" ]
 }
 
-@test "threads: an import that cannot start its reading thread says so, exits 3 and changes nothing" {
+# Without its reading thread the import reads on its own (feed.h): the same
+# rows, the same messages and rejects, the same stop at a fatal error.
+@test "threads: an import without its reading thread stores and says what one with it does" {
+	shop
+	# a second file with a bad date, a row of the wrong width and bad quoting
+	{ head -n 1 o.csv
+	  printf 'X1,C1,not a date,100,KRW,paid,web\n'
+	  printf 'X2,C1\n'
+	  printf 'X3,C1,"2026-01-01 10:00:00"x,100,KRW,paid,web\n'
+	  printf 'X4,C2,2026-01-02 10:00:00,250,KRW,paid,web\n'; } >bad.csv
+	crm-import --db with.db --rejects with.rej orders o.csv bad.csv 2>with.err || true
+	for list in 2 all; do
+		rm -f without.db*
+		unthreaded "$list" crm-import --db without.db --rejects without.rej orders o.csv bad.csv
+		[ "$output" = "$(cat with.err)" ] || { echo "FAILTHREAD=$list: $output"; false; }
+		[ "$(dump_orders without.db)" = "$(dump_orders with.db)" ] ||
+			{ echo "FAILTHREAD=$list: the tables differ"; false; }
+		cmp without.rej with.rej
+	done
+	grep -q "bad.csv:3: expected 7 fields" with.err
+	[ "$(sqlite3 with.db 'SELECT count(*) FROM orders')" = 20001 ]
+}
+
+@test "threads: an import without its reading thread stops at a fatal error as one with it does" {
 	shop
 	head -n 5001 o.csv >first.csv
-	crm-import -q --db shop.db orders first.csv
-	before=$(dump_orders shop.db)
-	unthreaded 2 crm-import --db shop.db orders o.csv
-	assert_failure 3
-	assert_line "crm-import: cannot start reading: Resource temporarily unavailable"
-	[ "$(dump_orders shop.db)" = "$before" ]
-	[ "$(sqlite3 shop.db 'SELECT count(*) FROM orders')" = 5000 ]
+	crm-import -q --db with.db orders first.csv
+	cp with.db without.db
+	before=$(dump_orders with.db)
+	# invalid UTF-8 on line 7001 of the second file: nothing of the run is kept
+	{ head -n 7000 o.csv; printf 'X1,C1,2026-01-01 10:00:00,100,KRW,paid,\xff\n'; } >broken.csv
+	run crm-import --db with.db orders first.csv broken.csv
+	want_status=$status want=$output
+	[ "$want_status" -ne 0 ]
+	unthreaded 2 crm-import --db without.db orders first.csv broken.csv
+	[ "$status" -eq "$want_status" ]
+	[ "$output" = "$want" ]
+	[[ "$output" == *"broken.csv:7001: field 7: invalid UTF-8"* ]]
+	[ "$(dump_orders without.db)" = "$before" ]
+	[ "$(dump_orders with.db)" = "$before" ]
+}
+
+@test "threads: an import from a pipe without its reading thread reads it whole" {
+	shop
+	crm-import -q --db with.db orders o.csv
+	unthreaded all crm-import -q --db without.db orders - < <(cat o.csv)
+	assert_success
+	[ "$(dump_orders without.db)" = "$(dump_orders with.db)" ]
 }
 
 # A first customers import builds its e-mail and phone indexes after the
@@ -106,7 +144,7 @@ shop() {
 }
 
 # crm-segment from a CSV stream reads on a thread (feed.h), or without one
-# on its own (rfm.c read_stream_here).
+# on its own.
 @test "threads: crm-segment from a stream says the same without its reading thread" {
 	crm-synth --orders 20000 --customers 6000 --end 2026-11-30 --days 365 orders >o.csv
 	want=$(crm-segment --as-of 2026-12-01 --summary o.csv)
