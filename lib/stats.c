@@ -444,9 +444,9 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 		return NULL;
 	}
 	ledger_start(s);
-	s->create.what = "create a customer";
+	s->create.what = N_("create a customer");
 	s->create.bind = bind_create;
-	s->figures.what = "update customer figures";
+	s->figures.what = N_("update customer figures");
 	s->figures.bind = bind_figures;
 	return s;
 }
@@ -1267,7 +1267,7 @@ static int step_batch(struct crm_stats *s, struct batch *b, sqlite3_stmt *st, in
 		*s->created += sqlite3_changes(s->db->h);
 	if (st == b->fresh && sqlite3_changes(s->db->h) != n) {
 		crm_error(_("%s: %s: figures not there when the writing began are there now"),
-			  s->db->path, b->what);
+			  s->db->path, crm_tr(b->what));
 		return CRM_EIO;
 	}
 	return b == &s->figures && st != b->fresh ? add_existing(s, &b->rec[from], n, inserted)

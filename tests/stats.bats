@@ -146,6 +146,23 @@ c5|KRW|2026-04-01T00:00:00Z|2026-04-01T00:00:59Z|300|300"
 	assert_output "c1|KRW|2026-01-05T00:00:00Z|2026-01-05T00:00:00Z|1|1000"
 }
 
+# A first flush writes figures in batches that expect no row to be there
+# (stats.c, fresh): a trigger someone added makes one appear meanwhile.
+@test "stats: figures that appear while a first import writes them stop it, nothing kept" {
+	crm-synth --orders 2000 --customers 600 --end 2026-11-30 --days 365 orders >o.csv
+	head -n 1 o.csv >empty.csv
+	crm-import -q orders empty.csv
+	first=$(sed -n 2p o.csv | cut -d, -f2)
+	q "CREATE TRIGGER sneak AFTER INSERT ON customers WHEN NEW.customer_id = '$first'
+	   BEGIN INSERT INTO customer_stats VALUES (NEW.customer_id, 'KRW', 0, 0, 1, 1, x''); END"
+	run crm-import orders o.csv
+	assert_failure 3
+	assert_line "crm-import: $CRM_DB: update customer figures: figures not there when the writing began are there now"
+	assert_line "crm-import: nothing was imported"
+	[ "$(q 'SELECT (SELECT count(*) FROM orders) + (SELECT count(*) FROM customers) +
+	       (SELECT count(*) FROM customer_stats)')" = 0 ]
+}
+
 @test "stats: a database of schema version 1 gets its figures when it is migrated" {
 	sqlite3 "$CRM_DB" <"$FIX/schema-v1.sql"
 	[ "$(q 'PRAGMA user_version')" = 1 ]
