@@ -47,8 +47,8 @@
  *      _parse_discount, _parse_min_order, _campaign_bad), rfm's
  *      crm_bins_parse, nps's crm_score_parse, opts' crm_parse_long, and the
  *      feed, whose items carry the reason to its consumer.  A system call's
- *      failure is -1 with errno (crm_coupon_random, crm_pipe_open,
- *      crm_feed_open).  Lookups (crm_entity_find, crm_segment_find,
+ *      failure is -1 with errno (crm_coupon_random, crm_pipe_open).
+ *      Lookups (crm_entity_find, crm_segment_find,
  *      crm_format_parse, ..._parse of a name) return -1 or NULL, no more.
  *  (b) Functions that do a command's work report on standard error
  *      themselves (crm_error, crm_error_at, crm_db_fail; crm_usage_error

@@ -330,8 +330,7 @@ static int read_file(struct crm_feed *f, const char *path)
 		it->text = keep_text(f->cur, text);
 	}
 	if (it && r) {
-		if (f->pipe)         /* alone, nobody else waits for what is read */
-			crm_reader_waits(r, send_now, f, crm_pipe_cancel_fd(f->pipe));
+		crm_reader_waits(r, send_now, f, f->pipe ? crm_pipe_cancel_fd(f->pipe) : -1);
 		rc = crm_read(r, on_header, on_row, on_bad, f);
 		if (!stopped(f))
 			end_file(f, r, rc);
