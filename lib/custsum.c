@@ -144,8 +144,7 @@ static void reserve(struct crm_custsum *s, size_t more)
 	uint64_t *was = s->slot;
 	if (s->n + more > s->cap) {
 		s->cap = s->cap * 2 > s->n + more ? s->cap * 2 : s->n + more + 1024;
-		s->rec = crm_xrealloc(s->rec, s->cap * sizeof *s->rec);
-		crm_big_pages(s->rec, s->cap * sizeof *s->rec);
+		s->rec = crm_xrealloc_big(s->rec, s->n * sizeof *s->rec, s->cap * sizeof *s->rec);
 	}
 	if (2 * (s->n + more) <= nslot && s->slot)
 		return;

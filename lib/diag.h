@@ -161,7 +161,11 @@ void *crm_xcheck(void *p);
 /* A hint for an array of many megabytes about to be filled: 2 MiB pages,
  * where the kernel gives them on request (transparent huge pages in
  * "madvise" mode), so that filling it faults once per 2 MiB, not per 4 KiB,
- * which a virtual machine makes costly.  Nothing changes without them. */
+ * which a virtual machine makes costly.  Nothing changes without them.
+ * Grow such a block with crm_xrealloc_big(), not realloc(): the advice
+ * splits the block's mapping, mremap() then fails (EFAULT) and realloc()
+ * copies it into small pages (crm-segment from 10M orders: 93,000 page
+ * faults against 23,000). */
 void crm_big_pages(void *p, size_t n);
 /* An array of n bytes that will be filled at once (the history's lines, a
  * model's rows): from 2 MiB on, on 2 MiB pages from its first byte, as
