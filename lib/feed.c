@@ -361,8 +361,7 @@ static void *feed_main(void *arg)
 static void feed_free(struct crm_feed *f)
 {
 	int i;
-	if (f->pipe)
-		crm_pipe_close(f->pipe);
+	crm_pipe_close(f->pipe);            /* NULL without a thread: nothing */
 	for (i = 0; i < NBATCH; i++)
 		batch_free(f->all[i]);
 	crm_row_free(f->hdr);
