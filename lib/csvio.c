@@ -60,6 +60,7 @@ struct crm_reader {
 	int stop;                    /* nonzero: a callback asked to stop */
 
 	char *fbuf;                  /* fields of the current row, NUL-separated */
+	int nul_free;                /* the row is known to hold no NUL byte */
 	size_t flen, fcap;
 	size_t *foff, *flens;
 	char **fptr;
@@ -299,23 +300,34 @@ static int formula_lead(char c)
 	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
 }
 
+/* Undo the writer's formula guard: "'=x" was "=x".  1 if f[0] is one. */
+static int formula_guard(const char *f, size_t len)
+{
+	return len >= 2 && f[0] == '\'' && formula_lead(f[1]) && !is_plain_number(f + 1, len - 1);
+}
+
+/* Room for one field more in the row's arrays. */
+static void field_slot(struct crm_reader *r)
+{
+	if (r->nf < r->fmax)
+		return;
+	r->fmax = r->fmax ? r->fmax * 2 : 16;
+	r->foff = crm_xrealloc(r->foff, r->fmax * sizeof *r->foff);
+	r->flens = crm_xrealloc(r->flens, r->fmax * sizeof *r->flens);
+	r->fptr = crm_xrealloc(r->fptr, r->fmax * sizeof *r->fptr);
+}
+
 static void on_field(void *s, size_t len, void *ctx)
 {
 	struct crm_reader *r = ctx;
 	const char *f = s ? s : "";
 	if (r->stop)
 		return;
-	/* Undo the writer's formula guard: "'=x" was "=x". */
-	if (len >= 2 && f[0] == '\'' && formula_lead(f[1]) && !is_plain_number(f + 1, len - 1)) {
+	if (formula_guard(f, len)) {
 		f++;
 		len--;
 	}
-	if (r->nf == r->fmax) {
-		r->fmax = r->fmax ? r->fmax * 2 : 16;
-		r->foff = crm_xrealloc(r->foff, r->fmax * sizeof *r->foff);
-		r->flens = crm_xrealloc(r->flens, r->fmax * sizeof *r->flens);
-		r->fptr = crm_xrealloc(r->fptr, r->fmax * sizeof *r->fptr);
-	}
+	field_slot(r);
 	grow(&r->fbuf, &r->fcap, r->flen + len + 1);
 	memcpy(r->fbuf + r->flen, f, len);
 	r->fbuf[r->flen + len] = '\0';
@@ -348,6 +360,7 @@ static void on_row_end(int c, void *ctx)
 	row.n = r->nf;
 	row.field = r->fptr;
 	row.len = r->flens;
+	row.nul_free = r->nul_free;
 	if (!r->header_done) {
 		r->header_done = 1;
 		rc = r->on_header ? r->on_header(&row, r->ctx) : 0;
@@ -418,14 +431,20 @@ static int csv_space(const struct crm_reader *r, char c)
 static void feed_plain(struct crm_reader *r, const char *s, size_t n)
 {
 	const char *e = s + n, *end, *f, *p;
+	char *buf;
 	if (e > s && e[-1] == '\n')
 		e--;
 	if (e > s && e[-1] == '\r')
 		e--;
 	for (p = s; p < e && csv_space(r, *p); p++)
 		;
-	if (p == e)
+	if (p == e || r->stop)
 		return;                  /* a blank line */
+	/* the line is copied once and its fields ended in place: a field ends
+	 * at or before its delimiter, so its NUL never lands on the next one */
+	grow(&r->fbuf, &r->fcap, (size_t)(e - s) + 1);
+	buf = memcpy(r->fbuf, s, (size_t)(e - s));
+	r->nul_free = !memchr(s, '\0', (size_t)(e - s));
 	for (f = s;; f = end + 1) {
 		const char *b = f;
 		end = memchr(f, r->delim, (size_t)(e - f));
@@ -435,11 +454,16 @@ static void feed_plain(struct crm_reader *r, const char *s, size_t n)
 			b++;
 		for (p = end; p > b && csv_space(r, p[-1]); p--)
 			;
-		on_field((void *)b, (size_t)(p - b), r);
+		b += formula_guard(b, (size_t)(p - b));
+		field_slot(r);
+		buf[p - s] = '\0';
+		r->foff[r->nf] = (size_t)(b - s);
+		r->flens[r->nf++] = (size_t)(p - b);
 		if (end == e)
 			break;
 	}
 	on_row_end(0, r);
+	r->nul_free = 0;
 }
 
 static int feed_line(struct crm_reader *r, const char *s, size_t n, crm_bad_fn *on_bad)

@@ -50,6 +50,7 @@ struct crm_row {
 	size_t n;                /* number of fields */
 	char **field;            /* NUL-terminated fields, in place */
 	size_t *len;             /* their lengths */
+	int nul_free;            /* 1: known to hold no NUL byte; 0: not known */
 };
 
 /* A copy of a row that outlives the reader's buffers (a header kept while

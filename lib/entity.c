@@ -299,6 +299,12 @@ static int unseen(uint32_t cp)
 	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0x3000 || cp == 0xFEFF;
 }
 
+static int folded_away(unsigned char c)
+{
+	return c == ' ' || c == '_' || c == '-' || c == '.' || c == '/' || c == '(' || c == ')' ||
+	       c == '\t';
+}
+
 void crm_fold_name(const char *s, char *out, size_t size)
 {
 	size_t o = 0, len;
@@ -315,7 +321,7 @@ void crm_fold_name(const char *s, char *out, size_t size)
 			s += len;
 			continue;
 		}
-		if (!strchr(" _-./()\t", c))
+		if (!folded_away(c))
 			out[o++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
 		s++;
 	}
@@ -641,12 +647,25 @@ void crm_header_errors(const char *file, long line, const char *err)
 
 struct word { const char *in, *out; };
 
+/* Is s its own folded name (crm_fold_name), as most status words are? */
+static int folds_to_itself(const char *s, size_t size)
+{
+	size_t i;
+	for (i = 0; s[i]; i++)
+		if (i + 1 == size || !((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+			return 0;
+	return 1;
+}
+
 static const char *lookup(const struct word *w, const char *s)
 {
 	char f[64];
-	crm_fold_name(s, f, sizeof f);
+	if (!folds_to_itself(s, sizeof f)) {
+		crm_fold_name(s, f, sizeof f);
+		s = f;
+	}
 	for (; w->in; w++)
-		if (!strcmp(w->in, f))
+		if (!strcmp(w->in, s))
 			return w->out;
 	return NULL;
 }
@@ -1059,34 +1078,51 @@ size_t crm_row_values_need(const struct crm_row *row)
  * numbers are the shop's (--default-country), not the customer's country. */
 static int first_pass(enum crm_kind k) { return k == CRM_K_CURRENCY; }
 
+/* The reason a cell was refused, worded into why: "column 'x': 'cell' REASON"
+ * (the cell trimmed now, which reads better).  Apart from cell_value(),
+ * which runs for every cell, so that its frame holds no buffers. */
+static __attribute__((noinline)) int cell_why(const struct crm_column *col, char *cell,
+					       const char *to, const char *reason, int rc,
+					       char *why, size_t whysize)
+{
+	char q[128], q2[128];
+	if (rc == CRM_VALUE_BAD && to)       /* a TO that this row's context refuses */
+		snprintf(why, whysize, _("column '%s': %s, mapped to %s, %s"), col->name,
+			 crm_quote(crm_trim(cell), q, sizeof q), crm_quote(to, q2, sizeof q2), reason);
+	else if (rc == CRM_VALUE_BAD)
+		snprintf(why, whysize, _("column '%s': %s %s"), col->name,
+			 crm_quote(crm_trim(cell), q, sizeof q), reason);
+	else
+		snprintf(why, whysize, _("column '%s' is empty"), col->name);
+	return CRM_VALUE_BAD;
+}
+
+/* A cell mapped by --map-value: the value of its TO, or as crm_value(). */
+static __attribute__((noinline)) int mapped_value(const struct crm_column *col, char *cell,
+						  struct crm_value_ctx *vc, char *out, size_t size,
+						  int64_t *num, const char **to, const char **reason)
+{
+	char mapped[CRM_VALUE_WORD_MAX + 1];
+	if ((*to = map_find(vc->vmap, col, crm_trim(cell)))) {
+		memcpy(mapped, *to, strlen(*to) + 1);
+		return crm_value(col->kind, mapped, vc, out, size, num, reason);
+	}
+	return crm_value(col->kind, cell, vc, out, size, num, reason);
+}
+
 /* Normalise column c's cell as crm_value() does, the reason for a bad or
- * an empty required cell worded into why: "column 'x': 'cell' REASON". */
+ * an empty required cell worded into why. */
 static int cell_value(const struct crm_column *col, char *cell, struct crm_value_ctx *vc,
 		      char *out, size_t size, int64_t *num, char *why, size_t whysize)
 {
 	const char *reason = "", *to = NULL;
-	char q[128], q2[128], mapped[CRM_VALUE_WORD_MAX + 1];
 	int rc;
-	if (vc->vmap && vc->vmap->n && (to = map_find(vc->vmap, col, crm_trim(cell)))) {
-		memcpy(mapped, to, strlen(to) + 1);
-		rc = crm_value(col->kind, mapped, vc, out, size, num, &reason);
-	} else {
+	if (vc->vmap && vc->vmap->n)
+		rc = mapped_value(col, cell, vc, out, size, num, &to, &reason);
+	else
 		rc = crm_value(col->kind, cell, vc, out, size, num, &reason);
-	}
-	if (rc == CRM_VALUE_BAD && to) {     /* a TO that this row's context refuses */
-		snprintf(why, whysize, _("column '%s': %s, mapped to %s, %s"), col->name,
-			 crm_quote(crm_trim(cell), q, sizeof q), crm_quote(to, q2, sizeof q2), reason);
-		return CRM_VALUE_BAD;
-	}
-	if (rc == CRM_VALUE_BAD) {   /* the cell is trimmed now, which reads better */
-		snprintf(why, whysize, _("column '%s': %s %s"), col->name,
-			 crm_quote(crm_trim(cell), q, sizeof q), reason);
-		return CRM_VALUE_BAD;
-	}
-	if (rc == CRM_VALUE_EMPTY && (col->flags & CRM_COL_NONEMPTY)) {
-		snprintf(why, whysize, _("column '%s' is empty"), col->name);
-		return CRM_VALUE_BAD;
-	}
+	if (rc == CRM_VALUE_BAD || (rc == CRM_VALUE_EMPTY && (col->flags & CRM_COL_NONEMPTY)))
+		return cell_why(col, cell, to, reason, rc, why, whysize);
 	return rc;
 }
 
@@ -1116,21 +1152,22 @@ long crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
 {
 	size_t off = 0;
 	long n;
-	int c, pass;
-	for (c = 0; c < e->ncols; c++) {
-		v->val[c] = NULL;
-		v->len[c] = 0;
-	}
-	for (pass = 0; pass < 2; pass++) {
-		for (c = 0; c < e->ncols; c++) {
-			if (colmap[c] < 0 || first_pass(e->cols[c].kind) != (pass == 0))
-				continue;
-			n = row_value(e, c, row->field[colmap[c]], vc, buf + off,
-				      cell_room(row->len[colmap[c]]), v, why, whysize);
-			if (n < 0)
-				return -1;
-			off += (size_t)n;
-		}
+	int c, k, first = e->ncols;
+	memset(v->val, 0, (size_t)e->ncols * sizeof *v->val);
+	memset(v->len, 0, (size_t)e->ncols * sizeof *v->len);
+	for (c = 0; c < e->ncols && first == e->ncols; c++)
+		if (colmap[c] >= 0 && first_pass(e->cols[c].kind))
+			first = c;
+	/* k = 0 is the first pass's column (none: ncols), then the others */
+	for (k = 0; k <= e->ncols; k++) {
+		c = k == 0 ? first : k - 1;
+		if (c == e->ncols || colmap[c] < 0 || (k > 0 && c == first))
+			continue;
+		n = row_value(e, c, row->field[colmap[c]], vc, buf + off,
+			      cell_room(row->len[colmap[c]]), v, why, whysize);
+		if (n < 0)
+			return -1;
+		off += (size_t)n;
 	}
 	memcpy(v->currency, vc->currency, sizeof v->currency);
 	return (long)off;
@@ -1149,7 +1186,7 @@ int crm_row_check(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
 			 row->n);
 		return -1;
 	}
-	for (i = 0; i < row->n; i++) {
+	for (i = 0; i < row->n && !row->nul_free; i++) {
 		const char *name = hdr->field[i];
 		if (!memchr(row->field[i], '\0', row->len[i]))
 			continue;

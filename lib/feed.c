@@ -180,15 +180,36 @@ static size_t row_bytes(const struct crm_row *row)
 	return n + TEXT_MAX + sizeof(int) * CRM_MAX_COLS + 16;
 }
 
-static void copy_row(struct batch *b, struct crm_feed_item *it, const struct crm_row *row)
+/* Does each field of row start just after the NUL of the one before, as the
+ * reader leaves a line without quotes or spaces around its fields? */
+static int fields_packed(const struct crm_row *row)
 {
 	size_t i;
+	for (i = 1; i < row->n; i++)
+		if (row->field[i] != row->field[i - 1] + row->len[i - 1] + 1)
+			return 0;
+	return row->n > 0;
+}
+
+static void copy_row(struct batch *b, struct crm_feed_item *it, const struct crm_row *row)
+{
+	size_t i, n = row->n;
 	it->row.line = row->line;
-	it->row.n = row->n;
+	it->row.n = n;
 	it->row.field = b->fptr + b->fused;
 	it->row.len = b->flen + b->fused;
-	b->fused += row->n;
-	for (i = 0; i < row->n; i++) {
+	it->row.nul_free = row->nul_free;
+	b->fused += n;
+	if (fields_packed(row)) {    /* one copy, not one a field */
+		size_t span = (size_t)(row->field[n - 1] - row->field[0]) + row->len[n - 1] + 1;
+		char *to = memcpy(take_bytes(b, span, 1), row->field[0], span);
+		for (i = 0; i < n; i++) {
+			it->row.field[i] = to + (row->field[i] - row->field[0]);
+			it->row.len[i] = row->len[i];
+		}
+		return;
+	}
+	for (i = 0; i < n; i++) {
 		it->row.field[i] = memcpy(take_bytes(b, row->len[i] + 1, 1), row->field[i],
 					  row->len[i] + 1);
 		it->row.len[i] = row->len[i];

@@ -1545,7 +1545,32 @@ static int money_minor(const struct amount *a, int c, uint64_t *pv, const char *
 	return 0;
 }
 
-int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char **why)
+/*
+ * An amount of bare digits in the row's own currency, as most exports write
+ * it, read without taking it apart: 0 and *minor, or -1 for any other text,
+ * which money_parse() reads.  At most 15 digits: times 10^3, the largest
+ * exponent, still below INT64_MAX.  Reading every amount the long way was
+ * 28 ns an order, a twelfth of the reading thread's time.
+ */
+static int money_digits(const char *s, char currency[4], int64_t *minor)
+{
+	uint64_t v = 0;
+	int i, c;
+	for (i = 0; is_digit((unsigned char)s[i]); i++) {
+		if (i == 15)
+			return -1;
+		v = v * 10 + (unsigned)(s[i] - '0');
+	}
+	if (i == 0 || s[i] != '\0' || !currency || (c = find_currency(currency)) < 0)
+		return -1;
+	for (i = 0; i < currencies[c].exp; i++)
+		v *= 10;
+	*minor = (int64_t)v;
+	memcpy(currency, currencies[c].code, 4);
+	return 0;
+}
+
+static int money_parse(const char *s, char currency[4], int64_t *minor, const char **why)
 {
 	struct amount a;            /* the groups' arrays are filled as read */
 	cursor p, e;
@@ -1573,6 +1598,13 @@ int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char 
 	if (currency)
 		memcpy(currency, currencies[c].code, 4);
 	return 0;
+}
+
+int crm_parse_money(const char *s, char currency[4], int64_t *minor, const char **why)
+{
+	if (money_digits(s, currency, minor) == 0)
+		return 0;
+	return money_parse(s, currency, minor, why);
 }
 
 int crm_format_money(int64_t minor, const char *currency, char *out, size_t size)

@@ -413,6 +413,23 @@ refuse() {
 	refuse money --currency JPY '100.000' 'is ambiguous: the dot may separate thousands or decimals'
 }
 
+@test "money: bare digits read by the short path equal the long path's reading" {
+	# up to 15 digits are read without taking the amount apart; 16 and more,
+	# spaces, signs and marks the long way: the same values at the border
+	check money --currency KRW '12900' '12900 KRW'
+	check money --currency krw '0' '0 KRW'
+	check money --currency USD '007' '700 USD'
+	check money --currency KWD '999999999999999' '999999999999999000 KWD'
+	refuse money --currency KWD '9999999999999999' 'is too large'
+	check money --currency USD '9999999999999999' '999999999999999900 USD'
+	check money --currency JPY '9223372036854775807' '9223372036854775807 JPY'
+	refuse money --currency JPY '9223372036854775808' 'is too large'
+	check money --currency JPY ' 12 ' '12 JPY'
+	refuse money '12' 'has no currency (use --currency)'
+	refuse money --currency XYZ '12' 'has an unknown currency'
+	refuse money --currency KR '12' 'has an unknown currency'
+}
+
 @test "money: currencies must be known and agree" {
 	refuse money '1234.5' 'has no currency (use --currency)'
 	refuse money '12,900' 'has no currency (use --currency)'
