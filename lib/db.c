@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,12 @@
 #include "i18n.h"
 #include "runblob.h"
 #include "times.h"
+
+/* The crm_dbs open in the process, and the write-behind descriptors that
+ * wait for the last of them to close (see crm_db_write_behind()). */
+static atomic_int open_dbs;
+static int behind_fds[8];
+static atomic_int n_behind;
 
 /* Busy timeout: a report waits this long for an import's commit. */
 #define BUSY_MS 5000
@@ -692,7 +699,10 @@ static int open_handle(struct crm_db *db, int mode, struct marker *m)
 	/* Every command uses its connection from one thread: no mutexes, and
 	 * no allocation statistics (they take a global one on each malloc). */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	if (sqlite3_open_v2(db->path, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+	rc = sqlite3_open_v2(db->path, &db->h, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	if (db->h)
+		atomic_fetch_add(&open_dbs, 1);
+	if (rc != SQLITE_OK)
 		return crm_db_fail(db, N_("open"));
 	sqlite3_extended_result_codes(db->h, 1);
 	sqlite3_busy_timeout(db->h, busy_timeout());
@@ -721,6 +731,8 @@ static int open_db(struct crm_db *db, const char *path, int mode)
 	int rc;
 	db->h = NULL;
 	db->created = db->bulk = 0;
+	db->behind_fd = -1;
+	db->behind_calls = 0;
 	db->path = crm_xstrdup(path);
 	if (strcmp(path, ":memory:") && (db->created = create_private(path, mode)) < 0)
 		return CRM_EIO;
@@ -752,10 +764,35 @@ int crm_db_open(struct crm_db *db, const char *path, int mode)
 	return rc;
 }
 
+void crm_db_write_behind(struct crm_db *db)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* Not the -wal file of an increment: its frames do not fill whole
+	 * pages of the page cache, and the next frame waited for the page
+	 * under writeback (10M orders: 1.2 -> 1.3 s, 0.15 s more system time) */
+	if (!db->bulk || ++db->behind_calls % 256)
+		return;
+	if (db->behind_fd < 0 && atomic_load(&n_behind) < (int)(sizeof behind_fds / sizeof behind_fds[0])) {
+		db->behind_fd = open(db->path, O_RDONLY | O_CLOEXEC);
+		if (db->behind_fd >= 0)
+			behind_fds[atomic_fetch_add(&n_behind, 1)] = db->behind_fd;
+	}
+	/* best effort: the commit's fsync writes whatever this did not */
+	if (db->behind_fd >= 0)
+		(void)sync_file_range(db->behind_fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)db;
+#endif
+}
+
 void crm_db_close(struct crm_db *db)
 {
 	if (db->h && sqlite3_close(db->h) != SQLITE_OK)
 		crm_error(_("%s: close: %s"), db->path, sqlite3_errmsg(db->h));
+	if (db->h && atomic_fetch_sub(&open_dbs, 1) == 1)
+		while (atomic_load(&n_behind) > 0)
+			close(behind_fds[atomic_fetch_sub(&n_behind, 1) - 1]);
+	db->behind_fd = -1;
 	db->h = NULL;
 	free(db->path);
 	db->path = NULL;

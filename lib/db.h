@@ -88,6 +88,8 @@ struct crm_db {
 	char *path;
 	int created;             /* this open created the file */
 	int bulk;                /* crm_db_begin_bulk() left WAL mode */
+	int behind_fd;           /* crm_db_write_behind()'s descriptor, or -1 */
+	unsigned behind_calls;
 };
 
 const char *crm_db_path(const char *opt);
@@ -96,6 +98,13 @@ const char *crm_db_path(const char *opt);
  * again is harmless. */
 int crm_db_open(struct crm_db *db, const char *path, int mode);
 void crm_db_close(struct crm_db *db);
+/* In a bulk write (crm_db_begin_bulk), have the kernel start writing the
+ * file's changed pages out, without waiting for them: left for the
+ * commit's fsync, a first import of 10M orders waited 1.4 s there for its
+ * 1.6 GB.  Call it at every batch; it acts at every 256th call.  It keeps
+ * a descriptor of the file, closed when the process's last crm_db closes:
+ * closing any descriptor of a file drops the process's locks on it. */
+void crm_db_write_behind(struct crm_db *db);
 /* Step a one-row statement st (from crm_db_prepare: NULL when that failed)
  * and finalize it: its first column into *out (0 when no row).  CRM_OK, or
  * the exit code of the failure to `what`, reported. */

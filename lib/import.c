@@ -1387,6 +1387,7 @@ static int batch_run(struct imp *im)
 	struct batch *b = &im->batch;
 	int r, i, rc, n = b->n, orders = im->is_orders;
 	b->n = 0;   /* the rows stay readable until the next batch_add() */
+	crm_db_write_behind(im->db);
 	if (n == BATCH_ROWS && batch_write(im) < 0)
 		return -1;
 	for (r = 0; r < n; r++) {

@@ -1255,6 +1255,7 @@ static int step_batch(struct crm_stats *s, struct batch *b, sqlite3_stmt *st, in
 {
 	char inserted[BATCH] = {0};
 	int i, at = 0, rc;
+	crm_db_write_behind(s->db);
 	for (i = from; i < from + n; i++)
 		at += b->bind(st, at, &b->rec[i]);
 	at = 0;

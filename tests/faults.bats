@@ -271,6 +271,26 @@ more_orders() { crm-synth --orders 2000 --customers 500 --end 2026-11-30 --days 
 	done
 }
 
+@test "a first import has its pages written behind; a hint that fails loses nothing; an increment gives none" {
+	local week=$BATS_FILE_TMPDIR/week
+	# 20,000 orders: 313 batches of 64, a hint at the 256th
+	CRM_DB=$PWD/plain.db crm-import -q orders "$week/base.tmp"
+	preloaded libfailwrite.so
+	run --separate-stderr "${PRELOADED[@]}" FAILWRITE_MATCH=crm.db FAILWRITE_RANGE="$PWD/hints" \
+		crm-import -q orders "$week/base.tmp"
+	assert_success
+	assert_equal "$stderr" ""
+	[ "$(wc -l <hints)" -ge 1 ] || fail "no hint was given"
+	intact
+	diff -u <(CRM_DB=$PWD/plain.db signature) <(signature) || fail "not what an import without hints stores"
+	# the increment writes the -wal file, whose frames straddle pages
+	rm hints
+	run --separate-stderr "${PRELOADED[@]}" FAILWRITE_MATCH=crm.db FAILWRITE_RANGE="$PWD/hints" \
+		crm-import -q orders "$week/inc.csv"
+	assert_success
+	[ ! -e hints ] || fail "an increment gave $(wc -l <hints) hints"
+}
+
 @test "a full disk while crm-coupon issue commits: exit 3, 'no code was issued', no code out, the database as it was" {
 	local limit
 	for limit in 0 1024 8192 call=1 call=3 fsync; do

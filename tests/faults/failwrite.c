@@ -8,6 +8,10 @@
  *   FAILWRITE_CALL=N       or: fail from the Nth write call to them on
  *   FAILWRITE_FSYNC=1      fsync and fdatasync of them fail with ENOSPC, as
  *                          when the disk fills up under written-back pages
+ *   FAILWRITE_RANGE=FILE   sync_file_range of them fails with EIO, and each
+ *                          call adds a line to FILE: a hint to write pages
+ *                          behind that fails loses nothing, and a test can
+ *                          tell whether one was given
  *
  * A write that would pass the limit writes nothing and fails with ENOSPC, and
  * so does every later one (a full disk stays full); a write of what fits
@@ -24,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
@@ -156,4 +161,20 @@ int fdatasync(int fd)
 {
 	int (*f)(int) = (int (*)(int))real("fdatasync");
 	return refuse_sync(fd) ? -1 : f(fd);
+}
+
+int sync_file_range(int fd, off64_t off, off64_t n, unsigned int flags)
+{
+	int (*f)(int, off64_t, off64_t, unsigned int) =
+		(int (*)(int, off64_t, off64_t, unsigned int))real("sync_file_range");
+	const char *log = getenv("FAILWRITE_RANGE");
+	FILE *fp;
+	if (fd < 0 || fd >= MAX_FD || !tracked[fd] || !log || !*log)
+		return f(fd, off, n, flags);
+	if ((fp = fopen(log, "a"))) {
+		fputs("sync_file_range\n", fp);
+		fclose(fp);
+	}
+	errno = EIO;
+	return -1;
 }
