@@ -540,20 +540,13 @@ static void clear_memory(struct crm_stats *s)
 }
 
 /* Replace a record's times with n of them. */
-static void set_times(struct crm_times *l, const int64_t *t, size_t n)
-{
-	l->n = 0;
-	while (n--)
-		crm_times_push(l, *t++);
-}
-
 /* The i-th entry in key order as a record (after sort_memory). */
 static void entry_rec(const struct crm_stats *s, size_t i, struct rec *r)
 {
 	const struct entry *e = &s->entry[s->order[i].entry];
 	const int64_t *end = s->tdealt + e->tpos;
-	set_times(&r->times, end - e->ngone - e->orders, (size_t)e->orders);
-	set_times(&r->gone, end - e->ngone, e->ngone);
+	crm_times_set(&r->times, end - e->ngone - e->orders, (size_t)e->orders);
+	crm_times_set(&r->gone, end - e->ngone, e->ngone);
 	crm_times_sort(&r->times);
 	crm_times_sort(&r->gone);
 	r->len = e->len;
@@ -828,10 +821,8 @@ static int merge_init(struct merge *m, struct crm_stats *s, int with_memory)
 
 static int combine(struct rec *into, const struct rec *r)
 {
-	size_t i;
 	into->ensure |= r->ensure;
-	for (i = 0; i < r->gone.n; i++)
-		crm_times_push(&into->gone, r->gone.t[i]);
+	crm_times_append(&into->gone, r->gone.t, r->gone.n);
 	if (r->orders && !into->orders) {
 		into->first = r->first;
 		into->last = r->last;
@@ -842,8 +833,7 @@ static int combine(struct rec *into, const struct rec *r)
 			into->last = r->last;
 	}
 	into->orders += r->orders;
-	for (i = 0; i < r->times.n; i++)
-		crm_times_push(&into->times, r->times.t[i]);
+	crm_times_append(&into->times, r->times.t, r->times.n);
 	if (__builtin_add_overflow(into->amount, r->amount, &into->amount))
 		return too_much(into->id, into->currency);
 	return CRM_OK;
@@ -852,8 +842,8 @@ static int combine(struct rec *into, const struct rec *r)
 static void rec_copy(struct rec *to, const struct rec *from)
 {
 	memcpy(to, from, offsetof(struct rec, times));
-	set_times(&to->times, from->times.t, from->times.n);
-	set_times(&to->gone, from->gone.t, from->gone.n);
+	crm_times_set(&to->times, from->times.t, from->times.n);
+	crm_times_set(&to->gone, from->gone.t, from->gone.n);
 	memcpy(to->id, from->id, from->len + 1);
 }
 

@@ -27,6 +27,20 @@ void crm_times_push(struct crm_times *l, int64_t t)
 	l->t[l->n++] = t;
 }
 
+void crm_times_append(struct crm_times *l, const int64_t *t, size_t n)
+{
+	reserve(l, n);
+	if (n)
+		memcpy(l->t + l->n, t, n * sizeof *t);
+	l->n += n;
+}
+
+void crm_times_set(struct crm_times *l, const int64_t *t, size_t n)
+{
+	l->n = 0;
+	crm_times_append(l, t, n);
+}
+
 int crm_times_decode(struct crm_times *l, const void *blob, size_t len)
 {
 	const unsigned char *p = blob;

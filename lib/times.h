@@ -48,6 +48,10 @@ size_t crm_times_count(const struct crm_times *l, int64_t from, int64_t to);
 int crm_times_last_before(const struct crm_times *l, int64_t t, int64_t *out);
 /* Append a time, order not kept (crm_times_sort before encoding). */
 void crm_times_push(struct crm_times *l, int64_t t);
+/* Append the n times t[0..n), or make them l's only ones (t outside l's
+ * own memory). */
+void crm_times_append(struct crm_times *l, const int64_t *t, size_t n);
+void crm_times_set(struct crm_times *l, const int64_t *t, size_t n);
 void crm_times_release(struct crm_times *l);
 
 int crm_times_register(sqlite3 *h);
