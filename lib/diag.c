@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -385,6 +386,14 @@ int crm_run_pair(void *(*fn)(void *), void *here, void *there)
 	fn(here);
 	pthread_join(t, NULL);
 	return 1;
+}
+
+void crm_thread_helps(void)
+{
+#ifdef SCHED_BATCH
+	struct sched_param none = {0};
+	(void)pthread_setschedparam(pthread_self(), SCHED_BATCH, &none);   /* best effort */
+#endif
 }
 
 void crm_stdout_bulk(void)

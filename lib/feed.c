@@ -372,6 +372,7 @@ static void read_files(struct crm_feed *f)
 static void *feed_main(void *arg)
 {
 	struct crm_feed *f = arg;
+	crm_thread_helps();
 	read_files(f);
 	crm_pipe_end(f->pipe);
 	return NULL;

@@ -1074,6 +1074,7 @@ static void *ledger_main(void *arg)
 {
 	struct crm_stats *s = arg;
 	struct note_block *b;
+	crm_thread_helps();
 	while ((b = crm_pipe_take(s->pipe))) {
 		if (atomic_load_explicit(&s->failed, memory_order_relaxed) == CRM_OK)
 			sum_block(s, b);
@@ -1404,7 +1405,9 @@ static void *merge_main(void *arg)
 {
 	struct crm_stats *s = arg;
 	struct merged *b;
-	int rc = merge_start(s);
+	int rc;
+	crm_thread_helps();
+	rc = merge_start(s);
 	while ((b = crm_pipe_get(s->mpipe))) {
 		merge_fill(s, b, rc);
 		crm_pipe_put(s->mpipe, b);

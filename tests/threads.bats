@@ -156,3 +156,33 @@ shop() {
 	assert_success
 	[ "$output" = "$want" ]
 }
+
+# policy PID: "TID POLICY" for each thread of PID, POLICY as sched(7)
+# numbers it (0 SCHED_OTHER, 3 SCHED_BATCH), field 41 of its stat.
+policies() {
+	local t
+	for t in /proc/"$1"/task/*; do
+		echo "${t##*/} $(sed 's/.*) //' "$t/stat" | cut -d' ' -f39)"
+	done
+}
+
+@test "threads: an import's helpers do not preempt the thread that writes (SCHED_BATCH), which keeps its policy" {
+	local pid i got=
+	[ -r /proc/self/stat ] || skip "no /proc"
+	mkfifo in.csv
+	crm-import -q --db f.db orders in.csv &
+	pid=$!
+	exec 5>in.csv          # the import waits on the pipe with its threads started
+	printf '%s\n' order_id,customer_id,ordered_at,amount,currency 'O1,c1,2025-01-01,10,USD' >&5
+	for ((i = 0; i < 300; i++)); do
+		got=$(policies "$pid")
+		[ "$(grep -c ' 3$' <<<"$got")" -ge 2 ] && break
+		sleep 0.1
+	done
+	exec 5>&-
+	wait "$pid"
+	echo "$got"
+	[ "$(grep -c ' 3$' <<<"$got")" -ge 2 ] || fail "no two threads in SCHED_BATCH"
+	assert_equal "$(grep "^$pid " <<<"$got")" "$pid 0"
+	assert_equal "$(sqlite3 f.db 'SELECT order_id FROM orders')" O1
+}
