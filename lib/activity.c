@@ -58,32 +58,51 @@ static void set_bounds(const struct crm_activity_window w[2], struct bounds b[2]
 	}
 }
 
+/* The customer whose times blob[0..n) are not crm's, for the message. */
+static void bad_times(struct crm_db *db, const char *currency, const void *blob, int n)
+{
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT customer_id FROM customer_stats "
+					  "WHERE currency = ?1 AND times = ?2");
+	const char *id = NULL;
+	if (st) {
+		crm_bind_static(st, 1, currency);
+		sqlite3_bind_blob(st, 2, blob, n, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			id = (const char *)sqlite3_column_text(st, 0);
+	}
+	crm_error(_("%s: customer '%s': its order times are not crm's"), db->path, id ? id : "?");
+	sqlite3_finalize(st);
+}
+
+/* Only what counting needs comes back a row: 3.29M customers at 10M orders
+ * are most of a report's time.  The times are decoded, and their bytes
+ * looked at, only for a customer who ordered since the earlier start. */
 int crm_activity_count(struct crm_db *db, const char *currency,
 		       const struct crm_activity_window w[2], struct crm_activity out[2])
 {
-	static const char sql[] = "SELECT customer_id, first_unix, last_unix, CASE WHEN "
-		"last_unix >= ?1 THEN times END FROM customer_stats WHERE currency = ?2";
+	static const char sql[] = "SELECT first_unix, last_unix, times FROM customer_stats "
+		"WHERE currency = ?1";
 	struct crm_times t = {0};
 	struct bounds b[2];
 	sqlite3_stmt *st;
+	int64_t since, first, last;
 	int i, rc, bad = 0;
 	set_bounds(w, b, out);
+	since = b[0].from < b[1].from ? b[0].from : b[1].from;
 	if (!(st = crm_db_prepare(db, sql)))
 		return crm_db_last_status(db);
-	/* the earlier start: at most either end, so the lost find times too */
-	sqlite3_bind_int64(st, 1, b[0].from < b[1].from ? b[0].from : b[1].from);
-	crm_bind_static(st, 2, currency);
+	crm_bind_static(st, 1, currency);
 	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		first = sqlite3_column_int64(st, 0);
+		last = sqlite3_column_int64(st, 1);
 		t.n = 0;
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL &&
-		    crm_times_decode(&t, sqlite3_column_blob(st, 3), (size_t)sqlite3_column_bytes(st, 3))) {
-			crm_error(_("%s: customer '%s': its order times are not crm's"), db->path,
-				  (const char *)sqlite3_column_text(st, 0));
+		if (last >= since && crm_times_decode(&t, sqlite3_column_blob(st, 2),
+						      (size_t)sqlite3_column_bytes(st, 2))) {
+			bad_times(db, currency, sqlite3_column_blob(st, 2), sqlite3_column_bytes(st, 2));
 			bad = 1;
 		}
 		for (i = 0; i < 2 && !bad; i++)
-			count_customer(&out[i], &b[i], sqlite3_column_int64(st, 1),
-				       sqlite3_column_int64(st, 2), &t);
+			count_customer(&out[i], &b[i], first, last, &t);
 	}
 	sqlite3_finalize(st);
 	crm_times_release(&t);

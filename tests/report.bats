@@ -451,3 +451,12 @@ a, b = (json.load(open(f)) for f in sys.argv[1:])
 a["sections"] = [x for x in a["sections"] if x["key"] != "coupons"]
 sys.exit(a != b)' before.json after.json
 }
+
+@test "report: a customer whose stored order times are not crm's is named, exit 1, nothing printed" {
+	shop
+	q "UPDATE customer_stats SET times = x'0102' WHERE customer_id = 'b'"
+	run --separate-stderr crm-report --as-of 2026-11-16
+	assert_failure 1
+	assert_equal "$stderr" "crm-report: $CRM_DB: customer 'b': its order times are not crm's"
+	assert_equal "$output" ""
+}
