@@ -189,11 +189,12 @@ asan:
 # crm-import (reading, writing, and summing the customers' figures, whose
 # overflow money.bats makes the summing thread find), crm-segment (two halves of the figures; a stream
 # read on one thread and summed on another) and
-# crm-recommend (two scoring a chunk of customers, one writing the last);
+# crm-recommend (two scoring a chunk of customers, one writing the last),
+# crm-report (the customers counted in two halves, on two connections);
 # threads.bats refuses them some threads, which the others then do without.
 THREAD_TESTS = tests/import.bats tests/robust.bats tests/stats.bats tests/money.bats tests/reimport.bats \
 	tests/segment.bats tests/stream.bats \
-	tests/recommend.bats tests/recommend_synth.bats tests/threads.bats
+	tests/recommend.bats tests/recommend_synth.bats tests/report.bats tests/threads.bats
 
 tsan:
 	$(MAKE) B=build-tsan SANITIZE=thread CFLAGS='-O1 -g' all

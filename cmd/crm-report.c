@@ -167,8 +167,7 @@ static int report(struct rep *r, const struct crm_period *p)
 	rep.nsections = 0;
 	if (rc != CRM_OK)
 		return rc;
-	if ((rc = crm_db_begin_read(&db)) == CRM_OK &&
-	    (rc = crm_report_build(&db, p, &r->ro, &rep)) == CRM_OK)
+	if ((rc = crm_report_build(&db, p, &r->ro, &rep)) == CRM_OK)
 		crm_report_write(stdout, &rep, r->format);
 	crm_report_release(&rep);
 	crm_db_rollback(&db);     /* ends the snapshot */

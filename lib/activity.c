@@ -15,6 +15,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "stats.h"
 #include "times.h"
 
 /* Bounds of one period in Unix seconds, as customer_stats keeps times. */
@@ -74,39 +75,132 @@ static void bad_times(struct crm_db *db, const char *currency, const void *blob,
 	sqlite3_finalize(st);
 }
 
+/* One part of customer_stats to count: all of it (split NULL), or the ids
+ * below split (upper 0) or from it on (1).  A twin's part says nothing of
+ * a failure (quiet): it is counted again on the first connection. */
+struct part {
+	struct crm_db *db;
+	const char *currency, *split;
+	int upper, quiet, rc;
+	struct bounds b[2];
+	struct crm_activity out[2];
+};
+
+static const char *const part_sql[] = {
+	"SELECT first_unix, last_unix, times FROM customer_stats WHERE currency = ?1",
+	"SELECT first_unix, last_unix, times FROM customer_stats WHERE currency = ?1 "
+	"AND customer_id < ?2",
+	"SELECT first_unix, last_unix, times FROM customer_stats WHERE currency = ?1 "
+	"AND customer_id >= ?2",
+};
+
 /* Only what counting needs comes back a row: 3.29M customers at 10M orders
  * are most of a report's time.  The times are decoded, and their bytes
  * looked at, only for a customer who ordered since the earlier start. */
-int crm_activity_count(struct crm_db *db, const char *currency,
-		       const struct crm_activity_window w[2], struct crm_activity out[2])
+static void *count_part(void *arg)
 {
-	static const char sql[] = "SELECT first_unix, last_unix, times FROM customer_stats "
-		"WHERE currency = ?1";
+	struct part *p = arg;
 	struct crm_times t = {0};
-	struct bounds b[2];
-	sqlite3_stmt *st;
-	int64_t since, first, last;
-	int i, rc, bad = 0;
-	set_bounds(w, b, out);
-	since = b[0].from < b[1].from ? b[0].from : b[1].from;
-	if (!(st = crm_db_prepare(db, sql)))
-		return crm_db_last_status(db);
-	crm_bind_static(st, 1, currency);
+	sqlite3_stmt *st = crm_db_prepare(p->db, part_sql[p->split ? 1 + p->upper : 0]);
+	int64_t since = p->b[0].from < p->b[1].from ? p->b[0].from : p->b[1].from, first, last;
+	int i, rc = SQLITE_ERROR, bad = 0;
+	memset(p->out, 0, sizeof p->out);
+	if (!st) {
+		p->rc = p->quiet ? CRM_EIO : crm_db_last_status(p->db);
+		return NULL;
+	}
+	crm_bind_static(st, 1, p->currency);
+	if (p->split)
+		crm_bind_static(st, 2, p->split);
 	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		first = sqlite3_column_int64(st, 0);
 		last = sqlite3_column_int64(st, 1);
 		t.n = 0;
 		if (last >= since && crm_times_decode(&t, sqlite3_column_blob(st, 2),
 						      (size_t)sqlite3_column_bytes(st, 2))) {
-			bad_times(db, currency, sqlite3_column_blob(st, 2), sqlite3_column_bytes(st, 2));
+			if (!p->quiet)
+				bad_times(p->db, p->currency, sqlite3_column_blob(st, 2),
+					  sqlite3_column_bytes(st, 2));
 			bad = 1;
 		}
 		for (i = 0; i < 2 && !bad; i++)
-			count_customer(&out[i], &b[i], first, last, &t);
+			count_customer(&p->out[i], &p->b[i], first, last, &t);
 	}
 	sqlite3_finalize(st);
 	crm_times_release(&t);
 	if (bad)
-		return CRM_EDATA;
-	return rc == SQLITE_DONE ? CRM_OK : crm_db_fail(db, N_("report"));
+		p->rc = CRM_EDATA;
+	else if (rc != SQLITE_DONE)
+		p->rc = p->quiet ? CRM_EIO : crm_db_fail(p->db, N_("report"));
+	else
+		p->rc = CRM_OK;
+	return NULL;
+}
+
+static void part_init(struct part *p, struct crm_db *db, const char *currency,
+		      const struct crm_activity_window w[2], const char *split, int upper)
+{
+	struct crm_activity unused[2];
+	memset(p, 0, sizeof *p);
+	p->db = db;
+	p->currency = currency;
+	p->split = split;
+	p->upper = upper;
+	set_bounds(w, p->b, unused);
+}
+
+/* The lower half here and the upper on the twin's thread; the upper again
+ * here when the twin failed or its snapshot may not be db's. */
+static int count_halves(struct crm_db *db, struct crm_db_twin *twin, const char *currency,
+			const struct crm_activity_window w[2], const char *key,
+			struct crm_activity out[2])
+{
+	struct part lo, hi;
+	int i, same;
+	part_init(&lo, db, currency, w, key, 0);
+	part_init(&hi, &twin->db, currency, w, key, 1);
+	hi.quiet = 1;
+	crm_run_pair(count_part, &lo, &hi);
+	same = crm_db_twin_close(twin);
+	if (lo.rc != CRM_OK)
+		return lo.rc;
+	if (!same || hi.rc != CRM_OK) {
+		part_init(&hi, db, currency, w, key, 1);
+		count_part(&hi);
+	}
+	if (hi.rc != CRM_OK)
+		return hi.rc;
+	for (i = 0; i < 2; i++) {
+		out[i].active = lo.out[i].active + hi.out[i].active;
+		out[i].fresh = lo.out[i].fresh + hi.out[i].fresh;
+		out[i].repeat = lo.out[i].repeat + hi.out[i].repeat;
+		out[i].lost = lo.out[i].lost + hi.out[i].lost;
+	}
+	return CRM_OK;
+}
+
+int crm_activity_count(struct crm_db *db, struct crm_db_twin **twin, const char *currency,
+		       const struct crm_activity_window w[2], struct crm_activity out[2])
+{
+	struct crm_db_twin *tw = twin ? *twin : NULL;
+	struct part all;
+	char key[9];
+	int rc;
+	set_bounds(w, all.b, out);
+	if (twin)
+		*twin = NULL;         /* closed below, whatever happens */
+	if (tw && (rc = crm_stats_split_key(db, key)) != CRM_STATS_NO_SPLIT) {
+		if (rc != CRM_OK) {
+			crm_db_twin_close(tw);
+			return rc;
+		}
+		return count_halves(db, tw, currency, w, key, out);
+	}
+	if (tw)
+		crm_db_twin_close(tw);
+	part_init(&all, db, currency, w, NULL, 0);
+	count_part(&all);
+	if (all.rc == CRM_OK)
+		memcpy(out, all.out, sizeof all.out);
+	return all.rc;
 }

@@ -23,6 +23,11 @@
  *  - crm_activity_count() returns CRM_OK with out[0], out[1], or an exit
  *    code after reporting the database's error (or a times value that is
  *    not crm's, naming the customer).
+ *  - *twin, when not NULL, is a second connection to db's file opened before
+ *    db's read transaction began (db.h): the customers from the middle id on
+ *    are counted on it, on a thread of their own, and again on db when its
+ *    snapshot may not be db's.  crm_activity_count() closes it and sets
+ *    *twin to NULL, whatever it returns.
  */
 #ifndef CRM_ACTIVITY_H
 #define CRM_ACTIVITY_H
@@ -41,7 +46,7 @@ struct crm_activity {
 	int64_t active, fresh, repeat, lost;        /* fresh: the new customers */
 };
 
-int crm_activity_count(struct crm_db *db, const char *currency,
+int crm_activity_count(struct crm_db *db, struct crm_db_twin **twin, const char *currency,
 		       const struct crm_activity_window w[2], struct crm_activity out[2]);
 
 #endif

@@ -25,6 +25,7 @@
 
 struct ctx {
 	struct crm_db *db;
+	struct crm_db_twin *twin;           /* for the customers' count, or NULL */
 	const struct crm_report_opts *o;
 	struct crm_report *r;
 	char from[2][CRM_TIME_LEN], to[2][CRM_TIME_LEN];   /* CUR, PREV bounds */
@@ -213,7 +214,7 @@ static int customers_of(struct ctx *c, struct crm_section *s)
 		w[i].from = c->from[i];
 		w[i].to = c->to[i];
 	}
-	if ((rc = crm_activity_count(c->db, c->r->currency, w, a)) != CRM_OK)
+	if ((rc = crm_activity_count(c->db, &c->twin, c->r->currency, w, a)) != CRM_OK)
 		return rc;
 	for (i = CUR; i <= PREV; i++) {
 		set(&s->metrics[0], i, (double)a[i].active);
@@ -1155,28 +1156,55 @@ static int has_orders(struct ctx *c)
 	return c->r->currency[0] != '\0';
 }
 
-int crm_report_build(struct crm_db *db, const struct crm_period *p,
-		     const struct crm_report_opts *o, struct crm_report *r)
+/* The twin opens before db's read begins, so that a twin that saw no
+ * commit has db's snapshot (db.h).  Without one the customers are counted
+ * on db alone. */
+static int begin_reads(struct ctx *c)
 {
-	struct ctx c = {db, o, r, {"", ""}, {"", ""}, ""};
+	int rc = crm_db_twin_open(c->db, c->twin, 1);
+	if (rc != CRM_OK) {
+		c->twin = NULL;
+		return rc;
+	}
+	return crm_db_begin_read(c->db);
+}
+
+static int build(struct ctx *c, const struct crm_period *p)
+{
+	const struct crm_report_opts *o = c->o;
+	struct crm_report *r = c->r;
 	int rc;
-	memset(r, 0, sizeof *r);
 	r->period = *p;
 	crm_period_previous(p, &r->prev);
 	crm_day_date(o->as_of, r->as_of);
 	if (o->currency)
 		snprintf(r->currency, sizeof r->currency, "%s", o->currency);
-	if ((rc = bounds(&c)) != CRM_OK || (!o->currency && (rc = pick_currency(&c)) != CRM_OK))
+	if ((rc = bounds(c)) != CRM_OK || (!o->currency && (rc = pick_currency(c)) != CRM_OK))
 		return rc;
-	if (has_orders(&c) && ((rc = customers_section(&c)) != CRM_OK ||
-			       (rc = revenue_section(&c)) != CRM_OK))
+	if (has_orders(c) && ((rc = customers_section(c)) != CRM_OK ||
+			      (rc = revenue_section(c)) != CRM_OK))
 		return rc;
-	if ((rc = segments_section(&c)) != CRM_OK || (rc = satisfaction_section(&c)) != CRM_OK ||
-	    (rc = service_section(&c)) != CRM_OK || (rc = reviews_section(&c)) != CRM_OK ||
-	    (rc = feedback_section(&c)) != CRM_OK ||
-	    (rc = coupons_section(&c)) != CRM_OK || (rc = loyalty_section(&c)) != CRM_OK)
+	if ((rc = segments_section(c)) != CRM_OK || (rc = satisfaction_section(c)) != CRM_OK ||
+	    (rc = service_section(c)) != CRM_OK || (rc = reviews_section(c)) != CRM_OK ||
+	    (rc = feedback_section(c)) != CRM_OK ||
+	    (rc = coupons_section(c)) != CRM_OK || (rc = loyalty_section(c)) != CRM_OK)
 		return rc;
 	return CRM_OK;
+}
+
+int crm_report_build(struct crm_db *db, const struct crm_period *p,
+		     const struct crm_report_opts *o, struct crm_report *r)
+{
+	struct crm_db_twin twin;
+	struct ctx c = {db, &twin, o, r, {"", ""}, {"", ""}, ""};
+	int rc;
+	memset(r, 0, sizeof *r);
+	rc = begin_reads(&c);
+	if (rc == CRM_OK)
+		rc = build(&c, p);
+	if (c.twin)
+		crm_db_twin_close(c.twin);
+	return rc;
 }
 
 void crm_report_release(struct crm_report *r)

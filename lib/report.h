@@ -4,7 +4,10 @@
  * and coupons in a period, beside the period before it.
  *
  * Contract:
- *  - crm_report_build() reads the database (read only) and fills a report:
+ *  - crm_report_build() reads the database (read only) in one read
+ *    transaction it begins, which the caller ends (crm_db_rollback), and a
+ *    second connection's that has the same snapshot (db.h's twin: the
+ *    customers are counted on two threads); it fills a report:
  *    a list of sections, each a list of metrics (a value this period and the
  *    previous one), tables (rows of text cells) and charts (labelled
  *    series).  A section whose data does not exist (no tickets, no survey

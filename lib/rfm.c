@@ -243,8 +243,7 @@ static int currency_clash(const char *a, const char *b)
 }
 
 enum {
-	AFTER_AS_OF = -1,    /* an order lies after the as-of day */
-	NO_SPLIT = -2        /* too few customer ids to split */
+	AFTER_AS_OF = -1     /* an order lies after the as-of day; not CRM_STATS_NO_SPLIT */
 };
 
 /*
@@ -403,36 +402,6 @@ static int join_parts(struct part *lo, struct part *hi, struct crm_rfm *r)
 	return CRM_OK;
 }
 
-/* An id between the least and the greatest: the midpoint of their first
- * eight bytes.  Any id is correct; an even split is only faster.  NO_SPLIT
- * when the ids leave no room (one customer, or none). */
-static int split_key(struct crm_db *db, char key[9])
-{
-	/* two queries: SQLite finds a lone min() or max() at an end of the key */
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT (SELECT min(customer_id) FROM customer_stats), "
-					  "(SELECT max(customer_id) FROM customer_stats)");
-	uint64_t v[2] = {0, 0}, mid;
-	int rc, i, k;
-	if (!st)
-		return crm_db_last_status(db);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		for (i = 0; i < 2; i++) {
-			const unsigned char *t = sqlite3_column_text(st, i);
-			for (k = 0; k < 8; k++)
-				v[i] = v[i] << 8 | (t && *t ? *t++ : 0);
-		}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW)
-		return crm_db_fail(db, N_("read customer figures"));
-	mid = v[0] + (v[1] - v[0]) / 2;
-	for (k = 0; k < 8; k++) {
-		unsigned char byte = (unsigned char)(mid >> (56 - 8 * k));
-		key[k] = (char)(byte ? byte : 1);   /* a NUL would end the text */
-	}
-	key[8] = '\0';
-	return v[1] - v[0] < 2 ? NO_SPLIT : CRM_OK;
-}
-
 /* Run the upper half on its own thread, the lower one on this; 0 when the
  * thread could not be started.  A named zone is pinned meanwhile and each
  * half has its own copy: converting times then writes neither the
@@ -469,7 +438,7 @@ static int load_halves(struct crm_db *db, const struct crm_rfm_opts *o, struct c
 	int rc, threaded;
 	if ((rc = crm_db_twin_open(db, &other, 1)) != CRM_OK)
 		return rc;
-	if ((rc = split_key(db, key)) != CRM_OK) {
+	if ((rc = crm_stats_split_key(db, key)) != CRM_OK) {
 		crm_db_twin_close(&other);
 		return rc;
 	}
@@ -494,7 +463,7 @@ static int load_stats(struct crm_db *db, const struct crm_rfm_opts *o, struct cr
 {
 	struct part all, empty;
 	int rc;
-	if (!crm_db_in_read(db) && (rc = load_halves(db, o, r)) != NO_SPLIT)
+	if (!crm_db_in_read(db) && (rc = load_halves(db, o, r)) != CRM_STATS_NO_SPLIT)
 		return rc;
 	part_init(&all, db, o, r, NULL, 0);
 	part_init(&empty, db, o, r, NULL, 0);

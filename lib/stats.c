@@ -1587,3 +1587,33 @@ void crm_stats_free(struct crm_stats *s)
 	free(s->wbuf);
 	free(s);
 }
+
+/* An id between the least and the greatest: the midpoint of their first
+ * eight bytes.  Any id is correct; an even split is only faster.  CRM_STATS_NO_SPLIT
+ * when the ids leave no room (one customer, or none). */
+int crm_stats_split_key(struct crm_db *db, char key[9])
+{
+	/* two queries: SQLite finds a lone min() or max() at an end of the key */
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT (SELECT min(customer_id) FROM customer_stats), "
+					  "(SELECT max(customer_id) FROM customer_stats)");
+	uint64_t v[2] = {0, 0}, mid;
+	int rc, i, k;
+	if (!st)
+		return crm_db_last_status(db);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		for (i = 0; i < 2; i++) {
+			const unsigned char *t = sqlite3_column_text(st, i);
+			for (k = 0; k < 8; k++)
+				v[i] = v[i] << 8 | (t && *t ? *t++ : 0);
+		}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return crm_db_fail(db, N_("read customer figures"));
+	mid = v[0] + (v[1] - v[0]) / 2;
+	for (k = 0; k < 8; k++) {
+		unsigned char byte = (unsigned char)(mid >> (56 - 8 * k));
+		key[k] = (char)(byte ? byte : 1);   /* a NUL would end the text */
+	}
+	key[8] = '\0';
+	return v[1] - v[0] < 2 ? CRM_STATS_NO_SPLIT : CRM_OK;
+}

@@ -104,5 +104,11 @@ int crm_stats_overflowed(struct crm_db *db);
  * with the figure's name as bad data (CRM_EDATA), anything else as
  * crm_db_fail(db, figure) does. */
 int crm_stats_sum_fail(struct crm_db *db, const char *figure);
+/* A customer id that splits customer_stats in two halves to read at once
+ * (ids below it, and from it on): the midpoint of the least and greatest
+ * ids' first eight bytes, NUL-terminated in key.  CRM_OK, an exit code
+ * (reported), or CRM_STATS_NO_SPLIT when the ids leave no room. */
+enum { CRM_STATS_NO_SPLIT = -2 };
+int crm_stats_split_key(struct crm_db *db, char key[9]);
 
 #endif

@@ -452,11 +452,27 @@ a["sections"] = [x for x in a["sections"] if x["key"] != "coupons"]
 sys.exit(a != b)' before.json after.json
 }
 
-@test "report: a customer whose stored order times are not crm's is named, exit 1, nothing printed" {
+@test "report: a customer whose stored order times are not crm's is named once, exit 1, nothing printed" {
+	local id
 	shop
-	q "UPDATE customer_stats SET times = x'0102' WHERE customer_id = 'b'"
-	run --separate-stderr crm-report --as-of 2026-11-16
-	assert_failure 1
-	assert_equal "$stderr" "crm-report: $CRM_DB: customer 'b': its order times are not crm's"
-	assert_equal "$output" ""
+	cp "$CRM_DB" good.db
+	# b is counted on the first connection, d from the middle id on, on the
+	# second one's thread, which says nothing and leaves d to the first
+	for id in b d; do
+		cp good.db "$CRM_DB"
+		q "UPDATE customer_stats SET times = x'0102' WHERE customer_id = '$id'"
+		run --separate-stderr crm-report --as-of 2026-11-16
+		assert_failure 1
+		assert_equal "$stderr" "crm-report: $CRM_DB: customer '$id': its order times are not crm's"
+		assert_equal "$output" ""
+	done
+}
+
+@test "report: without a second thread the customers are counted alike" {
+	shop
+	crm-report --as-of 2026-11-16 --format json >threaded.json
+	preloaded libfailthread.so
+	run --separate-stderr "${PRELOADED[@]}" FAILTHREAD=all crm-report --as-of 2026-11-16 --format json
+	assert_success
+	assert_equal "$output" "$(cat threaded.json)"
 }
