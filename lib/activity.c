@@ -101,10 +101,15 @@ static void *count_part(void *arg)
 {
 	struct part *p = arg;
 	struct crm_times t = {0};
-	sqlite3_stmt *st = crm_db_prepare(p->db, part_sql[p->split ? 1 + p->upper : 0]);
+	const char *sql = part_sql[p->split ? 1 + p->upper : 0];
+	sqlite3_stmt *st = NULL;
 	int64_t since = p->b[0].from < p->b[1].from ? p->b[0].from : p->b[1].from, first, last;
 	int i, rc = SQLITE_ERROR, bad = 0;
 	memset(p->out, 0, sizeof p->out);
+	if (p->quiet)
+		sqlite3_prepare_v2(p->db->h, sql, -1, &st, NULL);
+	else
+		st = crm_db_prepare(p->db, sql);
 	if (!st) {
 		p->rc = p->quiet ? CRM_EIO : crm_db_last_status(p->db);
 		return NULL;
