@@ -46,8 +46,7 @@ static void count_customer(struct crm_activity *a, const struct bounds *b, int64
 	a->lost += lost_in(last, t, b->lost_from, b->lost_to, b->to);
 }
 
-static void set_bounds(const struct crm_activity_window w[2], struct bounds b[2],
-		       struct crm_activity out[2])
+static void set_bounds(const struct crm_activity_window w[2], struct bounds b[2])
 {
 	int i;
 	for (i = 0; i < 2; i++) {
@@ -55,7 +54,6 @@ static void set_bounds(const struct crm_activity_window w[2], struct bounds b[2]
 		b[i].to = crm_time_epoch(w[i].to);
 		b[i].lost_from = crm_time_epoch(w[i].lost_from);
 		b[i].lost_to = crm_time_epoch(w[i].lost_to);
-		memset(&out[i], 0, sizeof out[i]);
 	}
 }
 
@@ -145,13 +143,12 @@ static void *count_part(void *arg)
 static void part_init(struct part *p, struct crm_db *db, const char *currency,
 		      const struct crm_activity_window w[2], const char *split, int upper)
 {
-	struct crm_activity unused[2];
 	memset(p, 0, sizeof *p);
 	p->db = db;
 	p->currency = currency;
 	p->split = split;
 	p->upper = upper;
-	set_bounds(w, p->b, unused);
+	set_bounds(w, p->b);
 }
 
 /* The lower half here and the upper on the twin's thread; the upper again
@@ -191,7 +188,7 @@ int crm_activity_count(struct crm_db *db, struct crm_db_twin **twin, const char 
 	struct part all;
 	char key[9];
 	int rc;
-	set_bounds(w, all.b, out);
+	memset(out, 0, 2 * sizeof *out);
 	if (twin)
 		*twin = NULL;         /* closed below, whatever happens */
 	if (tw && (rc = crm_stats_split_key(db, key)) != CRM_STATS_NO_SPLIT) {

@@ -439,7 +439,7 @@ static void feed_plain(struct crm_reader *r, const char *s, size_t n)
 	for (p = s; p < e && csv_space(r, *p); p++)
 		;
 	if (p == e || r->stop)
-		return;                  /* a blank line */
+		return;                  /* a blank line, or a row after a stop */
 	/* the line is copied once and its fields ended in place: a field ends
 	 * at or before its delimiter, so its NUL never lands on the next one */
 	grow(&r->fbuf, &r->fcap, (size_t)(e - s) + 1);

@@ -1152,17 +1152,18 @@ long crm_row_values(const struct crm_entity *e, const int colmap[CRM_MAX_COLS],
 {
 	size_t off = 0;
 	long n;
-	int c, k, first = e->ncols;
+	int c, k, m = 0, order[CRM_MAX_COLS];
 	memset(v->val, 0, (size_t)e->ncols * sizeof *v->val);
 	memset(v->len, 0, (size_t)e->ncols * sizeof *v->len);
-	for (c = 0; c < e->ncols && first == e->ncols; c++)
+	/* the mapped columns, the first pass's first */
+	for (c = 0; c < e->ncols; c++)
 		if (colmap[c] >= 0 && first_pass(e->cols[c].kind))
-			first = c;
-	/* k = 0 is the first pass's column (none: ncols), then the others */
-	for (k = 0; k <= e->ncols; k++) {
-		c = k == 0 ? first : k - 1;
-		if (c == e->ncols || colmap[c] < 0 || (k > 0 && c == first))
-			continue;
+			order[m++] = c;
+	for (c = 0; c < e->ncols; c++)
+		if (colmap[c] >= 0 && !first_pass(e->cols[c].kind))
+			order[m++] = c;
+	for (k = 0; k < m; k++) {
+		c = order[k];
 		n = row_value(e, c, row->field[colmap[c]], vc, buf + off,
 			      cell_room(row->len[colmap[c]]), v, why, whysize);
 		if (n < 0)

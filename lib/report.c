@@ -1157,8 +1157,8 @@ static int has_orders(struct ctx *c)
 }
 
 /* The twin opens before db's read begins, so that a twin that saw no
- * commit has db's snapshot (db.h).  Without one the customers are counted
- * on db alone. */
+ * commit has db's snapshot (db.h).  A twin that cannot be opened ends the
+ * report, as it ends crm-segment (rfm.c). */
 static int begin_reads(struct ctx *c)
 {
 	int rc = crm_db_twin_open(c->db, c->twin, 1);

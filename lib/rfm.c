@@ -243,7 +243,8 @@ static int currency_clash(const char *a, const char *b)
 }
 
 enum {
-	AFTER_AS_OF = -1     /* an order lies after the as-of day; not CRM_STATS_NO_SPLIT */
+	AFTER_AS_OF = -1     /* an order lies after the as-of day (load_halves() may
+			      * return it or CRM_STATS_NO_SPLIT: the two differ) */
 };
 
 /*

@@ -539,7 +539,6 @@ static void clear_memory(struct crm_stats *s)
 	s->ntlog = 0;
 }
 
-/* Replace a record's times with n of them. */
 /* The i-th entry in key order as a record (after sort_memory). */
 static void entry_rec(const struct crm_stats *s, size_t i, struct rec *r)
 {
