@@ -355,6 +355,24 @@ static int data_version(struct crm_db *db, long long *v)
 			      N_("read the data version"), v);
 }
 
+/* CRM_TEST_TWIN_PAUSE=FIFO (tests only): the twin's snapshot begins at
+ * once, then it waits for FIFO's writer to close, so that a test can
+ * commit before the first connection's snapshot begins: the case the
+ * data version is compared for. */
+static void twin_test_pause(struct crm_db_twin *t)
+{
+	const char *fifo = getenv("CRM_TEST_TWIN_PAUSE");
+	FILE *f;
+	if (!fifo)
+		return;
+	sqlite3_exec(t->db.h, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+	if ((f = fopen(fifo, "r"))) {
+		while (fgetc(f) != EOF)
+			;
+		fclose(f);
+	}
+}
+
 int crm_db_twin_open(struct crm_db *db, struct crm_db_twin *t, int mapped)
 {
 	int rc = crm_db_open(&t->db, db->path, CRM_DB_READ);
@@ -363,6 +381,8 @@ int crm_db_twin_open(struct crm_db *db, struct crm_db_twin *t, int mapped)
 	if ((rc = data_version(&t->db, &t->version)) != CRM_OK ||
 	    (rc = mapped ? crm_db_begin_read(&t->db) : crm_db_begin(&t->db)) != CRM_OK)
 		crm_db_close(&t->db);
+	else
+		twin_test_pause(t);
 	return rc;
 }
 

@@ -595,8 +595,7 @@ static int read_halves(struct crm_db *db, struct crm_db_twin *twin, const char *
 		if (!same || hi.rc != CRM_OK || hi.start != sp.mid) {
 			discard(&later);
 			load_init(&later);
-			hi = (struct half){db, sp.mid, end, &later, CRM_OK, NULL, 0};
-			read_half(&hi);
+			hi.rc = read_part(db, sp.mid, end, &later);
 		}
 		if ((rc = hi.rc) == CRM_OK)
 			append_load(L, &later);

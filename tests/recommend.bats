@@ -438,3 +438,39 @@ ratio      2          2  0.5000    0.5000     0.5000  0.5000    0.6667"
 		assert_success
 	done
 }
+
+# Order lines imported while crm-recommend (or historycheck) waits with the
+# second connection's snapshot begun: the first's begins after the import.
+# The split is certain ("wait"), so the later half, the new line's, is read
+# on the second connection and must be read again on the first.
+paused_import() {
+	rm -f go
+	mkfifo go
+	CRM_TEST_TWIN_PAUSE=go CRM_TEST_SPLIT=wait "$@" >paused.out &
+	paused=$!
+	crm-import -q order_items "$late"
+	timeout 30 sh -c 'echo >go' || fail "$1 did not wait"
+	wait "$paused" || fail "$1 failed: $(cat paused.out)"
+}
+
+@test "recommend: order lines committed between the two connections' snapshots are read, on the first" {
+	crm-synth --orders 800 --products 200 --tastes customers >c.csv
+	crm-synth --orders 800 --products 200 --tastes order_items >i.csv
+	crm-import -q customers c.csv
+	crm-import -q order_items i.csv
+	R >before.csv
+	for n in 1 2; do
+		late=late$n.csv
+		csv "$late" 'order_id,customer_id,ordered_at,sku,product,category,quantity,unit_price,currency' \
+			"L$n,C000000$n,2026-10-25 10:00,NEW-000$n,Late product,misc,1,1000,KRW"
+	done
+	late=late1.csv paused_import crm-recommend --as-of 2026-10-31
+	R >after.csv
+	cmp paused.out after.csv
+	run cmp -s before.csv after.csv   # the new line's product is recommended
+	assert_failure
+	# every array of the history, against one read
+	late=late2.csv paused_import "$CRM_BUILD/t/historycheck" "$CRM_DB" 2026-11-01T00:00:00Z
+	run cat paused.out
+	assert_output --regexp '^ok [0-9]+ [0-9]+ [0-9]+ [0-9]+$'
+}

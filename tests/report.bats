@@ -476,3 +476,20 @@ sys.exit(a != b)' before.json after.json
 	assert_success
 	assert_equal "$output" "$(cat threaded.json)"
 }
+
+@test "report: an order committed between the two connections' snapshots is counted, on the first" {
+	shop
+	csv more.csv order_id,customer_id,ordered_at,amount,currency,status 12,f,2026-11-11T08:00:00,2500,KRW,paid
+	mkfifo go
+	# the second connection's snapshot begins, the import commits, then the
+	# first's begins: f, in the upper half, is counted again on the first
+	CRM_TEST_TWIN_PAUSE=go crm-report --as-of 2026-11-16 --format json >paused.json &
+	reporter=$!
+	crm-import orders more.csv
+	timeout 30 sh -c 'echo >go' || fail "the report did not wait"
+	wait "$reporter"
+	crm-report --as-of 2026-11-16 --format json >after.json
+	assert_equal "$(cat paused.json)" "$(cat after.json)"
+	run grep -c '"active": {"label": "Active customers", "current": 4,' after.json
+	assert_output 1
+}

@@ -421,6 +421,24 @@ Try 'crm-segment --help' for more information."
 	[ "$(wc -l <db.csv)" = 3 ]
 }
 
+@test "segment: an order committed between the two connections' snapshots is counted, on the first" {
+	five
+	crm-import -q orders orders.csv
+	csv more.csv order_id,customer_id,ordered_at,amount,currency,status 19,e,2026-10-31,500,KRW,paid
+	mkfifo go
+	# the second connection's snapshot begins, the import commits, then the
+	# first's begins: e, in the upper half, is read again on the first
+	CRM_TEST_TWIN_PAUSE=go crm-segment --as-of 2026-11-01 >paused.csv &
+	segmenter=$!
+	crm-import -q orders more.csv
+	timeout 30 sh -c 'echo >go' || fail "crm-segment did not wait"
+	wait "$segmenter"
+	crm-segment --as-of 2026-11-01 >after.csv
+	assert_equal "$(cat paused.csv)" "$(cat after.csv)"
+	run grep -c '^e,e@x.kr,,1,6,20500,' after.csv
+	assert_output 1
+}
+
 @test "segment: both halves convert days in a named zone with summer time, as the stream does" {
 	"$CRM_BUILD/crm-synth" --orders 5000 orders >big.csv
 	for tz in America/New_York Asia/Seoul; do
