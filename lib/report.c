@@ -265,7 +265,7 @@ static int revenue_of(struct ctx *c, struct crm_section *s, int i)
  * that runs past the period's end (a month's last) stops at it: no figure
  * of a period reads what came after it. */
 static int chart_week(struct ctx *c, int k, char from[CRM_TIME_LEN], char to[CRM_TIME_LEN],
-		      char label[24])
+		      char label[CRM_CHART_LABEL])
 {
 	struct crm_period w = {crm_week_first(c->r->period.to - 1, 1) - 7 * (WEEKS - 1 - k), 0,
 		CRM_PERIOD_WEEK, ""};

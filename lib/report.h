@@ -125,6 +125,8 @@ struct crm_report_table {
 };
 
 #define CRM_CHART_POINTS 16
+#define CRM_CHART_LABEL 256          /* a week's first day, or a saved segment's
+				      * name: at most 255 bytes (runblob.h) */
 /* How a chart is drawn; JSON calls the two kinds of bars "bars". */
 enum crm_chart_kind {
 	CRM_CHART_LINE,              /* points joined by a line */
@@ -138,7 +140,7 @@ struct crm_chart {
 	enum crm_chart_kind kind;
 	enum crm_unit unit;
 	int n;
-	char labels[CRM_CHART_POINTS][24];
+	char labels[CRM_CHART_POINTS][CRM_CHART_LABEL];
 	double values[CRM_CHART_POINTS];
 	int has[CRM_CHART_POINTS];   /* 0: no value for the point */
 	const char *none;            /* what it lacks when it has nothing to show

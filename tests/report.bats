@@ -493,3 +493,16 @@ sys.exit(a != b)' before.json after.json
 	run grep -c '"active": {"label": "Active customers", "current": 4,' after.json
 	assert_output 1
 }
+
+@test "report: a segment's name of the rules' greatest length is shown whole in the chart" {
+	local name=가나다라마바사아자차카타파하가나다라마바사   # 21 characters, 63 bytes
+	shop
+	printf '%s: m >= 10000\n' "$name" >rules.txt
+	crm-segment --as-of 2026-11-15 --rules rules.txt --save >/dev/null
+	run crm-report --as-of 2026-11-16 --format json
+	assert_success
+	assert_output --partial "{\"label\": \"$name\", \"value\": "
+	run crm-report --as-of 2026-11-16 --format html
+	assert_success
+	assert_output --partial ">$name</text>"
+}
