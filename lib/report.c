@@ -332,7 +332,7 @@ static int revenue_section(struct ctx *c)
 #define MAX_SEGMENTS 64
 struct flows {
 	struct crm_report_table *moves;
-	char name[MAX_SEGMENTS][64];
+	char name[MAX_SEGMENTS][CRM_CHART_LABEL];   /* a saved run's names: whole */
 	long long now[MAX_SEGMENTS], before[MAX_SEGMENTS], total;
 	int n, left, had_before;
 };
