@@ -105,27 +105,134 @@ static uint64_t fig_key(const struct crm_rfm_entry *e, int fig)
 }
 
 /*
+ * The four cut keys of a figure are order statistics, found by selection
+ * rather than by sorting every key: the keys' span in 65,536 buckets (one
+ * key a bucket when the span is that small, as days and order counts are),
+ * counted in one pass; then only the buckets the four ranks fall in are
+ * gathered and sorted.  No array of n keys (53 MB at 3.3M customers) unless
+ * one bucket holds most keys (one customer stretching monetary's span):
+ * then it is a sort again.  The figures share each pass over the entries,
+ * which memory's speed bounds.
+ */
+#define BUCKETS 65536
+
+struct select {
+	uint64_t lo, hi;         /* the least and the greatest key */
+	int shift;               /* a key's bucket: (key - lo) >> shift */
+	size_t *count;           /* keys per bucket */
+	size_t bucket[4], pos[4];   /* each cut's bucket, its place in keys[] */
+	int gather;              /* a quintile figure of buckets wider than a key */
+	uint64_t *keys;          /* the keys of those buckets, gathered */
+	size_t m;
+};
+
+static size_t bucket_of(const struct select *sel, uint64_t key)
+{
+	return (size_t)((key - sel->lo) >> sel->shift);
+}
+
+/* Each cut's bucket and place among the gathered keys, sorted: the ranks
+ * ascend, so do their buckets, and a lower bucket's keys come first. */
+static void locate_ranks(struct select *sel, const size_t rank[4])
+{
+	size_t b = 0, before = 0, start = 0;
+	int j;
+	sel->m = 0;
+	for (j = 0; j < 4; j++) {
+		while (before + sel->count[b] <= rank[j])
+			before += sel->count[b++];
+		if (!j || b != sel->bucket[j - 1]) {
+			start = sel->m;
+			sel->m += sel->count[b];
+		}
+		sel->bucket[j] = b;
+		sel->pos[j] = start + (rank[j] - before);
+	}
+}
+
+/* The keys of the cuts' buckets, of the figures that need them. */
+static void gather(const struct crm_rfm *r, struct select sel[CRM_NFIG])
+{
+	size_t i;
+	int f;
+	for (i = 0; i < r->n; i++)
+		for (f = 0; f < CRM_NFIG; f++) {
+			uint64_t k = fig_key(&r->e[i], f);
+			size_t kb = bucket_of(&sel[f], k);
+			if (sel[f].gather && (kb == sel[f].bucket[0] || kb == sel[f].bucket[1] ||
+					      kb == sel[f].bucket[2] || kb == sel[f].bucket[3]))
+				sel[f].keys[sel[f].m++] = k;
+		}
+}
+
+static void cut_keys(struct crm_rfm *r, const int quint[CRM_NFIG], uint64_t cut[CRM_NFIG][4])
+{
+	struct select sel[CRM_NFIG];
+	size_t i, rank[4];
+	int f, j;
+	for (j = 0; j < 4; j++)
+		rank[j] = ((size_t)(j + 1) * r->n + 4) / 5 - 1;   /* ceil((k - 1) N / 5) - 1 */
+	for (f = 0; f < CRM_NFIG; f++) {
+		sel[f].lo = UINT64_MAX;
+		sel[f].hi = 0;
+	}
+	for (i = 0; i < r->n; i++)
+		for (f = 0; f < CRM_NFIG; f++) {
+			uint64_t k = fig_key(&r->e[i], f);
+			sel[f].lo = k < sel[f].lo ? k : sel[f].lo;
+			sel[f].hi = k > sel[f].hi ? k : sel[f].hi;
+		}
+	for (f = 0; f < CRM_NFIG; f++) {
+		for (sel[f].shift = 0; (sel[f].hi - sel[f].lo) >> sel[f].shift >= BUCKETS;
+		     sel[f].shift++)
+			;
+		sel[f].count = crm_xcalloc(BUCKETS, sizeof *sel[f].count);
+	}
+	for (i = 0; i < r->n; i++)
+		for (f = 0; f < CRM_NFIG; f++)
+			if (quint[f])
+				sel[f].count[bucket_of(&sel[f], fig_key(&r->e[i], f))]++;
+	for (f = 0; f < CRM_NFIG; f++) {
+		locate_ranks(&sel[f], rank);
+		/* a bucket a key: the buckets are the cuts */
+		sel[f].gather = quint[f] && sel[f].shift;
+		sel[f].keys = crm_xmalloc((sel[f].gather ? sel[f].m : 1) * sizeof *sel[f].keys);
+		sel[f].m = 0;
+	}
+	if (sel[0].gather || sel[1].gather || sel[2].gather)
+		gather(r, sel);
+	for (f = 0; f < CRM_NFIG; f++) {
+		uint64_t *tmp = crm_xmalloc((sel[f].m ? sel[f].m : 1) * sizeof *tmp);
+		radix_sort(sel[f].keys, tmp, sel[f].m);
+		for (j = 0; quint[f] && j < 4; j++)
+			cut[f][j] = sel[f].gather ? sel[f].keys[sel[f].pos[j]] :
+				    sel[f].lo + sel[f].bucket[j];
+		free(tmp);
+		free(sel[f].keys);
+		free(sel[f].count);
+	}
+}
+
+/*
  * score(v) = 1 + floor(5 B / N) >= k  <=>  B >= ceil((k - 1) N / 5) = Bk
  * <=> v > sorted[Bk - 1], as B counts the keys below v.  So four cut keys
  * give every score with four comparisons, and no search per customer.
  */
-static void score_quintiles(struct crm_rfm *r, int fig, uint64_t *keys, uint64_t *tmp)
+static void score_quintiles(struct crm_rfm *r, const int quint[CRM_NFIG])
 {
-	uint64_t cut[4];
-	size_t i, n = r->n;
-	int k;
-	for (i = 0; i < n; i++)
-		keys[i] = fig_key(&r->e[i], fig);
-	radix_sort(keys, tmp, n);
-	for (k = 2; k <= 5; k++) {
-		size_t bk = ((size_t)(k - 1) * n + 4) / 5;
-		cut[k - 2] = bk ? keys[bk - 1] : 0;
-	}
-	for (i = 0; i < n; i++) {
-		uint64_t v = fig_key(&r->e[i], fig);
-		r->e[i].score[fig] = (unsigned char)(1 + (v > cut[0]) + (v > cut[1]) + (v > cut[2]) +
-						      (v > cut[3]));
-	}
+	uint64_t cut[CRM_NFIG][4];
+	size_t i;
+	int f;
+	if (!r->n || !(quint[0] || quint[1] || quint[2]))
+		return;
+	cut_keys(r, quint, cut);
+	for (i = 0; i < r->n; i++)
+		for (f = 0; f < CRM_NFIG; f++) {
+			uint64_t v = fig_key(&r->e[i], f);
+			if (quint[f])
+				r->e[i].score[f] = (unsigned char)(1 + (v > cut[f][0]) +
+					(v > cut[f][1]) + (v > cut[f][2]) + (v > cut[f][3]));
+		}
 }
 
 static void score_bins(struct crm_rfm *r, int fig, const struct crm_bins *b)
@@ -145,19 +252,13 @@ static void score_bins(struct crm_rfm *r, int fig, const struct crm_bins *b)
 
 void crm_rfm_score(struct crm_rfm *r, const struct crm_bins bins[CRM_NFIG])
 {
-	uint64_t *keys = crm_xrealloc(NULL, r->n * sizeof *keys);
-	uint64_t *tmp = crm_xrealloc(NULL, r->n * sizeof *tmp);
-	int fig;
-	crm_big_pages(keys, r->n * sizeof *keys);
-	crm_big_pages(tmp, r->n * sizeof *tmp);
+	int fig, quint[CRM_NFIG];
 	for (fig = 0; fig < CRM_NFIG; fig++) {
+		quint[fig] = !bins[fig].set;
 		if (bins[fig].set)
 			score_bins(r, fig, &bins[fig]);
-		else
-			score_quintiles(r, fig, keys, tmp);
 	}
-	free(keys);
-	free(tmp);
+	score_quintiles(r, quint);
 }
 
 /* ---- entries ---------------------------------------------------------------------- */

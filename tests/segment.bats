@@ -105,6 +105,17 @@ s,,,31,1,500,KRW,2026-10-01,2026-10-01,2,1,2,212,Hibernating"
 	assert_output "$(crm-segment --as-of 2026-11-01 o.csv)"
 }
 
+@test "segment: quintile scores are 1 + floor(5 B / N), B the customers with a worse figure" {
+	# scorecheck draws many shapes of figures (alike, two values, small and
+	# wide spans, one customer stretching the span, the ends of int64) and
+	# compares every score with a plain sort's
+	for seed in 1 2 3; do
+		run "$CRM_BUILD/t/scorecheck" "$seed"
+		assert_success
+		assert_output --regexp '^ok 264 [0-9]+$'
+	done
+}
+
 @test "segment: one customer, and all customers alike, score 1 everywhere" {
 	csv one.csv order_id,customer_id,ordered_at,amount,currency 1,solo,2026-10-01,500,KRW
 	run crm-segment --as-of 2026-11-01 one.csv
