@@ -211,7 +211,7 @@ static int corrupt(struct crm_runblob *rb, const unsigned char *where, const cha
 }
 
 /* A varint in its shortest form, at most `max`. */
-static int get_varint(struct crm_runblob *rb, uint64_t max, uint64_t *out)
+static int get_varint_long(struct crm_runblob *rb, uint64_t max, uint64_t *out)
 {
 	const unsigned char *q = rb->p;
 	uint64_t v = 0;
@@ -234,6 +234,17 @@ static int get_varint(struct crm_runblob *rb, uint64_t max, uint64_t *out)
 	rb->p = q;
 	*out = v;
 	return 0;
+}
+
+/* Most numbers of a member fit one byte: read so, or as above (which also
+ * reports a byte that is out of range). */
+static inline int get_varint(struct crm_runblob *rb, uint64_t max, uint64_t *out)
+{
+	if (rb->p < rb->end && *rb->p < 0x80 && *rb->p <= max) {
+		*out = *rb->p++;
+		return 0;
+	}
+	return get_varint_long(rb, max, out);
 }
 
 static int get_signed(struct crm_runblob *rb, int64_t lo, int64_t hi, int64_t *out)

@@ -156,7 +156,9 @@ static int read_blob(struct crm_db *db, long long run, unsigned char **blob, siz
 		return blob_missing(db, run, msg, rc);
 	}
 	n = sqlite3_blob_bytes(b);
-	*blob = crm_xmalloc(n ? (size_t)n : 1);
+	/* huge pages: 43 MB at 3.3M customers faulted in 4 KiB pages was a
+	 * third of reading a run */
+	*blob = crm_xmalloc_big(n ? (size_t)n : 1);
 	*len = (size_t)n;
 	rc = sqlite3_blob_read(b, *blob, n, 0);
 	sqlite3_blob_close(b);
