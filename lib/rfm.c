@@ -193,7 +193,8 @@ static void cut_keys(struct crm_rfm *r, const int quint[CRM_NFIG], uint64_t cut[
 			if (quint[f])
 				sel[f].count[bucket_of(&sel[f], fig_key(&r->e[i], f))]++;
 	for (f = 0; f < CRM_NFIG; f++) {
-		locate_ranks(&sel[f], rank);
+		if (quint[f])
+			locate_ranks(&sel[f], rank);
 		/* a bucket a key: the buckets are the cuts */
 		sel[f].gather = quint[f] && sel[f].shift;
 		sel[f].keys = crm_xmalloc((sel[f].gather ? sel[f].m : 1) * sizeof *sel[f].keys);

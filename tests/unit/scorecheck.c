@@ -5,7 +5,8 @@
  * binary search in a plain sort.  Many shapes of figures are drawn: all
  * alike, two values, small spans (days, order counts), wide spans, one
  * customer stretching the span, the ends of int32 and int64, negative
- * sums, and every size up to 40 and some to 300,000 customers.
+ * sums, and every size up to 40 and some to 300,000 customers; each also
+ * with fixed bins for one figure (--bins), the others still quintiles.
  *
  *   scorecheck [SEED]   prints "ok CASES CUSTOMERS", or the first
  *                       customer scored otherwise, and exits 1.
@@ -75,7 +76,17 @@ static size_t below(const int64_t *sorted, size_t n, int64_t v)
 	return lo;
 }
 
-static int check(struct crm_rfm *r)
+/* The score --bins gives: as many steps as cuts below the figure. */
+static int binned(const struct crm_rfm_entry *e, int fig, const struct crm_bins *b)
+{
+	int64_t v = fig == CRM_FIG_R ? e->recency : fig == CRM_FIG_F ? e->frequency : e->monetary;
+	int over = 0, k;
+	for (k = 0; k < 4; k++)
+		over += v > b->cut[k];
+	return fig == CRM_FIG_R ? 5 - over : 1 + over;
+}
+
+static int check(struct crm_rfm *r, const struct crm_bins bins[CRM_NFIG])
 {
 	int64_t *sorted = malloc((r->n ? r->n : 1) * sizeof *sorted);
 	size_t i;
@@ -86,11 +97,12 @@ static int check(struct crm_rfm *r)
 		qsort(sorted, r->n, sizeof *sorted, by_value);
 		for (i = 0; i < r->n && ok; i++) {
 			size_t b = below(sorted, r->n, figure(&r->e[i], fig));
-			int want = 1 + (int)(5 * (unsigned long long)b / r->n);
+			int want = bins[fig].set ? binned(&r->e[i], fig, &bins[fig]) :
+				   1 + (int)(5 * (unsigned long long)b / r->n);
 			if (r->e[i].score[fig] != want) {
-				printf("differ: %zu customers, customer %zu, figure %d: %lld scored %d, "
-				       "not %d\n", r->n, i, fig, (long long)figure(&r->e[i], fig),
-				       r->e[i].score[fig], want);
+				printf("differ: %zu customers, customer %zu, figure %d%s: %lld scored "
+				       "%d, not %d\n", r->n, i, fig, bins[fig].set ? " (bins)" : "",
+				       (long long)figure(&r->e[i], fig), r->e[i].score[fig], want);
 				ok = 0;
 			}
 		}
@@ -99,14 +111,19 @@ static int check(struct crm_rfm *r)
 	return ok;
 }
 
-static int one_case(size_t n, int shape, unsigned long long *customers)
+/* n customers of the shape, scored with bins for figure `with_bins` (-1:
+ * none). */
+static int one_case(size_t n, int shape, int with_bins, unsigned long long *customers)
 {
+	static const struct crm_bins cuts = {1, {3, 30, 300, 3000}};
 	struct crm_bins bins[CRM_NFIG];
 	struct crm_rfm r;
 	size_t i;
 	int ok;
 	memset(&r, 0, sizeof r);
 	memset(bins, 0, sizeof bins);
+	if (with_bins >= 0)
+		bins[with_bins] = cuts;
 	r.e = calloc(n ? n : 1, sizeof *r.e);
 	r.n = n;
 	for (i = 0; i < n; i++) {
@@ -116,7 +133,7 @@ static int one_case(size_t n, int shape, unsigned long long *customers)
 		r.e[i].monetary = draw(shape, 1);
 	}
 	crm_rfm_score(&r, bins);
-	ok = check(&r);
+	ok = check(&r, bins);
 	*customers += n;
 	free(r.e);
 	return ok;
@@ -130,10 +147,10 @@ int main(int argc, char **argv)
 	state = argc > 1 ? strtoull(argv[1], NULL, 10) | 1 : 88172645463325252ull;
 	for (shape = 0; shape < SHAPES; shape++) {
 		for (n = 0; n <= 40; n++, cases++)
-			if (!one_case(n, shape, &customers))
+			if (!one_case(n, shape, (int)(n % 4) - 1, &customers))
 				return 1;
 		for (n = 1000; n <= 300000; n *= 17, cases++)
-			if (!one_case(n + next() % 97, shape, &customers))
+			if (!one_case(n + next() % 97, shape, (int)(n % 4) - 1, &customers))
 				return 1;
 	}
 	printf("ok %d %llu\n", cases, customers);
