@@ -303,3 +303,22 @@ $FLOWS_3" ]
 	q .dump >after.sql
 	sqlite3 before.db .dump | cmp - after.sql
 }
+
+@test "segment runs: customers gone after the new run's last id are counted as gone" {
+	shop
+	save 2026-10-01
+	save 2026-11-01
+	# g, the greatest id, has no counting order left: the run before has
+	# members after the new run's last
+	csv refund.csv order_id,customer_id,ordered_at,amount,currency,status \
+		12,g,2026-09-28,2700,KRW,refunded
+	crm-import -q orders refund.csv
+	save 2027-01-15
+	run q "SELECT from_segment, to_segment, customers FROM segment_flows WHERE run_id = 3 AND to_segment = '(gone)'"
+	assert_output "Regular|(gone)|1"
+	run q "SELECT sum(customers) FROM segment_flows WHERE run_id = 3"
+	assert_output 7       # every customer of either run, once
+	run crm-segment --diff --list
+	assert_success
+	assert_line "g,g@x.kr,Gus,Regular,(gone)"
+}
