@@ -146,6 +146,25 @@ c5|KRW|2026-04-01T00:00:00Z|2026-04-01T00:00:59Z|300|300"
 	assert_output "c1|KRW|2026-01-05T00:00:00Z|2026-01-05T00:00:00Z|1|1000"
 }
 
+@test "stats: figures changed outside crm are named when an order leaves them, nothing kept" {
+	csv o.csv order_id,customer_id,ordered_at,amount A1,c1,2026-01-05,1000 A2,c1,2026-01-06,500 \
+		A3,c2,2026-01-07,700
+	crm-import -q --currency KRW orders o.csv
+	cp "$CRM_DB" good.db
+	csv r.csv order_id,customer_id,ordered_at,amount,status A2,c1,2026-01-06,500,refunded
+	# an order count that is not its times', and times without the order's
+	for change in "orders = 3" "times = substr(times, 1, 5) || substr(times, 1, 5)"; do
+		cp good.db "$CRM_DB"
+		q "UPDATE customer_stats SET $change WHERE customer_id = 'c1'"
+		before=$(q "SELECT * FROM orders ORDER BY 1; SELECT hex(times), * FROM customer_stats ORDER BY 1")
+		run crm-import --currency KRW orders r.csv
+		assert_failure 1
+		assert_line "crm-import: customer 'c1': the KRW figures kept for it do not match its orders (the database was changed outside crm)"
+		assert_line "crm-import: nothing was imported"
+		[ "$(q "SELECT * FROM orders ORDER BY 1; SELECT hex(times), * FROM customer_stats ORDER BY 1")" = "$before" ]
+	done
+}
+
 # A first flush writes figures in batches that expect no row to be there
 # (stats.c, fresh): a trigger someone added makes one appear meanwhile.
 @test "stats: figures that appear while a first import writes them stop it, nothing kept" {
