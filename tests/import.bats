@@ -413,6 +413,17 @@ orders_csv() {
 	assert_line --index 0 "crm-import: --encoding 'klingon': not an encoding iconv knows (try cp949, euc-kr, latin1, cp1252)"
 }
 
+@test "a file that ends inside a character of the named encoding is fatal with its line, nothing kept" {
+	# 0xb0 opens a two-byte EUC-KR character that the file never finishes
+	printf 'order_id,customer_id,ordered_at,amount\nO1,a,2025-01-01,5\nO2,b,2025-01-01,\xb0' >cut.csv
+	for cmd in "crm-import --currency KRW --encoding euc-kr orders" "crm-segment --currency KRW --encoding euc-kr"; do
+		run $cmd cut.csv
+		assert_failure 1
+		assert_line --index 0 "${cmd%% *}: cut.csv:3: incomplete euc-kr character at the end of the input"
+	done
+	[ ! -e "$CRM_DB" ] || [ "$(q 'SELECT count(*) FROM orders')" = 0 ]
+}
+
 @test "a Korean shop export: BOM, CRLF, Korean headers, quoted commas and newlines, 원 amounts" {
 	run crm-import --tz Asia/Seoul order_items "$FIX/smartstore_utf8bom.csv"
 	assert_success
