@@ -230,6 +230,20 @@ C -"
 	bad 3 "substr(members, 1, 103)" "cut short (at byte 103)"
 	# 6 members take 10 bytes each at least: 8 bytes after the header are too few
 	bad 3 "substr(members, 1, 40)" "more members than bytes (at byte 32)"
+	# run 3's header: the version, 5 names (their lengths at 2, 6, 14, 18,
+	# 26), 6 members (at 31); a's member at 32: 0 shared, 1 more, "a", its
+	# segment at 35, recency 36-37, frequency 38, monetary 39-41, scores
+	# 42-44; b's at 45, its id's byte at 47
+	at() { echo "substr(members, 1, $1) || X'$2' || substr(members, $(($1 + 2)))"; }
+	bad 3 "$(at 42 00)" "a score of 0 (at byte 42)"
+	bad 3 "$(at 35 05)" "a number out of range (at byte 35)"
+	bad 3 "$(at 47 61)" "an id no greater than the one before (at byte 45)"
+	bad 3 "$(at 47 00)" "an id holding a NUL (at byte 47)"
+	bad 3 "substr(members, 1, 39) || X'FFFFFFFFFFFFFFFFFF7F' || substr(members, 43)" \
+		"a number past 64 bits (at byte 39)"
+	bad 3 "$(at 2 00)" "an empty segment name (at byte 3)"
+	bad 3 "$(at 4 00)" "a segment name holding a NUL (at byte 3)"
+	bad 3 "$(at 1 7F)" "more segment names than bytes (at byte 2)"
 	bad 2 "members || X'00'" "bytes after the last member (at byte 113)"
 	bad 2 "X'02' || substr(members, 2)" "a format version this crm does not know (at byte 0)"
 	bad 2 "'text, not a blob'" "a format version this crm does not know (at byte 0)"
