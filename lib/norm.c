@@ -351,6 +351,35 @@ static int32_t off_at(int64_t t)
 	return (int32_t)tm.tm_gmtoff;
 }
 
+/* The first instant of (lo, hi] whose offset is not a, off_at(lo) being a
+ * and off_at(hi) not (a binary search: some such change, the first when
+ * there is one). */
+static int64_t first_not(int32_t a, int64_t lo, int64_t hi)
+{
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (off_at(mid) == a)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi;
+}
+
+/* The instant of (lo, hi] from which the offset is b to hi, off_at(hi)
+ * being b and off_at(lo) not. */
+static int64_t last_to(int32_t b, int64_t lo, int64_t hi)
+{
+	while (hi - lo > 1) {
+		int64_t mid = lo + (hi - lo) / 2;
+		if (off_at(mid) == b)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
 static void fill_year(struct tz_year *blk, int year)
 {
 	int n = is_leap(year) ? 366 : 365;
@@ -364,19 +393,15 @@ static void fill_year(struct tz_year *blk, int year)
 	blk->nsusp = 0;
 	for (int i = 0; i < n; i++) {
 		int32_t a = at[i], b = at[i + 3];
-		if (a == b) {
+		if (a == b && at[i + 1] == a && at[i + 2] == a) {
 			blk->off[i] = a;
 			continue;
 		}
-		int64_t lo = (jan1 + i - 1) * DAY, hi = (jan1 + i + 2) * DAY;
-		while (hi - lo > 1) {
-			int64_t mid = lo + (hi - lo) / 2;
-			if (off_at(mid) == a)
-				lo = mid;
-			else
-				hi = mid;
-		}
-		if (off_at(hi) != b || blk->nsusp == TZ_NSUSP) {
+		int64_t hi = first_not(a, (jan1 + i - 1) * DAY, (jan1 + i + 2) * DAY);
+		/* one transition, a to b, when the last change to b is the first
+		 * change from a: else several (resolved one by one) */
+		if (a == b || hi != last_to(b, (jan1 + i - 1) * DAY, (jan1 + i + 2) * DAY) ||
+		    blk->nsusp == TZ_NSUSP) {
 			blk->off[i] = OFF_EXACT;
 			continue;
 		}

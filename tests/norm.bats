@@ -256,6 +256,53 @@ refuse() {
 	check time --tz Pacific/Apia '2011-12-31 00:00' 2011-12-30T10:00:00Z
 }
 
+# Zones compiled here (zic) with transitions days apart, which no zone of
+# tzdata has between 1970 and 2037: Test/Twice goes +0, +1, +2 and back to
+# +1 on three days running; Test/Back goes +0 to +3 and back two days later.
+@test "time: zones whose clocks change on days running agree with zoneinfo, half-hour by half-hour" {
+	cd "$BATS_TEST_TMPDIR"
+	mkdir zi
+	cat >zones.zi <<-'ZONES'
+	Zone Test/Twice 0 - T0 2026 Mar 1 1:00
+			1:00 - T1 2026 Mar 2 1:00
+			2:00 - T2 2026 Mar 3 1:00
+			1:00 - T3
+	Zone Test/Back 0 - B0 2026 Mar 1 12:00
+			3:00 - B1 2026 Mar 3 12:00
+			0 - B2
+	ZONES
+	# zic is libc-bin's, in /usr/sbin, which a user's PATH may lack
+	"$(command -v zic || echo /usr/sbin/zic)" -d zi zones.zi
+	for zone in Test/Twice Test/Back; do
+		# each local half-hour from 26 February to 5 March, then its UTC
+		# time or why there is none, as zoneinfo says (trying both folds)
+		python3 - "zi/$zone" >want.txt <<-'PY'
+		import datetime, sys, zoneinfo
+		z = zoneinfo.ZoneInfo.from_file(open(sys.argv[1], 'rb'))
+		t = datetime.datetime(2026, 2, 26)
+		while t < datetime.datetime(2026, 3, 6):
+		    v = t.strftime('%Y-%m-%d %H:%M')
+		    ok = set()
+		    for fold in (0, 1):
+		        u = t.replace(tzinfo=z, fold=fold).astimezone(datetime.timezone.utc)
+		        if u.astimezone(z).replace(tzinfo=None) == t:
+		            ok.add(u.strftime('%Y-%m-%dT%H:%M:%SZ'))
+		    print(v)
+		    print(ok.pop() if len(ok) == 1 else "error: '%s' %s" % (v,
+		          'occurs twice in the time zone (add an offset)' if ok else
+		          'does not exist in the time zone (clocks go forward)'))
+		    t += datetime.timedelta(minutes=30)
+		PY
+		[ "$(wc -l <want.txt)" = 768 ]
+		grep -q 'does not exist' want.txt
+		while read -r v && read -r _; do
+			echo "$v"
+			TZDIR=$PWD/zi "$NC" time --tz "$zone" "$v" || true
+		done <want.txt >got.txt
+		diff want.txt got.txt || fail "$zone: crm and zoneinfo differ"
+	done
+}
+
 @test "time: unknown zones are refused" {
 	run "$NC" time --tz Mars/Olympus_Mons '2025-03-10'
 	assert_failure 1
