@@ -70,7 +70,7 @@ MAN_LANGS = ko
 LANGS    = ko
 MO       = $(LANGS:%=$(B)/locale/%/LC_MESSAGES/crm.mo)
 
-all: $(CMDS:%=$(B)/%) $(TOOLS) $(FUZZ_REPLAY) $(B)/libfailwrite.so $(B)/libfailthread.so $(MO)
+all: $(CMDS:%=$(B)/%) $(TOOLS) $(FUZZ_REPLAY) $(B)/libfailwrite.so $(B)/libfailthread.so $(B)/libfailrandom.so $(MO)
 
 $(B)/locale/%/LC_MESSAGES/crm.mo: po/%.po
 	@mkdir -p $(@D)
@@ -156,6 +156,10 @@ $(B)/libfailwrite.so: tests/faults/failwrite.c | $(B)
 
 # Threads refused (tests/threads.bats), built the same way.
 $(B)/libfailthread.so: tests/faults/failthread.c | $(B)
+	$(CC) $(CPPFLAGS) -U_FORTIFY_SOURCE -O2 -g $(WARN) -fPIC -shared -o $@ $< -ldl
+
+# Random numbers that fail or repeat (tests/coupon.bats), built the same way.
+$(B)/libfailrandom.so: tests/faults/failrandom.c | $(B)
 	$(CC) $(CPPFLAGS) -U_FORTIFY_SOURCE -O2 -g $(WARN) -fPIC -shared -o $@ $< -ldl
 
 $(B)/t/%: $(B)/t/%.o $(B)/libcrm.a

@@ -466,6 +466,28 @@ $(grep ',c,' first.csv)"
 	[[ "$stderr" == "crm-coupon: issue reads customers from FILE or standard input, or from the database with --birthday-month"* ]] || fail "$stderr"
 }
 
+@test "issue: random numbers that fail, or repeat past the draws, issue nothing and say why" {
+	people
+	csv in.csv customer_id a b
+	preloaded libfailrandom.so
+	# the system gives none (ENOSYS); then the same bytes each time: b's
+	# code is a's again, drawn 8 times
+	for mode in fail same; do
+		run --separate-stderr "${PRELOADED[@]}" FAILRANDOM=$mode crm-coupon --now "$NOW" \
+			issue --campaign winback --discount 15% --expires 30d <in.csv
+		assert_failure 3
+		assert_output ""
+		if [ $mode = fail ]; then
+			want="crm-coupon: no random numbers from the system: Function not implemented"
+		else
+			want="crm-coupon: $CRM_DB: no free code in 8 draws: codes of 8 characters are running out; use a longer --length"
+		fi
+		[ "$stderr" = "$want
+crm-coupon: no code was issued" ] || fail "$mode: $stderr"
+		[ "$(q 'SELECT count(*) FROM coupons')" = 0 ]
+	done
+}
+
 @test "issue: a stream without customer_id is refused with its file and line, bad rows are reported" {
 	csv in.csv email,name a@x.kr,Ann
 	run --separate-stderr issue in.csv
