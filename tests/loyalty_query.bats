@@ -124,12 +124,17 @@ a,a@x.kr,Ann,Silver,525,0,800,0,25,200,0,100,50,2027-02-01,200"
 Try 'crm-loyalty --help' for more information."
 }
 
-@test "balance --tier: no program in force is said" {
+@test "balance --tier: no program in force, or one without tiers, is said" {
 	shop
 	q "DELETE FROM loyalty_programs"
 	run crm-loyalty --as-of 2026-04-30 balance --tier Silver
 	assert_failure 2
 	assert_line "crm-loyalty: --tier 'Silver': no loyalty program is in force"
+	q "INSERT INTO loyalty_programs VALUES (1, '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z',
+		'$(grep -v '^tier ' <<<"$PROGRAM")')"
+	run crm-loyalty --as-of 2026-04-30 balance --tier Silver
+	assert_failure 2
+	assert_line "crm-loyalty: --tier 'Silver': the program has no tiers"
 }
 
 @test "balance --opted-in: only customers who accept marketing" {
