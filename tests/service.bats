@@ -104,6 +104,26 @@ T5,C5,2025-10-20T09:00:00Z,normal,email,Ben,X,resolution,business,24.00,104.00,8
 	[ "${#lines[@]}" -eq 5 ]
 }
 
+@test "service: --by agent over 150 agents: every group found again as the table grows" {
+	# agent k has k % 3 + 1 tickets, opened one hour apart, answered in k
+	# minutes; 150 groups outgrow the table's first 64 slots twice
+	awk 'BEGIN {
+		print "ticket_id,customer_id,channel,opened_at,first_response_at,status,agent"
+		for (k = 1; k <= 150; k++)
+			for (i = 0; i <= k % 3; i++)
+				printf "T%d-%d,C%d,email,2025-10-%02dT%02d:00:00Z,2025-10-%02dT%02d:%02d:00Z,open,A%03d\n",
+					k, i, k, 1 + k % 28, i, 1 + k % 28, i, k % 60, k
+	}' >many.csv
+	crm-import -q tickets many.csv
+	run --separate-stderr svc --by agent
+	assert_success
+	[ "${#lines[@]}" -eq 151 ] || fail "${#lines[@]} lines"
+	# each agent's row: its ticket count and its first response in hours
+	want=$(awk 'BEGIN { for (k = 1; k <= 150; k++) printf "A%03d,%d,%.2f\n", k, k % 3 + 1, (k % 60) / 60 }' | sort)
+	got=$(tail -n +2 <<<"$output" | awk -F, '{ print $1 "," $2 "," $4 }' | sort)
+	[ "$got" = "$want" ] || diff <(echo "$want") <(echo "$got")
+}
+
 @test "service: --by team and week; --week-start" {
 	shop
 	run --separate-stderr svc --by team --format text
