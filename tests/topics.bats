@@ -77,6 +77,15 @@ T=$'\t'
 	keys "$F" "너무좋아요향이" "smell:향@15${T}positive"
 }
 
+@test "a long text of many mentions: its own buffers past 1 KiB, the last mention found at its byte" {
+	dict "fast: 배송빨라" "smell: 향"
+	# 150 x "그래요 " (10 bytes), 100 x "배송빨라요 " (16 bytes), then 향:
+	# 1,500 bytes before the first mention, 3,100 before the last
+	local text
+	text="$(printf '그래요 %.0s' $(seq 150))$(printf '배송빨라요 %.0s' $(seq 100))향이 좋아요"
+	keys "$F" "$text" "fast:배송빨라@1500 smell:향@3100${T}positive"
+}
+
 # ---- whole words and exclusions ---------------------------------------------------------
 @test "=keyword only where a word starts: =향 hits 향이, not 방향" {
 	dict "smell: =향"
