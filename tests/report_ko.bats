@@ -308,3 +308,14 @@ EOF
 	assert_line --index 0 "Customer report 2026-W46, against 2026-W45"
 	[ -z "$stderr" ]
 }
+
+@test "report_ko: --list N shows N negative reviews and counts the rest; 0 shows none" {
+	run -0 report C.UTF-8 --list 3
+	assert_line "    ... and 12 more"
+	assert_line --regexp '^    2025-03-01  +1  홍예준 +coupang +Wrong shade$'
+	run -0 report C.UTF-8 --list 0
+	assert_line "    ... and 15 more"
+	refute_output --regexp '^    2024-11-27 '
+	run report C.UTF-8 --list -1
+	assert_failure 2
+}
