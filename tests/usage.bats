@@ -43,6 +43,7 @@ refuses() {
 @test "crm-import -d ab orders" { refuses 2 "crm-import: the delimiter must be one character, not 'ab'" TRY; }
 @test "crm-import -d \\' orders" { refuses 2 "crm-import: the delimiter cannot be the apostrophe: it guards against spreadsheet formulas" TRY; }
 @test "crm-import -d \\\" orders" { refuses 2 "crm-import: the delimiter cannot be the quote" TRY; }
+@test "crm-import -d \$'\\r' orders" { refuses 2 "crm-import: the delimiter cannot be a line end" TRY; }
 @test "crm-import --encoding nosuch orders" { refuses 2 "crm-import: --encoding 'nosuch': not an encoding iconv knows (try cp949, euc-kr, latin1, cp1252)" TRY; }
 @test "crm-import --tz Nowhere/City orders" { refuses 2 "crm-import: --tz 'Nowhere/City' is not a known time zone" TRY; }
 @test "crm-import --currency XYZ orders" { refuses 2 "crm-import: --currency 'XYZ': not a known ISO 4217 code" TRY; }
