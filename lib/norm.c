@@ -397,10 +397,10 @@ static void fill_year(struct tz_year *blk, int year)
 			blk->off[i] = a;
 			continue;
 		}
-		int64_t hi = first_not(a, (jan1 + i - 1) * DAY, (jan1 + i + 2) * DAY);
 		/* one transition, a to b, when the last change to b is the first
 		 * change from a: else several (resolved one by one) */
-		if (a == b || hi != last_to(b, (jan1 + i - 1) * DAY, (jan1 + i + 2) * DAY) ||
+		int64_t lo = (jan1 + i - 1) * DAY, end = (jan1 + i + 2) * DAY, hi = 0;
+		if (a == b || (hi = first_not(a, lo, end)) != last_to(b, lo, end) ||
 		    blk->nsusp == TZ_NSUSP) {
 			blk->off[i] = OFF_EXACT;
 			continue;
