@@ -351,31 +351,18 @@ static int32_t off_at(int64_t t)
 	return (int32_t)tm.tm_gmtoff;
 }
 
-/* The first instant of (lo, hi] whose offset is not a, off_at(lo) being a
- * and off_at(hi) not (a binary search: some such change, the first when
- * there is one). */
-static int64_t first_not(int32_t a, int64_t lo, int64_t hi)
+/* The first instant of (lo, hi] on the other side of "the offset is x"
+ * from lo, which is on it when at_lo (hi being on the other side): a
+ * binary search, so some such instant, the first when the side changes
+ * once.  From a: the first change from a; to b: the last change to b. */
+static int64_t first_change(int32_t x, int at_lo, int64_t lo, int64_t hi)
 {
 	while (hi - lo > 1) {
 		int64_t mid = lo + (hi - lo) / 2;
-		if (off_at(mid) == a)
+		if ((off_at(mid) == x) == at_lo)
 			lo = mid;
 		else
 			hi = mid;
-	}
-	return hi;
-}
-
-/* The instant of (lo, hi] from which the offset is b to hi, off_at(hi)
- * being b and off_at(lo) not. */
-static int64_t last_to(int32_t b, int64_t lo, int64_t hi)
-{
-	while (hi - lo > 1) {
-		int64_t mid = lo + (hi - lo) / 2;
-		if (off_at(mid) == b)
-			hi = mid;
-		else
-			lo = mid;
 	}
 	return hi;
 }
@@ -400,7 +387,7 @@ static void fill_year(struct tz_year *blk, int year)
 		/* one transition, a to b, when the last change to b is the first
 		 * change from a: else several (resolved one by one) */
 		int64_t lo = (jan1 + i - 1) * DAY, end = (jan1 + i + 2) * DAY, hi = 0;
-		if (a == b || (hi = first_not(a, lo, end)) != last_to(b, lo, end) ||
+		if (a == b || (hi = first_change(a, 1, lo, end)) != first_change(b, 0, lo, end) ||
 		    blk->nsusp == TZ_NSUSP) {
 			blk->off[i] = OFF_EXACT;
 			continue;
