@@ -157,10 +157,14 @@ static void gather(const struct crm_rfm *r, struct select sel[CRM_NFIG])
 	int f;
 	for (i = 0; i < r->n; i++)
 		for (f = 0; f < CRM_NFIG; f++) {
-			uint64_t k = fig_key(&r->e[i], f);
-			size_t kb = bucket_of(&sel[f], k);
-			if (sel[f].gather && (kb == sel[f].bucket[0] || kb == sel[f].bucket[1] ||
-					      kb == sel[f].bucket[2] || kb == sel[f].bucket[3]))
+			uint64_t k;
+			size_t kb;
+			if (!sel[f].gather)
+				continue;
+			k = fig_key(&r->e[i], f);
+			kb = bucket_of(&sel[f], k);
+			if (kb == sel[f].bucket[0] || kb == sel[f].bucket[1] ||
+			    kb == sel[f].bucket[2] || kb == sel[f].bucket[3])
 				sel[f].keys[sel[f].m++] = k;
 		}
 }
@@ -186,7 +190,7 @@ static void cut_keys(struct crm_rfm *r, const int quint[CRM_NFIG], uint64_t cut[
 		for (sel[f].shift = 0; (sel[f].hi - sel[f].lo) >> sel[f].shift >= BUCKETS;
 		     sel[f].shift++)
 			;
-		sel[f].count = crm_xcalloc(BUCKETS, sizeof *sel[f].count);
+		sel[f].count = quint[f] ? crm_xcalloc(BUCKETS, sizeof *sel[f].count) : NULL;
 	}
 	for (i = 0; i < r->n; i++)
 		for (f = 0; f < CRM_NFIG; f++)
@@ -197,18 +201,20 @@ static void cut_keys(struct crm_rfm *r, const int quint[CRM_NFIG], uint64_t cut[
 			locate_ranks(&sel[f], rank);
 		/* a bucket a key: the buckets are the cuts */
 		sel[f].gather = quint[f] && sel[f].shift;
-		sel[f].keys = crm_xmalloc((sel[f].gather ? sel[f].m : 1) * sizeof *sel[f].keys);
+		sel[f].keys = sel[f].gather ? crm_xmalloc(sel[f].m * sizeof *sel[f].keys) : NULL;
 		sel[f].m = 0;
 	}
 	if (sel[0].gather || sel[1].gather || sel[2].gather)
 		gather(r, sel);
 	for (f = 0; f < CRM_NFIG; f++) {
-		uint64_t *tmp = crm_xmalloc((sel[f].m ? sel[f].m : 1) * sizeof *tmp);
-		radix_sort(sel[f].keys, tmp, sel[f].m);
+		if (sel[f].gather) {
+			uint64_t *tmp = crm_xmalloc(sel[f].m * sizeof *tmp);
+			radix_sort(sel[f].keys, tmp, sel[f].m);
+			free(tmp);
+		}
 		for (j = 0; quint[f] && j < 4; j++)
 			cut[f][j] = sel[f].gather ? sel[f].keys[sel[f].pos[j]] :
 				    sel[f].lo + sel[f].bucket[j];
-		free(tmp);
 		free(sel[f].keys);
 		free(sel[f].count);
 	}
@@ -229,10 +235,12 @@ static void score_quintiles(struct crm_rfm *r, const int quint[CRM_NFIG])
 	cut_keys(r, quint, cut);
 	for (i = 0; i < r->n; i++)
 		for (f = 0; f < CRM_NFIG; f++) {
-			uint64_t v = fig_key(&r->e[i], f);
-			if (quint[f])
-				r->e[i].score[f] = (unsigned char)(1 + (v > cut[f][0]) +
-					(v > cut[f][1]) + (v > cut[f][2]) + (v > cut[f][3]));
+			uint64_t v;
+			if (!quint[f])
+				continue;
+			v = fig_key(&r->e[i], f);
+			r->e[i].score[f] = (unsigned char)(1 + (v > cut[f][0]) + (v > cut[f][1]) +
+							   (v > cut[f][2]) + (v > cut[f][3]));
 		}
 }
 
