@@ -84,12 +84,10 @@ struct part {
 	struct crm_activity out[2];
 };
 
+#define PART_SQL(AND) "SELECT first_unix, last_unix, times FROM customer_stats " \
+	"WHERE currency = ?1" AND
 static const char *const part_sql[] = {
-	"SELECT first_unix, last_unix, times FROM customer_stats WHERE currency = ?1",
-	"SELECT first_unix, last_unix, times FROM customer_stats WHERE currency = ?1 "
-	"AND customer_id < ?2",
-	"SELECT first_unix, last_unix, times FROM customer_stats WHERE currency = ?1 "
-	"AND customer_id >= ?2",
+	PART_SQL(""), PART_SQL(" AND customer_id < ?2"), PART_SQL(" AND customer_id >= ?2"),
 };
 
 /* Only what counting needs comes back a row: 3.29M customers at 10M orders
