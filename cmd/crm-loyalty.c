@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "db.h"
 #include "diag.h"
@@ -150,8 +149,6 @@ static int no_operands(const struct loyalty *l)
 static int set_days(struct loyalty *l)
 {
 	const char *why = "";
-	time_t t;
-	struct tm tm;
 	if (crm_clock(l->tz, l->clock) != CRM_OK)
 		return CRM_EUSAGE;
 	l->today = crm_local_day(l->tz, crm_time_epoch(l->clock));
@@ -162,13 +159,8 @@ static int set_days(struct loyalty *l)
 	crm_day_date(l->as_of, l->as_of_date);
 	if (crm_day_start(l->tz, l->as_of + 1, l->d1, &why) < 0)
 		return crm_usage_error(_("--as-of '%s': the day after %s"), l->as_of_opt, why);
-	if (l->as_of == l->today) {
-		memcpy(l->stamp, l->clock, sizeof l->stamp);
-	} else {
-		t = (time_t)(crm_time_epoch(l->d1) - 1);
-		gmtime_r(&t, &tm);
-		strftime(l->stamp, sizeof l->stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	}
+	if (crm_ledger_stamp(l->tz, l->as_of, l->clock, l->stamp, &why) != CRM_OK)
+		return crm_usage_error(_("--as-of '%s': the day after %s"), l->as_of_opt, why);
 	return CRM_OK;
 }
 

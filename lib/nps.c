@@ -107,15 +107,6 @@ void crm_nps_add_none(struct crm_nps_acc *a)
 	a->no_answer++;
 }
 
-void crm_nps_merge(struct crm_nps_acc *into, const struct crm_nps_acc *from)
-{
-	int i;
-	for (i = 0; i <= CRM_SCORE_MAX; i++)
-		into->count[i] += from->count[i];
-	into->n += from->n;
-	into->no_answer += from->no_answer;
-}
-
 static long long sum_counts(const struct crm_nps_acc *a, int lo, int hi)
 {
 	long long s = 0;

@@ -81,7 +81,6 @@ void crm_nps_add(struct crm_nps_acc *a, int score);
 void crm_nps_add_many(struct crm_nps_acc *a, int score, long long count);
 /* One question left without an answer. */
 void crm_nps_add_none(struct crm_nps_acc *a);
-void crm_nps_merge(struct crm_nps_acc *into, const struct crm_nps_acc *from);
 
 struct crm_nps_result {
 	enum crm_scale scale;

@@ -551,18 +551,6 @@ static int parse_text(struct loader *ld, const char *name, const char *text, cha
 	return crm_parse_text(name, text, line_fn, ld, err, errsize);
 }
 
-struct crm_topics *crm_topics_parse_text(const char *name, const char *text, char *err,
-					 size_t errsize, int *code)
-{
-	struct loader ld = { 0 };
-	char noerr[1];
-	if (!err)
-		err = noerr, errsize = sizeof noerr;
-	ld.t = crm_xcalloc(1, sizeof *ld.t);
-	int status = parse_text(&ld, name, text, err, errsize);
-	return finish(&ld, name, status, err, errsize, code);
-}
-
 static struct crm_topics *builtin(const char *lang, const char *ko, const char *en,
 				  const char *koname, const char *enname)
 {

@@ -97,9 +97,6 @@ enum crm_sentiment { CRM_NEGATIVE = -1, CRM_NEUTRAL = 0, CRM_POSITIVE = 1 };
 
 /* Read a dictionary file (its name in messages is path). */
 struct crm_topics *crm_topics_load(const char *path, char *err, size_t errsize, int *code);
-/* The same from a text in memory (lines split at '\n'; name in messages). */
-struct crm_topics *crm_topics_parse_text(const char *name, const char *text, char *err,
-					 size_t errsize, int *code);
 /* The built-in dictionary: lang "ko", "en", or "all" (both merged); NULL for
  * another lang. */
 struct crm_topics *crm_topics_default(const char *lang);
