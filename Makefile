@@ -195,7 +195,8 @@ asan:
 # overflow money.bats makes the summing thread find), crm-segment (two halves of the figures; a stream
 # read on one thread and summed on another) and
 # crm-recommend (two scoring a chunk of customers, one writing the last),
-# crm-report (the customers counted in two halves, on two connections);
+# crm-report (the customers counted in two halves, on two connections, the
+# weekly revenue on a third);
 # threads.bats refuses them some threads, which the others then do without.
 THREAD_TESTS = tests/import.bats tests/robust.bats tests/stats.bats tests/money.bats tests/reimport.bats \
 	tests/segment.bats tests/stream.bats \

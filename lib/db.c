@@ -356,16 +356,20 @@ static int data_version(struct crm_db *db, long long *v)
 }
 
 /* CRM_TEST_TWIN_PAUSE=FIFO (tests only): the twin's snapshot begins at
- * once, then it waits for FIFO's writer to close, so that a test can
- * commit before the first connection's snapshot begins: the case the
- * data version is compared for. */
+ * once, then the process's Nth twin (CRM_TEST_TWIN_PAUSE_AT, default 1)
+ * waits for FIFO's writer to close, so that a test can commit before the
+ * first connection's snapshot begins: the case the data version is
+ * compared for, on every twin opened by then. */
 static void twin_test_pause(struct crm_db_twin *t)
 {
-	const char *fifo = getenv("CRM_TEST_TWIN_PAUSE");
+	static atomic_int opened;
+	const char *fifo = getenv("CRM_TEST_TWIN_PAUSE"), *at = getenv("CRM_TEST_TWIN_PAUSE_AT");
 	FILE *f;
 	if (!fifo)
 		return;
 	sqlite3_exec(t->db.h, "SELECT count(*) FROM sqlite_schema", NULL, NULL, NULL);
+	if (atomic_fetch_add(&opened, 1) + 1 != (at ? atoi(at) : 1))
+		return;
 	if ((f = fopen(fifo, "r"))) {
 		while (fgetc(f) != EOF)
 			;

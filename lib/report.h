@@ -5,9 +5,10 @@
  *
  * Contract:
  *  - crm_report_build() reads the database (read only) in one read
- *    transaction it begins, which the caller ends (crm_db_rollback), and a
- *    second connection's that has the same snapshot (db.h's twin: the
- *    customers are counted on two threads); it fills a report:
+ *    transaction it begins, which the caller ends (crm_db_rollback), and
+ *    two more connections' that have the same snapshot (db.h's twins: the
+ *    customers are counted on two threads while a third sums the weekly
+ *    revenue); it fills a report:
  *    a list of sections, each a list of metrics (a value this period and the
  *    previous one), tables (rows of text cells) and charts (labelled
  *    series).  A section whose data does not exist (no tickets, no survey

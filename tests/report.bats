@@ -477,13 +477,17 @@ sys.exit(a != b)' before.json after.json
 	assert_equal "$output" "$(cat threaded.json)"
 }
 
-@test "report: an order committed between the two connections' snapshots is counted, on the first" {
+@test "report: orders committed between the other connections' snapshots and the first's are counted, on the first" {
 	shop
-	csv more.csv order_id,customer_id,ordered_at,amount,currency,status 12,f,2026-11-11T08:00:00,2500,KRW,paid
+	csv more.csv order_id,customer_id,ordered_at,amount,currency,status \
+		12,f,2026-11-11T08:00:00,2500,KRW,paid 13,a,2026-10-21T08:00:00,700,KRW,paid
+	crm-report --as-of 2026-11-16 --format json >before.json
 	mkfifo go
-	# the second connection's snapshot begins, the import commits, then the
-	# first's begins: f, in the upper half, is counted again on the first
-	CRM_TEST_TWIN_PAUSE=go crm-report --as-of 2026-11-16 --format json >paused.json &
+	# the weeks' and the customers' connections begin their snapshots, the
+	# import commits, then the first's begins: f, in the upper half, is
+	# counted again on the first, and so is the week of October 19
+	CRM_TEST_TWIN_PAUSE=go CRM_TEST_TWIN_PAUSE_AT=2 \
+		crm-report --as-of 2026-11-16 --format json >paused.json &
 	reporter=$!
 	crm-import orders more.csv
 	timeout 30 sh -c 'echo >go' || fail "the report did not wait"
@@ -491,6 +495,11 @@ sys.exit(a != b)' before.json after.json
 	crm-report --as-of 2026-11-16 --format json >after.json
 	assert_equal "$(cat paused.json)" "$(cat after.json)"
 	run grep -c '"active": {"label": "Active customers", "current": 4,' after.json
+	assert_output 1
+	# order 13 is in a week of the chart that is not one of the periods
+	run grep -c '{"label": "2026-10-19", "value": 0}' before.json
+	assert_output 1
+	run grep -c '{"label": "2026-10-19", "value": 700}' after.json
 	assert_output 1
 }
 
