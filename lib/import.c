@@ -1253,7 +1253,9 @@ static int batch_append(struct imp *im)
 /* Would the update leave the stored row (the probe's current one) as it
  * is?  Only a sure yes: the same bytes as the stored text, or as the stored
  * integer in decimal, which SQL's comparison under the column's affinity
- * also finds equal; an empty cell (NULL) changes nothing. */
+ * also finds equal (an integer column's value is compared as the number
+ * the reader made of it, which it wrote in decimal: no text is made of the
+ * stored one); an empty cell (NULL) changes nothing. */
 static int same_as_stored(struct imp *im, sqlite3_stmt *st, const struct batch_row *r)
 {
 	const struct batch *b = &im->batch;
@@ -1264,11 +1266,16 @@ static int same_as_stored(struct imp *im, sqlite3_stmt *st, const struct batch_r
 		if (!v)
 			continue;
 		t = sqlite3_column_type(st, i);      /* before the text converts it */
+		if (t == SQLITE_INTEGER && b->isnum[i]) {
+			if (sqlite3_column_int64(st, i) != r->num[i])
+				return 0;
+			continue;
+		}
 		if (t != SQLITE_TEXT && t != SQLITE_INTEGER)
 			return 0;
 		s = sqlite3_column_text(st, i);
-		if (!s || strlen(v) != (size_t)sqlite3_column_bytes(st, i) ||
-		    memcmp(s, v, strlen(v)))
+		if (!s || r->len[i] != (uint32_t)sqlite3_column_bytes(st, i) ||
+		    memcmp(s, v, r->len[i]))
 			return 0;
 	}
 	/* an orders file takes the amount back from the lines (upsert_prepare()) */
