@@ -689,6 +689,14 @@ static int normalise_here(const struct imp *im)
 	return im->kind == E_ITEMS && !im->currency0[0];
 }
 
+/* Is the row's field f, trimmed, id?  Read, not trimmed in place:
+ * crm_row_values() reads the fields at the lengths the reader gave. */
+static int field_is(const struct crm_row *row, int f, const char *id)
+{
+	size_t b, n = crm_trim_span(row->field[f], row->len[f], &b);
+	return n == strlen(id) && !memcmp(row->field[f] + b, id, n);
+}
+
 static int normalise_row(struct imp *im, const struct crm_row *row)
 {
 	struct crm_value_ctx vc;
@@ -706,7 +714,7 @@ static int normalise_row(struct imp *im, const struct crm_row *row)
 	memcpy(vc.currency, im->currency0, sizeof vc.currency);
 	/* Shopify-style exports name the currency on an order's first line only */
 	if (im->kind == E_ITEMS && !vc.currency[0] && im->cur.open &&
-	    !strcmp(crm_trim(row->field[im->colmap[0]]), im->cur.id))
+	    field_is(row, im->colmap[0], im->cur.id))
 		memcpy(vc.currency, im->cur.currency, sizeof vc.currency);
 	im->v = &im->own;
 	if (crm_row_values(im->e, im->colmap, row, &vc, im->scratch, &im->own, why, sizeof why) < 0)

@@ -1236,7 +1236,8 @@ static int find_currency3(const unsigned char *c)
 
 static int find_currency(const char *code)
 {
-	if (!code || strlen(code) != 3)
+	/* three bytes and the end: strlen() was a call on every row's amount */
+	if (!code || !code[0] || !code[1] || !code[2] || code[3])
 		return -1;
 	return find_currency3((const unsigned char *)code);
 }
@@ -1967,15 +1968,32 @@ size_t crm_utf8_valid_prefix(const char *str, size_t n)
 
 char *crm_trim_len(char *s, size_t *len)
 {
-	size_t b = 0, e = strlen(s);
-	while (b < e && (s[b] == ' ' || (unsigned char)(s[b] - '\t') < 5))
+	return crm_trim_n(s, strlen(s), len);
+}
+
+static int trim_space(char c)
+{
+	return c == ' ' || (unsigned char)(c - '\t') < 5;
+}
+
+size_t crm_trim_span(const char *s, size_t n, size_t *start)
+{
+	size_t b = 0, e = n;
+	while (b < e && trim_space(s[b]))
 		b++;
-	while (e > b && (s[e - 1] == ' ' || (unsigned char)(s[e - 1] - '\t') < 5))
+	while (e > b && trim_space(s[e - 1]))
 		e--;
+	*start = b;
+	return e - b;
+}
+
+char *crm_trim_n(char *s, size_t n, size_t *len)
+{
+	size_t b;
+	*len = crm_trim_span(s, n, &b);
 	if (b > 0)
-		memmove(s, s + b, e - b);
-	s[e - b] = '\0';
-	*len = e - b;
+		memmove(s, s + b, *len);
+	s[*len] = '\0';
 	return s;
 }
 

@@ -185,5 +185,10 @@ size_t crm_utf8_width(const char *s);
 char *crm_trim(char *s);
 /* The same, and the length it leaves in *len. */
 char *crm_trim_len(char *s, size_t *len);
+/* crm_trim_len() of s whose length n is known (s[n] is its NUL, and no
+ * NUL before it): a reader's field, whose length came with it. */
+char *crm_trim_n(char *s, size_t n, size_t *len);
+/* Where s[0..n) trimmed so begins (*start) and its length, s untouched. */
+size_t crm_trim_span(const char *s, size_t n, size_t *start);
 
 #endif

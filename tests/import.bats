@@ -250,6 +250,17 @@ orders_csv() {
 	assert_failure 2
 }
 
+@test "--map may name one header for two columns: both read the cell as the file has it" {
+	# quoted, the cell keeps its spaces; the first column's value is trimmed
+	# in place, and the second reads the cell again, not at its old length
+	{ echo 'ref,ordered_at,amount,currency,status'
+	  printf '"%300sO1  ",2025-01-02,1000,KRW,paid\n' ''; } >same.csv
+	run crm-import --map order_id=ref --map customer_id=ref orders same.csv
+	assert_success
+	run q "SELECT order_id, customer_id, length(customer_id) FROM orders"
+	assert_output "O1|O1|2"
+}
+
 @test "a missing required column is an error before any row, listing the columns" {
 	csv no_date.csv 'order_id,amount' 'O1,100'
 	run crm-import --currency KRW orders no_date.csv
