@@ -664,8 +664,10 @@ static const char *lookup(const struct word *w, const char *s)
 		crm_fold_name(s, f, sizeof f);
 		s = f;
 	}
+	/* the first byte before the call: a status word is looked up on every
+	 * row, and most of its table's words start otherwise */
 	for (; w->in; w++)
-		if (!strcmp(w->in, s))
+		if (w->in[0] == s[0] && !strcmp(w->in, s))
 			return w->out;
 	return NULL;
 }
@@ -856,15 +858,11 @@ int crm_kind_integer(enum crm_kind k)
 	       k == CRM_K_SCORE;
 }
 
-/* crm_value() of in[0..len), in[len] its NUL. */
-static int value_n(enum crm_kind k, char *in, size_t len, struct crm_value_ctx *vc, char *out,
-		   size_t size, int64_t *num, const char **why)
+/* The value of kind k of the trimmed cell s[0..n), not empty. */
+static int kind_value(enum crm_kind k, const char *s, size_t n, struct crm_value_ctx *vc,
+		      char *out, size_t size, int64_t *num, const char **why)
 {
-	size_t n;
-	const char *s = crm_trim_n(in, len, &n);
 	int b;
-	if (!n)
-		return CRM_VALUE_EMPTY;
 	switch (k) {
 	case CRM_K_ID:
 		return key_value(s, n, out, size, why);
@@ -918,10 +916,75 @@ static int value_n(enum crm_kind k, char *in, size_t len, struct crm_value_ctx *
 	return CRM_VALUE_BAD;
 }
 
+static size_t i64_len(int64_t v)
+{
+	uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	size_t n = 1 + (v < 0);
+	while (u >= 10) {
+		u /= 10;
+		n++;
+	}
+	return n;
+}
+
+/* The length of a value just written byte by byte: strlen()'s wide loads
+ * of bytes still in the store buffer stall (a fifth of the reading
+ * thread's time, 7 values a row), a byte at a time does not. */
+static size_t just_written_len(const char *s)
+{
+	const volatile char *p = s;
+	size_t n = 0;
+	while (p[n])
+		n++;
+	return n;
+}
+
+/* The length of kind_value()'s out for the n bytes it took, without
+ * reading out where the kind says it: read at once, the bytes just
+ * stored would stall the load.  out has room for every such value. */
+static size_t value_len(enum crm_kind k, size_t n, int64_t num, const char *out)
+{
+	switch (k) {
+	case CRM_K_ID: case CRM_K_TEXT:
+		return n;
+	case CRM_K_TIME:
+		return CRM_TIME_LEN - 1;
+	case CRM_K_DATE:
+		return CRM_DATE_LEN - 1;
+	case CRM_K_CURRENCY:
+		return 3;
+	case CRM_K_BOOL:
+		return 1;
+	case CRM_K_MONEY: case CRM_K_INT: case CRM_K_RATING: case CRM_K_SCORE: case CRM_K_COUNT:
+		return i64_len(num);
+	default:
+		return just_written_len(out);
+	}
+}
+
+/* crm_value() of in[0..len), in[len] its NUL; the value's length into
+ * *outlen.  out's size must hold a value of any length the cell may give
+ * (row_value()'s room). */
+static int value_n(enum crm_kind k, char *in, size_t len, struct crm_value_ctx *vc, char *out,
+		   size_t size, int64_t *num, const char **why, size_t *outlen)
+{
+	size_t n;
+	const char *s = crm_trim_n(in, len, &n);
+	int rc;
+	if (!n)
+		return CRM_VALUE_EMPTY;
+	rc = kind_value(k, s, n, vc, out, size, num, why);
+	if (rc == CRM_VALUE_OK)
+		*outlen = value_len(k, n, *num, out);
+	return rc;
+}
+
 int crm_value(enum crm_kind k, char *in, struct crm_value_ctx *vc, char *out, size_t size,
 	      int64_t *num, const char **why)
 {
-	return value_n(k, in, strlen(in), vc, out, size, num, why);
+	size_t len;
+	int64_t n = 0;
+	return value_n(k, in, strlen(in), vc, out, size, num ? num : &n, why, &len);
 }
 
 /* ---- value maps --------------------------------------------------------------------- */
@@ -1107,14 +1170,17 @@ static __attribute__((noinline)) int cell_why(const struct crm_column *col, char
 /* A cell mapped by --map-value: the value of its TO, or as crm_value(). */
 static __attribute__((noinline)) int mapped_value(const struct crm_column *col, char *cell,
 						  struct crm_value_ctx *vc, char *out, size_t size,
-						  int64_t *num, const char **to, const char **reason)
+						  int64_t *num, const char **to, const char **reason,
+						  size_t *outlen)
 {
 	char mapped[CRM_VALUE_WORD_MAX + 1];
+	size_t n;
 	if ((*to = map_find(vc->vmap, col, crm_trim(cell)))) {
-		memcpy(mapped, *to, strlen(*to) + 1);
-		return crm_value(col->kind, mapped, vc, out, size, num, reason);
+		n = strlen(*to);
+		memcpy(mapped, *to, n + 1);
+		return value_n(col->kind, mapped, n, vc, out, size, num, reason, outlen);
 	}
-	return crm_value(col->kind, cell, vc, out, size, num, reason);
+	return value_n(col->kind, cell, strlen(cell), vc, out, size, num, reason, outlen);
 }
 
 /* Normalise column c's cell as crm_value() does, the reason for a bad or
@@ -1123,30 +1189,18 @@ static __attribute__((noinline)) int mapped_value(const struct crm_column *col, 
 #define NO_LEN ((size_t)-1)
 static int cell_value(const struct crm_column *col, char *cell, size_t len,
 		      struct crm_value_ctx *vc, char *out, size_t size, int64_t *num, char *why,
-		      size_t whysize)
+		      size_t whysize, size_t *outlen)
 {
 	const char *reason = "", *to = NULL;
 	int rc;
 	if (vc->vmap && vc->vmap->n)
-		rc = mapped_value(col, cell, vc, out, size, num, &to, &reason);
+		rc = mapped_value(col, cell, vc, out, size, num, &to, &reason, outlen);
 	else
 		rc = value_n(col->kind, cell, len == NO_LEN ? strlen(cell) : len, vc, out, size, num,
-			     &reason);
+			     &reason, outlen);
 	if (rc == CRM_VALUE_BAD || (rc == CRM_VALUE_EMPTY && (col->flags & CRM_COL_NONEMPTY)))
 		return cell_why(col, cell, to, reason, rc, why, whysize);
 	return rc;
-}
-
-/* The length of a value just written byte by byte: strlen()'s wide loads
- * of bytes still in the store buffer stall (a fifth of the reading
- * thread's time, 7 values a row), a byte at a time does not. */
-static size_t just_written_len(const char *s)
-{
-	const volatile char *p = s;
-	size_t n = 0;
-	while (p[n])
-		n++;
-	return n;
 }
 
 /* Normalise column c's cell into out[size]: the bytes used, or -1 with the
@@ -1155,14 +1209,15 @@ static long row_value(const struct crm_entity *e, int c, char *cell, size_t len,
 		      struct crm_value_ctx *vc, char *out, size_t size, struct crm_values *v,
 		      char *why, size_t whysize)
 {
-	int rc = cell_value(&e->cols[c], cell, len, vc, out, size, &v->num[c], why, whysize);
+	size_t n = 0;
+	int rc = cell_value(&e->cols[c], cell, len, vc, out, size, &v->num[c], why, whysize, &n);
 	if (rc == CRM_VALUE_BAD)
 		return -1;
 	if (rc == CRM_VALUE_EMPTY)
 		return 0;
 	v->val[c] = out;
-	v->len[c] = (uint32_t)just_written_len(out);
-	return (long)v->len[c] + 1;
+	v->len[c] = (uint32_t)n;
+	return (long)n + 1;
 }
 
 /* The length of the cell of order[k]'s column as the reader gave it, or
@@ -1248,8 +1303,9 @@ int crm_stream_value(const struct crm_stream *s, int col, char *cell, char *out,
 	struct crm_value_ctx vc = s->vc;
 	int64_t n = 0;
 	vc.vmap = NULL;              /* the reader has mapped the raw cells */
+	size_t len;
 	return cell_value(&s->e->cols[col], cell, NO_LEN, &vc, out, size, num ? num : &n, why,
-			  whysize);
+			  whysize, &len);
 }
 
 /* One crm_stream_read(): what it learns from the header, and the room the

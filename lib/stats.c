@@ -242,9 +242,17 @@ struct crm_stats {
 	} fault;
 };
 
+/* s is w, byte by byte: no call on every row, no read past s's end. */
+static int is_word(const char *s, const char *w)
+{
+	while (*w && *s == *w)
+		s++, w++;
+	return *s == *w;
+}
+
 int crm_order_counts(const char *status)
 {
-	return !status || !strcmp(status, "paid") || !strcmp(status, "pending");
+	return !status || (status[0] == 'p' && (is_word(status, "paid") || is_word(status, "pending")));
 }
 
 unsigned crm_customer_hash(const char *id, const char *currency)

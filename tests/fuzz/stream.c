@@ -7,7 +7,8 @@
  * the zone, the starting currency and whether a header is required, then
  * the file.  Properties: every row reaches on_row or on_reject, never
  * both, in the order of its line; a rejection has its reason; a value is
- * never longer than the room the reader gives it.
+ * never longer than the room the reader gives it, and its length is its
+ * text's.
  */
 #include "diag.h"
 #include "entity.h"
@@ -48,9 +49,13 @@ static int on_row(const struct crm_values *v, const struct crm_row *row, void *c
 	if (row->line < 1 || row->line <= s->last)
 		fuzz_fail("a row comes twice or out of the order of its lines", NULL);
 	s->last = row->line;
-	for (int c = 0; c < s->e->ncols; c++)
+	for (int c = 0; c < s->e->ncols; c++) {
 		if (v->val[c] && strlen(v->val[c]) > crm_row_values_need(row))
 			fuzz_fail("a value longer than the room for its row", v->val[c]);
+		/* a normalised value's length is counted as it is made (raw ones have none) */
+		if (v->val[c] && v->len[c] && v->len[c] != strlen(v->val[c]))
+			fuzz_fail("a value's length is not its text's", v->val[c]);
+	}
 	return 0;
 }
 
