@@ -939,14 +939,14 @@ static size_t just_written_len(const char *s)
 	return n;
 }
 
-/* The length of kind_value()'s out for the n bytes it took, without
+/* The length of kind_value()'s out[size] for the n bytes it took, without
  * reading out where the kind says it: read at once, the bytes just
  * stored would stall the load.  out has room for every such value. */
-static size_t value_len(enum crm_kind k, size_t n, int64_t num, const char *out)
+static size_t value_len(enum crm_kind k, size_t n, int64_t num, const char *out, size_t size)
 {
 	switch (k) {
 	case CRM_K_ID: case CRM_K_TEXT:
-		return n;
+		return n < size ? n : size - 1;     /* as copy_len() */
 	case CRM_K_TIME:
 		return CRM_TIME_LEN - 1;
 	case CRM_K_DATE:
@@ -975,7 +975,7 @@ static int value_n(enum crm_kind k, char *in, size_t len, struct crm_value_ctx *
 		return CRM_VALUE_EMPTY;
 	rc = kind_value(k, s, n, vc, out, size, num, why);
 	if (rc == CRM_VALUE_OK)
-		*outlen = value_len(k, n, *num, out);
+		*outlen = value_len(k, n, *num, out, size);
 	return rc;
 }
 
@@ -1134,7 +1134,13 @@ int crm_value_maps_check(const struct crm_entity *e, const struct crm_value_maps
 
 /* The room a cell's value may take: a normaliser may lengthen it
  * (12,900원 -> 12900 is shorter, but a phone gains its country code). */
-static size_t cell_room(size_t len) { return len * 2 + 64; }
+/* A value's room: twice its cell, or a --map-value TO in its place, and
+ * the longest canonical form (a time) besides; a TO longer than a short
+ * cell was cut to the cell's room, a key among them. */
+static size_t cell_room(size_t len)
+{
+	return (len > CRM_VALUE_WORD_MAX ? len : CRM_VALUE_WORD_MAX) * 2 + 64;
+}
 
 size_t crm_row_values_need(const struct crm_row *row)
 {

@@ -104,6 +104,17 @@ man_words() {
 		fail "$(q 'SELECT order_id, status FROM orders')"
 }
 
+@test "values: a --map-value TO longer than its cell is taken whole, a key's too" {
+	local long
+	long=$(printf 'k%.0s' $(seq 127))     # a TO's greatest length
+	orders 'O1,a,2026-10-01,1000,KRW,paid'
+	run -0 crm-import --map-value "customer_id:a=$long" orders orders.csv
+	run q "SELECT length(CAST(customer_id AS BLOB)), customer_id = '$long' FROM orders"
+	assert_output "127|1"
+	run q "SELECT count(*) FROM customers WHERE customer_id = '$long'"
+	assert_output 1
+}
+
 @test "values: a mapped value wins over the built-in word, and may be a built-in word itself" {
 	orders 'O1,a,2026-10-01,1000,KRW,Closed' 'O2,b,2026-10-01,1000,KRW,closed' \
 		'O3,c,2026-10-01,1000,KRW,발송중'
