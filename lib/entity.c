@@ -752,10 +752,15 @@ static const struct word countries[] = {
 	{NULL, NULL},
 };
 
+/* How much of n bytes copy_len() keeps in out[size]. */
+static size_t fitted(size_t n, size_t size)
+{
+	return n < size ? n : size - 1;
+}
+
 static int copy_len(const char *s, size_t n, char *out, size_t size)
 {
-	if (n >= size)
-		n = size - 1;
+	n = fitted(n, size);
 	memcpy(out, s, n);
 	out[n] = '\0';
 	return CRM_VALUE_OK;
@@ -946,7 +951,7 @@ static size_t value_len(enum crm_kind k, size_t n, int64_t num, const char *out,
 {
 	switch (k) {
 	case CRM_K_ID: case CRM_K_TEXT:
-		return n < size ? n : size - 1;     /* as copy_len() */
+		return fitted(n, size);
 	case CRM_K_TIME:
 		return CRM_TIME_LEN - 1;
 	case CRM_K_DATE:

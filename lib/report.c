@@ -29,7 +29,7 @@ struct weeks;
 struct ctx {
 	struct crm_db *db;
 	struct crm_db_twin *twin;           /* for the customers' count, or NULL */
-	struct weeks *weeks;                /* the weekly revenue's, or NULL */
+	struct weeks *weeks;                /* the weekly revenue's weeks and twin */
 	const struct crm_report_opts *o;
 	struct crm_report *r;
 	char from[2][CRM_TIME_LEN], to[2][CRM_TIME_LEN];   /* CUR, PREV bounds */
@@ -310,23 +310,22 @@ struct weeks {
 static void *weeks_sum(void *arg)
 {
 	struct weeks *w = arg;
-	int k, rc = SQLITE_OK;
+	sqlite3_stmt *st = NULL;
+	int k, rc = sqlite3_prepare_v2(w->twin.db.h, revenue_sql, -1, &st, NULL);
 	crm_thread_helps();
+	if (rc == SQLITE_OK)
+		crm_bind_static(st, 3, w->currency);
 	for (k = 0; k < WEEKS && rc == SQLITE_OK; k++) {
-		sqlite3_stmt *st = NULL;
 		if (w->period[k] >= 0)
 			continue;
-		rc = sqlite3_prepare_v2(w->twin.db.h, revenue_sql, -1, &st, NULL);
-		if (rc == SQLITE_OK) {
-			crm_bind_static(st, 1, w->from[k]);
-			crm_bind_static(st, 2, w->to[k]);
-			crm_bind_static(st, 3, w->currency);
-			if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-				w->value[k] = sqlite3_column_double(st, 1);
-			rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
-		}
-		sqlite3_finalize(st);
+		crm_bind_static(st, 1, w->from[k]);
+		crm_bind_static(st, 2, w->to[k]);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			w->value[k] = sqlite3_column_double(st, 1);
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? SQLITE_OK : rc;
+		sqlite3_reset(st);
 	}
+	sqlite3_finalize(st);
 	w->rc = rc == SQLITE_OK ? CRM_OK : CRM_EIO;
 	return NULL;
 }
