@@ -219,13 +219,15 @@ static void cust_sort(void)
 	qsort(cust, n, sizeof *cust, by_key);
 }
 
-static sqlite3_stmt *prepare_rows(sqlite3 *db, const char *head, const char *row, int rows)
+static sqlite3_stmt *prepare_rows(sqlite3 *db, const char *head, const char *row, int rows,
+				  const char *tail)
 {
 	char sql[BATCH * 20 + 128];
 	sqlite3_stmt *st;
 	int len = snprintf(sql, sizeof sql, "%s", head);
 	for (int r = 0; r < rows; r++)
 		len += snprintf(sql + len, sizeof sql - len, "%s%s", r ? "," : "", row);
+	snprintf(sql + len, sizeof sql - len, "%s", tail);
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		die_db(db, "prepare");
 	return st;
@@ -235,11 +237,11 @@ static sqlite3_stmt *prepare_rows(sqlite3 *db, const char *head, const char *row
  * bind(st, at, c, &skip) binds c's row at parameter `at` and returns how
  * many it bound, or sets skip (st NULL: only says whether it would).  The
  * seconds it took. */
-static double insert_all(sqlite3 *db, const char *head, const char *row, size_t n,
+static double insert_all(sqlite3 *db, const char *head, const char *row, const char *tail, size_t n,
 			 int (*bind)(sqlite3_stmt *st, int at, const struct cust *c, int *skip))
 {
 	double t = now();
-	sqlite3_stmt *full = prepare_rows(db, head, row, BATCH), *st;
+	sqlite3_stmt *full = prepare_rows(db, head, row, BATCH, tail), *st;
 	size_t i = 0;
 	while (i < n) {
 		int rows = 0, at = 1, skip;
@@ -249,7 +251,7 @@ static double insert_all(sqlite3 *db, const char *head, const char *row, size_t 
 			bind(NULL, 0, &cust[j], &skip);
 			rows += !skip;
 		}
-		st = rows == BATCH ? full : rows ? prepare_rows(db, head, row, rows) : NULL;
+		st = rows == BATCH ? full : rows ? prepare_rows(db, head, row, rows, tail) : NULL;
 		for (; st && i < j; i++)
 			at += bind(st, at, &cust[i], &skip);
 		i = j;
@@ -387,8 +389,8 @@ int main(int argc, char **argv)
 		cust_sort();
 		if (!figures_only)
 			spent += insert_all(db, "INSERT OR ROLLBACK INTO customers(customer_id) VALUES ", "(?)",
-					    ncust, bind_customer);
-		spent += insert_all(db, "INSERT OR ROLLBACK INTO customer_stats VALUES ", "(?,?,?,?,?,?,?)", ncust,
+					    " ON CONFLICT(customer_id) DO NOTHING", ncust, bind_customer);
+		spent += insert_all(db, "INSERT OR ROLLBACK INTO customer_stats VALUES ", "(?,?,?,?,?,?,?)", "", ncust,
 				    bind_figures);
 		for (size_t i = 0; i < ncust; i++)
 			free(cust[i].t);
