@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "figures.h"
 #include "i18n.h"
 #include "stats.h"
 #include "times.h"
@@ -60,7 +61,7 @@ static void set_bounds(const struct crm_activity_window w[2], struct bounds b[2]
 /* The customer whose times blob[0..n) are not crm's, for the message. */
 static void bad_times(struct crm_db *db, const char *currency, const void *blob, int n)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT customer_id FROM customer_stats "
+	sqlite3_stmt *st = crm_db_prepare(db, "SELECT customer_id FROM customer_figures "
 					  "WHERE currency = ?1 AND times = ?2");
 	const char *id = NULL;
 	if (st) {
@@ -84,10 +85,10 @@ struct part {
 	struct crm_activity out[2];
 };
 
-#define PART_SQL(AND) "SELECT first_unix, last_unix, times FROM customer_stats " \
-	"WHERE currency = ?1" AND
-static const char *const part_sql[] = {
-	PART_SQL(""), PART_SQL(" AND customer_id < ?2"), PART_SQL(" AND customer_id >= ?2"),
+/* read through figures.h: customer_stats and the rows changed since */
+#define PART_FROM(AND) "FROM %s s WHERE s.currency = ?1" AND
+static const char *const part_from[] = {
+	PART_FROM(""), PART_FROM(" AND s.customer_id < ?2"), PART_FROM(" AND s.customer_id >= ?2"),
 };
 
 /* Only what counting needs comes back a row: 3.29M customers at 10M orders
@@ -97,23 +98,19 @@ static void *count_part(void *arg)
 {
 	struct part *p = arg;
 	struct crm_times t = {0};
-	const char *sql = part_sql[p->split ? 1 + p->upper : 0];
-	sqlite3_stmt *st = NULL;
+	struct crm_figures f;
+	sqlite3_stmt *st;
 	int64_t since = p->b[0].from < p->b[1].from ? p->b[0].from : p->b[1].from, first, last;
 	int i, rc = SQLITE_ERROR, bad = 0;
 	memset(p->out, 0, sizeof p->out);
-	if (p->quiet)
-		sqlite3_prepare_v2(p->db->h, sql, -1, &st, NULL);
-	else
-		st = crm_db_prepare(p->db, sql);
-	if (!st) {
-		p->rc = p->quiet ? CRM_EIO : crm_db_last_status(p->db);
+	if ((p->rc = crm_figures_open(&f, p->db, "s.first_unix, s.last_unix, s.times",
+				      part_from[p->split ? 1 + p->upper : 0], p->quiet)) != CRM_OK)
 		return NULL;
-	}
-	crm_bind_static(st, 1, p->currency);
+	crm_figures_bind(&f, 1, p->currency);
 	if (p->split)
-		crm_bind_static(st, 2, p->split);
-	while (!bad && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		crm_figures_bind(&f, 2, p->split);
+	while (!bad && (rc = crm_figures_step(&f)) == SQLITE_ROW) {
+		st = f.st;
 		first = sqlite3_column_int64(st, 0);
 		last = sqlite3_column_int64(st, 1);
 		t.n = 0;
@@ -127,7 +124,7 @@ static void *count_part(void *arg)
 		for (i = 0; i < 2 && !bad; i++)
 			count_customer(&p->out[i], &p->b[i], first, last, &t);
 	}
-	sqlite3_finalize(st);
+	crm_figures_close(&f);
 	crm_times_release(&t);
 	if (bad)
 		p->rc = CRM_EDATA;

@@ -272,6 +272,21 @@ static const char *const migrations[] = {
 	 * of 1.25M reviews at 10M orders: 4-5 s a period) */
 	("CREATE INDEX IF NOT EXISTS reviews_late ON reviews(replied_at, posted_at) "
 	 "WHERE rating <= 2 AND replied_at IS NOT NULL;"),   /* one step: clang's -Wstring-concatenation */
+	/* 11 -> 12: the figures a later import changes are kept apart until
+	 * they are folded in (figures.h), so that a week's orders do not
+	 * rewrite every page of customer_stats; the view reads both by key */
+	"CREATE TABLE customer_stats_changed ("
+	"  customer_id TEXT NOT NULL, currency TEXT NOT NULL,"
+	"  first_unix INTEGER NOT NULL, last_unix INTEGER NOT NULL,"
+	"  orders INTEGER NOT NULL, monetary INTEGER NOT NULL, times BLOB NOT NULL,"
+	"  PRIMARY KEY (customer_id, currency)"
+	") WITHOUT ROWID;"
+	"CREATE VIEW customer_figures AS "
+	"SELECT customer_id, currency, first_unix, last_unix, orders, monetary, times "
+	"FROM customer_stats_changed WHERE orders > 0 UNION ALL "
+	"SELECT customer_id, currency, first_unix, last_unix, orders, monetary, times "
+	"FROM customer_stats s WHERE NOT EXISTS (SELECT 1 FROM customer_stats_changed c "
+	"WHERE c.customer_id = s.customer_id AND c.currency = s.currency);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CRM_SCHEMA_VERSION,

@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "diag.h"
+#include "figures.h"
 #include "i18n.h"
 
 #define CUSTOMER "coalesce(r.customer_id, o.customer_id)"
@@ -19,7 +20,7 @@
 static const char waiting_sql[] =
 	"SELECT r.review_id, r.posted_at, r.rating, r.platform, r.sku, NULL, r.title, r.body, "
 	CUSTOMER ", c.name, c.email, c.phone, "
-	"(SELECT max(s.last_unix) FROM customer_stats s WHERE s.customer_id = " CUSTOMER ") "
+	"(SELECT max(last_unix) FROM (" CRM_FIGURES_OF("s.last_unix", "s.customer_id = " CUSTOMER) ")) "
 	"FROM reviews r LEFT JOIN orders o ON o.order_id = r.order_id "
 	"LEFT JOIN customers c ON c.customer_id = " CUSTOMER " "
 	"WHERE " WAITING " ORDER BY r.posted_at, r.review_id";

@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "entity.h"
 #include "feed.h"
+#include "figures.h"
 #include "stats.h"
 
 /* ---- bins ---------------------------------------------------------------------- */
@@ -375,10 +376,10 @@ struct part {
 	int not_minor;           /* a monetary that is not an integer */
 };
 
-#define PART_SQL(WHERE) "SELECT currency, first_unix, last_unix, orders, monetary, customer_id " \
-	"FROM customer_stats " WHERE "ORDER BY customer_id, currency"
-static const char *const part_sql[] = {
-	PART_SQL(""), PART_SQL("WHERE customer_id < ?1 "), PART_SQL("WHERE customer_id >= ?1 "),
+/* read through figures.h: customer_stats and the rows changed since */
+#define PART_COLS "s.currency, s.first_unix, s.last_unix, s.orders, s.monetary, s.customer_id"
+static const char *const part_from[] = {
+	"FROM %s s", "FROM %s s WHERE s.customer_id < ?1", "FROM %s s WHERE s.customer_id >= ?1",
 };
 
 /* Is this row's currency the part's?  A second one is noted, not fatal
@@ -410,16 +411,17 @@ static void add_id(struct crm_rfm *r, size_t *idcap, size_t cap, sqlite3_stmt *s
 
 static void scan_part(struct part *p)
 {
-	sqlite3_stmt *st = crm_db_prepare(p->db, part_sql[p->split ? 1 + p->upper : 0]);
+	struct crm_figures f;
+	sqlite3_stmt *st;
 	size_t cap = 0, idcap = 0;
 	int rc;
-	if (!st) {
-		p->rc = crm_db_last_status(p->db);
+	if ((p->rc = crm_figures_open(&f, p->db, PART_COLS, part_from[p->split ? 1 + p->upper : 0],
+				      0)) != CRM_OK)
 		return;
-	}
 	if (p->split)
-		crm_bind_static(st, 1, p->split);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		crm_figures_bind(&f, 1, p->split);
+	while ((rc = crm_figures_step(&f)) == SQLITE_ROW) {
+		st = f.st;
 		int64_t last = crm_local_day(p->tz, sqlite3_column_int64(st, 2));
 		if (last > p->as_of) {
 			p->after_as_of = 1;
@@ -439,7 +441,7 @@ static void scan_part(struct part *p)
 		if (p->o->ids)
 			add_id(&p->r, &idcap, cap, st, 5);
 	}
-	sqlite3_finalize(st);
+	crm_figures_close(&f);
 	p->rc = rc == SQLITE_DONE || rc == SQLITE_ROW ? CRM_OK
 		: crm_db_fail(p->db, N_("read customer figures"));
 }
@@ -886,22 +888,30 @@ static int each_stream(const struct crm_rfm *r, int ids_only, crm_rfm_fn *fn, vo
 	return CRM_OK;
 }
 
-/* The entries' customers from the database, by one of two statements: with
- * their columns from customers and their dates (4 columns), or their ids
- * alone (1). */
-static int each_db(struct crm_db *db, const struct crm_rfm *r, const char *sql, int ncols,
-		   crm_rfm_fn *fn, void *ctx)
+/* The entries' customers from the database: with their columns from
+ * customers and their dates (4 columns), or their ids alone (1); from the
+ * orders by the statement sql, or from the figures (figures.h) by the
+ * columns sql FROM from. */
+static int each_db(struct crm_db *db, const struct crm_rfm *r, const char *sql, const char *from,
+		   int ncols, crm_rfm_fn *fn, void *ctx)
 {
 	char first[CRM_DATE_LEN], last[CRM_DATE_LEN];
-	sqlite3_stmt *st;
+	struct crm_figures f = {0};
+	sqlite3_stmt *plain = NULL, *st;
 	size_t i = 0;
 	int rc, stop = 0;
-	if (!(st = crm_db_prepare(db, sql)))
-		return crm_db_last_status(db);
-	crm_bind_static(st, 1, r->currency);
-	if (r->from_orders)
-		crm_bind_static(st, 2, r->as_of_end);
-	while (!stop && (rc = sqlite3_step(st)) == SQLITE_ROW && i < r->n) {
+	if (from ? (rc = crm_figures_open(&f, db, sql, from, 0)) != CRM_OK
+		 : !(plain = crm_db_prepare(db, sql)))
+		return from ? rc : crm_db_last_status(db);
+	if (plain) {
+		crm_bind_static(plain, 1, r->currency);
+		crm_bind_static(plain, 2, r->as_of_end);
+	} else {
+		crm_figures_bind(&f, 1, r->currency);
+	}
+	while (!stop && (rc = plain ? sqlite3_step(plain) : crm_figures_step(&f)) == SQLITE_ROW &&
+	       i < r->n) {
+		st = plain ? plain : f.st;
 		struct crm_rfm_who w = {(const char *)sqlite3_column_text(st, 0), NULL, NULL, NULL,
 			NULL, -1};
 		if (ncols > 1) {
@@ -916,7 +926,8 @@ static int each_db(struct crm_db *db, const struct crm_rfm *r, const char *sql, 
 		}
 		stop = fn(i++, &w, ctx);
 	}
-	sqlite3_finalize(st);
+	sqlite3_finalize(plain);
+	crm_figures_close(&f);
 	if (stop)
 		return stop;
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
@@ -930,28 +941,28 @@ static int each_db(struct crm_db *db, const struct crm_rfm *r, const char *sql, 
 
 int crm_rfm_each(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, void *ctx)
 {
-	static const char from_stats[] =
-		"SELECT s.customer_id, c.email, c.name, c.marketing_opt_in FROM customer_stats s "
-		"LEFT JOIN customers c ON c.customer_id = s.customer_id WHERE s.currency = ?1 "
-		"ORDER BY s.customer_id";
 	static const char from_orders[] =
 		"SELECT o.customer_id, c.email, c.name, c.marketing_opt_in FROM (SELECT customer_id "
 		ORDERS_UPTO ") o LEFT JOIN customers c ON c.customer_id = o.customer_id "
 		"ORDER BY o.customer_id";
 	if ((r->id && !r->db_ids) || !r->n)
 		return each_stream(r, 0, fn, ctx);
-	return each_db(db, r, r->from_orders ? from_orders : from_stats, 4, fn, ctx);
+	if (r->from_orders)
+		return each_db(db, r, from_orders, NULL, 4, fn, ctx);
+	return each_db(db, r, "s.customer_id, c.email, c.name, c.marketing_opt_in",
+		       "FROM %s s LEFT JOIN customers c ON c.customer_id = s.customer_id "
+		       "WHERE s.currency = ?1", 4, fn, ctx);
 }
 
 int crm_rfm_each_id(struct crm_db *db, const struct crm_rfm *r, crm_rfm_fn *fn, void *ctx)
 {
-	/* customer_stats' key alone: no lookup of each customer */
-	static const char from_stats[] =
-		"SELECT customer_id FROM customer_stats WHERE currency = ?1 ORDER BY customer_id";
 	static const char from_orders[] = "SELECT customer_id " ORDERS_UPTO " ORDER BY customer_id";
 	if (r->id || !r->n)
 		return each_stream(r, 1, fn, ctx);
-	return each_db(db, r, r->from_orders ? from_orders : from_stats, 1, fn, ctx);
+	if (r->from_orders)
+		return each_db(db, r, from_orders, NULL, 1, fn, ctx);
+	/* the figures' key alone: no lookup of each customer */
+	return each_db(db, r, "s.customer_id", "FROM %s s WHERE s.currency = ?1", 1, fn, ctx);
 }
 
 void crm_rfm_release(struct crm_rfm *r)

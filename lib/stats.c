@@ -203,6 +203,7 @@ struct crm_stats {
 	struct batch create, figures;
 	sqlite3_stmt *add_figures;   /* ADD_FIGURES_SQL */
 	sqlite3_stmt *get_figures, *set_figures, *drop_figures;   /* a changed key's row */
+	sqlite3_stmt *get_changed, *put_changed;   /* its row kept apart (figures.h) */
 	/* the table in memory */
 	struct entry *entry;     /* nslot slots */
 	struct sortkey *order;   /* the nentry slots in use, sorted before they are read */
@@ -222,6 +223,8 @@ struct crm_stats {
 	struct rec stored;       /* the stored row of a key rewrite_key() changes */
 	long long *created;      /* the flush's count of new customers */
 	int fresh;               /* the flush began with no figures in the table */
+	int apart;               /* -1 until the first flush; then 1 when figures were
+				  * there: every key is written to customer_stats_changed */
 	struct crm_pipe *mpipe;  /* a flush's merge, when it has a thread */
 	pthread_t mthread;
 	struct merged *mblock[MERGED_BLOCKS];
@@ -430,6 +433,7 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 	s->arena = crm_xcalloc(s->asize, 1);
 	s->wbuf = crm_xcalloc(WRITE_BUF, 1);
 	s->file.fd = -1;
+	s->apart = -1;
 	s->tmpdir = getenv("TMPDIR");
 	if (!s->tmpdir || !*s->tmpdir)
 		s->tmpdir = "/tmp";
@@ -447,7 +451,12 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 					      "monetary = ?6, times = ?7 WHERE customer_id = ?1 AND "
 					      "currency = ?2")) ||
 	    !(s->drop_figures = crm_db_prepare(db, "DELETE FROM customer_stats WHERE "
-					       "customer_id = ?1 AND currency = ?2"))) {
+					       "customer_id = ?1 AND currency = ?2")) ||
+	    !(s->get_changed = crm_db_prepare(db, "SELECT orders, monetary, times FROM "
+					      "customer_stats_changed WHERE customer_id = ?1 AND "
+					      "currency = ?2")) ||
+	    !(s->put_changed = crm_db_prepare(db, "INSERT OR REPLACE INTO customer_stats_changed "
+					      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"))) {
 		crm_stats_free(s);
 		return NULL;
 	}
@@ -1306,10 +1315,11 @@ static int mismatch(const struct rec *r)
 	return CRM_EDATA;
 }
 
-/* The key's stored row: its orders, total and times into k; *found. */
-static int read_key(struct crm_stats *s, const struct rec *r, struct rec *k, int *found)
+/* The key's row in one table (get): its orders, total and times into k;
+ * *found.  CRM_OK or an exit code. */
+static int read_row(struct crm_stats *s, sqlite3_stmt *get, const struct rec *r, struct rec *k,
+		    int *found)
 {
-	sqlite3_stmt *get = s->get_figures;
 	int rc, bad = 0;
 	crm_bind_static(get, 1, r->id);
 	crm_bind_static(get, 2, r->currency);
@@ -1326,6 +1336,19 @@ static int read_key(struct crm_stats *s, const struct rec *r, struct rec *k, int
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
 		return crm_db_fail(s->db, N_("read customer figures"));
 	return bad ? mismatch(r) : CRM_OK;
+}
+
+/* The key's figures as readers see them (figures.h): its row apart, if
+ * any (none when it says the key is dead), else its row in customer_stats. */
+static int read_key(struct crm_stats *s, const struct rec *r, struct rec *k, int *found)
+{
+	int rc = CRM_OK;
+	*found = 0;
+	if (s->apart == 1 && (rc = read_row(s, s->get_changed, r, k, found)) == CRM_OK && *found) {
+		*found = k->orders != 0;
+		return CRM_OK;
+	}
+	return rc == CRM_OK ? read_row(s, s->get_figures, r, k, found) : rc;
 }
 
 static int rewrite_key(struct crm_stats *s, const struct rec *r)
@@ -1348,7 +1371,16 @@ static int rewrite_key(struct crm_stats *s, const struct rec *r)
 	memcpy(k->id, r->id, r->len + 1);
 	k->len = r->len;
 	memcpy(k->currency, r->currency, sizeof k->currency);
-	if (!k->times.n) {
+	if (s->apart == 1) {
+		/* the whole row apart; a key with no order left is marked dead */
+		st = s->put_changed;
+		k->orders = (int64_t)k->times.n;
+		k->first = k->times.n ? k->times.t[0] : 0;
+		k->last = k->times.n ? k->times.t[k->times.n - 1] : 0;
+		if (!k->times.n)
+			k->amount = 0;
+		bind_figures(st, 0, k);
+	} else if (!k->times.n) {
 		st = s->drop_figures;
 		crm_bind_static(st, 1, k->id);
 		crm_bind_static(st, 2, k->currency);
@@ -1378,7 +1410,7 @@ static int write_key(struct crm_stats *s, struct rec *r)
 	if (!r->orders && !r->gone.n)
 		return CRM_OK;
 	crm_times_sort(&r->times);       /* a key of several runs has their times one after another */
-	return r->gone.n ? rewrite_key(s, r) : add_row(s, &s->figures, r);
+	return r->gone.n || s->apart == 1 ? rewrite_key(s, r) : add_row(s, &s->figures, r);
 }
 
 /* The thread caught up (crm_stats_sync), a total past 64 bits reported
@@ -1482,10 +1514,15 @@ int crm_stats_flush(struct crm_stats *s, long long *created)
 	int rc = caught_up(s);
 	if (rc == CRM_OK)
 		rc = crm_db_one_int(s->db, crm_db_prepare(s->db, "SELECT EXISTS (SELECT 1 FROM "
-					 "customer_stats)"), N_("read customer figures"), &any);
+					 "customer_stats) + 2 * EXISTS (SELECT 1 FROM "
+					 "customer_stats_changed)"), N_("read customer figures"), &any);
 	if (rc != CRM_OK)
 		return rc;
 	s->fresh = !any;
+	/* decided once, within the transaction: a first import's later
+	 * flushes write where its first did */
+	if (s->apart < 0)
+		s->apart = any != 0;
 	s->created = created;
 	s->prev.len = 0;
 	s->prev.id[0] = '\0';
@@ -1535,6 +1572,37 @@ static int feed_changes(struct crm_stats *s)
 	return rc != CRM_OK ? rc : crm_db_exec(s->db, "DELETE FROM temp.stats_changes");
 }
 
+/*
+ * The rows apart are folded into customer_stats once they are a quarter of
+ * it (and at least FOLD_MIN, $CRM_FOLD_MIN for the tests): that week
+ * rewrites customer_stats as every week did before, the weeks between
+ * write about their customers' rows only, and a reader's merge stays
+ * small beside its table.
+ */
+#define FOLD_MIN 4096
+static const char fold_sql[] =
+	"INSERT OR REPLACE INTO customer_stats SELECT * FROM customer_stats_changed "
+	"WHERE orders > 0;"
+	"DELETE FROM customer_stats WHERE (customer_id, currency) IN "
+	"(SELECT customer_id, currency FROM customer_stats_changed WHERE orders = 0);"
+	"DELETE FROM customer_stats_changed;";
+
+static int fold_if_due(struct crm_stats *s)
+{
+	const char *env = getenv("CRM_FOLD_MIN");
+	long long apart, base, min = env && *env ? atoll(env) : FOLD_MIN;
+	int rc = crm_db_one_int(s->db, crm_db_prepare(s->db, "SELECT count(*) FROM "
+						    "customer_stats_changed"),
+				N_("read customer figures"), &apart);
+	if (rc != CRM_OK || apart < min || apart == 0)
+		return rc;
+	rc = crm_db_one_int(s->db, crm_db_prepare(s->db, "SELECT count(*) FROM customer_stats"),
+			    N_("read customer figures"), &base);
+	if (rc != CRM_OK || apart * 4 < base)
+		return rc;
+	return crm_db_exec(s->db, fold_sql);
+}
+
 int crm_stats_finish(struct crm_stats *s, long long *created)
 {
 	int rc = caught_up(s);
@@ -1542,6 +1610,8 @@ int crm_stats_finish(struct crm_stats *s, long long *created)
 		rc = feed_changes(s);
 	if (rc == CRM_OK)
 		rc = crm_stats_flush(s, created);
+	if (rc == CRM_OK && s->apart == 1)
+		rc = fold_if_due(s);
 	return rc;
 }
 
@@ -1570,6 +1640,8 @@ void crm_stats_free(struct crm_stats *s)
 	sqlite3_finalize(s->get_figures);
 	sqlite3_finalize(s->set_figures);
 	sqlite3_finalize(s->drop_figures);
+	sqlite3_finalize(s->get_changed);
+	sqlite3_finalize(s->put_changed);
 	/* the trigger is the connection's; no later writer should feed it */
 	sqlite3_exec(s->db->h, "DROP TRIGGER IF EXISTS temp.stats_changes_update", NULL, NULL, NULL);
 

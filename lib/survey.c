@@ -10,6 +10,7 @@
 
 #include "diag.h"
 #include "entity.h"
+#include "figures.h"
 #include "segment.h"
 
 static const char *const by_names[CRM_NBY] = {N_("month"), N_("week"), N_("channel"),
@@ -587,16 +588,17 @@ int crm_survey_load_db(struct crm_db *db, const struct crm_survey_opts *o, struc
 /* ---- detractors ------------------------------------------------------------------ */
 
 /* Open detractors with their customer (their order's when they name none)
- * and the currency of the customer's latest counting order (customer_stats,
- * one row per currency). */
+ * and the figures in the currency of the customer's latest counting order
+ * (figures.h, one row per currency). */
+#define LATEST(COL) "(SELECT " COL " FROM (" CRM_FIGURES_OF("s.last_unix, s.orders, " \
+	"s.monetary, s.currency", "s.customer_id = " ANSWER_CUSTOMER) ") ORDER BY last_unix DESC, " \
+	"currency LIMIT 1)"
 static const char detractors_sql[] =
 	"SELECT r.response_id, r.answered_at, r.score, r.comment, r.survey, r.channel, "
-	ANSWER_CUSTOMER ", c.name, c.email, c.phone, s.last_unix, s.orders, s.monetary, "
-	"s.currency FROM responses r " ANSWER_ORDER "LEFT JOIN customers c ON c.customer_id = "
-	ANSWER_CUSTOMER " LEFT JOIN customer_stats s ON s.customer_id = " ANSWER_CUSTOMER
-	" AND s.currency = (SELECT x.currency FROM customer_stats x WHERE x.customer_id = "
+	ANSWER_CUSTOMER ", c.name, c.email, c.phone, " LATEST("last_unix") ", " LATEST("orders")
+	", " LATEST("monetary") ", " LATEST("currency") " "
+	"FROM responses r " ANSWER_ORDER "LEFT JOIN customers c ON c.customer_id = "
 	ANSWER_CUSTOMER " "
-	"ORDER BY x.last_unix DESC, x.currency LIMIT 1) "
 	ANSWERS_WHERE " AND r.score >= 0 AND r.score <= 6 AND NOT EXISTS "
 	"(SELECT 1 FROM followups f WHERE f.response_id = r.response_id) "
 	"ORDER BY r.answered_at DESC, r.response_id";

@@ -68,7 +68,7 @@ signature() {
 		|| ' ORDER BY 1' FROM sqlite_master WHERE type = 'table'")" \
 		'SELECT count(redeemed_at), count(voided_at), count(expired_at) FROM coupons' \
 		"SELECT sum(status = 'refunded'), total(amount) FROM orders" \
-		'SELECT total(orders), total(monetary), total(last_unix) FROM customer_stats' \
+		'SELECT total(orders), total(monetary), total(last_unix) FROM customer_figures' \
 		'SELECT total(length(members)) FROM segment_blobs'
 }
 

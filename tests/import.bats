@@ -110,7 +110,7 @@ orders_csv() {
 	integer|100|496
 	OUT
 	# each customer's figures are a GROUP BY over its orders, times included
-	run q "SELECT count(*) FROM customer_stats s JOIN (SELECT customer_id, count(*) n,
+	run q "SELECT count(*) FROM customer_figures s JOIN (SELECT customer_id, count(*) n,
 	         sum(amount) m, min(ordered_at) f, max(ordered_at) l FROM orders GROUP BY 1) o
 	       USING (customer_id) WHERE s.orders = o.n AND s.monetary = o.m AND
 	         s.first_unix = unixepoch(o.f) AND s.last_unix = unixepoch(o.l)"
@@ -776,7 +776,7 @@ Kim'
 	run q "SELECT amount, status FROM orders WHERE order_id IN ('N001', 'O063') ORDER BY 1"
 	assert_output $'999|cancelled\n6301|paid'
 	[ "$(q 'SELECT customer_id, currency, first_unix, last_unix, orders, monetary
-		FROM customer_stats ORDER BY 1, 2')" = "$(q "SELECT customer_id, currency,
+		FROM customer_figures ORDER BY 1, 2')" = "$(q "SELECT customer_id, currency,
 		unixepoch(min(ordered_at)), unixepoch(max(ordered_at)), count(*), sum(amount)
 		FROM orders WHERE status IN
 		('paid', 'pending') GROUP BY 1, 2 ORDER BY 1, 2")" ]
@@ -814,7 +814,7 @@ Kim'
 	assert_line --index 0 "crm-import: orders: 134 read, 128 inserted, 0 updated, 6 unchanged, 0 rejected"
 	[ "$(q 'SELECT count(*), sum(amount) FROM orders')" = "513|$(( (130*131/2 + 127*128/2 + 63*64/2*2 + 3 + 70*71/2 + 58*59/2) * 10 + 1 - 500 + 7 - 320 ))" ]
 	[ "$(q 'SELECT customer_id, currency, first_unix, last_unix, orders, monetary
-		FROM customer_stats ORDER BY 1, 2')" = "$(q "SELECT customer_id, currency,
+		FROM customer_figures ORDER BY 1, 2')" = "$(q "SELECT customer_id, currency,
 		unixepoch(min(ordered_at)), unixepoch(max(ordered_at)), count(*), sum(amount)
 		FROM orders GROUP BY 1, 2 ORDER BY 1, 2")" ]
 }

@@ -33,7 +33,7 @@ items_file() {
 	run q "SELECT order_id, amount, lines_total, amount_from_lines FROM orders ORDER BY 1"
 	assert_output $'A|12000|10000|0\nB|5000|5000|0\nN|3000|3000|1'
 	# the customer's figures follow the amounts kept, not the lines
-	run q "SELECT customer_id, orders, monetary FROM customer_stats"
+	run q "SELECT customer_id, orders, monetary FROM customer_figures"
 	assert_output 'C1|2|17000'
 }
 
@@ -42,13 +42,13 @@ items_file() {
 	items_file
 	crm-import -q orders orders.csv
 	crm-import -q order_items items.csv
-	before=$(q "SELECT * FROM orders ORDER BY 1; SELECT * FROM customer_stats")
+	before=$(q "SELECT * FROM orders ORDER BY 1; SELECT * FROM customer_figures")
 	run crm-import order_items items.csv
 	assert_success
 	assert_line --index 0 "crm-import: order_items: 1 order's lines total differs from its amount, which is kept:"
 	assert_line --index 2 "crm-import: order_items: 3 read, 0 inserted, 0 updated, 3 unchanged, 0 rejected"
 	assert_line --index 3 "crm-import: orders: 0 inserted, 0 updated, 3 unchanged; 0 cancelled, 3 guest, 0 return lines"
-	[ "$(q "SELECT * FROM orders ORDER BY 1; SELECT * FROM customer_stats")" = "$before" ]
+	[ "$(q "SELECT * FROM orders ORDER BY 1; SELECT * FROM customer_figures")" = "$before" ]
 	# -q says nothing when all goes well, but the difference is no success to hush
 	run crm-import -q order_items items.csv
 	assert_success
@@ -66,7 +66,7 @@ items_file() {
 	assert_line --index 0 "crm-import: orders: 2 read, 0 inserted, 2 updated, 0 unchanged, 0 rejected"
 	run q "SELECT order_id, amount, lines_total, amount_from_lines FROM orders ORDER BY 1"
 	assert_output $'A|12000|10000|0\nB|5000|5000|0\nN|3000|3000|1'
-	run q "SELECT customer_id, orders, monetary FROM customer_stats"
+	run q "SELECT customer_id, orders, monetary FROM customer_figures"
 	assert_output 'C1|2|17000'
 	# the same orders again: unchanged
 	run crm-import orders orders.csv

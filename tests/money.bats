@@ -42,7 +42,7 @@ items() {
 	assert_line "crm-import: order_items: 3 read, 2 inserted, 0 updated, 0 unchanged, 1 rejected"
 	run q "SELECT order_id, amount FROM orders"
 	assert_output "I2|300"
-	run q "SELECT monetary FROM customer_stats"
+	run q "SELECT monetary FROM customer_figures"
 	assert_output 300
 }
 
@@ -75,7 +75,7 @@ crm-import: nothing was imported"
 	assert_line "crm-import: o.csv:3: order 'O2': customer 'C1': the total of its USD orders would overflow (more than 64 bits of minor units)"
 	assert_line "crm-import: nothing was imported"
 	refute_output --partial -0.02
-	run q "SELECT count(*) FROM orders; SELECT count(*) FROM customer_stats"
+	run q "SELECT count(*) FROM orders; SELECT count(*) FROM customer_figures"
 	assert_output $'0\n0'
 }
 
@@ -94,7 +94,7 @@ crm-import: nothing was imported"
 	assert_failure 1
 	assert_output "crm-import: o1.csv:5003: order 'O2': customer 'C1': the total of its USD orders would overflow (more than 64 bits of minor units)
 crm-import: nothing was imported"
-	run q "SELECT count(*) FROM orders; SELECT count(*) FROM customer_stats"
+	run q "SELECT count(*) FROM orders; SELECT count(*) FROM customer_figures"
 	assert_output $'0\n0'
 	# in the last rows of the first file, found before the second is read
 	orders o3.csv O1,C1,2025-01-01,$MAX,USD O2,C1,2025-01-02,0.01,USD
@@ -108,7 +108,7 @@ crm-import: nothing was imported"
 	orders o2.csv O2,C1,2025-01-02,0.01,USD
 	import_both
 	assert_line "crm-import: customer 'C1': the total of its USD orders would overflow (more than 64 bits of minor units)"
-	run q "SELECT count(*), typeof(monetary), monetary FROM customer_stats"
+	run q "SELECT count(*), typeof(monetary), monetary FROM customer_figures"
 	assert_output "1|integer|9223372036854775807"
 }
 
@@ -133,7 +133,7 @@ crm-import: nothing was imported"
 	orders o2.csv O2,C1,2025-01-02,1.00,USD
 	import_both
 	assert_line "crm-import: customer 'C1': the total of its USD orders would overflow (more than 64 bits of minor units)"
-	run q "SELECT amount FROM orders WHERE order_id = 'O2'; SELECT monetary FROM customer_stats"
+	run q "SELECT amount FROM orders WHERE order_id = 'O2'; SELECT monetary FROM customer_figures"
 	assert_output $'0\n9223372036854775807'
 }
 

@@ -7,28 +7,41 @@
 
 load helpers
 
-# dump DB: every table but imports (one row per run, with its time), each
-# row as text, sorted: two databases that hold the same data dump the same.
+# dump DB [TABLES]: every table but imports (one row per run, with its
+# time), each row as text, sorted: two databases that hold the same data
+# dump the same.  The customers' figures are the view that reads them
+# (lib/figures.h: customer_stats, and the rows a later import changed,
+# kept apart until they are folded in), unless TABLES is "tables".
 dump() {
-	local t
+	local t apart="AND name NOT LIKE 'customer_stats%'"
+	[ "${2:-}" = tables ] && apart=
 	for t in $(sqlite3 -batch "$1" "SELECT name FROM sqlite_master WHERE type = 'table'
-		AND name NOT LIKE 'sqlite_%' AND name <> 'imports' ORDER BY name"); do
+		AND name NOT LIKE 'sqlite_%' AND name <> 'imports' $apart ORDER BY name") \
+		${apart:+customer_figures}; do
 		echo "== $t"
 		sqlite3 -batch "$1" "SELECT * FROM \"$t\"" | LC_ALL=C sort
 	done
 }
 
-# same_as_fresh FILES...: import FILES into a new database, fresh.db, and
-# compare every table with the test's database.
+# same_as_fresh [tables] FILES...: import FILES into a new database,
+# fresh.db, and compare every table with the test's database (the figures
+# through their view, or table by table with "tables").
 same_as_fresh() {
-	local f
+	local f how=
+	[ "$1" = tables ] && how=tables && shift
 	for f in "$@"; do
 		CRM_DB=fresh.db crm-import -q orders "$f" || fail "fresh import of $f failed"
 	done
-	dump "$CRM_DB" >got
-	dump fresh.db >want
+	dump "$CRM_DB" $how >got
+	dump fresh.db $how >want
 	[ "$(grep -c . want)" -gt 10 ] || fail "nothing to compare"
 	diff -u want got || fail "the database differs from a fresh import"
+}
+
+# apart N: the test's database keeps N rows of figures apart (figures.h).
+apart() {
+	[ "$(q 'SELECT count(*) FROM customer_stats_changed')" = "$1" ] ||
+		fail "$(q 'SELECT count(*) FROM customer_stats_changed') rows apart, not $1"
 }
 
 # week FILE SHUFFLE: the shop's orders O0001..O0700, then with SHUFFLE=1 in
@@ -142,6 +155,9 @@ week() {
 	run crm-import orders inc.csv
 	assert_success
 	assert_line --index 0 "crm-import: orders: 800 read, 500 inserted, $upd updated, $((300 - upd)) unchanged, 0 rejected"
+	# the week's customers' figures apart, customer_stats as it was
+	[ "$(q 'SELECT count(*) FROM customer_stats_changed')" -gt 300 ]
+	[ "$(q 'SELECT * FROM customer_stats' | md5sum)" = "$(sqlite3 base.db 'SELECT * FROM customer_stats' | md5sum)" ]
 	same_as_fresh week.csv
 	rm -f "$CRM_DB" fresh.db
 	cp base.db "$CRM_DB"
@@ -149,4 +165,29 @@ week() {
 	assert_success
 	assert_line --index 0 "crm-import: orders: 2500 read, 500 inserted, $upd updated, $((2000 - upd)) unchanged, 0 rejected"
 	same_as_fresh week.csv
+}
+
+@test "increment: its figures folded in once they are a quarter of the table, which is then a fresh import's" {
+	crm-synth --orders 4000 --customers 1600 orders >base.csv
+	week 4000 100 150
+	crm-import -q orders base.csv
+	cp "$CRM_DB" base.db
+	# below the least number to fold (4096 unless CRM_FOLD_MIN says): apart
+	CRM_FOLD_MIN=100000 crm-import -q orders inc.csv
+	n=$(q 'SELECT count(*) FROM customer_stats_changed')
+	[ "$n" -gt 150 ]
+	same_as_fresh week.csv
+	# under a quarter of the table's rows: apart
+	rm -f "$CRM_DB" fresh.db
+	cp base.db "$CRM_DB"
+	[ $((n * 4)) -lt "$(q 'SELECT count(*) FROM customer_stats')" ]
+	CRM_FOLD_MIN=1 crm-import -q orders inc.csv
+	apart "$n"
+	# a second week: a quarter reached, all folded, the tables a fresh import's
+	crm-synth --orders 1500 --customers 1600 --seed 3 --first-order 4150 --end 2026-11-14 \
+		--days 7 orders >w2.csv
+	CRM_FOLD_MIN=1 crm-import -q orders w2.csv
+	apart 0
+	tail -n +2 w2.csv >>week.csv
+	same_as_fresh tables week.csv
 }

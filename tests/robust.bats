@@ -100,7 +100,7 @@ load helpers
 	crm-synth --orders 5000 orders >small.csv
 	crm-synth --orders 30000 --seed 2 orders >big.csv
 	crm-import -q orders small.csv
-	before=$(q "SELECT count(*), sum(amount) FROM orders; SELECT count(*) FROM customers; SELECT sum(orders) FROM customer_stats")
+	before=$(q "SELECT count(*), sum(amount) FROM orders; SELECT count(*) FROM customers; SELECT sum(orders) FROM customer_figures")
 	# a full disk: the ledger's runs (16 keys each) pass 200 KiB long before
 	# SQLite writes anything; SIGXFSZ ignored, the write fails with EFBIG
 	export TMPDIR=$BATS_TEST_TMPDIR
@@ -113,7 +113,7 @@ load helpers
 	# and it leaves no file behind
 	run find "$TMPDIR" -name 'crm-ledger-*'
 	assert_output ""
-	run q "SELECT count(*), sum(amount) FROM orders; SELECT count(*) FROM customers; SELECT sum(orders) FROM customer_stats"
+	run q "SELECT count(*), sum(amount) FROM orders; SELECT count(*) FROM customers; SELECT sum(orders) FROM customer_figures"
 	assert_output "$before"
 }
 

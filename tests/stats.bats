@@ -12,7 +12,7 @@ want() {
 # ascending, each in 5 bytes least significant first (the hex of the low 40
 # bits of the two's complement, its bytes reversed).
 times_have() {
-	q "SELECT customer_id, currency, hex(times) FROM customer_stats ORDER BY 1, 2"
+	q "SELECT customer_id, currency, hex(times) FROM customer_figures ORDER BY 1, 2"
 }
 times_want() {
 	q "SELECT customer_id, currency, group_concat(substr(h, 9, 2) || substr(h, 7, 2) ||
@@ -24,7 +24,7 @@ times_want() {
 # Stored times are Unix seconds: shown as the orders' text to compare.
 have() {
 	q "SELECT customer_id, currency, strftime('%Y-%m-%dT%H:%M:%SZ', first_unix, 'unixepoch'),
-	   strftime('%Y-%m-%dT%H:%M:%SZ', last_unix, 'unixepoch'), orders, monetary FROM customer_stats ORDER BY 1, 2"
+	   strftime('%Y-%m-%dT%H:%M:%SZ', last_unix, 'unixepoch'), orders, monetary FROM customer_figures ORDER BY 1, 2"
 }
 
 @test "stats: a fresh import of orders stores each customer's figures" {
@@ -53,7 +53,7 @@ c3|USD|2026-03-04T00:00:00Z|2026-03-04T00:00:00Z|1|1050"
 c2|KRW|2026-03-09T00:00:00Z|2026-04-01T00:00:00Z|2|600"
 	[ "$(have)" = "$(want)" ]
 	# c1's one order left, 2026-01-05T00:00:00Z: 1767571200 = 0x0069 5B 00 00...
-	run q "SELECT hex(times) FROM customer_stats WHERE customer_id = 'c1'"
+	run q "SELECT hex(times) FROM customer_figures WHERE customer_id = 'c1'"
 	assert_output "$(python3 -c 'print((1767571200).to_bytes(5, "little").hex().upper())')"
 	[ "$(times_have)" = "$(times_want)" ]
 }
@@ -105,7 +105,7 @@ c5|KRW|2026-04-01T00:00:00Z|2026-04-01T00:00:59Z|300|300"
 	crm-import -q orders o.csv
 	figures=$(have)
 	# schema 9: customer_stats without its times
-	q "CREATE TABLE s9 (customer_id TEXT NOT NULL, currency TEXT NOT NULL,
+	q "$DROP_SCHEMA_12 CREATE TABLE s9 (customer_id TEXT NOT NULL, currency TEXT NOT NULL,
 	     first_unix INTEGER NOT NULL, last_unix INTEGER NOT NULL, orders INTEGER NOT NULL,
 	     monetary INTEGER NOT NULL, PRIMARY KEY (customer_id, currency)) WITHOUT ROWID;
 	   INSERT INTO s9 SELECT customer_id, currency, first_unix, last_unix, orders, monetary
@@ -199,7 +199,7 @@ c2|KRW|2026-03-02T00:00:00Z|2026-03-02T00:00:00Z|1|700"
 	crm-import -q orders o.csv
 	"$CRM_BUILD/crm-synth" --orders 60000 --seed 7 orders | sed '2,30000d' >p.csv
 	crm-import -q orders p.csv || true
-	[ "$(q 'SELECT count(*) FROM customer_stats')" -gt 1000 ]
+	[ "$(q 'SELECT count(*) FROM customer_figures')" -gt 1000 ]
 	[ "$(have)" = "$(want)" ]
 	[ "$(times_have)" = "$(times_want)" ]
 }
@@ -209,7 +209,7 @@ c2|KRW|2026-03-02T00:00:00Z|2026-03-02T00:00:00Z|1|700"
 	"$CRM_BUILD/crm-synth" --orders 60000 --seed 7 orders | sed '2,30000d' >p.csv
 	crm-import orders o.csv 2>big.err
 	crm-import orders p.csv 2>>big.err || true
-	want=$(q "SELECT * FROM customer_stats ORDER BY 1, 2; SELECT * FROM customers ORDER BY 1")
+	want=$(q "SELECT * FROM customer_figures ORDER BY 1, 2; SELECT * FROM customers ORDER BY 1")
 	rm -f "$CRM_DB"*
 	# 1 KiB: sixteen keys in memory, thousands of runs merged 256 at a time
 	CRM_LEDGER_KB=1 crm-import orders o.csv 2>small.err
@@ -218,7 +218,7 @@ c2|KRW|2026-03-02T00:00:00Z|2026-03-02T00:00:00Z|1|700"
 	assert_success
 	[ "$(have)" = "$(want)" ]
 	[ "$(times_have)" = "$(times_want)" ]
-	[ "$(q "SELECT * FROM customer_stats ORDER BY 1, 2; SELECT * FROM customers ORDER BY 1")" = "$want" ]
+	[ "$(q "SELECT * FROM customer_figures ORDER BY 1, 2; SELECT * FROM customers ORDER BY 1")" = "$want" ]
 }
 
 @test "stats: a customer of 6,000 orders, spilled in runs, refunded and moved, keeps every time" {
@@ -243,14 +243,14 @@ with open("p.csv", "w") as f:
 EOF2
 	CRM_LEDGER_KB=1 crm-import -q orders o.csv
 	CRM_LEDGER_KB=1 crm-import -q orders p.csv
-	[ "$(q "SELECT orders FROM customer_stats WHERE customer_id = 'big'")" -gt 5000 ]
+	[ "$(q "SELECT orders FROM customer_figures WHERE customer_id = 'big'")" -gt 5000 ]
 	[ "$(have)" = "$(want)" ]
 	[ "$(times_have)" = "$(times_want)" ]
 	# the same database as one import of the final orders gives
-	after=$(q "SELECT * FROM customer_stats ORDER BY 1, 2")
+	after=$(q "SELECT * FROM customer_figures ORDER BY 1, 2")
 	q "SELECT order_id, customer_id, ordered_at, amount, currency, status FROM orders" |
 		{ echo order_id,customer_id,ordered_at,amount,currency,status; tr '|' ','; } >all.csv
 	rm -f "$CRM_DB"*
 	crm-import -q orders all.csv
-	[ "$(q "SELECT * FROM customer_stats ORDER BY 1, 2")" = "$after" ]
+	[ "$(q "SELECT * FROM customer_figures ORDER BY 1, 2")" = "$after" ]
 }

@@ -21,7 +21,7 @@ dump_orders() {
 	sqlite3 -batch "$1" "SELECT * FROM orders ORDER BY order_id" \
 		"SELECT * FROM customers ORDER BY customer_id" \
 		"SELECT customer_id, currency, first_unix, last_unix, orders, monetary, hex(times)
-		 FROM customer_stats ORDER BY 1, 2"
+		 FROM customer_figures ORDER BY 1, 2"
 }
 
 shop() {
