@@ -1587,14 +1587,22 @@ static const char fold_sql[] =
 	"(SELECT customer_id, currency FROM customer_stats_changed WHERE orders = 0);"
 	"DELETE FROM customer_stats_changed;";
 
-static int fold_if_due(struct crm_stats *s)
+/* $CRM_FOLD_MIN when it is a whole number from 1, else FOLD_MIN. */
+static long long fold_min(void)
 {
 	const char *env = getenv("CRM_FOLD_MIN");
-	long long apart, base, min = env && *env ? atoll(env) : FOLD_MIN;
+	char *end;
+	long long v = env && *env ? strtoll(env, &end, 10) : 0;
+	return v >= 1 && !*end ? v : FOLD_MIN;
+}
+
+static int fold_if_due(struct crm_stats *s)
+{
+	long long apart, base, min = fold_min();
 	int rc = crm_db_one_int(s->db, crm_db_prepare(s->db, "SELECT count(*) FROM "
 						    "customer_stats_changed"),
 				N_("read customer figures"), &apart);
-	if (rc != CRM_OK || apart < min || apart == 0)
+	if (rc != CRM_OK || apart < min)
 		return rc;
 	rc = crm_db_one_int(s->db, crm_db_prepare(s->db, "SELECT count(*) FROM customer_stats"),
 			    N_("read customer figures"), &base);

@@ -12,6 +12,12 @@
  *    smaller and a local day one division.  times holds the time of each
  *    of those orders (times.h), so that an order can leave the figures
  *    exactly without the others being read.
+ *  - Where it writes them: a transaction whose first flush finds no figures
+ *    (a first import) writes customer_stats; any later one writes each key
+ *    it changes whole to customer_stats_changed (figures.h), and
+ *    crm_stats_finish() folds those rows into customer_stats once they are a
+ *    quarter of it and at least 4096 ($CRM_FOLD_MIN).  A key is read as
+ *    readers read it: its row apart first.
  *  - A writer of orders brackets its transaction's writes with
  *    crm_stats_begin() and crm_stats_finish(), and calls crm_stats_add() for
  *    every order it INSERTS.  Orders it UPDATES need no call: a temporary
