@@ -50,15 +50,30 @@ void crm_figures_bind(struct crm_figures *f, int i, const char *s)
 	crm_bind_static(f->changed, i, s);
 }
 
-/* Column k of a and b as SQLite's BINARY collation orders text: the
- * common bytes, then the shorter first. */
-static int text_cmp(sqlite3_stmt *a, sqlite3_stmt *b, int k)
+/* Text x[0..nx) against y[0..ny) as SQLite's BINARY collation orders it:
+ * the common bytes, then the shorter first. */
+static int text_cmp(const unsigned char *x, int nx, const unsigned char *y, int ny)
 {
-	const unsigned char *x = sqlite3_column_text(a, k), *y = sqlite3_column_text(b, k);
-	int nx = sqlite3_column_bytes(a, k), ny = sqlite3_column_bytes(b, k);
 	int c = memcmp(x ? (const void *)x : "", y ? (const void *)y : "",
 		       (size_t)(nx < ny ? nx : ny));
 	return c ? c : (nx > ny) - (nx < ny);
+}
+
+/* Column k of st against text y[0..ny). */
+static int column_cmp(sqlite3_stmt *st, int k, const unsigned char *y, int ny)
+{
+	const unsigned char *x = sqlite3_column_text(st, k);
+	return text_cmp(x, sqlite3_column_bytes(st, k), y, ny);
+}
+
+/* The changed row's key, kept while the statement stays on it: every
+ * base row before it is compared with it. */
+static void note_changed(struct crm_figures *f)
+{
+	f->id = sqlite3_column_text(f->changed, f->key);
+	f->idlen = sqlite3_column_bytes(f->changed, f->key);
+	f->cur = sqlite3_column_text(f->changed, f->key + 1);
+	f->curlen = sqlite3_column_bytes(f->changed, f->key + 1);
 }
 
 int crm_figures_step(struct crm_figures *f)
@@ -67,8 +82,8 @@ int crm_figures_step(struct crm_figures *f)
 	for (;;) {
 		if (f->next & 1)
 			f->brc = sqlite3_step(f->base);
-		if (f->next & 2)
-			f->crc = sqlite3_step(f->changed);
+		if ((f->next & 2) && (f->crc = sqlite3_step(f->changed)) == SQLITE_ROW)
+			note_changed(f);
 		f->next = 0;
 		if (f->brc != SQLITE_ROW && f->brc != SQLITE_DONE)
 			return f->brc;
@@ -76,9 +91,10 @@ int crm_figures_step(struct crm_figures *f)
 			return f->crc;
 		if (f->brc != SQLITE_ROW && f->crc != SQLITE_ROW)
 			return SQLITE_DONE;
-		c = f->crc != SQLITE_ROW ? -1 : f->brc != SQLITE_ROW ? 1 : text_cmp(f->base, f->changed, f->key);
+		c = f->crc != SQLITE_ROW ? -1 : f->brc != SQLITE_ROW ? 1
+			: column_cmp(f->base, f->key, f->id, f->idlen);
 		if (c == 0)
-			c = text_cmp(f->base, f->changed, f->key + 1);
+			c = column_cmp(f->base, f->key + 1, f->cur, f->curlen);
 		if (c < 0) {
 			f->next = 1;
 			f->st = f->base;

@@ -48,6 +48,8 @@ struct crm_figures {
 	int brc, crc;                   /* their last step */
 	int next;                       /* which to step first: 1 base, 2 changed */
 	int key;                        /* the column of s.customer_id; currency, orders follow */
+	const unsigned char *id, *cur;  /* the changed row's key, while it is current */
+	int idlen, curlen;
 };
 
 /* Prepare the cursor: CRM_OK, or an exit code (reported unless quiet, as
