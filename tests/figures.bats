@@ -6,14 +6,9 @@
 # with a sign ("-0.0 pp").
 load helpers
 
-DATA=$BATS_TEST_DIRNAME/../data
-
 # The bundled sample shop, with two saved segment runs (as make demo does).
 sample() {
-	local e
-	for e in customers orders order_items tickets reviews responses; do
-		crm-import -q --tz Asia/Seoul "$e" "$DATA/$e.csv"
-	done
+	import_sample
 	crm-segment --tz Asia/Seoul --as-of 2026-11-09 --save >/dev/null
 	crm-segment --tz Asia/Seoul --as-of 2026-11-16 --save >/dev/null
 }

@@ -5,16 +5,6 @@
 # key marked dead (orders 0) nowhere, and the same figures as before.
 load helpers
 
-DATA=$BATS_TEST_DIRNAME/../data
-
-# The bundled sample shop.
-sample() {
-	local e
-	for e in customers orders order_items tickets reviews responses; do
-		crm-import -q --tz Asia/Seoul "$e" "$DATA/$e.csv"
-	done
-}
-
 # Everything the readers of figures print: RFM by customer (in halves) and
 # summed, the report's customers (activity.c), the detractors' and the
 # waiting reviews' last orders (survey.c, feedback_triage.c).
@@ -27,7 +17,7 @@ readers() {
 }
 
 @test "figures apart: every reader takes a changed row over its stale one, and a dead key nowhere" {
-	sample
+	import_sample
 	readers >want
 	[ "$(grep -c . want)" -gt 600 ] || fail "nothing to compare"
 	sums=$(q 'SELECT count(*), sum(monetary), sum(last_unix) FROM customer_stats')
