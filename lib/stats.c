@@ -1599,14 +1599,19 @@ static long long fold_min(void)
 static int fold_if_due(struct crm_stats *s)
 {
 	long long apart, base, min = fold_min();
+	sqlite3_stmt *st;
 	int rc = crm_db_one_int(s->db, crm_db_prepare(s->db, "SELECT count(*) FROM "
 						    "customer_stats_changed"),
 				N_("read customer figures"), &apart);
 	if (rc != CRM_OK || apart < min)
 		return rc;
-	rc = crm_db_one_int(s->db, crm_db_prepare(s->db, "SELECT count(*) FROM customer_stats"),
-			    N_("read customer figures"), &base);
-	if (rc != CRM_OK || apart * 4 < base)
+	/* counted no further than four times the rows apart: the whole table
+	 * is 10,900 pages at 10M orders, to be read every week */
+	st = crm_db_prepare(s->db, "SELECT count(*) FROM (SELECT 1 FROM customer_stats LIMIT ?1)");
+	if (st)
+		sqlite3_bind_int64(st, 1, apart * 4 + 1);
+	rc = crm_db_one_int(s->db, st, N_("read customer figures"), &base);
+	if (rc != CRM_OK || base > apart * 4)
 		return rc;
 	return crm_db_exec(s->db, fold_sql);
 }
