@@ -16,7 +16,8 @@
  *    other columns say nothing).  A key in neither table has no figures.
  *  - A reader of many keys, in key order, reads through a cursor:
  *    crm_figures_open() takes the columns and the FROM clause, which names
- *    the table as %s with the alias s ("FROM %s s WHERE s.currency = ?1");
+ *    the table as %s with the alias s ("FROM %s s WHERE s.currency = ?1")
+ *    and holds no other % (it is a format);
  *    the cursor reads that from both tables ordered by s.customer_id,
  *    s.currency, and crm_figures_step() gives each live key once, its row
  *    in f->st (the columns as the caller listed them; three of the cursor's
