@@ -61,8 +61,8 @@ static void set_bounds(const struct crm_activity_window w[2], struct bounds b[2]
 /* The customer whose times blob[0..n) are not crm's, for the message. */
 static void bad_times(struct crm_db *db, const char *currency, const void *blob, int n)
 {
-	sqlite3_stmt *st = crm_db_prepare(db, "SELECT customer_id FROM customer_figures "
-					  "WHERE currency = ?1 AND times = ?2");
+	sqlite3_stmt *st = crm_db_prepare(db, CRM_FIGURES_OF("s.customer_id",
+						     "s.currency = ?1 AND s.times = ?2"));
 	const char *id = NULL;
 	if (st) {
 		crm_bind_static(st, 1, currency);

@@ -1138,10 +1138,10 @@ int crm_value_maps_check(const struct crm_entity *e, const struct crm_value_maps
 /* ---- rows ------------------------------------------------------------------------- */
 
 /* The room a cell's value may take: a normaliser may lengthen it
- * (12,900원 -> 12900 is shorter, but a phone gains its country code). */
-/* A value's room: twice its cell, or a --map-value TO in its place, and
- * the longest canonical form (a time) besides; a TO longer than a short
- * cell was cut to the cell's room, a key among them. */
+ * (12,900원 -> 12900 is shorter, but a phone gains its country code), so
+ * twice the cell, or twice a --map-value TO in its place (a TO longer
+ * than a short cell was once cut to the cell's room, a key among them),
+ * and the longest canonical form (a time) besides. */
 static size_t cell_room(size_t len)
 {
 	return (len > CRM_VALUE_WORD_MAX ? len : CRM_VALUE_WORD_MAX) * 2 + 64;

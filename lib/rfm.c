@@ -900,9 +900,12 @@ static int each_db(struct crm_db *db, const struct crm_rfm *r, const char *sql, 
 	sqlite3_stmt *plain = NULL, *st;
 	size_t i = 0;
 	int rc, stop = 0;
-	if (from ? (rc = crm_figures_open(&f, db, sql, from, 0)) != CRM_OK
-		 : !(plain = crm_db_prepare(db, sql)))
-		return from ? rc : crm_db_last_status(db);
+	if (from)
+		rc = crm_figures_open(&f, db, sql, from, 0);
+	else
+		rc = (plain = crm_db_prepare(db, sql)) ? CRM_OK : crm_db_last_status(db);
+	if (rc != CRM_OK)
+		return rc;
 	if (plain) {
 		crm_bind_static(plain, 1, r->currency);
 		crm_bind_static(plain, 2, r->as_of_end);
