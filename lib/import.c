@@ -32,6 +32,7 @@
 #include "keyset.h"
 #include "stats.h"
 #include "ticket.h"
+#include "tmpstack.h"
 
 enum who { W_ID, W_EMAIL, W_PHONE, W_NAME, W_N };
 static const char *const who_names[W_N] = {"customer_id", "email", "phone", "name"};
@@ -113,6 +114,15 @@ struct batch {
 	signed char first[2 * BATCH_ROWS];   /* key hash -> first row with the key, -1: none */
 	char *bytes;
 	size_t used, cap;
+	/* batches of a descending run, set aside to be written in key order
+	 * (set_aside()); their least key; the record of one; and where one is
+	 * read back into */
+	struct crm_tmpstack *aside;
+	char *low;
+	size_t low_cap;
+	char *pack;
+	size_t pack_cap;
+	struct batch *back;
 };
 
 #define NO_VAL ((size_t)-1)
@@ -1197,18 +1207,25 @@ static void batch_add(struct imp *im, char *const *vals, const uint32_t *lens, i
 	b->n++;
 }
 
-/* Run a statement of a full batch; the first row with each key it returns
- * gets `outcome`.  The number of keys returned, or -1 (reported). */
-static int batch_step(struct imp *im, sqlite3_stmt *st, int outcome, const char *what)
+/* Bind a full batch's rows, from `b`, to a statement of BATCH_ROWS rows. */
+static void bind_batch(const struct imp *im, sqlite3_stmt *st, const struct batch *b)
 {
-	struct batch *b = &im->batch;
-	int r, i, p = 1, rc, got = 0;
+	int r, i, p = 1;
 	for (r = 0; r < BATCH_ROWS; r++)
 		for (i = 0; i < im->main.n; i++, p++)
 			if (b->isnum[i] && b->row[r].val[i] != NO_VAL)
 				sqlite3_bind_int64(st, p, b->row[r].num[i]);
 			else
 				crm_bind_static_len(st, p, batch_val(b, &b->row[r], i), b->row[r].len[i]);
+}
+
+/* Run a statement of a full batch; the first row with each key it returns
+ * gets `outcome`.  The number of keys returned, or -1 (reported). */
+static int batch_step(struct imp *im, sqlite3_stmt *st, int outcome, const char *what)
+{
+	struct batch *b = &im->batch;
+	int rc, got = 0;
+	bind_batch(im, st, b);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *key = (const char *)sqlite3_column_text(st, 0);
 		signed char *slot = batch_slot(b, key ? key : "");
@@ -1239,13 +1256,19 @@ static int all_above(const struct batch *b)
 	return 1;
 }
 
-/* A full batch of keys above the table's: every row is new. */
-static int batch_append(struct imp *im)
+/* A full batch of keys none of which is stored, rows from `from`, in one
+ * INSERT; -1 (reported). */
+static int append_rows(struct imp *im, const struct batch *from)
 {
-	struct batch *b = &im->batch;
-	int r;
-	if (batch_step(im, b->append, UP_INSERTED, N_("insert")) < 0)
+	sqlite3_stmt *st = im->batch.append;
+	int rc;
+	bind_batch(im, st, from);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		fail(im, crm_db_fail(im->db, N_("insert")));
 		return -1;
+	}
 	if (sqlite3_changes(im->db->h) != BATCH_ROWS) {
 		/* the greatest key was wrong: which rows went in is not known */
 		crm_error(_("%s: insert: a key above the table's greatest was there already"),
@@ -1253,8 +1276,17 @@ static int batch_append(struct imp *im)
 		fail(im, CRM_EIO);
 		return -1;
 	}
+	return 0;
+}
+
+/* A full batch of keys above the table's: every row is new. */
+static int batch_append(struct imp *im)
+{
+	int r;
+	if (append_rows(im, &im->batch) < 0)
+		return -1;
 	for (r = 0; r < BATCH_ROWS; r++)
-		b->row[r].outcome = UP_INSERTED;
+		im->batch.row[r].outcome = UP_INSERTED;
 	return 0;
 }
 
@@ -1366,6 +1398,163 @@ static int all_stored(const struct batch *b)
 	return 1;
 }
 
+/* ---- a descending run, set aside --------------------------------------------------- */
+
+/*
+ * An export that lists its newest rows first gives SQLite its keys in
+ * descending order, each at the left edge of the table's b-tree and of
+ * the orders' index by time, where a full page is split among its
+ * siblings instead of a new one begun: 1M orders took 2.4 s and 269 MB
+ * against 1.2 s and 164 MB in key order.  So a full batch whose keys fall
+ * row after row, none stored and all below those set aside before, is
+ * kept in a temporary file (tmpstack.h) and counted as inserted; the run
+ * is written back the last batch first, each batch's rows reversed,
+ * before any other row is written (the run's keys are then in the table
+ * when a later row names one) and at each file's end.  Nothing reads
+ * the table in between: the ledger has its notes already.
+ */
+
+static size_t aside_n(const struct batch *b)
+{
+	return b->aside ? crm_tmpstack_count(b->aside) : 0;
+}
+
+/* Does each key fall below the one before, the first below the keys set
+ * aside? */
+static int runs_down(const struct batch *b)
+{
+	int r;
+	if (b->repeats || b->row[0].val[0] == NO_VAL ||
+	    (aside_n(b) && strcmp(batch_val(b, &b->row[0], 0), b->low) >= 0))
+		return 0;
+	for (r = 1; r < BATCH_ROWS; r++)
+		if (b->row[r].val[0] == NO_VAL ||
+		    strcmp(batch_val(b, &b->row[r - 1], 0), batch_val(b, &b->row[r], 0)) <= 0)
+			return 0;
+	return 1;
+}
+
+/* Did the probe find none of the keys? */
+static int none_stored(const struct batch *b)
+{
+	int r;
+	for (r = 0; r < BATCH_ROWS; r++)
+		if (b->row[r].stored != 0)
+			return 0;
+	return 1;
+}
+
+/* The bytes a row takes in a record: per column its length (UINT32_MAX:
+ * NULL), its number if the column is one, its text with the NUL. */
+static size_t packed_size(const struct batch *b, const struct batch_row *row, int ncol)
+{
+	size_t n = 0;
+	int i;
+	for (i = 0; i < ncol; i++)
+		n += sizeof(uint32_t) + (row->val[i] == NO_VAL ? 0 :
+			row->len[i] + 1 + (b->isnum[i] ? sizeof(int64_t) : 0));
+	return n;
+}
+
+static char *pack_row(const struct batch *b, const struct batch_row *row, int ncol, char *p)
+{
+	int i;
+	for (i = 0; i < ncol; i++) {
+		uint32_t len = row->val[i] == NO_VAL ? UINT32_MAX : row->len[i];
+		memcpy(p, &len, sizeof len);
+		p += sizeof len;
+		if (len == UINT32_MAX)
+			continue;
+		if (b->isnum[i]) {
+			memcpy(p, &row->num[i], sizeof row->num[i]);
+			p += sizeof row->num[i];
+		}
+		memcpy(p, b->bytes + row->val[i], (size_t)len + 1);
+		p += len + 1;
+	}
+	return p;
+}
+
+/* The batch into the run set aside, its least key first; its rows count as
+ * inserted. */
+static int set_aside(struct imp *im)
+{
+	struct batch *b = &im->batch;
+	const char *least = batch_val(b, &b->row[BATCH_ROWS - 1], 0);
+	size_t need = 0, len = strlen(least) + 1;
+	char *p;
+	int r, rc;
+	for (r = 0; r < BATCH_ROWS; r++)
+		need += packed_size(b, &b->row[r], im->main.n);
+	if (need > b->pack_cap)
+		b->pack = crm_xrealloc(b->pack, b->pack_cap = 2 * need);
+	for (p = b->pack, r = BATCH_ROWS - 1; r >= 0; r--)
+		p = pack_row(b, &b->row[r], im->main.n, p);
+	if (!b->aside)
+		b->aside = crm_tmpstack_new();
+	if ((rc = crm_tmpstack_push(b->aside, b->pack, need)) != CRM_OK) {
+		fail(im, rc);
+		return -1;
+	}
+	if (len > b->low_cap)
+		b->low = crm_xrealloc(b->low, b->low_cap = 2 * len);
+	memcpy(b->low, least, len);
+	for (r = 0; r < BATCH_ROWS; r++)
+		b->row[r].outcome = UP_INSERTED;
+	return 0;
+}
+
+/* A record back into the rows of `k`, whose values stay in the record. */
+static void unpack(const struct imp *im, struct batch *k, const char *rec)
+{
+	const char *p = rec;
+	int r, i;
+	k->bytes = (char *)rec;
+	for (r = 0; r < BATCH_ROWS; r++)
+		for (i = 0; i < im->main.n; i++) {
+			struct batch_row *row = &k->row[r];
+			uint32_t len;
+			memcpy(&len, p, sizeof len);
+			p += sizeof len;
+			row->val[i] = len == UINT32_MAX ? NO_VAL : 0;
+			row->len[i] = len == UINT32_MAX ? 0 : len;
+			if (len == UINT32_MAX)
+				continue;
+			if (k->isnum[i]) {
+				memcpy(&row->num[i], p, sizeof row->num[i]);
+				p += sizeof row->num[i];
+			}
+			row->val[i] = (size_t)(p - rec);
+			p += len + 1;
+		}
+}
+
+/* Write the run set aside, its last batch first: its keys in order. */
+static int put_back(struct imp *im)
+{
+	struct batch *b = &im->batch;
+	const char *rec;
+	size_t n;
+	int rc;
+	if (!aside_n(b))
+		return 0;
+	if (!b->back) {
+		b->back = crm_xcalloc(1, sizeof *b->back);
+		memcpy(b->back->isnum, b->isnum, sizeof b->isnum);
+	}
+	while ((rec = crm_tmpstack_pop(b->aside, &n, &rc))) {
+		unpack(im, b->back, rec);
+		crm_db_write_behind(im->db);
+		if (append_rows(im, b->back) < 0)
+			return -1;
+	}
+	if (rc != CRM_OK) {
+		fail(im, rc);
+		return -1;
+	}
+	return 0;
+}
+
 /* A full batch: one INSERT for the new rows; with no key twice, one UPDATE
  * for the others, which are then updated or unchanged.  A batch of keys all
  * different is probed first: of its rows left to write, a few go one by one
@@ -1373,12 +1562,18 @@ static int all_stored(const struct batch *b)
 static int batch_write(struct imp *im)
 {
 	struct batch *b = &im->batch;
-	int r, got;
+	int r, got, down = runs_down(b);
 	b->all_tried = 0;
+	if (!down && put_back(im) < 0)
+		return -1;
 	if (all_above(b))
-		return batch_append(im);
+		return down ? set_aside(im) : batch_append(im);
 	if (!b->repeats && (got = batch_probe(im)) <= BATCH_ROWS / 4)
-		return got < 0 ? -1 : 0;
+		return got < 0 || put_back(im) < 0 ? -1 : 0;
+	if (down && none_stored(b))
+		return set_aside(im);
+	if (put_back(im) < 0)
+		return -1;
 	b->all_tried = 1;
 	/* the rows a probe found all stored (a week's refunds) need no INSERT */
 	if (b->repeats || !all_stored(b)) {
@@ -1403,7 +1598,7 @@ static int batch_run(struct imp *im)
 	int r, i, rc, n = b->n, orders = im->is_orders;
 	b->n = 0;   /* the rows stay readable until the next batch_add() */
 	crm_db_write_behind(im->db);
-	if (n == BATCH_ROWS && batch_write(im) < 0)
+	if (n == BATCH_ROWS ? batch_write(im) < 0 : put_back(im) < 0)
 		return -1;
 	for (r = 0; r < n; r++) {
 		struct batch_row *row = &b->row[r];
@@ -1957,6 +2152,8 @@ static void end_file(struct imp *im, const struct crm_feed_item *it)
 	/* the ledger may be flushed at the next file's header: these rows first */
 	if (!im->stop && im->batch.n && batch_run(im) < 0)
 		im->stop = 1;
+	if (!im->stop && put_back(im) < 0)
+		im->stop = 1;
 	if (!im->stop)
 		ledger_check(im, crm_stats_sync(im->stats));
 	close_file(im);
@@ -2297,6 +2494,10 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	free(im.scratch);
 	free(im.batch.bytes);
 	free(im.batch.top);
+	crm_tmpstack_free(im.batch.aside);
+	free(im.batch.low);
+	free(im.batch.pack);
+	free(im.batch.back);
 	free(im.cur.buf);
 	free(im.seen);
 	while (im.nnames > 0)

@@ -1,6 +1,7 @@
 /* stats.c - customer_stats upkeep through the customer ledger; see stats.h. */
 #include "i18n.h"
 #include "stats.h"
+#include "tmpstack.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -434,9 +435,7 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 	s->wbuf = crm_xcalloc(WRITE_BUF, 1);
 	s->file.fd = -1;
 	s->apart = -1;
-	s->tmpdir = getenv("TMPDIR");
-	if (!s->tmpdir || !*s->tmpdir)
-		s->tmpdir = "/tmp";
+	s->tmpdir = crm_tmp_dir();
 	if (crm_db_exec(db, change_sql) != CRM_OK ||
 	    batch_prepare(s, &s->create, "INSERT OR ROLLBACK INTO customers(customer_id) VALUES ", "(?)",
 			  " ON CONFLICT(customer_id) DO NOTHING", NULL) != CRM_OK ||
@@ -578,40 +577,11 @@ static void entry_rec(const struct crm_stats *s, size_t i, struct rec *r)
 
 /* ---- the temporary file ------------------------------------------------------- */
 
-/* An unlinked file in $TMPDIR: nothing is left behind, even by kill -9. */
-static int open_tmp(struct crm_stats *s)
-{
-	char path[4096];
-	int fd = open(s->tmpdir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		return fd;
-	/* file systems without O_TMPFILE: a named file, unlinked at once */
-	if (snprintf(path, sizeof path, "%s/crm-ledger-XXXXXX", s->tmpdir) >= (int)sizeof path) {
-		crm_error(_("TMPDIR is too long: %s"), s->tmpdir);
-		return -1;
-	}
-	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
-		crm_error(_("%s: cannot create a temporary file: %s"), s->tmpdir, strerror(errno));
-		return -1;
-	}
-	unlink(path);
-	return fd;
-}
-
 static int drain(struct crm_stats *s, struct runfile *f)
 {
-	size_t done = 0;
-	while (done < s->wn) {
-		ssize_t n = write(f->fd, s->wbuf + done, s->wn - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			crm_error(_("%s: write error on a temporary file: %s"), s->tmpdir,
-				  n < 0 ? strerror(errno) : _("nothing written"));
-			return CRM_EIO;
-		}
-		done += (size_t)n;
-	}
+	int rc = crm_tmp_write(f->fd, s->tmpdir, s->wbuf, s->wn, f->size);
+	if (rc != CRM_OK)
+		return rc;
 	f->size += (off_t)s->wn;
 	s->wn = 0;
 	return CRM_OK;
@@ -690,19 +660,19 @@ static int fill(struct crm_stats *s, struct source *x, size_t need)
 	x->at = 0;
 	while (x->have < need) {
 		size_t want = READ_BUF - x->have;
-		ssize_t n;
+		int rc;
 		if ((off_t)want > x->end - x->pos)
 			want = (size_t)(x->end - x->pos);
-		n = want ? pread(s->file.fd, x->buf + x->have, want, x->pos) : 0;
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
+		if (!want) {
 			crm_error(_("%s: read error on a temporary file: %s"), s->tmpdir,
-				  n < 0 ? strerror(errno) : _("a run ends early"));
+				  _("a run ends early"));
 			return CRM_EIO;
 		}
-		x->have += (size_t)n;
-		x->pos += n;
+		rc = crm_tmp_read(s->file.fd, s->tmpdir, x->buf + x->have, want, x->pos);
+		if (rc != CRM_OK)
+			return rc;
+		x->have += want;
+		x->pos += (off_t)want;
 	}
 	return CRM_OK;
 }
@@ -891,7 +861,7 @@ static int compact(struct crm_stats *s)
 {
 	struct runfile nf;
 	int rc;
-	nf.fd = open_tmp(s);
+	nf.fd = crm_tmp_open(s->tmpdir);
 	nf.size = 0;
 	nf.nrun = 0;
 	if (nf.fd < 0)
@@ -920,7 +890,7 @@ static int spill(struct crm_stats *s)
 	off_t start;
 	size_t i;
 	int rc;
-	if (s->file.fd < 0 && (s->file.fd = open_tmp(s)) < 0)
+	if (s->file.fd < 0 && (s->file.fd = crm_tmp_open(s->tmpdir)) < 0)
 		return CRM_EIO;
 	sort_memory(s);
 	start = s->file.size;

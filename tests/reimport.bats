@@ -7,37 +7,6 @@
 
 load helpers
 
-# dump DB [TABLES]: every table but imports (one row per run, with its
-# time), each row as text, sorted: two databases that hold the same data
-# dump the same.  The customers' figures are the view that reads them
-# (lib/figures.h: customer_stats, and the rows a later import changed,
-# kept apart until they are folded in), unless TABLES is "tables".
-dump() {
-	local t apart="AND name NOT LIKE 'customer_stats%'"
-	[ "${2:-}" = tables ] && apart=
-	for t in $(sqlite3 -batch "$1" "SELECT name FROM sqlite_master WHERE type = 'table'
-		AND name NOT LIKE 'sqlite_%' AND name <> 'imports' $apart ORDER BY name") \
-		${apart:+customer_figures}; do
-		echo "== $t"
-		sqlite3 -batch "$1" "SELECT * FROM \"$t\"" | LC_ALL=C sort
-	done
-}
-
-# same_as_fresh [tables] FILES...: import FILES into a new database,
-# fresh.db, and compare every table with the test's database (the figures
-# through their view, or table by table with "tables").
-same_as_fresh() {
-	local f how=
-	[ "$1" = tables ] && how=tables && shift
-	for f in "$@"; do
-		CRM_DB=fresh.db crm-import -q orders "$f" || fail "fresh import of $f failed"
-	done
-	dump "$CRM_DB" $how >got
-	dump fresh.db $how >want
-	[ "$(grep -c . want)" -gt 10 ] || fail "nothing to compare"
-	diff -u want got || fail "the database differs from a fresh import"
-}
-
 # apart N: the test's database keeps N rows of figures apart (figures.h).
 apart() {
 	[ "$(q 'SELECT count(*) FROM customer_stats_changed')" = "$1" ] ||

@@ -1,0 +1,213 @@
+#include "diag.h"
+#include "i18n.h"
+#include "tmpstack.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define WRITE_BUF (1u << 20)
+#define READ_BUF (1u << 20)
+
+const char *crm_tmp_dir(void)
+{
+	const char *d = getenv("TMPDIR");
+	return d && *d ? d : "/tmp";
+}
+
+int crm_tmp_open(const char *dir)
+{
+	char path[4096];
+	int fd = open(dir, O_TMPFILE | O_RDWR | O_EXCL | O_CLOEXEC, 0600);
+	if (fd >= 0)
+		return fd;
+	/* file systems without O_TMPFILE: a named file, unlinked at once */
+	if (snprintf(path, sizeof path, "%s/crm-XXXXXX", dir) >= (int)sizeof path) {
+		crm_error(_("TMPDIR is too long: %s"), dir);
+		return -1;
+	}
+	if ((fd = mkostemp(path, O_CLOEXEC)) < 0) {
+		crm_error(_("%s: cannot create a temporary file: %s"), dir, strerror(errno));
+		return -1;
+	}
+	unlink(path);
+	return fd;
+}
+
+int crm_tmp_write(int fd, const char *dir, const void *p, size_t n, off_t at)
+{
+	const char *from = p;
+	while (n) {
+		ssize_t k = pwrite(fd, from, n, at);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			crm_error(_("%s: write error on a temporary file: %s"), dir,
+				  k < 0 ? strerror(errno) : _("nothing written"));
+			return CRM_EIO;
+		}
+		from += k;
+		at += k;
+		n -= (size_t)k;
+	}
+	return CRM_OK;
+}
+
+int crm_tmp_read(int fd, const char *dir, void *p, size_t n, off_t at)
+{
+	char *to = p;
+	while (n) {
+		ssize_t k = pread(fd, to, n, at);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			crm_error(_("%s: read error on a temporary file: %s"), dir,
+				  k < 0 ? strerror(errno) : _("it ends early"));
+			return CRM_EIO;
+		}
+		to += k;
+		at += k;
+		n -= (size_t)k;
+	}
+	return CRM_OK;
+}
+
+/*
+ * The records lie end to end in one stream of `size` bytes: its first
+ * `in_file` in the file, the rest in wbuf.  No record straddles the two (a
+ * push that does not fit drains wbuf first), so a record is read whole
+ * from one place.  The read buffer holds the file's bytes [rfrom, rto).
+ */
+struct crm_tmpstack {
+	const char *dir;
+	int fd;
+	off_t *at;               /* each record's start in the stream */
+	size_t n, cap;
+	off_t size, in_file;
+	char *wbuf;
+	char *rbuf;
+	size_t rcap;
+	off_t rfrom, rto;
+};
+
+struct crm_tmpstack *crm_tmpstack_new(void)
+{
+	struct crm_tmpstack *s = crm_xcalloc(1, sizeof *s);
+	s->dir = crm_tmp_dir();
+	s->fd = -1;
+	return s;
+}
+
+void crm_tmpstack_free(struct crm_tmpstack *s)
+{
+	if (!s)
+		return;
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s->at);
+	free(s->wbuf);
+	free(s->rbuf);
+	free(s);
+}
+
+size_t crm_tmpstack_count(const struct crm_tmpstack *s)
+{
+	return s->n;
+}
+
+/* wbuf's bytes into the file at its end. */
+static int drain(struct crm_tmpstack *s)
+{
+	size_t k = (size_t)(s->size - s->in_file);
+	int rc;
+	if (!k)
+		return CRM_OK;
+	if (s->fd < 0 && (s->fd = crm_tmp_open(s->dir)) < 0)
+		return CRM_EIO;
+	if ((rc = crm_tmp_write(s->fd, s->dir, s->wbuf, k, s->in_file)) != CRM_OK)
+		return rc;
+	s->in_file = s->size;
+	return CRM_OK;
+}
+
+int crm_tmpstack_push(struct crm_tmpstack *s, const void *rec, size_t n)
+{
+	int rc;
+	if (n > CRM_TMPSTACK_MAX) {
+		crm_error(_("%s: a record of %zu bytes is too large for a temporary file"),
+			  s->dir, n);
+		return CRM_EIO;
+	}
+	if (s->n == s->cap)
+		s->at = crm_xrealloc(s->at, (s->cap = s->cap ? 2 * s->cap : 1024) * sizeof *s->at);
+	if (!s->wbuf)
+		s->wbuf = crm_xmalloc(WRITE_BUF);
+	if (s->in_file > s->size) {           /* popped back into the file */
+		s->in_file = s->size;
+		s->rto = s->rto < s->size ? s->rto : s->size;
+	}
+	if ((size_t)(s->size - s->in_file) + n > WRITE_BUF && (rc = drain(s)) != CRM_OK)
+		return rc;
+	s->at[s->n++] = s->size;
+	if (n > WRITE_BUF) {                 /* straight to the file */
+		if (s->fd < 0 && (s->fd = crm_tmp_open(s->dir)) < 0)
+			return CRM_EIO;
+		if ((rc = crm_tmp_write(s->fd, s->dir, rec, n, s->size)) != CRM_OK)
+			return rc;
+		s->size = s->in_file = s->size + (off_t)n;
+		return CRM_OK;
+	}
+	memcpy(s->wbuf + (s->size - s->in_file), rec, n);
+	s->size += (off_t)n;
+	return CRM_OK;
+}
+
+/* The file's bytes [from, to) into rbuf, with as many before them as it
+ * holds; the pages after `to` are given back. */
+static int refill(struct crm_tmpstack *s, off_t from, off_t to)
+{
+	size_t want = (size_t)(to - from) > READ_BUF ? (size_t)(to - from) : READ_BUF;
+	int rc;
+	if (want > s->rcap)
+		s->rbuf = crm_xrealloc(s->rbuf, s->rcap = want);
+	s->rfrom = to - (off_t)want < 0 ? 0 : to - (off_t)want;
+	s->rto = to;
+	if ((rc = crm_tmp_read(s->fd, s->dir, s->rbuf, (size_t)(to - s->rfrom), s->rfrom)) != CRM_OK)
+		return rc;
+	if (ftruncate(s->fd, to) < 0) {
+		crm_error(_("%s: cannot shorten a temporary file: %s"), s->dir, strerror(errno));
+		return CRM_EIO;
+	}
+	return CRM_OK;
+}
+
+const void *crm_tmpstack_pop(struct crm_tmpstack *s, size_t *n, int *rc)
+{
+	off_t from, to = s->size;
+	const char *rec;
+	*rc = CRM_OK;
+	if (!s->n)
+		return NULL;
+	from = s->at[--s->n];
+	*n = (size_t)(to - from);
+	s->size = from;
+	if (from >= s->in_file)
+		return s->wbuf + (from - s->in_file);
+	if ((from < s->rfrom || to > s->rto) && (*rc = refill(s, from, to)) != CRM_OK)
+		return NULL;
+	rec = s->rbuf + (from - s->rfrom);
+	if (!s->n) {                          /* empty: the file's pages back */
+		s->in_file = s->rfrom = s->rto = 0;
+		if (ftruncate(s->fd, 0) < 0) {
+			crm_error(_("%s: cannot shorten a temporary file: %s"), s->dir,
+				  strerror(errno));
+			*rc = CRM_EIO;
+			return NULL;
+		}
+	}
+	return rec;
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bats
+# Exports that list their newest rows first, as a shop's admin lists its
+# orders: crm-import sets a descending run of rows aside and writes it back
+# in key order (import.c, set_aside()).  The database must be the one the
+# same rows in key order give, on as many pages (written at the b-tree's
+# left edge they took 1.6x the pages), whatever comes after the run: a row
+# that repeats a key set aside, another file, a week's increment.
+
+load helpers
+
+# newest_first FILE: FILE's header, then its rows last first.
+newest_first() { head -n 1 "$1"; tail -n +2 "$1" | tac; }
+
+# pages DB: the pages the database's file holds.
+pages() { sqlite3 -batch "$1" 'PRAGMA page_count'; }
+
+# as_many_pages DB REF: DB takes no more than 1% more pages than REF.
+as_many_pages() {
+	local got want
+	got=$(pages "$1") want=$(pages "$2")
+	[ $((got * 100)) -le $((want * 101)) ] || fail "$1: $got pages against $want in key order"
+}
+
+shop() {
+	crm-synth --orders 20000 --customers 6000 --end 2026-11-30 --days 365 orders >asc.csv
+	newest_first asc.csv >desc.csv
+}
+
+@test "newest first: 20,000 orders give the database and counts the same file in key order gives, on as many pages" {
+	shop
+	run --separate-stderr crm-import orders desc.csv
+	assert_success
+	assert_equal "${stderr_lines[0]}" \
+		"crm-import: orders: 20000 read, 20000 inserted, 0 updated, 0 unchanged, 0 rejected"
+	same_as_fresh tables asc.csv
+	as_many_pages "$CRM_DB" fresh.db
+	[ "$(q 'PRAGMA integrity_check')" = ok ]
+}
+
+@test "newest first: a row that repeats a key set aside updates it, as in file order, in the stream and at the end" {
+	shop
+	# O00015000's refund in the middle of the run (line 9,002, after
+	# 9,000 newer orders), O00019990's at the end; a new order's bad
+	# amount on line 12,003
+	local mid=O00015000,C0000001,2026-01-01T00:00:00Z,1000,KRW,refunded,web
+	local end=O00019990,C0000002,2026-11-01T00:00:00Z,2000,KRW,refunded,
+	awk -v mid="$mid" -v end="$end" 'NR == 9002 { print mid }
+		NR == 12002 { print "O00099999,C0000001,2026-01-01 00:00:00,12x,KRW,paid,web" }
+		{ print } END { print end }' desc.csv >mixed.csv
+	# a fresh import of the rows in key order, then the two refunds
+	printf '%s\n' "$(head -n 1 asc.csv)" "$mid" "$end" >refunds.csv
+	same_as_fresh asc.csv refunds.csv
+	[ "$(q "SELECT status FROM orders WHERE order_id IN ('O00015000', 'O00019990')")" = "refunded
+refunded" ]
+}
+
+@test "newest first: a second file finds the rows of the first, written back at its end" {
+	shop
+	{ head -n 10001 desc.csv; } >newer.csv
+	{ head -n 1 desc.csv; tail -n +10002 desc.csv
+	  grep '^O00019999,' asc.csv | sed 's/,paid,/,refunded,/'; } >older.csv
+	grep -q ',refunded,' older.csv
+	run --separate-stderr crm-import orders newer.csv older.csv
+	assert_success
+	assert_equal "${stderr_lines[0]}" \
+		"crm-import: orders: 20001 read, 20000 inserted, 1 updated, 0 unchanged, 0 rejected"
+	tail -n 1 older.csv | sed '1i order_id,customer_id,ordered_at,amount,currency,status,channel' >refund.csv
+	same_as_fresh asc.csv refund.csv
+}
+
+@test "newest first: a week's increment, newest first, equals a fresh import of last week's export and it" {
+	shop
+	crm-import -q orders asc.csv
+	{ crm-synth --orders 20000 --customers 6000 --end 2026-11-30 --days 365 --refund-last 500 orders |
+		tail -n 500
+	  crm-synth --orders 3000 --customers 6000 --end 2026-12-07 --days 7 --seed 2 \
+		--first-order 20000 orders | tail -n +2; } | tac |
+		sed '1i order_id,customer_id,ordered_at,amount,currency,status,channel' >week.csv
+	# the synthetic shop had refunded some of its last 500 orders already
+	paid=$(tail -n 500 asc.csv | grep -vc ',refunded,')
+	run --separate-stderr crm-import orders week.csv
+	assert_success
+	assert_equal "$stderr" "crm-import: orders: 3500 read, 3000 inserted, $paid updated, $((500 - paid)) unchanged, 0 rejected"
+	same_as_fresh asc.csv week.csv
+}
+
+@test "newest first: tickets too, the same rows as in key order on as many pages" {
+	crm-synth --orders 200000 --customers 6000 tickets >asc.csv
+	[ "$(grep -c . asc.csv)" -gt 10000 ]
+	newest_first asc.csv >desc.csv
+	crm-import -q tickets desc.csv
+	CRM_DB=fresh.db crm-import -q tickets asc.csv
+	dump "$CRM_DB" >got
+	dump fresh.db >want
+	diff -u want got
+	as_many_pages "$CRM_DB" fresh.db
+}
+
+@test "newest first: a temporary file that cannot be written stops the import, named, and nothing is imported" {
+	shop
+	crm-synth --orders 300 --customers 100 customers >customers.csv
+	crm-import -q customers customers.csv
+	q .dump >before.sql
+	mkdir tmp
+	preloaded libfailwrite.so
+	run --separate-stderr "${PRELOADED[@]}" TMPDIR="$PWD/tmp" FAILWRITE_MATCH="$PWD/tmp" \
+		FAILWRITE_AFTER=0 crm-import orders desc.csv
+	assert_equal "$status" 3
+	assert_equal "${stderr_lines[0]}" \
+		"crm-import: $PWD/tmp: write error on a temporary file: No space left on device"
+	assert_equal "${stderr_lines[-1]}" "crm-import: nothing was imported"
+	q .dump | diff -u before.sql - || fail "the database changed"
+	[ -z "$(ls -A tmp)" ]
+}
