@@ -1564,10 +1564,12 @@ static int batch_write(struct imp *im)
 	struct batch *b = &im->batch;
 	int r, got, down = runs_down(b);
 	b->all_tried = 0;
-	if (!down && put_back(im) < 0)
-		return -1;
-	if (all_above(b))
-		return down ? set_aside(im) : batch_append(im);
+	if (all_above(b)) {
+		if (down)
+			return set_aside(im);
+		return put_back(im) < 0 ? -1 : batch_append(im);   /* the run below it first */
+	}
+	/* the probe does not see the run set aside: its keys are not yet stored */
 	if (!b->repeats && (got = batch_probe(im)) <= BATCH_ROWS / 4)
 		return got < 0 || put_back(im) < 0 ? -1 : 0;
 	if (down && none_stored(b))

@@ -40,17 +40,24 @@ shop() {
 @test "newest first: a row that repeats a key set aside updates it, as in file order, in the stream and at the end" {
 	shop
 	# O00015000's refund in the middle of the run (line 9,002, after
-	# 9,000 newer orders), O00019990's at the end; a new order's bad
-	# amount on line 12,003
+	# 9,000 newer orders), which writes back the run before it;
+	# O00000500's at the end, after the batch of the run set aside since;
+	# a new order's bad amount on line 12,003
 	local mid=O00015000,C0000001,2026-01-01T00:00:00Z,1000,KRW,refunded,web
-	local end=O00019990,C0000002,2026-11-01T00:00:00Z,2000,KRW,refunded,
+	local end=O00000500,C0000002,2026-11-01T00:00:00Z,2000,KRW,refunded,
 	awk -v mid="$mid" -v end="$end" 'NR == 9002 { print mid }
 		NR == 12002 { print "O00099999,C0000001,2026-01-01 00:00:00,12x,KRW,paid,web" }
 		{ print } END { print end }' desc.csv >mixed.csv
+	run --separate-stderr crm-import orders mixed.csv
+	assert_failure 1
+	assert_equal "${stderr_lines[-2]}" \
+		"crm-import: orders: 20003 read, 20000 inserted, 2 updated, 0 unchanged, 1 rejected"
+	assert_equal "${stderr_lines[0]}" \
+		"crm-import: mixed.csv:12003: column 'amount': '12x' is not an amount"
 	# a fresh import of the rows in key order, then the two refunds
 	printf '%s\n' "$(head -n 1 asc.csv)" "$mid" "$end" >refunds.csv
 	same_as_fresh asc.csv refunds.csv
-	[ "$(q "SELECT status FROM orders WHERE order_id IN ('O00015000', 'O00019990')")" = "refunded
+	[ "$(q "SELECT status FROM orders WHERE order_id IN ('O00000500', 'O00015000')")" = "refunded
 refunded" ]
 }
 
@@ -84,9 +91,50 @@ refunded" ]
 	same_as_fresh asc.csv week.csv
 }
 
-@test "newest first: tickets too, the same rows as in key order on as many pages" {
-	crm-synth --orders 200000 --customers 6000 tickets >asc.csv
-	[ "$(grep -c . asc.csv)" -gt 10000 ]
+@test "newest first: a batch of stored rows after the run, one repeating a key set aside, updates it" {
+	shop
+	crm-import -q orders asc.csv
+	# 46 full batches of new orders set aside, then one batch of 63
+	# unchanged rows and the newest new order refunded
+	crm-synth --orders 2944 --customers 6000 --end 2026-12-07 --days 7 --seed 2 \
+		--first-order 20000 orders >new.csv
+	{ newest_first new.csv
+	  sed -n 2,32p asc.csv
+	  grep '^O00022944,' new.csv | sed 's/,paid,/,refunded,/; s/,cancelled,/,refunded,/'
+	  sed -n 33,64p asc.csv; } >week.csv
+	[ "$(grep -c ',refunded,' week.csv)" -ge 1 ]
+	run --separate-stderr crm-import orders week.csv
+	assert_success
+	assert_equal "${stderr_lines[0]}" \
+		"crm-import: orders: 3008 read, 2944 inserted, 1 updated, 63 unchanged, 0 rejected"
+	same_as_fresh asc.csv week.csv
+}
+
+@test "newest first: a falling batch whose keys span more stored rows than a probe reads is set aside only if each is known new" {
+	shop
+	crm-import -q orders asc.csv
+	# 63 new keys between stored ones, 300 apart, and O00009600 refunded
+	{ head -n 1 asc.csv
+	  for ((j = 64; j >= 1; j--)); do
+		if ((j == 32)); then
+			grep '^O00009600,' asc.csv | sed 's/,[a-z]*,\([a-z]*\)$/,refunded,\1/'
+		else
+			printf 'O%08dx,C0000001,2026-01-01 00:00:00,1000,KRW,paid,web\n' $((j * 300))
+		fi
+	  done; } >between.csv
+	grep -q '^O00009600,.*,refunded,' between.csv
+	run --separate-stderr crm-import orders between.csv
+	assert_success
+	assert_equal "${stderr_lines[0]}" \
+		"crm-import: orders: 64 read, 63 inserted, 1 updated, 0 unchanged, 0 rejected"
+	same_as_fresh asc.csv between.csv
+}
+
+@test "newest first: tickets too, 200 full batches, the same rows as in key order on as many pages" {
+	# 200 full batches of 64 rows: the run is written back at the file's
+	# end, not before a last batch that is not full
+	crm-synth --orders 200000 --customers 6000 tickets | head -n 12801 >asc.csv
+	[ "$(grep -c . asc.csv)" = 12801 ]
 	newest_first asc.csv >desc.csv
 	crm-import -q tickets desc.csv
 	CRM_DB=fresh.db crm-import -q tickets asc.csv
