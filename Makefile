@@ -58,7 +58,7 @@ LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o) $(GEN:%=$(B)/gen/%.o)
 FUZZ_ALL    = csv stream money time phone email value rules period coupon options program schedule runblob
 FUZZ_REPLAY = $(FUZZ_ALL:%=$(B)/fuzz-replay-%)
 TOOLS    = $(B)/crm-synth $(B)/sqlite-floor $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck $(B)/t/npscheck $(B)/t/couponcheck $(B)/t/programcheck $(B)/t/ledgercheck $(B)/t/tiercheck $(B)/t/cooccurcheck $(B)/t/schedcheck \
-           $(B)/t/topicscheck $(B)/t/l10ncheck $(B)/t/runblobcheck $(B)/t/csvcheck $(B)/t/keysetcheck \
+           $(B)/t/topicscheck $(B)/t/l10ncheck $(B)/t/runblobcheck $(B)/t/csvcheck $(B)/t/keysetcheck $(B)/t/tmpstackcheck \
            $(B)/t/tablecheck $(B)/t/recocheck $(B)/t/historycheck $(B)/t/scorecheck
 MAN1     = $(wildcard man/*.1)
 MAN7     = $(wildcard man/*.7)

@@ -160,3 +160,9 @@ refunded" ]
 	q .dump | diff -u before.sql - || fail "the database changed"
 	[ -z "$(ls -A tmp)" ]
 }
+
+@test "tmpstack: records of 0 bytes to 3 MiB come back last first, byte for byte, pushed again after pops" {
+	run "$CRM_BUILD/t/tmpstackcheck"
+	assert_success
+	assert_output "ok 14202"
+}
