@@ -75,6 +75,10 @@ struct upsert {
  * the usual way, one statement per row when few are left.  Re-importing 1M
  * unchanged orders: one range read per 64 rows instead of an INSERT and an
  * UPDATE that each seek every row (see the bench's re-import row).
+ *
+ * A batch whose keys fall, none stored, is set aside instead and written
+ * back in key order later (set_aside(): an export listing its newest rows
+ * first).
  */
 #define BATCH_ROWS 64
 #define PROBE_ROWS (4 * BATCH_ROWS)   /* stored rows read per probe, at most */
@@ -138,6 +142,7 @@ struct cur_order {
 	long lines;
 	int64_t amount;
 	char currency[4];
+	int aside;               /* it and its lines are set aside (set_aside_order()) */
 	char *vals[7];           /* order_id customer_id ordered_at amount currency status channel */
 	char *buf;               /* the vals but amount and currency */
 	size_t cap;
@@ -200,6 +205,13 @@ struct imp {
 	int who[W_N];            /* entity column of each customer column, or -1 */
 	char conflict[200];      /* SQLite's words for the last UNIQUE conflict */
 	struct cur_order cur;
+	/* order_items into a database with no order nor line yet: the orders
+	 * whose ids fall, set aside with their lines (set_aside_order()) */
+	int items_fresh;
+	struct crm_tmpstack *orders_aside;
+	struct crm_rec orec;     /* the open order's rows */
+	char items_low[CRM_KEY_MAX + 1];     /* the least order id set aside */
+	char prev_order[CRM_KEY_MAX + 1];
 };
 
 /* ---- statements ---------------------------------------------------------------- */
@@ -546,6 +558,7 @@ static const char order_resum[] =
  */
 static int prepare_items(struct imp *im)
 {
+	long long fresh = 0;
 	if (crm_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS touched(order_id TEXT "
 			"PRIMARY KEY, lines INTEGER NOT NULL, currency TEXT, split INTEGER, "
 			"overflow INTEGER, file INTEGER, line INTEGER, fresh INTEGER) WITHOUT ROWID") != CRM_OK)
@@ -563,6 +576,11 @@ static int prepare_items(struct imp *im)
 	im->orders.upd = crm_db_prepare(im->db, order_upd);
 	im->orders.n = 7;
 	im->orders.nkey = 1;
+	if (crm_db_one_int(im->db, crm_db_prepare(im->db, "SELECT NOT EXISTS (SELECT 1 FROM orders) "
+						  "AND NOT EXISTS (SELECT 1 FROM order_items)"),
+			   N_("read orders"), &fresh) != CRM_OK)
+		return -1;
+	im->items_fresh = fresh != 0;
 	return im->touched_get && im->touched_put && im->order_resum && im->stale_lines &&
 	       im->orders.ins && im->orders.upd ? 0 : -1;
 }
@@ -1256,9 +1274,9 @@ static int all_above(const struct batch *b)
 	return 1;
 }
 
-/* A full batch of keys none of which is stored, rows from `from`, in one
- * INSERT; -1 (reported). */
-static int append_rows(struct imp *im, const struct batch *from)
+/* A full batch of keys none of which is stored, rows from `from` (the
+ * rows set aside: `aside`), in one INSERT; -1 (reported). */
+static int append_rows(struct imp *im, const struct batch *from, int aside)
 {
 	sqlite3_stmt *st = im->batch.append;
 	int rc;
@@ -1271,7 +1289,8 @@ static int append_rows(struct imp *im, const struct batch *from)
 	}
 	if (sqlite3_changes(im->db->h) != BATCH_ROWS) {
 		/* the greatest key was wrong: which rows went in is not known */
-		crm_error(_("%s: insert: a key above the table's greatest was there already"),
+		crm_error(aside ? _("%s: insert: a row set aside was there already") :
+			  _("%s: insert: a key above the table's greatest was there already"),
 			  im->db->path);
 		fail(im, CRM_EIO);
 		return -1;
@@ -1283,7 +1302,7 @@ static int append_rows(struct imp *im, const struct batch *from)
 static int batch_append(struct imp *im)
 {
 	int r;
-	if (append_rows(im, &im->batch) < 0)
+	if (append_rows(im, &im->batch, 0) < 0)
 		return -1;
 	for (r = 0; r < BATCH_ROWS; r++)
 		im->batch.row[r].outcome = UP_INSERTED;
@@ -1545,7 +1564,7 @@ static int put_back(struct imp *im)
 	while ((rec = crm_tmpstack_pop(b->aside, &n, &rc))) {
 		unpack(im, b->back, rec);
 		crm_db_write_behind(im->db);
-		if (append_rows(im, b->back) < 0)
+		if (append_rows(im, b->back, 1) < 0)
 			return -1;
 	}
 	if (rc != CRM_OK) {
@@ -1714,6 +1733,80 @@ static int import_generic(struct imp *im, const struct crm_row *row)
 
 /* ---- order_items ------------------------------------------------------------------------ */
 
+/*
+ * An order_items export that lists its newest orders first (a shop's
+ * export with a row per line) gives orders and order_items their keys
+ * falling, each at the left edge of the b-trees (300,000 orders' lines:
+ * 2.4 s and 159 MB against 2.0 s and 94 MB in key order).  Into a
+ * database with no order nor line yet (items_fresh), an order not seen
+ * before in the run is new: one whose id falls below the one before, and
+ * below those set aside, is kept with its lines in a record of rows
+ * (tmpstack.h) pushed when it closes, and counted as written.  The records
+ * are written back the last first, before an order that does not fall and
+ * before finish_items() reads the lines, as batches are (set_aside()).
+ */
+static int order_falls(const struct imp *im, const char *id)
+{
+	if (im->orders_aside && crm_tmpstack_count(im->orders_aside))
+		return strcmp(id, im->items_low) < 0;
+	return im->prev_order[0] && strcmp(id, im->prev_order) < 0;
+}
+
+/* The open order's rows onto the stack. */
+static int set_aside_order(struct imp *im)
+{
+	int rc;
+	if (!im->orders_aside)
+		im->orders_aside = crm_tmpstack_new();
+	if ((rc = crm_tmpstack_push(im->orders_aside, im->orec.p, im->orec.n)) != CRM_OK) {
+		fail(im, rc);
+		return -1;
+	}
+	memcpy(im->items_low, im->cur.id, sizeof im->items_low);
+	return 0;
+}
+
+/* A row of a record, which the database lacked when it was set aside. */
+static int put_back_row(struct imp *im, int tag, char **vals, int n)
+{
+	struct upsert *u = tag ? &im->main : &im->orders;
+	int rc;
+	if (n != u->n) {
+		crm_error(_("%s: a row set aside was not read back whole"), crm_tmp_dir());
+		fail(im, CRM_EIO);
+		return -1;
+	}
+	if ((rc = upsert_run(im, u, vals, 0)) == UP_INSERTED)
+		return 0;
+	if (rc != UP_ERROR) {
+		crm_error(_("%s: insert: a row set aside was there already"), im->db->path);
+		fail(im, CRM_EIO);
+	}
+	return -1;
+}
+
+/* Write the orders set aside with their lines, the last first. */
+static int put_back_orders(struct imp *im)
+{
+	const char *rec;
+	char *vals[8];
+	size_t n, at;
+	int rc, tag = 0, k;
+	if (!im->orders_aside)
+		return 0;
+	while ((rec = crm_tmpstack_pop(im->orders_aside, &n, &rc)))
+		for (at = 0; at < n;) {
+			k = crm_rec_get(rec, n, &at, &tag, vals, 8);
+			if (put_back_row(im, tag, vals, k) < 0)   /* k -1: not whole */
+				return -1;
+		}
+	if (rc != CRM_OK) {
+		fail(im, rc);
+		return -1;
+	}
+	return 0;
+}
+
 /* Note the order in temp.touched (see prepare_items()); fresh: this run
  * inserted it. */
 static int track_order(struct imp *im, int fresh)
@@ -1741,12 +1834,21 @@ static int flush_order(struct imp *im)
 	if (!o->open)
 		return 0;
 	o->open = 0;
-	if (o->seen_before || o->overflow)
-		return track_order(im, 0);   /* summed in finish_items(), or no total to write */
+	if (o->seen_before || o->overflow) {
+		/* summed in finish_items(), or no total to write */
+		if (o->aside && set_aside_order(im) < 0)
+			return -1;
+		return track_order(im, 0);
+	}
 	snprintf(amount, sizeof amount, "%lld", (long long)o->amount);
 	o->vals[3] = amount;
 	o->vals[4] = o->currency;
-	rc = upsert_run(im, &im->orders, o->vals, 0);
+	if (o->aside) {
+		crm_rec_put(&im->orec, 0, o->vals, im->orders.n);
+		rc = set_aside_order(im) < 0 ? UP_ERROR : UP_INSERTED;
+	} else {
+		rc = upsert_run(im, &im->orders, o->vals, 0);
+	}
 	count_upsert(&im->c->orders_inserted, rc);
 	if (rc == UP_ERROR || track_order(im, rc == UP_INSERTED) < 0)
 		return -1;
@@ -1792,6 +1894,11 @@ static int open_order(struct imp *im, const struct crm_row *row)
 	if (found < 0)
 		return -2;
 	o->seen_before = found;
+	o->aside = !found && im->items_fresh && order_falls(im, o->id);
+	im->orec.n = 0;
+	if (!o->aside && put_back_orders(im) < 0)
+		return -2;
+	memcpy(im->prev_order, o->id, sizeof im->prev_order);
 	o->line = row->line;
 	o->overflow = 0;
 	o->amount = 0;
@@ -1861,7 +1968,12 @@ static int import_item(struct imp *im, const struct crm_row *row)
 	vals[4] = V(im, "category");
 	vals[5] = has_q ? im->v->val[im->qcol] : one;
 	vals[6] = V(im, "unit_price");
-	rc = upsert_run(im, &im->main, vals, 0);
+	if (o->aside) {
+		crm_rec_put(&im->orec, 1, vals, im->main.n);
+		rc = UP_INSERTED;
+	} else {
+		rc = upsert_run(im, &im->main, vals, 0);
+	}
 	count_upsert(&im->c->inserted, rc);
 	return rc == UP_ERROR;
 }
@@ -1890,7 +2002,7 @@ static void split_overflow(struct imp *im)
 
 static int finish_items(struct imp *im)
 {
-	if (flush_order(im) < 0)
+	if (flush_order(im) < 0 || put_back_orders(im) < 0)
 		return -1;
 	/* lines beyond an order's count in this run are gone from the export */
 	if (step_done(im, im->stale_lines, N_("remove stale order lines")) < 0)
@@ -2497,6 +2609,8 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	free(im.batch.bytes);
 	free(im.batch.top);
 	crm_tmpstack_free(im.batch.aside);
+	crm_tmpstack_free(im.orders_aside);
+	free(im.orec.p);
 	free(im.batch.low);
 	free(im.batch.pack);
 	free(im.batch.back);

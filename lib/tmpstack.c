@@ -211,3 +211,51 @@ const void *crm_tmpstack_pop(struct crm_tmpstack *s, size_t *n, int *rc)
 	}
 	return rec;
 }
+
+static void rec_add(struct crm_rec *r, const void *p, size_t n)
+{
+	if (r->n + n > r->cap)
+		r->p = crm_xrealloc(r->p, r->cap = 2 * (r->n + n) + 256);
+	memcpy(r->p + r->n, p, n);
+	r->n += n;
+}
+
+void crm_rec_put(struct crm_rec *r, int tag, char *const *vals, int n)
+{
+	unsigned char head[2] = {(unsigned char)tag, (unsigned char)n};
+	int i;
+	rec_add(r, head, sizeof head);
+	for (i = 0; i < n; i++) {
+		size_t len = vals[i] ? strlen(vals[i]) : 0;
+		uint32_t l = vals[i] ? (uint32_t)len : UINT32_MAX;
+		rec_add(r, &l, sizeof l);
+		if (vals[i])
+			rec_add(r, vals[i], len + 1);
+	}
+}
+
+int crm_rec_get(const char *rec, size_t len, size_t *at, int *tag, char **vals, int max)
+{
+	size_t p = *at;
+	int i, n;
+	uint32_t l;
+	if (p + 2 > len || (n = (unsigned char)rec[p + 1]) > max)
+		return -1;
+	*tag = (unsigned char)rec[p];
+	for (p += 2, i = 0; i < n; i++) {
+		if (p + sizeof l > len)
+			return -1;
+		memcpy(&l, rec + p, sizeof l);
+		p += sizeof l;
+		if (l == UINT32_MAX) {
+			vals[i] = NULL;
+			continue;
+		}
+		if ((size_t)l + 1 > len - p)
+			return -1;
+		vals[i] = (char *)rec + p;
+		p += (size_t)l + 1;
+	}
+	*at = p;
+	return n;
+}

@@ -52,4 +52,21 @@ size_t crm_tmpstack_count(const struct crm_tmpstack *s);
  * stack is empty, NULL with *rc the exit code on a failure (reported). */
 const void *crm_tmpstack_pop(struct crm_tmpstack *s, size_t *n, int *rc);
 
+/* ---- records of rows ---------------------------------------------------------------- */
+
+/* A record of rows of text values, each row with a tag of the caller's, to
+ * push whole: per row its tag and count, then per value its length
+ * (UINT32_MAX: NULL) and its bytes with their NUL. */
+struct crm_rec {
+	char *p;
+	size_t n, cap;
+};
+
+void crm_rec_put(struct crm_rec *r, int tag, char *const *vals, int n);
+
+/* The row of rec[*at..len) into tag and vals (at most max, pointing into
+ * rec), *at moved past it; the number of values, or -1 at the end or when
+ * the row does not fit (then nothing is read). */
+int crm_rec_get(const char *rec, size_t len, size_t *at, int *tag, char **vals, int max);
+
 #endif

@@ -161,6 +161,57 @@ refunded" ]
 	[ -z "$(ls -A tmp)" ]
 }
 
+# orders_newest_first FILE: an order_items file's orders last first, the
+# lines of each order in their order.
+orders_newest_first() {
+	awk -F, 'NR == 1 { print; next }
+		$1 != last { n++; last = $1 } { block[n] = block[n] $0 "\n" }
+		END { for (i = n; i >= 1; i--) printf "%s", block[i] }' "$1"
+}
+
+@test "newest first: order_items, orders last first and each one's lines in order, give the database of the file in key order" {
+	crm-synth --orders 6000 --customers 2000 order_items >asc.csv
+	orders_newest_first asc.csv >desc.csv
+	[ "$(sort asc.csv | md5sum)" = "$(sort desc.csv | md5sum)" ]
+	run --separate-stderr crm-import order_items desc.csv
+	assert_success
+	local got=$stderr
+	CRM_DB=fresh.db run --separate-stderr crm-import order_items asc.csv
+	assert_equal "$got" "$stderr"
+	dump "$CRM_DB" tables >got
+	dump fresh.db tables >want
+	diff -u want got
+	as_many_pages "$CRM_DB" fresh.db
+	# again: every line is stored, none set aside
+	run --separate-stderr crm-import order_items desc.csv
+	assert_success
+	[[ "${stderr_lines[0]}" == *" 0 inserted, 0 updated, "*" 0 rejected" ]] || fail "$stderr"
+	dump "$CRM_DB" tables | diff -u want - || fail "the re-import changed the database"
+}
+
+@test "newest first: an order_items order split in two, its first part set aside, numbers and sums its lines as in key order" {
+	crm-synth --orders 3000 --customers 1000 order_items >asc.csv
+	# the last line of an order of several, moved to the file's end
+	local split
+	split=$(awk -F, 'NR > 1 { n[$1]++ } END { for (o in n) if (n[o] > 2) print o }' asc.csv |
+		sort | sed -n 100p)
+	[ -n "$split" ]
+	moved() { # FILE: FILE with split's last line at its end
+		awk -F, -v o="$split" '$1 == o { last = NR } { line[NR] = $0 }
+			END { for (i = 1; i <= NR; i++) if (i != last) print line[i]; print line[last] }' "$1"
+	}
+	moved asc.csv >asc-split.csv
+	orders_newest_first asc.csv >desc.csv
+	moved desc.csv >desc-split.csv
+	[ "$(tail -n 1 asc-split.csv)" = "$(tail -n 1 desc-split.csv)" ]
+	crm-import -q order_items desc-split.csv
+	CRM_DB=fresh.db crm-import -q order_items asc-split.csv
+	dump "$CRM_DB" tables >got
+	dump fresh.db tables >want
+	diff -u want got
+	[ "$(q "SELECT count(*) FROM order_items WHERE order_id = '$split'")" -gt 2 ]
+}
+
 @test "tmpstack: records of 0 bytes to 3 MiB come back last first, byte for byte, pushed again after pops" {
 	run "$CRM_BUILD/t/tmpstackcheck"
 	assert_success
