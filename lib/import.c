@@ -956,7 +956,16 @@ struct bulk {
 	struct crm_keyset keys;
 	char *sql[BULK_MAX_INDEXES];   /* the indexes, as the schema made them */
 	int n;
+	/* a falling run of new customers set aside (aside_customer()): records
+	 * of AT_ONCE rows, and the rows of the next one */
+	struct crm_tmpstack *aside;
+	struct crm_rec rec;
+	int nrec;
+	char low[CRM_KEY_MAX + 1];     /* the least id set aside */
+	char prev[CRM_KEY_MAX + 1];    /* the id of the row before */
 };
+
+#define AT_ONCE 64
 
 /* The customers table's indexes: their SQL kept in b, then dropped. */
 static int bulk_drop_indexes(struct imp *im, struct bulk *b)
@@ -1006,14 +1015,20 @@ static void bulk_free(struct imp *im)
 	for (i = 0; i < im->bulk->n; i++)
 		free(im->bulk->sql[i]);
 	crm_keyset_release(&im->bulk->keys);
+	crm_tmpstack_free(im->bulk->aside);
+	free(im->bulk->rec.p);
 	free(im->bulk);
 	im->bulk = NULL;
 }
+
+static int put_back_customers(struct imp *im);
 
 /* End the phase: the indexes built on the rows so far.  -1 on an error. */
 static int bulk_end(struct imp *im)
 {
 	int i, rc = CRM_OK;
+	if (put_back_customers(im) < 0)
+		return -1;
 	for (i = 0; im->bulk && i < im->bulk->n && rc == CRM_OK; i++)
 		rc = crm_db_exec_sorting(im->db, im->bulk->sql[i]);
 	bulk_free(im);
@@ -1058,6 +1073,104 @@ static int bulk_note(struct bulk *b, struct row_keys k)
 }
 
 /*
+ * A customers export that lists its newest customers first gives their ids
+ * falling (400,000 customers: 111 MB against 75 MB in key order).  In the
+ * bulk phase a row whose id falls below the row before's and those set
+ * aside, whose e-mail and phone no row had and whose id is not stored, is
+ * a new customer: it is set aside (tmpstack.h), AT_ONCE rows to a record,
+ * and written back, the last first, before any row that is not, and
+ * before the indexes are built.
+ */
+static int customer_falls(const struct bulk *b, const char *id)
+{
+	if (b->nrec || (b->aside && crm_tmpstack_count(b->aside)))
+		return strcmp(id, b->low) < 0;
+	return b->prev[0] && strcmp(id, b->prev) < 0;
+}
+
+/* A record's rows inserted, the last first; -1 (reported). */
+static int put_back_record(struct imp *im, const char *rec, size_t n)
+{
+	char *vals[AT_ONCE][CRM_MAX_COLS];
+	size_t at = 0;
+	int rows = 0, tag;
+	while (at < n && rows < AT_ONCE &&
+	       crm_rec_get(rec, n, &at, &tag, vals[rows], CRM_MAX_COLS) == im->main.n)
+		rows++;
+	if (at != n) {
+		crm_error(_("%s: a row set aside was not read back whole"), crm_tmp_dir());
+		fail(im, CRM_EIO);
+		return -1;
+	}
+	while (rows--) {
+		bind_all(im->main.ins, vals[rows], im->main.n);
+		if (step_done(im, im->main.ins, N_("insert")) != 0 ||
+		    sqlite3_changes(im->db->h) != 1) {
+			if (!im->stop) {
+				crm_error(_("%s: insert: a row set aside was there already"),
+					  im->db->path);
+				fail(im, CRM_EIO);
+			}
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int put_back_customers(struct imp *im)
+{
+	struct bulk *b = im->bulk;
+	const char *rec;
+	size_t n;
+	int rc;
+	if (!b)
+		return 0;
+	if (b->nrec && put_back_record(im, b->rec.p, b->rec.n) < 0)
+		return -1;
+	b->nrec = 0;
+	b->rec.n = 0;
+	while (b->aside && (rec = crm_tmpstack_pop(b->aside, &n, &rc)))
+		if (put_back_record(im, rec, n) < 0)
+			return -1;
+	if (b->aside && rc != CRM_OK) {
+		fail(im, rc);
+		return -1;
+	}
+	return 0;
+}
+
+/* 1: the row is set aside, a new customer; 0: it goes the usual way, the
+ * rows set aside written; -1 (reported). */
+static int aside_customer(struct imp *im, char **vals, struct row_keys k)
+{
+	struct bulk *b = im->bulk;
+	char id[CRM_KEY_MAX + 1];
+	int falls = customer_falls(b, vals[0]), known = 1, rc;
+	snprintf(b->prev, sizeof b->prev, "%s", vals[0]);
+	if (falls && !bulk_seen(b, k) &&
+	    (known = lookup1(im, im->cust_exists, vals[0], id, sizeof id)) < 0)
+		return -1;
+	if (known)
+		return put_back_customers(im);
+	crm_rec_put(&b->rec, 0, vals, im->main.n);
+	snprintf(b->low, sizeof b->low, "%s", vals[0]);
+	if (++b->nrec == AT_ONCE) {
+		if (!b->aside)
+			b->aside = crm_tmpstack_new();
+		if ((rc = crm_tmpstack_push(b->aside, b->rec.p, b->rec.n)) != CRM_OK) {
+			fail(im, rc);
+			return -1;
+		}
+		b->nrec = 0;
+		b->rec.n = 0;
+	}
+	im->new_ids++;
+	if (bulk_note(b, k) < 0 && bulk_end(im) < 0)
+		return -1;
+	return 1;
+}
+
+/*
  * A new customer's row, by id, with no aliases in the file: its INSERT alone
  * says whether find_customer() would find anybody, as the id is the key and
  * the e-mail and phone have unique indexes.  1 when it inserted the row, 0
@@ -1075,6 +1188,8 @@ static int insert_new_customer(struct imp *im, char **vals, const char *email,
 	/* bulk_end(): 0 once the phase is over, or when there was none */
 	if (!vals[0] || im->have_aliases)
 		return bulk_end(im);
+	if (im->bulk && (rc = aside_customer(im, vals, k)) != 0)
+		return rc;
 	if (im->known_ids > im->new_ids + 1024)
 		return 0;   /* a file of known customers: the INSERT would be wasted */
 	bind_all(im->main.ins, vals, im->main.n);   /* while the keys' slots load */

@@ -212,6 +212,57 @@ orders_newest_first() {
 	[ "$(q "SELECT count(*) FROM order_items WHERE order_id = '$split'")" -gt 2 ]
 }
 
+@test "newest first: customers, into a new database, give the database of the file in key order" {
+	crm-synth --orders 30000 --customers 12000 customers >asc.csv
+	newest_first asc.csv >desc.csv
+	run --separate-stderr crm-import customers desc.csv
+	assert_success
+	local got=$stderr
+	CRM_DB=fresh.db run --separate-stderr crm-import customers asc.csv
+	assert_equal "$got" "$stderr"
+	dump "$CRM_DB" tables >got
+	dump fresh.db tables >want
+	diff -u want got
+	as_many_pages "$CRM_DB" fresh.db
+	[ "$(q 'PRAGMA integrity_check')" = ok ]
+	[ "$(q "SELECT count(*) FROM sqlite_master WHERE name IN ('customers_email', 'customers_phone')")" = 2 ]
+}
+
+@test "newest first: customers, a falling row with a set-aside customer's e-mail merges into it, a set-aside id again updates it" {
+	crm-synth --orders 3000 --customers 1000 customers >asc.csv
+	newest_first asc.csv >desc.csv
+	# after C0000400 (line 602) the e-mail of C0000900, set aside, under
+	# an id that falls too; after C0000300 C0000800 again, with a name of
+	# its own
+	local email
+	email=$(grep '^C0000900,' asc.csv | cut -d, -f2)
+	awk -v email="$email" '{ print } NR == 602 { print "C00003995," email ",,,,,," }
+		NR == 702 { print "C0000800,,,새이름,,,," }' desc.csv >mixed.csv
+	run --separate-stderr crm-import customers mixed.csv
+	assert_success
+	assert_equal "${stderr_lines[0]}" \
+		"crm-import: mixed.csv:603: customer 'C00003995' is customer 'C0000900' (same e-mail '$email'): merged"
+	assert_equal "${stderr_lines[1]}" \
+		"crm-import: customers: 1002 read, 1000 inserted, 1 updated, 1 unchanged, 0 rejected"
+	assert_equal "$(q "SELECT alias, customer_id FROM customer_aliases")" "C00003995|C0000900"
+	assert_equal "$(q "SELECT count(*) FROM customers")" 1000
+	assert_equal "$(q "SELECT name FROM customers WHERE customer_id = 'C0000800'")" "새이름"
+	[ "$(q 'PRAGMA integrity_check')" = ok ]
+}
+
+@test "newest first: customers, a falling id stored earlier in the run is not set aside but updated" {
+	crm-synth --orders 3000 --customers 1000 customers >asc.csv
+	{ head -n 1 asc.csv; echo "C0000100,,,먼저,,,,"; tail -n +2 asc.csv | tac; } >mixed.csv
+	run --separate-stderr crm-import customers mixed.csv
+	assert_success
+	assert_equal "${stderr_lines[0]}" \
+		"crm-import: customers: 1001 read, 1000 inserted, 1 updated, 0 unchanged, 0 rejected"
+	assert_equal "$(q "SELECT name FROM customers WHERE customer_id = 'C0000100'")" \
+		"$(grep '^C0000100,' asc.csv | cut -d, -f4)"
+	assert_equal "$(q "SELECT count(*) FROM customers")" 1000
+	[ "$(q 'PRAGMA integrity_check')" = ok ]
+}
+
 @test "tmpstack: records of 0 bytes to 3 MiB come back last first, byte for byte, pushed again after pops" {
 	run "$CRM_BUILD/t/tmpstackcheck"
 	assert_success
