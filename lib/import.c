@@ -1146,14 +1146,17 @@ static int aside_customer(struct imp *im, char **vals, struct row_keys k)
 	struct bulk *b = im->bulk;
 	char id[CRM_KEY_MAX + 1];
 	int falls = customer_falls(b, vals[0]), known = 1, rc;
-	snprintf(b->prev, sizeof b->prev, "%s", vals[0]);
+	size_t len = strlen(vals[0]) + 1;
+	if (len > sizeof b->prev)              /* the reader refuses longer keys */
+		return put_back_customers(im);
+	memcpy(b->prev, vals[0], len);
 	if (falls && !bulk_seen(b, k) &&
 	    (known = lookup1(im, im->cust_exists, vals[0], id, sizeof id)) < 0)
 		return -1;
 	if (known)
 		return put_back_customers(im);
 	crm_rec_put(&b->rec, 0, vals, im->main.n);
-	snprintf(b->low, sizeof b->low, "%s", vals[0]);
+	memcpy(b->low, vals[0], len);
 	if (++b->nrec == AT_ONCE) {
 		if (!b->aside)
 			b->aside = crm_tmpstack_new();
