@@ -51,6 +51,10 @@ shop() {
 	same_as_fresh tables asc.csv
 	as_many_pages "$CRM_DB" fresh.db
 	[ "$(q 'PRAGMA integrity_check')" = ok ]
+	# again: each batch's keys sorted from its end, all found unchanged
+	run --separate-stderr crm-import orders desc.csv
+	assert_success
+	assert_equal "$stderr" "crm-import: orders: 20000 read, 0 inserted, 0 updated, 20000 unchanged, 0 rejected"
 }
 
 @test "newest first: a row that repeats a key set aside updates it, as in file order, in the stream and at the end" {
