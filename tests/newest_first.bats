@@ -196,6 +196,16 @@ orders_newest_first() {
 	dump "$CRM_DB" tables | diff -u want - || fail "the re-import changed the database"
 }
 
+@test "newest first: order_items, a week's new orders newest first into the weeks before, as in key order" {
+	crm-synth --orders 6000 --customers 2000 order_items >base.csv
+	crm-synth --orders 3000 --customers 2000 --first-order 6000 --seed 2 --end 2026-11-07 \
+		--days 7 order_items >asc.csv
+	orders_newest_first asc.csv >desc.csv
+	crm-import -q order_items base.csv
+	cp "$CRM_DB" fresh.db
+	same_as_in_order order_items desc.csv asc.csv
+}
+
 @test "newest first: an order_items order split in two, its first part set aside, numbers and sums its lines as in key order" {
 	crm-synth --orders 3000 --customers 1000 order_items >asc.csv
 	# the last line of an order of several, moved to the file's end
