@@ -14,7 +14,8 @@
  *  - crm_tmp_open() gives a file in crm_tmp_dir() ($TMPDIR, else /tmp) that
  *    has no name: nothing is left behind, even by kill -9.  Every function
  *    reports its own failure (diag.h), naming the directory.
- *  - A stack opens its file at the first push.  crm_tmpstack_pop() gives
+ *  - A stack opens its file when its 1 MiB write buffer first fills: a
+ *    stack that never holds more needs no file.  crm_tmpstack_pop() gives
  *    the last record pushed and not yet popped, whole, in a buffer of the
  *    stack's that stays valid until the next call; a stack emptied by pops
  *    gives its file's pages back (the file is cut to nothing).

@@ -1,10 +1,12 @@
 #!/usr/bin/env bats
 # Exports that list their newest rows first, as a shop's admin lists its
 # orders: crm-import sets a descending run of rows aside and writes it back
-# in key order (import.c, set_aside()).  The database must be the one the
-# same rows in key order give, on as many pages (written at the b-tree's
-# left edge they took 1.6x the pages), whatever comes after the run: a row
-# that repeats a key set aside, another file, a week's increment.
+# in key order (import.c, set_aside(); an order_items file its orders with
+# their lines, a customers file its new customers).  The database must be
+# the one the same rows in key order give, on as many pages (written at
+# the b-tree's left edge they took 1.5-1.8x the pages), whatever comes
+# after the run: a row that repeats a key set aside, another file, a
+# week's increment, a merge by e-mail.
 
 load helpers
 
