@@ -1425,9 +1425,10 @@ static int append_rows(struct imp *im, const struct batch *from, int aside)
 		return -1;
 	}
 	if (sqlite3_changes(im->db->h) != BATCH_ROWS) {
-		/* the greatest key was wrong: which rows went in is not known */
+		/* the greatest key or the probe was wrong: which rows went in
+		 * is not known */
 		crm_error(aside ? _("%s: insert: a row set aside was there already") :
-			  _("%s: insert: a key above the table's greatest was there already"),
+			  _("%s: insert: a key taken for new was there already"),
 			  im->db->path);
 		fail(im, CRM_EIO);
 		return -1;
@@ -1435,7 +1436,8 @@ static int append_rows(struct imp *im, const struct batch *from, int aside)
 	return 0;
 }
 
-/* A full batch of keys above the table's: every row is new. */
+/* A full batch of keys above the table's, or none of which the probe
+ * found: every row is new. */
 static int batch_append(struct imp *im)
 {
 	int r;
@@ -1733,6 +1735,10 @@ static int batch_write(struct imp *im)
 		return got < 0 || put_back(im) < 0 ? -1 : 0;
 	if (down && none_stored(b))
 		return set_aside(im);
+	/* none stored, nor set aside (the probe cannot see those): every row
+	 * is new, and the INSERT need not say which */
+	if (!b->repeats && !aside_n(b) && none_stored(b))
+		return batch_append(im);
 	if (put_back(im) < 0)
 		return -1;
 	b->all_tried = 1;

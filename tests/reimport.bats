@@ -160,3 +160,22 @@ week() {
 	tail -n +2 w2.csv >>week.csv
 	same_as_fresh tables week.csv
 }
+
+@test "re-import: order names that pass a digit ('#9999', then '#10000') fall among the stored ones, new, and equal a fresh import" {
+	# #1001..#9999 first; then #10000..#10999, which sort as text between
+	# them ("#1000" < "#10000" < "#1001"), all new, with #5000 refunded
+	# among them
+	awk 'BEGIN { print "order_id,customer_id,ordered_at,amount,currency,status,channel"
+		for (i = 1001; i <= 9999; i++)
+			printf "#%d,C%03d,2025-01-01 10:00:00,%d,KRW,paid,web\n", i, i % 300, i }' >base.csv
+	awk 'BEGIN { print "order_id,customer_id,ordered_at,amount,currency,status,channel"
+		for (i = 10000; i <= 10999; i++) {
+			printf "#%d,C%03d,2025-02-01 10:00:00,%d,KRW,paid,app\n", i, i % 300, i
+			if (i == 10500) print "#5000,C200,2025-01-01 10:00:00,5000,KRW,refunded,web"
+		} }' >week.csv
+	crm-import -q orders base.csv
+	run --separate-stderr crm-import orders week.csv
+	assert_success
+	assert_equal "${stderr_lines[0]}" "crm-import: orders: 1001 read, 1000 inserted, 1 updated, 0 unchanged, 0 rejected"
+	same_as_fresh base.csv week.csv
+}
