@@ -77,22 +77,25 @@ int crm_tmp_read(int fd, const char *dir, void *p, size_t n, off_t at)
 }
 
 /*
- * The records lie end to end in one stream of `size` bytes: its first
- * `in_file` in the file, the rest in wbuf.  No record straddles the two (a
- * push that does not fit drains wbuf first), so a record is read whole
- * from one place.  The read buffer holds the file's bytes [rfrom, rto).
+ * The records lie end to end in one stream of `size` bytes, each followed
+ * by its length (a uint32_t), so that a pop finds the last one's start
+ * with no memory kept per record: the stream's first `in_file` bytes are
+ * in the file, the rest in wbuf.  No record straddles the two (a push that
+ * does not fit drains wbuf first), so a record is read whole from one
+ * place.  The read buffer holds the file's bytes [rfrom, rto).
  */
 struct crm_tmpstack {
 	const char *dir;
 	int fd;
-	off_t *at;               /* each record's start in the stream */
-	size_t n, cap;
+	size_t n;                /* records */
 	off_t size, in_file;
 	char *wbuf;
 	char *rbuf;
 	size_t rcap;
 	off_t rfrom, rto;
 };
+
+#define TRAILER ((off_t)sizeof(uint32_t))
 
 struct crm_tmpstack *crm_tmpstack_new(void)
 {
@@ -108,7 +111,6 @@ void crm_tmpstack_free(struct crm_tmpstack *s)
 		return;
 	if (s->fd >= 0)
 		close(s->fd);
-	free(s->at);
 	free(s->wbuf);
 	free(s->rbuf);
 	free(s);
@@ -136,33 +138,35 @@ static int drain(struct crm_tmpstack *s)
 
 int crm_tmpstack_push(struct crm_tmpstack *s, const void *rec, size_t n)
 {
+	uint32_t len = (uint32_t)n;
+	size_t unit = n + sizeof len;
 	int rc;
 	if (n > CRM_TMPSTACK_MAX) {
 		crm_error(_("%s: a record of %zu bytes is too large for a temporary file"),
 			  s->dir, n);
 		return CRM_EIO;
 	}
-	if (s->n == s->cap)
-		s->at = crm_xrealloc(s->at, (s->cap = s->cap ? 2 * s->cap : 1024) * sizeof *s->at);
 	if (!s->wbuf)
 		s->wbuf = crm_xmalloc(WRITE_BUF);
 	if (s->in_file > s->size) {           /* popped back into the file */
 		s->in_file = s->size;
 		s->rto = s->rto < s->size ? s->rto : s->size;
 	}
-	if ((size_t)(s->size - s->in_file) + n > WRITE_BUF && (rc = drain(s)) != CRM_OK)
+	if ((size_t)(s->size - s->in_file) + unit > WRITE_BUF && (rc = drain(s)) != CRM_OK)
 		return rc;
-	s->at[s->n++] = s->size;
-	if (n > WRITE_BUF) {                 /* straight to the file */
+	s->n++;
+	if (unit > WRITE_BUF) {              /* straight to the file */
 		if (s->fd < 0 && (s->fd = crm_tmp_open(s->dir)) < 0)
 			return CRM_EIO;
-		if ((rc = crm_tmp_write(s->fd, s->dir, rec, n, s->size)) != CRM_OK)
+		if ((rc = crm_tmp_write(s->fd, s->dir, rec, n, s->size)) != CRM_OK ||
+		    (rc = crm_tmp_write(s->fd, s->dir, &len, sizeof len, s->size + (off_t)n)) != CRM_OK)
 			return rc;
-		s->size = s->in_file = s->size + (off_t)n;
+		s->size = s->in_file = s->size + (off_t)unit;
 		return CRM_OK;
 	}
 	memcpy(s->wbuf + (s->size - s->in_file), rec, n);
-	s->size += (off_t)n;
+	memcpy(s->wbuf + (s->size - s->in_file) + n, &len, sizeof len);
+	s->size += (off_t)unit;
 	return CRM_OK;
 }
 
@@ -185,20 +189,46 @@ static int refill(struct crm_tmpstack *s, off_t from, off_t to)
 	return CRM_OK;
 }
 
+/* The last record's start, from its length before `to`, in the file: the
+ * read window ends at `to` and holds the record; -1 (reported). */
+static off_t read_last(struct crm_tmpstack *s, off_t to)
+{
+	uint32_t len;
+	if ((to - TRAILER < s->rfrom || to > s->rto) && refill(s, to - TRAILER, to) != CRM_OK)
+		return -1;
+	memcpy(&len, s->rbuf + (to - TRAILER - s->rfrom), sizeof len);
+	if (len > CRM_TMPSTACK_MAX || (off_t)len > to - TRAILER) {
+		crm_error(_("%s: read error on a temporary file: %s"), s->dir, _("it ends early"));
+		return -1;
+	}
+	if (to - TRAILER - (off_t)len < s->rfrom &&
+	    refill(s, to - TRAILER - (off_t)len, to) != CRM_OK)
+		return -1;
+	return to - TRAILER - (off_t)len;
+}
+
 const void *crm_tmpstack_pop(struct crm_tmpstack *s, size_t *n, int *rc)
 {
 	off_t from, to = s->size;
 	const char *rec;
+	uint32_t len;
 	*rc = CRM_OK;
 	if (!s->n)
 		return NULL;
-	from = s->at[--s->n];
-	*n = (size_t)(to - from);
-	s->size = from;
-	if (from >= s->in_file)
+	s->n--;
+	if (to - TRAILER >= s->in_file) {     /* the record is in wbuf */
+		memcpy(&len, s->wbuf + (to - TRAILER - s->in_file), sizeof len);
+		from = to - TRAILER - (off_t)len;
+		*n = len;
+		s->size = from;
 		return s->wbuf + (from - s->in_file);
-	if ((from < s->rfrom || to > s->rto) && (*rc = refill(s, from, to)) != CRM_OK)
+	}
+	if ((from = read_last(s, to)) < 0) {
+		*rc = CRM_EIO;
 		return NULL;
+	}
+	*n = (size_t)(to - TRAILER - from);
+	s->size = from;
 	rec = s->rbuf + (from - s->rfrom);
 	if (!s->n) {                          /* empty: the file's pages back */
 		s->in_file = s->rfrom = s->rto = 0;

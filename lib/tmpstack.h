@@ -19,8 +19,9 @@
  *    the last record pushed and not yet popped, whole, in a buffer of the
  *    stack's that stays valid until the next call; a stack emptied by pops
  *    gives its file's pages back (the file is cut to nothing).
- *  - Records are at most CRM_TMPSTACK_MAX bytes; the stack's memory is its
- *    write buffer, its read buffer and 8 bytes a record.
+ *  - Records are at most CRM_TMPSTACK_MAX bytes, each followed in the file
+ *    by its length; the stack's memory is its write buffer and its read
+ *    buffer, however many records it holds.
  */
 #ifndef CRM_TMPSTACK_H
 #define CRM_TMPSTACK_H
