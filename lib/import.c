@@ -132,6 +132,17 @@ struct batch {
 #define NO_VAL ((size_t)-1)
 
 
+/* A falling run of rows set aside (order_items' orders, the bulk phase's
+ * customers; the batches have their own, see set_aside()): records of
+ * rows, tag 0 an order, 1 a row of the file's own table, written back
+ * the last record first (fall_put_back()). */
+struct falling {
+	struct crm_tmpstack *stack;
+	struct crm_rec rec;              /* the rows of the record being made */
+	char low[CRM_KEY_MAX + 1];       /* the least key pushed */
+	char prev[CRM_KEY_MAX + 1];      /* the key before */
+};
+
 /* The order an order_items file is currently adding lines to. */
 struct cur_order {
 	char id[CRM_KEY_MAX + 1];
@@ -142,7 +153,7 @@ struct cur_order {
 	long lines;
 	int64_t amount;
 	char currency[4];
-	int aside;               /* it and its lines are set aside (set_aside_order()) */
+	int aside;               /* it and its lines are set aside (struct falling) */
 	char *vals[7];           /* order_id customer_id ordered_at amount currency status channel */
 	char *buf;               /* the vals but amount and currency */
 	size_t cap;
@@ -206,13 +217,10 @@ struct imp {
 	char conflict[200];      /* SQLite's words for the last UNIQUE conflict */
 	struct cur_order cur;
 	/* order_items: the orders above every stored order id (items_top)
-	 * whose ids fall, set aside with their lines (set_aside_order()) */
+	 * whose ids fall, set aside with their lines */
 	int items_aside;         /* 0: none is (a stored id too long to keep) */
 	char items_top[CRM_KEY_MAX + 1];     /* "": no order nor line stored */
-	struct crm_tmpstack *orders_aside;
-	struct crm_rec orec;     /* the open order's rows */
-	char items_low[CRM_KEY_MAX + 1];     /* the least order id set aside */
-	char prev_order[CRM_KEY_MAX + 1];
+	struct falling orders_fall;
 };
 
 /* ---- statements ---------------------------------------------------------------- */
@@ -551,12 +559,6 @@ static const char order_resum[] =
 	"UPDATE orders SET lines_total=" SPLIT_SUM ",amount=iif(amount_from_lines," SPLIT_SUM
 	",amount) WHERE order_id IN (SELECT order_id FROM temp.touched WHERE split AND NOT overflow)";
 
-/*
- * The orders an order_items run touched: the lines of each seen so far
- * (to number the lines of an order split in the file on), its currency,
- * whether it was split, whether a line overflowed, where it was first seen
- * (file number and line), and whether this run made it (fresh).
- */
 /* The greatest order id of orders and order_items, into items_top. */
 static int read_items_top(struct imp *im)
 {
@@ -579,6 +581,12 @@ static int read_items_top(struct imp *im)
 	return 0;
 }
 
+/*
+ * The orders an order_items run touched: the lines of each seen so far
+ * (to number the lines of an order split in the file on), its currency,
+ * whether it was split, whether a line overflowed, where it was first seen
+ * (file number and line), and whether this run made it (fresh).
+ */
 static int prepare_items(struct imp *im)
 {
 	if (crm_db_exec(im->db, "CREATE TEMP TABLE IF NOT EXISTS touched(order_id TEXT "
@@ -968,6 +976,86 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
  * there already, ends the phase: the indexes are built on the rows so far,
  * all different, and that row and the rest take the usual way.
  */
+/* ---- a falling run, set aside (struct falling) ------------------------------------ */
+
+/* Does key fall below the key before, and below those pushed?  It is the
+ * key before from now on. */
+static int falls(struct falling *f, const char *key)
+{
+	size_t len = strlen(key) + 1;
+	int down = f->stack && crm_tmpstack_count(f->stack) ? strcmp(key, f->low) < 0 :
+		   f->prev[0] && strcmp(key, f->prev) < 0;
+	if (len > sizeof f->prev) {          /* the reader refuses longer keys */
+		f->prev[0] = '\0';
+		return 0;
+	}
+	memcpy(f->prev, key, len);
+	return down;
+}
+
+/* The record made so far onto the stack, its least key `key` (one that
+ * fell); -1 (reported). */
+static int fall_push(struct imp *im, struct falling *f, const char *key)
+{
+	int rc;
+	if (!f->stack)
+		f->stack = crm_tmpstack_new();
+	if ((rc = crm_tmpstack_push(f->stack, f->rec.p, f->rec.n)) != CRM_OK) {
+		fail(im, rc);
+		return -1;
+	}
+	f->rec.n = 0;
+	memcpy(f->low, key, strlen(key) + 1);
+	return 0;
+}
+
+/* A row of a record, which the database lacked when it was set aside. */
+static int put_back_row(struct imp *im, int tag, char **vals, int n)
+{
+	struct upsert *u = tag ? &im->main : &im->orders;
+	int rc;
+	if (n != u->n) {
+		crm_error(_("%s: a row set aside was not read back whole"), crm_tmp_dir());
+		fail(im, CRM_EIO);
+		return -1;
+	}
+	if ((rc = upsert_run(im, u, vals, 0)) == UP_INSERTED)
+		return 0;
+	if (rc != UP_ERROR) {
+		crm_error(_("%s: insert: a row set aside was there already"), im->db->path);
+		fail(im, CRM_EIO);
+	}
+	return -1;
+}
+
+/* Write the records set aside, the last first, each row inserted. */
+static int fall_put_back(struct imp *im, struct falling *f)
+{
+	const char *rec;
+	char *vals[CRM_MAX_COLS];
+	size_t n, at;
+	int rc, tag = 0, k;
+	if (!f->stack)
+		return 0;
+	while ((rec = crm_tmpstack_pop(f->stack, &n, &rc)))
+		for (at = 0; at < n;) {
+			k = crm_rec_get(rec, n, &at, &tag, vals, CRM_MAX_COLS);
+			if (put_back_row(im, tag, vals, k) < 0)   /* k -1: not whole */
+				return -1;
+		}
+	if (rc != CRM_OK) {
+		fail(im, rc);
+		return -1;
+	}
+	return 0;
+}
+
+static void fall_free(struct falling *f)
+{
+	crm_tmpstack_free(f->stack);
+	free(f->rec.p);
+}
+
 #define BULK_MAX_SLOTS ((size_t)1 << 24)   /* 128 MB: 12.5M e-mails and phones */
 #define BULK_MAX_INDEXES 8                  /* more stay, filled row by row */
 
@@ -975,16 +1063,8 @@ struct bulk {
 	struct crm_keyset keys;
 	char *sql[BULK_MAX_INDEXES];   /* the indexes, as the schema made them */
 	int n;
-	/* a falling run of new customers set aside (aside_customer()): records
-	 * of AT_ONCE rows, and the rows of the next one */
-	struct crm_tmpstack *aside;
-	struct crm_rec rec;
-	int nrec;
-	char low[CRM_KEY_MAX + 1];     /* the least id set aside */
-	char prev[CRM_KEY_MAX + 1];    /* the id of the row before */
+	struct falling fall;           /* new customers set aside (aside_customer()) */
 };
-
-#define AT_ONCE 64
 
 /* The customers table's indexes: their SQL kept in b, then dropped. */
 static int bulk_drop_indexes(struct imp *im, struct bulk *b)
@@ -1034,19 +1114,16 @@ static void bulk_free(struct imp *im)
 	for (i = 0; i < im->bulk->n; i++)
 		free(im->bulk->sql[i]);
 	crm_keyset_release(&im->bulk->keys);
-	crm_tmpstack_free(im->bulk->aside);
-	free(im->bulk->rec.p);
+	fall_free(&im->bulk->fall);
 	free(im->bulk);
 	im->bulk = NULL;
 }
-
-static int put_back_customers(struct imp *im);
 
 /* End the phase: the indexes built on the rows so far.  -1 on an error. */
 static int bulk_end(struct imp *im)
 {
 	int i, rc = CRM_OK;
-	if (put_back_customers(im) < 0)
+	if (im->bulk && fall_put_back(im, &im->bulk->fall) < 0)
 		return -1;
 	for (i = 0; im->bulk && i < im->bulk->n && rc == CRM_OK; i++)
 		rc = crm_db_exec_sorting(im->db, im->bulk->sql[i]);
@@ -1096,96 +1173,25 @@ static int bulk_note(struct bulk *b, struct row_keys k)
  * falling (400,000 customers: 111 MB against 75 MB in key order).  In the
  * bulk phase a row whose id falls below the row before's and those set
  * aside, whose e-mail and phone no row had and whose id is not stored, is
- * a new customer: it is set aside (tmpstack.h), AT_ONCE rows to a record,
+ * a new customer: it is set aside (struct falling), a row to a record,
  * and written back, the last first, before any row that is not, and
  * before the indexes are built.
  */
-static int customer_falls(const struct bulk *b, const char *id)
-{
-	if (b->nrec || (b->aside && crm_tmpstack_count(b->aside)))
-		return strcmp(id, b->low) < 0;
-	return b->prev[0] && strcmp(id, b->prev) < 0;
-}
-
-/* A record's rows inserted, the last first; -1 (reported). */
-static int put_back_record(struct imp *im, const char *rec, size_t n)
-{
-	char *vals[AT_ONCE][CRM_MAX_COLS];
-	size_t at = 0;
-	int rows = 0, tag;
-	while (at < n && rows < AT_ONCE &&
-	       crm_rec_get(rec, n, &at, &tag, vals[rows], CRM_MAX_COLS) == im->main.n)
-		rows++;
-	if (at != n) {
-		crm_error(_("%s: a row set aside was not read back whole"), crm_tmp_dir());
-		fail(im, CRM_EIO);
-		return -1;
-	}
-	while (rows--) {
-		bind_all(im->main.ins, vals[rows], im->main.n);
-		if (step_done(im, im->main.ins, N_("insert")) != 0 ||
-		    sqlite3_changes(im->db->h) != 1) {
-			if (!im->stop) {
-				crm_error(_("%s: insert: a row set aside was there already"),
-					  im->db->path);
-				fail(im, CRM_EIO);
-			}
-			return -1;
-		}
-	}
-	return 0;
-}
-
-static int put_back_customers(struct imp *im)
-{
-	struct bulk *b = im->bulk;
-	const char *rec;
-	size_t n;
-	int rc;
-	if (!b)
-		return 0;
-	if (b->nrec && put_back_record(im, b->rec.p, b->rec.n) < 0)
-		return -1;
-	b->nrec = 0;
-	b->rec.n = 0;
-	while (b->aside && (rec = crm_tmpstack_pop(b->aside, &n, &rc)))
-		if (put_back_record(im, rec, n) < 0)
-			return -1;
-	if (b->aside && rc != CRM_OK) {
-		fail(im, rc);
-		return -1;
-	}
-	return 0;
-}
-
 /* 1: the row is set aside, a new customer; 0: it goes the usual way, the
  * rows set aside written; -1 (reported). */
 static int aside_customer(struct imp *im, char **vals, struct row_keys k)
 {
 	struct bulk *b = im->bulk;
 	char id[CRM_KEY_MAX + 1];
-	int falls = customer_falls(b, vals[0]), known = 1, rc;
-	size_t len = strlen(vals[0]) + 1;
-	if (len > sizeof b->prev)              /* the reader refuses longer keys */
-		return put_back_customers(im);
-	memcpy(b->prev, vals[0], len);
-	if (falls && !bulk_seen(b, k) &&
+	int known = 1;
+	if (falls(&b->fall, vals[0]) && !bulk_seen(b, k) &&
 	    (known = lookup1(im, im->cust_exists, vals[0], id, sizeof id)) < 0)
 		return -1;
 	if (known)
-		return put_back_customers(im);
-	crm_rec_put(&b->rec, 0, vals, im->main.n);
-	memcpy(b->low, vals[0], len);
-	if (++b->nrec == AT_ONCE) {
-		if (!b->aside)
-			b->aside = crm_tmpstack_new();
-		if ((rc = crm_tmpstack_push(b->aside, b->rec.p, b->rec.n)) != CRM_OK) {
-			fail(im, rc);
-			return -1;
-		}
-		b->nrec = 0;
-		b->rec.n = 0;
-	}
+		return fall_put_back(im, &b->fall);
+	crm_rec_put(&b->fall.rec, 1, vals, im->main.n);
+	if (fall_push(im, &b->fall, vals[0]) < 0)
+		return -1;
 	im->new_ids++;
 	if (bulk_note(b, k) < 0 && bulk_end(im) < 0)
 		return -1;
@@ -1888,72 +1894,11 @@ static int import_generic(struct imp *im, const struct crm_row *row)
  * run whose id is above every stored order id (items_top: none on a first
  * import; a week's new orders, numbered as they come) is new: one whose
  * id falls below the one before, and below those set aside, is kept with
- * its lines in a record of rows
- * (tmpstack.h) pushed when it closes, and counted as written.  The records
- * are written back the last first, before an order that does not fall and
- * before finish_items() reads the lines, as batches are (set_aside()).
+ * its lines in a record (struct falling) pushed when it closes, and
+ * counted as written.  The records are written back the last first,
+ * before an order that does not fall and before finish_items() reads the
+ * lines, as batches are (set_aside()).
  */
-static int order_falls(const struct imp *im, const char *id)
-{
-	if (im->orders_aside && crm_tmpstack_count(im->orders_aside))
-		return strcmp(id, im->items_low) < 0;
-	return im->prev_order[0] && strcmp(id, im->prev_order) < 0;
-}
-
-/* The open order's rows onto the stack. */
-static int set_aside_order(struct imp *im)
-{
-	int rc;
-	if (!im->orders_aside)
-		im->orders_aside = crm_tmpstack_new();
-	if ((rc = crm_tmpstack_push(im->orders_aside, im->orec.p, im->orec.n)) != CRM_OK) {
-		fail(im, rc);
-		return -1;
-	}
-	memcpy(im->items_low, im->cur.id, sizeof im->items_low);
-	return 0;
-}
-
-/* A row of a record, which the database lacked when it was set aside. */
-static int put_back_row(struct imp *im, int tag, char **vals, int n)
-{
-	struct upsert *u = tag ? &im->main : &im->orders;
-	int rc;
-	if (n != u->n) {
-		crm_error(_("%s: a row set aside was not read back whole"), crm_tmp_dir());
-		fail(im, CRM_EIO);
-		return -1;
-	}
-	if ((rc = upsert_run(im, u, vals, 0)) == UP_INSERTED)
-		return 0;
-	if (rc != UP_ERROR) {
-		crm_error(_("%s: insert: a row set aside was there already"), im->db->path);
-		fail(im, CRM_EIO);
-	}
-	return -1;
-}
-
-/* Write the orders set aside with their lines, the last first. */
-static int put_back_orders(struct imp *im)
-{
-	const char *rec;
-	char *vals[8];
-	size_t n, at;
-	int rc, tag = 0, k;
-	if (!im->orders_aside)
-		return 0;
-	while ((rec = crm_tmpstack_pop(im->orders_aside, &n, &rc)))
-		for (at = 0; at < n;) {
-			k = crm_rec_get(rec, n, &at, &tag, vals, 8);
-			if (put_back_row(im, tag, vals, k) < 0)   /* k -1: not whole */
-				return -1;
-		}
-	if (rc != CRM_OK) {
-		fail(im, rc);
-		return -1;
-	}
-	return 0;
-}
 
 /* Note the order in temp.touched (see prepare_items()); fresh: this run
  * inserted it. */
@@ -1984,7 +1929,7 @@ static int flush_order(struct imp *im)
 	o->open = 0;
 	if (o->seen_before || o->overflow) {
 		/* summed in finish_items(), or no total to write */
-		if (o->aside && set_aside_order(im) < 0)
+		if (o->aside && fall_push(im, &im->orders_fall, o->id) < 0)
 			return -1;
 		return track_order(im, 0);
 	}
@@ -1992,8 +1937,8 @@ static int flush_order(struct imp *im)
 	o->vals[3] = amount;
 	o->vals[4] = o->currency;
 	if (o->aside) {
-		crm_rec_put(&im->orec, 0, o->vals, im->orders.n);
-		rc = set_aside_order(im) < 0 ? UP_ERROR : UP_INSERTED;
+		crm_rec_put(&im->orders_fall.rec, 0, o->vals, im->orders.n);
+		rc = fall_push(im, &im->orders_fall, o->id) < 0 ? UP_ERROR : UP_INSERTED;
 	} else {
 		rc = upsert_run(im, &im->orders, o->vals, 0);
 	}
@@ -2042,12 +1987,10 @@ static int open_order(struct imp *im, const struct crm_row *row)
 	if (found < 0)
 		return -2;
 	o->seen_before = found;
-	o->aside = !found && im->items_aside && strcmp(o->id, im->items_top) > 0 &&
-		   order_falls(im, o->id);
-	im->orec.n = 0;
-	if (!o->aside && put_back_orders(im) < 0)
+	o->aside = falls(&im->orders_fall, o->id) && !found && im->items_aside &&
+		   strcmp(o->id, im->items_top) > 0;
+	if (!o->aside && fall_put_back(im, &im->orders_fall) < 0)
 		return -2;
-	memcpy(im->prev_order, o->id, sizeof im->prev_order);
 	o->line = row->line;
 	o->overflow = 0;
 	o->amount = 0;
@@ -2118,7 +2061,7 @@ static int import_item(struct imp *im, const struct crm_row *row)
 	vals[5] = has_q ? im->v->val[im->qcol] : one;
 	vals[6] = V(im, "unit_price");
 	if (o->aside) {
-		crm_rec_put(&im->orec, 1, vals, im->main.n);
+		crm_rec_put(&im->orders_fall.rec, 1, vals, im->main.n);
 		rc = UP_INSERTED;
 	} else {
 		rc = upsert_run(im, &im->main, vals, 0);
@@ -2151,7 +2094,7 @@ static void split_overflow(struct imp *im)
 
 static int finish_items(struct imp *im)
 {
-	if (flush_order(im) < 0 || put_back_orders(im) < 0)
+	if (flush_order(im) < 0 || fall_put_back(im, &im->orders_fall) < 0)
 		return -1;
 	/* lines beyond an order's count in this run are gone from the export */
 	if (step_done(im, im->stale_lines, N_("remove stale order lines")) < 0)
@@ -2758,8 +2701,7 @@ int crm_import(struct crm_db *db, const struct crm_import_opts *o,
 	free(im.batch.bytes);
 	free(im.batch.top);
 	crm_tmpstack_free(im.batch.aside);
-	crm_tmpstack_free(im.orders_aside);
-	free(im.orec.p);
+	fall_free(&im.orders_fall);
 	free(im.batch.low);
 	free(im.batch.pack);
 	free(im.batch.back);

@@ -68,6 +68,17 @@ items() {
 	assert_output $'I1|1|100\nI2|1|9223372036854775807\nI3|1|300'
 }
 
+@test "money: newest first, the last order's lines past 64 bits, set aside, are still written" {
+	items I3,C1,2025-01-03,A,1,3.00,USD I2,C1,2025-01-02,A,1,2.00,USD \
+		I1,C1,2025-01-01,A,1,$MAX,USD I1,C1,2025-01-01,B,1,1.00,USD
+	assert_failure 1
+	assert_line "crm-import: i.csv:5: column 'unit_price': the order's total overflows (more than 64 bits of minor units); order 'I1' is not written"
+	run q "SELECT order_id, amount FROM orders ORDER BY 1"
+	assert_output $'I2|200\nI3|300'
+	run q "SELECT order_id, line, unit_price FROM order_items ORDER BY 1, 2"
+	assert_output $'I1|1|9223372036854775807\nI2|1|200\nI3|1|300'
+}
+
 @test "money: an order split in the file whose lines total past 64 bits stops the import, named" {
 	items I1,C1,2025-01-01,A,1,$MAX,USD I2,C2,2025-01-01,A,1,1.00,USD \
 		I1,C1,2025-01-01,B,1,1.00,USD
