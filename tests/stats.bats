@@ -194,6 +194,57 @@ c5|KRW|2026-04-01T00:00:00Z|2026-04-01T00:00:59Z|300|300"
 c2|KRW|2026-03-02T00:00:00Z|2026-03-02T00:00:00Z|1|700"
 }
 
+# Stored customers, and orders naming some of them and others beside,
+# between and after them: ids that are prefixes of others (C1, C10, C100),
+# every other id of a run (K: the flush's walk steps), a few ids far apart
+# among many (M: it seeks, then leaves keys to the INSERT), ids past the
+# last stored one (Z9, Z90, ZZ, ZZ00-ZZ39: the walk at its end).
+stored_and_named() {
+	{
+		echo customer_id,email
+		printf '%s\n' C1 Z9 | awk '{ print $1 "," $1 "@x.kr" }'
+		awk 'BEGIN { for (i = 1; i < 400; i += 2) printf "K%04d,k%d@x.kr\n", i, i
+			for (i = 0; i < 1000; i++) printf "M%04d,m%d@x.kr\n", i, i }'
+	} >people.csv
+	{
+		echo order_id,customer_id,ordered_at,amount,currency,status
+		printf '%s\n' C1 C10 C100 M0000 M0250 M0500 M0999 M1000 Z9 Z90 ZZ
+		awk 'BEGIN { for (i = 1; i <= 400; i++) printf "K%04d\n", i
+			for (i = 0; i < 40; i++) printf "ZZ%02d\n", i }'
+	} | awk -F, 'NR == 1 { print; next } { printf "O%05d,%s,2026-03-01,%d,KRW,paid\n", NR, $1, NR * 100 }' >named.csv
+}
+
+@test "stats: orders into stored customers create only those missing, each once; the stored keep their rows" {
+	stored_and_named
+	crm-import -q customers people.csv
+	run crm-import orders named.csv
+	assert_success
+	assert_output --partial "customers: 245 created"
+	run q "SELECT count(*), count(email) FROM customers"
+	assert_output "1447|1202"
+	run q "SELECT count(*) FROM orders WHERE customer_id NOT IN (SELECT customer_id FROM customers)"
+	assert_output 0
+	# as the customers given after their orders: the same table
+	CRM_DB=fresh.db crm-import -q orders named.csv
+	CRM_DB=fresh.db crm-import -q customers people.csv
+	[ "$(q 'SELECT * FROM customers ORDER BY 1')" = "$(sqlite3 fresh.db 'SELECT * FROM customers ORDER BY 1')" ]
+	[ "$(have)" = "$(want)" ]
+}
+
+@test "stats: a spilled ledger's keys against stored customers, then a file that names customers by e-mail" {
+	stored_and_named
+	crm-import -q customers people.csv
+	csv mail.csv order_id,customer_id,email,ordered_at,amount,currency,status \
+		P1,C1,,2026-04-01,100,KRW,paid P2,C11,c11@x.kr,2026-04-01,100,KRW,paid
+	# 1 KiB of ledger: the first file's keys spill in runs and merge
+	run env CRM_LEDGER_KB=1 crm-import orders named.csv mail.csv
+	assert_success
+	assert_output --partial "customers: 246 created"
+	run q "SELECT count(*), count(email) FROM customers"
+	assert_output "1448|1203"
+	[ "$(have)" = "$(want)" ]
+}
+
 @test "stats: a large synthetic shop's figures equal a GROUP BY over its orders" {
 	"$CRM_BUILD/crm-synth" --orders 60000 orders >o.csv
 	crm-import -q orders o.csv
