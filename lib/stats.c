@@ -1401,12 +1401,15 @@ static int walk_seek(struct crm_stats *s, const struct rec *r)
 }
 
 /* The walk's id against r's, in the order of key_cmp() and of SQLite's
- * BINARY collation. */
+ * BINARY collation.  A blob (a file changed outside crm) sorts after every
+ * text and is never the id. */
 static int walk_cmp(const struct walk *w, const struct rec *r)
 {
 	const void *id = sqlite3_column_blob(w->st, 0);
 	size_t n = (size_t)sqlite3_column_bytes(w->st, 0);
 	int c = n && r->len ? memcmp(id, r->id, n < r->len ? n : r->len) : 0;
+	if (sqlite3_column_type(w->st, 0) != SQLITE_TEXT)
+		return 1;
 	return c ? c : (n > r->len) - (n < r->len);
 }
 

@@ -231,6 +231,18 @@ stored_and_named() {
 	[ "$(have)" = "$(want)" ]
 }
 
+@test "stats: a stored customer id that is a blob of the same bytes (a file changed outside crm) is not the id" {
+	csv people.csv customer_id,email A0,a0@x.kr
+	crm-import -q customers people.csv
+	q "INSERT INTO customers(customer_id) VALUES (x'4331')"
+	csv o.csv order_id,customer_id,ordered_at,amount,currency,status O1,C1,2026-03-01,100,KRW,paid
+	run crm-import orders o.csv
+	assert_success
+	assert_output --partial "customers: 1 created"
+	run q "SELECT typeof(customer_id), customer_id FROM customers WHERE customer_id = 'C1'"
+	assert_output "text|C1"
+}
+
 @test "stats: a spilled ledger's keys against stored customers, then a file that names customers by e-mail" {
 	stored_and_named
 	crm-import -q customers people.csv
