@@ -1405,11 +1405,16 @@ static int walk_seek(struct crm_stats *s, const struct rec *r)
  * text and is never the id. */
 static int walk_cmp(const struct walk *w, const struct rec *r)
 {
-	const void *id = sqlite3_column_blob(w->st, 0);
-	size_t n = (size_t)sqlite3_column_bytes(w->st, 0);
-	int c = n && r->len ? memcmp(id, r->id, n < r->len ? n : r->len) : 0;
+	const void *id;
+	size_t n;
+	int c;
+	/* asked first: SQLite leaves a column's type undefined once it has
+	 * been read as another */
 	if (sqlite3_column_type(w->st, 0) != SQLITE_TEXT)
 		return 1;
+	id = sqlite3_column_blob(w->st, 0);
+	n = (size_t)sqlite3_column_bytes(w->st, 0);
+	c = n && r->len ? memcmp(id, r->id, n < r->len ? n : r->len) : 0;
 	return c ? c : (n > r->len) - (n < r->len);
 }
 
