@@ -964,18 +964,6 @@ static int ensure_customer(struct imp *im, const struct crm_row *row, const char
 	return 1;
 }
 
-/*
- * A first import of customers (no customer, no alias yet) inserts its rows
- * without the customers table's indexes and builds them at the end, by a
- * sort: 4M customers took 83 s, nearly all of it reading and writing the
- * unique e-mail and phone indexes in random order, larger than the cache.
- * While no row's e-mail or phone may be an earlier row's (keyset.h: the
- * fingerprints of those inserted), each row is new to the customers table,
- * so find_customer() would find nobody and the row is inserted as it would
- * be.  The first row that may repeat a key, or has no id, or whose id is
- * there already, ends the phase: the indexes are built on the rows so far,
- * all different, and that row and the rest take the usual way.
- */
 /* ---- a falling run, set aside (struct falling) ------------------------------------ */
 
 /* Does key fall below the key before, and below those pushed?  It is the
@@ -1056,6 +1044,18 @@ static void fall_free(struct falling *f)
 	free(f->rec.p);
 }
 
+/*
+ * A first import of customers (no customer, no alias yet) inserts its rows
+ * without the customers table's indexes and builds them at the end, by a
+ * sort: 4M customers took 83 s, nearly all of it reading and writing the
+ * unique e-mail and phone indexes in random order, larger than the cache.
+ * While no row's e-mail or phone may be an earlier row's (keyset.h: the
+ * fingerprints of those inserted), each row is new to the customers table,
+ * so find_customer() would find nobody and the row is inserted as it would
+ * be.  The first row that may repeat a key, or has no id, or whose id is
+ * there already, ends the phase: the indexes are built on the rows so far,
+ * all different, and that row and the rest take the usual way.
+ */
 #define BULK_MAX_SLOTS ((size_t)1 << 24)   /* 128 MB: 12.5M e-mails and phones */
 #define BULK_MAX_INDEXES 8                  /* more stay, filled row by row */
 
