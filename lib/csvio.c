@@ -46,6 +46,8 @@ struct crm_reader {
 	int fifo;                    /* a named pipe: its writer may come later */
 	int started;                 /* first bytes seen (BOM checks done) */
 	int eof;
+	off_t pos;                   /* the file's bytes read so far: the next one's offset */
+	off_t to;                    /* crm_reader_range(): read up to here; -1: to the end */
 
 	unsigned char *raw;          /* bytes read, not yet converted */
 	size_t rawlen;
@@ -207,6 +209,7 @@ struct crm_reader *crm_reader_open(const char *path, const struct crm_csv_opts *
 	}
 	csv_set_delim(&r->p, (unsigned char)r->delim);
 	r->line = 1;
+	r->to = -1;
 	return r;
 }
 
@@ -642,19 +645,28 @@ static int wait_input(struct crm_reader *r)
 	return 0;
 }
 
+/* What a read in a range may take: the room left, up to the range's end. */
+static size_t range_room(const struct crm_reader *r)
+{
+	size_t room = RAW_CHUNK - r->rawlen;
+	return (off_t)room < r->to - r->pos ? room : (size_t)(r->to - r->pos);
+}
+
 static int fill(struct crm_reader *r)
 {
 	ssize_t n;
 	if ((r->cancel_fd >= 0 || r->idle || r->fifo) && wait_input(r) < 0)
 		return -1;
 	do
-		n = read(r->fd, r->raw + r->rawlen, RAW_CHUNK - r->rawlen);
+		n = r->to < 0 ? read(r->fd, r->raw + r->rawlen, RAW_CHUNK - r->rawlen) :
+		    pread(r->fd, r->raw + r->rawlen, range_room(r), r->pos);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		set_error(r, 0, _("read error: %s"), strerror(errno));
 		return -1;
 	}
-	if (n == 0)
+	r->pos += n;
+	if (n == 0 || (r->to >= 0 && r->pos >= r->to))
 		r->eof = 1;
 	r->rawlen += (size_t)n;
 	if (!r->started && (r->rawlen >= 3 || r->eof)) {
@@ -718,6 +730,28 @@ int crm_read(struct crm_reader *r, crm_row_fn *on_header, crm_row_fn *on_row,
 		}
 	}
 	return r->stop;
+}
+
+int crm_reader_range(struct crm_reader *r, off_t from, off_t to, long line, int header)
+{
+	if (r->fifo || r->fd == STDIN_FILENO || r->cd != (iconv_t)-1 || from < 0 || to < from)
+		return -1;
+	r->pos = from;
+	r->to = to;
+	r->eof = 0;
+	r->started = from > 0;     /* a byte-order mark is the file's first bytes */
+	r->rawlen = r->len = 0;
+	r->line = r->row_start = line;
+	r->header_done = !header;
+	parser_reset(r);
+	reset_row(r);
+	return 0;
+}
+
+off_t crm_reader_offset(const struct crm_reader *r, long *line)
+{
+	*line = r->line;
+	return r->pos - (off_t)r->rawlen - (off_t)r->len;
 }
 
 int crm_read_path(const char *path, const struct crm_csv_opts *o, int flags, const char **name,

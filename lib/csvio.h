@@ -39,6 +39,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 struct crm_csv_opts {
 	char delim;              /* ',' by default, '\t' for --tsv */
@@ -91,6 +92,19 @@ int crm_read_path(const char *path, const struct crm_csv_opts *o, int flags, con
 const char *crm_reader_error(const struct crm_reader *r);
 long crm_reader_error_line(const struct crm_reader *r);
 void crm_reader_close(struct crm_reader *r);
+/*
+ * From now on crm_read() reads only the bytes [from, to) of the file, the
+ * first of them on line `line`; with `header` the range starts with the
+ * header row, else every row in it is a row.  For a reader of a regular
+ * file in UTF-8 (no --encoding): -1 for any other, which stays as it was.
+ * A range must start and end where a row does (crm_reader_offset()).
+ * The reader may be given one range after another.
+ */
+int crm_reader_range(struct crm_reader *r, off_t from, off_t to, long line, int header);
+/* The offset in the file of the first byte crm_read() has not parsed, and
+ * its line into *line: after a callback stopped it, where the next row
+ * starts.  Exact for UTF-8 input only (no --encoding, no UTF-16). */
+off_t crm_reader_offset(const struct crm_reader *r, long *line);
 /* Call idle(ctx) before waiting for input; give up waiting once cancel_fd
  * is readable (see above). */
 void crm_reader_waits(struct crm_reader *r, void (*idle)(void *ctx), void *ctx, int cancel_fd);

@@ -1155,6 +1155,12 @@ size_t crm_row_values_need(const struct crm_row *row)
 	return need;
 }
 
+size_t crm_row_values_need_max(size_t bytes, size_t fields)
+{
+	/* cell_room(len) <= 2 len + cell_room(0) */
+	return 2 * bytes + fields * cell_room(0);
+}
+
 /* Pass 1 reads the currency, which pass 2 needs for money.  National phone
  * numbers are the shop's (--default-country), not the customer's country. */
 static int first_pass(enum crm_kind k) { return k == CRM_K_CURRENCY; }

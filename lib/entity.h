@@ -215,6 +215,9 @@ struct crm_values {
 
 /* The room crm_row_values() needs in buf for a row. */
 size_t crm_row_values_need(const struct crm_row *row);
+/* The most crm_row_values_need() can be, summed over rows of `fields`
+ * cells in all and `bytes` bytes of cells in all. */
+size_t crm_row_values_need_max(size_t bytes, size_t fields);
 /* Normalise every cell of `row` that colmap maps (trimming it in place) into
  * v, the values written one after the other into buf; vc->currency is the
  * currency the row starts with.  Returns the bytes of buf used, or -1 with

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "falling.h"
 #include "pipe.h"
 
 /* Four batches: one filling, one in use, two waiting.  Deeper queues only
@@ -51,6 +52,7 @@ struct crm_feed {
 	char currency0[4];
 	int colmap[CRM_MAX_COLS];
 	struct crm_row *hdr;         /* the file's header, for crm_row_check() */
+	int chunked;                 /* reading a chunk of a falling file into one batch */
 
 	/* without a thread: the consumer, and the first nonzero it returned */
 	crm_feed_fn *fn;
@@ -143,8 +145,11 @@ static struct crm_feed_item *new_item(struct crm_feed *f, enum crm_feed_kind kin
 				      size_t nfields)
 {
 	struct crm_feed_item *it;
-	if (f->cur && !fits(f->cur, bytes, nfields))
+	if (f->cur && !fits(f->cur, bytes, nfields)) {
+		if (f->chunked)      /* chunk_bytes() fell short: its rows would go out of order */
+			abort();
 		send(f);
+	}
 	if (!f->cur) {
 		if (!(f->cur = free_batch(f)))
 			return NULL;
@@ -338,6 +343,115 @@ static void end_file(struct crm_feed *f, struct crm_reader *r, int rc)
 	send(f);
 }
 
+/* ---- a file whose keys fall, read last row first (falling.h) ------------------------- */
+
+struct probe {
+	const struct crm_feed *f;
+	int keyraw;                  /* the key's column in the file; -1: read in file order */
+};
+
+/* May the rows of a file under this header come last first?  Only where
+ * nothing but their keys tells them apart: no column naming a customer
+ * (the first row to name one makes it), no value map on the key. */
+static int probe_header(const struct crm_row *row, void *ctx)
+{
+	struct probe *p = ctx;
+	const struct crm_feed_opts *fo = &p->f->fo;
+	const struct crm_value_maps *vm = &fo->in->vmap;
+	char err[CRM_HEADER_ERR_MAX];
+	int colmap[CRM_MAX_COLS], c, i;
+	if (crm_header_map(fo->e, row, fo->in->map, fo->in->nmap, colmap, err, sizeof err) < 0)
+		return 1;
+	for (c = 0; c < fo->e->ncols; c++)
+		if ((fo->e->cols[c].flags & CRM_COL_CUSTOMER) && colmap[c] >= 0)
+			return 1;
+	for (i = 0; i < vm->n; i++)
+		if (!strcmp(vm->m[i].col, fo->e->cols[fo->keycol].name))
+			return 1;
+	p->keyraw = colmap[fo->keycol];
+	return 1;
+}
+
+/* The plan to read path last row first, and where its header ends: 1, or 0
+ * to read it in its order. */
+static int falling_plan(struct crm_feed *f, const char *path, struct crm_falling *plan,
+			off_t *hdr_end)
+{
+	struct probe p = {f, -1};
+	struct crm_reader *r;
+	char err[512];
+	long line;
+	int ok = 0;
+	if (!f->fo.backward || f->fo.keycol < 0 || !strcmp(path, "-") ||
+	    !(r = crm_reader_open(path, &f->fo.csv, err, sizeof err)))
+		return 0;
+	if (crm_reader_range(r, 0, INT64_MAX, 1, 1) == 0 && crm_read(r, probe_header, NULL, NULL, &p) == 1 &&
+	    p.keyraw >= 0 && (*hdr_end = crm_reader_offset(r, &line)) >= 0)
+		ok = crm_falling_plan(path, *hdr_end, line, f->fo.csv.delim ? f->fo.csv.delim : ',',
+				      p.keyraw, plan);
+	crm_reader_close(r);
+	return ok;
+}
+
+/* n rounded up to a power of two: the chunks of a file then ask for one
+ * size of batch, which batch_start() keeps rather than reallocating. */
+static size_t pow2(size_t n)
+{
+	size_t p = 1;
+	while (p < n)
+		p *= 2;
+	return p;
+}
+
+/* The most a chunk's items can take of a batch: new_item() reserves
+ * row_bytes() and the values' room for each row (or TEXT_MAX for a bad
+ * one). */
+static size_t chunk_bytes(const struct crm_falling_chunk *c)
+{
+	size_t bytes = (size_t)(c->end - c->at);
+	return pow2(bytes + c->fields + crm_row_values_need_max(bytes, c->fields) +
+		    (size_t)c->rows * (TEXT_MAX + sizeof(int) * CRM_MAX_COLS + 32));
+}
+
+static void reverse_items(struct batch *b)
+{
+	int i, j;
+	for (i = 0, j = b->pub.n - 1; i < j; i++, j--) {
+		struct crm_feed_item t = b->item[i];
+		b->item[i] = b->item[j];
+		b->item[j] = t;
+	}
+}
+
+/* The header, then each chunk from the last, into a batch of its own whose
+ * items are then turned round: crm_read()'s result. */
+static int read_falling(struct crm_feed *f, struct crm_reader *r, const struct crm_falling *plan,
+			off_t hdr_end)
+{
+	size_t i = plan->n;
+	int rc;
+	if (crm_reader_range(r, 0, hdr_end, 1, 1) < 0)
+		return -1;
+	if ((rc = crm_read(r, on_header, on_row, on_bad, f)) != 0)
+		return rc;
+	while (i-- > 0) {
+		const struct crm_falling_chunk *c = &plan->chunk[i];
+		struct batch *b;
+		send(f);
+		if (!(b = f->cur = free_batch(f)))
+			return 1;
+		batch_start(b, chunk_bytes(c), pow2(c->fields));
+		crm_reader_range(r, c->at, c->end, c->line, 0);
+		f->chunked = 1;
+		rc = crm_read(r, on_header, on_row, on_bad, f);
+		f->chunked = 0;
+		if (rc != 0)
+			return rc;
+		reverse_items(b);
+	}
+	return 0;
+}
+
 /* Read one file into items: 0, or -1 when no file may follow. */
 static int read_file(struct crm_feed *f, const char *path)
 {
@@ -345,6 +459,8 @@ static int read_file(struct crm_feed *f, const char *path)
 	struct crm_reader *r = crm_reader_open(path, &f->fo.csv, err, sizeof err);
 	const char *text = r ? crm_reader_name(r) : err;
 	struct crm_feed_item *it = new_item(f, CRM_FEED_FILE, strlen(text) + 1, 0);
+	struct crm_falling plan;
+	off_t hdr_end;
 	int rc = -1;
 	if (it) {
 		it->rc = r ? 0 : -1;
@@ -352,7 +468,12 @@ static int read_file(struct crm_feed *f, const char *path)
 	}
 	if (it && r) {
 		crm_reader_waits(r, send_now, f, f->pipe ? crm_pipe_cancel_fd(f->pipe) : -1);
-		rc = crm_read(r, on_header, on_row, on_bad, f);
+		if (falling_plan(f, path, &plan, &hdr_end)) {
+			rc = read_falling(f, r, &plan, hdr_end);
+			crm_falling_free(&plan);
+		} else {
+			rc = crm_read(r, on_header, on_row, on_bad, f);
+		}
 		if (!stopped(f))
 			end_file(f, r, rc);
 	}

@@ -14,7 +14,9 @@
  *    CRM_FEED_HEADER, a CRM_FEED_ROW for each row and a CRM_FEED_BAD for each
  *    row whose quoting is malformed, in the order of the file, and last
  *    CRM_FEED_END.  No item follows a file that could not be opened, whose
- *    header does not map, or whose reading failed.
+ *    header does not map, or whose reading failed.  With `backward` below,
+ *    the rows of a file whose keys fall come last row first (and so do the
+ *    bad ones), each with its own line.
  *  - The thread does only what depends on the options and the header: it
  *    maps the header (crm_header_map), checks each row's width and that
  *    no cell holds a NUL byte (crm_row_check, as every reader does), and with
@@ -69,6 +71,12 @@ struct crm_feed_opts {
 	int normalise;
 	const struct crm_tz *tz;             /* with normalise: for the feed's thread alone */
 	int keycol;                          /* the entity's key column, or -1 */
+	/* a named file whose keys fall from its first row to its last may be
+	 * read last row first (falling.h): the consumer's rows depend on
+	 * nothing but their keys and values, whatever their order, except for
+	 * the customer columns and value maps on the key, which the feed
+	 * checks */
+	int backward;
 };
 
 /* The consumer: 0 to go on, nonzero to stop the feed. */

@@ -2396,7 +2396,11 @@ static void import_files(struct imp *im, char *const *files, int nfiles)
 {
 	struct crm_feed_opts fo = {im->o->csv, &im->o->in, im->o->country, im->e,
 				   !normalise_here(im), im->tz,
-				   im->kind == E_OTHER ? im->col[0] : -1};
+				   im->kind == E_OTHER ? im->col[0] : -1,
+				   /* an order's rows depend on nothing but their keys
+				    * and values but for its customer's columns (the
+				    * feed checks those): newest first, last row first */
+				   im->is_orders};
 	/* converting times in a named zone must not write the environment
 	 * while the other thread may read it */
 	crm_tz_pin(im->tz);

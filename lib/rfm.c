@@ -767,7 +767,7 @@ static int take_batch(const struct crm_feed_batch *b, void *ctx)
  */
 static int read_stream(const char *path, struct stream *s)
 {
-	struct crm_feed_opts fo = {s->o->csv, s->o->in, NULL, &crm_order_stream, 1, s->o->tz, -1};
+	struct crm_feed_opts fo = {s->o->csv, s->o->in, NULL, &crm_order_stream, 1, s->o->tz, -1, 0};
 	char *files[1] = {(char *)path}, err[1024];
 	int rc;
 	if (crm_value_maps_check(&crm_order_stream, &s->o->in->vmap, err, sizeof err) < 0)

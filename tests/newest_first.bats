@@ -168,8 +168,9 @@ refunded" ]
 	q .dump >before.sql
 	mkdir tmp
 	preloaded libfailwrite.so
+	# from standard input, which cannot be read from its end: set aside
 	run --separate-stderr "${PRELOADED[@]}" TMPDIR="$PWD/tmp" FAILWRITE_MATCH="$PWD/tmp" \
-		FAILWRITE_AFTER=0 crm-import orders desc.csv
+		FAILWRITE_AFTER=0 crm-import orders - <desc.csv
 	assert_equal "$status" 3
 	assert_equal "${stderr_lines[0]}" \
 		"crm-import: $PWD/tmp: write error on a temporary file: No space left on device"

@@ -1,0 +1,267 @@
+/*
+ * falling.c - a file whose keys fall, planned to be read last row first;
+ * see falling.h.
+ *
+ * The scan splits lines and cells itself, as the reader would, but only as
+ * far as it is sure to: whatever it is not sure of (a quote it does not
+ * follow, a CR alone, a key the reader or the normaliser would change) ends
+ * the scan with 0, and the file is read in its order as before.  So a wrong
+ * "no" costs speed only; a "yes" needs every row's key strictly below the
+ * one before.
+ */
+#include "falling.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "entity.h"
+#include "norm.h"
+
+struct scan {
+	struct crm_falling *plan;
+	char delim;
+	int keycol;
+	long line;               /* the line being scanned */
+	char prev[CRM_KEY_MAX];  /* the key of the row before */
+	size_t prevlen;
+	long rows;
+};
+
+/* A space or tab the reader trims around a cell: not the delimiter. */
+static int cell_space(char c, char delim)
+{
+	return (c == ' ' || c == '\t') && c != delim;
+}
+
+/* A key the reader and the key's normaliser keep as it is. */
+static int plain_key(const char *k, size_t n)
+{
+	return n > 0 && n <= CRM_KEY_MAX && k[0] > ' ' && k[0] < 0x7f && k[0] != '\'' &&
+	       k[n - 1] > ' ' && k[n - 1] < 0x7f;
+}
+
+/* The fields of a line without a quote: its delimiters and one. */
+static size_t count_fields(const char *s, size_t n, char delim)
+{
+	const char *e = s + n;
+	size_t f = 1;
+	while ((s = memchr(s, delim, (size_t)(e - s))) != NULL) {
+		f++;
+		s++;
+	}
+	return f;
+}
+
+/* Cell k of a line without a quote: 1, or 0 when it has fewer cells. */
+static int plain_cell(const char *s, size_t n, char delim, int k, const char **cell, size_t *len)
+{
+	const char *e = s + n, *d;
+	for (; k > 0; k--) {
+		if (!(d = memchr(s, delim, (size_t)(e - s))))
+			return 0;
+		s = d + 1;
+	}
+	d = memchr(s, delim, (size_t)(e - s));
+	*cell = s;
+	*len = (size_t)((d ? d : e) - s);
+	return 1;
+}
+
+/* Past a quoted cell's closing quote, s[*i] being its opening one: 0 when
+ * the quote does not close on this line; *doubled when a quote is doubled
+ * inside. */
+static int skip_quoted(const char *s, size_t n, size_t *i, int *doubled)
+{
+	size_t at = *i + 1;
+	const char *q;
+	*doubled = 0;
+	for (;;) {
+		if (!(q = memchr(s + at, '"', n - at)))
+			return 0;
+		at = (size_t)(q - s) + 1;
+		if (at < n && s[at] == '"') {
+			*doubled = 1;
+			at++;
+			continue;
+		}
+		*i = at;
+		return 1;
+	}
+}
+
+/*
+ * Cell k of a line with a quote, and its count of fields: 1, or 0 when
+ * the line is not a whole row as libcsv reads one strictly (a quote that
+ * does not close, text after a closing quote, a quote inside an unquoted
+ * cell), has fewer cells, or cell k has a doubled quote.
+ */
+static int quoted_cell(const char *s, size_t n, char delim, int k, const char **cell,
+		       size_t *len, size_t *fields)
+{
+	size_t i = 0, f = 0;
+	int doubled, found = 0;
+	for (;; f++, i++) {
+		size_t b = i, end;
+		while (i < n && cell_space(s[i], delim))
+			i++;
+		if (i < n && s[i] == '"') {
+			b = i + 1;
+			if (!skip_quoted(s, n, &i, &doubled) || ((int)f == k && doubled))
+				return 0;
+			end = i - 1;
+			while (i < n && cell_space(s[i], delim))
+				i++;
+			if (i < n && s[i] != delim)
+				return 0;
+		} else {
+			const char *d = memchr(s + i, delim, n - i);
+			i = end = d ? (size_t)(d - s) : n;
+			if (memchr(s + b, '"', end - b))
+				return 0;
+		}
+		if ((int)f == k) {
+			*cell = s + b;
+			*len = end - b;
+			found = 1;
+		}
+		if (i >= n)
+			break;
+	}
+	*fields = f + 1;
+	return found;
+}
+
+/* A chunk for a row of `bytes` bytes at `at`: the last one, or a new one. */
+static struct crm_falling_chunk *chunk_for(struct scan *sc, off_t at, size_t bytes)
+{
+	struct crm_falling *p = sc->plan;
+	struct crm_falling_chunk *c = p->n ? &p->chunk[p->n - 1] : NULL;
+	if (c && c->rows < CRM_FALLING_ROWS &&
+	    (c->rows == 0 || (size_t)(at - c->at) + bytes <= CRM_FALLING_BYTES))
+		return c;
+	if (p->n == p->cap)
+		p->chunk = crm_xrealloc(p->chunk, (p->cap = p->cap ? 2 * p->cap : 256) * sizeof *p->chunk);
+	c = &p->chunk[p->n++];
+	c->at = c->end = at;
+	c->line = sc->line;
+	c->rows = 0;
+	c->fields = 0;
+	return c;
+}
+
+/* One line, s[0..n) without its line end, at `at`, the next at `next`:
+ * 1 to go on, 0 to give up. */
+static int scan_line(struct scan *sc, const char *s, size_t n, off_t at, off_t next)
+{
+	struct crm_falling_chunk *c;
+	const char *key;
+	size_t klen, fields, i;
+	for (i = 0; i < n && cell_space(s[i], sc->delim); i++)
+		;
+	if (i == n) {                /* blank: a line, no row */
+		c = chunk_for(sc, at, (size_t)(next - at));
+		c->end = next;
+		return 1;
+	}
+	if (memchr(s, '\r', n) || crm_utf8_valid_prefix(s, n) != n)
+		return 0;
+	if (!memchr(s, '"', n)) {
+		if (!plain_cell(s, n, sc->delim, sc->keycol, &key, &klen))
+			return 0;
+		fields = count_fields(s, n, sc->delim);
+	} else if (!quoted_cell(s, n, sc->delim, sc->keycol, &key, &klen, &fields)) {
+		return 0;
+	}
+	if (!plain_key(key, klen))
+		return 0;
+	if (sc->rows > 0) {
+		int cmp = memcmp(key, sc->prev, klen < sc->prevlen ? klen : sc->prevlen);
+		if (cmp > 0 || (cmp == 0 && klen >= sc->prevlen))
+			return 0;
+	}
+	memcpy(sc->prev, key, klen);
+	sc->prevlen = klen;
+	sc->rows++;
+	c = chunk_for(sc, at, (size_t)(next - at));
+	c->rows++;
+	c->fields += fields;
+	c->end = next;
+	return 1;
+}
+
+/* The whole lines of buf[0..len), the first at `at`; at eof the last one
+ * too.  Returns the bytes scanned, or -1 to give up. */
+static long scan_lines(struct scan *sc, const char *buf, size_t len, off_t at, int eof)
+{
+	const char *p = buf, *e = buf + len, *lf;
+	while (p < e) {
+		size_t n, whole;
+		if (!(lf = memchr(p, '\n', (size_t)(e - p))) && !eof)
+			break;
+		whole = lf ? (size_t)(lf - p) + 1 : (size_t)(e - p);
+		n = lf ? (size_t)(lf - p) : whole;
+		if (n && p[n - 1] == '\r')
+			n--;
+		if (!scan_line(sc, p, n, at + (p - buf), at + (p - buf) + (off_t)whole))
+			return -1;
+		sc->line++;
+		p += whole;
+	}
+	return (long)(p - buf);
+}
+
+static int scan_file(struct scan *sc, int fd, off_t from)
+{
+	char *buf = crm_xmalloc(CRM_FALLING_LINE);
+	size_t len = 0;
+	int ok = 0;
+	for (;;) {
+		ssize_t got = pread(fd, buf + len, CRM_FALLING_LINE - len, from + (off_t)len);
+		long used;
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			break;
+		len += (size_t)got;
+		if ((used = scan_lines(sc, buf, len, from, got == 0)) < 0 ||
+		    (used == 0 && len == CRM_FALLING_LINE))
+			break;           /* not falling, or a line longer than the buffer */
+		memmove(buf, buf + used, len - (size_t)used);
+		len -= (size_t)used;
+		from += used;
+		if (got == 0) {
+			ok = sc->rows >= 2;
+			break;
+		}
+	}
+	free(buf);
+	return ok;
+}
+
+int crm_falling_plan(const char *path, off_t from, long line, char delim, int keycol,
+		     struct crm_falling *plan)
+{
+	struct scan sc = {.plan = plan, .delim = delim, .keycol = keycol, .line = line};
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC), ok = 0;
+	memset(plan, 0, sizeof *plan);
+	if (fd < 0)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && keycol >= 0)
+		ok = scan_file(&sc, fd, from);
+	close(fd);
+	if (!ok)
+		crm_falling_free(plan);
+	return ok;
+}
+
+void crm_falling_free(struct crm_falling *plan)
+{
+	free(plan->chunk);
+	memset(plan, 0, sizeof *plan);
+}

@@ -1,0 +1,65 @@
+/*
+ * falling.h - a file whose keys fall from its first row to its last (an
+ * export listing its newest orders first), planned to be read last row
+ * first.
+ *
+ * Read in file order, such a file gives crm-import every key below the one
+ * before: each row would land at the left edge of the orders' b-trees, so
+ * import.c keeps them aside and writes them in key order after the last row
+ * (set_aside()), its writing then no longer overlapping the reading (10M
+ * orders: 1.33x the same rows in key order).  Read from its end, the same
+ * rows come in key order and are written as they come.
+ *
+ * Contract:
+ *  - crm_falling_plan() scans the regular file `path` from offset `from`
+ *    (where its header ends; `line` is that line's number) to its end, and
+ *    returns 1 when the key of every row, the cell of column `keycol` of the
+ *    file (0-based), is below the key of the row before it, byte by byte:
+ *    then no two rows share a key.  Whether anything else depends on the
+ *    rows' order is the caller's to know.
+ *  - It returns 1 only where the reader (csvio.h) reads the same rows, line
+ *    by line, with the same keys: every line ends in LF or CRLF (no CR
+ *    alone), is valid UTF-8 and holds a whole row (its quotes balanced: no
+ *    field spans lines); each key is not empty, at most CRM_KEY_MAX bytes,
+ *    starts and ends with a visible ASCII character and does not start
+ *    with the apostrophe of a formula guard (so the reader and the key's
+ *    normaliser leave it as it is), and is quoted only whole, with no
+ *    doubled quote inside.  At least two rows.  Anything else returns 0 and
+ *    the file is read as it is; so do a file that does not open and a read
+ *    error, which the reader then reports.
+ *  - With 1, *plan cuts [from, end of file) into chunks, each starting
+ *    where a line does: at most CRM_FALLING_ROWS rows and, unless one line
+ *    is longer, CRM_FALLING_BYTES bytes; blank lines are lines, not rows.
+ *    For each, its first line's number, its rows and the most fields its
+ *    rows can have (the delimiters in them, and one a row).
+ *  - Memory: the plan (32 bytes a chunk) and a buffer of CRM_FALLING_LINE
+ *    bytes; a line longer than that returns 0.  crm_falling_free() frees
+ *    the plan.
+ */
+#ifndef CRM_FALLING_H
+#define CRM_FALLING_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#define CRM_FALLING_ROWS 1000
+#define CRM_FALLING_BYTES (64 * 1024)
+#define CRM_FALLING_LINE (1024 * 1024)
+
+struct crm_falling_chunk {
+	off_t at, end;           /* the bytes [at, end) of the file */
+	long line;               /* the line at `at` */
+	int rows;
+	size_t fields;
+};
+
+struct crm_falling {
+	struct crm_falling_chunk *chunk;
+	size_t n, cap;
+};
+
+int crm_falling_plan(const char *path, off_t from, long line, char delim, int keycol,
+		     struct crm_falling *plan);
+void crm_falling_free(struct crm_falling *plan);
+
+#endif
