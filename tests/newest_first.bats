@@ -279,3 +279,134 @@ orders_newest_first() {
 	assert_success
 	assert_output "ok 14202"
 }
+
+# ---- read from its end (lib/falling.h) ------------------------------------------
+# An orders file whose keys fall from its first row to its last, named
+# customers by id alone, is read last row first: its rows come in key
+# order, nothing is set aside.  Any doubt and it is read in file order.
+
+# like_stdin ARGS... FILE: crm-import ARGS FILE into a new database says
+# what the same import from standard input says (which is read in file
+# order), messages in any order, and leaves the same tables.
+like_stdin() {
+	local file=${*: -1} said
+	CRM_DB=file.db run --separate-stderr crm-import "$@"
+	said=$(printf '%s\n' "$stderr" | sed "s|^crm-import: $file:|crm-import: stdin:|" | LC_ALL=C sort)
+	CRM_DB=stdin.db run --separate-stderr crm-import "${@:1:$#-1}" - <"$file"
+	assert_equal "$said" "$(printf '%s\n' "$stderr" | LC_ALL=C sort)"
+	dump file.db tables >got
+	dump stdin.db tables >want
+	diff -u want got || fail "$file differs from the same rows from standard input"
+	rm -f file.db stdin.db
+}
+
+# set_aside FILE ARGS...: did crm-import ARGS FILE need a temporary file
+# (every write to one fails)?  "yes" or "no".
+set_aside() {
+	local file=$1
+	shift
+	mkdir -p tmp
+	preloaded libfailwrite.so
+	run --separate-stderr "${PRELOADED[@]}" TMPDIR="$PWD/tmp" FAILWRITE_MATCH="$PWD/tmp" \
+		FAILWRITE_AFTER=0 CRM_DB=probe.db crm-import "$@" orders "$file"
+	rm -f probe.db
+	case $status in
+	0) echo no ;;
+	3) echo yes ;;
+	*) fail "crm-import of $file: status $status: $stderr" ;;
+	esac
+}
+
+# variants DESC: files of DESC's rows that the scan must take, and those
+# it must leave in file order (see falling.h)
+variants() {
+	local d=$1
+	awk -F, -v OFS=, 'NR > 1 { for (i = 1; i <= NF; i++) $i = "\"" $i "\"" } { print }' "$d" >quoted.csv
+	sed 's/$/\r/' "$d" >crlf.csv
+	awk 'NR % 97 == 0 { print ""; print "  " } { print }' "$d" >blank.csv
+	{ printf '\357\273\277'; cat "$d"; } >bom.csv
+	# and those it leaves: a key twice (the later row wins), a CR alone,
+	# a cell over two lines, a key with spaces, a quote doubled in a key
+	awk -F, -v OFS=, 'NR == 51 { print; $4 = $4 + 100 } { print }' "$d" >twice.csv
+	awk 'NR == 40 { printf "%s\r", $0; next } { print }' "$d" >cr.csv
+	awk -F, -v OFS=, 'NR == 30 { $7 = "\"app" } NR == 30 { print; print "web\""; next } { print }' "$d" >multi.csv
+	awk -F, -v OFS=, 'NR == 20 { $1 = " " $1 " " } { print }' "$d" >spaced.csv
+	awk -F, -v OFS=, 'NR == 25 { $1 = "\"" $1 "\"\"x\"" } { print }' "$d" >doubled.csv
+}
+
+@test "read from its end: an orders file newest first, no temporary file, gives the database and counts of the file in key order" {
+	shop
+	[ "$(set_aside asc.csv)" = no ]
+	[ "$(set_aside desc.csv)" = no ]
+	[ "$(set_aside - <desc.csv)" = yes ]
+	same_as_in_order orders desc.csv asc.csv
+	# and into the database it made: every row unchanged
+	run --separate-stderr crm-import orders desc.csv
+	assert_equal "$stderr" "crm-import: orders: 20000 read, 0 inserted, 0 updated, 20000 unchanged, 0 rejected"
+}
+
+@test "read from its end: quoted keys, CRLF, blank lines and a BOM are read from the end; a key twice, a CR alone, a cell over two lines, spaces or a doubled quote in a key are not" {
+	shop
+	variants desc.csv
+	local f
+	for f in quoted crlf blank bom; do
+		[ "$(set_aside $f.csv)" = no ] || fail "$f.csv was set aside"
+	done
+	for f in twice cr multi spaced doubled; do
+		[ "$(set_aside $f.csv)" = yes ] || fail "$f.csv was read from its end"
+	done
+	# a column naming the customer: the first row to name one makes it
+	awk -F, -v OFS=, '{ print $0, (NR == 1 ? "email" : tolower($2) "@example.com") }' desc.csv >email.csv
+	[ "$(set_aside email.csv)" = yes ]
+	# a value map on the key could make two keys one
+	[ "$(set_aside desc.csv --map-value order_id:O00000007=O00000008)" = yes ]
+	[ "$(set_aside desc.csv --map-value channel:app=web)" = no ]
+}
+
+@test "read from its end or not, each variant gives what the same rows in file order give" {
+	crm-synth --orders 700 --customers 200 --end 2026-11-30 --days 365 orders >asc.csv
+	newest_first asc.csv >desc.csv
+	variants desc.csv
+	local f
+	for f in desc quoted crlf blank bom twice cr multi spaced doubled; do
+		like_stdin orders $f.csv
+	done
+	# the later of a key's two rows won, as in file order
+	crm-import -q orders twice.csv
+	local id amount
+	IFS=, read -r id _ _ amount _ < <(sed -n 51p desc.csv)
+	[ "$(q "SELECT amount FROM orders WHERE order_id = '$id'")" = "$((amount + 100))" ]
+}
+
+@test "read from its end: each rejected row is named by its own line, the last first, and the rest are imported" {
+	csv desc.csv 'order_id,customer_id,ordered_at,amount,currency,status,channel' \
+		'O9,C1,2026-11-09 10:00:00,9000,KRW,paid,app' \
+		'O8,C2,2026-11-08 10:00:00,oops,KRW,paid,app' \
+		'' \
+		'O7,C1,2026-11-07 10:00:00,7000,KRW,paid,app' \
+		'O6,C3,not a time,6000,KRW,paid,app' \
+		'O5,C2,2026-11-05 10:00:00,5000,KRW,refunded,app' \
+		'O4,C1,2026-11-04 10:00:00,4000,KRW,paid,web'
+	run --separate-stderr crm-import orders desc.csv
+	assert_equal "$status" 1
+	assert_equal "${#stderr_lines[@]}" 4
+	assert_regex "${stderr_lines[0]}" "^crm-import: desc\.csv:6: .*not a time"
+	assert_regex "${stderr_lines[1]}" "^crm-import: desc\.csv:3: .*oops"
+	assert_equal "${stderr_lines[2]}" "crm-import: orders: 6 read, 4 inserted, 0 updated, 0 unchanged, 2 rejected"
+	[ "$(q "SELECT group_concat(order_id || ':' || amount, ' ') FROM orders")" = "O4:4000 O5:5000 O7:7000 O9:9000" ]
+	[ "$(q "SELECT customer_id, orders, monetary FROM customer_figures ORDER BY 1")" = "C1|3|20000" ]
+	like_stdin orders desc.csv
+}
+
+@test "read from its end: a file named twice, newest first and then in key order, and two files give what file order gives" {
+	crm-synth --orders 900 --customers 300 --end 2026-11-30 --days 365 orders >asc.csv
+	newest_first asc.csv >desc.csv
+	{ head -n 1 asc.csv; sed -n 2,451p asc.csv; } >first.csv
+	{ head -n 1 asc.csv; tail -n +452 asc.csv | tac; } >second.csv
+	crm-import -q orders second.csv first.csv desc.csv
+	CRM_DB=fresh.db crm-import -q orders asc.csv
+	dump "$CRM_DB" tables >got
+	dump fresh.db tables >want
+	diff -u want got
+	[ "$(q 'PRAGMA integrity_check')" = ok ]
+}
