@@ -45,31 +45,26 @@ static int plain_key(const char *k, size_t n)
 	       k[n - 1] > ' ' && k[n - 1] < 0x7f;
 }
 
-/* The fields of a line without a quote: its delimiters and one. */
-static size_t count_fields(const char *s, size_t n, char delim)
+/* Cell k of a line without a quote, and its count of fields (its
+ * delimiters and one): 1, or 0 when it has fewer cells. */
+static int plain_cell(const char *s, size_t n, char delim, int k, const char **cell, size_t *len,
+		      size_t *fields)
 {
-	const char *e = s + n;
-	size_t f = 1;
-	while ((s = memchr(s, delim, (size_t)(e - s))) != NULL) {
-		f++;
-		s++;
+	const char *e = s + n, *start = s, *d;
+	size_t f = 0;
+	int found = 0;
+	for (;; f++, start = d + 1) {
+		d = memchr(start, delim, (size_t)(e - start));
+		if ((int)f == k) {
+			*cell = start;
+			*len = (size_t)((d ? d : e) - start);
+			found = 1;
+		}
+		if (!d)
+			break;
 	}
-	return f;
-}
-
-/* Cell k of a line without a quote: 1, or 0 when it has fewer cells. */
-static int plain_cell(const char *s, size_t n, char delim, int k, const char **cell, size_t *len)
-{
-	const char *e = s + n, *d;
-	for (; k > 0; k--) {
-		if (!(d = memchr(s, delim, (size_t)(e - s))))
-			return 0;
-		s = d + 1;
-	}
-	d = memchr(s, delim, (size_t)(e - s));
-	*cell = s;
-	*len = (size_t)((d ? d : e) - s);
-	return 1;
+	*fields = f + 1;
+	return found;
 }
 
 /* Past a quoted cell's closing quote, s[*i] being its opening one: 0 when
@@ -171,9 +166,8 @@ static int scan_line(struct scan *sc, const char *s, size_t n, off_t at, off_t n
 	if (memchr(s, '\r', n) || crm_utf8_valid_prefix(s, n) != n)
 		return 0;
 	if (!memchr(s, '"', n)) {
-		if (!plain_cell(s, n, sc->delim, sc->keycol, &key, &klen))
+		if (!plain_cell(s, n, sc->delim, sc->keycol, &key, &klen, &fields))
 			return 0;
-		fields = count_fields(s, n, sc->delim);
 	} else if (!quoted_cell(s, n, sc->delim, sc->keycol, &key, &klen, &fields)) {
 		return 0;
 	}
