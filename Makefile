@@ -55,7 +55,7 @@ GEN      = schedule_ko topics_ko topics_en polarity_ko polarity_en
 LIB_OBJ  = $(LIB_SRC:lib/%.c=$(B)/lib/%.o) $(GEN:%=$(B)/gen/%.o)
 # The harnesses of tests/fuzz, one per target; the suite replays their
 # corpus and regression inputs through build/fuzz-replay-TARGET.
-FUZZ_ALL    = csv stream money time phone email value rules period coupon options program schedule runblob
+FUZZ_ALL    = csv falling stream money time phone email value rules period coupon options program schedule runblob
 FUZZ_REPLAY = $(FUZZ_ALL:%=$(B)/fuzz-replay-%)
 TOOLS    = $(B)/crm-synth $(B)/sqlite-floor $(B)/t/normcheck $(B)/t/gridcheck $(B)/t/rulescheck $(B)/t/npscheck $(B)/t/couponcheck $(B)/t/programcheck $(B)/t/ledgercheck $(B)/t/tiercheck $(B)/t/cooccurcheck $(B)/t/schedcheck \
            $(B)/t/topicscheck $(B)/t/l10ncheck $(B)/t/runblobcheck $(B)/t/csvcheck $(B)/t/keysetcheck $(B)/t/tmpstackcheck \

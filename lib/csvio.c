@@ -751,6 +751,8 @@ int crm_reader_range(struct crm_reader *r, off_t from, off_t to, long line, int 
 off_t crm_reader_offset(const struct crm_reader *r, long *line)
 {
 	*line = r->line;
+	if (r->cd != (iconv_t)-1)    /* a UTF-16 file's: its bytes are not the buffer's */
+		return -1;
 	return r->pos - (off_t)r->rawlen - (off_t)r->len;
 }
 

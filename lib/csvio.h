@@ -103,7 +103,8 @@ void crm_reader_close(struct crm_reader *r);
 int crm_reader_range(struct crm_reader *r, off_t from, off_t to, long line, int header);
 /* The offset in the file of the first byte crm_read() has not parsed, and
  * its line into *line: after a callback stopped it, where the next row
- * starts.  Exact for UTF-8 input only (no --encoding, no UTF-16). */
+ * starts.  For UTF-8 input only: -1 for a file converted (--encoding, a
+ * UTF-16 byte-order mark). */
 off_t crm_reader_offset(const struct crm_reader *r, long *line);
 /* Call idle(ctx) before waiting for input; give up waiting once cancel_fd
  * is readable (see above). */

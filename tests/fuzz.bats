@@ -28,6 +28,7 @@ replay() {
 }
 
 @test "fuzz replay: csv reader and writer" { replay csv; }
+@test "fuzz replay: a file planned to be read from its end, against file order" { replay falling; }
 @test "fuzz replay: entity streams" { replay stream; }
 @test "fuzz replay: money and whole numbers" { replay money; }
 @test "fuzz replay: times and dates" { replay time; }
