@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "diag.h"
 #include "falling.h"
@@ -382,8 +383,11 @@ static int falling_plan(struct crm_feed *f, const char *path, struct crm_falling
 	char err[512];
 	long line;
 	int ok = 0;
-	if (!f->fo.backward || f->fo.keycol < 0 || !strcmp(path, "-") ||
-	    !(r = crm_reader_open(path, &f->fo.csv, err, sizeof err)))
+	struct stat st;
+	/* not even opened again unless a regular file: a named pipe's writer
+	 * would see a reader come and go */
+	if (!f->fo.backward || f->fo.keycol < 0 || !strcmp(path, "-") || stat(path, &st) < 0 ||
+	    !S_ISREG(st.st_mode) || !(r = crm_reader_open(path, &f->fo.csv, err, sizeof err)))
 		return 0;
 	if (crm_reader_range(r, 0, INT64_MAX, 1, 1) == 0 && crm_read(r, probe_header, NULL, NULL, &p) == 1 &&
 	    p.keyraw >= 0 && (*hdr_end = crm_reader_offset(r, &line)) >= 0)
@@ -430,6 +434,9 @@ static int read_falling(struct crm_feed *f, struct crm_reader *r, const struct c
 {
 	size_t i = plan->n;
 	int rc;
+	/* a regular file never makes the reader wait, and the batch being
+	 * filled must not go before its chunk is whole and turned round */
+	crm_reader_waits(r, NULL, NULL, f->pipe ? crm_pipe_cancel_fd(f->pipe) : -1);
 	if (crm_reader_range(r, 0, hdr_end, 1, 1) < 0)
 		return -1;
 	if ((rc = crm_read(r, on_header, on_row, on_bad, f)) != 0)
@@ -441,7 +448,8 @@ static int read_falling(struct crm_feed *f, struct crm_reader *r, const struct c
 		if (!(b = f->cur = free_batch(f)))
 			return 1;
 		batch_start(b, chunk_bytes(c), pow2(c->fields));
-		crm_reader_range(r, c->at, c->end, c->line, 0);
+		if (crm_reader_range(r, c->at, c->end, c->line, 0) < 0)
+			return -1;
 		f->chunked = 1;
 		rc = crm_read(r, on_header, on_row, on_bad, f);
 		f->chunked = 0;
