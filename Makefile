@@ -198,7 +198,7 @@ asan:
 # crm-report (the customers counted in two halves, on two connections, the
 # weekly revenue on a third);
 # threads.bats refuses them some threads, which the others then do without.
-THREAD_TESTS = tests/import.bats tests/robust.bats tests/stats.bats tests/money.bats tests/reimport.bats \
+THREAD_TESTS = tests/import.bats tests/newest_first.bats tests/robust.bats tests/stats.bats tests/money.bats tests/reimport.bats \
 	tests/segment.bats tests/stream.bats \
 	tests/recommend.bats tests/recommend_synth.bats tests/report.bats tests/threads.bats
 
