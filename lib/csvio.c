@@ -748,6 +748,11 @@ int crm_reader_range(struct crm_reader *r, off_t from, off_t to, long line, int 
 	return 0;
 }
 
+int crm_reader_fd(const struct crm_reader *r)
+{
+	return r->fd;
+}
+
 off_t crm_reader_offset(const struct crm_reader *r, long *line)
 {
 	*line = r->line;

@@ -101,6 +101,9 @@ void crm_reader_close(struct crm_reader *r);
  * The reader may be given one range after another.
  */
 int crm_reader_range(struct crm_reader *r, off_t from, off_t to, long line, int header);
+/* The reader's descriptor, for a look at the file (fstat, pread) that
+ * leaves its reading as it is. */
+int crm_reader_fd(const struct crm_reader *r);
 /* The offset in the file of the first byte crm_read() has not parsed, and
  * its line into *line: after a callback stopped it, where the next row
  * starts.  For UTF-8 input only: -1 for a file converted (--encoding, a

@@ -12,7 +12,6 @@
 #include "falling.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -237,18 +236,15 @@ static int scan_file(struct scan *sc, int fd, off_t from)
 	return ok;
 }
 
-int crm_falling_plan(const char *path, off_t from, long line, char delim, int keycol,
+int crm_falling_plan(int fd, off_t from, long line, char delim, int keycol,
 		     struct crm_falling *plan)
 {
 	struct scan sc = {.plan = plan, .delim = delim, .keycol = keycol, .line = line};
 	struct stat st;
-	int fd = open(path, O_RDONLY | O_CLOEXEC), ok = 0;
+	int ok = 0;
 	memset(plan, 0, sizeof *plan);
-	if (fd < 0)
-		return 0;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && keycol >= 0)
 		ok = scan_file(&sc, fd, from);
-	close(fd);
 	if (!ok)
 		crm_falling_free(plan);
 	return ok;

@@ -11,7 +11,8 @@
  * rows come in key order and are written as they come.
  *
  * Contract:
- *  - crm_falling_plan() scans the regular file `path` from offset `from`
+ *  - crm_falling_plan() scans the regular file open as `fd` (by pread(2):
+ *    its offset stays as it is) from offset `from`
  *    (where its header ends; `line` is that line's number) to its end, and
  *    returns 1 when the key of every row, the cell of column `keycol` of the
  *    file (0-based), is below the key of the row before it, byte by byte:
@@ -25,8 +26,8 @@
  *    with the apostrophe of a formula guard (so the reader and the key's
  *    normaliser leave it as it is), and is quoted only whole, with no
  *    doubled quote inside.  At least two rows.  Anything else returns 0 and
- *    the file is read as it is; so do a file that does not open and a read
- *    error, which the reader then reports.
+ *    the file is read as it is; so does a read error, which the reader
+ *    then reports.
  *  - With 1, *plan cuts [from, end of file) into chunks, each starting
  *    where a line does: at most CRM_FALLING_ROWS rows and, unless one line
  *    is longer, CRM_FALLING_BYTES bytes; blank lines are lines, not rows.
@@ -58,7 +59,7 @@ struct crm_falling {
 	size_t n, cap;
 };
 
-int crm_falling_plan(const char *path, off_t from, long line, char delim, int keycol,
+int crm_falling_plan(int fd, off_t from, long line, char delim, int keycol,
 		     struct crm_falling *plan);
 void crm_falling_free(struct crm_falling *plan);
 

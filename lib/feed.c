@@ -373,27 +373,39 @@ static int probe_header(const struct crm_row *row, void *ctx)
 	return 1;
 }
 
-/* The plan to read path last row first, and where its header ends: 1, or 0
- * to read it in its order. */
-static int falling_plan(struct crm_feed *f, const char *path, struct crm_falling *plan,
-			off_t *hdr_end)
+/* Are the two descriptors one file? */
+static int same_file(int a, int b)
+{
+	struct stat sa, sb;
+	return fstat(a, &sa) == 0 && fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
+/* The plan to read r's file last row first, and where its header ends: 1,
+ * or 0 to read it in its order.  The header is read by a reader of its own
+ * (r has read nothing yet), of the same file: one put in its path's place
+ * since r opened it would have other rows at those offsets. */
+static int falling_plan(struct crm_feed *f, const char *path, const struct crm_reader *r,
+			struct crm_falling *plan, off_t *hdr_end)
 {
 	struct probe p = {f, -1};
-	struct crm_reader *r;
+	struct crm_reader *h;
 	char err[512];
 	long line;
 	int ok = 0;
 	struct stat st;
 	/* not even opened again unless a regular file: a named pipe's writer
 	 * would see a reader come and go */
-	if (!f->fo.backward || f->fo.keycol < 0 || !strcmp(path, "-") || stat(path, &st) < 0 ||
-	    !S_ISREG(st.st_mode) || !(r = crm_reader_open(path, &f->fo.csv, err, sizeof err)))
+	if (!f->fo.backward || f->fo.keycol < 0 || !strcmp(path, "-") ||
+	    fstat(crm_reader_fd(r), &st) < 0 || !S_ISREG(st.st_mode) ||
+	    !(h = crm_reader_open(path, &f->fo.csv, err, sizeof err)))
 		return 0;
-	if (crm_reader_range(r, 0, INT64_MAX, 1, 1) == 0 && crm_read(r, probe_header, NULL, NULL, &p) == 1 &&
-	    p.keyraw >= 0 && (*hdr_end = crm_reader_offset(r, &line)) >= 0)
-		ok = crm_falling_plan(path, *hdr_end, line, f->fo.csv.delim ? f->fo.csv.delim : ',',
-				      p.keyraw, plan);
-	crm_reader_close(r);
+	if (same_file(crm_reader_fd(h), crm_reader_fd(r)) &&
+	    crm_reader_range(h, 0, INT64_MAX, 1, 1) == 0 && crm_read(h, probe_header, NULL, NULL, &p) == 1 &&
+	    p.keyraw >= 0 && (*hdr_end = crm_reader_offset(h, &line)) >= 0)
+		ok = crm_falling_plan(crm_reader_fd(r), *hdr_end, line,
+				      f->fo.csv.delim ? f->fo.csv.delim : ',', p.keyraw, plan);
+	crm_reader_close(h);
 	return ok;
 }
 
@@ -476,7 +488,7 @@ static int read_file(struct crm_feed *f, const char *path)
 	}
 	if (it && r) {
 		crm_reader_waits(r, send_now, f, f->pipe ? crm_pipe_cancel_fd(f->pipe) : -1);
-		if (falling_plan(f, path, &plan, &hdr_end)) {
+		if (falling_plan(f, path, r, &plan, &hdr_end)) {
 			rc = read_falling(f, r, &plan, hdr_end);
 			crm_falling_free(&plan);
 		} else {

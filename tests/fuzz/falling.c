@@ -173,10 +173,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = crm_read(r, stop_at_header, NULL, NULL, NULL);
 	hdr_end = crm_reader_offset(r, &line);
 	crm_reader_close(r);
-	if (rc != 1 || hdr_end < 0 || !crm_falling_plan(path, hdr_end, line, o.delim, fwd.keycol, &plan))
+	if (rc != 1 || hdr_end < 0)
 		return 0;
 	if (!(r = crm_reader_open(path, &o, err, sizeof err)))
 		fuzz_fail("a file in memory does not open", err);
+	if (!crm_falling_plan(crm_reader_fd(r), hdr_end, line, o.delim, fwd.keycol, &plan)) {
+		crm_reader_close(r);
+		return 0;
+	}
 	if (crm_read(r, NULL, on_row, on_bad, &fwd) != 0)
 		fuzz_fail("a file planned to be read from its end does not read", crm_reader_error(r));
 	crm_reader_close(r);
