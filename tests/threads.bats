@@ -84,6 +84,27 @@ shop() {
 	[ "$(sqlite3 with.db 'SELECT count(*) FROM orders')" = 20001 ]
 }
 
+@test "threads: a file read from its end without its reading thread stores and says what one with it does" {
+	shop
+	# newest first, two rows rejected: read last row first either way
+	{ head -n 1 o.csv
+	  tail -n +2 o.csv | tac | sed '3s/,KRW,/,XX,/; 19000s/,20[0-9-]* [0-9:]*,/,not a date,/'; } >desc.csv
+	run crm-import --db with.db --rejects with.rej orders desc.csv
+	want_status=$status want=$output
+	[ "$want_status" -eq 1 ]
+	[[ "$want" == *"desc.csv:19001: "*"desc.csv:4: "* ]]
+	for list in 2 all; do
+		rm -f without.db*
+		unthreaded "$list" crm-import --db without.db --rejects without.rej orders desc.csv
+		[ "$status" -eq "$want_status" ] || { echo "FAILTHREAD=$list: exit $status"; false; }
+		[ "$output" = "$want" ] || { echo "FAILTHREAD=$list: $output"; false; }
+		[ "$(dump_orders without.db)" = "$(dump_orders with.db)" ] ||
+			{ echo "FAILTHREAD=$list: the tables differ"; false; }
+		cmp without.rej with.rej
+	done
+	[ "$(sqlite3 with.db 'SELECT count(*) FROM orders')" = 19998 ]
+}
+
 @test "threads: an import without its reading thread stops at a fatal error as one with it does" {
 	shop
 	head -n 5001 o.csv >first.csv
