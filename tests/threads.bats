@@ -24,6 +24,25 @@ dump_orders() {
 		 FROM customer_figures ORDER BY 1, 2"
 }
 
+# same_without_reader FILES...: crm-import of the orders FILES into
+# with.db, then without its reading thread (FAILTHREAD 2) and without any
+# (all), exits, says, stores and rejects the same; want_status and want
+# are the threaded run's.
+same_without_reader() {
+	local list
+	run crm-import --db with.db --rejects with.rej orders "$@"
+	want_status=$status want=$output
+	for list in 2 all; do
+		rm -f without.db*
+		unthreaded "$list" crm-import --db without.db --rejects without.rej orders "$@"
+		[ "$status" -eq "$want_status" ] || { echo "FAILTHREAD=$list: exit $status"; false; }
+		[ "$output" = "$want" ] || { echo "FAILTHREAD=$list: $output"; false; }
+		[ "$(dump_orders without.db)" = "$(dump_orders with.db)" ] ||
+			{ echo "FAILTHREAD=$list: the tables differ"; false; }
+		cmp without.rej with.rej
+	done
+}
+
 shop() {
 	crm-synth --orders 20000 --customers 6000 --end 2026-11-30 --days 365 orders >o.csv
 }
@@ -68,18 +87,8 @@ shop() {
 	  printf 'X2,C1\n'
 	  printf 'X3,C1,"2026-01-01 10:00:00"x,100,KRW,paid,web\n'
 	  printf 'X4,C2,2026-01-02 10:00:00,250,KRW,paid,web\n'; } >bad.csv
-	run crm-import --db with.db --rejects with.rej orders o.csv bad.csv
-	want_status=$status want=$output
+	same_without_reader o.csv bad.csv
 	[ "$want_status" -eq 1 ]             # rows rejected
-	for list in 2 all; do
-		rm -f without.db*
-		unthreaded "$list" crm-import --db without.db --rejects without.rej orders o.csv bad.csv
-		[ "$status" -eq "$want_status" ] || { echo "FAILTHREAD=$list: exit $status"; false; }
-		[ "$output" = "$want" ] || { echo "FAILTHREAD=$list: $output"; false; }
-		[ "$(dump_orders without.db)" = "$(dump_orders with.db)" ] ||
-			{ echo "FAILTHREAD=$list: the tables differ"; false; }
-		cmp without.rej with.rej
-	done
 	[[ "$want" == *"bad.csv:3: expected 7 fields"* ]]
 	[ "$(sqlite3 with.db 'SELECT count(*) FROM orders')" = 20001 ]
 }
@@ -89,19 +98,9 @@ shop() {
 	# newest first, two rows rejected: read last row first either way
 	{ head -n 1 o.csv
 	  tail -n +2 o.csv | tac | sed '3s/,KRW,/,XX,/; 19000s/,20[0-9-]* [0-9:]*,/,not a date,/'; } >desc.csv
-	run crm-import --db with.db --rejects with.rej orders desc.csv
-	want_status=$status want=$output
+	same_without_reader desc.csv
 	[ "$want_status" -eq 1 ]
 	[[ "$want" == *"desc.csv:19001: "*"desc.csv:4: "* ]]
-	for list in 2 all; do
-		rm -f without.db*
-		unthreaded "$list" crm-import --db without.db --rejects without.rej orders desc.csv
-		[ "$status" -eq "$want_status" ] || { echo "FAILTHREAD=$list: exit $status"; false; }
-		[ "$output" = "$want" ] || { echo "FAILTHREAD=$list: $output"; false; }
-		[ "$(dump_orders without.db)" = "$(dump_orders with.db)" ] ||
-			{ echo "FAILTHREAD=$list: the tables differ"; false; }
-		cmp without.rej with.rej
-	done
 	[ "$(sqlite3 with.db 'SELECT count(*) FROM orders')" = 19998 ]
 }
 
