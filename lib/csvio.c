@@ -418,10 +418,10 @@ static const char MALFORMED[] = N_("malformed quoting: a quote inside a quoted f
 	"doubled, and a quoted field must end at a delimiter");
 
 /* Is c a space libcsv trims around an unquoted field (or skips on a blank
- * line)?  A space or a tab that is not the delimiter. */
+ * line)?  See crm_csv_space(). */
 static int csv_space(const struct crm_reader *r, char c)
 {
-	return (c == ' ' || c == '\t') && c != r->delim;
+	return crm_csv_space(c, r->delim);
 }
 
 /*

@@ -101,6 +101,14 @@ void crm_reader_close(struct crm_reader *r);
  * The reader may be given one range after another.
  */
 int crm_reader_range(struct crm_reader *r, off_t from, off_t to, long line, int header);
+/* Is c a space the reader trims around an unquoted cell (and the only
+ * kind on a line it skips as blank)?  A space or a tab that is not the
+ * delimiter.  Inline: the reader asks it for every byte of a plain line;
+ * a scan that must split lines as the reader does (falling.c) asks it too. */
+static inline int crm_csv_space(char c, char delim)
+{
+	return (c == ' ' || c == '\t') && c != delim;
+}
 /* The reader's descriptor, for a look at the file (fstat, pread) that
  * leaves its reading as it is. */
 int crm_reader_fd(const struct crm_reader *r);

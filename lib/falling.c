@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csvio.h"
 #include "diag.h"
 #include "entity.h"
 #include "norm.h"
@@ -30,12 +31,6 @@ struct scan {
 	size_t prevlen;
 	long rows;
 };
-
-/* A space or tab the reader trims around a cell: not the delimiter. */
-static int cell_space(char c, char delim)
-{
-	return (c == ' ' || c == '\t') && c != delim;
-}
 
 /* A key the reader and the key's normaliser keep as it is. */
 static int plain_key(const char *k, size_t n)
@@ -101,14 +96,14 @@ static int quoted_cell(const char *s, size_t n, char delim, int k, const char **
 	int doubled, found = 0;
 	for (;; f++, i++) {
 		size_t b = i, end;
-		while (i < n && cell_space(s[i], delim))
+		while (i < n && crm_csv_space(s[i], delim))
 			i++;
 		if (i < n && s[i] == '"') {
 			b = i + 1;
 			if (!skip_quoted(s, n, &i, &doubled) || ((int)f == k && doubled))
 				return 0;
 			end = i - 1;
-			while (i < n && cell_space(s[i], delim))
+			while (i < n && crm_csv_space(s[i], delim))
 				i++;
 			if (i < n && s[i] != delim)
 				return 0;
@@ -155,7 +150,7 @@ static int scan_line(struct scan *sc, const char *s, size_t n, off_t at, off_t n
 	struct crm_falling_chunk *c;
 	const char *key;
 	size_t klen, fields, i;
-	for (i = 0; i < n && cell_space(s[i], sc->delim); i++)
+	for (i = 0; i < n && crm_csv_space(s[i], sc->delim); i++)
 		;
 	if (i == n) {                /* blank: a line, no row */
 		c = chunk_for(sc, at, (size_t)(next - at));
