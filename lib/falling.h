@@ -33,7 +33,7 @@
  *    is longer, CRM_FALLING_BYTES bytes; blank lines are lines, not rows.
  *    For each, its first line's number, its rows and the most fields its
  *    rows can have (the delimiters in them, and one a row).
- *  - Memory: the plan (32 bytes a chunk) and a buffer of CRM_FALLING_LINE
+ *  - Memory: the plan (40 bytes a chunk) and a buffer of CRM_FALLING_LINE
  *    bytes; a line longer than that returns 0.  crm_falling_free() frees
  *    the plan.
  */
