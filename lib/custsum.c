@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "keycmp.h"
 #include "strpool.h"
 
 enum {
@@ -334,11 +335,9 @@ static int by_id(const void *x, const void *y, void *ctx)
 	const struct crm_custsum *s = ctx;
 	const struct skey *a = x, *b = y;
 	const struct rec *ra = &s->rec[a->rec], *rb = &s->rec[b->rec];
-	int c = memcmp(ra->id, rb->id, ra->len < rb->len ? ra->len : rb->len);
+	int c = crm_key_cmp(ra->id, ra->len, rb->id, rb->len);
 	if (c)
 		return c;
-	if (ra->len != rb->len)
-		return ra->len < rb->len ? -1 : 1;
 	return a->rec < b->rec ? -1 : a->rec > b->rec;
 }
 

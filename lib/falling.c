@@ -20,6 +20,7 @@
 #include "csvio.h"
 #include "diag.h"
 #include "entity.h"
+#include "keycmp.h"
 #include "norm.h"
 
 struct scan {
@@ -167,11 +168,8 @@ static int scan_line(struct scan *sc, const char *s, size_t n, off_t at, off_t n
 	}
 	if (!plain_key(key, klen))
 		return 0;
-	if (sc->rows > 0) {
-		int cmp = memcmp(key, sc->prev, klen < sc->prevlen ? klen : sc->prevlen);
-		if (cmp > 0 || (cmp == 0 && klen >= sc->prevlen))
-			return 0;
-	}
+	if (sc->rows > 0 && crm_key_cmp(key, klen, sc->prev, sc->prevlen) >= 0)
+		return 0;   /* not strictly below the row before */
 	memcpy(sc->prev, key, klen);
 	sc->prevlen = klen;
 	sc->rows++;

@@ -12,6 +12,7 @@
 
 #include "diag.h"
 #include "i18n.h"
+#include "keycmp.h"
 #include "runblob.h"
 
 /* ---- customers per pair of segments --------------------------------------------- */
@@ -202,8 +203,7 @@ static void side_close(struct side *s)
 /* Bytewise, as SQLite's BINARY collation orders the ids. */
 static int id_cmp(const struct crm_runblob_member *a, const struct crm_runblob_member *b)
 {
-	int c = memcmp(a->id, b->id, a->idlen < b->idlen ? a->idlen : b->idlen);
-	return c ? c : (a->idlen > b->idlen) - (a->idlen < b->idlen);
+	return crm_key_cmp(a->id, a->idlen, b->id, b->idlen);
 }
 
 /* ---- saving ---------------------------------------------------------------------- */

@@ -16,6 +16,7 @@
 
 #include "diag.h"
 #include "entity.h"
+#include "keycmp.h"
 #include "norm.h"
 #include "pipe.h"
 #include "times.h"
@@ -521,12 +522,8 @@ static struct entry *find(struct crm_stats *s, const char *id, size_t len, uint6
 static int key_cmp(const char *a, size_t alen, const char *acur, const char *b, size_t blen,
 		   const char *bcur)
 {
-	int c = memcmp(a, b, alen < blen ? alen : blen);
-	if (c)
-		return c;
-	if (alen != blen)
-		return alen < blen ? -1 : 1;
-	return strcmp(acur, bcur);
+	int c = crm_key_cmp(a, alen, b, blen);
+	return c ? c : strcmp(acur, bcur);
 }
 
 static int by_key(const void *x, const void *y, void *ctx)
@@ -1407,15 +1404,13 @@ static int walk_cmp(const struct walk *w, const struct rec *r)
 {
 	const void *id;
 	size_t n;
-	int c;
 	/* asked first: SQLite leaves a column's type undefined once it has
 	 * been read as another */
 	if (sqlite3_column_type(w->st, 0) != SQLITE_TEXT)
 		return 1;
 	id = sqlite3_column_blob(w->st, 0);
 	n = (size_t)sqlite3_column_bytes(w->st, 0);
-	c = n && r->len ? memcmp(id, r->id, n < r->len ? n : r->len) : 0;
-	return c ? c : (n > r->len) - (n < r->len);
+	return crm_key_cmp(id, n, r->id, r->len);
 }
 
 /*
