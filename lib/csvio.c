@@ -391,21 +391,6 @@ static size_t field_at(const char *s, size_t off, char delim)
 	return n;
 }
 
-/* Does s[0..n) hold an odd number of quotes?  Under CSV_STRICT a quote
- * opens a field, closes it, or is doubled inside it; any other is an error
- * after which the parser starts afresh.  So a line that libcsv takes whole
- * toggles "inside a quoted field" exactly when its count of quotes is odd. */
-static int odd_quotes(const char *s, size_t n)
-{
-	const char *e = s + n;
-	int odd = 0;
-	while ((s = memchr(s, '"', (size_t)(e - s))) != NULL) {
-		odd ^= 1;
-		s++;
-	}
-	return odd;
-}
-
 static void parser_reset(struct crm_reader *r)
 {
 	csv_free(&r->p);
@@ -491,7 +476,7 @@ static int feed_line(struct crm_reader *r, const char *s, size_t n, crm_bad_fn *
 	}
 	used = csv_parse(&r->p, s, n, on_field, on_row_end, r);
 	if (used == n) {
-		r->quote_open ^= odd_quotes(s, n);
+		r->quote_open ^= crm_csv_odd_quotes(s, n);
 		return 0;
 	}
 	/* A malformed quote: report the row, start afresh on the next line. */

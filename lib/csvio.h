@@ -39,6 +39,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/types.h>
 
 struct crm_csv_opts {
@@ -108,6 +109,22 @@ int crm_reader_range(struct crm_reader *r, off_t from, off_t to, long line, int 
 static inline int crm_csv_space(char c, char delim)
 {
 	return (c == ' ' || c == '\t') && c != delim;
+}
+/* Does s[0..n) hold an odd number of quotes?  Under CSV_STRICT a quote
+ * opens a field, closes it, or is doubled inside it; any other is an error
+ * after which the parser starts afresh.  So a line that libcsv takes whole
+ * toggles "inside a quoted field" exactly when its count of quotes is odd:
+ * the reader joins a row's lines by it, and a scan that must find rows as
+ * the reader does (falling.c) asks it too. */
+static inline int crm_csv_odd_quotes(const char *s, size_t n)
+{
+	const char *e = s + n;
+	int odd = 0;
+	while ((s = memchr(s, '"', (size_t)(e - s))) != NULL) {
+		odd ^= 1;
+		s++;
+	}
+	return odd;
 }
 /* The reader's descriptor, for a look at the file (fstat, pread) that
  * leaves its reading as it is. */

@@ -2,7 +2,7 @@
  * falling.c - a file whose keys fall, planned to be read last row first;
  * see falling.h.
  *
- * The scan splits lines and cells itself, as the reader would, but only as
+ * The scan splits rows and cells itself, as the reader would, but only as
  * far as it is sure to: whatever it is not sure of (a quote it does not
  * follow, a CR alone, a key the reader or the normaliser would change) ends
  * the scan with 0, and the file is read in its order as before.  So a wrong
@@ -131,8 +131,8 @@ static struct crm_falling_chunk *chunk_for(struct scan *sc, off_t at, size_t byt
 {
 	struct crm_falling *p = sc->plan;
 	struct crm_falling_chunk *c = p->n ? &p->chunk[p->n - 1] : NULL;
-	if (c && c->rows < CRM_FALLING_ROWS &&
-	    (c->rows == 0 || (size_t)(at - c->at) + bytes <= CRM_FALLING_BYTES))
+	if (c && c->rows < p->max_rows &&
+	    (c->rows == 0 || (size_t)(at - c->at) + bytes <= p->max_bytes))
 		return c;
 	if (p->n == p->cap)
 		p->chunk = crm_xrealloc(p->chunk, (p->cap = p->cap ? 2 * p->cap : 256) * sizeof *p->chunk);
@@ -144,9 +144,23 @@ static struct crm_falling_chunk *chunk_for(struct scan *sc, off_t at, size_t byt
 	return c;
 }
 
-/* One line, s[0..n) without its line end, at `at`, the next at `next`:
- * 1 to go on, 0 to give up. */
-static int scan_line(struct scan *sc, const char *s, size_t n, off_t at, off_t next)
+/* Is there a CR in s[0..n) that does not end a line (CRLF)?  The reader
+ * takes a CR alone for a line end, which the scan does not follow. */
+static int lone_cr(const char *s, size_t n)
+{
+	const char *cr, *e = s + n;
+	while ((cr = memchr(s, '\r', (size_t)(e - s))) != NULL) {
+		if (cr + 1 == e || cr[1] != '\n')
+			return 1;
+		s = cr + 2;
+	}
+	return 0;
+}
+
+/* One row, s[0..n) without its last line end (a quoted cell may hold
+ * others), at `at`, the next at `next`, `quoted` if it has a quote: 1 to
+ * go on, 0 to give up. */
+static int scan_row(struct scan *sc, const char *s, size_t n, int quoted, off_t at, off_t next)
 {
 	struct crm_falling_chunk *c;
 	const char *key;
@@ -158,15 +172,16 @@ static int scan_line(struct scan *sc, const char *s, size_t n, off_t at, off_t n
 		c->end = next;
 		return 1;
 	}
-	if (memchr(s, '\r', n) || crm_utf8_valid_prefix(s, n) != n)
+	if (lone_cr(s, n) || crm_utf8_valid_prefix(s, n) != n)
 		return 0;
-	if (!memchr(s, '"', n)) {
+	if (!quoted) {
 		if (!plain_cell(s, n, sc->delim, sc->keycol, &key, &klen, &fields))
 			return 0;
 	} else if (!quoted_cell(s, n, sc->delim, sc->keycol, &key, &klen, &fields)) {
 		return 0;
 	}
-	if (!plain_key(key, klen))
+	/* a quoted key may hold a line end, which the normaliser refuses */
+	if (!plain_key(key, klen) || (quoted && memchr(key, '\n', klen)))
 		return 0;
 	if (sc->rows > 0 && crm_key_cmp(key, klen, sc->prev, sc->prevlen) >= 0)
 		return 0;   /* not strictly below the row before */
@@ -180,23 +195,51 @@ static int scan_line(struct scan *sc, const char *s, size_t n, off_t at, off_t n
 	return 1;
 }
 
-/* The whole lines of buf[0..len), the first at `at`; at eof the last one
- * too.  Returns the bytes scanned, or -1 to give up. */
-static long scan_lines(struct scan *sc, const char *buf, size_t len, off_t at, int eof)
+/* The row starting at p, as the reader joins lines: up to the first line
+ * end outside quotes.  Returns where the next row starts, its lines into
+ * *lines and whether it has a quote into *quoted; NULL when buf holds no
+ * whole row from p (or, at eof, when a quote is left open: the scan gives
+ * up). */
+static const char *row_end(const char *p, const char *e, int eof, long *lines, int *quoted)
 {
-	const char *p = buf, *e = buf + len, *lf;
+	int open = 0;
+	*lines = 0;
+	*quoted = 0;
+	for (;;) {
+		const char *lf = memchr(p, '\n', (size_t)(e - p)), *end = lf ? lf + 1 : e;
+		if (memchr(p, '"', (size_t)(end - p))) {
+			*quoted = 1;
+			open ^= crm_csv_odd_quotes(p, (size_t)(end - p));
+		}
+		++*lines;
+		if (!lf)
+			return eof && !open && end > p ? end : NULL;
+		p = end;
+		if (!open)
+			return p;
+	}
+}
+
+/* The whole rows of buf[0..len), the first at `at`; at eof the last one
+ * too.  Returns the bytes scanned, or -1 to give up. */
+static long scan_rows(struct scan *sc, const char *buf, size_t len, off_t at, int eof)
+{
+	const char *p = buf, *e = buf + len, *next;
+	long lines;
+	int quoted;
 	while (p < e) {
-		size_t n, whole;
-		if (!(lf = memchr(p, '\n', (size_t)(e - p))) && !eof)
-			break;
-		whole = lf ? (size_t)(lf - p) + 1 : (size_t)(e - p);
-		n = lf ? (size_t)(lf - p) : whole;
+		size_t n;
+		if (!(next = row_end(p, e, eof, &lines, &quoted)))
+			return eof ? -1 : (long)(p - buf);
+		n = (size_t)(next - p);
+		if (n && p[n - 1] == '\n')
+			n--;
 		if (n && p[n - 1] == '\r')
 			n--;
-		if (!scan_line(sc, p, n, at + (p - buf), at + (p - buf) + (off_t)whole))
+		if (!scan_row(sc, p, n, quoted, at + (p - buf), at + (next - buf)))
 			return -1;
-		sc->line++;
-		p += whole;
+		sc->line += lines;
+		p = next;
 	}
 	return (long)(p - buf);
 }
@@ -214,9 +257,9 @@ static int scan_file(struct scan *sc, int fd, off_t from)
 		if (got < 0)
 			break;
 		len += (size_t)got;
-		if ((used = scan_lines(sc, buf, len, from, got == 0)) < 0 ||
+		if ((used = scan_rows(sc, buf, len, from, got == 0)) < 0 ||
 		    (used == 0 && len == CRM_FALLING_LINE))
-			break;           /* not falling, or a line longer than the buffer */
+			break;           /* not falling, or a row longer than the buffer */
 		memmove(buf, buf + used, len - (size_t)used);
 		len -= (size_t)used;
 		from += used;
@@ -234,8 +277,11 @@ int crm_falling_plan(int fd, off_t from, long line, char delim, int keycol,
 {
 	struct scan sc = {.plan = plan, .delim = delim, .keycol = keycol, .line = line};
 	struct stat st;
-	int ok = 0;
+	int ok = 0, max_rows = plan->max_rows;
+	size_t max_bytes = plan->max_bytes;
 	memset(plan, 0, sizeof *plan);
+	plan->max_rows = max_rows > 0 ? max_rows : CRM_FALLING_ROWS;
+	plan->max_bytes = max_bytes > 0 ? max_bytes : CRM_FALLING_BYTES;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && keycol >= 0)
 		ok = scan_file(&sc, fd, from);
 	if (!ok)

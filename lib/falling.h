@@ -18,10 +18,13 @@
  *    file (0-based), is below the key of the row before it, byte by byte:
  *    then no two rows share a key.  Whether anything else depends on the
  *    rows' order is the caller's to know.
- *  - It returns 1 only where the reader (csvio.h) reads the same rows, line
- *    by line, with the same keys: every line ends in LF or CRLF (no CR
- *    alone), is valid UTF-8 and holds a whole row (its quotes balanced: no
- *    field spans lines); each key is not empty, at most CRM_KEY_MAX bytes,
+ *  - It returns 1 only where the reader (csvio.h) reads the same rows, with
+ *    the same lines and keys: every line ends in LF or CRLF (no CR alone)
+ *    and is valid UTF-8; a row ends at the first line end outside quotes,
+ *    as the reader joins lines (a quoted cell may span lines), and its
+ *    quoting is what libcsv reads strictly (a quote opens a cell, closes
+ *    it or is doubled inside it; no quote left open at the end); each key
+ *    is not empty, at most CRM_KEY_MAX bytes, holds no control character,
  *    starts and ends with a visible ASCII character and does not start
  *    with the apostrophe of a formula guard (so the reader and the key's
  *    normaliser leave it as it is), and is quoted only whole, with no
@@ -29,12 +32,14 @@
  *    the file is read as it is; so does a read error, which the reader
  *    then reports.
  *  - With 1, *plan cuts [from, end of file) into chunks, each starting
- *    where a line does: at most CRM_FALLING_ROWS rows and, unless one line
- *    is longer, CRM_FALLING_BYTES bytes; blank lines are lines, not rows.
+ *    where a row does: at most max_rows rows and, unless one row is
+ *    longer, max_bytes bytes (set by the caller, 0 for CRM_FALLING_ROWS
+ *    and CRM_FALLING_BYTES; the fuzz harness asks for small chunks, so that
+ *    its short files cross them); blank lines are lines, not rows.
  *    For each, its first line's number, its rows and the most fields its
  *    rows can have (the delimiters in them, and one a row).
  *  - Memory: the plan (40 bytes a chunk) and a buffer of CRM_FALLING_LINE
- *    bytes; a line longer than that returns 0.  crm_falling_free() frees
+ *    bytes; a row longer than that returns 0.  crm_falling_free() frees
  *    the plan.
  */
 #ifndef CRM_FALLING_H
@@ -57,6 +62,8 @@ struct crm_falling_chunk {
 struct crm_falling {
 	struct crm_falling_chunk *chunk;
 	size_t n, cap;
+	int max_rows;            /* the caller's; 0: CRM_FALLING_ROWS */
+	size_t max_bytes;        /* the caller's; 0: CRM_FALLING_BYTES */
 };
 
 int crm_falling_plan(int fd, off_t from, long line, char delim, int keycol,

@@ -479,7 +479,7 @@ static int read_file(struct crm_feed *f, const char *path)
 	struct crm_reader *r = crm_reader_open(path, &f->fo.csv, err, sizeof err);
 	const char *text = r ? crm_reader_name(r) : err;
 	struct crm_feed_item *it = new_item(f, CRM_FEED_FILE, strlen(text) + 1, 0);
-	struct crm_falling plan;
+	struct crm_falling plan = {0};
 	off_t hdr_end;
 	int rc = -1;
 	if (it) {

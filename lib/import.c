@@ -2397,10 +2397,11 @@ static void import_files(struct imp *im, char *const *files, int nfiles)
 	struct crm_feed_opts fo = {im->o->csv, &im->o->in, im->o->country, im->e,
 				   !normalise_here(im), im->tz,
 				   im->kind == E_OTHER ? im->col[0] : -1,
-				   /* an order's rows depend on nothing but their keys
-				    * and values but for its customer's columns (the
-				    * feed checks those): newest first, last row first */
-				   im->is_orders};
+				   /* an order's, a ticket's, a review's or an answer's
+				    * row depends on nothing but its key and values but
+				    * for its customer's columns (the feed checks those):
+				    * newest first, last row first */
+				   im->kind == E_OTHER};
 	/* converting times in a named zone must not write the environment
 	 * while the other thread may read it */
 	crm_tz_pin(im->tz);

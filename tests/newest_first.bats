@@ -281,9 +281,10 @@ orders_newest_first() {
 }
 
 # ---- read from its end (lib/falling.h) ------------------------------------------
-# An orders file whose keys fall from its first row to its last, named
-# customers by id alone, is read last row first: its rows come in key
-# order, nothing is set aside.  Any doubt and it is read in file order.
+# An orders, tickets, reviews or responses file whose keys fall from its
+# first row to its last, naming customers by id alone, is read last row
+# first: its rows come in key order, nothing is set aside.  Any doubt and
+# it is read in file order.
 
 # like_stdin ARGS... FILE: crm-import ARGS FILE into a new database says
 # what the same import from standard input says (which is read in file
@@ -300,15 +301,15 @@ like_stdin() {
 	rm -f file.db stdin.db
 }
 
-# set_aside FILE ARGS...: did crm-import ARGS FILE need a temporary file
-# (every write to one fails)?  "yes" or "no".  The test calls `preloaded
-# libfailwrite.so` first (which skips it under valgrind).
+# set_aside ENTITY FILE ARGS...: did crm-import ARGS ENTITY FILE need a
+# temporary file (every write to one fails)?  "yes" or "no".  The test
+# calls `preloaded libfailwrite.so` first (which skips it under valgrind).
 set_aside() {
-	local file=$1
-	shift
+	local entity=$1 file=$2
+	shift 2
 	mkdir -p tmp
 	run --separate-stderr "${PRELOADED[@]}" TMPDIR="$PWD/tmp" FAILWRITE_MATCH="$PWD/tmp" \
-		FAILWRITE_AFTER=0 CRM_DB=probe.db crm-import "$@" orders "$file"
+		FAILWRITE_AFTER=0 CRM_DB=probe.db crm-import "$@" "$entity" "$file"
 	rm -f probe.db
 	case $status in
 	0) echo no ;;
@@ -325,11 +326,14 @@ variants() {
 	sed 's/$/\r/' "$d" >crlf.csv
 	awk 'NR % 97 == 0 { print ""; print "  " } { print }' "$d" >blank.csv
 	{ printf '\357\273\277'; cat "$d"; } >bom.csv
+	# a cell over two lines, and over three with a blank one and CRLF
+	awk -F, -v OFS=, 'NR == 30 { $7 = "\"app" } NR == 30 { print; print "web\""; next } { print }' "$d" >multi.csv
+	awk -F, -v OFS=, 'NR == 30 { $7 = "\"app\r\n\r\nweb \"\"x\"\"\"" } { print }' "$d" >multi-crlf.csv
 	# and those it leaves: a key twice (the later row wins), a CR alone,
-	# a cell over two lines, a key with spaces, a quote doubled in a key
+	# a key over two lines, a key with spaces, a quote doubled in a key
 	awk -F, -v OFS=, 'NR == 51 { print; $4 = $4 + 100 } { print }' "$d" >twice.csv
 	awk 'NR == 40 { printf "%s\r", $0; next } { print }' "$d" >cr.csv
-	awk -F, -v OFS=, 'NR == 30 { $7 = "\"app" } NR == 30 { print; print "web\""; next } { print }' "$d" >multi.csv
+	awk -F, -v OFS=, 'NR == 35 { $1 = "\"" $1 "\nX\"" } { print }' "$d" >key-lf.csv
 	awk -F, -v OFS=, 'NR == 20 { $1 = " " $1 " " } { print }' "$d" >spaced.csv
 	awk -F, -v OFS=, 'NR == 25 { $1 = "\"" $1 "\"\"x\"" } { print }' "$d" >doubled.csv
 }
@@ -337,32 +341,32 @@ variants() {
 @test "read from its end: an orders file newest first, no temporary file, gives the database and counts of the file in key order" {
 	preloaded libfailwrite.so
 	shop
-	[ "$(set_aside asc.csv)" = no ]
-	[ "$(set_aside desc.csv)" = no ]
-	[ "$(set_aside - <desc.csv)" = yes ]
+	[ "$(set_aside orders asc.csv)" = no ]
+	[ "$(set_aside orders desc.csv)" = no ]
+	[ "$(set_aside orders - <desc.csv)" = yes ]
 	same_as_in_order orders desc.csv asc.csv
 	# and into the database it made: every row unchanged
 	run --separate-stderr crm-import orders desc.csv
 	assert_equal "$stderr" "crm-import: orders: 20000 read, 0 inserted, 0 updated, 20000 unchanged, 0 rejected"
 }
 
-@test "read from its end: quoted keys, CRLF, blank lines and a BOM are read from the end; a key twice, a CR alone, a cell over two lines, spaces or a doubled quote in a key are not" {
+@test "read from its end: quoted keys, CRLF, blank lines, a BOM and cells over lines are read from the end; a key twice, a CR alone, a key over two lines, spaces or a doubled quote in a key are not" {
 	preloaded libfailwrite.so
 	shop
 	variants desc.csv
 	local f
-	for f in quoted crlf blank bom; do
-		[ "$(set_aside $f.csv)" = no ] || fail "$f.csv was set aside"
+	for f in quoted crlf blank bom multi multi-crlf; do
+		[ "$(set_aside orders $f.csv)" = no ] || fail "$f.csv was set aside"
 	done
-	for f in twice cr multi spaced doubled; do
-		[ "$(set_aside $f.csv)" = yes ] || fail "$f.csv was read from its end"
+	for f in twice cr key-lf spaced doubled; do
+		[ "$(set_aside orders $f.csv)" = yes ] || fail "$f.csv was read from its end"
 	done
 	# a column naming the customer: the first row to name one makes it
 	awk -F, -v OFS=, '{ print $0, (NR == 1 ? "email" : tolower($2) "@example.com") }' desc.csv >email.csv
-	[ "$(set_aside email.csv)" = yes ]
+	[ "$(set_aside orders email.csv)" = yes ]
 	# a value map on the key could make two keys one
-	[ "$(set_aside desc.csv --map-value order_id:O00000007=O00000008)" = yes ]
-	[ "$(set_aside desc.csv --map-value channel:app=web)" = no ]
+	[ "$(set_aside orders desc.csv --map-value order_id:O00000007=O00000008)" = yes ]
+	[ "$(set_aside orders desc.csv --map-value channel:app=web)" = no ]
 }
 
 @test "read from its end or not, each variant gives what the same rows in file order give" {
@@ -370,7 +374,7 @@ variants() {
 	newest_first asc.csv >desc.csv
 	variants desc.csv
 	local f
-	for f in desc quoted crlf blank bom twice cr multi spaced doubled; do
+	for f in desc quoted crlf blank bom multi multi-crlf twice cr key-lf spaced doubled; do
 		like_stdin orders $f.csv
 	done
 	# the later of a key's two rows won, as in file order
@@ -411,4 +415,31 @@ variants() {
 	dump fresh.db tables >want
 	diff -u want got
 	[ "$(q 'PRAGMA integrity_check')" = ok ]
+}
+
+# reversed_rows FILE: FILE's header, then its rows last first, each row
+# whole however many lines its quoted cells span (tac would split them).
+reversed_rows() {
+	python3 -c 'import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline="")))
+out = csv.writer(sys.stdout, lineterminator="\n")
+out.writerow(rows[0])
+out.writerows(reversed(rows[1:]))' "$1"
+}
+
+@test "read from its end: tickets, reviews with bodies over several lines, and answers, newest first, give the database of key order" {
+	preloaded libfailwrite.so
+	local e
+	for e in tickets reviews responses; do
+		# over 1 MiB of rows each: a run set aside would need the file
+		crm-synth --orders 150000 --customers 30000 --end 2026-11-30 --days 365 $e >$e.csv
+		reversed_rows $e.csv >$e-desc.csv
+		[ "$(set_aside $e $e-desc.csv)" = no ] || fail "$e-desc.csv was set aside"
+		[ "$(set_aside $e - <$e-desc.csv)" = yes ] || fail "$e from standard input was not set aside"
+		like_stdin $e $e-desc.csv
+		CRM_DB=$e.db same_as_in_order $e $e-desc.csv $e.csv
+		rm -f fresh.db
+	done
+	# the reviews had bodies over lines, read from the end
+	[ "$(CRM_DB=reviews.db q "SELECT count(*) > 100 FROM reviews WHERE body LIKE '%' || char(10) || '%'")" = 1 ]
 }

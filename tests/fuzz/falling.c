@@ -2,8 +2,9 @@
  * falling - fuzz the plan to read a file last row first (lib/falling.h)
  * against the reader (lib/csvio.h) reading it in file order.
  *
- * Input: one byte choosing the delimiter (',', TAB, ';', '|') and the key's
- * column (0-3), then the file.  Properties: where the plan says yes, the
+ * Input: one byte choosing the delimiter (',', TAB, ';', '|'), the key's
+ * column (0-3) and the plan's chunks (1-4 rows, 16-128 bytes), then the
+ * file.  Properties: where the plan says yes, the
  * rows in file order each have the key's cell, not empty, each below the
  * one before; and the plan's chunks, each read as a range and turned
  * round, the last chunk first, give exactly the rows and malformed rows of
@@ -143,6 +144,9 @@ static void read_back(const char *path, const struct crm_csv_opts *o, const stru
 			fuzz_fail("a chunk does not read", crm_reader_error(r));
 		if ((long)part.n > c->rows)
 			fuzz_fail("a chunk holds more rows than planned", NULL);
+		if (c->rows > plan->max_rows ||
+		    (c->rows > 1 && (size_t)(c->end - c->at) > plan->max_bytes))
+			fuzz_fail("a chunk past the rows or bytes asked for", NULL);
 		for (size_t j = part.n; j-- > 0;) {
 			size_t len;
 			const char *p = rec(&part, j, &len);
@@ -160,7 +164,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned b = fuzz_byte(&in);
 	struct crm_csv_opts o = {delims[b & 3], NULL};
 	struct rows fwd = {.keycol = (int)(b >> 2) & 3, .falls = 1}, back = {.keycol = fwd.keycol};
-	struct crm_falling plan;
+	/* chunks of 1-4 rows and 16-128 bytes: a short file crosses them */
+	struct crm_falling plan = {.max_rows = 1 + (int)(b >> 4 & 3), .max_bytes = (size_t)16 << (b >> 6 & 3)};
 	struct crm_reader *r;
 	const char *path = fuzz_file(in.p, in.n);
 	char err[256];
