@@ -2400,8 +2400,10 @@ static void import_files(struct imp *im, char *const *files, int nfiles)
 				   /* an order's, a ticket's, a review's or an answer's
 				    * row depends on nothing but its key and values but
 				    * for its customer's columns (the feed checks those):
-				    * newest first, last row first */
-				   im->kind == E_OTHER};
+				    * newest first, last row first.  Not when the first
+				    * bad row stops the run, nor when the rejects file
+				    * is to keep the file's order. */
+				   im->kind == E_OTHER && !im->o->strict && !im->o->rejects};
 	/* converting times in a named zone must not write the environment
 	 * while the other thread may read it */
 	crm_tz_pin(im->tz);

@@ -384,7 +384,7 @@ variants() {
 	[ "$(q "SELECT amount FROM orders WHERE order_id = '$id'")" = "$((amount + 100))" ]
 }
 
-@test "read from its end: each rejected row is named by its own line, the last first, and the rest are imported" {
+@test "read from its end: each rejected row is named by its own line, the last first, and the rest are imported; not with --strict or --rejects" {
 	csv desc.csv 'order_id,customer_id,ordered_at,amount,currency,status,channel' \
 		'O9,C1,2026-11-09 10:00:00,9000,KRW,paid,app' \
 		'O8,C2,2026-11-08 10:00:00,oops,KRW,paid,app' \
@@ -402,6 +402,14 @@ variants() {
 	[ "$(q "SELECT group_concat(order_id || ':' || amount, ' ') FROM orders")" = "O4:4000 O5:5000 O7:7000 O9:9000" ]
 	[ "$(q "SELECT customer_id, orders, monetary FROM customer_figures ORDER BY 1")" = "C1|3|20000" ]
 	like_stdin orders desc.csv
+	# --strict stops at the file's first bad row, and the rejects file
+	# keeps the file's order: either reads the file in its order
+	CRM_DB=strict.db run --separate-stderr crm-import --strict orders desc.csv
+	assert_equal "$status" 1
+	assert_regex "${stderr_lines[0]}" "^crm-import: desc\.csv:3: .*oops"
+	CRM_DB=rejects.db run --separate-stderr crm-import --rejects rejects.csv orders desc.csv
+	assert_equal "$status" 1
+	[ "$(cut -d, -f9 rejects.csv | paste -sd' ')" = "rejected_line 3 6" ]
 }
 
 @test "read from its end: a file named twice, newest first and then in key order, and two files give what file order gives" {
