@@ -1578,7 +1578,11 @@ static int all_stored(const struct batch *b)
  * is written back the last batch first, each batch's rows reversed,
  * before any other row is written (the run's keys are then in the table
  * when a later row names one) and at each file's end.  Nothing reads
- * the table in between: the ledger has its notes already.
+ * the table in between: the ledger has its notes already.  A named file
+ * whose keys all fall is read from its end instead (falling.h, feed.h's
+ * `backward`, set in import_files()), and its rows come in key order; this
+ * is for the others: standard input, --strict, --rejects, a file naming
+ * its customers by e-mail, phone or name.
  */
 
 static size_t aside_n(const struct batch *b)
