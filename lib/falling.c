@@ -12,6 +12,7 @@
 #include "falling.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -30,7 +31,12 @@ struct scan {
 	long line;               /* the line being scanned */
 	char prev[CRM_KEY_MAX];  /* the key of the row before */
 	size_t prevlen;
+	char first[CRM_KEY_MAX]; /* the first row's key */
+	size_t firstlen;
 	long rows;
+	off_t stop_at;           /* stop at the first row starting there or past it; -1: none */
+	off_t stopped;           /* where it stopped so; -1: at the end of the file */
+	atomic_int *cancel;      /* set: give up (the other half failed) */
 };
 
 /* A key the reader and the key's normaliser keep as it is. */
@@ -185,6 +191,10 @@ static int scan_row(struct scan *sc, const char *s, size_t n, int quoted, off_t 
 		return 0;
 	if (sc->rows > 0 && crm_key_cmp(key, klen, sc->prev, sc->prevlen) >= 0)
 		return 0;   /* not strictly below the row before */
+	if (sc->rows == 0) {
+		memcpy(sc->first, key, klen);
+		sc->firstlen = klen;
+	}
 	memcpy(sc->prev, key, klen);
 	sc->prevlen = klen;
 	sc->rows++;
@@ -229,6 +239,10 @@ static long scan_rows(struct scan *sc, const char *buf, size_t len, off_t at, in
 	int quoted;
 	while (p < e) {
 		size_t n;
+		if (sc->stop_at >= 0 && at + (p - buf) >= sc->stop_at) {
+			sc->stopped = at + (p - buf);
+			break;
+		}
 		if (!(next = row_end(p, e, eof, &lines, &quoted)))
 			return eof ? -1 : (long)(p - buf);
 		n = (size_t)(next - p);
@@ -244,12 +258,15 @@ static long scan_rows(struct scan *sc, const char *buf, size_t len, off_t at, in
 	return (long)(p - buf);
 }
 
+/* Scan from `from` to the end of the file, or to sc->stop_at: 1 when
+ * every row there is one the plan may take, 0 when not (or cancelled). */
 static int scan_file(struct scan *sc, int fd, off_t from)
 {
 	char *buf = crm_xmalloc(CRM_FALLING_LINE);
 	size_t len = 0;
 	int ok = 0;
-	for (;;) {
+	sc->stopped = -1;
+	while (!(sc->cancel && atomic_load_explicit(sc->cancel, memory_order_relaxed))) {
 		ssize_t got = pread(fd, buf + len, CRM_FALLING_LINE - len, from + (off_t)len);
 		long used;
 		if (got < 0 && errno == EINTR)
@@ -258,13 +275,13 @@ static int scan_file(struct scan *sc, int fd, off_t from)
 			break;
 		len += (size_t)got;
 		if ((used = scan_rows(sc, buf, len, from, got == 0)) < 0 ||
-		    (used == 0 && len == CRM_FALLING_LINE))
+		    (used == 0 && len == CRM_FALLING_LINE && sc->stopped < 0))
 			break;           /* not falling, or a row longer than the buffer */
 		memmove(buf, buf + used, len - (size_t)used);
 		len -= (size_t)used;
 		from += used;
-		if (got == 0) {
-			ok = sc->rows >= 2;
+		if (got == 0 || sc->stopped >= 0) {
+			ok = 1;
 			break;
 		}
 	}
@@ -272,18 +289,119 @@ static int scan_file(struct scan *sc, int fd, off_t from)
 	return ok;
 }
 
+/* Where a row may start after the middle of [from, size): past the first
+ * LF from there; -1 when there is none near it. */
+static off_t middle(int fd, off_t from, off_t size)
+{
+	char buf[64 * 1024];
+	off_t mid = from + (size - from) / 2;
+	ssize_t got;
+	const char *lf;
+	while ((got = pread(fd, buf, sizeof buf, mid)) < 0 && errno == EINTR)
+		;
+	if (got <= 0 || !(lf = memchr(buf, '\n', (size_t)got)))
+		return -1;
+	mid += lf - buf + 1;
+	return mid < size ? mid : -1;
+}
+
+struct half {
+	struct scan sc;
+	int fd, ok;
+	off_t from;
+};
+
+static void *scan_half(void *arg)
+{
+	struct half *h = arg;
+	h->ok = scan_file(&h->sc, h->fd, h->from);
+	if (!h->ok && h->sc.stop_at >= 0)    /* the first half: the file is not falling */
+		atomic_store(h->sc.cancel, 1);
+	return NULL;
+}
+
+/* b's chunks after a's plan, numbered on from a's lines, when b's first
+ * key falls below a's last: 1, or 0. */
+static int join_halves(struct scan *a, struct scan *b)
+{
+	struct crm_falling *p = a->plan, *q = b->plan;
+	size_t i;
+	if (a->rows && b->rows && crm_key_cmp(b->first, b->firstlen, a->prev, a->prevlen) >= 0)
+		return 0;
+	if (p->n + q->n > p->cap)
+		p->chunk = crm_xrealloc(p->chunk, (p->cap = p->n + q->n) * sizeof *p->chunk);
+	for (i = 0; i < q->n; i++) {
+		p->chunk[p->n] = q->chunk[i];
+		p->chunk[p->n++].line += a->line;
+	}
+	a->rows += b->rows;
+	return 1;
+}
+
+/*
+ * The scan in two halves at once, the second from the first row start
+ * past the middle (as a guess: a quoted cell may span it), the first up to
+ * there.  When the first half's rows end exactly there, the guess was
+ * right and the halves join; when not, the first goes on alone.  The
+ * file's first rows are scanned before, alone: a file in key order (the
+ * usual) stops at its second row and starts no thread.
+ */
+static int scan_split(struct scan *sc, int fd, off_t from, off_t size)
+{
+	atomic_int cancel = 0;
+	struct crm_falling second = {.max_rows = sc->plan->max_rows, .max_bytes = sc->plan->max_bytes};
+	struct half a, b;
+	int ok;
+	sc->stop_at = from + (off_t)sc->plan->max_bytes;
+	if (!scan_file(sc, fd, from))
+		return 0;
+	sc->stop_at = -1;
+	if (sc->stopped < 0)
+		return 1;                        /* the file ended there */
+	from = sc->stopped;
+	a = (struct half){.sc = *sc, .fd = fd, .from = from};
+	b = (struct half){.sc = *sc, .fd = fd};
+	if ((b.from = middle(fd, from, size)) < 0)
+		return scan_file(sc, fd, from);
+	a.sc.stop_at = b.from;
+	a.sc.cancel = b.sc.cancel = &cancel;
+	b.sc.plan = &second;
+	b.sc.line = 0;                           /* numbered on from a's at the join */
+	b.sc.rows = 0;
+	b.sc.prevlen = b.sc.firstlen = 0;
+	crm_run_pair(scan_half, &a, &b);
+	*sc = a.sc;
+	sc->cancel = NULL;
+	sc->stop_at = -1;
+	if (!a.ok)
+		ok = 0;
+	else if (a.sc.stopped == b.from)
+		ok = b.ok && join_halves(sc, &b.sc);
+	else if (a.sc.stopped >= 0)
+		ok = scan_file(sc, fd, a.sc.stopped);
+	else
+		ok = 1;                          /* its last row spans the middle */
+	crm_falling_free(&second);
+	return ok;
+}
+
 int crm_falling_plan(int fd, off_t from, long line, char delim, int keycol,
 		     struct crm_falling *plan)
 {
-	struct scan sc = {.plan = plan, .delim = delim, .keycol = keycol, .line = line};
+	struct scan sc = {.plan = plan, .delim = delim, .keycol = keycol, .line = line,
+			  .stop_at = -1};
 	struct stat st;
 	int ok = 0, max_rows = plan->max_rows;
-	size_t max_bytes = plan->max_bytes;
+	size_t max_bytes = plan->max_bytes, split = plan->split_bytes;
 	memset(plan, 0, sizeof *plan);
 	plan->max_rows = max_rows > 0 ? max_rows : CRM_FALLING_ROWS;
 	plan->max_bytes = max_bytes > 0 ? max_bytes : CRM_FALLING_BYTES;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && keycol >= 0)
-		ok = scan_file(&sc, fd, from);
+	plan->split_bytes = split > 0 ? split : CRM_FALLING_SPLIT;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && keycol >= 0 && from <= st.st_size)
+		ok = st.st_size - from >= (off_t)plan->split_bytes ? scan_split(&sc, fd, from, st.st_size)
+								 : scan_file(&sc, fd, from);
+	if (ok && sc.rows < 2)
+		ok = 0;
 	if (!ok)
 		crm_falling_free(plan);
 	return ok;

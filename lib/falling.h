@@ -38,9 +38,18 @@
  *    its short files cross them); blank lines are lines, not rows.
  *    For each, its first line's number, its rows and the most fields its
  *    rows can have (the delimiters in them, and one a row).
+ *  - A file of at least split_bytes past its header (the caller's; 0 for
+ *    CRM_FALLING_SPLIT) is scanned in two halves at once, the second on a
+ *    thread of its own (crm_run_pair(): both on this one when none
+ *    starts), from the first line start past the middle.  They join only
+ *    when the first half's rows end exactly there (a quoted cell may span
+ *    it) and the second's first key falls below the first's last; when
+ *    the first half's rows do not end there it goes on alone.  So the
+ *    answer is that of one scan; only the chunks may be cut otherwise
+ *    where the halves meet.
  *  - Memory: the plan (40 bytes a chunk) and a buffer of CRM_FALLING_LINE
- *    bytes; a row longer than that returns 0.  crm_falling_free() frees
- *    the plan.
+ *    bytes a half; a row longer than that returns 0.  crm_falling_free()
+ *    frees the plan.
  */
 #ifndef CRM_FALLING_H
 #define CRM_FALLING_H
@@ -51,6 +60,7 @@
 #define CRM_FALLING_ROWS 1000
 #define CRM_FALLING_BYTES (64 * 1024)
 #define CRM_FALLING_LINE (1024 * 1024)
+#define CRM_FALLING_SPLIT (1024 * 1024)
 
 struct crm_falling_chunk {
 	off_t at, end;           /* the bytes [at, end) of the file */
@@ -64,6 +74,7 @@ struct crm_falling {
 	size_t n, cap;
 	int max_rows;            /* the caller's; 0: CRM_FALLING_ROWS */
 	size_t max_bytes;        /* the caller's; 0: CRM_FALLING_BYTES */
+	size_t split_bytes;      /* the caller's; 0: CRM_FALLING_SPLIT */
 };
 
 int crm_falling_plan(int fd, off_t from, long line, char delim, int keycol,

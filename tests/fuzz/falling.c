@@ -4,7 +4,7 @@
  *
  * Input: one byte choosing the delimiter (',', TAB, ';', '|'), the key's
  * column (0-3) and the plan's chunks (1-4 rows, 16-128 bytes), then the
- * file.  Properties: where the plan says yes, the
+ * file; an input of odd length has the file scanned in two halves at once.  Properties: where the plan says yes, the
  * rows in file order each have the key's cell, not empty, each below the
  * one before; and the plan's chunks, each read as a range and turned
  * round, the last chunk first, give exactly the rows and malformed rows of
@@ -164,8 +164,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned b = fuzz_byte(&in);
 	struct crm_csv_opts o = {delims[b & 3], NULL};
 	struct rows fwd = {.keycol = (int)(b >> 2) & 3, .falls = 1}, back = {.keycol = fwd.keycol};
-	/* chunks of 1-4 rows and 16-128 bytes: a short file crosses them */
-	struct crm_falling plan = {.max_rows = 1 + (int)(b >> 4 & 3), .max_bytes = (size_t)16 << (b >> 6 & 3)};
+	/* chunks of 1-4 rows and 16-128 bytes: a short file crosses them; an
+	 * input of odd length is scanned in two halves at once */
+	struct crm_falling plan = {.max_rows = 1 + (int)(b >> 4 & 3), .max_bytes = (size_t)16 << (b >> 6 & 3),
+				   .split_bytes = size & 1 ? 8 : 0};
 	struct crm_reader *r;
 	const char *path = fuzz_file(in.p, in.n);
 	char err[256];
