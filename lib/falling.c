@@ -189,11 +189,11 @@ static int scan_row(struct scan *sc, const char *s, size_t n, int quoted, off_t 
 	/* a quoted key may hold a line end, which the normaliser refuses */
 	if (!plain_key(key, klen) || (quoted && memchr(key, '\n', klen)))
 		return 0;
-	if (sc->rows > 0 && crm_key_cmp(key, klen, sc->prev, sc->prevlen) >= 0)
-		return 0;   /* not strictly below the row before */
 	if (sc->rows == 0) {
 		memcpy(sc->first, key, klen);
 		sc->firstlen = klen;
+	} else if (crm_key_cmp(key, klen, sc->prev, sc->prevlen) >= 0) {
+		return 0;   /* not strictly below the row before */
 	}
 	memcpy(sc->prev, key, klen);
 	sc->prevlen = klen;
@@ -217,9 +217,10 @@ static const char *row_end(const char *p, const char *e, int eof, long *lines, i
 	*quoted = 0;
 	for (;;) {
 		const char *lf = memchr(p, '\n', (size_t)(e - p)), *end = lf ? lf + 1 : e;
-		if (memchr(p, '"', (size_t)(end - p))) {
+		const char *q = memchr(p, '"', (size_t)(end - p));
+		if (q) {                         /* counted from the first */
 			*quoted = 1;
-			open ^= crm_csv_odd_quotes(p, (size_t)(end - p));
+			open ^= crm_csv_odd_quotes(q, (size_t)(end - q));
 		}
 		++*lines;
 		if (!lf)

@@ -4,11 +4,12 @@
  *
  * Input: one byte choosing the delimiter (',', TAB, ';', '|'), the key's
  * column (0-3) and the plan's chunks (1-4 rows, 16-128 bytes), then the
- * file; an input of odd length has the file scanned in two halves at once.  Properties: where the plan says yes, the
- * rows in file order each have the key's cell, not empty, each below the
- * one before; and the plan's chunks, each read as a range and turned
- * round, the last chunk first, give exactly the rows and malformed rows of
- * file order, last first, each with its line and fields.
+ * file; an input of odd length has the file scanned in two halves at once.
+ * Properties: where the plan says yes, the rows in file order each have
+ * the key's cell, not empty, each below the one before; and the plan's
+ * chunks, each read as a range and turned round, the last chunk first,
+ * give exactly the rows and malformed rows of file order, last first,
+ * each with its line and fields.
  */
 #include "csvio.h"
 #include "falling.h"
