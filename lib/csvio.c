@@ -402,13 +402,6 @@ static void parser_reset(struct crm_reader *r)
 static const char MALFORMED[] = N_("malformed quoting: a quote inside a quoted field must be "
 	"doubled, and a quoted field must end at a delimiter");
 
-/* Is c a space libcsv trims around an unquoted field (or skips on a blank
- * line)?  See crm_csv_space(). */
-static int csv_space(const struct crm_reader *r, char c)
-{
-	return crm_csv_space(c, r->delim);
-}
-
 /*
  * A whole line without a quote, from the start of a row: split here as
  * libcsv would split it (the fields between delimiters, spaces and tabs
@@ -424,7 +417,7 @@ static void feed_plain(struct crm_reader *r, const char *s, size_t n)
 		e--;
 	if (e > s && e[-1] == '\r')
 		e--;
-	for (p = s; p < e && csv_space(r, *p); p++)
+	for (p = s; p < e && crm_csv_space(*p, r->delim); p++)
 		;
 	if (p == e || r->stop)
 		return;                  /* a blank line, or a row after a stop */
@@ -438,9 +431,9 @@ static void feed_plain(struct crm_reader *r, const char *s, size_t n)
 		end = memchr(f, r->delim, (size_t)(e - f));
 		if (!end)
 			end = e;
-		while (b < end && csv_space(r, *b))
+		while (b < end && crm_csv_space(*b, r->delim))
 			b++;
-		for (p = end; p > b && csv_space(r, p[-1]); p--)
+		for (p = end; p > b && crm_csv_space(p[-1], r->delim); p--)
 			;
 		b += formula_guard(b, (size_t)(p - b));
 		field_slot(r);
