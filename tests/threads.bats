@@ -53,6 +53,8 @@ shop() {
 
 # crm-import's threads, in the order it asks for them: 1 the ledger's
 # (stats.h), 2 the reading one (feed.h), 3 the merge of the ledger's runs.
+# (A file read from its end may ask for one more, the scan's second half
+# (falling.h), before the merge: these tests read files in key order.)
 # A small ledger makes many runs, so that the merge has work.
 @test "threads: an import whose ledger and merge get no thread stores what one with them stores" {
 	shop
