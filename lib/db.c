@@ -287,6 +287,25 @@ static const char *const migrations[] = {
 	"SELECT customer_id, currency, first_unix, last_unix, orders, monetary, times "
 	"FROM customer_stats s WHERE NOT EXISTS (SELECT 1 FROM customer_stats_changed c "
 	"WHERE c.customer_id = s.customer_id AND c.currency = s.currency);",
+	/* 12 -> 13: the orders kept in time order, their id in a narrow
+	 * unique index, instead of in id order beside a covering index by
+	 * time that held most of each row again: a first import writes one
+	 * wide b-tree where it wrote two (10M orders, crm-import in turns:
+	 * a median 0.84x the time), and the reports' time ranges read the
+	 * table itself.  A lookup by id takes one step more. */
+	"CREATE TABLE orders_13 ("
+	"  order_id TEXT NOT NULL, customer_id TEXT,"
+	"  ordered_at TEXT NOT NULL, amount INTEGER NOT NULL, currency TEXT NOT NULL,"
+	"  status TEXT NOT NULL CHECK (status = 'paid' OR status = 'cancelled' OR"
+	"    status = 'refunded' OR status = 'pending'),"
+	"  channel TEXT, lines_total INTEGER, amount_from_lines INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (ordered_at, order_id)"
+	") WITHOUT ROWID;"
+	"INSERT INTO orders_13 SELECT order_id, customer_id, ordered_at, amount, currency, status, "
+	"channel, lines_total, amount_from_lines FROM orders ORDER BY ordered_at, order_id;"
+	"DROP TABLE orders;"
+	"ALTER TABLE orders_13 RENAME TO orders;"
+	"CREATE UNIQUE INDEX orders_id ON orders(order_id);",
 };
 
 _Static_assert(sizeof migrations / sizeof migrations[0] == CRM_SCHEMA_VERSION,

@@ -59,7 +59,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CRM_SCHEMA_VERSION 12
+#define CRM_SCHEMA_VERSION 13
 
 /* PRAGMA application_id of a database crm made or migrated: "CRM1" */
 #define CRM_DB_APPLICATION_ID 0x43524d31

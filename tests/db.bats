@@ -262,6 +262,43 @@ as_owner() {
 	[ "$(q 'SELECT sum(amount) FROM orders')" = "$want" ]
 }
 
+@test "db: schema 12 to 13 keeps every order, in time order beside a unique index of their ids" {
+	"$CRM_BUILD/crm-synth" --orders 3000 orders >o.csv
+	crm-import -q orders o.csv
+	# ids that do not follow the times: text order puts #10000 before #9
+	csv p.csv order_id,customer_id,ordered_at,amount,currency,status \
+		'#9,c1,2026-10-01,900,KRW,paid' '#10000,c2,2026-10-02,800,KRW,refunded' \
+		'#10,c1,2026-09-30,700,KRW,pending'
+	crm-import -q orders p.csv
+	before=$(q 'SELECT * FROM orders ORDER BY order_id')
+	crm-report --as-of 2026-10-05 --format json >before.json
+	q "$DROP_SCHEMA_13 PRAGMA user_version = 12"
+	[ "$(q "SELECT name FROM sqlite_schema WHERE tbl_name = 'orders' AND sql LIKE 'CREATE INDEX%'")" = orders_time ]
+	run --separate-stderr crm-report --as-of 2026-10-05
+	assert_failure 3
+	[[ $stderr == *"schema version 12, older than this crm's $SCHEMA; run crm-import to upgrade it" ]] || fail "$stderr"
+	crm-coupon expire -q
+	[ "$(q 'PRAGMA user_version')" = "$SCHEMA" ]
+	[ "$(q 'SELECT * FROM orders ORDER BY order_id')" = "$before" ]
+	[ "$(q "SELECT name FROM sqlite_schema WHERE tbl_name = 'orders' AND type = 'index'")" = orders_id ]
+	[ "$(q 'PRAGMA integrity_check')" = ok ]
+	# the table itself is in time order (* is more than the index holds)
+	[ "$(q 'SELECT * FROM orders')" = "$(q 'SELECT * FROM orders ORDER BY ordered_at, order_id')" ]
+	[ "$(q 'SELECT * FROM orders')" != "$(q 'SELECT * FROM orders ORDER BY order_id')" ]
+	crm-report --as-of 2026-10-05 --format json >after.json
+	cmp before.json after.json
+	# an order is still one by its id: its new time moves it, a second row
+	# with its id is refused
+	csv q.csv order_id,customer_id,ordered_at,amount,currency,status '#9,c1,2026-10-03,900,KRW,paid'
+	run crm-import orders q.csv
+	assert_success
+	assert_output --partial "1 read, 0 inserted, 1 updated"
+	[ "$(q "SELECT ordered_at FROM orders WHERE order_id = '#9'")" = 2026-10-03T00:00:00Z ]
+	run q "INSERT INTO orders(order_id, ordered_at, amount, currency, status) VALUES ('#9', '2026-10-04', 1, 'KRW', 'paid')"
+	assert_failure
+	[[ $output == *"UNIQUE constraint failed: orders.order_id"* ]] || fail "$output"
+}
+
 @test "db: schema 5 to 6 keeps the lines' total of orders that have lines, and marks those whose amount is it" {
 	csv o.csv order_id,customer_id,ordered_at,amount,currency A,c1,2026-10-01,900,KRW
 	csv i.csv order_id,customer_id,ordered_at,sku,quantity,unit_price,currency \

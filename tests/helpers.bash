@@ -15,7 +15,17 @@ SCHEMA=$(sed -n 's/^#define CRM_SCHEMA_VERSION //p' "$BATS_TEST_DIRNAME/../lib/d
 # (A database with saved segment runs goes below 9 by drop_schema_9 first.)
 # Schema 12's view names customer_stats, which schema 10's step makes
 # again: every older schema drops it.
-DROP_SCHEMA_12="DROP VIEW customer_figures; DROP TABLE customer_stats_changed;"
+# Schema 13 keeps the orders in time order beside a unique index of their
+# ids; schema 12 kept them by id beside a covering index by time.
+DROP_SCHEMA_13="CREATE TABLE orders_12 (order_id TEXT PRIMARY KEY NOT NULL,
+	customer_id TEXT, ordered_at TEXT NOT NULL, amount INTEGER NOT NULL,
+	currency TEXT NOT NULL, status TEXT NOT NULL CHECK (status = 'paid' OR
+	status = 'cancelled' OR status = 'refunded' OR status = 'pending'), channel TEXT,
+	lines_total INTEGER, amount_from_lines INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;
+	INSERT INTO orders_12 SELECT * FROM orders; DROP TABLE orders;
+	ALTER TABLE orders_12 RENAME TO orders;
+	CREATE INDEX orders_time ON orders(ordered_at, status, currency, amount, customer_id);"
+DROP_SCHEMA_12="$DROP_SCHEMA_13 DROP VIEW customer_figures; DROP TABLE customer_stats_changed;"
 DROP_SCHEMA_8="$DROP_SCHEMA_12 ALTER TABLE tickets DROP COLUMN priority;
 	ALTER TABLE tickets DROP COLUMN agent; ALTER TABLE tickets DROP COLUMN team;
 	ALTER TABLE tickets DROP COLUMN subject; ALTER TABLE tickets DROP COLUMN description;
