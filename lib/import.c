@@ -106,6 +106,8 @@ struct batch {
 	sqlite3_stmt *ins, *upd;    /* BATCH_ROWS rows */
 	sqlite3_stmt *append;       /* the INSERT without RETURNING */
 	sqlite3_stmt *probe;        /* the stored rows of a range of keys */
+	sqlite3_stmt *probe_time;   /* orders: of a range of times; NULL: none */
+	int time_col;               /* orders: the batch's column of the time */
 	int all_tried;              /* the batch's INSERT ran for every row */
 	char *top;                  /* the greatest key in the table; NULL: none */
 	size_t top_cap;
@@ -376,18 +378,33 @@ static int read_top(struct imp *im, const char *table, const char *key)
  *   SELECT k,a,b[,amount_from_lines] FROM t WHERE k BETWEEN ?1 AND ?2 ORDER BY k
  *     LIMIT PROBE_ROWS
  * for batch_probe(): the columns the update compares, in the table's order.
+ * The orders table is kept by time, so an orders file's batch is also
+ * probed by the range of its times (... WHERE ordered_at BETWEEN ?1 AND ?2
+ * LIMIT PROBE_ROWS): the table's own pages, where a range of ids looks each
+ * row up through their index (10M unchanged orders: 10.8-11.2 s by id).
  */
 static int probe_prepare(struct imp *im, const char *table, const char *const *cols)
 {
 	struct sqlbuf q = {"", 0};
+	size_t head;
 	int i;
 	add(&q, "SELECT ");
 	for (i = 0; cols[i]; i++)
 		add(&q, "%s%s", i ? "," : "", cols[i]);
-	add(&q, "%s FROM %s WHERE %s BETWEEN ?1 AND ?2 ORDER BY %s LIMIT %d",
-	    strcmp(table, "orders") ? "" : ",amount_from_lines", table, cols[0], cols[0],
-	    PROBE_ROWS);
-	return (im->batch.probe = crm_db_prepare(im->db, q.s)) ? 0 : -1;
+	add(&q, "%s FROM %s WHERE ", strcmp(table, "orders") ? "" : ",amount_from_lines", table);
+	head = q.n;
+	add(&q, "%s BETWEEN ?1 AND ?2 ORDER BY %s LIMIT %d", cols[0], cols[0], PROBE_ROWS);
+	if (!(im->batch.probe = crm_db_prepare(im->db, q.s)))
+		return -1;
+	im->batch.time_col = -1;
+	for (i = 0; !strcmp(table, "orders") && cols[i]; i++)
+		if (!strcmp(cols[i], "ordered_at"))
+			im->batch.time_col = i;
+	if (im->batch.time_col < 0)
+		return 0;
+	q.n = head;
+	add(&q, "ordered_at BETWEEN ?1 AND ?2 LIMIT %d", PROBE_ROWS);
+	return (im->batch.probe_time = crm_db_prepare(im->db, q.s)) ? 0 : -1;
 }
 
 /*
@@ -662,7 +679,9 @@ static void finalize_all(struct imp *im)
 	sqlite3_finalize(im->batch.upd);
 	sqlite3_finalize(im->batch.append);
 	sqlite3_finalize(im->batch.probe);
+	sqlite3_finalize(im->batch.probe_time);
 	im->batch.ins = im->batch.upd = im->batch.append = im->batch.probe = NULL;
+	im->batch.probe_time = NULL;
 }
 
 /* ---- rejects --------------------------------------------------------------------- */
@@ -1503,6 +1522,73 @@ static void sort_keys(const struct batch *b, int *idx)
 	}
 }
 
+/* The row of the batch with the stored key, by the order idx sorts them
+ * in; NULL: none. */
+static struct batch_row *row_of_key(struct batch *b, const int *idx, const char *key)
+{
+	int lo = 0, hi = BATCH_ROWS - 1;
+	while (key && lo <= hi) {
+		int mid = (lo + hi) / 2;
+		struct batch_row *row = &b->row[idx[mid]];
+		int c = strcmp(b->bytes + row->val[0], key);
+		if (!c)
+			return row;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	return NULL;
+}
+
+/* The orders' probe by time (probe_prepare()): 1 when it found every
+ * row's key, each marked as batch_probe() marks it and *left counted
+ * down; 0 when it did not, the marks undone: a key it missed may be
+ * stored at another time, which only the probe by key can tell; -1 on
+ * an error (reported). */
+static int probe_times(struct imp *im, const int *idx, int *left)
+{
+	struct batch *b = &im->batch;
+	const char *lo = NULL, *hi = NULL;
+	int r, found = 0, rc;
+	for (r = 0; r < BATCH_ROWS; r++) {
+		const char *t = batch_val(b, &b->row[r], b->time_col);
+		if (!t)
+			return 0;
+		if (!lo || strcmp(t, lo) < 0)
+			lo = t;
+		if (!hi || strcmp(t, hi) > 0)
+			hi = t;
+	}
+	crm_bind_static(b->probe_time, 1, lo);
+	crm_bind_static(b->probe_time, 2, hi);
+	while ((rc = sqlite3_step(b->probe_time)) == SQLITE_ROW) {
+		struct batch_row *row = row_of_key(b, idx, (const char *)
+						   sqlite3_column_text(b->probe_time, 0));
+		if (!row || row->stored == 1)
+			continue;
+		row->stored = 1;
+		found++;
+		if (same_as_stored(im, b->probe_time, row)) {
+			row->outcome = UP_UNCHANGED;
+			--*left;
+		}
+	}
+	sqlite3_reset(b->probe_time);
+	if (rc != SQLITE_DONE) {
+		fail(im, crm_db_fail(im->db, N_("read stored rows")));
+		return -1;
+	}
+	if (found == BATCH_ROWS)
+		return 1;
+	for (r = 0; r < BATCH_ROWS; r++) {
+		b->row[r].stored = -1;
+		b->row[r].outcome = NOT_YET;
+	}
+	*left = BATCH_ROWS;
+	return 0;
+}
+
 /*
  * Mark the rows already stored as they are UP_UNCHANGED, and tell the
  * others whether their key is stored (see BATCH_ROWS).  Keys are all
@@ -1520,6 +1606,8 @@ static int batch_probe(struct imp *im)
 		if (b->row[r].val[0] == NO_VAL)
 			return BATCH_ROWS;
 	sort_keys(b, idx);
+	if (b->probe_time && (r = probe_times(im, idx, &left)) != 0)
+		return r < 0 ? -1 : left;
 	crm_bind_static(b->probe, 1, b->bytes + b->row[idx[0]].val[0]);
 	crm_bind_static(b->probe, 2, b->bytes + b->row[idx[BATCH_ROWS - 1]].val[0]);
 	while (j < BATCH_ROWS && (rc = sqlite3_step(b->probe)) == SQLITE_ROW) {

@@ -69,6 +69,22 @@ shop() {
 	assert_output "crm-import: orders: 800 read, 0 inserted, 0 updated, 800 unchanged, 0 rejected"
 }
 
+@test "re-import: orders whose times all moved are found by their ids, updated, and equal a fresh import" {
+	# The orders are kept by time, and a batch is probed by the range of
+	# its times first (import.c, probe_times()): a year later, none of the
+	# stored rows is in that range, and only their ids tell they are stored.
+	shop 0 0 >base.csv
+	sed 's/,2025-01-/,2026-01-/' base.csv >moved.csv
+	crm-import -q orders base.csv
+	run crm-import orders moved.csv
+	assert_success
+	assert_line --index 0 "crm-import: orders: 700 read, 0 inserted, 700 updated, 0 unchanged, 0 rejected"
+	same_as_fresh moved.csv
+	[ "$(q "SELECT count(*) FROM orders WHERE ordered_at LIKE '2026-01-%'")" = 700 ]
+	run crm-import orders moved.csv
+	assert_output "crm-import: orders: 700 read, 0 inserted, 0 updated, 700 unchanged, 0 rejected"
+}
+
 @test "re-import: a value stored otherwise than the file spells it is compared as SQL does" {
 	shop 0 0 >base.csv
 	crm-import -q orders base.csv
