@@ -502,7 +502,7 @@ static sqlite3_stmt *range_stmt(struct crm_db *db, const char *sql, const char *
 }
 
 /* On the twin, while the earlier half is read: the time of the order
- * halfway through what that half has not read yet (by the time index:
+ * halfway through what that half has not read yet (the table is in time order:
  * any instant is correct, an even split only faster), published in sp. */
 static int find_split(struct crm_db *db, const char *start, const char *end, struct split *sp)
 {
