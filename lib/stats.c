@@ -222,6 +222,7 @@ struct crm_stats {
 	/* the table in memory */
 	struct entry *entry;     /* nslot slots */
 	struct sortkey *order;   /* the nentry slots in use, sorted before they are read */
+	struct sortkey *sorting; /* as many: the radix sort's other half */
 	char *arena;
 	size_t nentry, maxentry, nslot, aused, asize;
 	struct logged *tlog;     /* the times of the orders in memory */
@@ -359,7 +360,7 @@ static size_t ledger_slots(void)
 		if (*end || kb > (1ull << 22))
 			kb = DEFAULT_KB;
 	}
-	per_slot = sizeof(struct entry) + (sizeof(struct sortkey) + ID_BYTES + TIMES_PER_KEY *
+	per_slot = sizeof(struct entry) + (2 * sizeof(struct sortkey) + ID_BYTES + TIMES_PER_KEY *
 					   (sizeof(struct logged) + sizeof(int64_t))) * FILL_NUM / FILL_DEN;
 	n = kb * 1024 / per_slot;
 	return n * FILL_NUM / FILL_DEN < MIN_KEYS ? MIN_KEYS * FILL_DEN / FILL_NUM + 1 : n;
@@ -442,6 +443,7 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 	s->asize = s->maxentry * ID_BYTES > ID_MAX + 1 ? s->maxentry * ID_BYTES : ID_MAX + 1;
 	s->entry = alloc_table(s->nslot * sizeof *s->entry);
 	s->order = crm_xcalloc(s->maxentry, sizeof *s->order);
+	s->sorting = crm_xcalloc(s->maxentry, sizeof *s->sorting);
 	s->maxtlog = s->maxentry * TIMES_PER_KEY;
 	s->tlog = crm_xcalloc(s->maxtlog, sizeof *s->tlog);
 	s->tdealt = crm_xcalloc(s->maxtlog, sizeof *s->tdealt);
@@ -539,22 +541,82 @@ static int by_key(const void *x, const void *y, void *ctx)
 		       eb->currency);
 }
 
+/* Slots ahead whose cache lines a loop over the keys in key order asks
+ * for: the slots lie in hash order, so each key's is a miss. */
+#define AHEAD 16
+
+/*
+ * The keys in memory by their prefix: a radix sort, a byte a pass, the
+ * least significant first (qsort_r() with by_key() was a quarter of the
+ * ledger's thread at 10M orders, 70 spills of 73,000 keys).  A pass whose
+ * byte every key shares is skipped: a shop's ids share their first bytes.
+ * tmp has room for n keys.
+ */
+static void radix_by_prefix(struct sortkey *k, struct sortkey *tmp, size_t n)
+{
+	uint32_t count[8][256];
+	struct sortkey *from = k, *to = tmp, *t;
+	size_t i;
+	int b, d;
+	memset(count, 0, sizeof count);
+	for (i = 0; i < n; i++)
+		for (b = 0; b < 8; b++)
+			count[b][k[i].prefix >> 8 * b & 255]++;
+	for (b = 0; b < 8 && n; b++) {
+		uint32_t *c = count[b], sum = 0;
+		if (c[from[0].prefix >> 8 * b & 255] == n)
+			continue;
+		for (d = 0; d < 256; d++) {
+			uint32_t x = c[d];
+			c[d] = sum;
+			sum += x;
+		}
+		for (i = 0; i < n; i++)
+			to[c[from[i].prefix >> 8 * b & 255]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != k)
+		memcpy(k, from, n * sizeof *k);
+}
+
+/* The keys in memory in by_key()'s order: by prefix, then each run of a
+ * prefix (longer ids that share their first 8 bytes, or a customer's
+ * currencies) by the whole key. */
+static void sort_keys(struct crm_stats *s)
+{
+	size_t i, j;
+	radix_by_prefix(s->order, s->sorting, s->nentry);
+	for (i = 0; i < s->nentry; i = j) {
+		for (j = i + 1; j < s->nentry && s->order[j].prefix == s->order[i].prefix; j++)
+			;
+		if (j - i > 1)
+			qsort_r(s->order + i, j - i, sizeof *s->order, by_key, s);
+	}
+}
+
 /* Sort the keys in memory, and deal the logged times out to them: each
  * key's times, its orders of them, follow the key before it's. */
 static void sort_memory(struct crm_stats *s)
 {
 	uint32_t pos = 0;
 	size_t i;
-	qsort_r(s->order, s->nentry, sizeof *s->order, by_key, s);
+	sort_keys(s);
 	for (i = 0; i < s->nentry; i++) {
 		struct entry *e = &s->entry[s->order[i].entry];
+		if (i + AHEAD < s->nentry)
+			__builtin_prefetch(&s->entry[s->order[i + AHEAD].entry]);
 		e->tpos = pos;
 		pos += (uint32_t)e->orders + e->ngone;
 	}
 	/* a key's orders first, then its gone: two passes */
-	for (i = 0; i < s->ntlog; i++)
+	for (i = 0; i < s->ntlog; i++) {
+		if (i + AHEAD < s->ntlog)
+			__builtin_prefetch(&s->entry[s->tlog[i + AHEAD].entry]);
 		if (!s->tlog[i].gone)
 			s->tdealt[s->entry[s->tlog[i].entry].tpos++] = s->tlog[i].t;
+	}
 	for (i = 0; i < s->ntlog; i++)
 		if (s->tlog[i].gone)
 			s->tdealt[s->entry[s->tlog[i].entry].tpos++] = s->tlog[i].t;
@@ -908,6 +970,8 @@ static int spill(struct crm_stats *s)
 	sort_memory(s);
 	start = s->file.size;
 	for (i = 0; i < s->nentry; i++) {
+		if (i + AHEAD < s->nentry)
+			__builtin_prefetch(&s->entry[s->order[i + AHEAD].entry]);
 		entry_rec(s, i, &s->out);
 		if ((rc = put(s, &s->file, &s->out)) != CRM_OK)
 			return rc;
@@ -1733,6 +1797,7 @@ void crm_stats_free(struct crm_stats *s)
 	free(s->tdealt);
 	free(s->entry);
 	free(s->order);
+	free(s->sorting);
 	free(s->arena);
 	free(s->wbuf);
 	free(s);
