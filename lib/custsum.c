@@ -17,12 +17,12 @@
 
 #include "diag.h"
 #include "keycmp.h"
+#include "radix.h"
 #include "strpool.h"
 
 enum {
 	BATCH = 64,              /* orders looked up at once */
-	BLOCK = 1 << 20,         /* bytes of a block of texts */
-	SMALL_SORT = 2048        /* runs sorted by comparison, not by radix */
+	BLOCK = 1 << 20          /* bytes of a block of texts */
 };
 
 struct rec {
@@ -64,7 +64,7 @@ struct crm_custsum {
 	uint64_t bound;          /* the sum of |amount| so far, saturated */
 	int direct;              /* once it may pass 64 bits: orders summed at once */
 	uint32_t *order;         /* after sorting: records in id order */
-	size_t *count;           /* while sorting: the radix's 65536 counters */
+	size_t *count;           /* while sorting: the radix's counters */
 };
 
 /* ---- texts and keys ------------------------------------------------------------- */
@@ -324,64 +324,42 @@ int crm_custsum_add(struct crm_custsum *s, const char *id, const char *currency,
 
 /* ---- sorting ---------------------------------------------------------------------- */
 
-struct skey {
-	uint64_t key;            /* 8 bytes of the id, from the depth being sorted */
-	uint32_t rec;
-};
+/* A key (radix.h) is 8 bytes of the id, from the depth being sorted; at:
+ * the record. */
 
 /* Ids bytewise, then the order first seen (the record's index). */
 static int by_id(const void *x, const void *y, void *ctx)
 {
 	const struct crm_custsum *s = ctx;
-	const struct skey *a = x, *b = y;
-	const struct rec *ra = &s->rec[a->rec], *rb = &s->rec[b->rec];
+	const struct crm_keyed *a = x, *b = y;
+	const struct rec *ra = &s->rec[a->at], *rb = &s->rec[b->at];
 	int c = crm_key_cmp(ra->id, ra->len, rb->id, rb->len);
 	if (c)
 		return c;
-	return a->rec < b->rec ? -1 : a->rec > b->rec;
-}
-
-/* LSD radix on 16-bit digits: stable, so the order first seen stays
- * between equal keys; a digit that all share costs one counting pass. */
-static void radix(size_t *count, struct skey *a, struct skey *tmp, size_t n)
-{
-	size_t i;
-	int shift;
-	for (shift = 0; shift < 64; shift += 16) {
-		memset(count, 0, 65536 * sizeof *count);
-		for (i = 0; i < n; i++)
-			count[(a[i].key >> shift) & 0xffff]++;
-		if (count[(a[0].key >> shift) & 0xffff] == n)
-			continue;
-		for (i = 1; i < 65536; i++)
-			count[i] += count[i - 1];
-		for (i = n; i-- > 0;)
-			tmp[--count[(a[i].key >> shift) & 0xffff]] = a[i];
-		memcpy(a, tmp, n * sizeof *a);
-	}
+	return a->at < b->at ? -1 : a->at > b->at;
 }
 
 /* Sort a[0..n), whose ids agree on their first 8 * depth bytes: by the next
  * eight, then each run that agrees on those too and is longer, deeper. */
-static void sort_depth(struct crm_custsum *s, struct skey *a, struct skey *tmp, size_t n,
-		       size_t depth)
+static void sort_depth(struct crm_custsum *s, struct crm_keyed *a, struct crm_keyed *tmp,
+		       size_t n, size_t depth)
 {
 	size_t i, j, at = 8 * depth;
 	if (n < 2)
 		return;
-	if (n < SMALL_SORT) {
+	if (n < CRM_RADIX_MIN) {
 		qsort_r(a, n, sizeof *a, by_id, s);
 		return;
 	}
 	for (i = 0; i < n && depth; i++) {
-		const struct rec *r = &s->rec[a[i].rec];
+		const struct rec *r = &s->rec[a[i].at];
 		a[i].key = chunk(r->id, r->len, at);
 	}
-	radix(s->count, a, tmp, n);
+	crm_radix_keyed(s->count, a, tmp, n);
 	for (i = 0; i < n; i = j) {
-		int longer = s->rec[a[i].rec].len > at + 8;
+		int longer = s->rec[a[i].at].len > at + 8;
 		for (j = i + 1; j < n && a[j].key == a[i].key; j++)
-			longer |= s->rec[a[j].rec].len > at + 8;
+			longer |= s->rec[a[j].at].len > at + 8;
 		if (j - i > 1 && longer)
 			sort_depth(s, a + i, tmp, j - i, depth + 1);
 	}
@@ -389,7 +367,7 @@ static void sort_depth(struct crm_custsum *s, struct skey *a, struct skey *tmp, 
 
 size_t crm_custsum_sort(struct crm_custsum *s)
 {
-	struct skey *a, *tmp;
+	struct crm_keyed *a, *tmp;
 	size_t i;
 	run_batch(s);
 	free(s->slot);            /* no more look-ups */
@@ -398,10 +376,10 @@ size_t crm_custsum_sort(struct crm_custsum *s)
 	tmp = crm_xmalloc((s->n + 1) * sizeof *tmp);
 	crm_big_pages(a, (s->n + 1) * sizeof *a);
 	crm_big_pages(tmp, (s->n + 1) * sizeof *tmp);
-	s->count = crm_xmalloc(65536 * sizeof *s->count);
+	s->count = crm_xmalloc(CRM_RADIX_COUNTS * sizeof *s->count);
 	for (i = 0; i < s->n; i++) {
 		a[i].key = s->rec[i].prefix;
-		a[i].rec = (uint32_t)i;
+		a[i].at = (uint32_t)i;
 	}
 	sort_depth(s, a, tmp, s->n, 0);
 	free(tmp);
@@ -409,7 +387,7 @@ size_t crm_custsum_sort(struct crm_custsum *s)
 	s->count = NULL;
 	s->order = crm_xmalloc((s->n + 1) * sizeof *s->order);
 	for (i = 0; i < s->n; i++)
-		s->order[i] = a[i].rec;
+		s->order[i] = a[i].at;
 	free(a);
 	return s->n;
 }

@@ -19,6 +19,7 @@
 #include "keycmp.h"
 #include "norm.h"
 #include "pipe.h"
+#include "radix.h"
 #include "times.h"
 
 /*
@@ -105,11 +106,8 @@ struct entry {
 	uint32_t ngone;          /* orders that left the key: their times follow its orders' */
 };
 
-/* A key in use, by slot: sorting these moves 16 bytes, not an entry. */
-struct sortkey {
-	uint64_t prefix;
-	uint32_t entry;
-};
+/* A key in use is a struct crm_keyed (radix.h): its prefix, and at its
+ * slot; sorting these moves 16 bytes, not an entry. */
 
 /* A key with its figures as runs and merges pass it on. */
 struct rec {
@@ -221,8 +219,9 @@ struct crm_stats {
 	sqlite3_stmt *get_changed, *put_changed;   /* its row kept apart (figures.h) */
 	/* the table in memory */
 	struct entry *entry;     /* nslot slots */
-	struct sortkey *order;   /* the nentry slots in use, sorted before they are read */
-	struct sortkey *sorting; /* as many: the radix sort's other half */
+	struct crm_keyed *order; /* the nentry slots in use, sorted before they are read */
+	struct crm_keyed *sorting;   /* as many: the radix sort's other half */
+	size_t *count;           /* and its CRM_RADIX_COUNTS counters */
 	char *arena;
 	size_t nentry, maxentry, nslot, aused, asize;
 	struct logged *tlog;     /* the times of the orders in memory */
@@ -360,7 +359,7 @@ static size_t ledger_slots(void)
 		if (*end || kb > (1ull << 22))
 			kb = DEFAULT_KB;
 	}
-	per_slot = sizeof(struct entry) + (2 * sizeof(struct sortkey) + ID_BYTES + TIMES_PER_KEY *
+	per_slot = sizeof(struct entry) + (2 * sizeof(struct crm_keyed) + ID_BYTES + TIMES_PER_KEY *
 					   (sizeof(struct logged) + sizeof(int64_t))) * FILL_NUM / FILL_DEN;
 	n = kb * 1024 / per_slot;
 	return n * FILL_NUM / FILL_DEN < MIN_KEYS ? MIN_KEYS * FILL_DEN / FILL_NUM + 1 : n;
@@ -444,6 +443,7 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 	s->entry = alloc_table(s->nslot * sizeof *s->entry);
 	s->order = crm_xcalloc(s->maxentry, sizeof *s->order);
 	s->sorting = crm_xcalloc(s->maxentry, sizeof *s->sorting);
+	s->count = crm_xcalloc(CRM_RADIX_COUNTS, sizeof *s->count);
 	s->maxtlog = s->maxentry * TIMES_PER_KEY;
 	s->tlog = crm_xcalloc(s->maxtlog, sizeof *s->tlog);
 	s->tdealt = crm_xcalloc(s->maxtlog, sizeof *s->tdealt);
@@ -530,13 +530,13 @@ static int key_cmp(const char *a, size_t alen, const char *acur, const char *b, 
 
 static int by_key(const void *x, const void *y, void *ctx)
 {
-	const struct sortkey *a = x, *b = y;
+	const struct crm_keyed *a = x, *b = y;
 	const struct crm_stats *s = ctx;
 	const struct entry *ea, *eb;
-	if (a->prefix != b->prefix)
-		return a->prefix < b->prefix ? -1 : 1;
-	ea = &s->entry[a->entry];
-	eb = &s->entry[b->entry];
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	ea = &s->entry[a->at];
+	eb = &s->entry[b->at];
 	return key_cmp(s->arena + ea->off, ea->len, ea->currency, s->arena + eb->off, eb->len,
 		       eb->currency);
 }
@@ -545,51 +545,28 @@ static int by_key(const void *x, const void *y, void *ctx)
  * for: the slots lie in hash order, so each key's is a miss. */
 #define AHEAD 16
 
-/*
- * The keys in memory by their prefix: a radix sort, a byte a pass, the
- * least significant first (qsort_r() with by_key() was a quarter of the
- * ledger's thread at 10M orders, 70 spills of 73,000 keys).  A pass whose
- * byte every key shares is skipped: a shop's ids share their first bytes.
- * tmp has room for n keys.
- */
-static void radix_by_prefix(struct sortkey *k, struct sortkey *tmp, size_t n)
+/* The slot of the i-th key in key order, AHEAD keys before it is read. */
+static void fetch_ahead(const struct crm_stats *s, size_t i)
 {
-	uint32_t count[8][256];
-	struct sortkey *from = k, *to = tmp, *t;
-	size_t i;
-	int b, d;
-	memset(count, 0, sizeof count);
-	for (i = 0; i < n; i++)
-		for (b = 0; b < 8; b++)
-			count[b][k[i].prefix >> 8 * b & 255]++;
-	for (b = 0; b < 8 && n; b++) {
-		uint32_t *c = count[b], sum = 0;
-		if (c[from[0].prefix >> 8 * b & 255] == n)
-			continue;
-		for (d = 0; d < 256; d++) {
-			uint32_t x = c[d];
-			c[d] = sum;
-			sum += x;
-		}
-		for (i = 0; i < n; i++)
-			to[c[from[i].prefix >> 8 * b & 255]++] = from[i];
-		t = from;
-		from = to;
-		to = t;
-	}
-	if (from != k)
-		memcpy(k, from, n * sizeof *k);
+	if (i + AHEAD < s->nentry)
+		__builtin_prefetch(&s->entry[s->order[i + AHEAD].at]);
 }
 
-/* The keys in memory in by_key()'s order: by prefix, then each run of a
- * prefix (longer ids that share their first 8 bytes, or a customer's
- * currencies) by the whole key. */
+/* The keys in memory in by_key()'s order: by prefix (qsort_r() with
+ * by_key() was a quarter of the ledger's thread at 10M orders, 70 spills
+ * of 73,000 keys), then each run of a prefix (longer ids that share their
+ * first 8 bytes, or a customer's currencies) by the whole key; fewer than
+ * CRM_RADIX_MIN keys by by_key() alone. */
 static void sort_keys(struct crm_stats *s)
 {
 	size_t i, j;
-	radix_by_prefix(s->order, s->sorting, s->nentry);
+	if (s->nentry < CRM_RADIX_MIN) {
+		qsort_r(s->order, s->nentry, sizeof *s->order, by_key, s);
+		return;
+	}
+	crm_radix_keyed(s->count, s->order, s->sorting, s->nentry);
 	for (i = 0; i < s->nentry; i = j) {
-		for (j = i + 1; j < s->nentry && s->order[j].prefix == s->order[i].prefix; j++)
+		for (j = i + 1; j < s->nentry && s->order[j].key == s->order[i].key; j++)
 			;
 		if (j - i > 1)
 			qsort_r(s->order + i, j - i, sizeof *s->order, by_key, s);
@@ -604,9 +581,8 @@ static void sort_memory(struct crm_stats *s)
 	size_t i;
 	sort_keys(s);
 	for (i = 0; i < s->nentry; i++) {
-		struct entry *e = &s->entry[s->order[i].entry];
-		if (i + AHEAD < s->nentry)
-			__builtin_prefetch(&s->entry[s->order[i + AHEAD].entry]);
+		struct entry *e = &s->entry[s->order[i].at];
+		fetch_ahead(s, i);
 		e->tpos = pos;
 		pos += (uint32_t)e->orders + e->ngone;
 	}
@@ -633,7 +609,7 @@ static void clear_memory(struct crm_stats *s)
 /* The i-th entry in key order as a record (after sort_memory). */
 static void entry_rec(const struct crm_stats *s, size_t i, struct rec *r)
 {
-	const struct entry *e = &s->entry[s->order[i].entry];
+	const struct entry *e = &s->entry[s->order[i].at];
 	const int64_t *end = s->tdealt + e->tpos;
 	crm_times_set(&r->times, end - e->ngone - e->orders, (size_t)e->orders);
 	crm_times_set(&r->gone, end - e->ngone, e->ngone);
@@ -970,8 +946,7 @@ static int spill(struct crm_stats *s)
 	sort_memory(s);
 	start = s->file.size;
 	for (i = 0; i < s->nentry; i++) {
-		if (i + AHEAD < s->nentry)
-			__builtin_prefetch(&s->entry[s->order[i + AHEAD].entry]);
+		fetch_ahead(s, i);
 		entry_rec(s, i, &s->out);
 		if ((rc = put(s, &s->file, &s->out)) != CRM_OK)
 			return rc;
@@ -1025,8 +1000,8 @@ static struct entry *note(struct crm_stats *s, const char *customer, const char 
 	memcpy(s->arena + s->aused, customer, len);
 	s->aused += len;
 	copy_text(e->currency, currency, sizeof e->currency);
-	s->order[s->nentry].prefix = prefix;
-	s->order[s->nentry++].entry = (uint32_t)(e - s->entry);
+	s->order[s->nentry].key = prefix;
+	s->order[s->nentry++].at = (uint32_t)(e - s->entry);
 	return e;
 }
 
@@ -1798,6 +1773,7 @@ void crm_stats_free(struct crm_stats *s)
 	free(s->entry);
 	free(s->order);
 	free(s->sorting);
+	free(s->count);
 	free(s->arena);
 	free(s->wbuf);
 	free(s);
