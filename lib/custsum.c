@@ -22,7 +22,8 @@
 
 enum {
 	BATCH = 64,              /* orders looked up at once */
-	BLOCK = 1 << 20          /* bytes of a block of texts */
+	BLOCK = 1 << 20,         /* bytes of a block of texts */
+	SMALL_SORT = 2048        /* runs sorted by comparison, not by radix */
 };
 
 struct rec {
@@ -64,7 +65,6 @@ struct crm_custsum {
 	uint64_t bound;          /* the sum of |amount| so far, saturated */
 	int direct;              /* once it may pass 64 bits: orders summed at once */
 	uint32_t *order;         /* after sorting: records in id order */
-	size_t *count;           /* while sorting: the radix's counters */
 };
 
 /* ---- texts and keys ------------------------------------------------------------- */
@@ -347,7 +347,7 @@ static void sort_depth(struct crm_custsum *s, struct crm_keyed *a, struct crm_ke
 	size_t i, j, at = 8 * depth;
 	if (n < 2)
 		return;
-	if (n < CRM_RADIX_MIN) {
+	if (n < SMALL_SORT) {
 		qsort_r(a, n, sizeof *a, by_id, s);
 		return;
 	}
@@ -355,7 +355,7 @@ static void sort_depth(struct crm_custsum *s, struct crm_keyed *a, struct crm_ke
 		const struct rec *r = &s->rec[a[i].at];
 		a[i].key = chunk(r->id, r->len, at);
 	}
-	crm_radix_keyed(s->count, a, tmp, n);
+	crm_radix_keyed(a, tmp, n);
 	for (i = 0; i < n; i = j) {
 		int longer = s->rec[a[i].at].len > at + 8;
 		for (j = i + 1; j < n && a[j].key == a[i].key; j++)
@@ -376,15 +376,12 @@ size_t crm_custsum_sort(struct crm_custsum *s)
 	tmp = crm_xmalloc((s->n + 1) * sizeof *tmp);
 	crm_big_pages(a, (s->n + 1) * sizeof *a);
 	crm_big_pages(tmp, (s->n + 1) * sizeof *tmp);
-	s->count = crm_xmalloc(CRM_RADIX_COUNTS * sizeof *s->count);
 	for (i = 0; i < s->n; i++) {
 		a[i].key = s->rec[i].prefix;
 		a[i].at = (uint32_t)i;
 	}
 	sort_depth(s, a, tmp, s->n, 0);
 	free(tmp);
-	free(s->count);
-	s->count = NULL;
 	s->order = crm_xmalloc((s->n + 1) * sizeof *s->order);
 	for (i = 0; i < s->n; i++)
 		s->order[i] = a[i].at;

@@ -221,7 +221,6 @@ struct crm_stats {
 	struct entry *entry;     /* nslot slots */
 	struct crm_keyed *order; /* the nentry slots in use, sorted before they are read */
 	struct crm_keyed *sorting;   /* as many: the radix sort's other half */
-	size_t *count;           /* and its CRM_RADIX_COUNTS counters */
 	char *arena;
 	size_t nentry, maxentry, nslot, aused, asize;
 	struct logged *tlog;     /* the times of the orders in memory */
@@ -443,7 +442,6 @@ struct crm_stats *crm_stats_begin(struct crm_db *db)
 	s->entry = alloc_table(s->nslot * sizeof *s->entry);
 	s->order = crm_xcalloc(s->maxentry, sizeof *s->order);
 	s->sorting = crm_xcalloc(s->maxentry, sizeof *s->sorting);
-	s->count = crm_xcalloc(CRM_RADIX_COUNTS, sizeof *s->count);
 	s->maxtlog = s->maxentry * TIMES_PER_KEY;
 	s->tlog = crm_xcalloc(s->maxtlog, sizeof *s->tlog);
 	s->tdealt = crm_xcalloc(s->maxtlog, sizeof *s->tdealt);
@@ -555,16 +553,11 @@ static void fetch_ahead(const struct crm_stats *s, size_t i)
 /* The keys in memory in by_key()'s order: by prefix (qsort_r() with
  * by_key() was a quarter of the ledger's thread at 10M orders, 70 spills
  * of 73,000 keys), then each run of a prefix (longer ids that share their
- * first 8 bytes, or a customer's currencies) by the whole key; fewer than
- * CRM_RADIX_MIN keys by by_key() alone. */
+ * first 8 bytes, or a customer's currencies) by the whole key. */
 static void sort_keys(struct crm_stats *s)
 {
 	size_t i, j;
-	if (s->nentry < CRM_RADIX_MIN) {
-		qsort_r(s->order, s->nentry, sizeof *s->order, by_key, s);
-		return;
-	}
-	crm_radix_keyed(s->count, s->order, s->sorting, s->nentry);
+	crm_radix_keyed(s->order, s->sorting, s->nentry);
 	for (i = 0; i < s->nentry; i = j) {
 		for (j = i + 1; j < s->nentry && s->order[j].key == s->order[i].key; j++)
 			;
@@ -1773,7 +1766,6 @@ void crm_stats_free(struct crm_stats *s)
 	free(s->entry);
 	free(s->order);
 	free(s->sorting);
-	free(s->count);
 	free(s->arena);
 	free(s->wbuf);
 	free(s);
